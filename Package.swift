@@ -1,0 +1,20 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "evalguard",
+    products: [
+        .executable(name: "evalguard", targets: ["evalguard"]),
+        .library(name: "EvalGuardKit", targets: ["EvalGuardKit"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "EvalGuardKit", dependencies: ["CLibgit2"]),
+        .executableTarget(name: "evalguard", dependencies: ["EvalGuardKit"]),
+        .testTarget(name: "EvalGuardKitTests", dependencies: ["EvalGuardKit", "evalguard"]),
+    ]
+)
