@@ -1,0 +1,112 @@
+import Foundation
+
+/// `.evals/evalguard.json`: the model to run, the suites, and the thresholds.
+public struct EvalConfig: Sendable {
+    public static let directory = ".evals"
+    public static let path = ".evals/evalguard.json"
+
+    public var model: ModelConfig
+    /// Sorted by name, so reports and results list suites in a stable order.
+    public var suites: [SuiteConfig]
+    public var thresholds: Thresholds
+    /// The configuration's own text, for digests and for readers of other commits.
+    public var source: ConfigSource
+
+    static let topLevelKeys = ["model", "suites", "thresholds"]
+
+    public static func parse(_ source: ConfigSource) throws -> EvalConfig {
+        let root = try ConfigNode.parse(source)
+        let members = try root.object(allowed: topLevelKeys)
+        guard let modelNode = members["model"] else {
+            throw root.error("missing \"model\": say how to run the model, for example \"model\": {\"command\": [\"python3\", \"model/predict.py\"]}")
+        }
+        let model = try ModelConfig(node: modelNode)
+        let thresholds = try members["thresholds"].map { try Thresholds.defaults.overridden(by: $0) } ?? .defaults
+        guard let suitesNode = members["suites"] else {
+            throw root.error("missing \"suites\": name at least one suite, for example \"suites\": {\"intents\": {\"cases\": \"cases/intents.jsonl\", \"scorer\": \"exact\"}}")
+        }
+        let suites = try suitesNode.dictionary().map { name, node in
+            try SuiteConfig(name: name, node: node, inherited: thresholds)
+        }
+        guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
+        return EvalConfig(model: model, suites: suites, thresholds: thresholds, source: source)
+    }
+
+    /// Reads the working tree's configuration. A missing `.evals/` says how to create one.
+    public static func load(repositoryRoot root: String) throws -> EvalConfig {
+        let file = root + "/" + path
+        guard FileManager.default.fileExists(atPath: file) else {
+            let hasDirectory = FileManager.default.fileExists(atPath: root + "/" + directory)
+            throw EvalGuardError(hasDirectory ? "\(path) is missing" : "no .evals/ directory in \(root)",
+                                 hint: "Create one with 'evalguard init', then edit \(path).")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw EvalGuardError("cannot read the file", file: path)
+        }
+        return try parse(ConfigSource(displayPath: path, text: String(decoding: data, as: UTF8.self)))
+    }
+}
+
+/// How to run the model. The provider decides which further keys it reads.
+public struct ModelConfig: Sendable {
+    public var provider: String
+    /// For the command provider: the program and its arguments, run from the repository root.
+    public var command: [String]
+    /// How many requests are in flight at once (processes, for the command provider).
+    public var jobs: Int
+    public var timeoutSeconds: Double
+    /// Share of cases that may fail with an error or time-out before the run stops (exit 3).
+    public var maxErrorRate: Double
+    /// The raw `model` object, for providers with settings of their own.
+    public var node: ConfigNode
+
+    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "max_error_rate"]
+
+    init(node: ConfigNode) throws {
+        self.node = node
+        let members = try node.object(allowed: Self.commonKeys)
+        provider = try members["provider"]?.string() ?? "command"
+        jobs = try members["jobs"]?.positiveInt() ?? ProcessInfo.processInfo.activeProcessorCount
+        timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
+        maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
+        switch provider {
+        case "command":
+            guard let c = members["command"] else {
+                throw node.error("missing \"command\": the program to run, for example [\"python3\", \"model/predict.py\"]")
+            }
+            command = try c.strings()
+            guard !command.isEmpty, !command[0].isEmpty else { throw c.error("the command is empty") }
+        default:
+            throw members["provider"]!.error("unknown provider '\(provider)'", hint: "Providers: command.")
+        }
+    }
+}
+
+/// One suite: a case file and the scorer for it, with its thresholds.
+public struct SuiteConfig: Sendable {
+    public var name: String
+    /// Relative to `.evals/`, as written in the configuration.
+    public var cases: String
+    public var scorer: Scorer
+    public var thresholds: Thresholds
+    /// Where this suite is written, for messages about it.
+    public var node: ConfigNode
+
+    /// The case file's path from the repository root.
+    public var casesPath: String { EvalConfig.directory + "/" + cases }
+
+    init(name: String, node: ConfigNode, inherited: Thresholds) throws {
+        self.name = name
+        self.node = node
+        let members = try node.object(allowed: ["cases", "scorer", "thresholds"])
+        guard let casesNode = members["cases"] else {
+            throw node.error("missing \"cases\": the JSON Lines file of this suite, relative to .evals/")
+        }
+        cases = try casesNode.string()
+        guard !cases.hasPrefix("/"), !cases.split(separator: "/").contains("..") else {
+            throw casesNode.error("the cases path must stay inside .evals/")
+        }
+        scorer = try members["scorer"].map(Scorer.init(node:)) ?? .exact(.init())
+        thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
+    }
+}
