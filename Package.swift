@@ -13,7 +13,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "EvalGuardKit", dependencies: ["CLibgit2"]),
+        .target(name: "CSpawn"),
+        .target(name: "EvalGuardKit", dependencies: ["CLibgit2", "CSpawn"]),
         .executableTarget(name: "evalguard", dependencies: ["EvalGuardKit"]),
         .testTarget(name: "EvalGuardKitTests", dependencies: ["EvalGuardKit", "evalguard"]),
     ]

@@ -10,4 +10,6 @@ public enum ExitCode: Int32, Sendable {
     case couldNotEvaluate = 3
     /// `git bisect run`'s "skip this commit".
     case bisectSkip = 125
+    /// Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+    case interrupted = 130
 }

@@ -27,9 +27,14 @@ enum JSONWriter {
     }
 
     static func writeNumber(_ n: Double, to out: inout String) {
-        if !n.isFinite { out += "null"; return }
-        if n == n.rounded(), abs(n) < 1e15 { out += String(Int64(n)); return }
-        out += String(n)
+        out += numberText(n)
+    }
+
+    /// Integers without a fraction ("3", not "3.0"); non-finite numbers, which JSON lacks, as null.
+    static func numberText(_ n: Double) -> String {
+        if !n.isFinite { return "null" }
+        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+        return String(n)
     }
 
     static func writeString(_ s: String, to out: inout String) {

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns SIGINT and SIGTERM into a readable file descriptor (the self-pipe trick), so the runner's
+/// poll loop notices Ctrl-C, stops its model processes and cleans up instead of dying mid-write.
+enum Interrupts {
+    nonisolated(unsafe) private(set) static var readFD: Int32 = -1
+    nonisolated(unsafe) fileprivate static var writeFD: Int32 = -1
+    nonisolated(unsafe) private static var interrupted = false
+
+    static func install() {
+        guard readFD < 0 else { return }
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        for f in fds {
+            _ = fcntl(f, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(f, F_SETFL, fcntl(f, F_GETFL) | O_NONBLOCK)
+        }
+        writeFD = fds[1]
+        readFD = fds[0]
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGINT, onSignal)
+        signal(SIGTERM, onSignal)
+    }
+
+    /// Throws once a signal has arrived since `install()`.
+    static func checkpoint() throws {
+        guard readFD >= 0 else { return }
+        var byte: UInt8 = 0
+        if read(readFD, &byte, 1) == 1 { interrupted = true }
+        if interrupted { throw EvalGuardError("interrupted", exitCode: .interrupted) }
+    }
+}
+
+private func onSignal(_ signal: Int32) {
+    var byte = UInt8(truncatingIfNeeded: signal)
+    _ = write(Interrupts.writeFD, &byte, 1)
+}

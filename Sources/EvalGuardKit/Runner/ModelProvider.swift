@@ -1,0 +1,51 @@
+/// One question for the model.
+public struct ModelRequest: Sendable {
+    public var id: String
+    public var input: JSONValue
+    public init(id: String, input: JSONValue) {
+        self.id = id
+        self.input = input
+    }
+}
+
+/// The model's answer to one request, with what evalguard measured around it.
+public struct ModelResponse: Sendable, Equatable {
+    public var output: JSONValue?
+    /// Wall time of the request as evalguard measured it.
+    public var latencyMs: Double
+    public var costUSD: Double?
+    public var usage: [String: Double]?
+    /// Set when the model reported an error, crashed or answered outside the protocol.
+    public var error: String?
+    public var timedOut: Bool = false
+}
+
+/// Something that can answer requests: a local process (the default) or, later, an HTTP API.
+/// A provider runs its own concurrency; it throws `EvalGuardError` (exit 3) when the run cannot go on.
+public protocol ModelProvider {
+    /// Answers every request; the result is in the order of `requests`. `progress` is called with
+    /// the number answered so far.
+    func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse]
+}
+
+/// Stops a run once too many cases fail, rather than grinding through a broken model.
+struct ErrorBudget {
+    var maxRate: Double
+    var total: Int
+    private(set) var failures = 0
+    private(set) var completed = 0
+
+    init(maxRate: Double, total: Int) {
+        self.maxRate = maxRate
+        self.total = total
+    }
+
+    /// Records a finished case; true when the run should stop.
+    mutating func record(failed: Bool) -> Bool {
+        completed += 1
+        if failed { failures += 1 }
+        let sample = min(total, 10)
+        return Double(failures) > maxRate * Double(total)
+            || (completed >= sample && Double(failures) > maxRate * Double(completed))
+    }
+}
