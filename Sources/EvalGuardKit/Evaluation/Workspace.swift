@@ -1,0 +1,52 @@
+import Foundation
+
+/// The repository evalguard works in, its HEAD and its configuration: built once per command.
+public final class Workspace {
+    public let repository: Repository
+    public let head: Head
+    public let config: EvalConfig
+    public var root: String { repository.root }
+    public var store: ResultStore { ResultStore(root: root) }
+
+    public init(directory: String) throws {
+        repository = try Repository.discover(from: directory)
+        config = try EvalConfig.load(repositoryRoot: repository.root)
+        head = try repository.head()
+    }
+
+    /// What the working tree's evaluation would be keyed by, and the files that differ from HEAD.
+    public func workingTreeState() throws -> (key: String, dirtyPaths: [String]) {
+        let (files, dirty) = try repository.workingTreeFiles(head: head.commit) { !EvaluationKey.isExcluded($0) }
+        return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), dirty)
+    }
+
+    /// The working tree's result: the stored one when its key matches (unless `fresh`), otherwise a
+    /// new run of the model, stored before it is returned.
+    public func evaluateWorkingTree(fresh: Bool, progress: @escaping (Int, Int) -> Void) throws -> (result: RunResult, reused: Bool) {
+        let state = try workingTreeState()
+        if !fresh, let stored = store.load(commit: head.commit), stored.key == state.key {
+            return (stored, true)
+        }
+        let suites = try Evaluation.loadSuites(config) { path in
+            FileManager.default.contents(atPath: root + "/" + path).map { Array($0) }
+        }
+        let provider = try makeProvider()
+        let results = try Evaluation.run(suites, provider: provider, progress: progress)
+        let result = RunResult(
+            format: RunResult.formatVersion, evalguardVersion: CLI.version, commit: head.commit,
+            dirty: !state.dirtyPaths.isEmpty, dirtyPaths: state.dirtyPaths.isEmpty ? nil : state.dirtyPaths,
+            key: state.key, createdAt: ISO8601DateFormatter().string(from: Date()),
+            configDigest: GitHash.blobID(of: config.source.text), model: modelDescription,
+            suites: results, overall: Metrics(results.flatMap(\.cases)))
+        try store.save(result)
+        return (result, false)
+    }
+
+    func makeProvider() throws -> ModelProvider {
+        CommandProvider(config: config.model, directory: root)
+    }
+
+    var modelDescription: [String: JSONValue] {
+        ["provider": .string(config.model.provider), "command": .array(config.model.command.map(JSONValue.string))]
+    }
+}

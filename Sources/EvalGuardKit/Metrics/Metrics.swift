@@ -1,0 +1,48 @@
+/// Aggregate figures for a set of case results (a suite, or every suite).
+public struct Metrics: Codable, Sendable, Equatable {
+    public var cases: Int
+    public var passed: Int
+    public var errors: Int
+    public var timeouts: Int
+    /// passed / cases; errors and time-outs count as failures.
+    public var accuracy: Double
+    /// Latency over the cases the model answered (time-outs and crashes are counted, not timed).
+    public var p50LatencyMs: Double
+    public var p95LatencyMs: Double
+    public var p99LatencyMs: Double
+    public var meanLatencyMs: Double
+    /// Average over all cases, and total; nil when the model reported no cost at all.
+    public var avgCostUSD: Double?
+    public var totalCostUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case cases, passed, errors, timeouts, accuracy
+        case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
+        case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
+    }
+
+    public init(_ results: [CaseResult]) {
+        cases = results.count
+        passed = results.count { $0.passed }
+        timeouts = results.count { $0.timedOut == true }
+        errors = results.count { $0.error != nil && $0.timedOut != true }
+        accuracy = cases == 0 ? 0 : Double(passed) / Double(cases)
+        let latencies = results.filter { $0.error == nil }.map(\.latencyMs).sorted()
+        p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
+        p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
+        p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
+        meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
+        let costs = results.compactMap(\.costUSD)
+        totalCostUSD = costs.isEmpty ? nil : costs.reduce(0, +)
+        avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
+    }
+
+    /// The value of a gated metric.
+    public func value(of metric: GatedMetric) -> Double? {
+        switch metric {
+        case .accuracy: accuracy
+        case .p95LatencyMs: p95LatencyMs
+        case .avgCostUSD: avgCostUSD
+        }
+    }
+}

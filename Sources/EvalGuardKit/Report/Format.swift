@@ -1,0 +1,68 @@
+import Foundation
+
+/// Number formatting shared by every report, so the same figure reads the same everywhere.
+public enum Format {
+    /// Up to `digits` decimals, trailing zeros dropped: 0.01, 20, 0.8917.
+    public static func number(_ value: Double, digits: Int = 4) -> String {
+        var s = String(format: "%.\(digits)f", value)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
+    public static func accuracy(_ v: Double) -> String { String(format: "%.4f", v) }
+    public static func ms(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
+    public static func usd(_ v: Double?) -> String {
+        guard let v else { return "-" }
+        return v == 0 ? "0" : v < 0.01 ? String(format: "%.6f", v) : String(format: "%.4f", v)
+    }
+
+    public static func value(_ v: Double?, of metric: GatedMetric) -> String {
+        guard let v else { return "-" }
+        switch metric {
+        case .accuracy: return accuracy(v)
+        case .p95LatencyMs: return ms(v)
+        case .avgCostUSD: return usd(v)
+        }
+    }
+
+    /// The change in the metric's own terms: points of accuracy, percent for latency and cost.
+    public static func delta(_ m: MetricComparison) -> String {
+        guard let b = m.baseline, let c = m.current else { return "-" }
+        switch m.metric {
+        case .accuracy:
+            return (c - b >= 0 ? "+" : "") + String(format: "%.4f", c - b)
+        case .p95LatencyMs, .avgCostUSD:
+            if b == 0 { return c == 0 ? "0%" : "new" }
+            let pct = (c - b) / b * 100
+            return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct)
+        }
+    }
+}
+
+/// A plain text table with aligned columns; numbers right-aligned.
+public struct TextTable {
+    public var headers: [String]
+    public var rows: [[String]] = []
+    /// Columns aligned right (by index).
+    public var rightAligned: Set<Int>
+
+    public init(headers: [String], rightAligned: Set<Int>) {
+        self.headers = headers
+        self.rightAligned = rightAligned
+    }
+
+    public func render() -> String {
+        var widths = headers.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}

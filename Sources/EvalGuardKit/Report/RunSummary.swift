@@ -1,0 +1,21 @@
+/// The table `evalguard run` prints: per suite and overall.
+public enum RunSummary {
+    public static func render(_ result: RunResult) -> String {
+        var table = TextTable(headers: ["suite", "cases", "accuracy", "p50 ms", "p95 ms", "p99 ms", "mean ms",
+                                        "avg cost $", "total cost $", "errors", "timeouts"],
+                              rightAligned: Set(1...10))
+        func row(_ name: String, _ m: Metrics) -> [String] {
+            [name, "\(m.cases)", Format.accuracy(m.accuracy), Format.ms(m.p50LatencyMs), Format.ms(m.p95LatencyMs),
+             Format.ms(m.p99LatencyMs), Format.ms(m.meanLatencyMs), Format.usd(m.avgCostUSD), Format.usd(m.totalCostUSD),
+             "\(m.errors)", "\(m.timeouts)"]
+        }
+        for suite in result.suites { table.rows.append(row(suite.name, suite.metrics)) }
+        if result.suites.count > 1 { table.rows.append(row("overall", result.overall)) }
+        var out = table.render()
+        let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
+        if let (suite, first) = failures.first {
+            out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// `.evals/baseline.json`: the reviewed reference a change is measured against. Written in a
+/// stable layout (sorted keys, one metric or case per line) so that `git diff` shows a reviewer
+/// exactly which figures and which cases a new baseline changes.
+public struct Baseline: Codable, Sendable {
+    public static let path = ".evals/baseline.json"
+    public static let formatVersion = 1
+
+    public var format: Int
+    /// The commit whose result the baseline was made from.
+    public var fromCommit: String
+    public var dirty: Bool
+    public var overall: Metrics
+    public var suites: [String: BaselineSuite]
+
+    enum CodingKeys: String, CodingKey {
+        case format, dirty, overall, suites
+        case fromCommit = "from_commit"
+    }
+
+    public init(result: RunResult) {
+        format = Self.formatVersion
+        fromCommit = result.commit
+        dirty = result.dirty
+        overall = result.overall
+        suites = Dictionary(uniqueKeysWithValues: result.suites.map { suite in
+            (suite.name, BaselineSuite(
+                metrics: suite.metrics,
+                cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
+                    ($0.id, BaselineCase(passed: $0.passed, score: $0.score, costUSD: $0.costUSD))
+                }),
+                latenciesMs: suite.cases.filter { $0.error == nil }.map { ($0.latencyMs * 1000).rounded() / 1000 }.sorted()))
+        })
+    }
+
+    /// Reads a baseline; `displayPath` names it in errors ("HEAD:.evals/baseline.json").
+    public static func parse(_ bytes: [UInt8], displayPath: String) throws -> Baseline {
+        do {
+            let baseline = try JSONDecoder().decode(Baseline.self, from: Data(bytes))
+            guard baseline.format == formatVersion else {
+                throw EvalGuardError("baseline format \(baseline.format) is not supported by this evalguard (expects \(formatVersion))",
+                                     file: displayPath, hint: "Regenerate it with 'evalguard baseline' and commit it.")
+            }
+            return baseline
+        } catch let error as EvalGuardError {
+            throw error
+        } catch let DecodingError.dataCorrupted(context) {
+            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+            let (line, column) = ConfigNode.lineAndColumn(in: detail)
+            throw EvalGuardError("not a valid baseline: \(detail)", file: displayPath, line: line, column: column,
+                                 hint: "Regenerate it with 'evalguard baseline' and commit it.")
+        } catch {
+            throw EvalGuardError("not a valid baseline: \(Self.describe(error))", file: displayPath,
+                                 hint: "Regenerate it with 'evalguard baseline' and commit it.")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "missing \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// The file's text in its stable layout.
+    public func rendered() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let value = try JSONParser.parse(String(decoding: try encoder.encode(self), as: UTF8.self))
+        var out = ""
+        Self.layout(value, depth: 0, path: [], to: &out)
+        return out + "\n"
+    }
+
+    /// Objects on several lines, except a case's own object and arrays, which stay on one line.
+    private static func layout(_ value: JSONValue, depth: Int, path: [String], to out: inout String) {
+        let isCase = path.count == 4 && path[0] == "suites" && path[2] == "cases"
+        guard case .object(let dict) = value, !isCase, !dict.isEmpty else {
+            JSONWriter.write(value, to: &out)
+            return
+        }
+        let indent = String(repeating: "  ", count: depth + 1)
+        out += "{\n"
+        for (i, key) in dict.keys.sorted().enumerated() {
+            out += indent
+            JSONWriter.writeString(key, to: &out)
+            out += ": "
+            layout(dict[key]!, depth: depth + 1, path: path + [key], to: &out)
+            out += i == dict.count - 1 ? "\n" : ",\n"
+        }
+        out += String(repeating: "  ", count: depth) + "}"
+    }
+}
+
+public struct BaselineSuite: Codable, Sendable {
+    public var metrics: Metrics
+    public var cases: [String: BaselineCase]
+    /// Latencies of the answered cases, sorted: the distribution, for comparing percentiles.
+    public var latenciesMs: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case metrics, cases
+        case latenciesMs = "latencies_ms"
+    }
+}
+
+public struct BaselineCase: Codable, Sendable, Equatable {
+    public var passed: Bool
+    public var score: Double
+    public var costUSD: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case passed, score
+        case costUSD = "cost_usd"
+    }
+}
