@@ -158,6 +158,7 @@ func asksForHelp(_ arguments: [String], _ spec: CommandSpec = sampleSpec) -> Boo
         #expect(asksForHelp(["--treshold", "1", "-h"]))
         #expect(asksForHelp(["a", "b", "c", "--help"]))
         #expect(!asksForHelp(["--", "-h"]))
+        #expect(parseError(["--bogus", "--", "-h"]) == "Unknown option '--bogus'")
         #expect(!asksForHelp(["--fresh"]))
     }
 
@@ -180,6 +181,9 @@ func asksForHelp(_ arguments: [String], _ spec: CommandSpec = sampleSpec) -> Boo
         #expect(Suggestion.editDistance("kitten", "sitting") == 3)
         #expect(Suggestion.closest(to: "chek", among: ["init", "check", "blame"]) == "check")
         #expect(Suggestion.closest(to: "x", among: ["init", "run"]) == nil)
+        // Two edits are too many for a short word: "in" is not a typo of "run".
+        #expect(Suggestion.closest(to: "in", among: ["run"]) == nil)
+        #expect(Suggestion.closest(to: "rn", among: ["run"]) == "run")
         #expect(Suggestion.closest(to: "lbame", among: ["blame", "baseline"]) == "blame")
     }
 }
