@@ -1,0 +1,25 @@
+/// A subcommand: its table (which both parses and prints help) and what it does.
+///
+/// `run` returns the exit code for its verdict and throws for everything else:
+/// `UsageError` for a bad combination of arguments (printed with the usage line, exit 2),
+/// `EvalGuardError` for anything the user can act on (its own exit code). `CLI` catches all.
+public protocol Command: SendableMetatype {
+    static var spec: CommandSpec { get }
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode
+}
+
+/// What every command is given, built once by `CLI`.
+public struct CommandContext: Sendable {
+    public let console: Console
+    /// Absolute; where evalguard was started, or the directory named by `-C`. Commands resolve
+    /// relative paths against it: the process's own working directory is never changed, so
+    /// several commands can run in one process (tests) without stepping on each other.
+    public let workingDirectory: String
+    public let environment: [String: String]
+
+    public init(console: Console, workingDirectory: String, environment: [String: String]) {
+        self.console = console
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+    }
+}
