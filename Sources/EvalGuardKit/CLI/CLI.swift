@@ -4,7 +4,9 @@ import Foundation
 /// exit code, so nothing escapes to the top level.
 public enum CLI {
     /// The subcommands, in the order `evalguard --help` lists them.
-    public static let commands: [any Command.Type] = []
+    public static let commands: [any Command.Type] = [
+        InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
+    ]
 
     /// Global options, read before the subcommand.
     static let rootSpec = CommandSpec(

@@ -53,7 +53,7 @@ public enum Evaluation {
             passed = r.error == nil && scoring.passes(scorer, output: output, expected: c.expected)
         }
         return CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
-                          costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil,
+                          costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
                           outputDigest: digest, output: text)
     }
 }

@@ -6,7 +6,9 @@ public struct Metrics: Codable, Sendable, Equatable {
     public var timeouts: Int
     /// passed / cases; errors and time-outs count as failures.
     public var accuracy: Double
-    /// Latency over the cases the model answered (time-outs and crashes are counted, not timed).
+    /// Latency over the cases the model answered warm: time-outs and crashes are counted, not
+    /// timed, and a process's first answer (which includes its start-up) is left out unless
+    /// every answer was a first one.
     public var p50LatencyMs: Double
     public var p95LatencyMs: Double
     public var p99LatencyMs: Double
@@ -27,7 +29,7 @@ public struct Metrics: Codable, Sendable, Equatable {
         timeouts = results.count { $0.timedOut == true }
         errors = results.count { $0.error != nil && $0.timedOut != true }
         accuracy = cases == 0 ? 0 : Double(passed) / Double(cases)
-        let latencies = results.filter { $0.error == nil }.map(\.latencyMs).sorted()
+        let latencies = Self.timedLatencies(results)
         p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
         p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
         p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
@@ -35,6 +37,13 @@ public struct Metrics: Codable, Sendable, Equatable {
         let costs = results.compactMap(\.costUSD)
         totalCostUSD = costs.isEmpty ? nil : costs.reduce(0, +)
         avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
+    }
+
+    /// The latencies that count for percentiles, sorted.
+    static func timedLatencies(_ results: [CaseResult]) -> [Double] {
+        let answered = results.filter { $0.error == nil }
+        let warm = answered.filter { $0.coldStart != true }
+        return (warm.isEmpty ? answered : warm).map(\.latencyMs).sorted()
     }
 
     /// The value of a gated metric.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The table `evalguard run` prints: per suite and overall.
 public enum RunSummary {
     public static func render(_ result: RunResult) -> String {
@@ -17,5 +19,21 @@ public enum RunSummary {
             out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"
         }
         return out
+    }
+}
+
+extension RunSummary {
+    /// `run --format json`: the result's metrics without the per-case detail (that is in the file).
+    public static func json(_ result: RunResult) throws -> JSONValue {
+        func metrics(_ m: Metrics) throws -> JSONValue {
+            try JSONParser.parse(String(decoding: try JSONEncoder().encode(m), as: UTF8.self))
+        }
+        var suites: [String: JSONValue] = [:]
+        for s in result.suites { suites[s.name] = try metrics(s.metrics) }
+        return .object([
+            "commit": .string(result.commit), "dirty": .bool(result.dirty), "key": .string(result.key),
+            "result_file": .string(ResultStore.directory + "/\(result.commit).json"),
+            "suites": .object(suites), "overall": try metrics(result.overall),
+        ])
     }
 }

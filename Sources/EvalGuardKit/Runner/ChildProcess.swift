@@ -24,6 +24,8 @@ final class ChildProcess {
     /// Index of the request being answered, and when it was sent.
     var inFlight: Int?
     var sentAt: UInt64 = 0
+    /// Requests answered so far; the first one also waited for the model to start.
+    var answered = 0
 
     private static let stderrTailLimit = 8192
 

@@ -135,6 +135,8 @@ private struct PoolRun {
             w.inFlight = nil
             var response = outcome.response
             response.latencyMs = Double(now - w.sentAt) / 1e6
+            response.coldStart = w.answered == 0
+            w.answered += 1
             if !outcome.inSync {
                 // After garbage the next line may belong to this request; restart to resync.
                 w.terminate()

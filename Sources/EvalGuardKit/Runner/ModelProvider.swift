@@ -18,6 +18,8 @@ public struct ModelResponse: Sendable, Equatable {
     /// Set when the model reported an error, crashed or answered outside the protocol.
     public var error: String?
     public var timedOut: Bool = false
+    /// The first request a model process answered: its time includes the model's start-up.
+    public var coldStart: Bool = false
 }
 
 /// Something that can answer requests: a local process (the default) or, later, an HTTP API.

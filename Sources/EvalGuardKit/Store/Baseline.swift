@@ -30,7 +30,7 @@ public struct Baseline: Codable, Sendable {
                 cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
                     ($0.id, BaselineCase(passed: $0.passed, score: $0.score, costUSD: $0.costUSD))
                 }),
-                latenciesMs: suite.cases.filter { $0.error == nil }.map { ($0.latencyMs * 1000).rounded() / 1000 }.sorted()))
+                latenciesMs: Metrics.timedLatencies(suite.cases)))
         })
     }
 

@@ -8,6 +8,9 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var usage: [String: Double]?
     public var error: String?
     public var timedOut: Bool?
+    /// The first request of a model process: its latency includes start-up, so it is kept out
+    /// of the latency percentiles.
+    public var coldStart: Bool?
     /// Git blob id of the output's canonical JSON text (`git hash-object` reproduces it).
     public var outputDigest: String?
     /// The output's canonical JSON text, cut at `outputLimit` characters, for reports.
@@ -18,6 +21,7 @@ public struct CaseResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, passed, score, usage, error, output
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
+        case coldStart = "cold_start"
     }
 }
 
