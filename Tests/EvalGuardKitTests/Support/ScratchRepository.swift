@@ -1,0 +1,181 @@
+import Foundation
+@testable import EvalGuardKit
+
+/// A git repository in a temporary directory, built by the test with the git CLI and removed
+/// when the value goes away.
+final class ScratchRepository {
+    let root: String
+
+    init(initialCommit: Bool = true) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        root = base.resolvingSymlinksInPath().path
+        try git("init", "-q", "-b", "main")
+        try git("config", "user.email", "test@example.com")
+        try git("config", "user.name", "evalguard test")
+        try git("config", "commit.gpgsign", "false")
+        if initialCommit {
+            try write("README.md", "scratch\n")
+            try commitAll("Initial commit")
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func path(_ relative: String) -> String { root + "/" + relative }
+
+    func write(_ relative: String, _ text: String) throws {
+        let url = URL(fileURLWithPath: path(relative))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: path(relative)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
+
+    @discardableResult
+    func git(_ arguments: String...) throws -> String {
+        let result = try Shell.run(["git"] + arguments, in: root)
+        guard result.status == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func commitAll(_ message: String) throws {
+        try git("add", "-A")
+        try git("commit", "-q", "-m", message)
+    }
+
+    var head: String { (try? git("rev-parse", "HEAD")) ?? "" }
+
+    /// A `.evals/` with one suite and the given model script (Python) and cases.
+    func setUpEvals(model: String, cases: [String], extraConfig: String = "", modelConfig: String = "") throws {
+        try write("model.py", model)
+        try write(".evals/cases/main.jsonl", cases.joined(separator: "\n") + "\n")
+        try write(".evals/.gitignore", "results/\n")
+        try write(".evals/evalguard.json", """
+            {
+              "model": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": 5 \(modelConfig)},
+              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
+              \(extraConfig)
+            }
+            """)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum Shell {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs a program and waits; reads both pipes to the end before waiting so a chatty child never blocks.
+    static func run(_ arguments: [String], in directory: String, stdin: String? = nil,
+                    environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Python models for tests: each follows (or breaks) the protocol in one specific way.
+enum Models {
+    /// Answers with the input itself; counts its starts and requests in `counter` when given.
+    static func echo(counter: String? = nil) -> String {
+        let count = counter.map { "open(\(JSONValue.string($0).canonicalText), 'a').write('start\\n')" } ?? ""
+        let countRequest = counter.map { "open(\(JSONValue.string($0).canonicalText), 'a').write('request\\n')" } ?? ""
+        return """
+            import json, sys
+            \(count)
+            for line in sys.stdin:
+                r = json.loads(line)
+                \(countRequest)
+                sys.stdout.write(json.dumps({"id": r["id"], "output": r["input"]}) + "\\n")
+                sys.stdout.flush()
+            """
+    }
+
+    /// Echoes, but answers `wrong` for inputs listed in `flip`.
+    static func echo(flipping flip: [String], to wrong: String = "wrong") -> String {
+        """
+        import json, sys
+        FLIP = set(\(JSONValue.array(flip.map(JSONValue.string)).canonicalText))
+        for line in sys.stdin:
+            r = json.loads(line)
+            out = \(JSONValue.string(wrong).canonicalText) if r["input"] in FLIP else r["input"]
+            sys.stdout.write(json.dumps({"id": r["id"], "output": out, "cost_usd": 0.001}) + "\\n")
+            sys.stdout.flush()
+        """
+    }
+
+    static let crashesOnBoom = """
+        import json, sys
+        for line in sys.stdin:
+            r = json.loads(line)
+            if r["input"] == "boom":
+                sys.stderr.write("Traceback: model exploded on boom\\n")
+                sys.exit(7)
+            sys.stdout.write(json.dumps({"id": r["id"], "output": r["input"]}) + "\\n")
+            sys.stdout.flush()
+        """
+
+    static let hangsOnSleep = """
+        import json, sys, time
+        for line in sys.stdin:
+            r = json.loads(line)
+            if r["input"] == "sleep":
+                time.sleep(60)
+            sys.stdout.write(json.dumps({"id": r["id"], "output": r["input"]}) + "\\n")
+            sys.stdout.flush()
+        """
+
+    static let printsGarbageOnJunk = """
+        import json, sys
+        for line in sys.stdin:
+            r = json.loads(line)
+            if r["input"] == "junk":
+                sys.stdout.write("this is not json\\n")
+            else:
+                sys.stdout.write(json.dumps({"id": r["id"], "output": r["input"]}) + "\\n")
+            sys.stdout.flush()
+        """
+
+    static let alwaysCrashes = """
+        import sys
+        sys.stderr.write("ImportError: No module named 'torch'\\n")
+        sys.exit(1)
+        """
+}
+
+func caseLine(_ id: String, _ input: String, _ expected: String? = nil) -> String {
+    JSONValue.object(["id": .string(id), "input": .string(input), "expected": .string(expected ?? input)]).canonicalText
+}
