@@ -90,21 +90,24 @@ public struct ConfigNode: Sendable {
         do {
             let value = try decoder.decode(JSONValue.self, from: Data(source.text.utf8))
             return ConfigNode(value: value, source: source)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-                ?? context.debugDescription
-            let (line, column) = Self.lineAndColumn(in: detail)
-            throw EvalGuardError("invalid JSON: \(detail)", file: source.displayPath, line: line, column: column)
+        } catch {
+            throw syntaxError(in: source.text, displayPath: source.displayPath)
         }
     }
 
-    /// Foundation words its syntax errors "... around line 3, column 7."; pull the numbers out.
-    static func lineAndColumn(in message: String) -> (Int?, Int?) {
-        func number(after word: String) -> Int? {
-            guard let range = message.range(of: word + " ") else { return nil }
-            return Int(message[range.upperBound...].prefix { $0.isNumber })
-        }
-        return (number(after: "line"), number(after: "column"))
+    /// Foundation's decoder does not say where a syntax error is, so scan the text again with
+    /// evalguard's own parser (comments blanked, JSON5's common forms allowed) to find the spot.
+    static func syntaxError(in text: String, displayPath: String) -> EvalGuardError {
+        let bytes = Array(ConfigSource.blankingComments(text).utf8)
+        do {
+            _ = try bytes.withUnsafeBufferPointer { try JSONParser.parse($0, lenient: true) }
+        } catch let error as JSONParser.SyntaxError {
+            let before = bytes[..<min(error.offset, bytes.count)]
+            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            return EvalGuardError("invalid JSON: \(error.message)", file: displayPath, line: line, column: column)
+        } catch {}
+        return EvalGuardError("invalid JSON (JSON5)", file: displayPath)
     }
 
     public var pathText: String {

@@ -45,11 +45,11 @@ public struct Baseline: Codable, Sendable {
             return baseline
         } catch let error as EvalGuardError {
             throw error
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-            let (line, column) = ConfigNode.lineAndColumn(in: detail)
-            throw EvalGuardError("not a valid baseline: \(detail)", file: displayPath, line: line, column: column,
-                                 hint: "Regenerate it with 'evalguard baseline' and commit it.")
+        } catch DecodingError.dataCorrupted {
+            var error = ConfigNode.syntaxError(in: String(decoding: bytes, as: UTF8.self), displayPath: displayPath)
+            error.message = "not a valid baseline: " + error.message
+            error.hint = "Regenerate it with 'evalguard baseline' and commit it."
+            throw error
         } catch {
             throw EvalGuardError("not a valid baseline: \(Self.describe(error))", file: displayPath,
                                  hint: "Regenerate it with 'evalguard baseline' and commit it.")

@@ -17,8 +17,11 @@ public struct JSONParser {
         return try result.get()
     }
 
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> JSONValue {
-        var p = JSONParser(bytes: bytes)
+    /// `lenient` also accepts the JSON5 forms people write in configuration files: trailing
+    /// commas, single-quoted strings and unquoted keys (blank comments out first). It is used
+    /// to point at the line of a syntax error Foundation's JSON5 decoder found but did not locate.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lenient: Bool = false) throws(SyntaxError) -> JSONValue {
+        var p = JSONParser(bytes: bytes, lenient: lenient)
         p.skipWhitespace()
         let value = try p.parseValue(depth: 0)
         p.skipWhitespace()
@@ -27,10 +30,14 @@ public struct JSONParser {
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let lenient: Bool
     private var index = 0
     private static let maxDepth = 512
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>, lenient: Bool) {
+        self.bytes = bytes
+        self.lenient = lenient
+    }
 
     private func error(_ message: String) -> SyntaxError { SyntaxError(offset: index, message: message) }
 
@@ -52,6 +59,7 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "'") where lenient: return .string(try parseString(quote: UInt8(ascii: "'")))
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
@@ -78,8 +86,19 @@ public struct JSONParser {
         if current == UInt8(ascii: "}") { index += 1; return .object(dict) }
         while true {
             skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try parseString()
+            if lenient && current == UInt8(ascii: "}") { index += 1; return .object(dict) }
+            let key: String
+            if current == UInt8(ascii: "\"") {
+                key = try parseString()
+            } else if lenient, current == UInt8(ascii: "'") {
+                key = try parseString(quote: UInt8(ascii: "'"))
+            } else if lenient, let c = current, c.isIdentifierStart {
+                let start = index
+                while let c = current, c.isIdentifierStart || (c >= 0x30 && c <= 0x39) { index += 1 }
+                key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            } else {
+                throw error("expected a string key")
+            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
@@ -101,6 +120,7 @@ public struct JSONParser {
         if current == UInt8(ascii: "]") { index += 1; return .array(items) }
         while true {
             skipWhitespace()
+            if lenient && current == UInt8(ascii: "]") { index += 1; return .array(items) }
             items.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             switch current {
@@ -111,13 +131,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseString() throws(SyntaxError) -> String {
+    private mutating func parseString(quote: UInt8 = UInt8(ascii: "\"")) throws(SyntaxError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
         while index < bytes.count {
             let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
+            if c == quote {
                 let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return s
@@ -131,13 +151,14 @@ public struct JSONParser {
             guard let c = current else { throw error("unterminated string") }
             index += 1
             switch c {
-            case UInt8(ascii: "\""):
+            case quote:
                 return String(decoding: scalars, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 guard let e = current else { throw error("unterminated string") }
                 index += 1
                 switch e {
                 case UInt8(ascii: "\""): scalars.append(0x22)
+                case UInt8(ascii: "'"): scalars.append(0x27)
                 case UInt8(ascii: "\\"): scalars.append(0x5C)
                 case UInt8(ascii: "/"): scalars.append(0x2F)
                 case UInt8(ascii: "b"): scalars.append(0x08)
@@ -208,5 +229,11 @@ public struct JSONParser {
 
     private mutating func skipDigits() {
         while let c = current, c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { index += 1 }
+    }
+}
+
+private extension UInt8 {
+    var isIdentifierStart: Bool {
+        (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) || self == 0x5F || self == 0x24
     }
 }
