@@ -53,7 +53,9 @@ public enum Gate {
             m.threshold = "+\(Format.number(t.maxIncreasePct))%" + (t.minIncrease > 0 ? " and +\(Format.number(t.minIncrease)) \(unit)" : "")
             m.thresholdValues = ["max_increase_pct": t.maxIncreasePct, "min_increase_\(unit)": t.minIncrease]
             guard let b = baseline, let c = current else {
-                m.note = metric == .avgCostUSD ? "no cost reported" : nil
+                if metric == .avgCostUSD {
+                    m.note = baseline == nil && current == nil ? "no cost reported" : baseline == nil ? "no cost in the baseline" : "no cost reported now"
+                }
                 return m
             }
             let increase = c - b

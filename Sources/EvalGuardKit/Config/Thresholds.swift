@@ -12,6 +12,7 @@ public struct AccuracyThreshold: Sendable, Equatable {
 
 /// How far a latency or cost figure may rise: more than `maxIncreasePct` percent AND more than
 /// `minIncrease` in absolute terms, so that a 0.3 ms → 0.4 ms wobble is not a "33% regression".
+/// Latency's floor defaults to 1 ms: below that, a shared machine's scheduling decides, not the model.
 public struct IncreaseThreshold: Sendable, Equatable {
     public var maxIncreasePct: Double
     public var minIncrease: Double
@@ -25,7 +26,7 @@ public struct Thresholds: Sendable, Equatable {
 
     public static let defaults = Thresholds(
         accuracy: AccuracyThreshold(maxDrop: 0.01),
-        p95Latency: IncreaseThreshold(maxIncreasePct: 20, minIncrease: 0),
+        p95Latency: IncreaseThreshold(maxIncreasePct: 20, minIncrease: 1),
         avgCost: IncreaseThreshold(maxIncreasePct: 10, minIncrease: 0))
 
     /// These thresholds with the ones written in `node` taking precedence, metric by metric.

@@ -20,12 +20,14 @@ public final class Workspace {
         return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), dirty)
     }
 
-    /// The working tree's result: the stored one when its key matches (unless `fresh`), otherwise a
-    /// new run of the model, stored before it is returned.
+    /// The working tree's result: a stored one with the same evaluation key (HEAD's own, or any
+    /// commit's with the same inputs) unless `fresh`, otherwise a new run of the model, stored
+    /// before it is returned. A reused result keeps the commit it was evaluated at.
     public func evaluateWorkingTree(fresh: Bool, progress: @escaping (Int, Int) -> Void) throws -> (result: RunResult, reused: Bool) {
         let state = try workingTreeState()
-        if !fresh, let stored = store.load(commit: head.commit), stored.key == state.key {
-            return (stored, true)
+        if !fresh {
+            if let own = store.load(commit: head.commit), own.key == state.key { return (own, true) }
+            if let same = store.load(key: state.key) { return (same, true) }
         }
         let suites = try Evaluation.loadSuites(config) { path in
             FileManager.default.contents(atPath: root + "/" + path).map { Array($0) }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Results on disk: `.evals/results/<commit>.json`, one per commit, ignored by git.
+/// Results on disk: `.evals/results/<commit>.json`, one per commit, ignored by git, and
+/// `.evals/results/keys/<evaluation key>` naming the commit whose result holds that key, so that
+/// any commit with the same inputs finds it without reading every result.
 public struct ResultStore {
     public static let directory = ".evals/results"
     public let root: String
@@ -19,10 +21,21 @@ public struct ResultStore {
         return result
     }
 
+    /// A stored result evaluated with exactly this key, whichever commit it was stored under.
+    public func load(key: String) -> RunResult? {
+        guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { return nil }
+        let commit = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let result = load(commit: commit), result.key == key else { return nil }
+        return result
+    }
+
     public func save(_ result: RunResult) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = try encoder.encode(result)
         try AtomicFile.write(Array(data) + [0x0A], to: path(for: result.commit))
+        try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
     }
+
+    func keyPath(_ key: String) -> String { root + "/" + Self.directory + "/keys/" + key }
 }

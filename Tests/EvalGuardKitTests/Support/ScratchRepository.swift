@@ -50,8 +50,10 @@ final class ScratchRepository {
 
     var head: String { (try? git("rev-parse", "HEAD")) ?? "" }
 
-    /// A `.evals/` with one suite and the given model script (Python) and cases.
-    func setUpEvals(model: String, cases: [String], extraConfig: String = "", modelConfig: String = "") throws {
+    /// A `.evals/` with one suite and the given model script (Python) and cases. Latency is not
+    /// gated unless `extraConfig` sets thresholds: a loaded test machine is not a benchmark.
+    func setUpEvals(model: String, cases: [String],
+                    extraConfig: String = "\"thresholds\": {\"p95_latency_ms\": false}", modelConfig: String = "") throws {
         try write("model.py", model)
         try write(".evals/cases/main.jsonl", cases.joined(separator: "\n") + "\n")
         try write(".evals/.gitignore", "results/\n")
@@ -141,4 +143,26 @@ enum Models {
 
 func caseLine(_ id: String, _ input: String, _ expected: String? = nil) -> String {
     JSONValue.object(["id": .string(id), "input": .string(input), "expected": .string(expected ?? input)]).canonicalText
+}
+
+/// What one in-process run of evalguard printed and returned.
+struct Invocation {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+extension ScratchRepository {
+    /// Runs `evalguard <arguments>` in-process, as if started in the repository (or `directory`).
+    @discardableResult
+    func evalguard(_ arguments: String..., in directory: String? = nil) -> Invocation {
+        let (console, captured) = Console.capturing()
+        let status = CLI.run(arguments: arguments, console: console, environment: [:], workingDirectory: directory ?? root)
+        return Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr)
+    }
+
+    /// Files in `.evals/results/`, including any temporary ones a failed write might leave.
+    var resultFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path(".evals/results"))) ?? []).sorted()
+    }
 }

@@ -24,7 +24,7 @@ struct CheckCommand: Command {
         let (baseline, baselineCommit) = try committedBaseline(in: workspace, at: against, context: context)
         let (result, reused) = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
         if reused {
-            context.console.err("note: reusing the stored result for \(String(result.commit.prefix(7))): nothing the model depends on changed")
+            context.console.err("note: reusing the stored result of \(String(result.commit.prefix(7))): nothing the model depends on changed since")
         }
         let comparison = Gate.compare(baseline: baseline, current: result, config: workspace.config)
         var report = VerdictReport(

@@ -38,7 +38,7 @@ enum InitTemplates {
             // Accuracy may fall by at most this much (0.01 = one point). Default: 0.01.
             "accuracy": {"max_drop": 0.01},
             // p95 latency may rise by at most this percentage (default: 20). A rise smaller than
-            // min_increase_ms is treated as noise (default: 0).
+            // min_increase_ms is treated as noise (default: 1).
             "p95_latency_ms": {"max_increase_pct": 20, "min_increase_ms": 5},
             // Average cost per case may rise by at most this percentage (default: 10), and by
             // more than min_increase_usd (default: 0).

@@ -1,0 +1,293 @@
+import Foundation
+import Testing
+@testable import EvalGuardKit
+
+/// init → run → baseline → commit → check, as a user meets them.
+@Suite struct CoreLoopTests {
+    let cases = (1...20).map { caseLine("c\($0)", "q\($0)") }
+
+    func evaluatedRepository(model: String = Models.echo()) throws -> ScratchRepository {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: model, cases: cases)
+        try repo.commitAll("Add evals")
+        #expect(repo.evalguard("baseline").status == 0)
+        try repo.commitAll("Record the baseline")
+        return repo
+    }
+
+    @Test func initWritesARunnableStarterAndRefusesToOverwrite() throws {
+        let repo = try ScratchRepository()
+        let first = repo.evalguard("init")
+        #expect(first.status == 0)
+        for file in [".evals/evalguard.json", ".evals/cases/example.jsonl", ".evals/example_model.py", ".evals/.gitignore"] {
+            #expect(repo.exists(file), "\(file) was not written")
+        }
+        #expect(repo.read(".evals/.gitignore")?.contains("results/") == true)
+        let config = try #require(repo.read(".evals/evalguard.json"))
+        let second = repo.evalguard("init")
+        #expect(second.status == 2)
+        #expect(second.stderr.contains(".evals/ already exists"))
+        #expect(repo.read(".evals/evalguard.json") == config)
+        let run = repo.evalguard("run")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("example"))
+        #expect(run.stdout.contains("1.0000"))
+    }
+
+    @Test func runWritesOneResultFileForHead() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: cases)
+        try repo.commitAll("Add evals")
+        let run = repo.evalguard("run")
+        #expect(run.status == 0)
+        for column in ["suite", "cases", "accuracy", "p50 ms", "p95 ms", "p99 ms", "avg cost $", "total cost $", "errors", "timeouts"] {
+            #expect(run.stdout.contains(column))
+        }
+        #expect(repo.resultFiles == ["\(repo.head).json", "keys"])
+        let data = try #require(FileManager.default.contents(atPath: repo.path(".evals/results/\(repo.head).json")))
+        let result = try JSONDecoder().decode(RunResult.self, from: data)
+        #expect(result.commit == repo.head)
+        #expect(result.dirty == false)
+        #expect(result.suites[0].cases.count == 20)
+        #expect(result.suites[0].cases.allSatisfy { $0.passed && $0.outputDigest != nil })
+        #expect(result.evalguardVersion == CLI.version)
+        #expect(result.suites[0].casesFile == ".evals/cases/main.jsonl")
+    }
+
+    @Test func aChangedModelMakesTheResultDirtyWithAnotherKey() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: cases)
+        try repo.commitAll("Add evals")
+        repo.evalguard("run")
+        let clean = try #require(ResultStore(root: repo.root).load(commit: repo.head))
+        try repo.write("model.py", Models.echo(flipping: ["q1"]))
+        repo.evalguard("run")
+        let dirty = try #require(ResultStore(root: repo.root).load(commit: repo.head))
+        #expect(dirty.dirty)
+        #expect(dirty.dirtyPaths == ["model.py"])
+        #expect(dirty.key != clean.key)
+        // Untracked files count too, but stored results and the baseline never do.
+        try repo.write("model.py", Models.echo())
+        try repo.write(".evals/baseline.json", "{}")
+        repo.evalguard("run")
+        #expect(ResultStore(root: repo.root).load(commit: repo.head)?.key == clean.key)
+    }
+
+    @Test func checkPassesOnAnUnchangedModelReusingTheStoredResult() throws {
+        let counter = NSTemporaryDirectory() + "evalguard-counter-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let repo = try evaluatedRepository(model: Models.echo(counter: counter))
+        let runsBefore = (try? String(contentsOfFile: counter, encoding: .utf8))?.count ?? 0
+        let check = repo.evalguard("check")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("Verdict: pass"))
+        #expect(check.stderr.contains("reusing the stored result"))
+        #expect(((try? String(contentsOfFile: counter, encoding: .utf8))?.count ?? 0) == runsBefore, "the model ran again")
+    }
+
+    @Test func checkFailsOnARegressionWithTheTableAndTheFlippedCases() throws {
+        let repo = try evaluatedRepository()
+        try repo.write("model.py", Models.echo(flipping: ["q3", "q4"]))
+        let check = repo.evalguard("check")
+        #expect(check.status == 1)
+        let row = check.stdout.split(separator: "\n").first { $0.hasPrefix("main") && $0.contains("accuracy") }
+        #expect(row?.split(separator: " ").map(String.init) == ["main", "accuracy", "1.0000", "0.9000", "-0.1000", "max", "drop", "0.01", "REGRESSION"])
+        #expect(check.stdout.contains("REGRESSION"))
+        #expect(check.stdout.contains("2 case(s) regressed (pass → fail), 0 fixed"))
+        #expect(check.stdout.contains("c3  expected \"q3\"  got \"wrong\""))
+        #expect(check.stdout.contains("Verdict: REGRESSION (main accuracy)"))
+        let json = repo.evalguard("check", "--format", "json")
+        #expect(json.status == 1)
+        let doc = try JSONParser.parse(json.stdout)
+        #expect(doc["verdict"] == .string("regression"))
+        let accuracy = doc["suites"]?["main"]?["metrics"]?["accuracy"]
+        #expect(accuracy?["baseline"] == .number(1))
+        #expect(accuracy?["current"] == .number(0.9))
+        #expect(accuracy?["threshold"]?["max_drop"] == .number(0.01))
+        #expect(accuracy?["verdict"] == .string("regression"))
+        #expect(doc["suites"]?["main"]?["pass_to_fail"] == .array([.string("c3"), .string("c4")]))
+    }
+
+    @Test func improvementsAndSwitchedOffMetricsNeverFail() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(flipping: ["q1", "q2"]), cases: cases,
+                            extraConfig: "\"thresholds\": {\"avg_cost_usd\": false, \"p95_latency_ms\": false}")
+        try repo.commitAll("Add evals")
+        repo.evalguard("baseline")
+        try repo.commitAll("Baseline")
+        try repo.write("model.py", Models.echo())
+        let check = repo.evalguard("check")
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("0 case(s) regressed (pass → fail), 2 fixed"))
+        #expect(check.stdout.contains("avg_cost_usd") && check.stdout.contains("off"))
+    }
+
+    @Test func checkReadsTheCommittedBaselineNotTheWorkingCopy() throws {
+        let repo = try evaluatedRepository()
+        try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3"]))
+        repo.evalguard("baseline")   // a lowered baseline, not committed
+        let check = repo.evalguard("check")
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("differs from the one committed at HEAD"))
+    }
+
+    @Test func againstComparesWithAnotherRevisionsBaseline() throws {
+        let repo = try evaluatedRepository()
+        try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3"]))
+        repo.evalguard("baseline")
+        try repo.commitAll("Accept a lower baseline")
+        #expect(repo.evalguard("check").status == 0)
+        let against = repo.evalguard("check", "--against", "HEAD~1")
+        #expect(against.status == 1)
+        #expect(against.stdout.contains("baseline committed at HEAD~1"))
+        let unknown = repo.evalguard("check", "--against", "no-such-branch")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown revision 'no-such-branch'"))
+    }
+
+    @Test func detachedHeadIsEvaluatedLikeABranch() throws {
+        let repo = try evaluatedRepository()
+        try repo.git("checkout", "-q", "--detach", "HEAD")
+        let check = repo.evalguard("check")
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("detached HEAD @ \(repo.head.prefix(7))"))
+    }
+}
+
+/// Every kind of bad input gets a clear message, its exit code, and no partial result file.
+@Suite struct BadInputTests {
+    func repository(model: String = Models.echo(), cases: [String] = [caseLine("a", "x"), caseLine("b", "y")],
+                    modelConfig: String = "") throws -> ScratchRepository {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: model, cases: cases, modelConfig: modelConfig)
+        try repo.commitAll("Add evals")
+        return repo
+    }
+
+    func expectFailure(_ repo: ScratchRepository, _ arguments: [String] = ["run"], status: Int32,
+                       _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        let (console, captured) = Console.capturing()
+        let code = CLI.run(arguments: arguments, console: console, environment: [:], workingDirectory: repo.root)
+        #expect(code == status, "stderr: \(captured.stderr)", sourceLocation: sourceLocation)
+        for fragment in fragments {
+            #expect(captured.stderr.contains(fragment), "missing '\(fragment)' in: \(captured.stderr)", sourceLocation: sourceLocation)
+        }
+        #expect(repo.resultFiles.isEmpty, "a result file was left: \(repo.resultFiles)", sourceLocation: sourceLocation)
+    }
+
+    @Test func missingEvalsDirectory() throws {
+        let repo = try ScratchRepository()
+        expectFailure(repo, status: 2, "no .evals/ directory", "evalguard init")
+    }
+
+    @Test func notAGitRepository() throws {
+        let dir = NSTemporaryDirectory() + "evalguard-nogit-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (console, captured) = Console.capturing()
+        #expect(CLI.run(arguments: ["check"], console: console, environment: [:], workingDirectory: dir) == 2)
+        #expect(captured.stderr.contains("not a git repository"))
+    }
+
+    @Test func repositoryWithoutCommits() throws {
+        let repo = try ScratchRepository(initialCommit: false)
+        try repo.setUpEvals(model: Models.echo(), cases: [caseLine("a", "x")])
+        expectFailure(repo, status: 2, "no commits yet", "git commit")
+    }
+
+    @Test func malformedConfigNamesLineAndColumn() throws {
+        let repo = try repository()
+        try repo.write(".evals/evalguard.json", "{\n  // comment\n  model: {'command': ['python3', 'model.py'],},\n  \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}\n  \"thresholds\": {}\n}\n")
+        expectFailure(repo, status: 2, "error: .evals/evalguard.json:5:3: invalid JSON")
+    }
+
+    @Test func unknownScorer() throws {
+        let repo = try repository()
+        try repo.write(".evals/evalguard.json", "{\"model\": {\"command\": [\"python3\", \"model.py\"]},\n \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\", \"scorer\": \"fuzzy\"}}}")
+        expectFailure(repo, status: 2, ".evals/evalguard.json:2:", "unknown scorer 'fuzzy'")
+    }
+
+    @Test func malformedCaseLine() throws {
+        let repo = try repository(cases: [caseLine("a", "x"), "{\"id\": \"b\", \"input\": }"])
+        expectFailure(repo, status: 2, "error: .evals/cases/main.jsonl:2:22: unexpected character '}'")
+    }
+
+    @Test func emptySuite() throws {
+        let repo = try repository(cases: [""])
+        expectFailure(repo, status: 2, ".evals/cases/main.jsonl: the suite has no cases")
+    }
+
+    @Test func duplicateIdsNameBothLines() throws {
+        let repo = try repository(cases: [caseLine("a", "x"), caseLine("b", "y"), caseLine("a", "z")])
+        expectFailure(repo, status: 2, ".evals/cases/main.jsonl:3: duplicate id \"a\": already used at line 1")
+    }
+
+    @Test func missingCaseFile() throws {
+        let repo = try repository()
+        try FileManager.default.removeItem(atPath: repo.path(".evals/cases/main.jsonl"))
+        expectFailure(repo, status: 2, "the case file .evals/cases/main.jsonl does not exist")
+    }
+
+    @Test func modelCommandNotFound() throws {
+        let repo = try repository()
+        try repo.write(".evals/evalguard.json", "{\"model\": {\"command\": [\"no-such-model\"]}, \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}}}")
+        expectFailure(repo, status: 3, "model command not found: 'no-such-model'")
+    }
+
+    @Test func modelCrashingEveryTimeStopsWithItsStderr() throws {
+        let repo = try repository(model: Models.alwaysCrashes)
+        expectFailure(repo, status: 3, "the model failed on", "| ImportError: No module named 'torch'")
+    }
+
+    @Test func modelCrashingOnOneCaseIsRecordedAsAnError() throws {
+        let cases = (1...10).map { caseLine("c\($0)", "q\($0)") } + [caseLine("boom", "boom")]
+        let repo = try repository(model: Models.crashesOnBoom, cases: cases)
+        let run = repo.evalguard("run")
+        #expect(run.status == 0)
+        let result = try #require(ResultStore(root: repo.root).load(commit: repo.head))
+        #expect(result.suites[0].metrics.errors == 1)
+        #expect(result.suites[0].cases.last?.error?.contains("exit status 7") == true)
+    }
+
+    @Test func modelHangingIsTimedOut() throws {
+        let cases = (1...10).map { caseLine("c\($0)", "q\($0)") } + [caseLine("slow", "sleep")]
+        let repo = try repository(model: Models.hangsOnSleep, cases: cases, modelConfig: ", \"timeout_s\": 0.5")
+        try repo.write(".evals/evalguard.json", "{\"model\": {\"command\": [\"python3\", \"model.py\"], \"timeout_s\": 0.5}, \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}}}")
+        let run = repo.evalguard("run")
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("timeouts"))
+        let result = try #require(ResultStore(root: repo.root).load(commit: repo.head))
+        #expect(result.suites[0].metrics.timeouts == 1)
+        #expect(result.suites[0].cases.last?.timedOut == true)
+    }
+
+    @Test func modelPrintingGarbageQuotesTheLine() throws {
+        let cases = (1...10).map { caseLine("c\($0)", "q\($0)") } + [caseLine("j", "junk")]
+        let repo = try repository(model: Models.printsGarbageOnJunk, cases: cases)
+        let run = repo.evalguard("run")
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("not JSON: 'this is not json'"))
+    }
+
+    @Test func noBaselineCommittedSaysHowToCreateOne() throws {
+        let repo = try repository()
+        let check = repo.evalguard("check")
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("no baseline committed at HEAD"))
+        #expect(check.stderr.contains("evalguard baseline\n  git add .evals/baseline.json\n  git commit"))
+        #expect(repo.resultFiles.isEmpty, "check ran the model before finding there is nothing to compare with")
+    }
+
+    @Test func corruptBaselineNamesTheFile() throws {
+        let repo = try repository()
+        try repo.write(".evals/baseline.json", "{\"format\": 1,\n \"suites\": [}")
+        try repo.commitAll("Broken baseline")
+        expectFailure(repo, ["check"], status: 2, "HEAD:.evals/baseline.json:2:", "evalguard baseline")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let repo = try repository()
+        expectFailure(repo, ["check", "--format", "yaml"], status: 2, "Invalid value 'yaml' for '--format'")
+        expectFailure(repo, ["check", "--againts", "HEAD"], status: 2, "Did you mean '--against'?")
+    }
+}
