@@ -77,11 +77,21 @@ public struct Baseline: Codable, Sendable {
         return out + "\n"
     }
 
+    /// Ten significant digits: every figure keeps its precision, but 0.21614999999999998 reads 0.21615.
+    private static func rounded(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .number(let n): return .number(Double(String(format: "%.10g", n)) ?? n)
+        case .array(let items): return .array(items.map(rounded))
+        case .object(let dict): return .object(dict.mapValues(rounded))
+        default: return value
+        }
+    }
+
     /// Objects on several lines, except a case's own object and arrays, which stay on one line.
     private static func layout(_ value: JSONValue, depth: Int, path: [String], to out: inout String) {
         let isCase = path.count == 4 && path[0] == "suites" && path[2] == "cases"
         guard case .object(let dict) = value, !isCase, !dict.isEmpty else {
-            JSONWriter.write(value, to: &out)
+            JSONWriter.write(rounded(value), to: &out)
             return
         }
         let indent = String(repeating: "  ", count: depth + 1)
