@@ -23,11 +23,15 @@ public final class Workspace {
     /// The working tree's result: a stored one with the same evaluation key (HEAD's own, or any
     /// commit's with the same inputs) unless `fresh`, otherwise a new run of the model, stored
     /// before it is returned. A reused result keeps the commit it was evaluated at.
-    public func evaluateWorkingTree(fresh: Bool, progress: @escaping (Int, Int) -> Void) throws -> (result: RunResult, reused: Bool) {
+    public func evaluateWorkingTree(fresh: Bool, progress: @escaping (Int, Int) -> Void) throws -> WorkingTreeEvaluation {
         let state = try workingTreeState()
         if !fresh {
-            if let own = store.load(commit: head.commit), own.key == state.key { return (own, true) }
-            if let same = store.load(key: state.key) { return (same, true) }
+            if let own = store.load(commit: head.commit), own.key == state.key {
+                return WorkingTreeEvaluation(result: own, reused: true, dirtyPaths: state.dirtyPaths)
+            }
+            if let same = store.load(key: state.key) {
+                return WorkingTreeEvaluation(result: same, reused: true, dirtyPaths: state.dirtyPaths)
+            }
         }
         let suites = try Evaluation.loadSuites(config) { path in
             FileManager.default.contents(atPath: root + "/" + path).map { Array($0) }
@@ -41,7 +45,7 @@ public final class Workspace {
             configDigest: GitHash.blobID(of: config.source.text), model: modelDescription,
             suites: results, overall: Metrics(results.flatMap(\.cases)))
         try store.save(result)
-        return (result, false)
+        return WorkingTreeEvaluation(result: result, reused: false, dirtyPaths: state.dirtyPaths)
     }
 
     func makeProvider() throws -> ModelProvider {
@@ -51,4 +55,14 @@ public final class Workspace {
     var modelDescription: [String: JSONValue] {
         ["provider": .string(config.model.provider), "command": .array(config.model.command.map(JSONValue.string))]
     }
+}
+
+/// The working tree's result and how it was obtained.
+public struct WorkingTreeEvaluation {
+    public var result: RunResult
+    /// True when a stored result with the same evaluation key was used instead of running the model.
+    public var reused: Bool
+    /// Files that differ from HEAD now (the reused result may have been made from another state).
+    public var dirtyPaths: [String]
+    public var dirty: Bool { !dirtyPaths.isEmpty }
 }

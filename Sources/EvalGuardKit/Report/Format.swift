@@ -33,11 +33,12 @@ public enum Format {
         guard let b = m.baseline, let c = m.current else { return "-" }
         switch m.metric {
         case .accuracy:
-            return (c - b >= 0 ? "+" : "") + String(format: "%.4f", c - b)
+            let d = ((c - b) * 10_000).rounded() / 10_000
+            return (d >= 0 ? "+" : "") + String(format: "%.4f", d == 0 ? 0 : d)
         case .p95LatencyMs, .avgCostUSD:
             if b == 0 { return c == 0 ? "0%" : "new" }
-            let pct = (c - b) / b * 100
-            return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct)
+            let pct = ((c - b) / b * 1000).rounded() / 10
+            return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct == 0 ? 0 : pct)
         }
     }
 }

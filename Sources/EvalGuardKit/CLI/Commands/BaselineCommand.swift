@@ -11,7 +11,8 @@ struct BaselineCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let workspace = try Workspace(directory: context.workingDirectory)
-        let (result, reused) = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let (result, reused) = (evaluation.result, evaluation.reused)
         let text = try Baseline(result: result).rendered()
         try AtomicFile.write(text, to: workspace.root + "/" + Baseline.path)
         let source = reused ? "the stored result" : "a new run"

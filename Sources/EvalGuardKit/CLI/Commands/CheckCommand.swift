@@ -22,14 +22,15 @@ struct CheckCommand: Command {
         let workspace = try Workspace(directory: context.workingDirectory)
         let against = arguments.value("against") ?? "HEAD"
         let (baseline, baselineCommit) = try committedBaseline(in: workspace, at: against, context: context)
-        let (result, reused) = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let (result, reused) = (evaluation.result, evaluation.reused)
         if reused {
             context.console.err("note: reusing the stored result of \(String(result.commit.prefix(7))): nothing the model depends on changed since")
         }
         let comparison = Gate.compare(baseline: baseline, current: result, config: workspace.config)
         var report = VerdictReport(
             comparison: comparison, current: result,
-            subject: "evalguard check: \(context.describe(workspace.head))\(result.dirty ? " + uncommitted changes" : "")",
+            subject: "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")",
             baselineLabel: "the baseline committed at \(against) (\(String(baselineCommit.prefix(7))))")
         switch format {
         case .text:
@@ -39,7 +40,8 @@ struct CheckCommand: Command {
             context.console.out(report.text(), terminator: "")
         case .json:
             context.printJSON(report.json(extra: [
-                "commit": .string(result.commit), "dirty": .bool(result.dirty), "reused_result": .bool(reused),
+                "commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty),
+                "result_commit": .string(result.commit), "reused_result": .bool(reused),
                 "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)]),
             ]))
         }

@@ -13,7 +13,7 @@ struct RunCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
         let workspace = try Workspace(directory: context.workingDirectory)
-        let (result, _) = try workspace.evaluateWorkingTree(fresh: true, progress: context.progressReporter())
+        let result = try workspace.evaluateWorkingTree(fresh: true, progress: context.progressReporter()).result
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")
