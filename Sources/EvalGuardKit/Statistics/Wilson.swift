@@ -27,19 +27,30 @@ public enum Wilson {
                                 confidence: Double = 0.95) -> ConfidenceInterval {
         precondition(n >= 0 && successes >= 0 && successes <= n,
                      "successes must be in 0...n")
+        guard n > 0 else { return ConfidenceInterval(lower: 0, upper: 1) }
+        var interval = interval(proportion: Double(successes) / Double(n), n: n, confidence: confidence)
+        // At 0 or n successes the bound is exactly 0 or 1 in theory; rounding would leave
+        // a stray 1e-17 that reads as "not quite zero" in a report.
+        if successes == 0 { interval.lower = 0 }
+        if successes == n { interval.upper = 1 }
+        return interval
+    }
+
+    /// The interval for an observed proportion `p` over `n` units that need not be a whole
+    /// number of successes: the mean pass rate of `n` cases each run several times. The case,
+    /// not the run, is the unit sampled (repeats of one case are not independent draws), so `n`
+    /// is the number of cases. Equal to `proportion_confint(p * n, n, method='wilson')`.
+    public static func interval(proportion p: Double, n: Int,
+                                confidence: Double = 0.95) -> ConfidenceInterval {
+        precondition(p >= 0 && p <= 1, "the proportion must be in 0...1")
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
         guard n > 0 else { return ConfidenceInterval(lower: 0, upper: 1) }
         let z = Normal.quantile(1 - (1 - confidence) / 2)
         let m = Double(n)
-        let p = Double(successes) / m
         let z2 = z * z
         let denominator = 1 + z2 / m
         let center = (p + z2 / (2 * m)) / denominator
         let half = z / denominator * (p * (1 - p) / m + z2 / (4 * m * m)).squareRoot()
-        // At 0 or n successes the bound is exactly 0 or 1 in theory; rounding would leave
-        // a stray 1e-17 that reads as "not quite zero" in a report.
-        let lower = successes == 0 ? 0 : max(0, center - half)
-        let upper = successes == n ? 1 : min(1, center + half)
-        return ConfidenceInterval(lower: lower, upper: upper)
+        return ConfidenceInterval(lower: max(0, center - half), upper: min(1, center + half))
     }
 }
