@@ -9,10 +9,12 @@ public struct EvalConfig: Sendable {
     /// Sorted by name, so reports and results list suites in a stable order.
     public var suites: [SuiteConfig]
     public var thresholds: Thresholds
+    /// Repeats, significance level, and what to do with inconclusive results and flaky cases.
+    public var verdict: VerdictSettings = .defaults
     /// The configuration's own text, for digests and for readers of other commits.
     public var source: ConfigSource
 
-    static let topLevelKeys = ["model", "suites", "thresholds"]
+    static let topLevelKeys = ["model", "suites", "thresholds"] + VerdictSettings.keys
 
     public static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
@@ -29,7 +31,8 @@ public struct EvalConfig: Sendable {
             try SuiteConfig(name: name, node: node, inherited: thresholds)
         }
         guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
-        return EvalConfig(model: model, suites: suites, thresholds: thresholds, source: source)
+        let verdict = try VerdictSettings(members: members)
+        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, source: source)
     }
 
     /// Reads the working tree's configuration. A missing `.evals/` says how to create one.
