@@ -24,17 +24,23 @@ public enum Evaluation {
     }
 
     /// Asks the provider about every case (all suites share one queue, so the model's processes
-    /// stay busy) and scores the answers.
-    public static func run(_ suites: [LoadedSuite], provider: ModelProvider,
+    /// stay busy) and scores the answers. With `repeats` > 1 every case is asked that many
+    /// times, in rounds over all cases (so the runs of one case are spread over the run rather
+    /// than sent back to back to one process), and its runs are folded into one result.
+    public static func run(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int = 1,
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
-        let requests = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
+        precondition(repeats >= 1, "a case runs at least once")
+        let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
+        let requests = Array((0..<repeats).map { _ in round }.joined())
         let total = requests.count
         let responses = try provider.answer(requests) { progress($0, total) }
         let scoring = ScoringSession()
         var offset = 0
         return suites.map { suite in
             let results = suite.cases.enumerated().map { i, c in
-                score(c, responses[offset + i], suite.config.scorer, scoring)
+                Repeats.fold((0..<repeats).map { r in
+                    score(c, responses[r * round.count + offset + i], suite.config.scorer, scoring)
+                })
             }
             offset += suite.cases.count
             return SuiteResult(name: suite.config.name, casesFile: suite.config.casesPath, casesDigest: suite.digest,

@@ -22,14 +22,17 @@ public final class Workspace {
 
     /// The working tree's result: a stored one with the same evaluation key (HEAD's own, or any
     /// commit's with the same inputs) unless `fresh`, otherwise a new run of the model, stored
-    /// before it is returned. A reused result keeps the commit it was evaluated at.
-    public func evaluateWorkingTree(fresh: Bool, progress: @escaping (Int, Int) -> Void) throws -> WorkingTreeEvaluation {
+    /// before it is returned. A reused result keeps the commit it was evaluated at. `repeats`
+    /// (`--repeat`) overrides the configuration's `repeat`; a stored result made with another
+    /// number of runs per case is not reused.
+    public func evaluateWorkingTree(fresh: Bool, repeats: Int? = nil, progress: @escaping (Int, Int) -> Void) throws -> WorkingTreeEvaluation {
         let state = try workingTreeState()
+        let runs = repeats ?? config.verdict.repeats
         if !fresh {
-            if let own = store.load(commit: head.commit), own.key == state.key {
+            if let own = store.load(commit: head.commit), own.key == state.key, (own.repeats ?? 1) == runs {
                 return WorkingTreeEvaluation(result: own, reused: true, dirtyPaths: state.dirtyPaths)
             }
-            if let same = store.load(key: state.key) {
+            if let same = store.load(key: state.key), (same.repeats ?? 1) == runs {
                 return WorkingTreeEvaluation(result: same, reused: true, dirtyPaths: state.dirtyPaths)
             }
         }
@@ -37,13 +40,13 @@ public final class Workspace {
             FileManager.default.contents(atPath: root + "/" + path).map { Array($0) }
         }
         let provider = try makeProvider()
-        let results = try Evaluation.run(suites, provider: provider, progress: progress)
+        let results = try Evaluation.run(suites, provider: provider, repeats: runs, progress: progress)
         let result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: CLI.version, commit: head.commit,
             dirty: !state.dirtyPaths.isEmpty, dirtyPaths: state.dirtyPaths.isEmpty ? nil : state.dirtyPaths,
             key: state.key, createdAt: ISO8601DateFormatter().string(from: Date()),
             configDigest: GitHash.blobID(of: config.source.text), model: modelDescription,
-            suites: results, overall: Metrics(results.flatMap(\.cases)))
+            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
         try store.save(result)
         return WorkingTreeEvaluation(result: result, reused: false, dirtyPaths: state.dirtyPaths)
     }

@@ -4,7 +4,8 @@ public struct Metrics: Codable, Sendable, Equatable {
     public var passed: Int
     public var errors: Int
     public var timeouts: Int
-    /// passed / cases; errors and time-outs count as failures.
+    /// passed / cases; errors and time-outs count as failures. With repeats: the mean of the
+    /// cases' pass rates (`passed` then counts the cases that passed at least half their runs).
     public var accuracy: Double
     /// Latency over the cases the model answered warm: time-outs and crashes are counted, not
     /// timed, and a process's first answer (which includes its start-up) is left out unless
@@ -28,22 +29,30 @@ public struct Metrics: Codable, Sendable, Equatable {
         passed = results.count { $0.passed }
         timeouts = results.count { $0.timedOut == true }
         errors = results.count { $0.error != nil && $0.timedOut != true }
-        accuracy = cases == 0 ? 0 : Double(passed) / Double(cases)
+        accuracy = cases == 0 ? 0
+            : results.contains { $0.runs != nil } ? results.reduce(0) { $0 + $1.passRate } / Double(cases)
+            : Double(passed) / Double(cases)
         let latencies = Self.timedLatencies(results)
         p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
         p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
         p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
         meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
         let costs = results.compactMap(\.costUSD)
-        totalCostUSD = costs.isEmpty ? nil : costs.reduce(0, +)
+        totalCostUSD = costs.isEmpty ? nil : Money.sum(costs)
         avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
     }
 
-    /// The latencies that count for percentiles, sorted.
+    /// The latencies that count for percentiles, sorted: every timed run of a repeated case.
     static func timedLatencies(_ results: [CaseResult]) -> [Double] {
-        let answered = results.filter { $0.error == nil }
-        let warm = answered.filter { $0.coldStart != true }
-        return (warm.isEmpty ? answered : warm).map(\.latencyMs).sorted()
+        var warm: [Double] = [], cold: [Double] = []
+        for r in results {
+            if let runs = r.latenciesMs {
+                if r.coldStart == true { cold += runs } else { warm += runs }
+            } else if r.error == nil {
+                if r.coldStart == true { cold.append(r.latencyMs) } else { warm.append(r.latencyMs) }
+            }
+        }
+        return (warm.isEmpty ? cold : warm).sorted()
     }
 
     /// The value of a gated metric.

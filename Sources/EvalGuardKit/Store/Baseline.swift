@@ -11,24 +11,31 @@ public struct Baseline: Codable, Sendable {
     /// The commit whose result the baseline was made from.
     public var fromCommit: String
     public var dirty: Bool
+    /// Runs per case of the result it was made from; nil for 1 (and in older baselines).
+    public var repeats: Int?
+    /// The price table the costs were computed with, as the result recorded it (`RunResult.prices`).
+    public var prices: JSONValue?
     public var overall: Metrics
     public var suites: [String: BaselineSuite]
 
     enum CodingKeys: String, CodingKey {
-        case format, dirty, overall, suites
-        case fromCommit = "from_commit"
+        case format, dirty, overall, suites, prices
+        case fromCommit = "from_commit", repeats = "repeat"
     }
 
     public init(result: RunResult) {
         format = Self.formatVersion
         fromCommit = result.commit
         dirty = result.dirty
+        repeats = result.repeats
+        prices = result.prices
         overall = result.overall
         suites = Dictionary(uniqueKeysWithValues: result.suites.map { suite in
             (suite.name, BaselineSuite(
                 metrics: suite.metrics,
                 cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
-                    ($0.id, BaselineCase(passed: $0.passed, score: $0.score, costUSD: $0.costUSD))
+                    ($0.id, BaselineCase(passed: $0.passed, score: $0.score, costUSD: $0.costUSD,
+                                         passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
                 latenciesMs: Metrics.timedLatencies(suite.cases)))
         })
@@ -123,9 +130,29 @@ public struct BaselineCase: Codable, Sendable, Equatable {
     public var passed: Bool
     public var score: Double
     public var costUSD: Double?
+    /// With repeats: the share of the case's runs that passed, and how many runs there were.
+    /// Absent for a case run once (and in baselines written before repeats existed).
+    public var passRate: Double?
+    public var runs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case passed, score
-        case costUSD = "cost_usd"
+        case passed, score, runs
+        case costUSD = "cost_usd", passRate = "pass_rate"
     }
+
+    public init(passed: Bool, score: Double, costUSD: Double? = nil, passRate: Double? = nil, runs: Int? = nil) {
+        self.passed = passed
+        self.score = score
+        self.costUSD = costUSD
+        self.passRate = passRate
+        self.runs = runs
+    }
+
+    /// Runs that passed, out of `runCount`: what the paired accuracy test reads.
+    public var runCount: Int { max(runs ?? 1, 1) }
+    public var passes: Int {
+        guard let passRate, runs != nil else { return passed ? 1 : 0 }
+        return min(runCount, max(0, Int((passRate * Double(runCount)).rounded())))
+    }
+    public var isFlaky: Bool { passes > 0 && passes < runCount }
 }

@@ -15,6 +15,19 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var outputDigest: String?
     /// The output's canonical JSON text, cut at `outputLimit` characters, for reports.
     public var output: String?
+    /// With `repeat`: how many times the case ran and how many of those runs passed; `passed`
+    /// is then "at least half passed" and `latencyMs` the median of `latenciesMs`, the warm
+    /// answered runs' latencies. All nil for a case run once.
+    public var runs: Int?
+    public var passes: Int?
+    public var latenciesMs: [Double]?
+
+    /// Share of the case's runs that passed: 0 or 1 for a case run once.
+    public var passRate: Double { runs.map { Double(passes ?? 0) / Double($0) } ?? (passed ? 1 : 0) }
+    public var runCount: Int { runs ?? 1 }
+    public var passCount: Int { runs == nil ? (passed ? 1 : 0) : passes ?? 0 }
+    /// Outcomes that disagree across repeats.
+    public var isFlaky: Bool { let r = passRate; return r > 0 && r < 1 }
 
     static let outputLimit = 500
 
@@ -22,6 +35,7 @@ public struct CaseResult: Codable, Sendable, Equatable {
         case id, passed, score, usage, error, output
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
+        case runs, passes, latenciesMs = "latencies_ms"
     }
 }
 
@@ -57,14 +71,22 @@ public struct RunResult: Codable, Sendable {
     public var createdAt: String
     public var configDigest: String
     public var model: [String: JSONValue]
+    /// Runs per case (`repeat`); nil for 1.
+    public var repeats: Int?
     public var suites: [SuiteResult]
     public var overall: Metrics
 
     enum CodingKeys: String, CodingKey {
         case format, commit, dirty, key, model, suites, overall
+        case repeats = "repeat"
         case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
         case createdAt = "created_at", configDigest = "config_digest"
     }
 
     public func suite(_ name: String) -> SuiteResult? { suites.first { $0.name == name } }
+
+    /// A description of the price table the cost was computed with (a digest, or the table
+    /// itself), when the provider records one in `model["prices"]`. Two runs whose tables differ
+    /// cannot blame a cost change on the code.
+    public var prices: JSONValue? { model["prices"].flatMap { $0 == .null ? nil : $0 } }
 }
