@@ -1,13 +1,20 @@
-/// Applies a suite's thresholds to baseline and current figures. Improvements never fail.
+/// Applies a suite's thresholds to baseline and current figures, accounting for noise.
+/// Improvements never fail. Each gated metric gets one of three verdicts:
+/// - regression: beyond its threshold, and the change is significant at `alpha`;
+/// - inconclusive: beyond its threshold, but noise could explain it;
+/// - pass: within its threshold.
+/// The rules per metric are in `AccuracyVerdict.swift` and `LatencyVerdict.swift`.
 public enum Gate {
     public static func compare(baseline: Baseline, current: RunResult, config: EvalConfig) -> Comparison {
         var suites: [SuiteComparison] = []
         let names = Set(baseline.suites.keys).union(current.suites.map(\.name)).sorted()
+        let prices = PriceTables(baseline: baseline.prices, current: current.prices)
         for name in names {
             let thresholds = config.suites.first { $0.name == name }?.thresholds ?? config.thresholds
             switch (baseline.suites[name], current.suite(name)) {
             case let (b?, c?):
-                suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds))
+                suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds,
+                                      settings: config.verdict, prices: prices))
             case (nil, _?):
                 suites.append(SuiteComparison(name: name, metrics: [], regressed: [], fixed: [], added: [], removed: [],
                                               note: "new suite: not in the baseline, so not gated (run 'evalguard baseline' to include it)"))
@@ -18,50 +25,79 @@ public enum Gate {
                 break
             }
         }
-        return Comparison(suites: suites)
+        return Comparison(suites: suites, settings: config.verdict)
     }
 
-    static func compare(name: String, baseline: BaselineSuite, current: SuiteResult, thresholds: Thresholds) -> SuiteComparison {
-        var regressed: [CaseFlip] = [], fixed: [CaseFlip] = []
+    /// Pairs the cases by id, then compares each metric.
+    static func compare(name: String, baseline: BaselineSuite, current: SuiteResult, thresholds: Thresholds,
+                        settings: VerdictSettings = .defaults, prices: PriceTables = PriceTables()) -> SuiteComparison {
+        var regressed: [CaseFlip] = [], fixed: [CaseFlip] = [], flaky: [FlakyCase] = []
+        var outcomes: [PairedOutcome] = []
         var seen = Set<String>()
         for c in current.cases {
             seen.insert(c.id)
             guard let before = baseline.cases[c.id] else { continue }
-            if before.passed && !c.passed { regressed.append(CaseFlip(id: c.id, output: c.output, error: c.error)) }
-            if !before.passed && c.passed { fixed.append(CaseFlip(id: c.id, output: c.output, error: c.error)) }
+            let outcome = PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
+                                        currentPasses: c.passCount, currentRuns: c.runCount)
+            if before.isFlaky || c.isFlaky {
+                flaky.append(FlakyCase(id: c.id, baselineRate: outcome.baselineRate, currentRate: outcome.currentRate))
+                if settings.flaky == .exclude { continue }
+            }
+            outcomes.append(outcome)
+            let repeated = before.runCount > 1 || c.runCount > 1
+            let flip = CaseFlip(id: c.id, output: c.output, error: c.error,
+                                baselineRate: repeated ? outcome.baselineRate : nil,
+                                currentRate: repeated ? outcome.currentRate : nil)
+            if outcome.currentRate < outcome.baselineRate { regressed.append(flip) }
+            if outcome.currentRate > outcome.baselineRate { fixed.append(flip) }
         }
         let added = current.cases.map(\.id).filter { baseline.cases[$0] == nil }
         let removed = baseline.cases.keys.filter { !seen.contains($0) }.sorted()
-        let metrics = GatedMetric.allCases.map { metric in
-            compare(metric, baseline: baseline.metrics.value(of: metric), current: current.metrics.value(of: metric), thresholds: thresholds)
+        let metrics: [MetricComparison] = GatedMetric.allCases.map { metric in
+            switch metric {
+            case .accuracy:
+                return accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: current.metrics,
+                                threshold: thresholds.accuracy, settings: settings)
+            case .p95LatencyMs:
+                return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)
+            case .avgCostUSD:
+                return cost(baseline: baseline.metrics.avgCostUSD, current: current.metrics.avgCostUSD,
+                            threshold: thresholds.avgCost, prices: prices)
+            }
         }
-        return SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
+        var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
+        suite.flaky = flaky
+        suite.flakyExcluded = settings.flaky == .exclude && !flaky.isEmpty
+        return suite
     }
 
-    static func compare(_ metric: GatedMetric, baseline: Double?, current: Double?, thresholds: Thresholds) -> MetricComparison {
-        var m = MetricComparison(metric: metric, baseline: baseline, current: current, threshold: nil, thresholdValues: [:], verdict: .skipped)
-        switch metric {
-        case .accuracy:
-            guard let t = thresholds.accuracy else { m.note = "switched off"; return m }
-            m.threshold = "max drop \(Format.number(t.maxDrop))"
-            m.thresholdValues = ["max_drop": t.maxDrop]
-            guard let b = baseline, let c = current else { return m }
-            m.verdict = b - c > t.maxDrop + 1e-12 ? .regression : .pass
-        case .p95LatencyMs, .avgCostUSD:
-            let unit = metric == .p95LatencyMs ? "ms" : "usd"
-            guard let t = metric == .p95LatencyMs ? thresholds.p95Latency : thresholds.avgCost else { m.note = "switched off"; return m }
-            m.threshold = "+\(Format.number(t.maxIncreasePct))%" + (t.minIncrease > 0 ? " and +\(Format.number(t.minIncrease)) \(unit)" : "")
-            m.thresholdValues = ["max_increase_pct": t.maxIncreasePct, "min_increase_\(unit)": t.minIncrease]
-            guard let b = baseline, let c = current else {
-                if metric == .avgCostUSD {
-                    m.note = baseline == nil && current == nil ? "no cost reported" : baseline == nil ? "no cost in the baseline" : "no cost reported now"
-                }
-                return m
-            }
-            let increase = c - b
-            let beyondPct = b > 0 ? increase / b * 100 > t.maxIncreasePct + 1e-9 : increase > 0
-            m.verdict = beyondPct && increase > t.minIncrease ? .regression : .pass
-        }
-        return m
+    /// The threshold rule on point figures alone: is `current` more than the allowance above
+    /// `baseline`? (More than `maxIncreasePct` percent AND more than `minIncrease`.)
+    static func beyond(_ t: IncreaseThreshold, baseline b: Double, current c: Double) -> Bool {
+        let increase = c - b
+        let beyondPct = b > 0 ? increase / b * 100 > t.maxIncreasePct + 1e-9 : increase > 0
+        return beyondPct && increase > t.minIncrease
+    }
+
+    static func describe(_ t: IncreaseThreshold, unit: String) -> (String, [String: Double]) {
+        ("+\(Format.number(t.maxIncreasePct))%" + (t.minIncrease > 0 ? " and +\(Format.number(t.minIncrease)) \(unit)" : ""),
+         ["max_increase_pct": t.maxIncreasePct, "min_increase_\(unit)": t.minIncrease])
+    }
+}
+
+/// The price tables both runs' costs were computed with, when the results record them.
+public struct PriceTables: Sendable {
+    public var baseline: JSONValue?
+    public var current: JSONValue?
+
+    public init(baseline: JSONValue? = nil, current: JSONValue? = nil) {
+        self.baseline = baseline
+        self.current = current
+    }
+
+    /// True only when both sides name a table and the tables differ.
+    public var changed: Bool {
+        guard let baseline, let current else { return false }
+        return baseline != current
     }
 }

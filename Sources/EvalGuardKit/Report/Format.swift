@@ -67,3 +67,41 @@ public struct TextTable {
         return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 }
+
+extension Format {
+    /// A p-value with three significant digits; tiny ones as "< 0.0001".
+    public static func pValue(_ p: Double) -> String {
+        p < 0.0001 ? "< 0.0001" : p >= 0.9995 ? "1" : String(format: "%.3g", p)
+    }
+
+    /// A pass rate as a fraction with two decimals: 0.67.
+    public static func rate(_ r: Double) -> String { String(format: "%.2f", r) }
+
+    public static func signedMs(_ v: Double) -> String { (v >= 0 ? "+" : "-") + ms(abs(v)) }
+
+    public static func interval(_ i: ConfidenceInterval, _ format: (Double) -> String) -> String {
+        "[\(format(i.lower)), \(format(i.upper))]"
+    }
+
+    /// The table's evidence column: the accuracy test's p-value, the latency change's interval.
+    public static func evidence(_ m: MetricComparison) -> String {
+        guard let s = m.statistics else { return m.warnings.isEmpty ? "-" : "prices changed" }
+        switch m.metric {
+        case .accuracy:
+            return s.pValue.map { "p " + (pValue($0).hasPrefix("<") ? pValue($0) : "= " + pValue($0)) } ?? "-"
+        case .p95LatencyMs:
+            guard let conf = s.intervalConfidence else { return "-" }
+            let level = number(conf * 100, digits: 1) + "% CI "
+            if let r = s.ratioInterval {
+                func pct(_ x: Double) -> String {
+                    let v = ((x - 1) * 1000).rounded() / 10
+                    return (v >= 0 ? "+" : "") + String(format: "%.1f%%", v == 0 ? 0 : v)
+                }
+                return level + pct(r.lower) + "…" + pct(r.upper)
+            }
+            return s.differenceInterval.map { level + signedMs($0.lower) + "…" + signedMs($0.upper) + " ms" } ?? "-"
+        case .avgCostUSD:
+            return "-"
+        }
+    }
+}

@@ -14,6 +14,14 @@ public enum RunSummary {
         for suite in result.suites { table.rows.append(row(suite.name, suite.metrics)) }
         if result.suites.count > 1 { table.rows.append(row("overall", result.overall)) }
         var out = table.render()
+        if let runs = result.repeats {
+            let flaky = result.suites.map { s in (s.name, s.cases.filter(\.isFlaky).map(\.id)) }.filter { !$0.1.isEmpty }
+            out += "\neach case ran \(runs) times; accuracy is the mean pass rate\n"
+            for (suite, ids) in flaky {
+                let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
+                out += "\(suite): \(ids.count) flaky case(s) (outcomes differ across runs): \(shown)\n"
+            }
+        }
         let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
         if let (suite, first) = failures.first {
             out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"

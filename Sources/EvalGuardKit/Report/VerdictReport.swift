@@ -1,4 +1,6 @@
-/// How `check` reports a comparison: a table of metrics, the cases that flipped, the verdict.
+/// How `check` reports a comparison: a table of metrics with the evidence behind each verdict,
+/// the cases that flipped or are flaky, and the verdict. Text for terminals, JSON for machines,
+/// markdown for pull requests and CI summaries (`VerdictReport+Markdown.swift`).
 public struct VerdictReport {
     public var comparison: Comparison
     public var current: RunResult
@@ -10,78 +12,137 @@ public struct VerdictReport {
 
     public static let flipLimit = 10
 
-    public func text() -> String {
-        var out = "\(subject) against \(baselineLabel)\n\n"
-        var table = TextTable(headers: ["suite", "metric", "baseline", "current", "delta", "threshold", "verdict"],
-                              rightAligned: [2, 3, 4])
-        for suite in comparison.suites {
-            for m in suite.metrics {
-                table.rows.append([suite.name, m.metric.rawValue, Format.value(m.baseline, of: m.metric),
-                                   Format.value(m.current, of: m.metric), Format.delta(m), m.threshold ?? "off",
-                                   m.verdict == .regression ? "REGRESSION" : m.verdict.rawValue + (m.note.map { " (\($0))" } ?? "")])
+    public init(comparison: Comparison, current: RunResult, subject: String, baselineLabel: String) {
+        self.comparison = comparison
+        self.current = current
+        self.subject = subject
+        self.baselineLabel = baselineLabel
+    }
+
+    static let headers = ["suite", "metric", "baseline", "current", "delta", "threshold", "evidence", "verdict"]
+
+    /// The table's rows, shared by the text and markdown forms.
+    func rows() -> [[String]] {
+        comparison.suites.flatMap { suite in
+            suite.metrics.map { m in
+                [suite.name, m.metric.rawValue, Format.value(m.baseline, of: m.metric), Format.value(m.current, of: m.metric),
+                 Format.delta(m), m.threshold ?? "off", Format.evidence(m),
+                 m.verdict == .regression ? "REGRESSION" : m.verdict == .inconclusive ? "INCONCLUSIVE" : m.verdict.rawValue
+                    + (m.note.map { " (\($0))" } ?? "")]
             }
         }
+    }
+
+    public func text() -> String {
+        var out = "\(subject) against \(baselineLabel)\n\n"
+        var table = TextTable(headers: Self.headers, rightAligned: [2, 3, 4])
+        table.rows = rows()
         out += table.render()
         for suite in comparison.suites {
             if let note = suite.note { out += "\n\(suite.name): \(note)\n" }
+            let explanations = suite.metrics.flatMap { details($0) }
+            if !explanations.isEmpty {
+                out += "\n"
+                for line in explanations { out += line.hasPrefix(" ") ? line + "\n" : "\(suite.name) \(line)\n" }
+            }
+            if !suite.flaky.isEmpty { out += "\n" + flakyHeadline(suite) + "\n" }
+            for f in suite.flaky.prefix(Self.flipLimit) {
+                out += "  ~ \(f.id)  pass rate \(Format.rate(f.baselineRate)) → \(Format.rate(f.currentRate))\n"
+            }
+            if suite.flaky.count > Self.flipLimit { out += "  … and \(suite.flaky.count - Self.flipLimit) more\n" }
             guard !suite.regressed.isEmpty || !suite.fixed.isEmpty else { continue }
-            out += "\n\(suite.name): \(suite.regressed.count) case(s) regressed (pass → fail), \(suite.fixed.count) fixed (fail → pass)\n"
+            out += "\n" + flipHeadline(suite) + "\n"
             for flip in suite.regressed.prefix(Self.flipLimit) { out += "  - \(line(flip, suite: suite.name))\n" }
             if suite.regressed.count > Self.flipLimit { out += "  … and \(suite.regressed.count - Self.flipLimit) more\n" }
             for flip in suite.fixed.prefix(Self.flipLimit) { out += "  + \(line(flip, suite: suite.name))\n" }
             if suite.fixed.count > Self.flipLimit { out += "  … and \(suite.fixed.count - Self.flipLimit) more\n" }
         }
-        let regressions = comparison.regressions
-        if regressions.isEmpty {
-            out += "\nVerdict: pass\n"
-        } else {
-            let list = regressions.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
-            out += "\nVerdict: REGRESSION (\(list))\n"
-        }
+        out += "\n" + verdictLines().joined(separator: "\n") + "\n"
         return out
+    }
+
+    /// Lines explaining a metric's evidence, without the suite name.
+    func details(_ m: MetricComparison) -> [String] {
+        var lines: [String] = []
+        let alpha = comparison.settings.alpha
+        if let s = m.statistics {
+            switch m.metric {
+            case .accuracy:
+                if let n = s.pairedCases, let worse = s.worse, let better = s.better {
+                    var line = "accuracy: \(worse) of \(n) paired cases fell, \(better) rose"
+                    if let p = s.pValue { line += "; one-sided paired test p = \(Format.pValue(p)) (alpha \(Format.number(alpha)))" }
+                    lines.append(line + (s.significant ? ": significant" : ": not significant"))
+                }
+                if let b = s.baselineInterval, let c = s.currentInterval {
+                    lines.append("  95% Wilson intervals: baseline \(Format.interval(b, Format.accuracy)), current \(Format.interval(c, Format.accuracy))")
+                }
+                let maxDrop = m.thresholdValues["max_drop"] ?? 0
+                if let n = s.pairedCases, (s.minimumDetectableDrop ?? 2) > maxDrop {
+                    let mdd = s.minimumDetectableDrop.map { "cannot show a drop below \(Format.number($0)) as significant" }
+                        ?? "cannot show any drop as significant"
+                    lines.append("  note: \(n) cases \(mdd) (alpha \(Format.number(alpha))); the threshold is \(Format.number(maxDrop))")
+                }
+            case .p95LatencyMs:
+                var line = "p95_latency_ms:"
+                if let p50 = s.percentiles["p50"], let p99 = s.percentiles["p99"] {
+                    line += " p50 \(Format.ms(p50.baseline)) → \(Format.ms(p50.current)) ms, p99 \(Format.ms(p99.baseline)) → \(Format.ms(p99.current)) ms;"
+                }
+                if let d = s.differenceInterval, let conf = s.intervalConfidence {
+                    line += " \(Format.number(conf * 100, digits: 1))% bootstrap interval for the p95 change: \(Format.signedMs(d.lower)) to \(Format.signedMs(d.upper)) ms"
+                    if let r = s.ratioInterval { line += " (×\(Format.number(r.lower, digits: 3)) to ×\(Format.number(r.upper, digits: 3)))" }
+                }
+                if let n = s.samples { line += " over \(n.baseline) and \(n.current) timed runs" }
+                lines.append(line)
+            case .avgCostUSD:
+                break
+            }
+        }
+        for w in m.warnings { lines.append("\(m.metric.rawValue): warning: \(w)") }
+        if let advice = m.advice { lines.append("\(m.metric.rawValue): INCONCLUSIVE: \(advice)") }
+        return lines
+    }
+
+    func flakyHeadline(_ suite: SuiteComparison) -> String {
+        "\(suite.name): \(suite.flaky.count) flaky case(s) (outcomes differ across repeats), "
+            + (suite.flakyExcluded ? "LEFT OUT of the accuracy gate (flaky: exclude)" : "kept in the accuracy gate at their pass rates")
+    }
+
+    func flipHeadline(_ suite: SuiteComparison) -> String {
+        let repeated = (suite.regressed + suite.fixed).contains { $0.baselineRate != nil }
+        return repeated
+            ? "\(suite.name): \(suite.regressed.count) case(s) passed less often, \(suite.fixed.count) more often"
+            : "\(suite.name): \(suite.regressed.count) case(s) regressed (pass → fail), \(suite.fixed.count) fixed (fail → pass)"
+    }
+
+    /// "Verdict: …", with what an inconclusive result means for the exit code.
+    func verdictLines() -> [String] {
+        let list = { (items: [(suite: String, metric: MetricComparison)]) in
+            items.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
+        }
+        switch comparison.verdict {
+        case .regression:
+            var lines = ["Verdict: REGRESSION (\(list(comparison.regressions)))"]
+            if !comparison.inconclusives.isEmpty { lines.append("Also inconclusive: \(list(comparison.inconclusives))") }
+            return lines
+        case .inconclusive:
+            let policy = comparison.settings.onInconclusive
+            return ["Verdict: INCONCLUSIVE (\(list(comparison.inconclusives))): beyond the threshold, but not distinguishable from noise at alpha \(Format.number(comparison.settings.alpha))",
+                    policy == .pass ? "Passing because on_inconclusive is \"pass\"; set it to \"fail\" to block instead."
+                                    : "Failing because on_inconclusive is \"fail\"."]
+        default:
+            return ["Verdict: pass"]
+        }
     }
 
     private func line(_ flip: CaseFlip, suite: String) -> String {
         var s = flip.id
+        if let b = flip.baselineRate, let c = flip.currentRate { s += "  pass rate \(Format.rate(b)) → \(Format.rate(c))" }
         if let e = expected[suite]?[flip.id] { s += "  expected " + clip(e.canonicalText) }
         if let error = flip.error { s += "  error: " + clip(error) } else if let o = flip.output { s += "  got " + clip(o) }
         return s
     }
 
-    private func clip(_ s: String, _ limit: Int = 80) -> String {
+    func clip(_ s: String, _ limit: Int = 80) -> String {
         s.count > limit ? String(s.prefix(limit)) + "…" : s
-    }
-
-    /// The same content as one JSON document for machines (documented in the README).
-    public func json(extra: [String: JSONValue] = [:]) -> JSONValue {
-        var suites: [String: JSONValue] = [:]
-        for suite in comparison.suites {
-            var metrics: [String: JSONValue] = [:]
-            for m in suite.metrics {
-                var entry: [String: JSONValue] = [
-                    "baseline": m.baseline.map(JSONValue.number) ?? .null,
-                    "current": m.current.map(JSONValue.number) ?? .null,
-                    "delta": m.delta.map(JSONValue.number) ?? .null,
-                    "threshold": m.threshold == nil ? .null : .object(m.thresholdValues.mapValues(JSONValue.number)),
-                    "verdict": .string(m.verdict.rawValue),
-                ]
-                if let note = m.note { entry["note"] = .string(note) }
-                metrics[m.metric.rawValue] = .object(entry)
-            }
-            var entry: [String: JSONValue] = [
-                "verdict": .string(suite.verdict.rawValue),
-                "metrics": .object(metrics),
-                "pass_to_fail": .array(suite.regressed.map { .string($0.id) }),
-                "fail_to_pass": .array(suite.fixed.map { .string($0.id) }),
-                "added_cases": .array(suite.added.map(JSONValue.string)),
-                "removed_cases": .array(suite.removed.map(JSONValue.string)),
-            ]
-            if let note = suite.note { entry["note"] = .string(note) }
-            suites[suite.name] = .object(entry)
-        }
-        var doc = extra
-        doc["verdict"] = .string(comparison.verdict.rawValue)
-        doc["suites"] = .object(suites)
-        return .object(doc)
     }
 }

@@ -7,16 +7,18 @@ struct BaselineCommand: Command {
             The baseline is what every later change is measured against. It is a reviewed file: \
             commit it, and a reviewer sees in the diff which metrics and cases it changes.
             """,
-        options: [.flag("fresh", help: "Run the model even when a result for the same inputs is stored.")])
+        options: [.flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
+                  RepeatOption.option])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let workspace = try Workspace(directory: context.workingDirectory)
-        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), repeats: try RepeatOption.value(arguments), progress: context.progressReporter())
         let (result, reused) = (evaluation.result, evaluation.reused)
         let text = try Baseline(result: result).rendered()
         try AtomicFile.write(text, to: workspace.root + "/" + Baseline.path)
         let source = reused ? "the stored result" : "a new run"
-        context.console.out("wrote \(Baseline.path) from \(source) for \(context.describe(workspace.head))\(result.dirty ? " (dirty working tree)" : "")")
+        let runs = result.repeats.map { ", \($0) runs per case" } ?? ""
+        context.console.out("wrote \(Baseline.path) from \(source)\(runs) for \(context.describe(workspace.head))\(result.dirty ? " (dirty working tree)" : "")")
         for suite in result.suites {
             let m = suite.metrics
             let cost = m.avgCostUSD.map { ", avg cost $\(Format.usd($0))" } ?? ""

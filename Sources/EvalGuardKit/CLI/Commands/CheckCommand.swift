@@ -8,21 +8,26 @@ struct CheckCommand: Command {
         discussion: """
             Evaluates the working tree (reusing the stored result when nothing the model depends \
             on changed) and compares it, suite by suite, with .evals/baseline.json as committed at \
-            <rev>, never the working-tree copy. Exits 0 when every metric is within its threshold, \
-            1 on a regression, 2 on bad usage or input, 3 when the model could not be evaluated.
+            <rev>, never the working-tree copy. A metric beyond its threshold is a regression only \
+            when the change is significant (alpha in the configuration, default 0.05); otherwise it \
+            is inconclusive, which passes with a warning unless on_inconclusive is "fail". \
+            Exits 0 when every metric passes, 1 on a regression, 2 on bad usage or input, 3 when \
+            the model could not be evaluated.
             """,
         options: [
             .option("against", value: "rev", help: "The commit whose committed baseline to compare with.", defaultValue: "HEAD"),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
-            OutputFormat.option,
+            RepeatOption.option,
+            OutputFormat.withMarkdown,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        let format = try OutputFormat(arguments)
+        let format = try OutputFormat(arguments, allowed: [.text, .json, .markdown])
+        let repeats = try RepeatOption.value(arguments)
         let workspace = try Workspace(directory: context.workingDirectory)
         let against = arguments.value("against") ?? "HEAD"
         let (baseline, baselineCommit) = try committedBaseline(in: workspace, at: against, context: context)
-        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), repeats: repeats, progress: context.progressReporter())
         let (result, reused) = (evaluation.result, evaluation.reused)
         if reused {
             context.console.err("note: reusing the stored result of \(String(result.commit.prefix(7))): nothing the model depends on changed since")
@@ -33,11 +38,11 @@ struct CheckCommand: Command {
             subject: "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")",
             baselineLabel: "the baseline committed at \(against) (\(String(baselineCommit.prefix(7))))")
         switch format {
-        case .text:
+        case .text, .markdown:
             if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
                 report.expected = try expectedAnswers(workspace)
             }
-            context.console.out(report.text(), terminator: "")
+            context.console.out(format == .text ? report.text() : report.markdown(), terminator: "")
         case .json:
             context.printJSON(report.json(extra: [
                 "commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty),
@@ -45,7 +50,25 @@ struct CheckCommand: Command {
                 "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)]),
             ]))
         }
-        return comparison.verdict == .regression ? .regression : .pass
+        warnAboutNoise(comparison, context: context)
+        return comparison.blocks ? .regression : .pass
+    }
+
+    /// An inconclusive result must never pass quietly: say so on stderr, whatever the format.
+    static func warnAboutNoise(_ comparison: Comparison, context: CommandContext) {
+        for suite in comparison.suites where suite.flakyExcluded {
+            context.console.err("warning: \(suite.name): \(suite.flaky.count) flaky case(s) left out of the accuracy gate (flaky: exclude)")
+        }
+        let inconclusive = comparison.inconclusives
+        guard !inconclusive.isEmpty else { return }
+        let list = inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
+        let outcome = comparison.verdict == .regression ? "" : comparison.settings.onInconclusive == .pass
+            ? " PASSING anyway because on_inconclusive is \"pass\"."
+            : " FAILING because on_inconclusive is \"fail\"."
+        context.console.err("warning: INCONCLUSIVE: \(list) beyond the threshold but not distinguishable from noise.\(outcome)")
+        for (suite, metric) in inconclusive {
+            if let advice = metric.advice { context.console.err("  \(suite) \(metric.metric.rawValue): \(advice)") }
+        }
     }
 
     /// The baseline as committed at `revision`, read through libgit2. Says so when the working

@@ -1,17 +1,30 @@
 import Foundation
 
-/// `--format text|json`, shared by the commands that report.
+/// `--format text|json` (and `markdown` for `check`), shared by the commands that report.
 enum OutputFormat: String {
-    case text, json
+    case text, json, markdown
 
     static let option = OptionSpec.option("format", value: "format", help: "Output format: text or json.", defaultValue: "text")
+    static let withMarkdown = OptionSpec.option("format", value: "format", help: "Output format: text, json or markdown.", defaultValue: "text")
 
-    init(_ arguments: ParsedArguments) throws {
+    init(_ arguments: ParsedArguments, allowed: [OutputFormat] = [.text, .json]) throws {
         let raw = arguments.value("format") ?? "text"
-        guard let format = OutputFormat(rawValue: raw) else {
-            throw UsageError("Invalid value '\(raw)' for '--format': expected text or json.")
+        guard let format = OutputFormat(rawValue: raw), allowed.contains(format) else {
+            let names = allowed.map(\.rawValue)
+            throw UsageError("Invalid value '\(raw)' for '--format': expected \(names.dropLast().joined(separator: ", ")) or \(names.last!).")
         }
         self = format
+    }
+}
+
+/// `--repeat N`: run each case N times (overrides the configuration's `repeat`).
+enum RepeatOption {
+    static let option = OptionSpec.option("repeat", value: "n", help: "Run each case n times; overrides \"repeat\" in the configuration.")
+
+    static func value(_ arguments: ParsedArguments) throws -> Int? {
+        guard let n = try arguments.int("repeat") else { return nil }
+        guard (1...1000).contains(n) else { throw UsageError("Invalid value '\(n)' for '--repeat': expected a whole number from 1 to 1000.") }
+        return n
     }
 }
 

@@ -44,6 +44,21 @@ enum InitTemplates {
             // more than min_increase_usd (default: 0).
             "avg_cost_usd": {"max_increase_pct": 10},
           },
+
+          // Noise: a model at temperature above zero, a network-bound latency or a judge model
+          // gives different numbers from run to run. A metric beyond its threshold is a
+          // regression only when noise is unlikely to explain it; otherwise it is "inconclusive".
+          // Runs per case ('--repeat' overrides it). Accuracy is then the mean pass rate, and a
+          // case whose runs disagree is listed as flaky. Default: 1.
+          // "repeat": 3,
+          // Significance level of the tests behind each verdict. Default: 0.05.
+          "alpha": 0.05,
+          // What an inconclusive result does: "pass" (exit 0, with a warning) or "fail" (exit 1).
+          // Default: "pass".
+          "on_inconclusive": "pass",
+          // Flaky cases: "include" them in the accuracy gate at their pass rates, or "exclude"
+          // them from it (they are listed either way). Default: "include".
+          "flaky": "include",
         }
 
         """

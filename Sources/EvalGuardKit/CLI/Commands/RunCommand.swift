@@ -8,18 +8,19 @@ struct RunCommand: Command {
             prints a summary per suite, and writes .evals/results/<commit>.json. When the working \
             tree differs from HEAD in anything the model depends on, the result is marked dirty.
             """,
-        options: [OutputFormat.option])
+        options: [RepeatOption.option, OutputFormat.option])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
         let workspace = try Workspace(directory: context.workingDirectory)
-        let result = try workspace.evaluateWorkingTree(fresh: true, progress: context.progressReporter()).result
+        let repeats = try RepeatOption.value(arguments)
+        let result = try workspace.evaluateWorkingTree(fresh: true, repeats: repeats, progress: context.progressReporter()).result
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""
             context.console.err("wrote \(workspace.store.displayPath(for: result.commit)) for \(context.describe(workspace.head))\(dirty)")
-        case .json:
+        case .json, .markdown:
             context.printJSON(try RunSummary.json(result))
         }
         return .pass
