@@ -87,13 +87,15 @@ import Testing
 
     @Test func checkFailsOnARegressionWithTheTableAndTheFlippedCases() throws {
         let repo = try evaluatedRepository()
-        try repo.write("model.py", Models.echo(flipping: ["q3", "q4"]))
+        // Six of twenty cases go pass → fail: one-sided exact McNemar p = 1/64.
+        try repo.write("model.py", Models.echo(flipping: ["q3", "q4", "q5", "q6", "q7", "q8"]))
         let check = repo.evalguard("check")
         #expect(check.status == 1)
         let row = check.stdout.split(separator: "\n").first { $0.hasPrefix("main") && $0.contains("accuracy") }
-        #expect(row?.split(separator: " ").map(String.init) == ["main", "accuracy", "1.0000", "0.9000", "-0.1000", "max", "drop", "0.01", "REGRESSION"])
+        #expect(row?.split(separator: " ").map(String.init) == ["main", "accuracy", "1.0000", "0.7000", "-0.3000", "max", "drop", "0.01", "p", "=", "0.0156", "REGRESSION"])
         #expect(check.stdout.contains("REGRESSION"))
-        #expect(check.stdout.contains("2 case(s) regressed (pass → fail), 0 fixed"))
+        #expect(check.stdout.contains("6 case(s) regressed (pass → fail), 0 fixed"))
+        #expect(check.stdout.contains("main accuracy: 6 of 20 paired cases fell, 0 rose; one-sided paired test p = 0.0156 (alpha 0.05): significant"))
         #expect(check.stdout.contains("c3  expected \"q3\"  got \"wrong\""))
         #expect(check.stdout.contains("Verdict: REGRESSION (main accuracy)"))
         let json = repo.evalguard("check", "--format", "json")
@@ -102,10 +104,12 @@ import Testing
         #expect(doc["verdict"] == .string("regression"))
         let accuracy = doc["suites"]?["main"]?["metrics"]?["accuracy"]
         #expect(accuracy?["baseline"] == .number(1))
-        #expect(accuracy?["current"] == .number(0.9))
+        #expect(accuracy?["current"] == .number(0.7))
         #expect(accuracy?["threshold"]?["max_drop"] == .number(0.01))
         #expect(accuracy?["verdict"] == .string("regression"))
-        #expect(doc["suites"]?["main"]?["pass_to_fail"] == .array([.string("c3"), .string("c4")]))
+        #expect(abs((accuracy?["p_value"]?.numberValue ?? 1) - 0.015625) < 1e-15)
+        #expect(accuracy?["significant"] == .bool(true))
+        #expect(doc["suites"]?["main"]?["pass_to_fail"] == .array((3...8).map { .string("c\($0)") }))
     }
 
     @Test func improvementsAndSwitchedOffMetricsNeverFail() throws {
@@ -124,7 +128,7 @@ import Testing
 
     @Test func checkReadsTheCommittedBaselineNotTheWorkingCopy() throws {
         let repo = try evaluatedRepository()
-        try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3"]))
+        try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3", "q4", "q5", "q6"]))
         repo.evalguard("baseline")   // a lowered baseline, not committed
         let check = repo.evalguard("check")
         #expect(check.status == 1)
@@ -133,7 +137,7 @@ import Testing
 
     @Test func againstComparesWithAnotherRevisionsBaseline() throws {
         let repo = try evaluatedRepository()
-        try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3"]))
+        try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3", "q4", "q5", "q6"]))
         repo.evalguard("baseline")
         try repo.commitAll("Accept a lower baseline")
         #expect(repo.evalguard("check").status == 0)

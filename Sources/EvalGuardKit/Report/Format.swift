@@ -77,7 +77,11 @@ extension Format {
     /// A pass rate as a fraction with two decimals: 0.67.
     public static func rate(_ r: Double) -> String { String(format: "%.2f", r) }
 
-    public static func signedMs(_ v: Double) -> String { (v >= 0 ? "+" : "-") + ms(abs(v)) }
+    /// A signed latency change; one that rounds to zero reads "0.00", never "-0.00".
+    public static func signedMs(_ v: Double) -> String {
+        let digits = ms(abs(v))
+        return digits.allSatisfy { $0 == "0" || $0 == "." } ? digits : (v >= 0 ? "+" : "-") + digits
+    }
 
     public static func interval(_ i: ConfidenceInterval, _ format: (Double) -> String) -> String {
         "[\(format(i.lower)), \(format(i.upper))]"
