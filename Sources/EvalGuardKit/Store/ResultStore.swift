@@ -29,15 +29,25 @@ public struct ResultStore {
         load(commit: commit) ?? note(commit: commit)
     }
 
+    /// How many first-parent ancestors' notes are searched for a result with the same key.
+    static let ancestorSearchLimit = 100
+
     /// A stored result evaluated with exactly this key: the commit's own (file, then note),
-    /// else whichever commit the key index names.
+    /// else whichever commit the key index names, else the note of a recent first-parent ancestor
+    /// (a fresh clone with fetched notes has no key index; an unchanged model's result usually
+    /// sits a few commits back). A result found in a note is cached in the files.
     public func find(key: String, commit: String) -> RunResult? {
         if let own = load(commit: commit), own.key == key { return own }
         if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
             let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if let result = load(commit: other), result.key == key { return result }
         }
-        if let noted = note(commit: commit), noted.key == key {
+        let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
+                                                   limit: Self.ancestorSearchLimit)) ?? nil
+        for sha in ancestors ?? [commit] {
+            // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
+            guard let text = try? repository?.note(on: sha), text.contains(key),
+                  let noted = Self.decode(Data(text.utf8)), noted.key == key else { continue }
             try? saveFiles(noted)
             return noted
         }
@@ -58,7 +68,7 @@ public struct ResultStore {
         try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
     }
 
-    private func note(commit: String) -> RunResult? {
+    func note(commit: String) -> RunResult? {
         guard let text = try? repository?.note(on: commit) else { return nil }
         return Self.decode(Data(text.utf8))
     }
