@@ -108,7 +108,7 @@ import Testing
         try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3", "q4", "q5", "q6"], to: "a|b"))
         let md = repo.evalguard("check", "--format", "markdown")
         #expect(md.status == 1)
-        #expect(md.stdout.hasPrefix("### ❌ evalguard: REGRESSION\n"))
+        #expect(md.stdout.hasPrefix("### evalguard: ❌ regression\n"))
         #expect(md.stdout.contains("| suite | metric | baseline | current | delta | threshold | evidence | verdict |"))
         #expect(md.stdout.contains("| main | accuracy | 1.0000 | 0.7000 | -0.3000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
         #expect(md.stdout.contains("<details><summary>main: 6 case(s) regressed (pass → fail), 0 fixed (fail → pass)</summary>"))

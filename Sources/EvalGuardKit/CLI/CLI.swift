@@ -6,6 +6,7 @@ public enum CLI {
     /// The subcommands, in the order `evalguard --help` lists them.
     public static let commands: [any Command.Type] = [
         InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
+        CICommand.self, InstallHookCommand.self, HookCommand.self,
     ]
 
     /// Global options, read before the subcommand.
@@ -34,7 +35,8 @@ public enum CLI {
     /// Runs evalguard in-process. `workingDirectory` defaults to the process's; `commands`
     /// to `CLI.commands`. Returns the exit code, with the console's stdout flushed.
     public static func run(arguments: [String], console: Console, environment: [String: String],
-                           workingDirectory: String? = nil, commands: [any Command.Type]? = nil) -> Int32 {
+                           workingDirectory: String? = nil, commands: [any Command.Type]? = nil,
+                           standardInput: (@Sendable () -> String)? = nil) -> Int32 {
         defer { console.flush() }
         let commands = commands ?? Self.commands
         let subcommandSpecs = commands.map { $0.spec }
@@ -106,7 +108,8 @@ public enum CLI {
         }
         guard let command = find(name) else { return unknownSubcommand(name).rawValue }
 
-        let context = CommandContext(console: console, workingDirectory: directory, environment: environment)
+        var context = CommandContext(console: console, workingDirectory: directory, environment: environment)
+        if let standardInput { context.readStandardInput = standardInput }
         return run(command, rest, context).rawValue
     }
 

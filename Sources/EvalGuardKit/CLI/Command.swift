@@ -1,3 +1,5 @@
+import Foundation
+
 /// A subcommand: its table (which both parses and prints help) and what it does.
 ///
 /// `run` returns the exit code for its verdict and throws for everything else:
@@ -16,6 +18,10 @@ public struct CommandContext: Sendable {
     /// several commands can run in one process (tests) without stepping on each other.
     public let workingDirectory: String
     public let environment: [String: String]
+    /// All of standard input (git hooks receive their arguments there); tests pass their own.
+    public var readStandardInput: @Sendable () -> String = {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
 
     public init(console: Console, workingDirectory: String, environment: [String: String]) {
         self.console = console

@@ -11,10 +11,16 @@ public struct EvalConfig: Sendable {
     public var thresholds: Thresholds
     /// Repeats, significance level, and what to do with inconclusive results and flaky cases.
     public var verdict: VerdictSettings = .defaults
+    /// What a push that changes `.evals/baseline.json` gets: a prominent warning, or a block.
+    public var baselineChanges: BaselineChangePolicy
     /// The configuration's own text, for digests and for readers of other commits.
     public var source: ConfigSource
 
-    static let topLevelKeys = ["model", "suites", "thresholds"] + VerdictSettings.keys
+    public enum BaselineChangePolicy: String, Sendable {
+        case warn, block
+    }
+
+    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes"] + VerdictSettings.keys
 
     public static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
@@ -31,8 +37,15 @@ public struct EvalConfig: Sendable {
             try SuiteConfig(name: name, node: node, inherited: thresholds)
         }
         guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
+        var policy = BaselineChangePolicy.warn
+        if let node = members["baseline_changes"] {
+            guard let p = BaselineChangePolicy(rawValue: try node.string()) else {
+                throw node.error("expected \"warn\" or \"block\"")
+            }
+            policy = p
+        }
         let verdict = try VerdictSettings(members: members)
-        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, source: source)
+        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy, source: source)
     }
 
     /// Reads the working tree's configuration. A missing `.evals/` says how to create one.
@@ -48,6 +61,23 @@ public struct EvalConfig: Sendable {
         }
         return try parse(ConfigSource(displayPath: path, text: String(decoding: data, as: UTF8.self)))
     }
+
+    /// Reads the configuration as committed at `commit`; messages name it `abc1234:.evals/evalguard.json`.
+    public static func load(from repository: Repository, commit: String) throws -> EvalConfig {
+        let label = String(commit.prefix(7)) + ":" + path
+        guard let bytes = try repository.fileContents(path, atCommit: commit) else {
+            throw EvalGuardError("commit \(commit.prefix(7)) has no \(path)",
+                                 hint: "evalguard evaluates commits that contain an .evals/ configuration; create one with 'evalguard init' and commit it.")
+        }
+        return try parse(ConfigSource(displayPath: label, text: String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// The files a result depends on: `model.inputs` (everything when unset), plus the
+    /// configuration and the case files, never stored results or the baseline.
+    public var inputs: InputSelection {
+        InputSelection(globs: model.inputs.map { $0.map(Glob.init) },
+                       always: Set([Self.path] + suites.map(\.casesPath)))
+    }
 }
 
 /// How to run the model. The provider decides which further keys it reads.
@@ -60,10 +90,12 @@ public struct ModelConfig: Sendable {
     public var timeoutSeconds: Double
     /// Share of cases that may fail with an error or time-out before the run stops (exit 3).
     public var maxErrorRate: Double
+    /// Paths or globs of what the model depends on; nil means the whole tree.
+    public var inputs: [String]?
     /// The raw `model` object, for providers with settings of their own.
     public var node: ConfigNode
 
-    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "max_error_rate"]
+    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "max_error_rate", "inputs"]
 
     init(node: ConfigNode) throws {
         self.node = node
@@ -72,6 +104,7 @@ public struct ModelConfig: Sendable {
         jobs = try members["jobs"]?.positiveInt() ?? ProcessInfo.processInfo.activeProcessorCount
         timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
         maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
+        inputs = try members["inputs"]?.strings()
         switch provider {
         case "command":
             guard let c = members["command"] else {
@@ -111,5 +144,18 @@ public struct SuiteConfig: Sendable {
         }
         scorer = try members["scorer"].map(Scorer.init(node:)) ?? .exact(.init())
         thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
+    }
+}
+
+/// Which paths of a tree count as the model's inputs (see `EvalConfig.inputs`).
+public struct InputSelection: Sendable {
+    public var globs: [Glob]?
+    public var always: Set<String>
+
+    public func includes(_ path: String) -> Bool {
+        if EvaluationKey.isExcluded(path) { return false }
+        if always.contains(path) { return true }
+        guard let globs else { return true }
+        return globs.contains { $0.matches(path) }
     }
 }

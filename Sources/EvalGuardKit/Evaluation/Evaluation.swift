@@ -48,6 +48,34 @@ public enum Evaluation {
         }
     }
 
+    /// Loads the suites from `directory`, runs the model there, and builds the result of
+    /// `commit` (not stored: the caller decides where it goes). `repeats` (`--repeat`)
+    /// overrides the configuration's `repeat`.
+    public static func evaluate(_ config: EvalConfig, in directory: String, commit: String, key: String,
+                                dirtyPaths: [String], repeats: Int? = nil,
+                                progress: @escaping (Int, Int) -> Void) throws -> RunResult {
+        let runs = repeats ?? config.verdict.repeats
+        let suites = try loadSuites(config) { path in
+            FileManager.default.contents(atPath: directory + "/" + path).map { Array($0) }
+        }
+        let results = try run(suites, provider: try makeProvider(config.model, directory: directory), repeats: runs, progress: progress)
+        return RunResult(
+            format: RunResult.formatVersion, evalguardVersion: CLI.version, commit: commit,
+            dirty: !dirtyPaths.isEmpty, dirtyPaths: dirtyPaths.isEmpty ? nil : dirtyPaths,
+            key: key, createdAt: ISO8601DateFormatter().string(from: Date()),
+            configDigest: GitHash.blobID(of: config.source.text), model: describe(config.model),
+            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
+    }
+
+    /// The provider the configuration names, running in `directory`.
+    static func makeProvider(_ model: ModelConfig, directory: String) throws -> ModelProvider {
+        CommandProvider(config: model, directory: directory)
+    }
+
+    static func describe(_ model: ModelConfig) -> [String: JSONValue] {
+        ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))]
+    }
+
     static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession) -> CaseResult {
         var passed = false
         var digest: String?

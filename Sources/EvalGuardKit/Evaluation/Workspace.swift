@@ -1,12 +1,13 @@
 import Foundation
 
-/// The repository evalguard works in, its HEAD and its configuration: built once per command.
+/// The repository evalguard works in, its HEAD and its working tree's configuration: built once
+/// per command that evaluates the working tree.
 public final class Workspace {
     public let repository: Repository
     public let head: Head
     public let config: EvalConfig
     public var root: String { repository.root }
-    public var store: ResultStore { ResultStore(root: root) }
+    public var store: ResultStore { ResultStore(root: root, repository: repository) }
 
     public init(directory: String) throws {
         repository = try Repository.discover(from: directory)
@@ -14,9 +15,10 @@ public final class Workspace {
         head = try repository.head()
     }
 
-    /// What the working tree's evaluation would be keyed by, and the files that differ from HEAD.
+    /// What the working tree's evaluation would be keyed by, and the input files that differ from HEAD.
     public func workingTreeState() throws -> (key: String, dirtyPaths: [String]) {
-        let (files, dirty) = try repository.workingTreeFiles(head: head.commit) { !EvaluationKey.isExcluded($0) }
+        let inputs = config.inputs
+        let (files, dirty) = try repository.workingTreeFiles(head: head.commit, include: inputs.includes)
         return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), dirty)
     }
 
@@ -28,35 +30,13 @@ public final class Workspace {
     public func evaluateWorkingTree(fresh: Bool, repeats: Int? = nil, progress: @escaping (Int, Int) -> Void) throws -> WorkingTreeEvaluation {
         let state = try workingTreeState()
         let runs = repeats ?? config.verdict.repeats
-        if !fresh {
-            if let own = store.load(commit: head.commit), own.key == state.key, (own.repeats ?? 1) == runs {
-                return WorkingTreeEvaluation(result: own, reused: true, dirtyPaths: state.dirtyPaths)
-            }
-            if let same = store.load(key: state.key), (same.repeats ?? 1) == runs {
-                return WorkingTreeEvaluation(result: same, reused: true, dirtyPaths: state.dirtyPaths)
-            }
+        if !fresh, let stored = store.find(key: state.key, commit: head.commit), (stored.repeats ?? 1) == runs {
+            return WorkingTreeEvaluation(result: stored, reused: true, dirtyPaths: state.dirtyPaths)
         }
-        let suites = try Evaluation.loadSuites(config) { path in
-            FileManager.default.contents(atPath: root + "/" + path).map { Array($0) }
-        }
-        let provider = try makeProvider()
-        let results = try Evaluation.run(suites, provider: provider, repeats: runs, progress: progress)
-        let result = RunResult(
-            format: RunResult.formatVersion, evalguardVersion: CLI.version, commit: head.commit,
-            dirty: !state.dirtyPaths.isEmpty, dirtyPaths: state.dirtyPaths.isEmpty ? nil : state.dirtyPaths,
-            key: state.key, createdAt: ISO8601DateFormatter().string(from: Date()),
-            configDigest: GitHash.blobID(of: config.source.text), model: modelDescription,
-            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
+        let result = try Evaluation.evaluate(config, in: root, commit: head.commit, key: state.key,
+                                             dirtyPaths: state.dirtyPaths, repeats: runs, progress: progress)
         try store.save(result)
         return WorkingTreeEvaluation(result: result, reused: false, dirtyPaths: state.dirtyPaths)
-    }
-
-    func makeProvider() throws -> ModelProvider {
-        CommandProvider(config: config.model, directory: root)
-    }
-
-    var modelDescription: [String: JSONValue] {
-        ["provider": .string(config.model.provider), "command": .array(config.model.command.map(JSONValue.string))]
     }
 }
 

@@ -4,7 +4,7 @@ extension VerdictReport {
     public func markdown() -> String {
         let verdict = comparison.verdict
         let icon = verdict == .regression ? "❌" : verdict == .inconclusive ? "⚠️" : "✅"
-        var out = "### \(icon) evalguard: \(verdict == .pass ? "pass" : verdict.rawValue.uppercased())\n\n"
+        var out = "### evalguard: \(icon) \(verdict == .skipped ? "pass" : verdict.rawValue)\n\n"
         out += "\(cell(subject)) against \(cell(baselineLabel))\n\n"
         out += "| " + Self.headers.joined(separator: " | ") + " |\n"
         out += "|" + Self.headers.indices.map { [2, 3, 4].contains($0) ? " ---: " : " --- " }.joined(separator: "|") + "|\n"

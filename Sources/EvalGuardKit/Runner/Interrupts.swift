@@ -24,6 +24,13 @@ enum Interrupts {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, onSignal)
         signal(SIGTERM, onSignal)
+        // A launcher may have left these blocked (the mask is inherited across exec); a blocked
+        // Ctrl-C would never reach the handler and the model would run on.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Throws once a signal has arrived since `install()`.

@@ -1,41 +1,87 @@
 import Foundation
 
-/// Results on disk: `.evals/results/<commit>.json`, one per commit, ignored by git, and
-/// `.evals/results/keys/<evaluation key>` naming the commit whose result holds that key, so that
-/// any commit with the same inputs finds it without reading every result.
+/// Where results live: `.evals/results/<commit>.json` (one per commit, ignored by git),
+/// `.evals/results/keys/<evaluation key>` (which commit's result holds that key, so any commit
+/// with the same inputs finds it without reading every result), and a git note per commit under
+/// `refs/notes/evalguard`, which travels between machines. Reading looks in the files first.
 public struct ResultStore {
     public static let directory = ".evals/results"
     public let root: String
+    let repository: Repository?
 
-    public init(root: String) { self.root = root }
+    public init(root: String, repository: Repository? = nil) {
+        self.root = root
+        self.repository = repository
+    }
 
     public func displayPath(for commit: String) -> String { Self.directory + "/\(commit).json" }
     func path(for commit: String) -> String { root + "/" + displayPath(for: commit) }
+    func keyPath(_ key: String) -> String { root + "/" + Self.directory + "/keys/" + key }
 
-    /// The stored result for a commit, or nil. A file that cannot be read as a result (an older
-    /// format, a hand edit) is treated as absent: it will be re-evaluated and overwritten.
+    /// The result stored for a commit in the files, whatever its key, or nil. A file that cannot
+    /// be read as a result (an older format, a hand edit) counts as absent and is re-evaluated.
     public func load(commit: String) -> RunResult? {
-        guard let data = FileManager.default.contents(atPath: path(for: commit)),
-              let result = try? JSONDecoder().decode(RunResult.self, from: data),
-              result.format == RunResult.formatVersion else { return nil }
-        return result
+        FileManager.default.contents(atPath: path(for: commit)).flatMap(Self.decode)
     }
 
-    /// A stored result evaluated with exactly this key, whichever commit it was stored under.
-    public func load(key: String) -> RunResult? {
-        guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { return nil }
-        let commit = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let result = load(commit: commit), result.key == key else { return nil }
-        return result
+    /// The result for a commit from the files, else from its git note.
+    public func result(commit: String) -> RunResult? {
+        load(commit: commit) ?? note(commit: commit)
     }
 
+    /// How many first-parent ancestors' notes are searched for a result with the same key.
+    static let ancestorSearchLimit = 100
+
+    /// A stored result evaluated with exactly this key: the commit's own (file, then note),
+    /// else whichever commit the key index names, else the note of a recent first-parent ancestor
+    /// (a fresh clone with fetched notes has no key index; an unchanged model's result usually
+    /// sits a few commits back). A result found in a note is cached in the files.
+    public func find(key: String, commit: String) -> RunResult? {
+        if let own = load(commit: commit), own.key == key { return own }
+        if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
+            let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let result = load(commit: other), result.key == key { return result }
+        }
+        let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
+                                                   limit: Self.ancestorSearchLimit)) ?? nil
+        for sha in ancestors ?? [commit] {
+            // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
+            guard let text = try? repository?.note(on: sha), text.contains(key),
+                  let noted = Self.decode(Data(text.utf8)), noted.key == key else { continue }
+            try? saveFiles(noted)
+            return noted
+        }
+        return nil
+    }
+
+    /// Stores a result in the files and, for a clean result (one that is exactly its commit),
+    /// as the commit's git note.
     public func save(_ result: RunResult) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = try encoder.encode(result)
-        try AtomicFile.write(Array(data) + [0x0A], to: path(for: result.commit))
+        try saveFiles(result)
+        if !result.dirty, let repository {
+            try repository.setNote(String(decoding: try Self.encode(result, pretty: false), as: UTF8.self), on: result.commit)
+        }
+    }
+
+    private func saveFiles(_ result: RunResult) throws {
+        try AtomicFile.write(Array(try Self.encode(result, pretty: true)) + [0x0A], to: path(for: result.commit))
         try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
     }
 
-    func keyPath(_ key: String) -> String { root + "/" + Self.directory + "/keys/" + key }
+    func note(commit: String) -> RunResult? {
+        guard let text = try? repository?.note(on: commit) else { return nil }
+        return Self.decode(Data(text.utf8))
+    }
+
+    static func encode(_ result: RunResult, pretty: Bool) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(result)
+    }
+
+    static func decode(_ data: Data) -> RunResult? {
+        guard let result = try? JSONDecoder().decode(RunResult.self, from: data),
+              result.format == RunResult.formatVersion else { return nil }
+        return result
+    }
 }

@@ -1,54 +1,82 @@
 import Foundation
 
-/// `evalguard check`: evaluate the working tree and hold it against the committed baseline.
+/// `evalguard check`: evaluate the working tree (or a commit) and hold it against a committed baseline.
 struct CheckCommand: Command {
     static let spec = CommandSpec(
         name: "check",
-        abstract: "Compare the working tree with the baseline committed at a revision.",
+        abstract: "Compare the working tree, or a commit, with the baseline committed at a revision.",
         discussion: """
             Evaluates the working tree (reusing the stored result when nothing the model depends \
             on changed) and compares it, suite by suite, with .evals/baseline.json as committed at \
-            <rev>, never the working-tree copy. A metric beyond its threshold is a regression only \
-            when the change is significant (alpha in the configuration, default 0.05); otherwise it \
-            is inconclusive, which passes with a warning unless on_inconclusive is "fail". \
-            Exits 0 when every metric passes, 1 on a regression, 2 on bad usage or input, 3 when \
-            the model could not be evaluated.
+            <rev>, never the working-tree copy. With --commit, evaluates that commit in an isolated \
+            checkout instead, and --against defaults to it. A metric beyond its threshold is a \
+            regression only when the change is significant (alpha in the configuration, default \
+            0.05); otherwise it is inconclusive, which passes with a warning unless on_inconclusive \
+            is "fail". Exits 0 when every metric passes, 1 on a regression, 2 on bad usage or input, 3 when the model could not be \
+            evaluated. With --bisect, for 'git bisect run': 0 good, 1 bad, 125 cannot evaluate.
             """,
         options: [
-            .option("against", value: "rev", help: "The commit whose committed baseline to compare with.", defaultValue: "HEAD"),
+            .option("against", value: "rev", help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
+            .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
+            .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
             RepeatOption.option,
             OutputFormat.withMarkdown,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        guard arguments.flag("bisect") else { return try check(arguments, context) }
+        do {
+            return try check(arguments, context) == .pass ? .pass : .regression
+        } catch let error as EvalGuardError {
+            context.console.err(error.description)
+            return .bisectSkip
+        }
+    }
+
+    static func check(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments, allowed: [.text, .json, .markdown])
         let repeats = try RepeatOption.value(arguments)
-        let workspace = try Workspace(directory: context.workingDirectory)
-        let against = arguments.value("against") ?? "HEAD"
-        let (baseline, baselineCommit) = try committedBaseline(in: workspace, at: against, context: context)
-        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), repeats: repeats, progress: context.progressReporter())
-        let (result, reused) = (evaluation.result, evaluation.reused)
-        if reused {
-            context.console.err("note: reusing the stored result of \(String(result.commit.prefix(7))): nothing the model depends on changed since")
+        let fresh = arguments.flag("fresh")
+        let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
+        let subject: String, result: RunResult, reused: Bool, config: EvalConfig, repository: Repository
+        let baseline: Baseline, baselineCommit: String
+        var extra: [String: JSONValue] = [:]
+        // The baseline is read first: when there is nothing to compare with, the model need not run.
+        if let revision = arguments.value("commit") {
+            repository = try Repository.discover(from: context.workingDirectory)
+            let sha = try repository.resolveCommit(revision)
+            (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: nil, context: context)
+            let evaluation = try CommitEvaluator(repository: repository).evaluate(sha, fresh: fresh, progress: context.progressReporter())
+            (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
+            subject = "evalguard check: commit \(sha.prefix(7))"
+            extra = ["commit": .string(sha), "dirty": .bool(false)]
+        } else {
+            let workspace = try Workspace(directory: context.workingDirectory)
+            repository = workspace.repository
+            (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: workspace.root, context: context)
+            let evaluation = try workspace.evaluateWorkingTree(fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
+            subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
+            extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
         }
-        let comparison = Gate.compare(baseline: baseline, current: result, config: workspace.config)
-        var report = VerdictReport(
-            comparison: comparison, current: result,
-            subject: "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")",
-            baselineLabel: "the baseline committed at \(against) (\(String(baselineCommit.prefix(7))))")
+        if reused {
+            context.console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
+        }
+        let comparison = Gate.compare(baseline: baseline, current: result, config: config)
+        var report = VerdictReport(comparison: comparison, current: result, subject: subject,
+                                   baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         switch format {
         case .text, .markdown:
             if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
-                report.expected = try expectedAnswers(workspace)
+                report.expected = (try? expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit)) ?? [:]
             }
             context.console.out(format == .text ? report.text() : report.markdown(), terminator: "")
         case .json:
-            context.printJSON(report.json(extra: [
-                "commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty),
-                "result_commit": .string(result.commit), "reused_result": .bool(reused),
-                "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)]),
-            ]))
+            extra["result_commit"] = .string(result.commit)
+            extra["reused_result"] = .bool(reused)
+            extra["baseline"] = .object(["revision": .string(against), "commit": .string(baselineCommit)])
+            context.printJSON(report.json(extra: extra))
         }
         warnAboutNoise(comparison, context: context)
         return comparison.blocks ? .regression : .pass
@@ -71,26 +99,28 @@ struct CheckCommand: Command {
         }
     }
 
-    /// The baseline as committed at `revision`, read through libgit2. Says so when the working
-    /// tree's copy differs, since that copy is not what the check uses.
-    static func committedBaseline(in workspace: Workspace, at revision: String, context: CommandContext) throws -> (Baseline, String) {
-        let commit = try workspace.repository.resolveCommit(revision)
-        guard let bytes = try workspace.repository.fileContents(Baseline.path, atCommit: commit) else {
+    /// The baseline as committed at `revision`, read through libgit2. When `workingCopy` is given,
+    /// says so if the working tree's copy differs, since that copy is not what the check uses.
+    static func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?,
+                                  context: CommandContext) throws -> (Baseline, String) {
+        let commit = try repository.resolveCommit(revision)
+        guard let bytes = try repository.fileContents(Baseline.path, atCommit: commit) else {
             throw EvalGuardError(
-                "no baseline committed at \(revision) (\(String(commit.prefix(7)))): \(Baseline.path) is not in that commit",
+                "no baseline committed at \(revision) (\(commit.prefix(7))): \(Baseline.path) is not in that commit",
                 hint: "Create one and commit it:\n  evalguard baseline\n  git add \(Baseline.path)\n  git commit -m \"Record the evalguard baseline\"")
         }
-        let working = FileManager.default.contents(atPath: workspace.root + "/" + Baseline.path).map(Array.init)
-        if working != bytes {
+        if let root = workingCopy, FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != bytes {
             context.console.err("note: \(Baseline.path) in the working tree differs from the one committed at \(revision); checking against the committed one")
         }
         return (try Baseline.parse(bytes, displayPath: "\(revision):\(Baseline.path)"), commit)
     }
 
-    /// Expected answers by suite and case, to print beside flipped cases.
-    static func expectedAnswers(_ workspace: Workspace) throws -> [String: [String: JSONValue]] {
-        let suites = try Evaluation.loadSuites(workspace.config) { path in
-            FileManager.default.contents(atPath: workspace.root + "/" + path).map(Array.init)
+    /// Expected answers by suite and case, to print beside flipped cases: from the commit when
+    /// the result is one, else from the working tree.
+    static func expectedAnswers(_ config: EvalConfig, repository: Repository, commit: String?) throws -> [String: [String: JSONValue]] {
+        let suites = try Evaluation.loadSuites(config) { path in
+            if let commit { return try repository.fileContents(path, atCommit: commit) }
+            return FileManager.default.contents(atPath: repository.root + "/" + path).map(Array.init)
         }
         return Dictionary(uniqueKeysWithValues: suites.map { s in
             (s.config.name, Dictionary(uniqueKeysWithValues: s.cases.map { ($0.id, $0.expected) }))

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Evaluates commits other than the working tree: the pre-push hook, CI, `--commit`, blame.
+/// Everything is read from git objects; the model runs in an isolated checkout that is removed
+/// afterwards, so the user's working tree, index and HEAD are never touched.
+public final class CommitEvaluator {
+    public let repository: Repository
+    public var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// The configuration committed at `commit`.
+    public func config(at commit: String) throws -> EvalConfig {
+        try EvalConfig.load(from: repository, commit: commit)
+    }
+
+    /// The evaluation key of a commit, computed from its tree without a checkout.
+    public func key(of commit: String, config: EvalConfig) throws -> String {
+        let inputs = config.inputs
+        let files = try repository.files(atCommit: commit).filter { inputs.includes($0.path) }
+        return EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
+    }
+
+    /// The commit's result: a stored one with the same key (unless `fresh`), else a run of the
+    /// model in an isolated checkout, stored under the commit before it is returned.
+    public func evaluate(_ commit: String, fresh: Bool = false,
+                         progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> CommitEvaluation {
+        let config = try config(at: commit)
+        let key = try key(of: commit, config: config)
+        if !fresh, let stored = store.find(key: key, commit: commit) {
+            return CommitEvaluation(commit: commit, result: stored, reused: true, config: config)
+        }
+        Interrupts.install()
+        let checkout = try IsolatedCheckout(repository: repository, commit: commit)
+        defer { checkout.remove() }
+        try Interrupts.checkpoint()
+        let result = try Evaluation.evaluate(config, in: checkout.directory, commit: commit, key: key,
+                                             dirtyPaths: [], progress: progress)
+        try store.save(result)
+        return CommitEvaluation(commit: commit, result: result, reused: false, config: config)
+    }
+}
+
+/// A commit's result and how it was obtained.
+public struct CommitEvaluation {
+    public var commit: String
+    public var result: RunResult
+    /// True when a stored result was used; `result.commit` says whose.
+    public var reused: Bool
+    public var config: EvalConfig
+}

@@ -1,0 +1,69 @@
+/// What the pre-push hook decides for each pushed ref. It evaluates the pushed commit itself (not
+/// the working tree) and compares it with the baseline committed where the push lands: the
+/// remote's tip, or for a new branch the merge-base with the remote's default branch, else the
+/// commit's own baseline. A range that changes the baseline is judged against the new one, and
+/// always said out loud.
+public struct PrePushHook {
+    public let repository: Repository
+    public let remote: String
+    let evaluator: CommitEvaluator
+
+    public init(repository: Repository, remote: String) {
+        self.repository = repository
+        self.remote = remote
+        evaluator = CommitEvaluator(repository: repository)
+    }
+
+    public enum Outcome {
+        case skipped(PushedRef, reason: String)
+        case checked(RefCheck)
+    }
+
+    public struct RefCheck {
+        public var ref: PushedRef
+        public var evaluation: CommitEvaluation
+        public var comparison: Comparison
+        /// Where the baseline was read, and why there.
+        public var baselineCommit: String
+        public var baseDescription: String
+        public var baselineChanges: [BaselineChange]
+        public var blockedByBaselineChange: Bool
+
+        public var passed: Bool { !comparison.blocks && !blockedByBaselineChange }
+    }
+
+    public func check(_ ref: PushedRef, progress: @escaping (Int, Int) -> Void) throws -> Outcome {
+        if ref.isDeletion { return .skipped(ref, reason: "deletes \(ref.remoteRef): nothing to evaluate") }
+        if ref.isTag { return .skipped(ref, reason: "a tag: not evaluated") }
+        let tip = try repository.resolveCommit(ref.localSHA)
+        guard try repository.blobID(EvalConfig.path, atCommit: tip) != nil else {
+            return .skipped(ref, reason: "\(tip.prefix(7)) has no \(EvalConfig.path): not gated")
+        }
+        let (base, baseDescription) = try base(for: ref, tip: tip)
+        let changes = try BaselineChange.find(in: repository, base: base, tip: tip)
+        let baselineCommit = changes.isEmpty ? (base ?? tip) : tip
+        guard let baseline = try BaselineChange.load(repository, at: baselineCommit)
+            ?? (baselineCommit != tip ? BaselineChange.load(repository, at: tip) : nil) else {
+            return .skipped(ref, reason: "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)")
+        }
+        let evaluation = try evaluator.evaluate(tip, progress: progress)
+        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
+        return .checked(RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
+                                 baseDescription: baseDescription, baselineChanges: changes,
+                                 blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block))
+    }
+
+    /// The commit the push is measured from.
+    func base(for ref: PushedRef, tip: String) throws -> (String?, String) {
+        if !ref.isNewRef, repository.hasCommit(ref.remoteSHA) {
+            return (ref.remoteSHA, "\(remote)/\(ref.remoteBranch) at \(ref.remoteSHA.prefix(7))")
+        }
+        for name in ["refs/remotes/\(remote)/HEAD", "refs/remotes/\(remote)/main", "refs/remotes/\(remote)/master"] {
+            if let target = repository.commit(ofReference: name), let mergeBase = try repository.mergeBase(tip, target) {
+                let branch = name.replacingOccurrences(of: "refs/remotes/", with: "")
+                return (mergeBase, "the merge-base \(mergeBase.prefix(7)) with \(branch)")
+            }
+        }
+        return (nil, "the pushed commit's own baseline")
+    }
+}
