@@ -94,3 +94,20 @@ import Testing
         #expect(Set(noted).isSuperset(of: [Substring(try b.git("rev-parse", "HEAD")), Substring(try b.git("rev-parse", "HEAD~2"))]))
     }
 }
+
+@Suite struct BisectInconclusiveTests {
+    @Test func anInconclusiveCommitIsSkippedByBisect() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: (1...20).map { caseLine("c\($0)", "q\($0)") })
+        try repo.commitAll("Add evals")
+        repo.evalguard("baseline")
+        try repo.commitAll("Baseline")
+        let good = repo.head
+        // Two of twenty cases fail: beyond max_drop 0.01, but not significant on 20 paired cases.
+        try repo.write("model.py", Models.echo(flipping: ["q1", "q2"]))
+        try repo.commitAll("Slightly worse")
+        let check = repo.evalguard("check", "--bisect", "--commit", "HEAD", "--against", good)
+        #expect(check.status == 125, "\(check.stdout)\(check.stderr)")
+        #expect(check.stderr.contains("INCONCLUSIVE"))
+    }
+}

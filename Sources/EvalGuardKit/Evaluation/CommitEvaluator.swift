@@ -23,13 +23,15 @@ public final class CommitEvaluator {
         return EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
     }
 
-    /// The commit's result: a stored one with the same key (unless `fresh`), else a run of the
-    /// model in an isolated checkout, stored under the commit before it is returned.
-    public func evaluate(_ commit: String, fresh: Bool = false,
+    /// The commit's result: a stored one with the same key and number of runs per case (unless
+    /// `fresh`), else a run of the model in an isolated checkout, stored under the commit before it
+    /// is returned. `repeats` (`--repeat`) overrides the configuration's `repeat`.
+    public func evaluate(_ commit: String, fresh: Bool = false, repeats: Int? = nil,
                          progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> CommitEvaluation {
         let config = try config(at: commit)
         let key = try key(of: commit, config: config)
-        if !fresh, let stored = store.find(key: key, commit: commit) {
+        let runs = repeats ?? config.verdict.repeats
+        if !fresh, let stored = store.find(key: key, commit: commit), (stored.repeats ?? 1) == runs {
             return CommitEvaluation(commit: commit, result: stored, reused: true, config: config)
         }
         Interrupts.install()
@@ -37,7 +39,7 @@ public final class CommitEvaluator {
         defer { checkout.remove() }
         try Interrupts.checkpoint()
         let result = try Evaluation.evaluate(config, in: checkout.directory, commit: commit, key: key,
-                                             dirtyPaths: [], progress: progress)
+                                             dirtyPaths: [], repeats: runs, progress: progress)
         try store.save(result)
         return CommitEvaluation(commit: commit, result: result, reused: false, config: config)
     }

@@ -74,6 +74,12 @@ extension Format {
         p < 0.0001 ? "< 0.0001" : p >= 0.9995 ? "1" : String(format: "%.3g", p)
     }
 
+    /// "= 0.0312" or "< 0.0001", to follow a "p".
+    public static func pValueRelation(_ p: Double) -> String {
+        let text = pValue(p)
+        return text.hasPrefix("<") ? text : "= " + text
+    }
+
     /// A pass rate as a fraction with two decimals: 0.67.
     public static func rate(_ r: Double) -> String { String(format: "%.2f", r) }
 

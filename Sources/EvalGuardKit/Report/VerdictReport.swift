@@ -70,7 +70,7 @@ public struct VerdictReport {
             case .accuracy:
                 if let n = s.pairedCases, let worse = s.worse, let better = s.better {
                     var line = "accuracy: \(worse) of \(n) paired cases fell, \(better) rose"
-                    if let p = s.pValue { line += "; one-sided paired test p = \(Format.pValue(p)) (alpha \(Format.number(alpha)))" }
+                    if let p = s.pValue { line += "; one-sided paired test p \(Format.pValueRelation(p)) (alpha \(Format.number(alpha)))" }
                     lines.append(line + (s.significant ? ": significant" : ": not significant"))
                 }
                 if let b = s.baselineInterval, let c = s.currentInterval {

@@ -25,16 +25,21 @@ struct CheckCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        guard arguments.flag("bisect") else { return try check(arguments, context) }
+        guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
         do {
-            return try check(arguments, context) == .pass ? .pass : .regression
+            // An inconclusive commit is neither good nor bad: let git bisect skip it.
+            switch try check(arguments, context).verdict {
+            case .regression: return .regression
+            case .inconclusive: return .bisectSkip
+            case .pass, .skipped: return .pass
+            }
         } catch let error as EvalGuardError {
             context.console.err(error.description)
             return .bisectSkip
         }
     }
 
-    static func check(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+    static func check(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Comparison {
         let format = try OutputFormat(arguments, allowed: [.text, .json, .markdown])
         let repeats = try RepeatOption.value(arguments)
         let fresh = arguments.flag("fresh")
@@ -47,7 +52,8 @@ struct CheckCommand: Command {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
             (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: nil, context: context)
-            let evaluation = try CommitEvaluator(repository: repository).evaluate(sha, fresh: fresh, progress: context.progressReporter())
+            let evaluation = try CommitEvaluator(repository: repository).evaluate(sha, fresh: fresh, repeats: repeats,
+                                                                                  progress: context.progressReporter())
             (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
             subject = "evalguard check: commit \(sha.prefix(7))"
             extra = ["commit": .string(sha), "dirty": .bool(false)]
@@ -79,7 +85,7 @@ struct CheckCommand: Command {
             context.printJSON(report.json(extra: extra))
         }
         warnAboutNoise(comparison, context: context)
-        return comparison.blocks ? .regression : .pass
+        return comparison
     }
 
     /// An inconclusive result must never pass quietly: say so on stderr, whatever the format.
