@@ -55,14 +55,7 @@ extension Repository {
 
     /// The blob id of the file at `path` in a commit, or nil when it has none.
     public func blobID(_ path: String, atCommit sha: String) throws -> String? {
-        try withTree(ofCommit: sha) { tree in
-            var entry: OpaquePointer?
-            let rc = git_tree_entry_bypath(&entry, tree, path)
-            if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-            try check(rc, "git_tree_entry_bypath")
-            defer { git_tree_entry_free(entry) }
-            return git_tree_entry_id(entry)!.pointee.hex
-        }
+        try withEntry(path, atCommit: sha) { git_tree_entry_id($0)!.pointee.hex }
     }
 
     /// A configuration value as git reads it (repository, global and system files), or nil.

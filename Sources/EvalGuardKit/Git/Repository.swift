@@ -90,14 +90,22 @@ public final class Repository {
         return try body(tree!)
     }
 
-    /// The bytes of the file at `path` in commit `sha`, or nil when the commit has no such file.
-    public func fileContents(_ path: String, atCommit sha: String) throws -> [UInt8]? {
+    /// Runs `body` with the tree entry at `path` in commit `sha`; nil when there is none
+    /// (a missing path is an answer, not an error).
+    func withEntry<T>(_ path: String, atCommit sha: String, _ body: (OpaquePointer) throws -> T?) throws -> T? {
         try withTree(ofCommit: sha) { tree in
             var entry: OpaquePointer?
             let rc = git_tree_entry_bypath(&entry, tree, path)
             if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
             try check(rc, "git_tree_entry_bypath")
             defer { git_tree_entry_free(entry) }
+            return try body(entry!)
+        }
+    }
+
+    /// The bytes of the file at `path` in commit `sha`, or nil when the commit has no such file.
+    public func fileContents(_ path: String, atCommit sha: String) throws -> [UInt8]? {
+        try withEntry(path, atCommit: sha) { entry in
             guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
             var blob: OpaquePointer?
             try check(git_blob_lookup(&blob, pointer, git_tree_entry_id(entry)), "git_blob_lookup")
