@@ -40,6 +40,21 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 10)
     }
 
+    @Test func aSlowStartIsAllowedForTheFirstRequestOnly() throws {
+        let repo = try ScratchRepository()
+        try repo.write("model.py", "import time\ntime.sleep(0.6)\n" + Models.echo())
+        let slowStart = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 1,
+                                        timeoutSeconds: 0.3, startupSeconds: 5, maxErrorRate: 0.5)
+        let responses = try slowStart.answer(requests(["a", "b"])) { _ in }
+        #expect(responses.allSatisfy { $0.error == nil })
+        #expect(responses[0].coldStart && !responses[1].coldStart)
+        let tooSlow = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 1,
+                                      timeoutSeconds: 0.2, startupSeconds: 0.1, maxErrorRate: 1)
+        let late = try tooSlow.answer(requests(["a"])) { _ in }
+        #expect(late[0].timedOut)
+        #expect(late[0].error?.contains("model.startup_timeout_s") == true)
+    }
+
     @Test func garbageOutputQuotesTheLine() throws {
         let repo = try ScratchRepository()
         let responses = try provider(repo, Models.printsGarbageOnJunk, jobs: 1).answer(requests(["a", "junk", "b"])) { _ in }

@@ -88,6 +88,8 @@ public struct ModelConfig: Sendable {
     /// How many requests are in flight at once (processes, for the command provider).
     public var jobs: Int
     public var timeoutSeconds: Double
+    /// Extra seconds the first request of each model process may take, while the model loads.
+    public var startupTimeoutSeconds: Double
     /// Share of cases that may fail with an error or time-out before the run stops (exit 3).
     public var maxErrorRate: Double
     /// Paths or globs of what the model depends on; nil means the whole tree.
@@ -95,7 +97,7 @@ public struct ModelConfig: Sendable {
     /// The raw `model` object, for providers with settings of their own.
     public var node: ConfigNode
 
-    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "max_error_rate", "inputs"]
+    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "inputs"]
 
     init(node: ConfigNode) throws {
         self.node = node
@@ -103,6 +105,7 @@ public struct ModelConfig: Sendable {
         provider = try members["provider"]?.string() ?? "command"
         jobs = try members["jobs"]?.positiveInt() ?? ProcessInfo.processInfo.activeProcessorCount
         timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
+        startupTimeoutSeconds = try members["startup_timeout_s"]?.number(in: 0...86_400) ?? 60
         maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
         inputs = try members["inputs"]?.strings()
         switch provider {

@@ -12,19 +12,24 @@ public final class CommandProvider: ModelProvider {
     let directory: String
     let jobs: Int
     let timeoutSeconds: Double
+    /// Extra time a process's first request may take: it also waits for the model to load.
+    let startupSeconds: Double
     let maxErrorRate: Double
 
-    public init(command: [String], directory: String, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double) {
+    public init(command: [String], directory: String, jobs: Int, timeoutSeconds: Double,
+                startupSeconds: Double = 60, maxErrorRate: Double) {
         self.command = command
         self.directory = directory
         self.jobs = max(1, jobs)
         self.timeoutSeconds = timeoutSeconds
+        self.startupSeconds = startupSeconds
         self.maxErrorRate = maxErrorRate
     }
 
     public convenience init(config: ModelConfig, directory: String) {
         self.init(command: config.command, directory: directory, jobs: config.jobs,
-                  timeoutSeconds: config.timeoutSeconds, maxErrorRate: config.maxErrorRate)
+                  timeoutSeconds: config.timeoutSeconds, startupSeconds: config.startupTimeoutSeconds,
+                  maxErrorRate: config.maxErrorRate)
     }
 
     public func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
@@ -48,6 +53,7 @@ private struct PoolRun {
     /// The stderr of the last process that failed, quoted if the run has to stop.
     var lastFailure: (message: String, stderr: String)?
     let timeoutNanos: UInt64
+    let startupNanos: UInt64
 
     init(provider: CommandProvider, requests: [ModelRequest]) {
         self.provider = provider
@@ -56,6 +62,7 @@ private struct PoolRun {
         workers = Array(repeating: nil, count: min(provider.jobs, requests.count))
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
+        startupNanos = UInt64(provider.startupSeconds * 1e9)
     }
 
     mutating func stopAll() {
@@ -76,7 +83,7 @@ private struct PoolRun {
                 if w.stdoutOpen { fds.append(pollfd(fd: w.stdoutFD, events: Int16(POLLIN), revents: 0)); owners.append((i, 1)) }
                 if w.stderrOpen { fds.append(pollfd(fd: w.stderrFD, events: Int16(POLLIN), revents: 0)); owners.append((i, 2)) }
                 if w.wantsToWrite { fds.append(pollfd(fd: w.stdinFD, events: Int16(POLLOUT), revents: 0)); owners.append((i, 0)) }
-                if w.inFlight != nil { earliest = min(earliest, w.sentAt + timeoutNanos) }
+                if w.inFlight != nil { earliest = min(earliest, deadline(w)) }
             }
             fds.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0))
             owners.append((-1, -1))
@@ -160,14 +167,21 @@ private struct PoolRun {
                                         error: message), stderr: w.stderrExcerpt())
     }
 
+    /// When the request in flight times out: its process's first request also waits for start-up.
+    func deadline(_ w: ChildProcess) -> UInt64 {
+        w.sentAt + timeoutNanos + (w.answered == 0 ? startupNanos : 0)
+    }
+
     mutating func expireTimeouts() throws {
         let now = monotonicNanoseconds()
         for i in workers.indices {
-            guard let w = workers[i], let index = w.inFlight, now >= w.sentAt + timeoutNanos else { continue }
+            guard let w = workers[i], let index = w.inFlight, now >= deadline(w) else { continue }
             w.terminate()
             workers[i] = nil
             var response = ModelResponse(output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
-                                         error: "timed out after \(provider.timeoutSeconds) s (model.timeout_s)")
+                                         error: w.answered == 0
+                                            ? "timed out after \(provider.timeoutSeconds) s (model.timeout_s) plus \(provider.startupSeconds) s for start-up (model.startup_timeout_s)"
+                                            : "timed out after \(provider.timeoutSeconds) s (model.timeout_s)")
             response.timedOut = true
             try finish(index, response, stderr: w.stderrExcerpt())
         }

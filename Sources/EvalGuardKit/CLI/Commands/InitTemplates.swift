@@ -21,6 +21,9 @@ enum InitTemplates {
             // Seconds one case may take before its process is killed and the case counts as
             // timed out. Default: 30.
             "timeout_s": 30,
+            // Extra seconds the first request of each process may take while the model loads.
+            // Default: 60.
+            "startup_timeout_s": 60,
             // Share of cases that may fail (error or time-out) before the run stops with exit 3.
             // Default: 0.5.
             "max_error_rate": 0.5,
