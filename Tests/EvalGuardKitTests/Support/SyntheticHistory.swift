@@ -67,7 +67,8 @@ struct SyntheticHistory {
         try repo.commitAll("Record the baseline")
         try append(changes, to: repo)
         if !keepStored { try forgetStored(repo) }
-        try? FileManager.default.removeItem(atPath: counter)
+        // Only ever a counter of ours in the temporary directory (never, say, /dev/null).
+        if counter.hasPrefix(NSTemporaryDirectory()) { try? FileManager.default.removeItem(atPath: counter) }
         return repo
     }
 
