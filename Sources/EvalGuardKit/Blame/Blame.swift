@@ -109,8 +109,12 @@ public final class Blame {
                 throw EvalGuardError("--good \(revision) is not an ancestor of --bad \(options.bad)",
                                      hint: "The good commit must come before the bad one in history (see 'git log --first-parent').")
             }
-            let range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).reversed().map(index.entry)
-            return (try index.entry(good), range, "given with --good")
+            // Usually the good commit is on the first-parent line: walk to it; else let a revwalk hide its ancestors.
+            var range = try index.firstParentChain(from: bad.sha, stop: good)
+            if range.last?.firstParent != good {
+                range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).map(index.entry)
+            }
+            return (try index.entry(good), range.reversed(), "given with --good")
         }
         guard bad.baselineBlob != nil else {
             throw EvalGuardError("no baseline committed at \(options.bad): nothing says which results are good",

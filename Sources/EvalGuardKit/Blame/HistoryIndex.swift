@@ -23,8 +23,29 @@ public final class HistoryIndex {
     private var entries: [String: Entry] = [:]
     private var evalsBlobs: [String: (config: String?, baseline: String?)] = [:]
     private var configs: [String: Result<EvalConfig, EvalGuardError>] = [:]
-    private var subtreeInputs: [String: [FileVersion]] = [:]
-    private var keysByTree: [String: String] = [:]
+    /// Each configuration's input selection, by a small number that stands for its blob id.
+    private var selections: [String: (number: Int, selection: InputSelection)] = [:]
+    private var subtreeInputs: [TreeMemo: [FileVersion]] = [:]
+    private var keysBySignature: [String: String] = [:]
+    private var directories: [String: Bool] = [:]
+
+    /// A memo key: configuration number, tree id (as integers: hashing 40-digit strings showed up
+    /// in profiles of 8,192-commit searches) and the tree's path.
+    private struct TreeMemo: Hashable {
+        var config: Int
+        var a: UInt64, b: UInt64, c: UInt32
+        var prefix: String
+
+        init(config: Int, tree: git_oid, prefix: String) {
+            self.config = config
+            self.prefix = prefix
+            var id = tree.id
+            (a, b, c) = withUnsafeBytes(of: &id) { raw in
+                (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+            }
+        }
+    }
 
     public init(repository: Repository) {
         self.repository = repository
@@ -80,21 +101,59 @@ public final class HistoryIndex {
         return loaded
     }
 
-    /// The commit's evaluation key, or nil when its configuration cannot be read.
+    /// The commit's evaluation key, or nil when its configuration cannot be read. Two commits
+    /// whose root trees list the same input entries (a docs-only commit and its parent) share the
+    /// key without walking anything below the root.
     public func key(of entry: Entry) -> String? {
-        guard let configBlob = entry.configBlob, case .success(let config) = config(of: entry) else { return nil }
-        let memo = configBlob + entry.tree
-        if let known = keysByTree[memo] { return known }
-        guard var treeID = git_oid(hex: entry.tree),
-              let files = try? inputs(tree: &treeID, prefix: "", selection: config.inputs, configBlob: configBlob) else { return nil }
+        guard let configBlob = entry.configBlob, case .success(let config) = config(of: entry),
+              var treeID = git_oid(hex: entry.tree) else { return nil }
+        if selections[configBlob] == nil { selections[configBlob] = (selections.count, config.inputs) }
+        let (number, selection) = selections[configBlob]!
+        guard let (signature, relevant) = try? rootEntries(&treeID, selection: selection, config: number) else { return nil }
+        if let known = keysBySignature[signature] { return known }
+        var files: [FileVersion] = []
+        for var (name, id, isTree) in relevant {
+            if !isTree { files.append(FileVersion(path: name, blobID: id.hex)); continue }
+            guard let below = try? inputs(tree: &id, prefix: name + "/", selection: selection, config: number) else { return nil }
+            files += below
+        }
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
-        keysByTree[memo] = key
+        keysBySignature[signature] = key
         return key
     }
 
+    /// The root tree's entries that may hold inputs, and a string naming them with their ids.
+    private func rootEntries(_ tree: inout git_oid, selection: InputSelection, config: Int) throws
+        -> (String, [(String, git_oid, Bool)]) {
+        var object: OpaquePointer?
+        try check(git_tree_lookup(&object, repository.pointer, &tree), "git_tree_lookup")
+        defer { git_tree_free(object) }
+        var signature = "\(config)"
+        var relevant: [(String, git_oid, Bool)] = []
+        for i in 0..<git_tree_entrycount(object) {
+            guard let item = git_tree_entry_byindex(object, i) else { continue }
+            let name = String(cString: git_tree_entry_name(item))
+            let type = git_tree_entry_type(item)
+            let isTree = type == GIT_OBJECT_TREE
+            guard isTree ? mayInclude(selection, config, name + "/") : type == GIT_OBJECT_BLOB && selection.includes(name) else { continue }
+            let id = git_tree_entry_id(item)!.pointee
+            relevant.append((name, id, isTree))
+            signature += " " + name + ":" + id.hex
+        }
+        return (signature, relevant)
+    }
+
+    private func mayInclude(_ selection: InputSelection, _ config: Int, _ directory: String) -> Bool {
+        let memo = "\(config) " + directory
+        if let known = directories[memo] { return known }
+        let answer = selection.mayInclude(below: directory)
+        directories[memo] = answer
+        return answer
+    }
+
     /// The input files under one tree, memoised by (configuration, tree id, path).
-    private func inputs(tree: inout git_oid, prefix: String, selection: InputSelection, configBlob: String) throws -> [FileVersion] {
-        let memo = configBlob + tree.hex + prefix
+    private func inputs(tree: inout git_oid, prefix: String, selection: InputSelection, config: Int) throws -> [FileVersion] {
+        let memo = TreeMemo(config: config, tree: tree, prefix: prefix)
         if let known = subtreeInputs[memo] { return known }
         var object: OpaquePointer?
         try check(git_tree_lookup(&object, repository.pointer, &tree), "git_tree_lookup")
@@ -107,8 +166,8 @@ public final class HistoryIndex {
             switch git_tree_entry_type(item) {
             case GIT_OBJECT_BLOB where selection.includes(path):
                 files.append(FileVersion(path: path, blobID: id.hex))
-            case GIT_OBJECT_TREE:
-                files += try inputs(tree: &id, prefix: path + "/", selection: selection, configBlob: configBlob)
+            case GIT_OBJECT_TREE where mayInclude(selection, config, path + "/"):
+                files += try inputs(tree: &id, prefix: path + "/", selection: selection, config: config)
             default:
                 break
             }

@@ -9,10 +9,14 @@ public struct BlameReport {
         self.answer = answer
     }
 
-    static func date(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        return f.string(from: d)
+    /// "2025-03-14 09:26:53" in UTC; by hand, since making a date formatter per line cost
+    /// `log` more than reading the results.
+    static func date(_ d: Date, time: Bool = true) -> String {
+        var seconds = time_t(d.timeIntervalSince1970)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let day = String(format: "%04d-%02d-%02d", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday))
+        return time ? day + String(format: " %02d:%02d:%02d", Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec)) : day
     }
 
     static func clip(_ s: String?, _ limit: Int = 60) -> String {

@@ -11,11 +11,7 @@ public struct LogReport {
         self.suite = suite
     }
 
-    static func day(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate]
-        return f.string(from: d)
-    }
+    static func day(_ d: Date) -> String { BlameReport.date(d, time: false) }
 
     public func text() -> String {
         guard !entries.isEmpty else { return "No stored results on this history: evaluate commits with 'evalguard run' or 'evalguard blame'.\n" }
