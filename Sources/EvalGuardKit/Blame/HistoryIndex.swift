@@ -26,7 +26,7 @@ public final class HistoryIndex {
     /// Each configuration's input selection, by a small number that stands for its blob id.
     private var selections: [String: (number: Int, selection: InputSelection)] = [:]
     private var subtreeInputs: [TreeMemo: [FileVersion]] = [:]
-    private var keysBySignature: [String: String] = [:]
+    private var keysBySignature: [[TreeMemo]: String] = [:]
     private var directories: [String: Bool] = [:]
 
     /// A memo key: configuration number, tree id (as integers: hashing 40-digit strings showed up
@@ -124,11 +124,11 @@ public final class HistoryIndex {
 
     /// The root tree's entries that may hold inputs, and a string naming them with their ids.
     private func rootEntries(_ tree: inout git_oid, selection: InputSelection, config: Int) throws
-        -> (String, [(String, git_oid, Bool)]) {
+        -> ([TreeMemo], [(String, git_oid, Bool)]) {
         var object: OpaquePointer?
         try check(git_tree_lookup(&object, repository.pointer, &tree), "git_tree_lookup")
         defer { git_tree_free(object) }
-        var signature = "\(config)"
+        var signature: [TreeMemo] = []
         var relevant: [(String, git_oid, Bool)] = []
         for i in 0..<git_tree_entrycount(object) {
             guard let item = git_tree_entry_byindex(object, i) else { continue }
@@ -138,7 +138,7 @@ public final class HistoryIndex {
             guard isTree ? mayInclude(selection, config, name + "/") : type == GIT_OBJECT_BLOB && selection.includes(name) else { continue }
             let id = git_tree_entry_id(item)!.pointee
             relevant.append((name, id, isTree))
-            signature += " " + name + ":" + id.hex
+            signature.append(TreeMemo(config: config, tree: id, prefix: name))
         }
         return (signature, relevant)
     }
