@@ -1,0 +1,31 @@
+import Foundation
+
+/// Which results are stored, known without decoding any: the key index directory is listed once
+/// and the notes tree is walked once. Decoding happens only for the commits a search probes.
+public struct StoredResults {
+    public let store: ResultStore
+    /// Evaluation keys named in `.evals/results/keys/`.
+    public let indexedKeys: Set<String>
+    /// Commits with a note under `refs/notes/evalguard` (a clean result of exactly that commit).
+    public let notedCommits: Set<String>
+
+    public init(repository: Repository) {
+        store = ResultStore(root: repository.root, repository: repository)
+        let keysDirectory = repository.root + "/" + ResultStore.directory + "/keys"
+        indexedKeys = Set((try? FileManager.default.contentsOfDirectory(atPath: keysDirectory)) ?? [])
+        notedCommits = (try? repository.notedCommits()) ?? []
+    }
+
+    /// Whether a result for `key` is at hand for one of these commits (which all have that key):
+    /// the commit to ask the store with, or nil.
+    public func source(key: String, commits: [String]) -> String? {
+        if let noted = commits.first(where: notedCommits.contains) { return noted }
+        return indexedKeys.contains(key) ? commits.first : nil
+    }
+
+    /// The stored result with this key, found through `commit` (see `ResultStore.find`). nil when
+    /// the index pointed at a result that is gone or was replaced.
+    public func load(key: String, commit: String) -> RunResult? {
+        store.find(key: key, commit: commit)
+    }
+}

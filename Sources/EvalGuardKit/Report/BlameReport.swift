@@ -1,0 +1,126 @@
+import Foundation
+
+/// How `evalguard blame` reports its answer: text for people, JSON for tools.
+public struct BlameReport {
+    public var answer: BlameAnswer
+    public static let flipLimit = 10
+
+    public init(answer: BlameAnswer) {
+        self.answer = answer
+    }
+
+    /// "2025-03-14 09:26:53" in UTC; by hand, since making a date formatter per line cost
+    /// `log` more than reading the results.
+    static func date(_ d: Date, time: Bool = true) -> String {
+        var seconds = time_t(d.timeIntervalSince1970)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let day = String(format: "%04d-%02d-%02d", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday))
+        return time ? day + String(format: " %02d:%02d:%02d", Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec)) : day
+    }
+
+    static func clip(_ s: String?, _ limit: Int = 60) -> String {
+        guard let s else { return "-" }
+        let line = s.replacingOccurrences(of: "\n", with: "⏎")
+        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+    }
+
+    func value(_ v: Double?) -> String { answer.metric.map { Format.value(v, of: $0) } ?? "-" }
+
+    public func text() -> String {
+        let a = answer
+        var out = "evalguard blame: \(a.good.shortSHA) (good: \(a.goodReason)) .. \(a.bad.shortSHA) (bad)\n"
+        if let metric = a.metric {
+            out += "\(metric.rawValue) (\(a.suites.joined(separator: ", "))): \(value(a.goodValue)) → \(value(a.badValue))\n"
+        }
+        out += "\n"
+        switch a.status {
+        case .noRegression:
+            out += "No regression in this range: \(a.note ?? "the bad end passes").\n"
+        case .found:
+            let c = a.culprit!
+            out += "First bad commit: \(c.commit.sha)\n"
+            out += "  \(c.commit.subject)\n"
+            out += "  Author: \(c.commit.author) <\(c.commit.email)>\n"
+            out += "  Date:   \(Self.date(c.commit.date))\n"
+            out += "  \(a.metric!.rawValue): \(value(c.beforeValue)) at \(c.before.prefix(7)) → \(value(c.afterValue)) at \(c.commit.shortSHA)\n"
+            if let merged = c.mergedParent {
+                out += "  A merge: the change came in through its second parent \(merged.prefix(7));\n"
+                out += "  evalguard blame --good <fork point> --bad \(merged.prefix(7)) narrows it down.\n"
+            }
+            out += "\nChanged model inputs (\(c.changedInputs.count)):\n"
+            for f in c.changedInputs { out += "  \(f.change.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(f.path)\n" }
+            if c.changedInputs.isEmpty { out += "  (none: only the configuration or cases)\n" }
+            out += flips("Broke (pass → fail)", c.broke)
+            out += flips("Fixed (fail → pass)", c.fixed)
+        case .ambiguous:
+            let why = a.uncertain.isEmpty ? "commits that could not be evaluated sit between the last good and the first bad"
+                : "the answer stays uncertain: some probes stayed within noise after retries"
+            out += "The first bad commit could be any of (\(why)):\n"
+            for c in a.candidates { out += "  \(c.sha)  \(c.subject)\n" }
+        }
+        if !a.skipped.isEmpty {
+            out += "\nSkipped (could not be evaluated):\n"
+            for p in a.skipped { out += "  \(p.commit.shortSHA)  \(Self.clip(p.reason, 100))\n" }
+        }
+        if !a.uncertain.isEmpty {
+            out += "\nUncertain (within noise):\n"
+            for p in a.uncertain { out += "  \(p.commit.shortSHA)  \(p.reason)\n" }
+        }
+        out += "\nCost: \(a.evaluations) model evaluation(s) for \(a.commitsInRange) commit(s) in range (\(a.distinctKeys) distinct evaluation key(s))\n"
+        return out
+    }
+
+    private func flips(_ title: String, _ cases: [FlippedCase]) -> String {
+        guard !cases.isEmpty else { return "" }
+        var out = "\n\(title): \(cases.count) case(s)\n"
+        var table = TextTable(headers: ["suite", "case", "input", "expected", "got"], rightAligned: [])
+        for f in cases.prefix(Self.flipLimit) {
+            table.rows.append([f.suite, f.id, Self.clip(f.input, 40), Self.clip(f.expected, 30),
+                               f.error.map { "error: " + Self.clip($0, 40) } ?? Self.clip(f.output, 30)])
+        }
+        out += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        if cases.count > Self.flipLimit { out += "  … and \(cases.count - Self.flipLimit) more (--format json lists them all)\n" }
+        return out
+    }
+
+    public func json() -> JSONValue {
+        let a = answer
+        func commit(_ c: CommitInfo) -> JSONValue {
+            .object(["sha": .string(c.sha), "subject": .string(c.subject), "author": .string(c.author),
+                     "email": .string(c.email), "date": .string(Self.date(c.date))])
+        }
+        func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
+        func string(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
+        func flip(_ f: FlippedCase) -> JSONValue {
+            .object(["suite": .string(f.suite), "id": .string(f.id), "input": string(f.input),
+                     "expected": string(f.expected), "output": string(f.output), "error": string(f.error)])
+        }
+        func probe(_ p: Probe) -> JSONValue { .object(["commit": .string(p.commit.sha), "reason": .string(p.reason)]) }
+        var doc: [String: JSONValue] = [
+            "status": .string(a.status.rawValue),
+            "good": commit(a.good), "good_reason": .string(a.goodReason), "bad": commit(a.bad),
+            "metric": string(a.metric?.rawValue), "suites": .array(a.suites.map(JSONValue.string)),
+            "good_value": number(a.goodValue), "bad_value": number(a.badValue),
+            "commits_in_range": .number(Double(a.commitsInRange)), "distinct_keys": .number(Double(a.distinctKeys)),
+            "evaluations": .number(Double(a.evaluations)),
+            "candidates": .array(a.candidates.map(commit)),
+            "skipped": .array(a.skipped.map(probe)), "uncertain": .array(a.uncertain.map(probe)),
+            "note": string(a.note),
+        ]
+        if let c = a.culprit {
+            var culprit = commit(c.commit).objectValue!
+            culprit["merged_parent"] = string(c.mergedParent)
+            culprit["before_commit"] = .string(c.before)
+            culprit["before"] = number(c.beforeValue)
+            culprit["after"] = number(c.afterValue)
+            culprit["pass_to_fail"] = .array(c.broke.map(flip))
+            culprit["fail_to_pass"] = .array(c.fixed.map(flip))
+            culprit["changed_inputs"] = .array(c.changedInputs.map { .object(["path": .string($0.path), "change": .string($0.change.rawValue)]) })
+            doc["culprit"] = .object(culprit)
+        } else {
+            doc["culprit"] = .null
+        }
+        return .object(doc)
+    }
+}
