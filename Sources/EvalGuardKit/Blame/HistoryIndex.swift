@@ -112,7 +112,8 @@ public final class HistoryIndex {
         guard let (signature, relevant) = try? rootEntries(&treeID, selection: selection, config: number) else { return nil }
         if let known = keysBySignature[signature] { return known }
         var files: [FileVersion] = []
-        for var (name, id, isTree) in relevant {
+        for (name, entryID, isTree) in relevant {
+            var id = entryID
             if !isTree { files.append(FileVersion(path: name, blobID: id.hex)); continue }
             guard let below = try? inputs(tree: &id, prefix: name + "/", selection: selection, config: number) else { return nil }
             files += below

@@ -40,8 +40,8 @@ struct BlameCommand: Command {
         let answer = try Blame(repository: repository, options: options, log: { console.err($0) }).run()
         let report = BlameReport(answer: answer)
         switch format {
-        case .text: console.out(report.text(), terminator: "")
         case .json: context.printJSON(report.json())
+        case .text, .markdown: console.out(report.text(), terminator: "")
         }
         return answer.exitCode
     }

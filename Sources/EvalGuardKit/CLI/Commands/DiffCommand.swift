@@ -35,8 +35,8 @@ struct DiffCommand: Command {
         let report = DiffReport(a: evaluations[0].result, b: evaluations[1].result, labelA: labels[0], labelB: labels[1],
                                 suites: suites, broke: flips.broke, fixed: flips.fixed)
         switch format {
-        case .text: context.console.out(report.text(), terminator: "")
         case .json: context.printJSON(report.json())
+        case .text, .markdown: context.console.out(report.text(), terminator: "")
         }
         return .pass
     }

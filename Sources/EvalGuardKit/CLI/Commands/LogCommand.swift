@@ -24,8 +24,8 @@ struct LogCommand: Command {
         let entries = try ResultLog.entries(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit)
         let report = LogReport(entries: entries, suite: arguments.value("suite"))
         switch format {
-        case .text: context.console.out(report.text(), terminator: "")
         case .json: context.printJSON(report.json())
+        case .text, .markdown: context.console.out(report.text(), terminator: "")
         }
         return .pass
     }
