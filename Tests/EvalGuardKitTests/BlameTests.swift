@@ -55,6 +55,20 @@ import Testing
         #expect(text.stdout.contains("Cost: 0 model evaluation(s) for 300 commit(s)"))
     }
 
+    @Test func aDropWithinNoiseIsStillSearchedAndSaidToBeUncertain() throws {
+        let counter = counterPath()
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        // Three of twenty cases: beyond max_drop, but not significant (p = 0.125): inconclusive.
+        var changes = Self.changes(30, plantAt: 18)
+        changes[18] = .plant(["q2", "q4", "q6"])
+        let repo = try SyntheticHistory.make(changes, counter: counter)
+        let culprit = try repo.git("rev-list", "--reverse", "HEAD~30..HEAD").split(separator: "\n").map(String.init)[18]
+        let (run, doc) = try blameJSON(repo)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == culprit)
+        #expect(doc["note"]?.stringValue?.contains("within noise") == true)
+    }
+
     @Test func everyCommitStoredCostsNothingAndDefaultsGoodToTheLastPassingOne() throws {
         let counter = counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }

@@ -73,13 +73,19 @@ public final class Blame {
             throw EvalGuardError.evaluation("the ends of the range could not be evaluated")
         }
         let comparison = Gate.compare(baseline: Baseline(result: goodResult), current: badResult, config: badConfig)
-        let regressed = comparison.suites.filter { suiteFilter?.contains($0.name) ?? true }
-            .flatMap { $0.metrics.filter { $0.verdict == .regression }.map(\.metric) }
+        // Beyond the threshold is worth searching even when the ends' difference is within noise
+        // (inconclusive): the user saw it; the answer then says how sure it can be.
+        let beyond = comparison.suites.filter { suiteFilter?.contains($0.name) ?? true }
+            .flatMap { $0.metrics.filter { $0.verdict == .regression || $0.verdict == .inconclusive } }
+        let regressed = beyond.map(\.metric)
         guard let metric = options.metric.map({ regressed.contains($0) ? $0 : nil }) ?? GatedMetric.allCases.first(where: regressed.contains) else {
             let what = options.metric?.rawValue ?? "any gated metric"
             answer.note = "\(badSHA.prefix(7)) does not regress in \(what) against \(goodEntry.sha.prefix(7)) beyond the thresholds committed at \(options.bad)"
             answer.evaluations = evaluations
             return answer
+        }
+        if !beyond.contains(where: { $0.metric == metric && $0.verdict == .regression }) {
+            answer.note = "the ends differ in \(metric.rawValue) beyond the threshold but within noise (inconclusive): treat the answer as a lead, not a verdict"
         }
         let siding = Siding(metric: metric, suites: suiteFilter)
         answer.metric = metric

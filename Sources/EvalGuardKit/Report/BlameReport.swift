@@ -33,6 +33,7 @@ public struct BlameReport {
         if let metric = a.metric {
             out += "\(metric.rawValue) (\(a.suites.joined(separator: ", "))): \(value(a.goodValue)) → \(value(a.badValue))\n"
         }
+        if a.status != .noRegression, let note = a.note { out += "note: \(note)\n" }
         out += "\n"
         switch a.status {
         case .noRegression:
