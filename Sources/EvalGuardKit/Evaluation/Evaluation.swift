@@ -54,6 +54,7 @@ public enum Evaluation {
         }
         return CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
-                          outputDigest: digest, output: text)
+                          outputDigest: digest, output: text, retries: r.retries > 0 ? r.retries : nil,
+                          retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
     }
 }

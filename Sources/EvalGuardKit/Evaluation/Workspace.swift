@@ -5,10 +5,17 @@ public final class Workspace {
     public let repository: Repository
     public let head: Head
     public let config: EvalConfig
+    /// Where a provider finds what the configuration names (the API key's variable).
+    public let environment: [String: String]
+    /// Things worth saying that do not stop the run (no price table), for the command to print.
+    public private(set) var warnings: [String] = []
+    /// Wall time of the last run of the model (provider and scoring).
+    public private(set) var modelWallSeconds: Double?
     public var root: String { repository.root }
     public var store: ResultStore { ResultStore(root: root) }
 
-    public init(directory: String) throws {
+    public init(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.environment = environment
         repository = try Repository.discover(from: directory)
         config = try EvalConfig.load(repositoryRoot: repository.root)
         head = try repository.head()
@@ -31,7 +38,9 @@ public final class Workspace {
             FileManager.default.contents(atPath: root + "/" + path).map { Array($0) }
         }
         let provider = try makeProvider()
+        let started = monotonicNanoseconds()
         let results = try Evaluation.run(suites, provider: provider, progress: progress)
+        modelWallSeconds = Double(monotonicNanoseconds() - started) / 1e9
         let result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: CLI.version, commit: head.commit,
             dirty: !state.dirtyPaths.isEmpty, dirtyPaths: state.dirtyPaths.isEmpty ? nil : state.dirtyPaths,
@@ -43,10 +52,16 @@ public final class Workspace {
     }
 
     func makeProvider() throws -> ModelProvider {
-        CommandProvider(config: config.model, directory: root)
+        guard let openAI = config.model.openAI else { return CommandProvider(config: config.model, directory: root) }
+        let (price, warning) = try openAI.price(repositoryRoot: root)
+        if let warning { warnings.append(warning) }
+        return try OpenAIProvider(model: config.model, openAI: openAI, price: price, environment: environment)
     }
 
     var modelDescription: [String: JSONValue] {
-        ["provider": .string(config.model.provider), "command": .array(config.model.command.map(JSONValue.string))]
+        if let openAI = config.model.openAI {
+            return openAI.description(price: try? openAI.price(repositoryRoot: root).price)
+        }
+        return ["provider": .string(config.model.provider), "command": .array(config.model.command.map(JSONValue.string))]
     }
 }

@@ -14,6 +14,9 @@ public enum RunSummary {
         for suite in result.suites { table.rows.append(row(suite.name, suite.metrics)) }
         if result.suites.count > 1 { table.rows.append(row("overall", result.overall)) }
         var out = table.render()
+        if let retries = result.overall.retries {
+            out += "\n\(retries) retried request(s); \(Format.ms(result.overall.retryMs ?? 0)) ms spent on retries and back-off, not counted in latency\n"
+        }
         let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
         if let (suite, first) = failures.first {
             out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"

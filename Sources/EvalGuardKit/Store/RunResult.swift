@@ -15,6 +15,9 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var outputDigest: String?
     /// The output's canonical JSON text, cut at `outputLimit` characters, for reports.
     public var output: String?
+    /// Retried attempts and the time they took (see `ModelResponse.retryMs`); nil when none.
+    public var retries: Int?
+    public var retryMs: Double?
 
     static let outputLimit = 500
 
@@ -22,6 +25,7 @@ public struct CaseResult: Codable, Sendable, Equatable {
         case id, passed, score, usage, error, output
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
+        case retries, retryMs = "retry_ms"
     }
 }
 

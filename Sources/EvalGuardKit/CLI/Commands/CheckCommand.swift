@@ -19,10 +19,11 @@ struct CheckCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
-        let workspace = try Workspace(directory: context.workingDirectory)
+        let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let against = arguments.value("against") ?? "HEAD"
         let (baseline, baselineCommit) = try committedBaseline(in: workspace, at: against, context: context)
         let (result, reused) = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        for warning in workspace.warnings { context.console.err("warning: " + warning) }
         if reused {
             context.console.err("note: reusing the stored result for \(String(result.commit.prefix(7))): nothing the model depends on changed")
         }
