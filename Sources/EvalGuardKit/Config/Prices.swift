@@ -14,12 +14,18 @@ public struct PriceTable: Sendable {
         public func cost(promptTokens: Double, completionTokens: Double) -> Double {
             let input = Decimal(Int64(promptTokens)) * inputPerMillion
             let output = Decimal(Int64(completionTokens)) * outputPerMillion
-            return NSDecimalNumber(decimal: (input + output) / 1_000_000).doubleValue
+            return Self.double((input + output) / 1_000_000)
         }
 
         var json: JSONValue {
-            .object(["input_per_million": .number(NSDecimalNumber(decimal: inputPerMillion).doubleValue),
-                     "output_per_million": .number(NSDecimalNumber(decimal: outputPerMillion).doubleValue)])
+            .object(["input_per_million": .number(Self.double(inputPerMillion)),
+                     "output_per_million": .number(Self.double(outputPerMillion))])
+        }
+
+        /// Through the decimal text: `NSDecimalNumber.doubleValue` is not correctly rounded on
+        /// Linux (4.65e-06 came out as 4.6499999999999995e-06), parsing the text is.
+        static func double(_ d: Decimal) -> Double {
+            Double(d.description) ?? NSDecimalNumber(decimal: d).doubleValue
         }
     }
 

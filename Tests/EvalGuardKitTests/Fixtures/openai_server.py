@@ -53,7 +53,7 @@ def answer(method, path, headers, body):
     if log:
         log.write(json.dumps({"method": method, "path": path, "headers": headers,
                               "body": body.decode("utf-8", "replace")}) + "\n")
-    if not path.endswith("/chat/completions"):
+    if path != "/v1/chat/completions":
         return 0, error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
     if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
         return 0, error(401, "Incorrect API key provided: %s" % headers.get("authorization", "(none)"),
