@@ -16,6 +16,6 @@ let package = Package(
         .target(name: "CSpawn"),
         .target(name: "EvalGuardKit", dependencies: ["CLibgit2", "CSpawn"]),
         .executableTarget(name: "evalguard", dependencies: ["EvalGuardKit"]),
-        .testTarget(name: "EvalGuardKitTests", dependencies: ["EvalGuardKit", "evalguard"]),
+        .testTarget(name: "EvalGuardKitTests", dependencies: ["EvalGuardKit", "evalguard"], exclude: ["Fixtures"]),
     ]
 )

@@ -75,8 +75,9 @@ public struct EvalConfig: Sendable {
     /// The files a result depends on: `model.inputs` (everything when unset), plus the
     /// configuration and the case files, never stored results or the baseline.
     public var inputs: InputSelection {
-        InputSelection(globs: model.inputs.map { $0.map(Glob.init) },
-                       always: Set([Self.path] + suites.map(\.casesPath)))
+        let prices = model.openAI.map { [Self.directory + "/" + $0.prices] } ?? []
+        return InputSelection(globs: model.inputs.map { $0.map(Glob.init) },
+                              always: Set([Self.path] + suites.map(\.casesPath) + prices))
     }
 }
 
@@ -96,14 +97,18 @@ public struct ModelConfig: Sendable {
     public var inputs: [String]?
     /// The raw `model` object, for providers with settings of their own.
     public var node: ConfigNode
+    /// The `openai` provider's settings.
+    public var openAI: OpenAIConfig?
 
     static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "inputs"]
 
     init(node: ConfigNode) throws {
         self.node = node
-        let members = try node.object(allowed: Self.commonKeys)
+        let isOpenAI = node.value["provider"] == .string("openai")
+        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" } + OpenAIConfig.keys : Self.commonKeys)
         provider = try members["provider"]?.string() ?? "command"
-        jobs = try members["jobs"]?.positiveInt() ?? ProcessInfo.processInfo.activeProcessorCount
+        // An HTTP server is not bound by local cores; waiting on it is cheap.
+        jobs = try members["jobs"]?.positiveInt() ?? (isOpenAI ? 8 : ProcessInfo.processInfo.activeProcessorCount)
         timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
         startupTimeoutSeconds = try members["startup_timeout_s"]?.number(in: 0...86_400) ?? 60
         maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
@@ -115,8 +120,11 @@ public struct ModelConfig: Sendable {
             }
             command = try c.strings()
             guard !command.isEmpty, !command[0].isEmpty else { throw c.error("the command is empty") }
+        case "openai":
+            command = []
+            openAI = try OpenAIConfig(members: members, node: node)
         default:
-            throw members["provider"]!.error("unknown provider '\(provider)'", hint: "Providers: command.")
+            throw members["provider"]!.error("unknown provider '\(provider)'", hint: "Providers: command, openai.")
         }
     }
 }

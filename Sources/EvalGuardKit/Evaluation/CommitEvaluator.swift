@@ -5,10 +5,15 @@ import Foundation
 /// afterwards, so the user's working tree, index and HEAD are never touched.
 public final class CommitEvaluator {
     public let repository: Repository
+    /// Where a provider finds what the configuration names (an API key's variable).
+    public let environment: [String: String]
+    /// Things worth saying from the runs so far that did not stop them, for the command to print.
+    public private(set) var warnings: [String] = []
     public var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
 
-    public init(repository: Repository) {
+    public init(repository: Repository, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.repository = repository
+        self.environment = environment
     }
 
     /// The configuration committed at `commit`.
@@ -38,8 +43,10 @@ public final class CommitEvaluator {
         let checkout = try IsolatedCheckout(repository: repository, commit: commit)
         defer { checkout.remove() }
         try Interrupts.checkpoint()
-        let result = try Evaluation.evaluate(config, in: checkout.directory, commit: commit, key: key,
-                                             dirtyPaths: [], repeats: runs, progress: progress)
+        let outcome = try Evaluation.evaluate(config, in: checkout.directory, commit: commit, key: key,
+                                              dirtyPaths: [], repeats: runs, environment: environment, progress: progress)
+        warnings += outcome.warnings
+        let result = outcome.result
         try store.save(result)
         return CommitEvaluation(commit: commit, result: result, reused: false, config: config)
     }

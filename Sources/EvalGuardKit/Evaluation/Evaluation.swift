@@ -50,30 +50,45 @@ public enum Evaluation {
 
     /// Loads the suites from `directory`, runs the model there, and builds the result of
     /// `commit` (not stored: the caller decides where it goes). `repeats` (`--repeat`)
-    /// overrides the configuration's `repeat`.
+    /// overrides the configuration's `repeat`; `environment` is where a provider finds what the
+    /// configuration names (an API key's variable).
     public static func evaluate(_ config: EvalConfig, in directory: String, commit: String, key: String,
                                 dirtyPaths: [String], repeats: Int? = nil,
-                                progress: @escaping (Int, Int) -> Void) throws -> RunResult {
+                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                progress: @escaping (Int, Int) -> Void) throws -> Outcome {
         let runs = repeats ?? config.verdict.repeats
         let suites = try loadSuites(config) { path in
             FileManager.default.contents(atPath: directory + "/" + path).map { Array($0) }
         }
-        let results = try run(suites, provider: try makeProvider(config.model, directory: directory), repeats: runs, progress: progress)
-        return RunResult(
+        let setup = try makeProvider(config.model, directory: directory, environment: environment)
+        let results = try run(suites, provider: setup.provider, repeats: runs, progress: progress)
+        let result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: CLI.version, commit: commit,
             dirty: !dirtyPaths.isEmpty, dirtyPaths: dirtyPaths.isEmpty ? nil : dirtyPaths,
             key: key, createdAt: ISO8601DateFormatter().string(from: Date()),
-            configDigest: GitHash.blobID(of: config.source.text), model: describe(config.model),
+            configDigest: GitHash.blobID(of: config.source.text), model: setup.description,
             repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
+        return Outcome(result: result, warnings: setup.warnings)
     }
 
-    /// The provider the configuration names, running in `directory`.
-    static func makeProvider(_ model: ModelConfig, directory: String) throws -> ModelProvider {
-        CommandProvider(config: model, directory: directory)
+    /// A run's result and what else the command may want to say about it.
+    public struct Outcome {
+        public var result: RunResult
+        /// Things worth saying that did not stop the run (no price table, for instance).
+        public var warnings: [String]
     }
 
-    static func describe(_ model: ModelConfig) -> [String: JSONValue] {
-        ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))]
+    /// The provider the configuration names, running in `directory` (where relative paths such
+    /// as the price table resolve), and how the result records it.
+    static func makeProvider(_ model: ModelConfig, directory: String, environment: [String: String]) throws
+        -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String]) {
+        guard let openAI = model.openAI else {
+            return (CommandProvider(config: model, directory: directory),
+                    ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], [])
+        }
+        let (price, warning) = try openAI.price(repositoryRoot: directory)
+        return (try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment),
+                openAI.description(price: price), warning.map { [$0] } ?? [])
     }
 
     static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession) -> CaseResult {
@@ -88,6 +103,7 @@ public enum Evaluation {
         }
         return CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
-                          outputDigest: digest, output: text)
+                          outputDigest: digest, output: text, retries: r.retries > 0 ? r.retries : nil,
+                          retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
     }
 }

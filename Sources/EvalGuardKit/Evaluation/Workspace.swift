@@ -6,10 +6,15 @@ public final class Workspace {
     public let repository: Repository
     public let head: Head
     public let config: EvalConfig
+    /// Where a provider finds what the configuration names (the API key's variable).
+    public let environment: [String: String]
+    /// Things worth saying that do not stop the run (no price table), for the command to print.
+    public private(set) var warnings: [String] = []
     public var root: String { repository.root }
     public var store: ResultStore { ResultStore(root: root, repository: repository) }
 
-    public init(directory: String) throws {
+    public init(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.environment = environment
         repository = try Repository.discover(from: directory)
         config = try EvalConfig.load(repositoryRoot: repository.root)
         head = try repository.head()
@@ -33,10 +38,12 @@ public final class Workspace {
         if !fresh, let stored = store.find(key: state.key, commit: head.commit), (stored.repeats ?? 1) == runs {
             return WorkingTreeEvaluation(result: stored, reused: true, dirtyPaths: state.dirtyPaths)
         }
-        let result = try Evaluation.evaluate(config, in: root, commit: head.commit, key: state.key,
-                                             dirtyPaths: state.dirtyPaths, repeats: runs, progress: progress)
-        try store.save(result)
-        return WorkingTreeEvaluation(result: result, reused: false, dirtyPaths: state.dirtyPaths)
+        let outcome = try Evaluation.evaluate(config, in: root, commit: head.commit, key: state.key,
+                                              dirtyPaths: state.dirtyPaths, repeats: runs, environment: environment,
+                                              progress: progress)
+        warnings += outcome.warnings
+        try store.save(outcome.result)
+        return WorkingTreeEvaluation(result: outcome.result, reused: false, dirtyPaths: state.dirtyPaths)
     }
 }
 

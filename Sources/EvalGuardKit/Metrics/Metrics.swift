@@ -17,11 +17,15 @@ public struct Metrics: Codable, Sendable, Equatable {
     /// Average over all cases, and total; nil when the model reported no cost at all.
     public var avgCostUSD: Double?
     public var totalCostUSD: Double?
+    /// Retried requests in total and the time spent on them; nil when nothing was retried.
+    public var retries: Int?
+    public var retryMs: Double?
 
     enum CodingKeys: String, CodingKey {
         case cases, passed, errors, timeouts, accuracy
         case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
         case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
+        case retries, retryMs = "retry_ms"
     }
 
     public init(_ results: [CaseResult]) {
@@ -40,6 +44,9 @@ public struct Metrics: Codable, Sendable, Equatable {
         let costs = results.compactMap(\.costUSD)
         totalCostUSD = costs.isEmpty ? nil : Money.sum(costs)
         avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
+        let retried = results.compactMap(\.retries).reduce(0, +)
+        retries = retried > 0 ? retried : nil
+        retryMs = retried > 0 ? results.compactMap(\.retryMs).reduce(0, +) : nil
     }
 
     /// The latencies that count for percentiles, sorted: every timed run of a repeated case.

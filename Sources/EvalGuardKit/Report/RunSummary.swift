@@ -22,6 +22,9 @@ public enum RunSummary {
                 out += "\(suite): \(ids.count) flaky case(s) (outcomes differ across runs): \(shown)\n"
             }
         }
+        if let retries = result.overall.retries {
+            out += "\n\(retries) retried request(s); \(Format.ms(result.overall.retryMs ?? 0)) ms spent on retries and back-off, not counted in latency\n"
+        }
         let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
         if let (suite, first) = failures.first {
             out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"

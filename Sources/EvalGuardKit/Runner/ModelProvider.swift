@@ -20,6 +20,10 @@ public struct ModelResponse: Sendable, Equatable {
     public var timedOut: Bool = false
     /// The first request a model process answered: its time includes the model's start-up.
     public var coldStart: Bool = false
+    /// Attempts beyond the first (HTTP providers), and the time from the first attempt's start to
+    /// the start of the one that counted: back-off and failed attempts, kept out of `latencyMs`.
+    public var retries: Int = 0
+    public var retryMs: Double = 0
 }
 
 /// Something that can answer requests: a local process (the default) or, later, an HTTP API.

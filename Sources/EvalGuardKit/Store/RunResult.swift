@@ -28,6 +28,9 @@ public struct CaseResult: Codable, Sendable, Equatable {
     public var passCount: Int { runs == nil ? (passed ? 1 : 0) : passes ?? 0 }
     /// Outcomes that disagree across repeats.
     public var isFlaky: Bool { let r = passRate; return r > 0 && r < 1 }
+    /// Retried attempts and the time they took (see `ModelResponse.retryMs`); nil when none.
+    public var retries: Int?
+    public var retryMs: Double?
 
     static let outputLimit = 500
 
@@ -36,6 +39,7 @@ public struct CaseResult: Codable, Sendable, Equatable {
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
         case runs, passes, latenciesMs = "latencies_ms"
+        case retries, retryMs = "retry_ms"
     }
 }
 

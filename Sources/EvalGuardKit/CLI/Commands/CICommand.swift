@@ -20,11 +20,12 @@ struct CICommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        let workspace = try Workspace(directory: context.workingDirectory)
+        let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let base = try CIBase.detect(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
         let (baseline, _) = try CheckCommand.committedBaseline(in: workspace.repository, at: base.mergeBase, workingCopy: nil, context: context)
         let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        for warning in workspace.warnings { context.console.err("warning: " + warning) }
         if evaluation.reused {
             context.console.err("note: reusing the stored result of \(evaluation.result.commit.prefix(7)): nothing the model depends on changed since")
         }

@@ -52,16 +52,18 @@ struct CheckCommand: Command {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
             (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: nil, context: context)
-            let evaluation = try CommitEvaluator(repository: repository).evaluate(sha, fresh: fresh, repeats: repeats,
-                                                                                  progress: context.progressReporter())
+            let evaluator = CommitEvaluator(repository: repository, environment: context.environment)
+            let evaluation = try evaluator.evaluate(sha, fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            for warning in evaluator.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
             subject = "evalguard check: commit \(sha.prefix(7))"
             extra = ["commit": .string(sha), "dirty": .bool(false)]
         } else {
-            let workspace = try Workspace(directory: context.workingDirectory)
+            let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             repository = workspace.repository
             (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: workspace.root, context: context)
             let evaluation = try workspace.evaluateWorkingTree(fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            for warning in workspace.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
             extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]

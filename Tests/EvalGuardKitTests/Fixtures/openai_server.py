@@ -1,0 +1,164 @@
+"""An OpenAI-compatible chat completions server for evalguard's tests and benchmark.
+
+Standard library only (asyncio: one thread, keep-alive, thousands of requests a second).
+Prints "PORT <n>" on stdout once it listens on 127.0.0.1.
+
+The answer echoes the last message's content. Directives in that content change the behaviour,
+so one case can misbehave while the others answer normally:
+  delay:<ms>            sleep before answering (adds to --delay-ms)
+  status:<code>:<n>     answer the first <n> requests carrying this content with <code>
+  retry-after:<s>       with status:, send a Retry-After header
+  malformed             answer 200 with a body that is not JSON
+  nocontent             answer 200 with JSON that has no choices
+  nousage               leave "usage" out of the answer
+  drop:<n>              close the connection without answering, the first <n> times
+Every request is appended to --log as one JSON line: method, path, headers, body.
+"""
+import argparse
+import asyncio
+import json
+import re
+import selectors
+import socket
+import sys
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--delay-ms", type=float, default=0)
+parser.add_argument("--key", default=None, help="require 'Authorization: Bearer <key>'")
+parser.add_argument("--model", action="append", default=None, help="models that exist (default: any)")
+parser.add_argument("--log", default=None)
+args = parser.parse_args()
+
+seen = {}
+log = open(args.log, "a", buffering=1) if args.log else None
+
+
+def response(status, body, extra=None, reason=None):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    reasons = {200: "OK", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
+               500: "Internal Server Error", 503: "Service Unavailable"}
+    head = "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % (
+        status, reason or reasons.get(status, "Error"), len(data))
+    for k, v in (extra or {}).items():
+        head += "%s: %s\r\n" % (k, v)
+    return head.encode() + b"\r\n" + data
+
+
+def error(status, message, kind):
+    return response(status, {"error": {"message": message, "type": kind, "code": None}})
+
+
+def answer(method, path, headers, body):
+    """Returns (seconds to wait, response bytes or None to drop the connection)."""
+    if log:
+        log.write(json.dumps({"method": method, "path": path, "headers": headers,
+                              "body": body.decode("utf-8", "replace")}) + "\n")
+    if path != "/v1/chat/completions":
+        return 0, error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
+    if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
+        return 0, error(401, "Incorrect API key provided: %s" % headers.get("authorization", "(none)"),
+                        "invalid_request_error")
+    request = json.loads(body)
+    model = request.get("model")
+    if args.model and model not in args.model:
+        return 0, error(404, "The model `%s` does not exist or you do not have access to it." % model,
+                        "invalid_request_error")
+    content = request["messages"][-1]["content"]
+    delay = args.delay_ms
+    if ":" in content or "malformed" in content or "no" in content:
+        count = seen[content] = seen.get(content, 0) + 1
+        m = re.search(r"delay:(\d+)", content)
+        if m:
+            delay += float(m.group(1))
+        m = re.search(r"drop:(\d+)", content)
+        if m and count <= int(m.group(1)):
+            return 0, None
+        m = re.search(r"status:(\d+):(\d+)", content)
+        if m and count <= int(m.group(2)):
+            extra = {}
+            r = re.search(r"retry-after:(\d+)", content)
+            if r:
+                extra["Retry-After"] = r.group(1)
+            return 0, response(int(m.group(1)), {"error": {"message": "try again", "type": "server_error"}}, extra)
+        if "malformed" in content:
+            return delay / 1000, response(200, b"<html>Bad Gateway: upstream sent garbage</html>" + b" " * 300)
+        if "nocontent" in content:
+            return delay / 1000, response(200, {"id": "x", "object": "chat.completion", "choices": []})
+    words = sum(len(str(m.get("content", "")).split()) for m in request["messages"])
+    reply = {
+        "id": "chatcmpl-1", "object": "chat.completion", "model": model,
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}],
+    }
+    if "nousage" not in content:
+        reply["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
+                          "total_tokens": words + len(content.split())}
+    return delay / 1000, response(200, reply)
+
+
+class Connection(asyncio.Protocol):
+    """HTTP/1.1 with keep-alive, parsed by hand: asyncio's streams cost several times more CPU
+    per request, and on a 2-core machine that shows up in the latency the benchmark measures."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.buffer = b""
+
+    def data_received(self, data):
+        # The delay runs from the request's arrival, so time spent parsing the other requests
+        # that arrived at the same moment does not add to it.
+        arrived = asyncio.get_running_loop().time()
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            lines = self.buffer[:end].decode("latin-1").split("\r\n")
+            headers = {}
+            for h in lines[1:]:
+                k, _, v = h.partition(":")
+                headers[k.strip().lower()] = v.strip()
+            length = int(headers.get("content-length", "0"))
+            if len(self.buffer) < end + 4 + length:
+                return
+            body = self.buffer[end + 4:end + 4 + length]
+            self.buffer = self.buffer[end + 4 + length:]
+            method, path = lines[0].split(" ")[:2]
+            delay, out = answer(method, path, headers, body)
+            close = headers.get("connection", "").lower() == "close"
+            if out is None:
+                self.transport.close()
+                return
+            if delay > 0:
+                asyncio.get_running_loop().call_at(arrived + delay, self.send, out, close)
+            else:
+                self.send(out, close)
+
+    def send(self, out, close):
+        if not self.transport.is_closing():
+            self.transport.write(out)
+            if close:
+                self.transport.close()
+
+
+async def serve(sock):
+    server = await asyncio.get_running_loop().create_server(Connection, sock=sock)
+    async with server:
+        await server.serve_forever()
+
+
+def main():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    print("PORT %d" % sock.getsockname()[1], flush=True)
+    # select(2) takes its time-out in microseconds; epoll rounds up to whole milliseconds, which
+    # would make every answer up to 1 ms late and the benchmark's latency check meaningless.
+    loop = asyncio.SelectorEventLoop(selectors.SelectSelector())
+    loop.run_until_complete(serve(sock))
+
+
+try:
+    main()
+except KeyboardInterrupt:
+    pass

@@ -1,0 +1,74 @@
+import Foundation
+@testable import EvalGuardKit
+
+/// Fixtures/openai_server.py on 127.0.0.1 (a free port it picks), stopped when the value goes
+/// away. `requests()` reads what it received: method, path, headers and body of each request.
+final class OpenAITestServer {
+    let process = Process()
+    let port: Int
+    let logPath: String
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/openai_server.py").path
+
+    init(_ arguments: [String] = []) throws {
+        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("openai-\(UUID().uuidString).jsonl").path
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script, "--log", logPath] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { throw TestFailure("the test server did not start") }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw TestFailure("unexpected: \(text)") }
+        self.port = port
+    }
+
+    deinit {
+        // SIGKILL: a child of the test runner may start with SIGTERM blocked, and then ignores it.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: logPath)
+    }
+
+    func requests() throws -> [JSONValue] {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    }
+
+    /// A port nothing listens on: bound, then released.
+    static func closedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The `model` and `openai` settings from a `model` object written as JSON5.
+func openAIConfig(_ model: String) throws -> ModelConfig {
+    let text = "{\"model\": \(model), \"suites\": {\"s\": {\"cases\": \"c.jsonl\"}}}"
+    return try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)).model
+}
+
+func openAIProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws -> OpenAIProvider {
+    let config = try openAIConfig(model)
+    return OpenAIProvider(config: config.openAI!, jobs: config.jobs, timeoutSeconds: config.timeoutSeconds,
+                          maxErrorRate: config.maxErrorRate, apiKey: key, price: price)
+}
+
+func textRequests(_ inputs: [String]) -> [ModelRequest] {
+    inputs.enumerated().map { ModelRequest(id: "c\($0.offset)", input: .string($0.element)) }
+}
