@@ -156,6 +156,19 @@ import Testing
         #expect(try runBinary(["install-hook"], in: repo.root).stdout.contains("installed the pre-push hook: \(repo.root)/githooks/pre-push"))
         #expect(try runBinary(["install-hook"], in: repo.root).stdout.contains("updated the pre-push hook"))
         #expect(repo.read("githooks/pre-push")?.contains(HookScript.marker) == true)
+        // The hook finds this evalguard by its absolute path, even where PATH lacks it.
+        let binary = try #require(evalguardBinary()).resolvingSymlinksInPath().path
+        #expect(repo.read("githooks/pre-push")?.contains("evalguard=\"${EVALGUARD:-\(binary)}\"") == true)
+    }
+
+    @Test func aMissingEvalguardBlocksWithWhatToDo() throws {
+        let repo = try ScratchRepository()
+        try repo.write("hook.sh", HookScript.text(evalguard: "/nonexistent/evalguard"))
+        let run = try Shell.run(["/bin/sh", repo.path("hook.sh"), "origin", "url"], in: repo.root, stdin: "",
+                                environment: ["PATH": "/usr/bin:/bin"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("evalguard is not installed or not on PATH"))
+        #expect(run.stderr.contains("git push --no-verify"))
     }
 
     @Test func theCommittedHookIsTheInstalledOne() throws {

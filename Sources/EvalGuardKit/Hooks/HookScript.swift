@@ -13,6 +13,11 @@ public enum HookScript {
         # Installed by 'evalguard install-hook'. To push anyway, once: git push --no-verify
         evalguard="${EVALGUARD:-\(evalguard)}"
         command -v "$evalguard" >/dev/null 2>&1 || evalguard=evalguard
+        if ! command -v "$evalguard" >/dev/null 2>&1; then
+            echo "evalguard pre-push hook: evalguard is not installed or not on PATH." >&2
+            echo "Install it, or set EVALGUARD=/path/to/evalguard; to push anyway, once: git push --no-verify" >&2
+            exit 1
+        fi
         input=$(cat)
         hooks=$(dirname "$0")
         if [ -x "$hooks/\(chainedName)" ]; then

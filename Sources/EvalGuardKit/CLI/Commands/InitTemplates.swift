@@ -27,6 +27,11 @@ enum InitTemplates {
             // Share of cases that may fail (error or time-out) before the run stops with exit 3.
             // Default: 0.5.
             "max_error_rate": 0.5,
+            // What the model's answers depend on, as paths or globs from the repository root.
+            // Default: the whole tree. Listing them lets a change elsewhere (docs, other code)
+            // reuse the stored result instead of running the model again; list everything the
+            // model reads, or a change to it will not be evaluated.
+            // "inputs": ["model/", "prompts/**/*.txt"],
           },
 
           // Suites: a JSON Lines case file (relative to .evals/) and a scorer: exact, contains,

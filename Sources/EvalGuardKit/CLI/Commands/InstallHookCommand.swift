@@ -14,8 +14,7 @@ struct InstallHookCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let repository = try Repository.discover(from: context.workingDirectory)
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let evalguard = binary.hasSuffix("/evalguard") ? binary : "evalguard"
+        let evalguard = runningExecutable() ?? "evalguard"
         switch try HookInstaller.install(in: repository, evalguard: evalguard, force: arguments.flag("force")) {
         case .installed(let path): context.console.out("installed the pre-push hook: \(path)")
         case .updated(let path): context.console.out("updated the pre-push hook: \(path)")
@@ -25,5 +24,17 @@ struct InstallHookCommand: Command {
         }
         context.console.out("A push that regresses is now blocked. To push anyway, once: git push --no-verify")
         return .pass
+    }
+
+    /// The absolute path of this evalguard, so the hook finds it even where PATH lacks it
+    /// (git runs hooks with the environment of whoever pushes: an IDE, a GUI client).
+    static func runningExecutable() -> String? {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+           resolved.hasPrefix("/") {
+            return resolved
+        }
+        let argument = CommandLine.arguments[0]
+        guard argument.contains("/") else { return nil }
+        return URL(fileURLWithPath: argument).standardizedFileURL.resolvingSymlinksInPath().path
     }
 }
