@@ -60,6 +60,7 @@ import Testing
         #expect(push.status != 0)
         #expect(push.stderr.contains("REGRESSION"))
         #expect(push.stderr.contains("6 case(s) regressed (pass → fail)"))
+        #expect(push.stderr.contains("c1  expected \"q1\"  got \"wrong\""))
         #expect(push.stderr.contains("evalguard blocked this push: main accuracy regressed beyond its threshold."))
         #expect(push.stderr.contains("details:     evalguard check --commit \(s.repo.head.prefix(7)) --against \(before.prefix(7))"))
         #expect(push.stderr.contains("push anyway: git push --no-verify"))

@@ -28,6 +28,8 @@ public struct PrePushHook {
         public var baseDescription: String
         public var baselineChanges: [BaselineChange]
         public var blockedByBaselineChange: Bool
+        /// Expected answers of the pushed commit's cases, for the flipped cases in the report.
+        public var expected: [String: [String: JSONValue]]
 
         public var passed: Bool { !comparison.blocks && !blockedByBaselineChange }
     }
@@ -50,7 +52,9 @@ public struct PrePushHook {
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
         return .checked(RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
                                  baseDescription: baseDescription, baselineChanges: changes,
-                                 blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block))
+                                 blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block,
+                                 expected: comparison.verdict == .pass ? [:]
+                                    : Evaluation.expectedAnswers(evaluation.config, repository: repository, commit: tip)))
     }
 
     /// The commit the push is measured from.

@@ -19,9 +19,10 @@ public enum PushReport {
             if check.comparison.verdict == .pass {
                 out += "evalguard: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef): pass against the baseline at \(check.baseDescription)\(reuse)\n"
             } else {
-                let report = VerdictReport(comparison: check.comparison, current: check.evaluation.result,
+                var report = VerdictReport(comparison: check.comparison, current: check.evaluation.result,
                                            subject: "evalguard pre-push: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef)",
                                            baselineLabel: "the baseline at \(check.baseDescription)")
+                report.expected = check.expected
                 out += report.text()
             }
             if !check.passed {

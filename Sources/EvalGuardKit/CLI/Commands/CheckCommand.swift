@@ -77,7 +77,7 @@ struct CheckCommand: Command {
         switch format {
         case .text, .markdown:
             if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
-                report.expected = (try? expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit)) ?? [:]
+                report.expected = Evaluation.expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit)
             }
             context.console.out(format == .text ? report.text() : report.markdown(), terminator: "")
         case .json:
@@ -121,17 +121,5 @@ struct CheckCommand: Command {
             context.console.err("note: \(Baseline.path) in the working tree differs from the one committed at \(revision); checking against the committed one")
         }
         return (try Baseline.parse(bytes, displayPath: "\(revision):\(Baseline.path)"), commit)
-    }
-
-    /// Expected answers by suite and case, to print beside flipped cases: from the commit when
-    /// the result is one, else from the working tree.
-    static func expectedAnswers(_ config: EvalConfig, repository: Repository, commit: String?) throws -> [String: [String: JSONValue]] {
-        let suites = try Evaluation.loadSuites(config) { path in
-            if let commit { return try repository.fileContents(path, atCommit: commit) }
-            return FileManager.default.contents(atPath: repository.root + "/" + path).map(Array.init)
-        }
-        return Dictionary(uniqueKeysWithValues: suites.map { s in
-            (s.config.name, Dictionary(uniqueKeysWithValues: s.cases.map { ($0.id, $0.expected) }))
-        })
     }
 }
