@@ -111,13 +111,15 @@ public final class Blame {
         -> (HistoryIndex.Entry, [HistoryIndex.Entry], String) {
         if let revision = options.good {
             let good = try repository.resolveCommit(revision)
-            guard good != bad.sha, try repository.mergeBase(good, bad.sha) == good else {
-                throw EvalGuardError("--good \(revision) is not an ancestor of --bad \(options.bad)",
-                                     hint: "The good commit must come before the bad one in history (see 'git log --first-parent').")
-            }
-            // Usually the good commit is on the first-parent line: walk to it; else let a revwalk hide its ancestors.
+            let notAncestor = EvalGuardError("--good \(revision) is not an ancestor of --bad \(options.bad)",
+                                             hint: "The good commit must come before the bad one in history (see 'git log --first-parent').")
+            guard good != bad.sha else { throw notAncestor }
+            // Usually the good commit is on the first-parent line: walking to it proves it an
+            // ancestor. Otherwise ask for the merge-base (costly over long histories), and let a
+            // revwalk hide the good commit's ancestors.
             var range = try index.firstParentChain(from: bad.sha, stop: good)
             if range.last?.firstParent != good {
+                guard try repository.mergeBase(good, bad.sha) == good else { throw notAncestor }
                 range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).map(index.entry)
             }
             return (try index.entry(good), range.reversed(), "given with --good")
