@@ -10,20 +10,3 @@ extension InputSelection {
         return globs.contains { $0.mayMatch(below: parts) }
     }
 }
-
-extension Glob {
-    /// Whether some path below the directory `parts` can match: each directory segment must match
-    /// the pattern's segment at its place, until the pattern ends (it names an ancestor directory,
-    /// which matches everything below) or reaches `**`. Errs towards true.
-    func mayMatch(below parts: [Substring]) -> Bool {
-        var p = pattern
-        while p.hasPrefix("./") { p.removeFirst(2) }
-        while p.hasPrefix("/") { p.removeFirst() }
-        let segments = p.split(separator: "/")
-        for (i, part) in parts.enumerated() {
-            guard i < segments.count, segments[i] != "**" else { return true }
-            if !Glob(String(segments[i])).matches(String(part)) { return false }
-        }
-        return true
-    }
-}

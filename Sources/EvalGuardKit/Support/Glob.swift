@@ -14,6 +14,18 @@ public struct Glob: Sendable, Equatable {
         segments = p.split(separator: "/", omittingEmptySubsequences: true)
     }
 
+    /// Whether some path below the directory `parts` can match: each directory segment must match
+    /// the pattern's segment at its place, until the pattern ends (it names an ancestor directory,
+    /// which matches everything below) or reaches `**`. Errs towards true; lets a walk over many
+    /// trees skip the directories that cannot hold inputs.
+    func mayMatch(below parts: [Substring]) -> Bool {
+        for (i, part) in parts.enumerated() {
+            guard i < segments.count, segments[i] != "**" else { return true }
+            if !Self.matchSegment(Array(segments[i].utf8)[...], Array(part.utf8)[...]) { return false }
+        }
+        return true
+    }
+
     public func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         // A pattern naming a directory matches what is below it.
