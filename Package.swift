@@ -14,7 +14,11 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "CSpawn"),
-        .target(name: "EvalGuardKit", dependencies: ["CLibgit2", "CSpawn"]),
+        .target(
+            name: "CTLS",
+            linkerSettings: [.linkedLibrary("mbedtls"), .linkedLibrary("mbedx509"), .linkedLibrary("mbedcrypto")]
+        ),
+        .target(name: "EvalGuardKit", dependencies: ["CLibgit2", "CSpawn", "CTLS"]),
         .executableTarget(name: "evalguard", dependencies: ["EvalGuardKit"]),
         .testTarget(name: "EvalGuardKitTests", dependencies: ["EvalGuardKit", "evalguard"], exclude: ["Fixtures"]),
     ]

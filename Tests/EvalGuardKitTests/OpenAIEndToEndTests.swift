@@ -7,12 +7,12 @@ import Testing
 @Suite struct OpenAIEndToEndTests {
     static let key = "sk-e2e-secret-5f1c9a"
 
-    func repository(_ server: OpenAITestServer, cases: [String], prices: Bool = true) throws -> ScratchRepository {
+    func repository(_ server: OpenAITestServer, cases: [String], prices: Bool = true, baseURL: String? = nil) throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.write(".evals/evalguard.json", """
             {
               // The key is in $EVAL_KEY, never here.
-              "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "EVAL_KEY",
+              "model": {"provider": "openai", "base_url": "\(baseURL ?? server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "EVAL_KEY",
                         "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01, "jobs": 4},
               "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}}
             }
@@ -65,6 +65,34 @@ import Testing
         let unset = try runBinary(["run"], in: repo.root, environment: environment(["EVAL_KEY": ""]))
         #expect(unset.status == 3)
         #expect(unset.stderr.contains("the environment variable EVAL_KEY is not set"))
+    }
+
+    /// A certificate for localhost and its key, made by openssl in a temporary directory.
+    static func testCertificate() throws -> (directory: String, cert: String, key: String) {
+        let directory = NSTemporaryDirectory() + "evalguard-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let made = try Shell.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                                  "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+                                  "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], in: directory)
+        #expect(made.status == 0, "\(made.stderr)")
+        return (directory, directory + "/cert.pem", directory + "/key.pem")
+    }
+
+    @Test func httpsIsSpokenAndTheServersCertificateIsChecked() throws {
+        let tls = try Self.testCertificate()
+        defer { try? FileManager.default.removeItem(atPath: tls.directory) }
+        let server = try OpenAITestServer(["--key", Self.key, "--tls-cert", tls.cert, "--tls-key", tls.key])
+        let repo = try repository(server, cases: [caseLine("a", "hello there"), caseLine("b", "status:500:1 again")],
+                                  baseURL: server.secureBaseURL)
+        let trusted = try runBinary(["run"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": tls.cert]))
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(trusted.stdout.contains("1.0000"))
+        #expect(try server.requests().count == 3, "one retry after the 500")
+        // The system's authorities do not know the test certificate: the run stops, saying why.
+        let untrusted = try runBinary(["run"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": ""]))
+        #expect(untrusted.status == 3)
+        #expect(untrusted.stderr.contains("TLS with localhost failed: the server's certificate was not accepted"))
+        #expect(!untrusted.stderr.contains(Self.key))
     }
 
     @Test func withoutAPriceTableCostIsLeftOutWithAWarning() throws {

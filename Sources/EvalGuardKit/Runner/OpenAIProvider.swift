@@ -40,9 +40,7 @@ public final class OpenAIProvider: ModelProvider {
             throw EvalGuardError("model.base_url: not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
         }
         let slots = min(jobs, requests.count)
-        let transport: HTTPTransport = endpoint.secure
-            ? try URLSessionTransport(endpoint: endpoint, headers: headers, slots: slots)
-            : try PlainHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
+        let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
         defer { transport.close() }
         var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots)
         try run.loop(progress: progress)

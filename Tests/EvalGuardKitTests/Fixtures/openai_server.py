@@ -15,6 +15,7 @@ so one case can misbehave while the others answer normally:
 Every request is appended to --log as one JSON line: method, path, headers, body.
 """
 import argparse
+import ssl
 import asyncio
 import json
 import re
@@ -27,6 +28,8 @@ parser.add_argument("--delay-ms", type=float, default=0)
 parser.add_argument("--key", default=None, help="require 'Authorization: Bearer <key>'")
 parser.add_argument("--model", action="append", default=None, help="models that exist (default: any)")
 parser.add_argument("--log", default=None)
+parser.add_argument("--tls-cert", default=None, help="serve https with this certificate (PEM)")
+parser.add_argument("--tls-key", default=None, help="and this private key (PEM)")
 args = parser.parse_args()
 
 seen = {}
@@ -142,7 +145,11 @@ class Connection(asyncio.Protocol):
 
 
 async def serve(sock):
-    server = await asyncio.get_running_loop().create_server(Connection, sock=sock)
+    tls = None
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+    server = await asyncio.get_running_loop().create_server(Connection, sock=sock, ssl=tls)
     async with server:
         await server.serve_forever()
 

@@ -8,6 +8,8 @@ final class OpenAITestServer {
     let port: Int
     let logPath: String
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    /// For a server started with `--tls-cert`: the name its test certificate carries.
+    var secureBaseURL: String { "https://localhost:\(port)/v1" }
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/openai_server.py").path

@@ -3,20 +3,27 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CTLS
 
-/// HTTP/1.1 over non-blocking POSIX sockets, one keep-alive connection per slot, for http:// URLs
-/// (self-hosted vLLM, llama.cpp, Ollama; the benchmark's local server).
+/// HTTP/1.1 over non-blocking POSIX sockets, one keep-alive connection per slot, for http:// and
+/// https:// URLs (TLS through mbedtls, which libgit2 already loads).
 ///
-/// Why not URLSession here: measured on this project's 2-core machine against the local test
-/// server at 32 requests in flight, URLSession (libcurl underneath, a dispatch hop per callback)
-/// cost ~650 µs of CPU per request and pushed p95 from the server's 20 ms delay to 27-29 ms.
-/// These sockets sit in the provider's own poll(2) loop, like the command provider's pipes: no
-/// thread per request, exact time-outs, and latency that is the server's, not evalguard's.
-/// https:// goes through URLSession (`URLSessionTransport`), where TLS is worth its cost.
-final class PlainHTTPTransport: HTTPTransport {
+/// Why not URLSession: measured on this project's 2-core machine against the local test server
+/// at 32 requests in flight, URLSession (libcurl underneath, a dispatch hop per callback) cost
+/// ~650 µs of CPU per request and pushed p95 from the server's 20 ms delay to 27-29 ms; and
+/// linking FoundationNetworking loads libcurl's thirty-odd libraries into every evalguard
+/// process, which cost the pre-push hook ~14 ms of start-up. These sockets sit in the provider's
+/// own poll(2) loop, like the command provider's pipes: no thread per request, exact time-outs,
+/// and latency that is the server's, not evalguard's.
+final class SocketHTTPTransport: HTTPTransport {
     private final class Connection {
         let fd: Int32
         var connecting: Bool
+        /// The TLS session (https), its handshake state, and what it waits for (POLLIN or
+        /// POLLOUT; 0 when it waits for nothing in particular).
+        var tls: OpaquePointer?
+        var handshaking = false
+        var tlsWants: Int16 = 0
         var out: [UInt8] = []
         var written = 0
         var parser = HTTPResponseParser()
@@ -42,6 +49,7 @@ final class PlainHTTPTransport: HTTPTransport {
     init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int) throws {
         self.endpoint = endpoint
         connections = Array(repeating: nil, count: slots)
+        if endpoint.secure { try TLSAuthorities.setUp() }
         var head = "POST \(endpoint.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
         head += "User-Agent: evalguard/\(CLI.version)\r\nAccept: application/json\r\nContent-Type: application/json\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -95,25 +103,84 @@ final class PlainHTTPTransport: HTTPTransport {
         }
         let c = Connection(fd: fd, connecting: rc != 0)
         connections[slot] = c
+        if !c.connecting, let failure = startTLS(slot, c) { return failure }
         return start(slot, c, request)
+    }
+
+    /// For https, once the TCP connection stands: the TLS session, whose handshake runs next.
+    private func startTLS(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
+        guard endpoint.secure else { return nil }
+        var message = [CChar](repeating: 0, count: 256)
+        guard let tls = evalguard_tls_new(c.fd, endpoint.host, &message, message.count) else {
+            drop(slot)
+            return .failed(String(cBuffer: message))
+        }
+        c.tls = tls
+        c.handshaking = true
+        return advanceHandshake(slot, c)
+    }
+
+    /// Runs the handshake as far as the socket allows; an outcome only when it failed.
+    private func advanceHandshake(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
+        let rc = evalguard_tls_handshake(c.tls)
+        switch rc {
+        case 0: c.handshaking = false; c.tlsWants = 0; return nil
+        case EVALGUARD_TLS_WANT_READ: c.tlsWants = Int16(POLLIN); return nil
+        case EVALGUARD_TLS_WANT_WRITE: c.tlsWants = Int16(POLLOUT); return nil
+        default:
+            let reason = "TLS with \(endpoint.host) failed: " + Self.describeTLS(c.tls, Int32(rc))
+            drop(slot)
+            return .failed(reason)
+        }
     }
 
     private func start(_ slot: Int, _ c: Connection, _ request: [UInt8]) -> HTTPOutcome? {
         c.out = request
         c.written = 0
         c.busy = true
-        return c.connecting ? nil : flush(slot, c)
+        return c.connecting || c.handshaking ? nil : flush(slot, c)
     }
 
     /// Writes what the socket takes now; an outcome only when the connection failed.
     private func flush(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
         while c.written < c.out.count {
+            if let tls = c.tls {
+                let n = c.out.withUnsafeBytes { raw in
+                    evalguard_tls_write(tls, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + c.written, raw.count - c.written)
+                }
+                if n > 0 { c.written += n; c.tlsWants = 0; continue }
+                if n == Int(EVALGUARD_TLS_WANT_READ) { c.tlsWants = Int16(POLLIN); return nil }
+                if n == Int(EVALGUARD_TLS_WANT_WRITE) { c.tlsWants = Int16(POLLOUT); return nil }
+                return failed(slot, c, Self.describeTLS(tls, Int32(n)))
+            }
             let n = c.out.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.written, $0.count - c.written, Int32(MSG_NOSIGNAL)) }
             if n > 0 { c.written += n; continue }
             if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
             return failed(slot, c, Self.describe(errno))
         }
         return nil
+    }
+
+    /// Reads what is available into the connection's parser: whether the stream ended, or why
+    /// it failed.
+    private func receive(_ c: Connection) -> (eof: Bool, failure: String?) {
+        while true {
+            let n: Int
+            if let tls = c.tls {
+                n = readBuffer.withUnsafeMutableBytes { evalguard_tls_read(tls, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), $0.count) }
+                if n == Int(EVALGUARD_TLS_WANT_READ) { c.tlsWants = Int16(POLLIN); return (false, nil) }
+                if n == Int(EVALGUARD_TLS_WANT_WRITE) { c.tlsWants = Int16(POLLOUT); return (false, nil) }
+                if n < 0 { return (false, Self.describeTLS(tls, Int32(n))) }
+            } else {
+                n = readBuffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress!, $0.count) }
+                if n < 0 {
+                    if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return (false, nil) }
+                    return (false, Self.describe(errno))
+                }
+            }
+            if n == 0 { return (true, nil) }
+            readBuffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
     }
 
     /// A failure on a reused connection before any answer: the server had closed it; retry once.
@@ -126,7 +193,10 @@ final class PlainHTTPTransport: HTTPTransport {
     func cancel(slot: Int) { drop(slot) }
 
     private func drop(_ slot: Int) {
-        if let c = connections[slot] { closeSocket(c.fd) }
+        if let c = connections[slot] {
+            evalguard_tls_free(c.tls)
+            closeSocket(c.fd)
+        }
         connections[slot] = nil
     }
 
@@ -137,8 +207,10 @@ final class PlainHTTPTransport: HTTPTransport {
     func pollDescriptors(into fds: inout [pollfd], owners: inout [Int]) {
         for (slot, c) in connections.enumerated() {
             guard let c, c.busy else { continue }
-            let events = c.connecting || c.written < c.out.count ? POLLOUT : POLLIN
-            fds.append(pollfd(fd: c.fd, events: Int16(events), revents: 0))
+            let events = c.connecting ? Int16(POLLOUT)
+                : c.tlsWants != 0 ? c.tlsWants
+                : Int16(c.written < c.out.count ? POLLOUT : POLLIN)
+            fds.append(pollfd(fd: c.fd, events: events, revents: 0))
             owners.append(slot)
         }
     }
@@ -152,19 +224,18 @@ final class PlainHTTPTransport: HTTPTransport {
             getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &length)
             if error != 0 { drop(slot); report(.failed(Self.describe(error))); return }
             c.connecting = false
+            if let failure = startTLS(slot, c) { report(failure); return }
+        }
+        if c.handshaking {
+            if let failure = advanceHandshake(slot, c) { report(failure); return }
+            if c.handshaking { return }
         }
         if c.written < c.out.count {
             report(flush(slot, c))
-            return
+            if connections[slot] == nil || c.written < c.out.count { return }
         }
-        let n = readBuffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress!, $0.count) }
-        if n < 0 {
-            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return }
-            report(failed(slot, c, Self.describe(errno)))
-            return
-        }
-        if n > 0 { readBuffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) } }
-        let eof = n == 0
+        let (eof, failure) = receive(c)
+        if let failure { report(failed(slot, c, failure)); return }
         do {
             guard let (response, keepAlive) = try c.parser.complete(atEOF: eof) else {
                 if eof { report(failed(slot, c, "the server closed the connection without answering")) }
@@ -177,6 +248,12 @@ final class PlainHTTPTransport: HTTPTransport {
             drop(slot)
             report(.failed("malformed HTTP: \(error.message)"))
         }
+    }
+
+    static func describeTLS(_ tls: OpaquePointer?, _ code: Int32) -> String {
+        var text = [CChar](repeating: 0, count: 320)
+        evalguard_tls_describe(tls, code, &text, text.count)
+        return String(cBuffer: text)
     }
 
     static func describe(_ code: Int32) -> String {
