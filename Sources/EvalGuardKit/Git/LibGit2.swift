@@ -6,7 +6,6 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     public var function: String
     public var message: String
     public var description: String { "\(function) failed (\(code)): \(message)" }
-    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
 }
 
 /// libgit2 must be initialised once per process before any other call.

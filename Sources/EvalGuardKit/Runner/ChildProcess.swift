@@ -19,6 +19,8 @@ final class ChildProcess {
     /// The last few kilobytes the process wrote to stderr, quoted when it fails.
     private(set) var stderrTail: [UInt8] = []
     private var pendingWrite: [UInt8] = []
+    /// One read buffer for the process's life: reads happen several times per case.
+    private var chunk = [UInt8](repeating: 0, count: 65536)
     private var exited = false
 
     /// Index of the request being answered, and when it was sent.
@@ -118,7 +120,6 @@ final class ChildProcess {
     }
 
     private func readAvailable(_ fd: Int32, _ sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 { chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }; continue }
