@@ -43,27 +43,29 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks, (int(fields[13]) + int(fields[14])) / ticks
 
 
-def scratch_repository(repo, cases, jobs):
-    def git(*a):
-        subprocess.run(["git", *a], cwd=repo, check=True, stdout=subprocess.DEVNULL)
-    git("init", "-q", "-b", "main")
-    git("config", "user.email", "bench@example.com")
-    git("config", "user.name", "bench")
-    os.makedirs(f"{repo}/.evals/cases")
-    with open(f"{repo}/echo.py", "w") as f:
-        f.write(ECHO_MODEL)
-    with open(f"{repo}/.evals/cases/bench.jsonl", "w") as f:
-        for i in range(cases):
-            f.write(json.dumps({"id": f"case-{i}", "input": f"question {i}", "expected": f"question {i}"}) + "\n")
-    with open(f"{repo}/.evals/evalguard.json", "w") as f:
-        json.dump({"model": {"command": ["python3", "echo.py"], "jobs": jobs},
-                   "suites": {"bench": {"cases": "cases/bench.jsonl"}}}, f)
-    with open(f"{repo}/.evals/.gitignore", "w") as f:
-        f.write("results/\n")
-    git("add", "-A")
-    git("commit", "-q", "-m", "bench")
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout.strip()
+def git(repo, *args):
+    """Runs git in `repo` and returns its output."""
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def scratch_repository(repo, cases, jobs, inputs=None, files=None):
+    """A committed repository at `repo` whose echo model answers `cases` cases; `inputs` becomes
+    model.inputs, `files` ({path: text}) are written besides. Returns HEAD."""
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "bench@example.com")
+    git(repo, "config", "user.name", "bench")
+    written = {"echo.py": ECHO_MODEL, ".evals/.gitignore": "results/\n", **(files or {})}
+    written[".evals/cases/bench.jsonl"] = "".join(
+        json.dumps({"id": f"case-{i}", "input": f"question {i}", "expected": f"question {i}"}) + "\n" for i in range(cases))
+    model = {"command": ["python3", "echo.py"], "jobs": jobs, **({"inputs": inputs} if inputs else {})}
+    written[".evals/evalguard.json"] = json.dumps({"model": model, "suites": {"bench": {"cases": "cases/bench.jsonl"}}})
+    for path, text in written.items():
+        os.makedirs(os.path.dirname(f"{repo}/{path}"), exist_ok=True)
+        with open(f"{repo}/{path}", "w") as f:
+            f.write(text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "bench")
+    return git(repo, "rev-parse", "HEAD")
 
 
 def main():

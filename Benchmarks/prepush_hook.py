@@ -9,7 +9,6 @@ would run it (same stdin, arguments and working directory), several times. The t
 Usage: Benchmarks/prepush_hook.py [--runs N] [--cases N]
 """
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -18,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from core_loop import ECHO_MODEL, build  # noqa: E402
+from core_loop import build, git, scratch_repository  # noqa: E402
 
 
 def timed(command, cwd, stdin=None):
@@ -37,41 +36,22 @@ def main():
 
     with tempfile.TemporaryDirectory() as work:
         repo, remote = f"{work}/repo", f"{work}/remote.git"
-        os.makedirs(f"{repo}/.evals/cases")
-
-        def git(*a):
-            return subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
-        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", remote], check=True)
-        git("init", "-q", "-b", "main")
-        git("config", "user.email", "bench@example.com")
-        git("config", "user.name", "bench")
-        with open(f"{repo}/echo.py", "w") as f:
-            f.write(ECHO_MODEL)
-        with open(f"{repo}/.evals/cases/bench.jsonl", "w") as f:
-            for i in range(args.cases):
-                f.write(json.dumps({"id": f"case-{i}", "input": f"q{i}", "expected": f"q{i}"}) + "\n")
-        with open(f"{repo}/.evals/evalguard.json", "w") as f:
-            json.dump({"model": {"command": ["python3", "echo.py"], "inputs": ["echo.py"]},
-                       "suites": {"bench": {"cases": "cases/bench.jsonl"}}}, f)
-        with open(f"{repo}/.evals/.gitignore", "w") as f:
-            f.write("results/\n")
-        for i in range(200):  # an ordinary tree around the model
-            os.makedirs(f"{repo}/src/pkg{i % 20}", exist_ok=True)
-            with open(f"{repo}/src/pkg{i % 20}/file{i}.txt", "w") as f:
-                f.write(f"source file {i}\n")
-        git("add", "-A")
-        git("commit", "-q", "-m", "evals")
+        os.makedirs(repo)
+        # An ordinary tree around the model: 200 source files in 20 folders.
+        sources = {f"src/pkg{i % 20}/file{i}.txt": f"source file {i}\n" for i in range(200)}
+        scratch_repository(repo, args.cases, jobs=2, inputs=["echo.py"], files=sources)
         subprocess.run([evalguard, "baseline"], cwd=repo, check=True, capture_output=True)
-        git("add", "-A")
-        git("commit", "-q", "-m", "baseline")
-        git("remote", "add", "origin", remote)
-        git("push", "-q", "origin", "main")
-        base = git("rev-parse", "HEAD")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "baseline")
+        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", remote], check=True)
+        git(repo, "remote", "add", "origin", remote)
+        git(repo, "push", "-q", "origin", "main")
+        base = git(repo, "rev-parse", "HEAD")
         with open(f"{repo}/README.md", "w") as f:
             f.write("docs only\n")
-        git("add", "-A")
-        git("commit", "-q", "-m", "docs")
-        tip = git("rev-parse", "HEAD")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "docs")
+        tip = git(repo, "rev-parse", "HEAD")
         stdin = f"refs/heads/main {tip} refs/heads/main {base}\n"
 
         hook, python = [], []
