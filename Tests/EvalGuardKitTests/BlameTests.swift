@@ -69,6 +69,20 @@ import Testing
         #expect(doc["note"]?.stringValue?.contains("within noise") == true)
     }
 
+    @Test func aPassingStoredResultAtTheGoodEndItselfDoesNotEmptyTheRange() throws {
+        let counter = counterPath()
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let repo = try SyntheticHistory.make(Self.changes(20, plantAt: 12), counter: counter)
+        let shas = try repo.git("rev-list", "--reverse", "HEAD~21..HEAD").split(separator: "\n").map(String.init)
+        // The good end (the baseline commit) passes; the only other stored result, HEAD's, fails.
+        #expect(repo.evalguard("run", "--commit", shas[0]).status == 0)
+        #expect(repo.evalguard("run", "--commit", "HEAD").status == 0)
+        let (run, doc) = try blameJSON(repo)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(doc["status"]?.stringValue == "found")
+        #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == shas[13])
+    }
+
     @Test func everyCommitStoredCostsNothingAndDefaultsGoodToTheLastPassingOne() throws {
         let counter = counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }

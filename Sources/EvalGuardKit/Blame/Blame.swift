@@ -54,7 +54,10 @@ public final class Blame {
         let suiteFilter = options.suite.map { Set([$0]) }
         var (goodEntry, range, reason) = try chooseRange(bad: badEntry, config: badConfig, suites: suiteFilter)
         var segs = segments([goodEntry] + range)
-        if options.good == nil, let newer = try mostRecentPassing(segs, config: badConfig, suites: suiteFilter) {
+        // Only a segment after the first moves the good end: the first holds the good commit itself,
+        // which is not in `range`.
+        if options.good == nil, let newer = try mostRecentPassing(segs, config: badConfig, suites: suiteFilter),
+           newer.first.sha != segs[0].first.sha {
             goodEntry = newer.commits.last!
             range = Array(range.drop { $0.sha != goodEntry.sha }.dropFirst())
             segs = segments([goodEntry] + range)
@@ -179,7 +182,8 @@ public final class Blame {
         guard let key = segment.key else { return nil }
         if let known = results[key] { return known }
         guard let via = stored.source(key: key, commits: segment.commits.map(\.sha)),
-              let result = stored.load(key: key, commit: via) else { return nil }
+              case .success(let config) = index.config(of: segment.first),
+              let result = stored.load(key: key, commit: via, repeats: config.verdict.repeats) else { return nil }
         results[key] = result
         return result
     }

@@ -47,13 +47,15 @@ public final class HistoryIndex {
         }
     }
 
-    /// Turns off libgit2's object cache for the rest of the process: the index memoises what it
-    /// needs itself and reads each commit and tree once, so over 8,192 commits the cache only
-    /// cost inserting, evicting and finally freeing thousands of objects (a third of the time).
+    /// Turns off libgit2's object cache while the index lives: the index memoises what it needs
+    /// itself and reads each commit and tree once, so over 8,192 commits the cache only cost
+    /// inserting, evicting and finally freeing thousands of objects (a third of the time).
     public init(repository: Repository) {
         self.repository = repository
         evalguard_git_enable_caching(0)
     }
+
+    deinit { evalguard_git_enable_caching(1) }
 
     /// The facts of one commit (memoised).
     public func entry(_ sha: String) throws -> Entry {

@@ -25,7 +25,7 @@ public struct StoredResults {
 
     /// The stored result with this key, found through `commit` (see `ResultStore.find`). nil when
     /// the index pointed at a result that is gone or was replaced.
-    public func load(key: String, commit: String) -> RunResult? {
-        store.find(key: key, commit: commit)
+    public func load(key: String, commit: String, repeats: Int) -> RunResult? {
+        store.find(key: key, commit: commit, repeats: repeats)
     }
 }

@@ -12,7 +12,9 @@ extension Gate {
     /// inconclusive. The test guards against noise (an unchanged model is blocked in at most
     /// alpha of its pushes, whatever the suite's size or flakiness); the threshold says how
     /// large a real drop must be to matter.
-    static func accuracy(_ test: PairedAccuracy, baseline: Metrics, current: Metrics,
+    /// `runs` is how many times the current run asked about each case (`--repeat` may differ
+    /// from the configuration), for the advice.
+    static func accuracy(_ test: PairedAccuracy, baseline: Metrics, current: Metrics, runs: Int,
                          threshold: AccuracyThreshold?, settings: VerdictSettings) -> MetricComparison {
         var m = MetricComparison(metric: .accuracy, baseline: baseline.accuracy, current: current.accuracy,
                                  threshold: nil, thresholdValues: [:], verdict: .skipped)
@@ -32,6 +34,7 @@ extension Gate {
         m.current = test.currentAccuracy
         var s = MetricStatistics(alpha: alpha, significant: test.pValue < alpha)
         s.pValue = test.pValue
+        s.exactTest = test.exact
         s.pairedCases = test.cases
         s.worse = test.worse
         s.better = test.better
@@ -41,7 +44,10 @@ extension Gate {
         m.statistics = s
         let beyond = test.drop > t.maxDrop + 1e-12
         m.verdict = !beyond ? .pass : s.significant ? .regression : .inconclusive
-        if m.verdict == .inconclusive { m.advice = accuracyAdvice(test, alpha: alpha, repeats: settings.repeats) }
+        if m.verdict == .inconclusive {
+            // The runs this result actually made (`--repeat` may differ from the configuration).
+            m.advice = accuracyAdvice(test, alpha: alpha, repeats: runs)
+        }
         return m
     }
 

@@ -52,6 +52,9 @@ public struct MetricStatistics: Sendable {
     public var significant: Bool
     /// Accuracy: the one-sided paired test's p-value for "the current run is worse".
     public var pValue: Double?
+    /// Accuracy: whether the p-value is exact, or the normal approximation used when the exact
+    /// distribution (many repeats) would cost too much to compute.
+    public var exactTest: Bool?
     /// Accuracy: cases compared, and how many fell and rose.
     public var pairedCases: Int?
     public var worse: Int?

@@ -57,6 +57,7 @@ public enum Gate {
             switch metric {
             case .accuracy:
                 return accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: current.metrics,
+                                runs: current.cases.map(\.runCount).max() ?? 1,
                                 threshold: thresholds.accuracy, settings: settings)
             case .p95LatencyMs:
                 return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)

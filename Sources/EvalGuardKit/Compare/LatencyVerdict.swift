@@ -29,8 +29,10 @@ extension Gate {
         let confidence = 1 - 2 * settings.alpha
         guard let shift = Bootstrap.quantileShift(baseline: baseline.latenciesMs, current: currentSample, quantile: 0.95,
                                                   confidence: confidence, seed: bootstrapSeed) else {
-            m.verdict = beyondPoint ? .regression : .pass
-            m.note = "no latency sample to test: verdict on the figures alone"
+            // A side without a single timed answer has no p95 at all (Metrics writes 0): nothing
+            // can be concluded from it, least of all a regression.
+            m.verdict = .inconclusive
+            m.note = "no timed answers on one side: latency cannot be compared"
             return m
         }
         let ratioClear = shift.ratioInterval.map { $0.lower > 1 + t.maxIncreasePct / 100 + 1e-9 }

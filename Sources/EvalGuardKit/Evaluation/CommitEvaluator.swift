@@ -36,7 +36,7 @@ public final class CommitEvaluator {
         let config = try config(at: commit)
         let key = try key(of: commit, config: config)
         let runs = repeats ?? config.verdict.repeats
-        if !fresh, let stored = store.find(key: key, commit: commit), (stored.repeats ?? 1) == runs {
+        if !fresh, let stored = store.find(key: key, commit: commit, repeats: runs) {
             return CommitEvaluation(commit: commit, result: stored, reused: true, config: config)
         }
         Interrupts.install()

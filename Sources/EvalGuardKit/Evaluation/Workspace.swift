@@ -35,7 +35,7 @@ public final class Workspace {
     public func evaluateWorkingTree(fresh: Bool, repeats: Int? = nil, progress: @escaping (Int, Int) -> Void) throws -> WorkingTreeEvaluation {
         let state = try workingTreeState()
         let runs = repeats ?? config.verdict.repeats
-        if !fresh, let stored = store.find(key: state.key, commit: head.commit), (stored.repeats ?? 1) == runs {
+        if !fresh, let stored = store.find(key: state.key, commit: head.commit, repeats: runs) {
             return WorkingTreeEvaluation(result: stored, reused: true, dirtyPaths: state.dirtyPaths)
         }
         let outcome = try Evaluation.evaluate(config, in: root, commit: head.commit, key: state.key,

@@ -57,7 +57,9 @@ extension VerdictReport {
             if let b = s.baselineInterval { interval["baseline"] = pair(b) }
             if let c = s.currentInterval { interval["current"] = pair(c) }
             entry["interval"] = .object(interval)
-            entry["test"] = .string("one-sided exact paired test (McNemar; sign-flip with repeats)")
+            entry["test"] = .string(s.exactTest == false
+                ? "one-sided paired test, normal approximation (sign-flip with repeats)"
+                : "one-sided exact paired test (McNemar; sign-flip with repeats)")
             if let n = s.pairedCases { entry["paired_cases"] = .number(Double(n)) }
             if let w = s.worse { entry["worse"] = .number(Double(w)) }
             if let b = s.better { entry["better"] = .number(Double(b)) }

@@ -10,7 +10,7 @@ extension VerdictReport {
         out += "|" + Self.headers.indices.map { [2, 3, 4].contains($0) ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
         for row in rows() {
             let cells = row.enumerated().map { i, c in
-                i == row.count - 1 && (c == "REGRESSION" || c == "INCONCLUSIVE") ? "**\(c)**" : cell(c)
+                i == row.count - 1 && (c.hasPrefix("REGRESSION") || c.hasPrefix("INCONCLUSIVE")) ? "**\(c)**" : cell(c)
             }
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }

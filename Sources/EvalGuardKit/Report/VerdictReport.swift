@@ -27,7 +27,7 @@ public struct VerdictReport {
             suite.metrics.map { m in
                 [suite.name, m.metric.rawValue, Format.value(m.baseline, of: m.metric), Format.value(m.current, of: m.metric),
                  Format.delta(m), m.threshold ?? "off", Format.evidence(m),
-                 m.verdict == .regression ? "REGRESSION" : m.verdict == .inconclusive ? "INCONCLUSIVE" : m.verdict.rawValue
+                 (m.verdict == .regression ? "REGRESSION" : m.verdict == .inconclusive ? "INCONCLUSIVE" : m.verdict.rawValue)
                     + (m.note.map { " (\($0))" } ?? "")]
             }
         }

@@ -102,9 +102,12 @@ public struct PairedAccuracy: Sendable {
         var counts: [Int: Int] = [:]
         for m in magnitudes { counts[m, default: 0] += 1 }
         let total = magnitudes.reduce(0, +)
+        // In the order the convolution below runs: the estimate, and so the choice of exact test
+        // or approximation, must not depend on a dictionary's per-process order.
+        let ordered = counts.sorted(by: { $0.key < $1.key })
         var work = 0
         var support = 1
-        for (m, k) in counts {
+        for (m, k) in ordered {
             support += 2 * m * k
             work += support * (k + 1)
         }
@@ -113,7 +116,7 @@ public struct PairedAccuracy: Sendable {
         var distribution = [Double](repeating: 0, count: 2 * total + 1)
         distribution[total] = 1
         var reach = 0
-        for (m, k) in counts.sorted(by: { $0.key < $1.key }) {
+        for (m, k) in ordered {
             let weights = (0...k).map { exp(FairBinomial.logPMF($0, k)) }
             var next = [Double](repeating: 0, count: distribution.count)
             for i in (total - reach)...(total + reach) where distribution[i] != 0 {

@@ -36,18 +36,22 @@ public struct ResultStore {
     /// else whichever commit the key index names, else the note of a recent first-parent ancestor
     /// (a fresh clone with fetched notes has no key index; an unchanged model's result usually
     /// sits a few commits back). A result found in a note is cached in the files.
-    public func find(key: String, commit: String) -> RunResult? {
-        if let own = load(commit: commit), own.key == key { return own }
+    ///
+    /// With `repeats`, only a result made with that many runs per case counts: a single-run result
+    /// cannot stand in for `--repeat 5`.
+    public func find(key: String, commit: String, repeats: Int? = nil) -> RunResult? {
+        let fits = { (r: RunResult) in r.key == key && (repeats == nil || (r.repeats ?? 1) == repeats) }
+        if let own = load(commit: commit), fits(own) { return own }
         if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
             let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if let result = load(commit: other), result.key == key { return result }
+            if let result = load(commit: other), fits(result) { return result }
         }
         let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
                                                    limit: Self.ancestorSearchLimit)) ?? nil
         for sha in ancestors ?? [commit] {
             // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
             guard let text = try? repository?.note(on: sha), text.contains(key),
-                  let noted = Self.decode(Data(text.utf8)), noted.key == key else { continue }
+                  let noted = Self.decode(Data(text.utf8)), fits(noted) else { continue }
             try? saveFiles(noted)
             return noted
         }
