@@ -103,6 +103,10 @@ void evalguard_tls_describe(evalguard_tls *tls, int code, char *out, size_t leng
     snprintf(out, length, "%s", reason);
 }
 
+int evalguard_tls_is_certificate_error(int code) {
+    return code == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+}
+
 void evalguard_tls_free(evalguard_tls *tls) {
     if (!tls) return;
     mbedtls_ssl_free(&tls->ssl);

@@ -31,6 +31,9 @@ long evalguard_tls_write(evalguard_tls *tls, const unsigned char *buffer, size_t
 /// Why the handshake or an I/O call failed: the certificate check's findings when it was that.
 void evalguard_tls_describe(evalguard_tls *tls, int code, char *out, size_t length);
 
+/// Whether `code` means the server's certificate was not accepted: no retry can change that.
+int evalguard_tls_is_certificate_error(int code);
+
 /// Frees the connection's state; the socket is the caller's to close.
 void evalguard_tls_free(evalguard_tls *tls);
 

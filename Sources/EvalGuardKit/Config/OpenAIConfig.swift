@@ -48,6 +48,10 @@ public struct OpenAIConfig: Sendable {
             throw members["base_url"]!.error("expected an http:// or https:// URL, found '\(baseURL)'",
                                              hint: "For example \"https://api.openai.com/v1\" or \"http://127.0.0.1:8000/v1\".")
         }
+        if baseURL.contains("?") || baseURL.contains("#") {
+            throw members["base_url"]!.error("a base URL cannot carry a query or fragment: evalguard appends /chat/completions to it",
+                                             hint: "Give the API's root, for example \"https://example.openai.azure.com/openai/v1\".")
+        }
         guard let modelNode = members["model"] else {
             throw node.error("missing \"model\": the model's name on the server, for example \"gpt-4o-mini\"")
         }

@@ -10,8 +10,12 @@ public struct PriceTable: Sendable {
         public var inputPerMillion: Decimal
         public var outputPerMillion: Decimal
 
-        /// The cost of one answer in US dollars, computed exactly and rounded once, to a Double.
-        public func cost(promptTokens: Double, completionTokens: Double) -> Double {
+        /// The cost of one answer in US dollars, computed exactly and rounded once, to a Double;
+        /// nil for token counts no server means (negative, fractional, absurdly large).
+        public func cost(promptTokens: Double, completionTokens: Double) -> Double? {
+            let plausible = 0...1e12
+            guard plausible.contains(promptTokens), plausible.contains(completionTokens),
+                  promptTokens == promptTokens.rounded(), completionTokens == completionTokens.rounded() else { return nil }
             let input = Decimal(Int64(promptTokens)) * inputPerMillion
             let output = Decimal(Int64(completionTokens)) * outputPerMillion
             return Self.double((input + output) / 1_000_000)

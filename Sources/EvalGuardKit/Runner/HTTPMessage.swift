@@ -14,6 +14,8 @@ enum HTTPOutcome: Sendable {
     case response(HTTPResponse)
     /// The request never got an answer: refused, reset, closed early, unreachable. Worth a retry.
     case failed(String)
+    /// A failure no retry can fix (the server's certificate is not trusted): the run stops.
+    case fatal(String)
 }
 
 /// Reads an HTTP/1.1 response from bytes as they arrive: `Content-Length`, chunked, or delimited
@@ -104,7 +106,7 @@ struct HTTPResponseParser {
         while true {
             guard let lineEnd = find([13, 10], in: buffer, from: i) else { return nil }
             let sizeText = String(decoding: buffer[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0, size < 1 << 40 else {
                 throw Malformed(message: "bad chunk size '\(sizeText.prefix(20))'")
             }
             i = lineEnd + 2
@@ -116,7 +118,7 @@ struct HTTPResponseParser {
                     i = end + 2
                 }
             }
-            guard buffer.count >= i + size + 2 else { return nil }
+            guard buffer.count - i >= size + 2 else { return nil }
             body.append(contentsOf: buffer[i..<i + size])
             i += size + 2
         }

@@ -46,6 +46,11 @@ extension OpenAIProvider {
                 throw EvalGuardError.evaluation("the environment variable \(name) is not set (model.api_key_env in \(EvalConfig.path))",
                                                 hint: "Set it to the API key, e.g. export \(name)=... (in CI, from the secret store).")
             }
+            // A key read from a CRLF file keeps its "\r": sent as is, it would corrupt the headers.
+            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw EvalGuardError.evaluation("the environment variable \(name) holds a control character (a trailing newline or carriage return?)",
+                                                hint: "Set it to the key alone.")
+            }
             key = value
         }
         self.init(config: openAI, jobs: model.jobs, timeoutSeconds: model.timeoutSeconds,

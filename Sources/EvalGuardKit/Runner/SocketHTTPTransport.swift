@@ -24,6 +24,8 @@ final class SocketHTTPTransport: HTTPTransport {
         var tls: OpaquePointer?
         var handshaking = false
         var tlsWants: Int16 = 0
+        /// Which of the host's addresses this connection tried; a refusal moves on to the next.
+        var addressIndex = 0
         var out: [UInt8] = []
         var written = 0
         var parser = HTTPResponseParser()
@@ -39,8 +41,9 @@ final class SocketHTTPTransport: HTTPTransport {
     }
 
     private let endpoint: HTTPEndpoint
-    private var address = sockaddr_storage()
-    private var addressLength: socklen_t = 0
+    /// Every address the host resolved to, in getaddrinfo's order: `localhost` often gives ::1
+    /// first while a local server listens on 127.0.0.1 only.
+    private var addresses: [(address: sockaddr_storage, length: socklen_t)] = []
     private let prefix: [UInt8]
     private var connections: [Connection?]
     private var readBuffer = [UInt8](repeating: 0, count: 65_536)
@@ -66,10 +69,15 @@ final class SocketHTTPTransport: HTTPTransport {
                                             hint: "Check model.base_url in \(EvalConfig.path).")
         }
         defer { freeaddrinfo(list) }
-        withUnsafeMutableBytes(of: &address) { dst in
-            dst.copyMemory(from: UnsafeRawBufferPointer(start: first.pointee.ai_addr, count: Int(first.pointee.ai_addrlen)))
+        var next: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = next {
+            var address = sockaddr_storage()
+            withUnsafeMutableBytes(of: &address) { dst in
+                dst.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.ai_addr, count: Int(entry.pointee.ai_addrlen)))
+            }
+            addresses.append((address, entry.pointee.ai_addrlen))
+            next = entry.pointee.ai_next
         }
-        addressLength = first.pointee.ai_addrlen
     }
 
     deinit { close() }
@@ -86,7 +94,8 @@ final class SocketHTTPTransport: HTTPTransport {
         return open(slot, request)
     }
 
-    private func open(_ slot: Int, _ request: [UInt8]) -> HTTPOutcome? {
+    private func open(_ slot: Int, _ request: [UInt8], addressIndex: Int = 0) -> HTTPOutcome? {
+        var (address, addressLength) = addresses[addressIndex]
         let fd = socket(Int32(address.ss_family), Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return .failed("cannot create a socket: \(Self.describe(errno))") }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -99,9 +108,10 @@ final class SocketHTTPTransport: HTTPTransport {
         if rc != 0 && errno != EINPROGRESS {
             let reason = Self.describe(errno)
             closeSocket(fd)
-            return .failed(reason)
+            return addressIndex + 1 < addresses.count ? open(slot, request, addressIndex: addressIndex + 1) : .failed(reason)
         }
         let c = Connection(fd: fd, connecting: rc != 0)
+        c.addressIndex = addressIndex
         connections[slot] = c
         if !c.connecting, let failure = startTLS(slot, c) { return failure }
         return start(slot, c, request)
@@ -130,7 +140,7 @@ final class SocketHTTPTransport: HTTPTransport {
         default:
             let reason = "TLS with \(endpoint.host) failed: " + Self.describeTLS(c.tls, Int32(rc))
             drop(slot)
-            return .failed(reason)
+            return evalguard_tls_is_certificate_error(Int32(rc)) != 0 ? .fatal(reason) : .failed(reason)
         }
     }
 
@@ -222,7 +232,12 @@ final class SocketHTTPTransport: HTTPTransport {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &length)
-            if error != 0 { drop(slot); report(.failed(Self.describe(error))); return }
+            if error != 0 {
+                drop(slot)
+                report(c.addressIndex + 1 < addresses.count ? open(slot, c.out, addressIndex: c.addressIndex + 1)
+                                                            : .failed(Self.describe(error)))
+                return
+            }
             c.connecting = false
             if let failure = startTLS(slot, c) { report(failure); return }
         }

@@ -11,7 +11,11 @@ enum TLSAuthorities {
     ]
 
     static func setUp(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let candidates = (environment["SSL_CERT_FILE"].map { [$0] } ?? []) + systemBundles
+        if let named = environment["SSL_CERT_FILE"], !named.isEmpty, !FileManager.default.isReadableFile(atPath: named) {
+            throw EvalGuardError.evaluation("SSL_CERT_FILE names \(named), which cannot be read",
+                                            hint: "Point it at a readable PEM bundle, or unset it to use the system's.")
+        }
+        let candidates = (environment["SSL_CERT_FILE"].map { [$0] } ?? []).filter { !$0.isEmpty } + systemBundles
         guard let bundle = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
             throw EvalGuardError.evaluation("no certificate authorities to check https servers against",
                                             hint: "Install the ca-certificates package, or point SSL_CERT_FILE at a PEM bundle.")
