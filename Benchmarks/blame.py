@@ -180,7 +180,7 @@ def bench(evalguard, work, n):
     print(f"  git bisect run (equivalent script)       {bisect_evals:3d} evaluations  {bisect_ms:8.0f} ms")
     print(f"  evalguard blame, nothing stored          {evals1:3d} evaluations  {ms1:8.0f} ms")
     print(f"  evalguard blame again                    {evals2:3d} evaluations  {ms2:8.0f} ms")
-    print(f"  evalguard blame --good root, all stored  {evals3:3d} evaluations  {ms3:8.0f} ms   (target: under 200 ms)")
+    print(f"  evalguard blame --good <range start>, all stored{evals3:3d} evaluations  {ms3:8.0f} ms   (target: under 200 ms)")
     if not ok:
         sys.exit(f"wrong answer: planted {shas[plant][:7]}, bisect {found[:7]}, blame {culprit[:7]}\n{first.stderr}\n{third.stderr}")
     return repo, states, shas, good_result, bad_result, plant, counter
