@@ -3,26 +3,9 @@ import Foundation
 /// How `evalguard blame` reports its answer: text for people, JSON for tools.
 public struct BlameReport {
     public var answer: BlameAnswer
-    public static let flipLimit = 10
 
     public init(answer: BlameAnswer) {
         self.answer = answer
-    }
-
-    /// "2025-03-14 09:26:53" in UTC; by hand, since making a date formatter per line cost
-    /// `log` more than reading the results.
-    static func date(_ d: Date, time: Bool = true) -> String {
-        var seconds = time_t(d.timeIntervalSince1970)
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        let day = String(format: "%04d-%02d-%02d", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday))
-        return time ? day + String(format: " %02d:%02d:%02d", Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec)) : day
-    }
-
-    static func clip(_ s: String?, _ limit: Int = 60) -> String {
-        guard let s else { return "-" }
-        let line = s.replacingOccurrences(of: "\n", with: "⏎")
-        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
     }
 
     func value(_ v: Double?) -> String { answer.metric.map { Format.value(v, of: $0) } ?? "-" }
@@ -43,7 +26,7 @@ public struct BlameReport {
             out += "First bad commit: \(c.commit.sha)\n"
             out += "  \(c.commit.subject)\n"
             out += "  Author: \(c.commit.author) <\(c.commit.email)>\n"
-            out += "  Date:   \(Self.date(c.commit.date))\n"
+            out += "  Date:   \(Format.date(c.commit.date))\n"
             out += "  \(a.metric!.rawValue): \(value(c.beforeValue)) at \(c.before.prefix(7)) → \(value(c.afterValue)) at \(c.commit.shortSHA)\n"
             if let merged = c.mergedParent {
                 out += "  A merge: the change came in through its second parent \(merged.prefix(7));\n"
@@ -62,7 +45,7 @@ public struct BlameReport {
         }
         if !a.skipped.isEmpty {
             out += "\nSkipped (could not be evaluated):\n"
-            for p in a.skipped { out += "  \(p.commit.shortSHA)  \(Self.clip(p.reason, 100))\n" }
+            for p in a.skipped { out += "  \(p.commit.shortSHA)  \(Format.clip(p.reason, 100))\n" }
         }
         if !a.uncertain.isEmpty {
             out += "\nUncertain (within noise):\n"
@@ -76,12 +59,12 @@ public struct BlameReport {
         guard !cases.isEmpty else { return "" }
         var out = "\n\(title): \(cases.count) case(s)\n"
         var table = TextTable(headers: ["suite", "case", "input", "expected", "got"], rightAligned: [])
-        for f in cases.prefix(Self.flipLimit) {
-            table.rows.append([f.suite, f.id, Self.clip(f.input, 40), Self.clip(f.expected, 30),
-                               f.error.map { "error: " + Self.clip($0, 40) } ?? Self.clip(f.output, 30)])
+        for f in cases.prefix(Format.flipLimit) {
+            table.rows.append([f.suite, f.id, Format.clip(f.input, 40), Format.clip(f.expected, 30),
+                               f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30)])
         }
         out += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
-        if cases.count > Self.flipLimit { out += "  … and \(cases.count - Self.flipLimit) more (--format json lists them all)\n" }
+        if cases.count > Format.flipLimit { out += "  … and \(cases.count - Format.flipLimit) more (--format json lists them all)\n" }
         return out
     }
 
@@ -89,7 +72,7 @@ public struct BlameReport {
         let a = answer
         func commit(_ c: CommitInfo) -> JSONValue {
             .object(["sha": .string(c.sha), "subject": .string(c.subject), "author": .string(c.author),
-                     "email": .string(c.email), "date": .string(Self.date(c.date))])
+                     "email": .string(c.email), "date": .string(Format.date(c.date))])
         }
         func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
         func string(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }

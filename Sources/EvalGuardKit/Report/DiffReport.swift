@@ -27,8 +27,7 @@ public struct DiffReport {
 
     static func pct(_ x: Double?, _ y: Double?) -> String {
         guard let x, let y else { return "-" }
-        if x == 0 { return y == 0 ? "0%" : "new" }
-        return String(format: "%+.1f%%", (y - x) / x * 100)
+        return Format.signedPercent(from: x, to: y)
     }
 
     public func text() -> String {
@@ -37,7 +36,7 @@ public struct DiffReport {
         for name in names {
             let ma = a.suite(name)?.metrics, mb = b.suite(name)?.metrics
             table.rows.append([name, "accuracy", ma.map { Format.accuracy($0.accuracy) } ?? "-", mb.map { Format.accuracy($0.accuracy) } ?? "-",
-                               ma.flatMap { x in mb.map { String(format: "%+.4f", $0.accuracy - x.accuracy) } } ?? "-"])
+                               ma.flatMap { x in mb.map { Format.signedPoints(from: x.accuracy, to: $0.accuracy) } } ?? "-"])
             for (label, path) in [("p50_latency_ms", \Metrics.p50LatencyMs), ("p95_latency_ms", \Metrics.p95LatencyMs),
                                   ("p99_latency_ms", \Metrics.p99LatencyMs), ("mean_latency_ms", \Metrics.meanLatencyMs)] {
                 table.rows.append([name, label, ma.map { Format.ms($0[keyPath: path]) } ?? "-", mb.map { Format.ms($0[keyPath: path]) } ?? "-",
@@ -49,18 +48,18 @@ public struct DiffReport {
         out += table.render()
         let discordant = "\(broke.count) case(s) regressed (pass → fail), \(fixed.count) fixed (fail → pass)"
         out += "\n\(discordant); McNemar p = \(Format.number(McNemar.pValue(regressed: broke.count, fixed: fixed.count), digits: 4))\n"
-        for f in broke.prefix(BlameReport.flipLimit) { out += "  - " + line(f) + "\n" }
-        if broke.count > BlameReport.flipLimit { out += "  … and \(broke.count - BlameReport.flipLimit) more\n" }
-        for f in fixed.prefix(BlameReport.flipLimit) { out += "  + " + line(f) + "\n" }
-        if fixed.count > BlameReport.flipLimit { out += "  … and \(fixed.count - BlameReport.flipLimit) more\n" }
+        for f in broke.prefix(Format.flipLimit) { out += "  - " + line(f) + "\n" }
+        if broke.count > Format.flipLimit { out += "  … and \(broke.count - Format.flipLimit) more\n" }
+        for f in fixed.prefix(Format.flipLimit) { out += "  + " + line(f) + "\n" }
+        if fixed.count > Format.flipLimit { out += "  … and \(fixed.count - Format.flipLimit) more\n" }
         out += distribution("latency ms", Metrics.timedLatencies(cases(a)), Metrics.timedLatencies(cases(b)), Format.ms)
         out += distribution("cost usd", cases(a).compactMap(\.costUSD).sorted(), cases(b).compactMap(\.costUSD).sorted()) { Format.usd($0) }
         return out
     }
 
     func line(_ f: FlippedCase) -> String {
-        "\(f.suite)/\(f.id)  input \(BlameReport.clip(f.input, 40))  expected \(BlameReport.clip(f.expected, 30))  got "
-            + (f.error.map { "error: " + BlameReport.clip($0, 40) } ?? BlameReport.clip(f.output, 30))
+        "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30))  got "
+            + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30))
     }
 
     func distribution(_ title: String, _ x: [Double], _ y: [Double], _ format: (Double) -> String) -> String {

@@ -33,12 +33,9 @@ public enum Format {
         guard let b = m.baseline, let c = m.current else { return "-" }
         switch m.metric {
         case .accuracy:
-            let d = ((c - b) * 10_000).rounded() / 10_000
-            return (d >= 0 ? "+" : "") + String(format: "%.4f", d == 0 ? 0 : d)
+            return signedPoints(from: b, to: c)
         case .p95LatencyMs, .avgCostUSD:
-            if b == 0 { return c == 0 ? "0%" : "new" }
-            let pct = ((c - b) / b * 1000).rounded() / 10
-            return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct == 0 ? 0 : pct)
+            return signedPercent(from: b, to: c)
         }
     }
 }
@@ -69,6 +66,39 @@ public struct TextTable {
 }
 
 extension Format {
+    /// How many flipped cases a text report lists before "… and N more".
+    public static let flipLimit = 10
+
+    /// "2025-03-14 09:26:53" in UTC; by hand, since making a date formatter per line cost
+    /// `log` more than reading the results.
+    public static func date(_ d: Date, time: Bool = true) -> String {
+        var seconds = time_t(d.timeIntervalSince1970)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let day = String(format: "%04d-%02d-%02d", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday))
+        return time ? day + String(format: " %02d:%02d:%02d", Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec)) : day
+    }
+
+    public static func clip(_ s: String?, _ limit: Int = 60) -> String {
+        guard let s else { return "-" }
+        let line = s.replacingOccurrences(of: "\n", with: "⏎")
+        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+    }
+
+    /// A signed change of accuracy, to four decimals ("-0.0833"; never "-0.0000").
+    public static func signedPoints(from x: Double, to y: Double) -> String {
+        let d = ((y - x) * 10_000).rounded() / 10_000
+        return (d >= 0 ? "+" : "") + String(format: "%.4f", d == 0 ? 0 : d)
+    }
+
+    /// A signed percent change from `x` to `y`, to one decimal ("+12.5%"; never "-0.0%"), "new"
+    /// when there was nothing before.
+    public static func signedPercent(from x: Double, to y: Double) -> String {
+        if x == 0 { return y == 0 ? "0%" : "new" }
+        let pct = ((y - x) / x * 1000).rounded() / 10
+        return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct == 0 ? 0 : pct)
+    }
+
     /// A p-value with three significant digits; tiny ones as "< 0.0001".
     public static func pValue(_ p: Double) -> String {
         p < 0.0001 ? "< 0.0001" : p >= 0.9995 ? "1" : String(format: "%.3g", p)
@@ -98,16 +128,12 @@ extension Format {
         guard let s = m.statistics else { return m.warnings.isEmpty ? "-" : "prices changed" }
         switch m.metric {
         case .accuracy:
-            return s.pValue.map { "p " + (pValue($0).hasPrefix("<") ? pValue($0) : "= " + pValue($0)) } ?? "-"
+            return s.pValue.map { "p " + pValueRelation($0) } ?? "-"
         case .p95LatencyMs:
             guard let conf = s.intervalConfidence else { return "-" }
             let level = number(conf * 100, digits: 1) + "% CI "
             if let r = s.ratioInterval {
-                func pct(_ x: Double) -> String {
-                    let v = ((x - 1) * 1000).rounded() / 10
-                    return (v >= 0 ? "+" : "") + String(format: "%.1f%%", v == 0 ? 0 : v)
-                }
-                return level + pct(r.lower) + "…" + pct(r.upper)
+                return level + signedPercent(from: 1, to: r.lower) + "…" + signedPercent(from: 1, to: r.upper)
             }
             return s.differenceInterval.map { level + signedMs($0.lower) + "…" + signedMs($0.upper) + " ms" } ?? "-"
         case .avgCostUSD:

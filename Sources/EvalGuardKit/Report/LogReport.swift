@@ -11,7 +11,7 @@ public struct LogReport {
         self.suite = suite
     }
 
-    static func day(_ d: Date) -> String { BlameReport.date(d, time: false) }
+    static func day(_ d: Date) -> String { Format.date(d, time: false) }
 
     public func text() -> String {
         guard !entries.isEmpty else { return "No stored results on this history: evaluate commits with 'evalguard run' or 'evalguard blame'.\n" }
@@ -21,7 +21,7 @@ public struct LogReport {
             var marks: [String] = []
             if e.baselineChanged { marks.append("◆ baseline") }
             if e.shared { marks.append("= \(e.summary.commit.prefix(7))") }
-            table.rows.append([e.commit.shortSHA, Self.day(e.commit.date), BlameReport.clip(e.commit.subject, 48),
+            table.rows.append([e.commit.shortSHA, Self.day(e.commit.date), Format.clip(e.commit.subject, 48),
                                m.map { Format.accuracy($0.accuracy) } ?? "-", m.map { Format.ms($0.p95LatencyMs) } ?? "-",
                                Format.usd(m?.avgCostUSD), marks.joined(separator: "  ")])
         }
@@ -43,7 +43,7 @@ public struct LogReport {
             let m = e.summary.metrics(suite)
             func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
             return .object([
-                "commit": .string(e.commit.sha), "date": .string(BlameReport.date(e.commit.date)), "subject": .string(e.commit.subject),
+                "commit": .string(e.commit.sha), "date": .string(Format.date(e.commit.date)), "subject": .string(e.commit.subject),
                 "accuracy": number(m?.accuracy), "p95_latency_ms": number(m?.p95LatencyMs), "avg_cost_usd": number(m?.avgCostUSD),
                 "baseline_changed": .bool(e.baselineChanged), "result_commit": .string(e.summary.commit),
             ])

@@ -39,7 +39,7 @@ extension VerdictReport {
     private func caseItem(_ flip: CaseFlip) -> String {
         var s = "`\(flip.id)`"
         if let b = flip.baselineRate, let c = flip.currentRate { s += " pass rate \(Format.rate(b)) → \(Format.rate(c))" }
-        if let error = flip.error { s += ": error " + cell(clip(error)) } else if let o = flip.output { s += ": got `\(clip(o).replacingOccurrences(of: "`", with: "'"))`" }
+        if let error = flip.error { s += ": error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += ": got `\(Format.clip(o, 80).replacingOccurrences(of: "`", with: "'"))`" }
         return s
     }
 

@@ -10,7 +10,6 @@ public struct VerdictReport {
     /// Expected answers by suite and case id, to show next to a flipped case's output.
     public var expected: [String: [String: JSONValue]] = [:]
 
-    public static let flipLimit = 10
 
     public init(comparison: Comparison, current: RunResult, subject: String, baselineLabel: String) {
         self.comparison = comparison
@@ -46,16 +45,16 @@ public struct VerdictReport {
                 for line in explanations { out += line.hasPrefix(" ") ? line + "\n" : "\(suite.name) \(line)\n" }
             }
             if !suite.flaky.isEmpty { out += "\n" + flakyHeadline(suite) + "\n" }
-            for f in suite.flaky.prefix(Self.flipLimit) {
+            for f in suite.flaky.prefix(Format.flipLimit) {
                 out += "  ~ \(f.id)  pass rate \(Format.rate(f.baselineRate)) → \(Format.rate(f.currentRate))\n"
             }
-            if suite.flaky.count > Self.flipLimit { out += "  … and \(suite.flaky.count - Self.flipLimit) more\n" }
+            if suite.flaky.count > Format.flipLimit { out += "  … and \(suite.flaky.count - Format.flipLimit) more\n" }
             guard !suite.regressed.isEmpty || !suite.fixed.isEmpty else { continue }
             out += "\n" + flipHeadline(suite) + "\n"
-            for flip in suite.regressed.prefix(Self.flipLimit) { out += "  - \(line(flip, suite: suite.name))\n" }
-            if suite.regressed.count > Self.flipLimit { out += "  … and \(suite.regressed.count - Self.flipLimit) more\n" }
-            for flip in suite.fixed.prefix(Self.flipLimit) { out += "  + \(line(flip, suite: suite.name))\n" }
-            if suite.fixed.count > Self.flipLimit { out += "  … and \(suite.fixed.count - Self.flipLimit) more\n" }
+            for flip in suite.regressed.prefix(Format.flipLimit) { out += "  - \(line(flip, suite: suite.name))\n" }
+            if suite.regressed.count > Format.flipLimit { out += "  … and \(suite.regressed.count - Format.flipLimit) more\n" }
+            for flip in suite.fixed.prefix(Format.flipLimit) { out += "  + \(line(flip, suite: suite.name))\n" }
+            if suite.fixed.count > Format.flipLimit { out += "  … and \(suite.fixed.count - Format.flipLimit) more\n" }
         }
         out += "\n" + verdictLines().joined(separator: "\n") + "\n"
         return out
@@ -137,12 +136,8 @@ public struct VerdictReport {
     private func line(_ flip: CaseFlip, suite: String) -> String {
         var s = flip.id
         if let b = flip.baselineRate, let c = flip.currentRate { s += "  pass rate \(Format.rate(b)) → \(Format.rate(c))" }
-        if let e = expected[suite]?[flip.id] { s += "  expected " + clip(e.canonicalText) }
-        if let error = flip.error { s += "  error: " + clip(error) } else if let o = flip.output { s += "  got " + clip(o) }
+        if let e = expected[suite]?[flip.id] { s += "  expected " + Format.clip(e.canonicalText, 80) }
+        if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80) }
         return s
-    }
-
-    func clip(_ s: String, _ limit: Int = 80) -> String {
-        s.count > limit ? String(s.prefix(limit)) + "…" : s
     }
 }

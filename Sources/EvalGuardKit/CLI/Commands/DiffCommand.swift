@@ -30,7 +30,7 @@ struct DiffCommand: Command {
                                          repository: repository, config: evaluations[1].config, at: shas[1])
         let labels = try zip(revisions, shas).map { revision, sha in
             let info = try repository.commitInfo(sha)
-            return "\(revision) (\(info.shortSHA) \(BlameReport.clip(info.subject, 40)))"
+            return "\(revision) (\(info.shortSHA) \(Format.clip(info.subject, 40)))"
         }
         let report = DiffReport(a: evaluations[0].result, b: evaluations[1].result, labelA: labels[0], labelB: labels[1],
                                 suites: suites, broke: flips.broke, fixed: flips.fixed)
