@@ -3,7 +3,7 @@ import Foundation
 /// The figures of a stored result without its cases: what `log` shows per commit. Decoding it
 /// reads the same files and notes as `ResultStore` (one mechanism), but skips materialising every
 /// case, which is most of a result.
-public struct ResultSummary: Decodable, Sendable {
+public struct ResultSummary: Decodable, Sendable, Versioned {
     public struct Suite: Decodable, Sendable {
         public var name: String
         public var metrics: Metrics
@@ -22,8 +22,5 @@ public struct ResultSummary: Decodable, Sendable {
         return suites.first { $0.name == suite }?.metrics
     }
 
-    static func decode(_ data: Data) -> ResultSummary? {
-        guard let s = try? JSONDecoder().decode(ResultSummary.self, from: data), s.format == RunResult.formatVersion else { return nil }
-        return s
-    }
+    static func decode(_ data: Data) -> ResultSummary? { ResultStore.decode(ResultSummary.self, data) }
 }

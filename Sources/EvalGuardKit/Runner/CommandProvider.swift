@@ -196,13 +196,6 @@ private struct PoolRun {
     }
 
     func stop() throws {
-        var hint = "Last error: \(lastFailure?.message ?? "unknown")"
-        if let tail = lastFailure?.stderr, !tail.isEmpty {
-            hint += "\nThe model's stderr ends with:\n" + tail.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { "  | " + $0 }.joined(separator: "\n")
-        }
-        throw EvalGuardError.evaluation(
-            "the model failed on \(budget.failures) of \(budget.completed) cases so far, more than model.max_error_rate (\(provider.maxErrorRate)); stopping",
-            hint: hint)
+        throw budget.exceeded(lastError: lastFailure?.message, stderr: lastFailure?.stderr)
     }
 }

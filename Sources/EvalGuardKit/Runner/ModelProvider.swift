@@ -46,6 +46,19 @@ struct ErrorBudget {
         self.total = total
     }
 
+    /// The error that stops the run, quoting the last failure and, when given, what the model
+    /// wrote to stderr.
+    func exceeded(lastError: String?, stderr: String? = nil) -> EvalGuardError {
+        var hint = "Last error: \(lastError ?? "unknown")"
+        if let stderr, !stderr.isEmpty {
+            hint += "\nThe model's stderr ends with:\n" + stderr.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  | " + $0 }.joined(separator: "\n")
+        }
+        return EvalGuardError.evaluation(
+            "the model failed on \(failures) of \(completed) cases so far, more than model.max_error_rate (\(maxRate)); stopping",
+            hint: hint)
+    }
+
     /// Records a finished case; true when the run should stop.
     mutating func record(failed: Bool) -> Bool {
         completed += 1

@@ -273,9 +273,7 @@ private struct OpenAIRun {
         let failed = response.error != nil
         if failed { lastError = "case \(requests[index].id): \(response.error!)" }
         if budget.record(failed: failed) {
-            throw EvalGuardError.evaluation(
-                "the model failed on \(budget.failures) of \(budget.completed) cases so far, more than model.max_error_rate (\(provider.maxErrorRate)); stopping",
-                hint: "Last error: \(lastError ?? "unknown")")
+            throw budget.exceeded(lastError: lastError)
         }
     }
 

@@ -83,9 +83,22 @@ public struct ResultStore {
         return try encoder.encode(result)
     }
 
-    static func decode(_ data: Data) -> RunResult? {
-        guard let result = try? JSONDecoder().decode(RunResult.self, from: data),
-              result.format == RunResult.formatVersion else { return nil }
-        return result
+    static func decode(_ data: Data) -> RunResult? { decode(RunResult.self, data) }
+
+    /// A result file's content as `T` (the whole result, or a summary of it); nil for another
+    /// format version or a file that is not a result.
+    static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> T? {
+        guard let value = try? decoder.decode(type, from: data), value.format == RunResult.formatVersion else { return nil }
+        return value
     }
+
+    /// One decoder for every read: `log` reads thousands of results.
+    private static let decoder = JSONDecoder()
 }
+
+/// What a result file's readers check before trusting it.
+protocol Versioned {
+    var format: Int { get }
+}
+
+extension RunResult: Versioned {}
