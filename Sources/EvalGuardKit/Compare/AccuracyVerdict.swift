@@ -14,7 +14,7 @@ extension Gate {
     /// large a real drop must be to matter.
     /// `runs` is how many times the current run asked about each case (`--repeat` may differ
     /// from the configuration), for the advice.
-    static func accuracy(_ test: PairedAccuracy, baseline: Metrics, current: Metrics, runs: Int,
+    static func accuracy(_ test: PairedAccuracy, baseline: Metrics, current: Metrics, runs: Int, excludedFlaky: Int,
                          threshold: AccuracyThreshold?, settings: VerdictSettings) -> MetricComparison {
         var m = MetricComparison(metric: .accuracy, baseline: baseline.accuracy, current: current.accuracy,
                                  threshold: nil, thresholdValues: [:], verdict: .skipped)
@@ -26,8 +26,13 @@ extension Gate {
             // Nothing to pair (every case id changed): the figures alone cannot tell noise apart.
             let beyond = baseline.accuracy - current.accuracy > t.maxDrop + 1e-12
             m.verdict = beyond ? .inconclusive : .pass
-            m.note = "no case in both runs"
-            if beyond { m.advice = "no case id is in both runs, so the change cannot be tested; record a new baseline if the cases were renamed" }
+            if excludedFlaky > 0 {
+                m.note = "every paired case is flaky and left out"
+                if beyond { m.advice = "all \(excludedFlaky) paired case(s) are flaky and \"flaky\": \"exclude\" leaves them out, so nothing is left to test; include them, or run more repeats" }
+            } else {
+                m.note = "no case in both runs"
+                if beyond { m.advice = "no case id is in both runs, so the change cannot be tested; record a new baseline if the cases were renamed" }
+            }
             return m
         }
         m.baseline = test.baselineAccuracy

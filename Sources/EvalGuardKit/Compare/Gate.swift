@@ -58,6 +58,7 @@ public enum Gate {
             case .accuracy:
                 return accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: current.metrics,
                                 runs: current.cases.map(\.runCount).max() ?? 1,
+                                excludedFlaky: settings.flaky == .exclude ? flaky.count : 0,
                                 threshold: thresholds.accuracy, settings: settings)
             case .p95LatencyMs:
                 return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)

@@ -105,7 +105,7 @@ public struct ModelConfig: Sendable {
     init(node: ConfigNode) throws {
         self.node = node
         let isOpenAI = node.value["provider"] == .string("openai")
-        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" } + OpenAIConfig.keys : Self.commonKeys)
+        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" && $0 != "startup_timeout_s" } + OpenAIConfig.keys : Self.commonKeys)
         provider = try members["provider"]?.string() ?? "command"
         // An HTTP server is not bound by local cores; waiting on it is cheap.
         jobs = try members["jobs"]?.positiveInt() ?? (isOpenAI ? 8 : ProcessInfo.processInfo.activeProcessorCount)

@@ -166,10 +166,9 @@ private struct OpenAIRun {
             guard let index = slots[i].index, !slots[i].inFlight else { continue }
             let now = monotonicNanoseconds()
             if slots[i].notBefore > now { wake = min(wake, slots[i].notBefore); continue }
-            if let interval {
-                if nextStart > now { wake = min(wake, nextStart); continue }
-                nextStart = max(now, nextStart) + interval
-            }
+            // The rate limit's next start, or a server's Retry-After, holds every slot back.
+            if nextStart > now { wake = min(wake, nextStart); continue }
+            if let interval { nextStart = max(now, nextStart) + interval }
             if slots[i].attempts == 0 { slots[i].firstSentAt = now }
             slots[i].attempts += 1
             slots[i].sentAt = now
@@ -237,20 +236,31 @@ private struct OpenAIRun {
             return try finish(i, slots[i].index!, failed)
         }
         let backoff = min(config.retryBackoffSeconds * Double(1 << min(attempts - 1, 20)), OpenAIConfig.maxBackoffSeconds)
-        let seconds = retryAfter.map { min($0, 60) } ?? backoff * Double.random(in: 0.5...1)
-        slots[i].notBefore = monotonicNanoseconds() + UInt64(seconds * 1e9)
+        let seconds = retryAfter.map { min($0, Self.maxRetryAfterSeconds) } ?? backoff * Double.random(in: 0.5...1)
+        let until = monotonicNanoseconds() + UInt64(seconds * 1e9)
+        slots[i].notBefore = until
+        // The server said when it will take requests again: that holds for every slot, not just
+        // the one that asked, or the others collect more 429s meanwhile.
+        if retryAfter != nil { nextStart = max(nextStart, until) }
     }
+
+    /// The longest wait a server's `Retry-After` may impose on one attempt.
+    static let maxRetryAfterSeconds = 60.0
 
     /// `retry-after-ms` (OpenAI's), else `Retry-After` in seconds or as an HTTP date.
     static func retryAfter(_ headers: [String: String]) -> Double? {
         if let ms = headers["retry-after-ms"].flatMap(Double.init), ms >= 0 { return ms / 1000 }
         guard let text = headers["retry-after"] else { return nil }
         if let seconds = Double(text), seconds >= 0 { return seconds }
+        return httpDate.date(from: text).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    static let httpDate: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text).map { max(0, $0.timeIntervalSinceNow) }
-    }
+        return formatter
+    }()
 
     mutating func expireTimeouts() throws {
         let now = monotonicNanoseconds()
