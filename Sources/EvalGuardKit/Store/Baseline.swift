@@ -80,7 +80,8 @@ public struct Baseline: Codable, Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let value = try JSONParser.parse(String(decoding: try encoder.encode(self), as: UTF8.self))
         var out = ""
-        Self.layout(value, depth: 0, path: [], to: &out)
+        // One case per line, so that a diff names the cases a new baseline changes.
+        JSONPretty.write(Self.rounded(value), inline: { $0.count == 4 && $0[0] == "suites" && $0[2] == "cases" }, to: &out)
         return out + "\n"
     }
 
@@ -92,25 +93,6 @@ public struct Baseline: Codable, Sendable {
         case .object(let dict): return .object(dict.mapValues(rounded))
         default: return value
         }
-    }
-
-    /// Objects on several lines, except a case's own object and arrays, which stay on one line.
-    private static func layout(_ value: JSONValue, depth: Int, path: [String], to out: inout String) {
-        let isCase = path.count == 4 && path[0] == "suites" && path[2] == "cases"
-        guard case .object(let dict) = value, !isCase, !dict.isEmpty else {
-            JSONWriter.write(rounded(value), to: &out)
-            return
-        }
-        let indent = String(repeating: "  ", count: depth + 1)
-        out += "{\n"
-        for (i, key) in dict.keys.sorted().enumerated() {
-            out += indent
-            JSONWriter.writeString(key, to: &out)
-            out += ": "
-            layout(dict[key]!, depth: depth + 1, path: path + [key], to: &out)
-            out += i == dict.count - 1 ? "\n" : ",\n"
-        }
-        out += String(repeating: "  ", count: depth) + "}"
     }
 }
 

@@ -53,32 +53,3 @@ extension CommandContext {
         console.out(text)
     }
 }
-
-/// Indented JSON with sorted keys, for `--format json`.
-enum JSONPretty {
-    static func write(_ value: JSONValue, indent: Int = 0, to out: inout String) {
-        let pad = String(repeating: "  ", count: indent + 1)
-        switch value {
-        case .array(let items) where !items.isEmpty && items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
-            out += "[\n"
-            for (i, item) in items.enumerated() {
-                out += pad
-                write(item, indent: indent + 1, to: &out)
-                out += i == items.count - 1 ? "\n" : ",\n"
-            }
-            out += String(repeating: "  ", count: indent) + "]"
-        case .object(let dict) where !dict.isEmpty:
-            out += "{\n"
-            for (i, key) in dict.keys.sorted().enumerated() {
-                out += pad
-                JSONWriter.writeString(key, to: &out)
-                out += ": "
-                write(dict[key]!, indent: indent + 1, to: &out)
-                out += i == dict.count - 1 ? "\n" : ",\n"
-            }
-            out += String(repeating: "  ", count: indent) + "}"
-        default:
-            JSONWriter.write(value, to: &out)
-        }
-    }
-}
