@@ -72,9 +72,8 @@ public final class Blame {
             answer.note = "nothing the model depends on changed between \(goodEntry.sha.prefix(7)) and \(badSHA.prefix(7))"
             return answer
         }
-        guard let goodResult = try endResult(segs[0], label: "good"), let badResult = try endResult(segs[segs.count - 1], label: "bad") else {
-            throw EvalGuardError.evaluation("the ends of the range could not be evaluated")
-        }
+        let goodResult = try endResult(segs[0], label: "good")
+        let badResult = try endResult(segs[segs.count - 1], label: "bad")
         let comparison = Gate.compare(baseline: Baseline(result: goodResult), current: badResult, config: badConfig)
         // Beyond the threshold is worth searching even when the ends' difference is within noise
         // (inconclusive): the user saw it; the answer then says how sure it can be.
@@ -188,11 +187,18 @@ public final class Blame {
         return result
     }
 
-    func endResult(_ segment: Segment, label: String) throws -> RunResult? {
+    /// An end of the range must be evaluated for the search to mean anything: when it cannot be
+    /// (its model crashes, its configuration is broken), blame stops with exit 3, naming the end.
+    func endResult(_ segment: Segment, label: String) throws -> RunResult {
         if let result = storedResult(segment) { return result }
         let commit = label == "good" ? segment.commits.last! : segment.first
         log("evaluating the \(label) end \(commit.sha.prefix(7))")
-        return try evaluate(commit.sha, key: segment.key, fresh: false)
+        do {
+            return try evaluate(commit.sha, key: segment.key, fresh: false)
+        } catch let error as EvalGuardError where error.exitCode != .interrupted {
+            throw EvalGuardError.evaluation("the \(label) end \(commit.sha.prefix(7)) cannot be evaluated: "
+                                            + (error.location.map { $0 + ": " } ?? "") + error.message, hint: error.hint)
+        }
     }
 
     func evaluate(_ sha: String, key: String?, fresh: Bool) throws -> RunResult {
