@@ -1,25 +1,44 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// One target per layer, bottom up; a target may import only those listed below it, so the
+/// compiler rejects an upward import. docs/ARCHITECTURE.md draws the graph.
+func layer(_ name: String, _ folder: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: "EvalGuard" + name, dependencies: dependencies, path: "Sources/" + folder)
+}
+
 let package = Package(
     name: "evalguard",
     products: [
         .executable(name: "evalguard", targets: ["evalguard"]),
-        .library(name: "EvalGuardKit", targets: ["EvalGuardKit"]),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLibgit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
-        ),
+        .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "CSpawn"),
         .target(
             name: "CTLS",
             linkerSettings: [.linkedLibrary("mbedtls"), .linkedLibrary("mbedx509"), .linkedLibrary("mbedcrypto")]
         ),
-        .target(name: "EvalGuardKit", dependencies: ["CLibgit2", "CSpawn", "CTLS"]),
-        .executableTarget(name: "evalguard", dependencies: ["EvalGuardKit"]),
-        .testTarget(name: "EvalGuardKitTests", dependencies: ["EvalGuardKit", "evalguard"], exclude: ["Fixtures"]),
+        layer("Support", "Support", []),
+        layer("Git", "Git", ["CLibgit2", "EvalGuardSupport"]),
+        layer("Statistics", "Statistics", ["EvalGuardSupport"]),
+        layer("Config", "Config", ["EvalGuardGit"]),
+        layer("Store", "Store", ["EvalGuardConfig", "EvalGuardStatistics"]),
+        layer("Runner", "Runner", ["CSpawn", "CTLS", "EvalGuardConfig"]),
+        layer("Scoring", "Scoring", ["EvalGuardConfig"]),
+        layer("Evaluation", "Evaluation", ["EvalGuardRunner", "EvalGuardScoring", "EvalGuardStore"]),
+        layer("Compare", "Compare", ["EvalGuardStore"]),
+        layer("History", "History", ["EvalGuardStore"]),
+        layer("Blame", "Blame", ["EvalGuardHistory", "EvalGuardEvaluation", "EvalGuardCompare"]),
+        layer("Hooks", "Hooks", ["EvalGuardEvaluation", "EvalGuardCompare"]),
+        layer("CI", "CI", ["EvalGuardGit"]),
+        layer("Report", "Report", ["EvalGuardBlame", "EvalGuardHooks", "EvalGuardCI"]),
+        layer("CLI", "CLI", ["EvalGuardReport"]),
+        .executableTarget(name: "evalguard", dependencies: ["EvalGuardCLI"]),
+        .testTarget(
+            name: "EvalGuardKitTests",
+            dependencies: ["EvalGuardCLI", "evalguard"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )

@@ -1,4 +1,4 @@
-import EvalGuardKit
+import EvalGuardCLI
 
 #if canImport(Glibc)
 import Glibc

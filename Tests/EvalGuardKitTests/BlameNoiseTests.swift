@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
 
 /// A model whose answers flip at random on a few cases: blame must never name a commit outside
 /// the planted change, and must say so when it cannot be sure.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardBlame
+@testable import EvalGuardEvaluation
+@testable import EvalGuardGit
+@testable import EvalGuardHistory
+@testable import EvalGuardStore
 
 /// The pieces of the search on their own: bisection bookkeeping, case votes, evaluation keys.
 @Suite struct BlameSearchTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardSupport
 
 /// `evalguard blame` over synthetic histories with a regression planted at a known commit.
 @Suite(.serialized) struct BlameTests {

@@ -1,9 +1,9 @@
 import Foundation
+@testable import EvalGuardCLI
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 import Testing
-@testable import EvalGuardKit
 
 /// `evalguard ci` under each CI system's conventions.
 @Suite struct CITests {

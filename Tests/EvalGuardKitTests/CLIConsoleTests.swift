@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
 
 @Suite struct CLIConsoleTests {
     @Test func colourOnlyOnATerminalWithoutNoColorOrDumbTerm() {

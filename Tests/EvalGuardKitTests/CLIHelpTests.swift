@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
 
 @Suite struct CLIHelpTests {
     @Test func commandHelpHasTheSectionsInOrderWithAlignedDescriptions() {

@@ -1,5 +1,6 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
+@testable import EvalGuardSupport
 
 /// A table shaped like a real command's: options with and without short names, defaults,
 /// a repeating option, flags, and an optional positional.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
+@testable import EvalGuardSupport
 
 /// A command that does what its options say, so every path through `CLI.run` can be reached.
 enum ProbeCommand: Command {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
+@testable import EvalGuardStore
+@testable import EvalGuardSupport
 
 /// init → run → baseline → commit → check, as a user meets them.
 @Suite struct CoreLoopTests {
@@ -50,7 +52,7 @@ import Testing
         #expect(result.dirty == false)
         #expect(result.suites[0].cases.count == 20)
         #expect(result.suites[0].cases.allSatisfy { $0.passed && $0.outputDigest != nil })
-        #expect(result.evalguardVersion == CLI.version)
+        #expect(result.evalguardVersion == EvalGuardVersion.current)
         #expect(result.suites[0].casesFile == ".evals/cases/main.jsonl")
     }
 

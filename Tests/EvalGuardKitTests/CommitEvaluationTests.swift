@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardGit
+@testable import EvalGuardStore
 
 /// Evaluating a commit other than the working tree, bisect mode, and results as git notes.
 @Suite struct CommitEvaluationTests {

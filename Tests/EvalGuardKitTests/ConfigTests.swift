@@ -1,5 +1,6 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardConfig
+@testable import EvalGuardSupport
 
 @Suite struct ConfigTests {
     func parse(_ text: String) throws -> EvalConfig {

@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardSupport
 
 @Suite struct GlobTests {
     @Test func matchesPathsFromTheRepositoryRoot() {

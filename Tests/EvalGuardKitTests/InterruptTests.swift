@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardSupport
 
 @Suite struct InterruptTests {
     @Test func ctrlCStopsTheModelRemovesTheCheckoutAndWritesNothing() throws {

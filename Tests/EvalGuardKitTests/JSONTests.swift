@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardSupport
 
 @Suite struct JSONTests {
     @Test func parsesAndWritesCanonically() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardSupport
 
 /// `evalguard log` and `evalguard diff`.
 @Suite struct LogDiffTests {

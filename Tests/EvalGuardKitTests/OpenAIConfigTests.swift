@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardConfig
+@testable import EvalGuardRunner
+@testable import EvalGuardSupport
 
 @Suite struct OpenAIConfigTests {
     static let messages = #""messages": [{"role": "user", "content": "{{input}}"}]"#

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStore
 
 /// `evalguard run` with the openai provider, as a user runs it: the built binary, a scratch
 /// repository, a key in the environment that must never come out again.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardConfig
+@testable import EvalGuardRunner
+@testable import EvalGuardSupport
 
 /// What a hostile or broken server, or a sloppy environment, must not do to evalguard.
 @Suite struct OpenAIGuardTests {

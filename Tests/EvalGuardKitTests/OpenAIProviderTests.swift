@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardConfig
+@testable import EvalGuardRunner
+@testable import EvalGuardSupport
 
 /// The openai provider against Fixtures/openai_server.py on 127.0.0.1.
 @Suite struct OpenAIProviderTests {

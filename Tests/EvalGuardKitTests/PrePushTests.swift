@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardHooks
+@testable import EvalGuardSupport
 
 /// `git push` through the installed hook to a bare remote, as a user meets it.
 @Suite struct PrePushTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStatistics
 
 @Suite struct QuantileTests {
     // Reference: numpy.percentile([15, 20, 35, 40, 50], [50, 95, 99]) == [35., 48., 49.6]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardRunner
+@testable import EvalGuardSupport
 
 @Suite struct RunnerTests {
     func provider(_ repo: ScratchRepository, _ model: String, jobs: Int = 2, timeout: Double = 5, maxErrorRate: Double = 0.5) throws -> CommandProvider {

@@ -1,5 +1,7 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardConfig
+@testable import EvalGuardScoring
+@testable import EvalGuardSupport
 
 @Suite struct ScorerTests {
     let session = ScoringSession()

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStatistics
 
 @Suite struct StatisticsBootstrapTests {
     /// Latency-like sample: `median` times a log-normal factor with the given spread.

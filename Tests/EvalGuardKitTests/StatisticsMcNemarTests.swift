@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStatistics
 
 @Suite struct StatisticsMcNemarTests {
     // References from scipy 1.17.1 and from exact rational arithmetic (the exact value is

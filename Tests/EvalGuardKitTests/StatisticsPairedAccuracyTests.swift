@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStatistics
 
 @Suite struct StatisticsPairedAccuracyTests {
     // References: brute force over every sign pattern in exact fractions, an exact-fraction

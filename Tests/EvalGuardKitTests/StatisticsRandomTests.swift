@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStatistics
 
 @Suite struct StatisticsRandomTests {
     // SplitMix64 with seed 1234567: the test vector published with Vigna's reference code,

@@ -1,5 +1,5 @@
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardStatistics
 
 @Suite struct StatisticsWilsonTests {
     // References from scipy 1.17.1 / statsmodels 0.15.0:

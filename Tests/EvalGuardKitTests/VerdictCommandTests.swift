@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCompare
+@testable import EvalGuardConfig
+@testable import EvalGuardStore
+@testable import EvalGuardSupport
 
 /// Repeats, inconclusive verdicts and their configuration, through `evalguard` as a user runs it.
 @Suite struct VerdictCommandTests {

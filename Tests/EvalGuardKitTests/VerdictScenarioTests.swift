@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import EvalGuardKit
+@testable import EvalGuardCompare
+@testable import EvalGuardConfig
+@testable import EvalGuardStatistics
+@testable import EvalGuardStore
+@testable import EvalGuardSupport
 
 /// Synthetic runs of a noisy model, driven in-process through the gate.
 enum Simulated {

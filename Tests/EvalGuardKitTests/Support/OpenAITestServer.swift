@@ -1,5 +1,7 @@
 import Foundation
-@testable import EvalGuardKit
+@testable import EvalGuardConfig
+@testable import EvalGuardRunner
+@testable import EvalGuardSupport
 
 /// Fixtures/openai_server.py on 127.0.0.1 (a free port it picks), stopped when the value goes
 /// away. `requests()` reads what it received: method, path, headers and body of each request.

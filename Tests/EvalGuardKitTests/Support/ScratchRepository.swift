@@ -1,5 +1,6 @@
 import Foundation
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
+@testable import EvalGuardSupport
 
 /// A git repository in a temporary directory, built by the test with the git CLI and removed
 /// when the value goes away.

@@ -1,5 +1,7 @@
 import Foundation
-@testable import EvalGuardKit
+@testable import EvalGuardCLI
+@testable import EvalGuardGit
+@testable import EvalGuardSupport
 
 /// Long histories for blame and log, written with one `git fast-import` (hundreds of commits in
 /// milliseconds, where one `git commit` each would take seconds).

@@ -1,0 +1,77 @@
+import Foundation
+import EvalGuardStore
+import EvalGuardSupport
+
+extension Blame {
+    struct Search {
+        var bisection: Bisection
+        var skipped: [Probe] = []
+        var uncertain: [Probe] = []
+    }
+
+    /// Bisects the segments between the ends: free probes first, then evaluations at the middle.
+    func bisect(_ segs: [Segment], siding: Siding, good: RunResult, bad: RunResult) throws -> Search {
+        var search = Search(bisection: Bisection(segments: segs.count))
+        while let s = search.bisection.next(isFree: { isFree(segs[$0]) }) {
+            let segment = segs[s]
+            let info = try repository.commitInfo(segment.first.sha)
+            guard let key = segment.key else {
+                let reason: String
+                if case .failure(let error) = index.config(of: segment.first) { reason = error.message } else { reason = "no evaluation key" }
+                log("skipping \(info.shortSHA): \(reason)")
+                search.skipped.append(Probe(commit: info, reason: reason))
+                search.bisection.record(s, .skipped)
+                continue
+            }
+            var result = storedResult(segment)
+            if result == nil {
+                log("evaluating \(info.shortSHA) \(info.subject)")
+                do {
+                    result = try evaluate(segment.first.sha, key: key, fresh: false)
+                } catch let error as EvalGuardError where error.exitCode != .interrupted {
+                    log("skipping \(info.shortSHA): \(error.message)")
+                    search.skipped.append(Probe(commit: info, reason: error.message))
+                    search.bisection.record(s, .skipped)
+                    continue
+                }
+            }
+            var tally = siding.tally(probe: result!, good: good, bad: bad)
+            var retried = 0
+            while tally.side == .withinNoise && retried < options.retries {
+                retried += 1
+                log("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
+                do {
+                    tally = tally + siding.tally(probe: try evaluate(segment.first.sha, key: key, fresh: true), good: good, bad: bad)
+                } catch let error as EvalGuardError where error.exitCode != .interrupted {
+                    log("retry of \(info.shortSHA) failed: \(error.message)")
+                    break
+                }
+            }
+            switch tally.side {
+            case .good: search.bisection.record(s, .good)
+            case .bad: search.bisection.record(s, .bad)
+            case .withinNoise:
+                let reason = "within noise after \(retried) retr\(retried == 1 ? "y" : "ies"): \(tally.bad) case vote(s) for the bad end, \(tally.good) for the good end"
+                log("\(info.shortSHA) stays uncertain: \(reason)")
+                search.uncertain.append(Probe(commit: info, reason: reason))
+                search.bisection.record(s, .uncertain)
+            }
+            if tally.side != .withinNoise { log("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
+        }
+        return search
+    }
+
+    /// The first commit of the first bad segment, with what it changed and broke.
+    func culprit(_ segment: Segment, before: Segment, siding: Siding, suites: Set<String>?) throws -> Culprit {
+        let commit = segment.first
+        let after = storedResult(segment)!, was = storedResult(before)!
+        let config = try? index.config(of: commit).get()
+        let flips = CulpritDetails.flips(before: was, after: after, suites: suites, repository: repository,
+                                         config: config, at: commit.sha)
+        let parents = try repository.parents(of: commit.sha)
+        return Culprit(commit: try repository.commitInfo(commit.sha), mergedParent: parents.count > 1 ? parents[1] : nil,
+                       before: before.commits.last!.sha, beforeValue: siding.aggregate(was), afterValue: siding.aggregate(after),
+                       broke: flips.broke, fixed: flips.fixed,
+                       changedInputs: try CulpritDetails.changedInputs(repository, commit: commit.sha, parent: commit.firstParent, config: config))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import EvalGuardSupport
+
+/// evalguard's command line: `run(arguments:)` parses, dispatches and maps every error to an
+/// exit code, so nothing escapes to the top level.
+public enum CLI {
+    /// The subcommands, in the order `evalguard --help` lists them.
+    package static let commands: [any Command.Type] = [
+        InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
+        CICommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self,
+    ]
+
+    /// Global options, read before the subcommand.
+    static let rootSpec = CommandSpec(
+        name: "evalguard",
+        abstract: "A git-integrated regression guard for AI features.",
+        discussion: """
+            Exit status: 0 pass, 1 regression, 2 bad usage, configuration or input,
+            3 could not evaluate. With --bisect: 0 good, 1 bad, 125 skip this commit.
+            """,
+        options: [
+            OptionSpec(long: "", short: "C", valueName: "dir",
+                       help: "Run as if evalguard was started in <dir>. Several -C options each apply to the previous one.",
+                       repeating: true),
+            .flag("version", help: "Show the version."),
+        ])
+
+    static let toolName = "evalguard"
+
+    /// Runs evalguard on the process's stdout, stderr, environment and working directory.
+    public static func run(arguments: [String]) -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        return run(arguments: arguments, console: .standard(environment: environment), environment: environment)
+    }
+
+    /// Runs evalguard in-process. `workingDirectory` defaults to the process's; `commands`
+    /// to `CLI.commands`. Returns the exit code, with the console's stdout flushed.
+    package static func run(arguments: [String], console: Console, environment: [String: String],
+                           workingDirectory: String? = nil, commands: [any Command.Type]? = nil,
+                           standardInput: (@Sendable () -> String)? = nil) -> Int32 {
+        defer { console.flush() }
+        let commands = commands ?? Self.commands
+        let subcommandSpecs = commands.map { $0.spec }
+        let rootHelp = Help.text(for: rootSpec, path: toolName, subcommands: subcommandSpecs)
+
+        func rootUsageError(_ message: String) -> ExitCode {
+            console.err(Help.usageError(UsageError(message), spec: rootSpec, path: toolName,
+                                        hasSubcommands: true), terminator: "")
+            return .usage
+        }
+
+        func find(_ name: String) -> (any Command.Type)? {
+            commands.first { $0.spec.name == name }
+        }
+
+        func unknownSubcommand(_ name: String) -> ExitCode {
+            var message = "Unknown subcommand '\(name)'"
+            let candidates = subcommandSpecs.map(\.name) + ["help"]
+            if let suggestion = Suggestion.closest(to: name, among: candidates) {
+                message += ". Did you mean '\(suggestion)'?"
+            }
+            return rootUsageError(message)
+        }
+
+        let global: ParsedArguments
+        do throws(UsageError) {
+            switch try ArgumentParser.parse(arguments, spec: rootSpec, stopAtFirstPositional: true) {
+            case .help:
+                console.out(rootHelp, terminator: "")
+                return ExitCode.pass.rawValue
+            case .parsed(let parsed):
+                global = parsed
+            }
+        } catch {
+            return rootUsageError(error.message).rawValue
+        }
+        if global.flag("version") {
+            console.out("\(toolName) \(EvalGuardVersion.current)")
+            return ExitCode.pass.rawValue
+        }
+
+        var directory = workingDirectory ?? FileManager.default.currentDirectoryPath
+        for path in global.values("C") {
+            do {
+                directory = try changeDirectory(path, from: directory)
+            } catch {
+                console.err(error.description)
+                return error.exitCode.rawValue
+            }
+        }
+
+        guard let name = global.remaining.first else {
+            // Asked for nothing: the help, but as a mistake (stderr, exit 2), so a script
+            // that lost its subcommand does not pass silently.
+            console.err(rootHelp, terminator: "")
+            return ExitCode.usage.rawValue
+        }
+        let rest = Array(global.remaining.dropFirst())
+
+        if name == "help" {
+            guard let topic = rest.first else {
+                console.out(rootHelp, terminator: "")
+                return ExitCode.pass.rawValue
+            }
+            guard let command = find(topic) else { return unknownSubcommand(topic).rawValue }
+            guard rest.count == 1 else { return rootUsageError("Unexpected argument '\(rest[1])'").rawValue }
+            console.out(Help.text(for: command.spec, path: "\(toolName) \(topic)"), terminator: "")
+            return ExitCode.pass.rawValue
+        }
+        guard let command = find(name) else { return unknownSubcommand(name).rawValue }
+
+        var context = CommandContext(console: console, workingDirectory: directory, environment: environment)
+        if let standardInput { context.readStandardInput = standardInput }
+        return run(command, rest, context).rawValue
+    }
+
+    /// Parses a subcommand's arguments and runs it, turning every error into an exit code.
+    static func run(_ command: any Command.Type, _ arguments: [String], _ context: CommandContext) -> ExitCode {
+        let spec = command.spec
+        let path = "\(toolName) \(spec.name)"
+        let console = context.console
+        do {
+            switch try ArgumentParser.parse(arguments, spec: spec) {
+            case .help:
+                console.out(Help.text(for: spec, path: path), terminator: "")
+                return .pass
+            case .parsed(let parsed):
+                return try command.run(parsed, context)
+            }
+        } catch let error as UsageError {
+            console.err(Help.usageError(error, spec: spec, path: path), terminator: "")
+            return .usage
+        } catch let error as EvalGuardError {
+            console.err(error.description)
+            return error.exitCode
+        } catch {
+            // Not one of ours: it says what failed but not what to do, so "could not evaluate".
+            let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+            console.err("error: \(message)")
+            return .couldNotEvaluate
+        }
+    }
+
+    /// `-C <dir>` as git does it: relative to the directory so far, which must exist.
+    /// Returns the canonical absolute path (symbolic links resolved, as `chdir` would).
+    static func changeDirectory(_ path: String, from base: String) throws(EvalGuardError) -> String {
+        let joined = path.hasPrefix("/") ? path : base + "/" + path
+        guard let resolved = realpath(joined, nil) else {
+            let reason = String(cString: strerror(errno))
+            throw EvalGuardError("cannot change to '\(path)': \(reason)")
+        }
+        defer { free(resolved) }
+        let result = String(cString: resolved)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: result, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EvalGuardError("cannot change to '\(path)': Not a directory")
+        }
+        return result
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import EvalGuardCI
+import EvalGuardCompare
+import EvalGuardEvaluation
+import EvalGuardReport
+import EvalGuardStore
+import EvalGuardSupport
+
+/// `evalguard ci`: the CI step. Compares HEAD with the baseline committed at the merge-base of the
+/// branch the change targets, and reports where the CI system shows it.
+struct CICommand: Command {
+    static let spec = CommandSpec(
+        name: "ci",
+        abstract: "Compare HEAD with the baseline at its merge-base with the target branch (for CI).",
+        discussion: """
+            The target branch is --base, else GITHUB_BASE_REF, else CI_MERGE_REQUEST_TARGET_BRANCH_NAME, \
+            else the upstream of HEAD's branch. Prints the verdict like 'check', writes JUnit XML with \
+            --junit, appends a markdown summary to $GITHUB_STEP_SUMMARY (or --markdown FILE), and on \
+            GitHub Actions emits ::error annotations. Exits like 'check'.
+            """,
+        options: [
+            .option("base", value: "ref", help: "The branch or commit the change targets."),
+            .option("junit", value: "file", help: "Write a JUnit XML report (one testcase per suite and metric)."),
+            .option("markdown", value: "file", help: "Append a markdown summary here (default: $GITHUB_STEP_SUMMARY when set)."),
+            .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
+        ])
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
+        let base = try CIBase.detect(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
+        let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
+        let (baseline, _) = try CheckCommand.committedBaseline(in: workspace.repository, at: base.mergeBase, workingCopy: nil, context: context)
+        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        for warning in workspace.warnings { context.console.err("warning: " + warning) }
+        if evaluation.reused {
+            context.console.err("note: reusing the stored result of \(evaluation.result.commit.prefix(7)): nothing the model depends on changed since")
+        }
+        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
+        let report = VerdictReport(comparison: comparison, current: evaluation.result,
+                                   subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
+        context.console.out(report.text(), terminator: "")
+        if let path = arguments.value("junit") {
+            try AtomicFile.write(JUnitReport.xml(comparison), to: absolute(path, context))
+        }
+        if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+            try append(report.markdown(), to: absolute(path, context))
+        }
+        if context.environment["GITHUB_ACTIONS"] == "true" {
+            for (suite, m) in comparison.regressions {
+                context.console.out("::error file=\(Baseline.path),title=evalguard: \(suite) \(m.metric.rawValue) regressed::\(Format.value(m.baseline, of: m.metric)) → \(Format.value(m.current, of: m.metric)) (\(Format.delta(m)); threshold \(Format.threshold(m.threshold)))")
+            }
+        }
+        CheckCommand.warnAboutNoise(comparison, context: context)
+        return comparison.blocks ? .regression : .pass
+    }
+
+    static func absolute(_ path: String, _ context: CommandContext) -> String {
+        path.hasPrefix("/") ? path : context.workingDirectory + "/" + path
+    }
+
+    /// Appends, as CI systems expect for step summaries (other steps write to the same file).
+    static func append(_ text: String, to path: String) throws {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            try AtomicFile.write(text, to: path)
+            return
+        }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import EvalGuardCompare
+import EvalGuardConfig
+import EvalGuardEvaluation
+import EvalGuardGit
+import EvalGuardReport
+import EvalGuardStore
+import EvalGuardSupport
+
+/// `evalguard check`: evaluate the working tree (or a commit) and hold it against a committed baseline.
+struct CheckCommand: Command {
+    static let spec = CommandSpec(
+        name: "check",
+        abstract: "Compare the working tree, or a commit, with the baseline committed at a revision.",
+        discussion: """
+            Evaluates the working tree (reusing the stored result when nothing the model depends \
+            on changed) and compares it, suite by suite, with .evals/baseline.json as committed at \
+            <rev>, never the working-tree copy. With --commit, evaluates that commit in an isolated \
+            checkout instead, and --against defaults to it. A metric beyond its threshold is a \
+            regression only when the change is significant (alpha in the configuration, default \
+            0.05); otherwise it is inconclusive, which passes with a warning unless on_inconclusive \
+            is "fail". Exits 0 when every metric passes, 1 on a regression, 2 on bad usage or input, 3 when the model could not be \
+            evaluated. With --bisect, for 'git bisect run': 0 good, 1 bad, 125 cannot evaluate.
+            """,
+        options: [
+            .option("against", value: "rev", help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
+            .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
+            .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
+            .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
+            RepeatOption.option,
+            OutputFormat.withMarkdown,
+        ])
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
+        do {
+            // An inconclusive commit is neither good nor bad: let git bisect skip it.
+            switch try check(arguments, context).verdict {
+            case .regression: return .regression
+            case .inconclusive: return .bisectSkip
+            case .pass, .skipped: return .pass
+            }
+        } catch let error as EvalGuardError {
+            context.console.err(error.description)
+            return .bisectSkip
+        }
+    }
+
+    static func check(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Comparison {
+        let format = try OutputFormat(arguments, allowed: [.text, .json, .markdown])
+        let repeats = try RepeatOption.value(arguments)
+        let fresh = arguments.flag("fresh")
+        let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
+        let subject: String, result: RunResult, reused: Bool, config: EvalConfig, repository: Repository
+        let baseline: Baseline, baselineCommit: String
+        var extra: [String: JSONValue] = [:]
+        // The baseline is read first: when there is nothing to compare with, the model need not run.
+        if let revision = arguments.value("commit") {
+            repository = try Repository.discover(from: context.workingDirectory)
+            let sha = try repository.resolveCommit(revision)
+            (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: nil, context: context)
+            let evaluator = CommitEvaluator(repository: repository, environment: context.environment)
+            let evaluation = try evaluator.evaluate(sha, fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            for warning in evaluator.warnings { context.console.err("warning: " + warning) }
+            (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
+            subject = "evalguard check: commit \(sha.prefix(7))"
+            extra = ["commit": .string(sha), "dirty": .bool(false)]
+        } else {
+            let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
+            repository = workspace.repository
+            (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: workspace.root, context: context)
+            let evaluation = try workspace.evaluateWorkingTree(fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            for warning in workspace.warnings { context.console.err("warning: " + warning) }
+            (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
+            subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
+            extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
+        }
+        if reused {
+            context.console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
+        }
+        let comparison = Gate.compare(baseline: baseline, current: result, config: config)
+        var report = VerdictReport(comparison: comparison, current: result, subject: subject,
+                                   baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
+        switch format {
+        case .text, .markdown:
+            if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
+                report.expected = Evaluation.expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit)
+            }
+            context.console.out(format == .text ? report.text() : report.markdown(), terminator: "")
+        case .json:
+            extra["result_commit"] = .string(result.commit)
+            extra["reused_result"] = .bool(reused)
+            extra["baseline"] = .object(["revision": .string(against), "commit": .string(baselineCommit)])
+            context.printJSON(report.json(extra: extra))
+        }
+        warnAboutNoise(comparison, context: context)
+        return comparison
+    }
+
+    /// An inconclusive result must never pass quietly: say so on stderr, whatever the format.
+    static func warnAboutNoise(_ comparison: Comparison, context: CommandContext) {
+        for suite in comparison.suites where suite.flakyExcluded {
+            context.console.err("warning: \(suite.name): \(suite.flaky.count) flaky case(s) left out of the accuracy gate (flaky: exclude)")
+        }
+        let inconclusive = comparison.inconclusives
+        guard !inconclusive.isEmpty else { return }
+        let list = inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
+        let outcome = comparison.verdict == .regression ? "" : comparison.settings.onInconclusive == .pass
+            ? " PASSING anyway because on_inconclusive is \"pass\"."
+            : " FAILING because on_inconclusive is \"fail\"."
+        context.console.err("warning: INCONCLUSIVE: \(list) beyond the threshold but not distinguishable from noise.\(outcome)")
+        for (suite, metric) in inconclusive {
+            if let advice = metric.advice { context.console.err("  \(suite) \(metric.metric.rawValue): \(advice)") }
+        }
+    }
+
+    /// The baseline as committed at `revision`, read through libgit2. When `workingCopy` is given,
+    /// says so if the working tree's copy differs, since that copy is not what the check uses.
+    static func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?,
+                                  context: CommandContext) throws -> (Baseline, String) {
+        let committed = try CommittedBaseline.require(in: repository, at: revision)
+        if let root = workingCopy, FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes {
+            context.console.err("note: \(Baseline.path) in the working tree differs from the one committed at \(revision); checking against the committed one")
+        }
+        return (committed.baseline, committed.commit)
+    }
+}

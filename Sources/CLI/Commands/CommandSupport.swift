@@ -1,0 +1,57 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardSupport
+
+/// `--format text|json` (and `markdown` for `check`), shared by the commands that report.
+enum OutputFormat: String {
+    case text, json, markdown
+
+    static let option = OptionSpec.option("format", value: "format", help: "Output format: text or json.", defaultValue: "text")
+    static let withMarkdown = OptionSpec.option("format", value: "format", help: "Output format: text, json or markdown.", defaultValue: "text")
+
+    init(_ arguments: ParsedArguments, allowed: [OutputFormat] = [.text, .json]) throws {
+        let raw = arguments.value("format") ?? "text"
+        guard let format = OutputFormat(rawValue: raw), allowed.contains(format) else {
+            let names = allowed.map(\.rawValue)
+            throw UsageError("Invalid value '\(raw)' for '--format': expected \(names.dropLast().joined(separator: ", ")) or \(names.last!).")
+        }
+        self = format
+    }
+}
+
+/// `--repeat N`: run each case N times (overrides the configuration's `repeat`).
+enum RepeatOption {
+    static let option = OptionSpec.option("repeat", value: "n", help: "Run each case n times; overrides \"repeat\" in the configuration.")
+
+    static func value(_ arguments: ParsedArguments) throws -> Int? {
+        guard let n = try arguments.int("repeat") else { return nil }
+        guard (1...1000).contains(n) else { throw UsageError("Invalid value '\(n)' for '--repeat': expected a whole number from 1 to 1000.") }
+        return n
+    }
+}
+
+extension CommandContext {
+    /// Progress on stderr, only when stderr is a terminal: "running the model: 120/360 cases".
+    /// Throttled to a few updates a second so drawing never costs more than the model.
+    func progressReporter() -> (Int, Int) -> Void {
+        guard console.isStderrTerminal else { return { _, _ in } }
+        var last: UInt64 = 0
+        let console = self.console
+        return { done, total in
+            let now = monotonicNanoseconds()
+            guard done == total || now - last > 100_000_000 else { return }
+            last = now
+            console.err("\rrunning the model: \(done)/\(total) cases", terminator: done == total ? "\r\u{1B}[K" : "")
+        }
+    }
+
+    func describe(_ head: Head) -> String {
+        (head.branch ?? "detached HEAD") + " @ " + String(head.commit.prefix(7))
+    }
+
+    func printJSON(_ value: JSONValue) {
+        var text = ""
+        JSONPretty.write(value, to: &text)
+        console.out(text)
+    }
+}

@@ -1,0 +1,105 @@
+import EvalGuardConfig
+import EvalGuardStatistics
+import EvalGuardStore
+import EvalGuardSupport
+
+/// Applies a suite's thresholds to baseline and current figures, accounting for noise.
+/// Improvements never fail. Each gated metric gets one of three verdicts:
+/// - regression: beyond its threshold, and the change is significant at `alpha`;
+/// - inconclusive: beyond its threshold, but noise could explain it;
+/// - pass: within its threshold.
+/// The rules per metric are in `AccuracyVerdict.swift` and `LatencyVerdict.swift`.
+package enum Gate {
+    package static func compare(baseline: Baseline, current: RunResult, config: EvalConfig) -> Comparison {
+        var suites: [SuiteComparison] = []
+        let names = Set(baseline.suites.keys).union(current.suites.map(\.name)).sorted()
+        let prices = PriceTables(baseline: baseline.prices, current: current.prices)
+        for name in names {
+            let thresholds = config.suites.first { $0.name == name }?.thresholds ?? config.thresholds
+            switch (baseline.suites[name], current.suite(name)) {
+            case let (b?, c?):
+                suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds,
+                                      settings: config.verdict, prices: prices))
+            case (nil, _?):
+                suites.append(SuiteComparison(name: name, metrics: [], regressed: [], fixed: [], added: [], removed: [],
+                                              note: "new suite: not in the baseline, so not gated (run 'evalguard baseline' to include it)"))
+            case (_?, nil):
+                suites.append(SuiteComparison(name: name, metrics: [], regressed: [], fixed: [], added: [], removed: [],
+                                              note: "in the baseline but no longer configured"))
+            case (nil, nil):
+                break
+            }
+        }
+        return Comparison(suites: suites, settings: config.verdict)
+    }
+
+    /// Pairs the cases by id, then compares each metric.
+    static func compare(name: String, baseline: BaselineSuite, current: SuiteResult, thresholds: Thresholds,
+                        settings: VerdictSettings = .defaults, prices: PriceTables = PriceTables()) -> SuiteComparison {
+        var regressed: [CaseFlip] = [], fixed: [CaseFlip] = [], flaky: [FlakyCase] = []
+        var outcomes: [PairedOutcome] = []
+        var seen = Set<String>()
+        for c in current.cases {
+            seen.insert(c.id)
+            guard let before = baseline.cases[c.id] else { continue }
+            let outcome = PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
+                                        currentPasses: c.passCount, currentRuns: c.runCount)
+            if before.isFlaky || c.isFlaky {
+                flaky.append(FlakyCase(id: c.id, baselineRate: outcome.baselineRate, currentRate: outcome.currentRate))
+                if settings.flaky == .exclude { continue }
+            }
+            outcomes.append(outcome)
+            let repeated = before.runCount > 1 || c.runCount > 1
+            let flip = CaseFlip(id: c.id, output: c.output, error: c.error,
+                                baselineRate: repeated ? outcome.baselineRate : nil,
+                                currentRate: repeated ? outcome.currentRate : nil)
+            if outcome.currentRate < outcome.baselineRate { regressed.append(flip) }
+            if outcome.currentRate > outcome.baselineRate { fixed.append(flip) }
+        }
+        let added = current.cases.map(\.id).filter { baseline.cases[$0] == nil }
+        let removed = baseline.cases.keys.filter { !seen.contains($0) }.sorted()
+        let metrics: [MetricComparison] = GatedMetric.allCases.map { metric in
+            switch metric {
+            case .accuracy:
+                return accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: current.metrics,
+                                runs: current.cases.map(\.runCount).max() ?? 1,
+                                excludedFlaky: settings.flaky == .exclude ? flaky.count : 0,
+                                threshold: thresholds.accuracy, settings: settings)
+            case .p95LatencyMs:
+                return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)
+            case .avgCostUSD:
+                return cost(baseline: baseline.metrics.avgCostUSD, current: current.metrics.avgCostUSD,
+                            threshold: thresholds.avgCost, prices: prices)
+            }
+        }
+        var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
+        suite.flaky = flaky
+        suite.flakyExcluded = settings.flaky == .exclude && !flaky.isEmpty
+        return suite
+    }
+
+    /// The threshold rule on point figures alone: is `current` more than the allowance above
+    /// `baseline`? (More than `maxIncreasePct` percent AND more than `minIncrease`.)
+    static func beyond(_ t: IncreaseThreshold, baseline b: Double, current c: Double) -> Bool {
+        let increase = c - b
+        let beyondPct = b > 0 ? increase / b * 100 > t.maxIncreasePct + 1e-9 : increase > 0
+        return beyondPct && increase > t.minIncrease
+    }
+}
+
+/// The price tables both runs' costs were computed with, when the results record them.
+package struct PriceTables: Sendable {
+    package var baseline: JSONValue?
+    package var current: JSONValue?
+
+    package init(baseline: JSONValue? = nil, current: JSONValue? = nil) {
+        self.baseline = baseline
+        self.current = current
+    }
+
+    /// True only when both sides name a table and the tables differ.
+    package var changed: Bool {
+        guard let baseline, let current else { return false }
+        return baseline != current
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import EvalGuardSupport
+
+/// One eval case: an input for the model and what a right answer looks like.
+package struct EvalCase: Sendable {
+    package var id: String
+    package var input: JSONValue
+    package var expected: JSONValue
+    /// 1-based line in the case file.
+    package var line: Int
+}
+
+/// Reads a suite's JSON Lines case file, checking every line before anything runs.
+package enum CaseFile {
+    /// Parses `bytes` (the file's content); `displayPath` names it in errors.
+    package static func parse(_ bytes: [UInt8], displayPath: String, scorer: Scorer) throws -> [EvalCase] {
+        var cases: [EvalCase] = []
+        var firstLine: [String: Int] = [:]
+        var lineNumber = 0
+        var start = 0
+        try bytes.withUnsafeBufferPointer { all in
+            while start < all.count {
+                lineNumber += 1
+                var end = start
+                while end < all.count, all[end] != 0x0A { end += 1 }
+                var lineEnd = end
+                if lineEnd > start, all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                let line = UnsafeBufferPointer(rebasing: all[start..<lineEnd])
+                start = end + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(line)
+                } catch let error as JSONParser.SyntaxError {
+                    throw EvalGuardError(error.message, file: displayPath, line: lineNumber, column: error.offset + 1)
+                }
+                let c = try evalCase(value, line: lineNumber, displayPath: displayPath, scorer: scorer)
+                if let first = firstLine[c.id] {
+                    throw EvalGuardError("duplicate id \(JSONValue.string(c.id).canonicalText): already used at line \(first)",
+                                         file: displayPath, line: lineNumber, hint: "Case ids must be unique within a suite.")
+                }
+                firstLine[c.id] = lineNumber
+                cases.append(c)
+            }
+        }
+        guard !cases.isEmpty else {
+            throw EvalGuardError("the suite has no cases", file: displayPath,
+                                 hint: "Add one JSON object per line: {\"id\": \"greeting-1\", \"input\": \"hello\", \"expected\": \"greeting\"}")
+        }
+        return cases
+    }
+
+    private static func evalCase(_ value: JSONValue, line: Int, displayPath: String, scorer: Scorer) throws -> EvalCase {
+        func fail(_ message: String) -> EvalGuardError { EvalGuardError(message, file: displayPath, line: line) }
+        guard case .object(let o) = value else {
+            throw fail("expected an object with \"id\", \"input\" and \"expected\", found \(value.kindName)")
+        }
+        let id: String
+        switch o["id"] {
+        case .string(let s) where !s.isEmpty: id = s
+        case .number(let n) where n == n.rounded(): id = String(Int64(n))
+        case nil: throw fail("missing \"id\"")
+        case let other?: throw fail("\"id\" must be a non-empty string, found \(other.kindName)")
+        }
+        guard let input = o["input"] else { throw fail("case \(id): missing \"input\"") }
+        guard let expected = o["expected"] else { throw fail("case \(id): missing \"expected\"") }
+        if let problem = scorer.problem(withExpected: expected) { throw fail("case \(id): \(problem)") }
+        return EvalCase(id: id, input: input, expected: expected, line: line)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardSupport
+
+/// `.evals/evalguard.json`: the model to run, the suites, and the thresholds.
+package struct EvalConfig: Sendable {
+    package static let directory = ".evals"
+    package static let path = ".evals/evalguard.json"
+
+    package var model: ModelConfig
+    /// Sorted by name, so reports and results list suites in a stable order.
+    package var suites: [SuiteConfig]
+    package var thresholds: Thresholds
+    /// Repeats, significance level, and what to do with inconclusive results and flaky cases.
+    package var verdict: VerdictSettings = .defaults
+    /// What a push that changes `.evals/baseline.json` gets: a prominent warning, or a block.
+    package var baselineChanges: BaselineChangePolicy
+    /// The configuration's own text, for digests and for readers of other commits.
+    package var source: ConfigSource
+
+    package enum BaselineChangePolicy: String, Sendable {
+        case warn, block
+    }
+
+    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes"] + VerdictSettings.keys
+
+    package static func parse(_ source: ConfigSource) throws -> EvalConfig {
+        let root = try ConfigNode.parse(source)
+        let members = try root.object(allowed: topLevelKeys)
+        guard let modelNode = members["model"] else {
+            throw root.error("missing \"model\": say how to run the model, for example \"model\": {\"command\": [\"python3\", \"model/predict.py\"]}")
+        }
+        let model = try ModelConfig(node: modelNode)
+        let thresholds = try members["thresholds"].map { try Thresholds.defaults.overridden(by: $0) } ?? .defaults
+        guard let suitesNode = members["suites"] else {
+            throw root.error("missing \"suites\": name at least one suite, for example \"suites\": {\"intents\": {\"cases\": \"cases/intents.jsonl\", \"scorer\": \"exact\"}}")
+        }
+        let suites = try suitesNode.dictionary().map { name, node in
+            try SuiteConfig(name: name, node: node, inherited: thresholds)
+        }
+        guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
+        var policy = BaselineChangePolicy.warn
+        if let node = members["baseline_changes"] {
+            guard let p = BaselineChangePolicy(rawValue: try node.string()) else {
+                throw node.error("expected \"warn\" or \"block\"")
+            }
+            policy = p
+        }
+        let verdict = try VerdictSettings(members: members)
+        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy, source: source)
+    }
+
+    /// Reads the working tree's configuration. A missing `.evals/` says how to create one.
+    package static func load(repositoryRoot root: String) throws -> EvalConfig {
+        let file = root + "/" + path
+        guard FileManager.default.fileExists(atPath: file) else {
+            let hasDirectory = FileManager.default.fileExists(atPath: root + "/" + directory)
+            throw EvalGuardError(hasDirectory ? "\(path) is missing" : "no .evals/ directory in \(root)",
+                                 hint: "Create one with 'evalguard init', then edit \(path).")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw EvalGuardError("cannot read the file", file: path)
+        }
+        return try parse(ConfigSource(displayPath: path, text: String(decoding: data, as: UTF8.self)))
+    }
+
+    /// Reads the configuration as committed at `commit`; messages name it `abc1234:.evals/evalguard.json`.
+    package static func load(from repository: Repository, commit: String) throws -> EvalConfig {
+        let label = String(commit.prefix(7)) + ":" + path
+        guard let bytes = try repository.fileContents(path, atCommit: commit) else {
+            throw EvalGuardError("commit \(commit.prefix(7)) has no \(path)",
+                                 hint: "evalguard evaluates commits that contain an .evals/ configuration; create one with 'evalguard init' and commit it.")
+        }
+        return try parse(ConfigSource(displayPath: label, text: String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// The files a result depends on: `model.inputs` (everything when unset), plus the
+    /// configuration and the case files, never stored results or the baseline.
+    package var inputs: InputSelection {
+        let prices = model.openAI.map { [Self.directory + "/" + $0.prices] } ?? []
+        return InputSelection(globs: model.inputs.map { $0.map(Glob.init) },
+                              always: Set([Self.path] + suites.map(\.casesPath) + prices))
+    }
+}
+
+/// How to run the model. The provider decides which further keys it reads.
+package struct ModelConfig: Sendable {
+    package var provider: String
+    /// For the command provider: the program and its arguments, run from the repository root.
+    package var command: [String]
+    /// How many requests are in flight at once (processes, for the command provider).
+    package var jobs: Int
+    package var timeoutSeconds: Double
+    /// Extra seconds the first request of each model process may take, while the model loads.
+    package var startupTimeoutSeconds: Double
+    /// Share of cases that may fail with an error or time-out before the run stops (exit 3).
+    package var maxErrorRate: Double
+    /// Paths or globs of what the model depends on; nil means the whole tree.
+    package var inputs: [String]?
+    /// The raw `model` object, for providers with settings of their own.
+    package var node: ConfigNode
+    /// The `openai` provider's settings.
+    package var openAI: OpenAIConfig?
+
+    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "inputs"]
+
+    init(node: ConfigNode) throws {
+        self.node = node
+        let isOpenAI = node.value["provider"] == .string("openai")
+        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" && $0 != "startup_timeout_s" } + OpenAIConfig.keys : Self.commonKeys)
+        provider = try members["provider"]?.string() ?? "command"
+        // An HTTP server is not bound by local cores; waiting on it is cheap.
+        jobs = try members["jobs"]?.positiveInt() ?? (isOpenAI ? 8 : ProcessInfo.processInfo.activeProcessorCount)
+        timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
+        startupTimeoutSeconds = try members["startup_timeout_s"]?.number(in: 0...86_400) ?? 60
+        maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
+        inputs = try members["inputs"]?.strings()
+        switch provider {
+        case "command":
+            guard let c = members["command"] else {
+                throw node.error("missing \"command\": the program to run, for example [\"python3\", \"model/predict.py\"]")
+            }
+            command = try c.strings()
+            guard !command.isEmpty, !command[0].isEmpty else { throw c.error("the command is empty") }
+        case "openai":
+            command = []
+            openAI = try OpenAIConfig(members: members, node: node)
+        default:
+            throw members["provider"]!.error("unknown provider '\(provider)'", hint: "Providers: command, openai.")
+        }
+    }
+}
+
+/// One suite: a case file and the scorer for it, with its thresholds.
+package struct SuiteConfig: Sendable {
+    package var name: String
+    /// Relative to `.evals/`, as written in the configuration.
+    package var cases: String
+    package var scorer: Scorer
+    package var thresholds: Thresholds
+    /// Where this suite is written, for messages about it.
+    package var node: ConfigNode
+
+    /// The case file's path from the repository root.
+    package var casesPath: String { EvalConfig.directory + "/" + cases }
+
+    init(name: String, node: ConfigNode, inherited: Thresholds) throws {
+        self.name = name
+        self.node = node
+        let members = try node.object(allowed: ["cases", "scorer", "thresholds"])
+        guard let casesNode = members["cases"] else {
+            throw node.error("missing \"cases\": the JSON Lines file of this suite, relative to .evals/")
+        }
+        cases = try casesNode.string()
+        guard !cases.hasPrefix("/"), !cases.split(separator: "/").contains("..") else {
+            throw casesNode.error("the cases path must stay inside .evals/")
+        }
+        scorer = try members["scorer"].map(Scorer.init(node:)) ?? .exact(.init())
+        thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
+    }
+}
+
+/// Which paths of a tree count as the model's inputs (see `EvalConfig.inputs`).
+package struct InputSelection: Sendable {
+    package var globs: [Glob]?
+    package var always: Set<String>
+
+    package func includes(_ path: String) -> Bool {
+        if EvaluationKey.isExcluded(path) { return false }
+        if always.contains(path) { return true }
+        guard let globs else { return true }
+        return globs.contains { $0.matches(path) }
+    }
+}

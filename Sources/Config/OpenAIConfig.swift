@@ -1,0 +1,171 @@
+import Foundation
+import EvalGuardSupport
+
+/// The `model` settings of the `openai` provider: any server speaking OpenAI's chat completions
+/// API (OpenAI, Azure OpenAI's v1 API, vLLM, llama.cpp, Ollama, LM Studio...).
+///
+/// The API key is never in the configuration: `api_key_env` names the environment variable
+/// that holds it, so the configuration, the results and every message can show the name alone.
+package struct OpenAIConfig: Sendable {
+    /// Without the trailing slash; requests go to `baseURL + "/chat/completions"`.
+    package var baseURL: String
+    package var model: String
+    package var apiKeyEnv: String?
+    /// "Authorization" sends `Bearer <key>`; any other header (Azure's `api-key`) the key alone.
+    package var apiKeyHeader: String
+    package var messages: [(role: String, content: PromptTemplate)]
+    package var temperature: Double?
+    package var maxTokens: Int?
+    package var seed: Int?
+    /// Sent as written, for example `{"type": "json_object"}`.
+    package var responseFormat: JSONValue?
+    package var output: OutputExtraction
+    /// The price table, relative to `.evals/`.
+    package var prices: String
+    package var requestsPerMinute: Double?
+    package var maxRetries: Int
+    /// The first back-off; it doubles on every retry, with jitter, up to `maxBackoffSeconds`.
+    package var retryBackoffSeconds: Double
+    package static let maxBackoffSeconds = 30.0
+
+    package var chatCompletionsURL: String { baseURL + "/chat/completions" }
+
+    static let keys = ["base_url", "model", "api_key_env", "api_key_header", "messages", "temperature",
+                       "max_tokens", "seed", "response_format", "output", "prices", "requests_per_minute",
+                       "max_retries", "retry_backoff_s"]
+
+    /// How the case's output is taken from the answer.
+    package enum OutputExtraction: Sendable, Equatable {
+        /// The message content, as a string.
+        case content
+        /// The content parsed as JSON; with a path, the field at that path (`json.intent`).
+        case json(path: [String])
+    }
+
+    init(members: [String: ConfigNode], node: ConfigNode) throws {
+        baseURL = try members["base_url"]?.string() ?? "https://api.openai.com/v1"
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw members["base_url"]!.error("expected an http:// or https:// URL, found '\(baseURL)'",
+                                             hint: "For example \"https://api.openai.com/v1\" or \"http://127.0.0.1:8000/v1\".")
+        }
+        if baseURL.contains("?") || baseURL.contains("#") {
+            throw members["base_url"]!.error("a base URL cannot carry a query or fragment: evalguard appends /chat/completions to it",
+                                             hint: "Give the API's root, for example \"https://example.openai.azure.com/openai/v1\".")
+        }
+        guard let modelNode = members["model"] else {
+            throw node.error("missing \"model\": the model's name on the server, for example \"gpt-4o-mini\"")
+        }
+        model = try modelNode.string()
+        if let envNode = members["api_key_env"] {
+            let name = try envNode.string()
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !name.hasPrefix("sk-") else {
+                throw envNode.error("expected the NAME of an environment variable (like OPENAI_API_KEY), never the key itself")
+            }
+            apiKeyEnv = name
+        }
+        apiKeyHeader = try members["api_key_header"]?.string() ?? "Authorization"
+        guard let messagesNode = members["messages"] else {
+            throw node.error("missing \"messages\": the prompt, for example [{\"role\": \"user\", \"content\": \"Classify: {{input}}\"}]")
+        }
+        guard case .array(let items) = messagesNode.value, !items.isEmpty else {
+            throw messagesNode.error("expected a non-empty array of {\"role\", \"content\"} objects")
+        }
+        messages = try items.enumerated().map { i, item in
+            let message = messagesNode.child("[\(i)]", item)
+            let parts = try message.object(allowed: ["role", "content"])
+            guard let role = parts["role"], let content = parts["content"] else {
+                throw message.error("a message needs \"role\" and \"content\"")
+            }
+            return (try role.string(), try PromptTemplate(node: content))
+        }
+        temperature = try members["temperature"]?.number(in: 0...2)
+        maxTokens = try members["max_tokens"]?.positiveInt()
+        seed = try members["seed"].map { Int(try $0.number(in: -9_007_199_254_740_991...9_007_199_254_740_991)) }
+        if let format = members["response_format"] {
+            guard format.value.objectValue != nil else {
+                throw format.error("expected an object, for example {\"type\": \"json_object\"}")
+            }
+            responseFormat = format.value
+        }
+        output = .content
+        if let outputNode = members["output"] {
+            let text = try outputNode.string()
+            if text == "json" {
+                output = .json(path: [])
+            } else if text.hasPrefix("json."), !text.dropFirst(5).split(separator: ".", omittingEmptySubsequences: false).contains("") {
+                output = .json(path: text.dropFirst(5).split(separator: ".").map(String.init))
+            } else if text != "content" {
+                throw outputNode.error("expected \"content\", \"json\" or \"json.<field>\", found '\(text)'")
+            }
+        }
+        prices = try members["prices"]?.string() ?? "prices.json"
+        if let p = members["prices"], prices.hasPrefix("/") || prices.split(separator: "/").contains("..") {
+            throw p.error("the price table must stay inside .evals/")
+        }
+        requestsPerMinute = try members["requests_per_minute"]?.number(in: 0.001...10_000_000)
+        maxRetries = Int(try members["max_retries"]?.number(in: 0...100).rounded() ?? 3)
+        retryBackoffSeconds = try members["retry_backoff_s"]?.number(in: 0...600) ?? 1
+    }
+}
+
+/// A message's text with `{{input}}` and `{{input.field.subfield}}` slots. A string input fills
+/// a slot as itself; anything else as compact JSON.
+package struct PromptTemplate: Sendable, Equatable {
+    enum Part: Sendable, Equatable {
+        case text(String)
+        case input(path: [String])
+    }
+    let parts: [Part]
+    /// As written in the configuration.
+    package let text: String
+
+    init(node: ConfigNode) throws {
+        text = try node.string()
+        do { parts = try Self.parse(text) } catch {
+            throw node.error(error.text, hint: "Slots are {{input}} or {{input.<field>}}.")
+        }
+    }
+
+    struct TemplateError: Error { var text: String }
+
+    static func parse(_ text: String) throws(TemplateError) -> [Part] {
+        var parts: [Part] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else { throw TemplateError(text: "'{{' without '}}'") }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard path.first == "input", !path.dropFirst().contains("") else {
+                throw TemplateError(text: "unknown slot '{{\(name)}}'")
+            }
+            parts.append(.input(path: Array(path.dropFirst())))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        return parts
+    }
+
+    /// The text for one case; nil names the missing field.
+    package func render(_ input: JSONValue) -> Result<String, MissingField> {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let t): out += t
+            case .input(let path):
+                var value = input
+                for (i, key) in path.enumerated() {
+                    guard let next = value[key] else {
+                        return .failure(MissingField(path: "input." + path[...i].joined(separator: ".")))
+                    }
+                    value = next
+                }
+                if case .string(let s) = value { out += s } else { JSONWriter.write(value, to: &out) }
+            }
+        }
+        return .success(out)
+    }
+
+    package struct MissingField: Error { package var path: String }
+}

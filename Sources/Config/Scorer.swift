@@ -1,0 +1,94 @@
+import Foundation
+import EvalGuardSupport
+
+/// How a suite decides whether the model's output for a case is right.
+package enum Scorer: Sendable, Equatable {
+    /// Equal to `expected` (strings optionally trimmed and case-folded; other JSON structurally).
+    case exact(TextOptions)
+    /// The output text contains `expected`.
+    case contains(TextOptions)
+    /// The output text matches the regular expression in `expected` (anywhere; anchor it for a full match).
+    case regex
+    /// Structural JSON equality, key order ignored; a string output is parsed as JSON first.
+    case json
+    /// A number within an absolute or relative tolerance of `expected`.
+    case numeric(absolute: Double, relative: Double)
+    /// Equal (as `exact`) to any of the answers listed in `expected`.
+    case oneOf(TextOptions)
+
+    package struct TextOptions: Sendable, Equatable {
+        package var trim = true
+        package var caseInsensitive = false
+    }
+
+    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of"]
+
+    package var name: String {
+        switch self {
+        case .exact: "exact"
+        case .contains: "contains"
+        case .regex: "regex"
+        case .json: "json"
+        case .numeric: "numeric"
+        case .oneOf: "one-of"
+        }
+    }
+
+    /// `"exact"`, or `{"type": "numeric", "abs_tol": 0.01}` and the like.
+    package init(node: ConfigNode) throws {
+        var type: String
+        var members: [String: ConfigNode] = [:]
+        if case .string(let s) = node.value {
+            type = s
+        } else {
+            members = try node.object(allowed: ["type", "trim", "case_insensitive", "abs_tol", "rel_tol"])
+            guard let t = members["type"] else { throw node.error("a scorer object needs \"type\" (one of \(Self.names.joined(separator: ", ")))") }
+            type = try t.string()
+        }
+        var text = TextOptions()
+        if let t = members["trim"] { text.trim = try t.bool() }
+        if let c = members["case_insensitive"] { text.caseInsensitive = try c.bool() }
+        let textKeys: Set = ["type", "trim", "case_insensitive"]
+        let allowedKeys: Set<String>
+        switch type {
+        case "exact": self = .exact(text); allowedKeys = textKeys
+        case "contains": self = .contains(text); allowedKeys = textKeys
+        case "one-of": self = .oneOf(text); allowedKeys = textKeys
+        case "regex": self = .regex; allowedKeys = ["type"]
+        case "json": self = .json; allowedKeys = ["type"]
+        case "numeric":
+            let abs = try members["abs_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 1e-9
+            let rel = try members["rel_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 0
+            self = .numeric(absolute: abs, relative: rel)
+            allowedKeys = ["type", "abs_tol", "rel_tol"]
+        default:
+            let hint = Suggestion.closest(to: type, among: Self.names).map { "Did you mean '\($0)'?" }
+                ?? "Scorers: " + Self.names.joined(separator: ", ") + "."
+            let at = members["type"] ?? node
+            throw at.error("unknown scorer '\(type)'", hint: hint)
+        }
+        if let extra = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
+            throw members[extra]!.error("'\(extra)' does not apply to the \(type) scorer")
+        }
+    }
+
+    /// Why `expected` cannot be scored by this scorer, or nil when it can. Checked when cases load,
+    /// so the message names the case's line rather than failing mid-run.
+    package func problem(withExpected expected: JSONValue) -> String? {
+        switch self {
+        case .contains:
+            return expected.stringValue == nil ? "the contains scorer needs \"expected\" to be a string" : nil
+        case .regex:
+            guard let pattern = expected.stringValue else { return "the regex scorer needs \"expected\" to be a pattern string" }
+            do { _ = try NSRegularExpression(pattern: pattern) } catch { return "invalid regular expression \(JSONValue.string(pattern).canonicalText)" }
+            return nil
+        case .numeric:
+            return expected.numberValue == nil ? "the numeric scorer needs \"expected\" to be a number" : nil
+        case .oneOf:
+            guard let list = expected.arrayValue, !list.isEmpty else { return "the one-of scorer needs \"expected\" to be a non-empty array of answers" }
+            return nil
+        case .exact, .json:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import CLibgit2
+import Foundation
+import EvalGuardSupport
+
+/// A file as git sees it: its path from the repository root and its blob id.
+package struct FileVersion: Sendable, Hashable {
+    package var path: String
+    package var blobID: String
+
+    package init(path: String, blobID: String) {
+        self.path = path
+        self.blobID = blobID
+    }
+}
+
+extension Repository {
+    /// Every file (blob or link) in a commit's tree, read from the object database without a checkout.
+    package func files(atCommit sha: String) throws -> [FileVersion] {
+        try withTree(ofCommit: sha) { tree in
+            let box = Box<[FileVersion]>([])
+            let payload = Unmanaged.passUnretained(box).toOpaque()
+            let rc = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+                guard let entry, let payload else { return 0 }
+                let type = git_tree_entry_type(entry)
+                guard type == GIT_OBJECT_BLOB else { return 0 }
+                let box = Unmanaged<Box<[FileVersion]>>.fromOpaque(payload).takeUnretainedValue()
+                let dir = root.map { String(cString: $0) } ?? ""
+                let name = String(cString: git_tree_entry_name(entry))
+                box.value.append(FileVersion(path: dir + name, blobID: git_tree_entry_id(entry)!.pointee.hex))
+                return 0
+            }, payload)
+            try check(rc, "git_tree_walk")
+            return box.value
+        }
+    }
+
+    /// Paths whose working-tree content may differ from HEAD: modified, staged, deleted, and
+    /// untracked files that are not ignored. Only these need hashing to know the working tree.
+    package func changedPaths() throws -> Set<String> {
+        var options = git_status_options()
+        try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue
+            | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+        var list: OpaquePointer?
+        try check(git_status_list_new(&list, pointer, &options), "git_status_list_new")
+        defer { git_status_list_free(list) }
+        var paths = Set<String>()
+        for i in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, i)?.pointee else { continue }
+            for delta in [entry.head_to_index, entry.index_to_workdir] {
+                guard let delta else { continue }
+                for file in [delta.pointee.old_file, delta.pointee.new_file] {
+                    if let p = file.path { paths.insert(String(cString: p)) }
+                }
+            }
+        }
+        return paths
+    }
+
+    /// The blob id the working-tree file at `path` would get if added, or nil if it does not exist.
+    package func workingTreeBlobID(_ path: String) throws -> String? {
+        let full = root + "/" + path
+        var st = stat()
+        guard lstat(full, &st) == 0 else { return nil }
+        if (st.st_mode & S_IFMT) == S_IFDIR { return nil }
+        var oid = git_oid()
+        try check(git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB), "git_odb_hashfile")
+        return oid.hex
+    }
+
+    /// The working tree as a list of file versions: HEAD's tree with the changed paths re-hashed.
+    package func workingTreeFiles(head: String, include: (String) -> Bool) throws -> (files: [FileVersion], dirtyPaths: [String]) {
+        var byPath: [String: String] = [:]
+        for file in try files(atCommit: head) where include(file.path) { byPath[file.path] = file.blobID }
+        var dirty: [String] = []
+        for path in try changedPaths().sorted() where include(path) {
+            let now = try workingTreeBlobID(path)
+            if byPath[path] != now {
+                dirty.append(path)
+                byPath[path] = now
+            }
+        }
+        let files = byPath.map { FileVersion(path: $0.key, blobID: $0.value) }
+        return (files, dirty)
+    }
+}
+
+final class Box<T> {
+    var value: T
+    init(_ value: T) { self.value = value }
+}

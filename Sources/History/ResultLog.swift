@@ -1,0 +1,53 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardStore
+import EvalGuardSupport
+
+/// One line of `evalguard log`: a first-parent commit and the stored result that holds for it.
+package struct LogEntry: Sendable {
+    package var commit: CommitInfo
+    package var summary: ResultSummary
+    /// True when the result is another commit's with the same evaluation key.
+    package var shared: Bool
+    /// True when the commit changed `.evals/baseline.json`.
+    package var baselineChanged: Bool
+}
+
+/// Reads the stored results along the first-parent history. A commit shows its own result (file,
+/// then note) or, failing that, a result stored under its evaluation key; each result file or note
+/// is decoded once however many commits share it.
+package enum ResultLog {
+    package static func entries(_ repository: Repository, from revision: String, limit: Int) throws -> [LogEntry] {
+        let tip = try repository.resolveCommit(revision)
+        let index = HistoryIndex(repository: repository)
+        let stored = StoredResults(repository: repository)
+        let directory = repository.root + "/" + ResultStore.directory
+        let files = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+        var byKey: [String: ResultSummary?] = [:]
+        var out: [LogEntry] = []
+
+        func own(_ sha: String) -> ResultSummary? {
+            if files.contains(sha + ".json"), let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json"),
+               let s = ResultSummary.decode(data), !s.dirty { return s }
+            if stored.notedCommits.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
+            return nil
+        }
+        for entry in try index.firstParentChain(from: tip, limit: limit) {
+            var summary = own(entry.sha)
+            var shared = false
+            if summary == nil, let key = index.key(of: entry), stored.indexedKeys.contains(key) {
+                if byKey[key] == nil {
+                    let pointer = FileManager.default.contents(atPath: directory + "/keys/" + key)
+                    let other = pointer.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+                    byKey[key] = other.flatMap(own).flatMap { $0.key == key ? $0 : nil }
+                }
+                summary = byKey[key] ?? nil
+                shared = summary != nil
+            }
+            guard let summary else { continue }
+            out.append(LogEntry(commit: try repository.commitInfo(entry.sha), summary: summary, shared: shared,
+                                baselineChanged: try index.changesBaseline(entry)))
+        }
+        return out
+    }
+}

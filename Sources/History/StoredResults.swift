@@ -1,0 +1,34 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardStore
+import EvalGuardSupport
+
+/// Which results are stored, known without decoding any: the key index directory is listed once
+/// and the notes tree is walked once. Decoding happens only for the commits a search probes.
+package struct StoredResults {
+    package let store: ResultStore
+    /// Evaluation keys named in `.evals/results/keys/`.
+    package let indexedKeys: Set<String>
+    /// Commits with a note under `refs/notes/evalguard` (a clean result of exactly that commit).
+    package let notedCommits: Set<String>
+
+    package init(repository: Repository) {
+        store = ResultStore(root: repository.root, repository: repository)
+        let keysDirectory = repository.root + "/" + ResultStore.directory + "/keys"
+        indexedKeys = Set((try? FileManager.default.contentsOfDirectory(atPath: keysDirectory)) ?? [])
+        notedCommits = (try? repository.notedCommits()) ?? []
+    }
+
+    /// Whether a result for `key` is at hand for one of these commits (which all have that key):
+    /// the commit to ask the store with, or nil.
+    package func source(key: String, commits: [String]) -> String? {
+        if let noted = commits.first(where: notedCommits.contains) { return noted }
+        return indexedKeys.contains(key) ? commits.first : nil
+    }
+
+    /// The stored result with this key, found through `commit` (see `ResultStore.find`). nil when
+    /// the index pointed at a result that is gone or was replaced.
+    package func load(key: String, commit: String, repeats: Int) -> RunResult? {
+        store.find(key: key, commit: commit, repeats: repeats)
+    }
+}

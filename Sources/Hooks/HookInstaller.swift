@@ -1,0 +1,42 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardSupport
+
+/// Puts the pre-push hook where git runs it (respecting `core.hooksPath`) without ever silently
+/// overwriting someone else's hook: an existing one is kept and chained (it runs first), or
+/// replaced only with `force`.
+package enum HookInstaller {
+    package enum Result: Equatable {
+        case installed(path: String)
+        case updated(path: String)
+        case chained(path: String, previous: String)
+        case replaced(path: String)
+    }
+
+    package static func install(in repository: Repository, evalguard: String, force: Bool) throws -> Result {
+        let directory = try repository.hooksDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/pre-push"
+        let script = HookScript.text(evalguard: evalguard)
+        var result = Result.installed(path: path)
+        if let existing = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) {
+            let chained = directory + "/" + HookScript.chainedName
+            if existing.contains(HookScript.marker) {
+                result = .updated(path: path)
+            } else if force {
+                result = .replaced(path: path)
+            } else if FileManager.default.fileExists(atPath: chained) {
+                throw EvalGuardError("\(path) is not evalguard's hook, and \(chained) already holds an earlier one",
+                                     hint: "Merge them by hand, or run 'evalguard install-hook --force' to replace \(path).")
+            } else {
+                guard rename(path, chained) == 0 else {
+                    throw EvalGuardError("cannot move \(path) to \(chained): \(String(cString: strerror(errno)))")
+                }
+                result = .chained(path: path, previous: chained)
+            }
+        }
+        try AtomicFile.write(script, to: path)
+        chmod(path, 0o755)
+        return result
+    }
+}

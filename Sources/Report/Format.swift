@@ -1,0 +1,156 @@
+import Foundation
+import EvalGuardCompare
+import EvalGuardConfig
+import EvalGuardStatistics
+import EvalGuardSupport
+
+/// Number formatting shared by every report, so the same figure reads the same everywhere.
+package enum Format {
+    /// Up to `digits` decimals, trailing zeros dropped: 0.01, 20, 0.8917.
+    /// A threshold as the configuration words it: "max drop 0.05", "+10% and +20 ms".
+    package static func threshold(_ rule: ThresholdRule?) -> String {
+        switch rule {
+        case nil: "off"
+        case .maxDrop(let d)?: "max drop \(number(d))"
+        case .maxIncrease(let p, let m, let unit)?: "+\(number(p))%" + (m > 0 ? " and +\(number(m)) \(unit)" : "")
+        }
+    }
+
+    package static func number(_ value: Double, digits: Int = 4) -> String {
+        var s = String(format: "%.\(digits)f", value)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
+    package static func accuracy(_ v: Double) -> String { String(format: "%.4f", v) }
+    package static func ms(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.2f", v) }
+    package static func usd(_ v: Double?) -> String {
+        guard let v else { return "-" }
+        return v == 0 ? "0" : v < 0.01 ? String(format: "%.6f", v) : String(format: "%.4f", v)
+    }
+
+    package static func value(_ v: Double?, of metric: GatedMetric) -> String {
+        guard let v else { return "-" }
+        switch metric {
+        case .accuracy: return accuracy(v)
+        case .p95LatencyMs: return ms(v)
+        case .avgCostUSD: return usd(v)
+        }
+    }
+
+    /// The change in the metric's own terms: points of accuracy, percent for latency and cost.
+    package static func delta(_ m: MetricComparison) -> String {
+        guard let b = m.baseline, let c = m.current else { return "-" }
+        switch m.metric {
+        case .accuracy:
+            return signedPoints(from: b, to: c)
+        case .p95LatencyMs, .avgCostUSD:
+            return signedPercent(from: b, to: c)
+        }
+    }
+}
+
+/// A plain text table with aligned columns; numbers right-aligned.
+package struct TextTable {
+    package var headers: [String]
+    package var rows: [[String]] = []
+    /// Columns aligned right (by index).
+    package var rightAligned: Set<Int>
+
+    package init(headers: [String], rightAligned: Set<Int>) {
+        self.headers = headers
+        self.rightAligned = rightAligned
+    }
+
+    package func render() -> String {
+        var widths = headers.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+extension Format {
+    /// How many flipped cases a text report lists before "… and N more".
+    package static let flipLimit = 10
+
+    /// "2025-03-14 09:26:53" in UTC; by hand, since making a date formatter per line cost
+    /// `log` more than reading the results.
+    package static func date(_ d: Date, time: Bool = true) -> String {
+        var seconds = time_t(d.timeIntervalSince1970)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let day = String(format: "%04d-%02d-%02d", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday))
+        return time ? day + String(format: " %02d:%02d:%02d", Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec)) : day
+    }
+
+    package static func clip(_ s: String?, _ limit: Int = 60) -> String {
+        guard let s else { return "-" }
+        let line = s.replacingOccurrences(of: "\n", with: "⏎")
+        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+    }
+
+    /// A signed change of accuracy, to four decimals ("-0.0833"; never "-0.0000").
+    package static func signedPoints(from x: Double, to y: Double) -> String {
+        let d = ((y - x) * 10_000).rounded() / 10_000
+        return (d >= 0 ? "+" : "") + String(format: "%.4f", d == 0 ? 0 : d)
+    }
+
+    /// A signed percent change from `x` to `y`, to one decimal ("+12.5%"; never "-0.0%"), "new"
+    /// when there was nothing before.
+    package static func signedPercent(from x: Double, to y: Double) -> String {
+        if x == 0 { return y == 0 ? "0%" : "new" }
+        let pct = ((y - x) / x * 1000).rounded() / 10
+        return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct == 0 ? 0 : pct)
+    }
+
+    /// A p-value with three significant digits; tiny ones as "< 0.0001".
+    package static func pValue(_ p: Double) -> String {
+        p < 0.0001 ? "< 0.0001" : p >= 0.9995 ? "1" : String(format: "%.3g", p)
+    }
+
+    /// "= 0.0312" or "< 0.0001", to follow a "p".
+    package static func pValueRelation(_ p: Double) -> String {
+        let text = pValue(p)
+        return text.hasPrefix("<") ? text : "= " + text
+    }
+
+    /// A pass rate as a fraction with two decimals: 0.67.
+    package static func rate(_ r: Double) -> String { String(format: "%.2f", r) }
+
+    /// A signed latency change; one that rounds to zero reads "0.00", never "-0.00".
+    package static func signedMs(_ v: Double) -> String {
+        let digits = ms(abs(v))
+        return digits.allSatisfy { $0 == "0" || $0 == "." } ? digits : (v >= 0 ? "+" : "-") + digits
+    }
+
+    package static func interval(_ i: ConfidenceInterval, _ format: (Double) -> String) -> String {
+        "[\(format(i.lower)), \(format(i.upper))]"
+    }
+
+    /// The table's evidence column: the accuracy test's p-value, the latency change's interval.
+    package static func evidence(_ m: MetricComparison) -> String {
+        guard let s = m.statistics else { return m.warnings.isEmpty ? "-" : "prices changed" }
+        switch m.metric {
+        case .accuracy:
+            return s.pValue.map { "p " + pValueRelation($0) } ?? "-"
+        case .p95LatencyMs:
+            guard let conf = s.intervalConfidence else { return "-" }
+            let level = number(conf * 100, digits: 1) + "% CI "
+            if let r = s.ratioInterval {
+                return level + signedPercent(from: 1, to: r.lower) + "…" + signedPercent(from: 1, to: r.upper)
+            }
+            return s.differenceInterval.map { level + signedMs($0.lower) + "…" + signedMs($0.upper) + " ms" } ?? "-"
+        case .avgCostUSD:
+            return "-"
+        }
+    }
+}

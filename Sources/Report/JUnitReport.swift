@@ -1,0 +1,55 @@
+import EvalGuardCompare
+import EvalGuardSupport
+
+/// A comparison as JUnit XML, the format GitLab, Jenkins and most CI systems read for test
+/// reports: one testsuite per evalguard suite, one testcase per gated metric. A metric that blocks
+/// (a regression, or an inconclusive one under `on_inconclusive: "fail"`) is a failure carrying the
+/// numbers; a metric not gated is skipped.
+package enum JUnitReport {
+    package static func xml(_ comparison: Comparison) -> String {
+        let failsOnInconclusive = comparison.settings.onInconclusive == .fail
+        func fails(_ m: MetricComparison) -> Bool {
+            m.verdict == .regression || (m.verdict == .inconclusive && failsOnInconclusive)
+        }
+        let cases = comparison.suites.flatMap { s in s.metrics.map { (s, $0) } }
+        let failures = cases.filter { fails($0.1) }.count
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"evalguard\" tests=\"\(cases.count)\" failures=\"\(failures)\">\n"
+        for suite in comparison.suites {
+            let suiteFailures = suite.metrics.filter(fails).count
+            let skipped = suite.metrics.filter { $0.verdict == .skipped }.count
+            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.metrics.count)\" failures=\"\(suiteFailures)\" skipped=\"\(skipped)\">\n"
+            for m in suite.metrics {
+                out += "    <testcase classname=\"evalguard.\(escape(suite.name))\" name=\"\(m.metric.rawValue)\" time=\"0\""
+                let figures = "baseline \(Format.value(m.baseline, of: m.metric)), current \(Format.value(m.current, of: m.metric)), delta \(Format.delta(m)), threshold \(Format.threshold(m.threshold))"
+                switch m.verdict {
+                case _ where fails(m):
+                    let what = m.verdict == .regression ? " regressed: " : " inconclusive (on_inconclusive is fail): "
+                    out += ">\n      <failure type=\"\(m.verdict.rawValue)\" message=\"\(escape(m.metric.rawValue + what + figures))\">\(escape(figures))</failure>\n    </testcase>\n"
+                case .skipped:
+                    out += ">\n      <skipped message=\"\(escape(m.note ?? "not gated"))\"/>\n    </testcase>\n"
+                case .pass, .inconclusive, .regression:
+                    out += ">\n      <system-out>\(escape(m.verdict.rawValue + ": " + figures))</system-out>\n    </testcase>\n"
+                }
+            }
+            out += "  </testsuite>\n"
+        }
+        return out + "</testsuites>\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case let c where c.value < 0x20 && c != "\n" && c != "\t": out += " "
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}

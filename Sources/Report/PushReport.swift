@@ -1,0 +1,65 @@
+import EvalGuardConfig
+import EvalGuardHooks
+import EvalGuardStore
+import EvalGuardSupport
+
+/// What the pre-push hook prints (on stderr, where git shows hook output): one line per ref that
+/// passes, the full verdict for one that does not, and any baseline change, prominently.
+package enum PushReport {
+    package static func text(_ outcome: PrePushHook.Outcome) -> String {
+        switch outcome {
+        case .skipped(let ref, let reason):
+            return "evalguard: \(ref.remoteRef): \(reason)\n"
+        case .checked(let check):
+            var out = ""
+            let tip = String(check.evaluation.commit.prefix(7))
+            if !check.baselineChanges.isEmpty {
+                out += "evalguard: ! this push changes \(Baseline.path); it is judged against the new baseline:\n"
+                for change in check.baselineChanges {
+                    out += summary(change).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+                }
+            }
+            let reuse = check.evaluation.reused
+                ? " (stored result of \(check.evaluation.result.commit.prefix(7)) reused; the model did not run)" : ""
+            if check.comparison.verdict == .pass {
+                out += "evalguard: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef): pass against the baseline at \(check.baseDescription)\(reuse)\n"
+            } else {
+                var report = VerdictReport(comparison: check.comparison, current: check.evaluation.result,
+                                           subject: "evalguard pre-push: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef)",
+                                           baselineLabel: "the baseline at \(check.baseDescription)")
+                report.expected = check.expected
+                out += report.text()
+            }
+            if !check.passed {
+                let inconclusive = check.comparison.blocks && check.comparison.regressions.isEmpty ? check.comparison.inconclusives : []
+                let reasons = check.comparison.regressions.map { "\($0.suite) \($0.metric.metric.rawValue) regressed beyond its threshold" }
+                    + inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue) is inconclusive, and \(EvalConfig.path) says \"on_inconclusive\": \"fail\"" }
+                    + (check.blockedByBaselineChange ? ["it changes the baseline, and \(EvalConfig.path) says \"baseline_changes\": \"block\""] : [])
+                out += """
+                    evalguard blocked this push: \(reasons.joined(separator: "; ")).
+                      details:     evalguard check --commit \(tip) --against \(check.baselineCommit.prefix(7))
+                      push anyway: git push --no-verify
+
+                    """
+            }
+            return out
+        }
+    }
+
+    /// "abc1234 by Alice <a@example.com>: "Accept …"" and, per suite, the metrics before → after.
+    static func summary(_ change: BaselineChange) -> String {
+        let commit = change.commit
+        var lines = ["\(commit.shortSHA) by \(commit.author) <\(commit.email)>: \"\(commit.subject)\""]
+        let names = Set(change.before?.suites.keys.map { $0 } ?? []).union(change.after?.suites.keys.map { $0 } ?? []).sorted()
+        for name in names {
+            let old = change.before?.suites[name]?.metrics, new = change.after?.suites[name]?.metrics
+            let figures = GatedMetric.allCases.compactMap { metric -> String? in
+                let a = old?.value(of: metric), b = new?.value(of: metric)
+                guard a != b else { return nil }
+                return "\(metric.rawValue) \(Format.value(a, of: metric)) → \(Format.value(b, of: metric))"
+            }
+            if !figures.isEmpty { lines.append("    \(name): " + figures.joined(separator: ", ")) }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import EvalGuardStore
+import EvalGuardSupport
+
+/// The table `evalguard run` prints: per suite and overall.
+package enum RunSummary {
+    package static func render(_ result: RunResult) -> String {
+        var table = TextTable(headers: ["suite", "cases", "accuracy", "p50 ms", "p95 ms", "p99 ms", "mean ms",
+                                        "avg cost $", "total cost $", "errors", "timeouts"],
+                              rightAligned: Set(1...10))
+        func row(_ name: String, _ m: Metrics) -> [String] {
+            [name, "\(m.cases)", Format.accuracy(m.accuracy), Format.ms(m.p50LatencyMs), Format.ms(m.p95LatencyMs),
+             Format.ms(m.p99LatencyMs), Format.ms(m.meanLatencyMs), Format.usd(m.avgCostUSD), Format.usd(m.totalCostUSD),
+             "\(m.errors)", "\(m.timeouts)"]
+        }
+        for suite in result.suites { table.rows.append(row(suite.name, suite.metrics)) }
+        if result.suites.count > 1 { table.rows.append(row("overall", result.overall)) }
+        var out = table.render()
+        if let runs = result.repeats {
+            let flaky = result.suites.map { s in (s.name, s.cases.filter(\.isFlaky).map(\.id)) }.filter { !$0.1.isEmpty }
+            out += "\neach case ran \(runs) times; accuracy is the mean pass rate\n"
+            for (suite, ids) in flaky {
+                let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
+                out += "\(suite): \(ids.count) flaky case(s) (outcomes differ across runs): \(shown)\n"
+            }
+        }
+        if let retries = result.overall.retries {
+            out += "\n\(retries) retried request(s); \(Format.ms(result.overall.retryMs ?? 0)) ms spent on retries and back-off, not counted in latency\n"
+        }
+        let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
+        if let (suite, first) = failures.first {
+            out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"
+        }
+        return out
+    }
+}
+
+extension RunSummary {
+    /// `run --format json`: the result's metrics without the per-case detail (that is in the file).
+    package static func json(_ result: RunResult) throws -> JSONValue {
+        func metrics(_ m: Metrics) throws -> JSONValue {
+            try JSONParser.parse(String(decoding: try JSONEncoder().encode(m), as: UTF8.self))
+        }
+        var suites: [String: JSONValue] = [:]
+        for s in result.suites { suites[s.name] = try metrics(s.metrics) }
+        return .object([
+            "commit": .string(result.commit), "dirty": .bool(result.dirty), "key": .string(result.key),
+            "result_file": .string(ResultStore.directory + "/\(result.commit).json"),
+            "suites": .object(suites), "overall": try metrics(result.overall),
+        ])
+    }
+}

@@ -1,0 +1,58 @@
+import EvalGuardCompare
+import EvalGuardSupport
+
+extension VerdictReport {
+    /// GitHub-flavoured markdown: for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
+    /// The same figures as `text()`, with the case lists folded away.
+    package func markdown() -> String {
+        let verdict = comparison.verdict
+        let icon = verdict == .regression ? "❌" : verdict == .inconclusive ? "⚠️" : "✅"
+        var out = "### evalguard: \(icon) \(verdict == .skipped ? "pass" : verdict.rawValue)\n\n"
+        out += "\(cell(subject)) against \(cell(baselineLabel))\n\n"
+        out += "| " + Self.headers.joined(separator: " | ") + " |\n"
+        out += "|" + Self.headers.indices.map { [2, 3, 4].contains($0) ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
+        for row in rows() {
+            let cells = row.enumerated().map { i, c in
+                i == row.count - 1 && (c.hasPrefix("REGRESSION") || c.hasPrefix("INCONCLUSIVE")) ? "**\(c)**" : cell(c)
+            }
+            out += "| " + cells.joined(separator: " | ") + " |\n"
+        }
+        for suite in comparison.suites {
+            var items: [String] = []
+            if let note = suite.note { items.append("**\(cell(suite.name))**: \(cell(note))") }
+            for line in suite.metrics.flatMap({ details($0) }) {
+                items.append(line.hasPrefix(" ") ? "  " + cell(line.trimmingPrefixSpaces) : "**\(cell(suite.name))** " + cell(line))
+            }
+            if !items.isEmpty { out += "\n" + items.map { $0.hasPrefix("  ") ? "  -" + $0.dropFirst(1) : "- " + $0 }.joined(separator: "\n") + "\n" }
+            if !suite.flaky.isEmpty {
+                out += "\n<details><summary>\(cell(flakyHeadline(suite)))</summary>\n\n"
+                for f in suite.flaky { out += "- `\(f.id)` pass rate \(Format.rate(f.baselineRate)) → \(Format.rate(f.currentRate))\n" }
+                out += "\n</details>\n"
+            }
+            guard !suite.regressed.isEmpty || !suite.fixed.isEmpty else { continue }
+            out += "\n<details><summary>\(cell(flipHeadline(suite)))</summary>\n\n"
+            for flip in suite.regressed { out += "- ➖ " + caseItem(flip) + "\n" }
+            for flip in suite.fixed { out += "- ➕ " + caseItem(flip) + "\n" }
+            out += "\n</details>\n"
+        }
+        out += "\n" + verdictLines().map { "**\(cell($0))**" }.joined(separator: "\n\n") + "\n"
+        return out
+    }
+
+    private func caseItem(_ flip: CaseFlip) -> String {
+        var s = "`\(flip.id)`"
+        if let b = flip.baselineRate, let c = flip.currentRate { s += " pass rate \(Format.rate(b)) → \(Format.rate(c))" }
+        if let error = flip.error { s += ": error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += ": got `\(Format.clip(o, 80).replacingOccurrences(of: "`", with: "'"))`" }
+        return s
+    }
+
+    /// Text safe inside a table cell or a list item: no pipes, no HTML, one line.
+    private func cell(_ s: String) -> String {
+        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+private extension String {
+    var trimmingPrefixSpaces: String { String(drop { $0 == " " }) }
+}

@@ -1,0 +1,204 @@
+import EvalGuardConfig
+import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs the model as `jobs` long-lived processes speaking JSON Lines on stdin/stdout, one request
+/// in flight per process. A single thread multiplexes every pipe with poll(2): timeouts are exact,
+/// nothing blocks on a slow model, and evalguard's own cost per case stays in the microseconds.
+package final class CommandProvider: ModelProvider {
+    let command: [String]
+    let directory: String
+    let jobs: Int
+    let timeoutSeconds: Double
+    /// Extra time a process's first request may take: it also waits for the model to load.
+    let startupSeconds: Double
+    let maxErrorRate: Double
+
+    package init(command: [String], directory: String, jobs: Int, timeoutSeconds: Double,
+                startupSeconds: Double = 60, maxErrorRate: Double) {
+        self.command = command
+        self.directory = directory
+        self.jobs = max(1, jobs)
+        self.timeoutSeconds = timeoutSeconds
+        self.startupSeconds = startupSeconds
+        self.maxErrorRate = maxErrorRate
+    }
+
+    package convenience init(config: ModelConfig, directory: String) {
+        self.init(command: config.command, directory: directory, jobs: config.jobs,
+                  timeoutSeconds: config.timeoutSeconds, startupSeconds: config.startupTimeoutSeconds,
+                  maxErrorRate: config.maxErrorRate)
+    }
+
+    package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
+        Interrupts.install()
+        var run = PoolRun(provider: self, requests: requests)
+        defer { run.stopAll() }
+        try run.loop(progress: progress)
+        return run.responses.map { $0! }
+    }
+}
+
+/// The state of one `answer` call.
+private struct PoolRun {
+    let provider: CommandProvider
+    let requests: [ModelRequest]
+    var responses: [ModelResponse?]
+    var workers: [ChildProcess?]
+    var next = 0
+    var done = 0
+    var budget: ErrorBudget
+    /// The stderr of the last process that failed, quoted if the run has to stop.
+    var lastFailure: (message: String, stderr: String)?
+    let timeoutNanos: UInt64
+    let startupNanos: UInt64
+
+    init(provider: CommandProvider, requests: [ModelRequest]) {
+        self.provider = provider
+        self.requests = requests
+        responses = Array(repeating: nil, count: requests.count)
+        workers = Array(repeating: nil, count: min(provider.jobs, requests.count))
+        budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
+        timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
+        startupNanos = UInt64(provider.startupSeconds * 1e9)
+    }
+
+    mutating func stopAll() {
+        for i in workers.indices { workers[i]?.terminate(); workers[i] = nil }
+    }
+
+    mutating func loop(progress: (Int) -> Void) throws {
+        var fds: [pollfd] = []
+        var owners: [(worker: Int, stream: Int)] = []
+        while done < requests.count {
+            try Interrupts.checkpoint()
+            try dispatch()
+            fds.removeAll(keepingCapacity: true)
+            owners.removeAll(keepingCapacity: true)
+            var earliest = UInt64.max
+            for (i, w) in workers.enumerated() {
+                guard let w else { continue }
+                if w.stdoutOpen { fds.append(pollfd(fd: w.stdoutFD, events: Int16(POLLIN), revents: 0)); owners.append((i, 1)) }
+                if w.stderrOpen { fds.append(pollfd(fd: w.stderrFD, events: Int16(POLLIN), revents: 0)); owners.append((i, 2)) }
+                if w.wantsToWrite { fds.append(pollfd(fd: w.stdinFD, events: Int16(POLLOUT), revents: 0)); owners.append((i, 0)) }
+                if w.inFlight != nil { earliest = min(earliest, deadline(w)) }
+            }
+            fds.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0))
+            owners.append((-1, -1))
+            let now = monotonicNanoseconds()
+            let wait = earliest == .max ? -1 : Int32(min((earliest > now ? earliest - now : 0) / 1_000_000 + 1, 60_000))
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 && errno != EINTR {
+                throw EvalGuardError.evaluation("poll failed: \(String(cString: strerror(errno)))")
+            }
+            for (k, fd) in fds.enumerated() where fd.revents != 0 {
+                let (i, stream) = owners[k]
+                guard i >= 0, let w = workers[i] else { continue }
+                switch stream {
+                case 0: if !w.flushWrites() { try crashed(i) }
+                case 2: if !w.readStderr() { w.stderrOpen = false }
+                default:
+                    let open = w.readStdout()
+                    try drainLines(i)
+                    if !open, workers[i] != nil { try crashed(i) }
+                }
+            }
+            try expireTimeouts()
+            progress(done)
+        }
+    }
+
+    /// Gives every idle process the next request, starting processes as needed.
+    mutating func dispatch() throws {
+        for i in workers.indices where next < requests.count {
+            if workers[i] == nil {
+                workers[i] = try ChildProcess(command: provider.command, directory: provider.directory)
+            }
+            guard let w = workers[i], w.inFlight == nil else { continue }
+            var line = "{\"id\":"
+            JSONWriter.writeString(requests[next].id, to: &line)
+            line += ",\"input\":"
+            JSONWriter.write(requests[next].input, to: &line)
+            line += "}\n"
+            w.send(Array(line.utf8), index: next, at: monotonicNanoseconds())
+            next += 1
+        }
+    }
+
+    mutating func drainLines(_ i: Int) throws {
+        while let w = workers[i], let line = w.nextLine() {
+            let now = monotonicNanoseconds()
+            let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id })
+            w.consumeLine(line)
+            guard let index = w.inFlight else {
+                // Output nobody asked for (a banner, a debug print): the stream can't be trusted.
+                lastFailure = ("the model wrote to stdout without a request: \(ResponseLine.quote(line))", w.stderrExcerpt())
+                w.terminate()
+                workers[i] = nil
+                return
+            }
+            w.inFlight = nil
+            var response = outcome.response
+            response.latencyMs = Double(now - w.sentAt) / 1e6
+            response.coldStart = w.answered == 0
+            w.answered += 1
+            if !outcome.inSync {
+                // After garbage the next line may belong to this request; restart to resync.
+                w.terminate()
+                workers[i] = nil
+            }
+            try finish(index, response, stderr: w.stderrExcerpt())
+        }
+    }
+
+    mutating func crashed(_ i: Int) throws {
+        guard let w = workers[i] else { return }
+        let how = w.reapAfterEOF()
+        workers[i] = nil
+        guard let index = w.inFlight else {
+            lastFailure = ("the model process ended (\(how)) before it was asked anything", w.stderrExcerpt())
+            if budget.record(failed: true) { try stop() }
+            return
+        }
+        let message = "the model process ended (\(how)) while answering this case"
+        try finish(index, ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6,
+                                        error: message), stderr: w.stderrExcerpt())
+    }
+
+    /// When the request in flight times out: its process's first request also waits for start-up.
+    func deadline(_ w: ChildProcess) -> UInt64 {
+        w.sentAt + timeoutNanos + (w.answered == 0 ? startupNanos : 0)
+    }
+
+    mutating func expireTimeouts() throws {
+        let now = monotonicNanoseconds()
+        for i in workers.indices {
+            guard let w = workers[i], let index = w.inFlight, now >= deadline(w) else { continue }
+            w.terminate()
+            workers[i] = nil
+            var response = ModelResponse(output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
+                                         error: w.answered == 0
+                                            ? "timed out after \(provider.timeoutSeconds) s (model.timeout_s) plus \(provider.startupSeconds) s for start-up (model.startup_timeout_s)"
+                                            : "timed out after \(provider.timeoutSeconds) s (model.timeout_s)")
+            response.timedOut = true
+            try finish(index, response, stderr: w.stderrExcerpt())
+        }
+    }
+
+    mutating func finish(_ index: Int, _ response: ModelResponse, stderr: String) throws {
+        responses[index] = response
+        done += 1
+        let failed = response.error != nil
+        if failed { lastFailure = ("case \(requests[index].id): \(response.error!)", stderr) }
+        if budget.record(failed: failed) { try stop() }
+    }
+
+    func stop() throws {
+        throw budget.exceeded(lastError: lastFailure?.message, stderr: lastFailure?.stderr)
+    }
+}

@@ -1,0 +1,72 @@
+import EvalGuardSupport
+
+/// One question for the model.
+package struct ModelRequest: Sendable {
+    package var id: String
+    package var input: JSONValue
+    package init(id: String, input: JSONValue) {
+        self.id = id
+        self.input = input
+    }
+}
+
+/// The model's answer to one request, with what evalguard measured around it.
+package struct ModelResponse: Sendable, Equatable {
+    package var output: JSONValue?
+    /// Wall time of the request as evalguard measured it.
+    package var latencyMs: Double
+    package var costUSD: Double?
+    package var usage: [String: Double]?
+    /// Set when the model reported an error, crashed or answered outside the protocol.
+    package var error: String?
+    package var timedOut: Bool = false
+    /// The first request a model process answered: its time includes the model's start-up.
+    package var coldStart: Bool = false
+    /// Attempts beyond the first (HTTP providers), and the time from the first attempt's start to
+    /// the start of the one that counted: back-off and failed attempts, kept out of `latencyMs`.
+    package var retries: Int = 0
+    package var retryMs: Double = 0
+}
+
+/// Something that can answer requests: a local process (the default) or, later, an HTTP API.
+/// A provider runs its own concurrency; it throws `EvalGuardError` (exit 3) when the run cannot go on.
+package protocol ModelProvider {
+    /// Answers every request; the result is in the order of `requests`. `progress` is called with
+    /// the number answered so far.
+    func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse]
+}
+
+/// Stops a run once too many cases fail, rather than grinding through a broken model.
+struct ErrorBudget {
+    var maxRate: Double
+    var total: Int
+    private(set) var failures = 0
+    private(set) var completed = 0
+
+    init(maxRate: Double, total: Int) {
+        self.maxRate = maxRate
+        self.total = total
+    }
+
+    /// The error that stops the run, quoting the last failure and, when given, what the model
+    /// wrote to stderr.
+    func exceeded(lastError: String?, stderr: String? = nil) -> EvalGuardError {
+        var hint = "Last error: \(lastError ?? "unknown")"
+        if let stderr, !stderr.isEmpty {
+            hint += "\nThe model's stderr ends with:\n" + stderr.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  | " + $0 }.joined(separator: "\n")
+        }
+        return EvalGuardError.evaluation(
+            "the model failed on \(failures) of \(completed) cases so far, more than model.max_error_rate (\(maxRate)); stopping",
+            hint: hint)
+    }
+
+    /// Records a finished case; true when the run should stop.
+    mutating func record(failed: Bool) -> Bool {
+        completed += 1
+        if failed { failures += 1 }
+        let sample = min(total, 10)
+        return Double(failures) > maxRate * Double(total)
+            || (completed >= sample && Double(failures) > maxRate * Double(completed))
+    }
+}

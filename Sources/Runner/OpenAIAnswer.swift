@@ -1,0 +1,72 @@
+import EvalGuardConfig
+import EvalGuardSupport
+
+/// Reads a chat completion: the output the configuration asks for, the token usage, the cost.
+enum OpenAIAnswer {
+    static func decode(_ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
+                       redact: (String) -> String) -> ModelResponse {
+        var response = ModelResponse(output: nil, latencyMs: 0)
+        let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
+        guard let value = parsed, case .object(let root) = value else {
+            response.error = "malformed response: expected a JSON object, got \(quote(body, redact))"
+            return response
+        }
+        if case .object(let usage)? = root["usage"] {
+            let numbers = usage.compactMapValues(\.numberValue)
+            response.usage = numbers
+            if let price, let prompt = numbers["prompt_tokens"], let completion = numbers["completion_tokens"] {
+                response.costUSD = price.cost(promptTokens: prompt, completionTokens: completion)
+            }
+        }
+        guard case .array(let choices)? = root["choices"], let first = choices.first,
+              case .string(let content)? = first["message"]?["content"] else {
+            response.error = "malformed response: no choices[0].message.content in \(quote(body, redact))"
+            return response
+        }
+        let text = redact(content)
+        switch extraction {
+        case .content:
+            response.output = .string(text)
+        case .json(let path):
+            // A model asked for JSON often wraps it in a Markdown fence; an answer that is not
+            // JSON is kept as text, so it is scored (and fails) rather than counted as an error.
+            guard let json = try? JSONParser.parse(stripFence(text)) else {
+                response.output = .string(text)
+                return response
+            }
+            var v = json
+            for key in path { v = v[key] ?? .null }
+            response.output = v
+        }
+        return response
+    }
+
+    static func stripFence(_ text: String) -> String {
+        var t = Substring(text).drop { $0.isWhitespace }
+        while t.last?.isWhitespace == true { t.removeLast() }
+        guard t.hasPrefix("```"), t.hasSuffix("```"), t.count >= 6 else { return String(t) }
+        t = t.dropFirst(3).dropLast(3)
+        t = t.drop { $0 != "\n" }
+        return String(t)
+    }
+
+    /// What the server said about an error: OpenAI's `{"error": {"message"}}`, Ollama's
+    /// `{"error": "..."}`, FastAPI's `{"detail": ...}`, else the body itself, quoted.
+    static func serverMessage(_ body: [UInt8], _ redact: (String) -> String) -> String {
+        if let value = body.withUnsafeBufferPointer({ try? JSONParser.parse($0) }) {
+            let candidates = [value["error"]?["message"], value["error"], value["message"], value["detail"]]
+            for case let c? in candidates {
+                if case .string(let s) = c { return redact(s) }
+            }
+            if let detail = value["detail"] { return redact(detail.canonicalText) }
+        }
+        return body.isEmpty ? "(empty body)" : quote(body, redact)
+    }
+
+    /// The body as received, cut to a readable length.
+    static func quote(_ body: [UInt8], _ redact: (String) -> String) -> String {
+        // Redact before cutting, so no part of the key survives at the cut.
+        let text = redact(String(decoding: body, as: UTF8.self))
+        return text.count > 200 ? "'" + text.prefix(200) + "…' (\(body.count) bytes, truncated)" : "'" + text + "'"
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import EvalGuardConfig
+import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Calls a server speaking OpenAI's chat completions API, `jobs` requests at a time, from one
+/// thread: a poll(2) loop that owns every decision (which case goes next, the rate limit, time-outs,
+/// back-off), so the numbers it records are exact and its own cost per case is microseconds.
+///
+/// Retries: 408, 409, 429, 5xx and connection failures, with exponential back-off and jitter,
+/// or after the server's `Retry-After`. A time-out is not retried: it is a measurement (the case
+/// took too long) and is reported as one. 401, 403 and 404 stop the run at once: every case
+/// would fail the same way, and the message says which setting to fix.
+package final class OpenAIProvider: ModelProvider {
+    let config: OpenAIConfig
+    let jobs: Int
+    let timeoutSeconds: Double
+    let maxErrorRate: Double
+    /// Sent, never shown: every message and output passes through `redact`.
+    let apiKey: String?
+    let price: PriceTable.Price?
+
+    package init(config: OpenAIConfig, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double,
+                apiKey: String?, price: PriceTable.Price?) {
+        self.config = config
+        self.jobs = max(1, jobs)
+        self.timeoutSeconds = timeoutSeconds
+        self.maxErrorRate = maxErrorRate
+        self.apiKey = apiKey
+        self.price = price
+    }
+
+    package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
+        guard !requests.isEmpty else { return [] }
+        Interrupts.install()
+        let bodies = try requests.map(body)
+        guard let endpoint = HTTPEndpoint(config.chatCompletionsURL) else {
+            throw EvalGuardError("model.base_url: not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
+        }
+        let slots = min(jobs, requests.count)
+        let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
+        defer { transport.close() }
+        var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots)
+        try run.loop(progress: progress)
+        return run.responses.map { $0! }
+    }
+
+    var headers: [(String, String)] {
+        guard let apiKey else { return [] }
+        return [(config.apiKeyHeader, config.apiKeyHeader.lowercased() == "authorization" ? "Bearer " + apiKey : apiKey)]
+    }
+
+    func redact(_ text: String) -> String {
+        guard let apiKey, !apiKey.isEmpty, text.contains(apiKey) else { return text }
+        return text.replacingOccurrences(of: apiKey, with: "[$\(config.apiKeyEnv ?? "API key")]")
+    }
+
+    /// The request body of one case: the prompt filled in, and the sampling settings.
+    func body(_ request: ModelRequest) throws -> [UInt8] {
+        var messages: [JSONValue] = []
+        for (i, message) in config.messages.enumerated() {
+            switch message.content.render(request.input) {
+            case .success(let text):
+                messages.append(.object(["role": .string(message.role), "content": .string(text)]))
+            case .failure(let missing):
+                throw EvalGuardError("case '\(request.id)': model.messages[\(i)].content uses {{\(missing.path)}}, but the case's input has no such field",
+                                     file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
+            }
+        }
+        var object: [String: JSONValue] = ["model": .string(config.model), "messages": .array(messages)]
+        if let t = config.temperature { object["temperature"] = .number(t) }
+        if let m = config.maxTokens { object["max_tokens"] = .number(Double(m)) }
+        if let s = config.seed { object["seed"] = .number(Double(s)) }
+        if let f = config.responseFormat { object["response_format"] = f }
+        var text = ""
+        JSONWriter.write(.object(object), to: &text)
+        return Array(text.utf8)
+    }
+}
+
+/// The state of one `answer` call.
+private struct OpenAIRun {
+    struct Slot {
+        /// The request this slot works on, and how many attempts it has made.
+        var index: Int?
+        var attempts = 0
+        var firstSentAt: UInt64 = 0
+        var sentAt: UInt64 = 0
+        var inFlight = false
+        /// Back-off: no attempt before this time.
+        var notBefore: UInt64 = 0
+        var answered = 0
+    }
+
+    let provider: OpenAIProvider
+    let requests: [ModelRequest]
+    let bodies: [[UInt8]]
+    let transport: HTTPTransport
+    var slots: [Slot]
+    var responses: [ModelResponse?]
+    var next = 0
+    var done = 0
+    var budget: ErrorBudget
+    var lastError: String?
+    let timeoutNanos: UInt64
+    /// Client-side rate limit: starts are spaced by this much.
+    let interval: UInt64?
+    var nextStart: UInt64 = 0
+    let url: String
+
+    init(provider: OpenAIProvider, requests: [ModelRequest], bodies: [[UInt8]], transport: HTTPTransport, slots: Int) {
+        self.provider = provider
+        self.requests = requests
+        self.bodies = bodies
+        self.transport = transport
+        self.slots = Array(repeating: Slot(), count: slots)
+        responses = Array(repeating: nil, count: requests.count)
+        budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
+        timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
+        interval = provider.config.requestsPerMinute.map { UInt64(60e9 / $0) }
+        url = provider.config.chatCompletionsURL
+    }
+
+    mutating func loop(progress: (Int) -> Void) throws {
+        var fds: [pollfd] = []
+        var owners: [Int] = []
+        var finished: [(slot: Int, outcome: HTTPOutcome)] = []
+        while done < requests.count {
+            try Interrupts.checkpoint()
+            var wake = try startAttempts()
+            fds.removeAll(keepingCapacity: true)
+            owners.removeAll(keepingCapacity: true)
+            transport.pollDescriptors(into: &fds, owners: &owners)
+            fds.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0))
+            for s in slots where s.inFlight { wake = min(wake, s.sentAt + timeoutNanos) }
+            let now = monotonicNanoseconds()
+            let wait = wake == .max ? -1 : Int32(min((wake > now ? wake - now + 999_999 : 0) / 1_000_000, 60_000))
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 && errno != EINTR {
+                throw EvalGuardError.evaluation("poll failed: \(String(cString: strerror(errno)))")
+            }
+            if ready > 0 {
+                for k in 0..<owners.count where fds[k].revents != 0 {
+                    transport.service(owner: owners[k], revents: fds[k].revents, finished: &finished)
+                }
+            }
+            let at = monotonicNanoseconds()
+            for (slot, outcome) in finished { try handle(slot, outcome, at: at) }
+            finished.removeAll(keepingCapacity: true)
+            try expireTimeouts()
+            progress(done)
+        }
+    }
+
+    /// Gives idle slots the next cases and starts every attempt that is due and allowed by the
+    /// rate limit. Returns when the loop must wake up next for an attempt that has to wait.
+    mutating func startAttempts() throws -> UInt64 {
+        var wake = UInt64.max
+        for i in slots.indices {
+            if slots[i].index == nil, next < requests.count {
+                slots[i] = Slot(index: next, answered: slots[i].answered)
+                next += 1
+            }
+            guard let index = slots[i].index, !slots[i].inFlight else { continue }
+            let now = monotonicNanoseconds()
+            if slots[i].notBefore > now { wake = min(wake, slots[i].notBefore); continue }
+            // The rate limit's next start, or a server's Retry-After, holds every slot back.
+            if nextStart > now { wake = min(wake, nextStart); continue }
+            if let interval { nextStart = max(now, nextStart) + interval }
+            if slots[i].attempts == 0 { slots[i].firstSentAt = now }
+            slots[i].attempts += 1
+            slots[i].sentAt = now
+            slots[i].inFlight = true
+            if let outcome = transport.send(slot: i, body: bodies[index]) {
+                try handle(i, outcome, at: monotonicNanoseconds())
+            }
+        }
+        return wake
+    }
+
+    mutating func handle(_ i: Int, _ outcome: HTTPOutcome, at now: UInt64) throws {
+        guard let index = slots[i].index, slots[i].inFlight else { return }
+        slots[i].inFlight = false
+        let latencyMs = Double(now - slots[i].sentAt) / 1e6
+        let response: HTTPResponse
+        switch outcome {
+        case .failed(let reason):
+            return try retryOrFail(i, "cannot connect to \(url): \(reason)", retryAfter: nil,
+                                   hint: reason == "connection refused" ? " (is the server running? check model.base_url)" : "")
+        case .fatal(let reason):
+            throw EvalGuardError.evaluation("cannot connect to \(url): \(reason)",
+                                            hint: "Check model.base_url in \(EvalConfig.path), or point SSL_CERT_FILE at the authority that signed the server's certificate.")
+        case .response(let r):
+            response = r
+        }
+        let status = response.status
+        switch status {
+        case 200..<300:
+            var answer = OpenAIAnswer.decode(response.body, extraction: provider.config.output, price: provider.price,
+                                             redact: provider.redact)
+            answer.latencyMs = latencyMs
+            answer.retries = slots[i].attempts - 1
+            answer.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+            answer.coldStart = slots[i].answered == 0
+            slots[i].answered += 1
+            try finish(i, index, answer)
+        case 401, 403:
+            throw unauthorized(response)
+        case 404:
+            throw notFound(response)
+        case 408, 409, 429, 500...:
+            try retryOrFail(i, "\(statusText(response)) from \(url): \(OpenAIAnswer.serverMessage(response.body, provider.redact))",
+                            retryAfter: Self.retryAfter(response.headers), hint: "")
+        default:
+            var failed = ModelResponse(output: nil, latencyMs: latencyMs)
+            failed.error = "\(statusText(response)) from \(url): \(OpenAIAnswer.serverMessage(response.body, provider.redact))"
+            try finish(i, index, failed)
+        }
+    }
+
+    func statusText(_ r: HTTPResponse) -> String {
+        "HTTP \(r.status)" + (r.reason.isEmpty ? "" : " \(r.reason)")
+    }
+
+    /// Schedules another attempt, or gives the case up with `message` once retries are spent.
+    mutating func retryOrFail(_ i: Int, _ message: String, retryAfter: Double?, hint: String) throws {
+        let config = provider.config
+        let attempts = slots[i].attempts
+        guard attempts <= config.maxRetries else {
+            var failed = ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - slots[i].sentAt) / 1e6)
+            failed.error = message + hint + (attempts > 1 ? " (gave up after \(attempts) attempts)" : "")
+            failed.retries = attempts - 1
+            failed.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+            return try finish(i, slots[i].index!, failed)
+        }
+        let backoff = min(config.retryBackoffSeconds * Double(1 << min(attempts - 1, 20)), OpenAIConfig.maxBackoffSeconds)
+        let seconds = retryAfter.map { min($0, Self.maxRetryAfterSeconds) } ?? backoff * Double.random(in: 0.5...1)
+        let until = monotonicNanoseconds() + UInt64(seconds * 1e9)
+        slots[i].notBefore = until
+        // The server said when it will take requests again: that holds for every slot, not just
+        // the one that asked, or the others collect more 429s meanwhile.
+        if retryAfter != nil { nextStart = max(nextStart, until) }
+    }
+
+    /// The longest wait a server's `Retry-After` may impose on one attempt.
+    static let maxRetryAfterSeconds = 60.0
+
+    /// `retry-after-ms` (OpenAI's), else `Retry-After` in seconds or as an HTTP date.
+    static func retryAfter(_ headers: [String: String]) -> Double? {
+        if let ms = headers["retry-after-ms"].flatMap(Double.init), ms >= 0 { return ms / 1000 }
+        guard let text = headers["retry-after"] else { return nil }
+        if let seconds = Double(text), seconds >= 0 { return seconds }
+        return httpDate.date(from: text).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    static let httpDate: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter
+    }()
+
+    mutating func expireTimeouts() throws {
+        let now = monotonicNanoseconds()
+        for i in slots.indices where slots[i].inFlight && now >= slots[i].sentAt + timeoutNanos {
+            transport.cancel(slot: i)
+            slots[i].inFlight = false
+            var response = ModelResponse(output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
+                                         error: "timed out after \(provider.timeoutSeconds) s (model.timeout_s) waiting for \(url)")
+            response.timedOut = true
+            response.retries = slots[i].attempts - 1
+            response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+            try finish(i, slots[i].index!, response)
+        }
+    }
+
+    mutating func finish(_ i: Int, _ index: Int, _ response: ModelResponse) throws {
+        responses[index] = response
+        slots[i].index = nil
+        done += 1
+        let failed = response.error != nil
+        if failed { lastError = "case \(requests[index].id): \(response.error!)" }
+        if budget.record(failed: failed) {
+            throw budget.exceeded(lastError: lastError)
+        }
+    }
+
+    func unauthorized(_ r: HTTPResponse) -> EvalGuardError {
+        let said = "The server said: " + OpenAIAnswer.serverMessage(r.body, provider.redact)
+        guard let env = provider.config.apiKeyEnv else {
+            return .evaluation("\(url) answered \(statusText(r)): it wants an API key, and none is configured",
+                               hint: "Put the key in an environment variable and name that variable in model.api_key_env, e.g. \"api_key_env\": \"OPENAI_API_KEY\".\n" + said)
+        }
+        let what = r.status == 401 ? "did not accept the API key in the environment variable \(env)"
+                                   : "refused the API key in the environment variable \(env) access to model '\(provider.config.model)'"
+        return .evaluation("\(url) answered \(statusText(r)): the server \(what)",
+                           hint: "Check the value of \(env) (named by model.api_key_env in \(EvalConfig.path)).\n" + said)
+    }
+
+    func notFound(_ r: HTTPResponse) -> EvalGuardError {
+        .evaluation("\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
+                    hint: """
+                        Check model.model ('\(provider.config.model)') and model.base_url ('\(provider.config.baseURL)') in \(EvalConfig.path): \
+                        evalguard posts to <base_url>/chat/completions, so OpenAI-compatible servers usually want a base_url ending in /v1.
+                        The server said: \(OpenAIAnswer.serverMessage(r.body, provider.redact))
+                        """)
+    }
+}

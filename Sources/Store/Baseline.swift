@@ -1,0 +1,142 @@
+import Foundation
+import EvalGuardConfig
+import EvalGuardSupport
+
+/// `.evals/baseline.json`: the reviewed reference a change is measured against. Written in a
+/// stable layout (sorted keys, one metric or case per line) so that `git diff` shows a reviewer
+/// exactly which figures and which cases a new baseline changes.
+package struct Baseline: Codable, Sendable {
+    package static let path = ".evals/baseline.json"
+    package static let formatVersion = 1
+
+    package var format: Int
+    /// The commit whose result the baseline was made from.
+    package var fromCommit: String
+    package var dirty: Bool
+    /// Runs per case of the result it was made from; nil for 1 (and in older baselines).
+    package var repeats: Int?
+    /// The price table the costs were computed with, as the result recorded it (`RunResult.prices`).
+    package var prices: JSONValue?
+    package var overall: Metrics
+    package var suites: [String: BaselineSuite]
+
+    enum CodingKeys: String, CodingKey {
+        case format, dirty, overall, suites, prices
+        case fromCommit = "from_commit", repeats = "repeat"
+    }
+
+    package init(result: RunResult) {
+        format = Self.formatVersion
+        fromCommit = result.commit
+        dirty = result.dirty
+        repeats = result.repeats
+        prices = result.prices
+        overall = result.overall
+        suites = Dictionary(uniqueKeysWithValues: result.suites.map { suite in
+            (suite.name, BaselineSuite(
+                metrics: suite.metrics,
+                cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
+                    ($0.id, BaselineCase(passed: $0.passed, score: $0.score, costUSD: $0.costUSD,
+                                         passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
+                }),
+                latenciesMs: Metrics.timedLatencies(suite.cases)))
+        })
+    }
+
+    /// Reads a baseline; `displayPath` names it in errors ("HEAD:.evals/baseline.json").
+    package static func parse(_ bytes: [UInt8], displayPath: String) throws -> Baseline {
+        do {
+            let baseline = try JSONDecoder().decode(Baseline.self, from: Data(bytes))
+            guard baseline.format == formatVersion else {
+                throw EvalGuardError("baseline format \(baseline.format) is not supported by this evalguard (expects \(formatVersion))",
+                                     file: displayPath, hint: "Regenerate it with 'evalguard baseline' and commit it.")
+            }
+            return baseline
+        } catch let error as EvalGuardError {
+            throw error
+        } catch DecodingError.dataCorrupted {
+            var error = ConfigNode.syntaxError(in: String(decoding: bytes, as: UTF8.self), displayPath: displayPath)
+            error.message = "not a valid baseline: " + error.message
+            error.hint = "Regenerate it with 'evalguard baseline' and commit it."
+            throw error
+        } catch {
+            throw EvalGuardError("not a valid baseline: \(Self.describe(error))", file: displayPath,
+                                 hint: "Regenerate it with 'evalguard baseline' and commit it.")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "missing \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// The file's text in its stable layout.
+    package func rendered() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let value = try JSONParser.parse(String(decoding: try encoder.encode(self), as: UTF8.self))
+        var out = ""
+        // One case per line, so that a diff names the cases a new baseline changes.
+        JSONPretty.write(Self.rounded(value), inline: { $0.count == 4 && $0[0] == "suites" && $0[2] == "cases" }, to: &out)
+        return out + "\n"
+    }
+
+    /// Ten significant digits: every figure keeps its precision, but 0.21614999999999998 reads 0.21615.
+    private static func rounded(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .number(let n): return .number(Double(String(format: "%.10g", n)) ?? n)
+        case .array(let items): return .array(items.map(rounded))
+        case .object(let dict): return .object(dict.mapValues(rounded))
+        default: return value
+        }
+    }
+}
+
+package struct BaselineSuite: Codable, Sendable {
+    package var metrics: Metrics
+    package var cases: [String: BaselineCase]
+    /// Latencies of the answered cases, sorted: the distribution, for comparing percentiles.
+    package var latenciesMs: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case metrics, cases
+        case latenciesMs = "latencies_ms"
+    }
+}
+
+package struct BaselineCase: Codable, Sendable, Equatable {
+    package var passed: Bool
+    package var score: Double
+    package var costUSD: Double?
+    /// With repeats: the share of the case's runs that passed, and how many runs there were.
+    /// Absent for a case run once (and in baselines written before repeats existed).
+    package var passRate: Double?
+    package var runs: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case passed, score, runs
+        case costUSD = "cost_usd", passRate = "pass_rate"
+    }
+
+    package init(passed: Bool, score: Double, costUSD: Double? = nil, passRate: Double? = nil, runs: Int? = nil) {
+        self.passed = passed
+        self.score = score
+        self.costUSD = costUSD
+        self.passRate = passRate
+        self.runs = runs
+    }
+
+    /// Runs that passed, out of `runCount`: what the paired accuracy test reads.
+    package var runCount: Int { max(runs ?? 1, 1) }
+    package var passes: Int {
+        guard let passRate, runs != nil else { return passed ? 1 : 0 }
+        return min(runCount, max(0, Int((passRate * Double(runCount)).rounded())))
+    }
+    package var isFlaky: Bool { passes > 0 && passes < runCount }
+}

@@ -1,0 +1,77 @@
+import EvalGuardConfig
+import EvalGuardStatistics
+import EvalGuardSupport
+
+/// Aggregate figures for a set of case results (a suite, or every suite).
+package struct Metrics: Codable, Sendable, Equatable {
+    package var cases: Int
+    package var passed: Int
+    package var errors: Int
+    package var timeouts: Int
+    /// passed / cases; errors and time-outs count as failures. With repeats: the mean of the
+    /// cases' pass rates (`passed` then counts the cases that passed at least half their runs).
+    package var accuracy: Double
+    /// Latency over the cases the model answered warm: time-outs and crashes are counted, not
+    /// timed, and a process's first answer (which includes its start-up) is left out unless
+    /// every answer was a first one.
+    package var p50LatencyMs: Double
+    package var p95LatencyMs: Double
+    package var p99LatencyMs: Double
+    package var meanLatencyMs: Double
+    /// Average over all cases, and total; nil when the model reported no cost at all.
+    package var avgCostUSD: Double?
+    package var totalCostUSD: Double?
+    /// Retried requests in total and the time spent on them; nil when nothing was retried.
+    package var retries: Int?
+    package var retryMs: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case cases, passed, errors, timeouts, accuracy
+        case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
+        case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
+        case retries, retryMs = "retry_ms"
+    }
+
+    package init(_ results: [CaseResult]) {
+        cases = results.count
+        passed = results.count { $0.passed }
+        timeouts = results.count { $0.timedOut == true }
+        errors = results.count { $0.error != nil && $0.timedOut != true }
+        accuracy = cases == 0 ? 0
+            : results.contains { $0.runs != nil } ? results.reduce(0) { $0 + $1.passRate } / Double(cases)
+            : Double(passed) / Double(cases)
+        let latencies = Self.timedLatencies(results)
+        p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
+        p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
+        p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
+        meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
+        let costs = results.compactMap(\.costUSD)
+        totalCostUSD = costs.isEmpty ? nil : Money.sum(costs)
+        avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
+        let retried = results.compactMap(\.retries).reduce(0, +)
+        retries = retried > 0 ? retried : nil
+        retryMs = retried > 0 ? results.compactMap(\.retryMs).reduce(0, +) : nil
+    }
+
+    /// The latencies that count for percentiles, sorted: every timed run of a repeated case.
+    package static func timedLatencies(_ results: [CaseResult]) -> [Double] {
+        var warm: [Double] = [], cold: [Double] = []
+        for r in results {
+            if let runs = r.latenciesMs {
+                if r.coldStart == true { cold += runs } else { warm += runs }
+            } else if r.error == nil {
+                if r.coldStart == true { cold.append(r.latencyMs) } else { warm.append(r.latencyMs) }
+            }
+        }
+        return (warm.isEmpty ? cold : warm).sorted()
+    }
+
+    /// The value of a gated metric.
+    package func value(of metric: GatedMetric) -> Double? {
+        switch metric {
+        case .accuracy: accuracy
+        case .p95LatencyMs: p95LatencyMs
+        case .avgCostUSD: avgCostUSD
+        }
+    }
+}

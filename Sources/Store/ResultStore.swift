@@ -1,0 +1,106 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardSupport
+
+/// Where results live: `.evals/results/<commit>.json` (one per commit, ignored by git),
+/// `.evals/results/keys/<evaluation key>` (which commit's result holds that key, so any commit
+/// with the same inputs finds it without reading every result), and a git note per commit under
+/// `refs/notes/evalguard`, which travels between machines. Reading looks in the files first.
+package struct ResultStore {
+    package static let directory = ".evals/results"
+    package let root: String
+    let repository: Repository?
+
+    package init(root: String, repository: Repository? = nil) {
+        self.root = root
+        self.repository = repository
+    }
+
+    package func displayPath(for commit: String) -> String { Self.directory + "/\(commit).json" }
+    func path(for commit: String) -> String { root + "/" + displayPath(for: commit) }
+    func keyPath(_ key: String) -> String { root + "/" + Self.directory + "/keys/" + key }
+
+    /// The result stored for a commit in the files, whatever its key, or nil. A file that cannot
+    /// be read as a result (an older format, a hand edit) counts as absent and is re-evaluated.
+    package func load(commit: String) -> RunResult? {
+        FileManager.default.contents(atPath: path(for: commit)).flatMap(Self.decode)
+    }
+
+    /// The result for a commit from the files, else from its git note.
+    package func result(commit: String) -> RunResult? {
+        load(commit: commit) ?? note(commit: commit)
+    }
+
+    /// How many first-parent ancestors' notes are searched for a result with the same key.
+    static let ancestorSearchLimit = 100
+
+    /// A stored result evaluated with exactly this key: the commit's own (file, then note),
+    /// else whichever commit the key index names, else the note of a recent first-parent ancestor
+    /// (a fresh clone with fetched notes has no key index; an unchanged model's result usually
+    /// sits a few commits back). A result found in a note is cached in the files.
+    ///
+    /// With `repeats`, only a result made with that many runs per case counts: a single-run result
+    /// cannot stand in for `--repeat 5`.
+    package func find(key: String, commit: String, repeats: Int? = nil) -> RunResult? {
+        let fits = { (r: RunResult) in r.key == key && (repeats == nil || (r.repeats ?? 1) == repeats) }
+        if let own = load(commit: commit), fits(own) { return own }
+        if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
+            let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let result = load(commit: other), fits(result) { return result }
+        }
+        let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
+                                                   limit: Self.ancestorSearchLimit)) ?? nil
+        for sha in ancestors ?? [commit] {
+            // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
+            guard let text = try? repository?.note(on: sha), text.contains(key),
+                  let noted = Self.decode(Data(text.utf8)), fits(noted) else { continue }
+            try? saveFiles(noted)
+            return noted
+        }
+        return nil
+    }
+
+    /// Stores a result in the files and, for a clean result (one that is exactly its commit),
+    /// as the commit's git note.
+    package func save(_ result: RunResult) throws {
+        try saveFiles(result)
+        if !result.dirty, let repository {
+            try repository.setNote(String(decoding: try Self.encode(result, pretty: false), as: UTF8.self), on: result.commit)
+        }
+    }
+
+    private func saveFiles(_ result: RunResult) throws {
+        try AtomicFile.write(Array(try Self.encode(result, pretty: true)) + [0x0A], to: path(for: result.commit))
+        try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
+    }
+
+    func note(commit: String) -> RunResult? {
+        guard let text = try? repository?.note(on: commit) else { return nil }
+        return Self.decode(Data(text.utf8))
+    }
+
+    static func encode(_ result: RunResult, pretty: Bool) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(result)
+    }
+
+    static func decode(_ data: Data) -> RunResult? { decode(RunResult.self, data) }
+
+    /// A result file's content as `T` (the whole result, or a summary of it); nil for another
+    /// format version or a file that is not a result.
+    package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> T? {
+        guard let value = try? decoder.decode(type, from: data), value.format == RunResult.formatVersion else { return nil }
+        return value
+    }
+
+    /// One decoder for every read: `log` reads thousands of results.
+    private static let decoder = JSONDecoder()
+}
+
+/// What a result file's readers check before trusting it.
+package protocol Versioned {
+    var format: Int { get }
+}
+
+extension RunResult: Versioned {}

@@ -1,0 +1,139 @@
+import EvalGuardSupport
+
+/// The outcome of one case in a run.
+package struct CaseResult: Codable, Sendable, Equatable {
+    package var id: String
+    package var passed: Bool
+    package var score: Double
+    package var latencyMs: Double
+    package var costUSD: Double?
+    package var usage: [String: Double]?
+    package var error: String?
+    package var timedOut: Bool?
+    /// The first request of a model process: its latency includes start-up, so it is kept out
+    /// of the latency percentiles.
+    package var coldStart: Bool?
+    /// Git blob id of the output's canonical JSON text (`git hash-object` reproduces it).
+    package var outputDigest: String?
+    /// The output's canonical JSON text, cut at `outputLimit` characters, for reports.
+    package var output: String?
+    /// With `repeat`: how many times the case ran and how many of those runs passed; `passed`
+    /// is then "at least half passed" and `latencyMs` the median of `latenciesMs`, the warm
+    /// answered runs' latencies. All nil for a case run once.
+    package var runs: Int?
+    package var passes: Int?
+    package var latenciesMs: [Double]?
+
+    /// Share of the case's runs that passed: 0 or 1 for a case run once.
+    package var passRate: Double { runs.map { Double(passes ?? 0) / Double($0) } ?? (passed ? 1 : 0) }
+    package var runCount: Int { runs ?? 1 }
+    package var passCount: Int { runs == nil ? (passed ? 1 : 0) : passes ?? 0 }
+    /// Outcomes that disagree across repeats.
+    package var isFlaky: Bool { let r = passRate; return r > 0 && r < 1 }
+    /// Retried attempts and the time they took (see `ModelResponse.retryMs`); nil when none.
+    package var retries: Int?
+    package var retryMs: Double?
+
+    package static let outputLimit = 500
+
+    enum CodingKeys: String, CodingKey {
+        case id, passed, score, usage, error, output
+        case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
+        case coldStart = "cold_start"
+        case runs, passes, latenciesMs = "latencies_ms"
+        case retries, retryMs = "retry_ms"
+    }
+
+    package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {
+        self.id = id
+        self.passed = passed
+        self.score = score
+        self.latencyMs = latencyMs
+        self.costUSD = costUSD
+        self.usage = usage
+        self.error = error
+        self.timedOut = timedOut
+        self.coldStart = coldStart
+        self.outputDigest = outputDigest
+        self.output = output
+        self.runs = runs
+        self.passes = passes
+        self.latenciesMs = latenciesMs
+        self.retries = retries
+        self.retryMs = retryMs
+    }
+}
+
+/// One suite's part of a run.
+package struct SuiteResult: Codable, Sendable {
+    package var name: String
+    /// The case file, from the repository root, and its blob id.
+    package var casesFile: String
+    package var casesDigest: String
+    package var scorer: String
+    package var metrics: Metrics
+    package var cases: [CaseResult]
+
+    enum CodingKeys: String, CodingKey {
+        case name, scorer, metrics, cases
+        case casesFile = "cases_file", casesDigest = "cases_digest"
+    }
+    package init(name: String, casesFile: String, casesDigest: String, scorer: String, metrics: Metrics, cases: [CaseResult]) {
+        self.name = name
+        self.casesFile = casesFile
+        self.casesDigest = casesDigest
+        self.scorer = scorer
+        self.metrics = metrics
+        self.cases = cases
+    }
+}
+
+/// `.evals/results/<commit>.json`: everything one evaluation of one commit produced.
+package struct RunResult: Codable, Sendable {
+    /// Bumped when the layout or the meaning of a field changes; part of every evaluation key.
+    package static let formatVersion = 1
+
+    package var format: Int
+    package var evalguardVersion: String
+    package var commit: String
+    /// True when the working tree differed from the commit in something the model depends on.
+    package var dirty: Bool
+    package var dirtyPaths: [String]?
+    /// The evaluation key of what was evaluated (see `EvaluationKey`).
+    package var key: String
+    package var createdAt: String
+    package var configDigest: String
+    package var model: [String: JSONValue]
+    /// Runs per case (`repeat`); nil for 1.
+    package var repeats: Int?
+    package var suites: [SuiteResult]
+    package var overall: Metrics
+
+    enum CodingKeys: String, CodingKey {
+        case format, commit, dirty, key, model, suites, overall
+        case repeats = "repeat"
+        case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
+        case createdAt = "created_at", configDigest = "config_digest"
+    }
+
+    package func suite(_ name: String) -> SuiteResult? { suites.first { $0.name == name } }
+
+    /// A description of the price table the cost was computed with (a digest, or the table
+    /// itself), when the provider records one in `model["prices"]`. Two runs whose tables differ
+    /// cannot blame a cost change on the code.
+    package var prices: JSONValue? { model["prices"].flatMap { $0 == .null ? nil : $0 } }
+    package init(format: Int, evalguardVersion: String, commit: String, dirty: Bool, dirtyPaths: [String]? = nil, key: String, createdAt: String, configDigest: String, model: [String: JSONValue], repeats: Int? = nil, suites: [SuiteResult], overall: Metrics) {
+        self.format = format
+        self.evalguardVersion = evalguardVersion
+        self.commit = commit
+        self.dirty = dirty
+        self.dirtyPaths = dirtyPaths
+        self.key = key
+        self.createdAt = createdAt
+        self.configDigest = configDigest
+        self.model = model
+        self.repeats = repeats
+        self.suites = suites
+        self.overall = overall
+    }
+}
