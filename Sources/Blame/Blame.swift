@@ -15,7 +15,7 @@ package final class Blame {
     let repository: Repository
     let index: HistoryIndex
     let stored: StoredResults
-    let evaluator: CommitEvaluator
+    let evaluator: Evaluator
     let options: BlameOptions
     /// Progress and diagnostics, one line each (stderr).
     let log: (String) -> Void
@@ -28,7 +28,7 @@ package final class Blame {
         self.repository = repository
         self.index = HistoryIndex(repository: repository)
         self.stored = StoredResults(repository: repository)
-        self.evaluator = CommitEvaluator(repository: repository)
+        self.evaluator = Evaluator(repository: repository)
         self.options = options
         self.log = log
     }
@@ -209,7 +209,7 @@ package final class Blame {
     }
 
     func evaluate(_ sha: String, key: String?, fresh: Bool) throws -> RunResult {
-        let evaluation = try evaluator.evaluate(sha, fresh: fresh)
+        let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh)
         if !evaluation.reused { evaluations += 1 }
         if let key { results[key] = evaluation.result }
         return evaluation.result

@@ -1,4 +1,5 @@
 import Foundation
+import EvalGuardEvaluation
 import EvalGuardStore
 import EvalGuardSupport
 
@@ -66,7 +67,7 @@ extension Blame {
         let commit = segment.first
         let after = storedResult(segment)!, was = storedResult(before)!
         let config = try? index.config(of: commit).get()
-        let flips = CulpritDetails.flips(before: was, after: after, suites: suites, repository: repository,
+        let flips = CaseFlips.between(before: was, after: after, suites: suites, repository: repository,
                                          config: config, at: commit.sha)
         let parents = try repository.parents(of: commit.sha)
         return Culprit(commit: try repository.commitInfo(commit.sha), mergedParent: parents.count > 1 ? parents[1] : nil,

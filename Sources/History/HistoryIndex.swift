@@ -9,7 +9,7 @@ import EvalGuardSupport
 /// its trees, so each tree is read once, each configuration is parsed once (by its blob id), and
 /// a commit's evaluation key costs a root-tree read plus the subtrees it changed.
 ///
-/// The keys equal `CommitEvaluator.key(of:config:)` (a test holds them together).
+/// The keys equal `Evaluator.key(of:config:head:)` (a test holds them together).
 package final class HistoryIndex {
     package let repository: Repository
 

@@ -14,12 +14,12 @@ import EvalGuardSupport
 package struct PrePushHook {
     package let repository: Repository
     package let remote: String
-    let evaluator: CommitEvaluator
+    let evaluator: Evaluator
 
     package init(repository: Repository, remote: String) {
         self.repository = repository
         self.remote = remote
-        evaluator = CommitEvaluator(repository: repository)
+        evaluator = Evaluator(repository: repository)
     }
 
     package enum Outcome {
@@ -29,7 +29,7 @@ package struct PrePushHook {
 
     package struct RefCheck {
         package var ref: PushedRef
-        package var evaluation: CommitEvaluation
+        package var evaluation: Evaluated
         package var comparison: Comparison
         /// Where the baseline was read, and why there.
         package var baselineCommit: String
@@ -56,7 +56,7 @@ package struct PrePushHook {
             ?? (baselineCommit != tip ? BaselineChange.load(repository, at: tip) : nil) else {
             return .skipped(ref, reason: "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)")
         }
-        let evaluation = try evaluator.evaluate(tip, progress: progress)
+        let evaluation = try evaluator.evaluate(.commit(tip), progress: progress)
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
         return .checked(RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
                                  baseDescription: baseDescription, baselineChanges: changes,

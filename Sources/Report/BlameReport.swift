@@ -1,4 +1,5 @@
 import Foundation
+import EvalGuardEvaluation
 import EvalGuardBlame
 import EvalGuardGit
 import EvalGuardSupport

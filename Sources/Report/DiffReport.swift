@@ -1,5 +1,5 @@
 import Foundation
-import EvalGuardBlame
+import EvalGuardEvaluation
 import EvalGuardConfig
 import EvalGuardStatistics
 import EvalGuardStore

@@ -12,7 +12,7 @@ package enum PushReport {
             return "evalguard: \(ref.remoteRef): \(reason)\n"
         case .checked(let check):
             var out = ""
-            let tip = String(check.evaluation.commit.prefix(7))
+            let tip = String(check.ref.localSHA.prefix(7))
             if !check.baselineChanges.isEmpty {
                 out += "evalguard: ! this push changes \(Baseline.path); it is judged against the new baseline:\n"
                 for change in check.baselineChanges {

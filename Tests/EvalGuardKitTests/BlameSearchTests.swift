@@ -80,11 +80,11 @@ import Testing
         let repo = try SyntheticHistory.make([.tweak, .docs, .plant(["q1"]), .docs, .noise(["q3"])], counter: NSTemporaryDirectory() + "evalguard-unused-\(UUID().uuidString)")
         let repository = try Repository.discover(from: repo.root)
         let index = HistoryIndex(repository: repository)
-        let evaluator = CommitEvaluator(repository: repository)
+        let evaluator = Evaluator(repository: repository)
         let chain = try index.firstParentChain(from: repo.head, limit: 6)
         #expect(chain.count == 6)
         for entry in chain {
-            #expect(index.key(of: entry) == (try evaluator.key(of: entry.sha, config: evaluator.config(at: entry.sha))))
+            #expect(index.key(of: entry) == (try evaluator.key(of: .commit(entry.sha), config: evaluator.config(of: .commit(entry.sha)), head: entry.sha).key))
         }
         #expect(index.key(of: chain[0]) != index.key(of: chain[1]))
         #expect(index.key(of: chain[1]) == index.key(of: chain[2]), "a docs commit keeps the key")

@@ -17,7 +17,7 @@ struct BaselineCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
-        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), repeats: try RepeatOption.value(arguments), progress: context.progressReporter())
+        let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), repeats: try RepeatOption.value(arguments), progress: context.progressReporter())
         for warning in workspace.warnings { context.console.err("warning: " + warning) }
         let (result, reused) = (evaluation.result, evaluation.reused)
         let text = try Baseline(result: result).rendered()

@@ -29,8 +29,8 @@ struct CICommand: Command {
         let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let base = try CIBase.detect(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
-        let (baseline, _) = try CheckCommand.committedBaseline(in: workspace.repository, at: base.mergeBase, workingCopy: nil, context: context)
-        let evaluation = try workspace.evaluateWorkingTree(fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
+        let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
         for warning in workspace.warnings { context.console.err("warning: " + warning) }
         if evaluation.reused {
             context.console.err("note: reusing the stored result of \(evaluation.result.commit.prefix(7)): nothing the model depends on changed since")
@@ -50,7 +50,7 @@ struct CICommand: Command {
                 context.console.out("::error file=\(Baseline.path),title=evalguard: \(suite) \(m.metric.rawValue) regressed::\(Format.value(m.baseline, of: m.metric)) → \(Format.value(m.current, of: m.metric)) (\(Format.delta(m)); threshold \(Format.threshold(m.threshold)))")
             }
         }
-        CheckCommand.warnAboutNoise(comparison, context: context)
+        for line in NoiseWarning.lines(comparison) { context.console.err(line) }
         return comparison.blocks ? .regression : .pass
     }
 

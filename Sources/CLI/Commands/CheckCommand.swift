@@ -59,8 +59,8 @@ struct CheckCommand: Command {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
             (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: nil, context: context)
-            let evaluator = CommitEvaluator(repository: repository, environment: context.environment)
-            let evaluation = try evaluator.evaluate(sha, fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            let evaluator = Evaluator(repository: repository, environment: context.environment)
+            let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, progress: context.progressReporter())
             for warning in evaluator.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
             subject = "evalguard check: commit \(sha.prefix(7))"
@@ -69,7 +69,7 @@ struct CheckCommand: Command {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             repository = workspace.repository
             (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: workspace.root, context: context)
-            let evaluation = try workspace.evaluateWorkingTree(fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, progress: context.progressReporter())
             for warning in workspace.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
@@ -93,25 +93,8 @@ struct CheckCommand: Command {
             extra["baseline"] = .object(["revision": .string(against), "commit": .string(baselineCommit)])
             context.printJSON(report.json(extra: extra))
         }
-        warnAboutNoise(comparison, context: context)
+        for line in NoiseWarning.lines(comparison) { context.console.err(line) }
         return comparison
-    }
-
-    /// An inconclusive result must never pass quietly: say so on stderr, whatever the format.
-    static func warnAboutNoise(_ comparison: Comparison, context: CommandContext) {
-        for suite in comparison.suites where suite.flakyExcluded {
-            context.console.err("warning: \(suite.name): \(suite.flaky.count) flaky case(s) left out of the accuracy gate (flaky: exclude)")
-        }
-        let inconclusive = comparison.inconclusives
-        guard !inconclusive.isEmpty else { return }
-        let list = inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
-        let outcome = comparison.verdict == .regression ? "" : comparison.settings.onInconclusive == .pass
-            ? " PASSING anyway because on_inconclusive is \"pass\"."
-            : " FAILING because on_inconclusive is \"fail\"."
-        context.console.err("warning: INCONCLUSIVE: \(list) beyond the threshold but not distinguishable from noise.\(outcome)")
-        for (suite, metric) in inconclusive {
-            if let advice = metric.advice { context.console.err("  \(suite) \(metric.metric.rawValue): \(advice)") }
-        }
     }
 
     /// The baseline as committed at `revision`, read through libgit2. When `workingCopy` is given,

@@ -1,4 +1,3 @@
-import EvalGuardBlame
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardReport
@@ -25,14 +24,14 @@ struct DiffCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
         let repository = try Repository.discover(from: context.workingDirectory)
-        let evaluator = CommitEvaluator(repository: repository)
+        let evaluator = Evaluator(repository: repository)
         let revisions = [arguments.positional("a")!, arguments.positional("b")!]
         let shas = try revisions.map(repository.resolveCommit)
         let evaluations = try shas.map { sha in
-            try evaluator.evaluate(sha, progress: context.progressReporter())
+            try evaluator.evaluate(.commit(sha), progress: context.progressReporter())
         }
         let suites = arguments.value("suite").map { Set([$0]) }
-        let flips = CulpritDetails.flips(before: evaluations[0].result, after: evaluations[1].result, suites: suites,
+        let flips = CaseFlips.between(before: evaluations[0].result, after: evaluations[1].result, suites: suites,
                                          repository: repository, config: evaluations[1].config, at: shas[1])
         let labels = try zip(revisions, shas).map { revision, sha in
             let info = try repository.commitInfo(sha)

@@ -37,14 +37,14 @@ struct RunCommand: Command {
         let started = monotonicNanoseconds()
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
-            let evaluator = CommitEvaluator(repository: repository, environment: context.environment)
-            result = try evaluator.evaluate(try repository.resolveCommit(revision), fresh: true, repeats: repeats,
+            let evaluator = Evaluator(repository: repository, environment: context.environment)
+            result = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: true, repeats: repeats,
                                             progress: context.progressReporter()).result
             label = "commit \(result.commit.prefix(7)) (evaluated in an isolated checkout)"
             (store, warnings) = (evaluator.store, evaluator.warnings)
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
-            result = try workspace.evaluateWorkingTree(fresh: true, repeats: repeats, progress: context.progressReporter()).result
+            result = try workspace.evaluator.evaluate(.workingTree, fresh: true, repeats: repeats, progress: context.progressReporter()).result
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""
             label = context.describe(workspace.head) + dirty
             (store, warnings) = (workspace.store, workspace.warnings)

@@ -1,0 +1,24 @@
+import EvalGuardCompare
+
+/// What `check` and `ci` say on stderr whatever the output format: an inconclusive result
+/// must never pass quietly, and flaky cases left out of a gate are named.
+package enum NoiseWarning {
+    /// The lines, in order; empty when there is nothing to warn about.
+    package static func lines(_ comparison: Comparison) -> [String] {
+        var lines: [String] = []
+        for suite in comparison.suites where suite.flakyExcluded {
+            lines.append("warning: \(suite.name): \(suite.flaky.count) flaky case(s) left out of the accuracy gate (flaky: exclude)")
+        }
+        let inconclusive = comparison.inconclusives
+        guard !inconclusive.isEmpty else { return lines }
+        let list = inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
+        let outcome = comparison.verdict == .regression ? "" : comparison.settings.onInconclusive == .pass
+            ? " PASSING anyway because on_inconclusive is \"pass\"."
+            : " FAILING because on_inconclusive is \"fail\"."
+        lines.append("warning: INCONCLUSIVE: \(list) beyond the threshold but not distinguishable from noise.\(outcome)")
+        for (suite, metric) in inconclusive {
+            if let advice = metric.advice { lines.append("  \(suite) \(metric.metric.rawValue): \(advice)") }
+        }
+        return lines
+    }
+}
