@@ -57,7 +57,14 @@ public enum CaseFile {
         let id: String
         switch o["id"] {
         case .string(let s) where !s.isEmpty: id = s
-        case .number(let n) where n == n.rounded(): id = String(Int64(n))
+        case .number(let n) where n == n.rounded():
+            // Beyond 2^53 a double no longer holds every whole number: the id would not be the one written.
+            guard n.magnitude <= 9_007_199_254_740_992 else {
+                throw EvalGuardError("\"id\" \(JSONWriter.numberText(n)) is too large to keep exactly as a number",
+                                     file: displayPath, line: line,
+                                     hint: "Write the id as a string, for example \"id\": \"case-1\"; numbers up to 9007199254740992 are kept as written.")
+            }
+            id = String(Int64(n))
         case nil: throw fail("missing \"id\"")
         case let other?: throw fail("\"id\" must be a non-empty string, found \(other.kindName)")
         }
