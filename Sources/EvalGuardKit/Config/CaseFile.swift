@@ -16,7 +16,7 @@ public enum CaseFile {
         var cases: [EvalCase] = []
         var firstLine: [String: Int] = [:]
         var lineNumber = 0
-        var start = 0
+        var start = TextBytes.byteOrderMarkLength(bytes)
         try bytes.withUnsafeBufferPointer { all in
             while start < all.count {
                 lineNumber += 1
@@ -27,6 +27,10 @@ public enum CaseFile {
                 let line = UnsafeBufferPointer(rebasing: all[start..<lineEnd])
                 start = end + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if let offset = TextBytes.firstInvalidUTF8(line) {
+                    throw EvalGuardError(TextBytes.invalidMessage, file: displayPath, line: lineNumber, column: offset + 1,
+                                         hint: TextBytes.invalidHint)
+                }
                 let value: JSONValue
                 do {
                     value = try JSONParser.parse(line)

@@ -59,7 +59,7 @@ public struct EvalConfig: Sendable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw EvalGuardError("cannot read the file", file: path)
         }
-        return try parse(ConfigSource(displayPath: path, text: String(decoding: data, as: UTF8.self)))
+        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(Array(data), displayPath: path)))
     }
 
     /// Reads the configuration as committed at `commit`; messages name it `abc1234:.evals/evalguard.json`.
@@ -69,7 +69,7 @@ public struct EvalConfig: Sendable {
             throw EvalGuardError("commit \(commit.prefix(7)) has no \(path)",
                                  hint: "evalguard evaluates commits that contain an .evals/ configuration; create one with 'evalguard init' and commit it.")
         }
-        return try parse(ConfigSource(displayPath: label, text: String(decoding: bytes, as: UTF8.self)))
+        return try parse(ConfigSource(displayPath: label, text: TextBytes.decode(bytes, displayPath: label)))
     }
 
     /// The files a result depends on: `model.inputs` (everything when unset), plus the
