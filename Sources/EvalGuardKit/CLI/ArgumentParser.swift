@@ -1,8 +1,9 @@
 /// Bad command-line usage. `CLI` prints it as swift-argument-parser does: the message, the
 /// usage line and where to read more, on stderr, exit 2. Commands may throw it too, for
 /// combinations the table cannot express ("--fresh cannot be used with --against").
-public struct UsageError: Error, CustomStringConvertible, Sendable {
+public struct UsageError: CategorizedError, CustomStringConvertible, Sendable {
     public var message: String
+    public var category: ErrorCategory { .usage }
 
     public init(_ message: String) {
         self.message = message

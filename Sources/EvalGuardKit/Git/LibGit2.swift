@@ -1,7 +1,8 @@
 import CLibgit2
 
 /// A failed libgit2 call: the function, its return code and libgit2's own message.
-public struct GitError: Error, CustomStringConvertible, Sendable {
+public struct GitError: CategorizedError, CustomStringConvertible, Sendable {
+    public var category: ErrorCategory { .git }
     public var code: Int32
     public var function: String
     public var message: String

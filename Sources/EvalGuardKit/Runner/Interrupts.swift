@@ -38,7 +38,7 @@ enum Interrupts {
 
     /// Throws once a signal has arrived since `install()`.
     static func checkpoint() throws {
-        if interrupted { throw EvalGuardError("interrupted", exitCode: .interrupted) }
+        if interrupted { throw EvalGuardError("interrupted", category: .interrupted) }
     }
 }
 

@@ -8,7 +8,7 @@ public enum AtomicFile {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EvalGuardError("cannot create \(temporary): \(String(cString: strerror(errno)))", exitCode: .couldNotEvaluate) }
+        guard fd >= 0 else { throw EvalGuardError("cannot create \(temporary): \(String(cString: strerror(errno)))", category: .store) }
         var ok = true
         bytes.withUnsafeBytes { raw in
             var offset = 0
@@ -24,7 +24,7 @@ public enum AtomicFile {
         guard ok, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(ok ? errno : saved))
             unlink(temporary)
-            throw EvalGuardError("cannot write \(path): \(reason)", exitCode: .couldNotEvaluate)
+            throw EvalGuardError("cannot write \(path): \(reason)", category: .store)
         }
     }
 
