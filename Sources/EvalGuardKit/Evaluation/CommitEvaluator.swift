@@ -39,6 +39,7 @@ public final class CommitEvaluator {
         if !fresh, let stored = store.find(key: key, commit: commit, repeats: runs) {
             return CommitEvaluation(commit: commit, result: stored, reused: true, config: config)
         }
+        try store.ensureWritable()
         Interrupts.install()
         let checkout = try IsolatedCheckout(repository: repository, commit: commit)
         defer { checkout.remove() }

@@ -38,6 +38,7 @@ public final class Workspace {
         if !fresh, let stored = store.find(key: state.key, commit: head.commit, repeats: runs) {
             return WorkingTreeEvaluation(result: stored, reused: true, dirtyPaths: state.dirtyPaths)
         }
+        try store.ensureWritable()
         let outcome = try Evaluation.evaluate(config, in: root, commit: head.commit, key: state.key,
                                               dirtyPaths: state.dirtyPaths, repeats: runs, environment: environment,
                                               progress: progress)
