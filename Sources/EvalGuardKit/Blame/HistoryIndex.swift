@@ -28,6 +28,9 @@ public final class HistoryIndex {
     private var subtreeInputs: [TreeMemo: [FileVersion]] = [:]
     private var keysBySignature: [[TreeMemo]: String] = [:]
     private var directories: [String: Bool] = [:]
+    /// In a shallow clone, the commits whose first parent is not in the clone, by sha.
+    private var boundaries: [String: Bool] = [:]
+    private lazy var shallow = repository.isShallow
 
     /// A memo key: configuration number, tree id (as integers: hashing 40-digit strings showed up
     /// in profiles of 8,192-commit searches) and the tree's path.
@@ -74,8 +77,19 @@ public final class HistoryIndex {
         return entry
     }
 
+    /// Whether history is cut below this commit: the clone is shallow and its first parent is not
+    /// in it. A walk ends there instead of failing.
+    public func isShallowBoundary(_ entry: Entry) -> Bool {
+        guard shallow, let parent = entry.firstParent else { return false }
+        if let known = boundaries[entry.sha] { return known }
+        let cut = !repository.hasCommit(parent)
+        boundaries[entry.sha] = cut
+        return cut
+    }
+
     /// First-parent commits from `tip` back to (not including) `stop`, newest first; or, without
-    /// `stop`, until `until` says to stop (the commit it stops at is included) or `limit`.
+    /// `stop`, until `until` says to stop (the commit it stops at is included) or `limit`. In a
+    /// shallow clone the walk also ends at the boundary (see `isShallowBoundary`).
     public func firstParentChain(from tip: String, stop: String? = nil, limit: Int = .max,
                                  until: (Entry) -> Bool = { _ in false }) throws -> [Entry] {
         var chain: [Entry] = []
@@ -83,7 +97,7 @@ public final class HistoryIndex {
         while let sha = next, sha != stop, chain.count < limit {
             let e = try entry(sha)
             chain.append(e)
-            if until(e) { break }
+            if until(e) || isShallowBoundary(e) { break }
             next = e.firstParent
         }
         return chain
@@ -206,9 +220,11 @@ public final class HistoryIndex {
         return found
     }
 
-    /// Whether the commit changed `.evals/baseline.json` relative to its first parent.
+    /// Whether the commit changed `.evals/baseline.json` relative to its first parent; false at a
+    /// shallow boundary, where the parent is not there to compare with.
     public func changesBaseline(_ entry: Entry) throws -> Bool {
         guard let parent = entry.firstParent else { return entry.baselineBlob != nil }
+        if isShallowBoundary(entry) { return false }
         return try self.entry(parent).baselineBlob != entry.baselineBlob
     }
 }
