@@ -71,4 +71,16 @@ import Testing
         #expect(r.status == 0)
         #expect(!r.stderr.contains("history is cut"), "\(r.stderr)")
     }
+    @Test func blameInADepthOneCloneSaysHistoryIsCutAndHowToDeepen() throws {
+        let repo = try history()
+        let clone = try shallowClone(repo, branch: "main")
+        defer { try? FileManager.default.removeItem(atPath: clone) }
+        let head = try Shell.run(["git", "rev-parse", "--short=7", "HEAD"], in: clone).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = repo.evalguard("blame", in: clone)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("history is cut at \(head)"), "\(r.stderr)")
+        #expect(r.stderr.contains("shallow"), "\(r.stderr)")
+        #expect(r.stderr.contains("git fetch --deepen") && r.stderr.contains("git fetch --unshallow"), "\(r.stderr)")
+        #expect(!r.stderr.contains("itself changed"), "\(r.stderr)")
+    }
 }
