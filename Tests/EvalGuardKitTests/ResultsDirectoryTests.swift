@@ -57,4 +57,13 @@ import Testing
         #expect(repo.resultFiles.contains("\(repo.head).json"))
         #expect(!repo.resultFiles.contains { $0.hasPrefix(".") }, "no probe file is left behind: \(repo.resultFiles)")
     }
+
+    @Test func theCheckLeavesNothingBehindWhenTheRunStopsForAnotherReason() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.alwaysCrashes, cases: [caseLine("a", "a")])
+        try repo.commitAll("Add evals")
+        #expect(repo.evalguard("run").status == 3)
+        #expect(!repo.exists(".evals/results"))
+        #expect(try repo.git("status", "--porcelain", "--ignored").isEmpty)
+    }
 }
