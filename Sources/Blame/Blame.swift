@@ -122,11 +122,16 @@ package final class Blame {
             let good = try repository.resolveCommit(revision)
             let notAncestor = EvalGuardError("--good \(revision) is not an ancestor of --bad \(options.bad)",
                                              hint: "The good commit must come before the bad one in history (see 'git log --first-parent').")
-            guard good != bad.sha else { throw notAncestor }
+            guard good != bad.sha else {
+                throw EvalGuardError("--good \(revision) and --bad \(options.bad) are the same commit (\(good.prefix(7))): there is no range to search",
+                                     hint: "Give --good a commit before the regression, for example the last one whose result passed (see 'evalguard log'),\n"
+                                         + "or leave --good out to start from the commit that last changed \(Baseline.path).")
+            }
             // Usually the good commit is on the first-parent line: walking to it proves it an
             // ancestor. Otherwise ask for the merge-base (costly over long histories), and let a
             // revwalk hide the good commit's ancestors.
             var range = try index.firstParentChain(from: bad.sha, stop: good)
+            if let last = range.last, index.isShallowBoundary(last) { throw historyCut(at: last) }
             if range.last?.firstParent != good {
                 guard try repository.mergeBase(good, bad.sha) == good else { throw notAncestor }
                 range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).map(index.entry)
@@ -139,11 +144,19 @@ package final class Blame {
         }
         let walk = try index.firstParentChain(from: bad.sha, until: { (try? self.index.changesBaseline($0)) ?? true })
         let changed = walk.last!
+        if index.isShallowBoundary(changed) { throw historyCut(at: changed) }
         guard changed.sha != bad.sha else {
             throw EvalGuardError("\(options.bad) itself changed \(Baseline.path), so there is no range to search by default",
                                  hint: "Name a commit known to be good: evalguard blame --good <rev>")
         }
         return (changed, walk.dropLast().reversed(), "the commit that last changed \(Baseline.path)")
+    }
+
+    /// The search would have to go below a shallow clone's boundary, where the commits are not there.
+    func historyCut(at entry: HistoryIndex.Entry) -> EvalGuardError {
+        EvalGuardError("history is cut at \(entry.sha.prefix(7)): this is a shallow clone, and the range to search goes beyond the commits it holds",
+                       hint: "Fetch more history, then run blame again:\n  git fetch --deepen=100   (or all of it: git fetch --unshallow)\n"
+                           + "or name a good commit inside this clone: evalguard blame --good <rev>")
     }
 
     /// The newest segment before the bad one whose stored result passes the gate against the

@@ -42,7 +42,15 @@ package struct CIBase: Sendable {
             throw EvalGuardError("the base '\(reference)' (from \(source)) is not in this clone",
                                  hint: repository.isShallow ? shallowFix : "Fetch it first: git fetch origin \(reference)")
         }
-        guard let mergeBase = try repository.mergeBase(head.commit, target) else {
+        // In a shallow clone libgit2 fails (rather than answering "none") when the walk reaches
+        // a commit that is not there: the base lies beyond the boundary either way.
+        let found: String?
+        do {
+            found = try repository.mergeBase(head.commit, target)
+        } catch is GitError where repository.isShallow {
+            found = nil
+        }
+        guard let mergeBase = found else {
             throw EvalGuardError("HEAD and '\(reference)' (from \(source)) share no history in this clone",
                                  hint: repository.isShallow ? shallowFix : "Is '\(reference)' the right base?")
         }

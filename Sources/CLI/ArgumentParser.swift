@@ -3,8 +3,9 @@ import EvalGuardSupport
 /// Bad command-line usage. `CLI` prints it as swift-argument-parser does: the message, the
 /// usage line and where to read more, on stderr, exit 2. Commands may throw it too, for
 /// combinations the table cannot express ("--fresh cannot be used with --against").
-package struct UsageError: Error, CustomStringConvertible, Sendable {
+package struct UsageError: CategorizedError, CustomStringConvertible, Sendable {
     package var message: String
+    package var category: ErrorCategory { .usage }
 
     package init(_ message: String) {
         self.message = message

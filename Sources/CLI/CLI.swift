@@ -130,15 +130,17 @@ public enum CLI {
         } catch let error as UsageError {
             console.err(Help.usageError(error, spec: spec, path: path), terminator: "")
             return .usage
-        } catch let error as EvalGuardError {
-            console.err(error.description)
-            return error.exitCode
         } catch {
-            // Not one of ours: it says what failed but not what to do, so "could not evaluate".
-            let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-            console.err("error: \(message)")
-            return .couldNotEvaluate
+            console.err(describe(error))
+            return ExitCode.of(error)
         }
+    }
+
+    /// How an error a command threw is printed on stderr.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? EvalGuardError { return error.description }
+        let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+        return "error: \(message)"
     }
 
     /// `-C <dir>` as git does it: relative to the directory so far, which must exist.

@@ -17,7 +17,7 @@ package enum CaseFile {
         var cases: [EvalCase] = []
         var firstLine: [String: Int] = [:]
         var lineNumber = 0
-        var start = 0
+        var start = TextBytes.byteOrderMarkLength(bytes)
         try bytes.withUnsafeBufferPointer { all in
             while start < all.count {
                 lineNumber += 1
@@ -28,6 +28,10 @@ package enum CaseFile {
                 let line = UnsafeBufferPointer(rebasing: all[start..<lineEnd])
                 start = end + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if let offset = TextBytes.firstInvalidUTF8(line) {
+                    throw EvalGuardError(TextBytes.invalidMessage, file: displayPath, line: lineNumber, column: offset + 1,
+                                         hint: TextBytes.invalidHint)
+                }
                 let value: JSONValue
                 do {
                     value = try JSONParser.parse(line)
@@ -58,7 +62,14 @@ package enum CaseFile {
         let id: String
         switch o["id"] {
         case .string(let s) where !s.isEmpty: id = s
-        case .number(let n) where n == n.rounded(): id = String(Int64(n))
+        case .number(let n) where n == n.rounded():
+            // Beyond 2^53 a double no longer holds every whole number: the id would not be the one written.
+            guard n.magnitude <= 9_007_199_254_740_992 else {
+                throw EvalGuardError("\"id\" \(JSONWriter.numberText(n)) is too large to keep exactly as a number",
+                                     file: displayPath, line: line,
+                                     hint: "Write the id as a string, for example \"id\": \"case-1\"; numbers up to 9007199254740992 are kept as written.")
+            }
+            id = String(Int64(n))
         case nil: throw fail("missing \"id\"")
         case let other?: throw fail("\"id\" must be a non-empty string, found \(other.kindName)")
         }

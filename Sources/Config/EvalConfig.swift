@@ -61,7 +61,7 @@ package struct EvalConfig: Sendable {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw EvalGuardError("cannot read the file", file: path)
         }
-        return try parse(ConfigSource(displayPath: path, text: String(decoding: data, as: UTF8.self)))
+        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(Array(data), displayPath: path)))
     }
 
     /// Reads the configuration as committed at `commit`; messages name it `abc1234:.evals/evalguard.json`.
@@ -71,7 +71,7 @@ package struct EvalConfig: Sendable {
             throw EvalGuardError("commit \(commit.prefix(7)) has no \(path)",
                                  hint: "evalguard evaluates commits that contain an .evals/ configuration; create one with 'evalguard init' and commit it.")
         }
-        return try parse(ConfigSource(displayPath: label, text: String(decoding: bytes, as: UTF8.self)))
+        return try parse(ConfigSource(displayPath: label, text: TextBytes.decode(bytes, displayPath: label)))
     }
 
     /// The files a result depends on: `model.inputs` (everything when unset), plus the
@@ -95,6 +95,10 @@ package struct ModelConfig: Sendable {
     package var startupTimeoutSeconds: Double
     /// Share of cases that may fail with an error or time-out before the run stops (exit 3).
     package var maxErrorRate: Double
+    /// The command provider's cap on one response line: a model that writes without a newline
+    /// fails its case here instead of growing evalguard's memory until the time-out.
+    package var maxLineBytes: Int
+    package static let defaultMaxLineBytes = 1 << 20
     /// Paths or globs of what the model depends on; nil means the whole tree.
     package var inputs: [String]?
     /// The raw `model` object, for providers with settings of their own.
@@ -102,18 +106,24 @@ package struct ModelConfig: Sendable {
     /// The `openai` provider's settings.
     package var openAI: OpenAIConfig?
 
-    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "inputs"]
+    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs"]
 
     init(node: ConfigNode) throws {
         self.node = node
         let isOpenAI = node.value["provider"] == .string("openai")
-        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" && $0 != "startup_timeout_s" } + OpenAIConfig.keys : Self.commonKeys)
+        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" && $0 != "startup_timeout_s" && $0 != "max_line_bytes" } + OpenAIConfig.keys : Self.commonKeys)
         provider = try members["provider"]?.string() ?? "command"
         // An HTTP server is not bound by local cores; waiting on it is cheap.
         jobs = try members["jobs"]?.positiveInt() ?? (isOpenAI ? 8 : ProcessInfo.processInfo.activeProcessorCount)
         timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
         startupTimeoutSeconds = try members["startup_timeout_s"]?.number(in: 0...86_400) ?? 60
         maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
+        maxLineBytes = Self.defaultMaxLineBytes
+        if let node = members["max_line_bytes"] {
+            let n = try node.number(in: 1...1_073_741_824)
+            guard n == n.rounded() else { throw node.error("expected a whole number of bytes, found \(n)") }
+            maxLineBytes = Int(n)
+        }
         inputs = try members["inputs"]?.strings()
         switch provider {
         case "command":

@@ -62,6 +62,6 @@ package struct PriceTable: Sendable {
     /// The table at `path` (from the repository root), or nil when there is no such file.
     package static func load(repositoryRoot root: String, path: String) throws -> PriceTable? {
         guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
-        return try parse(ConfigSource(displayPath: path, text: String(decoding: data, as: UTF8.self)))
+        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(Array(data), displayPath: path)))
     }
 }

@@ -86,6 +86,7 @@ package final class Evaluator {
         if !fresh, let stored = store.find(key: key, commit: commit, repeats: runs) {
             return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths)
         }
+        try store.ensureWritable()
         var checkout: IsolatedCheckout?
         defer { checkout?.remove() }
         if case .commit = subject {

@@ -2,7 +2,8 @@ import CLibgit2
 import EvalGuardSupport
 
 /// A failed libgit2 call: the function, its return code and libgit2's own message.
-package struct GitError: Error, CustomStringConvertible, Sendable {
+package struct GitError: CategorizedError, CustomStringConvertible, Sendable {
+    package var category: ErrorCategory { .git }
     package var code: Int32
     package var function: String
     package var message: String

@@ -32,6 +32,9 @@ package final class HistoryIndex {
     private var subtreeInputs: [TreeMemo: [FileVersion]] = [:]
     private var keysBySignature: [[TreeMemo]: String] = [:]
     private var directories: [String: Bool] = [:]
+    /// In a shallow clone, the commits whose first parent is not in the clone, by sha.
+    private var boundaries: [String: Bool] = [:]
+    private lazy var shallow = repository.isShallow
 
     /// A memo key: configuration number, tree id and the tree's path.
     private struct TreeMemo: Hashable {
@@ -58,8 +61,19 @@ package final class HistoryIndex {
         return entry
     }
 
+    /// Whether history is cut below this commit: the clone is shallow and its first parent is not
+    /// in it. A walk ends there instead of failing.
+    package func isShallowBoundary(_ entry: Entry) -> Bool {
+        guard shallow, let parent = entry.firstParent else { return false }
+        if let known = boundaries[entry.sha] { return known }
+        let cut = !repository.hasCommit(parent)
+        boundaries[entry.sha] = cut
+        return cut
+    }
+
     /// First-parent commits from `tip` back to (not including) `stop`, newest first; or, without
-    /// `stop`, until `until` says to stop (the commit it stops at is included) or `limit`.
+    /// `stop`, until `until` says to stop (the commit it stops at is included) or `limit`. In a
+    /// shallow clone the walk also ends at the boundary (see `isShallowBoundary`).
     package func firstParentChain(from tip: String, stop: String? = nil, limit: Int = .max,
                                  until: (Entry) -> Bool = { _ in false }) throws -> [Entry] {
         var chain: [Entry] = []
@@ -67,7 +81,7 @@ package final class HistoryIndex {
         while let sha = next, sha != stop, chain.count < limit {
             let e = try entry(sha)
             chain.append(e)
-            if until(e) { break }
+            if until(e) || isShallowBoundary(e) { break }
             next = e.firstParent
         }
         return chain
@@ -160,9 +174,11 @@ package final class HistoryIndex {
         return found
     }
 
-    /// Whether the commit changed `.evals/baseline.json` relative to its first parent.
+    /// Whether the commit changed `.evals/baseline.json` relative to its first parent; false at a
+    /// shallow boundary, where the parent is not there to compare with.
     package func changesBaseline(_ entry: Entry) throws -> Bool {
         guard let parent = entry.firstParent else { return entry.baselineBlob != nil }
+        if isShallowBoundary(entry) { return false }
         return try self.entry(parent).baselineBlob != entry.baselineBlob
     }
 }

@@ -18,6 +18,11 @@ package struct LogEntry: Sendable {
 /// is decoded once however many commits share it.
 package enum ResultLog {
     package static func entries(_ repository: Repository, from revision: String, limit: Int) throws -> [LogEntry] {
+        try history(repository, from: revision, limit: limit).entries
+    }
+
+    /// The entries, and the commit where a shallow clone's history is cut when the walk reached it.
+    package static func history(_ repository: Repository, from revision: String, limit: Int) throws -> (entries: [LogEntry], cutAt: String?) {
         let tip = try repository.resolveCommit(revision)
         let index = HistoryIndex(repository: repository)
         let stored = StoredResults(repository: repository)
@@ -32,7 +37,8 @@ package enum ResultLog {
             if stored.notedCommits.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
             return nil
         }
-        for entry in try index.firstParentChain(from: tip, limit: limit) {
+        let chain = try index.firstParentChain(from: tip, limit: limit)
+        for entry in chain {
             var summary = own(entry.sha)
             var shared = false
             if summary == nil, let key = index.key(of: entry), stored.indexedKeys.contains(key) {
@@ -48,6 +54,6 @@ package enum ResultLog {
             out.append(LogEntry(commit: try repository.commitInfo(entry.sha), summary: summary, shared: shared,
                                 baselineChanged: try index.changesBaseline(entry)))
         }
-        return out
+        return (out, chain.last.flatMap { index.isShallowBoundary($0) ? $0.sha : nil })
     }
 }

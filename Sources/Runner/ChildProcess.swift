@@ -112,8 +112,11 @@ final class ChildProcess {
         return true
     }
 
-    /// Reads what is available; returns false at end of file.
-    func readStdout() -> Bool { readAvailable(stdoutFD) { stdoutBuffer.append(contentsOf: $0) } }
+    /// Reads what is available, stopping once more than `limit` bytes wait unread (so a model that
+    /// never writes a newline cannot grow the buffer); returns false at end of file.
+    func readStdout(limit: Int) -> Bool {
+        readAvailable(stdoutFD, until: { stdoutBuffer.count > limit }) { stdoutBuffer.append(contentsOf: $0) }
+    }
 
     func readStderr() -> Bool {
         readAvailable(stderrFD) { chunk in
@@ -122,13 +125,14 @@ final class ChildProcess {
         }
     }
 
-    private func readAvailable(_ fd: Int32, _ sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        while true {
+    private func readAvailable(_ fd: Int32, until full: () -> Bool = { false }, _ sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        while !full() {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 { chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }; continue }
             if n < 0 && (errno == EAGAIN || errno == EINTR) { return true }
             return false
         }
+        return true
     }
 
     /// The next complete line of stdout, without its newline.

@@ -18,21 +18,24 @@ package final class CommandProvider: ModelProvider {
     /// Extra time a process's first request may take: it also waits for the model to load.
     let startupSeconds: Double
     let maxErrorRate: Double
+    /// The longest response line read (`model.max_line_bytes`).
+    let maxLineBytes: Int
 
     package init(command: [String], directory: String, jobs: Int, timeoutSeconds: Double,
-                startupSeconds: Double = 60, maxErrorRate: Double) {
+                startupSeconds: Double = 60, maxErrorRate: Double, maxLineBytes: Int = ModelConfig.defaultMaxLineBytes) {
         self.command = command
         self.directory = directory
         self.jobs = max(1, jobs)
         self.timeoutSeconds = timeoutSeconds
         self.startupSeconds = startupSeconds
         self.maxErrorRate = maxErrorRate
+        self.maxLineBytes = maxLineBytes
     }
 
     package convenience init(config: ModelConfig, directory: String) {
         self.init(command: config.command, directory: directory, jobs: config.jobs,
                   timeoutSeconds: config.timeoutSeconds, startupSeconds: config.startupTimeoutSeconds,
-                  maxErrorRate: config.maxErrorRate)
+                  maxErrorRate: config.maxErrorRate, maxLineBytes: config.maxLineBytes)
     }
 
     package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
@@ -103,9 +106,13 @@ private struct PoolRun {
                 case 0: if !w.flushWrites() { try crashed(i) }
                 case 2: if !w.readStderr() { w.stderrOpen = false }
                 default:
-                    let open = w.readStdout()
+                    let open = w.readStdout(limit: provider.maxLineBytes)
                     try drainLines(i)
-                    if !open, workers[i] != nil { try crashed(i) }
+                    if let w = workers[i], w.stdoutBuffer.count > provider.maxLineBytes {
+                        try overlong(i, w.stdoutBuffer[...])
+                    } else if !open, workers[i] != nil {
+                        try crashed(i)
+                    }
                 }
             }
             try expireTimeouts()
@@ -132,6 +139,7 @@ private struct PoolRun {
 
     mutating func drainLines(_ i: Int) throws {
         while let w = workers[i], let line = w.nextLine() {
+            if line.count > provider.maxLineBytes { return try overlong(i, line) }
             let now = monotonicNanoseconds()
             let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id })
             w.consumeLine(line)
@@ -154,6 +162,21 @@ private struct PoolRun {
             }
             try finish(index, response, stderr: w.stderrExcerpt())
         }
+    }
+
+    /// A response line beyond `model.max_line_bytes`: the case fails quoting its start, and the
+    /// process is restarted (the rest of its stream belongs to that line).
+    mutating func overlong(_ i: Int, _ bytes: ArraySlice<UInt8>) throws {
+        guard let w = workers[i] else { return }
+        let message = "the model wrote more than \(provider.maxLineBytes) bytes without a newline (model.max_line_bytes): \(ResponseLine.quote(bytes))"
+        w.terminate()
+        workers[i] = nil
+        guard let index = w.inFlight else {
+            lastFailure = (message, w.stderrExcerpt())
+            return
+        }
+        try finish(index, ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6, error: message),
+                   stderr: w.stderrExcerpt())
     }
 
     mutating func crashed(_ i: Int) throws {

@@ -15,6 +15,9 @@ enum HTTPOutcome: Sendable {
     case response(HTTPResponse)
     /// The request never got an answer: refused, reset, closed early, unreachable. Worth a retry.
     case failed(String)
+    /// The answer began but the connection closed before its end ("after 209 of 249 body
+    /// bytes"). Worth a retry.
+    case cutOff(String)
     /// A failure no retry can fix (the server's certificate is not trusted): the run stops.
     case fatal(String)
 }
@@ -26,7 +29,11 @@ struct HTTPResponseParser {
     private var headerEnd: Int?
     private var head: (status: Int, reason: String, headers: [String: String], keepAlive: Bool)?
 
-    struct Malformed: Error { var message: String }
+    struct Malformed: Error {
+        var message: String
+        /// Set when the bytes were fine but stopped early: how far they got.
+        var cutOff: String? = nil
+    }
 
     var isEmpty: Bool { buffer.isEmpty }
 
@@ -46,6 +53,9 @@ struct HTTPResponseParser {
         while head == nil {
             guard let end = Self.find([13, 10, 13, 10], in: buffer, from: 0) else {
                 if buffer.count > 65_536 { throw Malformed(message: "response headers longer than 64 KiB") }
+                if atEOF, !buffer.isEmpty {
+                    throw Malformed(message: "the connection closed in the headers", cutOff: "after \(buffer.count) bytes, in the headers")
+                }
                 return nil
             }
             let parsed = try Self.parseHead(buffer[..<end])
@@ -60,7 +70,10 @@ struct HTTPResponseParser {
         let start = headerEnd!
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             guard let body = try Self.dechunk(buffer, from: start) else {
-                if atEOF { throw Malformed(message: "the connection closed in the middle of a chunked body") }
+                if atEOF {
+                    throw Malformed(message: "the connection closed in the middle of a chunked body",
+                                    cutOff: "after \(buffer.count - start) bytes of a chunked body")
+                }
                 return nil
             }
             return (HTTPResponse(status: status, reason: reason, headers: headers, body: body), keepAlive)
@@ -70,7 +83,10 @@ struct HTTPResponseParser {
                 throw Malformed(message: "bad Content-Length '\(lengthText)'")
             }
             guard buffer.count - start >= length else {
-                if atEOF { throw Malformed(message: "the connection closed after \(buffer.count - start) of \(length) body bytes") }
+                if atEOF {
+                    throw Malformed(message: "the connection closed after \(buffer.count - start) of \(length) body bytes",
+                                    cutOff: "after \(buffer.count - start) of \(length) body bytes")
+                }
                 return nil
             }
             return (HTTPResponse(status: status, reason: reason, headers: headers, body: Array(buffer[start..<start + length])), keepAlive)

@@ -40,7 +40,7 @@ package enum Interrupts {
 
     /// Throws once a signal has arrived since `install()`.
     package static func checkpoint() throws {
-        if interrupted { throw EvalGuardError("interrupted", exitCode: .interrupted) }
+        if interrupted { throw EvalGuardError("interrupted", category: .interrupted) }
     }
 }
 

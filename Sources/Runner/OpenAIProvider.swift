@@ -192,6 +192,9 @@ private struct OpenAIRun {
         case .failed(let reason):
             return try retryOrFail(i, "cannot connect to \(url): \(reason)", retryAfter: nil,
                                    hint: reason == "connection refused" ? " (is the server running? check model.base_url)" : "")
+        case .cutOff(let extent):
+            return try retryOrFail(i, "the response from \(url) was cut off \(extent): the connection closed before its end",
+                                   retryAfter: nil, hint: "")
         case .fatal(let reason):
             throw EvalGuardError.evaluation("cannot connect to \(url): \(reason)",
                                             hint: "Check model.base_url in \(EvalConfig.path), or point SSL_CERT_FILE at the authority that signed the server's certificate.")

@@ -264,7 +264,7 @@ final class SocketHTTPTransport: HTTPTransport {
             report(.response(response))
         } catch {
             drop(slot)
-            report(.failed("malformed HTTP: \(error.message)"))
+            report(error.cutOff.map(HTTPOutcome.cutOff) ?? .failed("malformed HTTP: \(error.message)"))
         }
     }
 

@@ -15,6 +15,8 @@ package enum Money {
             }
             total += d
         }
-        return NSDecimalNumber(decimal: total).doubleValue
+        // NSDecimalNumber.doubleValue computes with doubles and can land a step off
+        // (0.00022259999999999996 for 0.0002226); Double(String) rounds the exact digits correctly.
+        return Double(total.description) ?? NSDecimalNumber(decimal: total).doubleValue
     }
 }

@@ -5,10 +5,15 @@ import Foundation
 package enum AtomicFile {
     package static func write(_ bytes: [UInt8], to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { ($0 as? NSError)?.localizedDescription ?? "\($0)" }
+            throw EvalGuardError("cannot create the directory \(directory): \(reason ?? error.localizedDescription)", category: .store)
+        }
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EvalGuardError("cannot create \(temporary): \(String(cString: strerror(errno)))", exitCode: .couldNotEvaluate) }
+        guard fd >= 0 else { throw EvalGuardError("cannot create \(temporary): \(String(cString: strerror(errno)))", category: .store) }
         var ok = true
         bytes.withUnsafeBytes { raw in
             var offset = 0
@@ -24,7 +29,7 @@ package enum AtomicFile {
         guard ok, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(ok ? errno : saved))
             unlink(temporary)
-            throw EvalGuardError("cannot write \(path): \(reason)", exitCode: .couldNotEvaluate)
+            throw EvalGuardError("cannot write \(path): \(reason)", category: .store)
         }
     }
 

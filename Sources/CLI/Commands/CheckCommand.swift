@@ -40,9 +40,10 @@ struct CheckCommand: Command {
             case .inconclusive: return .bisectSkip
             case .pass, .skipped: return .pass
             }
-        } catch let error as EvalGuardError {
-            context.console.err(error.description)
-            return .bisectSkip
+        } catch {
+            // Only a verdict may say good or bad: anything else skips the commit (see ErrorCategory).
+            context.console.err(CLI.describe(error))
+            return ExitCode.of(error, bisect: true)
         }
     }
 

@@ -26,10 +26,14 @@ struct LogCommand: Command {
         let limit = try arguments.int("max-count") ?? 50
         guard limit > 0 else { throw UsageError("The value '\(limit)' is invalid for '-n, --max-count <n>': expected 1 or more") }
         let repository = try Repository.discover(from: context.workingDirectory)
-        let entries = try Repository.withoutObjectCache {
-            try ResultLog.entries(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit)
+        let (entries, cutAt) = try Repository.withoutObjectCache {
+            try ResultLog.history(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit)
         }
         let report = LogReport(entries: entries, suite: arguments.value("suite"))
+        if let cutAt {
+            context.console.err("note: history is cut at \(cutAt.prefix(7)): this is a shallow clone and older commits are not in it.\n"
+                                + "  Fetch more with 'git fetch --deepen=100' (or all of it with 'git fetch --unshallow').")
+        }
         switch format {
         case .json: context.printJSON(report.json())
         case .text, .markdown: context.console.out(report.text(), terminator: "")

@@ -12,6 +12,7 @@ so one case can misbehave while the others answer normally:
   nocontent             answer 200 with JSON that has no choices
   nousage               leave "usage" out of the answer
   drop:<n>              close the connection without answering, the first <n> times
+  truncate              send the answer without its last 40 bytes, then close the connection
 Every request is appended to --log as one JSON line: method, path, headers, body.
 """
 import argparse
@@ -96,6 +97,8 @@ def answer(method, path, headers, body):
     if "nousage" not in content:
         reply["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
                           "total_tokens": words + len(content.split())}
+    if "truncate" in content:
+        return delay / 1000, (response(200, reply)[:-40], True)
     return delay / 1000, response(200, reply)
 
 
@@ -129,6 +132,8 @@ class Connection(asyncio.Protocol):
             method, path = lines[0].split(" ")[:2]
             delay, out = answer(method, path, headers, body)
             close = headers.get("connection", "").lower() == "close"
+            if isinstance(out, tuple):
+                out, close = out
             if out is None:
                 self.transport.close()
                 return
