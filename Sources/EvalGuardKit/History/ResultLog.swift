@@ -14,7 +14,8 @@ public struct LogEntry: Sendable {
 /// then note) or, failing that, a result stored under its evaluation key; each result file or note
 /// is decoded once however many commits share it.
 public enum ResultLog {
-    public static func entries(_ repository: Repository, from revision: String, limit: Int) throws -> [LogEntry] {
+    /// Newest first, at most `limit` commits, stopping before `stop` (the start of an A..B range).
+    public static func entries(_ repository: Repository, from revision: String, limit: Int, stop: String? = nil) throws -> [LogEntry] {
         let tip = try repository.resolveCommit(revision)
         let index = HistoryIndex(repository: repository)
         let stored = StoredResults(repository: repository)
@@ -29,7 +30,7 @@ public enum ResultLog {
             if stored.notedCommits.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
             return nil
         }
-        for entry in try index.firstParentChain(from: tip, limit: limit) {
+        for entry in try index.firstParentChain(from: tip, stop: stop, limit: limit) {
             var summary = own(entry.sha)
             var shared = false
             if summary == nil, let key = index.key(of: entry), stored.indexedKeys.contains(key) {
