@@ -51,6 +51,8 @@ public struct BlameAnswer: Sendable {
     public var candidates: [CommitInfo] = []
     public var skipped: [Probe] = []
     public var uncertain: [Probe] = []
+    /// Every commit the bisection probed, in the order it probed them.
+    public var probes: [ProbeRecord] = []
     /// Why there is no answer, for `noRegression`.
     public var note: String?
 }

@@ -71,8 +71,8 @@ package struct FlipsHTML {
             out += " <span class=\"sub\">pass rate \(Format.rate(b)) → \(Format.rate(c))</span>"
         }
         out += "</header><div class=\"sides\">"
-        out += side("input", f.input.map { HTML.folded($0) })
-        out += side("expected", f.expected.map { HTML.folded($0) })
+        out += side("input", f.input.map { HTML.folded(ReportFlip.answerText($0)) })
+        out += side("expected", f.expected.map { HTML.folded(ReportFlip.answerText($0)) })
         out += side("baseline answer", answer(f.baselineOutput, error: f.baselineError))
         out += side("current answer", answer(f.output, error: f.error))
         out += "</div>"

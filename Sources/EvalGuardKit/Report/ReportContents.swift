@@ -70,8 +70,8 @@ package struct ReportFlip: Sendable {
                 let source = cases[suite.name]?[f.id]
                 let old = before?[f.id]
                 return ReportFlip(direction: direction,
-                                  flip: FlippedCase(suite: suite.name, id: f.id, input: source.map { Self.text($0.input) },
-                                                    expected: source.map { Self.text($0.expected) }, output: f.output, error: f.error,
+                                  flip: FlippedCase(suite: suite.name, id: f.id, input: source?.input.canonicalText,
+                                                    expected: source?.expected.canonicalText, output: f.output, error: f.error,
                                                     baselineOutput: old?.output, baselineError: old?.error),
                                   baselineRate: f.baselineRate, currentRate: f.currentRate)
             }
@@ -85,7 +85,8 @@ package struct ReportFlip: Sendable {
         return value.canonicalText
     }
 
-    /// A stored answer (canonical JSON, maybe cut short with "…") as text: a JSON string unquoted.
+    /// A stored text (canonical JSON: an answer, maybe cut short with "…", an input, an expected
+    /// answer) as a reader wants it: a JSON string unquoted, anything else as it is.
     package static func answerText(_ stored: String) -> String {
         if let value = try? JSONParser.parse(stored) { return text(value) }
         if stored.hasPrefix("\""), stored.hasSuffix("…"), let value = try? JSONParser.parse(String(stored.dropLast()) + "\""),

@@ -68,35 +68,41 @@ package enum WordDiff {
     /// between them, so "a b c" → "x y z" reads as one replacement, not three.
     static func merge(_ pieces: [Piece]) -> [Piece] {
         var out: [Piece] = []
-        var removed = "", added = "", space = ""
-        var spaceUsed = (removed: false, added: false)
-        func flush() {
-            if !removed.isEmpty { out.append(.removed(removed)) }
-            if !added.isEmpty { out.append(.added(added)) }
-            if !space.isEmpty && !spaceUsed.removed && !spaceUsed.added { same(space) }
-            (removed, added, space, spaceUsed) = ("", "", "", (false, false))
-        }
+        var block: [Piece] = []
         func same(_ s: String) {
             if case .same(let before)? = out.last { out[out.count - 1] = .same(before + s) } else { out.append(.same(s)) }
         }
+        /// One side's text: its own pieces, with the white space that lies between two of them.
+        func side(_ mine: (Piece) -> String?) -> (text: String, used: Set<Int>) {
+            var text = "", pending: [(Int, String)] = [], used = Set<Int>()
+            for (i, piece) in block.enumerated() {
+                if case .same(let space) = piece { pending.append((i, space)); continue }
+                guard let own = mine(piece) else { continue }
+                if !text.isEmpty { text += pending.map(\.1).joined(); used.formUnion(pending.map(\.0)) }
+                pending = []
+                text += own
+            }
+            return (text, used)
+        }
+        func flush() {
+            guard !block.isEmpty else { return }
+            let removed = side { if case .removed(let s) = $0 { s } else { nil } }
+            let added = side { if case .added(let s) = $0 { s } else { nil } }
+            if !removed.text.isEmpty { out.append(.removed(removed.text)) }
+            if !added.text.isEmpty { out.append(.added(added.text)) }
+            for (i, piece) in block.enumerated() where !removed.used.contains(i) && !added.used.contains(i) {
+                if case .same(let s) = piece { same(s) }
+            }
+            block = []
+        }
         for (k, piece) in pieces.enumerated() {
-            switch piece {
-            case .removed(let s):
-                if !removed.isEmpty, !space.isEmpty { removed += space; spaceUsed.removed = true }
-                removed += s
-            case .added(let s):
-                if !added.isEmpty, !space.isEmpty { added += space; spaceUsed.added = true }
-                added += s
-            case .same(let s):
-                let between = !(removed.isEmpty && added.isEmpty) && s.allSatisfy(\.isWhitespace) && k + 1 < pieces.count
-                    && { if case .same = pieces[k + 1] { return false } else { return true } }()
-                if between {
-                    if !space.isEmpty && !spaceUsed.removed && !spaceUsed.added { flush(); same(s); continue }
-                    (space, spaceUsed) = (s, (false, false))
-                } else {
-                    flush()
-                    same(s)
-                }
+            guard case .same(let s) = piece else { block.append(piece); continue }
+            let nextIsChange = k + 1 < pieces.count && { if case .same = pieces[k + 1] { false } else { true } }()
+            if !block.isEmpty && nextIsChange && s.allSatisfy(\.isWhitespace) {
+                block.append(piece)
+            } else {
+                flush()
+                same(s)
             }
         }
         flush()
