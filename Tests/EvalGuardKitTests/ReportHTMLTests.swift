@@ -93,6 +93,19 @@ import Testing
         #expect(svg.contains("text-anchor=\"start\">aaaaaaa</text>") && svg.contains("text-anchor=\"end\">ddddddd</text>"))
     }
 
+    @Test func aLongHistorySharesHoverMarkersButKeepsEveryCommitInTheirTitles() {
+        let points = (0..<1000).map { SVGChart.Point(index: $0, value: Double($0 % 7), title: "commit-\($0)") }
+        var chart = SVGChart(title: "t", points: points, count: 1000, format: { Format.number($0) })
+        chart.current = 999
+        let svg = chart.render()
+        let circles = svg.components(separatedBy: "<circle").count - 1
+        #expect(circles <= SVGChart.maxMarkers + 1 && circles > SVGChart.maxMarkers / 2)
+        #expect(svg.components(separatedBy: "<circle class=\"now\"").count - 1 == 1)
+        for i in [0, 1, 2, 3, 500, 998, 999] { #expect(svg.contains("commit-\(i)<") || svg.contains("commit-\(i)\n"), "commit-\(i)") }
+        #expect(svg.contains("<title>commit-999</title>"), "the current commit has a marker of its own")
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 1)
+    }
+
     @Test func niceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
         #expect(SVGChart.niceStep(0.03) == 0.05)
         #expect(SVGChart.niceStep(0.011) == 0.02)

@@ -41,6 +41,8 @@ package struct SVGChart {
 
     static let width = 640.0, height = 220.0
     static let left = 58.0, right = 14.0, top = 14.0, bottom = 30.0
+    /// Hover markers per chart at most: about one per two pixels of the plot's width.
+    static let maxMarkers = 280
 
     package init(title: String, points: [Point], count: Int, format: @escaping (Double) -> String, clamp: ClosedRange<Double>? = nil) {
         self.title = title
@@ -118,13 +120,25 @@ package struct SVGChart {
                 svg += "<polyline class=\"series\" points=\"" + run.map { "\(Self.n(x($0.index))),\(Self.n(y($0.value)))" }.joined(separator: " ") + "\"/>"
             }
         }
-        let radius = count > 200 ? 1.6 : 2.8
-        // The current commit's ring last, so no neighbour covers it.
-        for p in points.sorted(by: { ($0.index == current ? 1 : 0) < ($1.index == current ? 1 : 0) }) {
-            let isCurrent = p.index == current
-            svg += "<circle class=\"\(isCurrent ? "now" : "pt")\" cx=\"\(Self.n(x(p.index)))\" cy=\"\(Self.n(y(p.value)))\" r=\"\(isCurrent ? 5 : radius)\">"
-                + "<title>\(HTML.escape(p.title))</title></circle>"
+        // One hover marker per point, up to `maxMarkers`; beyond that a point is narrower than a
+        // pixel, so neighbours share a marker whose title lists each of them (the line keeps them all).
+        let ordered = points.sorted { $0.index < $1.index }
+        let perMarker = max(1, (ordered.count + Self.maxMarkers - 1) / Self.maxMarkers)
+        let radius = perMarker > 1 || count > 200 ? 1.8 : 2.8
+        var currentMarker = ""
+        for start in stride(from: 0, to: ordered.count, by: perMarker) {
+            let group = ordered[start..<min(start + perMarker, ordered.count)]
+            if let now = group.first(where: { $0.index == current }) {
+                currentMarker = "<circle class=\"now\" cx=\"\(Self.n(x(now.index)))\" cy=\"\(Self.n(y(now.value)))\" r=\"5\">"
+                    + "<title>\(HTML.escape(now.title))</title></circle>"
+            }
+            let rest = group.filter { $0.index != current }
+            guard let shown = rest.last else { continue }
+            svg += "<circle class=\"pt\" cx=\"\(Self.n(x(shown.index)))\" cy=\"\(Self.n(y(shown.value)))\" r=\"\(radius)\">"
+                + "<title>\(HTML.escape(rest.map(\.title).joined(separator: "\n")))</title></circle>"
         }
+        // The current commit's ring last, so no neighbour covers it.
+        svg += currentMarker
         if let current, let p = points.first(where: { $0.index == current }) {
             let anchor = x(current) > Self.width - 80 ? "end" : "start"
             svg += "<text class=\"now-label\" x=\"\(Self.n(x(current) + (anchor == "end" ? -8 : 8)))\" y=\"\(Self.n(max(Self.top + 8, y(p.value) - 8)))\" text-anchor=\"\(anchor)\">current</text>"

@@ -50,10 +50,11 @@ package enum TrendsHTML {
         for (i, p) in history.points.enumerated() {
             guard let m = p.suites[suite], let v = metric.value(m), v.isFinite else { continue }
             let band = metric.band?(m)
-            var title = "\(p.label) \(p.date.map { Format.date($0, time: false) } ?? "") \(Format.clip(p.subject, 50))\n"
-                + "\(metric.name): \(metric.format(v))"
+            // One line per commit: markers of a long history list several commits, one per line.
+            var title = "\(p.label) \(p.date.map { Format.date($0, time: false) } ?? "") \(Format.clip(p.subject, 50)) — "
+                + "\(metric.name) \(metric.format(v))"
             if let band { title += " (95% Wilson \(metric.format(band.lower))–\(metric.format(band.upper)), \(m.cases) cases)" }
-            if i == history.current { title += "\ncurrent run" }
+            if i == history.current { title += ", the current run" }
             points.append(SVGChart.Point(index: i, value: v, low: band?.lower, high: band?.upper, title: title))
         }
         guard !points.isEmpty else { return nil }
