@@ -32,9 +32,12 @@ struct ReportBrowserTests {
         #expect(seen["injected"] == .bool(false))
         #expect(seen["scripts"] == .number(0) && seen["images"] == .number(0) && seen["handlers"] == .number(0))
         #expect(seen["sections"] == .array([.string("table"), .string("history"), .string("flipped")]))
-        #expect(seen["flips"] == .number(10))
+        #expect(seen["flips"] == .number(11))
+        // Filtering by direction and suite, with no script of the page's own.
+        #expect(seen["filtered"] == .object(["fs-all": .number(11), "fs-0": .number(1), "fs-1": .number(10), "fd-all": .number(11),
+                                              "fd-broke": .number(10), "fd-fixed": .number(1)]))
         let svgs = try #require(seen["svgs"]?.arrayValue)
-        #expect(svgs.count == 3)
+        #expect(svgs.count == 6)
         for size in svgs {
             let wh = (size.arrayValue ?? []).compactMap { $0.numberValue }
             #expect(wh.count == 2 && wh[0] > 100 && wh[1] > 50, "a chart laid out at \(wh)")

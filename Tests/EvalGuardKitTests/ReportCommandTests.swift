@@ -18,20 +18,23 @@ import Testing
         let repo = try ReportFixture.make()
         let (run, html) = try Self.page(repo, "-o", "out/page.html")
         #expect(run.status == 1, "a regression exits 1, as check does")
-        #expect(run.stdout.contains("Verdict: REGRESSION (main accuracy)"))
+        #expect(run.stdout.contains("Verdict: REGRESSION (main accuracy)\nAlso inconclusive: extra accuracy"))
         #expect(run.stdout.contains("Wrote out/page.html"))
         for id in ["id=\"table\"", "id=\"history\"", "id=\"flipped\""] { #expect(html.contains(id)) }
         // Regression and inconclusive differ by a symbol and a word, not only by colour.
         #expect(html.contains("<td class=\"verdict v-regression\">✗ REGRESSION</td>"))
         #expect(html.contains("<td class=\"verdict v-skipped\">– skipped <span class=\"sub\">(switched off)</span></td>"))
+        #expect(html.contains("<td class=\"verdict v-inconclusive\">? INCONCLUSIVE</td>"), "extra's one-case drop is within noise")
         // The history: one point per evaluated commit plus the working tree, the baseline change marked.
-        #expect(Self.count("<svg class=\"chart\"", in: html) == 3, "accuracy, p95 latency and cost per case")
+        #expect(Self.count("<svg class=\"chart\"", in: html) == 6, "per suite: accuracy, p95 latency and cost per case")
         #expect(html.contains("class=\"baseline-mark\""))
         #expect(Self.count("<circle class=\"now\"", in: html) == Self.count("<svg class=\"chart\"", in: html))
         #expect(html.contains("working tree"))
         // The flipped cases side by side, with a word diff of text answers, long ones folded.
-        #expect(Self.count("<article class=\"flip broke s0\">", in: html) == 9)
-        #expect(Self.count("<article class=\"flip fixed s0\">", in: html) == 1)
+        // Suites in name order: extra is s0, main s1.
+        #expect(Self.count("<article class=\"flip broke s1\">", in: html) == 9)
+        #expect(Self.count("<article class=\"flip fixed s1\">", in: html) == 1)
+        #expect(Self.count("<article class=\"flip broke s0\">", in: html) == 1)
         #expect(html.contains("the quick <del>brown</del><ins>red</ins> fox jumps"))
         #expect(html.contains("<details><summary>a long customer message"))
         #expect(html.contains("<h4>baseline answer</h4><pre>wrong</pre>"), "c14's baseline answer, from the baseline's stored result")

@@ -29,6 +29,13 @@ MEASURE = """JSON.stringify({
   injected: typeof window.evalguardInjected !== 'undefined',
   sections: ['table', 'history', 'flipped', 'range', 'probes'].filter(id => document.getElementById(id)),
   flips: document.querySelectorAll('article.flip').length,
+  // The CSS-only filters: cases left visible after choosing each filter (then back to all).
+  filtered: Object.fromEntries([...document.querySelectorAll('input.filter')].map(input => {
+    document.querySelector('label[for="' + input.id + '"]').click();
+    const visible = [...document.querySelectorAll('article.flip')].filter(e => e.getClientRects().length > 0).length;
+    document.getElementById(input.name === 'suite' ? 'fs-all' : 'fd-all').checked = true;
+    return [input.id, visible];
+  })),
   navigation: performance.getEntriesByType('navigation').map(e => ({domContentLoaded: e.domContentLoadedEventEnd, load: e.loadEventEnd}))[0] || null
 })"""
 

@@ -42,13 +42,15 @@ enum ReportFixture {
     }
 
     /// The uncommitted answers: six payload cases and more answer with payloads or wrong text
-    /// (broke), and `c14`, wrong in the baseline, is fixed.
+    /// (broke), and `c14`, wrong in the baseline, is fixed; in the two-case suite `extra`, `e1`
+    /// breaks (a drop noise can explain: inconclusive).
     static var regressingAnswers: [String: String] {
         var answers: [String: String] = [:]
         for (i, p) in payloads.enumerated() { answers["p\(i + 1)"] = payloads[(i + 1) % payloads.count] }
         answers["text"] = "the quick red fox jumps"
         answers["long"] = longInput + " and more"
         answers[oddID] = payloads[0]
+        answers["e1"] = "extra wrong"
         return answers
     }
 
@@ -60,10 +62,11 @@ enum ReportFixture {
         try repo.write("model.py", model)
         try repo.write("flip.json", flips(["c14": "wrong"]))
         try repo.write(".evals/cases/main.jsonl", cases.map { caseLine($0.0, $0.1) }.joined(separator: "\n") + "\n")
+        try repo.write(".evals/cases/extra.jsonl", caseLine("e1", "extra one") + "\n" + caseLine("e2", "extra two") + "\n")
         try repo.write(".evals/evalguard.json", """
             {
               "model": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": 10},
-              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
+              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}, "extra": {"cases": "cases/extra.jsonl", "scorer": "exact"}},
               "thresholds": {"p95_latency_ms": false}
             }
             """)
