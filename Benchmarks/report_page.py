@@ -218,7 +218,7 @@ def main():
         seen = loads[0]
         print(f"evalguard report -n {COMMITS + 1}: {report_ms:.0f} ms, exit {done.returncode} ({done.stdout.splitlines()[0]})")
         print(f"page: {size / 1e6:.2f} MB  (target: under 5 MB); {len(seen['svgs'])} charts, "
-              f"{sum(seen['svgChildren'])} points, {seen['flips']} flipped cases shown")
+              f"{sum(seen['svgChildren'])} hover markers, {seen['flips']} flipped cases shown")
         print(f"headless Chromium, median of 3 loads from file://: {wall:.0f} ms to the load event, "
               f"navigation timing loadEventEnd {nav:.0f} ms  (target: under 2 s)")
         if size >= 5e6 or wall >= 2000:
