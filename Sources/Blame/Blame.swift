@@ -103,6 +103,7 @@ package final class Blame {
         let search = try bisect(segs, siding: siding, good: goodResult, bad: badResult)
         answer.skipped = search.skipped
         answer.uncertain = search.uncertain
+        answer.probes = search.probes
         let (lo, hi) = search.bisection.bounds
         if hi == lo + 1 {
             answer.status = .found

@@ -56,6 +56,8 @@ package struct BlameAnswer: Sendable {
     package var candidates: [CommitInfo] = []
     package var skipped: [Probe] = []
     package var uncertain: [Probe] = []
+    /// Every commit the bisection probed, in the order it probed them.
+    package var probes: [ProbeRecord] = []
     /// Why there is no answer, for `noRegression`.
     package var note: String?
 }

@@ -8,6 +8,7 @@ extension Blame {
         var bisection: Bisection
         var skipped: [Probe] = []
         var uncertain: [Probe] = []
+        var probes: [ProbeRecord] = []
     }
 
     /// Bisects the segments between the ends: free probes first, then evaluations at the middle.
@@ -21,9 +22,11 @@ extension Blame {
                 if case .failure(let error) = index.config(of: segment.first) { reason = error.message } else { reason = "no evaluation key" }
                 log("skipping \(info.shortSHA): \(reason)")
                 search.skipped.append(Probe(commit: info, reason: reason))
+                search.probes.append(ProbeRecord(commit: info, state: .skipped, tally: Tally(), votes: [], evaluations: 0, reason: reason))
                 search.bisection.record(s, .skipped)
                 continue
             }
+            let evaluationsBefore = evaluations
             var result = storedResult(segment)
             if result == nil {
                 log("evaluating \(info.shortSHA) \(info.subject)")
@@ -32,17 +35,22 @@ extension Blame {
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
                     log("skipping \(info.shortSHA): \(error.message)")
                     search.skipped.append(Probe(commit: info, reason: error.message))
+                    search.probes.append(ProbeRecord(commit: info, state: .skipped, tally: Tally(), votes: [],
+                                                     evaluations: evaluations - evaluationsBefore, reason: error.message))
                     search.bisection.record(s, .skipped)
                     continue
                 }
             }
             var tally = siding.tally(probe: result!, good: good, bad: bad)
+            var votes = siding.votes(probe: result!, good: good, bad: bad)
             var retried = 0
             while tally.side == .withinNoise && retried < options.retries {
                 retried += 1
                 log("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
                 do {
-                    tally = tally + siding.tally(probe: try evaluate(segment.first.sha, key: key, fresh: true), good: good, bad: bad)
+                    let again = try evaluate(segment.first.sha, key: key, fresh: true)
+                    tally = tally + siding.tally(probe: again, good: good, bad: bad)
+                    votes += siding.votes(probe: again, good: good, bad: bad)
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
                     log("retry of \(info.shortSHA) failed: \(error.message)")
                     break
@@ -57,6 +65,8 @@ extension Blame {
                 search.uncertain.append(Probe(commit: info, reason: reason))
                 search.bisection.record(s, .uncertain)
             }
+            search.probes.append(ProbeRecord(commit: info, state: search.bisection.states[s], tally: tally, votes: votes,
+                                             evaluations: evaluations - evaluationsBefore))
             if tally.side != .withinNoise { log("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
         }
         return search

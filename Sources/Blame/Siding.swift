@@ -50,27 +50,11 @@ package struct Siding: Sendable {
         self.suites = suites
     }
 
-    func cases(_ result: RunResult) -> [String: CaseResult] {
-        var byID: [String: CaseResult] = [:]
-        for suite in result.suites where suites?.contains(suite.name) ?? true {
-            for c in suite.cases { byID[suite.name + "\u{0}" + c.id] = c }
-        }
-        return byID
-    }
-
     /// The probe's votes. When no case differs between the ends in the metric's terms, the
     /// aggregate decides: one vote for the nearer end.
     package func tally(probe: RunResult, good: RunResult, bad: RunResult) -> Tally {
-        let g = cases(good), b = cases(bad), p = cases(probe)
-        var tally = Tally()
-        for (id, before) in g {
-            guard let after = b[id], let now = p[id] else { continue }
-            switch nearer(now, before, after) {
-            case .good?: tally.good += 1
-            case .bad?: tally.bad += 1
-            default: break
-            }
-        }
+        let votes = votes(probe: probe, good: good, bad: bad)
+        var tally = Tally(good: votes.count { $0.side == .good }, bad: votes.count { $0.side == .bad })
         if tally == Tally(), let pv = aggregate(probe), let gv = aggregate(good), let bv = aggregate(bad), gv != bv {
             let dg = abs(pv - gv), db = abs(pv - bv)
             if dg < db { tally.good = 1 } else if db < dg { tally.bad = 1 }

@@ -9,8 +9,19 @@ package struct FlippedCase: Sendable {
     package var id: String
     package var input: String?
     package var expected: String?
+    /// The answer on the newer side (the culprit, the current run) and on the older side.
     package var output: String?
     package var error: String?
+    package var baselineOutput: String?
+    package var baselineError: String?
+    /// Why a judge scored the answer as it did, where a judge scored it (shown beside the answers).
+    package var judgeReason: String?
+
+    package init(suite: String, id: String, input: String?, expected: String?, output: String?, error: String?,
+                 baselineOutput: String? = nil, baselineError: String? = nil, judgeReason: String? = nil) {
+        (self.suite, self.id, self.input, self.expected, self.output, self.error) = (suite, id, input, expected, output, error)
+        (self.baselineOutput, self.baselineError, self.judgeReason) = (baselineOutput, baselineError, judgeReason)
+    }
 }
 
 /// The cases that broke and were fixed between two results (blame's culprit, `diff`).
@@ -26,13 +37,14 @@ package enum CaseFlips {
         var broke: [FlippedCase] = [], fixed: [FlippedCase] = []
         for suite in after.suites where suites?.contains(suite.name) ?? true {
             guard let old = before.suite(suite.name) else { continue }
-            let was = Dictionary(old.cases.map { ($0.id, $0.passed) }, uniquingKeysWith: { a, _ in a })
+            let was = Dictionary(old.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for c in suite.cases {
-                guard let passed = was[c.id], passed != c.passed else { continue }
+                guard let previous = was[c.id], previous.passed != c.passed else { continue }
                 let source = cases[suite.name]?[c.id]
                 let flip = FlippedCase(suite: suite.name, id: c.id, input: source?.input.canonicalText,
-                                       expected: source?.expected.canonicalText, output: c.output, error: c.error)
-                if passed { broke.append(flip) } else { fixed.append(flip) }
+                                       expected: source?.expected.canonicalText, output: c.output, error: c.error,
+                                       baselineOutput: previous.output, baselineError: previous.error)
+                if previous.passed { broke.append(flip) } else { fixed.append(flip) }
             }
         }
         return (broke, fixed)

@@ -101,13 +101,7 @@ package enum Evaluation {
     /// from the working tree when nil. Empty when the cases cannot be read (the report then
     /// shows outputs alone).
     package static func expectedAnswers(_ config: EvalConfig, repository: Repository, commit: String?) -> [String: [String: JSONValue]] {
-        let suites = try? loadSuites(config) { path in
-            if let commit { return try repository.fileContents(path, atCommit: commit) }
-            return FileManager.default.contents(atPath: repository.root + "/" + path).map(Array.init)
-        }
-        return Dictionary(uniqueKeysWithValues: (suites ?? []).map { s in
-            (s.config.name, Dictionary(uniqueKeysWithValues: s.cases.map { ($0.id, $0.expected) }))
-        })
+        cases(config, repository: repository, commit: commit).mapValues { $0.mapValues(\.expected) }
     }
 
     static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession) -> CaseResult {

@@ -17,12 +17,14 @@ package struct LogEntry: Sendable {
 /// then note) or, failing that, a result stored under its evaluation key; each result file or note
 /// is decoded once however many commits share it.
 package enum ResultLog {
-    package static func entries(_ repository: Repository, from revision: String, limit: Int) throws -> [LogEntry] {
-        try history(repository, from: revision, limit: limit).entries
+    /// Newest first, at most `limit` commits, stopping before `stop` (the start of an A..B range).
+    package static func entries(_ repository: Repository, from revision: String, limit: Int, stop: String? = nil) throws -> [LogEntry] {
+        try history(repository, from: revision, limit: limit, stop: stop).entries
     }
 
     /// The entries, and the commit where a shallow clone's history is cut when the walk reached it.
-    package static func history(_ repository: Repository, from revision: String, limit: Int) throws -> (entries: [LogEntry], cutAt: String?) {
+    package static func history(_ repository: Repository, from revision: String, limit: Int,
+                                stop: String? = nil) throws -> (entries: [LogEntry], cutAt: String?) {
         let tip = try repository.resolveCommit(revision)
         let index = HistoryIndex(repository: repository)
         let stored = StoredResults(repository: repository)
@@ -37,7 +39,7 @@ package enum ResultLog {
             if stored.notedCommits.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
             return nil
         }
-        let chain = try index.firstParentChain(from: tip, limit: limit)
+        let chain = try index.firstParentChain(from: tip, stop: stop, limit: limit)
         for entry in chain {
             var summary = own(entry.sha)
             var shared = false

@@ -118,7 +118,7 @@ package struct VerdictReport {
     }
 
     /// "Verdict: …", with what an inconclusive result means for the exit code.
-    func verdictLines() -> [String] {
+    package func verdictLines() -> [String] {
         let list = { (items: [(suite: String, metric: MetricComparison)]) in
             items.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
         }

@@ -74,7 +74,7 @@ package struct ResultStore {
         try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
     }
 
-    func note(commit: String) -> RunResult? {
+    package func note(commit: String) -> RunResult? {
         guard let text = try? repository?.note(on: commit) else { return nil }
         return Self.decode(Data(text.utf8))
     }

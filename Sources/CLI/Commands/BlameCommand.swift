@@ -27,6 +27,7 @@ struct BlameCommand: Command {
             .option("good", value: "rev", help: "A commit known to be good (default: see above)."),
             .option("bad", value: "rev", help: "A commit known to be bad.", defaultValue: "HEAD"),
             .option("retries", value: "n", help: "Evaluate a probe within noise again this many times.", defaultValue: "1"),
+            .option("html", value: "file", help: "Also write the answer as a self-contained HTML page."),
             OutputFormat.option,
         ])
 
@@ -45,6 +46,12 @@ struct BlameCommand: Command {
         let console = context.console
         let answer = try Repository.withoutObjectCache {
             try Blame(repository: repository, options: options, log: { console.err($0) }).run()
+        }
+        if let path = arguments.value("html") {
+            var page = BlameHTML(answer: answer)
+            page.generator = "evalguard \(EvalGuardVersion.current)"
+            try AtomicFile.write(page.render(), to: CICommand.absolute(path, context))
+            console.err("wrote \(path)")
         }
         let report = BlameReport(answer: answer)
         switch format {

@@ -16,12 +16,14 @@ struct CICommand: Command {
             The target branch is --base, else GITHUB_BASE_REF, else CI_MERGE_REQUEST_TARGET_BRANCH_NAME, \
             else the upstream of HEAD's branch. Prints the verdict like 'check', writes JUnit XML with \
             --junit, appends a markdown summary to $GITHUB_STEP_SUMMARY (or --markdown FILE), and on \
-            GitHub Actions emits ::error annotations. Exits like 'check'.
+            GitHub Actions emits ::error annotations; --html writes the page of 'evalguard report', \
+            to keep as a build artifact. Exits like 'check'.
             """,
         options: [
             .option("base", value: "ref", help: "The branch or commit the change targets."),
             .option("junit", value: "file", help: "Write a JUnit XML report (one testcase per suite and metric)."),
             .option("markdown", value: "file", help: "Append a markdown summary here (default: $GITHUB_STEP_SUMMARY when set)."),
+            .option("html", value: "file", help: "Write the HTML report (see 'evalguard report') here; the markdown summary says where."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
         ])
 
@@ -42,8 +44,13 @@ struct CICommand: Command {
         if let path = arguments.value("junit") {
             try AtomicFile.write(JUnitReport.xml(comparison), to: absolute(path, context))
         }
+        var markdown = report.markdown()
+        if let path = arguments.value("html") {
+            try ReportCommand.write(report, baseline: baseline, workspace: workspace, window: .init(), to: path, context: context)
+            markdown += ReportCommand.artifactNote(path, environment: context.environment)
+        }
         if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-            try append(report.markdown(), to: absolute(path, context))
+            try append(markdown, to: absolute(path, context))
         }
         if context.environment["GITHUB_ACTIONS"] == "true" {
             for (suite, m) in comparison.regressions {

@@ -59,7 +59,7 @@ struct CheckCommand: Command {
         if let revision = arguments.value("commit") {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
-            (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: nil, context: context)
+            (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
             let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, progress: context.progressReporter())
             for warning in evaluator.warnings { context.console.err("warning: " + warning) }
@@ -69,7 +69,7 @@ struct CheckCommand: Command {
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             repository = workspace.repository
-            (baseline, baselineCommit) = try committedBaseline(in: repository, at: against, workingCopy: workspace.root, context: context)
+            (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, progress: context.progressReporter())
             for warning in workspace.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
@@ -96,16 +96,5 @@ struct CheckCommand: Command {
         }
         for line in NoiseWarning.lines(comparison) { context.console.err(line) }
         return comparison
-    }
-
-    /// The baseline as committed at `revision`, read through libgit2. When `workingCopy` is given,
-    /// says so if the working tree's copy differs, since that copy is not what the check uses.
-    static func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?,
-                                  context: CommandContext) throws -> (Baseline, String) {
-        let committed = try CommittedBaseline.require(in: repository, at: revision)
-        if let root = workingCopy, FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes {
-            context.console.err("note: \(Baseline.path) in the working tree differs from the one committed at \(revision); checking against the committed one")
-        }
-        return (committed.baseline, committed.commit)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import EvalGuardGit
+import EvalGuardStore
 import EvalGuardSupport
 
 /// `--format text|json` (and `markdown` for `check`), shared by the commands that report.
@@ -53,5 +54,15 @@ extension CommandContext {
         var text = ""
         JSONPretty.write(value, to: &text)
         console.out(text)
+    }
+
+    /// The baseline as committed at `revision`, read through libgit2. When `workingCopy` is given,
+    /// says so if the working tree's copy differs, since that copy is not what the check uses.
+    func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?) throws -> (Baseline, String) {
+        let committed = try CommittedBaseline.require(in: repository, at: revision)
+        if let root = workingCopy, FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes {
+            console.err("note: \(Baseline.path) in the working tree differs from the one committed at \(revision); checking against the committed one")
+        }
+        return (committed.baseline, committed.commit)
     }
 }
