@@ -44,7 +44,8 @@ package final class CommitEvaluator {
         if !fresh, let stored = store.find(key: key, commit: commit, repeats: runs) {
             return CommitEvaluation(commit: commit, result: stored, reused: true, config: config)
         }
-        Interrupts.install()
+        Interrupts.beginDeferring() // Ctrl-C from here waits for the checkout's removal
+        defer { Interrupts.endDeferring() }
         let checkout = try IsolatedCheckout(repository: repository, commit: commit)
         defer { checkout.remove() }
         try Interrupts.checkpoint()
