@@ -154,9 +154,11 @@ public enum CLI {
     /// Returns the canonical absolute path (symbolic links resolved, as `chdir` would).
     static func changeDirectory(_ path: String, from base: String) throws(EvalGuardError) -> String {
         let joined = path.hasPrefix("/") ? path : base + "/" + path
-        guard let resolved = realpath(joined, nil) else {
-            let reason = String(cString: strerror(errno))
-            throw EvalGuardError("cannot change to '\(path)': \(reason)")
+        let resolved: UnsafeMutablePointer<CChar>
+        do {
+            resolved = try syscallPointer("realpath") { realpath(joined, nil) }
+        } catch {
+            throw EvalGuardError("cannot change to '\(path)': \(error.reason)")
         }
         defer { free(resolved) }
         let result = String(cString: resolved)

@@ -12,6 +12,7 @@ import Darwin
 func withSIGPIPEBlocked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     #if canImport(Glibc)
     var pipeOnly = sigset_t(), saved = sigset_t(), pending = sigset_t()
+    // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
     sigemptyset(&pipeOnly)
     sigaddset(&pipeOnly, SIGPIPE)
     // May be ignored: pthread_sigmask fails only for an invalid `how`, sigpending only for an

@@ -74,7 +74,7 @@ final class ChildProcess {
                               stdin: Int32, stdout: Int32, stderr: Int32) throws(SystemCallError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         try syscallReturningError("posix_spawn_file_actions_init") { posix_spawn_file_actions_init(&actions) }
-        defer { posix_spawn_file_actions_destroy(&actions) } // may be ignored: fails only for an uninitialised object
+        defer { _ = posix_spawn_file_actions_destroy(&actions) } // may be ignored: fails only for an uninitialised object
         try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
         try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
         try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
@@ -82,8 +82,9 @@ final class ChildProcess {
 
         var attributes = posix_spawnattr_t()
         try syscallReturningError("posix_spawnattr_init") { posix_spawnattr_init(&attributes) }
-        defer { posix_spawnattr_destroy(&attributes) } // may be ignored: as above
+        defer { _ = posix_spawnattr_destroy(&attributes) } // may be ignored: as above
         var defaults = sigset_t(), empty = sigset_t()
+        // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
         sigemptyset(&defaults)
         for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
         sigemptyset(&empty)

@@ -41,6 +41,7 @@ package enum Interrupts {
         // A launcher may have left these blocked (the mask is inherited across exec); a blocked
         // Ctrl-C would never reach the handler and the model would run on.
         var set = sigset_t()
+        // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
@@ -69,7 +70,7 @@ package enum Interrupts {
         #else
         action.__sigaction_u.__sa_handler = handler
         #endif
-        sigemptyset(&action.sa_mask)
+        sigemptyset(&action.sa_mask) // may be ignored: fails only for a NULL set
         // As signal(2) does on glibc: slow calls other than poll resume after the handler.
         action.sa_flags = Int32(SA_RESTART)
         try syscall("sigaction") { sigaction(signal, &action, nil) }
