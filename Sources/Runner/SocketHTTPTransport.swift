@@ -62,25 +62,7 @@ final class SocketHTTPTransport: HTTPTransport {
         head += "Content-Length: "
         prefix = Array(head.utf8)
 
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(endpoint.host, String(endpoint.port), &hints, &list)
-        guard rc == 0, let first = list else {
-            throw EvalGuardError.evaluation("cannot resolve the host '\(endpoint.host)' of \(endpoint.url): \(String(cString: gai_strerror(rc)))",
-                                            hint: "Check model.base_url in \(EvalConfig.path).")
-        }
-        defer { freeaddrinfo(list) }
-        var next: UnsafeMutablePointer<addrinfo>? = first
-        while let entry = next {
-            var address = sockaddr_storage()
-            withUnsafeMutableBytes(of: &address) { dst in
-                dst.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.ai_addr, count: Int(entry.pointee.ai_addrlen)))
-            }
-            addresses.append((address, entry.pointee.ai_addrlen))
-            next = entry.pointee.ai_next
-        }
+        addresses = try HTTPEndpoint.resolve(endpoint)
     }
 
     deinit { close() }
