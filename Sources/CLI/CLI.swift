@@ -1,4 +1,5 @@
 import Foundation
+import EvalGuardRunner
 import EvalGuardSupport
 
 /// evalguard's command line: `run(arguments:)` parses, dispatches and maps every error to an
@@ -28,9 +29,17 @@ public enum CLI {
     static let toolName = "evalguard"
 
     /// Runs evalguard on the process's stdout, stderr, environment and working directory.
+    /// Signal handling is process-wide, so it is set up here, once, and nowhere else.
     public static func run(arguments: [String]) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
-        return run(arguments: arguments, console: .standard(environment: environment), environment: environment)
+        let console = Console.standard(environment: environment)
+        do {
+            try Interrupts.install()
+        } catch {
+            console.err("error: cannot set up the Ctrl-C handler: \(error)")
+            return ExitCode.couldNotEvaluate.rawValue
+        }
+        return run(arguments: arguments, console: console, environment: environment)
     }
 
     /// Runs evalguard in-process. `workingDirectory` defaults to the process's; `commands`
@@ -147,9 +156,11 @@ public enum CLI {
     /// Returns the canonical absolute path (symbolic links resolved, as `chdir` would).
     static func changeDirectory(_ path: String, from base: String) throws(EvalGuardError) -> String {
         let joined = path.hasPrefix("/") ? path : base + "/" + path
-        guard let resolved = realpath(joined, nil) else {
-            let reason = String(cString: strerror(errno))
-            throw EvalGuardError("cannot change to '\(path)': \(reason)")
+        let resolved: UnsafeMutablePointer<CChar>
+        do {
+            resolved = try syscallPointer("realpath") { realpath(joined, nil) }
+        } catch {
+            throw EvalGuardError("cannot change to '\(path)': \(error.reason)")
         }
         defer { free(resolved) }
         let result = String(cString: resolved)

@@ -42,6 +42,7 @@ package final class Console: @unchecked Sendable {
     /// The process's own stdout and stderr.
     package static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> Console {
         Console(stdout: { writeAll(1, $0) }, stderr: { writeAll(2, $0) },
+                // isatty's failure (not a terminal, or closed) is its answer: no colour, no progress.
                 isStdoutTerminal: isatty(1) == 1, isStderrTerminal: isatty(2) == 1,
                 environment: environment, bufferStdout: true)
     }
@@ -86,11 +87,7 @@ package final class Console: @unchecked Sendable {
     private static func writeAll(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+            guard let written = try? syscall("write", { bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }) else { return }
             bytes = bytes.dropFirst(written)
         }
     }

@@ -89,8 +89,9 @@ package final class Evaluator {
         try store.ensureWritable()
         var checkout: IsolatedCheckout?
         defer { checkout?.remove() }
+        Interrupts.beginDeferring() // Ctrl-C from here waits for the checkout's removal
+        defer { Interrupts.endDeferring() }
         if case .commit = subject {
-            Interrupts.install()
             checkout = try IsolatedCheckout(repository: repository, commit: commit)
             try Interrupts.checkpoint()
         }

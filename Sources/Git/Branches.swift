@@ -3,7 +3,8 @@ import EvalGuardSupport
 
 extension Repository {
     /// True in a shallow clone, where history (and so a merge-base) may be missing.
-    package var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+    /// An error reading the shallow state counts as not shallow: the answer only adds a hint.
+    package var isShallow: Bool { (try? check(git_repository_is_shallow(pointer), "git_repository_is_shallow")) == 1 }
 
     /// The short name of a local branch's upstream (`origin/main`), or nil when the branch or
     /// its upstream does not exist.

@@ -7,9 +7,7 @@ extension Repository {
     package func mergeBase(_ a: String, _ b: String) throws -> String? {
         guard var x = git_oid(hex: a), var y = git_oid(hex: b) else { return nil }
         var out = git_oid()
-        let rc = git_merge_base(&out, pointer, &x, &y)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        try check(rc, "git_merge_base")
+        guard try found(git_merge_base(&out, pointer, &x, &y), "git_merge_base") else { return nil }
         return out.hex
     }
 
@@ -17,7 +15,7 @@ extension Repository {
     package func hasCommit(_ sha: String) -> Bool {
         guard var oid = git_oid(hex: sha) else { return false }
         var commit: OpaquePointer?
-        guard git_commit_lookup(&commit, pointer, &oid) == 0 else { git_error_clear(); return false }
+        guard succeeded(git_commit_lookup(&commit, pointer, &oid)) else { return false }
         git_commit_free(commit)
         return true
     }
@@ -37,9 +35,7 @@ extension Repository {
         var result: [String] = []
         var oid = git_oid()
         while result.count < limit {
-            let rc = git_revwalk_next(&oid, walk)
-            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
-            try check(rc, "git_revwalk_next")
+            guard try advanced(git_revwalk_next(&oid, walk), "git_revwalk_next") else { break }
             result.append(oid.hex)
         }
         return result
@@ -66,9 +62,7 @@ extension Repository {
         defer { git_config_free(config) }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
-        let rc = git_config_get_string_buf(&buffer, config, name)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        try check(rc, "git_config_get_string_buf")
+        guard try found(git_config_get_string_buf(&buffer, config, name), "git_config_get_string_buf") else { return nil }
         return String(cString: buffer.ptr)
     }
 
@@ -87,12 +81,12 @@ extension Repository {
     /// Resolves a reference name (`refs/remotes/origin/HEAD`, following symbolic refs) to a commit.
     package func commit(ofReference name: String) -> String? {
         var oid = git_oid()
-        guard git_reference_name_to_id(&oid, pointer, name) == 0 else { git_error_clear(); return nil }
+        guard succeeded(git_reference_name_to_id(&oid, pointer, name)) else { return nil }
         var object: OpaquePointer?
-        guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else { git_error_clear(); return nil }
+        guard succeeded(git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY)) else { return nil }
         defer { git_object_free(object) }
         var commit: OpaquePointer?
-        guard git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0 else { git_error_clear(); return nil }
+        guard succeeded(git_object_peel(&commit, object, GIT_OBJECT_COMMIT)) else { return nil }
         defer { git_object_free(commit) }
         return git_object_id(commit)!.pointee.hex
     }

@@ -14,8 +14,11 @@ package final class IsolatedCheckout {
         let base = FileManager.default.temporaryDirectory.resolvingSymlinksInPath().path
         let template = base + "/evalguard-\(sha.prefix(12))-XXXXXX"
         var buffer = Array(template.utf8CString)
-        guard let made = mkdtemp(&buffer) else {
-            throw EvalGuardError.evaluation("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+        let made: UnsafeMutablePointer<CChar>
+        do {
+            made = try syscallPointer("mkdtemp") { mkdtemp(&buffer) }
+        } catch {
+            throw EvalGuardError.evaluation("cannot create a temporary directory in \(base): \(error.reason)")
         }
         directory = String(cString: made)
         do {

@@ -12,7 +12,10 @@ package struct GitError: CategorizedError, CustomStringConvertible, Sendable {
 
 /// libgit2 must be initialised once per process before any other call.
 enum LibGit2 {
+    /// The number of initialisations, or a negative error code.
     static let initialized: Int32 = git_libgit2_init()
+    /// Its result may be ignored here: initialisation fails only when memory or the thread
+    /// library does, and then the first real call fails with its own message through `check`.
     static func ensure() { _ = initialized }
 }
 
@@ -21,6 +24,7 @@ enum LibGit2 {
 @discardableResult
 package func check(_ rc: Int32, _ function: String) throws(GitError) -> Int32 {
     guard rc < 0 else { return rc }
+    LibGit2.ensure() // libgit2's error state needs it, even for a code that did not come from libgit2
     var message = "unknown error"
     if let last = git_error_last(), let text = last.pointee.message {
         message = String(cString: text)
@@ -29,14 +33,37 @@ package func check(_ rc: Int32, _ function: String) throws(GitError) -> Int32 {
     throw GitError(code: rc, function: function, message: message)
 }
 
+/// `check` for calls that report a condition through their return code: when `rc` is one of
+/// `answers` it is returned (its error cleared, so it cannot be mistaken for a later call's);
+/// any other failure throws; success returns `rc`.
+@discardableResult
+func check(_ rc: Int32, _ function: String, answers: [git_error_code]) throws(GitError) -> Int32 {
+    if rc < 0, answers.contains(where: { $0.rawValue == rc }) {
+        LibGit2.ensure()
+        git_error_clear()
+        return rc
+    }
+    return try check(rc, function)
+}
+
 /// `check` for lookups: `GIT_ENOTFOUND` is an answer (false), not an error.
 func found(_ rc: Int32, _ function: String) throws(GitError) -> Bool {
-    if rc == GIT_ENOTFOUND.rawValue {
-        git_error_clear()
-        return false
-    }
-    try check(rc, function)
-    return true
+    try check(rc, function, answers: [GIT_ENOTFOUND]) != GIT_ENOTFOUND.rawValue
+}
+
+/// `check` for iterators: `GIT_ITEROVER` ends the walk (false).
+func advanced(_ rc: Int32, _ function: String) throws(GitError) -> Bool {
+    try check(rc, function, answers: [GIT_ITEROVER]) != GIT_ITEROVER.rawValue
+}
+
+/// For calls whose failure is itself the answer, whatever the code (does the object database
+/// have this commit? is an identity configured?): whether `rc` succeeded. A failure's message
+/// is cleared and dropped.
+func succeeded(_ rc: Int32) -> Bool {
+    guard rc < 0 else { return true }
+    LibGit2.ensure()
+    git_error_clear()
+    return false
 }
 
 extension git_oid {
@@ -44,13 +71,15 @@ extension git_oid {
     package var hex: String {
         var oid = self
         var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ))
-        git_oid_fmt(&buffer, &oid)
+        // May be ignored: formatting fails only for NULL arguments, and neither is.
+        _ = git_oid_fmt(&buffer, &oid)
         return String(decoding: buffer.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     init?(hex: String) {
+        LibGit2.ensure() // a failure records its error in libgit2's per-thread state
         var oid = git_oid()
-        guard git_oid_fromstrn(&oid, hex, hex.utf8.count) == 0 else { return nil }
+        guard succeeded(git_oid_fromstrn(&oid, hex, hex.utf8.count)) else { return nil }
         self = oid
     }
 }
@@ -62,9 +91,11 @@ package enum GitHash {
         LibGit2.ensure()
         var oid = git_oid()
         let array = Array(bytes)
-        _ = array.withUnsafeBytes { raw in
+        let rc = array.withUnsafeBytes { raw in
             git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB)
         }
+        // Hashing bytes in memory fails only when a hash context cannot be allocated.
+        precondition(succeeded(rc), "git_odb_hash failed")
         return oid.hex
     }
 

@@ -12,8 +12,7 @@ extension Repository {
             Unmanaged<Box<Set<String>>>.fromOpaque(payload).takeUnretainedValue().value.insert(annotated.pointee.hex)
             return 0
         }, payload)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
-        try check(rc, "git_note_foreach")
+        guard try found(rc, "git_note_foreach") else { return [] }
         return box.value
     }
 }

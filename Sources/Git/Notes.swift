@@ -10,9 +10,7 @@ extension Repository {
     package func note(on sha: String) throws -> String? {
         guard var oid = git_oid(hex: sha) else { return nil }
         var note: OpaquePointer?
-        let rc = git_note_read(&note, pointer, Self.notesRef, &oid)
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        try check(rc, "git_note_read")
+        guard try found(git_note_read(&note, pointer, Self.notesRef, &oid), "git_note_read") else { return nil }
         defer { git_note_free(note) }
         return git_note_message(note).map { String(cString: $0) }
     }
@@ -22,8 +20,7 @@ extension Repository {
     package func setNote(_ text: String, on sha: String) throws {
         guard var oid = git_oid(hex: sha) else { throw EvalGuardError("invalid commit id '\(sha)'") }
         var signature: UnsafeMutablePointer<git_signature>?
-        if git_signature_default(&signature, pointer) < 0 {
-            git_error_clear()
+        if !succeeded(git_signature_default(&signature, pointer)) {
             try check(git_signature_now(&signature, "evalguard", "evalguard@localhost"), "git_signature_now")
         }
         defer { git_signature_free(signature) }

@@ -20,13 +20,10 @@ package final class Repository {
     package static func discover(from path: String) throws -> Repository {
         LibGit2.ensure()
         var repo: OpaquePointer?
-        let rc = git_repository_open_ext(&repo, path, 0, nil)
-        if rc == GIT_ENOTFOUND.rawValue {
-            git_error_clear()
+        guard try found(git_repository_open_ext(&repo, path, 0, nil), "git_repository_open_ext") else {
             throw EvalGuardError("not a git repository (or any of the parent directories): \(path)",
                                  hint: "evalguard works inside a git repository: run 'git init' first, or pass -C <dir>.")
         }
-        try check(rc, "git_repository_open_ext")
         guard let repo else { throw EvalGuardError("could not open the repository at \(path)") }
         guard let workdir = git_repository_workdir(repo) else {
             git_repository_free(repo)
@@ -41,19 +38,17 @@ package final class Repository {
     /// user can fix, so it says how.
     package func head() throws -> Head {
         var ref: OpaquePointer?
-        let rc = git_repository_head(&ref, pointer)
-        if rc == GIT_EUNBORNBRANCH.rawValue || rc == GIT_ENOTFOUND.rawValue {
-            git_error_clear()
+        let rc = try check(git_repository_head(&ref, pointer), "git_repository_head", answers: [GIT_EUNBORNBRANCH, GIT_ENOTFOUND])
+        if rc < 0 {
             throw EvalGuardError("the repository has no commits yet; evalguard keys results by commit",
                                  hint: "Commit your work first:\n  git add -A\n  git commit -m \"Initial commit\"")
         }
-        try check(rc, "git_repository_head")
         defer { git_reference_free(ref) }
         var commit: OpaquePointer?
         try check(git_reference_peel(&commit, ref, GIT_OBJECT_COMMIT), "git_reference_peel")
         defer { git_object_free(commit) }
         let sha = git_object_id(commit)!.pointee.hex
-        let detached = git_repository_head_detached(pointer) == 1
+        let detached = try check(git_repository_head_detached(pointer), "git_repository_head_detached") == 1
         let branch = detached ? nil : git_reference_shorthand(ref).map { String(cString: $0) }
         return Head(commit: sha, branch: branch)
     }
@@ -61,18 +56,15 @@ package final class Repository {
     /// Resolves a revision (`HEAD~2`, `main`, a sha) to a commit id.
     package func resolveCommit(_ revision: String) throws -> String {
         var object: OpaquePointer?
-        let rc = git_revparse_single(&object, pointer, revision)
-        if rc == GIT_ENOTFOUND.rawValue || rc == GIT_EAMBIGUOUS.rawValue || rc == GIT_EINVALIDSPEC.rawValue {
-            git_error_clear()
+        let rc = try check(git_revparse_single(&object, pointer, revision), "git_revparse_single",
+                           answers: [GIT_ENOTFOUND, GIT_EAMBIGUOUS, GIT_EINVALIDSPEC])
+        if rc < 0 {
             throw EvalGuardError("unknown revision '\(revision)'",
                                  hint: "Give a commit, branch or tag that exists here (see 'git log --oneline').")
         }
-        try check(rc, "git_revparse_single")
         defer { git_object_free(object) }
         var commit: OpaquePointer?
-        let peel = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
-        if peel < 0 {
-            git_error_clear()
+        guard succeeded(git_object_peel(&commit, object, GIT_OBJECT_COMMIT)) else {
             throw EvalGuardError("'\(revision)' does not name a commit")
         }
         defer { git_object_free(commit) }
@@ -96,9 +88,7 @@ package final class Repository {
     func withEntry<T>(_ path: String, atCommit sha: String, _ body: (OpaquePointer) throws -> T?) throws -> T? {
         try withTree(ofCommit: sha) { tree in
             var entry: OpaquePointer?
-            let rc = git_tree_entry_bypath(&entry, tree, path)
-            if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-            try check(rc, "git_tree_entry_bypath")
+            guard try found(git_tree_entry_bypath(&entry, tree, path), "git_tree_entry_bypath") else { return nil }
             defer { git_tree_entry_free(entry) }
             return try body(entry!)
         }

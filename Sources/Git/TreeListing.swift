@@ -63,7 +63,12 @@ extension Repository {
     package func workingTreeBlobID(_ path: String) throws -> String? {
         let full = root + "/" + path
         var st = stat()
-        guard lstat(full, &st) == 0 else { return nil }
+        do {
+            try syscall("lstat") { lstat(full, &st) }
+        } catch {
+            if error.errno == ENOENT || error.errno == ENOTDIR { return nil }
+            throw EvalGuardError("cannot read \(full): \(error.reason)", category: .store)
+        }
         if (st.st_mode & S_IFMT) == S_IFDIR { return nil }
         var oid = git_oid()
         try check(git_odb_hashfile(&oid, full, GIT_OBJECT_BLOB), "git_odb_hashfile")

@@ -29,14 +29,20 @@ package enum HookInstaller {
                 throw EvalGuardError("\(path) is not evalguard's hook, and \(chained) already holds an earlier one",
                                      hint: "Merge them by hand, or run 'evalguard install-hook --force' to replace \(path).")
             } else {
-                guard rename(path, chained) == 0 else {
-                    throw EvalGuardError("cannot move \(path) to \(chained): \(String(cString: strerror(errno)))")
+                do {
+                    try syscall("rename") { rename(path, chained) }
+                } catch {
+                    throw EvalGuardError("cannot move \(path) to \(chained): \(error.reason)")
                 }
                 result = .chained(path: path, previous: chained)
             }
         }
         try AtomicFile.write(script, to: path)
-        chmod(path, 0o755)
+        do {
+            try syscall("chmod") { chmod(path, 0o755) }
+        } catch {
+            throw EvalGuardError("cannot make \(path) executable: \(error.reason)", hint: "Run: chmod +x \(path)")
+        }
         return result
     }
 }

@@ -35,57 +35,87 @@ final class ChildProcess {
     private static let stderrTailLimit = 8192
 
     init(command: [String], directory: String) throws {
+        var opened: [Int32] = []
         func pipePair() throws -> (Int32, Int32) {
-            var fds: [Int32] = [0, 0]
-            guard pipe(&fds) == 0 else { throw EvalGuardError.evaluation("cannot create a pipe: \(String(cString: strerror(errno)))") }
-            for f in fds { _ = fcntl(f, F_SETFD, FD_CLOEXEC) }
-            return (fds[0], fds[1])
-        }
-        let input = try pipePair(), output = try pipePair(), errors = try pipePair()
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input.0, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.1, 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.1, 2)
-        evalguard_spawn_file_actions_addchdir(&actions, directory)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t(), empty = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var child: pid_t = 0
-        let rc = posix_spawnp(&child, command[0], &actions, &attributes, &argv, environ)
-        for f in [input.0, output.1, errors.1] { close(f) }
-        guard rc == 0 else {
-            for f in [input.1, output.0, errors.0] { close(f) }
-            let program = command[0]
-            switch rc {
-            case ENOENT:
-                throw EvalGuardError.evaluation("model command not found: '\(program)'",
-                    hint: "model.command in \(EvalConfig.path) runs from the repository root; install '\(program)' or fix the path.")
-            case EACCES:
-                throw EvalGuardError.evaluation("model command is not executable: '\(program)'",
-                    hint: "Make it executable (chmod +x \(program)) or run it through its interpreter, e.g. [\"python3\", \"\(program)\"].")
-            default:
-                throw EvalGuardError.evaluation("cannot start the model command '\(program)': \(String(cString: strerror(rc)))")
+            do {
+                let p = try makePipe()
+                opened += [p.read, p.write]
+                return (p.read, p.write)
+            } catch {
+                for f in opened { closeDescriptor(f) }
+                throw EvalGuardError.evaluation("cannot create a pipe for the model command: \(error.reason)")
             }
         }
+        let input = try pipePair(), output = try pipePair(), errors = try pipePair()
+        let child: pid_t
+        do {
+            child = try Self.spawn(command, directory: directory, stdin: input.0, stdout: output.1, stderr: errors.1)
+        } catch {
+            for f in opened { closeDescriptor(f) }
+            throw Self.spawnFailure(error, program: command[0])
+        }
+        // The child holds its ends now; ours would keep EOF from ever arriving.
+        for f in [input.0, output.1, errors.1] { closeDescriptor(f) }
         pid = child
         stdinFD = input.1
         stdoutFD = output.0
         stderrFD = errors.0
-        for f in [stdinFD, stdoutFD, stderrFD] { _ = fcntl(f, F_SETFL, fcntl(f, F_GETFL) | O_NONBLOCK) }
+        do {
+            for f in [stdinFD, stdoutFD, stderrFD] { try setDescriptorFlags(f, status: O_NONBLOCK, closeOnExec: false) }
+        } catch {
+            terminate()
+            throw EvalGuardError.evaluation("cannot set up the model command's pipes: \(error)")
+        }
+    }
+
+    /// posix_spawnp with the pipes on 0, 1 and 2, in `directory`, leading its own process group,
+    /// with SIGPIPE, SIGINT and SIGTERM at their defaults and no signal blocked.
+    private static func spawn(_ command: [String], directory: String,
+                              stdin: Int32, stdout: Int32, stderr: Int32) throws(SystemCallError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        try syscallReturningError("posix_spawn_file_actions_init") { posix_spawn_file_actions_init(&actions) }
+        defer { _ = posix_spawn_file_actions_destroy(&actions) } // may be ignored: fails only for an uninitialised object
+        try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
+        try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
+        try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
+        try syscallReturningError("posix_spawn_file_actions_addchdir_np") { evalguard_spawn_file_actions_addchdir(&actions, directory) }
+
+        var attributes = posix_spawnattr_t()
+        try syscallReturningError("posix_spawnattr_init") { posix_spawnattr_init(&attributes) }
+        defer { _ = posix_spawnattr_destroy(&attributes) } // may be ignored: as above
+        var defaults = sigset_t(), empty = sigset_t()
+        // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
+        sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
+        sigemptyset(&empty)
+        try syscallReturningError("posix_spawnattr_setsigdefault") { posix_spawnattr_setsigdefault(&attributes, &defaults) }
+        try syscallReturningError("posix_spawnattr_setsigmask") { posix_spawnattr_setsigmask(&attributes, &empty) }
+        try syscallReturningError("posix_spawnattr_setpgroup") { posix_spawnattr_setpgroup(&attributes, 0) }
+        try syscallReturningError("posix_spawnattr_setflags") {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        }
+
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var child: pid_t = 0
+        try syscallReturningError("posix_spawnp") { posix_spawnp(&child, command[0], &actions, &attributes, &argv, environ) }
+        return child
+    }
+
+    private static func spawnFailure(_ error: SystemCallError, program: String) -> EvalGuardError {
+        guard error.call == "posix_spawnp" else {
+            return .evaluation("cannot start the model command '\(program)': \(error)")
+        }
+        switch error.errno {
+        case ENOENT:
+            return .evaluation("model command not found: '\(program)'",
+                hint: "model.command in \(EvalConfig.path) runs from the repository root; install '\(program)' or fix the path.")
+        case EACCES:
+            return .evaluation("model command is not executable: '\(program)'",
+                hint: "Make it executable (chmod +x \(program)) or run it through its interpreter, e.g. [\"python3\", \"\(program)\"].")
+        default:
+            return .evaluation("cannot start the model command '\(program)': \(error.reason)")
+        }
     }
 
     deinit { terminate() }
@@ -103,11 +133,17 @@ final class ChildProcess {
     /// Writes pending bytes; false when the process closed its stdin (it died or stopped reading).
     func flushWrites() -> Bool {
         while !pendingWrite.isEmpty {
-            let n = pendingWrite.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) }
-            if n > 0 { pendingWrite.removeFirst(n); continue }
-            if n < 0 && (errno == EAGAIN || errno == EINTR) { return true }
-            pendingWrite.removeAll()
-            return false
+            do throws(SystemCallError) {
+                let n = try withSIGPIPEBlocked { () throws(SystemCallError) in
+                    try syscall("write") { pendingWrite.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) } }
+                }
+                pendingWrite.removeFirst(n)
+            } catch {
+                if error.wouldBlock { return true }
+                // EPIPE and the like: the process is gone or stopped reading.
+                pendingWrite.removeAll()
+                return false
+            }
         }
         return true
     }
@@ -127,10 +163,14 @@ final class ChildProcess {
 
     private func readAvailable(_ fd: Int32, until full: () -> Bool = { false }, _ sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
         while !full() {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 { chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }; continue }
-            if n < 0 && (errno == EAGAIN || errno == EINTR) { return true }
-            return false
+            do throws(SystemCallError) {
+                let n = try syscall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+                if n == 0 { return false }
+                chunk.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            } catch {
+                // Nothing more for now; any other failure ends the stream as EOF would.
+                return error.wouldBlock
+            }
         }
         return true
     }
@@ -152,12 +192,14 @@ final class ChildProcess {
     func terminate() -> String {
         guard !exited else { return "ended" }
         exited = true
-        kill(-pid, SIGKILL)
-        kill(pid, SIGKILL)
+        // May be ignored: the group or the process may be gone already (ESRCH), which is the aim.
+        _ = kill(-pid, SIGKILL)
+        _ = kill(pid, SIGKILL)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // May be ignored: the only other failure, ECHILD, means nothing is left to reap.
+        _ = try? syscall("waitpid") { waitpid(pid, &status, 0) }
         if stderrOpen { _ = readStderr() }
-        for f in [stdinFD, stdoutFD, stderrFD] { close(f) }
+        for f in [stdinFD, stdoutFD, stderrFD] { closeDescriptor(f) }
         stdoutOpen = false
         stderrOpen = false
         let signal = status & 0x7F
@@ -169,18 +211,20 @@ final class ChildProcess {
     func reapAfterEOF() -> String {
         var status: Int32 = 0
         for _ in 0..<50 {
-            let r = waitpid(pid, &status, WNOHANG)
+            let r = try? syscall("waitpid") { waitpid(pid, &status, WNOHANG) }
+            if r == nil { break } // cannot wait for it here: terminate() will try again
             if r == pid {
                 exited = true
                 if stderrOpen { _ = readStderr() }
-                kill(-pid, SIGKILL)
-                for f in [stdinFD, stdoutFD, stderrFD] { close(f) }
+                // May be ignored: kills what the process left running in its group, if anything.
+                _ = kill(-pid, SIGKILL)
+                for f in [stdinFD, stdoutFD, stderrFD] { closeDescriptor(f) }
                 stdoutOpen = false
                 stderrOpen = false
                 let signal = status & 0x7F
                 return signal == 0 ? "exit status \((status >> 8) & 0xFF)" : "signal \(signal)"
             }
-            usleep(2000)
+            _ = usleep(2000) // may be ignored: a signal only shortens the pause
         }
         return terminate()
     }

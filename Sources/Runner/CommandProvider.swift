@@ -39,7 +39,8 @@ package final class CommandProvider: ModelProvider {
     }
 
     package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
-        Interrupts.install()
+        Interrupts.beginDeferring()
+        defer { Interrupts.endDeferring() }
         var run = PoolRun(provider: self, requests: requests)
         defer { run.stopAll() }
         try run.loop(progress: progress)
@@ -75,43 +76,34 @@ private struct PoolRun {
         for i in workers.indices { workers[i]?.terminate(); workers[i] = nil }
     }
 
+    /// Which of a model process's pipes a descriptor is.
+    enum Stream { case stdin, stdout, stderr }
+
     mutating func loop(progress: (Int) -> Void) throws {
-        var fds: [pollfd] = []
-        var owners: [(worker: Int, stream: Int)] = []
+        var poller = PollLoop<(worker: Int, stream: Stream)>()
         while done < requests.count {
             try Interrupts.checkpoint()
             try dispatch()
-            fds.removeAll(keepingCapacity: true)
-            owners.removeAll(keepingCapacity: true)
-            var earliest = UInt64.max
+            var earliest: UInt64?
             for (i, w) in workers.enumerated() {
                 guard let w else { continue }
-                if w.stdoutOpen { fds.append(pollfd(fd: w.stdoutFD, events: Int16(POLLIN), revents: 0)); owners.append((i, 1)) }
-                if w.stderrOpen { fds.append(pollfd(fd: w.stderrFD, events: Int16(POLLIN), revents: 0)); owners.append((i, 2)) }
-                if w.wantsToWrite { fds.append(pollfd(fd: w.stdinFD, events: Int16(POLLOUT), revents: 0)); owners.append((i, 0)) }
-                if w.inFlight != nil { earliest = min(earliest, deadline(w)) }
+                if w.stdoutOpen { poller.watch(w.stdoutFD, for: Int16(POLLIN), owner: (i, .stdout)) }
+                if w.stderrOpen { poller.watch(w.stderrFD, for: Int16(POLLIN), owner: (i, .stderr)) }
+                if w.wantsToWrite { poller.watch(w.stdinFD, for: Int16(POLLOUT), owner: (i, .stdin)) }
+                if w.inFlight != nil { earliest = min(earliest ?? .max, deadline(w)) }
             }
-            fds.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0))
-            owners.append((-1, -1))
-            let now = monotonicNanoseconds()
-            let wait = earliest == .max ? -1 : Int32(min((earliest > now ? earliest - now : 0) / 1_000_000 + 1, 60_000))
-            let ready = poll(&fds, nfds_t(fds.count), wait)
-            if ready < 0 && errno != EINTR {
-                throw EvalGuardError.evaluation("poll failed: \(String(cString: strerror(errno)))")
-            }
-            for (k, fd) in fds.enumerated() where fd.revents != 0 {
-                let (i, stream) = owners[k]
-                guard i >= 0, let w = workers[i] else { continue }
-                switch stream {
-                case 0: if !w.flushWrites() { try crashed(i) }
-                case 2: if !w.readStderr() { w.stderrOpen = false }
-                default:
+            try poller.wait(until: earliest) { owner, _ in
+                guard let w = workers[owner.worker] else { return }
+                switch owner.stream {
+                case .stdin: if !w.flushWrites() { try crashed(owner.worker) }
+                case .stderr: if !w.readStderr() { w.stderrOpen = false }
+                case .stdout:
                     let open = w.readStdout(limit: provider.maxLineBytes)
-                    try drainLines(i)
-                    if let w = workers[i], w.stdoutBuffer.count > provider.maxLineBytes {
-                        try overlong(i, w.stdoutBuffer[...])
-                    } else if !open, workers[i] != nil {
-                        try crashed(i)
+                    try drainLines(owner.worker)
+                    if let w = workers[owner.worker], w.stdoutBuffer.count > provider.maxLineBytes {
+                        try overlong(owner.worker, w.stdoutBuffer[...])
+                    } else if !open, workers[owner.worker] != nil {
+                        try crashed(owner.worker)
                     }
                 }
             }
@@ -143,6 +135,10 @@ private struct PoolRun {
             let now = monotonicNanoseconds()
             let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id })
             w.consumeLine(line)
+            if w.inFlight != nil, PollDeadline.hasPassed(deadline(w), at: now) {
+                // Read after its deadline (the loop was busy): a time-out, as the HTTP provider counts it.
+                return try timeOut(i, at: now)
+            }
             guard let index = w.inFlight else {
                 // Output nobody asked for (a banner, a debug print): the stream can't be trusted.
                 lastFailure = ("the model wrote to stdout without a request: \(ResponseLine.quote(line))", w.stderrExcerpt())
@@ -201,16 +197,22 @@ private struct PoolRun {
     mutating func expireTimeouts() throws {
         let now = monotonicNanoseconds()
         for i in workers.indices {
-            guard let w = workers[i], let index = w.inFlight, now >= deadline(w) else { continue }
-            w.terminate()
-            workers[i] = nil
-            var response = ModelResponse(output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
-                                         error: w.answered == 0
-                                            ? "timed out after \(provider.timeoutSeconds) s (model.timeout_s) plus \(provider.startupSeconds) s for start-up (model.startup_timeout_s)"
-                                            : "timed out after \(provider.timeoutSeconds) s (model.timeout_s)")
-            response.timedOut = true
-            try finish(index, response, stderr: w.stderrExcerpt())
+            guard let w = workers[i], w.inFlight != nil, PollDeadline.hasPassed(deadline(w), at: now) else { continue }
+            try timeOut(i, at: now)
         }
+    }
+
+    /// Records the request in flight on process `i` as timed out, and stops the process.
+    mutating func timeOut(_ i: Int, at now: UInt64) throws {
+        guard let w = workers[i], let index = w.inFlight else { return }
+        w.terminate()
+        workers[i] = nil
+        var response = ModelResponse(output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
+                                     error: w.answered == 0
+                                        ? "timed out after \(provider.timeoutSeconds) s (model.timeout_s) plus \(provider.startupSeconds) s for start-up (model.startup_timeout_s)"
+                                        : "timed out after \(provider.timeoutSeconds) s (model.timeout_s)")
+        response.timedOut = true
+        try finish(index, response, stderr: w.stderrExcerpt())
     }
 
     mutating func finish(_ index: Int, _ response: ModelResponse, stderr: String) throws {

@@ -14,8 +14,9 @@ protocol HTTPTransport: AnyObject {
     func send(slot: Int, body: [UInt8]) -> HTTPOutcome?
     /// Abandons the slot's request (a time-out); its outcome is never reported.
     func cancel(slot: Int)
-    /// The descriptors to poll, each with an owner token passed back to `service`.
-    func pollDescriptors(into fds: inout [pollfd], owners: inout [Int])
+    /// Watches the descriptors of the slots with a request under way, each owned by its slot,
+    /// which is passed back to `service`.
+    func watch(in poller: inout PollLoop<Int>)
     func service(owner: Int, revents: Int16, finished: inout [(slot: Int, outcome: HTTPOutcome)])
     func close()
 }

@@ -37,7 +37,8 @@ package final class OpenAIProvider: ModelProvider {
 
     package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
         guard !requests.isEmpty else { return [] }
-        Interrupts.install()
+        Interrupts.beginDeferring()
+        defer { Interrupts.endDeferring() }
         let bodies = try requests.map(body)
         guard let endpoint = HTTPEndpoint(config.chatCompletionsURL) else {
             throw EvalGuardError("model.base_url: not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
@@ -127,27 +128,15 @@ private struct OpenAIRun {
     }
 
     mutating func loop(progress: (Int) -> Void) throws {
-        var fds: [pollfd] = []
-        var owners: [Int] = []
+        var poller = PollLoop<Int>()
         var finished: [(slot: Int, outcome: HTTPOutcome)] = []
         while done < requests.count {
             try Interrupts.checkpoint()
             var wake = try startAttempts()
-            fds.removeAll(keepingCapacity: true)
-            owners.removeAll(keepingCapacity: true)
-            transport.pollDescriptors(into: &fds, owners: &owners)
-            fds.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0))
+            transport.watch(in: &poller)
             for s in slots where s.inFlight { wake = min(wake, s.sentAt + timeoutNanos) }
-            let now = monotonicNanoseconds()
-            let wait = wake == .max ? -1 : Int32(min((wake > now ? wake - now + 999_999 : 0) / 1_000_000, 60_000))
-            let ready = poll(&fds, nfds_t(fds.count), wait)
-            if ready < 0 && errno != EINTR {
-                throw EvalGuardError.evaluation("poll failed: \(String(cString: strerror(errno)))")
-            }
-            if ready > 0 {
-                for k in 0..<owners.count where fds[k].revents != 0 {
-                    transport.service(owner: owners[k], revents: fds[k].revents, finished: &finished)
-                }
+            try poller.wait(until: wake == .max ? nil : wake) { slot, revents in
+                transport.service(owner: slot, revents: revents, finished: &finished)
             }
             let at = monotonicNanoseconds()
             for (slot, outcome) in finished { try handle(slot, outcome, at: at) }
@@ -185,6 +174,10 @@ private struct OpenAIRun {
 
     mutating func handle(_ i: Int, _ outcome: HTTPOutcome, at now: UInt64) throws {
         guard let index = slots[i].index, slots[i].inFlight else { return }
+        if PollDeadline.hasPassed(slots[i].sentAt + timeoutNanos, at: now) {
+            // Read after its deadline (the loop was busy): a time-out, as the command provider counts it.
+            return try timeOut(i, at: now)
+        }
         slots[i].inFlight = false
         let latencyMs = Double(now - slots[i].sentAt) / 1e6
         let response: HTTPResponse
@@ -270,16 +263,21 @@ private struct OpenAIRun {
 
     mutating func expireTimeouts() throws {
         let now = monotonicNanoseconds()
-        for i in slots.indices where slots[i].inFlight && now >= slots[i].sentAt + timeoutNanos {
+        for i in slots.indices where slots[i].inFlight && PollDeadline.hasPassed(slots[i].sentAt + timeoutNanos, at: now) {
             transport.cancel(slot: i)
-            slots[i].inFlight = false
-            var response = ModelResponse(output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
-                                         error: "timed out after \(provider.timeoutSeconds) s (model.timeout_s) waiting for \(url)")
-            response.timedOut = true
-            response.retries = slots[i].attempts - 1
-            response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
-            try finish(i, slots[i].index!, response)
+            try timeOut(i, at: now)
         }
+    }
+
+    /// Records slot `i`'s case as timed out (not retried: a time-out is a measurement).
+    mutating func timeOut(_ i: Int, at now: UInt64) throws {
+        slots[i].inFlight = false
+        var response = ModelResponse(output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
+                                     error: "timed out after \(provider.timeoutSeconds) s (model.timeout_s) waiting for \(url)")
+        response.timedOut = true
+        response.retries = slots[i].attempts - 1
+        response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+        try finish(i, slots[i].index!, response)
     }
 
     mutating func finish(_ i: Int, _ index: Int, _ response: ModelResponse) throws {

@@ -62,25 +62,7 @@ final class SocketHTTPTransport: HTTPTransport {
         head += "Content-Length: "
         prefix = Array(head.utf8)
 
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(endpoint.host, String(endpoint.port), &hints, &list)
-        guard rc == 0, let first = list else {
-            throw EvalGuardError.evaluation("cannot resolve the host '\(endpoint.host)' of \(endpoint.url): \(String(cString: gai_strerror(rc)))",
-                                            hint: "Check model.base_url in \(EvalConfig.path).")
-        }
-        defer { freeaddrinfo(list) }
-        var next: UnsafeMutablePointer<addrinfo>? = first
-        while let entry = next {
-            var address = sockaddr_storage()
-            withUnsafeMutableBytes(of: &address) { dst in
-                dst.copyMemory(from: UnsafeRawBufferPointer(start: entry.pointee.ai_addr, count: Int(entry.pointee.ai_addrlen)))
-            }
-            addresses.append((address, entry.pointee.ai_addrlen))
-            next = entry.pointee.ai_next
-        }
+        addresses = try HTTPEndpoint.resolve(endpoint)
     }
 
     deinit { close() }
@@ -99,21 +81,35 @@ final class SocketHTTPTransport: HTTPTransport {
 
     private func open(_ slot: Int, _ request: [UInt8], addressIndex: Int = 0) -> HTTPOutcome? {
         var (address, addressLength) = addresses[addressIndex]
-        let fd = socket(Int32(address.ss_family), Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return .failed("cannot create a socket: \(Self.describe(errno))") }
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let fd: Int32
+        do throws(SystemCallError) {
+            fd = try syscall("socket") { socket(Int32(address.ss_family), Int32(SOCK_STREAM.rawValue), 0) }
+            do throws(SystemCallError) {
+                try setDescriptorFlags(fd, status: O_NONBLOCK, closeOnExec: true)
+            } catch { closeDescriptor(fd); throw error }
+        } catch {
+            return .failed("cannot create a socket: \(Self.describe(error.errno))")
+        }
         var one: Int32 = 1
+        // May be ignored: without TCP_NODELAY requests still go out, only after Nagle's delay.
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, addressLength) }
+        var connecting = false
+        do throws(SystemCallError) {
+            // Not retried after a signal: the connection then goes on in the background, as for EINPROGRESS.
+            try syscall("connect", retryOnInterrupt: false) {
+                withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, addressLength) }
+                }
+            }
+        } catch {
+            guard error.errno == EINPROGRESS || error.errno == EINTR else {
+                closeDescriptor(fd)
+                return addressIndex + 1 < addresses.count ? open(slot, request, addressIndex: addressIndex + 1)
+                                                          : .failed(Self.describe(error.errno))
+            }
+            connecting = true
         }
-        if rc != 0 && errno != EINPROGRESS {
-            let reason = Self.describe(errno)
-            closeSocket(fd)
-            return addressIndex + 1 < addresses.count ? open(slot, request, addressIndex: addressIndex + 1) : .failed(reason)
-        }
-        let c = Connection(fd: fd, connecting: rc != 0)
+        let c = Connection(fd: fd, connecting: connecting)
         c.addressIndex = addressIndex
         connections[slot] = c
         if !c.connecting, let failure = startTLS(slot, c) { return failure }
@@ -158,18 +154,23 @@ final class SocketHTTPTransport: HTTPTransport {
     private func flush(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
         while c.written < c.out.count {
             if let tls = c.tls {
-                let n = c.out.withUnsafeBytes { raw in
-                    evalguard_tls_write(tls, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + c.written, raw.count - c.written)
+                let n = withSIGPIPEBlocked {
+                    c.out.withUnsafeBytes { raw in
+                        evalguard_tls_write(tls, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + c.written, raw.count - c.written)
+                    }
                 }
                 if n > 0 { c.written += n; c.tlsWants = 0; continue }
                 if n == Int(EVALGUARD_TLS_WANT_READ) { c.tlsWants = Int16(POLLIN); return nil }
                 if n == Int(EVALGUARD_TLS_WANT_WRITE) { c.tlsWants = Int16(POLLOUT); return nil }
                 return failed(slot, c, Self.describeTLS(tls, Int32(n)))
             }
-            let n = c.out.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.written, $0.count - c.written, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { c.written += n; continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return nil }
-            return failed(slot, c, Self.describe(errno))
+            do throws(SystemCallError) {
+                c.written += try syscall("send") {
+                    c.out.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.written, $0.count - c.written, Int32(MSG_NOSIGNAL)) }
+                }
+            } catch {
+                return error.wouldBlock ? nil : failed(slot, c, Self.describe(error.errno))
+            }
         }
         return nil
     }
@@ -185,10 +186,10 @@ final class SocketHTTPTransport: HTTPTransport {
                 if n == Int(EVALGUARD_TLS_WANT_WRITE) { c.tlsWants = Int16(POLLOUT); return (false, nil) }
                 if n < 0 { return (false, Self.describeTLS(tls, Int32(n))) }
             } else {
-                n = readBuffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress!, $0.count) }
-                if n < 0 {
-                    if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return (false, nil) }
-                    return (false, Self.describe(errno))
+                do throws(SystemCallError) {
+                    n = try syscall("read") { readBuffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress!, $0.count) } }
+                } catch {
+                    return (false, error.wouldBlock ? nil : Self.describe(error.errno))
                 }
             }
             if n == 0 { return (true, nil) }
@@ -208,7 +209,7 @@ final class SocketHTTPTransport: HTTPTransport {
     private func drop(_ slot: Int) {
         if let c = connections[slot] {
             evalguard_tls_free(c.tls)
-            closeSocket(c.fd)
+            closeDescriptor(c.fd)
         }
         connections[slot] = nil
     }
@@ -217,14 +218,13 @@ final class SocketHTTPTransport: HTTPTransport {
         for i in connections.indices { drop(i) }
     }
 
-    func pollDescriptors(into fds: inout [pollfd], owners: inout [Int]) {
+    func watch(in poller: inout PollLoop<Int>) {
         for (slot, c) in connections.enumerated() {
             guard let c, c.busy else { continue }
             let events = c.connecting ? Int16(POLLOUT)
                 : c.tlsWants != 0 ? c.tlsWants
                 : Int16(c.written < c.out.count ? POLLOUT : POLLIN)
-            fds.append(pollfd(fd: c.fd, events: events, revents: 0))
-            owners.append(slot)
+            poller.watch(c.fd, for: events, owner: slot)
         }
     }
 
@@ -234,7 +234,11 @@ final class SocketHTTPTransport: HTTPTransport {
         if c.connecting {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            do throws(SystemCallError) {
+                try syscall("getsockopt") { getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &length) }
+            } catch let failure {
+                error = failure.errno
+            }
             if error != 0 {
                 drop(slot)
                 report(c.addressIndex + 1 < addresses.count ? open(slot, c.out, addressIndex: c.addressIndex + 1)
@@ -279,20 +283,12 @@ final class SocketHTTPTransport: HTTPTransport {
         case ECONNREFUSED: "connection refused"
         case ECONNRESET: "connection reset by the server"
         case EPIPE: "the server closed the connection"
-        default: String(cString: strerror(code)).lowercased()
+        default: SystemCallError.reason(code).lowercased()
         }
     }
 }
 
-// The class's own `send` and `close` hide the C functions of the same names.
-private func closeSocket(_ fd: Int32) {
-    #if canImport(Glibc)
-    _ = Glibc.close(fd)
-    #else
-    _ = Darwin.close(fd)
-    #endif
-}
-
+// The class's own `send` hides the C function of the same name.
 private func sendBytes(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, _ flags: Int32) -> Int {
     #if canImport(Glibc)
     Glibc.send(fd, bytes, count, flags)

@@ -12,24 +12,34 @@ package enum AtomicFile {
             throw EvalGuardError("cannot create the directory \(directory): \(reason ?? error.localizedDescription)", category: .store)
         }
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw EvalGuardError("cannot create \(temporary): \(String(cString: strerror(errno)))", category: .store) }
-        var ok = true
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; ok = false; break }
-                offset += n
-            }
+        let fd: Int32
+        do {
+            fd = try syscall("open") { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        } catch {
+            throw EvalGuardError("cannot create \(temporary): \(error.reason)", category: .store)
         }
-        ok = ok && fsync(fd) == 0
-        let saved = errno
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(ok ? errno : saved))
-            unlink(temporary)
-            throw EvalGuardError("cannot write \(path): \(reason)", category: .store)
+        do throws(SystemCallError) {
+            do throws(SystemCallError) {
+                var offset = 0
+                while offset < bytes.count {
+                    offset += try syscall("write") {
+                        bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                    }
+                }
+                try syscall("fsync") { fsync(fd) }
+            } catch {
+                closeDescriptor(fd)
+                throw error
+            }
+            // Checked: on some file systems a write's failure is only reported by close.
+            // Not retried after EINTR: the descriptor is released either way.
+            try syscall("close", retryOnInterrupt: false) { close(fd) }
+            try syscall("rename") { rename(temporary, path) }
+        } catch {
+            // May be ignored: the temporary file may not exist any more, and the error that
+            // matters is the one reported below.
+            _ = unlink(temporary)
+            throw EvalGuardError("cannot write \(path): \(error.reason)", category: .store)
         }
     }
 

@@ -24,7 +24,8 @@ struct InitCommand: Command {
         for (path, text) in InitTemplates.files {
             try AtomicFile.write(text, to: repository.root + "/" + path)
         }
-        chmod(repository.root + "/.evals/example_model.py", 0o755)
+        // May be ignored: the configuration runs it through python3; the bit is a convenience.
+        _ = chmod(repository.root + "/.evals/example_model.py", 0o755)
         context.console.out("""
             created \(EvalConfig.directory)/ in \(repository.root):
             \(InitTemplates.files.map { "  " + $0.0 }.joined(separator: "\n"))
