@@ -6,33 +6,40 @@
 # a Swift toolchain; it needs only the C libraries the distribution provides: libgit2 (and what it
 # links: mbedtls, libssh2, http-parser, pcre2, zlib) and glibc.
 #
-# usage: scripts/package.sh [--output DIR] [--scratch-path DIR]
+# usage: scripts/package.sh [--output DIR] [--scratch-path DIR] | --print-version
 #   --output DIR        where the archive goes (default: dist/ in the source tree)
 #   --scratch-path DIR  SwiftPM's build directory (default: .build in the source tree)
+#   --print-version     print the version the archive would carry, and stop
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 output="$root/dist"
 scratch="$root/.build"
+print_version=no
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --output) output=${2:?--output needs a directory}; shift 2 ;;
         --output=*) output=${1#*=}; shift ;;
         --scratch-path) scratch=${2:?--scratch-path needs a directory}; shift 2 ;;
         --scratch-path=*) scratch=${1#*=}; shift ;;
+        --print-version) print_version=yes; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "package.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
     esac
 done
 
 # The version is the one `evalguard --version` prints: read from the source, never restated here.
-version_file="$root/Sources/EvalGuardKit/CLI/Version.swift"
-version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' "$version_file" | head -n 1)
+version_file=$(find "$root/Sources" -path '*/CLI/Version.swift' | head -n 1)
+version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' "${version_file:-/dev/null}" | head -n 1)
 if [ -z "$version" ]; then
-    echo "package.sh: no 'static let version = \"…\"' in $version_file" >&2
+    echo "package.sh: no 'static let version = \"…\"' in ${version_file:-Sources/**/CLI/Version.swift}" >&2
     exit 2
+fi
+if [ "$print_version" = yes ]; then
+    echo "$version"
+    exit 0
 fi
 arch=$(uname -m)
 name="evalguard-$version-linux-$arch"

@@ -44,7 +44,7 @@ work=$(mktemp -d)
 
 archive=$("$root/scripts/package.sh" --output "$work/dist" --scratch-path "$scratch" | tail -n 1)
 name=$(basename "$archive" .tar.gz)
-version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' "$root/Sources/EvalGuardKit/CLI/Version.swift" | head -n 1)
+version=$("$root/scripts/package.sh" --print-version)
 [ "$name" = "evalguard-$version-linux-$(uname -m)" ] || fail "archive named $name, expected evalguard-$version-linux-$(uname -m)"
 ok "archive $name.tar.gz"
 

@@ -169,4 +169,40 @@ import Testing
         #expect(comment.hasPrefix("<!-- evalguard-comment:default -->\n### evalguard: ⚠️ could not decide (exit 2)"))
         #expect(comment.contains("```text\n"))
     }
+
+    /// The first step alone: which archive for which runner, and where it is cached.
+    @Test func setupPicksTheArchiveForTheRunner() throws {
+        let temp = NSTemporaryDirectory() + "evalguard-setup-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        func setup(_ version: String, os: String = "Linux", arch: String) throws -> (Int32, [String: String], String) {
+            let output = temp + "/output-\(UUID().uuidString)"
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
+            let run = try Shell.run([CIProject.packageRoot + "/scripts/action/setup.sh"], environment: [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "GITHUB_ACTION_PATH": CIProject.packageRoot,
+                "GITHUB_OUTPUT": output, "INPUT_VERSION": version, "RUNNER_OS": os, "RUNNER_ARCH": arch,
+                "RUNNER_TOOL_CACHE": temp + "/cache", "RUNNER_TEMP": temp + "/tmp",
+            ])
+            let pairs = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").reduce(into: [String: String]()) {
+                let parts = $1.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { $0[String(parts[0])] = String(parts[1]) }
+            }
+            return (run.status, pairs, run.stdout + run.stderr)
+        }
+        let arm = try setup("v1.2.3", arch: "ARM64")
+        #expect(arm.0 == 0)
+        #expect(arm.1["mode"] == "release")
+        #expect(arm.1["archive"] == "evalguard-1.2.3-linux-aarch64.tar.gz")
+        #expect(arm.1["cache-dir"] == temp + "/cache/evalguard/1.2.3/aarch64")
+        let own = try setup("", arch: "X64")
+        #expect(own.1["archive"] == "evalguard-\(CLI.version)-linux-x86_64.tar.gz")
+        let source = try setup("source", os: "macOS", arch: "ARM64")
+        #expect(source.0 == 0)
+        #expect(source.1["mode"] == "source")
+        #expect(source.1["cache-dir"] == temp + "/tmp/evalguard-source/aarch64")
+        let mac = try setup("", os: "macOS", arch: "ARM64")
+        #expect(mac.0 == 2)
+        #expect(mac.2.contains("release archives are for Linux runners"))
+        #expect(mac.1.isEmpty)
+    }
 }

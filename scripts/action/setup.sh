@@ -3,22 +3,20 @@
 # $GITHUB_OUTPUT: mode (release|source), version, arch, cache-dir, archive.
 #
 # env: INPUT_VERSION  a release version ("0.1.0" or "v0.1.0"); empty: the version of the action's
-#                     own source (Sources/EvalGuardKit/CLI/Version.swift); "source": build the
+#                     own source (scripts/package.sh --print-version); "source": build the
 #                     action's source instead of downloading
 #      RUNNER_OS, RUNNER_ARCH, RUNNER_TOOL_CACHE, GITHUB_ACTION_PATH, GITHUB_OUTPUT (from Actions)
 set -euo pipefail
 action=${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}
 requested=${INPUT_VERSION:-}
 
-source_version() {
-    sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' "$action/Sources/EvalGuardKit/CLI/Version.swift" | head -n 1
-}
+source_version() { "$action/scripts/package.sh" --print-version; }
 case "$requested" in
     source) mode=source; version="source-$(source_version)" ;;
     "") mode=release; version=$(source_version) ;;
     *) mode=release; version=${requested#v} ;;
 esac
-[ -n "$version" ] || { echo "::error::evalguard: cannot read the version from $action/Sources/EvalGuardKit/CLI/Version.swift"; exit 2; }
+[ -n "$version" ] || { echo "::error::evalguard: cannot read the version of the action's source"; exit 2; }
 
 case "${RUNNER_ARCH:-}" in
     X64) arch=x86_64 ;;
@@ -29,7 +27,12 @@ if [ "$mode" = release ] && [ "${RUNNER_OS:-}" != Linux ]; then
     echo "::error::evalguard: release archives are for Linux runners; this one is '${RUNNER_OS:-unknown}'. Use a Linux runner, or 'version: source' with Swift 6 and libgit2 installed."
     exit 2
 fi
-cache="${RUNNER_TOOL_CACHE:-$HOME/.cache}/evalguard/$version/$arch"
+# A release is cached by its version; a source build is the action's checkout, rebuilt per job.
+if [ "$mode" = release ]; then
+    cache="${RUNNER_TOOL_CACHE:-$HOME/.cache}/evalguard/$version/$arch"
+else
+    cache="${RUNNER_TEMP:-/tmp}/evalguard-source/$arch"
+fi
 {
     echo "mode=$mode"
     echo "version=$version"
