@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import EvalGuardRunner
 @testable import EvalGuardSupport
+@testable import EvalGuardRunner
 
 /// Writing to a model that went away must come back as EPIPE, whoever set up the process's
 /// signals, and leave the thread's signal state as it found it.

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import EvalGuardSupport
 
 /// The entry point installs the Ctrl-C handler for the whole process, but only work with
 /// something to clean up defers a signal (InterruptTests covers that side): anywhere else

@@ -9,7 +9,9 @@ struct HookCommand: Command {
         name: "hook",
         abstract: "Run evalguard as a git hook (the installed pre-push hook calls this).",
         discussion: """
-            'evalguard hook pre-push <remote> <url>' reads git's pre-push input on stdin. Each \
+            'evalguard hook pre-push <remote> <url>' reads git's pre-push input on stdin (under the \
+            pre-commit framework, its PRE_COMMIT_FROM_REF, PRE_COMMIT_TO_REF, PRE_COMMIT_REMOTE_BRANCH \
+            and PRE_COMMIT_REMOTE_NAME instead). Each \
             pushed commit is evaluated in an isolated checkout (or its stored result reused) and \
             compared with the baseline committed at the remote's tip; a regression blocks the push.
             """,
@@ -22,9 +24,11 @@ struct HookCommand: Command {
         guard arguments.positional("hook") == "pre-push" else {
             throw UsageError("Unknown hook '\(arguments.positional("hook") ?? "")': evalguard runs as a pre-push hook.")
         }
-        let remote = arguments.positionals("git-arguments").first ?? "origin"
         let repository = try Repository.discover(from: context.workingDirectory)
-        let refs = try PushedRef.parse(context.readStandardInput())
+        // Under the pre-commit framework git's input never arrives: the push is in PRE_COMMIT_*.
+        let preCommit = try PreCommitPush(environment: context.environment, repository: repository)
+        let remote = preCommit?.remote ?? arguments.positionals("git-arguments").first ?? "origin"
+        let refs = try preCommit.map { [$0.ref] } ?? PushedRef.parse(context.readStandardInput())
         let hook = PrePushHook(repository: repository, remote: remote)
         var status = ExitCode.pass
         for ref in refs {
