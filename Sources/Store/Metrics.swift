@@ -18,7 +18,10 @@ package struct Metrics: Codable, Sendable, Equatable {
     package var p95LatencyMs: Double
     package var p99LatencyMs: Double
     package var meanLatencyMs: Double
-    /// Average over all cases, and total; nil when the model reported no cost at all.
+    /// Total cost, and the average over the cases that report a cost (a suite whose model
+    /// reports none, or a case that failed before costing anything, does not dilute the
+    /// average: the overall row of a router at $0.000017 and a local classifier at no cost is
+    /// $0.000017 per priced case); nil when no case reported a cost.
     package var avgCostUSD: Double?
     package var totalCostUSD: Double?
     /// Retried requests in total and the time spent on them; nil when nothing was retried.
@@ -47,7 +50,7 @@ package struct Metrics: Codable, Sendable, Equatable {
         meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
         let costs = results.compactMap(\.costUSD)
         totalCostUSD = costs.isEmpty ? nil : Money.sum(costs)
-        avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
+        avgCostUSD = totalCostUSD.map { $0 / Double(costs.count) }
         let retried = results.compactMap(\.retries).reduce(0, +)
         retries = retried > 0 ? retried : nil
         retryMs = retried > 0 ? results.compactMap(\.retryMs).reduce(0, +) : nil
