@@ -26,7 +26,7 @@ extension Blame {
             }
             var result = storedResult(segment)
             if result == nil {
-                log("evaluating \(info.shortSHA) \(info.subject)")
+                progress("evaluating \(info.shortSHA) \(info.subject)")
                 do {
                     result = try evaluate(segment.first.sha, key: key, fresh: false)
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
@@ -40,7 +40,7 @@ extension Blame {
             var retried = 0
             while tally.side == .withinNoise && retried < options.retries {
                 retried += 1
-                log("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
+                progress("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
                 do {
                     tally = tally + siding.tally(probe: try evaluate(segment.first.sha, key: key, fresh: true), good: good, bad: bad)
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
@@ -57,7 +57,7 @@ extension Blame {
                 search.uncertain.append(Probe(commit: info, reason: reason))
                 search.bisection.record(s, .uncertain)
             }
-            if tally.side != .withinNoise { log("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
+            if tally.side != .withinNoise { progress("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
         }
         return search
     }
