@@ -43,6 +43,8 @@ package struct VerdictReport {
         out += table.render()
         for suite in comparison.suites {
             if let note = suite.note { out += "\n\(suite.name): \(note)\n" }
+            let changes = caseChangeLines(suite)
+            if !changes.isEmpty { out += "\n" + changes.joined(separator: "\n") + "\n" }
             let explanations = suite.metrics.flatMap { details($0) }
             if !explanations.isEmpty {
                 out += "\n"
