@@ -17,20 +17,24 @@ package final class Blame {
     let stored: StoredResults
     let evaluator: Evaluator
     let options: BlameOptions
-    /// Progress and diagnostics, one line each (stderr).
+    /// Diagnostics (a commit skipped, a retry that failed), one line each (stderr).
     let log: (String) -> Void
+    /// Progress (what is being evaluated, which side a probe took): for a terminal only.
+    let progress: (String) -> Void
 
     /// Results at hand, by evaluation key.
     var results: [String: RunResult] = [:]
     var evaluations = 0
 
-    package init(repository: Repository, options: BlameOptions, log: @escaping (String) -> Void = { _ in }) {
+    package init(repository: Repository, options: BlameOptions, log: @escaping (String) -> Void = { _ in },
+                 progress: @escaping (String) -> Void = { _ in }) {
         self.repository = repository
         self.index = HistoryIndex(repository: repository)
         self.stored = StoredResults(repository: repository)
         self.evaluator = Evaluator(repository: repository)
         self.options = options
         self.log = log
+        self.progress = progress
     }
 
     /// A run of consecutive commits (oldest first) with one evaluation key; nil when the
@@ -213,7 +217,7 @@ package final class Blame {
     func endResult(_ segment: Segment, label: String) throws -> RunResult {
         if let result = storedResult(segment) { return result }
         let commit = label == "good" ? segment.commits.last! : segment.first
-        log("evaluating the \(label) end \(commit.sha.prefix(7))")
+        progress("evaluating the \(label) end \(commit.sha.prefix(7))")
         do {
             return try evaluate(commit.sha, key: segment.key, fresh: false)
         } catch let error as EvalGuardError where error.exitCode != .interrupted {

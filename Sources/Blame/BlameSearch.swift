@@ -29,7 +29,7 @@ extension Blame {
             let evaluationsBefore = evaluations
             var result = storedResult(segment)
             if result == nil {
-                log("evaluating \(info.shortSHA) \(info.subject)")
+                progress("evaluating \(info.shortSHA) \(info.subject)")
                 do {
                     result = try evaluate(segment.first.sha, key: key, fresh: false)
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
@@ -46,7 +46,7 @@ extension Blame {
             var retried = 0
             while tally.side == .withinNoise && retried < options.retries {
                 retried += 1
-                log("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
+                progress("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
                 do {
                     let again = try evaluate(segment.first.sha, key: key, fresh: true)
                     tally = tally + siding.tally(probe: again, good: good, bad: bad)
@@ -67,7 +67,7 @@ extension Blame {
             }
             search.probes.append(ProbeRecord(commit: info, state: search.bisection.states[s], tally: tally, votes: votes,
                                              evaluations: evaluations - evaluationsBefore))
-            if tally.side != .withinNoise { log("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
+            if tally.side != .withinNoise { progress("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
         }
         return search
     }

@@ -64,7 +64,12 @@ extension Gate {
     static func accuracyAdvice(_ test: PairedAccuracy, alpha: Double, repeats: Int) -> String {
         var options: [String] = []
         if let needed = test.casesNeeded(alpha: alpha) {
-            options.append("about \(roundedUp(needed)) cases (now \(test.cases)) if the same shares of cases fell and rose")
+            // The estimate can come out at the suite's own size (the approximation behind it
+            // already calls the drop significant; the exact test does not): asking for the
+            // cases already there settles nothing.
+            options.append(roundedUp(needed) > test.cases
+                ? "about \(roundedUp(needed)) cases (now \(test.cases)) if the same shares of cases fell and rose"
+                : "a larger suite than the \(test.cases) cases now (this drop sits at the edge of significance at this size)")
         }
         let next = repeats > 1 ? repeats * 2 : 3
         options.append("repeating each case (repeat: \(next), or --repeat \(next)) to average out flaky outcomes")

@@ -45,6 +45,8 @@ package struct MetricComparison: Sendable {
     package var advice: String?
     /// Things the reader must know to interpret the change (a changed price table).
     package var warnings: [String] = []
+    /// Inconclusive because the price table changed between the runs, not because of noise.
+    package var pricesChanged = false
 
     package init(metric: GatedMetric, baseline: Double?, current: Double?, threshold: ThresholdRule?,
                  verdict: Verdict, note: String? = nil) {

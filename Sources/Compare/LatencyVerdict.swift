@@ -92,7 +92,8 @@ extension Gate {
         let beyondPoint = beyond(t, baseline: b, current: c)
         m.verdict = !beyondPoint ? .pass : prices.changed ? .inconclusive : .regression
         if m.verdict == .inconclusive {
-            m.advice = "record a new baseline with the new price table ('evalguard baseline') so that costs are compared at one set of prices"
+            m.pricesChanged = true
+            m.advice = "the price table changed; cost moved because prices changed: record a new baseline with the new price table ('evalguard baseline') so that costs are compared at one set of prices"
         }
         return m
     }

@@ -15,6 +15,9 @@ package struct EvalConfig: Sendable {
     package var verdict: VerdictSettings = .defaults
     /// What a push that changes `.evals/baseline.json` gets: a prominent warning, or a block.
     package var baselineChanges: BaselineChangePolicy
+    /// Branch patterns (`main`, `release/*`) where `"baseline_changes": "block"` applies; nil:
+    /// the remote's default branch.
+    package var protectedBranches: [String]? = nil
     /// The configuration's own text, for digests and for readers of other commits.
     package var source: ConfigSource
 
@@ -22,7 +25,7 @@ package struct EvalConfig: Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes"] + VerdictSettings.keys
+    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes", "protected_branches"] + VerdictSettings.keys
 
     package static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
@@ -47,7 +50,8 @@ package struct EvalConfig: Sendable {
             policy = p
         }
         let verdict = try VerdictSettings(members: members)
-        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy, source: source)
+        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
+                          protectedBranches: try members["protected_branches"]?.strings(), source: source)
     }
 
     /// Reads the working tree's configuration. A missing `.evals/` says how to create one.

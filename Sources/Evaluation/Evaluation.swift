@@ -39,13 +39,14 @@ package enum Evaluation {
         let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
         let requests = Array((0..<repeats).map { _ in round }.joined())
         let total = requests.count
+        let started = monotonicNanoseconds()
         let responses = try provider.answer(requests) { progress($0, total) }
         let scoring = ScoringSession()
         var offset = 0
         return suites.map { suite in
             let results = suite.cases.enumerated().map { i, c in
                 Repeats.fold((0..<repeats).map { r in
-                    score(c, responses[r * round.count + offset + i], suite.config.scorer, scoring)
+                    score(c, responses[r * round.count + offset + i], suite.config.scorer, scoring, runStart: started)
                 })
             }
             offset += suite.cases.count
@@ -104,7 +105,8 @@ package enum Evaluation {
         cases(config, repository: repository, commit: commit).mapValues { $0.mapValues(\.expected) }
     }
 
-    static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession) -> CaseResult {
+    static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession,
+                      runStart: UInt64? = nil) -> CaseResult {
         var passed = false
         var digest: String?
         var text: String?
@@ -114,9 +116,13 @@ package enum Evaluation {
             text = canonical.count > CaseResult.outputLimit ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
             passed = r.error == nil && scoring.passes(scorer, output: output, expected: c.expected)
         }
-        return CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
+        var result = CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
                           outputDigest: digest, output: text, retries: r.retries > 0 ? r.retries : nil,
                           retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
+        if r.retries > 0, let runStart {
+            result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000
+        }
+        return result
     }
 }

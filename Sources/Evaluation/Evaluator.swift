@@ -78,7 +78,7 @@ package final class Evaluator {
                           progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
         let commit = switch subject {
         case .commit(let sha): sha
-        case .workingTree: try repository.head().commit
+        case .workingTree: try repository.headOrUnborn().commit
         }
         let config = try config(of: subject)
         let (key, dirtyPaths) = try key(of: subject, config: config, head: commit)

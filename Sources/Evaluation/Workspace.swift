@@ -21,7 +21,7 @@ package final class Workspace {
         repository = try Repository.discover(from: directory)
         evaluator = Evaluator(repository: repository, environment: environment)
         config = try evaluator.config(of: .workingTree)
-        head = try repository.head()
+        head = try repository.headOrUnborn()
     }
 
     /// What the working tree's evaluation would be keyed by, and the input files that differ from HEAD.

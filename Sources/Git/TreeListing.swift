@@ -78,7 +78,10 @@ extension Repository {
     /// The working tree as a list of file versions: HEAD's tree with the changed paths re-hashed.
     package func workingTreeFiles(head: String, include: (String) -> Bool) throws -> (files: [FileVersion], dirtyPaths: [String]) {
         var byPath: [String: String] = [:]
-        for file in try files(atCommit: head) where include(file.path) { byPath[file.path] = file.blobID }
+        // Before the first commit every file is new: the working tree is all there is.
+        if head != Head.unbornCommit {
+            for file in try files(atCommit: head) where include(file.path) { byPath[file.path] = file.blobID }
+        }
         var dirty: [String] = []
         for path in try changedPaths().sorted() where include(path) {
             let now = try workingTreeBlobID(path)

@@ -14,8 +14,9 @@ package struct LogEntry: Sendable {
 }
 
 /// Reads the stored results along the first-parent history. A commit shows its own result (file,
-/// then note) or, failing that, a result stored under its evaluation key; each result file or note
-/// is decoded once however many commits share it.
+/// then note) or, failing that, a result stored under its evaluation key, including one made on a
+/// dirty working tree whose inputs were then committed unchanged; each result file or note is
+/// decoded once however many commits share it.
 package enum ResultLog {
     /// Newest first, at most `limit` commits, stopping before `stop` (the start of an A..B range).
     package static func entries(_ repository: Repository, from revision: String, limit: Int, stop: String? = nil) throws -> [LogEntry] {
@@ -33,9 +34,12 @@ package enum ResultLog {
         var byKey: [String: ResultSummary?] = [:]
         var out: [LogEntry] = []
 
+        func file(_ sha: String) -> ResultSummary? {
+            guard files.contains(sha + ".json"), let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json") else { return nil }
+            return ResultSummary.decode(data)
+        }
         func own(_ sha: String) -> ResultSummary? {
-            if files.contains(sha + ".json"), let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json"),
-               let s = ResultSummary.decode(data), !s.dirty { return s }
+            if let s = file(sha), !s.dirty { return s }
             if stored.notedCommits.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
             return nil
         }
@@ -47,7 +51,9 @@ package enum ResultLog {
                 if byKey[key] == nil {
                     let pointer = FileManager.default.contents(atPath: directory + "/keys/" + key)
                     let other = pointer.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-                    byKey[key] = other.flatMap(own).flatMap { $0.key == key ? $0 : nil }
+                    // A result made on a dirty tree holds for any commit with its key: the usual
+                    // first baseline is run on the working tree, then committed as it was.
+                    byKey[key] = other.flatMap { file($0) ?? own($0) }.flatMap { $0.key == key ? $0 : nil }
                 }
                 summary = byKey[key] ?? nil
                 shared = summary != nil

@@ -36,6 +36,8 @@ package struct PrePushHook {
         package var baseDescription: String
         package var baselineChanges: [BaselineChange]
         package var blockedByBaselineChange: Bool
+        /// Whether the branch pushed to is protected (see `isProtected`).
+        package var protectedBranch: Bool
         /// Expected answers of the pushed commit's cases, for the flipped cases in the report.
         package var expected: [String: [String: JSONValue]]
 
@@ -58,9 +60,11 @@ package struct PrePushHook {
         }
         let evaluation = try evaluator.evaluate(.commit(tip), progress: progress)
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
+        let protected = isProtected(ref, config: evaluation.config)
         return .checked(RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
                                  baseDescription: baseDescription, baselineChanges: changes,
-                                 blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block,
+                                 blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block && protected,
+                                 protectedBranch: protected,
                                  expected: comparison.verdict == .pass ? [:]
                                     : Evaluation.expectedAnswers(evaluation.config, repository: repository, commit: tip)))
     }

@@ -23,7 +23,7 @@ package struct LogReport {
             let m = e.summary.metrics(suite)
             var marks: [String] = []
             if e.baselineChanged { marks.append("◆ baseline") }
-            if e.shared { marks.append("= \(e.summary.commit.prefix(7))") }
+            if e.shared { marks.append("= \(e.summary.commit.prefix(7))" + (e.summary.dirty ? " + uncommitted changes" : "")) }
             table.rows.append([e.commit.shortSHA, Self.day(e.commit.date), Format.clip(e.commit.subject, 48),
                                m.map { Format.accuracy($0.accuracy) } ?? "-", m.map { Format.ms($0.p95LatencyMs) } ?? "-",
                                Format.usd(m?.avgCostUSD), marks.joined(separator: "  ")])

@@ -18,6 +18,9 @@ package enum PushReport {
                 for change in check.baselineChanges {
                     out += summary(change).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
                 }
+                if !check.protectedBranch && check.evaluation.config.baselineChanges == .block {
+                    out += "evalguard: not blocked: \(check.ref.remoteBranch) is not a protected branch; \"baseline_changes\": \"block\" applies where it lands (see \"protected_branches\")\n"
+                }
             }
             let reuse = check.evaluation.reused
                 ? " (stored result of \(check.evaluation.result.commit.prefix(7)) reused; the model did not run)" : ""
@@ -34,7 +37,7 @@ package enum PushReport {
                 let inconclusive = check.comparison.blocks && check.comparison.regressions.isEmpty ? check.comparison.inconclusives : []
                 let reasons = check.comparison.regressions.map { "\($0.suite) \($0.metric.metric.rawValue) regressed beyond its threshold" }
                     + inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue) is inconclusive, and \(EvalConfig.path) says \"on_inconclusive\": \"fail\"" }
-                    + (check.blockedByBaselineChange ? ["it changes the baseline, and \(EvalConfig.path) says \"baseline_changes\": \"block\""] : [])
+                    + (check.blockedByBaselineChange ? ["it changes the baseline, and \(EvalConfig.path) says \"baseline_changes\": \"block\" (\(check.ref.remoteBranch) is a protected branch)"] : [])
                 out += """
                     evalguard blocked this push: \(reasons.joined(separator: "; ")).
                       details:     evalguard check --commit \(tip) --against \(check.baselineCommit.prefix(7))

@@ -25,7 +25,7 @@ package enum RunSummary {
             }
         }
         if let retries = result.overall.retries {
-            out += "\n\(retries) retried request(s); \(Format.ms(result.overall.retryMs ?? 0)) ms spent on retries and back-off, not counted in latency\n"
+            out += "\n\(retries) retried request(s); \(Format.ms(result.overall.retryMs ?? 0)) ms of wall time lost to retries and back-off (overlapping waits counted once), not counted in latency\n"
         }
         let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
         if let (suite, first) = failures.first {

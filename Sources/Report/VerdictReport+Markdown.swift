@@ -20,6 +20,7 @@ extension VerdictReport {
         for suite in comparison.suites {
             var items: [String] = []
             if let note = suite.note { items.append("**\(cell(suite.name))**: \(cell(note))") }
+            items += caseChangeLines(suite, code: { "`\($0.replacingOccurrences(of: "`", with: "'"))`" }).map(cell)
             for line in suite.metrics.flatMap({ details($0) }) {
                 items.append(line.hasPrefix(" ") ? "  " + cell(line.trimmingPrefixSpaces) : "**\(cell(suite.name))** " + cell(line))
             }

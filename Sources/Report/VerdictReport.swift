@@ -43,6 +43,8 @@ package struct VerdictReport {
         out += table.render()
         for suite in comparison.suites {
             if let note = suite.note { out += "\n\(suite.name): \(note)\n" }
+            let changes = caseChangeLines(suite)
+            if !changes.isEmpty { out += "\n" + changes.joined(separator: "\n") + "\n" }
             let explanations = suite.metrics.flatMap { details($0) }
             if !explanations.isEmpty {
                 out += "\n"
@@ -129,7 +131,10 @@ package struct VerdictReport {
             return lines
         case .inconclusive:
             let policy = comparison.settings.onInconclusive
-            return ["Verdict: INCONCLUSIVE (\(list(comparison.inconclusives))): beyond the threshold, but not distinguishable from noise at alpha \(Format.number(comparison.settings.alpha))",
+            let why = comparison.inconclusives.allSatisfy(\.metric.pricesChanged)
+                ? "beyond the threshold, but the price table changed; cost moved because prices changed"
+                : "beyond the threshold, but not distinguishable from noise at alpha \(Format.number(comparison.settings.alpha))"
+            return ["Verdict: INCONCLUSIVE (\(list(comparison.inconclusives))): \(why)",
                     policy == .pass ? "Passing because on_inconclusive is \"pass\"; set it to \"fail\" to block instead."
                                     : "Failing because on_inconclusive is \"fail\"."]
         default:

@@ -26,6 +26,9 @@ package struct ModelResponse: Sendable, Equatable {
     /// the start of the one that counted: back-off and failed attempts, kept out of `latencyMs`.
     package var retries: Int = 0
     package var retryMs: Double = 0
+    /// When the first attempt was sent (`monotonicNanoseconds()`), with `retries` > 0: the retry
+    /// window is from here to `retryMs` later, so overlapping windows can be counted once.
+    package var retryStartNs: UInt64 = 0
 }
 
 /// Something that can answer requests: a local process (the default) or, later, an HTTP API.

@@ -202,6 +202,7 @@ private struct OpenAIRun {
             answer.latencyMs = latencyMs
             answer.retries = slots[i].attempts - 1
             answer.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+            answer.retryStartNs = slots[i].firstSentAt
             answer.coldStart = slots[i].answered == 0
             slots[i].answered += 1
             try finish(i, index, answer)
@@ -232,6 +233,7 @@ private struct OpenAIRun {
             failed.error = message + hint + (attempts > 1 ? " (gave up after \(attempts) attempts)" : "")
             failed.retries = attempts - 1
             failed.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+            failed.retryStartNs = slots[i].firstSentAt
             return try finish(i, slots[i].index!, failed)
         }
         let backoff = min(config.retryBackoffSeconds * Double(1 << min(attempts - 1, 20)), OpenAIConfig.maxBackoffSeconds)
@@ -277,6 +279,7 @@ private struct OpenAIRun {
         response.timedOut = true
         response.retries = slots[i].attempts - 1
         response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
+        response.retryStartNs = slots[i].firstSentAt
         try finish(i, slots[i].index!, response)
     }
 

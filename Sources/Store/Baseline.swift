@@ -4,10 +4,18 @@ import EvalGuardSupport
 
 /// `.evals/baseline.json`: the reviewed reference a change is measured against. Written in a
 /// stable layout (sorted keys, one metric or case per line) so that `git diff` shows a reviewer
-/// exactly which figures and which cases a new baseline changes.
+/// exactly which figures and which cases a new baseline changes. A case's line holds only its
+/// outcome (`passed`, and `pass_rate` and `runs` with repeats): a prompt change moves every
+/// case's cost and latency, and a line per case carrying them would bury the few cases that
+/// flipped. The latencies the gate bootstraps from sit in one sorted array per suite (one line);
+/// costs are gated on the suite's average, in its metrics.
+///
+/// Format 1 also wrote each case's `score` and `cost_usd`; it still reads (they are ignored).
 package struct Baseline: Codable, Sendable {
     package static let path = ".evals/baseline.json"
-    package static let formatVersion = 1
+    package static let formatVersion = 2
+    /// Formats this evalguard reads: 1 differs from 2 only in per-case fields it no longer writes.
+    static let readableFormats = 1...2
 
     package var format: Int
     /// The commit whose result the baseline was made from.
@@ -36,8 +44,7 @@ package struct Baseline: Codable, Sendable {
             (suite.name, BaselineSuite(
                 metrics: suite.metrics,
                 cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
-                    ($0.id, BaselineCase(passed: $0.passed, score: $0.score, costUSD: $0.costUSD,
-                                         passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
+                    ($0.id, BaselineCase(passed: $0.passed, passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
                 latenciesMs: Metrics.timedLatencies(suite.cases)))
         })
@@ -48,8 +55,8 @@ package struct Baseline: Codable, Sendable {
         let bytes = Array(try TextBytes.decode(file, displayPath: displayPath).utf8)
         do {
             let baseline = try JSONDecoder().decode(Baseline.self, from: Data(bytes))
-            guard baseline.format == formatVersion else {
-                throw EvalGuardError("baseline format \(baseline.format) is not supported by this evalguard (expects \(formatVersion))",
+            guard readableFormats.contains(baseline.format) else {
+                throw EvalGuardError("baseline format \(baseline.format) is not supported by this evalguard (reads \(readableFormats.lowerBound) to \(readableFormats.upperBound))",
                                      file: displayPath, hint: "Regenerate it with 'evalguard baseline' and commit it.")
             }
             return baseline
@@ -113,7 +120,8 @@ package struct BaselineSuite: Codable, Sendable {
 
 package struct BaselineCase: Codable, Sendable, Equatable {
     package var passed: Bool
-    package var score: Double
+    /// Read from format 1 baselines only; nothing uses them, and new baselines leave them out.
+    package var score: Double?
     package var costUSD: Double?
     /// With repeats: the share of the case's runs that passed, and how many runs there were.
     /// Absent for a case run once (and in baselines written before repeats existed).
@@ -125,7 +133,7 @@ package struct BaselineCase: Codable, Sendable, Equatable {
         case costUSD = "cost_usd", passRate = "pass_rate"
     }
 
-    package init(passed: Bool, score: Double, costUSD: Double? = nil, passRate: Double? = nil, runs: Int? = nil) {
+    package init(passed: Bool, score: Double? = nil, costUSD: Double? = nil, passRate: Double? = nil, runs: Int? = nil) {
         self.passed = passed
         self.score = score
         self.costUSD = costUSD

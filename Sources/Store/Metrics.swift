@@ -18,10 +18,17 @@ package struct Metrics: Codable, Sendable, Equatable {
     package var p95LatencyMs: Double
     package var p99LatencyMs: Double
     package var meanLatencyMs: Double
-    /// Average over all cases, and total; nil when the model reported no cost at all.
+    /// Total cost, and the average over the cases that report a cost (a suite whose model
+    /// reports none, or a case that failed before costing anything, does not dilute the
+    /// average: the overall row of a router at $0.000017 and a local classifier at no cost is
+    /// $0.000017 per priced case); nil when no case reported a cost.
     package var avgCostUSD: Double?
     package var totalCostUSD: Double?
-    /// Retried requests in total and the time spent on them; nil when nothing was retried.
+    /// Retried requests in total, and the wall time lost to them: the length of the union of the
+    /// cases' retry windows (from a request's first attempt to the start of the attempt that
+    /// counted), so waits that overlap (every slot held back by one Retry-After) count once.
+    /// Results written before windows were recorded give the sum of the waits instead. nil when
+    /// nothing was retried.
     package var retries: Int?
     package var retryMs: Double?
 
@@ -47,10 +54,29 @@ package struct Metrics: Codable, Sendable, Equatable {
         meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
         let costs = results.compactMap(\.costUSD)
         totalCostUSD = costs.isEmpty ? nil : Money.sum(costs)
-        avgCostUSD = totalCostUSD.map { $0 / Double(max(cases, 1)) }
+        avgCostUSD = totalCostUSD.map { $0 / Double(costs.count) }
         let retried = results.compactMap(\.retries).reduce(0, +)
         retries = retried > 0 ? retried : nil
-        retryMs = retried > 0 ? results.compactMap(\.retryMs).reduce(0, +) : nil
+        retryMs = retried > 0 ? Self.retryWallMs(results) : nil
+    }
+
+    /// The length of the union of the retry windows; the plain sum when a window's start is unknown.
+    static func retryWallMs(_ results: [CaseResult]) -> Double {
+        let retried = results.filter { ($0.retryMs ?? 0) > 0 }
+        guard retried.allSatisfy({ $0.retryFromMs != nil }) else { return retried.compactMap(\.retryMs).reduce(0, +) }
+        let windows = retried.map { ($0.retryFromMs!, $0.retryFromMs! + $0.retryMs!) }.sorted { $0.0 < $1.0 }
+        var total = 0.0
+        var current: (Double, Double)?
+        for w in windows {
+            if let c = current, w.0 <= c.1 {
+                current = (c.0, max(c.1, w.1))
+            } else {
+                if let c = current { total += c.1 - c.0 }
+                current = w
+            }
+        }
+        if let c = current { total += c.1 - c.0 }
+        return (total * 1000).rounded() / 1000
     }
 
     /// The latencies that count for percentiles, sorted: every timed run of a repeated case.

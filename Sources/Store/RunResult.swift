@@ -33,6 +33,9 @@ package struct CaseResult: Codable, Sendable, Equatable {
     /// Retried attempts and the time they took (see `ModelResponse.retryMs`); nil when none.
     package var retries: Int?
     package var retryMs: Double?
+    /// When the retry window began, in milliseconds since the run's first request: with
+    /// `retryMs`, the interval `Metrics` merges with the other cases' (nil in older results).
+    package var retryFromMs: Double?
 
     package static let outputLimit = 500
 
@@ -41,7 +44,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
         case runs, passes, latenciesMs = "latencies_ms"
-        case retries, retryMs = "retry_ms"
+        case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
     }
 
     package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import EvalGuardSupport
-@testable import EvalGuardCLI
 
 /// action.yml, run step by step as the Actions runner would (Fixtures/run_action.py), with a fake
 /// GitHub environment: a pull_request event, GITHUB_API_URL at a local stand-in for the REST API

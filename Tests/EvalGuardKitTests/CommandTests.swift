@@ -198,7 +198,8 @@ import Testing
     @Test func repositoryWithoutCommits() throws {
         let repo = try ScratchRepository(initialCommit: false)
         try repo.setUpEvals(model: Models.echo(), cases: [caseLine("a", "x")])
-        expectFailure(repo, status: 2, "no commits yet", "git commit")
+        // run and baseline work before the first commit; a check needs a committed baseline.
+        expectFailure(repo, ["check"], status: 2, "no commits yet", "git commit")
     }
 
     @Test func malformedConfigNamesLineAndColumn() throws {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
 /// The release archive, end to end: `scripts/test-package.sh` builds it (a release build with the

@@ -38,8 +38,12 @@ struct CICommand: Command {
             context.console.err("note: reusing the stored result of \(evaluation.result.commit.prefix(7)): nothing the model depends on changed since")
         }
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
-        let report = VerdictReport(comparison: comparison, current: evaluation.result,
+        var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
+        if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
+            report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
+                                                         commit: evaluation.result.dirty ? nil : evaluation.result.commit)
+        }
         context.console.out(report.text(), terminator: "")
         if let path = arguments.value("junit") {
             try AtomicFile.write(JUnitReport.xml(comparison), to: absolute(path, context))

@@ -69,6 +69,10 @@ struct CheckCommand: Command {
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             repository = workspace.repository
+            if workspace.head.isUnborn, arguments.value("against") == nil {
+                throw EvalGuardError("the repository has no commits yet, so no baseline is committed to check against",
+                                     hint: "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\"")
+            }
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, progress: context.progressReporter())
             for warning in workspace.warnings { context.console.err("warning: " + warning) }

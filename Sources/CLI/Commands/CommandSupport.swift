@@ -47,7 +47,8 @@ extension CommandContext {
     }
 
     func describe(_ head: Head) -> String {
-        (head.branch ?? "detached HEAD") + " @ " + String(head.commit.prefix(7))
+        head.isUnborn ? (head.branch ?? "HEAD") + " (no commits yet)"
+            : (head.branch ?? "detached HEAD") + " @ " + String(head.commit.prefix(7))
     }
 
     func printJSON(_ value: JSONValue) {

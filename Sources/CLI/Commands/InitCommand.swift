@@ -29,7 +29,7 @@ struct InitCommand: Command {
         context.console.out("""
             created \(EvalConfig.directory)/ in \(repository.root):
             \(InitTemplates.files.map { "  " + $0.0 }.joined(separator: "\n"))
-            Next:
+            Next (this works before the first commit, too):
               evalguard run         # run the model over the cases
               evalguard baseline    # record the result as the baseline
               git add .evals && git commit -m "Add evalguard evals and baseline"

@@ -36,11 +36,29 @@ enum InitTemplates {
             // model reads, or a change to it will not be evaluated.
             // "inputs": ["model/", "prompts/**/*.txt"],
           },
+          // Or, for a model behind an OpenAI-compatible API (OpenAI, vLLM, llama.cpp, Ollama),
+          // no script at all: replace "model" above with
+          // "model": {
+          //   "provider": "openai",
+          //   "base_url": "https://api.openai.com/v1",
+          //   "model": "gpt-4o-mini",
+          //   "api_key_env": "OPENAI_API_KEY",  // the variable's name; the key never goes here
+          //   "messages": [{"role": "user", "content": "{{input}}"}],
+          //   "temperature": 0,
+          //   "jobs": 8,
+          // },
+          // and commit prices in .evals/prices.json to gate cost:
+          // {"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}
 
           // Suites: a JSON Lines case file (relative to .evals/) and a scorer: exact, contains,
           // regex, json, numeric or one-of. A suite may override "thresholds" for itself.
           "suites": {
             "example": {"cases": "cases/example.jsonl", "scorer": "exact"},
+            // A second suite, with its own scorer and a looser accuracy threshold:
+            // "tickets": {
+            //   "cases": "cases/tickets.jsonl", "scorer": "contains",
+            //   "thresholds": {"accuracy": {"max_drop": 0.02}},
+            // },
           },
 
           // When a change counts as a regression. Improvements never fail; false switches a

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
 /// A project as a CI system sees it: a bare remote with `main` (evals, a committed baseline, and
