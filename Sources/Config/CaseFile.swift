@@ -58,7 +58,10 @@ package enum CaseFile {
         let id: String
         switch o["id"] {
         case .string(let s) where !s.isEmpty: id = s
-        case .number(let n) where n == n.rounded(): id = String(Int64(n))
+        case .number(let n) where n == n.rounded():
+            // 1e300 is whole too, but no Int64: a trap, not an id.
+            guard let whole = Int64(exactly: n) else { throw fail("\"id\" is a number too large to be an id: write it as a string") }
+            id = String(whole)
         case nil: throw fail("missing \"id\"")
         case let other?: throw fail("\"id\" must be a non-empty string, found \(other.kindName)")
         }
