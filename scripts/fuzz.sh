@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes evalguard's parsers of untrusted bytes with libFuzzer, one target at a time.
 #
-#   scripts/fuzz.sh [--seconds N] [--runs N] [--jobs-nice N] [target...]
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--nice N] [target...]
 #
 # Each target (Fuzz/<target>.swift) runs until N seconds (default 600) or N executions
 # (default 10000000), whichever comes first, starting from the seed corpus Fuzz/corpus/<target>/.
 # New corpus entries and crash files go to a scratch directory outside the repository
 # ($EVALGUARD_FUZZ_DIR, default /tmp/evalguard-fuzz). One line per target is printed:
 # executions, seconds, exec/s, crashes (and the crash file). Exits 1 if any target crashed.
+# --nice sets the niceness of the build and the fuzzers (default 19: the machine is shared).
 #
 # The package's library modules are built with libFuzzer's coverage and AddressSanitizer into
 # .build/fuzz (so `swift build` and `swift test` are untouched), then each target is linked
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
         --seconds) seconds=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --nice) niceness=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz.sh: unknown option '$1'" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
