@@ -13,7 +13,12 @@ package struct NotesSync {
     package let remote: String
     let environment: [String: String]
 
-    package var trackingRef: String { "refs/notes/remotes/\(remote)/evalguard" }
+    /// Where the remote's notes are fetched to; a remote given as a URL (as git passes it to the
+    /// pre-push hook for `git push URL`) becomes a valid ref name.
+    package var trackingRef: String {
+        let name = String(remote.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return "refs/notes/remotes/\(name)/evalguard"
+    }
 
     /// What a fetch found.
     package enum Fetched: Equatable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EvalGuardCLI
 
 /// `ci` in a depth-1 clone of a feature branch (GitHub's default checkout), made with
 /// `git clone --depth 1 file://…`: it fetches the base branch and deepens the clone itself.
@@ -45,6 +46,16 @@ import Testing
         #expect(r.stdout.contains(String(mergeBase.prefix(7))), "\(r.stdout)")
         // The first step was enough: the clone was not unshallowed.
         #expect(!r.stderr.contains("--unshallow") && !r.stderr.contains("--deepen=450"), "\(r.stderr)")
+    }
+
+    @Test func theBaseFromGitHubBaseRefIsFetchedAndDeepenedToo() throws {
+        let repo = try history()
+        let destination = try clone(repo)
+        defer { try? FileManager.default.removeItem(atPath: destination) }
+        let (console, captured) = Console.capturing()
+        let status = CLI.run(arguments: ["ci"], console: console, environment: ["GITHUB_BASE_REF": "main"], workingDirectory: destination)
+        #expect(status == 0, "\(captured.stderr)")
+        #expect(captured.stderr.contains("too shallow to hold the merge-base with main"), "\(captured.stderr)")
     }
 
     @Test func whenDeepeningIsImpossibleTheErrorSaysWhatWasTriedAndTheCommands() throws {

@@ -83,6 +83,10 @@ import Testing
         #expect(p.a.evalguard("sync").status == 0)
         let remoteNotes = try Shell.run(["git", "notes", "--ref=evalguard", "list"], in: p.remote).stdout
         #expect(remoteNotes.split(separator: "\n").count == 2, "\(remoteNotes)")
+        // A remote named by its path or URL, as git hands it to the pre-push hook for `git push URL`.
+        let byURL = p.a.evalguard("sync", "file://" + p.remote, in: p.b)
+        #expect(byURL.status == 0, "\(byURL.stderr)")
+        #expect(try noteLines(p.b, p.second).count == 1)
     }
 
     @Test func syncWithoutARemoteIsABadUsageError() throws {
