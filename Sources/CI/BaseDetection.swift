@@ -13,6 +13,12 @@ package struct CIBase: Sendable {
     /// `--base`, else `GITHUB_BASE_REF` (GitHub Actions pull requests), else
     /// `CI_MERGE_REQUEST_TARGET_BRANCH_NAME` (GitLab merge requests), else HEAD's upstream.
     package static func detect(in repository: Repository, explicit: String?, environment: [String: String]) throws -> CIBase {
+        let (reference, source) = try target(in: repository, explicit: explicit, environment: environment)
+        return try detect(in: repository, reference: reference, source: source)
+    }
+
+    /// The branch or ref the change targets, and where that came from.
+    package static func target(in repository: Repository, explicit: String?, environment: [String: String]) throws -> (reference: String, source: String) {
         let candidates: [(String?, String)] = [
             (explicit, "--base"),
             (environment["GITHUB_BASE_REF"], "GITHUB_BASE_REF"),
@@ -31,6 +37,11 @@ package struct CIBase: Sendable {
             throw EvalGuardError("cannot tell which branch this change targets",
                                  hint: "Pass --base <branch>, or run where GITHUB_BASE_REF or CI_MERGE_REQUEST_TARGET_BRANCH_NAME is set, or set an upstream (git branch -u origin/main).")
         }
+        return (reference, source)
+    }
+
+    static func detect(in repository: Repository, reference: String, source: String) throws -> CIBase {
+        let head = try repository.head()
         let shallowFix = """
             The clone is too shallow to see the base. Fetch more history:
               GitHub Actions: actions/checkout with 'fetch-depth: 0'

@@ -13,11 +13,11 @@ package enum HookInstaller {
         case replaced(path: String)
     }
 
-    package static func install(in repository: Repository, evalguard: String, force: Bool) throws -> Result {
+    package static func install(in repository: Repository, evalguard: String, force: Bool, sync: Bool = false) throws -> Result {
         let directory = try repository.hooksDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/pre-push"
-        let script = HookScript.text(evalguard: evalguard)
+        let script = HookScript.text(evalguard: evalguard, sync: sync)
         var result = Result.installed(path: path)
         if let existing = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) {
             let chained = directory + "/" + HookScript.chainedName

@@ -8,8 +8,19 @@ package enum HookScript {
     package static let marker = "# evalguard pre-push hook"
     package static let chainedName = "pre-push.before-evalguard"
 
-    package static func text(evalguard: String = "evalguard") -> String {
-        """
+    package static func text(evalguard: String = "evalguard", sync: Bool = false) -> String {
+        // With sync, the results are pushed after a passing check, before git pushes the refs:
+        // git has no post-push hook, and notes on commits the remote does not have yet are harmless.
+        // A failed sync does not stop the push.
+        let last = sync ? """
+            printf '%s\\n' "$input" | "$evalguard" hook pre-push "$@" || exit $?
+            "$evalguard" sync "$1" || echo "evalguard pre-push hook: could not sync results with $1; the push goes on (retry: evalguard sync $1)" >&2
+
+            """ : """
+            printf '%s\\n' "$input" | "$evalguard" hook pre-push "$@"
+
+            """
+        return """
         #!/bin/sh
         \(marker): blocks a push that makes the AI feature worse.
         # Installed by 'evalguard install-hook'. To push anyway, once: git push --no-verify
@@ -25,8 +36,7 @@ package enum HookScript {
         if [ -x "$hooks/\(chainedName)" ]; then
             printf '%s\\n' "$input" | "$hooks/\(chainedName)" "$@" || exit $?
         fi
-        printf '%s\\n' "$input" | "$evalguard" hook pre-push "$@"
-
+        \(last)
         """
     }
 }

@@ -36,6 +36,12 @@ final class SocketHTTPTransport: HTTPTransport {
         /// Carried a request before: a close before any byte of the answer means the server
         /// dropped an idle connection, and the request is sent again on a new one.
         var reused = false
+        /// Through a proxy: the CONNECT request still being written, then the proxy's answer as
+        /// it arrives; the tunnel stands (and TLS starts) once the answer ends.
+        var tunnelling = false
+        var tunnelOut: [UInt8] = []
+        var tunnelWritten = 0
+        var tunnelReply: [UInt8] = []
 
         init(fd: Int32, connecting: Bool) {
             self.fd = fd
@@ -44,6 +50,8 @@ final class SocketHTTPTransport: HTTPTransport {
     }
 
     private let endpoint: HTTPEndpoint
+    /// The proxy every connection tunnels through (see HTTPProxy), or nil.
+    private let proxy: HTTPProxy?
     /// Every address the host resolved to, in getaddrinfo's order: `localhost` often gives ::1
     /// first while a local server listens on 127.0.0.1 only.
     private var addresses: [(address: sockaddr_storage, length: socklen_t)] = []
@@ -52,8 +60,10 @@ final class SocketHTTPTransport: HTTPTransport {
     private var readBuffer = [UInt8](repeating: 0, count: 65_536)
 
     /// `headers` are sent with every request (authorisation among them): they are never logged.
-    init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int) throws {
+    init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int,
+         environment: [String: String] = HTTPProxy.processEnvironment()) throws {
         self.endpoint = endpoint
+        proxy = try HTTPProxy.forEndpoint(endpoint, environment: environment)
         connections = Array(repeating: nil, count: slots)
         if endpoint.secure { try TLSAuthorities.setUp() }
         var head = "POST \(endpoint.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
@@ -62,7 +72,7 @@ final class SocketHTTPTransport: HTTPTransport {
         head += "Content-Length: "
         prefix = Array(head.utf8)
 
-        addresses = try HTTPEndpoint.resolve(endpoint)
+        addresses = try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint)
     }
 
     deinit { close() }
@@ -112,8 +122,57 @@ final class SocketHTTPTransport: HTTPTransport {
         let c = Connection(fd: fd, connecting: connecting)
         c.addressIndex = addressIndex
         connections[slot] = c
-        if !c.connecting, let failure = startTLS(slot, c) { return failure }
+        if !c.connecting, let failure = connected(slot, c) { return failure }
         return start(slot, c, request)
+    }
+
+    /// Once the TCP connection stands: the CONNECT request through a proxy, else TLS for https.
+    private func connected(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
+        guard let proxy else { return startTLS(slot, c) }
+        c.tunnelling = true
+        c.tunnelOut = proxy.connectRequest(to: endpoint)
+        return advanceTunnel(slot, c)
+    }
+
+    /// Writes the CONNECT request and reads the proxy's answer as far as the socket allows; once
+    /// the proxy said 2xx the tunnel stands and TLS (https) starts. An outcome only on failure.
+    private func advanceTunnel(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
+        guard let proxy else { return nil }
+        let via = "the proxy \(proxy.host):\(proxy.port) (from $\(proxy.variable))"
+        do throws(SystemCallError) {
+            while c.tunnelWritten < c.tunnelOut.count {
+                c.tunnelWritten += try syscall("send") {
+                    c.tunnelOut.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.tunnelWritten, $0.count - c.tunnelWritten, Int32(MSG_NOSIGNAL)) }
+                }
+            }
+            // Byte by byte up to the blank line: what follows belongs to the tunnel (TLS).
+            var byte: UInt8 = 0
+            while !c.tunnelReply.suffix(4).elementsEqual([13, 10, 13, 10]) {
+                let n = try syscall("read") { read(c.fd, &byte, 1) }
+                if n == 0 { drop(slot); return .failed("\(via) closed the connection before opening a tunnel to \(endpoint.hostHeader)") }
+                c.tunnelReply.append(byte)
+                if c.tunnelReply.count > 16_384 { drop(slot); return .failed("\(via) answered CONNECT with an oversized header") }
+            }
+        } catch {
+            if error.wouldBlock { return nil }
+            drop(slot)
+            return .failed("\(via): \(Self.describe(error.errno))")
+        }
+        let statusLine = String(decoding: c.tunnelReply.prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
+            drop(slot)
+            return .failed("\(via) answered CONNECT with something other than HTTP: \(statusLine.prefix(80))")
+        }
+        guard (200..<300).contains(status) else {
+            drop(slot)
+            let reason = "\(via) refused a tunnel to \(endpoint.hostHeader): \(statusLine.dropFirst(parts[0].count + 1))"
+            // Wrong or missing credentials, or a host the proxy forbids: no retry changes that.
+            return status == 407 || status == 403 ? .fatal(reason + (status == 407 ? " (check the user and password in $\(proxy.variable))" : "")) : .failed(reason)
+        }
+        c.tunnelling = false
+        c.tunnelReply = []
+        return startTLS(slot, c)
     }
 
     /// For https, once the TCP connection stands: the TLS session, whose handshake runs next.
@@ -147,7 +206,7 @@ final class SocketHTTPTransport: HTTPTransport {
         c.out = request
         c.written = 0
         c.busy = true
-        return c.connecting || c.handshaking ? nil : flush(slot, c)
+        return c.connecting || c.tunnelling || c.handshaking ? nil : flush(slot, c)
     }
 
     /// Writes what the socket takes now; an outcome only when the connection failed.
@@ -222,6 +281,7 @@ final class SocketHTTPTransport: HTTPTransport {
         for (slot, c) in connections.enumerated() {
             guard let c, c.busy else { continue }
             let events = c.connecting ? Int16(POLLOUT)
+                : c.tunnelling ? Int16(c.tunnelWritten < c.tunnelOut.count ? POLLOUT : POLLIN)
                 : c.tlsWants != 0 ? c.tlsWants
                 : Int16(c.written < c.out.count ? POLLOUT : POLLIN)
             poller.watch(c.fd, for: events, owner: slot)
@@ -246,7 +306,11 @@ final class SocketHTTPTransport: HTTPTransport {
                 return
             }
             c.connecting = false
-            if let failure = startTLS(slot, c) { report(failure); return }
+            if let failure = connected(slot, c) { report(failure); return }
+        }
+        if c.tunnelling {
+            if let failure = advanceTunnel(slot, c) { report(failure); return }
+            if c.tunnelling { return }
         }
         if c.handshaking {
             if let failure = advanceHandshake(slot, c) { report(failure); return }

@@ -53,7 +53,7 @@ package struct ResultStore {
         for sha in ancestors ?? [commit] {
             // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
             guard let text = try? repository?.note(on: sha), text.contains(key),
-                  let noted = Self.decode(Data(text.utf8)), fits(noted) else { continue }
+                  let noted = Self.decodeAll(RunResult.self, Data(text.utf8)).first(where: fits) else { continue }
             try? saveFiles(noted)
             return noted
         }
@@ -90,8 +90,19 @@ package struct ResultStore {
     /// A result file's content as `T` (the whole result, or a summary of it); nil for another
     /// format version or a file that is not a result.
     package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> T? {
-        guard let value = try? decoder.decode(type, from: data), value.format == RunResult.formatVersion else { return nil }
-        return value
+        if let value = try? decoder.decode(type, from: data) { return value.format == RunResult.formatVersion ? value : nil }
+        return decodeAll(type, data).first
+    }
+
+    /// Every result in a file or note. A note merged by `evalguard sync` (git's cat_sort_uniq)
+    /// holds one result per line when both sides evaluated the commit; the lines are sorted, so
+    /// every clone reads them in the same order.
+    package static func decodeAll<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> [T] {
+        if let value = try? decoder.decode(type, from: data) { return value.format == RunResult.formatVersion ? [value] : [] }
+        return data.split(separator: 0x0A).compactMap { line in
+            guard let value = try? decoder.decode(type, from: Data(line)), value.format == RunResult.formatVersion else { return nil }
+            return value
+        }
     }
 
     /// One decoder for every read: `log` reads thousands of results.

@@ -91,7 +91,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: clone) }
         let done = try Shell.run(["git", "clone", "-q", "--depth", "1", "--single-branch", "--branch", "feature", "file://" + s.remote, clone])
         #expect(done.status == 0, "\(done.stderr)")
-        let run = s.ci(environment: ["GITHUB_BASE_REF": "main"], in: clone)
+        // --no-fetch: without it ci deepens the clone itself (CIShallowTests).
+        let run = s.ci(["--no-fetch"], environment: ["GITHUB_BASE_REF": "main"], in: clone)
         #expect(run.status == 2)
         #expect(run.stderr.contains("the base 'main' (from GITHUB_BASE_REF) is not in this clone"))
         #expect(run.stderr.contains("fetch-depth: 0"))

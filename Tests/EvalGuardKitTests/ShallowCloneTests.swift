@@ -39,7 +39,7 @@ import Testing
         let repo = try history()
         let clone = try shallowClone(repo, branch: "feature", allBranches: true)
         defer { try? FileManager.default.removeItem(atPath: clone) }
-        let r = repo.evalguard("ci", "--base", "main", in: clone)
+        let r = repo.evalguard("ci", "--base", "main", "--no-fetch", in: clone)
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("share no history in this clone"), "\(r.stderr)")
         #expect(r.stderr.contains("fetch-depth: 0") && r.stderr.contains("git fetch --unshallow"), "\(r.stderr)")

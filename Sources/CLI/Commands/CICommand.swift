@@ -2,6 +2,7 @@ import Foundation
 import EvalGuardCI
 import EvalGuardCompare
 import EvalGuardEvaluation
+import EvalGuardGit
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport
@@ -17,7 +18,9 @@ struct CICommand: Command {
             else the upstream of HEAD's branch. Prints the verdict like 'check', writes JUnit XML with \
             --junit, appends a markdown summary to $GITHUB_STEP_SUMMARY (or --markdown FILE), and on \
             GitHub Actions emits ::error annotations; --html writes the page of 'evalguard report', \
-            to keep as a build artifact. Exits like 'check'.
+            to keep as a build artifact. Exits like 'check'. First, unless --no-fetch, it fetches the \
+            stored results (refs/notes/evalguard) from origin, best effort, and in a shallow clone that \
+            does not reach the merge-base it deepens the clone (git fetch --deepen) until it does.
             """,
         options: [
             .option("base", value: "ref", help: "The branch or commit the change targets."),
@@ -25,11 +28,15 @@ struct CICommand: Command {
             .option("markdown", value: "file", help: "Append a markdown summary here (default: $GITHUB_STEP_SUMMARY when set)."),
             .option("html", value: "file", help: "Write the HTML report (see 'evalguard report') here; the markdown summary says where."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
+            .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
-        let base = try CIBase.detect(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
+        if !arguments.flag("no-fetch") {
+            context.console.err(CIFetch.notes(directory: context.workingDirectory, environment: context.environment))
+        }
+        var workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
+        let base = try detectBase(&workspace, arguments, context)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
         let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
@@ -63,6 +70,29 @@ struct CICommand: Command {
         }
         for line in NoiseWarning.lines(comparison) { context.console.err(line) }
         return comparison.blocks ? .regression : .pass
+    }
+
+    /// The merge-base; in a shallow clone that does not reach it, deepens the clone (git fetch
+    /// --deepen, step by step) and looks again, saying on stderr what it fetched.
+    static func detectBase(_ workspace: inout Workspace, _ arguments: ParsedArguments, _ context: CommandContext) throws -> CIBase {
+        do {
+            return try CIBase.detect(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
+        } catch let error as EvalGuardError where workspace.repository.isShallow && !arguments.flag("no-fetch") {
+            let target = try CIBase.target(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
+            let deepened = CIFetch.deepen(directory: context.workingDirectory, reference: target.reference, environment: context.environment)
+            guard deepened.found else {
+                var failed = error
+                if !deepened.commands.isEmpty {
+                    failed.hint = (failed.hint.map { $0 + "\n" } ?? "") + "evalguard tried: " + deepened.commands.joined(separator: "; ")
+                }
+                throw failed
+            }
+            context.console.err("note: this clone was too shallow to hold the merge-base with \(target.reference); fetched more history: "
+                                + deepened.commands.joined(separator: "; "))
+            // A new repository handle: libgit2 read the shallow boundary when it opened the clone.
+            workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
+            return try CIBase.detect(in: workspace.repository, explicit: arguments.value("base"), environment: context.environment)
+        }
     }
 
     static func absolute(_ path: String, _ context: CommandContext) -> String {

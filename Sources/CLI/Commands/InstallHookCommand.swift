@@ -11,14 +11,17 @@ struct InstallHookCommand: Command {
         discussion: """
             Writes the hook into the directory git runs hooks from (core.hooksPath when set, else \
             .git/hooks). An existing pre-push hook is kept: it is renamed pre-push.before-evalguard \
-            and runs first. --force replaces it instead.
+            and runs first. --force replaces it instead. With --sync, a push whose check passes first \
+            pushes the stored results (evalguard sync REMOTE) to the same remote, before git pushes the \
+            branch: git has no post-push hook; a failed sync is reported and does not stop the push.
             """,
-        options: [.flag("force", help: "Replace an existing pre-push hook instead of chaining it.")])
+        options: [.flag("force", help: "Replace an existing pre-push hook instead of chaining it."),
+                  .flag("sync", help: "Also sync the stored results with the remote on each push that passes.")])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let repository = try Repository.discover(from: context.workingDirectory)
         let evalguard = runningExecutable() ?? "evalguard"
-        switch try HookInstaller.install(in: repository, evalguard: evalguard, force: arguments.flag("force")) {
+        switch try HookInstaller.install(in: repository, evalguard: evalguard, force: arguments.flag("force"), sync: arguments.flag("sync")) {
         case .installed(let path): context.console.out("installed the pre-push hook: \(path)")
         case .updated(let path): context.console.out("updated the pre-push hook: \(path)")
         case .replaced(let path): context.console.out("replaced the existing pre-push hook: \(path)")
@@ -26,6 +29,7 @@ struct InstallHookCommand: Command {
             context.console.out("installed the pre-push hook: \(path)\nkept your existing hook as \(previous); it runs first")
         }
         context.console.out("A push that regresses is now blocked. To push anyway, once: git push --no-verify")
+        if arguments.flag("sync") { context.console.out("A push that passes also syncs the stored results (refs/notes/evalguard) with its remote.") }
         return .pass
     }
 
