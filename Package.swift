@@ -15,12 +15,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "CSpawn"),
+        .target(name: "CGitStart", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "CTLS",
             linkerSettings: [.linkedLibrary("mbedtls"), .linkedLibrary("mbedx509"), .linkedLibrary("mbedcrypto")]
         ),
         layer("Support", "Support", []),
-        layer("Git", "Git", ["CLibgit2", "EvalGuardSupport"]),
+        layer("Git", "Git", ["CLibgit2", "CGitStart", "EvalGuardSupport"]),
         layer("Statistics", "Statistics", ["EvalGuardSupport"]),
         layer("Config", "Config", ["EvalGuardGit"]),
         layer("Store", "Store", ["EvalGuardConfig", "EvalGuardStatistics"]),

@@ -18,6 +18,8 @@ package struct EvalConfig: Sendable {
     /// Branch patterns (`main`, `release/*`) where `"baseline_changes": "block"` applies; nil:
     /// the remote's default branch.
     package var protectedBranches: [String]? = nil
+    /// `max_cost_usd`: the most one run may spend on model calls (US dollars); nil: no limit.
+    package var maxCostUSD: Double? = nil
     /// The configuration's own text, for digests and for readers of other commits.
     package var source: ConfigSource
 
@@ -25,7 +27,7 @@ package struct EvalConfig: Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes", "protected_branches"] + VerdictSettings.keys
+    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd"] + VerdictSettings.keys
 
     package static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
@@ -50,8 +52,10 @@ package struct EvalConfig: Sendable {
             policy = p
         }
         let verdict = try VerdictSettings(members: members)
-        return EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
-                          protectedBranches: try members["protected_branches"]?.strings(), source: source)
+        var config = EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
+                                protectedBranches: try members["protected_branches"]?.strings(), source: source)
+        config.maxCostUSD = try members["max_cost_usd"]?.number(in: 0...1e9)
+        return config
     }
 
     /// Reads the working tree's configuration. A missing `.evals/` says how to create one.

@@ -60,14 +60,15 @@ package enum Evaluation {
     /// overrides the configuration's `repeat`; `environment` is where a provider finds what the
     /// configuration names (an API key's variable).
     package static func evaluate(_ config: EvalConfig, in directory: String, commit: String, key: String,
-                                dirtyPaths: [String], repeats: Int? = nil,
+                                dirtyPaths: [String], repeats: Int? = nil, maxCostUSD: Double? = nil,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
                                 progress: @escaping (Int, Int) -> Void) throws -> Outcome {
         let runs = repeats ?? config.verdict.repeats
         let suites = try loadSuites(config) { path in
             FileManager.default.contents(atPath: directory + "/" + path).map { Array($0) }
         }
-        let setup = try makeProvider(config.model, directory: directory, environment: environment)
+        let setup = try makeProvider(config.model, directory: directory, environment: environment,
+                                     maxCostUSD: maxCostUSD ?? config.maxCostUSD)
         let results = try run(suites, provider: setup.provider, repeats: runs, progress: progress)
         let result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: EvalGuardVersion.current, commit: commit,
@@ -87,15 +88,21 @@ package enum Evaluation {
 
     /// The provider the configuration names, running in `directory` (where relative paths such
     /// as the price table resolve), and how the result records it.
-    static func makeProvider(_ model: ModelConfig, directory: String, environment: [String: String]) throws
+    static func makeProvider(_ model: ModelConfig, directory: String, environment: [String: String],
+                             maxCostUSD: Double? = nil) throws
         -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String]) {
         guard let openAI = model.openAI else {
+            if maxCostUSD != nil { throw CostLimit.needsPrices(provider: model.provider) }
             return (CommandProvider(config: model, directory: directory),
                     ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], [])
         }
         let (price, warning) = try openAI.price(repositoryRoot: directory)
-        return (try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment),
-                openAI.description(price: price), warning.map { [$0] } ?? [])
+        let provider = try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment)
+        if let maxCostUSD {
+            guard price != nil else { throw CostLimit.needsPrices(provider: model.provider) }
+            provider.maxCostUSD = maxCostUSD
+        }
+        return (provider, openAI.description(price: price), warning.map { [$0] } ?? [])
     }
 
     /// Expected answers by suite and case id, to print beside flipped cases: from `commit`, or

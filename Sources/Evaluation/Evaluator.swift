@@ -36,6 +36,8 @@ package final class Evaluator {
     package let environment: [String: String]
     /// Things worth saying from the runs so far that did not stop them, for the command to print.
     package private(set) var warnings: [String] = []
+    /// `--max-cost`: overrides the configuration's `max_cost_usd` for runs of the model.
+    package var maxCostUSD: Double?
     package var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
     private var workingTreeConfig: EvalConfig?
 
@@ -96,7 +98,8 @@ package final class Evaluator {
             try Interrupts.checkpoint()
         }
         let outcome = try Evaluation.evaluate(config, in: checkout?.directory ?? repository.root, commit: commit, key: key,
-                                              dirtyPaths: dirtyPaths, repeats: runs, environment: environment, progress: progress)
+                                              dirtyPaths: dirtyPaths, repeats: runs, maxCostUSD: maxCostUSD,
+                                              environment: environment, progress: progress)
         warnings += outcome.warnings
         try store.save(outcome.result)
         return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths)

@@ -23,6 +23,7 @@ extension Repository {
     /// Commits reachable from `tip` but not from `hide`, newest first (as `git log hide..tip`).
     /// `firstParent` follows only first parents, as `git log --first-parent`.
     package func commits(from tip: String, hiding hide: String?, firstParent: Bool = false, limit: Int = .max) throws -> [String] {
+        if firstParent, hide == nil { return try firstParentChain(from: tip, limit: limit) }
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walk) }
@@ -37,6 +38,28 @@ extension Repository {
         while result.count < limit {
             guard try advanced(git_revwalk_next(&oid, walk), "git_revwalk_next") else { break }
             result.append(oid.hex)
+        }
+        return result
+    }
+
+    /// `limit` commits of the first-parent chain from `tip`, read one commit at a time. A revwalk
+    /// sorted TOPOLOGICAL reads the whole history before it yields its first commit, which made
+    /// every `ResultStore.find` (100 commits) cost as much as the whole history.
+    func firstParentChain(from tip: String, limit: Int) throws -> [String] {
+        guard var oid = git_oid(hex: tip) else { return [] }
+        var result: [String] = []
+        while result.count < limit {
+            var commit: OpaquePointer?
+            // A shallow clone's boundary or a missing object ends the chain, as it ends a revwalk.
+            guard git_commit_lookup(&commit, pointer, &oid) == 0 else {
+                git_error_clear()
+                if result.isEmpty { try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup") }
+                break
+            }
+            defer { git_commit_free(commit) }
+            result.append(oid.hex)
+            guard git_commit_parentcount(commit) > 0, let parent = git_commit_parent_id(commit, 0) else { break }
+            oid = parent.pointee
         }
         return result
     }

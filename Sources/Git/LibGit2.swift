@@ -1,3 +1,4 @@
+import CGitStart
 import CLibgit2
 import EvalGuardSupport
 
@@ -12,8 +13,9 @@ package struct GitError: CategorizedError, CustomStringConvertible, Sendable {
 
 /// libgit2 must be initialised once per process before any other call.
 enum LibGit2 {
-    /// The number of initialisations, or a negative error code.
-    static let initialized: Int32 = git_libgit2_init()
+    /// The number of initialisations, or a negative error code. Without the CA bundle: see
+    /// CGitStart.h (evalguard reaches no remote through libgit2).
+    static let initialized: Int32 = evalguard_git_init()
     /// Its result may be ignored here: initialisation fails only when memory or the thread
     /// library does, and then the first real call fails with its own message through `check`.
     static func ensure() { _ = initialized }

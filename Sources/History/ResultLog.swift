@@ -28,26 +28,28 @@ package enum ResultLog {
                                 stop: String? = nil) throws -> (entries: [LogEntry], cutAt: String?) {
         let tip = try repository.resolveCommit(revision)
         let index = HistoryIndex(repository: repository)
-        let stored = StoredResults(repository: repository)
+        // Listed only when a commit has no result file: a short log of stored results reads
+        // neither the key index nor the notes tree.
+        lazy var noted = (try? repository.notedCommits()) ?? []
         let directory = repository.root + "/" + ResultStore.directory
-        let files = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
         var byKey: [String: ResultSummary?] = [:]
         var out: [LogEntry] = []
 
         func file(_ sha: String) -> ResultSummary? {
-            guard files.contains(sha + ".json"), let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json") else { return nil }
+            // Read by name: listing the directory would cost as much as all of history whatever -n is.
+            guard let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json") else { return nil }
             return ResultSummary.decode(data)
         }
         func own(_ sha: String) -> ResultSummary? {
             if let s = file(sha), !s.dirty { return s }
-            if stored.notedCommits.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
+            if noted.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
             return nil
         }
         let chain = try index.firstParentChain(from: tip, stop: stop, limit: limit)
         for entry in chain {
             var summary = own(entry.sha)
             var shared = false
-            if summary == nil, let key = index.key(of: entry), stored.indexedKeys.contains(key) {
+            if summary == nil, let key = index.key(of: entry) {
                 if byKey[key] == nil {
                     let pointer = FileManager.default.contents(atPath: directory + "/keys/" + key)
                     let other = pointer.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }

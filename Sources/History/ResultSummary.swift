@@ -24,5 +24,5 @@ package struct ResultSummary: Decodable, Sendable, Versioned {
         return suites.first { $0.name == suite }?.metrics
     }
 
-    static func decode(_ data: Data) -> ResultSummary? { ResultStore.decode(ResultSummary.self, data) }
+    static func decode(_ data: Data) -> ResultSummary? { ResultStore.decode(ResultSummary.self, CaseStripping.strip(data)) }
 }

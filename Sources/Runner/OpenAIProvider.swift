@@ -13,7 +13,10 @@ import Darwin
 /// back-off), so the numbers it records are exact and its own cost per case is microseconds.
 ///
 /// Retries: 408, 409, 429, 5xx and connection failures, with exponential back-off and jitter,
-/// or after the server's `Retry-After`. A time-out is not retried: it is a measurement (the case
+/// or after the server's `Retry-After`, which holds back only the request that got it unless the
+/// answer says the limit is global (`OpenAIRun.isGlobalLimit`). A 429 or 503 also halves the
+/// requests in flight, and successes grow them back (`ConcurrencyWindow`). `maxCostUSD` stops
+/// the run before it spends more (`CostLimit`). A time-out is not retried: it is a measurement (the case
 /// took too long) and is reported as one. 401, 403 and 404 stop the run at once: every case
 /// would fail the same way, and the message says which setting to fix.
 package final class OpenAIProvider: ModelProvider {
@@ -24,6 +27,8 @@ package final class OpenAIProvider: ModelProvider {
     /// Sent, never shown: every message and output passes through `redact`.
     let apiKey: String?
     let price: PriceTable.Price?
+    /// `max_cost_usd` / `--max-cost`; nil: no limit.
+    package var maxCostUSD: Double?
 
     package init(config: OpenAIConfig, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double,
                 apiKey: String?, price: PriceTable.Price?) {
@@ -113,6 +118,10 @@ private struct OpenAIRun {
     let interval: UInt64?
     var nextStart: UInt64 = 0
     let url: String
+    /// Requests allowed in flight (AIMD on 429 and 503).
+    var window: ConcurrencyWindow
+    var cost: CostLimit?
+    var inFlight: Int { slots.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
     init(provider: OpenAIProvider, requests: [ModelRequest], bodies: [[UInt8]], transport: HTTPTransport, slots: Int) {
         self.provider = provider
@@ -125,6 +134,8 @@ private struct OpenAIRun {
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
         interval = provider.config.requestsPerMinute.map { UInt64(60e9 / $0) }
         url = provider.config.chatCompletionsURL
+        window = ConcurrencyWindow(maximum: slots)
+        cost = provider.maxCostUSD.map(CostLimit.init(maximumUSD:))
     }
 
     mutating func loop(progress: (Int) -> Void) throws {
@@ -133,6 +144,7 @@ private struct OpenAIRun {
         while done < requests.count {
             try Interrupts.checkpoint()
             var wake = try startAttempts()
+            if let cost, cost.reached, inFlight == 0 { throw cost.exceeded(answered: done, of: requests.count) }
             transport.watch(in: &poller)
             for s in slots where s.inFlight { wake = min(wake, s.sentAt + timeoutNanos) }
             try poller.wait(until: wake == .max ? nil : wake) { slot, revents in
@@ -160,6 +172,10 @@ private struct OpenAIRun {
             if slots[i].notBefore > now { wake = min(wake, slots[i].notBefore); continue }
             // The rate limit's next start, or a server's Retry-After, holds every slot back.
             if nextStart > now { wake = min(wake, nextStart); continue }
+            // A request that finishes wakes the loop to start the next one.
+            let busy = inFlight
+            guard busy < window.current else { continue }
+            if cost != nil, !cost!.allowsStart(inFlight: busy) { continue }
             if let interval { nextStart = max(now, nextStart) + interval }
             if slots[i].attempts == 0 { slots[i].firstSentAt = now }
             slots[i].attempts += 1
@@ -204,6 +220,8 @@ private struct OpenAIRun {
             answer.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
             answer.retryStartNs = slots[i].firstSentAt
             answer.coldStart = slots[i].answered == 0
+            window.succeeded()
+            cost?.record(answer.costUSD)
             slots[i].answered += 1
             try finish(i, index, answer)
         case 401, 403:
@@ -211,8 +229,9 @@ private struct OpenAIRun {
         case 404:
             throw notFound(response)
         case 408, 409, 429, 500...:
+            if status == 429 || status == 503 { window.refused(sentAt: slots[i].sentAt, at: now) }
             try retryOrFail(i, "\(statusText(response)) from \(url): \(OpenAIAnswer.serverMessage(response.body, provider.redact))",
-                            retryAfter: Self.retryAfter(response.headers), hint: "")
+                            retryAfter: Self.retryAfter(response.headers), global: Self.isGlobalLimit(response.headers), hint: "")
         default:
             var failed = ModelResponse(output: nil, latencyMs: latencyMs)
             failed.error = "\(statusText(response)) from \(url): \(OpenAIAnswer.serverMessage(response.body, provider.redact))"
@@ -225,7 +244,7 @@ private struct OpenAIRun {
     }
 
     /// Schedules another attempt, or gives the case up with `message` once retries are spent.
-    mutating func retryOrFail(_ i: Int, _ message: String, retryAfter: Double?, hint: String) throws {
+    mutating func retryOrFail(_ i: Int, _ message: String, retryAfter: Double?, global: Bool = false, hint: String) throws {
         let config = provider.config
         let attempts = slots[i].attempts
         guard attempts <= config.maxRetries else {
@@ -240,9 +259,18 @@ private struct OpenAIRun {
         let seconds = retryAfter.map { min($0, Self.maxRetryAfterSeconds) } ?? backoff * Double.random(in: 0.5...1)
         let until = monotonicNanoseconds() + UInt64(seconds * 1e9)
         slots[i].notBefore = until
-        // The server said when it will take requests again: that holds for every slot, not just
-        // the one that asked, or the others collect more 429s meanwhile.
-        if retryAfter != nil { nextStart = max(nextStart, until) }
+        // A Retry-After holds back the request that got it; the halved window already slows the
+        // others. Only a limit the server says is spent for everyone holds every slot.
+        if retryAfter != nil, global { nextStart = max(nextStart, until) }
+    }
+
+    /// The rule for a global limit: the refusal says the quota of requests is spent
+    /// (`x-ratelimit-remaining-requests: 0`, as OpenAI sends), so every request would be refused
+    /// until the Retry-After; or it says so outright (`x-ratelimit-scope: global`). Any other
+    /// refusal (a token limit, a busy replica, a concurrency cap) concerns that request only.
+    static func isGlobalLimit(_ headers: [String: String]) -> Bool {
+        headers["x-ratelimit-remaining-requests"]?.trimmingCharacters(in: .whitespaces) == "0"
+            || headers["x-ratelimit-scope"]?.lowercased() == "global"
     }
 
     /// The longest wait a server's `Retry-After` may impose on one attempt.

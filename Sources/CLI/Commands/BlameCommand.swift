@@ -44,11 +44,11 @@ struct BlameCommand: Command {
         }
         let repository = try Repository.discover(from: context.workingDirectory)
         let console = context.console
-        let answer = try Repository.withoutObjectCache {
+        let answer = try Repository.withoutObjectCache { try Repository.withoutHashVerification {
             // Progress lines are for someone watching; in a CI log or a pipe they are noise.
             try Blame(repository: repository, options: options, log: { console.err($0) },
                       progress: { if console.isStderrTerminal { console.err($0) } }).run()
-        }
+        } }
         if let path = arguments.value("html") {
             var page = BlameHTML(answer: answer)
             page.generator = "evalguard \(EvalGuardVersion.current)"

@@ -26,9 +26,9 @@ struct LogCommand: Command {
         let limit = try arguments.int("max-count") ?? 50
         guard limit > 0 else { throw UsageError("The value '\(limit)' is invalid for '-n, --max-count <n>': expected 1 or more") }
         let repository = try Repository.discover(from: context.workingDirectory)
-        let (entries, cutAt) = try Repository.withoutObjectCache {
+        let (entries, cutAt) = try Repository.withoutObjectCache { try Repository.withoutHashVerification {
             try ResultLog.history(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit)
-        }
+        } }
         let report = LogReport(entries: entries, suite: arguments.value("suite"))
         if let cutAt {
             context.console.err("note: history is cut at \(cutAt.prefix(7)): this is a shallow clone and older commits are not in it.\n"

@@ -26,6 +26,7 @@ struct RunCommand: Command {
         options: [
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             RepeatOption.option,
+            MaxCostOption.option,
             OutputFormat.option,
             .flag("timings", help: "Print evalguard's own CPU time per case and the model's wall time on stderr."),
         ])
@@ -38,12 +39,14 @@ struct RunCommand: Command {
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
+            try MaxCostOption.apply(arguments, to: evaluator)
             result = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: true, repeats: repeats,
                                             progress: context.progressReporter()).result
             label = "commit \(result.commit.prefix(7)) (evaluated in an isolated checkout)"
             (store, warnings) = (evaluator.store, evaluator.warnings)
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
+            try MaxCostOption.apply(arguments, to: workspace.evaluator)
             result = try workspace.evaluator.evaluate(.workingTree, fresh: true, repeats: repeats, progress: context.progressReporter()).result
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""
             label = context.describe(workspace.head) + dirty

@@ -8,12 +8,19 @@ so one case can misbehave while the others answer normally:
   delay:<ms>            sleep before answering (adds to --delay-ms)
   status:<code>:<n>     answer the first <n> requests carrying this content with <code>
   retry-after:<s>       with status:, send a Retry-After header
+  quota-spent           with status:, send x-ratelimit-remaining-requests: 0 (a global limit)
   malformed             answer 200 with a body that is not JSON
   nocontent             answer 200 with JSON that has no choices
   nousage               leave "usage" out of the answer
   drop:<n>              close the connection without answering, the first <n> times
   truncate              send the answer without its last 40 bytes, then close the connection
 Every request is appended to --log as one JSON line: method, path, headers, body.
+
+--bucket-rate R --bucket-size B: a token-bucket rate limit of R requests a second with bursts of
+B (the bucket starts full). A request that finds no token is answered 429 with retry-after-ms
+(when the next token comes), and no Retry-After, as a per-request limit does. Each log line then
+also holds "status" (200 or 429) and "wasted": tokens thrown away so far because the bucket was
+full, counted from the first request; capacity the client left unused.
 """
 import argparse
 import ssl
@@ -31,9 +38,28 @@ parser.add_argument("--model", action="append", default=None, help="models that 
 parser.add_argument("--log", default=None)
 parser.add_argument("--tls-cert", default=None, help="serve https with this certificate (PEM)")
 parser.add_argument("--tls-key", default=None, help="and this private key (PEM)")
+parser.add_argument("--bucket-rate", type=float, default=None, help="token bucket: requests a second")
+parser.add_argument("--bucket-size", type=float, default=1, help="token bucket: burst")
 args = parser.parse_args()
 
 seen = {}
+bucket = {"tokens": args.bucket_size, "at": None, "wasted": 0.0}
+
+
+def take_token():
+    """Returns (granted, seconds until the next token) under --bucket-rate."""
+    now = asyncio.get_event_loop().time()
+    if bucket["at"] is not None:
+        tokens = bucket["tokens"] + (now - bucket["at"]) * args.bucket_rate
+        if tokens > args.bucket_size:
+            bucket["wasted"] += tokens - args.bucket_size
+            tokens = args.bucket_size
+        bucket["tokens"] = tokens
+    bucket["at"] = now
+    if bucket["tokens"] >= 1:
+        bucket["tokens"] -= 1
+        return True, 0
+    return False, (1 - bucket["tokens"]) / args.bucket_rate
 log = open(args.log, "a", buffering=1) if args.log else None
 
 
@@ -54,9 +80,20 @@ def error(status, message, kind):
 
 def answer(method, path, headers, body):
     """Returns (seconds to wait, response bytes or None to drop the connection)."""
+    limited = None
+    if args.bucket_rate and path == "/v1/chat/completions":
+        granted, wait = take_token()
+        if not granted:
+            limited = response(429, {"error": {"message": "Rate limit reached", "type": "requests"}},
+                               {"retry-after-ms": "%d" % max(1, round(wait * 1000))})
     if log:
-        log.write(json.dumps({"method": method, "path": path, "headers": headers,
-                              "body": body.decode("utf-8", "replace")}) + "\n")
+        line = {"method": method, "path": path, "headers": headers, "body": body.decode("utf-8", "replace")}
+        if args.bucket_rate:
+            line["status"] = 429 if limited else 200
+            line["wasted"] = bucket["wasted"]
+        log.write(json.dumps(line) + "\n")
+    if limited:
+        return 0, limited
     if path != "/v1/chat/completions":
         return 0, error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
     if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
@@ -83,6 +120,8 @@ def answer(method, path, headers, body):
             r = re.search(r"retry-after:(\d+)", content)
             if r:
                 extra["Retry-After"] = r.group(1)
+            if "quota-spent" in content:
+                extra["x-ratelimit-remaining-requests"] = "0"
             return 0, response(int(m.group(1)), {"error": {"message": "try again", "type": "server_error"}}, extra)
         if "malformed" in content:
             return delay / 1000, response(200, b"<html>Bad Gateway: upstream sent garbage</html>" + b" " * 300)
