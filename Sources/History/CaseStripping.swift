@@ -8,6 +8,7 @@ enum CaseStripping {
     static func strip(_ data: Data) -> Data {
         data.withUnsafeBytes { raw -> Data in
             let bytes = raw.bindMemory(to: UInt8.self)
+            guard !bytes.isEmpty else { return data }
             var out = Data()
             out.reserveCapacity(min(bytes.count, 1 << 16))
             var copiedUpTo = 0
@@ -15,12 +16,20 @@ enum CaseStripping {
             let n = bytes.count
             let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
             /// The index after the string that starts at `start` (a quote).
+            let base = bytes.baseAddress!
+            /// The next quote at or after `start` (memchr: strings are most of a result), or n.
+            func nextQuote(_ start: Int) -> Int {
+                guard start < n, let found = memchr(base + start, Int32(quote), n - start) else { return n }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
             func endOfString(_ start: Int) -> Int {
-                var j = start + 1
+                var j = nextQuote(start + 1)
                 while j < n {
-                    if bytes[j] == backslash { j += 2; continue }
-                    if bytes[j] == quote { return j + 1 }
-                    j += 1
+                    // A quote ends the string unless an odd number of backslashes escapes it.
+                    var escapes = 0
+                    while bytes[j - 1 - escapes] == backslash { escapes += 1 }
+                    if escapes % 2 == 0 { return j + 1 }
+                    j = nextQuote(j + 1)
                 }
                 return n
             }
@@ -31,7 +40,8 @@ enum CaseStripping {
             }
             let key = Array("\"cases\"".utf8)
             while i < n {
-                guard bytes[i] == quote else { i += 1; continue }
+                i = nextQuote(i)
+                guard i < n else { break }
                 let end = endOfString(i)
                 guard end - i == key.count, (0..<key.count).allSatisfy({ bytes[i + $0] == key[$0] }) else { i = end; continue }
                 var j = skipSpace(end)
