@@ -83,6 +83,7 @@ struct CheckCommand: Command {
         if reused {
             context.console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
         }
+        if !reused { for line in result.reuseLines { context.console.err(line) } }
         let comparison = Gate.compare(baseline: baseline, current: result, config: config)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
@@ -95,6 +96,7 @@ struct CheckCommand: Command {
         case .json:
             extra["result_commit"] = .string(result.commit)
             extra["reused_result"] = .bool(reused)
+            extra["reuse"] = result.reuseJSON
             extra["baseline"] = .object(["revision": .string(against), "commit": .string(baselineCommit)])
             context.printJSON(report.json(extra: extra))
         }

@@ -26,6 +26,7 @@ struct RunCommand: Command {
         options: [
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             RepeatOption.option,
+            .flag("fresh", help: "Ask the model about every case, reusing no stored answer."),
             OutputFormat.option,
             .flag("timings", help: "Print evalguard's own CPU time per case and the model's wall time on stderr."),
         ])
@@ -33,23 +34,25 @@ struct RunCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
         let repeats = try RepeatOption.value(arguments)
+        let fresh = arguments.flag("fresh")
         let result: RunResult, label: String, store: ResultStore, warnings: [String]
         let started = monotonicNanoseconds()
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
-            result = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: true, repeats: repeats,
+            result = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: fresh, repeats: repeats, record: true,
                                             progress: context.progressReporter()).result
             label = "commit \(result.commit.prefix(7)) (evaluated in an isolated checkout)"
             (store, warnings) = (evaluator.store, evaluator.warnings)
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
-            result = try workspace.evaluator.evaluate(.workingTree, fresh: true, repeats: repeats, progress: context.progressReporter()).result
+            result = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, record: true, progress: context.progressReporter()).result
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""
             label = context.describe(workspace.head) + dirty
             (store, warnings) = (workspace.store, workspace.warnings)
         }
         for warning in warnings { context.console.err("warning: " + warning) }
+        for line in result.reuseLines { context.console.err(line) }
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")
