@@ -26,6 +26,8 @@ package struct Evaluated {
     /// True when no model ran: every answer came from stored results (re-scored, re-priced or
     /// re-gated); `result.suites[].reuse` says from where.
     package var reusedAnswers: Bool = false
+    /// False for a `--suite` result that lacks a suite: it is not the commit's stored result.
+    package var stored: Bool = true
 }
 
 /// The one evaluation path, for the working tree and for commits (`run`, `check`, the pre-push
@@ -85,13 +87,21 @@ package final class Evaluator {
     /// `repeats` (`--repeat`) overrides the configuration's `repeat`.
     /// With `record` (`run`), a stored result of another commit that is reused whole is also
     /// stored as this commit's.
+    ///
+    /// With `only` (`--suite`), the model is asked about those suites alone; another suite is in
+    /// the result only when all its answers are stored, and a result that lacks a suite is not
+    /// the commit's result (that holds every suite): it is kept aside, for its answers only.
     package func evaluate(_ subject: EvaluationSubject, fresh: Bool = false, repeats: Int? = nil, record: Bool = false,
-                          progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
+                          only: [String]? = nil, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
         let commit = switch subject {
         case .commit(let sha): sha
         case .workingTree: try repository.headOrUnborn().commit
         }
         let config = try config(of: subject)
+        if let only, let unknown = only.first(where: { name in !config.suites.contains { $0.name == name } }) {
+            throw EvalGuardError("no suite named '\(unknown)' in \(EvalConfig.path)",
+                                 hint: "Suites: \(config.suites.map(\.name).joined(separator: ", ")).")
+        }
         let (files, dirtyPaths) = try inputFiles(of: subject, config: config, head: commit)
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
         let runs = repeats ?? config.verdict.repeats
@@ -121,7 +131,9 @@ package final class Evaluator {
             stored = StoredAnswers(store.candidates(commit: commit, suiteKeys: keys), repeats: runs)
         }
         let prices = Evaluation.prices(config, read: read)
-        let plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
+        var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
+        if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
+        let partial = plans.count < suites.count
         try store.ensureWritable()
         var checkout: IsolatedCheckout?
         defer { checkout?.remove() }
@@ -134,8 +146,9 @@ package final class Evaluator {
             return checkout!.directory
         }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, environment: environment, progress: progress)
         warnings += outcome.warnings
-        try store.save(outcome.result)
+        if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
-        return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing)
+        return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
+                         stored: !partial)
     }
 }

@@ -1,7 +1,16 @@
 import Foundation
 import EvalGuardGit
+import EvalGuardSupport
 
 extension ResultStore {
+    /// `.evals/results/partial/<commit>.json`: the last `--suite` result that lacks a suite. It
+    /// is not the commit's result (no key index entry, no note), only a source of answers.
+    func partialPath(for commit: String) -> String { root + "/" + Self.directory + "/partial/\(commit).json" }
+
+    package func savePartial(_ result: RunResult) throws {
+        try AtomicFile.write(Array(try Self.encode(result, pretty: false)) + [0x0A], to: partialPath(for: result.commit))
+    }
+
     /// How many stored results `candidates` gathers from first-parent ancestors.
     static let candidateLimit = 8
 
@@ -18,6 +27,7 @@ extension ResultStore {
         }
         add(load(commit: commit))
         add(note(commit: commit))
+        add(FileManager.default.contents(atPath: partialPath(for: commit)).flatMap(Self.decode))
         for key in suiteKeys {
             guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { continue }
             add(load(commit: String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -33,3 +33,22 @@ extension RunResult {
         }))
     }
 }
+
+extension RunResult {
+    /// The result with only the named suites (`--suite`), its overall metrics recomputed.
+    package func restricted(to names: [String]) -> RunResult {
+        var copy = self
+        copy.suites = suites.filter { names.contains($0.name) }
+        copy.overall = Metrics(copy.suites.flatMap(\.cases))
+        return copy
+    }
+}
+
+extension Baseline {
+    /// The baseline of the named suites only (`--suite`).
+    package func restricted(to names: [String]) -> Baseline {
+        var copy = self
+        copy.suites = suites.filter { names.contains($0.key) }
+        return copy
+    }
+}

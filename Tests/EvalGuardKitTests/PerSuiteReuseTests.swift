@@ -192,3 +192,31 @@ import Testing
         #expect(r.http == 1)
     }
 }
+
+/// `--suite` asks only the named suites' model.
+@Suite(.serialized) struct SuiteOptionTests {
+    @Test func onlyTheNamedSuiteAsksItsModelAndItsAnswersAreKept() throws {
+        let f = try PerSuiteReuseTests.Fixture()
+        let partial = try f.evaluator.evaluate(.workingTree, only: ["router"])
+        #expect(f.httpRequests == 6 && f.commandRequests == 0)
+        #expect(!partial.stored && partial.result.suites.map(\.name) == ["router"])
+        #expect(ResultStore(root: f.repo.root).load(commit: f.repo.head) == nil)
+        let whole = try f.evaluator.evaluate(.workingTree)
+        #expect(f.httpRequests == 6 && f.commandRequests == 4, "the router's answers were kept")
+        #expect(whole.stored && whole.result.suites.count == 2)
+        #expect(throws: EvalGuardError.self) { try f.evaluator.evaluate(.workingTree, only: ["nope"]) }
+    }
+
+    @Test func checkWithSuiteComparesThatSuiteAlone() throws {
+        let f = try PerSuiteReuseTests.Fixture()
+        #expect(f.repo.evalguard("baseline").status == 0)
+        try f.repo.commitAll("baseline")
+        try f.repo.write("classifier/keywords.json", #"["nothing"]"#)
+        let router = f.repo.evalguard("check", "--suite", "router", "--format", "json")
+        #expect(router.status == 0, "\(router.stderr)")
+        #expect(f.commandRequests == 4, "the priority model was not asked again")
+        let priority = f.repo.evalguard("check", "--suite", "priority")
+        #expect(priority.status == 1)
+        #expect(priority.stderr.contains("priority: 4 case(s) asked of the model"))
+    }
+}
