@@ -53,7 +53,9 @@ package enum ResultLog {
                     let other = pointer.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
                     // A result made on a dirty tree holds for any commit with its key: the usual
                     // first baseline is run on the working tree, then committed as it was.
-                    byKey[key] = other.flatMap { file($0) ?? own($0) }.flatMap { $0.key == key ? $0 : nil }
+                    // The file may since hold a later run of that commit (a dirty one, with another
+                    // key) while its note keeps the clean result: take whichever has the key.
+                    byKey[key] = other.flatMap { sha in [file(sha), own(sha)].lazy.compactMap { $0 }.first { $0.key == key } }
                 }
                 summary = byKey[key] ?? nil
                 shared = summary != nil

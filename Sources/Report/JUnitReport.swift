@@ -37,19 +37,7 @@ package enum JUnitReport {
         return out + "</testsuites>\n"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case let c where c.value < 0x20 && c != "\n" && c != "\t": out += " "
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// XML text and attribute values are escaped as HTML's are (the same five characters;
+    /// control characters, which XML 1.0 forbids, become U+FFFD).
+    static func escape(_ s: String) -> String { HTML.escape(s) }
 }

@@ -52,7 +52,7 @@ import Testing
             var given = ["release-url": server.url + "/download"]
             given.merge(inputs) { $1 }
             let inputsJSON = JSONValue.object(given.mapValues { .string($0) }).canonicalText
-            let result = try Shell.run(["python3", ForgeTestServer.fixtures + "/run_action.py", CIProject.packageRoot, inputsJSON],
+            let result = try Shell.run(["python3", ScriptServer.fixtures + "/run_action.py", CIProject.packageRoot, inputsJSON],
                                        in: workspace, environment: environment)
             let json = try JSONParser.parse(result.stdout.split(separator: "\n").last.map(String.init) ?? "")
             let outputs = (json["outputs"]?.objectValue ?? [:]).compactMapValues { $0.stringValue }

@@ -45,7 +45,7 @@ import Testing
             ]
             if let token { environment["EVALGUARD_GITLAB_TOKEN"] = token }
             environment.merge(variables) { $1 }
-            let result = try Shell.run(["python3", ForgeTestServer.fixtures + "/run_gitlab_job.py", GitLabCITests.template, "evalguard"],
+            let result = try Shell.run(["python3", ScriptServer.fixtures + "/run_gitlab_job.py", GitLabCITests.template, "evalguard"],
                                        in: directory, environment: environment)
             let json = try JSONParser.parse(result.stdout.split(separator: "\n").last.map(String.init) ?? "")
             return Job(status: Int(json["status"]?.numberValue ?? -1), artifacts: json["artifacts"], rules: json["rules"],

@@ -4,41 +4,16 @@ import Foundation
 /// Fixtures/forge_server.py on 127.0.0.1: the GitHub and GitLab comment endpoints and a release
 /// download directory. `requests()` reads what it received, in order.
 final class ForgeTestServer {
-    let process = Process()
-    let port: Int
-    let logPath: String
+    let server: ScriptServer
+    var port: Int { server.port }
+    var logPath: String { server.logPath }
     static let token = "test-token"
     var url: String { "http://127.0.0.1:\(port)" }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
-
     /// `files`: served under /download/; `seed`: comments by someone else already on each thread.
     init(files: String? = nil, seed: Int = 0) throws {
-        logPath = NSTemporaryDirectory() + "forge-\(UUID().uuidString).jsonl"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.fixtures + "/forge_server.py", "--log", logPath, "--token", Self.token,
-                             "--seed", String(seed)] + (files.map { ["--files", $0] } ?? [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestFailure("the forge test server did not start") }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw TestFailure("unexpected: \(text)") }
-        self.port = port
-    }
-
-    deinit {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: logPath)
+        server = try ScriptServer(script: "forge_server.py",
+                                  arguments: ["--token", Self.token, "--seed", String(seed)] + (files.map { ["--files", $0] } ?? []))
     }
 
     struct Request {
@@ -53,8 +28,7 @@ final class ForgeTestServer {
     }
 
     func requests() throws -> [Request] {
-        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return try text.split(separator: "\n").map { line in
+        try server.logLines().map { line in
             let json = try JSONParser.parse(String(line))
             return Request(method: json["method"]?.stringValue ?? "", path: json["path"]?.stringValue ?? "",
                            query: json["query"]?.stringValue ?? "", auth: json["auth"]?.stringValue,

@@ -6,45 +6,19 @@ import Foundation
 /// Fixtures/openai_server.py on 127.0.0.1 (a free port it picks), stopped when the value goes
 /// away. `requests()` reads what it received: method, path, headers and body of each request.
 final class OpenAITestServer {
-    let process = Process()
-    let port: Int
-    let logPath: String
+    let server: ScriptServer
+    var port: Int { server.port }
+    var logPath: String { server.logPath }
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     /// For a server started with `--tls-cert`: the name its test certificate carries.
     var secureBaseURL: String { "https://localhost:\(port)/v1" }
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/openai_server.py").path
-
     init(_ arguments: [String] = []) throws {
-        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("openai-\(UUID().uuidString).jsonl").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, "--log", logPath] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestFailure("the test server did not start") }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw TestFailure("unexpected: \(text)") }
-        self.port = port
-    }
-
-    deinit {
-        // SIGKILL: a child of the test runner may start with SIGTERM blocked, and then ignores it.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: logPath)
+        server = try ScriptServer(script: "openai_server.py", arguments: arguments)
     }
 
     func requests() throws -> [JSONValue] {
-        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        try server.logLines().map { try JSONParser.parse(String($0)) }
     }
 
     /// A port nothing listens on: bound, then released.
