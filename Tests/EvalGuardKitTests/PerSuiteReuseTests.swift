@@ -215,8 +215,10 @@ import Testing
         let router = f.repo.evalguard("check", "--suite", "router", "--format", "json")
         #expect(router.status == 0, "\(router.stderr)")
         #expect(f.commandRequests == 4, "the priority model was not asked again")
+        #expect(router.stdout.contains("\"router\"") && !router.stdout.contains("\"priority\""), "only the router is compared")
         let priority = f.repo.evalguard("check", "--suite", "priority")
-        #expect(priority.status == 1)
         #expect(priority.stderr.contains("priority: 4 case(s) asked of the model"))
+        #expect(priority.stdout.contains("priority") && !priority.stdout.contains("router"), "\(priority.stdout)")
+        #expect(f.commandRequests == 8 && f.httpRequests == 6)
     }
 }
