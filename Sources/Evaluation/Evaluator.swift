@@ -127,7 +127,7 @@ package final class Evaluator {
         let suites = try Evaluation.loadSuites(config, read: read)
         var stored = StoredAnswers([], repeats: runs)
         if !fresh {
-            let keys = suites.map { SuiteKey(suite: $0, model: config.model(of: $0.config), files: files, repeats: runs).key }
+            let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
             stored = StoredAnswers(store.candidates(commit: commit, suiteKeys: keys), repeats: runs)
         }
         let prices = Evaluation.prices(config, read: read)

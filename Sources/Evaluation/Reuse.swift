@@ -49,9 +49,8 @@ extension Evaluation {
                      repeats: Int, prices: [String: PriceTable.Price]) -> [SuitePlan] {
         let scoring = ScoringSession()
         return suites.map { suite in
-            let model = config.model(of: suite.config)
             let id = config.modelID(of: suite.config)
-            var plan = SuitePlan(suite: suite, key: SuiteKey(suite: suite, model: model, files: files, repeats: repeats), modelID: id)
+            var plan = SuitePlan(suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
             let whole = stored.suite(plan.key.key)
             for (i, c) in suite.cases.enumerated() {
                 let found: (CaseResult, String)?

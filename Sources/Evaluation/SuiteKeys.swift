@@ -21,8 +21,8 @@ package struct SuiteKey: Sendable {
     package var inputDigests: [String]
     package var scoringDigests: [String]
 
-    package init(suite: LoadedSuite, model: ModelConfig, files: [FileVersion], repeats: Int) {
-        modelFingerprint = Self.fingerprint(model, files: files)
+    package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
+        modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config))
         inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
         let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText
         scoringDigests = suite.cases.map { GitHash.blobID(of: scorer + "\n" + $0.expected.canonicalText) }
@@ -32,15 +32,21 @@ package struct SuiteKey: Sendable {
     }
 
     /// The model fingerprint over `files` (a tree's files with their blob ids).
-    package static func fingerprint(_ model: ModelConfig, files: [FileVersion]) -> String {
+    package static func fingerprint(_ model: ModelConfig, files: [FileVersion], evalguardFiles: Set<String>) -> String {
         let globs = model.inputs?.map(Glob.init)
         let prompts = Set(model.promptFiles)
         var manifest = "evalguard model fingerprint\nformat \(RunResult.formatVersion)\nsettings \(model.keySettings)\n"
         for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
             let read = prompts.contains(file.path) || (globs.map { g in g.contains { $0.matches(file.path) } }
-                ?? !file.path.hasPrefix(EvalConfig.directory + "/"))
+                ?? !evalguardFiles.contains(file.path))
             if read && !EvaluationKey.isExcluded(file.path) { manifest += file.blobID + " " + file.path + "\n" }
         }
         return GitHash.blobID(of: manifest)
+    }
+
+    /// Files evalguard reads and no model does: the configuration, the case files, the price tables.
+    static func evalguardFiles(_ config: EvalConfig) -> Set<String> {
+        Set([EvalConfig.path] + config.suites.map(\.casesPath)
+            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } })
     }
 }

@@ -222,3 +222,26 @@ import Testing
         #expect(f.commandRequests == 8 && f.httpRequests == 6)
     }
 }
+
+/// Without `inputs`, every file but evalguard's own is the model's: a model kept under `.evals/`
+/// (as `evalguard init` starts one) counts.
+@Suite struct DefaultModelInputsTests {
+    @Test func aModelUnderEvalsIsAnInputWhenInputsIsUnset() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: (1...4).map { caseLine("c\($0)", "q\($0)") },
+                            modelConfig: "")
+        try repo.write(".evals/model.py", Models.echo())
+        try repo.write(".evals/evalguard.json", """
+            {"model": {"command": ["python3", ".evals/model.py"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},
+             "thresholds": {"p95_latency_ms": false}}
+            """)
+        try repo.commitAll("evals")
+        let evaluator = Evaluator(repository: try Repository.discover(from: repo.root))
+        #expect(try evaluator.evaluate(.workingTree).result.overall.accuracy == 1)
+        try repo.write(".evals/model.py", Models.echo(flipping: ["q1", "q2"]))
+        try repo.commitAll("a worse model")
+        let after = try evaluator.evaluate(.workingTree).result
+        #expect(after.overall.accuracy == 0.5)
+        #expect(after.suites[0].reuse?.ran.count == 4)
+    }
+}
