@@ -7,7 +7,10 @@ package struct EvalConfig: Sendable {
     package static let directory = ".evals"
     package static let path = ".evals/evalguard.json"
 
+    /// The default model: the one of every suite that names none (see `model(of:)`).
     package var model: ModelConfig
+    /// `models`: named models that suites pick with `"model": "<name>"`.
+    package var models: [String: ModelConfig] = [:]
     /// Sorted by name, so reports and results list suites in a stable order.
     package var suites: [SuiteConfig]
     package var thresholds: Thresholds
@@ -27,23 +30,25 @@ package struct EvalConfig: Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd"] + VerdictSettings.keys
+    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd"] + VerdictSettings.keys
 
     package static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
         let members = try root.object(allowed: topLevelKeys)
-        guard let modelNode = members["model"] else {
-            throw root.error("missing \"model\": say how to run the model, for example \"model\": {\"command\": [\"python3\", \"model/predict.py\"]}")
-        }
-        let model = try ModelConfig(node: modelNode)
+        var models: [String: ModelConfig] = [:]
+        for (name, node) in try members["models"]?.dictionary() ?? [] { models[name] = try ModelConfig(node: node) }
+        let defaultModel = try members["model"].map(ModelConfig.init(node:))
         let thresholds = try members["thresholds"].map { try Thresholds.defaults.overridden(by: $0) } ?? .defaults
         guard let suitesNode = members["suites"] else {
             throw root.error("missing \"suites\": name at least one suite, for example \"suites\": {\"intents\": {\"cases\": \"cases/intents.jsonl\", \"scorer\": \"exact\"}}")
         }
         let suites = try suitesNode.dictionary().map { name, node in
-            try SuiteConfig(name: name, node: node, inherited: thresholds)
+            try SuiteConfig(name: name, node: node, inherited: thresholds, models: models, hasDefault: defaultModel != nil)
         }
         guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
+        // Without a top-level "model" every suite names its own (checked above); the first
+        // suite's then stands as the default, which no suite uses.
+        let model = try defaultModel ?? suites[0].inlineModel ?? models[suites[0].modelName!]!
         var policy = BaselineChangePolicy.warn
         if let node = members["baseline_changes"] {
             guard let p = BaselineChangePolicy(rawValue: try node.string()) else {
@@ -52,7 +57,7 @@ package struct EvalConfig: Sendable {
             policy = p
         }
         let verdict = try VerdictSettings(members: members)
-        var config = EvalConfig(model: model, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
+        var config = EvalConfig(model: model, models: models, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
                                 protectedBranches: try members["protected_branches"]?.strings(), source: source)
         config.maxCostUSD = try members["max_cost_usd"]?.number(in: 0...1e9)
         return config
@@ -82,12 +87,27 @@ package struct EvalConfig: Sendable {
         return try parse(ConfigSource(displayPath: label, text: TextBytes.decode(bytes, displayPath: label)))
     }
 
-    /// The files a result depends on: `model.inputs` (everything when unset), plus the
-    /// configuration and the case files, never stored results or the baseline.
+    /// The files a result depends on: every suite's model's `inputs` (everything when one of
+    /// them is unset) and prompt files, plus the configuration, the case files and the price
+    /// tables, never stored results or the baseline.
     package var inputs: InputSelection {
-        let prices = model.openAI.map { [Self.directory + "/" + $0.prices] } ?? []
-        return InputSelection(globs: model.inputs.map { $0.map(Glob.init) },
-                              always: Set([Self.path] + suites.map(\.casesPath) + prices))
+        let used = suites.map(model(of:))
+        let prices = used.compactMap { $0.openAI.map { Self.directory + "/" + $0.prices } }
+        let globs = used.contains { $0.inputs == nil } ? nil : used.flatMap { $0.inputs ?? [] }.map(Glob.init)
+        return InputSelection(globs: globs,
+                              always: Set([Self.path] + suites.map(\.casesPath) + prices + used.flatMap(\.promptFiles)))
+    }
+
+    /// The model a suite runs with: its inline one, the named one, or the default.
+    package func model(of suite: SuiteConfig) -> ModelConfig {
+        suite.inlineModel ?? suite.modelName.flatMap { models[$0] } ?? model
+    }
+
+    /// A stable name of a suite's model, to group suites that share one: `models.<name>`,
+    /// `suites.<suite>.model` for an inline one, or `model` for the default.
+    package func modelID(of suite: SuiteConfig) -> String {
+        if suite.inlineModel != nil { return "suites.\(suite.name).model" }
+        return suite.modelName.map { "models." + $0 } ?? "model"
     }
 }
 
@@ -158,14 +178,33 @@ package struct SuiteConfig: Sendable {
     package var thresholds: Thresholds
     /// Where this suite is written, for messages about it.
     package var node: ConfigNode
+    /// `"model": "<name>"`: one of the top-level `models`.
+    package var modelName: String?
+    /// `"model": {...}`: a model of this suite's own.
+    package var inlineModel: ModelConfig?
 
     /// The case file's path from the repository root.
     package var casesPath: String { EvalConfig.directory + "/" + cases }
 
-    init(name: String, node: ConfigNode, inherited: Thresholds) throws {
+    init(name: String, node: ConfigNode, inherited: Thresholds, models: [String: ModelConfig] = [:], hasDefault: Bool = true) throws {
         self.name = name
         self.node = node
-        let members = try node.object(allowed: ["cases", "scorer", "thresholds"])
+        let members = try node.object(allowed: ["cases", "scorer", "thresholds", "model"])
+        if let m = members["model"] {
+            if case .string(let name) = m.value {
+                guard models[name] != nil else {
+                    throw m.error("no model named '\(name)' in \"models\"",
+                                  hint: models.isEmpty ? "Add \"models\": {\"\(name)\": {...provider settings...}} at the top level."
+                                                       : "Models: \(models.keys.sorted().joined(separator: ", ")).")
+                }
+                modelName = name
+            } else {
+                inlineModel = try ModelConfig(node: m)
+            }
+        } else if !hasDefault {
+            throw node.error("missing \"model\": this suite names no model and there is no default one",
+                             hint: "Add a top-level \"model\": {\"command\": [\"python3\", \"model/predict.py\"]}, or \"model\": \"<name>\" (one of \"models\") to the suite.")
+        }
         guard let casesNode = members["cases"] else {
             throw node.error("missing \"cases\": the JSON Lines file of this suite, relative to .evals/")
         }

@@ -117,14 +117,32 @@ package struct PromptTemplate: Sendable, Equatable {
         case input(path: [String])
     }
     let parts: [Part]
-    /// As written in the configuration.
+    /// As written in the configuration (for a file prompt: the file's text once loaded).
     package let text: String
+    /// `{"file": "prompts/x.txt"}`: the prompt's file from the repository root, read when the
+    /// provider starts (see `loadingFiles(from:)`).
+    package let file: String?
 
     init(node: ConfigNode) throws {
+        if case .object = node.value {
+            let members = try node.object(allowed: ["file"])
+            guard let fileNode = members["file"] else { throw node.error("expected {\"file\": \"<path from the repository root>\"}") }
+            let path = try fileNode.string()
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                throw fileNode.error("the prompt file must be a path inside the repository, from its root")
+            }
+            (text, parts, file) = ("", [], path)
+            return
+        }
         text = try node.string()
+        file = nil
         do { parts = try Self.parse(text) } catch {
             throw node.error(error.text, hint: "Slots are {{input}} or {{input.<field>}}.")
         }
+    }
+
+    init(text: String, parts: [Part], file: String?) {
+        (self.text, self.parts, self.file) = (text, parts, file)
     }
 
     struct TemplateError: Error { var text: String }

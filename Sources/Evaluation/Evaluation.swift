@@ -55,28 +55,54 @@ package enum Evaluation {
         }
     }
 
-    /// Loads the suites from `directory`, runs the model there, and builds the result of
-    /// `commit` (not stored: the caller decides where it goes). `repeats` (`--repeat`)
-    /// overrides the configuration's `repeat`; `environment` is where a provider finds what the
+    /// Runs what `plans` leave pending, each suite with its model, in the directory `directory`
+    /// returns (called only when something runs: a commit's checkout is made only then), and
+    /// builds the result of `commit` from the answers kept and the new ones (not stored: the
+    /// caller decides where it goes). `environment` is where a provider finds what the
     /// configuration names (an API key's variable).
-    package static func evaluate(_ config: EvalConfig, in directory: String, commit: String, key: String,
-                                dirtyPaths: [String], repeats: Int? = nil, maxCostUSD: Double? = nil,
+    static func evaluate(_ config: EvalConfig, plans: [SuitePlan], directory: () throws -> String, commit: String, key: String,
+                                dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price], maxCostUSD: Double? = nil,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
                                 progress: @escaping (Int, Int) -> Void) throws -> Outcome {
-        let runs = repeats ?? config.verdict.repeats
-        let suites = try loadSuites(config) { path in
-            FileManager.default.contents(atPath: directory + "/" + path).map { Array($0) }
+        let pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest) }
+            .filter { !$0.cases.isEmpty }
+        var descriptions: [String: [String: JSONValue]] = [:]
+        var warnings: [String] = []
+        var ran: [String: SuiteResult] = [:]
+        if !pending.isEmpty {
+            let out = try runByModel(config, pending, directory: try directory(), repeats: runs, maxCostUSD: maxCostUSD ?? config.maxCostUSD,
+                                     environment: environment, progress: progress)
+            (descriptions, warnings) = (out.descriptions, out.warnings)
+            for r in out.results { ran[r.name] = r }
         }
-        let setup = try makeProvider(config.model, directory: directory, environment: environment,
-                                     maxCostUSD: maxCostUSD ?? config.maxCostUSD)
-        let results = try run(suites, provider: setup.provider, repeats: runs, progress: progress)
+        let results = plans.map { plan in
+            let fresh = Dictionary(uniqueKeysWithValues: (ran[plan.suite.config.name]?.cases ?? []).map { ($0.id, $0) })
+            let cases = plan.suite.cases.enumerated().map { i, c in
+                plan.kept[i] ?? {
+                    var r = fresh[c.id]!
+                    (r.inputDigest, r.scoringDigest) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
+                    return r
+                }()
+            }
+            var reuse = plan.reuse
+            reuse.ran = plan.pending.map(\.id)
+            var suite = SuiteResult(name: plan.suite.config.name, casesFile: plan.suite.config.casesPath, casesDigest: plan.suite.digest,
+                                    scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
+            suite.model = plan.modelID == "model" ? nil : plan.modelID
+            (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, reuse)
+            return suite
+        }
+        // The result names one model: the first priced one (its prices tell a price change
+        // from a code change in reports), else the first suite's.
+        let described = plans.map { descriptions[$0.modelID] ?? describe(config.model(of: $0.suite.config), price: prices[$0.modelID]) }
+        let model = described.first { ($0["prices"] ?? .null) != .null } ?? described.first ?? [:]
         let result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: EvalGuardVersion.current, commit: commit,
             dirty: !dirtyPaths.isEmpty, dirtyPaths: dirtyPaths.isEmpty ? nil : dirtyPaths,
             key: key, createdAt: ISO8601DateFormatter().string(from: Date()),
-            configDigest: GitHash.blobID(of: config.source.text), model: setup.description,
+            configDigest: GitHash.blobID(of: config.source.text), model: model,
             repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
-        return Outcome(result: result, warnings: setup.warnings)
+        return Outcome(result: result, warnings: warnings)
     }
 
     /// A run's result and what else the command may want to say about it.
@@ -91,7 +117,7 @@ package enum Evaluation {
     static func makeProvider(_ model: ModelConfig, directory: String, environment: [String: String],
                              maxCostUSD: Double? = nil) throws
         -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String]) {
-        guard let openAI = model.openAI else {
+        guard let openAI = try model.openAI?.loadingPromptFiles(from: directory) else {
             if maxCostUSD != nil { throw CostLimit.needsPrices(provider: model.provider) }
             return (CommandProvider(config: model, directory: directory),
                     ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], [])
@@ -120,13 +146,14 @@ package enum Evaluation {
         if let output = r.output {
             let canonical = output.canonicalText
             digest = GitHash.blobID(of: canonical)
-            text = canonical.count > CaseResult.outputLimit ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
+            text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
             passed = r.error == nil && scoring.passes(scorer, output: output, expected: c.expected)
         }
         var result = CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
                           outputDigest: digest, output: text, retries: r.retries > 0 ? r.retries : nil,
                           retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
+        if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }
         if r.retries > 0, let runStart {
             result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000
         }

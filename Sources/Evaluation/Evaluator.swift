@@ -23,6 +23,11 @@ package struct Evaluated {
     /// Input files that differ from HEAD in the working tree (empty for a commit).
     package var dirtyPaths: [String]
     package var dirty: Bool { !dirtyPaths.isEmpty }
+    /// True when no model ran: every answer came from stored results (re-scored, re-priced or
+    /// re-gated); `result.suites[].reuse` says from where.
+    package var reusedAnswers: Bool = false
+    /// False for a `--suite` result that lacks a suite: it is not the commit's stored result.
+    package var stored: Bool = true
 }
 
 /// The one evaluation path, for the working tree and for commits (`run`, `check`, the pre-push
@@ -62,46 +67,90 @@ package final class Evaluator {
     /// The subject's evaluation key (and, for the working tree, the input files that differ
     /// from HEAD), computed without a checkout.
     package func key(of subject: EvaluationSubject, config: EvalConfig, head: String) throws -> (key: String, dirtyPaths: [String]) {
+        let (files, dirty) = try inputFiles(of: subject, config: config, head: head)
+        return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), dirty)
+    }
+
+    /// The subject's input files with their blob ids, and the working tree's files that differ from HEAD.
+    func inputFiles(of subject: EvaluationSubject, config: EvalConfig, head: String) throws -> (files: [FileVersion], dirtyPaths: [String]) {
         let inputs = config.inputs
         switch subject {
         case .commit(let sha):
-            let files = try repository.files(atCommit: sha).filter { inputs.includes($0.path) }
-            return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), [])
+            return (try repository.files(atCommit: sha).filter { inputs.includes($0.path) }, [])
         case .workingTree:
-            let (files, dirty) = try repository.workingTreeFiles(head: head, include: inputs.includes)
-            return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), dirty)
+            return try repository.workingTreeFiles(head: head, include: inputs.includes)
         }
     }
 
     /// The subject's result: a stored one with the same evaluation key and number of runs per
-    /// case (unless `fresh`), else a new run of the model, stored before it is returned.
+    /// case (unless `fresh`), else one built suite by suite: answers stored under the same
+    /// suite key or model fingerprint and case input are reused (re-scored and re-priced), and
+    /// only the rest is asked of the model. The result is stored before it is returned.
     /// `repeats` (`--repeat`) overrides the configuration's `repeat`.
-    package func evaluate(_ subject: EvaluationSubject, fresh: Bool = false, repeats: Int? = nil,
-                          progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
+    /// With `record` (`run`), a stored result of another commit that is reused whole is also
+    /// stored as this commit's.
+    ///
+    /// With `only` (`--suite`), the model is asked about those suites alone; another suite is in
+    /// the result only when all its answers are stored, and a result that lacks a suite is not
+    /// the commit's result (that holds every suite): it is kept aside, for its answers only.
+    package func evaluate(_ subject: EvaluationSubject, fresh: Bool = false, repeats: Int? = nil, record: Bool = false,
+                          only: [String]? = nil, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
         let commit = switch subject {
         case .commit(let sha): sha
         case .workingTree: try repository.headOrUnborn().commit
         }
         let config = try config(of: subject)
-        let (key, dirtyPaths) = try key(of: subject, config: config, head: commit)
-        let runs = repeats ?? config.verdict.repeats
-        if !fresh, let stored = store.find(key: key, commit: commit, repeats: runs) {
-            return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths)
+        if let only, let unknown = only.first(where: { name in !config.suites.contains { $0.name == name } }) {
+            throw EvalGuardError("no suite named '\(unknown)' in \(EvalConfig.path)",
+                                 hint: "Suites: \(config.suites.map(\.name).joined(separator: ", ")).")
         }
+        let (files, dirtyPaths) = try inputFiles(of: subject, config: config, head: commit)
+        let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
+        let runs = repeats ?? config.verdict.repeats
+        if !fresh, var stored = store.find(key: key, commit: commit, repeats: runs) {
+            // Says how this evaluation got its answers (all from `stored`), not how `stored` did.
+            for i in stored.suites.indices {
+                var reuse = SuiteReuse()
+                (reuse.reused, reuse.from, reuse.wholeSuite) = (stored.suites[i].cases.count, [stored.commit], true)
+                stored.suites[i].reuse = reuse
+            }
+            if record, stored.commit != commit || stored.dirty != !dirtyPaths.isEmpty {
+                (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
+                try store.ensureWritable()
+                try store.save(stored)
+            }
+            return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths, reusedAnswers: true)
+        }
+        let repository = self.repository
+        let read: (String) throws -> [UInt8]? = switch subject {
+        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        }
+        let suites = try Evaluation.loadSuites(config, read: read)
+        var stored = StoredAnswers([], repeats: runs)
+        if !fresh {
+            let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
+            stored = StoredAnswers(store.candidates(commit: commit, suiteKeys: keys), repeats: runs)
+        }
+        let prices = Evaluation.prices(config, read: read)
+        var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
+        if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
+        let partial = plans.count < suites.count
         try store.ensureWritable()
         var checkout: IsolatedCheckout?
         defer { checkout?.remove() }
         Interrupts.beginDeferring() // Ctrl-C from here waits for the checkout's removal
         defer { Interrupts.endDeferring() }
-        if case .commit = subject {
+        let outcome = try Evaluation.evaluate(config, plans: plans, directory: {
+            guard case .commit = subject else { return repository.root }
             checkout = try IsolatedCheckout(repository: repository, commit: commit)
             try Interrupts.checkpoint()
-        }
-        let outcome = try Evaluation.evaluate(config, in: checkout?.directory ?? repository.root, commit: commit, key: key,
-                                              dirtyPaths: dirtyPaths, repeats: runs, maxCostUSD: maxCostUSD,
-                                              environment: environment, progress: progress)
+            return checkout!.directory
+        }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment, progress: progress)
         warnings += outcome.warnings
-        try store.save(outcome.result)
-        return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths)
+        if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
+        let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
+        return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
+                         stored: !partial)
     }
 }

@@ -46,7 +46,7 @@ extension RunSummary {
         return .object([
             "commit": .string(result.commit), "dirty": .bool(result.dirty), "key": .string(result.key),
             "result_file": .string(ResultStore.directory + "/\(result.commit).json"),
-            "suites": .object(suites), "overall": try metrics(result.overall),
+            "suites": .object(suites), "overall": try metrics(result.overall), "reuse": result.reuseJSON,
         ])
     }
 }

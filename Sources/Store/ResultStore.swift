@@ -72,6 +72,7 @@ package struct ResultStore {
     private func saveFiles(_ result: RunResult) throws {
         try AtomicFile.write(Array(try Self.encode(result, pretty: true)) + [0x0A], to: path(for: result.commit))
         try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
+        for key in Set(result.suites.compactMap(\.key)) { try AtomicFile.write(result.commit + "\n", to: keyPath(key)) }
     }
 
     package func note(commit: String) -> RunResult? {

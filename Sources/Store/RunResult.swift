@@ -15,7 +15,8 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var coldStart: Bool?
     /// Git blob id of the output's canonical JSON text (`git hash-object` reproduces it).
     package var outputDigest: String?
-    /// The output's canonical JSON text, cut at `outputLimit` characters, for reports.
+    /// The output's canonical JSON text: whole up to `outputCap` characters, else its first
+    /// `outputLimit` characters and "…" (with `outputTruncated`).
     package var output: String?
     /// With `repeat`: how many times the case ran and how many of those runs passed; `passed`
     /// is then "at least half passed" and `latencyMs` the median of `latenciesMs`, the warm
@@ -37,7 +38,20 @@ package struct CaseResult: Codable, Sendable, Equatable {
     /// `retryMs`, the interval `Metrics` merges with the other cases' (nil in older results).
     package var retryFromMs: Double?
 
+    /// `output` holds the output's canonical JSON text whole up to `outputCap` characters, so a reused case can be re-scored with a new scorer or expected
+    /// answer; beyond it only the first `outputLimit` characters (for reports) and
+    /// `outputTruncated`, and the case re-runs when its scoring changes.
+    package var outputTruncated: Bool?
+    /// Blob id of the case's `input` (canonical JSON): with the suite's model fingerprint, what
+    /// its answer depends on.
+    package var inputDigest: String?
+    /// Blob id of the scorer setting and the expected answer the case was scored with.
+    package var scoringDigest: String?
+    /// For a case taken from a stored result instead of asking the model: that result's commit.
+    package var reusedFrom: String?
+
     package static let outputLimit = 500
+    package static let outputCap = 4096
 
     enum CodingKeys: String, CodingKey {
         case id, passed, score, usage, error, output
@@ -45,6 +59,8 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case coldStart = "cold_start"
         case runs, passes, latenciesMs = "latencies_ms"
         case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
+        case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
+        case reusedFrom = "reused_from"
     }
 
     package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {
@@ -76,9 +92,18 @@ package struct SuiteResult: Codable, Sendable {
     package var scorer: String
     package var metrics: Metrics
     package var cases: [CaseResult]
+    /// The suite's model when it is not the default: `models.<name>` or `suites.<suite>.model`.
+    package var model: String?
+    /// The suite's evaluation key (model fingerprint, case ids and inputs, repeats) and its
+    /// model's fingerprint (settings that reach the model and its input files).
+    package var key: String?
+    package var modelFingerprint: String?
+    /// How this suite's result was obtained (cases run, reused, re-scored, re-priced).
+    package var reuse: SuiteReuse?
 
     enum CodingKeys: String, CodingKey {
-        case name, scorer, metrics, cases
+        case name, scorer, metrics, cases, model, key, reuse
+        case modelFingerprint = "model_fingerprint"
         case casesFile = "cases_file", casesDigest = "cases_digest"
     }
     package init(name: String, casesFile: String, casesDigest: String, scorer: String, metrics: Metrics, cases: [CaseResult]) {
@@ -94,7 +119,7 @@ package struct SuiteResult: Codable, Sendable {
 /// `.evals/results/<commit>.json`: everything one evaluation of one commit produced.
 package struct RunResult: Codable, Sendable {
     /// Bumped when the layout or the meaning of a field changes; part of every evaluation key.
-    package static let formatVersion = 1
+    package static let formatVersion = 2
 
     package var format: Int
     package var evalguardVersion: String
@@ -139,4 +164,25 @@ package struct RunResult: Codable, Sendable {
         self.suites = suites
         self.overall = overall
     }
+}
+
+/// How a suite's result was obtained in the run that stored it.
+package struct SuiteReuse: Codable, Sendable, Equatable {
+    /// Ids of the cases the model was asked about.
+    package var ran: [String] = []
+    /// How many cases were taken from stored results, and from which commits' results.
+    package var reused: Int = 0
+    package var from: [String] = []
+    /// Reused cases scored again (the scorer or expected answer changed) and priced again (the
+    /// price table changed).
+    package var rescored: Int = 0
+    package var repriced: Int = 0
+    /// True when the whole suite had the same key as a stored one.
+    package var wholeSuite: Bool = false
+
+    enum CodingKeys: String, CodingKey {
+        case ran, reused, from, rescored, repriced
+        case wholeSuite = "whole_suite"
+    }
+    package init() {}
 }

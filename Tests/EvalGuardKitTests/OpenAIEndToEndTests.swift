@@ -89,7 +89,7 @@ import Testing
         #expect(trusted.stdout.contains("1.0000"))
         #expect(try server.requests().count == 3, "one retry after the 500")
         // The system's authorities do not know the test certificate: the run stops, saying why.
-        let untrusted = try runBinary(["run"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": ""]))
+        let untrusted = try runBinary(["run", "--fresh"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": ""]))
         #expect(untrusted.status == 3)
         #expect(untrusted.stderr.contains("TLS with localhost failed: the server's certificate was not accepted"))
         #expect(!untrusted.stderr.contains(Self.key))

@@ -26,6 +26,7 @@ struct CheckCommand: Command {
             .option("against", value: "rev", help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
+            .option("suite", value: "name", help: "Check this suite only (repeatable).", repeating: true),
             .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
             RepeatOption.option,
             OutputFormat.withMarkdown,
@@ -51,6 +52,7 @@ struct CheckCommand: Command {
         let format = try OutputFormat(arguments, allowed: [.text, .json, .markdown])
         let repeats = try RepeatOption.value(arguments)
         let fresh = arguments.flag("fresh")
+        let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
         let subject: String, result: RunResult, reused: Bool, config: EvalConfig, repository: Repository
         let baseline: Baseline, baselineCommit: String
@@ -61,7 +63,7 @@ struct CheckCommand: Command {
             let sha = try repository.resolveCommit(revision)
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
-            let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
             for warning in evaluator.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
             subject = "evalguard check: commit \(sha.prefix(7))"
@@ -74,7 +76,7 @@ struct CheckCommand: Command {
                                      hint: "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\"")
             }
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
-            let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, progress: context.progressReporter())
+            let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
             for warning in workspace.warnings { context.console.err("warning: " + warning) }
             (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
@@ -83,7 +85,9 @@ struct CheckCommand: Command {
         if reused {
             context.console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
         }
-        let comparison = Gate.compare(baseline: baseline, current: result, config: config)
+        if !reused { for line in result.reuseLines { context.console.err(line) } }
+        let comparison = Gate.compare(baseline: only.map { baseline.restricted(to: $0) } ?? baseline,
+                                      current: only.map { result.restricted(to: $0) } ?? result, config: config)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         switch format {
@@ -95,6 +99,7 @@ struct CheckCommand: Command {
         case .json:
             extra["result_commit"] = .string(result.commit)
             extra["reused_result"] = .bool(reused)
+            extra["reuse"] = result.reuseJSON
             extra["baseline"] = .object(["revision": .string(against), "commit": .string(baselineCommit)])
             context.printJSON(report.json(extra: extra))
         }

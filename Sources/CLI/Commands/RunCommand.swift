@@ -27,6 +27,8 @@ struct RunCommand: Command {
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             RepeatOption.option,
             MaxCostOption.option,
+            .flag("fresh", help: "Ask the model about every case, reusing no stored answer."),
+            .option("suite", value: "name", help: "Ask the model about this suite only (repeatable).", repeating: true),
             OutputFormat.option,
             .flag("timings", help: "Print evalguard's own CPU time per case and the model's wall time on stderr."),
         ])
@@ -34,29 +36,35 @@ struct RunCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
         let repeats = try RepeatOption.value(arguments)
-        let result: RunResult, label: String, store: ResultStore, warnings: [String]
+        let fresh = arguments.flag("fresh")
+        let suites = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
+        let result: RunResult, label: String, store: ResultStore, warnings: [String], stored: Bool
         let started = monotonicNanoseconds()
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
             try MaxCostOption.apply(arguments, to: evaluator)
-            result = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: true, repeats: repeats,
-                                            progress: context.progressReporter()).result
+            let evaluation = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: fresh, repeats: repeats, record: true, only: suites,
+                                                    progress: context.progressReporter())
+            (result, stored) = (evaluation.result, evaluation.stored)
             label = "commit \(result.commit.prefix(7)) (evaluated in an isolated checkout)"
             (store, warnings) = (evaluator.store, evaluator.warnings)
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             try MaxCostOption.apply(arguments, to: workspace.evaluator)
-            result = try workspace.evaluator.evaluate(.workingTree, fresh: true, repeats: repeats, progress: context.progressReporter()).result
+            let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, record: true, only: suites, progress: context.progressReporter())
+            (result, stored) = (evaluation.result, evaluation.stored)
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""
             label = context.describe(workspace.head) + dirty
             (store, warnings) = (workspace.store, workspace.warnings)
         }
         for warning in warnings { context.console.err("warning: " + warning) }
+        for line in result.reuseLines { context.console.err(line) }
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")
-            context.console.err("wrote \(store.displayPath(for: result.commit)) for \(label)")
+            context.console.err(stored ? "wrote \(store.displayPath(for: result.commit)) for \(label)"
+                                       : "--suite: not stored as the result of \(label), which needs every suite; its answers are kept for reuse")
         case .json, .markdown:
             context.printJSON(try RunSummary.json(result))
         }

@@ -1,0 +1,54 @@
+import Foundation
+import EvalGuardSupport
+
+extension ModelConfig {
+    /// Settings that shape how the model is called but never its answers: left out of a suite's
+    /// evaluation key, so changing them re-runs nothing.
+    static let settingsOutsideKey: Set<String> = [
+        "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
+        "prices", "requests_per_minute", "max_retries", "retry_backoff_s", "api_key_env", "api_key_header",
+    ]
+
+    /// The settings that reach the model (command, base URL, model name, messages, sampling
+    /// parameters...) as canonical JSON: part of the key of every suite that uses this model.
+    package var keySettings: String {
+        guard case .object(let members) = node.value else { return node.value.canonicalText }
+        var kept = members.filter { !Self.settingsOutsideKey.contains($0.key) }
+        if kept["provider"] == nil { kept["provider"] = .string(provider) }
+        return JSONValue.object(kept).canonicalText
+    }
+
+    /// Files the `messages` read their text from (`{"file": ...}`), from the repository root.
+    package var promptFiles: [String] {
+        openAI?.messages.compactMap(\.content.file) ?? []
+    }
+}
+
+extension OpenAIConfig {
+    /// The configuration with every file prompt read from `root` (a working tree or a commit's
+    /// checkout) and parsed like inline content.
+    package func loadingPromptFiles(from root: String) throws -> OpenAIConfig {
+        var copy = self
+        copy.messages = try messages.map { message in
+            guard let file = message.content.file else { return message }
+            guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
+                throw EvalGuardError("the prompt file \(file) does not exist", file: EvalConfig.path,
+                                     hint: "A message's {\"file\": ...} is a path from the repository root; create the file or fix the path.")
+            }
+            let text = try TextBytes.decode(Array(data), displayPath: file)
+            let parts: [PromptTemplate.Part]
+            do { parts = try PromptTemplate.parse(text) } catch let e as PromptTemplate.TemplateError {
+                throw EvalGuardError(e.text, file: file, hint: "Slots are {{input}} or {{input.<field>}}.")
+            }
+            return (message.role, PromptTemplate(text: text, parts: parts, file: file))
+        }
+        return copy
+    }
+}
+
+extension PriceTable {
+    /// The table from a file's bytes (from a working tree or a commit).
+    package static func parse(_ bytes: [UInt8], displayPath: String) throws -> PriceTable {
+        try parse(ConfigSource(displayPath: displayPath, text: TextBytes.decode(bytes, displayPath: displayPath)))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import EvalGuardConfig
+import EvalGuardGit
+import EvalGuardRunner
+import EvalGuardScoring
+import EvalGuardStore
+import EvalGuardSupport
+
+/// Answers already paid for, found in stored results: whole suites by suite key, single cases
+/// by (model fingerprint, input digest), with the same runs per case. The first result listed
+/// wins, so the caller lists the nearest first.
+struct StoredAnswers {
+    private var suites: [String: (SuiteResult, String)] = [:]
+    private var cases: [String: (CaseResult, String)] = [:]
+
+    init(_ results: [RunResult], repeats: Int) {
+        for result in results where (result.repeats ?? 1) == repeats {
+            for suite in result.suites {
+                guard let fingerprint = suite.modelFingerprint else { continue }
+                if let key = suite.key, suites[key] == nil { suites[key] = (suite, result.commit) }
+                for c in suite.cases where c.error == nil {
+                    guard let input = c.inputDigest else { continue }
+                    let id = fingerprint + " " + input
+                    if cases[id] == nil { cases[id] = (c, result.commit) }
+                }
+            }
+        }
+    }
+
+    func suite(_ key: String) -> (SuiteResult, String)? { suites[key] }
+    func answer(fingerprint: String, input: String) -> (CaseResult, String)? { cases[fingerprint + " " + input] }
+}
+
+extension Evaluation {
+    /// One suite's plan: what is taken from stored answers (by case index) and what runs.
+    struct SuitePlan {
+        var suite: LoadedSuite
+        var key: SuiteKey
+        var modelID: String
+        var kept: [Int: CaseResult] = [:]
+        var reuse = SuiteReuse()
+        var pending: [EvalCase] { suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
+    }
+
+    /// Takes what it can from `stored`, re-scored with the current scorer and expected answers
+    /// and re-priced with the current price table; a case whose stored output was cut at the cap
+    /// (or that ran several times) is re-scored only by running it again.
+    static func plan(_ config: EvalConfig, _ suites: [LoadedSuite], files: [FileVersion], stored: StoredAnswers,
+                     repeats: Int, prices: [String: PriceTable.Price]) -> [SuitePlan] {
+        let scoring = ScoringSession()
+        return suites.map { suite in
+            let id = config.modelID(of: suite.config)
+            var plan = SuitePlan(suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
+            let whole = stored.suite(plan.key.key)
+            for (i, c) in suite.cases.enumerated() {
+                let found: (CaseResult, String)?
+                if let (s, commit) = whole, let match = s.cases.first(where: { $0.id == c.id && $0.error == nil }) {
+                    found = (match, commit)
+                } else {
+                    found = stored.answer(fingerprint: plan.key.modelFingerprint, input: plan.key.inputDigests[i])
+                }
+                guard var (answer, commit) = found else { continue }
+                answer.id = c.id
+                if answer.scoringDigest != plan.key.scoringDigests[i] {
+                    guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
+                          let output = try? JSONParser.parse(text) else { continue }
+                    answer.passed = scoring.passes(suite.config.scorer, output: output, expected: c.expected)
+                    answer.score = answer.passed ? 1 : 0
+                    plan.reuse.rescored += 1
+                }
+                if let price = prices[id], answer.runs == nil, let usage = answer.usage,
+                   let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] {
+                    let cost = price.cost(promptTokens: prompt, completionTokens: completion)
+                    if cost != answer.costUSD { plan.reuse.repriced += 1 }
+                    answer.costUSD = cost
+                }
+                answer.inputDigest = plan.key.inputDigests[i]
+                answer.scoringDigest = plan.key.scoringDigests[i]
+                answer.reusedFrom = commit
+                answer.coldStart = nil
+                plan.kept[i] = answer
+                plan.reuse.reused += 1
+                if !plan.reuse.from.contains(commit) { plan.reuse.from.append(commit) }
+            }
+            plan.reuse.wholeSuite = whole != nil && plan.kept.count == suite.cases.count
+            return plan
+        }
+    }
+
+    /// The price of each openai model the suites use, read through `read` (nil when it has
+    /// none: no table, or no entry for the model, which a run then reports).
+    static func prices(_ config: EvalConfig, read: (String) throws -> [UInt8]?) -> [String: PriceTable.Price] {
+        var prices: [String: PriceTable.Price] = [:]
+        for suite in config.suites {
+            guard let openAI = config.model(of: suite).openAI else { continue }
+            let path = EvalConfig.directory + "/" + openAI.prices
+            guard let bytes = try? read(path), let table = try? PriceTable.parse(bytes, displayPath: path) else { continue }
+            prices[config.modelID(of: suite)] = table.models[openAI.model]
+        }
+        return prices
+    }
+
+    /// What the result records about a model that did not run (all its cases reused).
+    static func describe(_ model: ModelConfig, price: PriceTable.Price?) -> [String: JSONValue] {
+        guard let openAI = model.openAI else {
+            return ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))]
+        }
+        return openAI.description(price: price)
+    }
+}

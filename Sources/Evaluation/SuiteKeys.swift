@@ -1,0 +1,52 @@
+import EvalGuardConfig
+import EvalGuardGit
+import EvalGuardStore
+import EvalGuardSupport
+
+/// What a suite's answers depend on, reduced to ids (all git blob ids):
+///
+/// - the model fingerprint: the result format, the model's settings that reach the model
+///   (`ModelConfig.keySettings`) and the blob ids of its input files (its `inputs`, or every
+///   file outside `.evals/` when unset, plus its prompt files);
+/// - per case, the digest of its `input`;
+/// - the suite key: the fingerprint, the case ids with their input digests in order, and the
+///   runs per case.
+///
+/// Thresholds, alpha, `on_inconclusive`, jobs, time-outs, comments, other suites and prices are
+/// in none of them: changing those re-gates, re-prices or re-scores stored answers instead.
+package struct SuiteKey: Sendable {
+    package var key: String
+    package var modelFingerprint: String
+    /// Per case, in the case file's order.
+    package var inputDigests: [String]
+    package var scoringDigests: [String]
+
+    package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
+        modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config))
+        inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
+        let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText
+        scoringDigests = suite.cases.map { GitHash.blobID(of: scorer + "\n" + $0.expected.canonicalText) }
+        var manifest = "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
+        for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest + " " + c.id + "\n" }
+        key = GitHash.blobID(of: manifest)
+    }
+
+    /// The model fingerprint over `files` (a tree's files with their blob ids).
+    package static func fingerprint(_ model: ModelConfig, files: [FileVersion], evalguardFiles: Set<String>) -> String {
+        let globs = model.inputs?.map(Glob.init)
+        let prompts = Set(model.promptFiles)
+        var manifest = "evalguard model fingerprint\nformat \(RunResult.formatVersion)\nsettings \(model.keySettings)\n"
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
+            let read = prompts.contains(file.path) || (globs.map { g in g.contains { $0.matches(file.path) } }
+                ?? !evalguardFiles.contains(file.path))
+            if read && !EvaluationKey.isExcluded(file.path) { manifest += file.blobID + " " + file.path + "\n" }
+        }
+        return GitHash.blobID(of: manifest)
+    }
+
+    /// Files evalguard reads and no model does: the configuration, the case files, the price tables.
+    static func evalguardFiles(_ config: EvalConfig) -> Set<String> {
+        Set([EvalConfig.path] + config.suites.map(\.casesPath)
+            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } })
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import EvalGuardGit
+import EvalGuardSupport
+
+extension ResultStore {
+    /// `.evals/results/partial/<commit>.json`: the last `--suite` result that lacks a suite. It
+    /// is not the commit's result (no key index entry, no note), only a source of answers.
+    func partialPath(for commit: String) -> String { root + "/" + Self.directory + "/partial/\(commit).json" }
+
+    package func savePartial(_ result: RunResult) throws {
+        try AtomicFile.write(Array(try Self.encode(result, pretty: false)) + [0x0A], to: partialPath(for: result.commit))
+    }
+
+    /// How many stored results `candidates` gathers from first-parent ancestors.
+    static let candidateLimit = 8
+
+    /// Stored results whose answers a new evaluation of `commit` may reuse, nearest first: the
+    /// commit's own (file, then note), the results the key index names for `suiteKeys`, then
+    /// those of recent first-parent ancestors (files, else notes).
+    package func candidates(commit: String, suiteKeys: [String]) -> [RunResult] {
+        var found: [RunResult] = []
+        var seen: Set<String> = []
+        func add(_ result: RunResult?) {
+            guard let result else { return }
+            let id = result.commit + " " + result.key
+            if seen.insert(id).inserted { found.append(result) }
+        }
+        add(load(commit: commit))
+        add(note(commit: commit))
+        add(FileManager.default.contents(atPath: partialPath(for: commit)).flatMap(Self.decode))
+        for key in suiteKeys {
+            guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { continue }
+            add(load(commit: String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
+                                                   limit: Self.ancestorSearchLimit)) ?? nil
+        var fromAncestors = 0
+        for sha in ancestors ?? [] where sha != commit && fromAncestors < Self.candidateLimit {
+            guard let result = load(commit: sha) ?? note(commit: sha) else { continue }
+            add(result)
+            fromAncestors += 1
+        }
+        return found
+    }
+}

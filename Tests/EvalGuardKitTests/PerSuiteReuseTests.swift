@@ -1,0 +1,247 @@
+import Foundation
+import Testing
+@testable import EvalGuardConfig
+@testable import EvalGuardEvaluation
+@testable import EvalGuardGit
+@testable import EvalGuardStore
+@testable import EvalGuardSupport
+
+/// Two features in one repository: an LLM router (the openai provider, against the counting
+/// test server, with its system prompt in a file) and a keyword classifier (a command model that
+/// counts its own requests). Each edit makes exactly the model requests it needs.
+@Suite(.serialized) struct PerSuiteReuseTests {
+    final class Fixture {
+        let server: OpenAITestServer
+        let repo: ScratchRepository
+        let counter: String
+        var evaluator: Evaluator { Evaluator(repository: try! Repository.discover(from: repo.root)) }
+
+        init(routerCases: Int = 6, priorityCases: Int = 4) throws {
+            server = try OpenAITestServer()
+            repo = try ScratchRepository()
+            counter = NSTemporaryDirectory() + "evalguard-priority-\(UUID().uuidString).log"
+            try repo.write("prompts/router_system.txt", "Route the ticket to a team.\n")
+            try repo.write("classifier/keywords.json", #"["outage", "down"]"#)
+            try repo.write("classifier/model.py", """
+                import json, sys
+                words = json.load(open("classifier/keywords.json"))
+                for line in sys.stdin:
+                    r = json.loads(line)
+                    open(\(JSONValue.string(counter).canonicalText), "a").write("request\\n")
+                    out = "high" if any(w in r["input"] for w in words) else "low"
+                    sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
+                    sys.stdout.flush()
+                """)
+            try writeConfig()
+            try repo.write(".evals/cases/router.jsonl", (0..<routerCases).map { caseLine("r\($0)", "ticket \($0)") }.joined(separator: "\n") + "\n")
+            try repo.write(".evals/cases/priority.jsonl", (0..<priorityCases).map {
+                caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low")
+            }.joined(separator: "\n") + "\n")
+            try repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#)
+            try repo.write(".evals/.gitignore", "results/\n")
+            try repo.commitAll("two features")
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: counter) }
+
+        func writeConfig(comment: String = "", accuracyDrop: Double = 0.01, priorityScorer: String = "exact") throws {
+            try repo.write(".evals/evalguard.json", """
+                {
+                  // Two features. \(comment)
+                  "models": {
+                    "router": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini",
+                               "messages": [{"role": "system", "content": {"file": "prompts/router_system.txt"}},
+                                            {"role": "user", "content": "{{input}}"}],
+                               "retry_backoff_s": 0.01, "jobs": 4, "inputs": ["prompts/**"]},
+                    "priority": {"command": ["python3", "classifier/model.py"], "jobs": 2, "timeout_s": 10, "inputs": ["classifier/**"]}
+                  },
+                  "suites": {
+                    "router": {"cases": "cases/router.jsonl", "model": "router", "scorer": "exact"},
+                    "priority": {"cases": "cases/priority.jsonl", "model": "priority", "scorer": "\(priorityScorer)"}
+                  },
+                  "thresholds": {"p95_latency_ms": false, "accuracy": {"max_drop": \(accuracyDrop)}}
+                }
+                """)
+        }
+
+        var httpRequests: Int { (try? server.requests().count) ?? -1 }
+        var commandRequests: Int {
+            ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+
+        /// Commits the working tree and evaluates it; returns the requests each model got.
+        func commitAndEvaluate(_ message: String, subject: ((String) -> EvaluationSubject)? = nil) throws -> (http: Int, command: Int, result: RunResult) {
+            try repo.commitAll(message)
+            let (h, c) = (httpRequests, commandRequests)
+            let e = try evaluator.evaluate(subject?(repo.head) ?? .workingTree)
+            return (httpRequests - h, commandRequests - c, e.result)
+        }
+    }
+
+    @Test func firstRunAsksBothModelsAndReadsThePromptFile() throws {
+        let f = try Fixture()
+        let e = try f.evaluator.evaluate(.workingTree)
+        #expect(f.httpRequests == 6 && f.commandRequests == 4)
+        #expect(e.result.suites.map(\.name) == ["priority", "router"])
+        #expect(e.result.suites.allSatisfy { $0.metrics.accuracy == 1 })
+        let first = try #require(try f.server.requests().first)
+        let body = try JSONParser.parse(try #require(first["body"]?.stringValue))
+        guard case .array(let messages)? = body["messages"] else { Issue.record("no messages"); return }
+        #expect(messages[0]["content"] == .string("Route the ticket to a team.\n"))
+        #expect(e.result.suite("router")?.model == "models.router")
+        #expect(e.result.suite("router")?.cases.first?.output == "\"ticket 0\"")
+    }
+
+    @Test func aFileOnlyTheCommandModelReadsMakesNoHTTPRequest() throws {
+        let f = try Fixture()
+        _ = try f.evaluator.evaluate(.workingTree)
+        try f.repo.write("classifier/keywords.json", #"["outage", "down", "broken"]"#)
+        let r = try f.commitAndEvaluate("more keywords")
+        #expect(r.http == 0 && r.command == 4)
+        let router = try #require(r.result.suite("router")?.reuse)
+        #expect(router.reused == 6 && router.ran.isEmpty && router.wholeSuite)
+    }
+
+    @Test func thresholdCommentAndPricesMakeNoRequestAndCostsAreRecomputedExactly() throws {
+        let f = try Fixture()
+        let before = try f.evaluator.evaluate(.workingTree).result
+        try f.writeConfig(comment: "Owned by the backend team.", accuracyDrop: 0.05)
+        try f.repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
+        let r = try f.commitAndEvaluate("thresholds, a comment and new prices")
+        #expect(r.http == 0 && r.command == 0)
+        let price = PriceTable.Price(inputPerMillion: Decimal(string: "0.3")!, outputPerMillion: Decimal(string: "1.25")!)
+        for (old, new) in zip(try #require(before.suite("router")).cases, try #require(r.result.suite("router")).cases) {
+            let usage = try #require(new.usage)
+            #expect(usage == old.usage)
+            #expect(new.costUSD == price.cost(promptTokens: usage["prompt_tokens"]!, completionTokens: usage["completion_tokens"]!))
+            #expect(new.costUSD != old.costUSD)
+        }
+        #expect(r.result.suite("router")?.reuse?.repriced == 6)
+        #expect(r.result.prices?["input_per_million"] == .number(0.3))
+        #expect(r.result.reuseLines.contains { $0.contains("re-priced: the price table changed") })
+    }
+
+    @Test func changingThePromptFileRerunsOnlyTheRouter() throws {
+        let f = try Fixture()
+        _ = try f.evaluator.evaluate(.workingTree)
+        try f.repo.write("prompts/router_system.txt", "Route the ticket to exactly one team.\n")
+        let r = try f.commitAndEvaluate("sharper prompt")
+        #expect(r.http == 6 && r.command == 0)
+        #expect(r.result.suite("router")?.reuse?.ran.count == 6)
+        #expect(r.result.suite("priority")?.reuse?.reused == 4)
+    }
+
+    @Test func addingFiveCasesMakesFiveRequestsAndRemovedCasesAreDropped() throws {
+        let f = try Fixture()
+        _ = try f.evaluator.evaluate(.workingTree)
+        let lines = (1..<6).map { caseLine("r\($0)", "ticket \($0)") } + (0..<5).map { caseLine("new\($0)", "new ticket \($0)") }
+        try f.repo.write(".evals/cases/router.jsonl", lines.joined(separator: "\n") + "\n")
+        let r = try f.commitAndEvaluate("five new cases, one removed")
+        #expect(r.http == 5 && r.command == 0)
+        let router = try #require(r.result.suite("router"))
+        #expect(router.cases.count == 10 && !router.cases.contains { $0.id == "r0" })
+        #expect(Set(router.reuse?.ran ?? []) == Set((0..<5).map { "new\($0)" }))
+        // A case whose input changed runs again.
+        try f.repo.write(".evals/cases/router.jsonl", ([caseLine("r1", "ticket one")] + lines.dropFirst()).joined(separator: "\n") + "\n")
+        let changed = try f.commitAndEvaluate("an input changed")
+        #expect(changed.http == 1 && changed.result.suite("router")?.reuse?.ran == ["r1"])
+    }
+
+    @Test func aScorerOrExpectedChangeRescoresWithoutARequest() throws {
+        let f = try Fixture()
+        _ = try f.evaluator.evaluate(.workingTree)
+        try f.writeConfig(priorityScorer: "contains")
+        var lines = (0..<4).map { caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low") }
+        lines[0] = caseLine("p0", "site down 0", "low")
+        try f.repo.write(".evals/cases/priority.jsonl", lines.joined(separator: "\n") + "\n")
+        let r = try f.commitAndEvaluate("new scorer and a new expected answer")
+        #expect(r.http == 0 && r.command == 0)
+        let priority = try #require(r.result.suite("priority"))
+        #expect(priority.reuse?.rescored == 4)
+        #expect(priority.cases.map(\.passed) == [false, true, true, true])
+        #expect(priority.cases[0].reusedFrom != nil)
+    }
+
+    @Test func aCommitEvaluatedAsTheHookAndCIDoFollowsTheSameRules() throws {
+        let f = try Fixture()
+        _ = try f.evaluator.evaluate(.commit(f.repo.head))
+        try f.repo.write("classifier/keywords.json", #"["outage"]"#)
+        let r = try f.commitAndEvaluate("fewer keywords") { .commit($0) }
+        #expect(r.http == 0 && r.command == 4)
+        #expect(r.result.commit == f.repo.head && !r.result.dirty)
+        // Its note holds every suite, so another clone finds the answers.
+        #expect(ResultStore(root: f.repo.root, repository: try Repository.discover(from: f.repo.root)).note(commit: f.repo.head)?.suites.count == 2)
+    }
+
+    @Test func freshAsksEveryCase() throws {
+        let f = try Fixture()
+        _ = try f.evaluator.evaluate(.workingTree)
+        _ = try f.evaluator.evaluate(.workingTree, fresh: true)
+        #expect(f.httpRequests == 12 && f.commandRequests == 8)
+    }
+
+    @Test func anOutputBeyondTheCapKeepsOnlyItsDigestAndRerunsWhenScoringChanges() throws {
+        let long = String(repeating: "word ", count: 1000)
+        let f = try Fixture(routerCases: 0)
+        try f.repo.write(".evals/cases/router.jsonl", caseLine("big", long) + "\n")
+        try f.repo.commitAll("a long answer")
+        let first = try f.evaluator.evaluate(.workingTree).result.suite("router")!.cases[0]
+        #expect(first.outputTruncated == true && first.output!.count == CaseResult.outputLimit + 1 && first.outputDigest != nil)
+        try f.repo.write(".evals/cases/router.jsonl", caseLine("big", long, "other") + "\n")
+        let r = try f.commitAndEvaluate("another expected answer")
+        #expect(r.http == 1)
+    }
+}
+
+/// `--suite` asks only the named suites' model.
+@Suite(.serialized) struct SuiteOptionTests {
+    @Test func onlyTheNamedSuiteAsksItsModelAndItsAnswersAreKept() throws {
+        let f = try PerSuiteReuseTests.Fixture()
+        let partial = try f.evaluator.evaluate(.workingTree, only: ["router"])
+        #expect(f.httpRequests == 6 && f.commandRequests == 0)
+        #expect(!partial.stored && partial.result.suites.map(\.name) == ["router"])
+        #expect(ResultStore(root: f.repo.root).load(commit: f.repo.head) == nil)
+        let whole = try f.evaluator.evaluate(.workingTree)
+        #expect(f.httpRequests == 6 && f.commandRequests == 4, "the router's answers were kept")
+        #expect(whole.stored && whole.result.suites.count == 2)
+        #expect(throws: EvalGuardError.self) { try f.evaluator.evaluate(.workingTree, only: ["nope"]) }
+    }
+
+    @Test func checkWithSuiteComparesThatSuiteAlone() throws {
+        let f = try PerSuiteReuseTests.Fixture()
+        #expect(f.repo.evalguard("baseline").status == 0)
+        try f.repo.commitAll("baseline")
+        try f.repo.write("classifier/keywords.json", #"["nothing"]"#)
+        let router = f.repo.evalguard("check", "--suite", "router", "--format", "json")
+        #expect(router.status == 0, "\(router.stderr)")
+        #expect(f.commandRequests == 4, "the priority model was not asked again")
+        #expect(router.stdout.contains("\"router\"") && !router.stdout.contains("\"priority\""), "only the router is compared")
+        let priority = f.repo.evalguard("check", "--suite", "priority")
+        #expect(priority.stderr.contains("priority: 4 case(s) asked of the model"))
+        #expect(priority.stdout.contains("priority") && !priority.stdout.contains("router"), "\(priority.stdout)")
+        #expect(f.commandRequests == 8 && f.httpRequests == 6)
+    }
+}
+
+/// Without `inputs`, every file but evalguard's own is the model's: a model kept under `.evals/`
+/// (as `evalguard init` starts one) counts.
+@Suite struct DefaultModelInputsTests {
+    @Test func aModelUnderEvalsIsAnInputWhenInputsIsUnset() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: (1...4).map { caseLine("c\($0)", "q\($0)") },
+                            modelConfig: "")
+        try repo.write(".evals/model.py", Models.echo())
+        try repo.write(".evals/evalguard.json", """
+            {"model": {"command": ["python3", ".evals/model.py"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},
+             "thresholds": {"p95_latency_ms": false}}
+            """)
+        try repo.commitAll("evals")
+        let evaluator = Evaluator(repository: try Repository.discover(from: repo.root))
+        #expect(try evaluator.evaluate(.workingTree).result.overall.accuracy == 1)
+        try repo.write(".evals/model.py", Models.echo(flipping: ["q1", "q2"]))
+        try repo.commitAll("a worse model")
+        let after = try evaluator.evaluate(.workingTree).result
+        #expect(after.overall.accuracy == 0.5)
+        #expect(after.suites[0].reuse?.ran.count == 4)
+    }
+}
