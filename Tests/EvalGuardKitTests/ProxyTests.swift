@@ -77,7 +77,7 @@ final class TestProxy {
         let server = try OpenAITestServer(["--key", Self.key, "--tls-cert", tls.cert, "--tls-key", tls.key])
         let proxy = try TestProxy(["--auth", "alice:s3cr@t"])
         let repo = try repository(baseURL: server.secureBaseURL)
-        let r = try runBinary(["run"], in: repo.root, environment: environment([
+        let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment([
             "SSL_CERT_FILE": tls.cert, "HTTPS_PROXY": "http://alice:s3cr%40t@127.0.0.1:\(proxy.port)"]))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try server.requests().count == 3)
@@ -95,7 +95,7 @@ final class TestProxy {
         let server = try OpenAITestServer(["--key", Self.key])
         let proxy = try TestProxy()
         let repo = try repository(baseURL: server.baseURL, cases: 2)
-        let r = try runBinary(["run"], in: repo.root, environment: environment([
+        let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment([
             "http_proxy": "127.0.0.1:\(proxy.port)", "HTTP_PROXY": "http://127.0.0.1:\(OpenAITestServer.closedPort())"]))
         #expect(r.status == 0, "\(r.stderr)")
         let tunnels = try proxy.tunnels()
@@ -108,13 +108,13 @@ final class TestProxy {
         let proxy = try TestProxy()
         let repo = try repository(baseURL: server.baseURL, cases: 2)
         for list in ["localhost,127.0.0.1", "*", "10.0.0.0/8, 127.0.0.0/8", "127.0.0.1:\(server.port)"] {
-            let r = try runBinary(["run"], in: repo.root, environment: environment([
+            let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment([
                 "HTTP_PROXY": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": list]))
             #expect(r.status == 0, "\(list): \(r.stderr)")
         }
         #expect(try proxy.tunnels().isEmpty)
         // A port that is not the server's: the proxy is used.
-        let r = try runBinary(["run"], in: repo.root, environment: environment([
+        let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment([
             "HTTP_PROXY": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "127.0.0.1:1"]))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try proxy.tunnels().count >= 1)
@@ -124,7 +124,7 @@ final class TestProxy {
         let server = try OpenAITestServer(["--key", Self.key])
         let proxy = try TestProxy(["--auth", "alice:right"])
         let repo = try repository(baseURL: server.baseURL, cases: 2)
-        let r = try runBinary(["run"], in: repo.root, environment: environment([
+        let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment([
             "HTTP_PROXY": "http://alice:wrong@127.0.0.1:\(proxy.port)"]))
         #expect(r.status == 3, "\(r.stderr)")
         #expect(r.stderr.contains("refused a tunnel to 127.0.0.1:\(server.port): 407"), "\(r.stderr)")
@@ -134,7 +134,7 @@ final class TestProxy {
 
     @Test func anUnsupportedProxySchemeIsAClearError() throws {
         let repo = try repository(baseURL: "https://api.example.invalid/v1", cases: 1)
-        let r = try runBinary(["run"], in: repo.root, environment: environment(["HTTPS_PROXY": "socks5://127.0.0.1:1080"]))
+        let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment(["HTTPS_PROXY": "socks5://127.0.0.1:1080"]))
         #expect(r.status != 0)
         #expect(r.stderr.contains("the proxy in $HTTPS_PROXY uses the scheme 'socks5://'"), "\(r.stderr)")
     }
