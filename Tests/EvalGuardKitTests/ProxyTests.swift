@@ -6,40 +6,16 @@ import Testing
 /// Fixtures/connect_proxy.py on 127.0.0.1, logging every CONNECT it receives; stopped when the
 /// value goes away.
 final class TestProxy {
-    let process = Process()
-    let port: Int
-    let logPath: String
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/connect_proxy.py").path
+    let server: ScriptServer
+    var port: Int { server.port }
 
     init(_ arguments: [String] = []) throws {
-        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-\(UUID().uuidString).jsonl").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, "--log", logPath] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestFailure("the proxy did not start") }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw TestFailure("unexpected: \(text)") }
-        self.port = port
-    }
-
-    deinit {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: logPath)
+        server = try ScriptServer(script: "connect_proxy.py", arguments: arguments)
     }
 
     /// The tunnels asked for, in order: method, target and Proxy-Authorization of each.
     func tunnels() throws -> [JSONValue] {
-        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        try server.logLines().map { try JSONParser.parse(String($0)) }
     }
 }
 
