@@ -18,7 +18,7 @@ struct BaselineCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), repeats: try RepeatOption.value(arguments), progress: context.progressReporter())
-        for warning in workspace.warnings { context.console.err("warning: " + warning) }
+        context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
         let (result, reused) = (evaluation.result, evaluation.reused)
         let text = try Baseline(result: result).rendered()
         try AtomicFile.write(text, to: workspace.root + "/" + Baseline.path)

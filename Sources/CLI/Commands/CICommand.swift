@@ -40,10 +40,7 @@ struct CICommand: Command {
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
         let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
-        for warning in workspace.warnings { context.console.err("warning: " + warning) }
-        if evaluation.reused {
-            context.console.err("note: reusing the stored result of \(evaluation.result.commit.prefix(7)): nothing the model depends on changed since")
-        }
+        context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
         var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)

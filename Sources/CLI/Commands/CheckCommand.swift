@@ -64,7 +64,7 @@ struct CheckCommand: Command {
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
             let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
-            for warning in evaluator.warnings { context.console.err("warning: " + warning) }
+            context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: evaluator.warnings)
             (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
             subject = "evalguard check: commit \(sha.prefix(7))"
             extra = ["commit": .string(sha), "dirty": .bool(false)]
@@ -77,15 +77,11 @@ struct CheckCommand: Command {
             }
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
-            for warning in workspace.warnings { context.console.err("warning: " + warning) }
+            context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
             (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
             extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
         }
-        if reused {
-            context.console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
-        }
-        if !reused { for line in result.reuseLines { context.console.err(line) } }
         let comparison = Gate.compare(baseline: only.map { baseline.restricted(to: $0) } ?? baseline,
                                       current: only.map { result.restricted(to: $0) } ?? result, config: config)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,

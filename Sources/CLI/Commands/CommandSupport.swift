@@ -66,4 +66,15 @@ extension CommandContext {
         }
         return (committed.baseline, committed.commit)
     }
+
+    /// What a command says on stderr after evaluating: the run's warnings, then that a stored
+    /// result was reused whole, or per suite what ran and what was reused, re-scored or re-priced.
+    func sayHowEvaluated(_ result: RunResult, reused: Bool, warnings: [String]) {
+        for warning in warnings { console.err("warning: " + warning) }
+        if reused {
+            console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
+        } else {
+            for line in result.reuseLines { console.err(line) }
+        }
+    }
 }

@@ -34,10 +34,7 @@ struct ReportCommand: Command {
         let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let (baseline, baselineCommit) = try context.committedBaseline(in: workspace.repository, at: against, workingCopy: workspace.root)
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
-        for warning in workspace.warnings { context.console.err("warning: " + warning) }
-        if evaluation.reused {
-            context.console.err("note: reusing the stored result of \(evaluation.result.commit.prefix(7)): nothing the model depends on changed since")
-        }
+        context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
         let report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "\(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")",
