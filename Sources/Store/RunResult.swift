@@ -24,6 +24,10 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var runs: Int?
     package var passes: Int?
     package var latenciesMs: [Double]?
+    /// With `repeat`: the distinct outputs of the runs and how many runs gave each, so that a
+    /// repeated case can be re-scored without the model. Nil when a run failed or an output
+    /// was beyond `outputCap` (the case then runs again when its scoring changes).
+    package var runOutputs: [RunOutput]?
 
     /// Share of the case's runs that passed: 0 or 1 for a case run once.
     package var passRate: Double { runs.map { Double(passes ?? 0) / Double($0) } ?? (passed ? 1 : 0) }
@@ -57,7 +61,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case id, passed, score, usage, error, output
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
-        case runs, passes, latenciesMs = "latencies_ms"
+        case runs, passes, latenciesMs = "latencies_ms", runOutputs = "run_outputs"
         case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
@@ -80,6 +84,18 @@ package struct CaseResult: Codable, Sendable, Equatable {
         self.latenciesMs = latenciesMs
         self.retries = retries
         self.retryMs = retryMs
+    }
+}
+
+/// One distinct output of a repeated case's runs.
+package struct RunOutput: Codable, Sendable, Equatable {
+    /// The output's canonical JSON text.
+    package var output: String
+    package var runs: Int
+
+    package init(output: String, runs: Int) {
+        self.output = output
+        self.runs = runs
     }
 }
 
