@@ -46,7 +46,8 @@ package struct Baseline: Codable, Sendable {
                 cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
                     ($0.id, BaselineCase(passed: $0.passed, passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
-                latenciesMs: Metrics.timedLatencies(suite.cases)))
+                latenciesMs: Metrics.timedLatencies(suite.cases),
+                prices: result.models == nil ? nil : result.prices(ofSuite: suite.name)))
         })
     }
 
@@ -115,9 +116,11 @@ package struct BaselineSuite: Codable, Sendable {
     /// `dirty` say: a suite kept by `baseline --suite` while others were recorded anew.
     package var fromCommit: String?
     package var dirty: Bool?
+    /// With more than one model: the price table of this suite's model (see `Baseline.prices`).
+    package var prices: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case metrics, cases, dirty
+        case metrics, cases, dirty, prices
         case latenciesMs = "latencies_ms", fromCommit = "from_commit"
     }
 }

@@ -148,13 +148,17 @@ package struct RunResult: Codable, Sendable {
     package var createdAt: String
     package var configDigest: String
     package var model: [String: JSONValue]
+    /// When the suites use more than one model: each model's description by its id (`model` for
+    /// the default, `models.<name>` for a named one), as `model` describes one. `model` then
+    /// describes the first priced of them.
+    package var models: [String: [String: JSONValue]]?
     /// Runs per case (`repeat`); nil for 1.
     package var repeats: Int?
     package var suites: [SuiteResult]
     package var overall: Metrics
 
     enum CodingKeys: String, CodingKey {
-        case format, commit, dirty, key, model, suites, overall
+        case format, commit, dirty, key, model, models, suites, overall
         case repeats = "repeat"
         case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
         case createdAt = "created_at", configDigest = "config_digest"
@@ -166,6 +170,12 @@ package struct RunResult: Codable, Sendable {
     /// itself), when the provider records one in `model["prices"]`. Two runs whose tables differ
     /// cannot blame a cost change on the code.
     package var prices: JSONValue? { model["prices"].flatMap { $0 == .null ? nil : $0 } }
+
+    /// The price table of the model that answered suite `name` (see `prices`).
+    package func prices(ofSuite name: String) -> JSONValue? {
+        guard let models, let suite = suite(name), let described = models[suite.model ?? "model"] else { return prices }
+        return described["prices"].flatMap { $0 == .null ? nil : $0 }
+    }
     package init(format: Int, evalguardVersion: String, commit: String, dirty: Bool, dirtyPaths: [String]? = nil, key: String, createdAt: String, configDigest: String, model: [String: JSONValue], repeats: Int? = nil, suites: [SuiteResult], overall: Metrics) {
         self.format = format
         self.evalguardVersion = evalguardVersion
