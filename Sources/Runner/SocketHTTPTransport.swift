@@ -197,7 +197,8 @@ final class SocketHTTPTransport: HTTPTransport {
 
     /// Runs the handshake as far as the socket allows; an outcome only when it failed.
     private func advanceHandshake(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
-        let rc = evalguard_tls_handshake(c.tls)
+        // The handshake writes too (the ClientHello, the Finished message).
+        let rc = withSIGPIPEBlocked { evalguard_tls_handshake(c.tls) }
         switch rc {
         case 0: c.handshaking = false; c.tlsWants = 0; return nil
         case EVALGUARD_TLS_WANT_READ: c.tlsWants = Int16(POLLIN); return nil
