@@ -57,8 +57,8 @@ final class SocketHTTPTransport: HTTPTransport {
     /// first while a local server listens on 127.0.0.1 only.
     private var addresses: [(address: sockaddr_storage, length: socklen_t)] = []
     private let prefix: [UInt8]
-    /// The TLS configuration (CA bundle, verification) for https; nil for http.
-    private var tlsContext: OpaquePointer?
+    /// The TLS configuration (authorities, verification) for https; nil for http.
+    private let tlsContext: OpaquePointer?
     private var connections: [Connection?]
     private var readBuffer = [UInt8](repeating: 0, count: 65_536)
 
@@ -76,7 +76,7 @@ final class SocketHTTPTransport: HTTPTransport {
 
         addresses = try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint)
         // Last: OpenSSL is loaded only once the host is known to resolve.
-        if endpoint.secure { tlsContext = try TLSAuthorities.context(environment: environment) }
+        tlsContext = endpoint.secure ? try TLSAuthorities.context(environment: environment) : nil
     }
 
     deinit {
