@@ -29,10 +29,12 @@ struct CheckCommand: Command {
             .option("suite", value: "name", help: "Check this suite only (repeatable).", repeating: true),
             .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
             RepeatOption.option,
+            ShardOption.option,
             OutputFormat.withMarkdown,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "check") }
         guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
         do {
             // An inconclusive commit is neither good nor bad: let git bisect skip it.
