@@ -121,7 +121,9 @@ public enum CLI {
 
         var context = CommandContext(console: console, workingDirectory: directory, environment: environment)
         if let standardInput { context.readStandardInput = standardInput }
-        return run(command, rest, context).rawValue
+        let status = run(command, rest, context).rawValue
+        if environment["EVALGUARD_TRACE"] == "decode" { console.err(DecodeTrace.summary) }
+        return status
     }
 
     /// Parses a subcommand's arguments and runs it, turning every error into an exit code.
