@@ -8,7 +8,7 @@ public enum CLI {
     /// The subcommands, in the order `evalguard --help` lists them.
     package static let commands: [any Command.Type] = [
         InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
-        CICommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self, ReportCommand.self,
+        CICommand.self, MergeCommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self, ReportCommand.self,
         SyncCommand.self,
     ]
 
@@ -121,7 +121,9 @@ public enum CLI {
 
         var context = CommandContext(console: console, workingDirectory: directory, environment: environment)
         if let standardInput { context.readStandardInput = standardInput }
-        return run(command, rest, context).rawValue
+        let status = run(command, rest, context).rawValue
+        if environment["EVALGUARD_TRACE"] == "decode" { console.err(DecodeTrace.summary) }
+        return status
     }
 
     /// Parses a subcommand's arguments and runs it, turning every error into an exit code.

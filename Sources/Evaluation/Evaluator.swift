@@ -28,6 +28,8 @@ package struct Evaluated {
     package var reusedAnswers: Bool = false
     /// False for a `--suite` result that lacks a suite: it is not the commit's stored result.
     package var stored: Bool = true
+    /// With `--shard`: the share `result` holds (never stored as a result; see `ShardResult`).
+    package var shard: Shard?
 }
 
 /// The one evaluation path, for the working tree and for commits (`run`, `check`, the pre-push
@@ -93,8 +95,13 @@ package final class Evaluator {
     /// With `only` (`--suite`), the model is asked about those suites alone; another suite is in
     /// the result only when all its answers are stored, and a result that lacks a suite is not
     /// the commit's result (that holds every suite): it is kept aside, for its answers only.
+    ///
+    /// With `shard` (`--shard i/N`), only that share of every suite's cases is evaluated, under
+    /// the whole evaluation's keys, and nothing is stored: the caller writes the share's file
+    /// for `evalguard merge`. A whole result already stored is sliced instead.
     package func evaluate(_ subject: EvaluationSubject, fresh: Bool = false, repeats: Int? = nil, record: Bool = false,
-                          only: [String]? = nil, progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
+                          only: [String]? = nil, shard: Shard? = nil,
+                          progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
         let commit = switch subject {
         case .commit(let sha): sha
         case .workingTree: try repository.headOrUnborn().commit
@@ -113,6 +120,11 @@ package final class Evaluator {
                 var reuse = SuiteReuse()
                 (reuse.reused, reuse.from, reuse.wholeSuite) = (stored.suites[i].cases.count, [stored.commit], true)
                 stored.suites[i].reuse = reuse
+            }
+            if let shard {
+                (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
+                return Evaluated(result: stored.share(shard), reused: true, config: config, dirtyPaths: dirtyPaths,
+                                 reusedAnswers: true, stored: false, shard: shard)
             }
             if record, stored.commit != commit || stored.dirty != !dirtyPaths.isEmpty {
                 (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
@@ -133,7 +145,7 @@ package final class Evaluator {
             stored = StoredAnswers(store.candidates(commit: commit, suiteKeys: keys), repeats: runs)
         }
         let prices = Evaluation.prices(config, read: read)
-        var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
+        var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
         if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
         let partial = plans.count < suites.count
         try store.ensureWritable()
@@ -148,9 +160,11 @@ package final class Evaluator {
             return checkout!.directory
         }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment, progress: progress)
         warnings += outcome.warnings
-        if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
+        if shard != nil {
+            // A share is not the commit's result: its file is written by the caller, for the merge.
+        } else if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
         return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
-                         stored: !partial)
+                         stored: !partial && shard == nil, shard: shard)
     }
 }

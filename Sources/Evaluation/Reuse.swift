@@ -40,19 +40,29 @@ extension Evaluation {
         var kept: [Int: CaseResult] = [:]
         var reuse = SuiteReuse()
         var pending: [EvalCase] { suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
+
+        /// Keeps the share's cases (and their digests); the suite key stays the whole suite's.
+        mutating func restrict(to shard: Shard) {
+            let mine = suite.cases.indices.filter { shard.contains(suite: suite.config.name, caseID: suite.cases[$0].id) }
+            suite.cases = mine.map { suite.cases[$0] }
+            key.inputDigests = mine.map { key.inputDigests[$0] }
+            key.scoringDigests = mine.map { key.scoringDigests[$0] }
+        }
     }
 
     /// Takes what it can from `stored`, re-scored with the current scorer and expected answers
     /// and re-priced with the current price table; a case whose stored output was cut at the cap
-    /// (or that ran several times) is re-scored only by running it again.
+    /// (or that ran several times) is re-scored only by running it again. With `shard`, each
+    /// plan holds that share of the suite's cases alone, under the whole suite's key.
     static func plan(_ config: EvalConfig, _ suites: [LoadedSuite], files: [FileVersion], stored: StoredAnswers,
-                     repeats: Int, prices: [String: PriceTable.Price]) -> [SuitePlan] {
+                     repeats: Int, prices: [String: PriceTable.Price], shard: Shard? = nil) -> [SuitePlan] {
         let scoring = ScoringSession()
         return suites.map { suite in
             let id = config.modelID(of: suite.config)
             var plan = SuitePlan(suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
+            if let shard { plan.restrict(to: shard) }
             let whole = stored.suite(plan.key.key)
-            for (i, c) in suite.cases.enumerated() {
+            for (i, c) in plan.suite.cases.enumerated() {
                 let found: (CaseResult, String)?
                 if let (s, commit) = whole, let match = s.cases.first(where: { $0.id == c.id && $0.error == nil }) {
                     found = (match, commit)
@@ -77,7 +87,7 @@ extension Evaluation {
                 plan.reuse.reused += 1
                 if !plan.reuse.from.contains(commit) { plan.reuse.from.append(commit) }
             }
-            plan.reuse.wholeSuite = whole != nil && plan.kept.count == suite.cases.count
+            plan.reuse.wholeSuite = whole != nil && plan.kept.count == plan.suite.cases.count
             return plan
         }
     }

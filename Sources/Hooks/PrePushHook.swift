@@ -25,6 +25,9 @@ package struct PrePushHook {
     package enum Outcome {
         case skipped(PushedRef, reason: String)
         case checked(RefCheck)
+        /// The same push was gated on the same inputs before and passed (see `CachedVerdict`):
+        /// neither the stored result (of `resultCommit`) nor the baseline was read.
+        case passedBefore(PushedRef, resultCommit: String, baseDescription: String)
     }
 
     package struct RefCheck {
@@ -54,6 +57,12 @@ package struct PrePushHook {
         let (base, baseDescription) = try base(for: ref, tip: tip)
         let changes = try BaselineChange.find(in: repository, base: base, tip: tip)
         let baselineCommit = changes.isEmpty ? (base ?? tip) : tip
+        // A push that changes no baseline and passed on exactly these inputs passes again unread.
+        let blob = changes.isEmpty ? try repository.blobID(Baseline.path, atCommit: baselineCommit) : nil
+        let digest = try blob.map { try evaluator.verdictDigest(.commit(tip), baselineBlob: $0, extra: ["pre-push", ref.remoteRef, baseDescription]) }
+        if let digest, let hit = evaluator.store.cachedVerdict(digest) {
+            return .passedBefore(ref, resultCommit: hit.resultCommit, baseDescription: baseDescription)
+        }
         guard let baseline = try BaselineChange.load(repository, at: baselineCommit)
             ?? (baselineCommit != tip ? BaselineChange.load(repository, at: tip) : nil) else {
             return .skipped(ref, reason: "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)")
@@ -61,6 +70,11 @@ package struct PrePushHook {
         let evaluation = try evaluator.evaluate(.commit(tip), progress: progress)
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
         let protected = isProtected(ref, config: evaluation.config)
+        // Kept under the digest of the files as they now lie (a result from a note is cached into them).
+        if let blob, evaluation.reused, comparison.verdict == .pass, evaluator.warnings.isEmpty {
+            let now = try evaluator.verdictDigest(.commit(tip), baselineBlob: blob, extra: ["pre-push", ref.remoteRef, baseDescription])
+            evaluator.store.saveVerdict(CachedVerdict(resultCommit: evaluation.result.commit, stdout: ""), digest: now)
+        }
         return .checked(RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
                                  baseDescription: baseDescription, baselineChanges: changes,
                                  blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block && protected,

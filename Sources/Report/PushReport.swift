@@ -10,6 +10,9 @@ package enum PushReport {
         switch outcome {
         case .skipped(let ref, let reason):
             return "evalguard: \(ref.remoteRef): \(reason)\n"
+        case .passedBefore(let ref, let resultCommit, let baseDescription):
+            return "evalguard: \(ref.localRef) \(ref.localSHA.prefix(7)) → \(ref.remoteRef): pass against the baseline at \(baseDescription)"
+                + " (stored result of \(resultCommit.prefix(7)) reused; the model did not run)\n"
         case .checked(let check):
             var out = ""
             let tip = String(check.ref.localSHA.prefix(7))

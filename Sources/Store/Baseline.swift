@@ -53,6 +53,7 @@ package struct Baseline: Codable, Sendable {
 
     /// Reads a baseline; `displayPath` names it in errors ("HEAD:.evals/baseline.json").
     package static func parse(_ file: [UInt8], displayPath: String) throws -> Baseline {
+        DecodeTrace.decodedBaseline()
         let bytes = Array(try TextBytes.decode(file, displayPath: displayPath).utf8)
         do {
             let baseline = try JSONDecoder().decode(Baseline.self, from: Data(bytes))

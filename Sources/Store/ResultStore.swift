@@ -91,6 +91,7 @@ package struct ResultStore {
     /// A result file's content as `T` (the whole result, or a summary of it); nil for another
     /// format version or a file that is not a result.
     package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> T? {
+        DecodeTrace.decodedResult()
         if let value = try? decoder.decode(type, from: data) { return value.format == RunResult.formatVersion ? value : nil }
         return decodeAll(type, data).first
     }

@@ -30,12 +30,14 @@ struct CICommand: Command {
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
             .option("suite", value: "name", help: "Evaluate and gate this suite only (repeatable).", repeating: true),
+            ShardOption.option,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         if !arguments.flag("no-fetch") {
             context.console.err(CIFetch.notes(directory: context.workingDirectory, environment: context.environment))
         }
+        if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "ci") }
         var workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let base = try detectBase(&workspace, arguments, context)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"

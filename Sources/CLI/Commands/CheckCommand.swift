@@ -29,10 +29,12 @@ struct CheckCommand: Command {
             .option("suite", value: "name", help: "Check this suite only (repeatable).", repeating: true),
             .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
             RepeatOption.option,
+            ShardOption.option,
             OutputFormat.withMarkdown,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "check") }
         guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
         do {
             // An inconclusive commit is neither good nor bad: let git bisect skip it.
@@ -57,6 +59,7 @@ struct CheckCommand: Command {
         let subject: String, result: RunResult, reused: Bool, config: EvalConfig, repository: Repository
         let baseline: Baseline, baselineCommit: String
         var extra: [String: JSONValue] = [:]
+        var cacheable: String?
         // The baseline is read first: when there is nothing to compare with, the model need not run.
         if let revision = arguments.value("commit") {
             repository = try Repository.discover(from: context.workingDirectory)
@@ -75,8 +78,17 @@ struct CheckCommand: Command {
                 throw EvalGuardError("the repository has no commits yet, so no baseline is committed to check against",
                                      hint: "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\"")
             }
+            // The same gate on the same inputs already passed: print its verdict, decoding nothing.
+            let cache = fresh ? nil : VerdictCacheKey(workspace, against: against, extra: [format.rawValue, only?.joined(separator: "\n") ?? "",
+                                                                                     repeats.map(String.init) ?? "", context.describe(workspace.head)])
+            if let cache, let hit = workspace.store.cachedVerdict(cache.digest) {
+                context.console.err("note: reusing the stored result of \(hit.resultCommit.prefix(7)): nothing the model depends on changed since")
+                context.console.out(hit.stdout, terminator: "")
+                return Comparison(suites: [], settings: workspace.config.verdict)
+            }
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
+            cacheable = cache?.digestAfter(workspace, evaluation)
             context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
             (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
@@ -86,20 +98,27 @@ struct CheckCommand: Command {
                                       current: only.map { result.restricted(to: $0) } ?? result, config: config)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
+        var output = ""
         switch format {
         case .text, .markdown:
             if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
                 report.expected = Evaluation.expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit)
             }
-            context.console.out(format == .text ? report.text() : report.markdown(), terminator: "")
+            output = format == .text ? report.text() : report.markdown()
         case .json:
             extra["result_commit"] = .string(result.commit)
             extra["reused_result"] = .bool(reused)
             extra["reuse"] = result.reuseJSON
             extra["baseline"] = .object(["revision": .string(against), "commit": .string(baselineCommit)])
-            context.printJSON(report.json(extra: extra))
+            JSONPretty.write(report.json(extra: extra), to: &output)
+            output += "\n"
         }
-        for line in NoiseWarning.lines(comparison) { context.console.err(line) }
+        context.console.out(output, terminator: "")
+        let noise = NoiseWarning.lines(comparison)
+        for line in noise { context.console.err(line) }
+        if let cacheable, noise.isEmpty, comparison.verdict == .pass, comparison.suites.allSatisfy({ $0.regressed.isEmpty && $0.fixed.isEmpty }) {
+            VerdictCacheKey.save(CachedVerdict(resultCommit: result.commit, stdout: output), digest: cacheable, in: repository)
+        }
         return comparison
     }
 }

@@ -27,6 +27,7 @@ struct RunCommand: Command {
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             RepeatOption.option,
             MaxCostOption.option,
+            ShardOption.option,
             .flag("fresh", help: "Ask the model about every case, reusing no stored answer."),
             .option("suite", value: "name", help: "Ask the model about this suite only (repeatable).", repeating: true),
             OutputFormat.option,
@@ -34,6 +35,7 @@ struct RunCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "run") }
         let format = try OutputFormat(arguments)
         let repeats = try RepeatOption.value(arguments)
         let fresh = arguments.flag("fresh")
