@@ -128,10 +128,10 @@ package final class Evaluator {
         }
         let suites = try Evaluation.loadSuites(config, read: read)
         var stored = StoredAnswers([], repeats: runs)
-        if !fresh {
-            let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
-            stored = StoredAnswers(store.candidates(commit: commit, suiteKeys: keys), repeats: runs)
-        }
+        let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
+        // Judge answers are reused even with `fresh`: it asks the model again, not the judge.
+        let candidates = store.candidates(commit: commit, suiteKeys: keys)
+        if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
         if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
@@ -146,7 +146,8 @@ package final class Evaluator {
             checkout = try IsolatedCheckout(repository: repository, commit: commit)
             try Interrupts.checkpoint()
             return checkout!.directory
-        }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment, progress: progress)
+        }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment,
+           stored: candidates, progress: progress)
         warnings += outcome.warnings
         if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }

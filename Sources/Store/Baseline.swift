@@ -46,7 +46,8 @@ package struct Baseline: Codable, Sendable {
                 cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
                     ($0.id, BaselineCase(passed: $0.passed, passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
-                latenciesMs: Metrics.timedLatencies(suite.cases)))
+                latenciesMs: Metrics.timedLatencies(suite.cases),
+                judge: suite.judge?.stamp))
         })
     }
 
@@ -111,9 +112,11 @@ package struct BaselineSuite: Codable, Sendable {
     package var cases: [String: BaselineCase]
     /// Latencies of the answered cases, sorted: the distribution, for comparing percentiles.
     package var latenciesMs: [Double]
+    /// The judge that scored a judged suite: a result judged otherwise is not compared with it.
+    package var judge: JudgeStamp? = nil
 
     enum CodingKeys: String, CodingKey {
-        case metrics, cases
+        case metrics, cases, judge
         case latenciesMs = "latencies_ms"
     }
 }

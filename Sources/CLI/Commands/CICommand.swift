@@ -41,6 +41,8 @@ struct CICommand: Command {
         let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
+        let judgeChanges = JudgeChange.find(baseline: baseline, current: evaluation.result)
+        if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
         var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)

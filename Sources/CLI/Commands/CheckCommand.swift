@@ -82,8 +82,10 @@ struct CheckCommand: Command {
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
             extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
         }
-        let comparison = Gate.compare(baseline: only.map { baseline.restricted(to: $0) } ?? baseline,
-                                      current: only.map { result.restricted(to: $0) } ?? result, config: config)
+        let (gatedBaseline, gatedResult) = (only.map { baseline.restricted(to: $0) } ?? baseline, only.map { result.restricted(to: $0) } ?? result)
+        let judgeChanges = JudgeChange.find(baseline: gatedBaseline, current: gatedResult)
+        if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
+        let comparison = Gate.compare(baseline: gatedBaseline, current: gatedResult, config: config)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         switch format {

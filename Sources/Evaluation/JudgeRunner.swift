@@ -1,0 +1,180 @@
+import EvalGuardConfig
+import EvalGuardGit
+import EvalGuardRunner
+import EvalGuardScoring
+import EvalGuardStatistics
+import EvalGuardStore
+import EvalGuardSupport
+
+/// Asks judges about answers in batches, through the same providers as the models (their
+/// `jobs`, time-outs, retries and error budget), with a cache of judge answers.
+///
+/// A judge answer is cached under the judge's fingerprint, the blob id of the rendered prompt
+/// and the sample's index: the same judge shown the same texts answers from the cache, so a
+/// re-run whose outputs did not change, a second `blame` or a re-score asks nothing. A judge
+/// change (model, settings, template, rubric, grades, samples) changes the fingerprint, and
+/// nothing cached under the old one is used. Only valid grades are cached: a failed request or
+/// a reply without a grade is asked again next time.
+final class JudgeRunner {
+    struct Item {
+        var suite: String
+        var judge: ResolvedJudge
+        var input: JSONValue
+        var expected: JSONValue
+        var output: JSONValue
+    }
+
+    struct Verdict: Equatable {
+        var passed: Bool
+        var score: Double
+        var error: String?
+    }
+
+    private let directory: () throws -> String
+    private let environment: [String: String]
+    private var cache: [String: JudgeAnswer] = [:]
+    private var providers: [String: ModelProvider] = [:]
+    /// Per suite: the cache keys its cases used this run, and what judging them cost.
+    private var used: [String: Set<String>] = [:]
+    private var stats: [String: Stats] = [:]
+    /// Requests sent to judges by this runner (for tests and the benchmark).
+    private(set) var requestsMade = 0
+
+    private struct Stats {
+        var requests = 0, cached = 0, errors = 0
+        var costs: [Double] = [], tokens: [Double] = [], latencies: [Double] = [], agreements: [Double] = []
+    }
+
+    /// `stored`: results whose judge answers are the cache (nearest first: the first answer
+    /// under a key wins). `directory` is where a judge's provider runs (called only when a
+    /// judge is asked).
+    init(stored: [RunResult], directory: @escaping () throws -> String, environment: [String: String]) {
+        self.directory = directory
+        self.environment = environment
+        for result in stored {
+            for suite in result.suites {
+                for (key, answer) in suite.judge?.cache ?? [:] where cache[key] == nil { cache[key] = answer }
+            }
+        }
+    }
+
+    /// The verdict on each item, in order. Throws when a judge fails on more of the items than
+    /// its `max_error_rate` allows (exit 3), like a model.
+    func grade(_ items: [Item]) throws -> [Verdict] {
+        var keys: [[String]] = []
+        var pending: [String: (modelID: String, request: ModelRequest, suite: String)] = [:]
+        var order: [String] = []
+        for item in items {
+            let prompt = item.judge.prompt.render(input: item.input, expected: item.expected, output: item.output)
+            let digest = GitHash.blobID(of: prompt)
+            var itemKeys: [String] = []
+            for sample in 0..<item.judge.settings.samples {
+                let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
+                itemKeys.append(key)
+                used[item.suite, default: []].insert(key)
+                if cache[key] != nil {
+                    stats[item.suite, default: Stats()].cached += 1
+                } else if pending[key] == nil {
+                    pending[key] = (item.judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
+                    order.append(key)
+                }
+            }
+            keys.append(itemKeys)
+        }
+        var failures: [String: String] = [:]
+        var byModel: [String: [String]] = [:]
+        var modelOrder: [String] = []
+        for key in order {
+            let id = pending[key]!.modelID
+            if byModel[id] == nil { modelOrder.append(id) }
+            byModel[id, default: []].append(key)
+        }
+        for id in modelOrder {
+            let batch = byModel[id]!
+            let judge = items.first { $0.judge.modelID == id }!.judge
+            let provider = try provider(for: judge)
+            let responses = try provider.answer(batch.map { pending[$0]!.request }, progress: { _ in })
+            requestsMade += batch.count
+            for (key, r) in zip(batch, responses) {
+                let suite = pending[key]!.suite
+                stats[suite, default: Stats()].requests += 1
+                if let c = r.costUSD { stats[suite]!.costs.append(c) }
+                if let u = r.usage, let t = u["total_tokens"] ?? u["prompt_tokens"].map({ $0 + (u["completion_tokens"] ?? 0) }) {
+                    stats[suite]!.tokens.append(t)
+                }
+                if r.error == nil { stats[suite]!.latencies.append(r.latencyMs) }
+                guard r.error == nil, let output = r.output else {
+                    failures[key] = "judge: " + (r.error ?? "no answer")
+                    continue
+                }
+                guard let g = JudgeGrade.last(in: output.stringValue ?? output.canonicalText, grades: judge.settings.grades) else {
+                    failures[key] = "judge: no valid grade in the reply (its last grade line must be 'GRADE: <\(judge.settings.grades.described)>')"
+                    continue
+                }
+                cache[key] = JudgeAnswer(grade: g.grade, passed: g.passed, score: g.score, costUSD: r.costUSD,
+                                         tokens: r.usage?["total_tokens"], latencyMs: (r.latencyMs * 1000).rounded() / 1000)
+            }
+        }
+        var verdicts: [Verdict] = []
+        var errored: [String: Int] = [:]
+        for (item, itemKeys) in zip(items, keys) {
+            if let failure = itemKeys.lazy.compactMap({ failures[$0] }).first {
+                verdicts.append(Verdict(passed: false, score: 0, error: failure))
+                stats[item.suite, default: Stats()].errors += 1
+                errored[item.judge.modelID, default: 0] += 1
+                continue
+            }
+            let majority = JudgeMajority(itemKeys.map { key in
+                let a = cache[key]!
+                return JudgeGrade(grade: a.grade, passed: a.passed, score: a.score)
+            })
+            if item.judge.settings.samples > 1 { stats[item.suite, default: Stats()].agreements.append(majority.agreement) }
+            verdicts.append(Verdict(passed: majority.passed, score: majority.score))
+        }
+        for (id, count) in errored {
+            let judge = items.first { $0.judge.modelID == id }!.judge
+            let total = items.count { $0.judge.modelID == id }
+            if Double(count) > judge.model.maxErrorRate * Double(total) {
+                throw EvalGuardError.evaluation(
+                    "the judge '\(judge.settings.judge)' failed on \(count) of \(total) answers, more than its max_error_rate (\(judge.model.maxErrorRate)); stopping",
+                    hint: "A reply must end with a line 'GRADE: <grade>'. Last failure: " + (failures.values.sorted().first ?? "unknown"))
+            }
+        }
+        return verdicts
+    }
+
+    /// Marks the cache entries of answers judged earlier (kept with their verdicts) as used, so
+    /// the new result carries them too; asks nothing.
+    func keep(_ items: [Item]) {
+        for item in items {
+            let digest = GitHash.blobID(of: item.judge.prompt.render(input: item.input, expected: item.expected, output: item.output))
+            for sample in 0..<item.judge.settings.samples {
+                let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
+                if cache[key] != nil { used[item.suite, default: []].insert(key) }
+            }
+        }
+    }
+
+    /// The record a judged suite's result carries: fingerprint, cost of this run's judging, and
+    /// the answers its cases used.
+    func record(suite: String, judge: ResolvedJudge) -> JudgeRecord {
+        var record = JudgeRecord(fingerprint: judge.fingerprint, settings: judge.stamp)
+        let s = stats[suite] ?? Stats()
+        (record.requests, record.cached, record.errors) = (s.requests, s.cached, s.errors)
+        if !s.costs.isEmpty { record.costUSD = Money.sum(s.costs) }
+        if !s.tokens.isEmpty { record.tokens = s.tokens.reduce(0, +) }
+        let sorted = s.latencies.sorted()
+        record.latencyP50Ms = Quantile.sorted(sorted, 0.5).map { ($0 * 1000).rounded() / 1000 }
+        record.latencyP95Ms = Quantile.sorted(sorted, 0.95).map { ($0 * 1000).rounded() / 1000 }
+        if !s.agreements.isEmpty { record.selfAgreement = s.agreements.reduce(0, +) / Double(s.agreements.count) }
+        for key in used[suite] ?? [] { record.cache[key] = cache[key] }
+        return record
+    }
+
+    private func provider(for judge: ResolvedJudge) throws -> ModelProvider {
+        if let known = providers[judge.modelID] { return known }
+        let made = try Evaluation.makeProvider(judge.model, directory: try directory(), environment: environment).provider
+        providers[judge.modelID] = made
+        return made
+    }
+}
