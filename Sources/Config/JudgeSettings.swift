@@ -54,8 +54,12 @@ package struct JudgeSettings: Sendable, Equatable {
     /// Odd: the judge is asked this many times and the majority wins.
     package var samples: Int
     package var mode: Mode
+    /// `kappa_floor`: below this Cohen's κ against the cases' human verdicts, `check` says the
+    /// judge agrees poorly.
+    package var kappaFloor: Double
 
-    static let keys = ["type", "rubric", "template", "judge", "grades", "pass", "pass_score", "samples", "mode"]
+    package static let defaultKappaFloor = 0.6
+    static let keys = ["type", "rubric", "template", "judge", "grades", "pass", "pass_score", "samples", "mode", "kappa_floor"]
 
     init(node: ConfigNode) throws {
         let members = try node.object(allowed: Self.keys)
@@ -82,6 +86,7 @@ package struct JudgeSettings: Sendable, Equatable {
             mode = parsed
         }
         grades = try Self.grades(members, node: node)
+        kappaFloor = try members["kappa_floor"]?.number(in: -1...1) ?? Self.defaultKappaFloor
     }
 
     private static func text(_ node: ConfigNode) throws -> Text {

@@ -5,6 +5,7 @@ import Testing
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
 @testable import EvalGuardScoring
+@testable import EvalGuardStatistics
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -101,12 +102,14 @@ import Testing
         var evaluator: Evaluator { Evaluator(repository: try! Repository.discover(from: repo.root)) }
 
         /// Cases are replies the feature returns as written; `expected` is what a good reply mentions.
-        init(cases: [(String, String, String)], scorer: String, serverArguments: [String] = []) throws {
+        init(cases: [(String, String, String)], scorer: String, serverArguments: [String] = [], humans: [String: String] = [:]) throws {
             server = try OpenAITestServer(["--judge"] + serverArguments)
             repo = try ScratchRepository()
             try repo.write("feature/reply.py", Self.feature(version: 1))
             try repo.write(".evals/cases/replies.jsonl", cases.map { id, reply, expected in
-                JSONValue.object(["id": .string(id), "input": .object(["reply": .string(reply)]), "expected": .string(expected)]).canonicalText
+                var c: [String: JSONValue] = ["id": .string(id), "input": .object(["reply": .string(reply)]), "expected": .string(expected)]
+                if let human = humans[id] { c["human"] = .string(human) }
+                return JSONValue.object(c).canonicalText
             }.joined(separator: "\n") + "\n")
             try repo.write(".evals/.gitignore", "results/\n")
             try writeConfig(scorer: scorer)
@@ -242,5 +245,64 @@ import Testing
             #expect(error.category == .model)
             #expect(error.message.contains("the judge 'grader' failed on"))
         }
+    }
+}
+
+@Suite(.serialized) struct JudgeCalibrationTests {
+    @Test func kappaMatchesTheHandComputedValue() throws {
+        // 20 cases: judge and human both pass 8, both fail 9; the judge passes 2 the human
+        // failed and fails 1 the human passed.
+        //   p_o = (8 + 9) / 20 = 0.85
+        //   judge passes (8 + 2) / 20 = 0.50, human passes (8 + 1) / 20 = 0.45
+        //   p_e = 0.50 * 0.45 + 0.50 * 0.55 = 0.225 + 0.275 = 0.50
+        //   kappa = (0.85 - 0.50) / (1 - 0.50) = 0.70
+        //   SE = sqrt(0.85 * 0.15 / (20 * 0.50^2)) = sqrt(0.0255) = 0.159687...
+        //   95%: 0.70 -/+ 1.959964 * 0.159687 = 0.387019 .. 1.012981, clamped to 1
+        var a = Agreement()
+        for _ in 0..<8 { a.add(judge: true, human: true) }
+        for _ in 0..<9 { a.add(judge: false, human: false) }
+        for _ in 0..<2 { a.add(judge: true, human: false) }
+        a.add(judge: false, human: true)
+        #expect(a.n == 20 && a.accuracy == 0.85)
+        #expect(abs(a.kappa! - 0.70) < 1e-12)
+        let ci = try #require(a.kappaInterval())
+        #expect(abs(ci.lower - 0.387019) < 1e-5 && ci.upper == 1)
+        #expect(abs(a.truePassRate! - 8.0 / 9.0) < 1e-12 && abs(a.trueFailRate! - 9.0 / 11.0) < 1e-12)
+        // One verdict for everything on both sides: chance explains all agreement, kappa is undefined.
+        var same = Agreement()
+        for _ in 0..<3 { same.add(judge: true, human: true) }
+        #expect(same.kappa == nil)
+    }
+
+    @Test func calibrateReportsAgreementAndCheckWarnsBelowTheFloor() throws {
+        // The judge passes a reply that mentions "refund". Humans disagree on h5 and h6:
+        // both pass 2, both fail 2, one each way: p_o = 4/6, p_e = 0.5, kappa = 1/3.
+        let f = try JudgedSuiteTests.Fixture(cases: [
+            ("h1", "Your refund is here.", "refund"), ("h2", "Refund done.", "refund"), ("h3", "No.", "refund"),
+            ("h4", "Sorry.", "refund"), ("h5", "A refund? No.", "refund"), ("h6", "Money back soon.", "refund"),
+            ("u1", "Unlabelled refund.", "refund"),
+        ], scorer: JudgedSuiteTests.rubric,
+           humans: ["h1": "pass", "h2": "pass", "h3": "fail", "h4": "fail", "h5": "fail", "h6": "pass"])
+        let calibrate = f.repo.evalguard("judge", "calibrate")
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        #expect(calibrate.stdout.contains("replies: the judge against 6 human verdict(s)"))
+        #expect(calibrate.stdout.contains("accuracy         66.7% (4 of 6 agree)"))
+        #expect(calibrate.stdout.contains("Cohen's kappa    0.333"))
+        #expect(calibrate.stdout.contains("the judge agrees POORLY"))
+        #expect(calibrate.stdout.contains("h5: human fail, judge pass"))
+        #expect(calibrate.stdout.contains("h6: human pass, judge fail"))
+        let asked = f.judgeRequests
+        // Calibrating again asks the judge nothing: its answers are stored.
+        #expect(f.repo.evalguard("judge", "calibrate").status == 0)
+        #expect(f.judgeRequests == asked)
+        #expect(f.repo.evalguard("baseline").status == 0)
+        try f.repo.commitAll("baseline")
+        let check = f.repo.evalguard("check")
+        #expect(check.status == 0)
+        #expect(check.stderr.contains("warning: replies: the judge agrees poorly with the human verdicts (kappa 0.33 over 6 case(s), below its kappa_floor 0.60)"))
+        // A floor the judge meets: no warning.
+        try f.writeConfig(scorer: #"{"type": "judge", "judge": "grader", "rubric": "A good reply mentions what the customer needs.", "kappa_floor": 0.3}"#)
+        #expect(!f.repo.evalguard("check").stderr.contains("agrees poorly"))
+        #expect(f.repo.evalguard("judge", "calibrate", "--suite", "nope").status == 2)
     }
 }

@@ -102,6 +102,7 @@ struct CheckCommand: Command {
             context.printJSON(report.json(extra: extra))
         }
         for line in NoiseWarning.lines(comparison) { context.console.err(line) }
+        for line in JudgeCommand.poorAgreementWarnings(result, config: config, repository: repository) { context.console.err(line) }
         return comparison
     }
 }
