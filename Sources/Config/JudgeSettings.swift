@@ -42,8 +42,15 @@ package struct JudgeSettings: Sendable, Equatable {
     }
 
     package enum Mode: String, Sendable, Equatable {
+        /// The answer alone is graded.
         case single
+        /// The answer is compared with the baseline's stored answer for the same case, in both
+        /// orders; the grades are `A`, `B` and `tie`, and two orders that disagree are a tie.
+        case pairwise
     }
+
+    /// The grades of a pairwise judge: which answer is better, or neither.
+    package static let pairwiseGrades = Grades.labels(["A", "B", "tie"], passing: [])
 
     package var rubric: Text
     /// The judge prompt's template; nil: `JudgePrompt.defaultTemplate`.
@@ -81,11 +88,18 @@ package struct JudgeSettings: Sendable, Equatable {
         if let m = members["mode"] {
             let text = try m.string()
             guard let parsed = Mode(rawValue: text) else {
-                throw m.error("unknown judge mode '\(text)'", hint: "Modes: single.")
+                throw m.error("unknown judge mode '\(text)'", hint: "Modes: single, pairwise.")
             }
             mode = parsed
         }
-        grades = try Self.grades(members, node: node)
+        if mode == .pairwise {
+            if let g = members["grades"] ?? members["pass"] ?? members["pass_score"] {
+                throw g.error("a pairwise judge's grades are fixed: A, B or tie (which answer is better)")
+            }
+            grades = Self.pairwiseGrades
+        } else {
+            grades = try Self.grades(members, node: node)
+        }
         kappaFloor = try members["kappa_floor"]?.number(in: -1...1) ?? Self.defaultKappaFloor
     }
 

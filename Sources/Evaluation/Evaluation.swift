@@ -59,7 +59,8 @@ package enum Evaluation {
                     let response = responses[r * round.count + offset + i]
                     let result = score(c, response, suite.config.scorer, scoring, runStart: started)
                     if let judge = suite.judge, result.passed, let output = response.output {
-                        items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output))
+                        items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
+                                           reference: judge.references[c.id]))
                         judged.append((s, i, r))
                     }
                     return result

@@ -107,7 +107,13 @@ package final class Evaluator {
         let (files, dirtyPaths) = try inputFiles(of: subject, config: config, head: commit)
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
         let runs = repeats ?? config.verdict.repeats
-        if !fresh, var stored = store.find(key: key, commit: commit, repeats: runs) {
+        let repository = self.repository
+        let read: (String) throws -> [UInt8]? = switch subject {
+        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        }
+        let reference = Evaluation.pairwiseReference(config, read: read)
+        if !fresh, var stored = store.find(key: key, commit: commit, repeats: runs), Evaluation.comparedWith(reference, stored, config) {
             // Says how this evaluation got its answers (all from `stored`), not how `stored` did.
             for i in stored.suites.indices {
                 var reuse = SuiteReuse()
@@ -121,12 +127,7 @@ package final class Evaluator {
             }
             return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths, reusedAnswers: true)
         }
-        let repository = self.repository
-        let read: (String) throws -> [UInt8]? = switch subject {
-        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
-        }
-        let suites = try Evaluation.loadSuites(config, read: read)
+        let suites = Evaluation.attachingReferences(try Evaluation.loadSuites(config, read: read), reference: reference, store: store)
         var stored = StoredAnswers([], repeats: runs)
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
         // Judge answers are reused even with `fresh`: it asks the model again, not the judge.

@@ -22,6 +22,8 @@ final class JudgeRunner {
         var input: JSONValue
         var expected: JSONValue
         var output: JSONValue
+        /// Pairwise: the baseline's answer for the case, when stored.
+        var reference: JSONValue? = nil
     }
 
     struct Verdict: Equatable {
@@ -42,6 +44,7 @@ final class JudgeRunner {
 
     private struct Stats {
         var requests = 0, cached = 0, errors = 0
+        var better = 0, ties = 0, worse = 0, unpaired = 0
         var costs: [Double] = [], tokens: [Double] = [], latencies: [Double] = [], agreements: [Double] = []
     }
 
@@ -61,23 +64,28 @@ final class JudgeRunner {
     /// The verdict on each item, in order. Throws when a judge fails on more of the items than
     /// its `max_error_rate` allows (exit 3), like a model.
     func grade(_ items: [Item]) throws -> [Verdict] {
-        var keys: [[String]] = []
+        // Per item, per order shown to the judge (one; two when pairwise), per sample: a cache key.
+        var keys: [[[String]]] = []
         var pending: [String: (modelID: String, request: ModelRequest, suite: String)] = [:]
         var order: [String] = []
         for item in items {
-            let prompt = item.judge.prompt.render(input: item.input, expected: item.expected, output: item.output)
-            let digest = GitHash.blobID(of: prompt)
-            var itemKeys: [String] = []
-            for sample in 0..<item.judge.settings.samples {
-                let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
-                itemKeys.append(key)
-                used[item.suite, default: []].insert(key)
-                if cache[key] != nil {
-                    stats[item.suite, default: Stats()].cached += 1
-                } else if pending[key] == nil {
-                    pending[key] = (item.judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
-                    order.append(key)
+            var itemKeys: [[String]] = []
+            for (output, other) in Self.orders(item) {
+                let prompt = item.judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other)
+                let digest = GitHash.blobID(of: prompt)
+                var orderKeys: [String] = []
+                for sample in 0..<item.judge.settings.samples {
+                    let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
+                    orderKeys.append(key)
+                    used[item.suite, default: []].insert(key)
+                    if cache[key] != nil {
+                        stats[item.suite, default: Stats()].cached += 1
+                    } else if pending[key] == nil {
+                        pending[key] = (item.judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
+                        order.append(key)
+                    }
                 }
+                itemKeys.append(orderKeys)
             }
             keys.append(itemKeys)
         }
@@ -118,16 +126,21 @@ final class JudgeRunner {
         var verdicts: [Verdict] = []
         var errored: [String: Int] = [:]
         for (item, itemKeys) in zip(items, keys) {
-            if let failure = itemKeys.lazy.compactMap({ failures[$0] }).first {
+            if let failure = itemKeys.joined().lazy.compactMap({ failures[$0] }).first {
                 verdicts.append(Verdict(passed: false, score: 0, error: failure))
                 stats[item.suite, default: Stats()].errors += 1
                 errored[item.judge.modelID, default: 0] += 1
                 continue
             }
-            let majority = JudgeMajority(itemKeys.map { key in
+            let grades = itemKeys.map { $0.map { key in
                 let a = cache[key]!
                 return JudgeGrade(grade: a.grade, passed: a.passed, score: a.score)
-            })
+            } }
+            if item.judge.settings.mode == .pairwise {
+                verdicts.append(pairwise(item, grades))
+                continue
+            }
+            let majority = JudgeMajority(grades[0])
             if item.judge.settings.samples > 1 { stats[item.suite, default: Stats()].agreements.append(majority.agreement) }
             verdicts.append(Verdict(passed: majority.passed, score: majority.score))
         }
@@ -143,14 +156,54 @@ final class JudgeRunner {
         return verdicts
     }
 
+    /// What the judge is shown, in order: the answer; pairwise, the answer as A against the
+    /// baseline's as B, then the other way round. None when there is nothing to compare: no
+    /// stored baseline answer, or the same answer (a tie without asking).
+    static func orders(_ item: Item) -> [(JSONValue, JSONValue)] {
+        guard item.judge.settings.mode == .pairwise else { return [(item.output, .null)] }
+        guard let reference = item.reference, reference != item.output else { return [] }
+        return [(item.output, reference), (reference, item.output)]
+    }
+
+    /// Pairwise: each order's majority grade seen from the current answer (better, worse or a
+    /// tie); orders that disagree, as a judge that prefers a position does, are a tie. Passes
+    /// when not worse; scores 1, 0.5 or 0.
+    private func pairwise(_ item: Item, _ grades: [[JudgeGrade]]) -> Verdict {
+        guard grades.count == 2 else {
+            if item.reference == nil { stats[item.suite, default: Stats()].unpaired += 1 } else { stats[item.suite, default: Stats()].ties += 1 }
+            return Verdict(passed: true, score: 0.5)
+        }
+        var seen: [Int] = []
+        for (index, samples) in grades.enumerated() {
+            var counts: [String: Int] = [:]
+            for g in samples { counts[g.grade, default: 0] += 1 }
+            let top = counts.values.max()!
+            let leaders = counts.filter { $0.value == top }.map(\.key)
+            let label = leaders.count == 1 ? leaders[0] : "tie"
+            if samples.count > 1 { stats[item.suite, default: Stats()].agreements.append(Double(counts[label] ?? 0) / Double(samples.count)) }
+            // +1: the current answer is better; -1: the baseline's is.
+            let current = index == 0 ? "A" : "B", baseline = index == 0 ? "B" : "A"
+            seen.append(label == current ? 1 : label == baseline ? -1 : 0)
+        }
+        let outcome = seen[0] == seen[1] ? seen[0] : 0
+        switch outcome {
+        case 1: stats[item.suite, default: Stats()].better += 1
+        case -1: stats[item.suite, default: Stats()].worse += 1
+        default: stats[item.suite, default: Stats()].ties += 1
+        }
+        return Verdict(passed: outcome >= 0, score: Double(outcome + 1) / 2)
+    }
+
     /// Marks the cache entries of answers judged earlier (kept with their verdicts) as used, so
     /// the new result carries them too; asks nothing.
     func keep(_ items: [Item]) {
         for item in items {
-            let digest = GitHash.blobID(of: item.judge.prompt.render(input: item.input, expected: item.expected, output: item.output))
-            for sample in 0..<item.judge.settings.samples {
-                let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
-                if cache[key] != nil { used[item.suite, default: []].insert(key) }
+            for (output, other) in Self.orders(item) {
+                let digest = GitHash.blobID(of: item.judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other))
+                for sample in 0..<item.judge.settings.samples {
+                    let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
+                    if cache[key] != nil { used[item.suite, default: []].insert(key) }
+                }
             }
         }
     }
@@ -167,6 +220,10 @@ final class JudgeRunner {
         record.latencyP50Ms = Quantile.sorted(sorted, 0.5).map { ($0 * 1000).rounded() / 1000 }
         record.latencyP95Ms = Quantile.sorted(sorted, 0.95).map { ($0 * 1000).rounded() / 1000 }
         if !s.agreements.isEmpty { record.selfAgreement = s.agreements.reduce(0, +) / Double(s.agreements.count) }
+        if judge.settings.mode == .pairwise {
+            record.pairwise = PairwiseCounts(better: s.better, ties: s.ties, worse: s.worse, unpaired: s.unpaired)
+            record.reference = judge.referenceCommit
+        }
         for key in used[suite] ?? [] { record.cache[key] = cache[key] }
         return record
     }

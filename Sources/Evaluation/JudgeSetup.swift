@@ -16,6 +16,10 @@ package struct ResolvedJudge: Sendable {
     /// template's and rubric's blob ids, the grades, the samples and the mode.
     package var stamp: JSONValue
     package var fingerprint: String
+    /// Pairwise: the baseline's stored answers by case id (outputs kept whole), and the commit
+    /// whose result they come from (nil: no baseline, or its result is not stored).
+    package var references: [String: JSONValue] = [:]
+    package var referenceCommit: String?
 
     /// `read` returns a file's bytes from the repository root (working tree or commit).
     package init(_ settings: JudgeSettings, config: EvalConfig, read: (String) throws -> [UInt8]?) throws {
@@ -36,7 +40,7 @@ package struct ResolvedJudge: Sendable {
         let rubric = try text(settings.rubric, "rubric")
         let template = try settings.template.map { try text($0, "template") }
         do {
-            prompt = try JudgePrompt(template: template, rubric: rubric, grades: settings.grades)
+            prompt = try JudgePrompt(template: template, rubric: rubric, grades: settings.grades, pairwise: settings.mode == .pairwise)
         } catch {
             throw EvalGuardError("judge template: " + error.message, file: settings.template?.file ?? EvalConfig.path,
                                  hint: "Without \"template\" the documented default is used (README, \"Judged suites\").")
@@ -44,7 +48,8 @@ package struct ResolvedJudge: Sendable {
         let modelSettings = (try? JSONParser.parse(model.keySettings)) ?? .string(model.keySettings)
         stamp = .object([
             "judge": .string(settings.judge), "model": modelSettings,
-            "template": .string(template.map { GitHash.blobID(of: $0) } ?? "default:" + GitHash.blobID(of: JudgePrompt.defaultTemplate)),
+            "template": .string(template.map { GitHash.blobID(of: $0) }
+                ?? "default:" + GitHash.blobID(of: settings.mode == .pairwise ? JudgePrompt.defaultPairwiseTemplate : JudgePrompt.defaultTemplate)),
             "rubric": .string(GitHash.blobID(of: rubric)), "grades": settings.grades.json,
             "samples": .number(Double(settings.samples)), "mode": .string(settings.mode.rawValue),
         ])

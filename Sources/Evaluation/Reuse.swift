@@ -103,7 +103,8 @@ extension Evaluation {
             for i in plan.kept.keys.sorted() {
                 let c = plan.suite.cases[i]
                 func item(_ output: JSONValue) -> JudgeRunner.Item {
-                    .init(suite: plan.suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output)
+                    .init(suite: plan.suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
+                          reference: judge.references[c.id])
                 }
                 if let output = plan.judging[i] {
                     asked.append(item(output))

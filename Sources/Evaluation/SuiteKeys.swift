@@ -26,7 +26,11 @@ package struct SuiteKey: Sendable {
         inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
         // A judge's fingerprint covers its model, template and rubric (files included).
         let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
-        scoringDigests = suite.cases.map { GitHash.blobID(of: scorer + "\n" + $0.expected.canonicalText) }
+        // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
+        let references = suite.judge?.references ?? [:]
+        scoringDigests = suite.cases.map { c in
+            GitHash.blobID(of: scorer + "\n" + c.expected.canonicalText + (references[c.id].map { "\nreference " + $0.canonicalText } ?? ""))
+        }
         var manifest = "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
         for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest + " " + c.id + "\n" }
         key = GitHash.blobID(of: manifest)

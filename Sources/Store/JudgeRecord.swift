@@ -24,9 +24,13 @@ package struct JudgeRecord: Codable, Sendable, Equatable {
     package var selfAgreement: Double?
     /// The judge's answers by cache key (fingerprint, digest of the rendered prompt, sample).
     package var cache: [String: JudgeAnswer] = [:]
+    /// Pairwise: the outcomes of this run's comparisons, and the commit whose stored answers
+    /// were compared with (the baseline's `from_commit`; nil without one).
+    package var pairwise: PairwiseCounts?
+    package var reference: String?
 
     enum CodingKeys: String, CodingKey {
-        case fingerprint, settings, requests, cached, errors, tokens, cache
+        case fingerprint, settings, requests, cached, errors, tokens, cache, pairwise, reference
         case costUSD = "cost_usd", latencyP50Ms = "latency_p50_ms", latencyP95Ms = "latency_p95_ms"
         case selfAgreement = "self_agreement"
     }
@@ -38,6 +42,19 @@ package struct JudgeRecord: Codable, Sendable, Equatable {
 
     /// What a baseline keeps of it.
     package var stamp: JudgeStamp { JudgeStamp(fingerprint: fingerprint, settings: settings) }
+}
+
+/// How a pairwise judge's comparisons came out, for the cases compared in one run.
+package struct PairwiseCounts: Codable, Sendable, Equatable {
+    package var better: Int
+    package var ties: Int
+    package var worse: Int
+    /// Cases with no stored baseline answer to compare with (counted as ties).
+    package var unpaired: Int
+
+    package init(better: Int, ties: Int, worse: Int, unpaired: Int) {
+        (self.better, self.ties, self.worse, self.unpaired) = (better, ties, worse, unpaired)
+    }
 }
 
 /// One judge answer, reduced to what scoring reads and what it cost.
@@ -79,6 +96,10 @@ extension RunResult {
             if let t = j.tokens { parts.append("\(Int(t)) tokens") }
             if let p50 = j.latencyP50Ms { parts.append("p50 \(Int(p50.rounded())) ms") }
             if let a = j.selfAgreement { parts.append("self-agreement \(Int((a * 100).rounded()))%") }
+            if let p = j.pairwise {
+                parts.append("against \(j.reference.map { String($0.prefix(7)) } ?? "no baseline"): \(p.better) better, \(p.ties) tie(s), \(p.worse) worse"
+                             + (p.unpaired > 0 ? ", \(p.unpaired) without a baseline answer" : ""))
+            }
             return "\(suite.name): judge \(name) (not the feature's cost, not gated): " + parts.joined(separator: ", ")
         }
     }

@@ -116,13 +116,18 @@ import Testing
             try repo.commitAll("a judged feature")
         }
 
-        static func feature(version: Int) -> String {
+        /// The feature returns each case's reply; with `rewrite`, "Nothing." becomes a reply that
+        /// mentions a refund and every other "refund" becomes "credit".
+        static func feature(version: Int, rewrite: Bool = false) -> String {
             """
             # version \(version)
             import json, sys
             for line in sys.stdin:
                 r = json.loads(line)
-                sys.stdout.write(json.dumps({"id": r["id"], "output": r["input"]["reply"]}) + "\\n")
+                out = r["input"]["reply"]
+                if \(rewrite ? "True" : "False"):
+                    out = {"Nothing.": "A refund is coming."}.get(out, out.replace("refund", "credit"))
+                sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
                 sys.stdout.flush()
             """
         }
@@ -304,5 +309,47 @@ import Testing
         try f.writeConfig(scorer: #"{"type": "judge", "judge": "grader", "rubric": "A good reply mentions what the customer needs.", "kappa_floor": 0.3}"#)
         #expect(!f.repo.evalguard("check").stderr.contains("agrees poorly"))
         #expect(f.repo.evalguard("judge", "calibrate", "--suite", "nope").status == 2)
+    }
+}
+
+@Suite(.serialized) struct PairwiseJudgeTests {
+    static let pairwise = #"{"type": "judge", "judge": "grader", "rubric": "The more helpful reply wins.", "mode": "pairwise"}"#
+    static let cases = [("a", "Your refund is here.", "refund"), ("b", "Nothing.", "refund"), ("c", "Refund soon.", "refund")]
+
+    /// Records a baseline (nothing to compare with yet: every case unpaired, a tie), then
+    /// rewrites two of the three answers.
+    func rewritten(_ serverArguments: [String]) throws -> (fixture: JudgedSuiteTests.Fixture, judged: Int, suite: SuiteResult) {
+        let f = try JudgedSuiteTests.Fixture(cases: Self.cases, scorer: Self.pairwise, serverArguments: serverArguments)
+        let first = try f.evaluate()
+        #expect(first.judged == 0)
+        #expect(first.suite.judge?.pairwise == PairwiseCounts(better: 0, ties: 0, worse: 0, unpaired: 3))
+        #expect(f.repo.evalguard("baseline").status == 0)
+        try f.repo.commitAll("baseline")
+        try f.repo.write("feature/reply.py", JudgedSuiteTests.Fixture.feature(version: 2, rewrite: true))
+        let (judged, suite) = try f.evaluate()
+        return (f, judged, suite)
+    }
+
+    @Test func aJudgeThatPrefersAPositionGivesTiesNotWins() throws {
+        let (f, judged, suite) = try rewritten(["--judge-bias", "first"])
+        // a and b changed: each is shown in both orders; c is the baseline's answer itself, a tie unasked.
+        #expect(judged == 4)
+        #expect(suite.cases.map(\.passed) == [true, true, true])
+        #expect(suite.cases.map(\.score) == [0.5, 0.5, 0.5])
+        // Three ties: two from orders that disagree, one (c) from an unchanged answer.
+        #expect(suite.judge?.pairwise == PairwiseCounts(better: 0, ties: 3, worse: 0, unpaired: 0))
+        #expect(suite.judge?.reference != nil)
+        #expect(f.repo.evalguard("check").status == 0)
+    }
+
+    @Test func theShareNotWorseIsTheMetricAndAWorseAnswerFails() throws {
+        let (f, judged, suite) = try rewritten([])
+        #expect(judged == 4)
+        // a lost its "refund": worse in both orders. b gained one: better. c unchanged: a tie.
+        #expect(suite.cases.map(\.passed) == [false, true, true])
+        #expect(suite.cases.map(\.score) == [0, 1, 0.5])
+        #expect(abs(suite.metrics.accuracy - 2.0 / 3.0) < 1e-9)
+        // Asked again with nothing changed, the stored comparison stands: no judge request.
+        #expect(try f.evaluate().judged == 0)
     }
 }

@@ -21,7 +21,9 @@ Every request is appended to --log as one JSON line: method, path, headers, body
 "a number from L to H") when the expected text occurs in the answer, ignoring case, else "fail"
 (or L). The reply quotes the answer, then ends with "GRADE: <grade>". An answer containing
 "nograde", and a share --judge-error-rate of prompts (chosen by the prompt's digest, so the same
-prompt always behaves the same), get a reply without a grade line.
+prompt always behaves the same), get a reply without a grade line. A pairwise prompt (blocks
+ANSWER A and ANSWER B) gets "A" or "B" for the one answer that contains the expected text, else
+"tie"; with --judge-bias first, always "A" (a judge that prefers the first position).
 
 --bucket-rate R --bucket-size B: a token-bucket rate limit of R requests a second with bursts of
 B (the bucket starts full). A request that finds no token is answered 429 with retry-after-ms
@@ -48,6 +50,7 @@ parser.add_argument("--tls-key", default=None, help="and this private key (PEM)"
 parser.add_argument("--bucket-rate", type=float, default=None, help="token bucket: requests a second")
 parser.add_argument("--bucket-size", type=float, default=1, help="token bucket: burst")
 parser.add_argument("--judge", action="store_true", help="grade judge prompts (see above)")
+parser.add_argument("--judge-bias", default=None, help="'first': a pairwise judge that always prefers answer A")
 parser.add_argument("--judge-error-rate", type=float, default=0, help="share of prompts answered without a grade")
 args = parser.parse_args()
 
@@ -90,7 +93,12 @@ def block(text, name):
 
 def judge_reply(prompt):
     import hashlib
-    answer, expected = block(prompt, "ANSWER"), block(prompt, "EXPECTED")
+    expected = block(prompt, "EXPECTED").strip().lower()
+    if "<<<ANSWER A\n" in prompt:
+        a, b = expected in block(prompt, "ANSWER A").lower(), expected in block(prompt, "ANSWER B").lower()
+        grade = "A" if args.judge_bias == "first" or (a and not b) else "B" if b and not a else "tie"
+        return "Comparing the two answers.\nGRADE: %s" % grade
+    answer = block(prompt, "ANSWER")
     passed = expected.strip().lower() in answer.lower()
     scale = re.search(r"a number from (\d+) to (\d+)", prompt)
     if scale:
