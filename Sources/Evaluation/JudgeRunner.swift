@@ -34,7 +34,8 @@ final class JudgeRunner {
 
     private let directory: () throws -> String
     private let environment: [String: String]
-    private var cache: [String: JudgeAnswer] = [:]
+    /// Grades by full key: `<fingerprint>:<prompt digest>:<sample>`.
+    private var cache: [String: String] = [:]
     private var providers: [String: ModelProvider] = [:]
     /// Per suite: the cache keys its cases used this run, and what judging them cost.
     private var used: [String: Set<String>] = [:]
@@ -56,7 +57,8 @@ final class JudgeRunner {
         self.environment = environment
         for result in stored {
             for suite in result.suites {
-                for (key, answer) in suite.judge?.cache ?? [:] where cache[key] == nil { cache[key] = answer }
+                guard let judge = suite.judge else { continue }
+                for (key, grade) in judge.cache where cache[judge.fingerprint + ":" + key] == nil { cache[judge.fingerprint + ":" + key] = grade }
             }
         }
     }
@@ -78,7 +80,7 @@ final class JudgeRunner {
                     let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
                     orderKeys.append(key)
                     used[item.suite, default: []].insert(key)
-                    if cache[key] != nil {
+                    if let grade = cache[key], JudgeGrade(Substring(grade), item.judge.settings.grades) != nil {
                         stats[item.suite, default: Stats()].cached += 1
                     } else if pending[key] == nil {
                         pending[key] = (item.judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
@@ -119,8 +121,7 @@ final class JudgeRunner {
                     failures[key] = "judge: no valid grade in the reply (its last grade line must be 'GRADE: <\(judge.settings.grades.described)>')"
                     continue
                 }
-                cache[key] = JudgeAnswer(grade: g.grade, passed: g.passed, score: g.score, costUSD: r.costUSD,
-                                         tokens: r.usage?["total_tokens"], latencyMs: (r.latencyMs * 1000).rounded() / 1000)
+                cache[key] = g.grade
             }
         }
         var verdicts: [Verdict] = []
@@ -132,10 +133,7 @@ final class JudgeRunner {
                 errored[item.judge.modelID, default: 0] += 1
                 continue
             }
-            let grades = itemKeys.map { $0.map { key in
-                let a = cache[key]!
-                return JudgeGrade(grade: a.grade, passed: a.passed, score: a.score)
-            } }
+            let grades = itemKeys.map { $0.map { key in JudgeGrade(Substring(cache[key]!), item.judge.settings.grades)! } }
             if item.judge.settings.mode == .pairwise {
                 verdicts.append(pairwise(item, grades))
                 continue
@@ -224,7 +222,8 @@ final class JudgeRunner {
             record.pairwise = PairwiseCounts(better: s.better, ties: s.ties, worse: s.worse, unpaired: s.unpaired)
             record.reference = judge.referenceCommit
         }
-        for key in used[suite] ?? [] { record.cache[key] = cache[key] }
+        let prefix = judge.fingerprint.count + 1
+        for key in used[suite] ?? [] { record.cache[String(key.dropFirst(prefix))] = cache[key] }
         return record
     }
 

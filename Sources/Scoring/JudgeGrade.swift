@@ -35,7 +35,7 @@ package struct JudgeGrade: Sendable, Equatable {
         return rest.isEmpty ? nil : rest
     }
 
-    init?(_ value: Substring, _ grades: JudgeSettings.Grades) {
+    package init?(_ value: Substring, _ grades: JudgeSettings.Grades) {
         switch grades {
         case .labels(let labels, let passing):
             let folded = value.lowercased()

@@ -22,8 +22,11 @@ package struct JudgeRecord: Codable, Sendable, Equatable {
     /// With `samples` > 1: the mean share of a case's samples that agree with its majority, the
     /// judge's agreement with itself (1 is a judge that never wavers).
     package var selfAgreement: Double?
-    /// The judge's answers by cache key (fingerprint, digest of the rendered prompt, sample).
-    package var cache: [String: JudgeAnswer] = [:]
+    /// The judge cache: the grade of each answer this suite's cases used, by the blob id of the
+    /// rendered prompt and the sample's index (`<digest>:<sample>`), under this `fingerprint`.
+    /// Grades only: what an answer cost was counted when it was asked, and a small entry keeps
+    /// reading and writing results fast.
+    package var cache: [String: String] = [:]
     /// Pairwise: the outcomes of this run's comparisons, and the commit whose stored answers
     /// were compared with (the baseline's `from_commit`; nil without one).
     package var pairwise: PairwiseCounts?
@@ -54,26 +57,6 @@ package struct PairwiseCounts: Codable, Sendable, Equatable {
 
     package init(better: Int, ties: Int, worse: Int, unpaired: Int) {
         (self.better, self.ties, self.worse, self.unpaired) = (better, ties, worse, unpaired)
-    }
-}
-
-/// One judge answer, reduced to what scoring reads and what it cost.
-package struct JudgeAnswer: Codable, Sendable, Equatable {
-    package var grade: String
-    package var passed: Bool
-    package var score: Double
-    package var costUSD: Double?
-    package var tokens: Double?
-    package var latencyMs: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case grade, passed, score, tokens
-        case costUSD = "cost_usd", latencyMs = "latency_ms"
-    }
-
-    package init(grade: String, passed: Bool, score: Double, costUSD: Double? = nil, tokens: Double? = nil, latencyMs: Double? = nil) {
-        (self.grade, self.passed, self.score) = (grade, passed, score)
-        (self.costUSD, self.tokens, self.latencyMs) = (costUSD, tokens, latencyMs)
     }
 }
 

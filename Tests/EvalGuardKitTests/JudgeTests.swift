@@ -179,7 +179,7 @@ import Testing
         // The fingerprint and the judge's own figures are recorded apart from the model's.
         let judge = try #require(suite.judge)
         #expect(judge.requests == 4 && judge.cached == 0 && judge.errors == 1)
-        #expect(judge.cache.count == 3)
+        #expect(judge.cache.count == 3 && judge.cache.values.sorted() == ["fail", "fail", "pass"])
         #expect(judge.settings["judge"] == .string("grader"))
         #expect(suite.cases.allSatisfy { $0.costUSD == nil })
     }
