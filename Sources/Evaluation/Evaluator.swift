@@ -119,6 +119,7 @@ package final class Evaluator {
                 var reuse = SuiteReuse()
                 (reuse.reused, reuse.from, reuse.wholeSuite) = (stored.suites[i].cases.count, [stored.commit], true)
                 stored.suites[i].reuse = reuse
+                stored.suites[i].judge = stored.suites[i].judge.map(\.reused)
             }
             if record, stored.commit != commit || stored.dirty != !dirtyPaths.isEmpty {
                 (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)

@@ -43,6 +43,14 @@ package struct JudgeRecord: Codable, Sendable, Equatable {
         self.settings = settings
     }
 
+    /// The record of a result reused whole: nothing asked, every grade from the cache.
+    package var reused: JudgeRecord {
+        var copy = JudgeRecord(fingerprint: fingerprint, settings: settings)
+        (copy.cached, copy.errors, copy.cache, copy.reference) = (cache.count, errors, cache, reference)
+        copy.pairwise = pairwise
+        return copy
+    }
+
     /// What a baseline keeps of it.
     package var stamp: JudgeStamp { JudgeStamp(fingerprint: fingerprint, settings: settings) }
 }
