@@ -8,6 +8,9 @@ package struct EvalCase: Sendable {
     package var expected: JSONValue
     /// 1-based line in the case file.
     package var line: Int
+    /// `"human": "pass"` or `"fail"`: a person's verdict, which `evalguard judge calibrate`
+    /// holds the judge against.
+    package var human: Bool? = nil
 }
 
 /// Reads a suite's JSON Lines case file, checking every line before anything runs.
@@ -76,6 +79,13 @@ package enum CaseFile {
         guard let input = o["input"] else { throw fail("case \(id): missing \"input\"") }
         guard let expected = o["expected"] else { throw fail("case \(id): missing \"expected\"") }
         if let problem = scorer.problem(withExpected: expected) { throw fail("case \(id): \(problem)") }
-        return EvalCase(id: id, input: input, expected: expected, line: line)
+        var human: Bool?
+        switch o["human"] {
+        case nil: break
+        case .string("pass")?: human = true
+        case .string("fail")?: human = false
+        case let other?: throw fail("case \(id): \"human\" is a person's verdict, \"pass\" or \"fail\"; found \(other.canonicalText)")
+        }
+        return EvalCase(id: id, input: input, expected: expected, line: line, human: human)
     }
 }

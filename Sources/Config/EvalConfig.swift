@@ -95,7 +95,8 @@ package struct EvalConfig: Sendable {
         let prices = used.compactMap { $0.openAI.map { Self.directory + "/" + $0.prices } }
         let globs = used.contains { $0.inputs == nil } ? nil : used.flatMap { $0.inputs ?? [] }.map(Glob.init)
         return InputSelection(globs: globs,
-                              always: Set([Self.path] + suites.map(\.casesPath) + prices + used.flatMap(\.promptFiles)))
+                              always: Set([Self.path] + suites.map(\.casesPath) + prices + used.flatMap(\.promptFiles)
+                                          + suites.flatMap { $0.scorer.judge?.files ?? [] }))
     }
 
     /// The model a suite runs with: its inline one, the named one, or the default.
@@ -213,6 +214,10 @@ package struct SuiteConfig: Sendable {
             throw casesNode.error("the cases path must stay inside .evals/")
         }
         scorer = try members["scorer"].map(Scorer.init(node:)) ?? .exact(.init())
+        if let judge = scorer.judge, models[judge.judge] == nil {
+            throw members["scorer"]!.error("the judge '\(judge.judge)' is not a model in \"models\"",
+                                           hint: "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}.")
+        }
         thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
     }
 }

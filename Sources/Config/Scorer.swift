@@ -15,13 +15,18 @@ package enum Scorer: Sendable, Equatable {
     case numeric(absolute: Double, relative: Double)
     /// Equal (as `exact`) to any of the answers listed in `expected`.
     case oneOf(TextOptions)
+    /// A model grades the answer against a rubric (scored outside `ScoringSession`, in batches).
+    case judge(JudgeSettings)
+    /// `[{...}, {...}]`: scorers in order; a case passes when all do, and a later scorer is
+    /// skipped once an earlier one failed (cheap checks first, the judge last).
+    case list([Scorer])
 
     package struct TextOptions: Sendable, Equatable {
         package var trim = true
         package var caseInsensitive = false
     }
 
-    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of"]
+    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "judge"]
 
     package var name: String {
         switch self {
@@ -31,11 +36,52 @@ package enum Scorer: Sendable, Equatable {
         case .json: "json"
         case .numeric: "numeric"
         case .oneOf: "one-of"
+        case .judge: "judge"
+        case .list(let steps): steps.map(\.name).joined(separator: "+")
+        }
+    }
+
+    /// The judge of this scorer (itself, or a step of its list), if any.
+    package var judge: JudgeSettings? {
+        switch self {
+        case .judge(let settings): settings
+        case .list(let steps): steps.lazy.compactMap(\.judge).first
+        default: nil
+        }
+    }
+
+    /// The scorers that run before the judge: the steps of a list before it, or the scorer
+    /// itself when it has no judge.
+    package var beforeJudge: [Scorer] {
+        switch self {
+        case .judge: []
+        case .list(let steps): Array(steps.prefix { $0.judge == nil })
+        default: [self]
         }
     }
 
     /// `"exact"`, or `{"type": "numeric", "abs_tol": 0.01}` and the like.
     package init(node: ConfigNode) throws {
+        if case .array(let items) = node.value {
+            guard !items.isEmpty else { throw node.error("an empty list of scorers", hint: "List one or more, for example [\"contains\", {\"type\": \"judge\", ...}].") }
+            let steps = try items.enumerated().map { i, item in
+                let step = node.child("[\(i)]", item)
+                if case .array = item { throw step.error("a list of scorers cannot hold another list") }
+                return try Scorer(node: step)
+            }
+            let judged = steps.indices.filter { steps[$0].judge != nil }
+            if judged.count > 1 { throw node.error("a suite has at most one judge scorer") }
+            if let j = judged.first, j != steps.count - 1 {
+                throw node.child("[\(j)]", items[j]).error("the judge must be the last scorer of the list",
+                                                            hint: "Scorers run in order and a later one is skipped once one fails: put cheap checks first.")
+            }
+            self = steps.count == 1 ? steps[0] : .list(steps)
+            return
+        }
+        if node.value["type"] == .string("judge") {
+            self = .judge(try JudgeSettings(node: node))
+            return
+        }
         var type: String
         var members: [String: ConfigNode] = [:]
         if case .string(let s) = node.value {
@@ -61,6 +107,8 @@ package enum Scorer: Sendable, Equatable {
             let rel = try members["rel_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 0
             self = .numeric(absolute: abs, relative: rel)
             allowedKeys = ["type", "abs_tol", "rel_tol"]
+        case "judge":
+            throw node.error("the judge scorer needs its settings", hint: "Write {\"type\": \"judge\", \"judge\": \"<a model in models>\", \"rubric\": \"...\"}.")
         default:
             let hint = Suggestion.closest(to: type, among: Self.names).map { "Did you mean '\($0)'?" }
                 ?? "Scorers: " + Self.names.joined(separator: ", ") + "."
@@ -87,7 +135,9 @@ package enum Scorer: Sendable, Equatable {
         case .oneOf:
             guard let list = expected.arrayValue, !list.isEmpty else { return "the one-of scorer needs \"expected\" to be a non-empty array of answers" }
             return nil
-        case .exact, .json:
+        case .list(let steps):
+            return steps.lazy.compactMap { $0.problem(withExpected: expected) }.first
+        case .exact, .json, .judge:
             return nil
         }
     }

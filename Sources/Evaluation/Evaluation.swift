@@ -12,6 +12,8 @@ package struct LoadedSuite: Sendable {
     package var cases: [EvalCase]
     /// Blob id of the case file.
     package var digest: String
+    /// The suite's judge, when its scorer has one.
+    package var judge: ResolvedJudge? = nil
 }
 
 /// Runs the model over every case of every suite and scores the answers.
@@ -25,7 +27,8 @@ package enum Evaluation {
                     .error("the case file \(suite.casesPath) does not exist", hint: "Paths in \"cases\" are relative to .evals/.")
             }
             let cases = try CaseFile.parse(bytes, displayPath: suite.casesPath, scorer: suite.scorer)
-            return LoadedSuite(config: suite, cases: cases, digest: GitHash.blobID(of: bytes))
+            let judge = try suite.scorer.judge.map { try ResolvedJudge($0, config: config, read: read) }
+            return LoadedSuite(config: suite, cases: cases, digest: GitHash.blobID(of: bytes), judge: judge)
         }
     }
 
@@ -33,8 +36,9 @@ package enum Evaluation {
     /// stay busy) and scores the answers. With `repeats` > 1 every case is asked that many
     /// times, in rounds over all cases (so the runs of one case are spread over the run rather
     /// than sent back to back to one process), and its runs are folded into one result.
-    package static func run(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int = 1,
-                           progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
+    /// Answers that pass the scorers before a suite's judge go to `judges` in one batch.
+    static func run(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int = 1, judges: JudgeRunner? = nil,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
         let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
         let requests = Array((0..<repeats).map { _ in round }.joined())
@@ -43,16 +47,41 @@ package enum Evaluation {
         let responses = try provider.answer(requests) { progress($0, total) }
         let scoring = ScoringSession()
         var offset = 0
-        return suites.map { suite in
-            let results = suite.cases.enumerated().map { i, c in
-                Repeats.fold((0..<repeats).map { r in
-                    score(c, responses[r * round.count + offset + i], suite.config.scorer, scoring, runStart: started)
-                })
+        var runs: [[[CaseResult]]] = []
+        var items: [JudgeRunner.Item] = []
+        var judged: [(suite: Int, index: Int, run: Int)] = []
+        for (s, suite) in suites.enumerated() {
+            if suite.config.scorer.judge != nil, suite.judge == nil {
+                throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
             }
+            runs.append(suite.cases.enumerated().map { i, c in
+                (0..<repeats).map { r in
+                    let response = responses[r * round.count + offset + i]
+                    let result = score(c, response, suite.config.scorer, scoring, runStart: started)
+                    if let judge = suite.judge, result.passed, let output = response.output {
+                        items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
+                                           reference: judge.references[c.id]))
+                        judged.append((s, i, r))
+                    }
+                    return result
+                }
+            })
             offset += suite.cases.count
+        }
+        if !items.isEmpty {
+            guard let judges else { throw EvalGuardError.evaluation("judged suites need a judge runner") }
+            for (at, verdict) in zip(judged, try judges.grade(items)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+        }
+        return suites.enumerated().map { s, suite in
+            let results = runs[s].map(Repeats.fold)
             return SuiteResult(name: suite.config.name, casesFile: suite.config.casesPath, casesDigest: suite.digest,
                                scorer: suite.config.scorer.name, metrics: Metrics(results), cases: results)
         }
+    }
+
+    static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
+        (result.passed, result.score) = (verdict.passed, verdict.score)
+        if let error = verdict.error { result.error = error }
     }
 
     /// Runs what `plans` leave pending, each suite with its model, in the directory `directory`
@@ -60,18 +89,28 @@ package enum Evaluation {
     /// builds the result of `commit` from the answers kept and the new ones (not stored: the
     /// caller decides where it goes). `environment` is where a provider finds what the
     /// configuration names (an API key's variable).
-    static func evaluate(_ config: EvalConfig, plans: [SuitePlan], directory: () throws -> String, commit: String, key: String,
+    static func evaluate(_ config: EvalConfig, plans: [SuitePlan], directory: @escaping () throws -> String, commit: String, key: String,
                                 dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price], maxCostUSD: Double? = nil,
-                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                environment: [String: String] = ProcessInfo.processInfo.environment, stored: [RunResult] = [],
                                 progress: @escaping (Int, Int) -> Void) throws -> Outcome {
-        let pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest) }
+        // Made once, when a model or a judge first needs it.
+        var madeDirectory: String?
+        let directory = { () throws -> String in
+            if let made = madeDirectory { return made }
+            madeDirectory = try directory()
+            return madeDirectory!
+        }
+        let judges = JudgeRunner(stored: stored, directory: directory, environment: environment)
+        var plans = plans
+        try judgeKept(&plans, judges)
+        let pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest, judge: plan.suite.judge) }
             .filter { !$0.cases.isEmpty }
         var descriptions: [String: [String: JSONValue]] = [:]
         var warnings: [String] = []
         var ran: [String: SuiteResult] = [:]
         if !pending.isEmpty {
             let out = try runByModel(config, pending, directory: try directory(), repeats: runs, maxCostUSD: maxCostUSD ?? config.maxCostUSD,
-                                     environment: environment, progress: progress)
+                                     environment: environment, judges: judges, progress: progress)
             (descriptions, warnings) = (out.descriptions, out.warnings)
             for r in out.results { ran[r.name] = r }
         }
@@ -90,6 +129,7 @@ package enum Evaluation {
                                     scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
             suite.model = plan.modelID == "model" ? nil : plan.modelID
             (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, reuse)
+            suite.judge = plan.suite.judge.map { judges.record(suite: plan.suite.config.name, judge: $0) }
             return suite
         }
         // The result names one model: the first priced one (its prices tell a price change
@@ -150,7 +190,9 @@ package enum Evaluation {
             let canonical = output.canonicalText
             digest = GitHash.blobID(of: canonical)
             text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
-            passed = r.error == nil && scoring.passes(scorer, output: output, expected: c.expected)
+            // A judged scorer passes here when the scorers before its judge do; the judge decides after.
+            passed = r.error == nil && (scorer.judge == nil ? scoring.passes(scorer, output: output, expected: c.expected)
+                                                             : scoring.passesBeforeJudge(scorer, output: output, expected: c.expected))
         }
         var result = CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,

@@ -114,12 +114,19 @@ package final class Evaluator {
         let (files, dirtyPaths) = try inputFiles(of: subject, config: config, head: commit)
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
         let runs = repeats ?? config.verdict.repeats
-        if !fresh, var stored = store.find(key: key, commit: commit, repeats: runs) {
+        let repository = self.repository
+        let read: (String) throws -> [UInt8]? = switch subject {
+        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        }
+        let reference = Evaluation.pairwiseReference(config, read: read)
+        if !fresh, var stored = store.find(key: key, commit: commit, repeats: runs), Evaluation.comparedWith(reference, stored, config) {
             // Says how this evaluation got its answers (all from `stored`), not how `stored` did.
             for i in stored.suites.indices {
                 var reuse = SuiteReuse()
                 (reuse.reused, reuse.from, reuse.wholeSuite) = (stored.suites[i].cases.count, [stored.commit], true)
                 stored.suites[i].reuse = reuse
+                stored.suites[i].judge = stored.suites[i].judge.map(\.reused)
             }
             if let shard {
                 (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
@@ -133,17 +140,12 @@ package final class Evaluator {
             }
             return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths, reusedAnswers: true)
         }
-        let repository = self.repository
-        let read: (String) throws -> [UInt8]? = switch subject {
-        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
-        }
-        let suites = try Evaluation.loadSuites(config, read: read)
+        let suites = Evaluation.attachingReferences(try Evaluation.loadSuites(config, read: read), reference: reference, store: store)
         var stored = StoredAnswers([], repeats: runs)
-        if !fresh {
-            let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
-            stored = StoredAnswers(store.candidates(commit: commit, suiteKeys: keys), repeats: runs)
-        }
+        let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
+        // Judge answers are reused even with `fresh`: it asks the model again, not the judge.
+        let candidates = store.candidates(commit: commit, suiteKeys: keys)
+        if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
         if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
@@ -158,7 +160,8 @@ package final class Evaluator {
             checkout = try IsolatedCheckout(repository: repository, commit: commit)
             try Interrupts.checkpoint()
             return checkout!.directory
-        }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment, progress: progress)
+        }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment,
+           stored: candidates, progress: progress)
         warnings += outcome.warnings
         if shard != nil {
             // A share is not the commit's result: its file is written by the caller, for the merge.

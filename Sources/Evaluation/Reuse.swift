@@ -38,6 +38,8 @@ extension Evaluation {
         var key: SuiteKey
         var modelID: String
         var kept: [Int: CaseResult] = [:]
+        /// Kept answers to re-score whose scorers before the judge pass: their outputs, for the judge.
+        var judging: [Int: JSONValue] = [:]
         var reuse = SuiteReuse()
         var pending: [EvalCase] { suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
 
@@ -72,7 +74,16 @@ extension Evaluation {
                 guard var (answer, commit) = found else { continue }
                 answer.id = c.id
                 if answer.scoringDigest != plan.key.scoringDigests[i] {
-                    guard rescore(&answer, suite.config.scorer, expected: c.expected, scoring) else { continue }
+                    if suite.judge != nil {
+                        // A judged suite: the scorers before the judge here, the judge in one batch after.
+                        guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
+                              let output = try? JSONParser.parse(text) else { continue }
+                        answer.passed = scoring.passesBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
+                        answer.score = answer.passed ? 1 : 0
+                        if answer.passed { plan.judging[i] = output }
+                    } else {
+                        guard rescore(&answer, suite.config.scorer, expected: c.expected, scoring) else { continue }
+                    }
                     plan.reuse.rescored += 1
                 }
                 if let price = prices[id], let cost = reprice(answer, price) {
@@ -128,6 +139,32 @@ extension Evaluation {
         guard let usage = answer.usage, let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] else { return nil }
         let runs = Double(answer.runCount)
         return price.cost(promptTokens: (prompt * runs).rounded(), completionTokens: (completion * runs).rounded()).map { $0 / runs }
+    }
+
+    /// Asks the judges about kept answers being re-scored (one batch), and marks the judge
+    /// answers of the other kept ones as used, so the new result carries its judge cache whole.
+    static func judgeKept(_ plans: inout [SuitePlan], _ judges: JudgeRunner) throws {
+        var asked: [JudgeRunner.Item] = [], at: [(plan: Int, index: Int)] = [], kept: [JudgeRunner.Item] = []
+        for (p, plan) in plans.enumerated() {
+            guard let judge = plan.suite.judge else { continue }
+            for i in plan.kept.keys.sorted() {
+                let c = plan.suite.cases[i]
+                func item(_ output: JSONValue) -> JudgeRunner.Item {
+                    .init(suite: plan.suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
+                          reference: judge.references[c.id])
+                }
+                if let output = plan.judging[i] {
+                    asked.append(item(output))
+                    at.append((p, i))
+                } else if let answer = plan.kept[i], answer.runs == nil, answer.outputTruncated != true,
+                          let text = answer.output, let output = try? JSONParser.parse(text) {
+                    kept.append(item(output))
+                }
+            }
+        }
+        judges.keep(kept)
+        guard !asked.isEmpty else { return }
+        for (where_, verdict) in zip(at, try judges.grade(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
     }
 
     /// The price of each openai model the suites use, read through `read` (nil when it has

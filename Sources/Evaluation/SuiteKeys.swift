@@ -24,8 +24,13 @@ package struct SuiteKey: Sendable {
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
         modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config))
         inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
-        let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText
-        scoringDigests = suite.cases.map { GitHash.blobID(of: scorer + "\n" + $0.expected.canonicalText) }
+        // A judge's fingerprint covers its model, template and rubric (files included).
+        let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
+        // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
+        let references = suite.judge?.references ?? [:]
+        scoringDigests = suite.cases.map { c in
+            GitHash.blobID(of: scorer + "\n" + c.expected.canonicalText + (references[c.id].map { "\nreference " + $0.canonicalText } ?? ""))
+        }
         var manifest = "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
         for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest + " " + c.id + "\n" }
         key = GitHash.blobID(of: manifest)
@@ -44,9 +49,10 @@ package struct SuiteKey: Sendable {
         return GitHash.blobID(of: manifest)
     }
 
-    /// Files evalguard reads and no model does: the configuration, the case files, the price tables.
+    /// Files evalguard reads and no model does: the configuration, the case files, the judges'
+    /// rubrics and templates, the price tables.
     static func evalguardFiles(_ config: EvalConfig) -> Set<String> {
-        Set([EvalConfig.path] + config.suites.map(\.casesPath)
+        Set([EvalConfig.path] + config.suites.map(\.casesPath) + config.suites.flatMap { $0.scorer.judge?.files ?? [] }
             + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } })
     }
 }

@@ -68,6 +68,8 @@ package struct PrePushHook {
             return .skipped(ref, reason: "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)")
         }
         let evaluation = try evaluator.evaluate(.commit(tip), progress: progress)
+        let judgeChanges = JudgeChange.find(baseline: baseline, current: evaluation.result)
+        if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
         let protected = isProtected(ref, config: evaluation.config)
         // Kept under the digest of the files as they now lie (a result from a note is cached into them).

@@ -34,7 +34,18 @@ package final class ScoringSession {
             return diff <= absolute || diff <= relative * abs(e)
         case .oneOf(let options):
             return expected.arrayValue?.contains { exactMatch(output, $0, options) } ?? false
+        case .judge:
+            // Only the judge can pass it, and it is asked in batches (Evaluation's JudgeRunner).
+            return false
+        case .list(let steps):
+            return steps.allSatisfy { passes($0, output: output, expected: expected) }
         }
+    }
+
+    /// Whether the scorers that run before the judge pass (true when there are none): the
+    /// judge is asked only then.
+    package func passesBeforeJudge(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> Bool {
+        scorer.beforeJudge.allSatisfy { passes($0, output: output, expected: expected) }
     }
 
     private func exactMatch(_ output: JSONValue, _ expected: JSONValue, _ options: Scorer.TextOptions) -> Bool {

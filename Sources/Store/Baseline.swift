@@ -47,7 +47,8 @@ package struct Baseline: Codable, Sendable {
                     ($0.id, BaselineCase(passed: $0.passed, passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
                 latenciesMs: Metrics.timedLatencies(suite.cases),
-                prices: result.models == nil ? nil : result.prices(ofSuite: suite.name)))
+                prices: result.models == nil ? nil : result.prices(ofSuite: suite.name),
+                judge: suite.judge?.stamp))
         })
     }
 
@@ -119,9 +120,11 @@ package struct BaselineSuite: Codable, Sendable {
     package var dirty: Bool?
     /// With more than one model: the price table of this suite's model (see `Baseline.prices`).
     package var prices: JSONValue?
+    /// The judge that scored a judged suite: a result judged otherwise is not compared with it.
+    package var judge: JudgeStamp? = nil
 
     enum CodingKeys: String, CodingKey {
-        case metrics, cases, dirty, prices
+        case metrics, cases, dirty, prices, judge
         case latenciesMs = "latencies_ms", fromCommit = "from_commit"
     }
 }

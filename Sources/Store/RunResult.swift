@@ -116,9 +116,11 @@ package struct SuiteResult: Codable, Sendable {
     package var modelFingerprint: String?
     /// How this suite's result was obtained (cases run, reused, re-scored, re-priced).
     package var reuse: SuiteReuse?
+    /// For a judged suite: its judge's fingerprint, cost and answers (see `JudgeRecord`).
+    package var judge: JudgeRecord?
 
     enum CodingKeys: String, CodingKey {
-        case name, scorer, metrics, cases, model, key, reuse
+        case name, scorer, metrics, cases, model, key, reuse, judge
         case modelFingerprint = "model_fingerprint"
         case casesFile = "cases_file", casesDigest = "cases_digest"
     }

@@ -46,8 +46,10 @@ struct CICommand: Command {
         let baseline = only.map { committed.restricted(to: $0) } ?? committed
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), only: only, progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-        let comparison = Gate.compare(baseline: baseline, current: only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result,
-                                      config: workspace.config)
+        let current = only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result
+        let judgeChanges = JudgeChange.find(baseline: baseline, current: current)
+        if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
+        let comparison = Gate.compare(baseline: baseline, current: current, config: workspace.config)
         var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
         if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {

@@ -94,8 +94,10 @@ struct CheckCommand: Command {
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
             extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
         }
-        let comparison = Gate.compare(baseline: only.map { baseline.restricted(to: $0) } ?? baseline,
-                                      current: only.map { result.restricted(to: $0) } ?? result, config: config)
+        let (gatedBaseline, gatedResult) = (only.map { baseline.restricted(to: $0) } ?? baseline, only.map { result.restricted(to: $0) } ?? result)
+        let judgeChanges = JudgeChange.find(baseline: gatedBaseline, current: gatedResult)
+        if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
+        let comparison = Gate.compare(baseline: gatedBaseline, current: gatedResult, config: config)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         var output = ""
@@ -114,8 +116,9 @@ struct CheckCommand: Command {
             output += "\n"
         }
         context.console.out(output, terminator: "")
-        let noise = NoiseWarning.lines(comparison)
+        let noise = NoiseWarning.lines(comparison) + JudgeCommand.poorAgreementWarnings(result, config: config, repository: repository)
         for line in noise { context.console.err(line) }
+        // Only a verdict with nothing to warn about is cached: a cache hit prints stdout alone.
         if let cacheable, noise.isEmpty, comparison.verdict == .pass, comparison.suites.allSatisfy({ $0.regressed.isEmpty && $0.fixed.isEmpty }) {
             VerdictCacheKey.save(CachedVerdict(resultCommit: result.commit, stdout: output), digest: cacheable, in: repository)
         }

@@ -77,6 +77,7 @@ extension CommandContext {
         } else {
             for line in result.reuseLines { console.err(line) }
         }
+        for line in result.judgeLines { console.err(line) }
     }
 }
 

@@ -62,6 +62,7 @@ struct RunCommand: Command {
         }
         for warning in warnings { context.console.err("warning: " + warning) }
         for line in result.reuseLines { context.console.err(line) }
+        for line in result.judgeLines { context.console.err(line) }
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")

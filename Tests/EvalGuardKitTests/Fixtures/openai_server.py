@@ -18,6 +18,15 @@ Every request is appended to --log as one JSON line: method, path, headers, body
 "tls", the protocol version negotiated ("TLSv1.3", ...).
 --tls-min 1.3 accepts only clients that speak TLS 1.3 (with --tls-cert and --tls-key).
 
+--judge: answer as a judge instead of echoing. The prompt's <<<EXPECTED ... EXPECTED>>> and
+<<<ANSWER ... ANSWER>>> blocks are read; the grade is "pass" (or the top of a numeric scale
+"a number from L to H") when the expected text occurs in the answer, ignoring case, else "fail"
+(or L). The reply quotes the answer, then ends with "GRADE: <grade>". An answer containing
+"nograde", and a share --judge-error-rate of prompts (chosen by the prompt's digest, so the same
+prompt always behaves the same), get a reply without a grade line. A pairwise prompt (blocks
+ANSWER A and ANSWER B) gets "A" or "B" for the one answer that contains the expected text, else
+"tie"; with --judge-bias first, always "A" (a judge that prefers the first position).
+
 --bucket-rate R --bucket-size B: a token-bucket rate limit of R requests a second with bursts of
 B (the bucket starts full). A request that finds no token is answered 429 with retry-after-ms
 (when the next token comes), and no Retry-After, as a per-request limit does. Each log line then
@@ -43,6 +52,9 @@ parser.add_argument("--tls-key", default=None, help="and this private key (PEM)"
 parser.add_argument("--tls-min", choices=["1.2", "1.3"], default=None, help="the oldest TLS version accepted")
 parser.add_argument("--bucket-rate", type=float, default=None, help="token bucket: requests a second")
 parser.add_argument("--bucket-size", type=float, default=1, help="token bucket: burst")
+parser.add_argument("--judge", action="store_true", help="grade judge prompts (see above)")
+parser.add_argument("--judge-bias", default=None, help="'first': a pairwise judge that always prefers answer A")
+parser.add_argument("--judge-error-rate", type=float, default=0, help="share of prompts answered without a grade")
 args = parser.parse_args()
 
 seen = {}
@@ -75,6 +87,32 @@ def response(status, body, extra=None, reason=None):
     for k, v in (extra or {}).items():
         head += "%s: %s\r\n" % (k, v)
     return head.encode() + b"\r\n" + data
+
+
+def block(text, name):
+    m = re.search(r"<<<%s\n(.*?)\n%s>>>" % (name, name), text, re.S)
+    return m.group(1) if m else ""
+
+
+def judge_reply(prompt):
+    import hashlib
+    expected = block(prompt, "EXPECTED").strip().lower()
+    if "<<<ANSWER A\n" in prompt:
+        a, b = expected in block(prompt, "ANSWER A").lower(), expected in block(prompt, "ANSWER B").lower()
+        grade = "A" if args.judge_bias == "first" or (a and not b) else "B" if b and not a else "tie"
+        return "Comparing the two answers.\nGRADE: %s" % grade
+    answer = block(prompt, "ANSWER")
+    passed = expected.strip().lower() in answer.lower()
+    scale = re.search(r"a number from (\d+) to (\d+)", prompt)
+    if scale:
+        grade = scale.group(2) if passed else scale.group(1)
+    else:
+        grade = "pass" if passed else "fail"
+    quoted = "The answer reads:\n" + answer + "\n"
+    share = int(hashlib.sha256(prompt.encode()).hexdigest()[:8], 16) / 2**32
+    if "nograde" in answer or share < args.judge_error_rate:
+        return quoted + "I cannot decide."
+    return quoted + "It %s the expected text.\nGRADE: %s" % ("contains" if passed else "lacks", grade)
 
 
 def error(status, message, kind):
@@ -136,7 +174,7 @@ def answer(method, path, headers, body, tls=None):
     reply = {
         "id": "chatcmpl-1", "object": "chat.completion", "model": model,
         "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content}}],
+                     "message": {"role": "assistant", "content": judge_reply(content) if args.judge else content}}],
     }
     if "nousage" not in content:
         reply["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
