@@ -20,7 +20,9 @@ struct CICommand: Command {
             GitHub Actions emits ::error annotations; --html writes the page of 'evalguard report', \
             to keep as a build artifact. Exits like 'check'. First, unless --no-fetch, it fetches the \
             stored results (refs/notes/evalguard) from origin, best effort, and in a shallow clone that \
-            does not reach the merge-base it deepens the clone (git fetch --deepen) until it does.
+            does not reach the merge-base it deepens the clone (git fetch --deepen) until it does. \
+            Stored answers it reuses are audited: a seeded sample is asked of the model again, and a \
+            suite whose answers do not match runs in full (see "audit_sample" in the README).
             """,
         options: [
             .option("base", value: "ref", help: "The branch or commit the change targets."),
@@ -29,6 +31,7 @@ struct CICommand: Command {
             .option("html", value: "file", help: "Write the HTML report (see 'evalguard report') here; the markdown summary says where."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
+            .flag("trust-stored", help: "Reuse stored answers without auditing them (no sample is asked of the model again)."),
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
@@ -39,18 +42,22 @@ struct CICommand: Command {
         let base = try detectBase(&workspace, arguments, context)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
         let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
+        let trust = arguments.flag("trust-stored")
+        workspace.evaluator.audit = trust ? nil : AuditRequest(secret: context.environment["EVALGUARD_AUDIT_KEY"])
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
+        let audit = trust ? AuditStatus.skipped : AuditStatus.audited(evaluation.audit ?? [])
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
         var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
+        report.audit = arguments.flag("fresh") ? nil : audit
         if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
             report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
                                                          commit: evaluation.result.dirty ? nil : evaluation.result.commit)
         }
         context.console.out(report.text(), terminator: "")
         if let path = arguments.value("junit") {
-            try AtomicFile.write(JUnitReport.xml(comparison), to: absolute(path, context))
+            try AtomicFile.write(JUnitReport.xml(comparison, audit: report.audit), to: absolute(path, context))
         }
         var markdown = report.markdown()
         if let path = arguments.value("html") {
