@@ -50,8 +50,13 @@ import Testing
         #expect(first.run.stdout.contains("  main: 20 of 30 re-run, 20 matched: kept"))
         #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("- audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
         // The same commit audits the same cases, and they are the ones its seed picks.
-        let second = try p.ci()
+        let page = p.root + "/page.html"
+        let second = try p.ci(["--format", "json", "--html", page])
         #expect(second.asked.count == 20 && Set(second.asked) == Set(first.asked))
+        let json = try JSONParser.parse(second.run.stdout)
+        #expect(json["audit"]?["sampled"] == .number(20) && json["audit"]?["matched"] == .number(20), "\(second.run.stdout)")
+        #expect(json["audit"]?["suites"]?["main"]?["sampled"] == .array(first.asked.sorted { $0.dropFirst().count == $1.dropFirst().count ? $0 < $1 : $0.count < $1.count }.map(JSONValue.string)))
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
         let seed = Evaluation.auditSeed(commit: head, suite: "main", secret: nil)
         #expect(Set(first.asked) == Set(Evaluation.sample(Array(0..<30), count: 20, seed: seed).map { "c\($0 + 1)" }))
         // A secret kept by CI picks a sample nobody could compute from the commit alone.

@@ -32,9 +32,11 @@ struct CICommand: Command {
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
             .flag("trust-stored", help: "Reuse stored answers without auditing them (no sample is asked of the model again)."),
+            OutputFormat.option,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let format = try OutputFormat(arguments)
         if !arguments.flag("no-fetch") {
             context.console.err(CIFetch.notes(directory: context.workingDirectory, environment: context.environment))
         }
@@ -55,7 +57,11 @@ struct CICommand: Command {
             report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
                                                          commit: evaluation.result.dirty ? nil : evaluation.result.commit)
         }
-        context.console.out(report.text(), terminator: "")
+        if format == .json {
+            context.printJSON(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": evaluation.result.reuseJSON]))
+        } else {
+            context.console.out(report.text(), terminator: "")
+        }
         if let path = arguments.value("junit") {
             try AtomicFile.write(JUnitReport.xml(comparison, audit: report.audit), to: absolute(path, context))
         }
@@ -67,7 +73,7 @@ struct CICommand: Command {
         if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             try append(markdown, to: absolute(path, context))
         }
-        if context.environment["GITHUB_ACTIONS"] == "true" {
+        if format == .text, context.environment["GITHUB_ACTIONS"] == "true" {
             for (suite, m) in comparison.regressions {
                 context.console.out("::error file=\(Baseline.path),title=evalguard: \(suite) \(m.metric.rawValue) regressed::\(Format.value(m.baseline, of: m.metric)) → \(Format.value(m.current, of: m.metric)) (\(Format.delta(m)); threshold \(Format.threshold(m.threshold)))")
             }
