@@ -50,12 +50,13 @@ extension Evaluation {
     /// the suite's model again. A deterministic model's answers must all match the stored ones; a
     /// noisy model's pass outcomes must not differ significantly (exact McNemar on the
     /// discordant cases, two-sided, at `alpha`). A suite that fails loses its stored answers
-    /// in `plans`, so it runs in full.
-    static func audit(_ config: EvalConfig, plans: inout [SuitePlan], commit: String, request: AuditRequest,
+    /// in `plans`, so it runs in full. With `only` (`--suite`), the other suites, which nothing
+    /// gates, are not audited.
+    static func audit(_ config: EvalConfig, plans: inout [SuitePlan], only: [String]? = nil, commit: String, request: AuditRequest,
                       directory: () throws -> String, repeats: Int, maxCostUSD: Double?,
                       environment: [String: String], progress: @escaping (Int, Int) -> Void) throws -> AuditOutcome {
         var samples: [(plan: Int, indices: [Int])] = []
-        for (p, plan) in plans.enumerated() where !plan.kept.isEmpty {
+        for (p, plan) in plans.enumerated() where !plan.kept.isEmpty && only.map({ $0.contains(plan.suite.config.name) }) ?? true {
             let reused = plan.kept.keys.sorted()
             let n = config.auditSample.size(reused: reused.count)
             let seed = Self.auditSeed(commit: commit, suite: plan.suite.config.name, secret: request.secret)

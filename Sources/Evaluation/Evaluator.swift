@@ -148,7 +148,7 @@ package final class Evaluator {
         var budget = maxCostUSD
         var audits: [SuiteAudit]?
         if let audit {
-            let done = try Evaluation.audit(config, plans: &plans, commit: commit, request: audit, directory: directory, repeats: runs,
+            let done = try Evaluation.audit(config, plans: &plans, only: only, commit: commit, request: audit, directory: directory, repeats: runs,
                                             maxCostUSD: maxCostUSD ?? config.maxCostUSD, environment: environment, progress: progress)
             (audits, warnings) = (done.suites, warnings + done.warnings)
             budget = (maxCostUSD ?? config.maxCostUSD).map { max(0, $0 - done.spentUSD) }
