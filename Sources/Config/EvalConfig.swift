@@ -23,6 +23,8 @@ package struct EvalConfig: Sendable {
     package var protectedBranches: [String]? = nil
     /// `max_cost_usd`: the most one run may spend on model calls (US dollars); nil: no limit.
     package var maxCostUSD: Double? = nil
+    /// `audit_sample`: how many reused cases `ci` asks the model again before trusting stored answers.
+    package var auditSample: AuditSample = .standard
     /// The configuration's own text, for digests and for readers of other commits.
     package var source: ConfigSource
 
@@ -30,7 +32,7 @@ package struct EvalConfig: Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd"] + VerdictSettings.keys
+    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd", AuditSample.key] + VerdictSettings.keys
 
     package static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
@@ -60,6 +62,7 @@ package struct EvalConfig: Sendable {
         var config = EvalConfig(model: model, models: models, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
                                 protectedBranches: try members["protected_branches"]?.strings(), source: source)
         config.maxCostUSD = try members["max_cost_usd"]?.number(in: 0...1e9)
+        config.auditSample = try members[AuditSample.key].map(AuditSample.init(node:)) ?? .standard
         return config
     }
 
@@ -134,8 +137,12 @@ package struct ModelConfig: Sendable {
     package var node: ConfigNode
     /// The `openai` provider's settings.
     package var openAI: OpenAIConfig?
+    /// `deterministic`: whether the same input always gets the same answer (nil: not said; see
+    /// `isDeterministic(repeats:)`). It decides how `ci` audits stored answers, never the answers.
+    package var deterministic: Bool?
 
-    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs"]
+    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
+                             "deterministic"]
 
     init(node: ConfigNode) throws {
         self.node = node
@@ -154,6 +161,7 @@ package struct ModelConfig: Sendable {
             maxLineBytes = Int(n)
         }
         inputs = try members["inputs"]?.strings()
+        deterministic = try members["deterministic"]?.bool()
         switch provider {
         case "command":
             guard let c = members["command"] else {

@@ -7,7 +7,18 @@ extension ModelConfig {
     static let settingsOutsideKey: Set<String> = [
         "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
         "prices", "requests_per_minute", "max_retries", "retry_backoff_s", "api_key_env", "api_key_header",
+        "deterministic",
     ]
+
+    /// Whether the model gives the same answer to the same input, which decides how `ci` audits
+    /// stored answers: `deterministic` when set; else not when cases run several times (`repeat`
+    /// > 1: repeats exist because answers vary); else a command model is, and an `openai` model
+    /// is not (sampling on a hosted API varies between calls even at temperature 0). Decided from
+    /// the reviewed configuration only, never from stored results, which the audit does not trust.
+    package func isDeterministic(repeats: Int) -> Bool {
+        if let deterministic { return deterministic }
+        return repeats <= 1 && openAI == nil
+    }
 
     /// The settings that reach the model (command, base URL, model name, messages, sampling
     /// parameters...) as canonical JSON: part of the key of every suite that uses this model.

@@ -30,6 +30,9 @@ package struct Evaluated {
     package var stored: Bool = true
     /// With `--shard`: the share `result` holds (never stored as a result; see `ShardResult`).
     package var shard: Shard?
+    /// With `Evaluator.audit`: per suite whose answers came from stored results, what the audit
+    /// re-ran and whether the stored answers were kept (nil when no audit was asked for).
+    package var audit: [SuiteAudit]? = nil
 }
 
 /// The one evaluation path, for the working tree and for commits (`run`, `check`, the pre-push
@@ -45,6 +48,8 @@ package final class Evaluator {
     package private(set) var warnings: [String] = []
     /// `--max-cost`: overrides the configuration's `max_cost_usd` for runs of the model.
     package var maxCostUSD: Double?
+    /// Set by `ci`: stored answers are audited before they are reused (see `Evaluation.audit`).
+    package var audit: AuditRequest?
     package var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
     private var workingTreeConfig: EvalConfig?
 
@@ -92,6 +97,8 @@ package final class Evaluator {
     /// With `record` (`run`), a stored result of another commit that is reused whole is also
     /// stored as this commit's.
     ///
+    /// With `audit`, reused answers are audited first; a suite that fails the audit runs in full.
+    ///
     /// With `only` (`--suite`), the model is asked about those suites alone; another suite is in
     /// the result only when all its answers are stored, and a result that lacks a suite is not
     /// the commit's result (that holds every suite): it is kept aside, for its answers only.
@@ -120,31 +127,16 @@ package final class Evaluator {
         case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
         }
         let reference = Evaluation.pairwiseReference(config, read: read)
-        if !fresh, var stored = store.find(key: key, commit: commit, repeats: runs), Evaluation.comparedWith(reference, stored, config) {
-            // Says how this evaluation got its answers (all from `stored`), not how `stored` did.
-            for i in stored.suites.indices {
-                var reuse = SuiteReuse()
-                (reuse.reused, reuse.from, reuse.wholeSuite) = (stored.suites[i].cases.count, [stored.commit], true)
-                stored.suites[i].reuse = reuse
-                stored.suites[i].judge = stored.suites[i].judge.map(\.reused)
-            }
-            if let shard {
-                (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
-                return Evaluated(result: stored.share(shard), reused: true, config: config, dirtyPaths: dirtyPaths,
-                                 reusedAnswers: true, stored: false, shard: shard)
-            }
-            if record, stored.commit != commit || stored.dirty != !dirtyPaths.isEmpty {
-                (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
-                try store.ensureWritable()
-                try store.save(stored)
-            }
-            return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths, reusedAnswers: true)
+        var whole = fresh ? nil : store.find(key: key, commit: commit, repeats: runs)
+        if let found = whole, !Evaluation.comparedWith(reference, found, config) { whole = nil }
+        if let whole, audit == nil {
+            return try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
         }
         let suites = Evaluation.attachingReferences(try Evaluation.loadSuites(config, read: read), reference: reference, store: store)
         var stored = StoredAnswers([], repeats: runs)
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
         // Judge answers are reused even with `fresh`: it asks the model again, not the judge.
-        let candidates = store.candidates(commit: commit, suiteKeys: keys)
+        let candidates = (whole.map { [$0] } ?? []) + store.candidates(commit: commit, suiteKeys: keys)
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
@@ -155,19 +147,61 @@ package final class Evaluator {
         defer { checkout?.remove() }
         Interrupts.beginDeferring() // Ctrl-C from here waits for the checkout's removal
         defer { Interrupts.endDeferring() }
-        let outcome = try Evaluation.evaluate(config, plans: plans, directory: {
+        let directory: () throws -> String = {
             guard case .commit = subject else { return repository.root }
+            if let made = checkout { return made.directory }
             checkout = try IsolatedCheckout(repository: repository, commit: commit)
             try Interrupts.checkpoint()
             return checkout!.directory
-        }, commit: commit, key: key, dirtyPaths: dirtyPaths, repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment,
-           stored: candidates, progress: progress)
-        warnings += outcome.warnings
+        }
+        var budget = maxCostUSD
+        var audits: [SuiteAudit]?
+        if let audit {
+            let done = try Evaluation.audit(config, plans: &plans, only: only, commit: commit, request: audit, directory: directory, repeats: runs,
+                                            maxCostUSD: maxCostUSD ?? config.maxCostUSD, environment: environment, progress: progress)
+            (audits, warnings) = (done.suites, warnings + done.warnings)
+            budget = (maxCostUSD ?? config.maxCostUSD).map { max(0, $0 - done.spentUSD) }
+            if let whole, done.suites.allSatisfy(\.trusted) {
+                var e = try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
+                e.audit = audits
+                return e
+            }
+        }
+        let outcome = try Evaluation.evaluate(config, plans: plans, directory: directory, commit: commit, key: key, dirtyPaths: dirtyPaths,
+                                              repeats: runs, prices: prices, maxCostUSD: budget, environment: environment,
+                                              stored: candidates, progress: progress)
+        warnings += outcome.warnings.filter { !warnings.contains($0) }
         if shard != nil {
             // A share is not the commit's result: its file is written by the caller, for the merge.
         } else if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
         return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
-                         stored: !partial && shard == nil, shard: shard)
+                         stored: !partial && shard == nil, shard: shard, audit: audits)
+    }
+
+    /// A stored result with the subject's evaluation key, reused whole; with `record`, also
+    /// stored as `commit`'s when it was another commit's (or differed in being dirty). With
+    /// `shard`, the share of it (never stored as a result).
+    private func reuse(_ whole: RunResult, commit: String, dirtyPaths: [String], record: Bool, config: EvalConfig,
+                       shard: Shard?) throws -> Evaluated {
+        var stored = whole
+        // Says how this evaluation got its answers (all from `stored`), not how `stored` did.
+        for i in stored.suites.indices {
+            var reuse = SuiteReuse()
+            (reuse.reused, reuse.from, reuse.wholeSuite) = (stored.suites[i].cases.count, [stored.commit], true)
+            stored.suites[i].reuse = reuse
+            stored.suites[i].judge = stored.suites[i].judge.map(\.reused)
+        }
+        if let shard {
+            (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
+            return Evaluated(result: stored.share(shard), reused: true, config: config, dirtyPaths: dirtyPaths,
+                             reusedAnswers: true, stored: false, shard: shard)
+        }
+        if record, stored.commit != commit || stored.dirty != !dirtyPaths.isEmpty {
+            (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
+            try store.ensureWritable()
+            try store.save(stored)
+        }
+        return Evaluated(result: stored, reused: true, config: config, dirtyPaths: dirtyPaths, reusedAnswers: true)
     }
 }

@@ -77,6 +77,7 @@ package struct HTMLReport {
             }
             if !suite.flaky.isEmpty { notes.append(verdict.flakyHeadline(suite)) }
         }
+        notes += (verdict.audit?.lines ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
         if !notes.isEmpty { out += "<ul class=\"notes\">" + notes.map { "<li>" + HTML.escape($0) + "</li>" }.joined() + "</ul>" }
         return out + "</section>"
     }

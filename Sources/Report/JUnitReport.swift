@@ -6,7 +6,9 @@ import EvalGuardSupport
 /// (a regression, or an inconclusive one under `on_inconclusive: "fail"`) is a failure carrying the
 /// numbers; a metric not gated is skipped.
 package enum JUnitReport {
-    package static func xml(_ comparison: Comparison) -> String {
+    /// With `audit` (from `ci`), each testsuite carries a `<property name="evalguard.audit">`
+    /// saying what the audit of its stored answers found.
+    package static func xml(_ comparison: Comparison, audit: AuditStatus? = nil) -> String {
         let failsOnInconclusive = comparison.settings.onInconclusive == .fail
         func fails(_ m: MetricComparison) -> Bool {
             m.verdict == .regression || (m.verdict == .inconclusive && failsOnInconclusive)
@@ -19,6 +21,9 @@ package enum JUnitReport {
             let suiteFailures = suite.metrics.filter(fails).count
             let skipped = suite.metrics.filter { $0.verdict == .skipped }.count
             out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.metrics.count)\" failures=\"\(suiteFailures)\" skipped=\"\(skipped)\">\n"
+            if let audit {
+                out += "    <properties>\n      <property name=\"evalguard.audit\" value=\"\(escape(audit.junitLine(suite: suite.name)))\"/>\n    </properties>\n"
+            }
             for m in suite.metrics {
                 out += "    <testcase classname=\"evalguard.\(escape(suite.name))\" name=\"\(m.metric.rawValue)\" time=\"0\""
                 let figures = "baseline \(Format.value(m.baseline, of: m.metric)), current \(Format.value(m.current, of: m.metric)), delta \(Format.delta(m)), threshold \(Format.threshold(m.threshold))"

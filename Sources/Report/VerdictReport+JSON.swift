@@ -36,6 +36,7 @@ extension VerdictReport {
             "on_inconclusive": .string(settings.onInconclusive.rawValue), "flaky": .string(settings.flaky.rawValue),
         ])
         doc["suites"] = .object(suites)
+        if let audit { doc["audit"] = audit.json }
         return .object(doc)
     }
 

@@ -36,6 +36,9 @@ extension VerdictReport {
             for flip in suite.fixed { out += "- ➕ " + caseItem(flip) + "\n" }
             out += "\n</details>\n"
         }
+        if let lines = audit?.lines {
+            out += "\n" + lines.map { $0.hasPrefix("  ") ? "  - " + cell(String($0.dropFirst(2))) : "- " + cell($0) }.joined(separator: "\n") + "\n"
+        }
         out += "\n" + verdictLines().map { "**\(cell($0))**" }.joined(separator: "\n\n") + "\n"
         return out
     }

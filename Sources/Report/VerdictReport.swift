@@ -13,6 +13,8 @@ package struct VerdictReport {
     package var baselineLabel: String
     /// Expected answers by suite and case id, to show next to a flipped case's output.
     package var expected: [String: [String: JSONValue]] = [:]
+    /// What `ci` did about stored answers before trusting them (nil: no audit, as for `check`).
+    package var audit: AuditStatus?
 
 
     package init(comparison: Comparison, current: RunResult, subject: String, baselineLabel: String) {
@@ -62,6 +64,7 @@ package struct VerdictReport {
             for flip in suite.fixed.prefix(Format.flipLimit) { out += "  + \(line(flip, suite: suite.name))\n" }
             if suite.fixed.count > Format.flipLimit { out += "  … and \(suite.fixed.count - Format.flipLimit) more\n" }
         }
+        if let audit { out += "\n" + audit.lines.joined(separator: "\n") + "\n" }
         out += "\n" + verdictLines().joined(separator: "\n") + "\n"
         return out
     }

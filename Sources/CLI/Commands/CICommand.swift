@@ -20,7 +20,9 @@ struct CICommand: Command {
             GitHub Actions emits ::error annotations; --html writes the page of 'evalguard report', \
             to keep as a build artifact. Exits like 'check'. First, unless --no-fetch, it fetches the \
             stored results (refs/notes/evalguard) from origin, best effort, and in a shallow clone that \
-            does not reach the merge-base it deepens the clone (git fetch --deepen) until it does.
+            does not reach the merge-base it deepens the clone (git fetch --deepen) until it does. \
+            Stored answers it reuses are audited: a seeded sample is asked of the model again, and a \
+            suite whose answers do not match runs in full (see "audit_sample" in the README).
             """,
         options: [
             .option("base", value: "ref", help: "The branch or commit the change targets."),
@@ -31,9 +33,12 @@ struct CICommand: Command {
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
             .option("suite", value: "name", help: "Evaluate and gate this suite only (repeatable).", repeating: true),
             ShardOption.option,
+            .flag("trust-stored", help: "Reuse stored answers without auditing them (no sample is asked of the model again)."),
+            OutputFormat.option,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
+        let format = try OutputFormat(arguments)
         if !arguments.flag("no-fetch") {
             context.console.err(CIFetch.notes(directory: context.workingDirectory, environment: context.environment))
         }
@@ -44,21 +49,29 @@ struct CICommand: Command {
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         let committed = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
         let baseline = only.map { committed.restricted(to: $0) } ?? committed
+        let trust = arguments.flag("trust-stored")
+        workspace.evaluator.audit = trust ? nil : AuditRequest(secret: context.environment["EVALGUARD_AUDIT_KEY"])
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), only: only, progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
+        let audit = trust ? AuditStatus.skipped : AuditStatus.audited(evaluation.audit ?? [])
         let current = only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result
         let judgeChanges = JudgeChange.find(baseline: baseline, current: current)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let comparison = Gate.compare(baseline: baseline, current: current, config: workspace.config)
         var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
+        report.audit = arguments.flag("fresh") ? nil : audit
         if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
             report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
                                                          commit: evaluation.result.dirty ? nil : evaluation.result.commit)
         }
-        context.console.out(report.text(), terminator: "")
+        if format == .json {
+            context.printJSON(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": evaluation.result.reuseJSON]))
+        } else {
+            context.console.out(report.text(), terminator: "")
+        }
         if let path = arguments.value("junit") {
-            try AtomicFile.write(JUnitReport.xml(comparison), to: absolute(path, context))
+            try AtomicFile.write(JUnitReport.xml(comparison, audit: report.audit), to: absolute(path, context))
         }
         var markdown = report.markdown()
         if let path = arguments.value("html") {
@@ -68,7 +81,7 @@ struct CICommand: Command {
         if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             try append(markdown, to: absolute(path, context))
         }
-        if context.environment["GITHUB_ACTIONS"] == "true" {
+        if format == .text, context.environment["GITHUB_ACTIONS"] == "true" {
             for (suite, m) in comparison.regressions {
                 context.console.out("::error file=\(Baseline.path),title=evalguard: \(suite) \(m.metric.rawValue) regressed::\(Format.value(m.baseline, of: m.metric)) → \(Format.value(m.current, of: m.metric)) (\(Format.delta(m)); threshold \(Format.threshold(m.threshold)))")
             }
