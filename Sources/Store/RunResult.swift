@@ -49,6 +49,10 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var scoringDigest: String?
     /// For a case taken from a stored result instead of asking the model: that result's commit.
     package var reusedFrom: String?
+    /// How many of `runs` and `passes` were asked again to settle an inconclusive verdict (see
+    /// `CaseResult+Settling.swift`); nil when the case was not re-asked.
+    package var settledRuns: Int?
+    package var settledPasses: Int?
 
     package static let outputLimit = 500
     package static let outputCap = 4096
@@ -61,6 +65,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
+        case settledRuns = "settled_runs", settledPasses = "settled_passes"
     }
 
     package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {

@@ -29,6 +29,7 @@ struct CICommand: Command {
             .option("html", value: "file", help: "Write the HTML report (see 'evalguard report') here; the markdown summary says where."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
+            SettleOption.flag,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
@@ -41,12 +42,15 @@ struct CICommand: Command {
         let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
-        var report = VerdictReport(comparison: comparison, current: evaluation.result,
+        let config = arguments.flag("no-settle") ? workspace.config.withoutSettling() : workspace.config
+        let result = try SettleOption.settle(workspace.evaluator, .workingTree, result: evaluation.result, stored: evaluation.stored,
+                                             compare: { Gate.compare(baseline: baseline, current: $0, config: config) }, context: context)
+        let comparison = Gate.compare(baseline: baseline, current: result, config: config)
+        var report = VerdictReport(comparison: comparison, current: result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
         if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
             report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
-                                                         commit: evaluation.result.dirty ? nil : evaluation.result.commit)
+                                                         commit: result.dirty ? nil : result.commit)
         }
         context.console.out(report.text(), terminator: "")
         if let path = arguments.value("junit") {

@@ -28,6 +28,7 @@ struct CheckCommand: Command {
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .option("suite", value: "name", help: "Check this suite only (repeatable).", repeating: true),
             .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
+            SettleOption.flag,
             RepeatOption.option,
             OutputFormat.withMarkdown,
         ])
@@ -54,7 +55,8 @@ struct CheckCommand: Command {
         let fresh = arguments.flag("fresh")
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
-        let subject: String, result: RunResult, reused: Bool, config: EvalConfig, repository: Repository
+        let subject: String, reused: Bool, repository: Repository, evaluator: Evaluator, evaluated: EvaluationSubject
+        var result: RunResult, config: EvalConfig, stored: Bool
         let baseline: Baseline, baselineCommit: String
         var extra: [String: JSONValue] = [:]
         // The baseline is read first: when there is nothing to compare with, the model need not run.
@@ -62,10 +64,11 @@ struct CheckCommand: Command {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
-            let evaluator = Evaluator(repository: repository, environment: context.environment)
-            let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
-            context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: evaluator.warnings)
-            (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
+            let commitEvaluator = Evaluator(repository: repository, environment: context.environment)
+            let evaluation = try commitEvaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
+            context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: commitEvaluator.warnings)
+            (result, reused, config, stored) = (evaluation.result, evaluation.reused, evaluation.config, evaluation.stored)
+            (evaluator, evaluated) = (commitEvaluator, .commit(sha))
             subject = "evalguard check: commit \(sha.prefix(7))"
             extra = ["commit": .string(sha), "dirty": .bool(false)]
         } else {
@@ -78,12 +81,16 @@ struct CheckCommand: Command {
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
             context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-            (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
+            (result, reused, config, stored) = (evaluation.result, evaluation.reused, workspace.config, evaluation.stored)
+            (evaluator, evaluated) = (workspace.evaluator, .workingTree)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
             extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
         }
-        let comparison = Gate.compare(baseline: only.map { baseline.restricted(to: $0) } ?? baseline,
-                                      current: only.map { result.restricted(to: $0) } ?? result, config: config)
+        if arguments.flag("no-settle") { config = config.withoutSettling() }
+        let gated = only.map { baseline.restricted(to: $0) } ?? baseline
+        let compare = { (r: RunResult) in Gate.compare(baseline: gated, current: only.map { r.restricted(to: $0) } ?? r, config: config) }
+        result = try SettleOption.settle(evaluator, evaluated, result: result, stored: stored, compare: compare, context: context)
+        let comparison = compare(result)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         switch format {
