@@ -90,7 +90,11 @@ package enum Gate {
         var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
         suite.flaky = flaky
         // Only an accuracy verdict the first stage left inconclusive is settled.
-        if settle.enabled, let m = metrics.first(where: { $0.metric == .accuracy }), (m.settle?.firstVerdict ?? m.verdict) == .inconclusive {
+        if settle.enabled, let m = metrics.first(where: { $0.metric == .accuracy }), (m.settle?.firstVerdict ?? m.verdict) == .inconclusive,
+           settled.allSatisfy({ $0.first.baselineRuns == $0.first.currentRuns }),
+           SettledAccuracy.canSucceed(settled.map { SettledCase(baselinePasses: $0.first.baselinePasses, currentPasses: $0.first.currentPasses,
+                                                                runs: $0.first.currentRuns, reasks: 1, reaskPasses: 0) },
+                                      alpha: settings.alpha) {
             suite.settlePending = pending
         }
         suite.flakyExcluded = settings.flaky == .exclude && !flaky.isEmpty

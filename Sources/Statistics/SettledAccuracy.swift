@@ -107,6 +107,22 @@ package struct SettledAccuracy: Sendable {
     }
 }
 
+extension SettledAccuracy {
+    /// Whether settling could possibly end in a regression: at best every case that fell keeps
+    /// weight 1 and every case that rose weight 0, a p-value of 2^-fell, and it must beat the
+    /// alpha the first stage left. Skipping a settle that cannot succeed saves its model calls
+    /// and never raises an alarm, so the false-alarm bound holds whichever way it goes.
+    package static func canSucceed(_ first: [SettledCase], alpha: Double) -> Bool {
+        let changed = first.filter { $0.baselinePasses != $0.currentPasses }
+        let fell = changed.count { $0.baselinePasses > $0.currentPasses }
+        guard fell > 0 else { return false }
+        let runScale = changed.reduce(1) { lcm($0, $1.runs) }
+        let magnitudes = changed.map { abs($0.baselinePasses - $0.currentPasses) * (runScale / $0.runs) }
+        guard let size = SignFlip.size(magnitudes: magnitudes, alpha: alpha) else { return false }
+        return pow(0.5, Double(fell)) < alpha - size
+    }
+}
+
 /// The sign-flip distribution of Σ ±m_i with independent fair signs.
 enum SignFlip {
     /// The exact size of the one-sided test "p-value below alpha" on these magnitudes: the
