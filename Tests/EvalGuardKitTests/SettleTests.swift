@@ -3,6 +3,7 @@ import Testing
 @testable import EvalGuardConfig
 @testable import EvalGuardStatistics
 @testable import EvalGuardStore
+@testable import EvalGuardSupport
 
 /// Settling an inconclusive accuracy verdict by re-asking the cases that differ from the baseline.
 @Suite struct SettleTests {
@@ -115,5 +116,35 @@ import Testing
         // With settling off, the stored re-asks are not read: the first stage stands.
         let off = Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: .off)
         #expect(off.metrics[0].verdict == .inconclusive && off.metrics[0].settle == nil)
+    }
+}
+
+@Suite struct SettleConfigTests {
+    static func parse(_ text: String) throws -> EvalConfig {
+        try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
+    }
+
+    @Test func settleIsOnByDefaultAndASuiteOverridesTheTopLevel() throws {
+        let config = try Self.parse("""
+            {"model": {"command": ["m"]}, "settle": {"max_repeats": 3},
+             "suites": {"a": {"cases": "a.jsonl"}, "b": {"cases": "b.jsonl", "settle": {"max_repeats": 0}}}}
+            """)
+        #expect(config.settle.maxRepeats == 3)
+        #expect(config.suites.map(\.settle.maxRepeats) == [3, 0])
+        let plain = try Self.parse(#"{"model": {"command": ["m"]}, "suites": {"a": {"cases": "a.jsonl"}}}"#)
+        #expect(plain.suites[0].settle == .defaults && SettleSettings.defaults.maxRepeats == 5)
+        #expect(plain.withoutSettling().suites[0].settle == .off)
+    }
+
+    @Test func aBadMaxRepeatsNamesTheFileLineAndFix() {
+        do {
+            _ = try Self.parse("{\"model\": {\"command\": [\"m\"]},\n \"settle\": {\"max_repeats\": 2.5},\n \"suites\": {\"a\": {\"cases\": \"a.jsonl\"}}}")
+            Issue.record("accepted max_repeats 2.5")
+        } catch let error as EvalGuardError {
+            let text = error.description
+            #expect(text.contains(".evals/evalguard.json:2") && text.contains("max_repeats") && text.contains("0 switches settling off"), "\(text)")
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 }
