@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
@@ -146,5 +147,37 @@ import Testing
         } catch {
             Issue.record("\(error)")
         }
+    }
+}
+
+/// The figures Benchmarks/settle.py prints: the issue's workload (400 cases, 80% right, 5% of
+/// answers flipped at random per run, planted drops of 20 right cases), 40 unchanged pairs and 40
+/// planted drops, with settling and without.
+@Suite struct SettleWorkloadFigures {
+    @Test func issueWorkload() {
+        var plain = (alarms: 0, caught: 0), settled = (alarms: 0, caught: 0)
+        var calls = (unchanged: 0, planted: 0), passedByThreshold = 0
+        for seed in 0..<UInt64(40) {
+            var rng = SeededGenerator(seed: 90_000 + seed)
+            let (b, c) = SettleSimulation.workload(n: 400, accuracy: 0.8, flip: 0.05, dropped: 20, &rng)
+            let same = SettleSimulation.run(baseline: b, current: b, maxRepeats: 5, &rng)
+            let worse = SettleSimulation.run(baseline: b, current: c, maxRepeats: 5, &rng)
+            if same.firstVerdict == .regression { plain.alarms += 1 }
+            if same.verdict == .regression { settled.alarms += 1 }
+            if worse.firstVerdict == .regression { plain.caught += 1 }
+            if worse.verdict == .regression { settled.caught += 1 }
+            if worse.firstVerdict == .pass { passedByThreshold += 1 }
+            calls.unchanged += same.extraCalls
+            calls.planted += worse.extraCalls
+        }
+        print("settle-figures: no-settle: \(plain.caught)/40 drops caught, \(plain.alarms)/40 false alarms, 0 extra model calls")
+        func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
+        print("settle-figures: settle:    \(settled.caught)/40 drops caught, \(settled.alarms)/40 false alarms, "
+              + "\(calls.planted + calls.unchanged) extra model calls over \(80 * 400) (\(percent(calls.planted + calls.unchanged, 32_000))): "
+              + "\(calls.planted) on the drops (\(percent(calls.planted, 16_000)) of their 16,000 first-stage calls), \(calls.unchanged) on the unchanged runs")
+        print("settle-figures: drops the first stage passed outright (measured drop within max_drop, so nothing to settle): \(passedByThreshold)/40")
+        #expect(settled.alarms <= 2)
+        #expect(settled.caught >= plain.caught)
+        #expect(Double(calls.planted) < 0.25 * 16_000)
     }
 }
