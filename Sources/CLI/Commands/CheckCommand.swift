@@ -20,7 +20,9 @@ struct CheckCommand: Command {
             regression only when the change is significant (alpha in the configuration, default \
             0.05); otherwise it is inconclusive, which passes with a warning unless on_inconclusive \
             is "fail". Exits 0 when every metric passes, 1 on a regression, 2 on bad usage or input, 3 when the model could not be \
-            evaluated. With --bisect, for 'git bisect run': 0 good, 1 bad, 125 cannot evaluate.
+            evaluated. With --bisect, for 'git bisect run': 0 good, 1 bad, 125 cannot evaluate; inside a \
+            bisect session (refs/bisect/bad and refs/bisect/good-*) the commit is sided case by case \
+            against those ends instead of the baseline, and skipped only when the votes cannot decide.
             """,
         options: [
             .option("against", value: "rev", help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
@@ -36,6 +38,8 @@ struct CheckCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
         do {
+            // Inside a bisect session the cases vote between the ends git bisect knows.
+            if let voted = try BisectVotes.exitCode(arguments, context) { return voted }
             // An inconclusive commit is neither good nor bad: let git bisect skip it.
             switch try check(arguments, context).verdict {
             case .regression: return .regression
