@@ -24,6 +24,8 @@ package final class Blame {
 
     /// Results at hand, by evaluation key.
     var results: [String: RunResult] = [:]
+    /// Partial probes (the deciding cases and a control sample), by evaluation key: never in `results`.
+    var partials: [String: RunResult] = [:]
     var evaluations = 0
 
     package init(repository: Repository, options: BlameOptions, log: @escaping (String) -> Void = { _ in },

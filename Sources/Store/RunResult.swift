@@ -141,9 +141,12 @@ package struct RunResult: Codable, Sendable {
     package var repeats: Int?
     package var suites: [SuiteResult]
     package var overall: Metrics
+    /// Set on a result that holds only some of the commit's cases (a blame probe): why, and which.
+    /// Such a result is kept apart (`ResultStore.savePartial`) and is never the commit's result.
+    package var partial: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, commit, dirty, key, model, suites, overall
+        case format, commit, dirty, key, model, suites, overall, partial
         case repeats = "repeat"
         case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
         case createdAt = "created_at", configDigest = "config_digest"
