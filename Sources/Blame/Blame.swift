@@ -113,7 +113,7 @@ package final class Blame {
         let (lo, hi) = search.bisection.bounds
         if hi == lo + 1 {
             answer.status = .found
-            answer.culprit = try culprit(segs[hi], before: segs[lo], siding: siding, suites: suiteFilter)
+            answer.culprit = try culprit(segs[hi], before: segs[lo], siding: siding, suites: suiteFilter, good: goodResult)
         } else {
             answer.status = .ambiguous
             answer.candidates = try search.bisection.candidates.map { try repository.commitInfo(segs[$0].first.sha) }

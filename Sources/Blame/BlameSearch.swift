@@ -73,9 +73,10 @@ extension Blame {
     }
 
     /// The first commit of the first bad segment, with what it changed and broke.
-    func culprit(_ segment: Segment, before: Segment, siding: Siding, suites: Set<String>?) throws -> Culprit {
+    func culprit(_ segment: Segment, before: Segment, siding: Siding, suites: Set<String>?, good: RunResult) throws -> Culprit {
         let commit = segment.first
-        let after = storedResult(segment) ?? partials[segment.key ?? ""]!, was = storedResult(before) ?? partials[before.key ?? ""]!
+        let after = storedResult(segment) ?? partials[segment.key ?? ""]!.completed(with: good),
+            was = storedResult(before) ?? partials[before.key ?? ""]!.completed(with: good)
         let config = try? index.config(of: commit).get()
         let flips = CaseFlips.between(before: was, after: after, suites: suites, repository: repository,
                                          config: config, at: commit.sha)

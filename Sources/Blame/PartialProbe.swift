@@ -39,7 +39,8 @@ extension Blame {
         var cases = deciding
         for (suite, id) in controls { cases[suite, default: []].insert(id) }
         let result = try evaluator.evaluateCases(sha, cases: cases, why: "blame probe", fresh: fresh)
-        evaluations += 1
+        // A probe whose answers were all stored (a second search) cost no evaluation.
+        if result.suites.contains(where: { !($0.reuse?.ran.isEmpty ?? true) }) { evaluations += 1 }
         let expected = Dictionary(good.suites.flatMap { s in s.cases.map { (s.name + "\u{0}" + $0.id, $0.passed) } },
                                   uniquingKeysWith: { a, _ in a })
         let disagree = controls.count { suite, id in
@@ -52,5 +53,24 @@ extension Blame {
         }
         partials[key] = result
         return result
+    }
+}
+
+extension RunResult {
+    /// A partial probe completed with `end`'s outcomes for the cases it did not ask (they agree
+    /// at both ends, which is why they were not asked), for the culprit's figures before and after.
+    func completed(with end: RunResult) -> RunResult {
+        guard partial != nil else { return self }
+        var full = self
+        full.suites = end.suites.map { endSuite in
+            guard let asked = suite(endSuite.name) else { return endSuite }
+            let answers = Dictionary(asked.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var merged = endSuite
+            merged.cases = endSuite.cases.map { answers[$0.id] ?? $0 }
+            merged.metrics = Metrics(merged.cases)
+            return merged
+        }
+        full.overall = Metrics(full.suites.flatMap(\.cases))
+        return full
     }
 }
