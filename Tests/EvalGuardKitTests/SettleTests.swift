@@ -150,7 +150,7 @@ import Testing
     }
 }
 
-/// The figures Benchmarks/settle.py prints: the workload (400 cases, 80% right, 5% of
+/// The figures Benchmarks/fewer_calls.py prints: the workload (400 cases, 80% right, 5% of
 /// answers flipped at random per run, planted drops of 20 right cases), 40 unchanged pairs and 40
 /// planted drops, with settling and without.
 @Suite struct SettleWorkloadFigures {
