@@ -24,6 +24,8 @@ package final class Blame {
 
     /// Results at hand, by evaluation key.
     var results: [String: RunResult] = [:]
+    /// Partial probes (the deciding cases and a control sample), by evaluation key: never in `results`.
+    var partials: [String: RunResult] = [:]
     var evaluations = 0
 
     package init(repository: Repository, options: BlameOptions, log: @escaping (String) -> Void = { _ in },
@@ -111,7 +113,7 @@ package final class Blame {
         let (lo, hi) = search.bisection.bounds
         if hi == lo + 1 {
             answer.status = .found
-            answer.culprit = try culprit(segs[hi], before: segs[lo], siding: siding, suites: suiteFilter)
+            answer.culprit = try culprit(segs[hi], before: segs[lo], siding: siding, suites: suiteFilter, good: goodResult)
         } else {
             answer.status = .ambiguous
             answer.candidates = try search.bisection.candidates.map { try repository.commitInfo(segs[$0].first.sha) }

@@ -15,6 +15,9 @@ package struct BlameOptions: Sendable {
     package var bad: String = "HEAD"
     /// Re-evaluations of a probe whose cases did not side clearly with either end.
     package var retries: Int = 1
+    /// Probe with only the cases whose outcome differs between the ends, plus a control sample
+    /// (accuracy only); false: evaluate every case of every probe.
+    package var partialProbes: Bool = true
 
     package init(suite: String? = nil, metric: GatedMetric? = nil, good: String? = nil, bad: String = "HEAD", retries: Int = 1) {
         self.suite = suite

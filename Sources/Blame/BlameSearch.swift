@@ -31,7 +31,7 @@ extension Blame {
             if result == nil {
                 progress("evaluating \(info.shortSHA) \(info.subject)")
                 do {
-                    result = try evaluate(segment.first.sha, key: key, fresh: false)
+                    result = try probe(segment.first.sha, key: key, fresh: false, siding: siding, good: good, bad: bad)
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
                     log("skipping \(info.shortSHA): \(error.message)")
                     search.skipped.append(Probe(commit: info, reason: error.message))
@@ -48,7 +48,7 @@ extension Blame {
                 retried += 1
                 progress("\(info.shortSHA) is within noise (\(tally.bad) case(s) side with the bad end, \(tally.good) with the good end): evaluating it again")
                 do {
-                    let again = try evaluate(segment.first.sha, key: key, fresh: true)
+                    let again = try probe(segment.first.sha, key: key, fresh: true, siding: siding, good: good, bad: bad)
                     tally = tally + siding.tally(probe: again, good: good, bad: bad)
                     votes += siding.votes(probe: again, good: good, bad: bad)
                 } catch let error as EvalGuardError where error.exitCode != .interrupted {
@@ -73,9 +73,10 @@ extension Blame {
     }
 
     /// The first commit of the first bad segment, with what it changed and broke.
-    func culprit(_ segment: Segment, before: Segment, siding: Siding, suites: Set<String>?) throws -> Culprit {
+    func culprit(_ segment: Segment, before: Segment, siding: Siding, suites: Set<String>?, good: RunResult) throws -> Culprit {
         let commit = segment.first
-        let after = storedResult(segment)!, was = storedResult(before)!
+        let after = storedResult(segment) ?? partials[segment.key ?? ""]!.completed(with: good),
+            was = storedResult(before) ?? partials[before.key ?? ""]!.completed(with: good)
         let config = try? index.config(of: commit).get()
         let flips = CaseFlips.between(before: was, after: after, suites: suites, repository: repository,
                                          config: config, at: commit.sha)

@@ -47,6 +47,8 @@ package struct MetricComparison: Sendable {
     package var warnings: [String] = []
     /// Inconclusive because the price table changed between the runs, not because of noise.
     package var pricesChanged = false
+    /// Accuracy: what asking again about the flipped cases found, when it settled the verdict.
+    package var settle: SettleStatistics?
 
     package init(metric: GatedMetric, baseline: Double?, current: Double?, threshold: ThresholdRule?,
                  verdict: Verdict, note: String? = nil) {
@@ -131,6 +133,9 @@ package struct SuiteComparison: Sendable {
     package var removed: [String]
     /// Set when the suite is new or gone: nothing was gated.
     package var note: String?
+    /// Cases to ask the model about again to settle an inconclusive accuracy verdict (see
+    /// `Gate.needsReask`); empty when nothing is left to settle or settling is off.
+    package var settlePending: [String] = []
     /// Flaky cases, and whether they were left out of the accuracy gate (`flaky: exclude`).
     package var flaky: [FlakyCase] = []
     package var flakyExcluded = false

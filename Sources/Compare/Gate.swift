@@ -19,8 +19,9 @@ package enum Gate {
             case let (b?, c?):
                 // Each suite's costs against its own model's price tables.
                 let prices = PriceTables(baseline: b.prices ?? baseline.prices, current: current.prices(ofSuite: name))
+                let settle = config.suites.first { $0.name == name }?.settle ?? config.settle
                 suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds,
-                                      settings: config.verdict, prices: prices))
+                                      settings: config.verdict, prices: prices, settle: settle))
             case (nil, _?):
                 suites.append(SuiteComparison(name: name, metrics: [], regressed: [], fixed: [], added: [], removed: [],
                                               note: "new suite: not in the baseline, so not gated (run 'evalguard baseline' to include it)"))
@@ -36,11 +37,17 @@ package enum Gate {
 
     /// Pairs the cases by id, then compares each metric.
     static func compare(name: String, baseline: BaselineSuite, current: SuiteResult, thresholds: Thresholds,
-                        settings: VerdictSettings = .defaults, prices: PriceTables = PriceTables()) -> SuiteComparison {
+                        settings: VerdictSettings = .defaults, prices: PriceTables = PriceTables(),
+                        settle: SettleSettings = .off) -> SuiteComparison {
         var regressed: [CaseFlip] = [], fixed: [CaseFlip] = [], flaky: [FlakyCase] = []
         var outcomes: [PairedOutcome] = []
+        // Settling: the cases whose first stage differs, with their re-asks, and every case pooled.
+        var settled: [(first: PairedOutcome, reasks: Int, reaskPasses: Int)] = [], pooled: [PairedOutcome] = []
+        var pending: [String] = []
         var seen = Set<String>()
-        for c in current.cases {
+        for asked in current.cases {
+            // The first stage decides what flipped; re-asks made to settle it are read apart.
+            let c = asked.firstStage
             seen.insert(c.id)
             guard let before = baseline.cases[c.id] else { continue }
             let outcome = PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
@@ -50,6 +57,12 @@ package enum Gate {
                 if settings.flaky == .exclude { continue }
             }
             outcomes.append(outcome)
+            pooled.append(PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
+                                        currentPasses: asked.passCount, currentRuns: asked.runCount))
+            if outcome.baselineRate != outcome.currentRate {
+                settled.append((outcome, asked.settledRuns ?? 0, asked.settledPasses ?? 0))
+                if Gate.needsReask(asked, maxRepeats: settle.maxRepeats) { pending.append(c.id) }
+            }
             let repeated = before.runCount > 1 || c.runCount > 1
             let flip = CaseFlip(id: c.id, output: c.output, error: c.error,
                                 baselineRate: repeated ? outcome.baselineRate : nil,
@@ -62,10 +75,12 @@ package enum Gate {
         let metrics: [MetricComparison] = GatedMetric.allCases.map { metric in
             switch metric {
             case .accuracy:
-                return accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: current.metrics,
-                                runs: current.cases.map(\.runCount).max() ?? 1,
-                                excludedFlaky: settings.flaky == .exclude ? flaky.count : 0,
-                                threshold: thresholds.accuracy, settings: settings)
+                let first = accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: Metrics(current.cases.map(\.firstStage)),
+                                     runs: current.cases.map(\.firstStage.runCount).max() ?? 1,
+                                     excludedFlaky: settings.flaky == .exclude ? flaky.count : 0,
+                                     threshold: thresholds.accuracy, settings: settings)
+                guard settle.enabled else { return first }
+                return Gate.settle(first, settled: settled, pooled: pooled, threshold: thresholds.accuracy, alpha: settings.alpha)
             case .p95LatencyMs:
                 return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)
             case .avgCostUSD:
@@ -75,6 +90,14 @@ package enum Gate {
         }
         var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
         suite.flaky = flaky
+        // Only an accuracy verdict the first stage left inconclusive is settled.
+        if settle.enabled, let m = metrics.first(where: { $0.metric == .accuracy }), (m.settle?.firstVerdict ?? m.verdict) == .inconclusive,
+           settled.allSatisfy({ $0.first.baselineRuns == $0.first.currentRuns }),
+           SettledAccuracy.canSucceed(settled.map { SettledCase(baselinePasses: $0.first.baselinePasses, currentPasses: $0.first.currentPasses,
+                                                                runs: $0.first.currentRuns, reasks: 1, reaskPasses: 0) },
+                                      alpha: settings.alpha) {
+            suite.settlePending = pending
+        }
         suite.flakyExcluded = settings.flaky == .exclude && !flaky.isEmpty
         return suite
     }

@@ -25,6 +25,9 @@ package struct EvalConfig: Sendable {
     package var maxCostUSD: Double? = nil
     /// `audit_sample`: how many reused cases `ci` asks the model again before trusting stored answers.
     package var auditSample: AuditSample = .standard
+    /// `settle`: re-asking the cases that differ from the baseline when accuracy is inconclusive
+    /// (each suite's own in `SuiteConfig.settle`).
+    package var settle: SettleSettings = .defaults
     /// The configuration's own text, for digests and for readers of other commits.
     package var source: ConfigSource
 
@@ -32,7 +35,7 @@ package struct EvalConfig: Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd", AuditSample.key] + VerdictSettings.keys
+    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd", AuditSample.key, "settle"] + VerdictSettings.keys
 
     package static func parse(_ source: ConfigSource) throws -> EvalConfig {
         let root = try ConfigNode.parse(source)
@@ -44,8 +47,9 @@ package struct EvalConfig: Sendable {
         guard let suitesNode = members["suites"] else {
             throw root.error("missing \"suites\": name at least one suite, for example \"suites\": {\"intents\": {\"cases\": \"cases/intents.jsonl\", \"scorer\": \"exact\"}}")
         }
+        let settle = try members["settle"].map { try SettleSettings(node: $0, inherited: .defaults) } ?? .defaults
         let suites = try suitesNode.dictionary().map { name, node in
-            try SuiteConfig(name: name, node: node, inherited: thresholds, models: models, hasDefault: defaultModel != nil)
+            try SuiteConfig(name: name, node: node, inherited: thresholds, models: models, hasDefault: defaultModel != nil, settle: settle)
         }
         guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
         // Without a top-level "model" every suite names its own (checked above); the first
@@ -63,6 +67,7 @@ package struct EvalConfig: Sendable {
                                 protectedBranches: try members["protected_branches"]?.strings(), source: source)
         config.maxCostUSD = try members["max_cost_usd"]?.number(in: 0...1e9)
         config.auditSample = try members[AuditSample.key].map(AuditSample.init(node:)) ?? .standard
+        config.settle = settle
         return config
     }
 
@@ -191,14 +196,18 @@ package struct SuiteConfig: Sendable {
     package var modelName: String?
     /// `"model": {...}`: a model of this suite's own.
     package var inlineModel: ModelConfig?
+    /// `settle`: the suite's own, else the top level's.
+    package var settle: SettleSettings = .defaults
 
     /// The case file's path from the repository root.
     package var casesPath: String { EvalConfig.directory + "/" + cases }
 
-    init(name: String, node: ConfigNode, inherited: Thresholds, models: [String: ModelConfig] = [:], hasDefault: Bool = true) throws {
+    init(name: String, node: ConfigNode, inherited: Thresholds, models: [String: ModelConfig] = [:], hasDefault: Bool = true,
+         settle: SettleSettings = .defaults) throws {
         self.name = name
         self.node = node
-        let members = try node.object(allowed: ["cases", "scorer", "thresholds", "model"])
+        let members = try node.object(allowed: ["cases", "scorer", "thresholds", "model", "settle"])
+        self.settle = try members["settle"].map { try SettleSettings(node: $0, inherited: settle) } ?? settle
         if let m = members["model"] {
             if case .string(let name) = m.value {
                 guard models[name] != nil else {

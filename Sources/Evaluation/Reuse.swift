@@ -72,6 +72,8 @@ extension Evaluation {
                     found = stored.answer(fingerprint: plan.key.modelFingerprint, input: plan.key.inputDigests[i])
                 }
                 guard var (answer, commit) = found else { continue }
+                // Re-asks made to settle another comparison belong to that one.
+                answer = answer.firstStage
                 answer.id = c.id
                 if answer.scoringDigest != plan.key.scoringDigests[i] {
                     if suite.judge != nil {

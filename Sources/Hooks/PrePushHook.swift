@@ -43,6 +43,9 @@ package struct PrePushHook {
         package var protectedBranch: Bool
         /// Expected answers of the pushed commit's cases, for the flipped cases in the report.
         package var expected: [String: [String: JSONValue]]
+        /// Cases asked again to settle an inconclusive verdict in this push, and the calls made.
+        package var settledCases = 0
+        package var settledCalls = 0
 
         package var passed: Bool { !comparison.blocks && !blockedByBaselineChange }
     }
@@ -67,22 +70,30 @@ package struct PrePushHook {
             ?? (baselineCommit != tip ? BaselineChange.load(repository, at: tip) : nil) else {
             return .skipped(ref, reason: "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)")
         }
-        let evaluation = try evaluator.evaluate(.commit(tip), progress: progress)
+        var evaluation = try evaluator.evaluate(.commit(tip), progress: progress)
         let judgeChanges = JudgeChange.find(baseline: baseline, current: evaluation.result)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
+        // An inconclusive accuracy verdict is settled as the configuration's "settle" says.
+        let config = evaluation.config
+        let settled = try evaluator.settle(.commit(tip), result: evaluation.result, stored: evaluation.stored,
+                                           pending: { Gate.compare(baseline: baseline, current: $0, config: config).settlePending },
+                                           progress: progress)
+        evaluation.result = settled.result
         let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config)
         let protected = isProtected(ref, config: evaluation.config)
         // Kept under the digest of the files as they now lie (a result from a note is cached into them).
-        if let blob, evaluation.reused, comparison.verdict == .pass, evaluator.warnings.isEmpty {
+        if let blob, evaluation.reused, settled.calls == 0, comparison.verdict == .pass, evaluator.warnings.isEmpty {
             let now = try evaluator.verdictDigest(.commit(tip), baselineBlob: blob, extra: ["pre-push", ref.remoteRef, baseDescription])
             evaluator.store.saveVerdict(CachedVerdict(resultCommit: evaluation.result.commit, stdout: ""), digest: now)
         }
-        return .checked(RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
+        var check = RefCheck(ref: ref, evaluation: evaluation, comparison: comparison, baselineCommit: baselineCommit,
                                  baseDescription: baseDescription, baselineChanges: changes,
                                  blockedByBaselineChange: !changes.isEmpty && evaluation.config.baselineChanges == .block && protected,
                                  protectedBranch: protected,
                                  expected: comparison.verdict == .pass ? [:]
-                                    : Evaluation.expectedAnswers(evaluation.config, repository: repository, commit: tip)))
+                                    : Evaluation.expectedAnswers(evaluation.config, repository: repository, commit: tip))
+        (check.settledCases, check.settledCalls) = (settled.cases, settled.calls)
+        return .checked(check)
     }
 
     /// The commit the push is measured from.

@@ -27,6 +27,9 @@ package enum PushReport {
             }
             let reuse = check.evaluation.reused
                 ? " (stored result of \(check.evaluation.result.commit.prefix(7)) reused; the model did not run)" : ""
+            if check.settledCalls > 0 {
+                out += "evalguard: settled by re-asking \(check.settledCases) case(s), \(check.settledCalls) extra model call(s)\n"
+            }
             if check.comparison.verdict == .pass {
                 out += "evalguard: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef): pass against the baseline at \(check.baseDescription)\(reuse)\n"
             } else {

@@ -50,6 +50,7 @@ extension VerdictReport {
         ]
         if let note = m.note { entry["note"] = .string(note) }
         if let advice = m.advice { entry["advice"] = .string(advice) }
+        if let settle = m.settle { entry["settle"] = settle.json }
         if !m.warnings.isEmpty { entry["warnings"] = .array(m.warnings.map(JSONValue.string)) }
         guard let s = m.statistics else { return entry }
         func pair(_ i: ConfidenceInterval) -> JSONValue { .array([.number(i.lower), .number(i.upper)]) }

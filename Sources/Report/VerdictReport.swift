@@ -105,6 +105,7 @@ package struct VerdictReport {
                 break
             }
         }
+        if let settle = m.settle { lines.append(settle.line) }
         for w in m.warnings { lines.append("\(m.metric.rawValue): warning: \(w)") }
         if let advice = m.advice { lines.append("\(m.metric.rawValue): INCONCLUSIVE: \(advice)") }
         return lines

@@ -23,7 +23,8 @@ package struct ResultStore {
     /// The result stored for a commit in the files, whatever its key, or nil. A file that cannot
     /// be read as a result (an older format, a hand edit) counts as absent and is re-evaluated.
     package func load(commit: String) -> RunResult? {
-        FileManager.default.contents(atPath: path(for: commit)).flatMap(Self.decode)
+        // A partial result (a blame probe's cases) is never a commit's result.
+        FileManager.default.contents(atPath: path(for: commit)).flatMap(Self.decode).flatMap { $0.partial == nil ? $0 : nil }
     }
 
     /// The result for a commit from the files, else from its git note.
@@ -42,7 +43,7 @@ package struct ResultStore {
     /// With `repeats`, only a result made with that many runs per case counts: a single-run result
     /// cannot stand in for `--repeat 5`.
     package func find(key: String, commit: String, repeats: Int? = nil) -> RunResult? {
-        let fits = { (r: RunResult) in r.key == key && (repeats == nil || (r.repeats ?? 1) == repeats) }
+        let fits = { (r: RunResult) in r.key == key && r.partial == nil && (repeats == nil || (r.repeats ?? 1) == repeats) }
         if let own = load(commit: commit), fits(own) { return own }
         if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
             let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -63,6 +64,7 @@ package struct ResultStore {
     /// Stores a result in the files and, for a clean result (one that is exactly its commit),
     /// as the commit's git note.
     package func save(_ result: RunResult) throws {
+        precondition(result.partial == nil, "a partial result is saved with savePartial")
         try saveFiles(result)
         if !result.dirty, let repository {
             try repository.setNote(String(decoding: try Self.encode(result, pretty: false), as: UTF8.self), on: result.commit)
@@ -77,7 +79,7 @@ package struct ResultStore {
 
     package func note(commit: String) -> RunResult? {
         guard let text = try? repository?.note(on: commit) else { return nil }
-        return Self.decode(Data(text.utf8))
+        return Self.decode(Data(text.utf8)).flatMap { $0.partial == nil ? $0 : nil }
     }
 
     static func encode(_ result: RunResult, pretty: Bool) throws -> Data {

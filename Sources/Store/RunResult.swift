@@ -53,6 +53,10 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var scoringDigest: String?
     /// For a case taken from a stored result instead of asking the model: that result's commit.
     package var reusedFrom: String?
+    /// How many of `runs` and `passes` were asked again to settle an inconclusive verdict (see
+    /// `CaseResult+Settling.swift`); nil when the case was not re-asked.
+    package var settledRuns: Int?
+    package var settledPasses: Int?
 
     package static let outputLimit = 500
     package static let outputCap = 4096
@@ -65,6 +69,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
+        case settledRuns = "settled_runs", settledPasses = "settled_passes"
     }
 
     package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {
@@ -158,9 +163,12 @@ package struct RunResult: Codable, Sendable {
     package var repeats: Int?
     package var suites: [SuiteResult]
     package var overall: Metrics
+    /// Set on a result that holds only some of the commit's cases (a blame probe): why, and which.
+    /// Such a result is kept apart (`ResultStore.savePartial`) and is never the commit's result.
+    package var partial: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, commit, dirty, key, model, models, suites, overall
+        case format, commit, dirty, key, model, models, suites, overall, partial
         case repeats = "repeat"
         case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
         case createdAt = "created_at", configDigest = "config_digest"

@@ -28,6 +28,7 @@ struct BlameCommand: Command {
             .option("bad", value: "rev", help: "A commit known to be bad.", defaultValue: "HEAD"),
             .option("retries", value: "n", help: "Evaluate a probe within noise again this many times.", defaultValue: "1"),
             .option("html", value: "file", help: "Also write the answer as a self-contained HTML page."),
+            .flag("full-probes", help: "Evaluate every case of every probe, not only the cases that differ between the ends."),
             OutputFormat.option,
         ])
 
@@ -35,6 +36,7 @@ struct BlameCommand: Command {
         let format = try OutputFormat(arguments)
         var options = BlameOptions(suite: arguments.value("suite"), good: arguments.value("good"),
                                    bad: arguments.value("bad") ?? "HEAD", retries: try arguments.int("retries") ?? 1)
+        options.partialProbes = !arguments.flag("full-probes")
         guard options.retries >= 0 else { throw UsageError("The value '\(options.retries)' is invalid for '--retries <n>': expected 0 or more") }
         if let raw = arguments.value("metric") {
             guard let metric = GatedMetric(rawValue: raw) else {

@@ -35,6 +35,7 @@ struct CICommand: Command {
             ShardOption.option,
             .flag("trust-stored", help: "Reuse stored answers without auditing them (no sample is asked of the model again)."),
             OutputFormat.option,
+            SettleOption.flag,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
@@ -54,16 +55,19 @@ struct CICommand: Command {
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), only: only, progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
         let audit = trust ? AuditStatus.skipped : AuditStatus.audited(evaluation.audit ?? [])
-        let current = only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result
-        let judgeChanges = JudgeChange.find(baseline: baseline, current: current)
+        let judgeChanges = JudgeChange.find(baseline: baseline, current: only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
-        let comparison = Gate.compare(baseline: baseline, current: current, config: workspace.config)
-        var report = VerdictReport(comparison: comparison, current: evaluation.result,
+        let config = arguments.flag("no-settle") ? workspace.config.withoutSettling() : workspace.config
+        let compare = { (r: RunResult) in Gate.compare(baseline: baseline, current: only.map { r.restricted(to: $0) } ?? r, config: config) }
+        let result = try SettleOption.settle(workspace.evaluator, .workingTree, result: evaluation.result, stored: evaluation.stored,
+                                             compare: compare, context: context)
+        let comparison = compare(result)
+        var report = VerdictReport(comparison: comparison, current: result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
         report.audit = arguments.flag("fresh") ? nil : audit
         if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
             report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
-                                                         commit: evaluation.result.dirty ? nil : evaluation.result.commit)
+                                                         commit: result.dirty ? nil : result.commit)
         }
         if format == .json {
             context.printJSON(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": evaluation.result.reuseJSON]))

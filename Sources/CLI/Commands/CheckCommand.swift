@@ -20,7 +20,9 @@ struct CheckCommand: Command {
             regression only when the change is significant (alpha in the configuration, default \
             0.05); otherwise it is inconclusive, which passes with a warning unless on_inconclusive \
             is "fail". Exits 0 when every metric passes, 1 on a regression, 2 on bad usage or input, 3 when the model could not be \
-            evaluated. With --bisect, for 'git bisect run': 0 good, 1 bad, 125 cannot evaluate.
+            evaluated. With --bisect, for 'git bisect run': 0 good, 1 bad, 125 cannot evaluate; inside a \
+            bisect session (refs/bisect/bad and refs/bisect/good-*) the commit is sided case by case \
+            against those ends instead of the baseline, and skipped only when the votes cannot decide.
             """,
         options: [
             .option("against", value: "rev", help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
@@ -28,6 +30,7 @@ struct CheckCommand: Command {
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .option("suite", value: "name", help: "Check this suite only (repeatable).", repeating: true),
             .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
+            SettleOption.flag,
             RepeatOption.option,
             ShardOption.option,
             OutputFormat.withMarkdown,
@@ -37,6 +40,8 @@ struct CheckCommand: Command {
         if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "check") }
         guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
         do {
+            // Inside a bisect session the cases vote between the ends git bisect knows.
+            if let voted = try BisectVotes.exitCode(arguments, context) { return voted }
             // An inconclusive commit is neither good nor bad: let git bisect skip it.
             switch try check(arguments, context).verdict {
             case .regression: return .regression
@@ -56,7 +61,8 @@ struct CheckCommand: Command {
         let fresh = arguments.flag("fresh")
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
-        let subject: String, result: RunResult, reused: Bool, config: EvalConfig, repository: Repository
+        let subject: String, reused: Bool, repository: Repository, evaluator: Evaluator, evaluated: EvaluationSubject
+        var result: RunResult, config: EvalConfig, stored: Bool
         let baseline: Baseline, baselineCommit: String
         var extra: [String: JSONValue] = [:]
         var cacheable: String?
@@ -65,10 +71,11 @@ struct CheckCommand: Command {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
-            let evaluator = Evaluator(repository: repository, environment: context.environment)
-            let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
-            context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: evaluator.warnings)
-            (result, reused, config) = (evaluation.result, evaluation.reused, evaluation.config)
+            let commitEvaluator = Evaluator(repository: repository, environment: context.environment)
+            let evaluation = try commitEvaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
+            context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: commitEvaluator.warnings)
+            (result, reused, config, stored) = (evaluation.result, evaluation.reused, evaluation.config, evaluation.stored)
+            (evaluator, evaluated) = (commitEvaluator, .commit(sha))
             subject = "evalguard check: commit \(sha.prefix(7))"
             extra = ["commit": .string(sha), "dirty": .bool(false)]
         } else {
@@ -90,14 +97,20 @@ struct CheckCommand: Command {
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
             cacheable = cache?.digestAfter(workspace, evaluation)
             context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-            (result, reused, config) = (evaluation.result, evaluation.reused, workspace.config)
+            (result, reused, config, stored) = (evaluation.result, evaluation.reused, workspace.config, evaluation.stored)
+            (evaluator, evaluated) = (workspace.evaluator, .workingTree)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
             extra = ["commit": .string(workspace.head.commit), "dirty": .bool(evaluation.dirty)]
         }
-        let (gatedBaseline, gatedResult) = (only.map { baseline.restricted(to: $0) } ?? baseline, only.map { result.restricted(to: $0) } ?? result)
-        let judgeChanges = JudgeChange.find(baseline: gatedBaseline, current: gatedResult)
+        if arguments.flag("no-settle") { config = config.withoutSettling() }
+        let gated = only.map { baseline.restricted(to: $0) } ?? baseline
+        let judgeChanges = JudgeChange.find(baseline: gated, current: only.map { result.restricted(to: $0) } ?? result)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
-        let comparison = Gate.compare(baseline: gatedBaseline, current: gatedResult, config: config)
+        let compare = { (r: RunResult) in Gate.compare(baseline: gated, current: only.map { r.restricted(to: $0) } ?? r, config: config) }
+        result = try SettleOption.settle(evaluator, evaluated, result: result, stored: stored, compare: compare, context: context)
+        // A verdict reached by re-asking is not cached: the next check reads the stored re-asks.
+        if result.suites.contains(where: { $0.cases.contains { ($0.settledRuns ?? 0) > 0 } }) { cacheable = nil }
+        let comparison = compare(result)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         var output = ""

@@ -1,4 +1,5 @@
 import Foundation
+import EvalGuardCompare
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardStore
@@ -113,5 +114,23 @@ struct VerdictCacheKey {
 
     static func save(_ verdict: CachedVerdict, digest: String, in repository: Repository) {
         ResultStore(root: repository.root, repository: repository).saveVerdict(verdict, digest: digest)
+    }
+}
+
+/// `--no-settle`, and settling an inconclusive accuracy verdict for `check` and `ci`.
+enum SettleOption {
+    static let flag = OptionSpec.flag("no-settle", help: "Decide on the first run alone: never ask the model again about the cases that differ from the baseline.")
+
+    /// Asks the model again about the cases that differ from the baseline while `compare` leaves
+    /// an accuracy verdict inconclusive (within `settle.max_repeats`), and says what it cost.
+    static func settle(_ evaluator: Evaluator, _ subject: EvaluationSubject, result: RunResult, stored: Bool,
+                       compare: (RunResult) -> Comparison, context: CommandContext) throws -> RunResult {
+        let settled = try evaluator.settle(subject, result: result, stored: stored, pending: { compare($0).settlePending },
+                                           progress: context.progressReporter())
+        if settled.calls > 0 {
+            context.console.err("note: settled by re-asking \(settled.cases) case(s), \(settled.calls) extra model call(s): "
+                                + "the cases whose outcome differs from the baseline, asked again")
+        }
+        return settled.result
     }
 }

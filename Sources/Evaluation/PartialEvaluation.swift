@@ -1,0 +1,50 @@
+import Foundation
+import EvalGuardConfig
+import EvalGuardGit
+import EvalGuardRunner
+import EvalGuardStore
+import EvalGuardSupport
+
+extension Evaluator {
+    /// A commit's answers for the named cases only (suite name → case ids): stored answers are
+    /// reused as in `evaluate`, the rest asked of the model in an isolated checkout. The result is
+    /// marked partial (`RunResult.partial` says why) and kept apart (`ResultStore.savePartial`):
+    /// `check`, `log`, the hook and blame's own lookups never take it for the commit's result.
+    package func evaluateCases(_ sha: String, cases: [String: Set<String>], why: String, fresh: Bool = false) throws -> RunResult {
+        let config = try config(of: .commit(sha))
+        let repository = self.repository
+        let files = try repository.files(atCommit: sha).filter { config.inputs.includes($0.path) }
+        let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
+        let runs = config.verdict.repeats
+        let all = try Evaluation.loadSuites(config, read: { try repository.fileContents($0, atCommit: sha) })
+        let suites = all.compactMap { suite -> LoadedSuite? in
+            guard let ids = cases[suite.config.name] else { return nil }
+            let chosen = suite.cases.filter { ids.contains($0.id) }
+            return chosen.isEmpty ? nil : LoadedSuite(config: suite.config, cases: chosen, digest: suite.digest)
+        }
+        var stored = StoredAnswers([], repeats: runs)
+        if !fresh {
+            let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
+            stored = StoredAnswers(store.candidates(commit: sha, suiteKeys: keys), repeats: runs)
+        }
+        let read: (String) throws -> [UInt8]? = { try repository.fileContents($0, atCommit: sha) }
+        let prices = Evaluation.prices(config, read: read)
+        let plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
+        try store.ensureWritable()
+        var checkout: IsolatedCheckout?
+        defer { checkout?.remove() }
+        Interrupts.beginDeferring()
+        defer { Interrupts.endDeferring() }
+        let outcome = try Evaluation.evaluate(config, plans: plans, directory: {
+            checkout = try IsolatedCheckout(repository: repository, commit: sha)
+            try Interrupts.checkpoint()
+            return checkout!.directory
+        }, commit: sha, key: key, dirtyPaths: [], repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment,
+           progress: { _, _ in })
+        var result = outcome.result
+        let asked = suites.reduce(0) { $0 + $1.cases.count }, total = all.reduce(0) { $0 + $1.cases.count }
+        result.partial = "\(why): \(asked) of \(total) cases"
+        try store.savePartial(result)
+        return result
+    }
+}
