@@ -15,13 +15,24 @@ package enum Scorer: Sendable, Equatable {
     case numeric(absolute: Double, relative: Double)
     /// Equal (as `exact`) to any of the answers listed in `expected`.
     case oneOf(TextOptions)
+    /// The output (parsed as JSON when it is a string) validates against a JSON Schema.
+    case jsonSchema(SchemaSource)
+
+    /// Where a json-schema scorer's schema comes from: written inline (`schema`), or a file
+    /// (`schema_file`, from the repository root) that the suite's loader reads into `schema`.
+    package struct SchemaSource: Sendable, Equatable {
+        package var schema: JSONValue?
+        package var file: String?
+        /// Blob id of the schema file, once read: part of each case's scoring digest.
+        package var fileDigest: String?
+    }
 
     package struct TextOptions: Sendable, Equatable {
         package var trim = true
         package var caseInsensitive = false
     }
 
-    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of"]
+    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema"]
 
     package var name: String {
         switch self {
@@ -31,6 +42,7 @@ package enum Scorer: Sendable, Equatable {
         case .json: "json"
         case .numeric: "numeric"
         case .oneOf: "one-of"
+        case .jsonSchema: "json-schema"
         }
     }
 
@@ -41,7 +53,7 @@ package enum Scorer: Sendable, Equatable {
         if case .string(let s) = node.value {
             type = s
         } else {
-            members = try node.object(allowed: ["type", "trim", "case_insensitive", "abs_tol", "rel_tol"])
+            members = try node.object(allowed: ["type", "trim", "case_insensitive", "abs_tol", "rel_tol", "schema", "schema_file"])
             guard let t = members["type"] else { throw node.error("a scorer object needs \"type\" (one of \(Self.names.joined(separator: ", ")))") }
             type = try t.string()
         }
@@ -61,6 +73,10 @@ package enum Scorer: Sendable, Equatable {
             let rel = try members["rel_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 0
             self = .numeric(absolute: abs, relative: rel)
             allowedKeys = ["type", "abs_tol", "rel_tol"]
+        case "json-schema":
+            let source = try Self.schemaSource(members, node)
+            self = .jsonSchema(source)
+            allowedKeys = ["type", source.file == nil ? "schema" : "schema_file"]
         default:
             let hint = Suggestion.closest(to: type, among: Self.names).map { "Did you mean '\($0)'?" }
                 ?? "Scorers: " + Self.names.joined(separator: ", ") + "."
@@ -69,6 +85,26 @@ package enum Scorer: Sendable, Equatable {
         }
         if let extra = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
             throw members[extra]!.error("'\(extra)' does not apply to the \(type) scorer")
+        }
+    }
+
+    private static func schemaSource(_ members: [String: ConfigNode], _ node: ConfigNode) throws -> SchemaSource {
+        switch (members["schema"], members["schema_file"]) {
+        case (let inline?, nil):
+            guard inline.value.objectValue != nil || inline.value.boolValue != nil else {
+                throw inline.error("a JSON Schema is an object or a boolean, found \(inline.value.kindName)")
+            }
+            return SchemaSource(schema: inline.value)
+        case (nil, let file?):
+            let path = try file.string()
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                throw file.error("schema_file must be a path inside the repository, from its root (for example \".evals/schemas/reply.json\")")
+            }
+            return SchemaSource(file: path)
+        case (_?, _?):
+            throw node.error("the json-schema scorer takes \"schema\" or \"schema_file\", not both")
+        case (nil, nil):
+            throw node.error("the json-schema scorer needs \"schema\" (the schema inline) or \"schema_file\" (a path from the repository root)")
         }
     }
 
@@ -87,7 +123,7 @@ package enum Scorer: Sendable, Equatable {
         case .oneOf:
             guard let list = expected.arrayValue, !list.isEmpty else { return "the one-of scorer needs \"expected\" to be a non-empty array of answers" }
             return nil
-        case .exact, .json:
+        case .exact, .json, .jsonSchema:
             return nil
         }
     }

@@ -64,8 +64,8 @@ extension Evaluation {
                 if answer.scoringDigest != plan.key.scoringDigests[i] {
                     guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
                           let output = try? JSONParser.parse(text) else { continue }
-                    answer.passed = scoring.passes(suite.config.scorer, output: output, expected: c.expected)
-                    answer.score = answer.passed ? 1 : 0
+                    let outcome = scoring.score(suite.config.scorer, output: output, expected: c.expected)
+                    (answer.passed, answer.score, answer.reason) = (outcome.passed, outcome.score, outcome.reason)
                     plan.reuse.rescored += 1
                 }
                 if let price = prices[id], answer.runs == nil, let usage = answer.usage,

@@ -24,7 +24,9 @@ package struct SuiteKey: Sendable {
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
         modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config))
         inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
-        let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText
+        var scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText
+        // A schema file is evalguard's, not the model's: a change to it re-scores stored answers.
+        if case .jsonSchema(let source) = suite.config.scorer, let digest = source.fileDigest { scorer += "\nschema_file " + digest }
         scoringDigests = suite.cases.map { GitHash.blobID(of: scorer + "\n" + $0.expected.canonicalText) }
         var manifest = "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
         for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest + " " + c.id + "\n" }
@@ -44,9 +46,11 @@ package struct SuiteKey: Sendable {
         return GitHash.blobID(of: manifest)
     }
 
-    /// Files evalguard reads and no model does: the configuration, the case files, the price tables.
+    /// Files evalguard reads and no model does: the configuration, the case files, the price
+    /// tables, the json-schema scorers' schema files.
     static func evalguardFiles(_ config: EvalConfig) -> Set<String> {
         Set([EvalConfig.path] + config.suites.map(\.casesPath)
-            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } })
+            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } }
+            + config.suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } })
     }
 }

@@ -56,7 +56,6 @@ final class SchemaNode {
         self.base = base
         self.path = path
     }
-
 }
 
 /// A schema that cannot be used: where it is (JSON Pointer tokens into the schema document)
