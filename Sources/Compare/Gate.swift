@@ -30,7 +30,7 @@ package enum Gate {
                 break
             }
         }
-        return Comparison(suites: suites, settings: config.verdict)
+        return FamilyWise.holm(Comparison(suites: suites, settings: config.verdict))
     }
 
     /// Pairs the cases by id, then compares each metric.
@@ -70,8 +70,10 @@ package enum Gate {
             case .avgCostUSD:
                 return cost(baseline: baseline.metrics.avgCostUSD, current: current.metrics.avgCostUSD,
                             threshold: thresholds.avgCost, prices: prices)
+            case .meanScore:
+                return meanScore(baseline: baseline, current: current, threshold: thresholds.meanScore, settings: settings)
             }
-        }
+        }.filter { $0.metric != .meanScore || thresholds.meanScore != nil }
         var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
         suite.flaky = flaky
         suite.flakyExcluded = settings.flaky == .exclude && !flaky.isEmpty

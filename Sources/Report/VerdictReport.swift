@@ -1,4 +1,5 @@
 import EvalGuardCompare
+import EvalGuardStatistics
 import EvalGuardStore
 import EvalGuardSupport
 
@@ -98,8 +99,24 @@ package struct VerdictReport {
                 }
                 if let n = s.samples { line += " over \(n.baseline) and \(n.current) timed runs" }
                 lines.append(line)
+            case .meanScore:
+                if let n = s.pairedCases, let worse = s.worse, let better = s.better {
+                    var line = "mean_score: \(worse) of \(n) paired cases scored lower, \(better) higher"
+                    if let p = s.pValue {
+                        line += "; one-sided paired sign-flip test p \(Format.pValueRelation(p))"
+                            + (s.exactTest == false ? " (Monte-Carlo, \(PairedScore.draws) draws)" : " (exact)")
+                            + " (alpha \(Format.number(alpha)))"
+                    }
+                    lines.append(line + (s.significant ? ": significant" : ": not significant"))
+                }
+                if let d = s.differenceInterval, let conf = s.intervalConfidence {
+                    lines.append("  \(Format.number(conf * 100, digits: 1))% bootstrap interval for the mean score change: \(Format.signedPoints(from: 0, to: d.lower)) to \(Format.signedPoints(from: 0, to: d.upper))")
+                }
             case .avgCostUSD:
                 break
+            }
+            if let adjusted = s.adjustedPValue, let family = s.familySize {
+                lines.append("  Holm over the \(family) paired tests of this check: adjusted p \(Format.pValueRelation(adjusted))")
             }
         }
         for w in m.warnings { lines.append("\(m.metric.rawValue): warning: \(w)") }
