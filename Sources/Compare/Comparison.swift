@@ -111,6 +111,8 @@ package struct CaseFlip: Sendable {
     /// The current run's output (canonical JSON, truncated) and error, for the report.
     package var output: String?
     package var error: String?
+    /// Why the scorer failed the current answer, when it says (a schema violation).
+    package var reason: String?
     /// Pass rates on both sides, when either side ran the case more than once.
     package var baselineRate: Double?
     package var currentRate: Double?

@@ -50,9 +50,10 @@ package enum Gate {
             }
             outcomes.append(outcome)
             let repeated = before.runCount > 1 || c.runCount > 1
-            let flip = CaseFlip(id: c.id, output: c.output, error: c.error,
+            var flip = CaseFlip(id: c.id, output: c.output, error: c.error,
                                 baselineRate: repeated ? outcome.baselineRate : nil,
                                 currentRate: repeated ? outcome.currentRate : nil)
+            flip.reason = c.reason
             if outcome.currentRate < outcome.baselineRate { regressed.append(flip) }
             if outcome.currentRate > outcome.baselineRate { fixed.append(flip) }
         }

@@ -12,8 +12,11 @@ package struct SchemaViolation: Sendable, Equatable {
     package var message: String
 
     /// `/address/zip: pattern: "12a" does not match "^[0-9]{5}$"`; the root is shown as `(root)`.
+    /// Control characters (from the output's own keys) are written as `\u{1B}`: the text is
+    /// printed on terminals.
     package var description: String {
-        "\(instancePath.isEmpty ? "(root)" : instancePath): \(keyword): \(message)"
+        let text = "\(instancePath.isEmpty ? "(root)" : instancePath): \(keyword): \(message)"
+        return text.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
     }
 }
 

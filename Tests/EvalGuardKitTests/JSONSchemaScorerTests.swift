@@ -107,3 +107,14 @@ import Testing
         #expect(starts() == 1)
     }
 }
+
+extension JSONSchemaScorerTests {
+    /// A key of the model's output lands in the instance path: its control characters must not
+    /// reach a terminal raw.
+    @Test func controlCharactersInKeysAreEscaped() throws {
+        let reason = try outcome(#"{"additionalProperties": false}"#, #"{"\u001b[31mred": 1}"#).reason
+        #expect(reason == #"(root): additionalProperties: the property "\u001b[31mred" is not allowed"#)
+        let nested = try outcome(#"{"additionalProperties": {"type": "string"}}"#, #"{"\u001b[2J": 1}"#).reason
+        #expect(nested == #"/\u{1B}[2J: type: expected string, found an integer"#)
+    }
+}
