@@ -162,7 +162,8 @@ package struct VerdictReport {
     private func line(_ flip: CaseFlip, suite: String) -> String {
         var s = flip.id
         if let b = flip.baselineRate, let c = flip.currentRate { s += "  pass rate \(Format.rate(b)) → \(Format.rate(c))" }
-        if let e = expected[suite]?[flip.id] { s += "  expected " + Format.clip(e.canonicalText, 80) }
+        // null: nothing expected (a json-schema case needs no "expected").
+        if let e = expected[suite]?[flip.id], e != .null { s += "  expected " + Format.clip(e.canonicalText, 80) }
         if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80) }
         if let reason = flip.reason { s += "  because " + Format.clip(reason, 120) }
         return s

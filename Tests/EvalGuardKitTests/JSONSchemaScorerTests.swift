@@ -118,3 +118,29 @@ extension JSONSchemaScorerTests {
         #expect(nested == #"/\u{1B}[2J: type: expected string, found an integer"#)
     }
 }
+
+extension JSONSchemaScorerTests {
+    /// `check` blocks on a schema regression and prints, beside the case that broke, the
+    /// violation that broke it.
+    @Test func checkShowsTheViolationOfABrokenCase() throws {
+        let repo = try ScratchRepository()
+        try repo.write("model.py", Models.echo())
+        try repo.write(".evals/.gitignore", "results/\n")
+        try repo.write(".evals/cases/people.jsonl", (0..<6).map { #"{"id": "p\#($0)", "input": {"name": "Al"}}"# }.joined(separator: "\n") + "\n")
+        try repo.write(".evals/evalguard.json", """
+            {
+              "model": {"command": ["python3", "model.py"], "jobs": 1},
+              "suites": {"people": {"cases": "cases/people.jsonl", "scorer": {"type": "json-schema", "schema": \(Self.person)}}},
+              "thresholds": {"p95_latency_ms": false}
+            }
+            """)
+        try repo.commitAll("people")
+        #expect(repo.evalguard("baseline").status == 0)
+        try repo.commitAll("baseline")
+        // The new model answers with names too long for the schema.
+        try repo.write("model.py", Models.echo().replacingOccurrences(of: #""output": r["input"]"#, with: #""output": {"name": "Roberta"}"#))
+        let check = repo.evalguard("check")
+        #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("- p0  got {\"name\":\"Roberta\"}  because /name: maxLength: 7 characters, more than 3"), "\(check.stdout)")
+    }
+}
