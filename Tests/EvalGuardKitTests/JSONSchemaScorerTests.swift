@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EvalGuardConfig
+@testable import EvalGuardEvaluation
 @testable import EvalGuardScoring
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -60,8 +61,9 @@ import Testing
 
     /// A schema file from the repository root: the reason lands in the result, a bad schema stops
     /// the run with exit 2 naming the file and line, and a schema change re-scores stored answers
-    /// without asking the model again.
-    @Test func schemaFileEndToEnd() throws {
+    /// without asking the model again: with the model's inputs unset (every file but evalguard's)
+    /// and with `inputs` naming the model's files (the schema file still keys the whole result).
+    @Test(arguments: [false, true]) func schemaFileEndToEnd(namedInputs: Bool) throws {
         let repo = try ScratchRepository()
         let counter = repo.path(".git/model-starts.log")
         try repo.write("model.py", Models.echo(counter: counter))
@@ -73,7 +75,7 @@ import Testing
         ].joined(separator: "\n") + "\n")
         try repo.write(".evals/evalguard.json", """
             {
-              "model": {"command": ["python3", "model.py"], "jobs": 1},
+              "model": {"command": ["python3", "model.py"], "jobs": 1\(namedInputs ? #", "inputs": ["model.py"]"# : "")},
               "suites": {"people": {"cases": "cases/people.jsonl",
                                     "scorer": {"type": "json-schema", "schema_file": ".evals/schemas/person.json"}}},
               "thresholds": {"p95_latency_ms": false}
@@ -142,5 +144,31 @@ extension JSONSchemaScorerTests {
         let check = repo.evalguard("check")
         #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("- p0  got {\"name\":\"Roberta\"}  because /name: maxLength: 7 characters, more than 3"), "\(check.stdout)")
+    }
+}
+
+extension JSONSchemaScorerTests {
+    /// An invalid inline schema stops the suite's loading with the configuration's file and the
+    /// line of the bad keyword.
+    @Test func invalidInlineSchemaNamesTheConfigurationLine() throws {
+        let text = """
+            {
+              "model": {"command": ["true"]},
+              "suites": {"s": {"cases": "cases/s.jsonl", "scorer": {"type": "json-schema", "schema": {
+                "properties": {
+                  "name": {"type": "strin"}
+                }
+              }}}}
+            }
+            """
+        let config = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
+        do {
+            _ = try Evaluation.loadSuites(config) { _ in Array(#"{"id": "a", "input": 1}"#.utf8) }
+            Issue.record("an invalid inline schema was accepted")
+        } catch let error as EvalGuardError {
+            #expect(error.file == ".evals/evalguard.json")
+            #expect(error.line == 5)
+            #expect(error.message.contains("invalid JSON Schema: type must be one of"), "\(error.message)")
+        }
     }
 }
