@@ -8,7 +8,8 @@
 # Your model's own runtime is not in it: extend it (FROM evalguard, then install what the model
 # needs) and use that image in CI.
 
-# Both stages on Debian 12 (bookworm): the binary needs the libgit2 it was linked with (1.5).
+# Both stages on Debian 12 (bookworm): the binary needs the libgit2 it was linked with (1.5), and
+# OpenSSL 3 (libssl3, opened at run time for https models; libgit2's libssh2 depends on it too).
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
@@ -24,7 +25,7 @@ RUN scripts/package.sh --output /dist \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libgit2-1.5 git python3 ca-certificates \
+    && apt-get install -y --no-install-recommends libgit2-1.5 libssl3 git python3 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /usr/local/
 RUN evalguard --version

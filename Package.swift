@@ -16,10 +16,8 @@ let package = Package(
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .target(name: "CSpawn"),
         .target(name: "CGitStart", linkerSettings: [.linkedLibrary("dl")]),
-        .target(
-            name: "CTLS",
-            linkerSettings: [.linkedLibrary("mbedtls"), .linkedLibrary("mbedx509"), .linkedLibrary("mbedcrypto")]
-        ),
+        // OpenSSL 3 through dlopen on the first https connection: no link-time TLS library.
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl")]),
         layer("Support", "Support", []),
         layer("Git", "Git", ["CLibgit2", "CGitStart", "EvalGuardSupport"]),
         layer("Statistics", "Statistics", ["EvalGuardSupport"]),

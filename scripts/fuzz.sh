@@ -64,7 +64,7 @@ for t in "${targets[@]}"; do
             -Xcc -fmodule-map-file="$bin/CSpawn.build/module.modulemap" \
             -Xcc -fmodule-map-file="$bin/CTLS.build/module.modulemap" \
             -Xcc -fmodule-map-file="$root/Sources/CLibgit2/module.modulemap" \
-            "Fuzz/$t.swift" "${objects[@]}" -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto -o "$exe" \
+            "Fuzz/$t.swift" "${objects[@]}" -lgit2 -ldl -o "$exe" \
             >"$scratch/$t.link.log" 2>&1 || { cat "$scratch/$t.link.log" >&2; exit 2; }
     fi
     log="$scratch/$t.log"

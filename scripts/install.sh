@@ -73,4 +73,8 @@ if ! installed=$("$prefix/bin/evalguard" --version 2>&1); then
     exit 1
 fi
 echo "install.sh: installed $installed in $prefix/bin" >&2
+# https models need OpenSSL 3, opened only when one is called: say so now rather than mid-run.
+if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libssl\.so\.3 '; then
+    echo "install.sh: note: OpenSSL 3 (libssl.so.3) is not installed: models called over https need it (apt-get install libssl3 on Debian/Ubuntu)" >&2
+fi
 case ":$PATH:" in *":$prefix/bin:"*) ;; *) echo "install.sh: note: $prefix/bin is not on your PATH" >&2 ;; esac

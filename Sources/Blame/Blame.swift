@@ -228,7 +228,8 @@ package final class Blame {
 
     func evaluate(_ sha: String, key: String?, fresh: Bool) throws -> RunResult {
         let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh)
-        if !evaluation.reused { evaluations += 1 }
+        // An evaluation is one that asked a model: answers all taken from stored results cost nothing.
+        if !evaluation.reusedAnswers { evaluations += 1 }
         if let key { results[key] = evaluation.result }
         return evaluation.result
     }

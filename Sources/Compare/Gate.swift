@@ -13,11 +13,12 @@ package enum Gate {
     package static func compare(baseline: Baseline, current: RunResult, config: EvalConfig) -> Comparison {
         var suites: [SuiteComparison] = []
         let names = Set(baseline.suites.keys).union(current.suites.map(\.name)).sorted()
-        let prices = PriceTables(baseline: baseline.prices, current: current.prices)
         for name in names {
             let thresholds = config.suites.first { $0.name == name }?.thresholds ?? config.thresholds
             switch (baseline.suites[name], current.suite(name)) {
             case let (b?, c?):
+                // Each suite's costs against its own model's price tables.
+                let prices = PriceTables(baseline: b.prices ?? baseline.prices, current: current.prices(ofSuite: name))
                 suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds,
                                       settings: config.verdict, prices: prices))
             case (nil, _?):

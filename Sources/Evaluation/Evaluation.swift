@@ -119,12 +119,15 @@ package enum Evaluation {
         // from a code change in reports), else the first suite's.
         let described = plans.map { descriptions[$0.modelID] ?? describe(config.model(of: $0.suite.config), price: prices[$0.modelID]) }
         let model = described.first { ($0["prices"] ?? .null) != .null } ?? described.first ?? [:]
-        let result = RunResult(
+        var models: [String: [String: JSONValue]] = [:]
+        for (plan, description) in zip(plans, described) { models[plan.modelID] = description }
+        var result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: EvalGuardVersion.current, commit: commit,
             dirty: !dirtyPaths.isEmpty, dirtyPaths: dirtyPaths.isEmpty ? nil : dirtyPaths,
             key: key, createdAt: ISO8601DateFormatter().string(from: Date()),
             configDigest: GitHash.blobID(of: config.source.text), model: model,
             repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
+        if models.count > 1 { result.models = models }
         return Outcome(result: result, warnings: warnings)
     }
 

@@ -29,6 +29,14 @@ enum Repeats {
         let failed = runs.first { $0.error != nil }
         folded.error = failed?.error
         folded.timedOut = runs.contains { $0.timedOut == true } ? true : nil
+        if runs.allSatisfy({ $0.error == nil && $0.output != nil && $0.outputTruncated != true }) {
+            var distinct: [RunOutput] = []
+            for run in runs {
+                if let i = distinct.firstIndex(where: { $0.output == run.output! }) { distinct[i].runs += 1 }
+                else { distinct.append(RunOutput(output: run.output!, runs: 1)) }
+            }
+            folded.runOutputs = distinct
+        }
         let costs = runs.compactMap(\.costUSD)
         folded.costUSD = costs.isEmpty ? nil : Money.sum(costs) / Double(costs.count)
         if let usage = folded.usage {

@@ -62,15 +62,10 @@ extension Evaluation {
                 guard var (answer, commit) = found else { continue }
                 answer.id = c.id
                 if answer.scoringDigest != plan.key.scoringDigests[i] {
-                    guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
-                          let output = try? JSONParser.parse(text) else { continue }
-                    let outcome = scoring.score(suite.config.scorer, output: output, expected: c.expected)
-                    (answer.passed, answer.score, answer.reason) = (outcome.passed, outcome.score, outcome.reason)
+                    guard rescore(&answer, suite.config.scorer, expected: c.expected, scoring) else { continue }
                     plan.reuse.rescored += 1
                 }
-                if let price = prices[id], answer.runs == nil, let usage = answer.usage,
-                   let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] {
-                    let cost = price.cost(promptTokens: prompt, completionTokens: completion)
+                if let price = prices[id], let cost = reprice(answer, price) {
                     if cost != answer.costUSD { plan.reuse.repriced += 1 }
                     answer.costUSD = cost
                 }
@@ -85,6 +80,45 @@ extension Evaluation {
             plan.reuse.wholeSuite = whole != nil && plan.kept.count == suite.cases.count
             return plan
         }
+    }
+
+    /// Scores a stored answer anew: a case run once from its output, a repeated case from its
+    /// runs' distinct outputs (its pass count, majority and mean score as `Repeats.fold` makes
+    /// them). False when the outputs needed were not kept (cut at the cap, or a run failed).
+    static func rescore(_ answer: inout CaseResult, _ scorer: Scorer, expected: JSONValue, _ scoring: ScoringSession) -> Bool {
+        func outcome(_ text: String) -> ScoreOutcome? {
+            (try? JSONParser.parse(text)).map { scoring.score(scorer, output: $0, expected: expected) }
+        }
+        guard let runs = answer.runs else {
+            guard answer.outputTruncated != true, let text = answer.output, let scored = outcome(text) else { return false }
+            (answer.passed, answer.score, answer.reason) = (scored.passed, scored.score, scored.reason)
+            return true
+        }
+        guard let outputs = answer.runOutputs, outputs.reduce(0, { $0 + $1.runs }) == runs else { return false }
+        var passCount = 0
+        var scoreSum = 0.0
+        var verdicts: [(String, ScoreOutcome)] = []
+        for o in outputs {
+            guard let scored = outcome(o.output) else { return false }
+            if scored.passed { passCount += o.runs }
+            scoreSum += scored.score * Double(o.runs)
+            verdicts.append((o.output, scored))
+        }
+        answer.passes = passCount
+        answer.passed = 2 * passCount >= runs
+        answer.score = scoreSum / Double(runs)
+        // Show an output (and its reason) that matches the verdict, as a fresh run does.
+        if let shown = verdicts.first(where: { $0.1.passed == answer.passed }) { (answer.output, answer.reason) = (shown.0, shown.1.reason) }
+        return true
+    }
+
+    /// The cost of a stored answer at `price`, from its recorded token usage: for a repeated case
+    /// (whose usage is the mean over its runs) the cost of the runs' tokens over the runs. Nil
+    /// when the answer recorded no usage.
+    static func reprice(_ answer: CaseResult, _ price: PriceTable.Price) -> Double? {
+        guard let usage = answer.usage, let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] else { return nil }
+        let runs = Double(answer.runCount)
+        return price.cost(promptTokens: (prompt * runs).rounded(), completionTokens: (completion * runs).rounded()).map { $0 / runs }
     }
 
     /// The price of each openai model the suites use, read through `read` (nil when it has

@@ -9,7 +9,8 @@ import Darwin
 import CTLS
 
 /// HTTP/1.1 over non-blocking POSIX sockets, one keep-alive connection per slot, for http:// and
-/// https:// URLs (TLS through mbedtls, which libgit2 already loads).
+/// https:// URLs (TLS 1.2 and 1.3 through OpenSSL 3, loaded by `CTLS` with dlopen when the first
+/// https transport is made: a process that calls no https model never maps libssl).
 ///
 /// Why not URLSession: measured on this project's 2-core machine against the local test server
 /// at 32 requests in flight, URLSession (libcurl underneath, a dispatch hop per callback) cost
@@ -56,6 +57,8 @@ final class SocketHTTPTransport: HTTPTransport {
     /// first while a local server listens on 127.0.0.1 only.
     private var addresses: [(address: sockaddr_storage, length: socklen_t)] = []
     private let prefix: [UInt8]
+    /// The TLS configuration (authorities, verification) for https; nil for http.
+    private let tlsContext: OpaquePointer?
     private var connections: [Connection?]
     private var readBuffer = [UInt8](repeating: 0, count: 65_536)
 
@@ -65,7 +68,6 @@ final class SocketHTTPTransport: HTTPTransport {
         self.endpoint = endpoint
         proxy = try HTTPProxy.forEndpoint(endpoint, environment: environment)
         connections = Array(repeating: nil, count: slots)
-        if endpoint.secure { try TLSAuthorities.setUp() }
         var head = "POST \(endpoint.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
         head += "User-Agent: evalguard/\(EvalGuardVersion.current)\r\nAccept: application/json\r\nContent-Type: application/json\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -73,9 +75,14 @@ final class SocketHTTPTransport: HTTPTransport {
         prefix = Array(head.utf8)
 
         addresses = try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint)
+        // Last: OpenSSL is loaded only once the host is known to resolve.
+        tlsContext = endpoint.secure ? try TLSAuthorities.context(environment: environment) : nil
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        evalguard_tls_context_free(tlsContext)
+    }
 
     func send(slot: Int, body: [UInt8]) -> HTTPOutcome? {
         var request = prefix
@@ -177,9 +184,9 @@ final class SocketHTTPTransport: HTTPTransport {
 
     /// For https, once the TCP connection stands: the TLS session, whose handshake runs next.
     private func startTLS(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
-        guard endpoint.secure else { return nil }
+        guard let tlsContext else { return nil }
         var message = [CChar](repeating: 0, count: 256)
-        guard let tls = evalguard_tls_new(c.fd, endpoint.host, &message, message.count) else {
+        guard let tls = evalguard_tls_new(tlsContext, c.fd, endpoint.host, &message, message.count) else {
             drop(slot)
             return .failed(String(cBuffer: message))
         }
@@ -190,7 +197,8 @@ final class SocketHTTPTransport: HTTPTransport {
 
     /// Runs the handshake as far as the socket allows; an outcome only when it failed.
     private func advanceHandshake(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
-        let rc = evalguard_tls_handshake(c.tls)
+        // The handshake writes too (the ClientHello, the Finished message).
+        let rc = withSIGPIPEBlocked { evalguard_tls_handshake(c.tls) }
         switch rc {
         case 0: c.handshaking = false; c.tlsWants = 0; return nil
         case EVALGUARD_TLS_WANT_READ: c.tlsWants = Int16(POLLIN); return nil

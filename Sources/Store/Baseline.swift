@@ -49,7 +49,8 @@ package struct Baseline: Codable, Sendable {
                     ($0.id, BaselineCase(passed: $0.passed, score: abs($0.score - $0.passRate) > 1e-12 ? $0.score : nil,
                                          passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
-                latenciesMs: Metrics.timedLatencies(suite.cases)))
+                latenciesMs: Metrics.timedLatencies(suite.cases),
+                prices: result.models == nil ? nil : result.prices(ofSuite: suite.name)))
         })
     }
 
@@ -114,10 +115,35 @@ package struct BaselineSuite: Codable, Sendable {
     package var cases: [String: BaselineCase]
     /// Latencies of the answered cases, sorted: the distribution, for comparing percentiles.
     package var latenciesMs: [Double]
+    /// Where this suite was recorded, when not where the baseline's top-level `from_commit` and
+    /// `dirty` say: a suite kept by `baseline --suite` while others were recorded anew.
+    package var fromCommit: String?
+    package var dirty: Bool?
+    /// With more than one model: the price table of this suite's model (see `Baseline.prices`).
+    package var prices: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case metrics, cases
-        case latenciesMs = "latencies_ms"
+        case metrics, cases, dirty, prices
+        case latenciesMs = "latencies_ms", fromCommit = "from_commit"
+    }
+}
+
+extension Baseline {
+    /// This baseline with the suites of `result` recorded anew and the other suites named in
+    /// `keeping` as they were (`baseline --suite`); a suite in neither is dropped. A kept suite
+    /// recorded from another state than `result` carries its own `from_commit` (and `dirty`).
+    /// The overall row is combined from the suites' figures.
+    package func replacingSuites(with result: RunResult, keeping names: [String]) -> Baseline {
+        var updated = Baseline(result: result)
+        for name in names where updated.suites[name] == nil {
+            guard var suite = suites[name] else { continue }
+            if suite.fromCommit == nil, fromCommit != result.commit || dirty != result.dirty {
+                (suite.fromCommit, suite.dirty) = (fromCommit, dirty ? true : nil)
+            }
+            updated.suites[name] = suite
+        }
+        updated.overall = Metrics(combining: updated.suites.keys.sorted().map { (updated.suites[$0]!.metrics, updated.suites[$0]!.latenciesMs) })
+        return updated
     }
 }
 

@@ -85,6 +85,36 @@ package struct Metrics: Codable, Sendable, Equatable {
         return (total * 1000).rounded() / 1000
     }
 
+    /// The figures of several suites together, from each suite's metrics and its sorted timed
+    /// latencies (what a baseline keeps): counts add up, accuracy is weighted by cases,
+    /// percentiles come from the pooled latencies, and the average cost is over the priced cases
+    /// (a suite's count of them is its total cost over its average). Retry time adds up per
+    /// suite (windows that overlapped across suites count twice).
+    package init(combining suites: [(metrics: Metrics, latenciesMs: [Double])]) {
+        self.init([])
+        let all = suites.map(\.metrics)
+        cases = all.reduce(0) { $0 + $1.cases }
+        passed = all.reduce(0) { $0 + $1.passed }
+        errors = all.reduce(0) { $0 + $1.errors }
+        timeouts = all.reduce(0) { $0 + $1.timeouts }
+        accuracy = cases == 0 ? 0 : all.reduce(0) { $0 + $1.accuracy * Double($1.cases) } / Double(cases)
+        let latencies = suites.flatMap(\.latenciesMs).sorted()
+        p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
+        p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
+        p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
+        meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
+        let priced = all.filter { $0.totalCostUSD != nil }
+        totalCostUSD = priced.isEmpty ? nil : Money.sum(priced.map { $0.totalCostUSD! })
+        let pricedCases = priced.reduce(0.0) { n, m in
+            guard let avg = m.avgCostUSD, avg > 0 else { return n + Double(m.cases) }
+            return n + (m.totalCostUSD! / avg).rounded()
+        }
+        avgCostUSD = totalCostUSD.map { pricedCases > 0 ? $0 / pricedCases : 0 }
+        let retried = all.compactMap(\.retries).reduce(0, +)
+        retries = retried > 0 ? retried : nil
+        retryMs = retried > 0 ? all.compactMap(\.retryMs).reduce(0, +) : nil
+    }
+
     /// The latencies that count for percentiles, sorted: every timed run of a repeated case.
     package static func timedLatencies(_ results: [CaseResult]) -> [Double] {
         var warm: [Double] = [], cold: [Double] = []

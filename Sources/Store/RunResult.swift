@@ -27,6 +27,10 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var runs: Int?
     package var passes: Int?
     package var latenciesMs: [Double]?
+    /// With `repeat`: the distinct outputs of the runs and how many runs gave each, so that a
+    /// repeated case can be re-scored without the model. Nil when a run failed or an output
+    /// was beyond `outputCap` (the case then runs again when its scoring changes).
+    package var runOutputs: [RunOutput]?
 
     /// Share of the case's runs that passed: 0 or 1 for a case run once.
     package var passRate: Double { runs.map { Double(passes ?? 0) / Double($0) } ?? (passed ? 1 : 0) }
@@ -60,7 +64,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case id, passed, score, usage, error, output, reason
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
-        case runs, passes, latenciesMs = "latencies_ms"
+        case runs, passes, latenciesMs = "latencies_ms", runOutputs = "run_outputs"
         case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
@@ -83,6 +87,18 @@ package struct CaseResult: Codable, Sendable, Equatable {
         self.latenciesMs = latenciesMs
         self.retries = retries
         self.retryMs = retryMs
+    }
+}
+
+/// One distinct output of a repeated case's runs.
+package struct RunOutput: Codable, Sendable, Equatable {
+    /// The output's canonical JSON text.
+    package var output: String
+    package var runs: Int
+
+    package init(output: String, runs: Int) {
+        self.output = output
+        self.runs = runs
     }
 }
 
@@ -135,13 +151,17 @@ package struct RunResult: Codable, Sendable {
     package var createdAt: String
     package var configDigest: String
     package var model: [String: JSONValue]
+    /// When the suites use more than one model: each model's description by its id (`model` for
+    /// the default, `models.<name>` for a named one), as `model` describes one. `model` then
+    /// describes the first priced of them.
+    package var models: [String: [String: JSONValue]]?
     /// Runs per case (`repeat`); nil for 1.
     package var repeats: Int?
     package var suites: [SuiteResult]
     package var overall: Metrics
 
     enum CodingKeys: String, CodingKey {
-        case format, commit, dirty, key, model, suites, overall
+        case format, commit, dirty, key, model, models, suites, overall
         case repeats = "repeat"
         case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
         case createdAt = "created_at", configDigest = "config_digest"
@@ -153,6 +173,12 @@ package struct RunResult: Codable, Sendable {
     /// itself), when the provider records one in `model["prices"]`. Two runs whose tables differ
     /// cannot blame a cost change on the code.
     package var prices: JSONValue? { model["prices"].flatMap { $0 == .null ? nil : $0 } }
+
+    /// The price table of the model that answered suite `name` (see `prices`).
+    package func prices(ofSuite name: String) -> JSONValue? {
+        guard let models, let suite = suite(name), let described = models[suite.model ?? "model"] else { return prices }
+        return described["prices"].flatMap { $0 == .null ? nil : $0 }
+    }
     package init(format: Int, evalguardVersion: String, commit: String, dirty: Bool, dirtyPaths: [String]? = nil, key: String, createdAt: String, configDigest: String, model: [String: JSONValue], repeats: Int? = nil, suites: [SuiteResult], overall: Metrics) {
         self.format = format
         self.evalguardVersion = evalguardVersion

@@ -55,6 +55,21 @@ import Testing
         #expect(text.stdout.contains("Cost: 0 model evaluation(s) for 300 commit(s)"))
     }
 
+    /// A probe whose answers all come from stored results (only the settings changed) asked no
+    /// model, so it is not counted as an evaluation.
+    @Test func probesAnsweredFromStoredResultsAreNotCountedAsEvaluations() throws {
+        let counter = counterPath()
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let changes: [SyntheticHistory.Change] = Array(repeating: .settings, count: 7) + [.plant(Self.planted)] + Array(repeating: .settings, count: 7)
+        let repo = try SyntheticHistory.make(changes, counter: counter)
+        let culprit = try repo.git("rev-list", "--reverse", "HEAD~15..HEAD").split(separator: "\n").map(String.init)[7]
+        let (run, doc) = try blameJSON(repo, "--good", "HEAD~15")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == culprit)
+        #expect(doc["evaluations"]?.numberValue == Double(SyntheticHistory.starts(counter)), "the count reported is the count run")
+        #expect(SyntheticHistory.starts(counter) == 2, "the two ends ran; every other probe reused their answers")
+    }
+
     @Test func aDropWithinNoiseIsStillSearchedAndSaidToBeUncertain() throws {
         let counter = counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }

@@ -40,7 +40,7 @@ import Testing
 
     @Test func anUnreadableSSLCertFileIsAnErrorNotASilentFallback() {
         let error = #expect(throws: EvalGuardError.self) {
-            try TLSAuthorities.setUp(environment: ["SSL_CERT_FILE": "/nonexistent/bundle.pem"])
+            try TLSAuthorities.source(environment: ["SSL_CERT_FILE": "/nonexistent/bundle.pem"])
         }
         #expect(error?.message.contains("/nonexistent/bundle.pem") == true)
     }

@@ -3,6 +3,7 @@ import Testing
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
+@testable import EvalGuardScoring
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -243,5 +244,46 @@ import Testing
         let after = try evaluator.evaluate(.workingTree).result
         #expect(after.overall.accuracy == 0.5)
         #expect(after.suites[0].reuse?.ran.count == 4)
+    }
+}
+
+/// With `--repeat`, a case's runs are re-scored from their stored outputs and re-priced from their
+/// tokens, as a case run once is.
+@Suite(.serialized) struct RepeatedCaseReuseTests {
+    @Test func aRepeatedCaseIsRescoredAndRepricedWithoutARequest() throws {
+        let f = try PerSuiteReuseTests.Fixture()
+        let before = try f.evaluator.evaluate(.workingTree, repeats: 3).result
+        #expect(f.httpRequests == 18 && f.commandRequests == 12)
+        #expect(before.suite("priority")?.cases[0].runOutputs == [RunOutput(output: "\"high\"", runs: 3)])
+        try f.writeConfig(priorityScorer: "contains")
+        var lines = (0..<4).map { caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low") }
+        lines[0] = caseLine("p0", "site down 0", "low")
+        try f.repo.write(".evals/cases/priority.jsonl", lines.joined(separator: "\n") + "\n")
+        try f.repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
+        try f.repo.commitAll("a new scorer, an expected answer and prices")
+        let after = try f.evaluator.evaluate(.workingTree, repeats: 3).result
+        #expect(f.httpRequests == 18 && f.commandRequests == 12, "no model was asked again")
+        let priority = try #require(after.suite("priority"))
+        #expect(priority.reuse?.rescored == 4)
+        #expect(priority.cases.map(\.passCount) == [0, 3, 3, 3] && priority.cases[0].passed == false && priority.cases[0].score == 0)
+        #expect(priority.metrics.accuracy == 0.75)
+        let router = try #require(after.suite("router"))
+        #expect(router.reuse?.repriced == 6)
+        let price = PriceTable.Price(inputPerMillion: Decimal(string: "0.3")!, outputPerMillion: Decimal(string: "1.25")!)
+        for c in router.cases {
+            let usage = try #require(c.usage)
+            let cost = try #require(price.cost(promptTokens: usage["prompt_tokens"]! * 3, completionTokens: usage["completion_tokens"]! * 3))
+            #expect(c.costUSD == cost / 3)
+        }
+    }
+
+    @Test func runsWithDifferentOutputsAreCountedOutputByOutput() throws {
+        var answer = CaseResult(id: "c", passed: true, score: 2.0 / 3, latencyMs: 1, output: "\"a\"", runs: 3, passes: 2)
+        answer.runOutputs = [RunOutput(output: "\"a\"", runs: 2), RunOutput(output: "\"b\"", runs: 1)]
+        #expect(Evaluation.rescore(&answer, .exact(.init()), expected: .string("b"), ScoringSession()))
+        #expect(answer.passes == 1 && answer.passed == false && answer.output == "\"a\"")
+        #expect(abs(answer.score - 1.0 / 3) < 1e-12)
+        answer.runOutputs = nil
+        #expect(!Evaluation.rescore(&answer, .exact(.init()), expected: .string("a"), ScoringSession()), "without its runs' outputs a repeated case runs again")
     }
 }

@@ -29,6 +29,7 @@ struct CICommand: Command {
             .option("html", value: "file", help: "Write the HTML report (see 'evalguard report') here; the markdown summary says where."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
+            .option("suite", value: "name", help: "Evaluate and gate this suite only (repeatable).", repeating: true),
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
@@ -38,10 +39,13 @@ struct CICommand: Command {
         var workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let base = try detectBase(&workspace, arguments, context)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
-        let baseline = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
-        let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
+        let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
+        let committed = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
+        let baseline = only.map { committed.restricted(to: $0) } ?? committed
+        let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), only: only, progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
+        let comparison = Gate.compare(baseline: baseline, current: only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result,
+                                      config: workspace.config)
         var report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
         if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {

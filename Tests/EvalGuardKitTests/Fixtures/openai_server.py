@@ -14,7 +14,9 @@ so one case can misbehave while the others answer normally:
   nousage               leave "usage" out of the answer
   drop:<n>              close the connection without answering, the first <n> times
   truncate              send the answer without its last 40 bytes, then close the connection
-Every request is appended to --log as one JSON line: method, path, headers, body.
+Every request is appended to --log as one JSON line: method, path, headers, body, and over TLS
+"tls", the protocol version negotiated ("TLSv1.3", ...).
+--tls-min 1.3 accepts only clients that speak TLS 1.3 (with --tls-cert and --tls-key).
 
 --bucket-rate R --bucket-size B: a token-bucket rate limit of R requests a second with bursts of
 B (the bucket starts full). A request that finds no token is answered 429 with retry-after-ms
@@ -38,6 +40,7 @@ parser.add_argument("--model", action="append", default=None, help="models that 
 parser.add_argument("--log", default=None)
 parser.add_argument("--tls-cert", default=None, help="serve https with this certificate (PEM)")
 parser.add_argument("--tls-key", default=None, help="and this private key (PEM)")
+parser.add_argument("--tls-min", choices=["1.2", "1.3"], default=None, help="the oldest TLS version accepted")
 parser.add_argument("--bucket-rate", type=float, default=None, help="token bucket: requests a second")
 parser.add_argument("--bucket-size", type=float, default=1, help="token bucket: burst")
 args = parser.parse_args()
@@ -78,7 +81,7 @@ def error(status, message, kind):
     return response(status, {"error": {"message": message, "type": kind, "code": None}})
 
 
-def answer(method, path, headers, body):
+def answer(method, path, headers, body, tls=None):
     """Returns (seconds to wait, response bytes or None to drop the connection)."""
     limited = None
     if args.bucket_rate and path == "/v1/chat/completions":
@@ -88,6 +91,8 @@ def answer(method, path, headers, body):
                                {"retry-after-ms": "%d" % max(1, round(wait * 1000))})
     if log:
         line = {"method": method, "path": path, "headers": headers, "body": body.decode("utf-8", "replace")}
+        if tls:
+            line["tls"] = tls
         if args.bucket_rate:
             line["status"] = 429 if limited else 200
             line["wasted"] = bucket["wasted"]
@@ -169,7 +174,8 @@ class Connection(asyncio.Protocol):
             body = self.buffer[end + 4:end + 4 + length]
             self.buffer = self.buffer[end + 4 + length:]
             method, path = lines[0].split(" ")[:2]
-            delay, out = answer(method, path, headers, body)
+            ssl_object = self.transport.get_extra_info("ssl_object")
+            delay, out = answer(method, path, headers, body, ssl_object.version() if ssl_object else None)
             close = headers.get("connection", "").lower() == "close"
             if isinstance(out, tuple):
                 out, close = out
@@ -193,6 +199,8 @@ async def serve(sock):
     if args.tls_cert:
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(args.tls_cert, args.tls_key)
+        if args.tls_min:
+            tls.minimum_version = ssl.TLSVersion.TLSv1_3 if args.tls_min == "1.3" else ssl.TLSVersion.TLSv1_2
     server = await asyncio.get_running_loop().create_server(Connection, sock=sock, ssl=tls)
     async with server:
         await server.serve_forever()

@@ -23,6 +23,9 @@ struct SyntheticHistory {
         case breakModel(Bool)
         /// Writes `model/noisy.txt`.
         case noise([String])
+        /// Rewrites `.evals/evalguard.json` with another comment: a new evaluation key, but every
+        /// answer can be taken from a stored result.
+        case settings
     }
 
     static let caseCount = 20
@@ -56,13 +59,7 @@ struct SyntheticHistory {
         try repo.write("model/params.txt", "0\n")
         try repo.write(".evals/cases/main.jsonl", inputs.enumerated().map { caseLine("c\($0.offset + 1)", $0.element) }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
-            {
-              "model": {"command": ["python3", "model.py"], "jobs": 1, "timeout_s": 10, "inputs": ["model.py", "model/"]},
-              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
-              "thresholds": {"p95_latency_ms": false}
-            }
-            """)
+        try repo.write(".evals/evalguard.json", config())
         try repo.commitAll("Add evals")
         let baseline = repo.evalguard("baseline")
         guard baseline.status == 0 else { throw TestFailure("baseline failed: \(baseline.stderr)") }
@@ -72,6 +69,17 @@ struct SyntheticHistory {
         // Only ever a counter of ours in the temporary directory (never, say, /dev/null).
         if counter.hasPrefix(NSTemporaryDirectory()) { try? FileManager.default.removeItem(atPath: counter) }
         return repo
+    }
+
+    static func config(comment: String = "") -> String {
+        """
+        {
+          // \(comment)
+          "model": {"command": ["python3", "model.py"], "jobs": 1, "timeout_s": 10, "inputs": ["model.py", "model/"]},
+          "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
+          "thresholds": {"p95_latency_ms": false}
+        }
+        """
     }
 
     /// Appends commits to `main` with fast-import; returns their shas, oldest first.
@@ -90,6 +98,7 @@ struct SyntheticHistory {
             case .plant(let bad): (subject, file, text) = ("Rework the parser", "model/bug.txt", bad.joined(separator: " ") + "\n")
             case .breakModel(let on): (subject, file, text) = (on ? "Break the model" : "Repair the model", "model/broken.txt", on ? "x\n" : nil)
             case .noise(let inputs): (subject, file, text) = ("Sample answers", "model/noisy.txt", inputs.joined(separator: " ") + "\n")
+            case .settings: (subject, file, text) = ("Reword setting \(i + 1)", ".evals/evalguard.json", config(comment: "revision \(i + 1)"))
             }
             data(subject)
             if i == 0 { stream += "from refs/heads/\(branch)^0\n" }
