@@ -72,6 +72,9 @@ package struct Siding: Sendable {
             guard let cg = good.costUSD, let cb = bad.costUSD, let c = now.costUSD,
                   abs(cb - cg) > 1e-12 + 1e-9 * abs(cg) else { return nil }
             return closer(c, cg, cb)
+        case .meanScore:
+            guard abs(bad.score - good.score) > 1e-9 else { return nil }
+            return closer(now.score, good.score, bad.score)
         case .p95LatencyMs:
             // Latency per case is noisy: only cases that moved by more than 1 ms and 20% vote.
             guard good.error == nil, bad.error == nil, now.error == nil,

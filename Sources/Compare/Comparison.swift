@@ -72,8 +72,12 @@ package struct MetricStatistics: Sendable {
     package var alpha: Double
     /// True when the change is distinguishable from noise at `alpha`.
     package var significant: Bool
-    /// Accuracy: the one-sided paired test's p-value for "the current run is worse".
+    /// Accuracy and mean score: the one-sided paired test's p-value for "the current run is worse".
     package var pValue: Double?
+    /// With more than one p-value test in the check: the Holm-adjusted p-value that decided
+    /// `significant`, and how many tests formed the family (`FamilyWise.swift`).
+    package var adjustedPValue: Double?
+    package var familySize: Int?
     /// Accuracy: whether the p-value is exact, or the normal approximation used when the exact
     /// distribution (many repeats) would cost too much to compute.
     package var exactTest: Bool?
@@ -109,6 +113,8 @@ package struct CaseFlip: Sendable {
     /// The current run's output (canonical JSON, truncated) and error, for the report.
     package var output: String?
     package var error: String?
+    /// Why the scorer failed the current answer, when it says (a schema violation).
+    package var reason: String?
     /// Pass rates on both sides, when either side ran the case more than once.
     package var baselineRate: Double?
     package var currentRate: Double?

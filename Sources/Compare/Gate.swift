@@ -32,7 +32,7 @@ package enum Gate {
                 break
             }
         }
-        return Comparison(suites: suites, settings: config.verdict)
+        return FamilyWise.holm(Comparison(suites: suites, settings: config.verdict))
     }
 
     /// Pairs the cases by id, then compares each metric.
@@ -64,9 +64,10 @@ package enum Gate {
                 if Gate.needsReask(asked, maxRepeats: settle.maxRepeats) { pending.append(c.id) }
             }
             let repeated = before.runCount > 1 || c.runCount > 1
-            let flip = CaseFlip(id: c.id, output: c.output, error: c.error,
+            var flip = CaseFlip(id: c.id, output: c.output, error: c.error,
                                 baselineRate: repeated ? outcome.baselineRate : nil,
                                 currentRate: repeated ? outcome.currentRate : nil)
+            flip.reason = c.reason
             if outcome.currentRate < outcome.baselineRate { regressed.append(flip) }
             if outcome.currentRate > outcome.baselineRate { fixed.append(flip) }
         }
@@ -86,8 +87,10 @@ package enum Gate {
             case .avgCostUSD:
                 return cost(baseline: baseline.metrics.avgCostUSD, current: current.metrics.avgCostUSD,
                             threshold: thresholds.avgCost, prices: prices)
+            case .meanScore:
+                return meanScore(baseline: baseline, current: current, threshold: thresholds.meanScore, settings: settings)
             }
-        }
+        }.filter { $0.metric != .meanScore || thresholds.meanScore != nil }
         var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
         suite.flaky = flaky
         // Only an accuracy verdict the first stage left inconclusive is settled.

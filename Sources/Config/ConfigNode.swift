@@ -7,6 +7,11 @@ package struct ConfigSource: Sendable {
     package var displayPath: String
     package var text: String
 
+    package init(displayPath: String, text: String) {
+        self.displayPath = displayPath
+        self.text = text
+    }
+
     /// The line on which the value at `path` starts, found by following the keys in order through
     /// the text with comments blanked out. Good enough to point an editor at the right place.
     func line(of path: [String]) -> Int? {

@@ -97,13 +97,14 @@ package struct EvalConfig: Sendable {
 
     /// The files a result depends on: every suite's model's `inputs` (everything when one of
     /// them is unset) and prompt files, plus the configuration, the case files and the price
-    /// tables, never stored results or the baseline.
+    /// tables and the json-schema scorers' schema files, never stored results or the baseline.
     package var inputs: InputSelection {
         let used = suites.map(model(of:))
         let prices = used.compactMap { $0.openAI.map { Self.directory + "/" + $0.prices } }
+        let schemas = suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } }
         let globs = used.contains { $0.inputs == nil } ? nil : used.flatMap { $0.inputs ?? [] }.map(Glob.init)
         return InputSelection(globs: globs,
-                              always: Set([Self.path] + suites.map(\.casesPath) + prices + used.flatMap(\.promptFiles)
+                              always: Set([Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles)
                                           + suites.flatMap { $0.scorer.judge?.files ?? [] }))
     }
 

@@ -20,13 +20,24 @@ package enum Scorer: Sendable, Equatable {
     /// `[{...}, {...}]`: scorers in order; a case passes when all do, and a later scorer is
     /// skipped once an earlier one failed (cheap checks first, the judge last).
     case list([Scorer])
+    /// The output (parsed as JSON when it is a string) validates against a JSON Schema.
+    case jsonSchema(SchemaSource)
+
+    /// Where a json-schema scorer's schema comes from: written inline (`schema`), or a file
+    /// (`schema_file`, from the repository root) that the suite's loader reads into `schema`.
+    package struct SchemaSource: Sendable, Equatable {
+        package var schema: JSONValue?
+        package var file: String?
+        /// Blob id of the schema file, once read: part of each case's scoring digest.
+        package var fileDigest: String?
+    }
 
     package struct TextOptions: Sendable, Equatable {
         package var trim = true
         package var caseInsensitive = false
     }
 
-    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "judge"]
+    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "judge"]
 
     package var name: String {
         switch self {
@@ -36,6 +47,7 @@ package enum Scorer: Sendable, Equatable {
         case .json: "json"
         case .numeric: "numeric"
         case .oneOf: "one-of"
+        case .jsonSchema: "json-schema"
         case .judge: "judge"
         case .list(let steps): steps.map(\.name).joined(separator: "+")
         }
@@ -87,7 +99,7 @@ package enum Scorer: Sendable, Equatable {
         if case .string(let s) = node.value {
             type = s
         } else {
-            members = try node.object(allowed: ["type", "trim", "case_insensitive", "abs_tol", "rel_tol"])
+            members = try node.object(allowed: ["type", "trim", "case_insensitive", "abs_tol", "rel_tol", "schema", "schema_file"])
             guard let t = members["type"] else { throw node.error("a scorer object needs \"type\" (one of \(Self.names.joined(separator: ", ")))") }
             type = try t.string()
         }
@@ -109,6 +121,10 @@ package enum Scorer: Sendable, Equatable {
             allowedKeys = ["type", "abs_tol", "rel_tol"]
         case "judge":
             throw node.error("the judge scorer needs its settings", hint: "Write {\"type\": \"judge\", \"judge\": \"<a model in models>\", \"rubric\": \"...\"}.")
+        case "json-schema":
+            let source = try Self.schemaSource(members, node)
+            self = .jsonSchema(source)
+            allowedKeys = ["type", source.file == nil ? "schema" : "schema_file"]
         default:
             let hint = Suggestion.closest(to: type, among: Self.names).map { "Did you mean '\($0)'?" }
                 ?? "Scorers: " + Self.names.joined(separator: ", ") + "."
@@ -117,6 +133,26 @@ package enum Scorer: Sendable, Equatable {
         }
         if let extra = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
             throw members[extra]!.error("'\(extra)' does not apply to the \(type) scorer")
+        }
+    }
+
+    private static func schemaSource(_ members: [String: ConfigNode], _ node: ConfigNode) throws -> SchemaSource {
+        switch (members["schema"], members["schema_file"]) {
+        case (let inline?, nil):
+            guard inline.value.objectValue != nil || inline.value.boolValue != nil else {
+                throw inline.error("a JSON Schema is an object or a boolean, found \(inline.value.kindName)")
+            }
+            return SchemaSource(schema: inline.value)
+        case (nil, let file?):
+            let path = try file.string()
+            guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+                throw file.error("schema_file must be a path inside the repository, from its root (for example \".evals/schemas/reply.json\")")
+            }
+            return SchemaSource(file: path)
+        case (_?, _?):
+            throw node.error("the json-schema scorer takes \"schema\" or \"schema_file\", not both")
+        case (nil, nil):
+            throw node.error("the json-schema scorer needs \"schema\" (the schema inline) or \"schema_file\" (a path from the repository root)")
         }
     }
 
@@ -137,7 +173,7 @@ package enum Scorer: Sendable, Equatable {
             return nil
         case .list(let steps):
             return steps.lazy.compactMap { $0.problem(withExpected: expected) }.first
-        case .exact, .json, .judge:
+        case .exact, .json, .judge, .jsonSchema:
             return nil
         }
     }

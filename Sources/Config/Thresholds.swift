@@ -1,13 +1,15 @@
 import EvalGuardSupport
 
-/// The three metrics a suite is gated on, by the names used in the configuration and in reports.
+/// The metrics a suite is gated on, by the names used in the configuration and in reports.
 package enum GatedMetric: String, CaseIterable, Sendable, Codable {
     case accuracy
     case p95LatencyMs = "p95_latency_ms"
     case avgCostUSD = "avg_cost_usd"
+    /// The mean of the cases' scores in [0, 1]; gated only when configured.
+    case meanScore = "mean_score"
 }
 
-/// How far accuracy may fall before a push is blocked (absolute, 0.01 = one point).
+/// How far accuracy (or the mean score) may fall before a push is blocked (absolute, 0.01 = one point).
 package struct AccuracyThreshold: Sendable, Equatable {
     package var maxDrop: Double
 }
@@ -25,6 +27,8 @@ package struct Thresholds: Sendable, Equatable {
     package var accuracy: AccuracyThreshold?
     package var p95Latency: IncreaseThreshold?
     package var avgCost: IncreaseThreshold?
+    /// Off unless configured: most scorers only pass or fail, and then accuracy says it all.
+    package var meanScore: AccuracyThreshold?
 
     package static let defaults = Thresholds(
         accuracy: AccuracyThreshold(maxDrop: 0.01),
@@ -41,9 +45,10 @@ package struct Thresholds: Sendable, Equatable {
             switch GatedMetric(rawValue: key)! {
             case .accuracy:
                 if off { result.accuracy = nil; continue }
-                let m = try member.object(allowed: ["max_drop"])
-                guard let drop = m["max_drop"] else { throw member.error("needs \"max_drop\" (for example 0.01), or false to switch it off") }
-                result.accuracy = AccuracyThreshold(maxDrop: try drop.number(in: 0...1))
+                result.accuracy = try Self.drop(member)
+            case .meanScore:
+                if off { result.meanScore = nil; continue }
+                result.meanScore = try Self.drop(member)
             case .p95LatencyMs:
                 if off { result.p95Latency = nil; continue }
                 result.p95Latency = try Self.increase(member, unit: "ms", current: result.p95Latency)
@@ -53,6 +58,12 @@ package struct Thresholds: Sendable, Equatable {
             }
         }
         return result
+    }
+
+    private static func drop(_ member: ConfigNode) throws -> AccuracyThreshold {
+        let m = try member.object(allowed: ["max_drop"])
+        guard let drop = m["max_drop"] else { throw member.error("needs \"max_drop\" (for example 0.01), or false to switch it off") }
+        return AccuracyThreshold(maxDrop: try drop.number(in: 0...1))
     }
 
     private static func increase(_ node: ConfigNode, unit: String, current: IncreaseThreshold?) throws -> IncreaseThreshold {

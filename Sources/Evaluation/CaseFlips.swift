@@ -43,7 +43,7 @@ package enum CaseFlips {
                 let source = cases[suite.name]?[c.id]
                 let flip = FlippedCase(suite: suite.name, id: c.id, input: source?.input.canonicalText,
                                        expected: source?.expected.canonicalText, output: c.output, error: c.error,
-                                       baselineOutput: previous.output, baselineError: previous.error)
+                                       baselineOutput: previous.output, baselineError: previous.error, judgeReason: c.reason)
                 if previous.passed { broke.append(flip) } else { fixed.append(flip) }
             }
         }

@@ -26,10 +26,33 @@ package enum Evaluation {
                 throw suite.node.child("cases", .string(suite.cases))
                     .error("the case file \(suite.casesPath) does not exist", hint: "Paths in \"cases\" are relative to .evals/.")
             }
+            var suite = suite
+            suite.scorer = try loadingSchema(suite, read: read)
             let cases = try CaseFile.parse(bytes, displayPath: suite.casesPath, scorer: suite.scorer)
             let judge = try suite.scorer.judge.map { try ResolvedJudge($0, config: config, read: read) }
             return LoadedSuite(config: suite, cases: cases, digest: GitHash.blobID(of: bytes), judge: judge)
         }
+    }
+
+    /// The suite's scorer with its JSON Schema read (`schema_file`) and checked, so that a
+    /// missing or invalid schema stops the run before the model starts, naming its file and line.
+    static func loadingSchema(_ suite: SuiteConfig, read: (String) throws -> [UInt8]?) throws -> Scorer {
+        guard case .jsonSchema(var source) = suite.scorer else { return suite.scorer }
+        let scorerNode = suite.node.child("scorer", suite.node.value["scorer"] ?? .null)
+        if let path = source.file {
+            guard let bytes = try read(path) else {
+                throw scorerNode.child("schema_file", .string(path))
+                    .error("the schema file \(path) does not exist", hint: "Paths in \"schema_file\" are relative to the repository root.")
+            }
+            let text = try TextBytes.decode(bytes, displayPath: path)
+            let node = try ConfigNode.parse(ConfigSource(displayPath: path, text: text))
+            _ = try JSONSchema(node: node)
+            source.schema = node.value
+            source.fileDigest = GitHash.blobID(of: bytes)
+        } else if let inline = source.schema {
+            _ = try JSONSchema(node: scorerNode.child("schema", inline))
+        }
+        return .jsonSchema(source)
     }
 
     /// Asks the provider about every case (all suites share one queue, so the model's processes
@@ -183,21 +206,24 @@ package enum Evaluation {
 
     static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession,
                       runStart: UInt64? = nil) -> CaseResult {
-        var passed = false
+        var outcome = ScoreOutcome(passed: false)
         var digest: String?
         var text: String?
         if let output = r.output {
             let canonical = output.canonicalText
             digest = GitHash.blobID(of: canonical)
             text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
-            // A judged scorer passes here when the scorers before its judge do; the judge decides after.
-            passed = r.error == nil && (scorer.judge == nil ? scoring.passes(scorer, output: output, expected: c.expected)
-                                                             : scoring.passesBeforeJudge(scorer, output: output, expected: c.expected))
+            if r.error == nil {
+                // A judged scorer passes here when the scorers before its judge do; the judge decides after.
+                outcome = scorer.judge == nil ? scoring.score(scorer, output: output, expected: c.expected)
+                    : ScoreOutcome(passed: scoring.passesBeforeJudge(scorer, output: output, expected: c.expected))
+            }
         }
-        var result = CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
+        var result = CaseResult(id: c.id, passed: outcome.passed, score: outcome.score, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
                           outputDigest: digest, output: text, retries: r.retries > 0 ? r.retries : nil,
                           retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
+        result.reason = outcome.reason
         if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }
         if r.retries > 0, let runStart {
             result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000

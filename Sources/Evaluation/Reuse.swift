@@ -109,28 +109,29 @@ extension Evaluation {
     /// runs' distinct outputs (its pass count, majority and mean score as `Repeats.fold` makes
     /// them). False when the outputs needed were not kept (cut at the cap, or a run failed).
     static func rescore(_ answer: inout CaseResult, _ scorer: Scorer, expected: JSONValue, _ scoring: ScoringSession) -> Bool {
-        func passes(_ text: String) -> Bool? {
-            (try? JSONParser.parse(text)).map { scoring.passes(scorer, output: $0, expected: expected) }
+        func outcome(_ text: String) -> ScoreOutcome? {
+            (try? JSONParser.parse(text)).map { scoring.score(scorer, output: $0, expected: expected) }
         }
         guard let runs = answer.runs else {
-            guard answer.outputTruncated != true, let text = answer.output, let passed = passes(text) else { return false }
-            answer.passed = passed
-            answer.score = passed ? 1 : 0
+            guard answer.outputTruncated != true, let text = answer.output, let scored = outcome(text) else { return false }
+            (answer.passed, answer.score, answer.reason) = (scored.passed, scored.score, scored.reason)
             return true
         }
         guard let outputs = answer.runOutputs, outputs.reduce(0, { $0 + $1.runs }) == runs else { return false }
         var passCount = 0
-        var verdicts: [(String, Bool)] = []
+        var scoreSum = 0.0
+        var verdicts: [(String, ScoreOutcome)] = []
         for o in outputs {
-            guard let passed = passes(o.output) else { return false }
-            if passed { passCount += o.runs }
-            verdicts.append((o.output, passed))
+            guard let scored = outcome(o.output) else { return false }
+            if scored.passed { passCount += o.runs }
+            scoreSum += scored.score * Double(o.runs)
+            verdicts.append((o.output, scored))
         }
         answer.passes = passCount
         answer.passed = 2 * passCount >= runs
-        answer.score = Double(passCount) / Double(runs)
-        // Show an output that matches the verdict, as a fresh run does.
-        if let shown = verdicts.first(where: { $0.1 == answer.passed }) { answer.output = shown.0 }
+        answer.score = scoreSum / Double(runs)
+        // Show an output (and its reason) that matches the verdict, as a fresh run does.
+        if let shown = verdicts.first(where: { $0.1.passed == answer.passed }) { (answer.output, answer.reason) = (shown.0, shown.1.reason) }
         return true
     }
 

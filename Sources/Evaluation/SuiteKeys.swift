@@ -25,7 +25,9 @@ package struct SuiteKey: Sendable {
         modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config))
         inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
         // A judge's fingerprint covers its model, template and rubric (files included).
-        let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
+        var scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
+        // A schema file is evalguard's, not the model's: a change to it re-scores stored answers.
+        if case .jsonSchema(let source) = suite.config.scorer, let digest = source.fileDigest { scorer += "\nschema_file " + digest }
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
         let references = suite.judge?.references ?? [:]
         scoringDigests = suite.cases.map { c in
@@ -50,9 +52,10 @@ package struct SuiteKey: Sendable {
     }
 
     /// Files evalguard reads and no model does: the configuration, the case files, the judges'
-    /// rubrics and templates, the price tables.
+    /// rubrics and templates, the price tables, the json-schema scorers' schema files.
     static func evalguardFiles(_ config: EvalConfig) -> Set<String> {
         Set([EvalConfig.path] + config.suites.map(\.casesPath) + config.suites.flatMap { $0.scorer.judge?.files ?? [] }
-            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } })
+            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } }
+            + config.suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } })
     }
 }

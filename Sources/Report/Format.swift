@@ -35,7 +35,7 @@ package enum Format {
     package static func value(_ v: Double?, of metric: GatedMetric) -> String {
         guard let v else { return "-" }
         switch metric {
-        case .accuracy: return accuracy(v)
+        case .accuracy, .meanScore: return accuracy(v)
         case .p95LatencyMs: return ms(v)
         case .avgCostUSD: return usd(v)
         }
@@ -45,7 +45,7 @@ package enum Format {
     package static func delta(_ m: MetricComparison) -> String {
         guard let b = m.baseline, let c = m.current else { return "-" }
         switch m.metric {
-        case .accuracy:
+        case .accuracy, .meanScore:
             return signedPoints(from: b, to: c)
         case .p95LatencyMs, .avgCostUSD:
             return signedPercent(from: b, to: c)
@@ -140,8 +140,9 @@ extension Format {
     package static func evidence(_ m: MetricComparison) -> String {
         guard let s = m.statistics else { return m.warnings.isEmpty ? "-" : "prices changed" }
         switch m.metric {
-        case .accuracy:
-            return s.pValue.map { "p " + pValueRelation($0) } ?? "-"
+        case .accuracy, .meanScore:
+            let holm = s.adjustedPValue.map { ", Holm " + pValueRelation($0) } ?? ""
+            return s.pValue.map { "p " + pValueRelation($0) + holm } ?? "-"
         case .p95LatencyMs:
             guard let conf = s.intervalConfidence else { return "-" }
             let level = number(conf * 100, digits: 1) + "% CI "

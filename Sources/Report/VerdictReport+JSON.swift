@@ -57,6 +57,9 @@ extension VerdictReport {
         entry["significant"] = .bool(s.significant)
         entry["alpha"] = .number(s.alpha)
         if let p = s.pValue { entry["p_value"] = .number(p) }
+        if let p = s.adjustedPValue, let family = s.familySize {
+            entry["holm"] = .object(["adjusted_p_value": .number(p), "family_size": .number(Double(family))])
+        }
         switch m.metric {
         case .accuracy:
             var interval: [String: JSONValue] = ["confidence": .number(0.95), "method": .string("wilson")]
@@ -80,6 +83,17 @@ extension VerdictReport {
                 entry[name + "_latency_ms"] = .object(["baseline": .number(values.baseline), "current": .number(values.current)])
             }
             if let n = s.samples { entry["timed_runs"] = .object(["baseline": .number(Double(n.baseline)), "current": .number(Double(n.current))]) }
+        case .meanScore:
+            var interval: [String: JSONValue] = ["method": .string("paired percentile bootstrap of the mean change, seeded")]
+            if let c = s.intervalConfidence { interval["confidence"] = .number(c) }
+            if let d = s.differenceInterval { interval["difference"] = pair(d) }
+            entry["interval"] = .object(interval)
+            entry["test"] = .string(s.exactTest == false
+                ? "one-sided paired sign-flip permutation test, Monte-Carlo (\(PairedScore.draws) seeded draws)"
+                : "one-sided paired sign-flip permutation test, exact")
+            if let n = s.pairedCases { entry["paired_cases"] = .number(Double(n)) }
+            if let w = s.worse { entry["worse"] = .number(Double(w)) }
+            if let b = s.better { entry["better"] = .number(Double(b)) }
         case .avgCostUSD:
             break
         }

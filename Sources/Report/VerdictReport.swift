@@ -1,4 +1,5 @@
 import EvalGuardCompare
+import EvalGuardStatistics
 import EvalGuardStore
 import EvalGuardSupport
 
@@ -101,8 +102,24 @@ package struct VerdictReport {
                 }
                 if let n = s.samples { line += " over \(n.baseline) and \(n.current) timed runs" }
                 lines.append(line)
+            case .meanScore:
+                if let n = s.pairedCases, let worse = s.worse, let better = s.better {
+                    var line = "mean_score: \(worse) of \(n) paired cases scored lower, \(better) higher"
+                    if let p = s.pValue {
+                        line += "; one-sided paired sign-flip test p \(Format.pValueRelation(p))"
+                            + (s.exactTest == false ? " (Monte-Carlo, \(PairedScore.draws) draws)" : " (exact)")
+                            + " (alpha \(Format.number(alpha)))"
+                    }
+                    lines.append(line + (s.significant ? ": significant" : ": not significant"))
+                }
+                if let d = s.differenceInterval, let conf = s.intervalConfidence {
+                    lines.append("  \(Format.number(conf * 100, digits: 1))% bootstrap interval for the mean score change: \(Format.signedPoints(from: 0, to: d.lower)) to \(Format.signedPoints(from: 0, to: d.upper))")
+                }
             case .avgCostUSD:
                 break
+            }
+            if let adjusted = s.adjustedPValue, let family = s.familySize {
+                lines.append("  Holm over the \(family) paired tests of this check: adjusted p \(Format.pValueRelation(adjusted))")
             }
         }
         if let settle = m.settle { lines.append(settle.line) }
@@ -149,8 +166,10 @@ package struct VerdictReport {
     private func line(_ flip: CaseFlip, suite: String) -> String {
         var s = flip.id
         if let b = flip.baselineRate, let c = flip.currentRate { s += "  pass rate \(Format.rate(b)) → \(Format.rate(c))" }
-        if let e = expected[suite]?[flip.id] { s += "  expected " + Format.clip(e.canonicalText, 80) }
+        // null: nothing expected (a json-schema case needs no "expected").
+        if let e = expected[suite]?[flip.id], e != .null { s += "  expected " + Format.clip(e.canonicalText, 80) }
         if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80) }
+        if let reason = flip.reason { s += "  because " + Format.clip(reason, 120) }
         return s
     }
 }

@@ -2,15 +2,54 @@ import Foundation
 import EvalGuardConfig
 import EvalGuardSupport
 
-/// Applies a `Scorer` to outputs. Holds compiled regular expressions so a pattern shared by many
-/// cases is compiled once.
+/// What a scorer made of one output: pass or fail, a score in [0, 1] (1 or 0 for the scorers
+/// that only pass or fail), and why it failed when the scorer can say (shown in reports).
+package struct ScoreOutcome: Sendable, Equatable {
+    package var passed: Bool
+    package var score: Double
+    package var reason: String?
+
+    package init(passed: Bool, score: Double? = nil, reason: String? = nil) {
+        self.passed = passed
+        self.score = score ?? (passed ? 1 : 0)
+        self.reason = reason
+    }
+}
+
+/// Applies a `Scorer` to outputs. Holds compiled regular expressions and schemas so a pattern
+/// or schema shared by many cases is compiled once.
 package final class ScoringSession {
     private var regexCache: [String: NSRegularExpression] = [:]
+    private var schemaCache: [JSONValue: JSONSchema] = [:]
 
     package init() {}
 
     package func passes(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> Bool {
+        score(scorer, output: output, expected: expected).passed
+    }
+
+    package func score(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> ScoreOutcome {
+        if case .jsonSchema(let source) = scorer { return validate(output, source) }
+        return ScoreOutcome(passed: matches(scorer, output: output, expected: expected))
+    }
+
+    /// The json-schema scorer: the first violation is the reason. The suite's loader has
+    /// already compiled the schema (an invalid one stops the run before the model starts).
+    private func validate(_ output: JSONValue, _ source: Scorer.SchemaSource) -> ScoreOutcome {
+        guard let value = source.schema else { return ScoreOutcome(passed: false, reason: "the schema file was not loaded") }
+        let schema: JSONSchema
+        if let cached = schemaCache[value] { schema = cached } else {
+            do { schema = try JSONSchema(value) } catch { return ScoreOutcome(passed: false, reason: "invalid JSON Schema: " + error.message) }
+            schemaCache[value] = schema
+        }
+        guard let violation = schema.validate(parsedIfString(output)) else { return ScoreOutcome(passed: true) }
+        return ScoreOutcome(passed: false, reason: violation.description)
+    }
+
+    private func matches(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> Bool {
         switch scorer {
+        case .jsonSchema:
+            return false
         case .exact(let options):
             return exactMatch(output, expected, options)
         case .contains(let options):

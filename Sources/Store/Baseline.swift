@@ -10,7 +10,9 @@ import EvalGuardSupport
 /// flipped. The latencies the gate bootstraps from sit in one sorted array per suite (one line);
 /// costs are gated on the suite's average, in its metrics.
 ///
-/// Format 1 also wrote each case's `score` and `cost_usd`; it still reads (they are ignored).
+/// A case's `score` is written only when its scorer grades (a score that is not just its pass
+/// rate): what the mean_score gate pairs. Format 1 wrote every case's `score` and `cost_usd`; it
+/// still reads (`cost_usd` is ignored).
 package struct Baseline: Codable, Sendable {
     package static let path = ".evals/baseline.json"
     package static let formatVersion = 2
@@ -44,7 +46,8 @@ package struct Baseline: Codable, Sendable {
             (suite.name, BaselineSuite(
                 metrics: suite.metrics,
                 cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
-                    ($0.id, BaselineCase(passed: $0.passed, passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
+                    ($0.id, BaselineCase(passed: $0.passed, score: abs($0.score - $0.passRate) > 1e-12 ? $0.score : nil,
+                                         passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
                 }),
                 latenciesMs: Metrics.timedLatencies(suite.cases),
                 prices: result.models == nil ? nil : result.prices(ofSuite: suite.name),
@@ -150,8 +153,9 @@ extension Baseline {
 
 package struct BaselineCase: Codable, Sendable, Equatable {
     package var passed: Bool
-    /// Read from format 1 baselines only; nothing uses them, and new baselines leave them out.
+    /// The case's score when it is not its pass rate (see `scoreValue`).
     package var score: Double?
+    /// Read from format 1 baselines only; nothing uses it, and new baselines leave it out.
     package var costUSD: Double?
     /// With repeats: the share of the case's runs that passed, and how many runs there were.
     /// Absent for a case run once (and in baselines written before repeats existed).
@@ -178,4 +182,7 @@ package struct BaselineCase: Codable, Sendable, Equatable {
         return min(runCount, max(0, Int((passRate * Double(runCount)).rounded())))
     }
     package var isFlaky: Bool { passes > 0 && passes < runCount }
+    /// The score the mean_score gate pairs: the stored one, else the pass rate (a pass/fail
+    /// scorer's score).
+    package var scoreValue: Double { score ?? Double(passes) / Double(runCount) }
 }

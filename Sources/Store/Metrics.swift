@@ -31,12 +31,15 @@ package struct Metrics: Codable, Sendable, Equatable {
     /// nothing was retried.
     package var retries: Int?
     package var retryMs: Double?
+    /// The mean of the cases' scores (each in [0, 1]); nil when every score is just the case's
+    /// pass rate (scorers that only pass or fail), where it would repeat `accuracy`.
+    package var meanScore: Double?
 
     enum CodingKeys: String, CodingKey {
         case cases, passed, errors, timeouts, accuracy
         case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
         case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
-        case retries, retryMs = "retry_ms"
+        case retries, retryMs = "retry_ms", meanScore = "mean_score"
     }
 
     package init(_ results: [CaseResult]) {
@@ -47,6 +50,9 @@ package struct Metrics: Codable, Sendable, Equatable {
         accuracy = cases == 0 ? 0
             : results.contains { $0.runs != nil } ? results.reduce(0) { $0 + $1.passRate } / Double(cases)
             : Double(passed) / Double(cases)
+        if results.contains(where: { abs($0.score - $0.passRate) > 1e-12 }) {
+            meanScore = results.reduce(0) { $0 + $1.score } / Double(cases)
+        }
         let latencies = Self.timedLatencies(results)
         p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
         p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
@@ -128,6 +134,7 @@ package struct Metrics: Codable, Sendable, Equatable {
         case .accuracy: accuracy
         case .p95LatencyMs: p95LatencyMs
         case .avgCostUSD: avgCostUSD
+        case .meanScore: meanScore
         }
     }
 }

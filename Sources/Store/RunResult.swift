@@ -9,6 +9,9 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var costUSD: Double?
     package var usage: [String: Double]?
     package var error: String?
+    /// Why the scorer failed the answer, when it says (the json-schema scorer's first violation):
+    /// model-derived text, escaped wherever it is shown.
+    package var reason: String?
     package var timedOut: Bool?
     /// The first request of a model process: its latency includes start-up, so it is kept out
     /// of the latency percentiles.
@@ -62,7 +65,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package static let outputCap = 4096
 
     enum CodingKeys: String, CodingKey {
-        case id, passed, score, usage, error, output
+        case id, passed, score, usage, error, output, reason
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
         case runs, passes, latenciesMs = "latencies_ms", runOutputs = "run_outputs"
