@@ -24,7 +24,9 @@ extension Evaluator {
         }
         var stored = StoredAnswers([], repeats: runs)
         if !fresh {
-            let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
+            // The whole suites' keys: a result stored under one of them (the key index) holds answers
+            // for these cases too, wherever in history it was made.
+            let keys = all.filter { cases[$0.config.name] != nil }.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
             stored = StoredAnswers(store.candidates(commit: sha, suiteKeys: keys), repeats: runs)
         }
         let read: (String) throws -> [UInt8]? = { try repository.fileContents($0, atCommit: sha) }

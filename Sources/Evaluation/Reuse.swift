@@ -71,7 +71,8 @@ extension Evaluation {
                 } else {
                     found = stored.answer(fingerprint: plan.key.modelFingerprint, input: plan.key.inputDigests[i])
                 }
-                guard var (answer, commit) = found else { continue }
+                guard let (storedAnswer, commit) = found else { continue }
+                var answer = storedAnswer
                 // Re-asks made to settle another comparison belong to that one.
                 answer = answer.firstStage
                 answer.id = c.id

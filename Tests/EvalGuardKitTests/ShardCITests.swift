@@ -91,7 +91,9 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: gate + "/.evals/results/shards/\(head)").sorted()
         #expect(files == ["1-of-3.json", "2-of-3.json", "3-of-3.json"])
         _ = try job("evals", "{}", in: gate)
-        #expect(project.requests == 40, "the gate job asked the model nothing")
+        // The gate's `ci` reuses the merged result, so it audits it: 20 cases (the larger of 20 and
+        // 5%) asked again. The runners reuse stored answers unaudited; the gate is where they are checked.
+        #expect(project.requests == 60, "the gate job asked the model only the audit's sample")
         #expect(ResultStore(root: gate).load(commit: head)?.overall.cases == 40)
     }
 
@@ -119,7 +121,9 @@ import Testing
         }
         #expect(project.requests == 40, "every case asked by exactly one runner")
         _ = try job("evalguard", in: gate, [:])
-        #expect(project.requests == 40, "the gate job asked the model nothing")
+        // The gate's `ci` reuses the merged result, so it audits it: 20 cases (the larger of 20 and
+        // 5%) asked again. The runners reuse stored answers unaudited; the gate is where they are checked.
+        #expect(project.requests == 60, "the gate job asked the model only the audit's sample")
         #expect(ResultStore(root: gate).load(commit: head)?.overall.cases == 40)
     }
 
