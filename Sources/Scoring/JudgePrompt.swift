@@ -10,10 +10,8 @@ import EvalGuardSupport
 /// `<<<` or `>>>` has them broken up (`< < <`, `> > >`) so that an answer cannot close its own
 /// block and write instructions that look like the template's.
 package struct JudgePrompt: Sendable {
-    /// The documented default (README, "Judged suites").
-    package static let defaultTemplate = """
-        You are grading one answer of an AI feature against a rubric.
-
+    /// The rubric, the input and the expected answer: what both default templates show first.
+    private static let context = """
         <<<RUBRIC
         {{rubric}}
         RUBRIC>>>
@@ -27,6 +25,13 @@ package struct JudgePrompt: Sendable {
         <<<EXPECTED
         {{expected}}
         EXPECTED>>>
+        """
+
+    /// The documented default (README, "Judged suites").
+    package static let defaultTemplate = """
+        You are grading one answer of an AI feature against a rubric.
+
+        \(context)
 
         The answer under test:
         <<<ANSWER
@@ -43,19 +48,7 @@ package struct JudgePrompt: Sendable {
     package static let defaultPairwiseTemplate = """
         You are comparing two answers of an AI feature to the same input, against a rubric.
 
-        <<<RUBRIC
-        {{rubric}}
-        RUBRIC>>>
-
-        The input the feature received:
-        <<<INPUT
-        {{input}}
-        INPUT>>>
-
-        The expected answer or reference, if any:
-        <<<EXPECTED
-        {{expected}}
-        EXPECTED>>>
+        \(context)
 
         Answer A:
         <<<ANSWER A
