@@ -93,10 +93,15 @@ package struct EvalConfig: Sendable {
     package var inputs: InputSelection {
         let used = suites.map(model(of:))
         let prices = used.compactMap { $0.openAI.map { Self.directory + "/" + $0.prices } }
-        let globs = used.contains { $0.inputs == nil } ? nil : used.flatMap { $0.inputs ?? [] }.map(Glob.init)
+        // A scoring program's files count too: its `inputs` globs, and its command's arguments
+        // (a script path) as exact paths.
+        let programs = suites.compactMap(\.scorer.command)
+        let globs = used.contains { $0.inputs == nil } ? nil
+            : (used.flatMap { $0.inputs ?? [] } + programs.flatMap(\.inputs)).map(Glob.init)
         return InputSelection(globs: globs,
                               always: Set([Self.path] + suites.map(\.casesPath) + prices + used.flatMap(\.promptFiles)
-                                          + suites.flatMap { $0.scorer.judge?.files ?? [] }))
+                                          + suites.flatMap { $0.scorer.judge?.files ?? [] }
+                                          + programs.flatMap { $0.command.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 } }))
     }
 
     /// The model a suite runs with: its inline one, the named one, or the default.

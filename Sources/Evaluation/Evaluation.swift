@@ -36,8 +36,10 @@ package enum Evaluation {
     /// stay busy) and scores the answers. With `repeats` > 1 every case is asked that many
     /// times, in rounds over all cases (so the runs of one case are spread over the run rather
     /// than sent back to back to one process), and its runs are folded into one result.
-    /// Answers that pass the scorers before a suite's judge go to `judges` in one batch.
+    /// Answers that pass the scorers before a suite's judge go to `judges` in one batch; before
+    /// its scoring program, to `programs`.
     static func run(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int = 1, judges: JudgeRunner? = nil,
+                    programs: CommandScorerRunner? = nil,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
         let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
@@ -50,6 +52,8 @@ package enum Evaluation {
         var runs: [[[CaseResult]]] = []
         var items: [JudgeRunner.Item] = []
         var judged: [(suite: Int, index: Int, run: Int)] = []
+        var scored: [CommandScorerRunner.Item] = []
+        var scoredAt: [(suite: Int, index: Int, run: Int)] = []
         for (s, suite) in suites.enumerated() {
             if suite.config.scorer.judge != nil, suite.judge == nil {
                 throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
@@ -63,6 +67,10 @@ package enum Evaluation {
                                            reference: judge.references[c.id]))
                         judged.append((s, i, r))
                     }
+                    if let program = suite.config.scorer.command, result.passed, let output = response.output {
+                        scored.append(.init(suite: suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected, output: output))
+                        scoredAt.append((s, i, r))
+                    }
                     return result
                 }
             })
@@ -71,6 +79,10 @@ package enum Evaluation {
         if !items.isEmpty {
             guard let judges else { throw EvalGuardError.evaluation("judged suites need a judge runner") }
             for (at, verdict) in zip(judged, try judges.grade(items)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+        }
+        if !scored.isEmpty {
+            guard let programs else { throw EvalGuardError.evaluation("suites scored by a program need a scoring-program runner") }
+            for (at, verdict) in zip(scoredAt, try programs.score(scored)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
         }
         return suites.enumerated().map { s, suite in
             let results = runs[s].map(Repeats.fold)
@@ -81,6 +93,11 @@ package enum Evaluation {
 
     static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
         (result.passed, result.score) = (verdict.passed, verdict.score)
+        if let error = verdict.error { result.error = error }
+    }
+
+    static func apply(_ verdict: CommandScorerRunner.Verdict, to result: inout CaseResult) {
+        (result.passed, result.score, result.reason) = (verdict.passed, verdict.score, verdict.reason)
         if let error = verdict.error { result.error = error }
     }
 
@@ -101,8 +118,10 @@ package enum Evaluation {
             return madeDirectory!
         }
         let judges = JudgeRunner(stored: stored, directory: directory, environment: environment)
+        let programs = CommandScorerRunner(directory: directory)
         var plans = plans
         try judgeKept(&plans, judges)
+        try scoreKept(&plans, programs)
         let pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest, judge: plan.suite.judge) }
             .filter { !$0.cases.isEmpty }
         var descriptions: [String: [String: JSONValue]] = [:]
@@ -110,7 +129,7 @@ package enum Evaluation {
         var ran: [String: SuiteResult] = [:]
         if !pending.isEmpty {
             let out = try runByModel(config, pending, directory: try directory(), repeats: runs, maxCostUSD: maxCostUSD ?? config.maxCostUSD,
-                                     environment: environment, judges: judges, progress: progress)
+                                     environment: environment, judges: judges, programs: programs, progress: progress)
             (descriptions, warnings) = (out.descriptions, out.warnings)
             for r in out.results { ran[r.name] = r }
         }
@@ -187,8 +206,8 @@ package enum Evaluation {
             let canonical = output.canonicalText
             digest = GitHash.blobID(of: canonical)
             text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
-            // A judged scorer passes here when the scorers before its judge do; the judge decides after.
-            passed = r.error == nil && (scorer.judge == nil ? scoring.passes(scorer, output: output, expected: c.expected)
+            // A judged (or program-scored) scorer passes here when the scorers before the judge (program) do; it decides after.
+            passed = r.error == nil && (!scorer.isExternal ? scoring.passes(scorer, output: output, expected: c.expected)
                                                              : scoring.passesBeforeJudge(scorer, output: output, expected: c.expected))
         }
         var result = CaseResult(id: c.id, passed: passed, score: passed ? 1 : 0, latencyMs: (r.latencyMs * 1000).rounded() / 1000,

@@ -38,7 +38,8 @@ extension Evaluation {
         var key: SuiteKey
         var modelID: String
         var kept: [Int: CaseResult] = [:]
-        /// Kept answers to re-score whose scorers before the judge pass: their outputs, for the judge.
+        /// Kept answers to re-score whose scorers before the judge (or scoring program) pass:
+        /// their outputs, for it.
         var judging: [Int: JSONValue] = [:]
         var reuse = SuiteReuse()
         var pending: [EvalCase] { suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
@@ -66,7 +67,8 @@ extension Evaluation {
                 if answer.scoringDigest != plan.key.scoringDigests[i] {
                     guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
                           let output = try? JSONParser.parse(text) else { continue }
-                    if suite.judge != nil {
+                    answer.reason = nil
+                    if suite.config.scorer.isExternal {
                         answer.passed = scoring.passesBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
                         if answer.passed { plan.judging[i] = output }
                     } else {
@@ -118,6 +120,22 @@ extension Evaluation {
         judges.keep(kept)
         guard !asked.isEmpty else { return }
         for (where_, verdict) in zip(at, try judges.grade(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
+    }
+
+    /// Runs the scoring programs over kept answers being re-scored (one batch per program).
+    static func scoreKept(_ plans: inout [SuitePlan], _ programs: CommandScorerRunner) throws {
+        var asked: [CommandScorerRunner.Item] = [], at: [(plan: Int, index: Int)] = []
+        for (p, plan) in plans.enumerated() {
+            guard let program = plan.suite.config.scorer.command else { continue }
+            for i in plan.judging.keys.sorted() {
+                let c = plan.suite.cases[i]
+                asked.append(.init(suite: plan.suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected,
+                                   output: plan.judging[i]!))
+                at.append((p, i))
+            }
+        }
+        guard !asked.isEmpty else { return }
+        for (where_, verdict) in zip(at, try programs.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
     }
 
     /// The price of each openai model the suites use, read through `read` (nil when it has

@@ -49,6 +49,8 @@ package struct CaseResult: Codable, Sendable, Equatable {
     package var scoringDigest: String?
     /// For a case taken from a stored result instead of asking the model: that result's commit.
     package var reusedFrom: String?
+    /// A scoring program's reason for its verdict (untrusted text, cut at 500 characters).
+    package var reason: String?
 
     package static let outputLimit = 500
     package static let outputCap = 4096
@@ -60,7 +62,7 @@ package struct CaseResult: Codable, Sendable, Equatable {
         case runs, passes, latenciesMs = "latencies_ms"
         case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
-        case reusedFrom = "reused_from"
+        case reusedFrom = "reused_from", reason
     }
 
     package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {
