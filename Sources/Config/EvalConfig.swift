@@ -223,6 +223,10 @@ package struct SuiteConfig: Sendable {
             throw members["scorer"]!.error("the judge '\(judge.judge)' is not a model in \"models\"",
                                            hint: "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}.")
         }
+        if let similarity = scorer.similarity, models[similarity.model]?.openAI == nil {
+            throw members["scorer"]!.error("the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
+                                           hint: "Add \"models\": {\"\(similarity.model)\": {\"provider\": \"openai\", \"base_url\": \"...\", \"model\": \"text-embedding-3-small\", \"messages\": [{\"role\": \"user\", \"content\": \"{{input}}\"}]}}: evalguard posts to <base_url>/embeddings.")
+        }
         thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
     }
 }

@@ -138,6 +138,28 @@ extension Evaluation {
         for (where_, verdict) in zip(at, try programs.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
     }
 
+    /// Compares kept answers being re-scored by their embeddings (one batch), and marks the
+    /// embeddings of the other kept ones as used, so the new result carries them.
+    static func compareKept(_ plans: inout [SuitePlan], _ similarity: SimilarityRunner) throws {
+        var asked: [SimilarityRunner.Item] = [], at: [(plan: Int, index: Int)] = [], kept: [SimilarityRunner.Item] = []
+        for (p, plan) in plans.enumerated() {
+            guard let settings = plan.suite.config.scorer.similarity else { continue }
+            for i in plan.kept.keys.sorted() {
+                let c = plan.suite.cases[i]
+                if let output = plan.judging[i] {
+                    asked.append(.init(suite: plan.suite.config.name, settings: settings, output: output, expected: c.expected))
+                    at.append((p, i))
+                } else if let answer = plan.kept[i], answer.runs == nil, answer.outputTruncated != true,
+                          let text = answer.output, let output = try? JSONParser.parse(text) {
+                    kept.append(.init(suite: plan.suite.config.name, settings: settings, output: output, expected: c.expected))
+                }
+            }
+        }
+        similarity.keep(kept)
+        guard !asked.isEmpty else { return }
+        for (where_, verdict) in zip(at, try similarity.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
+    }
+
     /// The price of each openai model the suites use, read through `read` (nil when it has
     /// none: no table, or no entry for the model, which a run then reports).
     static func prices(_ config: EvalConfig, read: (String) throws -> [UInt8]?) -> [String: PriceTable.Price] {

@@ -27,6 +27,7 @@ package struct SuiteKey: Sendable {
         // A judge's fingerprint covers its model, template and rubric (files included).
         let scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
             + (suite.config.scorer.command.map { " program " + Self.programDigest($0, files: files) } ?? "")
+            + (suite.config.scorer.similarity.flatMap { config.models[$0.model] }.map { " embedder " + SimilarityRunner.embedderID($0) } ?? "")
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
         let references = suite.judge?.references ?? [:]
         scoringDigests = suite.cases.map { c in

@@ -34,7 +34,7 @@ package final class ScoringSession {
             return diff <= absolute || diff <= relative * abs(e)
         case .oneOf(let options):
             return expected.arrayValue?.contains { exactMatch(output, $0, options) } ?? false
-        case .judge, .command:
+        case .judge, .command, .similarity:
             // Only the judge or the program can pass it, asked in batches (Evaluation's JudgeRunner, CommandScorerRunner).
             return false
         case .list(let steps):
