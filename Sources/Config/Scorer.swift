@@ -106,7 +106,7 @@ package enum Scorer: Sendable, Equatable {
             let judged = steps.indices.filter { steps[$0].isExternal }
             if judged.count > 1 { throw node.error("a suite has at most one judge, command or similarity scorer") }
             if let j = judged.first, j != steps.count - 1 {
-                throw node.child("[\(j)]", items[j]).error("the \(steps[j].name) scorer must be the last scorer of the list",
+                throw node.child("[\(j)]", items[j]).error("\(steps[j].judge != nil ? "the judge" : "the \(steps[j].name) scorer") must be the last scorer of the list",
                                                             hint: "Scorers run in order and a later one is skipped once one fails: put cheap checks first.")
             }
             self = steps.count == 1 ? steps[0] : .list(steps)
