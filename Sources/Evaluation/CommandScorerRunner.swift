@@ -58,7 +58,16 @@ final class CommandScorerRunner {
             let requests = indices.enumerated().map { n, i in
                 ModelRequest(id: items[i].id + "#\(n)", input: .object(["input": items[i].input, "expected": items[i].expected, "output": items[i].output]))
             }
-            let responses = try provider.answer(requests, progress: { _ in })
+            let responses: [ModelResponse]
+            do {
+                responses = try provider.answer(requests, progress: { _ in })
+            } catch var error as EvalGuardError {
+                // The pool words its budget for a model; this one is the suite's scorer.
+                error.message = error.message.replacingOccurrences(of: "the model failed", with: "the scoring program \(program.command.joined(separator: " ")) failed")
+                    .replacingOccurrences(of: "model.max_error_rate", with: "the scorer's max_error_rate")
+                error.hint = error.hint?.replacingOccurrences(of: "The model's stderr", with: "The scoring program's stderr")
+                throw error
+            }
             requestsMade += requests.count
             var failures: [String] = []
             for (i, response) in zip(indices, responses) {

@@ -154,6 +154,19 @@ import Testing
         }
     }
 
+    @Test func aProgramThatCrashesStopsTheRunNamingItself() throws {
+        let f = try Fixture(cases: Self.politeCases, scorer: #"{"type": "command", "command": ["python3", "scorers/broken.py"], "max_error_rate": 0}"#)
+        try f.repo.write("scorers/broken.py", "import sys\nsys.stderr.write('no tone model here\\n')\nsys.exit(5)\n")
+        try f.repo.commitAll("a scorer that cannot start")
+        #expect {
+            _ = try f.evaluate()
+        } throws: { error in
+            guard let e = error as? EvalGuardError else { return false }
+            return e.message.contains("the scoring program python3 scorers/broken.py failed") && e.message.contains("the scorer's max_error_rate")
+                && e.hint?.contains("no tone model here") == true && e.exitCode == .couldNotEvaluate
+        }
+    }
+
     @Test func inAListItRunsOnlyAfterTheCheapScorersPass() throws {
         let f = try Fixture(cases: Self.politeCases,
                             scorer: #"["contains", {"type": "command", "command": ["python3", "scorers/tone.py"]}]"#)
