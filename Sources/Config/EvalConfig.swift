@@ -102,10 +102,15 @@ package struct EvalConfig: Sendable {
         let used = suites.map(model(of:))
         let prices = used.compactMap { $0.openAI.map { Self.directory + "/" + $0.prices } }
         let schemas = suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } }
-        let globs = used.contains { $0.inputs == nil } ? nil : used.flatMap { $0.inputs ?? [] }.map(Glob.init)
+        // A scoring program's files count too: its `inputs` globs, and its command's arguments
+        // (a script path) as exact paths.
+        let programs = suites.compactMap(\.scorer.command)
+        let globs = used.contains { $0.inputs == nil } ? nil
+            : (used.flatMap { $0.inputs ?? [] } + programs.flatMap(\.inputs)).map(Glob.init)
         return InputSelection(globs: globs,
                               always: Set([Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles)
-                                          + suites.flatMap { $0.scorer.judge?.files ?? [] }))
+                                          + suites.flatMap { $0.scorer.judge?.files ?? [] }
+                                          + programs.flatMap { $0.command.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 } }))
     }
 
     /// The model a suite runs with: its inline one, the named one, or the default.
@@ -235,6 +240,10 @@ package struct SuiteConfig: Sendable {
         if let judge = scorer.judge, models[judge.judge] == nil {
             throw members["scorer"]!.error("the judge '\(judge.judge)' is not a model in \"models\"",
                                            hint: "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}.")
+        }
+        if let similarity = scorer.similarity, models[similarity.model]?.openAI == nil {
+            throw members["scorer"]!.error("the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
+                                           hint: "Add \"models\": {\"\(similarity.model)\": {\"provider\": \"openai\", \"base_url\": \"...\", \"model\": \"text-embedding-3-small\", \"messages\": [{\"role\": \"user\", \"content\": \"{{input}}\"}]}}: evalguard posts to <base_url>/embeddings.")
         }
         thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
     }

@@ -17,6 +17,10 @@ package enum Scorer: Sendable, Equatable {
     case oneOf(TextOptions)
     /// A model grades the answer against a rubric (scored outside `ScoringSession`, in batches).
     case judge(JudgeSettings)
+    /// The team's own scoring program (scored outside `ScoringSession`, in one batch).
+    case command(CommandScorerSettings)
+    /// Cosine similarity of embeddings (scored outside `ScoringSession`, in one batch).
+    case similarity(SimilaritySettings)
     /// `[{...}, {...}]`: scorers in order; a case passes when all do, and a later scorer is
     /// skipped once an earlier one failed (cheap checks first, the judge last).
     case list([Scorer])
@@ -37,7 +41,7 @@ package enum Scorer: Sendable, Equatable {
         package var caseInsensitive = false
     }
 
-    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "judge"]
+    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "judge", "command", "similarity"]
 
     package var name: String {
         switch self {
@@ -49,6 +53,8 @@ package enum Scorer: Sendable, Equatable {
         case .oneOf: "one-of"
         case .jsonSchema: "json-schema"
         case .judge: "judge"
+        case .command: "command"
+        case .similarity: "similarity"
         case .list(let steps): steps.map(\.name).joined(separator: "+")
         }
     }
@@ -62,12 +68,40 @@ package enum Scorer: Sendable, Equatable {
         }
     }
 
-    /// The scorers that run before the judge: the steps of a list before it, or the scorer
-    /// itself when it has no judge.
+    /// The scoring program of this scorer (itself, or a step of its list), if any.
+    package var command: CommandScorerSettings? {
+        switch self {
+        case .command(let settings): settings
+        case .list(let steps): steps.lazy.compactMap(\.command).first
+        default: nil
+        }
+    }
+
+    /// The embeddings comparison of this scorer (itself, or a step of its list), if any.
+    package var similarity: SimilaritySettings? {
+        switch self {
+        case .similarity(let settings): settings
+        case .list(let steps): steps.lazy.compactMap(\.similarity).first
+        default: nil
+        }
+    }
+
+    /// True for a scorer evalguard asks rather than computes (a judge or a scoring program):
+    /// it runs last, in a batch, once the scorers before it pass.
+    package var isExternal: Bool {
+        switch self {
+        case .judge, .command, .similarity: true
+        case .list(let steps): steps.contains { $0.isExternal }
+        default: false
+        }
+    }
+
+    /// The scorers that run before the judge or scoring program: the steps of a list before
+    /// it, or the scorer itself when it has none.
     package var beforeJudge: [Scorer] {
         switch self {
-        case .judge: []
-        case .list(let steps): Array(steps.prefix { $0.judge == nil })
+        case .judge, .command, .similarity: []
+        case .list(let steps): Array(steps.prefix { !$0.isExternal })
         default: [self]
         }
     }
@@ -81,10 +115,10 @@ package enum Scorer: Sendable, Equatable {
                 if case .array = item { throw step.error("a list of scorers cannot hold another list") }
                 return try Scorer(node: step)
             }
-            let judged = steps.indices.filter { steps[$0].judge != nil }
-            if judged.count > 1 { throw node.error("a suite has at most one judge scorer") }
+            let judged = steps.indices.filter { steps[$0].isExternal }
+            if judged.count > 1 { throw node.error("a suite has at most one judge, command or similarity scorer") }
             if let j = judged.first, j != steps.count - 1 {
-                throw node.child("[\(j)]", items[j]).error("the judge must be the last scorer of the list",
+                throw node.child("[\(j)]", items[j]).error("\(steps[j].judge != nil ? "the judge" : "the \(steps[j].name) scorer") must be the last scorer of the list",
                                                             hint: "Scorers run in order and a later one is skipped once one fails: put cheap checks first.")
             }
             self = steps.count == 1 ? steps[0] : .list(steps)
@@ -92,6 +126,14 @@ package enum Scorer: Sendable, Equatable {
         }
         if node.value["type"] == .string("judge") {
             self = .judge(try JudgeSettings(node: node))
+            return
+        }
+        if node.value["type"] == .string("similarity"), case .object = node.value {
+            self = .similarity(try SimilaritySettings(node: node))
+            return
+        }
+        if node.value["type"] == .string("command"), case .object = node.value {
+            self = .command(try CommandScorerSettings(node: node))
             return
         }
         var type: String
@@ -119,6 +161,10 @@ package enum Scorer: Sendable, Equatable {
             let rel = try members["rel_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 0
             self = .numeric(absolute: abs, relative: rel)
             allowedKeys = ["type", "abs_tol", "rel_tol"]
+        case "similarity":
+            throw node.error("the similarity scorer needs its settings", hint: "Write {\"type\": \"similarity\", \"model\": \"embedder\", \"threshold\": 0.85}.")
+        case "command":
+            throw node.error("the command scorer needs its program", hint: "Write {\"type\": \"command\", \"command\": [\"python3\", \"scorers/tone.py\"]}.")
         case "judge":
             throw node.error("the judge scorer needs its settings", hint: "Write {\"type\": \"judge\", \"judge\": \"<a model in models>\", \"rubric\": \"...\"}.")
         case "json-schema":
@@ -173,7 +219,9 @@ package enum Scorer: Sendable, Equatable {
             return nil
         case .list(let steps):
             return steps.lazy.compactMap { $0.problem(withExpected: expected) }.first
-        case .exact, .json, .judge, .jsonSchema:
+        case .similarity:
+            return expected.stringValue == nil ? "the similarity scorer needs \"expected\" to be a string" : nil
+        case .exact, .json, .judge, .command, .jsonSchema:
             return nil
         }
     }

@@ -59,8 +59,10 @@ package enum Evaluation {
     /// stay busy) and scores the answers. With `repeats` > 1 every case is asked that many
     /// times, in rounds over all cases (so the runs of one case are spread over the run rather
     /// than sent back to back to one process), and its runs are folded into one result.
-    /// Answers that pass the scorers before a suite's judge go to `judges` in one batch.
+    /// Answers that pass the scorers before a suite's judge go to `judges` in one batch; before
+    /// its scoring program, to `programs`; before its embeddings comparison, to `similarity`.
     static func run(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int = 1, judges: JudgeRunner? = nil,
+                    programs: CommandScorerRunner? = nil, similarity: SimilarityRunner? = nil,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
         let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
@@ -73,6 +75,10 @@ package enum Evaluation {
         var runs: [[[CaseResult]]] = []
         var items: [JudgeRunner.Item] = []
         var judged: [(suite: Int, index: Int, run: Int)] = []
+        var scored: [CommandScorerRunner.Item] = []
+        var scoredAt: [(suite: Int, index: Int, run: Int)] = []
+        var compared: [SimilarityRunner.Item] = []
+        var comparedAt: [(suite: Int, index: Int, run: Int)] = []
         for (s, suite) in suites.enumerated() {
             if suite.config.scorer.judge != nil, suite.judge == nil {
                 throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
@@ -86,6 +92,14 @@ package enum Evaluation {
                                            reference: judge.references[c.id]))
                         judged.append((s, i, r))
                     }
+                    if let program = suite.config.scorer.command, result.passed, let output = response.output {
+                        scored.append(.init(suite: suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected, output: output))
+                        scoredAt.append((s, i, r))
+                    }
+                    if let settings = suite.config.scorer.similarity, result.passed, let output = response.output {
+                        compared.append(.init(suite: suite.config.name, settings: settings, output: output, expected: c.expected))
+                        comparedAt.append((s, i, r))
+                    }
                     return result
                 }
             })
@@ -94,6 +108,14 @@ package enum Evaluation {
         if !items.isEmpty {
             guard let judges else { throw EvalGuardError.evaluation("judged suites need a judge runner") }
             for (at, verdict) in zip(judged, try judges.grade(items)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+        }
+        if !scored.isEmpty {
+            guard let programs else { throw EvalGuardError.evaluation("suites scored by a program need a scoring-program runner") }
+            for (at, verdict) in zip(scoredAt, try programs.score(scored)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+        }
+        if !compared.isEmpty {
+            guard let similarity else { throw EvalGuardError.evaluation("similarity-scored suites need an embeddings runner") }
+            for (at, verdict) in zip(comparedAt, try similarity.score(compared)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
         }
         return suites.enumerated().map { s, suite in
             let results = runs[s].map(Repeats.fold)
@@ -104,6 +126,16 @@ package enum Evaluation {
 
     static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
         (result.passed, result.score) = (verdict.passed, verdict.score)
+        if let error = verdict.error { result.error = error }
+    }
+
+    static func apply(_ verdict: SimilarityRunner.Verdict, to result: inout CaseResult) {
+        (result.passed, result.score) = (verdict.passed, verdict.score)
+        if let error = verdict.error { result.error = error }
+    }
+
+    static func apply(_ verdict: CommandScorerRunner.Verdict, to result: inout CaseResult) {
+        (result.passed, result.score, result.reason) = (verdict.passed, verdict.score, verdict.reason)
         if let error = verdict.error { result.error = error }
     }
 
@@ -124,8 +156,12 @@ package enum Evaluation {
             return madeDirectory!
         }
         let judges = JudgeRunner(stored: stored, directory: directory, environment: environment)
+        let programs = CommandScorerRunner(directory: directory)
+        let similarity = SimilarityRunner(config: config, stored: stored, environment: environment)
         var plans = plans
         try judgeKept(&plans, judges)
+        try scoreKept(&plans, programs)
+        try compareKept(&plans, similarity)
         let pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest, judge: plan.suite.judge) }
             .filter { !$0.cases.isEmpty }
         var descriptions: [String: [String: JSONValue]] = [:]
@@ -133,7 +169,7 @@ package enum Evaluation {
         var ran: [String: SuiteResult] = [:]
         if !pending.isEmpty {
             let out = try runByModel(config, pending, directory: try directory(), repeats: runs, maxCostUSD: maxCostUSD ?? config.maxCostUSD,
-                                     environment: environment, judges: judges, progress: progress)
+                                     environment: environment, judges: judges, programs: programs, similarity: similarity, progress: progress)
             (descriptions, warnings) = (out.descriptions, out.warnings)
             for r in out.results { ran[r.name] = r }
         }
@@ -153,6 +189,7 @@ package enum Evaluation {
             suite.model = plan.modelID == "model" ? nil : plan.modelID
             (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, reuse)
             suite.judge = plan.suite.judge.map { judges.record(suite: plan.suite.config.name, judge: $0) }
+            suite.embeddings = similarity.record(suite: plan.suite.config.name)
             return suite
         }
         // The result names one model: the first priced one (its prices tell a price change
@@ -214,8 +251,9 @@ package enum Evaluation {
             digest = GitHash.blobID(of: canonical)
             text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
             if r.error == nil {
-                // A judged scorer passes here when the scorers before its judge do; the judge decides after.
-                outcome = scorer.judge == nil ? scoring.score(scorer, output: output, expected: c.expected)
+                // A judged (or program-scored) scorer passes here when the scorers before the judge
+                // (program) do; it decides after, in one batch.
+                outcome = !scorer.isExternal ? scoring.score(scorer, output: output, expected: c.expected)
                     : ScoreOutcome(passed: scoring.passesBeforeJudge(scorer, output: output, expected: c.expected))
             }
         }

@@ -11,7 +11,8 @@ extension Evaluation {
     /// the providers' warnings.
     static func runByModel(_ config: EvalConfig, _ suites: [LoadedSuite], directory: String, repeats: Int,
                            maxCostUSD: Double? = nil,
-                           environment: [String: String], judges: JudgeRunner? = nil, progress: @escaping (Int, Int) -> Void) throws
+                           environment: [String: String], judges: JudgeRunner? = nil, programs: CommandScorerRunner? = nil, similarity: SimilarityRunner? = nil,
+                           progress: @escaping (Int, Int) -> Void) throws
         -> (results: [SuiteResult], descriptions: [String: [String: JSONValue]], warnings: [String]) {
         var order: [String] = []
         var groups: [String: [LoadedSuite]] = [:]
@@ -35,7 +36,7 @@ extension Evaluation {
             descriptions[id] = setup.description
             warnings += setup.warnings
             let before = done
-            for var result in try run(group, provider: setup.provider, repeats: repeats, judges: judges, progress: { n, _ in progress(before + n, total) }) {
+            for var result in try run(group, provider: setup.provider, repeats: repeats, judges: judges, programs: programs, similarity: similarity, progress: { n, _ in progress(before + n, total) }) {
                 result.model = id == "model" ? nil : id
                 spentUSD += result.cases.reduce(0) { $0 + ($1.costUSD ?? 0) }
                 byName[result.name] = result

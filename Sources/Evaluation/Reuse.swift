@@ -38,7 +38,8 @@ extension Evaluation {
         var key: SuiteKey
         var modelID: String
         var kept: [Int: CaseResult] = [:]
-        /// Kept answers to re-score whose scorers before the judge pass: their outputs, for the judge.
+        /// Kept answers to re-score whose scorers before the judge (or scoring program) pass:
+        /// their outputs, for it.
         var judging: [Int: JSONValue] = [:]
         var reuse = SuiteReuse()
         var pending: [EvalCase] { suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
@@ -77,10 +78,11 @@ extension Evaluation {
                 answer = answer.firstStage
                 answer.id = c.id
                 if answer.scoringDigest != plan.key.scoringDigests[i] {
-                    if suite.judge != nil {
-                        // A judged suite: the scorers before the judge here, the judge in one batch after.
+                    if suite.config.scorer.isExternal {
+                        // Judged or program-scored: the scorers before it here, it in one batch after.
                         guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
                               let output = try? JSONParser.parse(text) else { continue }
+                        answer.reason = nil
                         answer.passed = scoring.passesBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
                         answer.score = answer.passed ? 1 : 0
                         if answer.passed { plan.judging[i] = output }
@@ -169,6 +171,44 @@ extension Evaluation {
         judges.keep(kept)
         guard !asked.isEmpty else { return }
         for (where_, verdict) in zip(at, try judges.grade(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
+    }
+
+    /// Runs the scoring programs over kept answers being re-scored (one batch per program).
+    static func scoreKept(_ plans: inout [SuitePlan], _ programs: CommandScorerRunner) throws {
+        var asked: [CommandScorerRunner.Item] = [], at: [(plan: Int, index: Int)] = []
+        for (p, plan) in plans.enumerated() {
+            guard let program = plan.suite.config.scorer.command else { continue }
+            for i in plan.judging.keys.sorted() {
+                let c = plan.suite.cases[i]
+                asked.append(.init(suite: plan.suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected,
+                                   output: plan.judging[i]!))
+                at.append((p, i))
+            }
+        }
+        guard !asked.isEmpty else { return }
+        for (where_, verdict) in zip(at, try programs.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
+    }
+
+    /// Compares kept answers being re-scored by their embeddings (one batch), and marks the
+    /// embeddings of the other kept ones as used, so the new result carries them.
+    static func compareKept(_ plans: inout [SuitePlan], _ similarity: SimilarityRunner) throws {
+        var asked: [SimilarityRunner.Item] = [], at: [(plan: Int, index: Int)] = [], kept: [SimilarityRunner.Item] = []
+        for (p, plan) in plans.enumerated() {
+            guard let settings = plan.suite.config.scorer.similarity else { continue }
+            for i in plan.kept.keys.sorted() {
+                let c = plan.suite.cases[i]
+                if let output = plan.judging[i] {
+                    asked.append(.init(suite: plan.suite.config.name, settings: settings, output: output, expected: c.expected))
+                    at.append((p, i))
+                } else if let answer = plan.kept[i], answer.runs == nil, answer.outputTruncated != true,
+                          let text = answer.output, let output = try? JSONParser.parse(text) {
+                    kept.append(.init(suite: plan.suite.config.name, settings: settings, output: output, expected: c.expected))
+                }
+            }
+        }
+        similarity.keep(kept)
+        guard !asked.isEmpty else { return }
+        for (where_, verdict) in zip(at, try similarity.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
     }
 
     /// The price of each openai model the suites use, read through `read` (nil when it has

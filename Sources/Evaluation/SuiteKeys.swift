@@ -22,10 +22,12 @@ package struct SuiteKey: Sendable {
     package var scoringDigests: [String]
 
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
-        modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config))
+        modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config, files: files))
         inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
         // A judge's fingerprint covers its model, template and rubric (files included).
         var scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
+            + (suite.config.scorer.command.map { " program " + Self.programDigest($0, files: files) } ?? "")
+            + (suite.config.scorer.similarity.flatMap { config.models[$0.model] }.map { " embedder " + SimilarityRunner.embedderID($0) } ?? "")
         // A schema file is evalguard's, not the model's: a change to it re-scores stored answers.
         if case .jsonSchema(let source) = suite.config.scorer, let digest = source.fileDigest { scorer += "\nschema_file " + digest }
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
@@ -51,10 +53,23 @@ package struct SuiteKey: Sendable {
         return GitHash.blobID(of: manifest)
     }
 
+    /// The blob ids of a scoring program's files: editing the program re-scores stored answers.
+    static func programDigest(_ program: CommandScorerSettings, files: [FileVersion]) -> String {
+        let mine = Set(program.files(among: files.map(\.path)))
+        var manifest = "evalguard scoring program\n"
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) where mine.contains(file.path) {
+            manifest += file.blobID + " " + file.path + "\n"
+        }
+        return GitHash.blobID(of: manifest)
+    }
+
     /// Files evalguard reads and no model does: the configuration, the case files, the judges'
-    /// rubrics and templates, the price tables, the json-schema scorers' schema files.
-    static func evalguardFiles(_ config: EvalConfig) -> Set<String> {
-        Set([EvalConfig.path] + config.suites.map(\.casesPath) + config.suites.flatMap { $0.scorer.judge?.files ?? [] }
+    /// rubrics and templates, the scoring programs' files, the price tables, the json-schema
+    /// scorers' schema files.
+    static func evalguardFiles(_ config: EvalConfig, files: [FileVersion]) -> Set<String> {
+        let paths = files.map(\.path)
+        return Set(config.suites.compactMap(\.scorer.command).flatMap { $0.files(among: paths) })
+            .union([EvalConfig.path] + config.suites.map(\.casesPath) + config.suites.flatMap { $0.scorer.judge?.files ?? [] }
             + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } }
             + config.suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } })
     }

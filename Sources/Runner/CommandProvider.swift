@@ -20,6 +20,17 @@ package final class CommandProvider: ModelProvider {
     let maxErrorRate: Double
     /// The longest response line read (`model.max_line_bytes`).
     let maxLineBytes: Int
+    /// How lines are framed: a model's, or a scoring program's (see `LineProtocol`).
+    package var lineProtocol = LineProtocol.model
+
+    /// What is written and read on the pipes.
+    package enum LineProtocol: Sendable {
+        /// `{"id", "input"}` in, `{"id", "output", ...}` out.
+        case model
+        /// The request's input object's members beside `"id"` in (`{"id", "input", "expected",
+        /// "output"}`); the whole response object is the response's output, for the caller to check.
+        case scorer
+    }
 
     package init(command: [String], directory: String, jobs: Int, timeoutSeconds: Double,
                 startupSeconds: Double = 60, maxErrorRate: Double, maxLineBytes: Int = ModelConfig.defaultMaxLineBytes) {
@@ -119,11 +130,18 @@ private struct PoolRun {
                 workers[i] = try ChildProcess(command: provider.command, directory: provider.directory)
             }
             guard let w = workers[i], w.inFlight == nil else { continue }
-            var line = "{\"id\":"
-            JSONWriter.writeString(requests[next].id, to: &line)
-            line += ",\"input\":"
-            JSONWriter.write(requests[next].input, to: &line)
-            line += "}\n"
+            var line = ""
+            if provider.lineProtocol == .scorer, case .object(var members) = requests[next].input {
+                members["id"] = .string(requests[next].id)
+                JSONWriter.write(.object(members), to: &line)
+                line += "\n"
+            } else {
+                line = "{\"id\":"
+                JSONWriter.writeString(requests[next].id, to: &line)
+                line += ",\"input\":"
+                JSONWriter.write(requests[next].input, to: &line)
+                line += "}\n"
+            }
             w.send(Array(line.utf8), index: next, at: monotonicNanoseconds())
             next += 1
         }
@@ -133,7 +151,7 @@ private struct PoolRun {
         while let w = workers[i], let line = w.nextLine() {
             if line.count > provider.maxLineBytes { return try overlong(i, line) }
             let now = monotonicNanoseconds()
-            let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id })
+            let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id }, scorer: provider.lineProtocol == .scorer)
             w.consumeLine(line)
             if w.inFlight != nil, PollDeadline.hasPassed(deadline(w), at: now) {
                 // Read after its deadline (the loop was busy): a time-out, as the HTTP provider counts it.

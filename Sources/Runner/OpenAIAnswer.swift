@@ -41,6 +41,28 @@ enum OpenAIAnswer {
         return response
     }
 
+    /// Reads an embeddings answer: `data[].embedding` in `index` order (the order listed when
+    /// there is no index) as the output, an array holding each vector, or null for an entry
+    /// that is not an array of numbers (for the caller to fail that text's cases).
+    static func decodeEmbeddings(_ body: [UInt8], redact: (String) -> String) -> ModelResponse {
+        var response = ModelResponse(output: nil, latencyMs: 0)
+        let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
+        guard let value = parsed, case .object(let root) = value, case .array(let data)? = root["data"] else {
+            response.error = "malformed embeddings response: no \"data\" array in \(quote(body, redact))"
+            return response
+        }
+        if case .object(let usage)? = root["usage"] { response.usage = usage.compactMapValues(\.numberValue) }
+        var vectors = [JSONValue](repeating: .null, count: data.count)
+        for (position, entry) in data.enumerated() {
+            let index = entry["index"]?.numberValue.flatMap { Int(exactly: $0) } ?? position
+            guard vectors.indices.contains(index), case .array(let numbers)? = entry["embedding"], !numbers.isEmpty,
+                  numbers.allSatisfy({ $0.numberValue?.isFinite == true }) else { continue }
+            vectors[index] = .array(numbers)
+        }
+        response.output = .array(vectors)
+        return response
+    }
+
     static func stripFence(_ text: String) -> String {
         var t = Substring(text).drop { $0.isWhitespace }
         while t.last?.isWhitespace == true { t.removeLast() }

@@ -29,6 +29,13 @@ package final class OpenAIProvider: ModelProvider {
     let price: PriceTable.Price?
     /// `max_cost_usd` / `--max-cost`; nil: no limit.
     package var maxCostUSD: Double?
+    /// Which API the requests go to: chat completions (a request's input fills the prompt) or
+    /// embeddings (a request's input is the array of texts to embed; its output, their vectors).
+    package var endpoint = Endpoint.chatCompletions
+
+    package enum Endpoint: Sendable { case chatCompletions, embeddings }
+
+    var url: String { endpoint == .embeddings ? config.baseURL + "/embeddings" : config.chatCompletionsURL }
 
     package init(config: OpenAIConfig, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double,
                 apiKey: String?, price: PriceTable.Price?) {
@@ -45,7 +52,7 @@ package final class OpenAIProvider: ModelProvider {
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
         let bodies = try requests.map(body)
-        guard let endpoint = HTTPEndpoint(config.chatCompletionsURL) else {
+        guard let endpoint = HTTPEndpoint(url) else {
             throw EvalGuardError("model.base_url: not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
         }
         let slots = min(jobs, requests.count)
@@ -68,6 +75,11 @@ package final class OpenAIProvider: ModelProvider {
 
     /// The request body of one case: the prompt filled in, and the sampling settings.
     func body(_ request: ModelRequest) throws -> [UInt8] {
+        if endpoint == .embeddings {
+            var text = ""
+            JSONWriter.write(.object(["model": .string(config.model), "input": request.input]), to: &text)
+            return Array(text.utf8)
+        }
         var messages: [JSONValue] = []
         for (i, message) in config.messages.enumerated() {
             switch message.content.render(request.input) {
@@ -133,7 +145,7 @@ private struct OpenAIRun {
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
         interval = provider.config.requestsPerMinute.map { UInt64(60e9 / $0) }
-        url = provider.config.chatCompletionsURL
+        url = provider.url
         window = ConcurrencyWindow(maximum: slots)
         cost = provider.maxCostUSD.map(CostLimit.init(maximumUSD:))
     }
@@ -213,8 +225,8 @@ private struct OpenAIRun {
         let status = response.status
         switch status {
         case 200..<300:
-            var answer = OpenAIAnswer.decode(response.body, extraction: provider.config.output, price: provider.price,
-                                             redact: provider.redact)
+            var answer = provider.endpoint == .embeddings ? OpenAIAnswer.decodeEmbeddings(response.body, redact: provider.redact)
+                : OpenAIAnswer.decode(response.body, extraction: provider.config.output, price: provider.price, redact: provider.redact)
             answer.latencyMs = latencyMs
             answer.retries = slots[i].attempts - 1
             answer.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
@@ -338,7 +350,7 @@ private struct OpenAIRun {
         .evaluation("\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
                     hint: """
                         Check model.model ('\(provider.config.model)') and model.base_url ('\(provider.config.baseURL)') in \(EvalConfig.path): \
-                        evalguard posts to <base_url>/chat/completions, so OpenAI-compatible servers usually want a base_url ending in /v1.
+                        evalguard posts to <base_url>/chat/completions (embeddings: <base_url>/embeddings), so OpenAI-compatible servers usually want a base_url ending in /v1.
                         The server said: \(OpenAIAnswer.serverMessage(r.body, provider.redact))
                         """)
     }

@@ -8,16 +8,18 @@ enum ResponseLine {
         var inSync: Bool
     }
 
-    static func decode(_ line: ArraySlice<UInt8>, expectedID: String?) -> Outcome {
+    /// With `scorer`, the line is a scoring program's: its whole object is the output.
+    static func decode(_ line: ArraySlice<UInt8>, expectedID: String?, scorer: Bool = false) -> Outcome {
+        let who = scorer ? "the scoring program" : "the model"
         func broken(_ message: String) -> Outcome {
             Outcome(response: ModelResponse(output: nil, latencyMs: 0, error: message), inSync: false)
         }
         var bytes = line
         if bytes.last == 0x0D { bytes.removeLast() }
         let parsed = bytes.withUnsafeBufferPointer { try? JSONParser.parse($0) }
-        guard let value = parsed else { return broken("the model printed a line that is not JSON: \(quote(line))") }
+        guard let value = parsed else { return broken("\(who) printed a line that is not JSON: \(quote(line))") }
         guard case .object(let o) = value else {
-            return broken("the model printed \(value.kindName) where a response object belongs: \(quote(line))")
+            return broken("\(who) printed \(value.kindName) where a response object belongs: \(quote(line))")
         }
         let id: String?
         switch o["id"] {
@@ -27,6 +29,11 @@ enum ResponseLine {
         }
         if let expectedID, id != expectedID {
             return broken("the response's id \(o["id"]?.canonicalText ?? "(missing)") does not match the request's \(JSONValue.string(expectedID).canonicalText)")
+        }
+        if scorer {
+            var response = ModelResponse(output: value, latencyMs: 0)
+            if let error = o["error"], error != .null { response.error = "the scoring program reported: " + (error.stringValue ?? error.canonicalText) }
+            return Outcome(response: response, inSync: true)
         }
         var response = ModelResponse(output: o["output"], latencyMs: 0)
         response.costUSD = o["cost_usd"]?.numberValue

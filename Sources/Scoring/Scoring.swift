@@ -73,8 +73,8 @@ package final class ScoringSession {
             return diff <= absolute || diff <= relative * abs(e)
         case .oneOf(let options):
             return expected.arrayValue?.contains { exactMatch(output, $0, options) } ?? false
-        case .judge:
-            // Only the judge can pass it, and it is asked in batches (Evaluation's JudgeRunner).
+        case .judge, .command, .similarity:
+            // Only the judge or the program can pass it, asked in batches (Evaluation's JudgeRunner, CommandScorerRunner).
             return false
         case .list(let steps):
             return steps.allSatisfy { passes($0, output: output, expected: expected) }

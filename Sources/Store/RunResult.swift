@@ -126,9 +126,12 @@ package struct SuiteResult: Codable, Sendable {
     package var reuse: SuiteReuse?
     /// For a judged suite: its judge's fingerprint, cost and answers (see `JudgeRecord`).
     package var judge: JudgeRecord?
+    /// For a similarity-scored suite: the embeddings its texts used, by `<embedder id>:<text's
+    /// blob id>`, so a re-score asks the embeddings endpoint nothing.
+    package var embeddings: [String: [Double]]?
 
     enum CodingKeys: String, CodingKey {
-        case name, scorer, metrics, cases, model, key, reuse, judge
+        case name, scorer, metrics, cases, model, key, reuse, judge, embeddings
         case modelFingerprint = "model_fingerprint"
         case casesFile = "cases_file", casesDigest = "cases_digest"
     }

@@ -137,6 +137,8 @@ def answer(method, path, headers, body, tls=None):
         log.write(json.dumps(line) + "\n")
     if limited:
         return 0, limited
+    if path == "/v1/embeddings":
+        return 0, embeddings(json.loads(body))
     if path != "/v1/chat/completions":
         return 0, error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
     if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
@@ -182,6 +184,17 @@ def answer(method, path, headers, body, tls=None):
     if "truncate" in content:
         return delay / 1000, (response(200, reply)[:-40], True)
     return delay / 1000, response(200, reply)
+
+
+def embeddings(request):
+    """Deterministic vectors a test can recompute: [1 + count of "a", 1 + count of "b",
+    1 + count of "c"]; a text containing BADVEC gets a string where its vector belongs."""
+    texts = request["input"] if isinstance(request["input"], list) else [request["input"]]
+    data = [{"object": "embedding", "index": i,
+             "embedding": "oops" if "BADVEC" in t else [1.0 + t.count("a"), 1.0 + t.count("b"), 1.0 + t.count("c")]}
+            for i, t in enumerate(texts)]
+    return response(200, {"object": "list", "model": request.get("model"), "data": data,
+                          "usage": {"prompt_tokens": len(texts), "total_tokens": len(texts)}})
 
 
 class Connection(asyncio.Protocol):
