@@ -109,7 +109,7 @@ package struct EvalConfig: Sendable {
             : (used.flatMap { $0.inputs ?? [] } + programs.flatMap(\.inputs)).map(Glob.init)
         return InputSelection(globs: globs,
                               always: Set([Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles)
-                                          + suites.flatMap { $0.scorer.judge?.files ?? [] }
+                                          + suites.flatMap { s in s.scorer.judge.map { $0.files + (models[$0.judge]?.promptFiles ?? []) } ?? [] }
                                           + programs.flatMap { $0.command.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 } }))
     }
 

@@ -12,8 +12,8 @@ package struct ResolvedJudge: Sendable {
     /// `models.<name>`: suites that share a judge share its provider.
     package var modelID: String
     package var prompt: JudgePrompt
-    /// What the fingerprint covers: the judge's name, its model's settings that reach it, the
-    /// template's and rubric's blob ids, the grades, the samples and the mode.
+    /// What the fingerprint covers: the judge's name, its model's settings that reach it and its
+    /// prompt files' blob ids, the template's and rubric's blob ids, the grades, the samples and the mode.
     package var stamp: JSONValue
     package var fingerprint: String
     /// Pairwise: the baseline's stored answers by case id (outputs kept whole), and the commit
@@ -46,13 +46,19 @@ package struct ResolvedJudge: Sendable {
                                  hint: "Without \"template\" the documented default is used (README, \"Judged suites\").")
         }
         let modelSettings = (try? JSONParser.parse(model.keySettings)) ?? .string(model.keySettings)
-        stamp = .object([
+        // The judge model's own prompt files (`{"file": ...}` in its messages) reach it as much as
+        // the rubric does: their blob ids are in the stamp, so an edit is a new judge.
+        var promptFiles: [String: JSONValue] = [:]
+        for path in model.promptFiles { promptFiles[path] = .string(try read(path).map { GitHash.blobID(of: $0) } ?? "missing") }
+        var members: [String: JSONValue] = [
             "judge": .string(settings.judge), "model": modelSettings,
             "template": .string(template.map { GitHash.blobID(of: $0) }
                 ?? "default:" + GitHash.blobID(of: settings.mode == .pairwise ? JudgePrompt.defaultPairwiseTemplate : JudgePrompt.defaultTemplate)),
             "rubric": .string(GitHash.blobID(of: rubric)), "grades": settings.grades.json,
             "samples": .number(Double(settings.samples)), "mode": .string(settings.mode.rawValue),
-        ])
+        ]
+        if !promptFiles.isEmpty { members["prompt_files"] = .object(promptFiles) }
+        stamp = .object(members)
         fingerprint = GitHash.blobID(of: "evalguard judge fingerprint\n" + stamp.canonicalText)
     }
 }

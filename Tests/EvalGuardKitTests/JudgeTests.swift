@@ -67,6 +67,26 @@ import Testing
         #expect(median.passed && median.score == 0.75)
     }
 
+    /// A judge model whose system prompt is a file: editing the file is a new judge (its
+    /// fingerprint changes, so cached grades are not reused and the baseline is refused), and the
+    /// file is an input of the evaluation.
+    @Test func theJudgeModelsPromptFileIsInItsFingerprint() throws {
+        let config = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: """
+            {"models": {"grader": {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "judge-1",
+                                   "messages": [{"role": "system", "content": {"file": "prompts/judge.txt"}},
+                                                {"role": "user", "content": "{{input}}"}]}},
+             "model": {"command": ["python3", "m.py"]},
+             "suites": {"s": {"cases": "c.jsonl", "scorer": {"type": "judge", "judge": "grader", "rubric": "Helpful."}}}}
+            """))
+        let settings = try #require(config.suites[0].scorer.judge)
+        func fingerprint(_ prompt: String) throws -> String {
+            try ResolvedJudge(settings, config: config, read: { $0 == "prompts/judge.txt" ? Array(prompt.utf8) : nil }).fingerprint
+        }
+        #expect(try fingerprint("Grade strictly.") == fingerprint("Grade strictly."))
+        #expect(try fingerprint("Grade strictly.") != fingerprint("Grade leniently."))
+        #expect(config.inputs.includes("prompts/judge.txt"))
+    }
+
     @Test func configurationMistakesNameTheSetting() throws {
         func parse(_ scorer: String) throws -> EvalConfig {
             try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: """
