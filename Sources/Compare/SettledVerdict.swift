@@ -44,7 +44,7 @@ struct Discordant {
 ///
 /// With the baseline's model available (`bothSides`), each flipped case is asked again on the
 /// side that failed it (the current model for a fall, the baseline's for a rise) and, when that
-/// side fails again, on the side that passed it; the weight is `SettledCase.weight`. Without it,
+/// side fails again, once on the side that passed it; the weight is `SettledCase.weight`. Without it,
 /// only the current model is asked and the weight is the share of its re-asks that failed.
 ///
 /// The verdict becomes a regression when the settled test is significant and the drop is beyond
@@ -76,8 +76,7 @@ struct Settlement {
                 continue
             }
             guard let failing else { continue }
-            if bothSides, failing.passes < failing.runs,
-               Gate.needsReask(runs: passing?.runs ?? 0, passes: passing?.passes ?? 0, maxRepeats: settle.maxRepeats, keepFailing: false) {
+            if bothSides, failing.passes < failing.runs, passing == nil {
                 if fall { pendingBaseline.append(d.id) } else { pendingCurrent.append(d.id) }
                 continue
             }
@@ -105,17 +104,16 @@ struct Settlement {
 }
 
 extension Gate {
-    /// A re-asked side of a flipped case needs another re-ask while its re-asks leave its weight
-    /// open. The side that failed the case (`keepFailing`): never asked; or some re-asks failed
-    /// and no outcome has come up twice yet (all passing: weight 0, done). The side that passed
-    /// it, mirrored: never asked; or some passed and no outcome has come up twice. The rule
-    /// reads the side's re-asks alone, never which way the case flipped, so the test stays exact.
-    package static func needsReask(runs: Int, passes: Int, maxRepeats: Int, keepFailing: Bool = true) -> Bool {
+    /// The side that failed a flipped case needs another re-ask while its re-asks leave its
+    /// weight open: never asked; or some re-asks failed and no outcome has come up twice yet (a
+    /// passing re-ask alone: weight 0, done). The side that passed it is asked once, when the
+    /// failing side failed again: it only screens out cases the model usually gets wrong. The
+    /// rules read a side's re-asks alone, never which way the case flipped, so the test stays exact.
+    package static func needsReask(runs: Int, passes: Int, maxRepeats: Int) -> Bool {
         if runs == 0 { return maxRepeats > 0 }
         guard runs < maxRepeats else { return false }
         let fails = runs - passes
-        let open = keepFailing ? fails > 0 : passes > 0
-        return open && passes < 2 && fails < 2
+        return fails > 0 && passes < 2 && fails < 2
     }
 
     package static func needsReask(_ c: CaseResult, maxRepeats: Int) -> Bool {

@@ -106,8 +106,8 @@ struct BruteForceSignFlip {
         #expect(m.settle?.firstVerdict == .pass && m.settle?.bothSides == true)
         #expect(abs((m.settle?.persistingDrop ?? 0) - 0.05) < 1e-12)
         #expect(m.settle?.persistedWorse == 20 && m.settle?.persistedBetter == 0)
-        // Falls: two failures on the current model, two passes on the baseline's; rises: one pass on the baseline's.
-        #expect(calls.current == 40 && calls.baseline == 40 + 18)
+        // Falls: two failures on the current model, one pass on the baseline's; rises: one pass on the baseline's.
+        #expect(calls.current == 40 && calls.baseline == 20 + 18)
         #expect(m.settle?.extraCalls == calls.current + calls.baseline)
         // Re-asks kept for another baseline commit are not read as this baseline's.
         suite.baselineReasks?.commit = "other"
