@@ -61,7 +61,7 @@ extension Evaluator {
                 }
                 settled.result.suites[s].metrics = Metrics(settled.result.suites[s].cases)
             }
-            settled.result.overall = Metrics(settled.result.suites.flatMap(\.cases))
+            settled.result.overall = Metrics(of: settled.result.suites.lazy.flatMap(\.cases))
             next = pending(settled.result).filter { !$0.value.isEmpty }
         }
         settled.cases = asked.count
