@@ -125,7 +125,7 @@ def main():
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--evalguard", help="measure this binary instead of building one (to compare two builds)")
     args = parser.parse_args()
-    evalguard = args.evalguard or build(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    evalguard = os.path.abspath(args.evalguard) if args.evalguard else build(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     if args.memory:
         return memory(evalguard, args.small, args.jobs)
 
