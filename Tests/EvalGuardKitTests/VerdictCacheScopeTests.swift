@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import EvalGuardConfig
+@testable import EvalGuardEvaluation
+@testable import EvalGuardGit
+@testable import EvalGuardSupport
+
+/// The cached gate looks at the model's inputs alone: the key of a commit reads only the trees
+/// that can hold inputs, and the working tree's scan compares and stats only the inputs' paths.
+/// A change to an input (modified, or a new file under an input directory) still misses the
+/// cache; a change anywhere else in a large tree does not. `check --commit` and `ci` verdicts are
+/// cached too, `ci`'s with the audit that reached them.
+@Suite struct VerdictCacheScopeTests {
+    static let environment = VerdictCacheTests.environment
+    static let nothing = VerdictCacheTests.nothing
+    static func decoded(_ stderr: String) -> String? { VerdictCacheTests.decoded(stderr) }
+
+    /// The echo model reads `prompts/`; `docs/` (nested folders) lies beside, outside its inputs.
+    func project() throws -> ScratchRepository {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: (1...20).map { caseLine("c\($0)", "q\($0)") },
+                            modelConfig: ", \"inputs\": [\"model.py\", \"prompts/\"]")
+        try repo.write("prompts/system.txt", "Answer with the input.\n")
+        for i in 0..<40 { try repo.write("docs/part\(i % 4)/deep/page\(i).md", "page \(i)\n") }
+        try repo.commitAll("Add evals")
+        #expect(repo.evalguard("baseline").status == 0)
+        try repo.commitAll("Record the baseline")
+        return repo
+    }
+
+    func check(_ repo: ScratchRepository, _ arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runBinary(["check"] + arguments, in: repo.root, environment: Self.environment)
+    }
+
+    @Test func literalPrefixesBoundWhereAnInputCanBe() {
+        #expect(Glob("prompts/**/*.txt").literalPrefix == "prompts")
+        #expect(Glob("model/").literalPrefix == "model")
+        #expect(Glob("./src/app/config.json").literalPrefix == "src/app/config.json")
+        #expect(Glob("src/*/model.py").literalPrefix == "src")
+        #expect(Glob("*.py").literalPrefix == "")
+        #expect(Glob("**/prompts").literalPrefix == "")
+        let selection = InputSelection(globs: [Glob("prompts/**/*.txt"), Glob("model.py")], always: [".evals/evalguard.json"])
+        #expect(selection.roots == [".evals/evalguard.json", "model.py", "prompts"])
+        #expect(InputSelection(globs: nil, always: [".evals/evalguard.json"]).roots == nil)
+        #expect(InputSelection(globs: [Glob("*.py")], always: []).roots == nil)
+    }
+
+    @Test func aCommitsKeyReadsOnlyTheTreesThatCanHoldInputsAndIsTheSameKey() throws {
+        let repo = try project()
+        let repository = try Repository.discover(from: repo.root)
+        let inputs = try EvalConfig.load(repositoryRoot: repo.root).inputs
+        var asked: [String] = []
+        let pruned = try repository.files(atCommit: repo.head) { directory in
+            asked.append(directory)
+            return inputs.mayInclude(below: directory)
+        }.filter { inputs.includes($0.path) }
+        let whole = try repository.files(atCommit: repo.head).filter { inputs.includes($0.path) }
+        #expect(Set(pruned) == Set(whole))
+        #expect(whole.contains { $0.path == "prompts/system.txt" })
+        #expect(EvaluationKey.compute(files: pruned, formatVersion: 1) == EvaluationKey.compute(files: whole, formatVersion: 1))
+        // `docs/` was refused, so nothing below it was read.
+        #expect(asked.contains("docs/"))
+        #expect(!asked.contains { $0.hasPrefix("docs/part") })
+    }
+
+    @Test func theWorkingTreeScanSeesChangesUnderTheInputsOnly() throws {
+        let repo = try project()
+        let repository = try Repository.discover(from: repo.root)
+        try repo.write("docs/part1/deep/page1.md", "edited\n")
+        try repo.write("docs/part2/new.md", "untracked\n")
+        try repo.write("prompts/extra/more.txt", "an untracked input\n")
+        try repo.write("prompts/system.txt", "Answer briefly.\n")
+        let within = try #require(try EvalConfig.load(repositoryRoot: repo.root).inputs.roots)
+        #expect(within.contains("prompts"))
+        let changed = try repository.changedPaths(within: within)
+        #expect(changed == ["prompts/extra/more.txt", "prompts/system.txt"], "\(changed)")
+        #expect(try repository.changedPaths().isSuperset(of: ["docs/part1/deep/page1.md", "docs/part2/new.md", "prompts/extra/more.txt"]))
+        let workspace = try Workspace(directory: repo.root, environment: [:])
+        #expect(try workspace.workingTreeState().dirtyPaths == ["prompts/extra/more.txt", "prompts/system.txt"])
+    }
+
+    @Test func checkHitsAfterChangesOutsideTheInputsAndMissesOnANewOrEditedInput() throws {
+        let repo = try project()
+        #expect(try check(repo).status == 0)
+        let cached = try check(repo)
+        #expect(cached.status == 0)
+        #expect(Self.decoded(cached.stderr) == Self.nothing, "\(cached.stderr)")
+        // Edits and new files outside the inputs leave the gate's inputs as they were.
+        try repo.write("docs/part1/deep/page1.md", "edited\n")
+        try repo.write("docs/part2/new.md", "untracked\n")
+        let outside = try check(repo)
+        #expect(outside.status == 0, "\(outside.stderr)")
+        #expect(Self.decoded(outside.stderr) == Self.nothing, "\(outside.stderr)")
+        #expect(outside.stdout == cached.stdout)
+        // A new, untracked file under an input directory is a new input: evaluated again.
+        try repo.write("prompts/extra.txt", "an untracked input\n")
+        let added = try check(repo)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(Self.decoded(added.stderr) != Self.nothing, "\(added.stderr)")
+        #expect(added.stdout.contains("uncommitted changes"), "\(added.stdout)")
+        try FileManager.default.removeItem(atPath: repo.root + "/prompts/extra.txt")
+        // So is an edited input.
+        try repo.write("prompts/system.txt", "Answer briefly.\n")
+        let edited = try check(repo)
+        #expect(Self.decoded(edited.stderr) != Self.nothing, "\(edited.stderr)")
+        #expect(edited.stdout.contains("uncommitted changes"), "\(edited.stdout)")
+    }
+}
