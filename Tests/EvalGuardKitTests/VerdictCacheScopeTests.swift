@@ -105,4 +105,58 @@ import Testing
         #expect(Self.decoded(edited.stderr) != Self.nothing, "\(edited.stderr)")
         #expect(edited.stdout.contains("uncommitted changes"), "\(edited.stdout)")
     }
+
+    @Test func checkOfACommitIsCachedByTheCommitAndTheBaselineItIsHeldAgainst() throws {
+        let repo = try project()
+        let head = repo.head
+        try repo.write("docs/part0/deep/page0.md", "edited\n")
+        try repo.commitAll("Docs")
+        let first = try check(repo, ["--commit", head])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(Self.decoded(first.stderr) != Self.nothing)
+        let second = try check(repo, ["--commit", head])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(Self.decoded(second.stderr) == Self.nothing, "\(second.stderr)")
+        #expect(second.stdout == first.stdout)
+        #expect(second.stderr == first.stderr.replacingOccurrences(of: Self.decoded(first.stderr)!, with: Self.nothing))
+        // Another commit, or the same one against another revision's baseline, is another verdict.
+        #expect(Self.decoded(try check(repo, ["--commit", repo.head]).stderr) != Self.nothing)
+        let against = try check(repo, ["--commit", head, "--against", repo.head])
+        #expect(against.status == 0, "\(against.stderr)")
+        #expect(against.stdout != first.stdout)
+    }
+
+    @Test func ciKeepsItsVerdictWithTheAuditThatReachedItUnderTheSameAuditKey() throws {
+        let p = try AuditProject()
+        try p.commitModel(flipping: ["not an input"], message: "Same answers, another model file")
+        try p.storeResult(forging: false)
+        let clone = p.root + "/ci-cached"
+        #expect(try Shell.run(["git", "clone", "-q", "--branch", "feature", "file://" + p.remote, clone]).status == 0)
+        func ci(_ key: String?) throws -> (run: (status: Int32, stdout: String, stderr: String), asked: Int) {
+            try? FileManager.default.removeItem(atPath: p.counter)
+            var environment = Self.environment.merging(["GITHUB_BASE_REF": "main"]) { $1 }
+            environment["EVALGUARD_AUDIT_KEY"] = key
+            let run = try runBinary(["ci", "--junit", "report.xml"], in: clone, environment: environment)
+            return (run, p.asked.count)
+        }
+        let first = try ci(nil)
+        #expect(first.run.status == 0, "\(first.run.stdout)\(first.run.stderr)")
+        #expect(first.asked == 20)
+        #expect(Self.decoded(first.run.stderr) != Self.nothing)
+        let junit = try String(contentsOfFile: clone + "/report.xml", encoding: .utf8)
+        try FileManager.default.removeItem(atPath: clone + "/report.xml")
+        // The same answers, model, sample and baseline: the audit's verdict stands, nothing is asked or decoded.
+        let second = try ci(nil)
+        #expect(second.run.status == 0, "\(second.run.stderr)")
+        #expect(second.asked == 0)
+        #expect(Self.decoded(second.run.stderr) == Self.nothing, "\(second.run.stderr)")
+        #expect(second.run.stdout == first.run.stdout)
+        #expect(second.run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
+        #expect(try String(contentsOfFile: clone + "/report.xml", encoding: .utf8) == junit)
+        // Another audit key draws another sample: audited again.
+        let keyed = try ci("a secret")
+        #expect(keyed.run.status == 0, "\(keyed.run.stderr)")
+        #expect(keyed.asked == 20)
+        #expect(Self.decoded(keyed.run.stderr) != Self.nothing)
+    }
 }
