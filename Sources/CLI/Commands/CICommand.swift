@@ -55,9 +55,9 @@ struct CICommand: Command {
             : VerdictCacheKey(workspace.evaluator, .workingTree, baselineAt: base.mergeBase, workingCopy: nil,
                               parts: ["ci", label, format.rawValue, only?.joined(separator: "\n") ?? "", context.describe(workspace.head),
                                       arguments.flag("no-settle") ? "no-settle" : "settle", auditPart(trust: trust, secret: secret)])
-        if let cache, let hit = cache.hit {
+        if let cache, let hit = cache.hit, let junit = hit.junit, let markdown = hit.markdown {
             VerdictCacheKey.replay(hit, context)
-            try writeReports(junit: hit.junit ?? "", markdown: hit.markdown ?? "", arguments, context)
+            try writeReports(junit: junit, markdown: markdown, arguments, context)
             return .pass
         }
         let committed = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
