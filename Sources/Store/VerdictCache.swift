@@ -14,9 +14,12 @@ package struct CachedVerdict: Codable, Sendable, Equatable {
     /// What `ci` writes besides: the JUnit report and the markdown summary.
     package var junit: String?
     package var markdown: String?
+    /// For the working tree: the inputs' `InputSnapshot` when the verdict was reached on inputs
+    /// exactly HEAD's; while it holds, the verdict is found without a status.
+    package var inputs: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case stdout, notes, junit, markdown
+        case stdout, notes, junit, markdown, inputs
         case resultCommit = "result_commit"
     }
 

@@ -79,6 +79,81 @@ import Testing
         #expect(try workspace.workingTreeState().dirtyPaths == ["prompts/extra/more.txt", "prompts/system.txt"])
     }
 
+    @Test func theDigestNamesTheCommitEvenWhenTheInputsAreTheSame() throws {
+        let repo = try project()
+        let before = try Workspace(directory: repo.root, environment: [:])
+        let digest = try before.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: [])
+        try repo.write("docs/part0/deep/page0.md", "edited\n")
+        try repo.commitAll("Docs")
+        let after = try Workspace(directory: repo.root, environment: [:])
+        #expect(try after.workingTreeState().key == before.workingTreeState().key)
+        // `ci`'s audit seeds its sample with the commit: another commit is another verdict.
+        #expect(try after.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: []) != digest)
+    }
+
+    @Test func theInputSnapshotSeesEveryChangeUnderTheInputsAndRefusesUntrackedInputs() throws {
+        let repo = try project()
+        try repo.write(".gitignore", "prompts/*.log\n")
+        try repo.commitAll("Ignore logs")
+        let repository = try Repository.discover(from: repo.root)
+        let inputs = try EvalConfig.load(repositoryRoot: repo.root).inputs
+        let tracked = Set(try repository.files(atCommit: repo.head).map(\.path).filter(inputs.includes))
+        // `settle: -1`: files written a moment ago count as settled (the default waits 2 seconds).
+        func take() -> [String: String]? { InputSnapshot.take(root: repo.root, inputs: inputs, tracked: tracked, settle: -1) }
+        try repo.write("prompts/system.txt", try #require(repo.read("prompts/system.txt")))
+        #expect(InputSnapshot.take(root: repo.root, inputs: inputs, tracked: tracked) == nil, "just written: racily clean")
+        let snapshot = try #require(take())
+        #expect(Set(snapshot.keys) == [".evals/evalguard.json", ".evals/cases/main.jsonl", "model.py", "prompts", "prompts/system.txt"])
+        #expect(InputSnapshot.holds(snapshot, root: repo.root))
+        // Outside the inputs: nothing to see.
+        try repo.write("docs/part1/deep/page1.md", "edited\n")
+        try repo.write("docs/new.md", "untracked\n")
+        #expect(InputSnapshot.holds(snapshot, root: repo.root))
+        // A new file under an input directory changes the directory; none is taken while it is there.
+        try repo.write("prompts/extra.txt", "an untracked input\n")
+        #expect(!InputSnapshot.holds(snapshot, root: repo.root))
+        #expect(take() == nil)
+        try FileManager.default.removeItem(atPath: repo.root + "/prompts/extra.txt")
+        // Nor while an ignored file the inputs match lies there (whether it is ignored depends on other files).
+        try repo.write("prompts/run.log", "ignored\n")
+        #expect(try repository.changedPaths().contains("prompts/run.log") == false)
+        #expect(take() == nil)
+        try FileManager.default.removeItem(atPath: repo.root + "/prompts/run.log")
+        let again = try #require(take())
+        // An edited input, even to the same size, and a deleted one.
+        try repo.write("prompts/system.txt", "Answer with the input!\n")
+        #expect(!InputSnapshot.holds(again, root: repo.root))
+        let edited = try #require(take())
+        try FileManager.default.removeItem(atPath: repo.root + "/model.py")
+        #expect(!InputSnapshot.holds(edited, root: repo.root))
+    }
+
+    @Test func aSettledCleanTreeFindsTheVerdictWithoutAStatus() throws {
+        let repo = try project()
+        let environment = Self.environment.merging(["EVALGUARD_TRACE": "decode,status"]) { $1 }
+        let none = "trace: computed 0 working-tree status(es)"
+        let first = try runBinary(["check"], in: repo.root, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stderr.contains(none))
+        Thread.sleep(forTimeInterval: 2.5) // the inputs were just written: a snapshot waits until they settle
+        let second = try runBinary(["check"], in: repo.root, environment: environment)
+        // Found through the status (which then keeps the snapshot), or already through a snapshot.
+        #expect(Self.decoded(second.stderr) == Self.nothing, "\(second.stderr)")
+        let third = try runBinary(["check"], in: repo.root, environment: environment)
+        #expect(third.status == 0)
+        #expect(third.stderr.contains(none), "\(third.stderr)")
+        #expect(Self.decoded(third.stderr) == Self.nothing, "\(third.stderr)")
+        #expect(third.stdout == first.stdout)
+        // Changes outside the inputs keep it; an edited input is evaluated again.
+        try repo.write("docs/part1/deep/page1.md", "edited\n")
+        #expect(try runBinary(["check"], in: repo.root, environment: environment).stderr.contains(none))
+        try repo.write("prompts/system.txt", "Answer briefly.\n")
+        let edited = try runBinary(["check"], in: repo.root, environment: environment)
+        #expect(!edited.stderr.contains(none))
+        #expect(Self.decoded(edited.stderr) != Self.nothing, "\(edited.stderr)")
+        #expect(edited.stdout.contains("uncommitted changes"))
+    }
+
     @Test func checkHitsAfterChangesOutsideTheInputsAndMissesOnANewOrEditedInput() throws {
         let repo = try project()
         #expect(try check(repo).status == 0)
