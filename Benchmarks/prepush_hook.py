@@ -20,6 +20,7 @@ Usage: Benchmarks/prepush_hook.py [--runs N] [--settings 400x200,20000x200,400x2
 """
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,10 +32,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from core_loop import build, git, scratch_repository  # noqa: E402
 
 
-def timed(command, cwd, stdin=None):
-    start = time.perf_counter()
+def children_cpu_ms():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def timed(command, cwd, stdin=None, cpu=None):
+    """Wall time in ms and the finished process; appends its CPU time (user + system) to `cpu`."""
+    before, start = children_cpu_ms(), time.perf_counter()
     done = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True)
-    return (time.perf_counter() - start) * 1000, done
+    wall = (time.perf_counter() - start) * 1000
+    if cpu is not None:
+        cpu.append(children_cpu_ms() - before)
+    return wall, done
 
 
 def measure(evalguard, work, cases, files, runs):
@@ -60,12 +70,14 @@ def measure(evalguard, work, cases, files, runs):
     check = [evalguard, "check"]
     verdicts = f"{repo}/.evals/results/verdicts"
 
+    cpu = {}
+
     def series(command, stdin, cold):
-        times = []
+        times, cpu_times = [], cpu.setdefault((command[1], cold), [])
         for _ in range(runs):
             if cold:
                 shutil.rmtree(verdicts, ignore_errors=True)
-            ms, done = timed(command, repo, stdin)
+            ms, done = timed(command, repo, stdin, cpu_times)
             if done.returncode != 0 or "the model did not run" not in done.stderr and "reusing the stored result" not in done.stderr:
                 sys.exit(f"unexpected outcome of {' '.join(command[1:3])} ({done.returncode}): {done.stderr}")
             times.append(ms)
@@ -80,6 +92,8 @@ def measure(evalguard, work, cases, files, runs):
         "check, no cache": series(check, None, cold=True),
     }
     shutil.rmtree(repo)
+    figures["cpu hook, cached"] = statistics.median(cpu[("hook", False)])
+    figures["cpu check, cached"] = statistics.median(cpu[("check", False)])
     return figures
 
 
@@ -94,13 +108,16 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         results = [(cases, files, measure(evalguard, work, cases, files, args.runs)) for cases, files in settings]
         python = statistics.median(timed(["python3", "-c", "pass"], work)[0] for _ in range(args.runs))
+        version_cpu = []
+        version = statistics.median(timed([evalguard, "--version"], work, cpu=version_cpu)[0] for _ in range(args.runs))
 
-    names = list(results[0][2])
+    names = [n for n in results[0][2] if not n.startswith("cpu ")]
     print(f"median wall time of {args.runs} runs, unchanged model (docs-only commit), ms")
     print(f"{'cases × files in tree':<24}" + "".join(f"{n:>18}" for n in names))
     for cases, files, figures in results:
         print(f"{f'{cases:,} × {files:,}':<24}" + "".join(f"{figures[n]:>18.1f}" for n in names))
-    print(f"python3 -c pass, for scale: {python:.1f} ms")
+    print(f"python3 -c pass, for scale: {python:.1f} ms; evalguard --version (the process's floor): {version:.1f} ms,"
+          f" {statistics.median(version_cpu):.1f} ms CPU")
     reference = next((r for r in results if r[:2] == (400, 200)), results[0])
     rc, rf, rfig = reference
     print(f"\ncached gate at scale, beside the same gate at {rc:,} cases × {rf:,} files, and its target:")
@@ -115,7 +132,8 @@ def main():
             if value >= target:
                 over.append(name)
             print(f"  {name.split(',')[0]:<6} at {f'{cases:,} cases × {files:,} files':<26} {value:7.1f} ms"
-                  f"   at {rc:,} × {rf:,}: {base:6.1f} ms (×{value / base:.2f})   target < {target} ms: {verdict}")
+                  f"   at {rc:,} × {rf:,}: {base:6.1f} ms (×{value / base:.2f})   target < {target} ms: {verdict}"
+                  f"   (CPU {figures['cpu ' + name]:.1f} ms, at {rc:,} × {rf:,}: {rfig['cpu ' + name]:.1f} ms)")
     sys.exit(1 if over else 0)
 
 
