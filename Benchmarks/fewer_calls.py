@@ -78,7 +78,7 @@ def real(seed, binary):
             for i in range(400):
                 f.write(json.dumps({"id": "c%d" % i, "input": "c%d" % i, "expected": "c%d" % i}) + "\n")
         with open(d + "/.evals/evalguard.json", "w") as f:
-            json.dump({"model": {"command": ["python3", "model.py"], "jobs": 2},
+            json.dump({"model": {"command": ["python3", "model.py"], "jobs": 2, "deterministic": False},
                        "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
                        "thresholds": {"p95_latency_ms": False}}, f)
         for name, text in [("model.py", MODEL), ("seed.txt", str(seed)), ("dropped.json", "[]"),
@@ -87,7 +87,9 @@ def real(seed, binary):
                 f.write(text)
         run(["git", "add", "-A"], d)
         run(["git", "commit", "-qm", "evals"], d)
-        run([binary, "baseline"], d)
+        # One call log for both models: the baseline's runs in an isolated checkout of its commit.
+        env = dict(os.environ, SETTLE_LOG=d + "/calls.log")
+        run([binary, "baseline"], d, env=env)
         run(["git", "add", "-A"], d)
         run(["git", "commit", "-qm", "baseline"], d)
         right = [i for i in range(400) if (i * 7919 + seed) % 100 < 80]
@@ -99,11 +101,11 @@ def real(seed, binary):
             return sum(1 for _ in open(d + "/calls.log")) if os.path.exists(d + "/calls.log") else 0
 
         before = calls()
-        plain = run([binary, "check", "--no-settle", "--format", "json"], d, check=False)
+        plain = run([binary, "check", "--no-settle", "--format", "json"], d, env=env, check=False)
         first = calls() - before
         verdict_plain = json.loads(plain.stdout)["suites"]["main"]["metrics"]["accuracy"]["verdict"]
         before = calls()
-        settled = run([binary, "check", "--format", "json"], d, check=False)
+        settled = run([binary, "check", "--format", "json"], d, env=env, check=False)
         extra = calls() - before
         acc = json.loads(settled.stdout)["suites"]["main"]["metrics"]["accuracy"]
         print("2. one real run through the CLI (seed %d), 400 cases, noisy command model, planted five-point drop:" % seed)

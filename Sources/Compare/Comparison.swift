@@ -1,5 +1,6 @@
 import EvalGuardConfig
 import EvalGuardStatistics
+import EvalGuardStore
 import EvalGuardSupport
 
 /// What a metric's comparison concluded.
@@ -142,6 +143,8 @@ package struct SuiteComparison: Sendable {
     /// Cases to ask the model about again to settle an inconclusive accuracy verdict (see
     /// `Gate.needsReask`); empty when nothing is left to settle or settling is off.
     package var settlePending: [String] = []
+    /// Cases to ask the baseline's model about again, and its commit.
+    package var settlePendingBaseline: ReaskPlan.BaselineAsk?
     /// Flaky cases, and whether they were left out of the accuracy gate (`flaky: exclude`).
     package var flaky: [FlakyCase] = []
     package var flakyExcluded = false

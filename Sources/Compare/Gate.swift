@@ -10,7 +10,11 @@ import EvalGuardSupport
 /// - pass: within its threshold.
 /// The rules per metric are in `AccuracyVerdict.swift` and `LatencyVerdict.swift`.
 package enum Gate {
-    package static func compare(baseline: Baseline, current: RunResult, config: EvalConfig) -> Comparison {
+    /// `canAsk` says whether a commit's model can be asked again (the commit is in the
+    /// repository): settling then re-asks each flipped case on the side that failed it, the
+    /// baseline's model included (see `Settlement`); otherwise only the current side.
+    package static func compare(baseline: Baseline, current: RunResult, config: EvalConfig,
+                                canAsk: (String) -> Bool = { _ in false }) -> Comparison {
         var suites: [SuiteComparison] = []
         let names = Set(baseline.suites.keys).union(current.suites.map(\.name)).sorted()
         for name in names {
@@ -19,9 +23,14 @@ package enum Gate {
             case let (b?, c?):
                 // Each suite's costs against its own model's price tables.
                 let prices = PriceTables(baseline: b.prices ?? baseline.prices, current: current.prices(ofSuite: name))
-                let settle = config.suites.first { $0.name == name }?.settle ?? config.settle
+                let suiteConfig = config.suites.first { $0.name == name }
+                let settle = suiteConfig?.settle ?? config.settle
+                // The baseline's model can be asked when the suite was recorded from a clean commit that is here.
+                let commit = b.fromCommit ?? baseline.fromCommit, dirty = b.fromCommit != nil ? b.dirty ?? false : baseline.dirty
+                let askable = settle.enabled && !dirty && canAsk(commit) ? commit : nil
+                let noisy = suiteConfig.map { !config.model(of: $0).isDeterministic(repeats: config.verdict.repeats) } ?? false
                 suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds,
-                                      settings: config.verdict, prices: prices, settle: settle))
+                                      settings: config.verdict, prices: prices, settle: settle, baselineModel: askable, noisy: noisy))
             case (nil, _?):
                 suites.append(SuiteComparison(name: name, metrics: [], regressed: [], fixed: [], added: [], removed: [],
                                               note: "new suite: not in the baseline, so not gated (run 'evalguard baseline' to include it)"))
@@ -38,12 +47,12 @@ package enum Gate {
     /// Pairs the cases by id, then compares each metric.
     static func compare(name: String, baseline: BaselineSuite, current: SuiteResult, thresholds: Thresholds,
                         settings: VerdictSettings = .defaults, prices: PriceTables = PriceTables(),
-                        settle: SettleSettings = .off) -> SuiteComparison {
+                        settle: SettleSettings = .off, baselineModel: String? = nil, noisy: Bool = false) -> SuiteComparison {
         var regressed: [CaseFlip] = [], fixed: [CaseFlip] = [], flaky: [FlakyCase] = []
         var outcomes: [PairedOutcome] = []
-        // Settling: the cases whose first stage differs, with their re-asks, and every case pooled.
-        var settled: [(first: PairedOutcome, reasks: Int, reaskPasses: Int)] = [], pooled: [PairedOutcome] = []
-        var pending: [String] = []
+        // Settling: the cases whose first stage differs, with what re-asking each side returned.
+        var discordant: [Discordant] = []
+        let baselineReasks = baselineModel.flatMap { commit in current.baselineReasks.map { $0.commit == commit ? $0.cases : [:] } ?? [:] }
         var seen = Set<String>()
         for asked in current.cases {
             // The first stage decides what flipped; re-asks made to settle it are read apart.
@@ -57,11 +66,10 @@ package enum Gate {
                 if settings.flaky == .exclude { continue }
             }
             outcomes.append(outcome)
-            pooled.append(PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
-                                        currentPasses: asked.passCount, currentRuns: asked.runCount))
             if outcome.baselineRate != outcome.currentRate {
-                settled.append((outcome, asked.settledRuns ?? 0, asked.settledPasses ?? 0))
-                if Gate.needsReask(asked, maxRepeats: settle.maxRepeats) { pending.append(c.id) }
+                discordant.append(Discordant(id: c.id, first: outcome,
+                                             current: asked.settledRuns.flatMap { $0 > 0 ? ReaskCount(runs: $0, passes: asked.settledPasses ?? 0) : nil },
+                                             baseline: baselineReasks?[c.id]))
             }
             let repeated = before.runCount > 1 || c.runCount > 1
             var flip = CaseFlip(id: c.id, output: c.output, error: c.error,
@@ -73,15 +81,16 @@ package enum Gate {
         }
         let added = current.cases.map(\.id).filter { baseline.cases[$0] == nil }
         let removed = baseline.cases.keys.filter { !seen.contains($0) }.sorted()
-        let metrics: [MetricComparison] = GatedMetric.allCases.map { metric in
-            switch metric {
-            case .accuracy:
-                let first = accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: Metrics(current.cases.map(\.firstStage)),
+        let firstAccuracy = accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: Metrics(current.cases.map(\.firstStage)),
                                      runs: current.cases.map(\.firstStage.runCount).max() ?? 1,
                                      excludedFlaky: settings.flaky == .exclude ? flaky.count : 0,
                                      threshold: thresholds.accuracy, settings: settings)
-                guard settle.enabled else { return first }
-                return Gate.settle(first, settled: settled, pooled: pooled, threshold: thresholds.accuracy, alpha: settings.alpha)
+        let settling = Settlement(discordant, first: firstAccuracy, paired: outcomes.count, threshold: thresholds.accuracy,
+                                  settle: settle, bothSides: baselineModel != nil, noisy: noisy, alpha: settings.alpha)
+        let metrics: [MetricComparison] = GatedMetric.allCases.map { metric in
+            switch metric {
+            case .accuracy:
+                return settling.verdict ?? firstAccuracy
             case .p95LatencyMs:
                 return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)
             case .avgCostUSD:
@@ -93,13 +102,9 @@ package enum Gate {
         }.filter { $0.metric != .meanScore || thresholds.meanScore != nil }
         var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
         suite.flaky = flaky
-        // Only an accuracy verdict the first stage left inconclusive is settled.
-        if settle.enabled, let m = metrics.first(where: { $0.metric == .accuracy }), (m.settle?.firstVerdict ?? m.verdict) == .inconclusive,
-           settled.allSatisfy({ $0.first.baselineRuns == $0.first.currentRuns }),
-           SettledAccuracy.canSucceed(settled.map { SettledCase(baselinePasses: $0.first.baselinePasses, currentPasses: $0.first.currentPasses,
-                                                                runs: $0.first.currentRuns, reasks: 1, reaskPasses: 0) },
-                                      alpha: settings.alpha) {
-            suite.settlePending = pending
+        suite.settlePending = settling.pendingCurrent
+        if let commit = baselineModel, !settling.pendingBaseline.isEmpty {
+            suite.settlePendingBaseline = ReaskPlan.BaselineAsk(commit: commit, ids: settling.pendingBaseline)
         }
         suite.flakyExcluded = settings.flaky == .exclude && !flaky.isEmpty
         return suite

@@ -65,14 +65,15 @@ package enum Evaluation {
                     programs: CommandScorerRunner? = nil, similarity: SimilarityRunner? = nil,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
-        let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
-        let requests = Array((0..<repeats).map { _ in round }.joined())
-        let total = requests.count
+        let width = suites.reduce(0) { $0 + $1.cases.count }
+        let total = width * repeats
         let started = monotonicNanoseconds()
-        let responses = try provider.answer(requests) { progress($0, total) }
+        let responses = try answers(suites, provider: provider, repeats: repeats) { progress($0, total) }
         let scoring = ScoringSession()
         var offset = 0
-        var runs: [[[CaseResult]]] = []
+        // Per suite, run r of case i at i * repeats + r: one array per suite, which is the suite's
+        // result as it stands when each case ran once.
+        var runs: [[CaseResult]] = []
         var items: [JudgeRunner.Item] = []
         var judged: [(suite: Int, index: Int, run: Int)] = []
         var scored: [CommandScorerRunner.Item] = []
@@ -83,9 +84,11 @@ package enum Evaluation {
             if suite.config.scorer.judge != nil, suite.judge == nil {
                 throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
             }
-            runs.append(suite.cases.enumerated().map { i, c in
-                (0..<repeats).map { r in
-                    let response = responses[r * round.count + offset + i]
+            var suiteRuns: [CaseResult] = []
+            suiteRuns.reserveCapacity(suite.cases.count * repeats) // grown by doubling, it would be copied over and over
+            for (i, c) in suite.cases.enumerated() {
+                for r in 0..<repeats {
+                    let response = responses[r * width + offset + i]
                     let result = score(c, response, suite.config.scorer, scoring, runStart: started)
                     if let judge = suite.judge, result.passed, let output = response.output {
                         items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
@@ -100,28 +103,40 @@ package enum Evaluation {
                         compared.append(.init(suite: suite.config.name, settings: settings, output: output, expected: c.expected))
                         comparedAt.append((s, i, r))
                     }
-                    return result
+                    suiteRuns.append(result)
                 }
-            })
+            }
+            runs.append(suiteRuns)
             offset += suite.cases.count
         }
         if !items.isEmpty {
             guard let judges else { throw EvalGuardError.evaluation("judged suites need a judge runner") }
-            for (at, verdict) in zip(judged, try judges.grade(items)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+            for (at, verdict) in zip(judged, try judges.grade(items)) { apply(verdict, to: &runs[at.suite][at.index * repeats + at.run]) }
         }
         if !scored.isEmpty {
             guard let programs else { throw EvalGuardError.evaluation("suites scored by a program need a scoring-program runner") }
-            for (at, verdict) in zip(scoredAt, try programs.score(scored)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+            for (at, verdict) in zip(scoredAt, try programs.score(scored)) { apply(verdict, to: &runs[at.suite][at.index * repeats + at.run]) }
         }
         if !compared.isEmpty {
             guard let similarity else { throw EvalGuardError.evaluation("similarity-scored suites need an embeddings runner") }
-            for (at, verdict) in zip(comparedAt, try similarity.score(compared)) { apply(verdict, to: &runs[at.suite][at.index][at.run]) }
+            for (at, verdict) in zip(comparedAt, try similarity.score(compared)) { apply(verdict, to: &runs[at.suite][at.index * repeats + at.run]) }
         }
         return suites.enumerated().map { s, suite in
-            let results = runs[s].map(Repeats.fold)
+            let results = repeats == 1 ? runs[s] : suite.cases.indices.map { i in Repeats.fold(Array(runs[s][i * repeats ..< (i + 1) * repeats])) }
             return SuiteResult(name: suite.config.name, casesFile: suite.config.casesPath, casesDigest: suite.digest,
                                scorer: suite.config.scorer.name, metrics: Metrics(results), cases: results)
         }
+    }
+
+    /// The provider's answers to every case, `repeats` rounds over all of them (run r of case i
+    /// of the whole list at r * cases + i). The requests are gone when it returns, before the
+    /// answers are scored.
+    private static func answers(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int,
+                                progress: (Int) -> Void) throws -> [ModelResponse] {
+        let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
+        // A single round is `round` itself, not a copy.
+        let requests = repeats == 1 ? round : Array((0..<repeats).map { _ in round }.joined())
+        return try provider.answer(requests, progress: progress)
     }
 
     static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
@@ -174,16 +189,26 @@ package enum Evaluation {
             for r in out.results { ran[r.name] = r }
         }
         let results = plans.map { plan in
-            let fresh = Dictionary(uniqueKeysWithValues: (ran[plan.suite.config.name]?.cases ?? []).map { ($0.id, $0) })
-            let cases = plan.suite.cases.enumerated().map { i, c in
-                plan.kept[i] ?? {
-                    var r = fresh[c.id]!
-                    (r.inputDigest, r.scoringDigest) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
-                    return r
-                }()
+            // Taken out of `ran`, so that a suite whose every case ran is completed in place
+            // rather than copied (a copy of 100,000 cases is tens of megabytes).
+            var fresh = ran.removeValue(forKey: plan.suite.config.name)?.cases ?? []
+            let cases: [CaseResult]
+            if plan.kept.isEmpty, fresh.lazy.map(\.id).elementsEqual(plan.suite.cases.lazy.map(\.id)) {
+                for i in fresh.indices { (fresh[i].inputDigest, fresh[i].scoringDigest) = (plan.key.inputDigests[i], plan.key.scoringDigests[i]) }
+                cases = fresh
+            } else {
+                let position = Dictionary(uniqueKeysWithValues: fresh.enumerated().map { ($1.id, $0) })
+                cases = plan.suite.cases.enumerated().map { i, c in
+                    plan.kept[i] ?? {
+                        var r = fresh[position[c.id]!]
+                        (r.inputDigest, r.scoringDigest) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
+                        return r
+                    }()
+                }
             }
+            fresh = []
             var reuse = plan.reuse
-            reuse.ran = plan.pending.map(\.id)
+            reuse.ran = plan.suite.cases.indices.compactMap { plan.kept[$0] == nil ? plan.suite.cases[$0].id : nil }
             var suite = SuiteResult(name: plan.suite.config.name, casesFile: plan.suite.config.casesPath, casesDigest: plan.suite.digest,
                                     scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
             suite.model = plan.modelID == "model" ? nil : plan.modelID
@@ -201,9 +226,9 @@ package enum Evaluation {
         var result = RunResult(
             format: RunResult.formatVersion, evalguardVersion: EvalGuardVersion.current, commit: commit,
             dirty: !dirtyPaths.isEmpty, dirtyPaths: dirtyPaths.isEmpty ? nil : dirtyPaths,
-            key: key, createdAt: ISO8601DateFormatter().string(from: Date()),
+            key: key, createdAt: utcTimestamp(),
             configDigest: GitHash.blobID(of: config.source.text), model: model,
-            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(results.flatMap(\.cases)))
+            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(of: results.lazy.flatMap(\.cases)))
         if models.count > 1 { result.models = models }
         return Outcome(result: result, warnings: warnings)
     }

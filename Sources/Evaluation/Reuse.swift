@@ -42,7 +42,8 @@ extension Evaluation {
         /// their outputs, for it.
         var judging: [Int: JSONValue] = [:]
         var reuse = SuiteReuse()
-        var pending: [EvalCase] { suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
+        /// The cases left to ask: the suite's own array when none was kept, not a copy.
+        var pending: [EvalCase] { kept.isEmpty ? suite.cases : suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
 
         /// Keeps the share's cases (and their digests); the suite key stays the whole suite's.
         mutating func restrict(to shard: Shard) {

@@ -8,61 +8,74 @@ import EvalGuardSupport
 /// What settling added to a result.
 package struct Settled {
     package var result: RunResult
-    /// Distinct cases asked again, and the model calls that took.
+    /// Distinct cases asked again, and the model calls that took (both sides).
     package var cases: Int
     package var calls: Int
+    /// Of `calls`, those made of a baseline's model.
+    package var baselineCalls: Int
 }
 
 extension Evaluator {
-    /// Asks the model again about the cases `pending` names for the current result (suite name →
-    /// case ids), round after round until it names none, and adds each answer to its case as an
-    /// extra run (`CaseResult.addSettled`): the first answers stay, so nothing is replaced. The
-    /// caller's `pending` decides (`Gate.needsReask`) and bounds the rounds. A commit's model runs
-    /// in one isolated checkout for all rounds. The grown result is stored over the one it grew
-    /// from (same key, more evidence) when that was stored (`stored`).
+    /// Asks again about the cases `pending` names, round after round until it names none: the
+    /// current side's cases of the subject's model, each added to its case as an extra run
+    /// (`CaseResult.addSettled`: the first answers stay), and a baseline's cases of that
+    /// baseline commit's model, with that commit's configuration and case texts, counted in the
+    /// suite's `baselineReasks`. The caller's `pending` decides (`Gate.needsReask`) and bounds the
+    /// rounds. Each commit's model runs in one isolated checkout for all rounds. The grown result
+    /// is stored over the one it grew from (same key, more evidence) when that was stored (`stored`).
     package func settle(_ subject: EvaluationSubject, result: RunResult, stored: Bool,
-                        pending: (RunResult) -> [String: [String]],
+                        pending: (RunResult) -> ReaskPlan,
                         progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Settled {
-        var settled = Settled(result: result, cases: 0, calls: 0)
-        var next = pending(result).filter { !$0.value.isEmpty }
+        var settled = Settled(result: result, cases: 0, calls: 0, baselineCalls: 0)
+        var next = pending(result)
         guard !next.isEmpty else { return settled }
-        let config = try config(of: subject)
-        let repository = self.repository
-        let read: (String) throws -> [UInt8]? = switch subject {
-        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
-        }
-        let suites = try Evaluation.loadSuites(config, read: read)
-        var checkout: IsolatedCheckout?
-        defer { checkout?.remove() }
-        Interrupts.beginDeferring() // Ctrl-C from here waits for the checkout's removal
+        var askers: [String: ModelAsker] = [:]
+        defer { askers.values.forEach { $0.checkout?.remove() } }
+        Interrupts.beginDeferring() // Ctrl-C from here waits for the checkouts' removal
         defer { Interrupts.endDeferring() }
+        func asker(_ subject: EvaluationSubject) throws -> ModelAsker {
+            let name = if case .commit(let sha) = subject { sha } else { "" }
+            if let known = askers[name] { return known }
+            let made = try ModelAsker(self, subject)
+            askers[name] = made
+            return made
+        }
         var asked = Set<String>()
         while !next.isEmpty {
-            let loaded = suites.compactMap { suite -> LoadedSuite? in
-                guard let ids = next[suite.config.name].map(Set.init) else { return nil }
-                let cases = suite.cases.filter { ids.contains($0.id) }
-                return cases.isEmpty ? nil : LoadedSuite(config: suite.config, cases: cases, digest: suite.digest)
-            }
-            guard !loaded.isEmpty else { break }
-            if checkout == nil, case .commit(let sha) = subject {
-                checkout = try IsolatedCheckout(repository: repository, commit: sha)
-                try Interrupts.checkpoint()
-            }
-            let out = try Evaluation.runByModel(config, loaded, directory: checkout?.directory ?? repository.root, repeats: 1,
-                                                maxCostUSD: maxCostUSD ?? config.maxCostUSD, environment: environment, progress: progress)
-            for answers in out.results {
-                guard let s = settled.result.suites.firstIndex(where: { $0.name == answers.name }) else { continue }
-                for answer in answers.cases {
-                    guard let i = settled.result.suites[s].cases.firstIndex(where: { $0.id == answer.id }) else { continue }
-                    settled.result.suites[s].cases[i].addSettled(runs: 1, passes: answer.passed ? 1 : 0)
-                    settled.calls += 1
-                    asked.insert(answers.name + "\u{0}" + answer.id)
+            var progressed = false
+            if !next.current.isEmpty {
+                for answers in try asker(subject).ask(next.current, progress: progress) {
+                    guard let s = settled.result.suites.firstIndex(where: { $0.name == answers.name }) else { continue }
+                    for answer in answers.cases {
+                        guard let i = settled.result.suites[s].cases.firstIndex(where: { $0.id == answer.id }) else { continue }
+                        settled.result.suites[s].cases[i].addSettled(runs: 1, passes: answer.passed ? 1 : 0)
+                        settled.calls += 1
+                        progressed = true
+                        asked.insert(answers.name + "\u{0}" + answer.id)
+                    }
+                    settled.result.suites[s].metrics = Metrics(settled.result.suites[s].cases)
                 }
-                settled.result.suites[s].metrics = Metrics(settled.result.suites[s].cases)
+                settled.result.overall = Metrics(of: settled.result.suites.lazy.flatMap(\.cases))
             }
-            settled.result.overall = Metrics(settled.result.suites.flatMap(\.cases))
-            next = pending(settled.result).filter { !$0.value.isEmpty }
+            for (commit, plan) in Dictionary(grouping: next.baseline, by: \.value.commit) {
+                let ids = Dictionary(uniqueKeysWithValues: plan.map { ($0.key, $0.value.ids) })
+                for answers in try asker(.commit(commit)).ask(ids, progress: progress) {
+                    guard let s = settled.result.suites.firstIndex(where: { $0.name == answers.name }) else { continue }
+                    var reasks = settled.result.suites[s].baselineReasks.flatMap { $0.commit == commit ? $0 : nil }
+                        ?? BaselineReasks(commit: commit)
+                    for answer in answers.cases {
+                        let before = reasks.cases[answer.id]
+                        reasks.cases[answer.id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + (answer.passed ? 1 : 0))
+                        settled.calls += 1
+                        settled.baselineCalls += 1
+                        progressed = true
+                        asked.insert(answers.name + "\u{0}" + answer.id)
+                    }
+                    settled.result.suites[s].baselineReasks = reasks
+                }
+            }
+            guard progressed else { break }
+            next = pending(settled.result)
         }
         settled.cases = asked.count
         if stored, settled.calls > 0 {
@@ -70,5 +83,46 @@ extension Evaluator {
             try store.save(settled.result)
         }
         return settled
+    }
+}
+
+/// One subject's model, asked about chosen cases: its configuration and case texts as the
+/// subject has them, run in an isolated checkout for a commit (made on first use).
+private final class ModelAsker {
+    let evaluator: Evaluator
+    let subject: EvaluationSubject
+    let config: EvalConfig
+    let suites: [LoadedSuite]
+    var checkout: IsolatedCheckout?
+
+    init(_ evaluator: Evaluator, _ subject: EvaluationSubject) throws {
+        self.evaluator = evaluator
+        self.subject = subject
+        config = try evaluator.config(of: subject)
+        let repository = evaluator.repository
+        let read: (String) throws -> [UInt8]? = switch subject {
+        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        }
+        suites = try Evaluation.loadSuites(config, read: read)
+    }
+
+    /// The answers, by suite, for the cases `ids` names (suite name → case ids) that the
+    /// subject's case files hold.
+    func ask(_ ids: [String: [String]], progress: @escaping (Int, Int) -> Void) throws -> [SuiteResult] {
+        let loaded = suites.compactMap { suite -> LoadedSuite? in
+            guard let wanted = ids[suite.config.name].map(Set.init) else { return nil }
+            let cases = suite.cases.filter { wanted.contains($0.id) }
+            return cases.isEmpty ? nil : LoadedSuite(config: suite.config, cases: cases, digest: suite.digest)
+        }
+        guard !loaded.isEmpty else { return [] }
+        if checkout == nil, case .commit(let sha) = subject {
+            checkout = try IsolatedCheckout(repository: evaluator.repository, commit: sha)
+            try Interrupts.checkpoint()
+        }
+        let root = checkout?.directory ?? evaluator.repository.root
+        return try Evaluation.runByModel(config, loaded, directory: root, repeats: 1,
+                                         maxCostUSD: evaluator.maxCostUSD ?? config.maxCostUSD,
+                                         environment: evaluator.environment, progress: progress).results
     }
 }

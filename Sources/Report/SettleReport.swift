@@ -4,21 +4,24 @@ import EvalGuardSupport
 extension SettleStatistics {
     /// "settled by re-asking 56 cases, 81 extra model calls: …", for the report under the metric.
     package var line: String {
-        let verdict = firstVerdict == .inconclusive ? "the inconclusive first run" : "the first run"
-        return "accuracy: settled by re-asking \(cases) case(s), \(extraCalls) extra model call(s), \(verdict) held with every answer pooled: "
-            + "\(persistedWorse) fall(s) and \(persistedBetter) rise(s) persisted, the rest reverted; "
-            + "settled test p \(Format.pValueRelation(pValue)) against the \(Format.number(level)) of alpha the first stage left"
-            + (significant ? ": significant" : ": not significant") + (exact ? "" : " (normal approximation)")
+        let sides = bothSides ? "each on the side that failed it, the baseline's model included" : "of the current model"
+        var s = "accuracy: settled by re-asking \(cases) flipped case(s) \(sides), \(extraCalls) extra model call(s); the first run was \(firstVerdict.rawValue): "
+            + "\(persistedWorse) fall(s) and \(persistedBetter) rise(s) persisted, the rest reverted"
+        if let persistingDrop { s += "; the drop that persisted: \(Format.accuracy(persistingDrop))" }
+        s += "; settled test p \(Format.pValueRelation(pValue)) against \(Format.number(level)) (what alpha leaves it beside the first run)"
+        return s + (significant ? ": significant" : ": not significant") + (exact ? "" : " (normal approximation)")
     }
 
     /// The same for `--format json`.
     package var json: JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "cases": .number(Double(cases)), "extra_model_calls": .number(Double(extraCalls)),
+            "baseline_model_asked": .bool(bothSides),
             "persisted_worse": .number(Double(persistedWorse)), "persisted_better": .number(Double(persistedBetter)),
-            "p_value": .number(pValue), "level": .number(level), "exact": .bool(exact),
-            "pooled_baseline": .number(baselineAccuracy), "pooled_current": .number(currentAccuracy),
+            "p_value": .number(pValue), "level": .number(level), "significant": .bool(significant), "exact": .bool(exact),
             "first_verdict": .string(firstVerdict.rawValue),
-        ])
+        ]
+        if let persistingDrop { members["persisting_drop"] = .number(persistingDrop) }
+        return .object(members)
     }
 }

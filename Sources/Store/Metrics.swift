@@ -42,7 +42,11 @@ package struct Metrics: Codable, Sendable, Equatable {
         case retries, retryMs = "retry_ms", meanScore = "mean_score"
     }
 
-    package init(_ results: [CaseResult]) {
+    package init(_ results: [CaseResult]) { self.init(of: results) }
+
+    /// The figures of any collection of case results: several suites' cases are read where they
+    /// are (`suites.lazy.flatMap(\.cases)`) rather than copied into one array.
+    package init(of results: some Collection<CaseResult>) {
         cases = results.count
         passed = results.count { $0.passed }
         timeouts = results.count { $0.timedOut == true }
@@ -67,7 +71,7 @@ package struct Metrics: Codable, Sendable, Equatable {
     }
 
     /// The length of the union of the retry windows; the plain sum when a window's start is unknown.
-    static func retryWallMs(_ results: [CaseResult]) -> Double {
+    static func retryWallMs(_ results: some Collection<CaseResult>) -> Double {
         let retried = results.filter { ($0.retryMs ?? 0) > 0 }
         guard retried.allSatisfy({ $0.retryFromMs != nil }) else { return retried.compactMap(\.retryMs).reduce(0, +) }
         let windows = retried.map { ($0.retryFromMs!, $0.retryFromMs! + $0.retryMs!) }.sorted { $0.0 < $1.0 }
@@ -116,7 +120,7 @@ package struct Metrics: Codable, Sendable, Equatable {
     }
 
     /// The latencies that count for percentiles, sorted: every timed run of a repeated case.
-    package static func timedLatencies(_ results: [CaseResult]) -> [Double] {
+    package static func timedLatencies(_ results: some Sequence<CaseResult>) -> [Double] {
         var warm: [Double] = [], cold: [Double] = []
         for r in results {
             if let runs = r.latenciesMs {

@@ -8,7 +8,7 @@ extension ResultStore {
     func partialPath(for commit: String) -> String { root + "/" + Self.directory + "/partial/\(commit).json" }
 
     package func savePartial(_ result: RunResult) throws {
-        try AtomicFile.write(Array(try Self.encode(result, pretty: false)) + [0x0A], to: partialPath(for: result.commit))
+        try AtomicFile.write(to: partialPath(for: result.commit)) { sink in try Self.writeJSON(result, pretty: false, newline: true, to: sink) }
     }
 
     /// How many stored results `candidates` gathers from first-parent ancestors.

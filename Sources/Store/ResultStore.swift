@@ -67,12 +67,12 @@ package struct ResultStore {
         precondition(result.partial == nil, "a partial result is saved with savePartial")
         try saveFiles(result)
         if !result.dirty, let repository {
-            try repository.setNote(String(decoding: try Self.encode(result, pretty: false), as: UTF8.self), on: result.commit)
+            try repository.setNote(on: result.commit) { sink in try Self.writeJSON(result, pretty: false, to: sink) }
         }
     }
 
     private func saveFiles(_ result: RunResult) throws {
-        try AtomicFile.write(Array(try Self.encode(result, pretty: true)) + [0x0A], to: path(for: result.commit))
+        try AtomicFile.write(to: path(for: result.commit)) { sink in try Self.writeJSON(result, pretty: true, newline: true, to: sink) }
         try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
         for key in Set(result.suites.compactMap(\.key)) { try AtomicFile.write(result.commit + "\n", to: keyPath(key)) }
     }
@@ -82,10 +82,20 @@ package struct ResultStore {
         return Self.decode(Data(text.utf8)).flatMap { $0.partial == nil ? $0 : nil }
     }
 
+    /// A result's JSON, streamed to `sink`: a file's is pretty and ends with a newline, a note's is
+    /// compact. The bytes are `JSONEncoder`'s (see `RunResult+JSON.swift`), without either copy
+    /// of a 100,000-case result ever being whole in memory.
+    static func writeJSON(_ result: RunResult, pretty: Bool, newline: Bool = false, to sink: @escaping ByteSink) throws {
+        let json = JSONStream(pretty: pretty, sink: sink)
+        try result.write(to: json)
+        try json.finish(newline: newline)
+    }
+
+    /// A result's JSON in memory, as `writeJSON` streams it.
     static func encode(_ result: RunResult, pretty: Bool) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(result)
+        var data = Data()
+        try writeJSON(result, pretty: pretty) { data.append(contentsOf: $0) }
+        return data
     }
 
     static func decode(_ data: Data) -> RunResult? { decode(RunResult.self, data) }

@@ -39,7 +39,7 @@ extension RunResult {
     package func restricted(to names: [String]) -> RunResult {
         var copy = self
         copy.suites = suites.filter { names.contains($0.name) }
-        copy.overall = Metrics(copy.suites.flatMap(\.cases))
+        copy.overall = Metrics(of: copy.suites.lazy.flatMap(\.cases))
         return copy
     }
 }

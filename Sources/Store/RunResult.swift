@@ -129,9 +129,12 @@ package struct SuiteResult: Codable, Sendable {
     /// For a similarity-scored suite: the embeddings its texts used, by `<embedder id>:<text's
     /// blob id>`, so a re-score asks the embeddings endpoint nothing.
     package var embeddings: [String: [Double]]?
+    /// Re-asks of the baseline's model made to settle this suite's comparison (see `BaselineReasks`).
+    package var baselineReasks: BaselineReasks?
 
     enum CodingKeys: String, CodingKey {
         case name, scorer, metrics, cases, model, key, reuse, judge, embeddings
+        case baselineReasks = "baseline_reasks"
         case modelFingerprint = "model_fingerprint"
         case casesFile = "cases_file", casesDigest = "cases_digest"
     }

@@ -148,7 +148,7 @@ extension RunResult {
                 copy.suites[i].reuse = reuse
             }
         }
-        copy.overall = Metrics(copy.suites.flatMap(\.cases))
+        copy.overall = Metrics(of: copy.suites.lazy.flatMap(\.cases))
         return copy
     }
 }

@@ -4,6 +4,11 @@ import Foundation
 /// a temporary file in the same directory, flushed to disk, then renamed over the target.
 package enum AtomicFile {
     package static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { sink in try bytes.withUnsafeBytes(sink) }
+    }
+
+    /// Writes what `produce` hands to its sink, piece by piece: a large file is never whole in memory.
+    package static func write(to path: String, _ produce: (@escaping ByteSink) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -18,29 +23,35 @@ package enum AtomicFile {
         } catch {
             throw EvalGuardError("cannot create \(temporary): \(error.reason)", category: .store)
         }
-        do throws(SystemCallError) {
-            do throws(SystemCallError) {
+        var written = false
+        defer {
+            // May be ignored: the temporary file may not exist any more, and the error that
+            // matters is the one thrown.
+            if !written { _ = unlink(temporary) }
+        }
+        do {
+            try produce { bytes in
                 var offset = 0
                 while offset < bytes.count {
-                    offset += try syscall("write") {
-                        bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                    }
+                    offset += try syscall("write") { Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
                 }
-                try syscall("fsync") { fsync(fd) }
-            } catch {
-                closeDescriptor(fd)
-                throw error
             }
+            try syscall("fsync") { fsync(fd) }
+        } catch {
+            closeDescriptor(fd)
+            // A failed write is worded here; what the producer throws (a value JSON cannot hold) is its own.
+            guard let failure = error as? SystemCallError else { throw error }
+            throw EvalGuardError("cannot write \(path): \(failure.reason)", category: .store)
+        }
+        do throws(SystemCallError) {
             // Checked: on some file systems a write's failure is only reported by close.
             // Not retried after EINTR: the descriptor is released either way.
             try syscall("close", retryOnInterrupt: false) { close(fd) }
             try syscall("rename") { rename(temporary, path) }
         } catch {
-            // May be ignored: the temporary file may not exist any more, and the error that
-            // matters is the one reported below.
-            _ = unlink(temporary)
             throw EvalGuardError("cannot write \(path): \(error.reason)", category: .store)
         }
+        written = true
     }
 
     package static func write(_ text: String, to path: String) throws {

@@ -26,26 +26,37 @@ enum SettleSimulation {
 
     static func ask(_ p: [Double], _ rng: inout SeededGenerator) -> [Int] { p.map { rng.unitDouble() < $0 ? 1 : 0 } }
 
-    static func run(baseline: [Double], current: [Double], maxRepeats: Int, alpha: Double = 0.05,
-                    _ rng: inout SeededGenerator) -> Outcome {
+    /// `bothSides`: the baseline's model can be asked (as in a repository that has its commit);
+    /// `noisy`: the model is declared noisy.
+    static func run(baseline: [Double], current: [Double], maxRepeats: Int, alpha: Double = 0.05, bothSides: Bool = true,
+                    noisy: Bool = true, _ rng: inout SeededGenerator) -> Outcome {
         let settings = VerdictSettings(repeats: 1, alpha: alpha, onInconclusive: .pass, flaky: .include)
         let settle = SettleSettings(maxRepeats: maxRepeats)
         let base = Simulated.baseline(Simulated.suite(ask(baseline, &rng)))
         var suite = Simulated.suite(ask(current, &rng))
+        let model = bothSides ? "b" : nil
         var comparison = Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly,
-                                      settings: settings, settle: settle)
+                                      settings: settings, settle: settle, baselineModel: model, noisy: noisy)
         let first = comparison.metrics[0].verdict
         var calls = 0
-        while !comparison.settlePending.isEmpty {
+        while !comparison.settlePending.isEmpty || comparison.settlePendingBaseline != nil {
             let pending = Set(comparison.settlePending)
             for i in suite.cases.indices where pending.contains(suite.cases[i].id) {
                 let index = Int(suite.cases[i].id.dropFirst())!
                 suite.cases[i].addSettled(runs: 1, passes: rng.unitDouble() < current[index] ? 1 : 0)
                 calls += 1
             }
+            for id in comparison.settlePendingBaseline?.ids ?? [] {
+                var reasks = suite.baselineReasks ?? BaselineReasks(commit: "b")
+                let before = reasks.cases[id]
+                let pass = rng.unitDouble() < baseline[Int(id.dropFirst())!] ? 1 : 0
+                reasks.cases[id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + pass)
+                suite.baselineReasks = reasks
+                calls += 1
+            }
             suite.metrics = Metrics(suite.cases)
             comparison = Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly,
-                                      settings: settings, settle: settle)
+                                      settings: settings, settle: settle, baselineModel: model, noisy: noisy)
         }
         return Outcome(firstVerdict: first, verdict: comparison.metrics[0].verdict, extraCalls: calls)
     }

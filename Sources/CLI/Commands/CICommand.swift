@@ -70,7 +70,7 @@ struct CICommand: Command {
         let judgeChanges = JudgeChange.find(baseline: baseline, current: only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let config = arguments.flag("no-settle") ? workspace.config.withoutSettling() : workspace.config
-        let compare = { (r: RunResult) in Gate.compare(baseline: baseline, current: only.map { r.restricted(to: $0) } ?? r, config: config) }
+        let compare = { (r: RunResult) in Gate.compare(baseline: baseline, current: only.map { r.restricted(to: $0) } ?? r, config: config, canAsk: workspace.repository.hasCommit) }
         let result = try SettleOption.settle(workspace.evaluator, .workingTree, result: evaluation.result, stored: evaluation.stored,
                                              compare: compare, context: context)
         let comparison = compare(result)

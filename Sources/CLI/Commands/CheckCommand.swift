@@ -121,7 +121,7 @@ struct CheckCommand: Command {
         let gated = only.map { baseline.restricted(to: $0) } ?? baseline
         let judgeChanges = JudgeChange.find(baseline: gated, current: only.map { result.restricted(to: $0) } ?? result)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
-        let compare = { (r: RunResult) in Gate.compare(baseline: gated, current: only.map { r.restricted(to: $0) } ?? r, config: config) }
+        let compare = { (r: RunResult) in Gate.compare(baseline: gated, current: only.map { r.restricted(to: $0) } ?? r, config: config, canAsk: repository.hasCommit) }
         result = try SettleOption.settle(evaluator, evaluated, result: result, stored: stored, compare: compare, context: context)
         // A verdict reached by re-asking is not cached: the next check reads the stored re-asks.
         if VerdictCacheKey.settled(result) { cacheable = nil }

@@ -93,7 +93,8 @@ enum SettleOption {
         let settled = try evaluator.settle(subject, result: result, stored: stored, pending: { compare($0).settlePending },
                                            progress: context.progressReporter())
         if settled.calls > 0 {
-            context.console.err("note: settled by re-asking \(settled.cases) case(s), \(settled.calls) extra model call(s): "
+            let baseline = settled.baselineCalls > 0 ? " (\(settled.baselineCalls) of them of the baseline's model)" : ""
+            context.console.err("note: settled by re-asking \(settled.cases) case(s), \(settled.calls) extra model call(s)\(baseline): "
                                 + "the cases whose outcome differs from the baseline, asked again")
         }
         return settled.result

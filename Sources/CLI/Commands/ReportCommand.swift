@@ -35,7 +35,7 @@ struct ReportCommand: Command {
         let (baseline, baselineCommit) = try context.committedBaseline(in: workspace.repository, at: against, workingCopy: workspace.root)
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config)
+        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: workspace.config, canAsk: workspace.repository.hasCommit)
         let report = VerdictReport(comparison: comparison, current: evaluation.result,
                                    subject: "\(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")",
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")

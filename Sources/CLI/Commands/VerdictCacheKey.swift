@@ -84,10 +84,10 @@ struct VerdictCacheKey {
         return try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts)
     }
 
-    /// Whether cases were asked again to settle the verdict: it is then not kept (the next gate
-    /// reads the stored re-asks).
+    /// Whether cases were asked again to settle the verdict (of this model, or of the baseline's):
+    /// it is then not kept (the next gate reads the stored re-asks).
     static func settled(_ result: RunResult) -> Bool {
-        result.suites.contains { $0.cases.contains { ($0.settledRuns ?? 0) > 0 } }
+        result.suites.contains { $0.baselineReasks != nil || $0.cases.contains { ($0.settledRuns ?? 0) > 0 } }
     }
 
     /// Whether a comparison may be kept: a pass with no flipped case and nothing to warn about.

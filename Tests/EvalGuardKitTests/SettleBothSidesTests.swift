@@ -1,0 +1,148 @@
+import Testing
+@testable import EvalGuardCompare
+@testable import EvalGuardConfig
+@testable import EvalGuardStatistics
+@testable import EvalGuardStore
+
+/// The settled test's joint level, counted over every sign pattern: the first stage rejects the
+/// first-stage sums whose upper tail is below alpha; the settled critical value is the smallest
+/// for which P(first rejects OR settled ≥ it) ≤ alpha.
+struct BruteForceSignFlip {
+    var patterns: [(first: Int, settled: Int)] = []
+    var critical: Int?
+    var criticalTail = 0.0
+
+    init(first: [Int], settled: [Int], alpha: Double) {
+        let n = first.count
+        var all: [(first: Int, settled: Int)] = []
+        for mask in 0..<(1 << n) {
+            var f = 0, s = 0
+            for i in 0..<n { let sign = mask & (1 << i) != 0 ? 1 : -1; f += sign * first[i]; s += sign * settled[i] }
+            all.append((f, s))
+        }
+        patterns = all
+        let p = 1.0 / Double(all.count)
+        let firstTail = { (t: Int) in Double(all.count { $0.first >= t }) * p }
+        let rejects = { (t: Int) in firstTail(t) < alpha }
+        let size = Double(all.count { rejects($0.first) }) * p
+        for c in Set(all.map(\.settled)).filter({ $0 > 0 }).sorted(by: >) {
+            let union = size + Double(all.count { !rejects($0.first) && $0.settled >= c }) * p
+            guard union <= alpha + 1e-12 else { break }
+            critical = c
+        }
+        criticalTail = critical.map { c in Double(all.count { $0.settled >= c }) * p } ?? 0
+    }
+
+    func pValue(observed: Int) -> Double { Double(patterns.count { $0.settled >= observed }) / Double(patterns.count) }
+}
+
+@Suite struct SettleBothSidesTests {
+    /// The joint distribution the settled test uses agrees with counting every sign pattern, on
+    /// seeded random cases (falls and rises, repeats, weights on the grid).
+    @Test func theJointLevelMatchesCountingEveryPattern() {
+        var rng = SeededGenerator(seed: 4242)
+        for _ in 0..<60 {
+            let n = 3 + Int(rng.unitDouble() * 9)
+            let runs = rng.unitDouble() < 0.3 ? 3 : 1
+            var cases: [SettledCase] = []
+            for _ in 0..<n {
+                let b = Int(rng.unitDouble() * Double(runs + 1))
+                var c = Int(rng.unitDouble() * Double(runs + 1))
+                if c == b { c = b == 0 ? 1 : b - 1 }
+                cases.append(SettledCase(baselinePasses: b, currentPasses: c, runs: runs,
+                                         weight: Int(rng.unitDouble() * Double(SettledAccuracy.grid + 1)), reasks: 1))
+            }
+            guard let test = SettledAccuracy(cases, alpha: 0.05) else { Issue.record("no test for \(cases)"); continue }
+            let first = cases.map { abs($0.baselinePasses - $0.currentPasses) }
+            let settled = cases.map { abs($0.baselinePasses - $0.currentPasses) * $0.weight }
+            let observed = cases.reduce(0) { $0 + ($1.baselinePasses - $1.currentPasses) * $1.weight }
+            let brute = BruteForceSignFlip(first: first, settled: settled, alpha: 0.05)
+            if settled.allSatisfy({ $0 == 0 }) { #expect(!test.significant); continue }
+            #expect(abs(test.pValue - brute.pValue(observed: observed)) < 1e-9, "\(cases)")
+            #expect(abs(test.level - brute.criticalTail) < 1e-9, "\(cases)")
+            #expect(test.significant == (brute.critical.map { observed >= $0 } ?? false), "\(cases)")
+        }
+    }
+
+    /// 400 cases, 20 broken for good; the baseline's own run had failed 18 right cases by noise,
+    /// so the first run measured a drop of 0.005, within max_drop 0.01. For a noisy model whose
+    /// baseline's model can be asked, settling re-asks each flip on the side that failed it: the
+    /// 18 rises revert on the baseline's model, the 20 falls persist on both, and the verdict is
+    /// a regression with the drop that persisted (0.05). A model declared deterministic, or a
+    /// baseline whose model cannot be asked, keeps the pass and asks nothing.
+    @Test func aDropHiddenByBaselineNoiseIsFound() {
+        var before = [Int](repeating: 1, count: 400), after = before
+        for i in 0..<20 { after[i] = 0 }
+        for i in 100..<118 { before[i] = 0 }
+        let base = Simulated.baseline(Simulated.suite(before))
+        var suite = Simulated.suite(after)
+        let settle = SettleSettings(maxRepeats: 5)
+        func compare(_ model: String? = "b", noisy: Bool = true) -> SuiteComparison {
+            Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: settle,
+                         baselineModel: model, noisy: noisy)
+        }
+        #expect(compare().metrics[0].verdict == .pass)
+        #expect(compare(noisy: false).settlePending.isEmpty && compare(noisy: false).settlePendingBaseline == nil)
+        #expect(compare(nil).settlePending.isEmpty && compare(nil).settlePendingBaseline == nil)
+        var calls = (current: 0, baseline: 0)
+        var cmp = compare()
+        while !cmp.settlePending.isEmpty || cmp.settlePendingBaseline != nil {
+            // The current model fails the broken cases and passes the rest; the baseline's passes all.
+            for i in suite.cases.indices where cmp.settlePending.contains(suite.cases[i].id) {
+                suite.cases[i].addSettled(runs: 1, passes: after[i])
+                calls.current += 1
+            }
+            for id in cmp.settlePendingBaseline?.ids ?? [] {
+                var r = suite.baselineReasks ?? BaselineReasks(commit: "b")
+                let before = r.cases[id]
+                r.cases[id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + 1)
+                suite.baselineReasks = r
+                calls.baseline += 1
+            }
+            cmp = compare()
+        }
+        let m = cmp.metrics[0]
+        #expect(m.verdict == .regression)
+        #expect(m.settle?.firstVerdict == .pass && m.settle?.bothSides == true)
+        #expect(abs((m.settle?.persistingDrop ?? 0) - 0.05) < 1e-12)
+        #expect(m.settle?.persistedWorse == 20 && m.settle?.persistedBetter == 0)
+        // Falls: two failures on the current model, one pass on the baseline's; rises: one pass on the baseline's.
+        #expect(calls.current == 40 && calls.baseline == 20 + 18)
+        #expect(m.settle?.extraCalls == calls.current + calls.baseline)
+        // Re-asks kept for another baseline commit are not read as this baseline's.
+        suite.baselineReasks?.commit = "other"
+        #expect(compare().metrics[0].settle == nil && compare().settlePendingBaseline?.commit == "b")
+    }
+
+    /// Real changes both ways that net out within max_drop: 10 cases broken and 7 fixed for good
+    /// (0.0075 of 400). Re-asked on both sides every change persists, and the persisting drop is
+    /// the same 0.0075: a pass, not a regression of the 10 falls alone.
+    @Test func persistingRisesOffsetPersistingFalls() {
+        var before = [Int](repeating: 1, count: 400), after = before
+        for i in 0..<10 { after[i] = 0 }
+        for i in 100..<107 { before[i] = 0 }
+        let base = Simulated.baseline(Simulated.suite(before))
+        var suite = Simulated.suite(after)
+        let settle = SettleSettings(maxRepeats: 5)
+        func compare() -> SuiteComparison {
+            Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: settle,
+                         baselineModel: "b", noisy: true)
+        }
+        var cmp = compare()
+        #expect(!cmp.settlePending.isEmpty, "a noisy model's measured drop with ten falls is looked at again")
+        while !cmp.settlePending.isEmpty || cmp.settlePendingBaseline != nil {
+            for i in suite.cases.indices where cmp.settlePending.contains(suite.cases[i].id) { suite.cases[i].addSettled(runs: 1, passes: after[i]) }
+            for id in cmp.settlePendingBaseline?.ids ?? [] {
+                var r = suite.baselineReasks ?? BaselineReasks(commit: "b")
+                let i = Int(id.dropFirst())!, before0 = r.cases[id]
+                r.cases[id] = ReaskCount(runs: (before0?.runs ?? 0) + 1, passes: (before0?.passes ?? 0) + before[i])
+                suite.baselineReasks = r
+            }
+            cmp = compare()
+        }
+        let m = cmp.metrics[0]
+        #expect(m.verdict == .pass)
+        #expect(abs((m.settle?.persistingDrop ?? 1) - 3.0 / 400) < 1e-12)
+        #expect(m.settle?.persistedWorse == 10 && m.settle?.persistedBetter == 7)
+    }
+}
