@@ -122,7 +122,9 @@ public enum CLI {
         var context = CommandContext(console: console, workingDirectory: directory, environment: environment)
         if let standardInput { context.readStandardInput = standardInput }
         let status = run(command, rest, context).rawValue
-        if environment["EVALGUARD_TRACE"] == "decode" { console.err(DecodeTrace.summary) }
+        let traces = (environment["EVALGUARD_TRACE"] ?? "").split(separator: ",")
+        if traces.contains("decode") { console.err(DecodeTrace.summary) }
+        if traces.contains("status") { console.err(DecodeTrace.statusSummary) }
         return status
     }
 

@@ -12,4 +12,14 @@ extension InputSelection {
         let parts = directory.split(separator: "/")
         return globs.contains { $0.mayMatch(below: parts) }
     }
+
+    /// The paths (files, or directories whose whole content counts) that hold every input, for a
+    /// scan of the working tree limited to them; nil when an input may be anywhere (no `inputs`,
+    /// or a pattern whose first segment has a wildcard).
+    package var roots: [String]? {
+        guard let globs else { return nil }
+        let prefixes = globs.map(\.literalPrefix)
+        if prefixes.contains("") { return nil }
+        return Array(Set(prefixes).union(always)).sorted()
+    }
 }

@@ -83,9 +83,13 @@ package final class Evaluator {
         let inputs = config.inputs
         switch subject {
         case .commit(let sha):
-            return (try repository.files(atCommit: sha).filter { inputs.includes($0.path) }, [])
+            // Directories that cannot hold an input are not read: the key costs the inputs' trees alone.
+            return (try repository.files(atCommit: sha, descend: inputs.mayInclude(below:)).filter { inputs.includes($0.path) }, [])
         case .workingTree:
-            return try repository.workingTreeFiles(head: head, include: inputs.includes)
+            // Only the inputs' paths are compared with the index and stat'ed: a change elsewhere
+            // in the working tree cannot change the key, and a large tree costs nothing.
+            return try repository.workingTreeFiles(head: head, include: inputs.includes, descend: inputs.mayInclude(below:),
+                                                   within: inputs.roots)
         }
     }
 

@@ -16,35 +16,63 @@ package struct FileVersion: Sendable, Hashable {
 extension Repository {
     /// Every file (blob or link) in a commit's tree, read from the object database without a checkout.
     package func files(atCommit sha: String) throws -> [FileVersion] {
+        try files(atCommit: sha, descend: { _ in true })
+    }
+
+    /// The files of a commit's tree in the directories `descend` accepts (given a directory's
+    /// path ending in "/"): a directory it refuses is skipped without reading its tree, so a
+    /// tree of thousands of files outside the model's inputs costs nothing.
+    package func files(atCommit sha: String, descend: (String) -> Bool) throws -> [FileVersion] {
         try withTree(ofCommit: sha) { tree in
-            let box = Box<[FileVersion]>([])
-            let payload = Unmanaged.passUnretained(box).toOpaque()
-            let rc = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-                guard let entry, let payload else { return 0 }
-                let type = git_tree_entry_type(entry)
-                guard type == GIT_OBJECT_BLOB else { return 0 }
-                let box = Unmanaged<Box<[FileVersion]>>.fromOpaque(payload).takeUnretainedValue()
-                let dir = root.map { String(cString: $0) } ?? ""
-                let name = String(cString: git_tree_entry_name(entry))
-                box.value.append(FileVersion(path: dir + name, blobID: git_tree_entry_id(entry)!.pointee.hex))
-                return 0
-            }, payload)
-            try check(rc, "git_tree_walk")
-            return box.value
+            try withoutActuallyEscaping(descend) { descend in
+                let box = Box<(files: [FileVersion], descend: (String) -> Bool)>(([], descend))
+                let payload = Unmanaged.passUnretained(box).toOpaque()
+                let rc = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+                    guard let entry, let payload else { return 0 }
+                    let box = Unmanaged<Box<(files: [FileVersion], descend: (String) -> Bool)>>.fromOpaque(payload).takeUnretainedValue()
+                    let type = git_tree_entry_type(entry)
+                    let dir = root.map { String(cString: $0) } ?? ""
+                    let name = String(cString: git_tree_entry_name(entry))
+                    // A positive return skips the subtree.
+                    if type == GIT_OBJECT_TREE { return box.value.descend(dir + name + "/") ? 0 : 1 }
+                    guard type == GIT_OBJECT_BLOB else { return 0 }
+                    box.value.files.append(FileVersion(path: dir + name, blobID: git_tree_entry_id(entry)!.pointee.hex))
+                    return 0
+                }, payload)
+                try check(rc, "git_tree_walk")
+                return box.value.files
+            }
         }
     }
 
     /// Paths whose working-tree content may differ from HEAD: modified, staged, deleted, and
     /// untracked files that are not ignored. Only these need hashing to know the working tree.
-    package func changedPaths() throws -> Set<String> {
+    /// With `within` (paths from the root: files, or directories whose whole content counts),
+    /// only those paths are looked at: the index entries and files of the rest of the tree are
+    /// neither compared nor stat'ed, and untracked directories elsewhere are not listed.
+    package func changedPaths(within: [String]? = nil) throws -> Set<String> {
         var options = git_status_options()
         try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        DecodeTrace.computedStatus()
         options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue
             | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         var list: OpaquePointer?
-        try check(git_status_list_new(&list, pointer, &options), "git_status_list_new")
+        if let within {
+            // Exact paths, not patterns: libgit2 then limits its iterators to them (a path list)
+            // instead of walking everything and matching each path.
+            options.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH.rawValue
+            let strings = within.map { strdup($0) }
+            defer { strings.forEach { free($0) } }
+            var pointers: [UnsafeMutablePointer<CChar>?] = strings
+            try pointers.withUnsafeMutableBufferPointer { buffer in
+                options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+                try check(git_status_list_new(&list, pointer, &options), "git_status_list_new")
+            }
+        } else {
+            try check(git_status_list_new(&list, pointer, &options), "git_status_list_new")
+        }
         defer { git_status_list_free(list) }
         var paths = Set<String>()
         for i in 0..<git_status_list_entrycount(list) {
@@ -76,14 +104,18 @@ extension Repository {
     }
 
     /// The working tree as a list of file versions: HEAD's tree with the changed paths re-hashed.
-    package func workingTreeFiles(head: String, include: (String) -> Bool) throws -> (files: [FileVersion], dirtyPaths: [String]) {
+    /// `descend` and `within` narrow the work to where `include` can say yes (see
+    /// `files(atCommit:descend:)` and `changedPaths(within:)`); they must never exclude an
+    /// included path.
+    package func workingTreeFiles(head: String, include: (String) -> Bool, descend: (String) -> Bool = { _ in true },
+                                  within: [String]? = nil) throws -> (files: [FileVersion], dirtyPaths: [String]) {
         var byPath: [String: String] = [:]
         // Before the first commit every file is new: the working tree is all there is.
         if head != Head.unbornCommit {
-            for file in try files(atCommit: head) where include(file.path) { byPath[file.path] = file.blobID }
+            for file in try files(atCommit: head, descend: descend) where include(file.path) { byPath[file.path] = file.blobID }
         }
         var dirty: [String] = []
-        for path in try changedPaths().sorted() where include(path) {
+        for path in try changedPaths(within: within).sorted() where include(path) {
             let now = try workingTreeBlobID(path)
             if byPath[path] != now {
                 dirty.append(path)

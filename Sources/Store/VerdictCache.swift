@@ -9,13 +9,23 @@ package struct CachedVerdict: Codable, Sendable, Equatable {
     package var resultCommit: String
     /// The command's standard output (its verdict report), when the command prints one.
     package var stdout: String
+    /// Lines the command said on stderr after the reuse note (a judged suite's judge line).
+    package var notes: [String]?
+    /// What `ci` writes besides: the JUnit report and the markdown summary.
+    package var junit: String?
+    package var markdown: String?
+    /// For the working tree: the inputs' `InputSnapshot` when the verdict was reached on inputs
+    /// exactly HEAD's; while it holds, the verdict is found without a status.
+    package var inputs: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case stdout
+        case stdout, notes, junit, markdown, inputs
         case resultCommit = "result_commit"
     }
 
-    package init(resultCommit: String, stdout: String) { (self.resultCommit, self.stdout) = (resultCommit, stdout) }
+    package init(resultCommit: String, stdout: String, notes: [String]? = nil, junit: String? = nil, markdown: String? = nil) {
+        (self.resultCommit, self.stdout, self.notes, self.junit, self.markdown) = (resultCommit, stdout, notes, junit, markdown)
+    }
 }
 
 extension ResultStore {

@@ -26,6 +26,13 @@ package struct Glob: Sendable, Equatable {
         return true
     }
 
+    /// The pattern's leading segments that hold no wildcard, joined with "/": every path it
+    /// matches is that path or lies below it ("" when the first segment has a wildcard: any path
+    /// may match). Lets a scan of the working tree look under that path alone.
+    package var literalPrefix: String {
+        segments.prefix { $0 != "**" && !$0.contains("*") && !$0.contains("?") }.joined(separator: "/")
+    }
+
     package func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         // A pattern naming a directory matches what is below it.

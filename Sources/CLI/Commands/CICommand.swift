@@ -48,11 +48,23 @@ struct CICommand: Command {
         let base = try detectBase(&workspace, arguments, context)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
+        let trust = arguments.flag("trust-stored")
+        let secret = context.environment["EVALGUARD_AUDIT_KEY"]
+        // The same gate on the same inputs passed before, audit included: say it again, decoding nothing.
+        let cache = arguments.flag("fresh") || arguments.value("html") != nil ? nil
+            : VerdictCacheKey(workspace.evaluator, .workingTree, baselineAt: base.mergeBase, workingCopy: nil,
+                              parts: ["ci", label, format.rawValue, only?.joined(separator: "\n") ?? "", context.describe(workspace.head),
+                                      arguments.flag("no-settle") ? "no-settle" : "settle", auditPart(trust: trust, secret: secret)])
+        if let cache, let hit = cache.hit, let junit = hit.junit, let markdown = hit.markdown {
+            VerdictCacheKey.replay(hit, context)
+            try writeReports(junit: junit, markdown: markdown, arguments, context)
+            return .pass
+        }
         let committed = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
         let baseline = only.map { committed.restricted(to: $0) } ?? committed
-        let trust = arguments.flag("trust-stored")
-        workspace.evaluator.audit = trust ? nil : AuditRequest(secret: context.environment["EVALGUARD_AUDIT_KEY"])
+        workspace.evaluator.audit = trust ? nil : AuditRequest(secret: secret)
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), only: only, progress: context.progressReporter())
+        let cacheable = cache?.digestAfter(evaluation)
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
         let audit = trust ? AuditStatus.skipped : AuditStatus.audited(evaluation.audit ?? [])
         let judgeChanges = JudgeChange.find(baseline: baseline, current: only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result)
@@ -69,29 +81,50 @@ struct CICommand: Command {
             report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
                                                          commit: result.dirty ? nil : result.commit)
         }
+        var output = ""
         if format == .json {
-            context.printJSON(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": evaluation.result.reuseJSON]))
+            JSONPretty.write(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": evaluation.result.reuseJSON]), to: &output)
+            output += "\n"
         } else {
-            context.console.out(report.text(), terminator: "")
+            output = report.text()
         }
-        if let path = arguments.value("junit") {
-            try AtomicFile.write(JUnitReport.xml(comparison, audit: report.audit), to: absolute(path, context))
-        }
+        context.console.out(output, terminator: "")
+        let junit = JUnitReport.xml(comparison, audit: report.audit)
         var markdown = report.markdown()
         if let path = arguments.value("html") {
             try ReportCommand.write(report, baseline: baseline, workspace: workspace, window: .init(), to: path, context: context)
             markdown += ReportCommand.artifactNote(path, environment: context.environment)
         }
-        if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-            try append(markdown, to: absolute(path, context))
-        }
+        try writeReports(junit: junit, markdown: markdown, arguments, context)
         if format == .text, context.environment["GITHUB_ACTIONS"] == "true" {
             for (suite, m) in comparison.regressions {
                 context.console.out("::error file=\(Baseline.path),title=evalguard: \(suite) \(m.metric.rawValue) regressed::\(Format.value(m.baseline, of: m.metric)) → \(Format.value(m.current, of: m.metric)) (\(Format.delta(m)); threshold \(Format.threshold(m.threshold)))")
             }
         }
-        for line in NoiseWarning.lines(comparison) { context.console.err(line) }
+        let noise = NoiseWarning.lines(comparison)
+        for line in noise { context.console.err(line) }
+        if let cache, let cacheable, !VerdictCacheKey.settled(result), VerdictCacheKey.keepable(comparison, noise: noise) {
+            cache.save(CachedVerdict(resultCommit: result.commit, stdout: output, notes: evaluation.result.judgeLines,
+                                     junit: junit, markdown: markdown), digest: cacheable)
+        }
         return comparison.blocks ? .regression : .pass
+    }
+
+    /// What a cached `ci` verdict depends on of the audit: whether one ran, and under which secret
+    /// (another secret draws another sample). The secret itself is only hashed into the digest.
+    static func auditPart(trust: Bool, secret: String?) -> String {
+        trust ? "trust-stored" : "audit " + (secret.map { GitHash.blobID(of: "evalguard audit key\n" + $0) } ?? "without a key")
+    }
+
+    /// Writes the JUnit report (--junit) and appends the markdown summary (--markdown, else
+    /// $GITHUB_STEP_SUMMARY), when asked for.
+    static func writeReports(junit: String, markdown: String, _ arguments: ParsedArguments, _ context: CommandContext) throws {
+        if let path = arguments.value("junit") {
+            try AtomicFile.write(junit, to: absolute(path, context))
+        }
+        if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+            try append(markdown, to: absolute(path, context))
+        }
     }
 
     /// The merge-base; in a shallow clone that does not reach it, deepens the clone (git fetch

@@ -65,15 +65,28 @@ struct CheckCommand: Command {
         var result: RunResult, config: EvalConfig, stored: Bool
         let baseline: Baseline, baselineCommit: String
         var extra: [String: JSONValue] = [:]
-        var cacheable: String?
+        var cache: VerdictCacheKey?, cacheable: String?, said: [String] = []
+        // What a cached verdict depends on of the command line (subject and baseline come on top).
+        let options = [format.rawValue, only?.joined(separator: "\n") ?? "", repeats.map(String.init) ?? "",
+                       arguments.flag("no-settle") ? "no-settle" : "settle"]
         // The baseline is read first: when there is nothing to compare with, the model need not run.
         if let revision = arguments.value("commit") {
             repository = try Repository.discover(from: context.workingDirectory)
             let sha = try repository.resolveCommit(revision)
-            (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
             let commitEvaluator = Evaluator(repository: repository, environment: context.environment)
+            // The same commit held against the same baseline passed before: print its verdict, decoding nothing.
+            cache = fresh ? nil : (try? repository.resolveCommit(against)).flatMap {
+                VerdictCacheKey(commitEvaluator, .commit(sha), baselineAt: $0, workingCopy: nil, parts: ["check --commit", sha, against] + options)
+            }
+            if let hit = cache?.hit {
+                VerdictCacheKey.replay(hit, context)
+                return Comparison(suites: [], settings: try commitEvaluator.config(of: .commit(sha)).verdict)
+            }
+            (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: nil)
             let evaluation = try commitEvaluator.evaluate(.commit(sha), fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
+            cacheable = cache?.digestAfter(evaluation)
             context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: commitEvaluator.warnings)
+            said = evaluation.result.judgeLines
             (result, reused, config, stored) = (evaluation.result, evaluation.reused, evaluation.config, evaluation.stored)
             (evaluator, evaluated) = (commitEvaluator, .commit(sha))
             subject = "evalguard check: commit \(sha.prefix(7))"
@@ -86,17 +99,19 @@ struct CheckCommand: Command {
                                      hint: "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\"")
             }
             // The same gate on the same inputs already passed: print its verdict, decoding nothing.
-            let cache = fresh ? nil : VerdictCacheKey(workspace, against: against, extra: [format.rawValue, only?.joined(separator: "\n") ?? "",
-                                                                                     repeats.map(String.init) ?? "", context.describe(workspace.head)])
-            if let cache, let hit = workspace.store.cachedVerdict(cache.digest) {
-                context.console.err("note: reusing the stored result of \(hit.resultCommit.prefix(7)): nothing the model depends on changed since")
-                context.console.out(hit.stdout, terminator: "")
+            cache = fresh ? nil : (try? repository.resolveCommit(against)).flatMap {
+                VerdictCacheKey(workspace.evaluator, .workingTree, baselineAt: $0, workingCopy: workspace.root,
+                                parts: ["check", against, context.describe(workspace.head)] + options)
+            }
+            if let hit = cache?.hit {
+                VerdictCacheKey.replay(hit, context)
                 return Comparison(suites: [], settings: workspace.config.verdict)
             }
             (baseline, baselineCommit) = try context.committedBaseline(in: repository, at: against, workingCopy: workspace.root)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, only: only, progress: context.progressReporter())
-            cacheable = cache?.digestAfter(workspace, evaluation)
+            cacheable = cache?.digestAfter(evaluation)
             context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
+            said = evaluation.result.judgeLines
             (result, reused, config, stored) = (evaluation.result, evaluation.reused, workspace.config, evaluation.stored)
             (evaluator, evaluated) = (workspace.evaluator, .workingTree)
             subject = "evalguard check: \(context.describe(workspace.head))\(evaluation.dirty ? " + uncommitted changes" : "")"
@@ -109,7 +124,7 @@ struct CheckCommand: Command {
         let compare = { (r: RunResult) in Gate.compare(baseline: gated, current: only.map { r.restricted(to: $0) } ?? r, config: config, canAsk: repository.hasCommit) }
         result = try SettleOption.settle(evaluator, evaluated, result: result, stored: stored, compare: compare, context: context)
         // A verdict reached by re-asking is not cached: the next check reads the stored re-asks.
-        if result.suites.contains(where: { $0.baselineReasks != nil || $0.cases.contains { ($0.settledRuns ?? 0) > 0 } }) { cacheable = nil }
+        if VerdictCacheKey.settled(result) { cacheable = nil }
         let comparison = compare(result)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
@@ -131,9 +146,9 @@ struct CheckCommand: Command {
         context.console.out(output, terminator: "")
         let noise = NoiseWarning.lines(comparison) + JudgeCommand.poorAgreementWarnings(result, config: config, repository: repository)
         for line in noise { context.console.err(line) }
-        // Only a verdict with nothing to warn about is cached: a cache hit prints stdout alone.
-        if let cacheable, noise.isEmpty, comparison.verdict == .pass, comparison.suites.allSatisfy({ $0.regressed.isEmpty && $0.fixed.isEmpty }) {
-            VerdictCacheKey.save(CachedVerdict(resultCommit: result.commit, stdout: output), digest: cacheable, in: repository)
+        // Only a verdict with nothing to warn about is cached: a hit says again what was said above.
+        if let cache, let cacheable, VerdictCacheKey.keepable(comparison, noise: noise) {
+            cache.save(CachedVerdict(resultCommit: result.commit, stdout: output, notes: said), digest: cacheable)
         }
         return comparison
     }

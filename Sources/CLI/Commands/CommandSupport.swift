@@ -82,41 +82,6 @@ extension CommandContext {
     }
 }
 
-/// Where `check` keeps a verdict it may print again without decoding the stored result or the
-/// baseline (see `Evaluator.verdictDigest`). Only a pass reached on a reused stored result, with
-/// nothing else said on stderr (no warning, no noise advice, a working-copy baseline equal to the
-/// committed one), is kept: its output is then exactly the cached text and one reuse note.
-struct VerdictCacheKey {
-    var digest: String
-    var against: String
-    var baselineBlob: String
-    var extra: [String]
-
-    init?(_ workspace: Workspace, against: String, extra: [String]) {
-        let repository = workspace.repository
-        guard let commit = try? repository.resolveCommit(against),
-              let blob = (try? repository.blobID(Baseline.path, atCommit: commit)) ?? nil else { return nil }
-        let parts = ["check", against, commit, ResultStore.identity(workspace.root + "/" + Baseline.path)] + extra
-        guard let digest = try? workspace.evaluator.verdictDigest(.workingTree, baselineBlob: blob, extra: parts) else { return nil }
-        (self.digest, self.against, baselineBlob, self.extra) = (digest, against, blob, parts)
-    }
-
-    /// The digest to keep this evaluation's verdict under, or nil when it may not be kept: only a
-    /// stored result reused, no warnings, the working copy of the baseline equal to the committed
-    /// one. Taken after the evaluation, so a result just cached into the files from a note is
-    /// described as it now lies.
-    func digestAfter(_ workspace: Workspace, _ evaluation: Evaluated) -> String? {
-        guard evaluation.reused, workspace.warnings.isEmpty, evaluation.stored,
-              let copy = FileManager.default.contents(atPath: workspace.root + "/" + Baseline.path),
-              GitHash.blobID(of: Array(copy)) == baselineBlob else { return nil }
-        return try? workspace.evaluator.verdictDigest(.workingTree, baselineBlob: baselineBlob, extra: extra)
-    }
-
-    static func save(_ verdict: CachedVerdict, digest: String, in repository: Repository) {
-        ResultStore(root: repository.root, repository: repository).saveVerdict(verdict, digest: digest)
-    }
-}
-
 /// `--no-settle`, and settling an inconclusive accuracy verdict for `check` and `ci`.
 enum SettleOption {
     static let flag = OptionSpec.flag("no-settle", help: "Decide on the first run alone: never ask the model again about the cases that differ from the baseline.")
