@@ -252,20 +252,23 @@ package struct JSONParser {
         case UInt8(ascii: "\""):
             index = try endOfString(index)
         case UInt8(ascii: "["), UInt8(ascii: "{"):
+            // Raw bytes, not `current`: this loop runs over every byte of a result's cases.
+            guard let base = bytes.baseAddress else { return }
             var closers: [UInt8] = []
+            var i = index
             repeat {
-                guard let c = current else { throw error("unterminated array or object") }
-                switch c {
-                case UInt8(ascii: "\""): index = try endOfString(index); continue
-                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                guard i < bytes.count else { index = i; throw error("unterminated array or object") }
+                let c = base[i]
+                if c == UInt8(ascii: "\"") { i = try endOfString(i); continue }
+                if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
                     closers.append(c + 2) // ']' and '}' follow '[' and '{' by two
-                    guard depth + closers.count < Self.maxDepth else { throw error("nested too deeply") }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                    guard closers.popLast() == c else { throw error("unexpected '\(Character(Unicode.Scalar(c)))'") }
-                default: break
+                    guard depth + closers.count < Self.maxDepth else { index = i; throw error("nested too deeply") }
+                } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                    guard closers.popLast() == c else { index = i; throw error("unexpected '\(Character(Unicode.Scalar(c)))'") }
                 }
-                index += 1
+                i += 1
             } while !closers.isEmpty
+            index = i
         default:
             _ = try parseValue(depth: depth)
         }
