@@ -10,8 +10,9 @@ model input, the others docs; a regression planted at a known commit), then, wit
 Then stores a result for every commit (written directly, keyed as evalguard keys them) and times
 `evalguard blame --good <root>` over the whole range next to a `git bisect run` whose script reads
 each commit's stored result instead of running the model, and `evalguard log -n 10000` over a
-10,000-commit history with every result stored. Evaluations are counted by the model itself.
-Each figure is printed beside its comparison, with the ratio.
+10,000-commit history with every result stored, and both again once `git commit-graph write`
+has run (as `git gc` does). Evaluations are counted by the model itself. Each figure is printed
+beside its comparison, with the ratio.
 
 Usage: Benchmarks/blame.py [--sizes 1024,8192]
 """
@@ -194,6 +195,17 @@ def bench(evalguard, work, n):
     run(["git", "bisect", "reset"], repo)
     ok = ok and f"{shas[plant]} is the first bad commit" in stored_bisect.stdout
 
+    # With the commit-graph `git gc` writes (both sides read parents from it).
+    run(["git", "commit-graph", "write", "--reachable"], repo, check=True)
+    ms4, fourth = timed([evalguard, "blame", "--good", good, "--format", "json"], repo)
+    ok = ok and (json.loads(fourth.stdout).get("culprit") or {}).get("sha") == shas[plant]
+    start = time.perf_counter()
+    run(["git", "bisect", "start", "HEAD", good], repo, check=True)
+    graph_bisect = run(["git", "bisect", "run", "python3", f"{work}/bisect_stored.py", "1.0"], repo)
+    graph_bisect_ms = (time.perf_counter() - start) * 1000
+    run(["git", "bisect", "reset"], repo)
+    ok = ok and f"{shas[plant]} is the first bad commit" in graph_bisect.stdout
+
     print(f"{n:5d} commits ({answer['distinct_keys']} distinct evaluation keys), regression planted at commit {plant + 1}:")
     print(f"  git bisect run (equivalent script)       {bisect_evals:3d} evaluations  {bisect_ms:8.0f} ms")
     print(f"  evalguard blame, nothing stored          {evals1:3d} evaluations  {ms1:8.0f} ms   "
@@ -202,6 +214,8 @@ def bench(evalguard, work, n):
     print(f"  git bisect run reading stored results      0 evaluations  {stored_bisect_ms:8.0f} ms")
     print(f"  evalguard blame --good <start>, all stored {evals3:3d} evaluations  {ms3:8.0f} ms   "
           f"ratio {ms3 / stored_bisect_ms:.2f}x that bisect (target: under 600 ms)")
+    print(f"  with a commit-graph: that bisect {graph_bisect_ms:8.0f} ms, evalguard blame {ms4:8.0f} ms   "
+          f"ratio {ms4 / graph_bisect_ms:.2f}x")
     if not ok:
         sys.exit(f"wrong answer: planted {shas[plant][:7]}, bisect {found[:7]}, blame {culprit[:7]}\n{first.stderr}\n{third.stderr}")
     return repo, states, shas, good_result, bad_result, plant, counter

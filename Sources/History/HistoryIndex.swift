@@ -45,6 +45,10 @@ package final class HistoryIndex {
     /// In a shallow clone, the commits whose first parent is not in the clone, by sha.
     private var boundaries: [ObjectID: Bool] = [:]
     private lazy var shallow = repository.isShallow
+    /// Commits' trees and parents without reading the commits, when git keeps a commit-graph.
+    private lazy var graph = repository.commitGraph()
+    /// How many commits were read from the commit-graph instead of the object database.
+    package private(set) var commitsFromGraph = 0
 
     /// A memo key: configuration number, tree id and the tree's path.
     private struct TreeMemo: Hashable {
@@ -76,7 +80,13 @@ package final class HistoryIndex {
 
     package func entry(_ id: ObjectID) throws -> Entry {
         if let known = entries[id] { return known }
-        let header = try repository.commitHeader(id)
+        let header: CommitHeader
+        if let recorded = graph?.header(id) {
+            header = recorded
+            commitsFromGraph += 1
+        } else {
+            header = try repository.commitHeader(id)
+        }
         let evals: TreeEntry?
         if keyingEveryCommit {
             let root = try repository.treeEntries(header.tree)

@@ -114,4 +114,46 @@ import Testing
             #expect(once.key(of: try #require(a.first { $0.sha == sha })) == stored.key)
         }
     }
+
+    @Test func commitGraphGivesTheEntriesWithoutReadingCommits() throws {
+        let counter = NSTemporaryDirectory() + "evalguard-counter-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let repo = try SyntheticHistory.make([.tweak, .docs, .settings, .tweak], counter: counter)
+        // A merge on the first-parent line: two parents.
+        _ = try repo.git("checkout", "-q", "-b", "side", "HEAD~1")
+        try repo.write("docs/side.md", "side\n")
+        try repo.commitAll("Side docs")
+        _ = try repo.git("checkout", "-q", "main")
+        _ = try repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side")
+        let repository = try Repository.discover(from: repo.root)
+        #expect(repository.commitGraph() == nil)
+        let plain = HistoryIndex(repository: repository)
+        let expected = try plain.firstParentChain(from: repo.head)
+        #expect(plain.commitsFromGraph == 0)
+
+        _ = try repo.git("commit-graph", "write", "--reachable")
+        let graph = try #require(repository.commitGraph())
+        #expect(graph.count == Int(try repo.git("rev-list", "--all", "--count")))
+        let index = HistoryIndex(repository: repository, keyingEveryCommit: true)
+        let chain = try index.firstParentChain(from: repo.head)
+        #expect(index.commitsFromGraph == chain.count)
+        #expect(chain.count == expected.count && chain.first?.parentCount == 2)
+        for (x, y) in zip(chain, expected) {
+            #expect(x.sha == y.sha && x.treeID == y.treeID && x.firstParentID == y.firstParentID && x.parentCount == y.parentCount)
+            #expect(x.configBlob == y.configBlob && x.baselineBlob == y.baselineBlob)
+            #expect(index.key(of: x) == plain.key(of: y))
+        }
+
+        // A commit made after the graph is read from its object; the rest still from the graph.
+        try repo.write("docs/late.md", "late\n")
+        try repo.commitAll("Late docs")
+        let later = HistoryIndex(repository: repository)
+        let longer = try later.firstParentChain(from: repo.head)
+        #expect(longer.count == chain.count + 1 && later.commitsFromGraph == chain.count)
+        #expect(longer.dropFirst().map(\.sha) == chain.map(\.sha))
+
+        // Replace refs rewrite history: git ignores the graph then, and so does evalguard.
+        _ = try repo.git("replace", chain[1].sha, chain[2].sha)
+        #expect(repository.commitGraph() == nil)
+    }
 }
