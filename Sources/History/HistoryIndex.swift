@@ -45,8 +45,10 @@ package final class HistoryIndex {
     /// In a shallow clone, the commits whose first parent is not in the clone, by sha.
     private var boundaries: [ObjectID: Bool] = [:]
     private lazy var shallow = repository.isShallow
-    /// Commits' trees and parents without reading the commits, when git keeps a commit-graph.
-    private lazy var graph = repository.commitGraph()
+    /// Commits' trees and parents without reading the commits, when git keeps a commit-graph and
+    /// the walk keys every commit (blame). `log` reads each commit it shows anyway (subject,
+    /// author), so it does not read a graph as long as history for a few commits.
+    private lazy var graph = keyingEveryCommit ? repository.commitGraph() : nil
     /// How many commits were read from the commit-graph instead of the object database.
     package private(set) var commitsFromGraph = 0
 

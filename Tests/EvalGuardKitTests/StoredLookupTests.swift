@@ -127,7 +127,7 @@ import Testing
         _ = try repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side")
         let repository = try Repository.discover(from: repo.root)
         #expect(repository.commitGraph() == nil)
-        let plain = HistoryIndex(repository: repository)
+        let plain = HistoryIndex(repository: repository, keyingEveryCommit: true)
         let expected = try plain.firstParentChain(from: repo.head)
         #expect(plain.commitsFromGraph == 0)
 
@@ -147,9 +147,12 @@ import Testing
         // A commit made after the graph is read from its object; the rest still from the graph.
         try repo.write("docs/late.md", "late\n")
         try repo.commitAll("Late docs")
-        let later = HistoryIndex(repository: repository)
+        let later = HistoryIndex(repository: repository, keyingEveryCommit: true)
         let longer = try later.firstParentChain(from: repo.head)
         #expect(longer.count == chain.count + 1 && later.commitsFromGraph == chain.count)
+        // log reads the commits it shows anyway: no graph for it.
+        let log = HistoryIndex(repository: repository)
+        #expect(try log.firstParentChain(from: repo.head, limit: 3).count == 3 && log.commitsFromGraph == 0)
         #expect(longer.dropFirst().map(\.sha) == chain.map(\.sha))
 
         // Replace refs rewrite history: git ignores the graph then, and so does evalguard.
