@@ -8,8 +8,11 @@ model input, the others docs; a regression planted at a known commit), then, wit
   - `evalguard blame` (good end: the commit that last changed the baseline);
   - `evalguard blame` again (everything it needed is stored now).
 Then stores a result for every commit (written directly, keyed as evalguard keys them) and times
-`evalguard blame --good <root>` over the whole range, and `evalguard log -n 10000` over a
-10,000-commit history with every result stored. Evaluations are counted by the model itself.
+`evalguard blame --good <root>` over the whole range next to a `git bisect run` whose script reads
+each commit's stored result instead of running the model, and `evalguard log -n 10000` over a
+10,000-commit history with every result stored, and both again once `git commit-graph write`
+has run (as `git gc` does). Evaluations are counted by the model itself. Each figure is printed
+beside its comparison, with the ratio.
 
 Usage: Benchmarks/blame.py [--sizes 1024,8192]
 """
@@ -52,6 +55,13 @@ p = subprocess.run(['python3', 'model.py'], input=''.join(json.dumps({'id': c['i
 out = {r['id']: r['output'] for r in map(json.loads, p.stdout.splitlines())}
 accuracy = sum(out.get(c['id']) == c['expected'] for c in cases) / len(cases)
 sys.exit(0 if accuracy >= float(sys.argv[1]) - 0.01 else 1)
+"""
+
+# The `git bisect run` script when every commit has a stored result: read it, run nothing.
+BISECT_STORED_SCRIPT = """import json, subprocess, sys
+sha = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
+result = json.load(open(f'.evals/results/{sha}.json'))
+sys.exit(0 if result['overall']['accuracy'] >= float(sys.argv[1]) - 0.01 else 1)
 """
 
 
@@ -176,11 +186,36 @@ def bench(evalguard, work, n):
     evals3 = count(counter) - before
     ok = ok and (full.get("culprit") or {}).get("sha") == shas[plant] and evals3 == 0
 
+    with open(f"{work}/bisect_stored.py", "w") as f:
+        f.write(BISECT_STORED_SCRIPT)
+    start = time.perf_counter()
+    run(["git", "bisect", "start", "HEAD", good], repo, check=True)
+    stored_bisect = run(["git", "bisect", "run", "python3", f"{work}/bisect_stored.py", "1.0"], repo)
+    stored_bisect_ms = (time.perf_counter() - start) * 1000
+    run(["git", "bisect", "reset"], repo)
+    ok = ok and f"{shas[plant]} is the first bad commit" in stored_bisect.stdout
+
+    # With the commit-graph `git gc` writes (both sides read parents from it).
+    run(["git", "commit-graph", "write", "--reachable"], repo, check=True)
+    ms4, fourth = timed([evalguard, "blame", "--good", good, "--format", "json"], repo)
+    ok = ok and (json.loads(fourth.stdout).get("culprit") or {}).get("sha") == shas[plant]
+    start = time.perf_counter()
+    run(["git", "bisect", "start", "HEAD", good], repo, check=True)
+    graph_bisect = run(["git", "bisect", "run", "python3", f"{work}/bisect_stored.py", "1.0"], repo)
+    graph_bisect_ms = (time.perf_counter() - start) * 1000
+    run(["git", "bisect", "reset"], repo)
+    ok = ok and f"{shas[plant]} is the first bad commit" in graph_bisect.stdout
+
     print(f"{n:5d} commits ({answer['distinct_keys']} distinct evaluation keys), regression planted at commit {plant + 1}:")
     print(f"  git bisect run (equivalent script)       {bisect_evals:3d} evaluations  {bisect_ms:8.0f} ms")
-    print(f"  evalguard blame, nothing stored          {evals1:3d} evaluations  {ms1:8.0f} ms")
+    print(f"  evalguard blame, nothing stored          {evals1:3d} evaluations  {ms1:8.0f} ms   "
+          f"ratio {ms1 / bisect_ms:.2f}x git bisect run (target: at most 1x, same evaluations)")
     print(f"  evalguard blame again                    {evals2:3d} evaluations  {ms2:8.0f} ms")
-    print(f"  evalguard blame --good <range start>, all stored{evals3:3d} evaluations  {ms3:8.0f} ms   (target: under 200 ms)")
+    print(f"  git bisect run reading stored results      0 evaluations  {stored_bisect_ms:8.0f} ms")
+    print(f"  evalguard blame --good <start>, all stored {evals3:3d} evaluations  {ms3:8.0f} ms   "
+          f"ratio {ms3 / stored_bisect_ms:.2f}x that bisect (target: under 600 ms)")
+    print(f"  with a commit-graph: that bisect {graph_bisect_ms:8.0f} ms, evalguard blame {ms4:8.0f} ms   "
+          f"ratio {ms4 / graph_bisect_ms:.2f}x")
     if not ok:
         sys.exit(f"wrong answer: planted {shas[plant][:7]}, bisect {found[:7]}, blame {culprit[:7]}\n{first.stderr}\n{third.stderr}")
     return repo, states, shas, good_result, bad_result, plant, counter

@@ -8,7 +8,8 @@ Builds evalguard (release), then, with the scratch history of Benchmarks/blame.p
     commit shown, next to `git cat-file --batch` reading the same commits and result files;
   - 100 commits whose stored results hold 8,000 cases each (about 1.5 MB a file):
     `evalguard log -n 100` per commit, next to `git cat-file --batch` over the same commits.
-Medians of 5 runs. Usage: Benchmarks/log_scale.py
+Medians of 5 runs; each figure is printed beside its comparison, with the ratio.
+Usage: Benchmarks/log_scale.py
 """
 import json
 import os
@@ -88,7 +89,8 @@ def main():
         print(f"  evalguard log -n {n}      {full:7.1f} ms  {full * 1000 / n:6.1f} µs per commit")
         print(f"  git cat-file --batch      {cat:7.1f} ms  {cat * 1000 / n:6.1f} µs per commit (commits + result files)"
               f"   ratio {full / cat:.2f}x (target: within 3x)")
-        print(f"  evalguard log -n 10       {short:7.1f} ms   git cat-file --batch, 10 commits {cat10:6.1f} ms")
+        print(f"  evalguard log -n 10       {short:7.1f} ms   git cat-file --batch, 10 commits {cat10:6.1f} ms   ratio {short / cat10:.2f}x"
+              f"; log -n 1 alone: {log1:.1f} ms")
 
         n = 100
         repo, shas = stored_history(evalguard, work, n, cases=8000)

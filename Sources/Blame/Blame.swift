@@ -31,7 +31,7 @@ package final class Blame {
     package init(repository: Repository, options: BlameOptions, log: @escaping (String) -> Void = { _ in },
                  progress: @escaping (String) -> Void = { _ in }) {
         self.repository = repository
-        self.index = HistoryIndex(repository: repository)
+        self.index = HistoryIndex(repository: repository, keyingEveryCommit: true)
         self.stored = StoredResults(repository: repository)
         self.evaluator = Evaluator(repository: repository)
         self.options = options
@@ -72,7 +72,7 @@ package final class Blame {
         if options.good == nil, let newer = try mostRecentPassing(segs, config: badConfig, suites: suiteFilter),
            newer.first.sha != segs[0].first.sha {
             goodEntry = newer.commits.last!
-            range = Array(range.drop { $0.sha != goodEntry.sha }.dropFirst())
+            range = Array(range.drop { $0.id != goodEntry.id }.dropFirst())
             segs = segments([goodEntry] + range)
             reason = "the most recent commit whose stored result passes the baseline committed at \(options.bad)"
         }
@@ -200,14 +200,14 @@ package final class Blame {
 
     func isFree(_ segment: Segment) -> Bool {
         guard let key = segment.key else { return false }
-        return results[key] != nil || stored.source(key: key, commits: segment.commits.map(\.sha)) != nil
+        return results[key] != nil || stored.source(key: key, commits: segment.commits) != nil
     }
 
     /// A stored result of the segment, decoded once and kept by key.
     func storedResult(_ segment: Segment) -> RunResult? {
         guard let key = segment.key else { return nil }
         if let known = results[key] { return known }
-        guard let via = stored.source(key: key, commits: segment.commits.map(\.sha)),
+        guard let via = stored.source(key: key, commits: segment.commits),
               case .success(let config) = index.config(of: segment.first),
               let result = stored.load(key: key, commit: via, repeats: config.verdict.repeats) else { return nil }
         results[key] = result

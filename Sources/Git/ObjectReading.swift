@@ -14,6 +14,18 @@ package struct ObjectID: Hashable, Sendable {
         }
     }
 
+    /// From 20 raw bytes (as a commit-graph file stores ids).
+    init<Bytes: Collection<UInt8>>(bytes: Bytes) {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            for (i, byte) in zip(0..<raw.count, bytes) { raw[i] = byte }
+        }
+        self.init(oid)
+    }
+
+    /// The 20 raw bytes.
+    var bytes: [UInt8] { withUnsafeBytes(of: oid.id) { Array($0) } }
+
     package init?(hex: String) {
         guard let oid = git_oid(hex: hex) else { return nil }
         self.init(oid)

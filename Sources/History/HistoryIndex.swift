@@ -15,26 +15,42 @@ package final class HistoryIndex {
 
     /// One commit: its tree, its first parent, and the blobs of `.evals/` that matter here.
     package struct Entry: Sendable {
-        package var sha: String
+        package var id: ObjectID
+        package var sha: String { id.hex }
         package var treeID: ObjectID
         package var tree: String { treeID.hex }
-        package var firstParent: String?
+        package var firstParentID: ObjectID?
+        package var firstParent: String? { firstParentID?.hex }
         package var parentCount: Int
-        package var configBlob: String?
-        package var baselineBlob: String?
+        /// Blob ids: no strings per commit (a long walk keeps tens of thousands of entries).
+        package var configBlob: ObjectID?
+        package var baselineBlob: ObjectID?
     }
 
-    private var entries: [String: Entry] = [:]
-    private var evalsBlobs: [ObjectID: (config: String?, baseline: String?)] = [:]
-    private var configs: [String: Result<EvalConfig, EvalGuardError>] = [:]
+    /// Keyed by the id's bytes: hashing 40-digit strings was a tenth of a 65,536-commit blame.
+    private var entries: [ObjectID: Entry] = [:]
+    /// With `keyingEveryCommit`, the root tree entries `entry` read, until `key(of:)` takes them:
+    /// each root tree is read once.
+    private var roots: [ObjectID: [TreeEntry]] = [:]
+    private let keyingEveryCommit: Bool
+    /// Whether a configuration's input selection takes a root entry, by configuration number.
+    private var rootIncluded: [RootMemo: Bool] = [:]
+    private var evalsBlobs: [ObjectID: (config: ObjectID?, baseline: ObjectID?)] = [:]
+    private var configs: [ObjectID: Result<EvalConfig, EvalGuardError>] = [:]
     /// Each configuration's input selection, by a small number that stands for its blob id.
-    private var selections: [String: (number: Int, selection: InputSelection)] = [:]
+    private var selections: [ObjectID: (number: Int, selection: InputSelection)] = [:]
     private var subtreeInputs: [TreeMemo: [FileVersion]] = [:]
     private var keysBySignature: [[TreeMemo]: String] = [:]
     private var directories: [String: Bool] = [:]
     /// In a shallow clone, the commits whose first parent is not in the clone, by sha.
-    private var boundaries: [String: Bool] = [:]
+    private var boundaries: [ObjectID: Bool] = [:]
     private lazy var shallow = repository.isShallow
+    /// Commits' trees and parents without reading the commits, when git keeps a commit-graph and
+    /// the walk keys every commit (blame). `log` reads each commit it shows anyway (subject,
+    /// author), so it does not read a graph as long as history for a few commits.
+    private lazy var graph = keyingEveryCommit ? repository.commitGraph() : nil
+    /// How many commits were read from the commit-graph instead of the object database.
+    package private(set) var commitsFromGraph = 0
 
     /// A memo key: configuration number, tree id and the tree's path.
     private struct TreeMemo: Hashable {
@@ -43,21 +59,48 @@ package final class HistoryIndex {
         var prefix: String
     }
 
+    private struct RootMemo: Hashable {
+        var config: Int
+        var name: String
+        var kind: TreeEntry.Kind
+    }
+
     /// Long walks read each object once and memoise here: run them inside
-    /// `Repository.withoutObjectCache`.
-    package init(repository: Repository) {
+    /// `Repository.withoutObjectCache`. `keyingEveryCommit` (blame) keeps each root tree's
+    /// entries from `entry` for `key(of:)`; without it (log, which keys only the commits that
+    /// lack a result) `entry` looks `.evals` up by name.
+    package init(repository: Repository, keyingEveryCommit: Bool = false) {
         self.repository = repository
+        self.keyingEveryCommit = keyingEveryCommit
     }
 
     /// The facts of one commit (memoised).
     package func entry(_ sha: String) throws -> Entry {
-        if let known = entries[sha] { return known }
         guard let id = ObjectID(hex: sha) else { throw EvalGuardError("invalid commit id '\(sha)'") }
-        let header = try repository.commitHeader(id)
-        let blobs = try evalsFiles(tree: header.tree)
-        let entry = Entry(sha: sha, treeID: header.tree, firstParent: header.firstParent?.hex,
+        return try entry(id)
+    }
+
+    package func entry(_ id: ObjectID) throws -> Entry {
+        if let known = entries[id] { return known }
+        let header: CommitHeader
+        if let recorded = graph?.header(id) {
+            header = recorded
+            commitsFromGraph += 1
+        } else {
+            header = try repository.commitHeader(id)
+        }
+        let evals: TreeEntry?
+        if keyingEveryCommit {
+            let root = try repository.treeEntries(header.tree)
+            roots[header.tree] = root
+            evals = root.first { $0.name == EvalConfig.directory }
+        } else {
+            evals = try repository.treeEntry(named: EvalConfig.directory, in: header.tree)
+        }
+        let blobs = try evalsFiles(evals)
+        let entry = Entry(id: id, treeID: header.tree, firstParentID: header.firstParent,
                           parentCount: header.parentCount, configBlob: blobs.config, baselineBlob: blobs.baseline)
-        entries[sha] = entry
+        entries[id] = entry
         return entry
     }
 
@@ -65,9 +108,9 @@ package final class HistoryIndex {
     /// in it. A walk ends there instead of failing.
     package func isShallowBoundary(_ entry: Entry) -> Bool {
         guard shallow, let parent = entry.firstParent else { return false }
-        if let known = boundaries[entry.sha] { return known }
+        if let known = boundaries[entry.id] { return known }
         let cut = !repository.hasCommit(parent)
-        boundaries[entry.sha] = cut
+        boundaries[entry.id] = cut
         return cut
     }
 
@@ -76,13 +119,15 @@ package final class HistoryIndex {
     /// shallow clone the walk also ends at the boundary (see `isShallowBoundary`).
     package func firstParentChain(from tip: String, stop: String? = nil, limit: Int = .max,
                                  until: (Entry) -> Bool = { _ in false }) throws -> [Entry] {
+        guard let tipID = ObjectID(hex: tip) else { throw EvalGuardError("invalid commit id '\(tip)'") }
+        let stopID = stop.flatMap { ObjectID(hex: $0) }
         var chain: [Entry] = []
-        var next: String? = tip
-        while let sha = next, sha != stop, chain.count < limit {
-            let e = try entry(sha)
+        var next: ObjectID? = tipID
+        while let id = next, id != stopID, chain.count < limit {
+            let e = try entry(id)
             chain.append(e)
             if until(e) || isShallowBoundary(e) { break }
-            next = e.firstParent
+            next = e.firstParentID
         }
         return chain
     }
@@ -112,13 +157,17 @@ package final class HistoryIndex {
         guard let configBlob = entry.configBlob, case .success(let config) = config(of: entry) else { return nil }
         if selections[configBlob] == nil { selections[configBlob] = (selections.count, config.inputs) }
         let (number, selection) = selections[configBlob]!
-        guard let root = try? repository.treeEntries(entry.treeID) else { return nil }
+        guard let root = roots.removeValue(forKey: entry.treeID) ?? (try? repository.treeEntries(entry.treeID)) else { return nil }
         let relevant = root.filter { item in
-            switch item.kind {
+            let memo = RootMemo(config: number, name: item.name, kind: item.kind)
+            if let known = rootIncluded[memo] { return known }
+            let taken = switch item.kind {
             case .tree: mayInclude(selection, number, item.name + "/")
             case .blob: selection.includes(item.name)
             case .other: false
             }
+            rootIncluded[memo] = taken
+            return taken
         }
         let signature = relevant.map { TreeMemo(config: number, tree: $0.id, prefix: $0.name) }
         if let known = keysBySignature[signature] { return known }
@@ -162,12 +211,12 @@ package final class HistoryIndex {
     }
 
     /// Blob ids of `.evals/evalguard.json` and `.evals/baseline.json`, memoised by the `.evals` tree.
-    private func evalsFiles(tree root: ObjectID) throws -> (config: String?, baseline: String?) {
-        guard let evals = try repository.treeEntry(named: EvalConfig.directory, in: root), evals.kind == .tree else { return (nil, nil) }
+    private func evalsFiles(_ evals: TreeEntry?) throws -> (config: ObjectID?, baseline: ObjectID?) {
+        guard let evals, evals.kind == .tree else { return (nil, nil) }
         if let known = evalsBlobs[evals.id] { return known }
-        func blob(_ name: String) throws -> String? {
+        func blob(_ name: String) throws -> ObjectID? {
             guard let item = try repository.treeEntry(named: name, in: evals.id), item.kind == .blob else { return nil }
-            return item.id.hex
+            return item.id
         }
         let found = (try blob("evalguard.json"), try blob("baseline.json"))
         evalsBlobs[evals.id] = found
@@ -177,8 +226,8 @@ package final class HistoryIndex {
     /// Whether the commit changed `.evals/baseline.json` relative to its first parent; false at a
     /// shallow boundary, where the parent is not there to compare with.
     package func changesBaseline(_ entry: Entry) throws -> Bool {
-        guard let parent = entry.firstParent else { return entry.baselineBlob != nil }
+        guard entry.firstParentID != nil else { return entry.baselineBlob != nil }
         if isShallowBoundary(entry) { return false }
-        return try self.entry(parent).baselineBlob != entry.baselineBlob
+        return try self.entry(entry.firstParentID!).baselineBlob != entry.baselineBlob
     }
 }

@@ -30,7 +30,7 @@ package enum ResultLog {
         let index = HistoryIndex(repository: repository)
         // Listed only when a commit has no result file: a short log of stored results reads
         // neither the key index nor the notes tree.
-        lazy var noted = (try? repository.notedCommits()) ?? []
+        lazy var notes = (try? repository.notes()) ?? [:]
         let directory = repository.root + "/" + ResultStore.directory
         var byKey: [String: ResultSummary?] = [:]
         var out: [LogEntry] = []
@@ -42,12 +42,15 @@ package enum ResultLog {
         }
         func own(_ sha: String) -> ResultSummary? {
             if let s = file(sha), !s.dirty { return s }
-            if noted.contains(sha), let text = try? repository.note(on: sha) { return ResultSummary.decode(Data(text.utf8)) }
+            if let id = ObjectID(hex: sha), let blob = notes[id], let text = try? repository.note(blob: blob) {
+                return ResultSummary.decode(Data(text.utf8))
+            }
             return nil
         }
         let chain = try index.firstParentChain(from: tip, stop: stop, limit: limit)
         for entry in chain {
-            var summary = own(entry.sha)
+            let sha = entry.sha
+            var summary = own(sha)
             var shared = false
             if summary == nil, let key = index.key(of: entry) {
                 if byKey[key] == nil {
@@ -63,7 +66,7 @@ package enum ResultLog {
                 shared = summary != nil
             }
             guard let summary else { continue }
-            out.append(LogEntry(commit: try repository.commitInfo(entry.sha), summary: summary, shared: shared,
+            out.append(LogEntry(commit: try repository.commitInfo(sha), summary: summary, shared: shared,
                                 baselineChanged: try index.changesBaseline(entry)))
         }
         return (out, chain.last.flatMap { index.isShallowBoundary($0) ? $0.sha : nil })

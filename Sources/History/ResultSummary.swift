@@ -2,11 +2,11 @@ import Foundation
 import EvalGuardStore
 import EvalGuardSupport
 
-/// The figures of a stored result without its cases: what `log` shows per commit. Decoding it
-/// reads the same files and notes as `ResultStore` (one mechanism), but skips materialising every
-/// case, which is most of a result.
-package struct ResultSummary: Decodable, Sendable, Versioned {
-    package struct Suite: Decodable, Sendable {
+/// The figures of a stored result without its cases: what `log` shows per commit. It reads the
+/// same files and notes as `ResultStore` and accepts what its decoder accepts (a test holds the
+/// two together), but passes over the cases, which are most of a result, without parsing them.
+package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
+    package struct Suite: Decodable, Sendable, Equatable {
         package var name: String
         package var metrics: Metrics
     }
@@ -24,5 +24,44 @@ package struct ResultSummary: Decodable, Sendable, Versioned {
         return suites.first { $0.name == suite }?.metrics
     }
 
-    static func decode(_ data: Data) -> ResultSummary? { ResultStore.decode(ResultSummary.self, CaseStripping.strip(data)) }
+    /// The summary of a result file or note; nil for another format version or what is not a
+    /// result. A note merged by `evalguard sync` holds one result per line: the first that reads.
+    static func decode(_ data: Data) -> ResultSummary? {
+        DecodeTrace.decodedResult()
+        return data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if let whole = try? JSONParser.parse(bytes, keep: isRead) { return current(whole) }
+            return bytes.split(separator: 0x0A).lazy.compactMap { line in
+                (try? JSONParser.parse(UnsafeBufferPointer(rebasing: line), keep: isRead)).flatMap(current)
+            }.first
+        }
+    }
+
+    /// The members a summary reads, at whatever depth (a suite's `key` costs nothing much);
+    /// `cases` only as a count, never the array of case results.
+    private static let readMembers: Set<String> = Set(["format", "commit", "key", "dirty", "overall", "suites", "name", "metrics"])
+        .union(Metrics.codingKeyNames)
+
+    private static func isRead(_ name: String, _ valueStart: UInt8) -> Bool {
+        readMembers.contains(name) && !(name == "cases" && valueStart == UInt8(ascii: "["))
+    }
+
+    private static func current(_ json: JSONValue) -> ResultSummary? {
+        ResultSummary(json: json).flatMap { $0.format == RunResult.formatVersion ? $0 : nil }
+    }
+
+    init?(json: JSONValue) {
+        guard case .string(let commit)? = json["commit"], case .string(let key)? = json["key"],
+              case .bool(let dirty)? = json["dirty"], case .number(let format)? = json["format"],
+              format == format.rounded(.towardZero), abs(format) < 1e9,
+              let overall = json["overall"].flatMap(Metrics.init(json:)),
+              case .array(let items)? = json["suites"] else { return nil }
+        var suites: [Suite] = []
+        suites.reserveCapacity(items.count)
+        for item in items {
+            guard case .string(let name)? = item["name"], let metrics = item["metrics"].flatMap(Metrics.init(json:)) else { return nil }
+            suites.append(Suite(name: name, metrics: metrics))
+        }
+        (self.format, self.commit, self.key, self.dirty, self.overall, self.suites) = (Int(format), commit, key, dirty, overall, suites)
+    }
 }

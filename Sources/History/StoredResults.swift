@@ -9,21 +9,22 @@ package struct StoredResults {
     package let store: ResultStore
     /// Evaluation keys named in `.evals/results/keys/`.
     package let indexedKeys: Set<String>
-    /// Commits with a note under `refs/notes/evalguard` (a clean result of exactly that commit).
-    package let notedCommits: Set<String>
+    /// The note blob of each commit with a note under `refs/notes/evalguard` (a clean result of
+    /// exactly that commit), by commit id.
+    package let notes: [ObjectID: ObjectID]
 
     package init(repository: Repository) {
         store = ResultStore(root: repository.root, repository: repository)
         let keysDirectory = repository.root + "/" + ResultStore.directory + "/keys"
         indexedKeys = Set((try? FileManager.default.contentsOfDirectory(atPath: keysDirectory)) ?? [])
-        notedCommits = (try? repository.notedCommits()) ?? []
+        notes = (try? repository.notes()) ?? [:]
     }
 
     /// Whether a result for `key` is at hand for one of these commits (which all have that key):
     /// the commit to ask the store with, or nil.
-    package func source(key: String, commits: [String]) -> String? {
-        if let noted = commits.first(where: notedCommits.contains) { return noted }
-        return indexedKeys.contains(key) ? commits.first : nil
+    package func source(key: String, commits: [HistoryIndex.Entry]) -> String? {
+        if let noted = commits.first(where: { notes[$0.id] != nil }) { return noted.sha }
+        return indexedKeys.contains(key) ? commits.first?.sha : nil
     }
 
     /// The stored result with this key, found through `commit` (see `ResultStore.find`). nil when

@@ -35,7 +35,7 @@ package struct Metrics: Codable, Sendable, Equatable {
     /// pass rate (scorers that only pass or fail), where it would repeat `accuracy`.
     package var meanScore: Double?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case cases, passed, errors, timeouts, accuracy
         case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
         case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON parser over UTF-8 bytes. Used for JSON Lines case files and for the model's
 /// responses: it is fast (the per-case hot path) and reports the byte column of a syntax error,
 /// so messages can say `cases.jsonl:17:9: expected ',' or '}'`.
@@ -29,14 +31,30 @@ package struct JSONParser {
         return value
     }
 
+    /// `parse`, keeping only the object members `keep` accepts (given the member's name and the
+    /// first byte of its value) wherever they occur. The others are passed over (brackets and
+    /// braces matched, strings skipped whole with memchr) without building anything: a reader
+    /// that needs a stored result's figures, not its cases, reads a 4 MB result at memory speed.
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>,
+                              keep: @escaping (_ name: String, _ valueStart: UInt8) -> Bool) throws(SyntaxError) -> JSONValue {
+        var p = JSONParser(bytes: bytes, lenient: false, keep: keep)
+        p.skipWhitespace()
+        let value = try p.parseValue(depth: 0)
+        p.skipWhitespace()
+        if p.index < bytes.count { throw p.error("unexpected text after the JSON value") }
+        return value
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private let lenient: Bool
+    private let keep: ((String, UInt8) -> Bool)?
     private var index = 0
     private static let maxDepth = 512
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, lenient: Bool) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, lenient: Bool, keep: ((String, UInt8) -> Bool)? = nil) {
         self.bytes = bytes
         self.lenient = lenient
+        self.keep = keep
     }
 
     private func error(_ message: String) -> SyntaxError { SyntaxError(offset: index, message: message) }
@@ -103,7 +121,7 @@ package struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            dict[key] = try parseValue(depth: depth + 1)
+            if let keep, let first = current, !keep(key, first) { try skipValue(depth: depth + 1) } else { dict[key] = try parseValue(depth: depth + 1) }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
@@ -225,6 +243,50 @@ package struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { index = start; throw error("invalid number") }
         return value
+    }
+
+    /// Passes over one value: a string to its closing quote, an array or object to its matching
+    /// bracket (strings inside skipped whole), anything else parsed and dropped.
+    private mutating func skipValue(depth: Int) throws(SyntaxError) {
+        switch current {
+        case UInt8(ascii: "\""):
+            index = try endOfString(index)
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            // Raw bytes, not `current`: this loop runs over every byte of a result's cases.
+            guard let base = bytes.baseAddress else { return }
+            var closers: [UInt8] = []
+            var i = index
+            repeat {
+                guard i < bytes.count else { index = i; throw error("unterminated array or object") }
+                let c = base[i]
+                if c == UInt8(ascii: "\"") { i = try endOfString(i); continue }
+                if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                    closers.append(c + 2) // ']' and '}' follow '[' and '{' by two
+                    guard depth + closers.count < Self.maxDepth else { index = i; throw error("nested too deeply") }
+                } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                    guard closers.popLast() == c else { index = i; throw error("unexpected '\(Character(Unicode.Scalar(c)))'") }
+                }
+                i += 1
+            } while !closers.isEmpty
+            index = i
+        default:
+            _ = try parseValue(depth: depth)
+        }
+    }
+
+    /// The index after the string whose opening quote is at `start`.
+    private func endOfString(_ start: Int) throws(SyntaxError) -> Int {
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
+        var j = start + 1
+        while j < bytes.count, let found = memchr(base + j, 0x22, bytes.count - j) {
+            let quote = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            // A quote ends the string unless an odd number of backslashes escapes it.
+            var escapes = 0
+            while bytes[quote - 1 - escapes] == UInt8(ascii: "\\") { escapes += 1 }
+            if escapes % 2 == 0 { return quote + 1 }
+            j = quote + 1
+        }
+        throw SyntaxError(offset: start, message: "unterminated string")
     }
 
     private mutating func skipDigits() {
