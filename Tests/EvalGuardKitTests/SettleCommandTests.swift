@@ -35,18 +35,24 @@ import Testing
             .split(separator: "\n").map(String.init)
     }
 
-    @Test func checkReasksOnlyTheFlippedCasesAndSettlesARegression() throws {
+    /// 100 cases and a committed baseline recorded by the baseline's model (which logs to
+    /// `baselineLog` and fails `baselineNoise` the first time only); `log` is the current model's.
+    func repository(extraConfig: String = "") throws -> (repo: ScratchRepository, log: String, baselineLog: String) {
         let repo = try ScratchRepository()
-        let log = repo.root + "/requests.log"
-        let baselineLog = repo.root + "/baseline.log"
+        let log = repo.root + "/requests.log", baselineLog = repo.root + "/baseline.log"
         try repo.setUpEvals(model: Self.model(log: baselineLog, wrong: [], firstOnly: Self.baselineNoise),
                             cases: (0..<100).map { caseLine("c\($0)", "c\($0)") },
-                            extraConfig: "\"thresholds\": {\"p95_latency_ms\": false}, \"settle\": {\"max_repeats\": 5}")
+                            extraConfig: "\"thresholds\": {\"p95_latency_ms\": false}" + extraConfig)
         try repo.write(".gitignore", "*.log\n")
         try repo.commitAll("evals")
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("baseline")
         #expect(requests(baselineLog).count == 100)
+        return (repo, log, baselineLog)
+    }
+
+    @Test func checkReasksOnlyTheFlippedCasesAndSettlesARegression() throws {
+        let (repo, log, baselineLog) = try repository(extraConfig: ", \"settle\": {\"max_repeats\": 5}")
         try repo.write("model.py", Self.model(log: log, wrong: Self.planted, firstOnly: Self.noise))
 
         // First stage alone: 10 fell, 6 rose (p 0.23): inconclusive, and nothing asked again.
@@ -94,15 +100,7 @@ import Testing
     /// The same change pushed through the installed pre-push hook to a bare remote, and checked
     /// by `evalguard ci` on a feature branch: both settle it the same way, and both block.
     @Test func theHookAndCISettleTheSameWay() throws {
-        let repo = try ScratchRepository()
-        let log = repo.root + "/requests.log", baselineLog = repo.root + "/baseline.log"
-        try repo.setUpEvals(model: Self.model(log: baselineLog, wrong: [], firstOnly: Self.baselineNoise),
-                            cases: (0..<100).map { caseLine("c\($0)", "c\($0)") },
-                            extraConfig: "\"thresholds\": {\"p95_latency_ms\": false}")
-        try repo.write(".gitignore", "*.log\n")
-        try repo.commitAll("evals")
-        #expect(repo.evalguard("baseline").status == 0)
-        try repo.commitAll("baseline")
+        let (repo, log, baselineLog) = try repository()
         let remote = NSTemporaryDirectory() + "evalguard-settle-remote-\(UUID().uuidString).git"
         defer { try? FileManager.default.removeItem(atPath: remote) }
         try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
