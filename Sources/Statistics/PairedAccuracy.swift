@@ -97,37 +97,11 @@ package struct PairedAccuracy: Sendable {
         }
     }
 
-    /// P(sum of ±magnitudes >= threshold) with independent fair signs, by convolving one
-    /// scaled binomial per distinct magnitude; nil when that would take too long.
+    /// P(sum of ±magnitudes >= threshold) with independent fair signs (`SignFlip.distribution`);
+    /// nil when that would take too long.
     static func exactUpperTail(magnitudes: [Int], atLeast threshold: Int) -> Double? {
-        var counts: [Int: Int] = [:]
-        for m in magnitudes { counts[m, default: 0] += 1 }
+        guard let distribution = SignFlip.distribution(magnitudes) else { return nil }
         let total = magnitudes.reduce(0, +)
-        // In the order the convolution below runs: the estimate, and so the choice of exact test
-        // or approximation, must not depend on a dictionary's per-process order.
-        let ordered = counts.sorted(by: { $0.key < $1.key })
-        var work = 0
-        var support = 1
-        for (m, k) in ordered {
-            support += 2 * m * k
-            work += support * (k + 1)
-        }
-        guard work <= exactWorkLimit else { return nil }
-        // distribution[i] = P(sum = i - total)
-        var distribution = [Double](repeating: 0, count: 2 * total + 1)
-        distribution[total] = 1
-        var reach = 0
-        for (m, k) in ordered {
-            let weights = (0...k).map { exp(FairBinomial.logPMF($0, k)) }
-            var next = [Double](repeating: 0, count: distribution.count)
-            for i in (total - reach)...(total + reach) where distribution[i] != 0 {
-                for (j, w) in weights.enumerated() {
-                    next[i + m * (2 * j - k)] += distribution[i] * w
-                }
-            }
-            distribution = next
-            reach += m * k
-        }
         let first = max(0, threshold + total)
         guard first < distribution.count else { return 0 }
         return min(1, distribution[first...].reduce(0, +))
