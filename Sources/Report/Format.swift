@@ -169,7 +169,9 @@ extension Format {
         switch m.metric {
         case .accuracy, .meanScore:
             let holm = s.adjustedPValue.map { ", Holm " + pValueRelation($0) } ?? ""
-            return s.pValue.map { "p " + pValueRelation($0) + holm } ?? "-"
+            // A settled verdict: the first run's p, then the settled test's.
+            let settled = m.settle.map { ", settled p " + pValueRelation($0.pValue) } ?? ""
+            return s.pValue.map { "p " + pValueRelation($0) + holm + settled } ?? "-"
         case .p95LatencyMs:
             guard let conf = s.intervalConfidence else { return "-" }
             let level = number(conf * 100, digits: 1) + "% CI "

@@ -8,8 +8,10 @@ extension SettleStatistics {
         var s = "accuracy: settled by re-asking \(cases) flipped case(s) \(sides), \(extraCalls) extra model call(s); the first run was \(firstVerdict.rawValue): "
             + "\(persistedWorse) fall(s) and \(persistedBetter) rise(s) persisted, the rest reverted"
         if let persistingDrop { s += "; the drop that persisted: \(Format.accuracy(persistingDrop))" }
-        s += "; settled test p \(Format.pValueRelation(pValue)) against \(Format.number(level)) (what alpha leaves it beside the first run)"
-        return s + (significant ? ": significant" : ": not significant") + (exact ? "" : " (normal approximation)")
+        s += "; settled test p \(Format.pValueRelation(pValue))" + (exact ? "" : " (normal approximation)")
+        if significant { return s + ", significant: at or below \(Format.pValue(level)), what alpha leaves it beside the first run" }
+        return s + (level > 0 ? ", not significant: it would need \(Format.pValue(level)) or less, what alpha leaves it beside the first run"
+                              : ", not significant: alpha leaves it nothing beside the first run")
     }
 
     /// The same for `--format json`.
