@@ -68,8 +68,8 @@ package enum Gate {
             outcomes.append(outcome)
             if outcome.baselineRate != outcome.currentRate {
                 discordant.append(Discordant(id: c.id, first: outcome,
-                                             current: asked.settledRuns.flatMap { $0 > 0 ? ReaskCount(runs: $0, passes: asked.settledPasses ?? 0) : nil },
-                                             baseline: baselineReasks?[c.id]))
+                                             current: asked.settledRuns.flatMap { $0 > 0 ? SettledCase.Side(runs: $0, passes: asked.settledPasses ?? 0) : nil },
+                                             baseline: baselineReasks?[c.id].map { SettledCase.Side(runs: $0.runs, passes: $0.passes) }))
             }
             let repeated = before.runCount > 1 || c.runCount > 1
             var flip = CaseFlip(id: c.id, output: c.output, error: c.error,

@@ -30,8 +30,8 @@ package struct SettleStatistics: Sendable {
 struct Discordant {
     var id: String
     var first: PairedOutcome
-    var current: ReaskCount?
-    var baseline: ReaskCount?
+    var current: SettledCase.Side?
+    var baseline: SettledCase.Side?
 }
 
 /// Settling one suite's accuracy verdict: when it starts, what to ask next, and the verdict.
@@ -59,7 +59,7 @@ struct Settlement {
          settle: SettleSettings, bothSides: Bool, noisy: Bool, alpha: Double) {
         guard settle.enabled, let t = threshold, first.statistics != nil, !discordant.isEmpty,
               discordant.allSatisfy({ $0.first.baselineRuns == $0.first.currentRuns }) else { return }
-        let firstVerdict = first.settle?.firstVerdict ?? first.verdict
+        let firstVerdict = first.verdict
         let fell = discordant.filter { $0.first.baselinePasses > $0.first.currentPasses }
         let firstDrop = (first.baseline ?? 0) - (first.current ?? 0)
         let hiddenDrop = bothSides && noisy && firstVerdict == .pass && firstDrop > 0
@@ -80,9 +80,8 @@ struct Settlement {
                 if fall { pendingBaseline.append(d.id) } else { pendingCurrent.append(d.id) }
                 continue
             }
-            let side = { (r: ReaskCount?) in r.map { SettledCase.Side(runs: $0.runs, passes: $0.passes) } }
             cases.append(SettledCase(baselinePasses: d.first.baselinePasses, currentPasses: d.first.currentPasses, runs: d.first.currentRuns,
-                                     weight: SettledCase.weight(failing: side(failing)!, passing: bothSides ? side(passing) : nil),
+                                     weight: SettledCase.weight(failing: failing, passing: passing),
                                      reasks: failing.runs + (bothSides ? passing?.runs ?? 0 : 0),
                                      // Without the baseline's model, a rise persists when the current model passes it again.
                                      persisted: bothSides || fall ? nil : 2 * failing.passes > failing.runs))

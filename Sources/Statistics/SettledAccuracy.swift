@@ -43,7 +43,7 @@ package struct SettledCase: Sendable, Equatable {
     /// gets wrong fails again on the failing side but also on the passing side (weight 0); a real
     /// change persists on both (weight near 1). Rounded down to the grid.
     package static func weight(failing: Side, passing: Side?) -> Int {
-        let share = failing.failShare * (failing.failShare > 0 ? (passing?.passShare ?? 1) : 1)
+        let share = failing.failShare * (passing?.passShare ?? 1)
         return Int((share * Double(SettledAccuracy.grid) + 1e-9).rounded(.down))
     }
 }
@@ -71,7 +71,7 @@ package struct SettledCase: Sendable, Equatable {
 /// settled test's critical value is the smallest one for which "first stage significant OR
 /// settled statistic at least that" has probability at most alpha under "nothing changed".
 /// An unchanged model is then called a regression by either stage in at most alpha of runs,
-/// whenever settling happens (StatisticsSettledTests and SettleTests simulate thousands of
+/// whenever settling happens (SettleTests simulate thousands of
 /// unchanged runs). When the joint distribution is too large to compute, the union bound is
 /// used instead: the settled test gets alpha less the first stage's exact size.
 package struct SettledAccuracy: Sendable {
