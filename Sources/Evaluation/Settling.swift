@@ -61,17 +61,13 @@ extension Evaluator {
                 let ids = Dictionary(uniqueKeysWithValues: plan.map { ($0.key, $0.value.ids) })
                 for answers in try asker(.commit(commit)).ask(ids, progress: progress) {
                     guard let s = settled.result.suites.firstIndex(where: { $0.name == answers.name }) else { continue }
-                    var reasks = settled.result.suites[s].baselineReasks.flatMap { $0.commit == commit ? $0 : nil }
-                        ?? BaselineReasks(commit: commit)
                     for answer in answers.cases {
-                        let before = reasks.cases[answer.id]
-                        reasks.cases[answer.id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + (answer.passed ? 1 : 0))
+                        settled.result.suites[s].addBaselineReask(answer.id, commit: commit, passed: answer.passed)
                         settled.calls += 1
                         settled.baselineCalls += 1
                         progressed = true
                         asked.insert(answers.name + "\u{0}" + answer.id)
                     }
-                    settled.result.suites[s].baselineReasks = reasks
                 }
             }
             guard progressed else { break }

@@ -12,6 +12,17 @@ package struct BaselineReasks: Codable, Sendable, Equatable {
     }
 }
 
+extension SuiteResult {
+    /// Counts one re-ask of `commit`'s model about case `id`; re-asks kept for another commit
+    /// are dropped (they settled a comparison with another baseline).
+    package mutating func addBaselineReask(_ id: String, commit: String, passed: Bool) {
+        var reasks = baselineReasks.flatMap { $0.commit == commit ? $0 : nil } ?? BaselineReasks(commit: commit)
+        let before = reasks.cases[id]
+        reasks.cases[id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + (passed ? 1 : 0))
+        baselineReasks = reasks
+    }
+}
+
 /// Re-asks of one case: how many, and how many passed.
 package struct ReaskCount: Codable, Sendable, Equatable {
     package var runs: Int

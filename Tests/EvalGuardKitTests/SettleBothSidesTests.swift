@@ -93,10 +93,7 @@ struct BruteForceSignFlip {
                 calls.current += 1
             }
             for id in cmp.settlePendingBaseline?.ids ?? [] {
-                var r = suite.baselineReasks ?? BaselineReasks(commit: "b")
-                let before = r.cases[id]
-                r.cases[id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + 1)
-                suite.baselineReasks = r
+                suite.addBaselineReask(id, commit: "b", passed: true)
                 calls.baseline += 1
             }
             cmp = compare()
@@ -133,10 +130,7 @@ struct BruteForceSignFlip {
         while !cmp.settlePending.isEmpty || cmp.settlePendingBaseline != nil {
             for i in suite.cases.indices where cmp.settlePending.contains(suite.cases[i].id) { suite.cases[i].addSettled(runs: 1, passes: after[i]) }
             for id in cmp.settlePendingBaseline?.ids ?? [] {
-                var r = suite.baselineReasks ?? BaselineReasks(commit: "b")
-                let i = Int(id.dropFirst())!, before0 = r.cases[id]
-                r.cases[id] = ReaskCount(runs: (before0?.runs ?? 0) + 1, passes: (before0?.passes ?? 0) + before[i])
-                suite.baselineReasks = r
+                suite.addBaselineReask(id, commit: "b", passed: before[Int(id.dropFirst())!] == 1)
             }
             cmp = compare()
         }

@@ -47,11 +47,7 @@ enum SettleSimulation {
                 calls += 1
             }
             for id in comparison.settlePendingBaseline?.ids ?? [] {
-                var reasks = suite.baselineReasks ?? BaselineReasks(commit: "b")
-                let before = reasks.cases[id]
-                let pass = rng.unitDouble() < baseline[Int(id.dropFirst())!] ? 1 : 0
-                reasks.cases[id] = ReaskCount(runs: (before?.runs ?? 0) + 1, passes: (before?.passes ?? 0) + pass)
-                suite.baselineReasks = reasks
+                suite.addBaselineReask(id, commit: "b", passed: rng.unitDouble() < baseline[Int(id.dropFirst())!])
                 calls += 1
             }
             suite.metrics = Metrics(suite.cases)
