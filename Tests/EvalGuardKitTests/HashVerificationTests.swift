@@ -19,9 +19,18 @@ import Testing
 
         let repository = try Repository.discover(from: repo.root)
         let head = repo.head
-        #expect(throws: GitError.self) { _ = try repository.fileContents("a.txt", atCommit: head) }
-        let unchecked = try Repository.withoutHashVerification { try repository.fileContents("a.txt", atCommit: head) }
+        // Other tests of this process open scopes of their own: the checked reads wait them out.
+        Repository.withHashVerification {
+            #expect(throws: GitError.self) { _ = try repository.fileContents("a.txt", atCommit: head) }
+        }
+        let unchecked = try Repository.withoutHashVerification {
+            // Nested scopes keep the check off until the outer one closes.
+            _ = try Repository.withoutHashVerification { try repository.fileContents("b.txt", atCommit: head) }
+            return try repository.fileContents("a.txt", atCommit: head)
+        }
         #expect(unchecked.map { String(decoding: $0, as: UTF8.self) } == "two\n")
-        #expect(throws: GitError.self) { _ = try repository.fileContents("a.txt", atCommit: head) }
+        Repository.withHashVerification {
+            #expect(throws: GitError.self) { _ = try repository.fileContents("a.txt", atCommit: head) }
+        }
     }
 }
