@@ -5,7 +5,8 @@ package typealias ByteSink = (UnsafeRawBufferPointer) throws -> Void
 /// `.withoutEscapingSlashes` (and `.prettyPrinted` when `pretty`), byte for byte, without
 /// building the document in memory: bytes gather in a small buffer that goes to `sink` whenever
 /// it fills, and at `flush()`. The caller writes an object's keys in sorted order (`JSONEncoder`'s
-/// order is the keys' `<`) and leaves out nil optionals, as `encodeIfPresent` does.
+/// order is the keys' UTF-8 bytes, not String's `<`, which compares normalized text: `"U\u{301}"`
+/// comes before `"Y"` by bytes, after it by `<`) and leaves out nil optionals, as `encodeIfPresent` does.
 ///
 /// What "the same bytes" means, as `JSONEncoder` (swift-foundation) writes them: `"key" : value`
 /// pretty, `"key":value` compact; two spaces per level; an empty container pretty is
@@ -153,7 +154,7 @@ package final class JSONStream {
     /// An object of a dictionary's members, keys sorted, each value written by `write`.
     package func object<Value>(_ members: [String: Value], _ write: (Value) throws -> Void) throws {
         beginObject()
-        for name in members.keys.sorted() {
+        for name in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             key(name)
             try write(members[name]!)
         }

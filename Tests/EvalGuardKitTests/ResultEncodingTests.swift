@@ -142,6 +142,18 @@ import Testing
         #expect(Self.difference(try Self.streamed(none, pretty: pretty), try Self.foundation(none, pretty: pretty)) == nil)
     }
 
+    /// Keys are ordered by their UTF-8 bytes, as `JSONEncoder` orders them, not by String's `<`:
+    /// a combining mark sorts by its base letter's byte, and U+FFFD before a four-byte scalar.
+    @Test(arguments: [true, false])
+    func keysAreInJSONEncodersOrder(pretty: Bool) throws {
+        var result = Self.fullResult(count: 1)
+        let keys = ["Yl", "U\u{301}", "\u{10ffff}", "\u{fffd}", "😀", "a", "B", "a9", "a10", "é"]
+        result.suites[0].cases[0].usage = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Double($0)) })
+        result.model = Dictionary(uniqueKeysWithValues: keys.map { ($0, JSONValue.string($0)) })
+        #expect("U\u{301}" > "Yl", "String's < differs from the byte order here, so this case tells them apart")
+        #expect(Self.difference(try Self.streamed(result, pretty: pretty), try Self.foundation(result, pretty: pretty)) == nil)
+    }
+
     /// Random text over the characters that need care and random doubles of every magnitude.
     @Test func randomStringsAndNumbersAreByteIdentical() throws {
         var rng = SystemRandomNumberGenerator()
