@@ -20,15 +20,17 @@ extension Evaluator {
     /// current side's cases of the subject's model, each added to its case as an extra run
     /// (`CaseResult.addSettled`: the first answers stay), and a baseline's cases of that
     /// baseline commit's model, with that commit's configuration and case texts, counted in the
-    /// suite's `baselineReasks`. The caller's `pending` decides (`Gate.needsReask`) and bounds the
-    /// rounds. Each commit's model runs in one isolated checkout for all rounds. The grown result
+    /// suite's `baselineReasks`. The caller's `judge` (the gate) judges each result once, and
+    /// `pending` reads from its judgment what to ask next (`Gate.needsReask`), bounding the rounds;
+    /// the judgment of the returned result comes back with it, so the caller need not judge again. Each commit's model runs in one isolated checkout for all rounds. The grown result
     /// is stored over the one it grew from (same key, more evidence) when that was stored (`stored`).
-    package func settle(_ subject: EvaluationSubject, result: RunResult, stored: Bool,
-                        pending: (RunResult) -> ReaskPlan,
-                        progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Settled {
+    package func settle<Judgment>(_ subject: EvaluationSubject, result: RunResult, stored: Bool,
+                                  judge: (RunResult) -> Judgment, pending: (Judgment) -> ReaskPlan,
+                                  progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> (settled: Settled, judgment: Judgment) {
         var settled = Settled(result: result, cases: 0, calls: 0, baselineCalls: 0)
-        var next = pending(result)
-        guard !next.isEmpty else { return settled }
+        var judgment = judge(result)
+        var next = pending(judgment)
+        guard !next.isEmpty else { return (settled, judgment) }
         var askers: [String: ModelAsker] = [:]
         defer { askers.values.forEach { $0.checkout?.remove() } }
         Interrupts.beginDeferring() // Ctrl-C from here waits for the checkouts' removal
@@ -71,14 +73,15 @@ extension Evaluator {
                 }
             }
             guard progressed else { break }
-            next = pending(settled.result)
+            judgment = judge(settled.result)
+            next = pending(judgment)
         }
         settled.cases = asked.count
         if stored, settled.calls > 0 {
             try store.ensureWritable()
             try store.save(settled.result)
         }
-        return settled
+        return (settled, judgment)
     }
 }
 

@@ -75,11 +75,10 @@ package struct PrePushHook {
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         // An inconclusive accuracy verdict is settled as the configuration's "settle" says.
         let config = evaluation.config
-        let settled = try evaluator.settle(.commit(tip), result: evaluation.result, stored: evaluation.stored,
-                                           pending: { Gate.compare(baseline: baseline, current: $0, config: config, canAsk: repository.hasCommit).settlePending },
-                                           progress: progress)
+        let (settled, comparison) = try evaluator.settle(.commit(tip), result: evaluation.result, stored: evaluation.stored,
+                                                         judge: { Gate.compare(baseline: baseline, current: $0, config: config, canAsk: repository.hasCommit) },
+                                                         pending: \.settlePending, progress: progress)
         evaluation.result = settled.result
-        let comparison = Gate.compare(baseline: baseline, current: evaluation.result, config: evaluation.config, canAsk: repository.hasCommit)
         let protected = isProtected(ref, config: evaluation.config)
         // Kept under the digest of the files as they now lie (a result from a note is cached into them).
         if let blob, evaluation.reused, settled.calls == 0, comparison.verdict == .pass, evaluator.warnings.isEmpty {

@@ -71,9 +71,8 @@ struct CICommand: Command {
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let config = arguments.flag("no-settle") ? workspace.config.withoutSettling() : workspace.config
         let compare = { (r: RunResult) in Gate.compare(baseline: baseline, current: only.map { r.restricted(to: $0) } ?? r, config: config, canAsk: workspace.repository.hasCommit) }
-        let result = try SettleOption.settle(workspace.evaluator, .workingTree, result: evaluation.result, stored: evaluation.stored,
-                                             compare: compare, context: context)
-        let comparison = compare(result)
+        let (result, comparison) = try SettleOption.settle(workspace.evaluator, .workingTree, result: evaluation.result, stored: evaluation.stored,
+                                                           compare: compare, context: context)
         var report = VerdictReport(comparison: comparison, current: result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
         report.audit = arguments.flag("fresh") ? nil : audit

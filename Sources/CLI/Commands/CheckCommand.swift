@@ -122,10 +122,10 @@ struct CheckCommand: Command {
         let judgeChanges = JudgeChange.find(baseline: gated, current: only.map { result.restricted(to: $0) } ?? result)
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let compare = { (r: RunResult) in Gate.compare(baseline: gated, current: only.map { r.restricted(to: $0) } ?? r, config: config, canAsk: repository.hasCommit) }
-        result = try SettleOption.settle(evaluator, evaluated, result: result, stored: stored, compare: compare, context: context)
+        let comparison: Comparison
+        (result, comparison) = try SettleOption.settle(evaluator, evaluated, result: result, stored: stored, compare: compare, context: context)
         // A verdict reached by re-asking is not cached: the next check reads the stored re-asks.
         if VerdictCacheKey.settled(result) { cacheable = nil }
-        let comparison = compare(result)
         var report = VerdictReport(comparison: comparison, current: result, subject: subject,
                                    baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))")
         var output = ""

@@ -89,14 +89,14 @@ enum SettleOption {
     /// Asks the model again about the cases that differ from the baseline while `compare` leaves
     /// an accuracy verdict inconclusive (within `settle.max_repeats`), and says what it cost.
     static func settle(_ evaluator: Evaluator, _ subject: EvaluationSubject, result: RunResult, stored: Bool,
-                       compare: (RunResult) -> Comparison, context: CommandContext) throws -> RunResult {
-        let settled = try evaluator.settle(subject, result: result, stored: stored, pending: { compare($0).settlePending },
-                                           progress: context.progressReporter())
+                       compare: (RunResult) -> Comparison, context: CommandContext) throws -> (result: RunResult, comparison: Comparison) {
+        let (settled, comparison) = try evaluator.settle(subject, result: result, stored: stored, judge: compare, pending: \.settlePending,
+                                                         progress: context.progressReporter())
         if settled.calls > 0 {
             let baseline = settled.baselineCalls > 0 ? " (\(settled.baselineCalls) of them of the baseline's model)" : ""
             context.console.err("note: settled by re-asking \(settled.cases) case(s), \(settled.calls) extra model call(s)\(baseline): "
                                 + "the cases whose outcome differs from the baseline, asked again")
         }
-        return settled.result
+        return (settled.result, comparison)
     }
 }
