@@ -1,3 +1,4 @@
+import Foundation
 import EvalGuardSupport
 
 /// How far a quantile (p95 latency, usually) moved between a baseline run and the current run,
@@ -47,15 +48,13 @@ package enum Bootstrap {
         let withRatio = base[0] > 0
 
         var rng = SeededGenerator(seed: seed)
-        var baseCounts = [UInt32](repeating: 0, count: base.count)
-        var currCounts = [UInt32](repeating: 0, count: curr.count)
         var differences = [Double]()
         var ratios = [Double]()
         differences.reserveCapacity(resamples)
         ratios.reserveCapacity(withRatio ? resamples : 0)
         for _ in 0..<resamples {
-            let b = resampledQuantile(sorted: base, counts: &baseCounts, q, &rng)
-            let c = resampledQuantile(sorted: curr, counts: &currCounts, q, &rng)
+            let b = resampledQuantile(sorted: base, q, &rng)
+            let c = resampledQuantile(sorted: curr, q, &rng)
             differences.append(c - b)
             if withRatio { ratios.append(c / b) }
         }
@@ -73,46 +72,39 @@ package enum Bootstrap {
             ratioInterval: withRatio ? interval(&ratios) : nil)
     }
 
-    /// The `q`-quantile of one resample of `sorted`, drawn as `sorted.count` random indices.
+    /// The `q`-quantile of one resample of `sorted` (`sorted.count` values drawn with
+    /// replacement), in constant time whatever the sample's size.
     ///
-    /// Why counts and not a sorted (or quickselected) copy of the resample: the resample's
-    /// order statistics are order statistics of the drawn *indices* into the sorted sample,
-    /// so a histogram of the indices (one increment per draw) and a scan from the top for
-    /// the two ranks the quantile needs give the same value as sorting, in O(n) with no
-    /// comparisons or data movement: 2,000 resamples of two 10,000-value samples take ~0.1 s
-    /// in a release build, against ~3.7 s with a sort per resample.
-    static func resampledQuantile(sorted: [Double], counts: inout [UInt32], _ q: Double,
-                                  _ rng: inout SeededGenerator) -> Double {
+    /// A type-7 quantile reads two order statistics of the resample, of ranks `lo` and
+    /// `lo + 1`. Drawing a value of `sorted` is drawing an index `⌊n·U⌋` with U uniform in
+    /// [0, 1), and the floor keeps order, so the resample's order statistics are `sorted`
+    /// at `⌊n·U₍ₖ₎⌋`, where U₍ₖ₎ is the k-th smallest of n uniforms. Those have known laws:
+    /// U₍ₖ₎ ~ Beta(k, n − k + 1), and the next one, given U₍ₖ₎ = u, is the least of the
+    /// n − k uniforms above u: u + (1 − u)(1 − V^(1/(n−k))) with V uniform. Drawing those two
+    /// numbers gives the resample's quantile with exactly the distribution that drawing n
+    /// indices and sorting them gives (tested against the exact laws), without the O(n)
+    /// draws: 2,000 resamples of two 20,000-value samples take well under a millisecond, which
+    /// a histogram of the drawn indices needed ~0.5 s for.
+    static func resampledQuantile(sorted: [Double], _ q: Double, _ rng: inout SeededGenerator) -> Double {
         let n = sorted.count
-        counts.withUnsafeMutableBufferPointer { histogram in
-            histogram.update(repeating: 0)
-            for _ in 0..<n { histogram[rng.index(below: n)] &+= 1 }
-        }
-        return quantile(sorted: sorted, counts: counts, q)
+        let h = Double(n - 1) * q
+        let lo = Int(h.rounded(.down))
+        let (i, j) = resampledRanks(n: n, lo: lo, rng: &rng)
+        return sorted[i] + (h - Double(lo)) * (sorted[j] - sorted[i])
     }
 
-    /// The type-7 `q`-quantile of the multiset holding `sorted[j]` `counts[j]` times; it
-    /// equals `Quantile.of` of that multiset, bit for bit.
-    static func quantile(sorted: [Double], counts: [UInt32], _ q: Double) -> Double {
-        let total = counts.reduce(0) { $0 + Int($1) }
-        precondition(total > 0 && counts.count == sorted.count, "empty or mismatched histogram")
-        let h = Double(total - 1) * q
-        let lo = Int(h.rounded(.down))
-        let hi = min(lo + 1, total - 1)
-        // The element of rank r (0-based, ascending) is sorted[j] for the highest j whose
-        // count, added to the counts above it, reaches total - r.
-        var j = sorted.count - 1
-        var atOrAbove = Int(counts[j])
-        while atOrAbove < total - hi {
-            j -= 1
-            atOrAbove += Int(counts[j])
+    /// The indices into a sorted sample of `n` values of a resample's order statistics of ranks
+    /// `lo` and `min(lo + 1, n − 1)` (0-based, ascending), drawn as `resampledQuantile` says.
+    static func resampledRanks(n: Int, lo: Int, rng: inout SeededGenerator) -> (Int, Int) {
+        precondition(n > 0 && lo >= 0 && lo < n, "rank out of range")
+        let k = Double(lo + 1) // 1-based rank of the lower order statistic
+        let u = Beta.draw(k, Double(n) - k + 1, &rng)
+        var v = u
+        if lo + 1 < n {
+            // 1 − V^(1/m), written so that it keeps its digits when m is large.
+            v = u + (1 - u) * -expm1(log(rng.openUnitDouble()) / (Double(n) - k))
         }
-        let upper = sorted[j]
-        while atOrAbove < total - lo {
-            j -= 1
-            atOrAbove += Int(counts[j])
-        }
-        let lower = sorted[j]
-        return lower + (h - Double(lo)) * (upper - lower)
+        func index(_ x: Double) -> Int { min(Int(x * Double(n)), n - 1) }
+        return (index(u), index(v))
     }
 }

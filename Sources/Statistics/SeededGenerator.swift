@@ -53,6 +53,11 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
+    /// A uniform double in (0, 1]: never 0, so its logarithm is finite.
+    package mutating func openUnitDouble() -> Double {
+        Double((next() >> 11) + 1) * 0x1.0p-53
+    }
+
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
     }

@@ -13,34 +13,85 @@ import Testing
         }
     }
 
-    @Test func histogramQuantileEqualsQuantileOfExpandedSample() {
-        var g = SeededGenerator(seed: 11)
-        for size in [1, 2, 3, 10, 97] {
-            let sorted = (0..<size).map { Double($0) * 1.5 + Double(g.index(below: 5)) }.sorted()
-            var counts = (0..<size).map { _ in UInt32(g.index(below: 4)) }
-            if counts.allSatisfy({ $0 == 0 }) { counts[size - 1] = 1 }
-            var expanded = [Double]()
-            for (value, count) in zip(sorted, counts) {
-                expanded += repeatElement(value, count: Int(count))
+    /// P(X = k) for X ~ Binomial(n, p).
+    static func binomialPMF(_ n: Int, _ p: Double, _ k: Int) -> Double {
+        guard k >= 0, k <= n else { return 0 }
+        var choose = 1.0
+        for i in 0..<k { choose *= Double(n - i) / Double(i + 1) }
+        return choose * pow(p, Double(k)) * pow(1 - p, Double(n - k))
+    }
+
+    /// The exact joint law of a resample's order statistics of ranks r and r + 1 (as indices into
+    /// the sorted sample), against 40,000 draws of `resampledRanks`: the joint distribution
+    /// function at every (s, t). With N_x the draws at or below index x (Binomial(n, (x+1)/n)),
+    /// P(I₍r₎ ≤ s, I₍r+1₎ ≤ t) = P(N_s ≥ r+1, N_t ≥ r+2): for s ≤ t a sum over N_s and
+    /// N_t − N_s (multinomial), for s > t just P(N_t ≥ r+2). A wrong Beta parameter or a rank off by one moves these by far more
+    /// than the tolerance, which is several times the sampling error (1/(2√N) at most).
+    @Test(arguments: [1, 2, 3, 5, 12])
+    func resampledRanksFollowTheExactLaw(n: Int) {
+        var rng = SeededGenerator(seed: 7)
+        let draws = 40_000
+        for r in 0..<n {
+            let top = min(r + 1, n - 1)
+            var seen = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
+            for _ in 0..<draws {
+                let (i, j) = Bootstrap.resampledRanks(n: n, lo: r, rng: &rng)
+                #expect(i <= j && i >= 0 && j < n)
+                seen[i][j] += 1
             }
-            for q in [0.0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1.0] {
-                #expect(Bootstrap.quantile(sorted: sorted, counts: counts, q)
-                        == Quantile.of(expanded, q), "size \(size), q \(q)")
+            func exact(_ s: Int, _ t: Int) -> Double {
+                let ps = Double(s + 1) / Double(n), pt = Double(t + 1) / Double(n)
+                if top == r { // n = r + 1: both ranks are the largest draw
+                    return pow(Double(min(s, t) + 1) / Double(n), Double(n))
+                }
+                if s > t { return (r + 2...n).reduce(0) { $0 + Self.binomialPMF(n, pt, $1) } }
+                // Over a = N_s and b = N_t − N_s (multinomial): a ≥ r+1 and a + b ≥ r+2.
+                var total = 0.0
+                for a in (r + 1)...n {
+                    for b in max(0, r + 2 - a)...(n - a) {
+                        total += Self.binomialPMF(n, ps, a) * Self.binomialPMF(n - a, ps < 1 ? (pt - ps) / (1 - ps) : 0, b)
+                    }
+                }
+                return total
             }
+            var worst = 0.0
+            for s in 0..<n {
+                for t in 0..<n {
+                    var count = 0
+                    for i in 0...s { for j in 0...t { count += seen[i][j] } }
+                    worst = max(worst, abs(Double(count) / Double(draws) - exact(s, t)))
+                }
+            }
+            #expect(worst < 0.012, "n \(n), rank \(r): largest gap \(worst)")
         }
     }
 
-    /// The counting shortcut must give exactly what sorting the drawn resample gives.
-    @Test func resampledQuantileEqualsSortingTheSameResample() {
-        let sample = Self.latencies(count: 500, median: 800, seed: 2).sorted()
-        var counts = [UInt32](repeating: 0, count: sample.count)
-        for seed: UInt64 in 0..<20 {
-            var fast = SeededGenerator(seed: seed)
-            var slow = fast
-            let q = Bootstrap.resampledQuantile(sorted: sample, counts: &counts, 0.95, &fast)
-            let resample = (0..<sample.count).map { _ in sample[slow.index(below: sample.count)] }
-            #expect(q == Quantile.of(resample, 0.95))
+    /// The constant-time draw against the plain bootstrap (draw n values, sort, take the
+    /// quantile) on a latency sample: the replicates' mean and spread agree.
+    @Test func resampledQuantileMatchesSortingResamples() {
+        let sample = Self.latencies(count: 300, median: 800, seed: 2).sorted()
+        var fast = SeededGenerator(seed: 5), slow = SeededGenerator(seed: 6)
+        let replicates = 20_000
+        let a = (0..<replicates).map { _ in Bootstrap.resampledQuantile(sorted: sample, 0.95, &fast) }
+        let b = (0..<replicates).map { _ in Quantile.of((0..<sample.count).map { _ in sample[slow.index(below: sample.count)] }, 0.95)! }
+        func moments(_ x: [Double]) -> (Double, Double) {
+            let m = x.reduce(0, +) / Double(x.count)
+            return (m, (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot())
         }
+        let (ma, sa) = moments(a), (mb, sb) = moments(b)
+        #expect(abs(ma - mb) < 4 * sb / Double(replicates).squareRoot() * 1.5, "means \(ma) and \(mb)")
+        #expect(abs(sa / sb - 1) < 0.05, "spreads \(sa) and \(sb)")
+    }
+
+    /// Gamma draws have the law's mean and variance (both equal to the shape).
+    @Test(arguments: [1.0, 2.5, 40, 19_000])
+    func gammaDrawsHaveTheirMoments(shape: Double) {
+        var rng = SeededGenerator(seed: 3)
+        let x = (0..<50_000).map { _ in Beta.gamma(shape, &rng) }
+        let mean = x.reduce(0, +) / Double(x.count)
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1)
+        #expect(abs(mean - shape) < 5 * (shape / Double(x.count)).squareRoot(), "mean \(mean)")
+        #expect(abs(variance / shape - 1) < 0.05, "variance \(variance)")
     }
 
     @Test func sameSeedGivesIdenticalIntervals() {
