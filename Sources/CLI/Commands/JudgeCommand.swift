@@ -91,6 +91,8 @@ struct JudgeCommand: Command {
 
     /// What `check` says on stderr about each judge below its κ floor.
     static func poorAgreementWarnings(_ result: RunResult, config: EvalConfig, repository: Repository) -> [String] {
+        // Only judged suites have an agreement to measure; without one, no case file need be read.
+        guard config.suites.contains(where: { $0.scorer.judge != nil }) else { return [] }
         let cases = Evaluation.cases(config, repository: repository, commit: result.dirty ? nil : result.commit)
         return JudgeCalibration.of(result, config: config, cases: cases).filter(\.agreesPoorly).map { c in
             let kappa = c.agreement.kappa.map { String(format: "%.2f", $0) } ?? "undefined"
