@@ -256,8 +256,11 @@ package struct JSONParser {
             guard let base = bytes.baseAddress else { return }
             var closers: [UInt8] = []
             var i = index
+            let end = bytes.count
             repeat {
-                guard i < bytes.count else { index = i; throw error("unterminated array or object") }
+                // Most bytes are neither quotes nor brackets: pass over them in a tight loop.
+                while i < end && !Self.isStructural(base[i]) { i += 1 }
+                guard i < end else { index = i; throw error("unterminated array or object") }
                 let c = base[i]
                 if c == UInt8(ascii: "\"") { i = try endOfString(i); continue }
                 if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
@@ -272,6 +275,16 @@ package struct JSONParser {
         default:
             _ = try parseValue(depth: depth)
         }
+    }
+
+    /// Whether `c` is a quote or a bracket: one shift and mask over a 128-bit set, no branch
+    /// per kind (`"` is 0x22; `[` `]` `{` `}` are 0x5B 0x5D 0x7B 0x7D).
+    @inline(__always)
+    private static func isStructural(_ c: UInt8) -> Bool {
+        let low: UInt64 = 1 << 0x22
+        let high: UInt64 = 1 << (0x5B - 64) | 1 << (0x5D - 64) | 1 << (0x7B - 64) | 1 << (0x7D - 64)
+        let word = c < 64 ? low : c < 128 ? high : 0
+        return (word >> UInt64(c & 63)) & 1 != 0
     }
 
     /// The index after the string whose opening quote is at `start`.
