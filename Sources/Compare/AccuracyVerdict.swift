@@ -41,12 +41,7 @@ extension Gate {
         }
         m.baseline = test.baselineAccuracy
         m.current = test.currentAccuracy
-        var s = MetricStatistics(alpha: alpha, significant: test.pValue < alpha)
-        s.pValue = test.pValue
-        s.exactTest = test.exact
-        s.pairedCases = test.cases
-        s.worse = test.worse
-        s.better = test.better
+        var s = MetricStatistics(test, alpha: alpha)
         s.baselineInterval = Wilson.interval(proportion: min(1, max(0, test.baselineAccuracy)), n: test.cases)
         s.currentInterval = Wilson.interval(proportion: min(1, max(0, test.currentAccuracy)), n: test.cases)
         s.minimumDetectableDrop = McNemar.minimumDetectableDrop(cases: test.cases, alpha: alpha, oneSided: true)

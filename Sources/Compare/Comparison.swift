@@ -199,3 +199,15 @@ package struct Comparison: Sendable {
         verdict == .regression || (verdict == .inconclusive && settings.onInconclusive == .fail)
     }
 }
+
+extension MetricStatistics {
+    /// The statistics of a paired test at `alpha`: significant when its p-value is below it.
+    init(_ test: some PairedTest, alpha: Double) {
+        self.init(alpha: alpha, significant: test.pValue < alpha)
+        pValue = test.pValue
+        exactTest = test.exact
+        pairedCases = test.cases
+        worse = test.worse
+        better = test.better
+    }
+}

@@ -28,12 +28,7 @@ extension Gate {
         let test = PairedScore(pairs, confidence: 1 - 2 * alpha)
         m.baseline = test.baselineMean
         m.current = test.currentMean
-        var s = MetricStatistics(alpha: alpha, significant: test.pValue < alpha)
-        s.pValue = test.pValue
-        s.exactTest = test.exact
-        s.pairedCases = test.cases
-        s.worse = test.worse
-        s.better = test.better
+        var s = MetricStatistics(test, alpha: alpha)
         s.differenceInterval = test.interval
         s.intervalConfidence = test.confidence
         m.statistics = s
