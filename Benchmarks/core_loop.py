@@ -35,11 +35,9 @@ for line in sys.stdin:
 
 
 def build(here):
-    subprocess.run(["swift", "build", "-c", "release", "--package-path", here], check=True,
-                   stdout=subprocess.DEVNULL)
-    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--package-path", here, "--show-bin-path"],
-                             check=True, capture_output=True, text=True).stdout.strip()
-    return os.path.join(bin_dir, "evalguard")
+    """The binary users run, built as a release archive builds it (scripts/build-release.sh)."""
+    return subprocess.run([os.path.join(here, "scripts", "build-release.sh")], check=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
 
 
 def cpu_seconds(pid):

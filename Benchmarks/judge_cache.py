@@ -78,10 +78,8 @@ def main():
     args = parser.parse_args()
     binary = args.binary
     if not binary:
-        subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE, "--product", "evalguard"], check=True,
-                       stdout=subprocess.DEVNULL)
-        binary = os.path.join(subprocess.run(["swift", "build", "-c", "release", "--package-path", HERE, "--show-bin-path"],
-                                             check=True, capture_output=True, text=True).stdout.strip(), "evalguard")
+        binary = subprocess.run([os.path.join(HERE, "scripts", "build-release.sh")], check=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as work:
         log = os.path.join(work, "judge.log")
         server = subprocess.Popen([sys.executable, SERVER, "--judge", "--log", log], stdout=subprocess.PIPE, text=True)

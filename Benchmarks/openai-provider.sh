@@ -28,8 +28,7 @@ server_py="$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py"
 
 bin=${BIN:-}
 if [ -z "$bin" ]; then
-    swift build -c release --package-path "$root" --product evalguard >&2
-    bin="$root/.build/release/evalguard"
+    bin=$("$root/scripts/build-release.sh")
 fi
 
 work=$(mktemp -d)

@@ -13,8 +13,7 @@ if ! pkg-config --exists libgit2 2>/dev/null; then
 fi
 
 echo "==> building evalguard"
-swift build --package-path "$here" -c release 2>&1 | tail -n 1
-evalguard="$(swift build --package-path "$here" -c release --show-bin-path)/evalguard"
+evalguard="$("$here/scripts/build-release.sh" 2> >(tail -n 1 >&2))"
 
 demo="$(mktemp -d)"
 trap 'rm -rf "$demo"' EXIT

@@ -10,8 +10,7 @@ out="$(realpath -m "${1:-evalguard-report.html}")"
 shot="${2:+$(realpath -m "$2")}"
 
 if [ -z "${EVALGUARD:-}" ]; then
-  swift build --package-path "$here" -c release 2>&1 | tail -n 1
-  EVALGUARD="$(swift build --package-path "$here" -c release --show-bin-path)/evalguard"
+  EVALGUARD="$("$here/scripts/build-release.sh" 2> >(tail -n 1 >&2))"
 fi
 evalguard="$(realpath "$EVALGUARD")"
 

@@ -4,7 +4,8 @@
 # usage: scripts/install.sh [--prefix DIR] [ARCHIVE]
 #   ARCHIVE       an evalguard-<version>-linux-<arch>.tar.gz; when ARCHIVE.sha256 is beside it,
 #                 the archive is verified first and nothing is installed if it does not match
-#   (no ARCHIVE)  builds from source (swift build -c release) and installs that
+#   (no ARCHIVE)  builds from source (scripts/build-release.sh: as a release archive is built,
+#                 the Swift runtime linked in) and installs that
 #   --prefix DIR  installs DIR/bin/evalguard, the hook script and the CI helpers in
 #                 DIR/share/evalguard/{hooks,ci}, the licence in DIR/share/doc/evalguard
 #                 (default: /usr/local)
@@ -50,8 +51,7 @@ else
     [ -f "$root/Package.swift" ] || { echo "install.sh: no Package.swift in $root; pass an archive instead" >&2; exit 2; }
     command -v swift >/dev/null 2>&1 || { echo "install.sh: building from source needs Swift 6 (https://swift.org/install); or pass a release archive" >&2; exit 2; }
     echo "install.sh: building evalguard from $root" >&2
-    swift build -c release --product evalguard --package-path "$root" >&2
-    binary="$root/.build/release/evalguard"; hook="$root/hooks/pre-push"; helpers="$root/scripts/ci"; docs="$root"
+    binary=$("$root/scripts/build-release.sh"); hook="$root/hooks/pre-push"; helpers="$root/scripts/ci"; docs="$root"
 fi
 
 mkdir -p "$prefix/bin" "$prefix/share/evalguard/hooks" "$prefix/share/evalguard/ci" "$prefix/share/doc/evalguard"
