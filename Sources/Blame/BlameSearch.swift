@@ -26,7 +26,7 @@ extension Blame {
         let segs = try span.segments(lo, hi)
         let distinct = lo == 0 && hi == span.last ? Set(segs.compactMap(\.key)).count : nil
         var search = Search(segments: segs, bisection: Bisection(segments: segs.count), distinctKeys: distinct, probes: narrowed)
-        // Which segments the listings say have a result, asked once per segment.
+        // Which segments have a result by the notes listing or the key index, asked once per segment.
         let listed = segs.map { segment in segment.key.map { stored.source(key: $0, commits: segment.commits) != nil } ?? false }
         func isFree(_ s: Int) -> Bool { listed[s] || segs[s].key.map { results[$0] != nil } ?? false }
         while let s = search.bisection.next(isFree: isFree) {
