@@ -8,9 +8,10 @@ import EvalGuardStore
 import EvalGuardSupport
 
 /// Finds the commit that caused a regression with as few model runs as it can: stored results
-/// first (free), commits grouped by evaluation key (commits with the same key share a result, so
-/// the search runs over distinct keys), then bisection of what remains, each probe evaluated in an
-/// isolated checkout and stored, so the same search a second time runs no model.
+/// first (free: they narrow the range before any key is read but the probed commits'), then the
+/// commits left grouped by evaluation key (commits with the same key share a result, so the search
+/// runs over distinct keys), then bisection of what remains, each probe evaluated in an isolated
+/// checkout and stored, so the same search a second time runs no model.
 package final class Blame {
     let repository: Repository
     let index: HistoryIndex
@@ -47,16 +48,13 @@ package final class Blame {
         var first: HistoryIndex.Entry { commits[0] }
     }
 
-    func segments(_ entries: [HistoryIndex.Entry]) -> [Segment] {
-        var out: [Segment] = []
-        for e in entries {
-            let key = index.key(of: e)
-            if let key, out.last?.key == key { out[out.count - 1].commits.append(e) } else { out.append(Segment(key: key, commits: [e])) }
-        }
-        return out
+    package func run() throws -> BlameAnswer {
+        var answer = try search()
+        answer.keyedCommits = index.commitsKeyed
+        return answer
     }
 
-    package func run() throws -> BlameAnswer {
+    func search() throws -> BlameAnswer {
         let badSHA = try repository.resolveCommit(options.bad)
         let badEntry = try index.entry(badSHA)
         let badConfig = try index.config(of: badEntry).get()
@@ -65,28 +63,22 @@ package final class Blame {
                                  hint: "Suites: " + badConfig.suites.map(\.name).joined(separator: ", "))
         }
         let suiteFilter = options.suite.map { Set([$0]) }
-        var (goodEntry, range, reason) = try chooseRange(bad: badEntry, config: badConfig, suites: suiteFilter)
-        var segs = segments([goodEntry] + range)
-        // Only a segment after the first moves the good end: the first holds the good commit itself,
-        // which is not in `range`.
-        if options.good == nil, let newer = try mostRecentPassing(segs, config: badConfig, suites: suiteFilter),
-           newer.first.sha != segs[0].first.sha {
-            goodEntry = newer.commits.last!
-            range = Array(range.drop { $0.id != goodEntry.id }.dropFirst())
-            segs = segments([goodEntry] + range)
+        var (span, reason) = try chooseRange(bad: badEntry)
+        if options.good == nil, let newer = try mostRecentPassing(span, config: badConfig, suites: suiteFilter) {
+            span = span.suffix(from: newer)
             reason = "the most recent commit whose stored result passes the baseline committed at \(options.bad)"
         }
-        let keys = Set(segs.compactMap(\.key))
+        let goodEntry = try span.entry(0)
         var answer = BlameAnswer(status: .noRegression, good: try repository.commitInfo(goodEntry.sha),
                                  bad: try repository.commitInfo(badSHA), goodReason: reason, metric: options.metric,
                                  suites: options.suite.map { [$0] } ?? badConfig.suites.map(\.name),
-                                 commitsInRange: range.count, distinctKeys: keys.count, evaluations: 0)
-        guard segs.count > 1, segs[0].key != segs[segs.count - 1].key else {
+                                 commitsInRange: span.last, distinctKeys: nil, evaluations: 0)
+        guard try span.key(0) != span.key(span.last) else {
             answer.note = "nothing the model depends on changed between \(goodEntry.sha.prefix(7)) and \(badSHA.prefix(7))"
             return answer
         }
-        let goodResult = try endResult(segs[0], label: "good")
-        let badResult = try endResult(segs[segs.count - 1], label: "bad")
+        let goodResult = try endResult(span, label: "good")
+        let badResult = try endResult(span, label: "bad")
         let comparison = Gate.compare(baseline: Baseline(result: goodResult), current: badResult, config: badConfig)
         // Beyond the threshold is worth searching even when the ends' difference is within noise
         // (inconclusive): the user saw it; the answer then says how sure it can be.
@@ -106,7 +98,9 @@ package final class Blame {
         answer.metric = metric
         answer.goodValue = siding.aggregate(goodResult)
         answer.badValue = siding.aggregate(badResult)
-        let search = try bisect(segs, siding: siding, good: goodResult, bad: badResult)
+        let search = try bisect(span, siding: siding, good: goodResult, bad: badResult)
+        let segs = search.segments
+        answer.distinctKeys = search.distinctKeys
         answer.skipped = search.skipped
         answer.uncertain = search.uncertain
         answer.probes = search.probes
@@ -122,14 +116,15 @@ package final class Blame {
         return answer
     }
 
-    /// The good end and the commits after it up to the bad end (oldest first), and why that end.
-    func chooseRange(bad: HistoryIndex.Entry, config: EvalConfig, suites: Set<String>?) throws
-        -> (HistoryIndex.Entry, [HistoryIndex.Entry], String) {
+    /// The commits from the good end to the bad end, and why that good end. Only commit headers
+    /// are read for a range given with --good; without it, each commit's `.evals` blobs, to find
+    /// the one that last changed the baseline.
+    func chooseRange(bad: HistoryIndex.Entry) throws -> (KeyedRange, String) {
         if let revision = options.good {
             let good = try repository.resolveCommit(revision)
             let notAncestor = EvalGuardError("--good \(revision) is not an ancestor of --bad \(options.bad)",
                                              hint: "The good commit must come before the bad one in history (see 'git log --first-parent').")
-            guard good != bad.sha else {
+            guard good != bad.sha, let goodID = ObjectID(hex: good) else {
                 throw EvalGuardError("--good \(revision) and --bad \(options.bad) are the same commit (\(good.prefix(7))): there is no range to search",
                                      hint: "Give --good a commit before the regression, for example the last one whose result passed (see 'evalguard log'),\n"
                                          + "or leave --good out to start from the commit that last changed \(Baseline.path).")
@@ -137,13 +132,13 @@ package final class Blame {
             // Usually the good commit is on the first-parent line: walking to it proves it an
             // ancestor. Otherwise ask for the merge-base (costly over long histories), and let a
             // revwalk hide the good commit's ancestors.
-            var range = try index.firstParentChain(from: bad.sha, stop: good)
-            if let last = range.last, index.isShallowBoundary(last) { throw historyCut(at: last) }
-            if range.last?.firstParent != good {
+            var range = try index.firstParentIDs(from: bad.id, stop: goodID)
+            if let last = range.last, index.isShallowBoundary(try index.entry(last)) { throw historyCut(at: try index.entry(last)) }
+            if try range.last.flatMap({ try index.firstParent(of: $0) }) != goodID {
                 guard try repository.mergeBase(good, bad.sha) == good else { throw notAncestor }
-                range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).map(index.entry)
+                range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).compactMap { ObjectID(hex: $0) }
             }
-            return (try index.entry(good), range.reversed(), "given with --good")
+            return (KeyedRange(index: index, ids: [goodID] + range.reversed()), "given with --good")
         }
         guard bad.baselineBlob != nil else {
             throw EvalGuardError("no baseline committed at \(options.bad): nothing says which results are good",
@@ -156,7 +151,7 @@ package final class Blame {
             throw EvalGuardError("\(options.bad) itself changed \(Baseline.path), so there is no range to search by default",
                                  hint: "Name a commit known to be good: evalguard blame --good <rev>")
         }
-        return (changed, walk.dropLast().reversed(), "the commit that last changed \(Baseline.path)")
+        return (KeyedRange(index: index, ids: walk.reversed().map(\.id)), "the commit that last changed \(Baseline.path)")
     }
 
     /// The search would have to go below a shallow clone's boundary, where the commits are not there.
@@ -166,41 +161,41 @@ package final class Blame {
                            + "or name a good commit inside this clone: evalguard blame --good <rev>")
     }
 
-    /// The newest segment before the bad one whose stored result passes the gate against the
-    /// baseline committed at the bad end, found without decoding every stored result: gallop back
-    /// over the stored segments (1, 2, 4, … from the bad end), then halve between the last
-    /// failing and the first passing one. That is the most recent passing one under the
-    /// assumption bisection itself makes (once bad, bad until fixed); nil when none passes.
-    func mostRecentPassing(_ segs: [Segment], config: EvalConfig, suites: Set<String>?) throws -> Segment? {
-        guard let baseline = try CommittedBaseline.find(in: repository, commit: try repository.resolveCommit(options.bad),
+    /// The position of the newest commit before the bad end's keys whose stored result passes
+    /// the gate against the baseline committed at the bad end (the last of its run of one key),
+    /// found without decoding every stored result or reading every key: gallop back from the bad
+    /// end over the commits with a result of their own (the one nearest 1, 2, 4, … commits back),
+    /// then halve between the last failing and the first passing one. That is the most recent
+    /// passing one under the assumption bisection itself makes (once bad, bad until fixed); nil
+    /// when none passes, or when it shares the good end's key (the good end stays).
+    func mostRecentPassing(_ span: KeyedRange, config: EvalConfig, suites: Set<String>?) throws -> Int? {
+        guard !stored.noOwnResults,
+              let baseline = try CommittedBaseline.find(in: repository, commit: try repository.resolveCommit(options.bad),
                                                         revision: options.bad)?.baseline else { return nil }
-        let candidates = segs.dropLast().enumerated().filter { isFree($0.element) }.map(\.offset).reversed().map { $0 }
-        guard !candidates.isEmpty else { return nil }
-        func passes(_ i: Int) -> Bool {
-            guard let result = storedResult(segs[candidates[i]]) else { return false }
+        let badKey = try span.key(span.last)
+        func passes(_ i: Int) throws -> Bool {
+            // A commit with the bad end's key is the bad end's segment, as good as failing.
+            guard let key = try span.key(i), key != badKey,
+                  let result = storedResult(Segment(key: key, commits: [try span.entry(i)])) else { return false }
             let comparison = Gate.compare(baseline: baseline, current: result, config: config)
             return !comparison.suites.contains { s in
                 (suites?.contains(s.name) ?? true) && s.metrics.contains { $0.verdict == .regression && (options.metric ?? $0.metric) == $0.metric }
             }
         }
-        var failing = -1, probe = 0, step = 1
-        while !passes(probe) {
+        var failing = span.last, step = 1
+        var passing: Int
+        while true {
+            guard let probe = span.nearestWithOwnResult(between: -1, and: failing, middle: Double(max(span.last - step, 0)), in: stored) else { return nil }
+            if try passes(probe) { passing = probe; break }
             failing = probe
-            guard probe < candidates.count - 1 else { return nil }
-            probe = min(probe + step, candidates.count - 1)
             step *= 2
         }
-        var passing = probe
-        while passing - failing > 1 {
-            let mid = (failing + passing) / 2
-            if passes(mid) { passing = mid } else { failing = mid }
+        while let mid = span.nearestWithOwnResult(between: passing, and: failing, middle: Double(passing + failing) / 2, in: stored) {
+            if try passes(mid) { passing = mid } else { failing = mid }
         }
-        return segs[candidates[passing]]
-    }
-
-    func isFree(_ segment: Segment) -> Bool {
-        guard let key = segment.key else { return false }
-        return results[key] != nil || stored.source(key: key, commits: segment.commits) != nil
+        // In the good end's run of one key: the good end stays where it is.
+        if try span.run(from: passing, step: -1).last == 0 { return nil }
+        return try span.run(from: passing, step: 1).last!
     }
 
     /// A stored result of the segment, decoded once and kept by key.
@@ -216,8 +211,14 @@ package final class Blame {
 
     /// An end of the range must be evaluated for the search to mean anything: when it cannot be
     /// (its model crashes, its configuration is broken), blame stops with exit 3, naming the end.
-    func endResult(_ segment: Segment, label: String) throws -> RunResult {
-        if let result = storedResult(segment) { return result }
+    /// Its own stored result (or one under its key) serves first; else one noted on a commit of
+    /// the same key beside it, which only then has its key read; else it is evaluated.
+    func endResult(_ span: KeyedRange, label: String) throws -> RunResult {
+        let end = label == "good" ? 0 : span.last
+        let key = try span.key(end)
+        if let result = storedResult(Segment(key: key, commits: [try span.entry(end)])) { return result }
+        let segment = Segment(key: key, commits: try span.run(from: end, step: label == "good" ? 1 : -1).sorted().map(span.entry))
+        if segment.commits.count > 1, let result = storedResult(segment) { return result }
         let commit = label == "good" ? segment.commits.last! : segment.first
         progress("evaluating the \(label) end \(commit.sha.prefix(7))")
         do {

@@ -49,9 +49,13 @@ package struct BlameAnswer: Sendable {
     package var suites: [String]
     package var goodValue: Double?
     package var badValue: Double?
-    /// Commits in (good, bad] on the first-parent line, and how many distinct evaluation keys they have.
+    /// Commits in (good, bad] on the first-parent line.
     package var commitsInRange: Int
-    package var distinctKeys: Int
+    /// How many distinct evaluation keys the good end and those commits have, when the search read
+    /// every key (nothing stored narrowed the range first); nil when it did not.
+    package var distinctKeys: Int?
+    /// How many commits' evaluation keys the search read.
+    package var keyedCommits = 0
     /// Model runs the search cost (ends, probes, retries); results reused cost nothing.
     package var evaluations: Int
     package var culprit: Culprit?

@@ -1,20 +1,35 @@
 import Foundation
 import EvalGuardEvaluation
+import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
 
 extension Blame {
     struct Search {
+        /// The segments of what stored results left open, the first good and the last bad.
+        var segments: [Segment]
         var bisection: Bisection
+        /// Distinct evaluation keys in the range, when stored results left all of it open (so
+        /// every key was read); nil otherwise.
+        var distinctKeys: Int?
         var skipped: [Probe] = []
         var uncertain: [Probe] = []
         var probes: [ProbeRecord] = []
     }
 
-    /// Bisects the segments between the ends: free probes first, then evaluations at the middle.
-    func bisect(_ segs: [Segment], siding: Siding, good: RunResult, bad: RunResult) throws -> Search {
-        var search = Search(bisection: Bisection(segments: segs.count))
-        while let s = search.bisection.next(isFree: { isFree(segs[$0]) }) {
+    /// Narrows the range with stored results (`narrow`), then bisects the segments of what is left
+    /// between the ends: free probes first, then evaluations at the middle.
+    func bisect(_ span: KeyedRange, siding: Siding, good: RunResult, bad: RunResult) throws -> Search {
+        let (lo, hi, narrowed) = try narrow(span, siding: siding, good: good, bad: bad)
+        // `lo` sides with the good end and `hi` with the bad one, so their keys differ (a key's
+        // result is read once and kept): there are at least two segments.
+        let segs = try span.segments(lo, hi)
+        let distinct = lo == 0 && hi == span.last ? Set(segs.compactMap(\.key)).count : nil
+        var search = Search(segments: segs, bisection: Bisection(segments: segs.count), distinctKeys: distinct, probes: narrowed)
+        // Which segments have a result by the notes listing or the key index, asked once per segment.
+        let listed = segs.map { segment in segment.key.map { stored.source(key: $0, commits: segment.commits) != nil } ?? false }
+        func isFree(_ s: Int) -> Bool { listed[s] || segs[s].key.map { results[$0] != nil } ?? false }
+        while let s = search.bisection.next(isFree: isFree) {
             let segment = segs[s]
             let info = try repository.commitInfo(segment.first.sha)
             guard let key = segment.key else {
@@ -70,6 +85,31 @@ extension Blame {
             if tally.side != .withinNoise { progress("\(info.shortSHA) is \(tally.side.rawValue) (\(tally.bad) case vote(s) for bad, \(tally.good) for good)") }
         }
         return search
+    }
+
+    /// Probes the commits with a result of their own (a note or a result file: looked for, not read) between
+    /// the ends, nearest the middle first, reading the key of each probed commit only, to check
+    /// that the stored result is one evaluated with it; returns the last good and first bad
+    /// positions that leaves, and the probes. A commit whose result cannot be read or is within
+    /// noise is left to the bisection of segments, which retries it. With everything stored this
+    /// leaves two neighbours, with nothing stored the whole range.
+    func narrow(_ span: KeyedRange, siding: Siding, good: RunResult, bad: RunResult) throws -> (Int, Int, [ProbeRecord]) {
+        var lo = 0, hi = span.last
+        var probes: [ProbeRecord] = []
+        guard !stored.noOwnResults else { return (lo, hi, probes) }
+        var tried: Set<Int> = []
+        while let c = span.nearestWithOwnResult(between: lo, and: hi, middle: Double(lo + hi) / 2, excluding: tried, in: stored) {
+            tried.insert(c)
+            guard let key = try span.key(c), let result = storedResult(Segment(key: key, commits: [try span.entry(c)])) else { continue }
+            let tally = siding.tally(probe: result, good: good, bad: bad)
+            guard tally.side != .withinNoise else { continue }
+            if tally.side == .good { lo = c } else { hi = c }
+            let info = try repository.commitInfo(span.ids[c].hex)
+            probes.append(ProbeRecord(commit: info, state: tally.side == .good ? .good : .bad, tally: tally,
+                                      votes: siding.votes(probe: result, good: good, bad: bad), evaluations: 0))
+            progress("\(info.shortSHA) is \(tally.side.rawValue) by its stored result (\(tally.bad) case vote(s) for bad, \(tally.good) for good)")
+        }
+        return (lo, hi, probes)
     }
 
     /// The first commit of the first bad segment, with what it changed and broke.

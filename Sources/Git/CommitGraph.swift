@@ -56,22 +56,27 @@ package final class CommitGraph {
 
     /// The commit's position in the graph, or nil when the graph does not hold it.
     func position(of id: ObjectID) -> Int? {
-        let raw = id.bytes
-        let first = Int(raw[0])
-        var low = first == 0 ? 0 : Int(u32(fanout + 4 * (first - 1))), high = Int(u32(fanout + 4 * first))
-        guard low <= high, high <= count else { return nil }
-        while low < high {
-            let mid = (low + high) / 2
-            let base = lookup + 20 * mid
-            var order = 0
-            for k in 0..<20 where bytes[base + k] != raw[k] {
-                order = bytes[base + k] < raw[k] ? -1 : 1
-                break
+        // The id's bytes on the stack: a lookup per commit of a long walk allocates nothing.
+        let oid = id.oid
+        return withUnsafeBytes(of: oid.id) { raw in
+            bytes.withUnsafeBufferPointer { graph in
+                let first = Int(raw[0])
+                var low = first == 0 ? 0 : Int(u32(fanout + 4 * (first - 1))), high = Int(u32(fanout + 4 * first))
+                guard low <= high, high <= count else { return nil }
+                while low < high {
+                    let mid = (low + high) / 2
+                    let base = lookup + 20 * mid
+                    var order = 0
+                    for k in 0..<20 where graph[base + k] != raw[k] {
+                        order = graph[base + k] < raw[k] ? -1 : 1
+                        break
+                    }
+                    if order == 0 { return mid }
+                    if order < 0 { low = mid + 1 } else { high = mid }
+                }
+                return nil
             }
-            if order == 0 { return mid }
-            if order < 0 { low = mid + 1 } else { high = mid }
         }
-        return nil
     }
 
     /// The commit's tree and parents, or nil when the graph does not hold it (or it has more than

@@ -51,6 +51,13 @@ package final class HistoryIndex {
     private lazy var graph = keyingEveryCommit ? repository.commitGraph() : nil
     /// How many commits were read from the commit-graph instead of the object database.
     package private(set) var commitsFromGraph = 0
+    /// Trees and first parents `firstParentIDs` read from commit objects, for `entry` to take.
+    private var headers: [ObjectID: CommitHeader] = [:]
+    /// The commits whose evaluation key `key(of:)` computed.
+    private var keyed: Set<ObjectID> = []
+    /// How many commits' evaluation keys were computed: blame reads them only where stored
+    /// results cannot settle the search, so a test can hold it to that.
+    package var commitsKeyed: Int { keyed.count }
 
     /// A memo key: configuration number, tree id and the tree's path.
     private struct TreeMemo: Hashable {
@@ -66,7 +73,8 @@ package final class HistoryIndex {
     }
 
     /// Long walks read each object once and memoise here: run them inside
-    /// `Repository.withoutObjectCache`. `keyingEveryCommit` (blame) keeps each root tree's
+    /// `Repository.withoutObjectCache`. `keyingEveryCommit` (blame, which keys most commits it
+    /// reads an entry for: with `--good` only those its search asks about) keeps each root tree's
     /// entries from `entry` for `key(of:)`; without it (log, which keys only the commits that
     /// lack a result) `entry` looks `.evals` up by name.
     package init(repository: Repository, keyingEveryCommit: Bool = false) {
@@ -82,13 +90,7 @@ package final class HistoryIndex {
 
     package func entry(_ id: ObjectID) throws -> Entry {
         if let known = entries[id] { return known }
-        let header: CommitHeader
-        if let recorded = graph?.header(id) {
-            header = recorded
-            commitsFromGraph += 1
-        } else {
-            header = try repository.commitHeader(id)
-        }
+        let header = try self.header(id)
         let evals: TreeEntry?
         if keyingEveryCommit {
             let root = try repository.treeEntries(header.tree)
@@ -104,14 +106,52 @@ package final class HistoryIndex {
         return entry
     }
 
+    /// A commit's tree and parents: from the commit-graph when there is one, else the commit.
+    private func header(_ id: ObjectID) throws -> CommitHeader {
+        if let known = headers[id] { return known }
+        if let recorded = graph?.header(id) {
+            commitsFromGraph += 1
+            return recorded
+        }
+        return try repository.commitHeader(id)
+    }
+
     /// Whether history is cut below this commit: the clone is shallow and its first parent is not
     /// in it. A walk ends there instead of failing.
     package func isShallowBoundary(_ entry: Entry) -> Bool {
-        guard shallow, let parent = entry.firstParent else { return false }
-        if let known = boundaries[entry.id] { return known }
-        let cut = !repository.hasCommit(parent)
-        boundaries[entry.id] = cut
+        isShallowBoundary(entry.id, parent: entry.firstParentID)
+    }
+
+    private func isShallowBoundary(_ id: ObjectID, parent: ObjectID?) -> Bool {
+        guard shallow, let parent else { return false }
+        if let known = boundaries[id] { return known }
+        let cut = !repository.hasCommit(parent.hex)
+        boundaries[id] = cut
         return cut
+    }
+
+    /// First-parent commits from `tip` back to (not including) `stop`, newest first, as ids: only
+    /// each commit's header is read (from the commit-graph when there is one), no tree, so a walk
+    /// over tens of thousands of commits costs little; `entry` reads the rest for the commits that
+    /// need it. In a shallow clone the walk also ends at the boundary (`isShallowBoundary`).
+    package func firstParentIDs(from tip: ObjectID, stop: ObjectID?) throws -> [ObjectID] {
+        var chain: [ObjectID] = []
+        var next: ObjectID? = tip
+        while let id = next, id != stop {
+            let header = try self.header(id)
+            // The commit-graph answers again at the cost of a binary search; a commit read from
+            // its object is kept, not read twice.
+            if graph == nil { headers[id] = header }
+            chain.append(id)
+            if isShallowBoundary(id, parent: header.firstParent) { break }
+            next = header.firstParent
+        }
+        return chain
+    }
+
+    /// The first parent of a commit (read as `entry` reads it).
+    package func firstParent(of id: ObjectID) throws -> ObjectID? {
+        try header(id).firstParent
     }
 
     /// First-parent commits from `tip` back to (not including) `stop`, newest first; or, without
@@ -154,6 +194,7 @@ package final class HistoryIndex {
     /// whose root trees list the same input entries (a docs-only commit and its parent) share the
     /// key without walking anything below the root.
     package func key(of entry: Entry) -> String? {
+        keyed.insert(entry.id)
         guard let configBlob = entry.configBlob, case .success(let config) = config(of: entry) else { return nil }
         if selections[configBlob] == nil { selections[configBlob] = (selections.count, config.inputs) }
         let (number, selection) = selections[configBlob]!

@@ -57,7 +57,7 @@ package struct BlameHTML {
         if let metric = a.metric {
             rows.append(("metric", HTML.escape("\(metric.rawValue) (\(a.suites.joined(separator: ", "))): \(value(a.goodValue)) → \(value(a.badValue))")))
         }
-        rows.append(("searched", "\(a.commitsInRange) commit(s) in range, \(a.distinctKeys) distinct evaluation key(s)"))
+        rows.append(("searched", "\(a.commitsInRange) commit(s) in range, \(a.keysRead)"))
         rows.append(("cost", "\(a.evaluations) model evaluation(s); stored results cost nothing"))
         return "<section id=\"range\"><h2>Range</h2><table><tbody>"
             + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined() + "</tbody></table></section>"

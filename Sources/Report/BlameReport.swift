@@ -55,7 +55,7 @@ package struct BlameReport {
             out += "\nUncertain (within noise):\n"
             for p in a.uncertain { out += "  \(p.commit.shortSHA)  \(p.reason)\n" }
         }
-        out += "\nCost: \(a.evaluations) model evaluation(s) for \(a.commitsInRange) commit(s) in range (\(a.distinctKeys) distinct evaluation key(s))\n"
+        out += "\nCost: \(a.evaluations) model evaluation(s) for \(a.commitsInRange) commit(s) in range (\(a.keysRead))\n"
         return out
     }
 
@@ -90,7 +90,8 @@ package struct BlameReport {
             "good": commit(a.good), "good_reason": .string(a.goodReason), "bad": commit(a.bad),
             "metric": string(a.metric?.rawValue), "suites": .array(a.suites.map(JSONValue.string)),
             "good_value": number(a.goodValue), "bad_value": number(a.badValue),
-            "commits_in_range": .number(Double(a.commitsInRange)), "distinct_keys": .number(Double(a.distinctKeys)),
+            "commits_in_range": .number(Double(a.commitsInRange)), "distinct_keys": number(a.distinctKeys.map(Double.init)),
+            "keyed_commits": .number(Double(a.keyedCommits)),
             "evaluations": .number(Double(a.evaluations)),
             "candidates": .array(a.candidates.map(commit)),
             "skipped": .array(a.skipped.map(probe)), "uncertain": .array(a.uncertain.map(probe)),
@@ -110,5 +111,14 @@ package struct BlameReport {
             doc["culprit"] = .null
         }
         return .object(doc)
+    }
+}
+
+extension BlameAnswer {
+    /// What the search knows of the range's evaluation keys: how many distinct ones when it read
+    /// them all; else how many it read, stored results having settled the rest.
+    var keysRead: String {
+        if let distinctKeys { return "\(distinctKeys) distinct evaluation key(s)" }
+        return "evaluation keys read for \(keyedCommits) commit(s): stored results settled the rest"
     }
 }
