@@ -65,49 +65,60 @@ package enum Evaluation {
                     programs: CommandScorerRunner? = nil, similarity: SimilarityRunner? = nil,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
+        if let suite = suites.first(where: { $0.config.scorer.judge != nil && $0.judge == nil }) {
+            throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
+        }
         let width = suites.reduce(0) { $0 + $1.cases.count }
         let total = width * repeats
         let started = monotonicNanoseconds()
-        let responses = try answers(suites, provider: provider, repeats: repeats) { progress($0, total) }
         let scoring = ScoringSession()
-        var offset = 0
+        // Where each suite's cases start in a round of requests.
+        let starts = suites.reduce(into: [0]) { $0.append($0.last! + $1.cases.count) }
         // Per suite, run r of case i at i * repeats + r: one array per suite, which is the suite's
-        // result as it stands when each case ran once.
-        var runs: [[CaseResult]] = []
+        // result as it stands when each case ran once. Each answer is scored as it arrives and
+        // only its CaseResult is kept (see `ModelProvider.answer`).
+        let unanswered = CaseResult(id: "", passed: false, score: 0, latencyMs: 0)
+        var runs = suites.map { Array(repeating: unanswered, count: $0.cases.count * repeats) }
+        // Outputs that passed the scorers before a judge, a scoring program or an embeddings
+        // comparison, by request index: those decide after, in one batch, in the cases' order.
+        var deciding: [Int: JSONValue] = [:]
+        try answers(suites, provider: provider, repeats: repeats, progress: { progress($0, total) }) { index, response in
+            let (r, k) = index.quotientAndRemainder(dividingBy: width)
+            var s = 0
+            while starts[s + 1] <= k { s += 1 }
+            let suite = suites[s], i = k - starts[s]
+            let result = score(suite.cases[i], response, suite.config.scorer, scoring, runStart: started)
+            if result.passed, let output = response.output,
+               suite.judge != nil || suite.config.scorer.command != nil || suite.config.scorer.similarity != nil {
+                deciding[index] = output
+            }
+            runs[s][i * repeats + r] = result
+        }
         var items: [JudgeRunner.Item] = []
         var judged: [(suite: Int, index: Int, run: Int)] = []
         var scored: [CommandScorerRunner.Item] = []
         var scoredAt: [(suite: Int, index: Int, run: Int)] = []
         var compared: [SimilarityRunner.Item] = []
         var comparedAt: [(suite: Int, index: Int, run: Int)] = []
-        for (s, suite) in suites.enumerated() {
-            if suite.config.scorer.judge != nil, suite.judge == nil {
-                throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
-            }
-            var suiteRuns: [CaseResult] = []
-            suiteRuns.reserveCapacity(suite.cases.count * repeats) // grown by doubling, it would be copied over and over
+        for (s, suite) in suites.enumerated() where !deciding.isEmpty {
             for (i, c) in suite.cases.enumerated() {
                 for r in 0..<repeats {
-                    let response = responses[r * width + offset + i]
-                    let result = score(c, response, suite.config.scorer, scoring, runStart: started)
-                    if let judge = suite.judge, result.passed, let output = response.output {
+                    guard let output = deciding[r * width + starts[s] + i] else { continue }
+                    if let judge = suite.judge {
                         items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
                                            reference: judge.references[c.id]))
                         judged.append((s, i, r))
                     }
-                    if let program = suite.config.scorer.command, result.passed, let output = response.output {
+                    if let program = suite.config.scorer.command {
                         scored.append(.init(suite: suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected, output: output))
                         scoredAt.append((s, i, r))
                     }
-                    if let settings = suite.config.scorer.similarity, result.passed, let output = response.output {
+                    if let settings = suite.config.scorer.similarity {
                         compared.append(.init(suite: suite.config.name, settings: settings, output: output, expected: c.expected))
                         comparedAt.append((s, i, r))
                     }
-                    suiteRuns.append(result)
                 }
             }
-            runs.append(suiteRuns)
-            offset += suite.cases.count
         }
         if !items.isEmpty {
             guard let judges else { throw EvalGuardError.evaluation("judged suites need a judge runner") }
@@ -128,15 +139,21 @@ package enum Evaluation {
         }
     }
 
-    /// The provider's answers to every case, `repeats` rounds over all of them (run r of case i
-    /// of the whole list at r * cases + i). The requests are gone when it returns, before the
-    /// answers are scored.
+    /// Asks the provider about every case, `repeats` rounds over all of them (run r of case i
+    /// of the whole list at r * cases + i), handing each answer to `receive` as it arrives.
     private static func answers(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int,
-                                progress: (Int) -> Void) throws -> [ModelResponse] {
-        let round = suites.flatMap { $0.cases.map { ModelRequest(id: $0.id, input: $0.input) } }
-        // A single round is `round` itself, not a copy.
-        let requests = repeats == 1 ? round : Array((0..<repeats).map { _ in round }.joined())
-        return try provider.answer(requests, progress: progress)
+                                progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
+        let starts = suites.reduce(into: [0]) { $0.append($0.last! + $1.cases.count) }
+        let width = starts.last!
+        // Made from the cases as the provider reads them: no array of requests beside the cases.
+        let requests = ModelRequests(count: width * repeats) { index in
+            let k = index % width
+            var s = 0
+            while starts[s + 1] <= k { s += 1 }
+            let c = suites[s].cases[k - starts[s]]
+            return ModelRequest(id: c.id, input: c.input)
+        }
+        try provider.answer(requests, progress: progress, receive: receive)
     }
 
     static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
@@ -159,7 +176,7 @@ package enum Evaluation {
     /// builds the result of `commit` from the answers kept and the new ones (not stored: the
     /// caller decides where it goes). `environment` is where a provider finds what the
     /// configuration names (an API key's variable).
-    static func evaluate(_ config: EvalConfig, plans: [SuitePlan], directory: @escaping () throws -> String, commit: String, key: String,
+    static func evaluate(_ config: EvalConfig, plans: consuming [SuitePlan], directory: @escaping () throws -> String, commit: String, key: String,
                                 dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price], maxCostUSD: Double? = nil,
                                 environment: [String: String] = ProcessInfo.processInfo.environment, stored: [RunResult] = [],
                                 progress: @escaping (Int, Int) -> Void) throws -> Outcome {
@@ -173,11 +190,11 @@ package enum Evaluation {
         let judges = JudgeRunner(stored: stored, directory: directory, environment: environment)
         let programs = CommandScorerRunner(directory: directory)
         let similarity = SimilarityRunner(config: config, stored: stored, environment: environment)
-        var plans = plans
+        var plans = consume plans
         try judgeKept(&plans, judges)
         try scoreKept(&plans, programs)
         try compareKept(&plans, similarity)
-        let pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest, judge: plan.suite.judge) }
+        var pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest, judge: plan.suite.judge) }
             .filter { !$0.cases.isEmpty }
         var descriptions: [String: [String: JSONValue]] = [:]
         var warnings: [String] = []
@@ -188,34 +205,45 @@ package enum Evaluation {
             (descriptions, warnings) = (out.descriptions, out.warnings)
             for r in out.results { ran[r.name] = r }
         }
-        let results = plans.map { plan in
+        pending = []
+        var results: [SuiteResult] = []
+        for p in plans.indices {
+            var plan = plans[p]
+            (plans[p].suite.cases, plans[p].key.inputDigests, plans[p].key.scoringDigests, plans[p].kept) = ([], [], [], [:])
             // Taken out of `ran`, so that a suite whose every case ran is completed in place
             // rather than copied (a copy of 100,000 cases is tens of megabytes).
             var fresh = ran.removeValue(forKey: plan.suite.config.name)?.cases ?? []
             let cases: [CaseResult]
             if plan.kept.isEmpty, fresh.lazy.map(\.id).elementsEqual(plan.suite.cases.lazy.map(\.id)) {
-                for i in fresh.indices { (fresh[i].inputDigest, fresh[i].scoringDigest) = (plan.key.inputDigests[i], plan.key.scoringDigests[i]) }
+                for i in fresh.indices { (fresh[i].inputBlob, fresh[i].scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i]) }
                 cases = fresh
             } else {
                 let position = Dictionary(uniqueKeysWithValues: fresh.enumerated().map { ($1.id, $0) })
                 cases = plan.suite.cases.enumerated().map { i, c in
                     plan.kept[i] ?? {
                         var r = fresh[position[c.id]!]
-                        (r.inputDigest, r.scoringDigest) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
+                        (r.inputBlob, r.scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
                         return r
                     }()
                 }
             }
             fresh = []
+            // The plan's cases and digests are in `cases` now: released before the ids, the metrics
+            // and the writing, the peak of a large run (at 100,000 cases they are 10 MB).
+            let kept = plan.kept
+            (plan.suite.cases, plan.key.inputDigests, plan.key.scoringDigests, plan.kept) = ([], [], [], [:])
+            var ran: [String] = []
+            ran.reserveCapacity(cases.count - kept.count)
+            for (i, c) in cases.enumerated() where kept[i] == nil { ran.append(c.id) }
             var reuse = plan.reuse
-            reuse.ran = plan.suite.cases.indices.compactMap { plan.kept[$0] == nil ? plan.suite.cases[$0].id : nil }
+            reuse.ran = ran
             var suite = SuiteResult(name: plan.suite.config.name, casesFile: plan.suite.config.casesPath, casesDigest: plan.suite.digest,
                                     scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
             suite.model = plan.modelID == "model" ? nil : plan.modelID
             (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, reuse)
             suite.judge = plan.suite.judge.map { judges.record(suite: plan.suite.config.name, judge: $0) }
             suite.embeddings = similarity.record(suite: plan.suite.config.name)
-            return suite
+            results.append(suite)
         }
         // The result names one model: the first priced one (its prices tell a price change
         // from a code change in reports), else the first suite's.
@@ -269,11 +297,11 @@ package enum Evaluation {
     static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession,
                       runStart: UInt64? = nil) -> CaseResult {
         var outcome = ScoreOutcome(passed: false)
-        var digest: String?
+        var digest: BlobDigest?
         var text: String?
         if let output = r.output {
             let canonical = output.canonicalText
-            digest = GitHash.blobID(of: canonical)
+            digest = GitHash.blobDigest(of: canonical)
             text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
             if r.error == nil {
                 // A judged (or program-scored) scorer passes here when the scorers before the judge
@@ -284,9 +312,10 @@ package enum Evaluation {
         }
         var result = CaseResult(id: c.id, passed: outcome.passed, score: outcome.score, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
                           costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
-                          outputDigest: digest, output: text, retries: r.retries > 0 ? r.retries : nil,
+                          output: text, retries: r.retries > 0 ? r.retries : nil,
                           retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
         result.reason = outcome.reason
+        result.outputBlob = digest
         if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }
         if r.retries > 0, let runStart {
             result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000

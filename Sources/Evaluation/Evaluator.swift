@@ -140,7 +140,7 @@ package final class Evaluator {
         var stored = StoredAnswers([], repeats: runs)
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
         // Judge answers are reused even with `fresh`: it asks the model again, not the judge.
-        let candidates = (whole.map { [$0] } ?? []) + store.candidates(commit: commit, suiteKeys: keys)
+        var candidates = (whole.map { [$0] } ?? []) + store.candidates(commit: commit, suiteKeys: keys)
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
@@ -171,10 +171,14 @@ package final class Evaluator {
                 return e
             }
         }
-        let outcome = try Evaluation.evaluate(config, plans: plans, directory: directory, commit: commit, key: key, dirtyPaths: dirtyPaths,
+        _ = consume suites
+        let outcome = try Evaluation.evaluate(config, plans: consume plans, directory: directory, commit: commit, key: key, dirtyPaths: dirtyPaths,
                                               repeats: runs, prices: prices, maxCostUSD: budget, environment: environment,
                                               stored: candidates, progress: progress)
         warnings += outcome.warnings.filter { !warnings.contains($0) }
+        // What planning read and built (the cases with their inputs and digests, consumed above;
+        // the stored results) is not needed to write the result: released before it is written.
+        (candidates, stored, whole) = ([], StoredAnswers([], repeats: runs), nil)
         if shard != nil {
             // A share is not the commit's result: its file is written by the caller, for the merge.
         } else if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }

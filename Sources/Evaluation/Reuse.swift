@@ -71,14 +71,14 @@ extension Evaluation {
                 if let (s, commit) = whole, let match = s.cases.first(where: { $0.id == c.id && $0.error == nil }) {
                     found = (match, commit)
                 } else {
-                    found = stored.answer(fingerprint: plan.key.modelFingerprint, input: plan.key.inputDigests[i])
+                    found = stored.answer(fingerprint: plan.key.modelFingerprint, input: plan.key.inputDigests[i].hex)
                 }
                 guard let (storedAnswer, commit) = found else { continue }
                 var answer = storedAnswer
                 // Re-asks made to settle another comparison belong to that one.
                 answer = answer.firstStage
                 answer.id = c.id
-                if answer.scoringDigest != plan.key.scoringDigests[i] {
+                if answer.scoringBlob != plan.key.scoringDigests[i] {
                     if suite.config.scorer.isExternal {
                         // Judged or program-scored: the scorers before it here, it in one batch after.
                         guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
@@ -96,8 +96,8 @@ extension Evaluation {
                     if cost != answer.costUSD { plan.reuse.repriced += 1 }
                     answer.costUSD = cost
                 }
-                answer.inputDigest = plan.key.inputDigests[i]
-                answer.scoringDigest = plan.key.scoringDigests[i]
+                answer.inputBlob = plan.key.inputDigests[i]
+                answer.scoringBlob = plan.key.scoringDigests[i]
                 answer.reusedFrom = commit
                 answer.coldStart = nil
                 plan.kept[i] = answer

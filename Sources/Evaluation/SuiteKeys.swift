@@ -17,13 +17,13 @@ import EvalGuardSupport
 package struct SuiteKey: Sendable {
     package var key: String
     package var modelFingerprint: String
-    /// Per case, in the case file's order.
-    package var inputDigests: [String]
-    package var scoringDigests: [String]
+    /// Per case, in the case file's order (raw blob ids: 20 bytes a case each, no heap text).
+    package var inputDigests: [BlobDigest]
+    package var scoringDigests: [BlobDigest]
 
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
         modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config, files: files))
-        inputDigests = suite.cases.map { GitHash.blobID(of: $0.input.canonicalText) }
+        inputDigests = suite.cases.map { GitHash.blobDigest(of: $0.input.canonicalText) }
         // A judge's fingerprint covers its model, template and rubric (files included).
         var scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
             + (suite.config.scorer.command.map { " program " + Self.programDigest($0, files: files) } ?? "")
@@ -33,10 +33,10 @@ package struct SuiteKey: Sendable {
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
         let references = suite.judge?.references ?? [:]
         scoringDigests = suite.cases.map { c in
-            GitHash.blobID(of: scorer + "\n" + c.expected.canonicalText + (references[c.id].map { "\nreference " + $0.canonicalText } ?? ""))
+            GitHash.blobDigest(of: scorer + "\n" + c.expected.canonicalText + (references[c.id].map { "\nreference " + $0.canonicalText } ?? ""))
         }
         var manifest = "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
-        for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest + " " + c.id + "\n" }
+        for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest.hex + " " + c.id + "\n" }
         key = GitHash.blobID(of: manifest)
     }
 

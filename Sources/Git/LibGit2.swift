@@ -90,16 +90,25 @@ extension git_oid {
 /// output digests so that anyone can recompute them with git alone.
 package enum GitHash {
     package static func blobID<Bytes: Collection>(of bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        LibGit2.ensure()
-        var oid = git_oid()
-        let array = Array(bytes)
-        let rc = array.withUnsafeBytes { raw in
-            git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB)
-        }
-        // Hashing bytes in memory fails only when a hash context cannot be allocated.
-        precondition(succeeded(rc), "git_odb_hash failed")
-        return oid.hex
+        blobDigest(of: bytes).hex
     }
 
-    package static func blobID(of text: String) -> String { blobID(of: Array(text.utf8)) }
+    package static func blobID(of text: String) -> String { blobDigest(of: text).hex }
+
+    /// The blob id as 20 raw bytes, for what keeps many of them (a result's per-case digests).
+    package static func blobDigest<Bytes: Collection>(of bytes: Bytes) -> BlobDigest where Bytes.Element == UInt8 {
+        LibGit2.ensure()
+        var oid = git_oid()
+        let hashed = { (raw: UnsafeRawBufferPointer) in git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB) }
+        // Contiguous bytes (a String's UTF-8, an array) are hashed in place, without a copy.
+        let rc = bytes.withContiguousStorageIfAvailable { hashed(UnsafeRawBufferPointer($0)) } ?? Array(bytes).withUnsafeBytes(hashed)
+        // Hashing bytes in memory fails only when a hash context cannot be allocated.
+        precondition(succeeded(rc), "git_odb_hash failed")
+        return withUnsafeBytes(of: &oid.id) { BlobDigest(bytes: $0) }
+    }
+
+    package static func blobDigest(of text: String) -> BlobDigest {
+        var text = text
+        return text.withUTF8 { blobDigest(of: $0) }
+    }
 }

@@ -49,21 +49,23 @@ package final class CommandProvider: ModelProvider {
                   maxErrorRate: config.maxErrorRate, maxLineBytes: config.maxLineBytes)
     }
 
-    package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
+    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
-        var run = PoolRun(provider: self, requests: requests)
-        defer { run.stopAll() }
-        try run.loop(progress: progress)
-        return run.responses.map { $0! }
+        try withoutActuallyEscaping(receive) { receive in
+            var run = PoolRun(provider: self, requests: requests, receive: receive)
+            defer { run.stopAll() }
+            try run.loop(progress: progress)
+        }
     }
 }
 
 /// The state of one `answer` call.
 private struct PoolRun {
     let provider: CommandProvider
-    let requests: [ModelRequest]
-    var responses: [ModelResponse?]
+    let requests: ModelRequests
+    /// Where each answer goes as it arrives (`ModelProvider.answer`).
+    let receive: (Int, ModelResponse) -> Void
     var workers: [ChildProcess?]
     var next = 0
     var done = 0
@@ -73,10 +75,10 @@ private struct PoolRun {
     let timeoutNanos: UInt64
     let startupNanos: UInt64
 
-    init(provider: CommandProvider, requests: [ModelRequest]) {
+    init(provider: CommandProvider, requests: ModelRequests, receive: @escaping (Int, ModelResponse) -> Void) {
         self.provider = provider
         self.requests = requests
-        responses = Array(repeating: nil, count: requests.count)
+        self.receive = receive
         workers = Array(repeating: nil, count: min(provider.jobs, requests.count))
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
@@ -234,7 +236,7 @@ private struct PoolRun {
     }
 
     mutating func finish(_ index: Int, _ response: ModelResponse, stderr: String) throws {
-        responses[index] = response
+        receive(index, response)
         done += 1
         let failed = response.error != nil
         if failed { lastFailure = ("case \(requests[index].id): \(response.error!)", stderr) }

@@ -10,6 +10,27 @@ package struct ModelRequest: Sendable {
     }
 }
 
+/// The requests of one `answer` call, made as a provider reads them rather than held in an
+/// array: a run's requests are its cases' ids and inputs, which the run holds already.
+package struct ModelRequests: RandomAccessCollection {
+    package let count: Int
+    private let make: (Int) -> ModelRequest
+
+    /// `count` requests, the one at index i made by `make(i)`.
+    package init(count: Int, _ make: @escaping (Int) -> ModelRequest) {
+        self.count = count
+        self.make = make
+    }
+
+    package init(_ requests: [ModelRequest]) {
+        self.init(count: requests.count) { requests[$0] }
+    }
+
+    package var startIndex: Int { 0 }
+    package var endIndex: Int { count }
+    package subscript(index: Int) -> ModelRequest { make(index) }
+}
+
 /// The model's answer to one request, with what evalguard measured around it.
 package struct ModelResponse: Sendable, Equatable {
     package var output: JSONValue?
@@ -34,9 +55,19 @@ package struct ModelResponse: Sendable, Equatable {
 /// Something that can answer requests: a local process (the default) or, later, an HTTP API.
 /// A provider runs its own concurrency; it throws `EvalGuardError` (exit 3) when the run cannot go on.
 package protocol ModelProvider {
-    /// Answers every request; the result is in the order of `requests`. `progress` is called with
-    /// the number answered so far.
-    func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse]
+    /// Answers every request, handing each answer to `receive` with its request's index as it
+    /// arrives (in any order), so that a caller can fold it into its result at once rather than
+    /// keep every answer until the last. `progress` is called with the number answered so far.
+    func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws
+}
+
+extension ModelProvider {
+    /// Every answer, in the order of `requests`.
+    package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
+        var responses = [ModelResponse?](repeating: nil, count: requests.count)
+        try answer(ModelRequests(requests), progress: progress) { responses[$0] = $1 }
+        return responses.map { $0! }
+    }
 }
 
 /// Stops a run once too many cases fail, rather than grinding through a broken model.

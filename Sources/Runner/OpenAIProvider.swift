@@ -47,8 +47,8 @@ package final class OpenAIProvider: ModelProvider {
         self.price = price
     }
 
-    package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
-        guard !requests.isEmpty else { return [] }
+    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
+        guard !requests.isEmpty else { return }
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
         let bodies = try requests.map(body)
@@ -58,9 +58,10 @@ package final class OpenAIProvider: ModelProvider {
         let slots = min(jobs, requests.count)
         let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
         defer { transport.close() }
-        var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots)
-        try run.loop(progress: progress)
-        return run.responses.map { $0! }
+        try withoutActuallyEscaping(receive) { receive in
+            var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, receive: receive)
+            try run.loop(progress: progress)
+        }
     }
 
     var headers: [(String, String)] {
@@ -116,11 +117,12 @@ private struct OpenAIRun {
     }
 
     let provider: OpenAIProvider
-    let requests: [ModelRequest]
+    let requests: ModelRequests
     let bodies: [[UInt8]]
     let transport: HTTPTransport
     var slots: [Slot]
-    var responses: [ModelResponse?]
+    /// Where each answer goes as it arrives (`ModelProvider.answer`).
+    let receive: (Int, ModelResponse) -> Void
     var next = 0
     var done = 0
     var budget: ErrorBudget
@@ -135,13 +137,14 @@ private struct OpenAIRun {
     var cost: CostLimit?
     var inFlight: Int { slots.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
-    init(provider: OpenAIProvider, requests: [ModelRequest], bodies: [[UInt8]], transport: HTTPTransport, slots: Int) {
+    init(provider: OpenAIProvider, requests: ModelRequests, bodies: [[UInt8]], transport: HTTPTransport, slots: Int,
+         receive: @escaping (Int, ModelResponse) -> Void) {
         self.provider = provider
         self.requests = requests
         self.bodies = bodies
         self.transport = transport
         self.slots = Array(repeating: Slot(), count: slots)
-        responses = Array(repeating: nil, count: requests.count)
+        self.receive = receive
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
         interval = provider.config.requestsPerMinute.map { UInt64(60e9 / $0) }
@@ -324,7 +327,7 @@ private struct OpenAIRun {
     }
 
     mutating func finish(_ i: Int, _ index: Int, _ response: ModelResponse) throws {
-        responses[index] = response
+        receive(index, response)
         slots[i].index = nil
         done += 1
         let failed = response.error != nil

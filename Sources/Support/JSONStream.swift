@@ -161,10 +161,12 @@ package final class JSONStream {
         try endObject()
     }
 
-    /// An array of `items`, each written by `write`.
+    /// An array of `items`, each written by `write`. The buffer may go to the sink after any
+    /// item, not only when a container ends: an array of 100,000 strings (a suite's ids) would
+    /// otherwise gather whole.
     package func array<Item>(_ items: some Sequence<Item>, _ write: (Item) throws -> Void) throws {
         beginArray()
-        for item in items { element(); try write(item) }
+        for item in items { element(); try write(item); try spill() }
         try endArray()
     }
 }

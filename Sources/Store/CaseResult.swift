@@ -1,0 +1,286 @@
+import EvalGuardSupport
+
+/// The outcome of one case in a run.
+///
+/// A run holds one per case until its result is written, so the layout is compact (see
+/// `CaseResultLayoutTests`): the three blob ids are 20 raw bytes each in place (`BlobDigest`),
+/// the optional flags are bits, and the fields a plain case leaves unset (repeats, retries,
+/// errors, reasons, reuse, settling) live in one shared, copy-on-write `Extras` box that a
+/// plain case does not allocate. The properties read and write as plain stored fields would,
+/// and the JSON (`CaseResult+Codable.swift`, `RunResult+JSON.swift`) is what it always was.
+package struct CaseResult: Sendable, Equatable {
+    package var id: String
+    /// The output's canonical JSON text: whole up to `outputCap` characters, else its first
+    /// `outputLimit` characters and "…" (with `outputTruncated`).
+    package var output: String?
+    package var usage: [String: Double]?
+    /// The rarely set fields; nil for a plain case (internal for the layout tests).
+    var extras: Extras?
+    package var score: Double
+    package var latencyMs: Double
+    private var cost: Double = 0
+    private var digests = Digests()
+    private var flags: Flags = []
+
+    package static let outputLimit = 500
+    package static let outputCap = 4096
+
+    package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {
+        self.id = id
+        self.score = score
+        self.latencyMs = latencyMs
+        self.usage = usage
+        self.output = output
+        self.passed = passed
+        self.costUSD = costUSD
+        self.error = error
+        self.timedOut = timedOut
+        self.coldStart = coldStart
+        self.outputDigest = outputDigest
+        self.runs = runs
+        self.passes = passes
+        self.latenciesMs = latenciesMs
+        self.retries = retries
+        self.retryMs = retryMs
+    }
+
+    package var passed: Bool {
+        get { flags.contains(.passed) }
+        set { flags.set(.passed, newValue) }
+    }
+    package var costUSD: Double? {
+        get { flags.contains(.hasCost) ? cost : nil }
+        set { cost = newValue ?? 0; flags.set(.hasCost, newValue != nil) }
+    }
+    package var timedOut: Bool? {
+        get { flags.optional(.timedOut, .timedOutValue) }
+        set { flags.setOptional(newValue, .timedOut, .timedOutValue) }
+    }
+    /// The first request of a model process: its latency includes start-up, so it is kept out
+    /// of the latency percentiles.
+    package var coldStart: Bool? {
+        get { flags.optional(.coldStart, .coldStartValue) }
+        set { flags.setOptional(newValue, .coldStart, .coldStartValue) }
+    }
+    /// `output` holds the output's canonical JSON text whole up to `outputCap` characters, so a
+    /// reused case can be re-scored with a new scorer or expected answer; beyond it only the
+    /// first `outputLimit` characters (for reports) and `outputTruncated`, and the case re-runs
+    /// when its scoring changes.
+    package var outputTruncated: Bool? {
+        get { flags.optional(.outputTruncated, .outputTruncatedValue) }
+        set { flags.setOptional(newValue, .outputTruncated, .outputTruncatedValue) }
+    }
+
+    /// Git blob id of the output's canonical JSON text (`git hash-object` reproduces it).
+    package var outputDigest: String? {
+        get { digestText(.outputDigest, \.outputDigestText) }
+        set { setDigest(newValue, .outputDigest, \.outputDigestText) }
+    }
+    /// Blob id of the case's `input` (canonical JSON): with the suite's model fingerprint, what
+    /// its answer depends on.
+    package var inputDigest: String? {
+        get { digestText(.inputDigest, \.inputDigestText) }
+        set { setDigest(newValue, .inputDigest, \.inputDigestText) }
+    }
+    /// Blob id of the scorer setting and the expected answer the case was scored with.
+    package var scoringDigest: String? {
+        get { digestText(.scoringDigest, \.scoringDigestText) }
+        set { setDigest(newValue, .scoringDigest, \.scoringDigestText) }
+    }
+    /// The digests as raw bytes, without a text form (nil when unset or not a lowercase blob id).
+    package var outputBlob: BlobDigest? {
+        get { flags.contains(.outputDigest) ? digests[.outputDigest] : nil }
+        set { setDigest(newValue, .outputDigest, \.outputDigestText) }
+    }
+    package var inputBlob: BlobDigest? {
+        get { flags.contains(.inputDigest) ? digests[.inputDigest] : nil }
+        set { setDigest(newValue, .inputDigest, \.inputDigestText) }
+    }
+    package var scoringBlob: BlobDigest? {
+        get { flags.contains(.scoringDigest) ? digests[.scoringDigest] : nil }
+        set { setDigest(newValue, .scoringDigest, \.scoringDigestText) }
+    }
+
+    package var error: String? {
+        get { extras?.error }
+        set { self[extra: \.error] = newValue }
+    }
+    /// Why the scorer failed the answer, when it says (the json-schema scorer's first violation):
+    /// model-derived text, escaped wherever it is shown.
+    package var reason: String? {
+        get { extras?.reason }
+        set { self[extra: \.reason] = newValue }
+    }
+    /// With `repeat`: how many times the case ran and how many of those runs passed; `passed`
+    /// is then "at least half passed" and `latencyMs` the median of `latenciesMs`, the warm
+    /// answered runs' latencies. All nil for a case run once.
+    package var runs: Int? {
+        get { extras?.runs }
+        set { self[extra: \.runs] = newValue }
+    }
+    package var passes: Int? {
+        get { extras?.passes }
+        set { self[extra: \.passes] = newValue }
+    }
+    package var latenciesMs: [Double]? {
+        get { extras?.latenciesMs }
+        set { self[extra: \.latenciesMs] = newValue }
+    }
+    /// With `repeat`: the distinct outputs of the runs and how many runs gave each, so that a
+    /// repeated case can be re-scored without the model. Nil when a run failed or an output
+    /// was beyond `outputCap` (the case then runs again when its scoring changes).
+    package var runOutputs: [RunOutput]? {
+        get { extras?.runOutputs }
+        set { self[extra: \.runOutputs] = newValue }
+    }
+    /// Retried attempts and the time they took (see `ModelResponse.retryMs`); nil when none.
+    package var retries: Int? {
+        get { extras?.retries }
+        set { self[extra: \.retries] = newValue }
+    }
+    package var retryMs: Double? {
+        get { extras?.retryMs }
+        set { self[extra: \.retryMs] = newValue }
+    }
+    /// When the retry window began, in milliseconds since the run's first request: with
+    /// `retryMs`, the interval `Metrics` merges with the other cases' (nil in older results).
+    package var retryFromMs: Double? {
+        get { extras?.retryFromMs }
+        set { self[extra: \.retryFromMs] = newValue }
+    }
+    /// For a case taken from a stored result instead of asking the model: that result's commit.
+    package var reusedFrom: String? {
+        get { extras?.reusedFrom }
+        set { self[extra: \.reusedFrom] = newValue }
+    }
+    /// How many of `runs` and `passes` were asked again to settle an inconclusive verdict (see
+    /// `CaseResult+Settling.swift`); nil when the case was not re-asked.
+    package var settledRuns: Int? {
+        get { extras?.settledRuns }
+        set { self[extra: \.settledRuns] = newValue }
+    }
+    package var settledPasses: Int? {
+        get { extras?.settledPasses }
+        set { self[extra: \.settledPasses] = newValue }
+    }
+
+    /// Share of the case's runs that passed: 0 or 1 for a case run once.
+    package var passRate: Double { runs.map { Double(passes ?? 0) / Double($0) } ?? (passed ? 1 : 0) }
+    package var runCount: Int { runs ?? 1 }
+    package var passCount: Int { runs == nil ? (passed ? 1 : 0) : passes ?? 0 }
+    /// Outcomes that disagree across repeats.
+    package var isFlaky: Bool { let r = passRate; return r > 0 && r < 1 }
+
+    package static func == (a: CaseResult, b: CaseResult) -> Bool {
+        a.id == b.id && a.output == b.output && a.usage == b.usage && a.score == b.score && a.latencyMs == b.latencyMs
+            && a.flags.subtracting(.digests) == b.flags.subtracting(.digests) && (!a.flags.contains(.hasCost) || a.cost == b.cost)
+            && a.inputDigest == b.inputDigest && a.scoringDigest == b.scoringDigest && a.outputDigest == b.outputDigest
+            && (a.extras ?? .none) == (b.extras ?? .none)
+    }
+
+    // MARK: storage
+
+    /// A digest's text: from the raw bytes, or the text kept as it was when it was not a
+    /// lowercase blob id (an older or hand-made result), so that it reads back unchanged.
+    private func digestText(_ flag: Flags, _ text: KeyPath<Extras, String?>) -> String? {
+        flags.contains(flag) ? digests[flag].hex : extras?[keyPath: text]
+    }
+
+    private mutating func setDigest(_ text: String?, _ flag: Flags, _ textPath: ReferenceWritableKeyPath<Extras, String?>) {
+        if let text, let raw = BlobDigest(hex: text) {
+            setDigest(raw, flag, textPath)
+        } else {
+            setDigest(nil as BlobDigest?, flag, textPath)
+            self[extra: textPath] = text
+        }
+    }
+
+    private mutating func setDigest(_ raw: BlobDigest?, _ flag: Flags, _ textPath: ReferenceWritableKeyPath<Extras, String?>) {
+        digests[flag] = raw ?? .zero
+        flags.set(flag, raw != nil)
+        if extras != nil { self[extra: textPath] = nil }
+    }
+
+    /// The three digests' bytes in place: 60 bytes, alignment 4.
+    private struct Digests: Sendable {
+        var input = BlobDigest.zero, scoring = BlobDigest.zero, output = BlobDigest.zero
+
+        subscript(flag: Flags) -> BlobDigest {
+            get { flag == .inputDigest ? input : flag == .scoringDigest ? scoring : output }
+            set {
+                if flag == .inputDigest { input = newValue } else if flag == .scoringDigest { scoring = newValue } else { output = newValue }
+            }
+        }
+    }
+
+    /// A rarely set field, in the shared box: copied before a write when shared, dropped when
+    /// it holds nothing.
+    private subscript<T>(extra path: ReferenceWritableKeyPath<Extras, T?>) -> T? {
+        get { extras?[keyPath: path] }
+        set {
+            if extras == nil {
+                guard newValue != nil else { return }
+                extras = Extras()
+            } else if !isKnownUniquelyReferenced(&extras) {
+                extras = extras!.copy()
+            }
+            extras![keyPath: path] = newValue
+            if newValue == nil, extras!.isEmpty { extras = nil }
+        }
+    }
+
+    private struct Flags: OptionSet, Sendable {
+        let rawValue: UInt16
+        static let passed = Flags(rawValue: 1 << 0)
+        static let hasCost = Flags(rawValue: 1 << 1)
+        static let timedOut = Flags(rawValue: 1 << 2), timedOutValue = Flags(rawValue: 1 << 3)
+        static let coldStart = Flags(rawValue: 1 << 4), coldStartValue = Flags(rawValue: 1 << 5)
+        static let outputTruncated = Flags(rawValue: 1 << 6), outputTruncatedValue = Flags(rawValue: 1 << 7)
+        static let inputDigest = Flags(rawValue: 1 << 8), scoringDigest = Flags(rawValue: 1 << 9), outputDigest = Flags(rawValue: 1 << 10)
+        static let digests: Flags = [.inputDigest, .scoringDigest, .outputDigest]
+
+        mutating func set(_ flag: Flags, _ on: Bool) { if on { insert(flag) } else { remove(flag) } }
+        func optional(_ present: Flags, _ value: Flags) -> Bool? { contains(present) ? contains(value) : nil }
+        mutating func setOptional(_ v: Bool?, _ present: Flags, _ value: Flags) { set(present, v != nil); set(value, v == true) }
+    }
+
+    /// The fields a plain case leaves unset. Shared between copies of a `CaseResult` and written
+    /// only through `CaseResult[extra:]` when uniquely referenced, hence `@unchecked Sendable`.
+    final class Extras: @unchecked Sendable, Equatable {
+        var error: String?
+        var reason: String?
+        var runs: Int?
+        var passes: Int?
+        var latenciesMs: [Double]?
+        var runOutputs: [RunOutput]?
+        var retries: Int?
+        var retryMs: Double?
+        var retryFromMs: Double?
+        var reusedFrom: String?
+        var settledRuns: Int?
+        var settledPasses: Int?
+        /// Digests that are not lowercase blob ids, kept as text.
+        var inputDigestText: String?
+        var scoringDigestText: String?
+        var outputDigestText: String?
+
+        static let none = Extras()
+
+        var isEmpty: Bool { self == .none }
+
+        func copy() -> Extras {
+            let c = Extras()
+            (c.error, c.reason, c.runs, c.passes, c.latenciesMs, c.runOutputs) = (error, reason, runs, passes, latenciesMs, runOutputs)
+            (c.retries, c.retryMs, c.retryFromMs, c.reusedFrom, c.settledRuns, c.settledPasses) = (retries, retryMs, retryFromMs, reusedFrom, settledRuns, settledPasses)
+            (c.inputDigestText, c.scoringDigestText, c.outputDigestText) = (inputDigestText, scoringDigestText, outputDigestText)
+            return c
+        }
+
+        static func == (a: Extras, b: Extras) -> Bool {
+            a.error == b.error && a.reason == b.reason && a.runs == b.runs && a.passes == b.passes && a.latenciesMs == b.latenciesMs
+                && a.runOutputs == b.runOutputs && a.retries == b.retries && a.retryMs == b.retryMs && a.retryFromMs == b.retryFromMs
+                && a.reusedFrom == b.reusedFrom && a.settledRuns == b.settledRuns && a.settledPasses == b.settledPasses
+                && a.inputDigestText == b.inputDigestText && a.scoringDigestText == b.scoringDigestText && a.outputDigestText == b.outputDigestText
+        }
+    }
+}
