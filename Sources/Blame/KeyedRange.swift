@@ -1,5 +1,6 @@
 import EvalGuardGit
 import EvalGuardHistory
+import EvalGuardSupport
 
 /// The commits of a blame range, oldest first: the good end at 0, the bad end at `last`. A
 /// commit's entry (its `.evals` blobs) and evaluation key are read when first asked for, once

@@ -68,12 +68,10 @@ package enum Evaluation {
         if let suite = suites.first(where: { $0.config.scorer.judge != nil && $0.judge == nil }) {
             throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
         }
-        let width = suites.reduce(0) { $0 + $1.cases.count }
-        let total = width * repeats
+        let round = RequestRound(suites)
+        let total = round.width * repeats
         let started = monotonicNanoseconds()
         let scoring = ScoringSession()
-        // Where each suite's cases start in a round of requests.
-        let starts = suites.reduce(into: [0]) { $0.append($0.last! + $1.cases.count) }
         // Per suite, run r of case i at i * repeats + r: one array per suite, which is the suite's
         // result as it stands when each case ran once. Each answer is scored as it arrives and
         // only its CaseResult is kept (see `ModelProvider.answer`).
@@ -83,10 +81,8 @@ package enum Evaluation {
         // comparison, by request index: those decide after, in one batch, in the cases' order.
         var deciding: [Int: JSONValue] = [:]
         try answers(suites, provider: provider, repeats: repeats, progress: { progress($0, total) }) { index, response in
-            let (r, k) = index.quotientAndRemainder(dividingBy: width)
-            var s = 0
-            while starts[s + 1] <= k { s += 1 }
-            let suite = suites[s], i = k - starts[s]
+            let (r, s, i) = round.locate(index)
+            let suite = suites[s]
             let result = score(suite.cases[i], response, suite.config.scorer, scoring, runStart: started)
             if result.passed, let output = response.output,
                suite.judge != nil || suite.config.scorer.command != nil || suite.config.scorer.similarity != nil {
@@ -103,7 +99,7 @@ package enum Evaluation {
         for (s, suite) in suites.enumerated() where !deciding.isEmpty {
             for (i, c) in suite.cases.enumerated() {
                 for r in 0..<repeats {
-                    guard let output = deciding[r * width + starts[s] + i] else { continue }
+                    guard let output = deciding[round.index(run: r, suite: s, case: i)] else { continue }
                     if let judge = suite.judge {
                         items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
                                            reference: judge.references[c.id]))
@@ -143,14 +139,11 @@ package enum Evaluation {
     /// of the whole list at r * cases + i), handing each answer to `receive` as it arrives.
     private static func answers(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int,
                                 progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
-        let starts = suites.reduce(into: [0]) { $0.append($0.last! + $1.cases.count) }
-        let width = starts.last!
+        let round = RequestRound(suites)
         // Made from the cases as the provider reads them: no array of requests beside the cases.
-        let requests = ModelRequests(count: width * repeats) { index in
-            let k = index % width
-            var s = 0
-            while starts[s + 1] <= k { s += 1 }
-            let c = suites[s].cases[k - starts[s]]
+        let requests = ModelRequests(count: round.width * repeats) { index in
+            let (_, s, i) = round.locate(index)
+            let c = suites[s].cases[i]
             return ModelRequest(id: c.id, input: c.input)
         }
         try provider.answer(requests, progress: progress, receive: receive)
@@ -297,7 +290,7 @@ package enum Evaluation {
     static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession,
                       runStart: UInt64? = nil) -> CaseResult {
         var outcome = ScoreOutcome(passed: false)
-        var digest: BlobDigest?
+        var digest: ObjectID?
         var text: String?
         if let output = r.output {
             let canonical = output.canonicalText
@@ -321,5 +314,27 @@ package enum Evaluation {
             result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000
         }
         return result
+    }
+}
+
+/// Where a request sits in `repeats` rounds over every case of the suites: run r of case i of
+/// suite s is request r × width + (the cases of the suites before s) + i.
+private struct RequestRound {
+    /// Where each suite's cases start in a round, and where the round ends.
+    let starts: [Int]
+    var width: Int { starts.last! }
+
+    init(_ suites: [LoadedSuite]) {
+        starts = suites.reduce(into: [0]) { $0.append($0.last! + $1.cases.count) }
+    }
+
+    func index(run r: Int, suite s: Int, case i: Int) -> Int { r * width + starts[s] + i }
+
+    /// The run, suite and case of request `index`.
+    func locate(_ index: Int) -> (run: Int, suite: Int, case: Int) {
+        let (r, k) = index.quotientAndRemainder(dividingBy: width)
+        var s = 0
+        while starts[s + 1] <= k { s += 1 }
+        return (r, s, k - starts[s])
     }
 }

@@ -18,8 +18,8 @@ package struct SuiteKey: Sendable {
     package var key: String
     package var modelFingerprint: String
     /// Per case, in the case file's order (raw blob ids: 20 bytes a case each, no heap text).
-    package var inputDigests: [BlobDigest]
-    package var scoringDigests: [BlobDigest]
+    package var inputDigests: [ObjectID]
+    package var scoringDigests: [ObjectID]
 
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
         modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config, files: files))

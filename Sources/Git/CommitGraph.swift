@@ -51,7 +51,7 @@ package final class CommitGraph {
     }
 
     private func id(at position: Int) -> ObjectID {
-        ObjectID(bytes: bytes[lookup + 20 * position..<lookup + 20 * position + 20])
+        bytes.withUnsafeBytes { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[lookup + 20 * position..<lookup + 20 * position + 20])) }
     }
 
     /// The commit's position in the graph, or nil when the graph does not hold it.
@@ -84,7 +84,7 @@ package final class CommitGraph {
     package func header(_ commit: ObjectID) -> CommitHeader? {
         guard let position = position(of: commit) else { return nil }
         let base = records + Self.recordSize * position
-        let tree = ObjectID(bytes: bytes[base..<base + 20])
+        let tree = bytes.withUnsafeBytes { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[base..<base + 20])) }
         let first = u32(base + 20), second = u32(base + 24)
         guard second & 0x8000_0000 == 0 else { return nil }
         guard first != Self.noParent else { return CommitHeader(tree: tree, firstParent: nil, parentCount: 0) }

@@ -96,7 +96,7 @@ package enum GitHash {
     package static func blobID(of text: String) -> String { blobDigest(of: text).hex }
 
     /// The blob id as 20 raw bytes, for what keeps many of them (a result's per-case digests).
-    package static func blobDigest<Bytes: Collection>(of bytes: Bytes) -> BlobDigest where Bytes.Element == UInt8 {
+    package static func blobDigest<Bytes: Collection>(of bytes: Bytes) -> ObjectID where Bytes.Element == UInt8 {
         LibGit2.ensure()
         var oid = git_oid()
         let hashed = { (raw: UnsafeRawBufferPointer) in git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB) }
@@ -104,10 +104,10 @@ package enum GitHash {
         let rc = bytes.withContiguousStorageIfAvailable { hashed(UnsafeRawBufferPointer($0)) } ?? Array(bytes).withUnsafeBytes(hashed)
         // Hashing bytes in memory fails only when a hash context cannot be allocated.
         precondition(succeeded(rc), "git_odb_hash failed")
-        return withUnsafeBytes(of: &oid.id) { BlobDigest(bytes: $0) }
+        return withUnsafeBytes(of: &oid.id) { ObjectID(bytes: $0) }
     }
 
-    package static func blobDigest(of text: String) -> BlobDigest {
+    package static func blobDigest(of text: String) -> ObjectID {
         var text = text
         return text.withUTF8 { blobDigest(of: $0) }
     }

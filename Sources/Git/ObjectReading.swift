@@ -1,48 +1,20 @@
 import CLibgit2
 import EvalGuardSupport
 
-/// A git object id as its 20 raw bytes: cheap to hash and compare where thousands are kept
-/// (hashing 40-digit strings showed up in profiles of long blame searches).
-package struct ObjectID: Hashable, Sendable {
-    private var a: UInt64, b: UInt64, c: UInt32
-
+/// libgit2's side of `ObjectID` (20 raw bytes: cheap to hash and compare where thousands are
+/// kept; hashing 40-digit strings showed up in profiles of long blame searches).
+extension ObjectID {
     init(_ oid: git_oid) {
         var id = oid.id
-        (a, b, c) = withUnsafeBytes(of: &id) { raw in
-            (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
-        }
+        self = withUnsafeBytes(of: &id) { ObjectID(bytes: $0) }
     }
 
-    /// From 20 raw bytes (as a commit-graph file stores ids).
-    init<Bytes: Collection<UInt8>>(bytes: Bytes) {
-        var oid = git_oid()
-        withUnsafeMutableBytes(of: &oid.id) { raw in
-            for (i, byte) in zip(0..<raw.count, bytes) { raw[i] = byte }
-        }
-        self.init(oid)
-    }
-
-    /// The 20 raw bytes.
-    var bytes: [UInt8] { withUnsafeBytes(of: oid.id) { Array($0) } }
-
-    package init?(hex: String) {
-        guard let oid = git_oid(hex: hex) else { return nil }
-        self.init(oid)
-    }
-
+    /// The `git_oid` libgit2 takes.
     var oid: git_oid {
         var oid = git_oid()
-        withUnsafeMutableBytes(of: &oid.id) { raw in
-            raw.storeBytes(of: a, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
-            raw.storeBytes(of: c, toByteOffset: 16, as: UInt32.self)
-        }
+        withBytes { raw in withUnsafeMutableBytes(of: &oid.id) { $0.copyMemory(from: raw) } }
         return oid
     }
-
-    /// The 40-character hexadecimal form.
-    package var hex: String { oid.hex }
 }
 
 /// One entry of a tree object.

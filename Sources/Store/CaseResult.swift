@@ -3,7 +3,7 @@ import EvalGuardSupport
 /// The outcome of one case in a run.
 ///
 /// A run holds one per case until its result is written, so the layout is compact (see
-/// `CaseResultLayoutTests`): the three blob ids are 20 raw bytes each in place (`BlobDigest`),
+/// `CaseResultLayoutTests`): the three blob ids are 20 raw bytes each in place (`ObjectID`),
 /// the optional flags are bits, and the fields a plain case leaves unset (repeats, retries,
 /// errors, reasons, reuse, settling) live in one shared, copy-on-write `Extras` box that a
 /// plain case does not allocate. The properties read and write as plain stored fields would,
@@ -15,7 +15,7 @@ package struct CaseResult: Sendable, Equatable {
     package var output: String?
     package var usage: [String: Double]?
     /// The rarely set fields; nil for a plain case (internal for the layout tests).
-    var extras: Extras?
+    var extras: ExtrasBox?
     package var score: Double
     package var latencyMs: Double
     private var cost: Double = 0
@@ -88,79 +88,79 @@ package struct CaseResult: Sendable, Equatable {
         set { setDigest(newValue, .scoringDigest, \.scoringDigestText) }
     }
     /// The digests as raw bytes, without a text form (nil when unset or not a lowercase blob id).
-    package var outputBlob: BlobDigest? {
+    package var outputBlob: ObjectID? {
         get { flags.contains(.outputDigest) ? digests[.outputDigest] : nil }
         set { setDigest(newValue, .outputDigest, \.outputDigestText) }
     }
-    package var inputBlob: BlobDigest? {
+    package var inputBlob: ObjectID? {
         get { flags.contains(.inputDigest) ? digests[.inputDigest] : nil }
         set { setDigest(newValue, .inputDigest, \.inputDigestText) }
     }
-    package var scoringBlob: BlobDigest? {
+    package var scoringBlob: ObjectID? {
         get { flags.contains(.scoringDigest) ? digests[.scoringDigest] : nil }
         set { setDigest(newValue, .scoringDigest, \.scoringDigestText) }
     }
 
     package var error: String? {
-        get { extras?.error }
+        get { extras?.value.error }
         set { self[extra: \.error] = newValue }
     }
     /// Why the scorer failed the answer, when it says (the json-schema scorer's first violation):
     /// model-derived text, escaped wherever it is shown.
     package var reason: String? {
-        get { extras?.reason }
+        get { extras?.value.reason }
         set { self[extra: \.reason] = newValue }
     }
     /// With `repeat`: how many times the case ran and how many of those runs passed; `passed`
     /// is then "at least half passed" and `latencyMs` the median of `latenciesMs`, the warm
     /// answered runs' latencies. All nil for a case run once.
     package var runs: Int? {
-        get { extras?.runs }
+        get { extras?.value.runs }
         set { self[extra: \.runs] = newValue }
     }
     package var passes: Int? {
-        get { extras?.passes }
+        get { extras?.value.passes }
         set { self[extra: \.passes] = newValue }
     }
     package var latenciesMs: [Double]? {
-        get { extras?.latenciesMs }
+        get { extras?.value.latenciesMs }
         set { self[extra: \.latenciesMs] = newValue }
     }
     /// With `repeat`: the distinct outputs of the runs and how many runs gave each, so that a
     /// repeated case can be re-scored without the model. Nil when a run failed or an output
     /// was beyond `outputCap` (the case then runs again when its scoring changes).
     package var runOutputs: [RunOutput]? {
-        get { extras?.runOutputs }
+        get { extras?.value.runOutputs }
         set { self[extra: \.runOutputs] = newValue }
     }
     /// Retried attempts and the time they took (see `ModelResponse.retryMs`); nil when none.
     package var retries: Int? {
-        get { extras?.retries }
+        get { extras?.value.retries }
         set { self[extra: \.retries] = newValue }
     }
     package var retryMs: Double? {
-        get { extras?.retryMs }
+        get { extras?.value.retryMs }
         set { self[extra: \.retryMs] = newValue }
     }
     /// When the retry window began, in milliseconds since the run's first request: with
     /// `retryMs`, the interval `Metrics` merges with the other cases' (nil in older results).
     package var retryFromMs: Double? {
-        get { extras?.retryFromMs }
+        get { extras?.value.retryFromMs }
         set { self[extra: \.retryFromMs] = newValue }
     }
     /// For a case taken from a stored result instead of asking the model: that result's commit.
     package var reusedFrom: String? {
-        get { extras?.reusedFrom }
+        get { extras?.value.reusedFrom }
         set { self[extra: \.reusedFrom] = newValue }
     }
     /// How many of `runs` and `passes` were asked again to settle an inconclusive verdict (see
     /// `CaseResult+Settling.swift`); nil when the case was not re-asked.
     package var settledRuns: Int? {
-        get { extras?.settledRuns }
+        get { extras?.value.settledRuns }
         set { self[extra: \.settledRuns] = newValue }
     }
     package var settledPasses: Int? {
-        get { extras?.settledPasses }
+        get { extras?.value.settledPasses }
         set { self[extra: \.settledPasses] = newValue }
     }
 
@@ -175,7 +175,7 @@ package struct CaseResult: Sendable, Equatable {
         a.id == b.id && a.output == b.output && a.usage == b.usage && a.score == b.score && a.latencyMs == b.latencyMs
             && a.flags.subtracting(.digests) == b.flags.subtracting(.digests) && (!a.flags.contains(.hasCost) || a.cost == b.cost)
             && a.inputDigest == b.inputDigest && a.scoringDigest == b.scoringDigest && a.outputDigest == b.outputDigest
-            && (a.extras ?? .none) == (b.extras ?? .none)
+            && (a.extras?.value ?? Extras()) == (b.extras?.value ?? Extras())
     }
 
     // MARK: storage
@@ -183,19 +183,19 @@ package struct CaseResult: Sendable, Equatable {
     /// A digest's text: from the raw bytes, or the text kept as it was when it was not a
     /// lowercase blob id (an older or hand-made result), so that it reads back unchanged.
     private func digestText(_ flag: Flags, _ text: KeyPath<Extras, String?>) -> String? {
-        flags.contains(flag) ? digests[flag].hex : extras?[keyPath: text]
+        flags.contains(flag) ? digests[flag].hex : extras?.value[keyPath: text]
     }
 
-    private mutating func setDigest(_ text: String?, _ flag: Flags, _ textPath: ReferenceWritableKeyPath<Extras, String?>) {
-        if let text, let raw = BlobDigest(hex: text) {
+    private mutating func setDigest(_ text: String?, _ flag: Flags, _ textPath: WritableKeyPath<Extras, String?>) {
+        if let text, let raw = ObjectID(hex: text) {
             setDigest(raw, flag, textPath)
         } else {
-            setDigest(nil as BlobDigest?, flag, textPath)
+            setDigest(nil as ObjectID?, flag, textPath)
             self[extra: textPath] = text
         }
     }
 
-    private mutating func setDigest(_ raw: BlobDigest?, _ flag: Flags, _ textPath: ReferenceWritableKeyPath<Extras, String?>) {
+    private mutating func setDigest(_ raw: ObjectID?, _ flag: Flags, _ textPath: WritableKeyPath<Extras, String?>) {
         digests[flag] = raw ?? .zero
         flags.set(flag, raw != nil)
         if extras != nil { self[extra: textPath] = nil }
@@ -203,9 +203,9 @@ package struct CaseResult: Sendable, Equatable {
 
     /// The three digests' bytes in place: 60 bytes, alignment 4.
     private struct Digests: Sendable {
-        var input = BlobDigest.zero, scoring = BlobDigest.zero, output = BlobDigest.zero
+        var input = ObjectID.zero, scoring = ObjectID.zero, output = ObjectID.zero
 
-        subscript(flag: Flags) -> BlobDigest {
+        subscript(flag: Flags) -> ObjectID {
             get { flag == .inputDigest ? input : flag == .scoringDigest ? scoring : output }
             set {
                 if flag == .inputDigest { input = newValue } else if flag == .scoringDigest { scoring = newValue } else { output = newValue }
@@ -215,17 +215,17 @@ package struct CaseResult: Sendable, Equatable {
 
     /// A rarely set field, in the shared box: copied before a write when shared, dropped when
     /// it holds nothing.
-    private subscript<T>(extra path: ReferenceWritableKeyPath<Extras, T?>) -> T? {
-        get { extras?[keyPath: path] }
+    private subscript<T>(extra path: WritableKeyPath<Extras, T?>) -> T? {
+        get { extras?.value[keyPath: path] }
         set {
             if extras == nil {
                 guard newValue != nil else { return }
-                extras = Extras()
+                extras = ExtrasBox(Extras())
             } else if !isKnownUniquelyReferenced(&extras) {
-                extras = extras!.copy()
+                extras = ExtrasBox(extras!.value)
             }
-            extras![keyPath: path] = newValue
-            if newValue == nil, extras!.isEmpty { extras = nil }
+            extras!.value[keyPath: path] = newValue
+            if newValue == nil, extras!.value == Extras() { extras = nil }
         }
     }
 
@@ -244,9 +244,8 @@ package struct CaseResult: Sendable, Equatable {
         mutating func setOptional(_ v: Bool?, _ present: Flags, _ value: Flags) { set(present, v != nil); set(value, v == true) }
     }
 
-    /// The fields a plain case leaves unset. Shared between copies of a `CaseResult` and written
-    /// only through `CaseResult[extra:]` when uniquely referenced, hence `@unchecked Sendable`.
-    final class Extras: @unchecked Sendable, Equatable {
+    /// The fields a plain case leaves unset.
+    struct Extras: Equatable, Sendable {
         var error: String?
         var reason: String?
         var runs: Int?
@@ -263,24 +262,12 @@ package struct CaseResult: Sendable, Equatable {
         var inputDigestText: String?
         var scoringDigestText: String?
         var outputDigestText: String?
+    }
 
-        static let none = Extras()
-
-        var isEmpty: Bool { self == .none }
-
-        func copy() -> Extras {
-            let c = Extras()
-            (c.error, c.reason, c.runs, c.passes, c.latenciesMs, c.runOutputs) = (error, reason, runs, passes, latenciesMs, runOutputs)
-            (c.retries, c.retryMs, c.retryFromMs, c.reusedFrom, c.settledRuns, c.settledPasses) = (retries, retryMs, retryFromMs, reusedFrom, settledRuns, settledPasses)
-            (c.inputDigestText, c.scoringDigestText, c.outputDigestText) = (inputDigestText, scoringDigestText, outputDigestText)
-            return c
-        }
-
-        static func == (a: Extras, b: Extras) -> Bool {
-            a.error == b.error && a.reason == b.reason && a.runs == b.runs && a.passes == b.passes && a.latenciesMs == b.latenciesMs
-                && a.runOutputs == b.runOutputs && a.retries == b.retries && a.retryMs == b.retryMs && a.retryFromMs == b.retryFromMs
-                && a.reusedFrom == b.reusedFrom && a.settledRuns == b.settledRuns && a.settledPasses == b.settledPasses
-                && a.inputDigestText == b.inputDigestText && a.scoringDigestText == b.scoringDigestText && a.outputDigestText == b.outputDigestText
-        }
+    /// The box `Extras` live in, shared between copies of a `CaseResult` and written only
+    /// through `CaseResult[extra:]` when uniquely referenced, hence `@unchecked Sendable`.
+    final class ExtrasBox: @unchecked Sendable {
+        var value: Extras
+        init(_ value: Extras) { self.value = value }
     }
 }

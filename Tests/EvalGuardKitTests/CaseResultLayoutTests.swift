@@ -19,7 +19,7 @@ import Testing
         // (8 each), three 20-byte digests and 16 bits of flags: 134 bytes, 136 with padding.
         // The layout with every field stored was over 300.
         #expect(MemoryLayout<CaseResult>.stride <= 136)
-        #expect(MemoryLayout<BlobDigest>.size == 20)
+        #expect(MemoryLayout<ObjectID>.size == 20)
     }
 
     @Test func aPlainCaseAllocatesNoExtras() {
@@ -27,7 +27,7 @@ import Testing
                                outputDigest: Self.hexA, output: "\"x\"")
         (plain.inputDigest, plain.scoringDigest, plain.outputTruncated) = (Self.hexB, Self.hexA, false)
         #expect(plain.extras == nil)
-        #expect(plain.inputBlob == BlobDigest(hex: Self.hexB))
+        #expect(plain.inputBlob == ObjectID(hex: Self.hexB))
         plain.error = "boom"
         #expect(plain.extras != nil)
         plain.error = nil
@@ -35,7 +35,7 @@ import Testing
         // A digest that is not a lowercase blob id is kept as text, as it was written.
         plain.inputDigest = Self.hexB.uppercased()
         #expect(plain.inputBlob == nil && plain.inputDigest == Self.hexB.uppercased() && plain.extras != nil)
-        plain.inputBlob = BlobDigest(hex: Self.hexB)
+        plain.inputBlob = ObjectID(hex: Self.hexB)
         #expect(plain.inputDigest == Self.hexB && plain.extras == nil)
     }
 
@@ -66,7 +66,7 @@ import Testing
     @Test func digestsRoundTripThroughBothEncoders() throws {
         var cases = (0..<12).map(ResultEncodingTests.fullCase)
         for i in cases.indices where i % 3 == 0 {
-            (cases[i].inputBlob, cases[i].scoringBlob) = (BlobDigest(hex: Self.hexA), BlobDigest(hex: Self.hexB))
+            (cases[i].inputBlob, cases[i].scoringBlob) = (ObjectID(hex: Self.hexA), ObjectID(hex: Self.hexB))
             cases[i].outputDigest = Self.hexA
         }
         cases[1].outputDigest = "E69DE29BB2D1D6434B8B29AE775AD8C2E48C5391"
@@ -88,7 +88,7 @@ import Testing
             #expect(decoded.suites[0].cases.map(\.scoringDigest) == cases.map(\.scoringDigest))
             #expect(try ResultEncodingTests.foundation(decoded, pretty: pretty) == expected)
         }
-        #expect(cases[0].inputDigest == Self.hexA && cases[0].inputBlob == BlobDigest(hex: Self.hexA))
+        #expect(cases[0].inputDigest == Self.hexA && cases[0].inputBlob == ObjectID(hex: Self.hexA))
         #expect(cases[1].outputBlob == nil && cases[2].scoringBlob == nil)
     }
 
@@ -96,10 +96,10 @@ import Testing
         // `git hash-object /dev/null` and `printf 'hello\n' | git hash-object --stdin`.
         #expect(GitHash.blobDigest(of: "").hex == Self.hexA)
         #expect(GitHash.blobID(of: "hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a")
-        #expect(GitHash.blobDigest(of: Array("hello\n".utf8)) == BlobDigest(hex: "ce013625030ba8dba906f756967f9e9ca394464a"))
-        #expect(BlobDigest(hex: Self.hexB)?.hex == Self.hexB)
+        #expect(GitHash.blobDigest(of: Array("hello\n".utf8)) == ObjectID(hex: "ce013625030ba8dba906f756967f9e9ca394464a"))
+        #expect(ObjectID(hex: Self.hexB)?.hex == Self.hexB)
         for bad in ["", String(Self.hexB.dropLast()), Self.hexB + "0", Self.hexB.uppercased(), "g" + Self.hexB.dropFirst()] {
-            #expect(BlobDigest(hex: bad) == nil, "\(bad)")
+            #expect(ObjectID(hex: bad) == nil, "\(bad)")
         }
     }
 

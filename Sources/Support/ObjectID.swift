@@ -1,25 +1,26 @@
 /// A git object id (SHA-1) held as its 20 raw bytes: 20 bytes in place, where its 40-character
-/// hexadecimal text is a heap string of about 80. Results keep three per case (input, scoring,
-/// output), so at 100,000 cases the text form alone was 24 MB.
-package struct BlobDigest: Hashable, Sendable {
+/// hexadecimal text is a heap string of about 80. Commits, trees and blobs are named by it in
+/// history walks (`Git`), and results keep three per case (input, scoring and output blob ids),
+/// so at 100,000 cases the text form alone was 24 MB.
+package struct ObjectID: Hashable, Sendable {
     // Five words rather than an array: stored inline, alignment 4, so three pack into 60 bytes.
     private var w0: UInt32, w1: UInt32, w2: UInt32, w3: UInt32, w4: UInt32
 
     /// All zero bits: a placeholder where a digest is absent.
-    package static let zero = BlobDigest(w0: 0, w1: 0, w2: 0, w3: 0, w4: 0)
+    package static let zero = ObjectID(w0: 0, w1: 0, w2: 0, w3: 0, w4: 0)
 
     private init(w0: UInt32, w1: UInt32, w2: UInt32, w3: UInt32, w4: UInt32) { (self.w0, self.w1, self.w2, self.w3, self.w4) = (w0, w1, w2, w3, w4) }
 
-    /// From 20 raw bytes (a `git_oid`'s), in order.
+    /// From 20 raw bytes (a `git_oid`'s, or a commit-graph file's), in order.
     package init(bytes raw: UnsafeRawBufferPointer) {
-        precondition(raw.count == 20, "a blob id is 20 bytes")
+        precondition(raw.count == 20, "an object id is 20 bytes")
         (w0, w1, w2, w3, w4) = (raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self), raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
                                 raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self), raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self),
                                 raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
     }
 
     /// From the 40-character lowercase hexadecimal form that `hex` writes; nil for anything
-    /// else (upper case included), so that `BlobDigest(hex: s)?.hex == s` always holds.
+    /// else (upper case included), so that `ObjectID(hex: s)?.hex == s` always holds.
     package init?(hex: String) {
         var bytes = (UInt64(0), UInt64(0), UInt32(0))
         let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
@@ -39,7 +40,7 @@ package struct BlobDigest: Hashable, Sendable {
             return count == 40
         }
         guard ok else { return nil }
-        self = withUnsafeBytes(of: &bytes) { BlobDigest(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<20])) }
+        self = withUnsafeBytes(of: &bytes) { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<20])) }
     }
 
     /// Calls `body` with the 20 raw bytes.
