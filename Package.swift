@@ -29,9 +29,10 @@ let package = Package(
         layer("Compare", "Compare", ["EvalGuardStore"]),
         layer("History", "History", ["EvalGuardStore"]),
         layer("Blame", "Blame", ["EvalGuardHistory", "EvalGuardEvaluation", "EvalGuardCompare"]),
-        layer("Hooks", "Hooks", ["EvalGuardEvaluation", "EvalGuardCompare"]),
-        layer("CI", "CI", ["EvalGuardGit"]),
-        layer("Report", "Report", ["EvalGuardBlame", "EvalGuardHooks", "EvalGuardCI"]),
+        // Gating: the one gate session that check, ci and the pre-push hook call, with the
+        // hook's and CI's own parts (pushed refs, bases, notes fetching).
+        layer("Gate", "Gate", ["EvalGuardEvaluation", "EvalGuardCompare"]),
+        layer("Report", "Report", ["EvalGuardBlame", "EvalGuardGate"]),
         layer("CLI", "CLI", ["EvalGuardReport"]),
         .executableTarget(name: "evalguard", dependencies: ["EvalGuardCLI"]),
         .testTarget(

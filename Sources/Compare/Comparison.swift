@@ -148,6 +148,8 @@ package struct SuiteComparison: Sendable {
     /// Flaky cases, and whether they were left out of the accuracy gate (`flaky: exclude`).
     package var flaky: [FlakyCase] = []
     package var flakyExcluded = false
+    /// The suite's own `on_inconclusive` (nil: the top level's, `Comparison.settings`).
+    package var onInconclusive: InconclusivePolicy?
 
     package init(name: String, metrics: [MetricComparison], regressed: [CaseFlip], fixed: [CaseFlip],
                 added: [String], removed: [String], note: String? = nil) {
@@ -193,10 +195,20 @@ package struct Comparison: Sendable {
         return .pass
     }
 
-    /// True when the push or build should stop: a regression, or an inconclusive result
-    /// under `on_inconclusive: "fail"`.
+    /// True when the push or build should stop: a regression, or an inconclusive suite whose
+    /// `on_inconclusive` (its own, else the top level's) is "fail".
     package var blocks: Bool {
-        verdict == .regression || (verdict == .inconclusive && settings.onInconclusive == .fail)
+        verdict == .regression || suites.contains { $0.verdict == .inconclusive && policy(of: $0) == .fail }
+    }
+
+    /// What an inconclusive verdict of `suite` does: its own `on_inconclusive`, else the top level's.
+    package func policy(of suite: SuiteComparison) -> InconclusivePolicy {
+        suite.onInconclusive ?? settings.onInconclusive
+    }
+
+    /// Whether the suite named `name` fails when inconclusive.
+    package func failsOnInconclusive(suite name: String) -> Bool {
+        suites.first { $0.name == name }.map { policy(of: $0) == .fail } ?? (settings.onInconclusive == .fail)
     }
 }
 

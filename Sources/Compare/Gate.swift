@@ -29,8 +29,10 @@ package enum Gate {
                 let commit = b.fromCommit ?? baseline.fromCommit, dirty = b.fromCommit != nil ? b.dirty ?? false : baseline.dirty
                 let askable = settle.enabled && !dirty && canAsk(commit) ? commit : nil
                 let noisy = suiteConfig.map { !config.model(of: $0).isDeterministic(repeats: config.verdict.repeats) } ?? false
-                suites.append(compare(name: name, baseline: b, current: c, thresholds: thresholds,
-                                      settings: config.verdict, prices: prices, settle: settle, baselineModel: askable, noisy: noisy))
+                var suite = compare(name: name, baseline: b, current: c, thresholds: thresholds,
+                                    settings: config.verdict, prices: prices, settle: settle, baselineModel: askable, noisy: noisy)
+                suite.onInconclusive = suiteConfig?.onInconclusive
+                suites.append(suite)
             case (nil, _?):
                 suites.append(SuiteComparison(name: name, metrics: [], regressed: [], fixed: [], added: [], removed: [],
                                               note: "new suite: not in the baseline, so not gated (run 'evalguard baseline' to include it)"))

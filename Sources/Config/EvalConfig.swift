@@ -204,6 +204,8 @@ package struct SuiteConfig: Sendable {
     package var inlineModel: ModelConfig?
     /// `settle`: the suite's own, else the top level's.
     package var settle: SettleSettings = .defaults
+    /// `on_inconclusive`: the suite's own (nil: the top level's).
+    package var onInconclusive: InconclusivePolicy?
 
     /// The case file's path from the repository root.
     package var casesPath: String { EvalConfig.directory + "/" + cases }
@@ -212,7 +214,8 @@ package struct SuiteConfig: Sendable {
          settle: SettleSettings = .defaults) throws {
         self.name = name
         self.node = node
-        let members = try node.object(allowed: ["cases", "scorer", "thresholds", "model", "settle"])
+        let members = try node.object(allowed: ["cases", "scorer", "thresholds", "model", "settle", "on_inconclusive"])
+        onInconclusive = try members["on_inconclusive"].map(InconclusivePolicy.init(node:))
         self.settle = try members["settle"].map { try SettleSettings(node: $0, inherited: settle) } ?? settle
         if let m = members["model"] {
             if case .string(let name) = m.value {

@@ -6,6 +6,15 @@ package enum InconclusivePolicy: String, Sendable, Equatable {
     case pass
     /// Exit 1, as for a regression.
     case fail
+
+    /// `"on_inconclusive"`, at the top level or in a suite.
+    init(node: ConfigNode) throws {
+        let raw = try node.string()
+        guard let policy = InconclusivePolicy(rawValue: raw) else {
+            throw node.error("on_inconclusive must be \"pass\" or \"fail\", found \"\(raw)\"")
+        }
+        self = policy
+    }
 }
 
 /// What the accuracy gate does with flaky cases (outcomes that disagree across repeats).
@@ -51,13 +60,7 @@ package struct VerdictSettings: Sendable, Equatable {
             guard repeats <= 1000 else { throw node.error("repeat \(repeats) is more than 1000 runs per case") }
         }
         if let node = members["alpha"] { alpha = try node.number(in: Self.alphaRange) }
-        if let node = members["on_inconclusive"] {
-            let raw = try node.string()
-            guard let policy = InconclusivePolicy(rawValue: raw) else {
-                throw node.error("on_inconclusive must be \"pass\" or \"fail\", found \"\(raw)\"")
-            }
-            onInconclusive = policy
-        }
+        if let node = members["on_inconclusive"] { onInconclusive = try InconclusivePolicy(node: node) }
         if let node = members["flaky"] {
             let raw = try node.string()
             guard let policy = FlakyPolicy(rawValue: raw) else {

@@ -1,12 +1,14 @@
 import EvalGuardConfig
-import EvalGuardHooks
+import EvalGuardGate
 import EvalGuardStore
 import EvalGuardSupport
 
 /// What the pre-push hook prints (on stderr, where git shows hook output): one line per ref that
 /// passes, the full verdict for one that does not, and any baseline change, prominently.
 package enum PushReport {
-    package static func text(_ outcome: PrePushHook.Outcome) -> String {
+    /// `bypass` is how to push anyway where the hook runs (`git push --no-verify`, or under the
+    /// pre-commit framework `SKIP=evalguard` too).
+    package static func text(_ outcome: PrePushHook.Outcome, bypass: String = plainBypass) -> String {
         switch outcome {
         case .skipped(let ref, let reason):
             return "evalguard: \(ref.remoteRef): \(reason)\n"
@@ -21,39 +23,40 @@ package enum PushReport {
                 for change in check.baselineChanges {
                     out += summary(change).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
                 }
-                if !check.protectedBranch && check.evaluation.config.baselineChanges == .block {
+                if !check.protectedBranch && check.run.config.baselineChanges == .block {
                     out += "evalguard: not blocked: \(check.ref.remoteBranch) is not a protected branch; \"baseline_changes\": \"block\" applies where it lands (see \"protected_branches\")\n"
                 }
             }
-            let reuse = check.evaluation.reused
-                ? " (stored result of \(check.evaluation.result.commit.prefix(7)) reused; the model did not run)" : ""
-            if check.settledCalls > 0 {
-                out += "evalguard: settled by re-asking \(check.settledCases) case(s), \(check.settledCalls) extra model call(s)\n"
-            }
-            if check.comparison.verdict == .pass {
+            let run = check.run
+            let reuse = run.reused ? " (stored result of \(run.result.commit.prefix(7)) reused; the model did not run)" : ""
+            if run.comparison.verdict == .pass {
                 out += "evalguard: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef): pass against the baseline at \(check.baseDescription)\(reuse)\n"
             } else {
-                var report = VerdictReport(comparison: check.comparison, current: check.evaluation.result,
+                var report = VerdictReport(comparison: run.comparison, current: run.result,
                                            subject: "evalguard pre-push: \(check.ref.localRef) \(tip) → \(check.ref.remoteRef)",
                                            baselineLabel: "the baseline at \(check.baseDescription)")
-                report.expected = check.expected
+                report.expected = run.expected
                 out += report.text()
             }
             if !check.passed {
-                let inconclusive = check.comparison.blocks && check.comparison.regressions.isEmpty ? check.comparison.inconclusives : []
-                let reasons = check.comparison.regressions.map { "\($0.suite) \($0.metric.metric.rawValue) regressed beyond its threshold" }
+                let inconclusive = run.comparison.blocks && run.comparison.regressions.isEmpty ? run.comparison.inconclusives : []
+                let reasons = run.comparison.regressions.map { "\($0.suite) \($0.metric.metric.rawValue) regressed beyond its threshold" }
                     + inconclusive.map { "\($0.suite) \($0.metric.metric.rawValue) is inconclusive, and \(EvalConfig.path) says \"on_inconclusive\": \"fail\"" }
                     + (check.blockedByBaselineChange ? ["it changes the baseline, and \(EvalConfig.path) says \"baseline_changes\": \"block\" (\(check.ref.remoteBranch) is a protected branch)"] : [])
                 out += """
                     evalguard blocked this push: \(reasons.joined(separator: "; ")).
-                      details:     evalguard check --commit \(tip) --against \(check.baselineCommit.prefix(7))
-                      push anyway: git push --no-verify
+                      details:     evalguard check --commit \(tip) --against \(run.baselineCommit.prefix(7))
+                      push anyway: \(bypass)
 
                     """
             }
             return out
         }
     }
+
+    package static let plainBypass = "git push --no-verify"
+    /// Under the pre-commit framework, which skips a hook by its id.
+    package static let preCommitBypass = "SKIP=evalguard git push (or git push --no-verify)"
 
     /// "abc1234 by Alice <a@example.com>: "Accept …"" and, per suite, the metrics before → after.
     static func summary(_ change: BaselineChange) -> String {

@@ -23,6 +23,7 @@ extension VerdictReport {
                     .object(["id": .string($0.id), "baseline_pass_rate": .number($0.baselineRate), "current_pass_rate": .number($0.currentRate)])
                 }),
                 "flaky_excluded": .bool(suite.flakyExcluded),
+                "on_inconclusive": .string(comparison.policy(of: suite).rawValue),
             ]
             if let note = suite.note { entry["note"] = .string(note) }
             suites[suite.name] = .object(entry)

@@ -151,13 +151,12 @@ package struct VerdictReport {
             if !comparison.inconclusives.isEmpty { lines.append("Also inconclusive: \(list(comparison.inconclusives))") }
             return lines
         case .inconclusive:
-            let policy = comparison.settings.onInconclusive
             let why = comparison.inconclusives.allSatisfy(\.metric.pricesChanged)
                 ? "beyond the threshold, but the price table changed; cost moved because prices changed"
                 : "beyond the threshold, but not distinguishable from noise at alpha \(Format.number(comparison.settings.alpha))"
             return ["Verdict: INCONCLUSIVE (\(list(comparison.inconclusives))): \(why)",
-                    policy == .pass ? "Passing because on_inconclusive is \"pass\"; set it to \"fail\" to block instead."
-                                    : "Failing because on_inconclusive is \"fail\"."]
+                    !comparison.blocks ? "Passing because on_inconclusive is \"pass\"; set it to \"fail\" to block instead."
+                                       : "Failing because on_inconclusive is \"fail\"."]
         default:
             return ["Verdict: pass"]
         }

@@ -45,7 +45,7 @@ import Testing
                        environment: ["GITHUB_BASE_REF": "main", "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("from GITHUB_BASE_REF"))
-        #expect(run.stdout.contains("::error file=.evals/baseline.json,title=evalguard: main accuracy regressed::1.0000 → 0.4000"))
+        #expect(run.stdout.contains("::error file=.evals/baseline.json,title=evalguard%3A main accuracy regressed::1.0000 → 0.4000"))
         let markdown = try #require(s.repo.read("summary.md"))
         #expect(markdown.hasPrefix("# earlier step\n"))
         #expect(markdown.contains("| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))

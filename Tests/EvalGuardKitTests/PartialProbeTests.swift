@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import EvalGuardGit
-@testable import EvalGuardHooks
+@testable import EvalGuardGate
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -104,10 +104,10 @@ import Testing
         try repo.write(".evals/results/partial/\(sha).json", repo.read(".evals/results/partial/\(probed[0])") ?? "")
         let hook = PrePushHook(repository: try Repository.discover(from: repo.root), remote: "origin")
         let refs = try PushedRef.parse("refs/heads/main \(sha) refs/heads/main \(String(repeating: "0", count: 40))\n")
-        guard case .checked(let pushed) = try hook.check(refs[0], progress: { _, _ in }) else {
+        guard case .checked(let pushed) = try hook.check(refs[0], progress: { _, _ in }, say: { _ in }) else {
             Issue.record("the hook skipped the probed commit"); return
         }
-        #expect(pushed.evaluation.result.partial == nil)
-        #expect(pushed.evaluation.result.suites.first?.cases.count == 2000)
+        #expect(pushed.run.result.partial == nil)
+        #expect(pushed.run.result.suites.first?.cases.count == 2000)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
-@testable import EvalGuardHooks
+@testable import EvalGuardGate
 
 /// evalguard under the pre-commit framework (https://pre-commit.com): the configuration a user
 /// pastes, pointing at a repository that holds this package's .pre-commit-hooks.yaml, installed

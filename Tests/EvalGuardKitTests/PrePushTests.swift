@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import EvalGuardHooks
+@testable import EvalGuardGate
 @testable import EvalGuardSupport
 
 /// `git push` through the installed hook to a bare remote, as a user meets it.

@@ -1,6 +1,7 @@
 import Testing
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
+@testable import EvalGuardGate
 @testable import EvalGuardReport
 @testable import EvalGuardStatistics
 

@@ -1,5 +1,5 @@
 import Foundation
-import EvalGuardCI
+import EvalGuardGate
 import EvalGuardCompare
 import EvalGuardEvaluation
 import EvalGuardGit
@@ -31,15 +31,15 @@ struct CICommand: Command {
             .option("html", value: "file", help: "Write the HTML report (see 'evalguard report') here; the markdown summary says where."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
-            .option("suite", value: "name", help: "Evaluate and gate this suite only (repeatable).", repeating: true),
+            GateOptions.suiteOption,
             ShardOption.option,
             .flag("trust-stored", help: "Reuse stored answers without auditing them (no sample is asked of the model again)."),
             OutputFormat.option,
-            SettleOption.flag,
+            GateOptions.settleFlag,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        let format = try OutputFormat(arguments)
+        let options = try GateOptions(arguments, formats: [.text, .json], repeating: false)
         if !arguments.flag("no-fetch") {
             context.console.err(CIFetch.notes(directory: context.workingDirectory, environment: context.environment))
         }
@@ -47,66 +47,48 @@ struct CICommand: Command {
         var workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
         let base = try detectBase(&workspace, arguments, context)
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
-        let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         let trust = arguments.flag("trust-stored")
         let secret = context.environment["EVALGUARD_AUDIT_KEY"]
-        // The same gate on the same inputs passed before, audit included: say it again, decoding nothing.
-        let cache = arguments.flag("fresh") || arguments.value("html") != nil ? nil
-            : VerdictCacheKey(workspace.evaluator, .workingTree, baselineAt: base.mergeBase, workingCopy: nil,
-                              parts: ["ci", label, format.rawValue, only?.joined(separator: "\n") ?? "", context.describe(workspace.head),
-                                      arguments.flag("no-settle") ? "no-settle" : "settle", auditPart(trust: trust, secret: secret)])
-        if let cache, let hit = cache.hit, let junit = hit.junit, let markdown = hit.markdown {
-            VerdictCacheKey.replay(hit, context)
-            try writeReports(junit: junit, markdown: markdown, arguments, context)
+        // A verdict is kept audit included (see GateSession.keep); the HTML page is written anew each time.
+        var request = options.request(.workingTree, against: base.mergeBase, cacheParts: arguments.value("html") != nil ? nil
+            : ["ci", label, context.describe(workspace.head), auditPart(trust: trust, secret: secret)])
+        request.audit = trust ? nil : AuditRequest(secret: secret)
+        let session = GateSession(evaluator: workspace.evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
+        let run: GateRun
+        switch try session.run(request) {
+        case .passedBefore(let hit):
+            context.console.out(hit.stdout, terminator: "")
+            try writeReports(junit: hit.junit ?? JUnitReport.xml(Comparison(suites: [], settings: workspace.config.verdict), audit: nil),
+                             markdown: hit.markdown ?? "", arguments, context)
             return .pass
+        case .evaluated(let evaluated):
+            run = evaluated
         }
-        let committed = try CommittedBaseline.require(in: workspace.repository, at: base.mergeBase).baseline
-        let baseline = only.map { committed.restricted(to: $0) } ?? committed
-        workspace.evaluator.audit = trust ? nil : AuditRequest(secret: secret)
-        let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), only: only, progress: context.progressReporter())
-        let cacheable = cache?.digestAfter(evaluation)
-        context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
-        let audit = trust ? AuditStatus.skipped : AuditStatus.audited(evaluation.audit ?? [])
-        let judgeChanges = JudgeChange.find(baseline: baseline, current: only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result)
-        if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
-        let config = arguments.flag("no-settle") ? workspace.config.withoutSettling() : workspace.config
-        let compare = { (r: RunResult) in Gate.compare(baseline: baseline, current: only.map { r.restricted(to: $0) } ?? r, config: config, canAsk: workspace.repository.hasCommit) }
-        let (result, comparison) = try SettleOption.settle(workspace.evaluator, .workingTree, result: evaluation.result, stored: evaluation.stored,
-                                                           compare: compare, context: context)
-        var report = VerdictReport(comparison: comparison, current: result,
+        var report = VerdictReport(comparison: run.comparison, current: run.result,
                                    subject: "evalguard ci: \(context.describe(workspace.head))", baselineLabel: label)
-        report.audit = arguments.flag("fresh") ? nil : audit
-        if comparison.suites.contains(where: { !$0.regressed.isEmpty || !$0.fixed.isEmpty }) {
-            report.expected = Evaluation.expectedAnswers(workspace.config, repository: workspace.repository,
-                                                         commit: result.dirty ? nil : result.commit)
-        }
+        report.audit = options.fresh ? nil : trust ? AuditStatus.skipped : AuditStatus.audited(run.audit ?? [])
+        report.expected = run.expected
         var output = ""
-        if format == .json {
-            JSONPretty.write(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": evaluation.result.reuseJSON]), to: &output)
+        if options.format == .json {
+            JSONPretty.write(report.json(extra: ["merge_base": .string(base.mergeBase), "reuse": run.result.reuseJSON]), to: &output)
             output += "\n"
         } else {
             output = report.text()
         }
         context.console.out(output, terminator: "")
-        let junit = JUnitReport.xml(comparison, audit: report.audit)
+        let junit = JUnitReport.xml(run.comparison, audit: report.audit)
         var markdown = report.markdown()
         if let path = arguments.value("html") {
-            try ReportCommand.write(report, baseline: baseline, workspace: workspace, window: .init(), to: path, context: context)
+            try ReportCommand.write(report, baseline: run.baseline, workspace: workspace, window: .init(), to: path, context: context)
             markdown += ReportCommand.artifactNote(path, environment: context.environment)
         }
         try writeReports(junit: junit, markdown: markdown, arguments, context)
-        if format == .text, context.environment["GITHUB_ACTIONS"] == "true" {
-            for (suite, m) in comparison.regressions {
-                context.console.out("::error file=\(Baseline.path),title=evalguard: \(suite) \(m.metric.rawValue) regressed::\(Format.value(m.baseline, of: m.metric)) → \(Format.value(m.current, of: m.metric)) (\(Format.delta(m)); threshold \(Format.threshold(m.threshold)))")
-            }
+        if options.format == .text, context.environment["GITHUB_ACTIONS"] == "true" {
+            for line in CIAnnotations.github(run.comparison) { context.console.out(line) }
         }
-        let noise = NoiseWarning.lines(comparison)
-        for line in noise { context.console.err(line) }
-        if let cache, let cacheable, !VerdictCacheKey.settled(result), VerdictCacheKey.keepable(comparison, noise: noise) {
-            cache.save(CachedVerdict(resultCommit: result.commit, stdout: output, notes: evaluation.result.judgeLines,
-                                     junit: junit, markdown: markdown), digest: cacheable)
-        }
-        return comparison.blocks ? .regression : .pass
+        for line in run.warnings { context.console.err(line) }
+        session.keep(run, CachedVerdict(resultCommit: run.result.commit, stdout: output, junit: junit, markdown: markdown))
+        return run.comparison.blocks ? .regression : .pass
     }
 
     /// What a cached `ci` verdict depends on of the audit: whether one ran, and under which secret

@@ -1,6 +1,7 @@
 import Foundation
 import EvalGuardCompare
 import EvalGuardEvaluation
+import EvalGuardGate
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
@@ -64,7 +65,7 @@ extension CommandContext {
     func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?) throws -> (Baseline, String) {
         let committed = try CommittedBaseline.require(in: repository, at: revision)
         if let root = workingCopy, FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes {
-            console.err("note: \(Baseline.path) in the working tree differs from the one committed at \(revision); checking against the committed one")
+            console.err(GateNotes.workingCopyDiffers(revision: revision))
         }
         return (committed.baseline, committed.commit)
     }
@@ -72,31 +73,6 @@ extension CommandContext {
     /// What a command says on stderr after evaluating: the run's warnings, then that a stored
     /// result was reused whole, or per suite what ran and what was reused, re-scored or re-priced.
     func sayHowEvaluated(_ result: RunResult, reused: Bool, warnings: [String]) {
-        for warning in warnings { console.err("warning: " + warning) }
-        if reused {
-            console.err("note: reusing the stored result of \(result.commit.prefix(7)): nothing the model depends on changed since")
-        } else {
-            for line in result.reuseLines { console.err(line) }
-        }
-        for line in result.judgeLines { console.err(line) }
-    }
-}
-
-/// `--no-settle`, and settling an inconclusive accuracy verdict for `check` and `ci`.
-enum SettleOption {
-    static let flag = OptionSpec.flag("no-settle", help: "Decide on the first run alone: never ask the model again about the cases that differ from the baseline.")
-
-    /// Asks the model again about the cases that differ from the baseline while `compare` leaves
-    /// an accuracy verdict inconclusive (within `settle.max_repeats`), and says what it cost.
-    static func settle(_ evaluator: Evaluator, _ subject: EvaluationSubject, result: RunResult, stored: Bool,
-                       compare: (RunResult) -> Comparison, context: CommandContext) throws -> (result: RunResult, comparison: Comparison) {
-        let (settled, comparison) = try evaluator.settle(subject, result: result, stored: stored, judge: compare, pending: \.settlePending,
-                                                         progress: context.progressReporter())
-        if settled.calls > 0 {
-            let baseline = settled.baselineCalls > 0 ? " (\(settled.baselineCalls) of them of the baseline's model)" : ""
-            context.console.err("note: settled by re-asking \(settled.cases) case(s), \(settled.calls) extra model call(s)\(baseline): "
-                                + "the cases whose outcome differs from the baseline, asked again")
-        }
-        return (settled.result, comparison)
+        for line in GateNotes.evaluated(result, reused: reused, warnings: warnings) { console.err(line) }
     }
 }

@@ -1,5 +1,5 @@
 import EvalGuardGit
-import EvalGuardHooks
+import EvalGuardGate
 import EvalGuardReport
 import EvalGuardSupport
 
@@ -30,15 +30,19 @@ struct HookCommand: Command {
         let remote = preCommit?.remote ?? arguments.positionals("git-arguments").first ?? "origin"
         let refs = try preCommit.map { [$0.ref] } ?? PushedRef.parse(context.readStandardInput())
         let hook = PrePushHook(repository: repository, remote: remote)
+        let bypass = preCommit == nil ? PushReport.plainBypass : PushReport.preCommitBypass
         var status = ExitCode.pass
         for ref in refs {
             do {
-                let outcome = try hook.check(ref, progress: context.progressReporter())
-                context.console.err(PushReport.text(outcome), terminator: "")
-                if case .checked(let check) = outcome, !check.passed { status = .regression }
+                let outcome = try hook.check(ref, progress: context.progressReporter(), say: { context.console.err($0) })
+                context.console.err(PushReport.text(outcome, bypass: bypass), terminator: "")
+                if case .checked(let check) = outcome {
+                    for line in check.run.warnings { context.console.err(line) }
+                    if !check.passed { status = .regression }
+                }
             } catch let error as EvalGuardError {
                 context.console.err(error.description)
-                context.console.err("evalguard blocked this push: \(ref.localRef) could not be evaluated.\n  push anyway: git push --no-verify")
+                context.console.err("evalguard blocked this push: \(ref.localRef) could not be evaluated.\n  push anyway: \(bypass)")
                 return error.exitCode
             }
         }

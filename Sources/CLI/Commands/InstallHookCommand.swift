@@ -1,6 +1,6 @@
 import Foundation
 import EvalGuardGit
-import EvalGuardHooks
+import EvalGuardGate
 import EvalGuardSupport
 
 /// `evalguard install-hook`: install the pre-push hook where git will run it.

@@ -88,16 +88,4 @@ struct JudgeCommand: Command {
             "disagreements": .array(c.disagreements.map { .object(["id": .string($0.id), "human": .string($0.human ? "pass" : "fail")]) }),
         ])
     }
-
-    /// What `check` says on stderr about each judge below its κ floor.
-    static func poorAgreementWarnings(_ result: RunResult, config: EvalConfig, repository: Repository) -> [String] {
-        // Only judged suites have an agreement to measure; without one, no case file need be read.
-        guard config.suites.contains(where: { $0.scorer.judge != nil }) else { return [] }
-        let cases = Evaluation.cases(config, repository: repository, commit: result.dirty ? nil : result.commit)
-        return JudgeCalibration.of(result, config: config, cases: cases).filter(\.agreesPoorly).map { c in
-            let kappa = c.agreement.kappa.map { String(format: "%.2f", $0) } ?? "undefined"
-            return "warning: \(c.suite): the judge agrees poorly with the human verdicts (kappa \(kappa) over \(c.agreement.n) case(s), below its kappa_floor "
-                + String(format: "%.2f", c.kappaFloor) + "); its grades may not mean what the rubric says. See 'evalguard judge calibrate --suite \(c.suite)'."
-        }
-    }
 }

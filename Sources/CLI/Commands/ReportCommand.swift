@@ -1,6 +1,7 @@
 import Foundation
 import EvalGuardCompare
 import EvalGuardEvaluation
+import EvalGuardGate
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport

@@ -5,11 +5,10 @@ import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
 
-/// Where a gate command (`check`, `check --commit`, `ci`) keeps a verdict it may print again
-/// without decoding the stored result or the baseline (see `Evaluator.verdictDigest`). Only a
-/// pass reached on a reused stored result, with no warning, no noise advice, no settling and (for
-/// the working tree) a working-copy baseline equal to the committed one, is kept: a hit then says
-/// exactly what the command said the first time (the reuse note, the judge lines, the report).
+/// Where the gate (`GateSession`) keeps a verdict it may print again without decoding the
+/// stored result or the baseline (see `Evaluator.verdictDigest`). `GateSession.keep` holds the
+/// one rule for what is kept; a hit then says exactly what the command said the first time
+/// (the reuse note, the judge lines, the report).
 ///
 /// For the working tree, a verdict reached on inputs exactly HEAD's also keeps their
 /// `InputSnapshot`: the next gate computes the digest from HEAD's tree alone and, while the
@@ -62,13 +61,6 @@ struct VerdictCacheKey {
         guard let before, (try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts, assumingClean: true)) == digest,
               evaluator.inputSnapshot() == before else { return nil }
         return before
-    }
-
-    /// Says on stderr and stdout what the command said when it reached `hit`.
-    static func replay(_ hit: CachedVerdict, _ context: CommandContext) {
-        context.console.err("note: reusing the stored result of \(hit.resultCommit.prefix(7)): nothing the model depends on changed since")
-        for line in hit.notes ?? [] { context.console.err(line) }
-        context.console.out(hit.stdout, terminator: "")
     }
 
     /// The digest to keep this evaluation's verdict under, or nil when it may not be kept: only a
