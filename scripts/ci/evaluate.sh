@@ -16,6 +16,10 @@
 #      EVALGUARD_FAIL_ON_INCONCLUSIVE  true: an inconclusive verdict fails (exit-code 1)
 #      EVALGUARD_JUNIT           the JUnit report's path (default: $EVALGUARD_OUT/junit.xml)
 #      EVALGUARD_FETCH_HISTORY   false: use the clone as it is (default: true)
+#      EVALGUARD_HTML            write the HTML report here (--html) when set
+#      EVALGUARD_TRUST_STORED    true: --trust-stored (reuse stored answers unaudited)
+#      EVALGUARD_NO_SETTLE       true: --no-settle
+#      EVALGUARD_ARGS            more arguments for evalguard ci, split on white space (never evaluated)
 #      EVALGUARD_FOOTER          a markdown line for the end of the comment (commit, run link)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +45,12 @@ args=(ci --junit "$junit" --markdown "$report")
 [ -n "${EVALGUARD_BASE:-}" ] && args+=(--base "$EVALGUARD_BASE")
 suites=${EVALGUARD_SUITES:-}
 for suite in ${suites//,/ }; do args+=(--suite "$suite"); done
+[ -n "${EVALGUARD_HTML:-}" ] && args+=(--html "$EVALGUARD_HTML")
+truthy "${EVALGUARD_TRUST_STORED:-false}" && args+=(--trust-stored)
+truthy "${EVALGUARD_NO_SETTLE:-false}" && args+=(--no-settle)
+# Words only: no globbing, quoting or expansion of what the workflow wrote.
+read -r -a extra <<<"${EVALGUARD_ARGS:-}"
+args+=("${extra[@]}")
 outcome_flags=()
 if truthy "${EVALGUARD_FAIL_ON_INCONCLUSIVE:-false}"; then
     # Passed on when this evalguard has the flag; outcome.py applies it to the verdict either way.
