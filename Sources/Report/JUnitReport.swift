@@ -35,7 +35,7 @@ package enum JUnitReport {
                     out += ">\n      <skipped message=\"\(escape(m.note ?? "not gated"))\"/>\n    </testcase>\n"
                 case .inconclusive:
                     // Passing, but never quietly: the report's readers see what would settle it.
-                    let warning = "warning: inconclusive (passing because on_inconclusive is pass): " + figures
+                    let warning = "inconclusive: " + figures + " (warning: passing because on_inconclusive is pass)"
                         + (m.advice.map { "; to settle it: " + $0 } ?? "")
                     out += ">\n      <system-out>\(escape(warning))</system-out>\n    </testcase>\n"
                 case .pass, .regression:

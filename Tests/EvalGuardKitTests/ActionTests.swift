@@ -153,6 +153,21 @@ import Testing
         let report = try String(contentsOfFile: try #require(strict.outputs["report"]), encoding: .utf8)
         #expect(report.contains("An inconclusive verdict fails this check (fail-on-inconclusive)."))
         #expect(try job.server.requests().allSatisfy { $0.path.hasPrefix("/download/") }, "comment: off posts nothing")
+        // Never quietly: the inconclusive metric is a warning annotation with what would settle it.
+        #expect(lenient.log.contains("::warning file=.evals/baseline.json,title=evalguard%3A main accuracy inconclusive::"), "\(lenient.log)")
+        #expect(lenient.log.contains("to settle it: "))
+    }
+
+    @Test func htmlTrustStoredNoSettleAndArgsReachEvalguard() throws {
+        let project = try CIProject()
+        try project.makeRelease()
+        try project.pushModel(flipping: ["q2"], message: "Flip one case")
+        let job = try Job(project: project)
+        let run = try job.run(["comment": "off", "html": "out/report.html", "trust-stored": "true", "no-settle": "true",
+                               "args": "--fresh  --suite main"])
+        #expect(run.outputs["verdict"] == "inconclusive", "\(run.log)")
+        #expect(run.log.contains("--trust-stored --no-settle --fresh --suite main"), "\(run.log)")
+        #expect(FileManager.default.fileExists(atPath: run.workspace + "/out/report.html"), "\(run.log)")
     }
 
     @Test func anErrorIsReportedNotHidden() throws {
