@@ -217,7 +217,7 @@ private struct OpenAIRun {
         switch outcome {
         case .failed(let reason):
             return try retryOrFail(i, "cannot connect to \(url): \(reason)", retryAfter: nil,
-                                   hint: reason == "connection refused" ? " (is the server running? check model.base_url)" : "")
+                                   hint: reason == "connection refused" ? " (is the server running? check \(provider.wording.settings).base_url)" : "")
         case .cutOff(let extent):
             return try retryOrFail(i, "the response from \(url) was cut off \(extent): the connection closed before its end",
                                    retryAfter: nil, hint: "")
