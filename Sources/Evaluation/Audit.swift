@@ -51,10 +51,10 @@ extension Evaluation {
     /// noisy model's pass outcomes must not differ significantly (exact McNemar on the
     /// discordant cases, two-sided, at `alpha`). A suite that fails loses its stored answers
     /// in `plans`, so it runs in full. With `only` (`--suite`), the other suites, which nothing
-    /// gates, are not audited.
+    /// gates, are not audited. `asking` grades the fresh answers: it must hold no judge grades or
+    /// embeddings from the stored results under audit, or a forged result would vouch for itself.
     static func audit(_ config: EvalConfig, plans: inout [SuitePlan], only: [String]? = nil, commit: String, request: AuditRequest,
-                      directory: () throws -> String, repeats: Int, maxCostUSD: Double?,
-                      environment: [String: String], progress: @escaping (Int, Int) -> Void) throws -> AuditOutcome {
+                      asking: Asking, repeats: Int, progress: @escaping (Int, Int) -> Void) throws -> AuditOutcome {
         var samples: [(plan: Int, indices: [Int])] = []
         for (p, plan) in plans.enumerated() where !plan.kept.isEmpty && only.map({ $0.contains(plan.suite.config.name) }) ?? true {
             let reused = plan.kept.keys.sorted()
@@ -64,11 +64,11 @@ extension Evaluation {
         }
         guard !samples.isEmpty else { return AuditOutcome(suites: [], spentUSD: 0, warnings: []) }
         let asked = samples.map { s in
-            let plan = plans[s.plan]
-            return LoadedSuite(config: plan.suite.config, cases: s.indices.map { plan.suite.cases[$0] }, digest: plan.suite.digest)
+            var suite = plans[s.plan].suite
+            suite.cases = s.indices.map { suite.cases[$0] }
+            return suite
         }
-        let out = try runByModel(config, asked, directory: try directory(), repeats: repeats, maxCostUSD: maxCostUSD,
-                                 environment: environment, progress: progress)
+        let out = try runByModel(config, asked, asking: asking, repeats: repeats, progress: progress)
         let answers = Dictionary(uniqueKeysWithValues: out.results.map { ($0.name, $0) })
         var audits: [SuiteAudit] = []
         for s in samples {
@@ -100,8 +100,7 @@ extension Evaluation {
             }
             audits.append(audit)
         }
-        let spent = out.results.reduce(0.0) { total, suite in suite.cases.reduce(total) { $0 + ($1.costUSD ?? 0) } }
-        return AuditOutcome(suites: audits, spentUSD: spent, warnings: out.warnings)
+        return AuditOutcome(suites: audits, spentUSD: asking.spentUSD, warnings: out.warnings)
     }
 
     /// Whether a new answer agrees with the stored one. A noisy model's answers may differ, so

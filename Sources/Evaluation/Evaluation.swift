@@ -14,6 +14,14 @@ package struct LoadedSuite: Sendable {
     package var digest: String
     /// The suite's judge, when its scorer has one.
     package var judge: ResolvedJudge? = nil
+
+    /// The suite with only the cases `keep` selects: its configuration, digest and judge (with
+    /// its pairwise references) stay, so a part of a suite is scored as the whole is.
+    func restricted(_ keep: (EvalCase) -> Bool) -> LoadedSuite {
+        var copy = self
+        copy.cases = cases.filter(keep)
+        return copy
+    }
 }
 
 /// Runs the model over every case of every suite and scores the answers.
@@ -59,15 +67,12 @@ package enum Evaluation {
     /// stay busy) and scores the answers. With `repeats` > 1 every case is asked that many
     /// times, in rounds over all cases (so the runs of one case are spread over the run rather
     /// than sent back to back to one process), and its runs are folded into one result.
-    /// Answers that pass the scorers before a suite's judge go to `judges` in one batch; before
-    /// its scoring program, to `programs`; before its embeddings comparison, to `similarity`.
-    static func run(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int = 1, judges: JudgeRunner? = nil,
-                    programs: CommandScorerRunner? = nil, similarity: SimilarityRunner? = nil,
+    /// Answers that pass the scorers before a suite's asked scorer (judge, scoring program,
+    /// embeddings) go to it after, in one batch (`AskedScorers.decide`).
+    static func run(_ suites: [LoadedSuite], provider: ModelProvider, asking: Asking, repeats: Int = 1,
                     progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
-        if let suite = suites.first(where: { $0.config.scorer.judge != nil && $0.judge == nil }) {
-            throw EvalGuardError.evaluation("suite '\(suite.config.name)': its judge was not loaded")
-        }
+        let asked = try suites.map(asking.scorers.decides)
         let round = RequestRound(suites)
         let total = round.width * repeats
         let started = monotonicNanoseconds()
@@ -77,57 +82,29 @@ package enum Evaluation {
         // only its CaseResult is kept (see `ModelProvider.answer`).
         let unanswered = CaseResult(id: "", passed: false, score: 0, latencyMs: 0)
         var runs = suites.map { Array(repeating: unanswered, count: $0.cases.count * repeats) }
-        // Outputs that passed the scorers before a judge, a scoring program or an embeddings
-        // comparison, by request index: those decide after, in one batch, in the cases' order.
+        // Outputs that passed the scorers before an asked scorer, by request index: it decides
+        // after, in one batch, in the cases' order.
         var deciding: [Int: JSONValue] = [:]
-        try answers(suites, provider: provider, repeats: repeats, progress: { progress($0, total) }) { index, response in
+        try answers(suites, provider: provider, providers: asking.providers, repeats: repeats, progress: { progress($0, total) }) { index, response in
             let (r, s, i) = round.locate(index)
             let suite = suites[s]
             let result = score(suite.cases[i], response, suite.config.scorer, scoring, runStart: started)
-            if result.passed, let output = response.output,
-               suite.judge != nil || suite.config.scorer.command != nil || suite.config.scorer.similarity != nil {
-                deciding[index] = output
-            }
+            if result.passed, asked[s], let output = response.output { deciding[index] = output }
             runs[s][i * repeats + r] = result
         }
-        var items: [JudgeRunner.Item] = []
-        var judged: [(suite: Int, index: Int, run: Int)] = []
-        var scored: [CommandScorerRunner.Item] = []
-        var scoredAt: [(suite: Int, index: Int, run: Int)] = []
-        var compared: [SimilarityRunner.Item] = []
-        var comparedAt: [(suite: Int, index: Int, run: Int)] = []
-        for (s, suite) in suites.enumerated() where !deciding.isEmpty {
+        var items: [AskedItem] = []
+        var at: [(suite: Int, run: Int)] = []
+        for (s, suite) in suites.enumerated() where asked[s] && !deciding.isEmpty {
             for (i, c) in suite.cases.enumerated() {
                 for r in 0..<repeats {
                     guard let output = deciding[round.index(run: r, suite: s, case: i)] else { continue }
-                    if let judge = suite.judge {
-                        items.append(.init(suite: suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
-                                           reference: judge.references[c.id]))
-                        judged.append((s, i, r))
-                    }
-                    if let program = suite.config.scorer.command {
-                        scored.append(.init(suite: suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected, output: output))
-                        scoredAt.append((s, i, r))
-                    }
-                    if let settings = suite.config.scorer.similarity {
-                        compared.append(.init(suite: suite.config.name, settings: settings, output: output, expected: c.expected))
-                        comparedAt.append((s, i, r))
-                    }
+                    items.append(AskedItem(suite, c, output: output))
+                    at.append((s, i * repeats + r))
                 }
             }
         }
-        if !items.isEmpty {
-            guard let judges else { throw EvalGuardError.evaluation("judged suites need a judge runner") }
-            for (at, verdict) in zip(judged, try judges.grade(items)) { apply(verdict, to: &runs[at.suite][at.index * repeats + at.run]) }
-        }
-        if !scored.isEmpty {
-            guard let programs else { throw EvalGuardError.evaluation("suites scored by a program need a scoring-program runner") }
-            for (at, verdict) in zip(scoredAt, try programs.score(scored)) { apply(verdict, to: &runs[at.suite][at.index * repeats + at.run]) }
-        }
-        if !compared.isEmpty {
-            guard let similarity else { throw EvalGuardError.evaluation("similarity-scored suites need an embeddings runner") }
-            for (at, verdict) in zip(comparedAt, try similarity.score(compared)) { apply(verdict, to: &runs[at.suite][at.index * repeats + at.run]) }
-        }
+        deciding = [:]
+        for (place, verdict) in zip(at, try asking.scorers.decide(items)) { apply(verdict, to: &runs[place.suite][place.run]) }
         return suites.enumerated().map { s, suite in
             let results = repeats == 1 ? runs[s] : suite.cases.indices.map { i in Repeats.fold(Array(runs[s][i * repeats ..< (i + 1) * repeats])) }
             return SuiteResult(name: suite.config.name, casesFile: suite.config.casesPath, casesDigest: suite.digest,
@@ -137,7 +114,7 @@ package enum Evaluation {
 
     /// Asks the provider about every case, `repeats` rounds over all of them (run r of case i
     /// of the whole list at r * cases + i), handing each answer to `receive` as it arrives.
-    private static func answers(_ suites: [LoadedSuite], provider: ModelProvider, repeats: Int,
+    private static func answers(_ suites: [LoadedSuite], provider: ModelProvider, providers: Providers, repeats: Int,
                                 progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
         let round = RequestRound(suites)
         // Made from the cases as the provider reads them: no array of requests beside the cases.
@@ -146,55 +123,29 @@ package enum Evaluation {
             let c = suites[s].cases[i]
             return ModelRequest(id: c.id, input: c.input)
         }
-        try provider.answer(requests, progress: progress, receive: receive)
-    }
-
-    static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
-        (result.passed, result.score) = (verdict.passed, verdict.score)
-        if let error = verdict.error { result.error = error }
-    }
-
-    static func apply(_ verdict: SimilarityRunner.Verdict, to result: inout CaseResult) {
-        (result.passed, result.score) = (verdict.passed, verdict.score)
-        if let error = verdict.error { result.error = error }
-    }
-
-    static func apply(_ verdict: CommandScorerRunner.Verdict, to result: inout CaseResult) {
-        (result.passed, result.score, result.reason) = (verdict.passed, verdict.score, verdict.reason)
-        if let error = verdict.error { result.error = error }
+        try providers.answer(provider, requests, progress: progress, receive: receive)
     }
 
     /// Runs what `plans` leave pending, each suite with its model, in the directory `directory`
     /// returns (called only when something runs: a commit's checkout is made only then), and
     /// builds the result of `commit` from the answers kept and the new ones (not stored: the
-    /// caller decides where it goes). `environment` is where a provider finds what the
-    /// configuration names (an API key's variable).
-    static func evaluate(_ config: EvalConfig, plans: consuming [SuitePlan], directory: @escaping () throws -> String, commit: String, key: String,
-                                dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price], maxCostUSD: Double? = nil,
-                                environment: [String: String] = ProcessInfo.processInfo.environment, stored: [RunResult] = [],
-                                progress: @escaping (Int, Int) -> Void) throws -> Outcome {
-        // Made once, when a model or a judge first needs it.
-        var madeDirectory: String?
-        let directory = { () throws -> String in
-            if let made = madeDirectory { return made }
-            madeDirectory = try directory()
-            return madeDirectory!
-        }
-        let judges = JudgeRunner(stored: stored, directory: directory, environment: environment)
-        let programs = CommandScorerRunner(directory: directory)
-        let similarity = SimilarityRunner(config: config, stored: stored, environment: environment)
+    /// caller decides where it goes). `asking` holds the models' providers and the asked scorers
+    /// (its directory, environment and cost limit).
+    static func evaluate(_ config: EvalConfig, plans: consuming [SuitePlan], asking: Asking, commit: String, key: String,
+                         dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price],
+                         progress: @escaping (Int, Int) -> Void) throws -> Outcome {
         var plans = consume plans
-        try judgeKept(&plans, judges)
-        try scoreKept(&plans, programs)
-        try compareKept(&plans, similarity)
-        var pending = plans.map { plan in LoadedSuite(config: plan.suite.config, cases: plan.pending, digest: plan.suite.digest, judge: plan.suite.judge) }
-            .filter { !$0.cases.isEmpty }
+        try decideKept(&plans, asking.scorers)
+        var pending = plans.map { plan in
+            var suite = plan.suite
+            suite.cases = plan.pending
+            return suite
+        }.filter { !$0.cases.isEmpty }
         var descriptions: [String: [String: JSONValue]] = [:]
         var warnings: [String] = []
         var ran: [String: SuiteResult] = [:]
         if !pending.isEmpty {
-            let out = try runByModel(config, pending, directory: try directory(), repeats: runs, maxCostUSD: maxCostUSD ?? config.maxCostUSD,
-                                     environment: environment, judges: judges, programs: programs, similarity: similarity, progress: progress)
+            let out = try runByModel(config, pending, asking: asking, repeats: runs, progress: progress)
             (descriptions, warnings) = (out.descriptions, out.warnings)
             for r in out.results { ran[r.name] = r }
         }
@@ -234,8 +185,7 @@ package enum Evaluation {
                                     scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
             suite.model = plan.modelID == "model" ? nil : plan.modelID
             (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, reuse)
-            suite.judge = plan.suite.judge.map { judges.record(suite: plan.suite.config.name, judge: $0) }
-            suite.embeddings = similarity.record(suite: plan.suite.config.name)
+            asking.scorers.record(plan.suite, into: &suite)
             results.append(suite)
         }
         // The result names one model: the first priced one (its prices tell a price change
@@ -259,25 +209,6 @@ package enum Evaluation {
         package var result: RunResult
         /// Things worth saying that did not stop the run (no price table, for instance).
         package var warnings: [String]
-    }
-
-    /// The provider the configuration names, running in `directory` (where relative paths such
-    /// as the price table resolve), and how the result records it.
-    static func makeProvider(_ model: ModelConfig, directory: String, environment: [String: String],
-                             maxCostUSD: Double? = nil) throws
-        -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String]) {
-        guard let openAI = try model.openAI?.loadingPromptFiles(from: directory) else {
-            if maxCostUSD != nil { throw CostLimit.needsPrices(provider: model.provider) }
-            return (CommandProvider(config: model, directory: directory),
-                    ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], [])
-        }
-        let (price, warning) = try openAI.price(repositoryRoot: directory)
-        let provider = try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment)
-        if let maxCostUSD {
-            guard price != nil else { throw CostLimit.needsPrices(provider: model.provider) }
-            provider.maxCostUSD = maxCostUSD
-        }
-        return (provider, openAI.description(price: price), warning.map { [$0] } ?? [])
     }
 
     /// Expected answers by suite and case id, to print beside flipped cases: from `commit`, or

@@ -136,10 +136,9 @@ package final class Evaluator {
         if let whole, audit == nil {
             return try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
         }
-        let suites = Evaluation.attachingReferences(try Evaluation.loadSuites(config, read: read), reference: reference, store: store)
+        let suites = try loadSuites(config, read: read)
         var stored = StoredAnswers([], repeats: runs)
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
-        // Judge answers are reused even with `fresh`: it asks the model again, not the judge.
         var candidates = (whole.map { [$0] } ?? []) + store.candidates(commit: commit, suiteKeys: keys)
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = Evaluation.prices(config, read: read)
@@ -158,13 +157,20 @@ package final class Evaluator {
             try Interrupts.checkpoint()
             return checkout!.directory
         }
-        var budget = maxCostUSD
+        var budget = maxCostUSD ?? config.maxCostUSD
         var audits: [SuiteAudit]?
+        // Judge grades and embeddings are reused even with `fresh`: it asks the model again, not the judge.
+        var caches = candidates
         if let audit {
-            let done = try Evaluation.audit(config, plans: &plans, only: only, commit: commit, request: audit, directory: directory, repeats: runs,
-                                            maxCostUSD: maxCostUSD ?? config.maxCostUSD, environment: environment, progress: progress)
+            // The audit's fresh answers are graded afresh: grades or embeddings carried by the
+            // results under audit would let a forged one pass on its own word.
+            let auditing = Asking(config: config, directory: directory, environment: environment, stored: [], maxCostUSD: budget)
+            let done = try Evaluation.audit(config, plans: &plans, only: only, commit: commit, request: audit, asking: auditing,
+                                            repeats: runs, progress: progress)
             (audits, warnings) = (done.suites, warnings + done.warnings)
-            budget = (maxCostUSD ?? config.maxCostUSD).map { max(0, $0 - done.spentUSD) }
+            budget = budget.map { max(0, $0 - done.spentUSD) }
+            // A result that failed the audit vouches for nothing, its grades and embeddings included.
+            if !done.suites.allSatisfy(\.trusted) { caches = [] }
             if let whole, done.suites.allSatisfy(\.trusted) {
                 var e = try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
                 e.audit = audits
@@ -172,9 +178,10 @@ package final class Evaluator {
             }
         }
         _ = consume suites
-        let outcome = try Evaluation.evaluate(config, plans: consume plans, directory: directory, commit: commit, key: key, dirtyPaths: dirtyPaths,
-                                              repeats: runs, prices: prices, maxCostUSD: budget, environment: environment,
-                                              stored: candidates, progress: progress)
+        let asking = Asking(config: config, directory: directory, environment: environment, stored: caches, maxCostUSD: budget)
+        caches = []
+        let outcome = try Evaluation.evaluate(config, plans: consume plans, asking: asking, commit: commit, key: key, dirtyPaths: dirtyPaths,
+                                              repeats: runs, prices: prices, progress: progress)
         warnings += outcome.warnings.filter { !warnings.contains($0) }
         // What planning read and built (the cases with their inputs and digests, consumed above;
         // the stored results) is not needed to write the result: released before it is written.
@@ -185,6 +192,14 @@ package final class Evaluator {
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
         return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
                          stored: !partial && shard == nil, shard: shard, audit: audits)
+    }
+
+    /// The subject's suites with their cases and judges loaded (`read` gives its files), each
+    /// pairwise judge with the baseline's answers it compares with: what every path that asks
+    /// the model starts from, so none goes without a judge.
+    func loadSuites(_ config: EvalConfig, read: (String) throws -> [UInt8]?) throws -> [LoadedSuite] {
+        Evaluation.attachingReferences(try Evaluation.loadSuites(config, read: read),
+                                       reference: Evaluation.pairwiseReference(config, read: read), store: store)
     }
 
     /// A stored result with the subject's evaluation key, reused whole; with `record`, also

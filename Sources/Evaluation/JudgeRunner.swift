@@ -15,28 +15,13 @@ import EvalGuardSupport
 /// change (model, settings, template, rubric, grades, samples) changes the fingerprint, and
 /// nothing cached under the old one is used. Only valid grades are cached: a failed request or
 /// a reply without a grade is asked again next time.
-final class JudgeRunner {
-    struct Item {
-        var suite: String
-        var judge: ResolvedJudge
-        var input: JSONValue
-        var expected: JSONValue
-        var output: JSONValue
-        /// Pairwise: the baseline's answer for the case, when stored.
-        var reference: JSONValue? = nil
-    }
-
-    struct Verdict: Equatable {
-        var passed: Bool
-        var score: Double
-        var error: String?
-    }
-
-    private let directory: () throws -> String
-    private let environment: [String: String]
+final class JudgeRunner: AskedScorer {
+    private let providers: Providers
     /// Grades by full key: `<fingerprint>:<prompt digest>:<sample>`.
     private var cache: [String: String] = [:]
-    private var providers: [String: ModelProvider] = [:]
+    private var made: [String: ModelProvider] = [:]
+    /// The case that first needed each requested key, for messages about that request.
+    private var caseOf: [String: String] = [:]
     /// Per suite: the cache keys its cases used this run, and what judging them cost.
     private var used: [String: Set<String>] = [:]
     private var stats: [String: Stats] = [:]
@@ -50,11 +35,9 @@ final class JudgeRunner {
     }
 
     /// `stored`: results whose judge answers are the cache (nearest first: the first answer
-    /// under a key wins). `directory` is where a judge's provider runs (called only when a
-    /// judge is asked).
-    init(stored: [RunResult], directory: @escaping () throws -> String, environment: [String: String]) {
-        self.directory = directory
-        self.environment = environment
+    /// under a key wins). `providers` makes a judge's provider when one is first asked.
+    init(stored: [RunResult], providers: Providers) {
+        self.providers = providers
         for result in stored {
             for suite in result.suites {
                 guard let judge = suite.judge else { continue }
@@ -63,27 +46,37 @@ final class JudgeRunner {
         }
     }
 
-    /// The verdict on each item, in order. Throws when a judge fails on more of the items than
-    /// its `max_error_rate` allows (exit 3), like a model.
-    func grade(_ items: [Item]) throws -> [Verdict] {
+    func decides(_ scorer: Scorer) -> Bool { scorer.judge != nil }
+
+    func group(of item: AskedItem) -> AskedGroup {
+        let judge = item.judge!
+        return AskedGroup(key: judge.modelID, subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID,
+                          maxErrorRate: judge.model.maxErrorRate, hint: "A reply must end with a line 'GRADE: <grade>'.")
+    }
+
+    /// The verdict on each item, in order; a failed request or a reply without a grade is that
+    /// item's error.
+    func ask(_ items: [AskedItem]) throws -> [ScoreOutcome] {
         // Per item, per order shown to the judge (one; two when pairwise), per sample: a cache key.
         var keys: [[[String]]] = []
         var pending: [String: (modelID: String, request: ModelRequest, suite: String)] = [:]
         var order: [String] = []
         for item in items {
+            let judge = item.judge!
             var itemKeys: [[String]] = []
             for (output, other) in Self.orders(item) {
-                let prompt = item.judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other)
+                let prompt = judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other)
                 let digest = GitHash.blobID(of: prompt)
                 var orderKeys: [String] = []
-                for sample in 0..<item.judge.settings.samples {
-                    let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
+                for sample in 0..<judge.settings.samples {
+                    let key = judge.fingerprint + ":" + digest + ":\(sample)"
                     orderKeys.append(key)
                     used[item.suite, default: []].insert(key)
-                    if let grade = cache[key], JudgeGrade(Substring(grade), item.judge.settings.grades) != nil {
+                    if let grade = cache[key], JudgeGrade(Substring(grade), judge.settings.grades) != nil {
                         stats[item.suite, default: Stats()].cached += 1
                     } else if pending[key] == nil {
-                        pending[key] = (item.judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
+                        pending[key] = (judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
+                        if caseOf[key] == nil { caseOf[key] = "case \(item.id) of suite '\(item.suite)'" }
                         order.append(key)
                     }
                 }
@@ -101,9 +94,9 @@ final class JudgeRunner {
         }
         for id in modelOrder {
             let batch = byModel[id]!
-            let judge = items.first { $0.judge.modelID == id }!.judge
+            let judge = items.first { $0.judge!.modelID == id }!.judge!
             let provider = try provider(for: judge)
-            let responses = try provider.answer(batch.map { pending[$0]!.request }, progress: { _ in })
+            let responses = try providers.answer(provider, batch.map { pending[$0]!.request })
             requestsMade += batch.count
             for (key, r) in zip(batch, responses) {
                 let suite = pending[key]!.suite
@@ -124,32 +117,22 @@ final class JudgeRunner {
                 cache[key] = g.grade
             }
         }
-        var verdicts: [Verdict] = []
-        var errored: [String: Int] = [:]
+        var verdicts: [ScoreOutcome] = []
         for (item, itemKeys) in zip(items, keys) {
+            let judge = item.judge!
             if let failure = itemKeys.joined().lazy.compactMap({ failures[$0] }).first {
-                verdicts.append(Verdict(passed: false, score: 0, error: failure))
+                verdicts.append(.failed(failure))
                 stats[item.suite, default: Stats()].errors += 1
-                errored[item.judge.modelID, default: 0] += 1
                 continue
             }
-            let grades = itemKeys.map { $0.map { key in JudgeGrade(Substring(cache[key]!), item.judge.settings.grades)! } }
-            if item.judge.settings.mode == .pairwise {
+            let grades = itemKeys.map { $0.map { key in JudgeGrade(Substring(cache[key]!), judge.settings.grades)! } }
+            if judge.settings.mode == .pairwise {
                 verdicts.append(pairwise(item, grades))
                 continue
             }
             let majority = JudgeMajority(grades[0])
-            if item.judge.settings.samples > 1 { stats[item.suite, default: Stats()].agreements.append(majority.agreement) }
-            verdicts.append(Verdict(passed: majority.passed, score: majority.score))
-        }
-        for (id, count) in errored {
-            let judge = items.first { $0.judge.modelID == id }!.judge
-            let total = items.count { $0.judge.modelID == id }
-            if Double(count) > judge.model.maxErrorRate * Double(total) {
-                throw EvalGuardError.evaluation(
-                    "the judge '\(judge.settings.judge)' failed on \(count) of \(total) answers, more than its max_error_rate (\(judge.model.maxErrorRate)); stopping",
-                    hint: "A reply must end with a line 'GRADE: <grade>'. Last failure: " + (failures.values.sorted().first ?? "unknown"))
-            }
+            if judge.settings.samples > 1 { stats[item.suite, default: Stats()].agreements.append(majority.agreement) }
+            verdicts.append(ScoreOutcome(passed: majority.passed, score: majority.score))
         }
         return verdicts
     }
@@ -157,8 +140,8 @@ final class JudgeRunner {
     /// What the judge is shown, in order: the answer; pairwise, the answer as A against the
     /// baseline's as B, then the other way round. None when there is nothing to compare: no
     /// stored baseline answer, or the same answer (a tie without asking).
-    static func orders(_ item: Item) -> [(JSONValue, JSONValue)] {
-        guard item.judge.settings.mode == .pairwise else { return [(item.output, .null)] }
+    static func orders(_ item: AskedItem) -> [(JSONValue, JSONValue)] {
+        guard item.judge!.settings.mode == .pairwise else { return [(item.output, .null)] }
         guard let reference = item.reference, reference != item.output else { return [] }
         return [(item.output, reference), (reference, item.output)]
     }
@@ -166,10 +149,10 @@ final class JudgeRunner {
     /// Pairwise: each order's majority grade seen from the current answer (better, worse or a
     /// tie); orders that disagree, as a judge that prefers a position does, are a tie. Passes
     /// when not worse; scores 1, 0.5 or 0.
-    private func pairwise(_ item: Item, _ grades: [[JudgeGrade]]) -> Verdict {
+    private func pairwise(_ item: AskedItem, _ grades: [[JudgeGrade]]) -> ScoreOutcome {
         guard grades.count == 2 else {
             if item.reference == nil { stats[item.suite, default: Stats()].unpaired += 1 } else { stats[item.suite, default: Stats()].ties += 1 }
-            return Verdict(passed: true, score: 0.5)
+            return ScoreOutcome(passed: true, score: 0.5)
         }
         var seen: [Int] = []
         for (index, samples) in grades.enumerated() {
@@ -189,21 +172,26 @@ final class JudgeRunner {
         case -1: stats[item.suite, default: Stats()].worse += 1
         default: stats[item.suite, default: Stats()].ties += 1
         }
-        return Verdict(passed: outcome >= 0, score: Double(outcome + 1) / 2)
+        return ScoreOutcome(passed: outcome >= 0, score: Double(outcome + 1) / 2)
     }
 
     /// Marks the cache entries of answers judged earlier (kept with their verdicts) as used, so
     /// the new result carries them too; asks nothing.
-    func keep(_ items: [Item]) {
+    func keep(_ items: [AskedItem]) {
         for item in items {
+            let judge = item.judge!
             for (output, other) in Self.orders(item) {
-                let digest = GitHash.blobID(of: item.judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other))
-                for sample in 0..<item.judge.settings.samples {
-                    let key = item.judge.fingerprint + ":" + digest + ":\(sample)"
+                let digest = GitHash.blobID(of: judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other))
+                for sample in 0..<judge.settings.samples {
+                    let key = judge.fingerprint + ":" + digest + ":\(sample)"
                     if cache[key] != nil { used[item.suite, default: []].insert(key) }
                 }
             }
         }
+    }
+
+    func record(_ suite: LoadedSuite, into result: inout SuiteResult) {
+        result.judge = suite.judge.map { record(suite: suite.config.name, judge: $0) }
     }
 
     /// The record a judged suite's result carries: fingerprint, cost of this run's judging, and
@@ -228,9 +216,13 @@ final class JudgeRunner {
     }
 
     private func provider(for judge: ResolvedJudge) throws -> ModelProvider {
-        if let known = providers[judge.modelID] { return known }
-        let made = try Evaluation.makeProvider(judge.model, directory: try directory(), environment: environment).provider
-        providers[judge.modelID] = made
-        return made
+        if let known = made[judge.modelID] { return known }
+        // Its requests are cache keys: a message names the case that needed one.
+        let wording = ProviderWording(subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID) { [weak self] key in
+            self?.caseOf[key] ?? "request \(key)"
+        }
+        let provider = try providers.make(judge.model, wording: wording).provider
+        made[judge.modelID] = provider
+        return provider
     }
 }

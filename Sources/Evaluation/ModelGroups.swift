@@ -9,9 +9,8 @@ extension Evaluation {
     /// `jobs`, time-outs and error budget), one model after another. Returns the suites' results
     /// in the configuration's order, each model's description by `EvalConfig.modelID(of:)`, and
     /// the providers' warnings.
-    static func runByModel(_ config: EvalConfig, _ suites: [LoadedSuite], directory: String, repeats: Int,
-                           maxCostUSD: Double? = nil,
-                           environment: [String: String], judges: JudgeRunner? = nil, programs: CommandScorerRunner? = nil, similarity: SimilarityRunner? = nil,
+    /// Models and asked scorers come from `asking`, which also keeps one cost limit for all of them.
+    static func runByModel(_ config: EvalConfig, _ suites: [LoadedSuite], asking: Asking, repeats: Int,
                            progress: @escaping (Int, Int) -> Void) throws
         -> (results: [SuiteResult], descriptions: [String: [String: JSONValue]], warnings: [String]) {
         var order: [String] = []
@@ -26,19 +25,14 @@ extension Evaluation {
         var byName: [String: SuiteResult] = [:]
         var descriptions: [String: [String: JSONValue]] = [:]
         var warnings: [String] = []
-        // One budget for the run: each model may spend what the models before it left.
-        var spentUSD = 0.0
         for id in order {
             let group = groups[id]!
-            let model = config.model(of: group[0].config)
-            let setup = try makeProvider(model, directory: directory, environment: environment,
-                                         maxCostUSD: maxCostUSD.map { max(0, $0 - spentUSD) })
+            let setup = try asking.providers.make(config.model(of: group[0].config))
             descriptions[id] = setup.description
             warnings += setup.warnings
             let before = done
-            for var result in try run(group, provider: setup.provider, repeats: repeats, judges: judges, programs: programs, similarity: similarity, progress: { n, _ in progress(before + n, total) }) {
+            for var result in try run(group, provider: setup.provider, asking: asking, repeats: repeats, progress: { n, _ in progress(before + n, total) }) {
                 result.model = id == "model" ? nil : id
-                spentUSD += result.cases.reduce(0) { $0 + ($1.costUSD ?? 0) }
                 byName[result.name] = result
             }
             done += group.reduce(0) { $0 + $1.cases.count } * repeats

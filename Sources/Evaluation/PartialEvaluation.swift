@@ -16,20 +16,19 @@ extension Evaluator {
         let files = try repository.files(atCommit: sha).filter { config.inputs.includes($0.path) }
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
         let runs = config.verdict.repeats
-        let all = try Evaluation.loadSuites(config, read: { try repository.fileContents($0, atCommit: sha) })
+        let read: (String) throws -> [UInt8]? = { try repository.fileContents($0, atCommit: sha) }
+        let all = try loadSuites(config, read: read)
         let suites = all.compactMap { suite -> LoadedSuite? in
             guard let ids = cases[suite.config.name] else { return nil }
-            let chosen = suite.cases.filter { ids.contains($0.id) }
-            return chosen.isEmpty ? nil : LoadedSuite(config: suite.config, cases: chosen, digest: suite.digest)
+            let chosen = suite.restricted { ids.contains($0.id) }
+            return chosen.cases.isEmpty ? nil : chosen
         }
-        var stored = StoredAnswers([], repeats: runs)
-        if !fresh {
-            // The whole suites' keys: a result stored under one of them (the key index) holds answers
-            // for these cases too, wherever in history it was made.
-            let keys = all.filter { cases[$0.config.name] != nil }.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
-            stored = StoredAnswers(store.candidates(commit: sha, suiteKeys: keys), repeats: runs)
-        }
-        let read: (String) throws -> [UInt8]? = { try repository.fileContents($0, atCommit: sha) }
+        // The whole suites' keys: a result stored under one of them (the key index) holds answers
+        // for these cases too, wherever in history it was made; its judge grades and embeddings
+        // are reused even with `fresh`, which asks the model again, not the judge.
+        let keys = all.filter { cases[$0.config.name] != nil }.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
+        let candidates = store.candidates(commit: sha, suiteKeys: keys)
+        let stored = StoredAnswers(fresh ? [] : candidates, repeats: runs)
         let prices = Evaluation.prices(config, read: read)
         let plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
         try store.ensureWritable()
@@ -37,12 +36,13 @@ extension Evaluator {
         defer { checkout?.remove() }
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
-        let outcome = try Evaluation.evaluate(config, plans: plans, directory: {
+        let asking = Asking(config: config, directory: {
             checkout = try IsolatedCheckout(repository: repository, commit: sha)
             try Interrupts.checkpoint()
             return checkout!.directory
-        }, commit: sha, key: key, dirtyPaths: [], repeats: runs, prices: prices, maxCostUSD: maxCostUSD, environment: environment,
-           progress: { _, _ in })
+        }, environment: environment, stored: candidates, maxCostUSD: maxCostUSD ?? config.maxCostUSD)
+        let outcome = try Evaluation.evaluate(config, plans: plans, asking: asking, commit: sha, key: key, dirtyPaths: [], repeats: runs,
+                                              prices: prices, progress: { _, _ in })
         var result = outcome.result
         let asked = suites.reduce(0) { $0 + $1.cases.count }, total = all.reduce(0) { $0 + $1.cases.count }
         result.partial = "\(why): \(asked) of \(total) cases"

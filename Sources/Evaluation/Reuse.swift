@@ -148,68 +148,26 @@ extension Evaluation {
         return price.cost(promptTokens: (prompt * runs).rounded(), completionTokens: (completion * runs).rounded()).map { $0 / runs }
     }
 
-    /// Asks the judges about kept answers being re-scored (one batch), and marks the judge
-    /// answers of the other kept ones as used, so the new result carries its judge cache whole.
-    static func judgeKept(_ plans: inout [SuitePlan], _ judges: JudgeRunner) throws {
-        var asked: [JudgeRunner.Item] = [], at: [(plan: Int, index: Int)] = [], kept: [JudgeRunner.Item] = []
-        for (p, plan) in plans.enumerated() {
-            guard let judge = plan.suite.judge else { continue }
-            for i in plan.kept.keys.sorted() {
-                let c = plan.suite.cases[i]
-                func item(_ output: JSONValue) -> JudgeRunner.Item {
-                    .init(suite: plan.suite.config.name, judge: judge, input: c.input, expected: c.expected, output: output,
-                          reference: judge.references[c.id])
-                }
-                if let output = plan.judging[i] {
-                    asked.append(item(output))
-                    at.append((p, i))
-                } else if let answer = plan.kept[i], answer.runs == nil, answer.outputTruncated != true,
-                          let text = answer.output, let output = try? JSONParser.parse(text) {
-                    kept.append(item(output))
-                }
-            }
-        }
-        judges.keep(kept)
-        guard !asked.isEmpty else { return }
-        for (where_, verdict) in zip(at, try judges.grade(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
-    }
-
-    /// Runs the scoring programs over kept answers being re-scored (one batch per program).
-    static func scoreKept(_ plans: inout [SuitePlan], _ programs: CommandScorerRunner) throws {
-        var asked: [CommandScorerRunner.Item] = [], at: [(plan: Int, index: Int)] = []
-        for (p, plan) in plans.enumerated() {
-            guard let program = plan.suite.config.scorer.command else { continue }
-            for i in plan.judging.keys.sorted() {
-                let c = plan.suite.cases[i]
-                asked.append(.init(suite: plan.suite.config.name, program: program, id: c.id, input: c.input, expected: c.expected,
-                                   output: plan.judging[i]!))
-                at.append((p, i))
-            }
-        }
-        guard !asked.isEmpty else { return }
-        for (where_, verdict) in zip(at, try programs.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
-    }
-
-    /// Compares kept answers being re-scored by their embeddings (one batch), and marks the
-    /// embeddings of the other kept ones as used, so the new result carries them.
-    static func compareKept(_ plans: inout [SuitePlan], _ similarity: SimilarityRunner) throws {
-        var asked: [SimilarityRunner.Item] = [], at: [(plan: Int, index: Int)] = [], kept: [SimilarityRunner.Item] = []
-        for (p, plan) in plans.enumerated() {
-            guard let settings = plan.suite.config.scorer.similarity else { continue }
+    /// Asks the asked scorers about kept answers being re-scored (one batch, as a run's are),
+    /// and marks what the other kept ones used (judge grades, embeddings) as used, so the new
+    /// result carries its caches whole.
+    static func decideKept(_ plans: inout [SuitePlan], _ scorers: AskedScorers) throws {
+        var asked: [AskedItem] = [], at: [(plan: Int, index: Int)] = [], kept: [AskedItem] = []
+        for (p, plan) in plans.enumerated() where try scorers.decides(plan.suite) {
             for i in plan.kept.keys.sorted() {
                 let c = plan.suite.cases[i]
                 if let output = plan.judging[i] {
-                    asked.append(.init(suite: plan.suite.config.name, settings: settings, output: output, expected: c.expected))
+                    asked.append(AskedItem(plan.suite, c, output: output))
                     at.append((p, i))
                 } else if let answer = plan.kept[i], answer.runs == nil, answer.outputTruncated != true,
                           let text = answer.output, let output = try? JSONParser.parse(text) {
-                    kept.append(.init(suite: plan.suite.config.name, settings: settings, output: output, expected: c.expected))
+                    kept.append(AskedItem(plan.suite, c, output: output))
                 }
             }
         }
-        similarity.keep(kept)
+        scorers.keep(kept)
         guard !asked.isEmpty else { return }
-        for (where_, verdict) in zip(at, try similarity.score(asked)) { apply(verdict, to: &plans[where_.plan].kept[where_.index]!) }
+        for (place, verdict) in zip(at, try scorers.decide(asked)) { apply(verdict, to: &plans[place.plan].kept[place.index]!) }
     }
 
     /// The price of each openai model the suites use, read through `read` (nil when it has

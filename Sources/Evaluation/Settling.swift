@@ -38,7 +38,8 @@ extension Evaluator {
         func asker(_ subject: EvaluationSubject) throws -> ModelAsker {
             let name = if case .commit(let sha) = subject { sha } else { "" }
             if let known = askers[name] { return known }
-            let made = try ModelAsker(self, subject)
+            // The current side's grades and embeddings serve its re-asks that answer the same.
+            let made = try ModelAsker(self, subject, stored: [result])
             askers[name] = made
             return made
         }
@@ -93,8 +94,10 @@ private final class ModelAsker {
     let config: EvalConfig
     let suites: [LoadedSuite]
     var checkout: IsolatedCheckout?
+    /// The subject's models and asked scorers, for every round (one cost limit over them).
+    private var asking: Asking!
 
-    init(_ evaluator: Evaluator, _ subject: EvaluationSubject) throws {
+    init(_ evaluator: Evaluator, _ subject: EvaluationSubject, stored: [RunResult]) throws {
         self.evaluator = evaluator
         self.subject = subject
         config = try evaluator.config(of: subject)
@@ -103,7 +106,14 @@ private final class ModelAsker {
         case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
         case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
         }
-        suites = try Evaluation.loadSuites(config, read: read)
+        suites = try evaluator.loadSuites(config, read: read)
+        asking = Asking(config: config, directory: { [unowned self] in
+            if checkout == nil, case .commit(let sha) = subject {
+                checkout = try IsolatedCheckout(repository: evaluator.repository, commit: sha)
+                try Interrupts.checkpoint()
+            }
+            return checkout?.directory ?? evaluator.repository.root
+        }, environment: evaluator.environment, stored: stored, maxCostUSD: evaluator.maxCostUSD ?? config.maxCostUSD)
     }
 
     /// The answers, by suite, for the cases `ids` names (suite name → case ids) that the
@@ -111,17 +121,10 @@ private final class ModelAsker {
     func ask(_ ids: [String: [String]], progress: @escaping (Int, Int) -> Void) throws -> [SuiteResult] {
         let loaded = suites.compactMap { suite -> LoadedSuite? in
             guard let wanted = ids[suite.config.name].map(Set.init) else { return nil }
-            let cases = suite.cases.filter { wanted.contains($0.id) }
-            return cases.isEmpty ? nil : LoadedSuite(config: suite.config, cases: cases, digest: suite.digest)
+            let chosen = suite.restricted { wanted.contains($0.id) }
+            return chosen.cases.isEmpty ? nil : chosen
         }
         guard !loaded.isEmpty else { return [] }
-        if checkout == nil, case .commit(let sha) = subject {
-            checkout = try IsolatedCheckout(repository: evaluator.repository, commit: sha)
-            try Interrupts.checkpoint()
-        }
-        let root = checkout?.directory ?? evaluator.repository.root
-        return try Evaluation.runByModel(config, loaded, directory: root, repeats: 1,
-                                         maxCostUSD: evaluator.maxCostUSD ?? config.maxCostUSD,
-                                         environment: evaluator.environment, progress: progress).results
+        return try Evaluation.runByModel(config, loaded, asking: asking, repeats: 1, progress: progress).results
     }
 }

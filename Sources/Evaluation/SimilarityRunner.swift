@@ -1,6 +1,7 @@
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardRunner
+import EvalGuardScoring
 import EvalGuardStore
 import EvalGuardSupport
 
@@ -11,38 +12,32 @@ import EvalGuardSupport
 /// Embeddings are cached by the embedder's id (its base URL and model name) and the text's blob
 /// id: from the stored results first, then what this run asked. A suite's result carries the
 /// embeddings its cases used, so a re-run or a re-score (a new threshold) asks nothing.
-final class SimilarityRunner {
-    struct Item {
-        var suite: String
-        var settings: SimilaritySettings
-        var output: JSONValue
-        var expected: JSONValue
-    }
-
-    struct Verdict: Equatable {
-        var passed: Bool
-        var score: Double
-        var error: String?
-    }
-
+final class SimilarityRunner: AskedScorer {
     /// Texts per embeddings request.
     static let batchSize = 64
 
     private let config: EvalConfig
-    private let environment: [String: String]
+    private let providers: Providers
     private var cache: [String: [Double]] = [:]
     private var used: [String: Set<String>] = [:]
-    /// Embeddings requests sent by this runner (for tests).
-    private(set) var requestsMade = 0
 
-    init(config: EvalConfig, stored: [RunResult], environment: [String: String]) {
+    /// `stored`: results whose embeddings are the cache (nearest first).
+    init(config: EvalConfig, stored: [RunResult], providers: Providers) {
         self.config = config
-        self.environment = environment
+        self.providers = providers
         for result in stored {
             for suite in result.suites {
                 for (key, vector) in suite.embeddings ?? [:] where cache[key] == nil { cache[key] = vector }
             }
         }
+    }
+
+    func decides(_ scorer: Scorer) -> Bool { scorer.similarity != nil }
+
+    func group(of item: AskedItem) -> AskedGroup {
+        let name = item.scorer.similarity!.model
+        return AskedGroup(key: name, subject: "the embeddings model '\(name)'", settings: "models.\(name)",
+                          maxErrorRate: config.models[name]!.maxErrorRate, hint: "Check that models.\(name) serves <base_url>/embeddings.")
     }
 
     /// The embedder's part of a cache key: what decides the vectors a text gets.
@@ -53,34 +48,34 @@ final class SimilarityRunner {
 
     static func text(_ value: JSONValue) -> String { value.stringValue ?? value.canonicalText }
 
-    /// The verdict on each item, in order. Throws when the endpoint fails on more of the texts
-    /// than the embedder's `max_error_rate` allows (exit 3), like a model.
-    func score(_ items: [Item]) throws -> [Verdict] {
+    /// The verdict on each item (all of one embeddings model), in order; a text the endpoint
+    /// did not embed is its item's error.
+    func ask(_ items: [AskedItem]) throws -> [ScoreOutcome] {
+        let name = items[0].scorer.similarity!.model
+        let model = config.models[name]!
+        let id = Self.embedderID(model)
         var keys: [(String, String)] = []
-        var missing: [String: [(key: String, text: String)]] = [:]
+        var missing: [(key: String, text: String, item: String)] = []
         var queued: Set<String> = []
         for item in items {
-            let model = config.models[item.settings.model]!
-            let id = Self.embedderID(model)
             let pair = [item.output, item.expected].map { value -> String in
                 let text = Self.text(value)
                 let key = id + ":" + GitHash.blobID(of: text)
                 used[item.suite, default: []].insert(key)
-                if cache[key] == nil, queued.insert(key).inserted { missing[item.settings.model, default: []].append((key, text)) }
+                if cache[key] == nil, queued.insert(key).inserted { missing.append((key, text, "case \(item.id) of suite '\(item.suite)'")) }
                 return key
             }
             keys.append((pair[0], pair[1]))
         }
         var failures: [String: String] = [:]
-        for name in missing.keys.sorted() {
-            let model = config.models[name]!
-            let provider = try OpenAIProvider(model: model, openAI: model.openAI!, price: nil, environment: environment)
-            provider.endpoint = .embeddings
-            let texts = missing[name]!
-            let batches = stride(from: 0, to: texts.count, by: Self.batchSize).map { Array(texts[$0..<min($0 + Self.batchSize, texts.count)]) }
+        if !missing.isEmpty {
+            let batches = stride(from: 0, to: missing.count, by: Self.batchSize).map { Array(missing[$0..<min($0 + Self.batchSize, missing.count)]) }
             let requests = batches.enumerated().map { n, batch in ModelRequest(id: "embeddings-\(n)", input: .array(batch.map { .string($0.text) })) }
-            let responses = try provider.answer(requests, progress: { _ in })
-            requestsMade += requests.count
+            let firstCase = Dictionary(uniqueKeysWithValues: zip(requests.map(\.id), batches.map { $0[0].item }))
+            var wording = ProviderWording(subject: "the embeddings model '\(name)'", settings: "models.\(name)")
+            wording.request = { firstCase[$0].map { "the texts from \($0) on" } ?? "request " + $0 }
+            let provider = try providers.make(model, wording: wording, endpoint: .embeddings).provider
+            let responses = try providers.answer(provider, requests)
             for (batch, response) in zip(batches, responses) {
                 guard response.error == nil, case .array(let vectors)? = response.output, vectors.count == batch.count else {
                     let why = response.error ?? "the endpoint returned \(response.output?.arrayValue?.count ?? 0) embeddings for \(batch.count) texts"
@@ -96,45 +91,31 @@ final class SimilarityRunner {
                 }
             }
         }
-        var verdicts: [Verdict] = []
-        var errored: [String: Int] = [:]
-        for (item, (outputKey, expectedKey)) in zip(items, keys) {
-            guard let a = cache[outputKey], let b = cache[expectedKey] else {
-                let why = failures[outputKey] ?? failures[expectedKey] ?? "no embedding"
-                verdicts.append(Verdict(passed: false, score: 0, error: "similarity: " + why))
-                errored[item.settings.model, default: 0] += 1
-                continue
+        return zip(items, keys).map { item, pair in
+            guard let a = cache[pair.0], let b = cache[pair.1] else {
+                return .failed("similarity: " + (failures[pair.0] ?? failures[pair.1] ?? "no embedding"))
             }
             guard let cosine = Self.cosine(a, b) else {
-                verdicts.append(Verdict(passed: false, score: 0,
-                                        error: "similarity: the embeddings differ in length (\(a.count) and \(b.count)) or one is all zeros"))
-                errored[item.settings.model, default: 0] += 1
-                continue
+                return .failed("similarity: the embeddings differ in length (\(a.count) and \(b.count)) or one is all zeros")
             }
-            verdicts.append(Verdict(passed: cosine >= item.settings.threshold, score: max(0, cosine)))
+            return ScoreOutcome(passed: cosine >= item.scorer.similarity!.threshold, score: max(0, cosine))
         }
-        for (name, count) in errored {
-            let total = items.count { $0.settings.model == name }
-            let rate = config.models[name]!.maxErrorRate
-            if Double(count) > rate * Double(total) {
-                throw EvalGuardError.evaluation(
-                    "the embeddings model '\(name)' failed on \(count) of \(total) answers, more than its max_error_rate (\(rate)); stopping",
-                    hint: "Check that models.\(name) serves <base_url>/embeddings. Last failure: " + (failures.values.sorted().first ?? "unknown"))
-            }
-        }
-        return verdicts
     }
 
     /// Marks the embeddings of answers kept without re-scoring as used, so the new result
     /// carries them too; asks nothing.
-    func keep(_ items: [Item]) {
+    func keep(_ items: [AskedItem]) {
         for item in items {
-            let id = Self.embedderID(config.models[item.settings.model]!)
+            let id = Self.embedderID(config.models[item.scorer.similarity!.model]!)
             for value in [item.output, item.expected] {
                 let key = id + ":" + GitHash.blobID(of: Self.text(value))
                 if cache[key] != nil { used[item.suite, default: []].insert(key) }
             }
         }
+    }
+
+    func record(_ suite: LoadedSuite, into result: inout SuiteResult) {
+        result.embeddings = record(suite: suite.config.name)
     }
 
     /// The embeddings a suite's cases used, for its result.
@@ -145,12 +126,19 @@ final class SimilarityRunner {
         return out
     }
 
-    /// Cosine similarity; nil when the lengths differ or a vector is all zeros.
+    /// Cosine similarity; nil when the lengths differ or a vector is all zeros (or not finite).
+    /// Each vector is divided by its largest magnitude first: the cosine does not change, and
+    /// squares of components as large as 1e200 no longer overflow to infinity (nor tiny ones
+    /// underflow to zero).
     static func cosine(_ a: [Double], _ b: [Double]) -> Double? {
         guard a.count == b.count, !a.isEmpty else { return nil }
+        let sa = a.reduce(0) { max($0, abs($1)) }, sb = b.reduce(0) { max($0, abs($1)) }
+        guard sa > 0, sb > 0, sa.isFinite, sb.isFinite else { return nil }
         var dot = 0.0, na = 0.0, nb = 0.0
-        for i in a.indices { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i] }
-        guard na > 0, nb > 0 else { return nil }
+        for i in a.indices {
+            let x = a[i] / sa, y = b[i] / sb
+            dot += x * y; na += x * x; nb += y * y
+        }
         return min(1, max(-1, dot / (na.squareRoot() * nb.squareRoot())))
     }
 }

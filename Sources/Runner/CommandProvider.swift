@@ -22,6 +22,8 @@ package final class CommandProvider: ModelProvider {
     let maxLineBytes: Int
     /// How lines are framed: a model's, or a scoring program's (see `LineProtocol`).
     package var lineProtocol = LineProtocol.model
+    /// How its messages name it, its settings and a request's case.
+    package var wording = ProviderWording.model
 
     /// What is written and read on the pipes.
     package enum LineProtocol: Sendable {
@@ -225,12 +227,13 @@ private struct PoolRun {
     /// Records the request in flight on process `i` as timed out, and stops the process.
     mutating func timeOut(_ i: Int, at now: UInt64) throws {
         guard let w = workers[i], let index = w.inFlight else { return }
+        let settings = provider.wording.settings
         w.terminate()
         workers[i] = nil
         var response = ModelResponse(output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
                                      error: w.answered == 0
-                                        ? "timed out after \(provider.timeoutSeconds) s (model.timeout_s) plus \(provider.startupSeconds) s for start-up (model.startup_timeout_s)"
-                                        : "timed out after \(provider.timeoutSeconds) s (model.timeout_s)")
+                                        ? "timed out after \(provider.timeoutSeconds) s (\(settings).timeout_s) plus \(provider.startupSeconds) s for start-up (\(settings).startup_timeout_s)"
+                                        : "timed out after \(provider.timeoutSeconds) s (\(settings).timeout_s)")
         response.timedOut = true
         try finish(index, response, stderr: w.stderrExcerpt())
     }
@@ -239,11 +242,11 @@ private struct PoolRun {
         receive(index, response)
         done += 1
         let failed = response.error != nil
-        if failed { lastFailure = ("case \(requests[index].id): \(response.error!)", stderr) }
+        if failed { lastFailure = ("\(provider.wording.request(requests[index].id)): \(response.error!)", stderr) }
         if budget.record(failed: failed) { try stop() }
     }
 
     func stop() throws {
-        throw budget.exceeded(lastError: lastFailure?.message, stderr: lastFailure?.stderr)
+        throw budget.exceeded(lastError: lastFailure?.message, stderr: lastFailure?.stderr, wording: provider.wording)
     }
 }

@@ -61,3 +61,8 @@ extension CostLimit {
                              file: ".evals/evalguard.json", hint: "Drop max_cost_usd, or use \"provider\": \"openai\" with a price table.")
     }
 }
+
+/// A provider that stops before its answers cost more than `maxCostUSD` (nil: no limit).
+package protocol CostLimited: AnyObject {
+    var maxCostUSD: Double? { get set }
+}

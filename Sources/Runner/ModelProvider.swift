@@ -84,14 +84,14 @@ struct ErrorBudget {
 
     /// The error that stops the run, quoting the last failure and, when given, what the model
     /// wrote to stderr.
-    func exceeded(lastError: String?, stderr: String? = nil) -> EvalGuardError {
+    func exceeded(lastError: String?, stderr: String? = nil, wording: ProviderWording = .model) -> EvalGuardError {
         var hint = "Last error: \(lastError ?? "unknown")"
         if let stderr, !stderr.isEmpty {
-            hint += "\nThe model's stderr ends with:\n" + stderr.split(separator: "\n", omittingEmptySubsequences: false)
+            hint += "\n\(wording.capitalized)'s stderr ends with:\n" + stderr.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  | " + $0 }.joined(separator: "\n")
         }
         return EvalGuardError.evaluation(
-            "the model failed on \(failures) of \(completed) cases so far, more than model.max_error_rate (\(maxRate)); stopping",
+            "\(wording.subject) failed on \(failures) of \(completed) cases so far, more than \(wording.settings).max_error_rate (\(maxRate)); stopping",
             hint: hint)
     }
 

@@ -19,7 +19,7 @@ import Darwin
 /// the run before it spends more (`CostLimit`). A time-out is not retried: it is a measurement (the case
 /// took too long) and is reported as one. 401, 403 and 404 stop the run at once: every case
 /// would fail the same way, and the message says which setting to fix.
-package final class OpenAIProvider: ModelProvider {
+package final class OpenAIProvider: ModelProvider, CostLimited {
     let config: OpenAIConfig
     let jobs: Int
     let timeoutSeconds: Double
@@ -32,6 +32,8 @@ package final class OpenAIProvider: ModelProvider {
     /// Which API the requests go to: chat completions (a request's input fills the prompt) or
     /// embeddings (a request's input is the array of texts to embed; its output, their vectors).
     package var endpoint = Endpoint.chatCompletions
+    /// How its messages name it, its settings and a request's case.
+    package var wording = ProviderWording.model
 
     package enum Endpoint: Sendable { case chatCompletions, embeddings }
 
@@ -215,7 +217,7 @@ private struct OpenAIRun {
         switch outcome {
         case .failed(let reason):
             return try retryOrFail(i, "cannot connect to \(url): \(reason)", retryAfter: nil,
-                                   hint: reason == "connection refused" ? " (is the server running? check model.base_url)" : "")
+                                   hint: reason == "connection refused" ? " (is the server running? check \(provider.wording.settings).base_url)" : "")
         case .cutOff(let extent):
             return try retryOrFail(i, "the response from \(url) was cut off \(extent): the connection closed before its end",
                                    retryAfter: nil, hint: "")
@@ -318,7 +320,7 @@ private struct OpenAIRun {
     mutating func timeOut(_ i: Int, at now: UInt64) throws {
         slots[i].inFlight = false
         var response = ModelResponse(output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
-                                     error: "timed out after \(provider.timeoutSeconds) s (model.timeout_s) waiting for \(url)")
+                                     error: "timed out after \(provider.timeoutSeconds) s (\(provider.wording.settings).timeout_s) waiting for \(url)")
         response.timedOut = true
         response.retries = slots[i].attempts - 1
         response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
@@ -331,9 +333,9 @@ private struct OpenAIRun {
         slots[i].index = nil
         done += 1
         let failed = response.error != nil
-        if failed { lastError = "case \(requests[index].id): \(response.error!)" }
+        if failed { lastError = "\(provider.wording.request(requests[index].id)): \(response.error!)" }
         if budget.record(failed: failed) {
-            throw budget.exceeded(lastError: lastError)
+            throw budget.exceeded(lastError: lastError, wording: provider.wording)
         }
     }
 

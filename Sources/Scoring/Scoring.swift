@@ -8,12 +8,18 @@ package struct ScoreOutcome: Sendable, Equatable {
     package var passed: Bool
     package var score: Double
     package var reason: String?
+    /// Set when a scorer could not decide (an asked scorer that failed): the case fails with it.
+    package var error: String?
 
-    package init(passed: Bool, score: Double? = nil, reason: String? = nil) {
+    package init(passed: Bool, score: Double? = nil, reason: String? = nil, error: String? = nil) {
         self.passed = passed
         self.score = score ?? (passed ? 1 : 0)
         self.reason = reason
+        self.error = error
     }
+
+    /// A scorer that could not decide: a fail, never a pass.
+    package static func failed(_ error: String) -> ScoreOutcome { ScoreOutcome(passed: false, score: 0, error: error) }
 }
 
 /// Applies a `Scorer` to outputs. Holds compiled regular expressions and schemas so a pattern

@@ -129,7 +129,8 @@ import Testing
             return LoadedSuite(config: config, cases: cases, digest: Self.hexA)
         }
         let provider = ReversedProvider()
-        let results = try Evaluation.run([suite("a", 3), suite("b", 4)], provider: provider, repeats: 3)
+        let asking = Asking(config: config, directory: { "/" }, environment: [:], stored: [])
+        let results = try Evaluation.run([suite("a", 3), suite("b", 4)], provider: provider, asking: asking, repeats: 3)
         #expect(provider.delivered == Array((0..<21).reversed()))
         #expect(results.map { $0.cases.map(\.id) } == [["a0", "a1", "a2"], ["b0", "b1", "b2", "b3"]])
         // Round r of b2 fails in round 1 only (see `ReversedProvider`): 2 of 3 runs pass.

@@ -162,7 +162,7 @@ import Testing
             _ = try f.evaluate()
         } throws: { error in
             guard let e = error as? EvalGuardError else { return false }
-            return e.message.contains("the scoring program python3 scorers/broken.py failed") && e.message.contains("the scorer's max_error_rate")
+            return e.message.contains("the scoring program python3 scorers/broken.py failed") && e.message.contains("suites.tone.scorer.max_error_rate")
                 && e.hint?.contains("no tone model here") == true && e.exitCode == .couldNotEvaluate
         }
     }

@@ -19,8 +19,10 @@ final class AuditProject {
     let inputs: [String]
 
     /// `cases` cases `q1`…; `deterministic` is the model's setting (nil: not said); `extra` more
-    /// top-level configuration (`"audit_sample": 5,`).
-    init(cases: Int = 30, deterministic: Bool? = nil, extra: String = "") throws {
+    /// top-level configuration (`"audit_sample": 5,`); `scorer` the suite's scorer (JSON), with
+    /// the `files` it needs (a judge's or scoring program's script).
+    init(cases: Int = 30, deterministic: Bool? = nil, extra: String = "", scorer: String = "\"exact\"",
+         files: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         repo = try ScratchRepository()
         inputs = (1...cases).map { "q\($0)" }
@@ -30,6 +32,9 @@ final class AuditProject {
                             extraConfig: extra + "\"thresholds\": {\"p95_latency_ms\": false}",
                             modelConfig: ", \"inputs\": [\"model.py\", \"flip.json\"]" + setting)
         try repo.write("flip.json", "[]\n")
+        let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + scorer))
+        for (path, text) in files { try repo.write(path, text) }
         try repo.commitAll("Add evals")
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("Baseline")

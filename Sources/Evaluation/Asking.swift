@@ -1,0 +1,91 @@
+import EvalGuardConfig
+import EvalGuardRunner
+import EvalGuardStore
+import EvalGuardSupport
+
+/// Everything an evaluation asks, built in one place: the models' providers and the asked
+/// scorers (judge, scoring program, embeddings), with one working directory, one environment and
+/// one cost limit. Every path that scores builds one (`Evaluation.evaluate` for run, check, the
+/// hook, ci, blame and bisect; the ci audit; settling; blame's partial probes) and hands it down:
+/// nothing that runs a model takes its scorers as options, so none can go without them.
+struct Asking {
+    let providers: Providers
+    let scorers: AskedScorers
+
+    /// `stored`: results whose judge grades and embeddings may be reused (nearest first); empty
+    /// where answers must be graded afresh (the audit). `directory` is called when something first
+    /// runs (a commit's checkout is made only then).
+    init(config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String],
+         stored: [RunResult], maxCostUSD: Double? = nil) {
+        providers = Providers(config: config, directory: directory, environment: environment, maxCostUSD: maxCostUSD)
+        scorers = AskedScorers([
+            JudgeRunner(stored: stored, providers: providers),
+            CommandScorerRunner(providers: providers),
+            SimilarityRunner(config: config, stored: stored, providers: providers),
+        ])
+    }
+
+    /// What the models and the scorers have cost so far.
+    var spentUSD: Double { providers.spentUSD }
+}
+
+/// Makes the providers of an evaluation's models, judges and embedders, and keeps its cost limit
+/// over all of them: each call may spend what the ones before it left, and what every answer
+/// reports is counted.
+final class Providers {
+    let config: EvalConfig
+    let environment: [String: String]
+    /// `max_cost_usd` / `--max-cost` for the whole evaluation; nil: none.
+    let maxCostUSD: Double?
+    private(set) var spentUSD = 0.0
+    private let makeDirectory: () throws -> String
+    private var madeDirectory: String?
+
+    init(config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String], maxCostUSD: Double?) {
+        (self.config, makeDirectory, self.environment, self.maxCostUSD) = (config, directory, environment, maxCostUSD)
+    }
+
+    /// Where models and programs run (the checkout of a commit, made on first use).
+    func directory() throws -> String {
+        if let made = madeDirectory { return made }
+        madeDirectory = try makeDirectory()
+        return madeDirectory!
+    }
+
+    /// What is left of the cost limit.
+    var remainingUSD: Double? { maxCostUSD.map { max(0, $0 - spentUSD) } }
+
+    /// The provider the configuration names, running in `directory()` (where relative paths such
+    /// as the price table resolve), how the result records it, and what is worth a warning.
+    func make(_ model: ModelConfig, wording: ProviderWording = .model, endpoint: OpenAIProvider.Endpoint = .chatCompletions) throws
+        -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String]) {
+        let directory = try directory()
+        guard let openAI = try model.openAI?.loadingPromptFiles(from: directory) else {
+            let provider = CommandProvider(config: model, directory: directory)
+            provider.wording = wording
+            return (provider, ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], [])
+        }
+        let (price, warning) = try openAI.price(repositoryRoot: directory)
+        if maxCostUSD != nil, price == nil { throw CostLimit.needsPrices(provider: model.provider) }
+        let provider = try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment)
+        (provider.wording, provider.endpoint) = (wording, endpoint)
+        return (provider, openAI.description(price: price), warning.map { [$0] } ?? [])
+    }
+
+    /// Asks `provider` under what is left of the cost limit, counting what each answer cost.
+    func answer(_ provider: ModelProvider, _ requests: ModelRequests, progress: (Int) -> Void,
+                receive: (Int, ModelResponse) -> Void) throws {
+        if let limited = provider as? CostLimited { limited.maxCostUSD = remainingUSD }
+        try provider.answer(requests, progress: progress) { index, response in
+            spentUSD += response.costUSD ?? 0
+            receive(index, response)
+        }
+    }
+
+    /// Every answer, in the order of `requests`.
+    func answer(_ provider: ModelProvider, _ requests: [ModelRequest]) throws -> [ModelResponse] {
+        var responses = [ModelResponse?](repeating: nil, count: requests.count)
+        try answer(provider, ModelRequests(requests), progress: { _ in }) { responses[$0] = $1 }
+        return responses.map { $0! }
+    }
+}
