@@ -125,6 +125,13 @@ extension Format {
         return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
     }
 
+    /// A scorer's reason as worth showing: nil when it says nothing (empty or white space), so
+    /// no report prints "because" with nothing after it.
+    package static func reason(_ r: String?) -> String? {
+        guard let r, r.contains(where: { !$0.isWhitespace }) else { return nil }
+        return r
+    }
+
     /// A signed change of accuracy, to four decimals ("-0.0833"; never "-0.0000").
     package static func signedPoints(from x: Double, to y: Double) -> String {
         let d = ((y - x) * 10_000).rounded() / 10_000

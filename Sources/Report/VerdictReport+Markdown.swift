@@ -47,7 +47,7 @@ extension VerdictReport {
         var s = "`\(flip.id)`"
         if let b = flip.baselineRate, let c = flip.currentRate { s += " pass rate \(Format.rate(b)) → \(Format.rate(c))" }
         if let error = flip.error { s += ": error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += ": got `\(Format.clip(o, 80).replacingOccurrences(of: "`", with: "'"))`" }
-        if let reason = flip.reason { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
+        if let reason = Format.reason(flip.reason) { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
         return s
     }
 

@@ -169,7 +169,7 @@ package struct VerdictReport {
         // null: nothing expected (a json-schema case needs no "expected").
         if let e = expected[suite]?[flip.id], e != .null { s += "  expected " + Format.clip(e.canonicalText, 80) }
         if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80) }
-        if let reason = flip.reason { s += "  because " + Format.clip(reason, 120) }
+        if let reason = Format.reason(flip.reason) { s += "  because " + Format.clip(reason, 120) }
         return s
     }
 }
