@@ -25,4 +25,12 @@ import Testing
         let said = Self.report(CaseFlip(id: "c1", output: "\"no\"", reason: "says no"))
         #expect(said.text().contains("got \"no\"  because says no"))
     }
+
+    @Test func markdownShowsTheExpectedAnswer() {
+        let markdown = Self.report(CaseFlip(id: "c2", output: "\"wrong\""), expected: .string("q2")).markdown()
+        #expect(markdown.contains("- ➖ `c2`: expected `\"q2\"` got `\"wrong\"`"), "\(markdown)")
+        // A json-schema case expects nothing: no "expected" at all.
+        let schema = Self.report(CaseFlip(id: "c3", output: "{}"), expected: .null).markdown()
+        #expect(schema.contains("- ➖ `c3`: got `{}`"), "\(schema)")
+    }
 }
