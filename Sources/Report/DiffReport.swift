@@ -63,8 +63,8 @@ package struct DiffReport {
     }
 
     func line(_ f: FlippedCase) -> String {
-        "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30))  got "
-            + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30))
+        "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30, against: f.output))  got "
+            + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected))
     }
 
     func distribution(_ title: String, _ x: [Double], _ y: [Double], _ format: (Double) -> String) -> String {

@@ -48,9 +48,9 @@ extension VerdictReport {
         if let b = flip.baselineRate, let c = flip.currentRate { s += " pass rate \(Format.rate(b)) → \(Format.rate(c))" }
         // As the text report: the expected answer first (null: a json-schema case expects nothing).
         let expectedValue = expected[suite]?[flip.id].flatMap { $0 == .null ? nil : $0 }
-        if let e = expectedValue { s += ": expected `\(Format.clip(e.canonicalText, 80).replacingOccurrences(of: "`", with: "'"))`" }
+        if let e = expectedValue { s += ": expected `\(Format.clip(e.canonicalText, 80, against: flip.output).replacingOccurrences(of: "`", with: "'"))`" }
         let lead = expectedValue == nil ? ":" : ""
-        if let error = flip.error { s += lead + " error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += lead + " got `\(Format.clip(o, 80).replacingOccurrences(of: "`", with: "'"))`" }
+        if let error = flip.error { s += lead + " error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += lead + " got `\(Format.clip(o, 80, against: expectedValue?.canonicalText).replacingOccurrences(of: "`", with: "'"))`" }
         if let reason = Format.reason(flip.reason) { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
         return s
     }
