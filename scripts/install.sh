@@ -13,7 +13,8 @@ set -euo pipefail
 
 prefix=/usr/local
 archive=""
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+# The header comment above, up to the first line of code, whatever its length.
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;

@@ -17,7 +17,8 @@ output="$root/dist"
 scratch="$root/.build"
 print_version=no
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+# The header comment above, up to the first line of code, whatever its length.
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --output) output=${2:?--output needs a directory}; shift 2 ;;

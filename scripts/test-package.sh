@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --scratch-path) scratch=${2:?--scratch-path needs a directory}; shift 2 ;;
         --keep) keep=yes; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "test-package.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done

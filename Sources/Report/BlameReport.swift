@@ -64,8 +64,8 @@ package struct BlameReport {
         var out = "\n\(title): \(cases.count) case(s)\n"
         var table = TextTable(headers: ["suite", "case", "input", "expected", "got"], rightAligned: [])
         for f in cases.prefix(Format.flipLimit) {
-            table.rows.append([f.suite, f.id, Format.clip(f.input, 40), Format.clip(f.expected, 30),
-                               f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30)])
+            table.rows.append([f.suite, f.id, Format.clip(f.input, 40), Format.clip(f.expected, 30, against: f.output),
+                               f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected)])
         }
         out += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         if cases.count > Format.flipLimit { out += "  … and \(cases.count - Format.flipLimit) more (--format json lists them all)\n" }

@@ -52,7 +52,8 @@ package struct DiffReport {
         }
         out += table.render()
         let discordant = "\(broke.count) case(s) regressed (pass → fail), \(fixed.count) fixed (fail → pass)"
-        out += "\n\(discordant); McNemar p = \(Format.number(McNemar.pValue(regressed: broke.count, fixed: fixed.count), digits: 4))\n"
+        // The gate's test (one-sided: "is B worse?"), so check and diff give one p-value for the same flips.
+        out += "\n\(discordant); McNemar p = \(Format.number(McNemar.pValueWorse(regressed: broke.count, fixed: fixed.count), digits: 4)), one-sided\n"
         for f in broke.prefix(Format.flipLimit) { out += "  - " + line(f) + "\n" }
         if broke.count > Format.flipLimit { out += "  … and \(broke.count - Format.flipLimit) more\n" }
         for f in fixed.prefix(Format.flipLimit) { out += "  + " + line(f) + "\n" }
@@ -63,8 +64,8 @@ package struct DiffReport {
     }
 
     func line(_ f: FlippedCase) -> String {
-        "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30))  got "
-            + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30))
+        "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30, against: f.output))  got "
+            + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected))
     }
 
     func distribution(_ title: String, _ x: [Double], _ y: [Double], _ format: (Double) -> String) -> String {

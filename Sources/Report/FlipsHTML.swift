@@ -82,7 +82,7 @@ package struct FlipsHTML {
             out += old.count + new.count > 400 ? "<details><summary>show</summary><pre>\(diff)</pre></details>" : "<pre>\(diff)</pre>"
             out += "</div>"
         }
-        if let reason = f.judgeReason { out += "<div class=\"reason\">scorer: " + HTML.folded(reason, pre: false) + "</div>" }
+        if let reason = Format.reason(f.judgeReason) { out += "<div class=\"reason\">scorer: " + HTML.folded(reason, pre: false) + "</div>" }
         return out + "</article>"
     }
 

@@ -121,8 +121,35 @@ extension Format {
 
     package static func clip(_ s: String?, _ limit: Int = 60) -> String {
         guard let s else { return "-" }
-        let line = s.utf8.contains(0x0A) ? s.replacingOccurrences(of: "\n", with: "⏎") : s
+        let line = oneLine(s)
         return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+    }
+
+    /// `s` shortened to `limit` characters where it differs from `other` (an output beside its
+    /// expected answer, or the other way round): when the first difference lies past the first
+    /// half of what fits, a window from a little before it, with "…" on each side that is cut.
+    /// Both texts clipped against each other are cut at the same place.
+    package static func clip(_ s: String?, _ limit: Int, against other: String?) -> String {
+        guard let s, let other else { return clip(s, limit) }
+        let line = Array(oneLine(s)), base = Array(oneLine(other))
+        guard line.count > limit else { return String(line) }
+        var first = 0
+        while first < line.count, first < base.count, line[first] == base[first] { first += 1 }
+        guard first > limit / 2 else { return clip(s, limit) }
+        let start = first - limit / 4
+        if line.count - start <= limit - 1 { return "…" + String(line[start...]) }
+        return "…" + String(line[start..<start + limit - 2]) + "…"
+    }
+
+    private static func oneLine(_ s: String) -> String {
+        s.utf8.contains(0x0A) ? s.replacingOccurrences(of: "\n", with: "⏎") : s
+    }
+
+    /// A scorer's reason as worth showing: nil when it says nothing (empty or white space), so
+    /// no report prints "because" with nothing after it.
+    package static func reason(_ r: String?) -> String? {
+        guard let r, r.contains(where: { !$0.isWhitespace }) else { return nil }
+        return r
     }
 
     /// A signed change of accuracy, to four decimals ("-0.0833"; never "-0.0000").

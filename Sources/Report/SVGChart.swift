@@ -34,8 +34,6 @@ package struct SVGChart {
     package var current: Int?
     /// Labels under the x axis at a few indices (short shas).
     package var xLabels: [(index: Int, text: String)] = []
-    /// Formats a tick label.
-    package var format: (Double) -> String
     /// Bounds the axis may not leave (accuracy lives in [0, 1]).
     package var clamp: ClosedRange<Double>?
 
@@ -44,11 +42,10 @@ package struct SVGChart {
     /// Hover markers per chart at most: about one per two pixels of the plot's width.
     static let maxMarkers = 280
 
-    package init(title: String, points: [Point], count: Int, format: @escaping (Double) -> String, clamp: ClosedRange<Double>? = nil) {
+    package init(title: String, points: [Point], count: Int, clamp: ClosedRange<Double>? = nil) {
         self.title = title
         self.points = points
         self.count = count
-        self.format = format
         self.clamp = clamp
     }
 
@@ -57,8 +54,9 @@ package struct SVGChart {
         return count <= 1 ? Self.left + span / 2 : Self.left + span * Double(index) / Double(count - 1)
     }
 
-    /// The y range: the data's, with some room, rounded out to ticks.
-    func axis() -> (low: Double, high: Double, ticks: [Double]) {
+    /// The y range: the data's, with some room, rounded out to ticks, and the decimals a tick
+    /// label needs.
+    func axis() -> (low: Double, high: Double, ticks: [Double], decimals: Int) {
         let values = points.flatMap { [$0.value] + [$0.low, $0.high].compactMap { $0 } }
         var low = values.min() ?? 0, high = values.max() ?? 1
         if high - low < 1e-12 { let pad = max(abs(high) * 0.05, 1e-6); low -= pad; high += pad }
@@ -68,7 +66,14 @@ package struct SVGChart {
         if let clamp { low = max(low, clamp.lowerBound); high = min(high, clamp.upperBound) }
         if high <= low { high = low + step }
         let ticks = stride(from: (low / step).rounded(.up) * step, through: high + step * 1e-9, by: step).map { $0 }
-        return (low, high, ticks)
+        return (low, high, ticks, Self.decimals(step))
+    }
+
+    /// The decimals that tell ticks `step` apart (1, 2 or 5 times 10^k needs -k of them): a label
+    /// with fewer would repeat its neighbour's (0.03, 0.03, 0.03 for a step of 0.0005), one with
+    /// more would show the float noise of the stride (0.30000000000000004).
+    static func decimals(_ step: Double) -> Int {
+        max(0, -Int((log10(step) + 1e-9).rounded(.down)))
     }
 
     /// 1, 2 or 5 times a power of ten, at least `raw`.
@@ -82,7 +87,7 @@ package struct SVGChart {
     static func n(_ v: Double) -> String { String(format: "%.1f", v) }
 
     package func render() -> String {
-        let (low, high, ticks) = axis()
+        let (low, high, ticks, decimals) = axis()
         let plotBottom = Self.height - Self.bottom
         func y(_ v: Double) -> Double { plotBottom - (plotBottom - Self.top) * (v - low) / (high - low) }
         var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" "
@@ -91,7 +96,7 @@ package struct SVGChart {
         for t in ticks {
             let ty = Self.n(y(t))
             svg += "<line class=\"grid\" x1=\"\(Self.left)\" x2=\"\(Self.width - Self.right)\" y1=\"\(ty)\" y2=\"\(ty)\"/>"
-            svg += "<text x=\"\(Self.left - 6)\" y=\"\(ty)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(HTML.escape(format(t)))</text>"
+            svg += "<text x=\"\(Self.left - 6)\" y=\"\(ty)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Format.number(t, digits: decimals))</text>"
         }
         svg += "<line class=\"axis\" x1=\"\(Self.left)\" x2=\"\(Self.left)\" y1=\"\(Self.top)\" y2=\"\(plotBottom)\"/>"
         svg += "<line class=\"axis\" x1=\"\(Self.left)\" x2=\"\(Self.width - Self.right)\" y1=\"\(plotBottom)\" y2=\"\(plotBottom)\"/>"

@@ -60,8 +60,7 @@ package enum TrendsHTML {
             points.append(SVGChart.Point(index: i, value: v, low: band?.lower, high: band?.upper, title: title))
         }
         guard !points.isEmpty else { return nil }
-        var chart = SVGChart(title: "\(suite): \(metric.name)", points: points, count: history.points.count,
-                             format: metric.format, clamp: metric.clamp)
+        var chart = SVGChart(title: "\(suite): \(metric.name)", points: points, count: history.points.count, clamp: metric.clamp)
         chart.current = history.current
         chart.marks = history.points.enumerated().filter { $0.element.baselineChanged }
             .map { ($0.offset, "baseline changed at \($0.element.label) \(Format.clip($0.element.subject, 50))") }

@@ -32,8 +32,8 @@ extension VerdictReport {
             }
             guard !suite.regressed.isEmpty || !suite.fixed.isEmpty else { continue }
             out += "\n<details><summary>\(cell(flipHeadline(suite)))</summary>\n\n"
-            for flip in suite.regressed { out += "- ➖ " + caseItem(flip) + "\n" }
-            for flip in suite.fixed { out += "- ➕ " + caseItem(flip) + "\n" }
+            for flip in suite.regressed { out += "- ➖ " + caseItem(flip, suite: suite.name) + "\n" }
+            for flip in suite.fixed { out += "- ➕ " + caseItem(flip, suite: suite.name) + "\n" }
             out += "\n</details>\n"
         }
         if let lines = audit?.lines {
@@ -43,11 +43,15 @@ extension VerdictReport {
         return out
     }
 
-    private func caseItem(_ flip: CaseFlip) -> String {
+    private func caseItem(_ flip: CaseFlip, suite: String) -> String {
         var s = "`\(flip.id)`"
         if let b = flip.baselineRate, let c = flip.currentRate { s += " pass rate \(Format.rate(b)) → \(Format.rate(c))" }
-        if let error = flip.error { s += ": error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += ": got `\(Format.clip(o, 80).replacingOccurrences(of: "`", with: "'"))`" }
-        if let reason = flip.reason { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
+        // As the text report: the expected answer first (null: a json-schema case expects nothing).
+        let expectedValue = expected[suite]?[flip.id].flatMap { $0 == .null ? nil : $0 }
+        if let e = expectedValue { s += ": expected `\(Format.clip(e.canonicalText, 80, against: flip.output).replacingOccurrences(of: "`", with: "'"))`" }
+        let lead = expectedValue == nil ? ":" : ""
+        if let error = flip.error { s += lead + " error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += lead + " got `\(Format.clip(o, 80, against: expectedValue?.canonicalText).replacingOccurrences(of: "`", with: "'"))`" }
+        if let reason = Format.reason(flip.reason) { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
         return s
     }
 

@@ -166,9 +166,10 @@ package struct VerdictReport {
         var s = flip.id
         if let b = flip.baselineRate, let c = flip.currentRate { s += "  pass rate \(Format.rate(b)) → \(Format.rate(c))" }
         // null: nothing expected (a json-schema case needs no "expected").
-        if let e = expected[suite]?[flip.id], e != .null { s += "  expected " + Format.clip(e.canonicalText, 80) }
-        if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80) }
-        if let reason = flip.reason { s += "  because " + Format.clip(reason, 120) }
+        let e = expected[suite]?[flip.id].flatMap { $0 == .null ? nil : $0.canonicalText }
+        if let e { s += "  expected " + Format.clip(e, 80, against: flip.output) }
+        if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80, against: e) }
+        if let reason = Format.reason(flip.reason) { s += "  because " + Format.clip(reason, 120) }
         return s
     }
 }

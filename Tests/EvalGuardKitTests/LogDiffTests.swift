@@ -50,3 +50,16 @@ import Testing
         #expect(repo.evalguard("diff", "HEAD", "nope").status == 2)
     }
 }
+
+/// `diff` words its flips with the gate's test, so `check` and `diff` print one p-value for the same flips.
+@Suite struct DiffPValueTests {
+    @Test func diffPrintsTheGatesOneSidedPValue() throws {
+        let counter = NSTemporaryDirectory() + "evalguard-counter-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let repo = try SyntheticHistory.make([.tweak, .plant(["q3", "q4"])], counter: counter)
+        let diff = repo.evalguard("diff", "HEAD~1", "HEAD")
+        #expect(diff.status == 0, "\(diff.stderr)")
+        // Two pass → fail, none fixed: one-sided 1/4 (two-sided would be 1/2).
+        #expect(diff.stdout.contains("2 case(s) regressed (pass → fail), 0 fixed (fail → pass); McNemar p = 0.25, one-sided"), "\(diff.stdout)")
+    }
+}

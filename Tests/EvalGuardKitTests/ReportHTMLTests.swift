@@ -77,7 +77,7 @@ import Testing
             .init(index: 0, value: 0.9, low: 0.8, high: 0.95, title: "aaaaaaa <first>"),
             .init(index: 1, value: 0.85, low: 0.75, high: 0.92, title: "bbbbbbb"),
             .init(index: 3, value: 0.7, low: 0.6, high: 0.8, title: "ddddddd"),
-        ], count: 4, format: { Format.number($0, digits: 2) }, clamp: 0...1)
+        ], count: 4, clamp: 0...1)
         chart.current = 3
         chart.marks = [(1, "baseline changed at bbbbbbb")]
         chart.xLabels = [(0, "aaaaaaa"), (3, "ddddddd")]
@@ -96,7 +96,7 @@ import Testing
 
     @Test func aLongHistorySharesHoverMarkersButKeepsEveryCommitInTheirTitles() {
         let points = (0..<1000).map { SVGChart.Point(index: $0, value: Double($0 % 7), title: "commit-\($0)") }
-        var chart = SVGChart(title: "t", points: points, count: 1000, format: { Format.number($0) })
+        var chart = SVGChart(title: "t", points: points, count: 1000)
         chart.current = 999
         let svg = chart.render()
         let circles = svg.components(separatedBy: "<circle").count - 1

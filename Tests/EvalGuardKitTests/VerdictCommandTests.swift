@@ -116,7 +116,7 @@ import Testing
         #expect(md.stdout.contains("| suite | metric | baseline | current | delta | threshold | evidence | verdict |"))
         #expect(md.stdout.contains("| main | accuracy | 1.0000 | 0.7000 | -0.3000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
         #expect(md.stdout.contains("<details><summary>main: 6 case(s) regressed (pass → fail), 0 fixed (fail → pass)</summary>"))
-        #expect(md.stdout.contains("- ➖ `c1`: got `\"a|b\"`"))
+        #expect(md.stdout.contains("- ➖ `c1`: expected `\"q1\"` got `\"a|b\"`"), "\(md.stdout)")
         #expect(md.stdout.contains("**Verdict: REGRESSION (main accuracy)**"))
         let usage = repo.evalguard("run", "--format", "markdown")
         #expect(usage.status == 2)
