@@ -98,8 +98,9 @@ extension Evaluation {
                 }
                 answer.inputBlob = plan.key.inputDigests[i]
                 answer.scoringBlob = plan.key.scoringDigests[i]
+                // The cold_start mark stays: the latency kept is the one measured, start-up included,
+                // and it stays out of the percentiles here as it did where it was measured.
                 answer.reusedFrom = commit
-                answer.coldStart = nil
                 plan.kept[i] = answer
                 plan.reuse.reused += 1
                 if !plan.reuse.from.contains(commit) { plan.reuse.from.append(commit) }

@@ -28,7 +28,8 @@ struct HTTPProxy: Equatable, Sendable {
             return nil
         }
         guard case let (variable, url)? = value(endpoint.secure ? "https_proxy" : "http_proxy") ?? value("all_proxy") else { return nil }
-        if case let (_, list)? = value("no_proxy"), NoProxy(list).matches(host: endpoint.host, port: endpoint.port) { return nil }
+        if case let (spelling, list)? = value("no_proxy"),
+           try NoProxy(list, variable: spelling).matches(host: endpoint.host, port: endpoint.port) { return nil }
         return try parse(url, variable: variable)
     }
 
@@ -74,19 +75,34 @@ struct HTTPProxy: Equatable, Sendable {
 /// `example.com` and `.example.com` both match `api.example.com`); an IP address matches itself
 /// and a CIDR range (`10.0.0.0/8`, `fd00::/8`) the addresses in it; `host:port` matches only on
 /// that port. Names compare without case; IP addresses match only IP hosts, never a name.
+///
+/// A range's prefix must be a number of bits the address has (0…32 for IPv4, 0…128 for IPv6),
+/// after an IP address: anything else is an error naming `variable`, since guessing would
+/// either send requests meant to stay direct through the proxy or (`/0`-like readings) send
+/// every request around it.
 struct NoProxy {
     struct Entry { var host: String; var port: Int?; var prefixBits: Int? }
     var all = false
     var entries: [Entry] = []
 
-    init(_ list: String) {
+    init(_ list: String, variable: String) throws {
         for raw in list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }) {
             var item = raw.lowercased()
             if item == "*" { all = true; continue }
             var port: Int? = nil, bits: Int? = nil
             if let slash = item.lastIndex(of: "/") {
-                bits = Int(item[item.index(after: slash)...])
-                item = String(item[..<slash])
+                let address = String(item[..<slash]), prefix = item[item.index(after: slash)...]
+                let width = Self.address(address.hasPrefix("[") ? String(address.dropFirst().prefix { $0 != "]" }) : address).map { $0.count * 8 }
+                guard let width else {
+                    throw EvalGuardError("$\(variable) has '\(raw)': a /prefix follows an IP address only",
+                                         hint: "Write a range as address/bits (10.0.0.0/8, fd00::/8), or a host name without '/'.")
+                }
+                guard prefix.allSatisfy(\.isASCII), prefix.allSatisfy(\.isNumber), let n = Int(prefix), (0...width).contains(n) else {
+                    throw EvalGuardError("$\(variable) has '\(raw)': the prefix must be a number of bits from 0 to \(width)",
+                                         hint: "Write a range as address/bits (10.0.0.0/8, fd00::/8).")
+                }
+                bits = n
+                item = address
             }
             if item.hasPrefix("["), let close = item.firstIndex(of: "]") {
                 let after = item[item.index(after: close)...]

@@ -134,8 +134,8 @@ final class TestProxy {
                 == "CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n")
     }
 
-    @Test func noProxyMatchesSuffixesAddressesRangesAndPorts() {
-        let list = NoProxy(".corp.example, internal ,10.0.0.0/8 192.168.1.7 [::1]:8443 models.local:8080 fd00::/8")
+    @Test func noProxyMatchesSuffixesAddressesRangesAndPorts() throws {
+        let list = try NoProxy(".corp.example, internal ,10.0.0.0/8 192.168.1.7 [::1]:8443 models.local:8080 fd00::/8", variable: "NO_PROXY")
         #expect(list.matches(host: "api.corp.example", port: 443))
         #expect(list.matches(host: "corp.example", port: 443))
         #expect(list.matches(host: "INTERNAL", port: 80))
@@ -148,7 +148,33 @@ final class TestProxy {
         #expect(list.matches(host: "::1", port: 8443) && !list.matches(host: "::1", port: 443))
         #expect(list.matches(host: "models.local", port: 8080) && !list.matches(host: "models.local", port: 443))
         #expect(list.matches(host: "fd12::1", port: 443) && !list.matches(host: "fe80::1", port: 443))
-        #expect(NoProxy("*").matches(host: "anything", port: 1))
-        #expect(!NoProxy("").matches(host: "anything", port: 1))
+        #expect(try NoProxy("*", variable: "NO_PROXY").matches(host: "anything", port: 1))
+        #expect(try !NoProxy("", variable: "NO_PROXY").matches(host: "anything", port: 1))
+        #expect(try NoProxy("0.0.0.0/0 ::/0", variable: "NO_PROXY").matches(host: "8.8.8.8", port: 1))
+        #expect(try NoProxy("10.0.0.0/32, fd00::/128", variable: "NO_PROXY").matches(host: "fd00::", port: 1))
+    }
+
+    @Test func aNoProxyPrefixOutsideTheAddressIsAnErrorNamingTheVariable() {
+        for (entry, words) in [("127.0.0.1/-8", "0 to 32"), ("127.0.0.1/-1", "0 to 32"), ("10.0.0.0/33", "0 to 32"),
+                               ("10.0.0.0/", "0 to 32"), ("10.0.0.0/eight", "0 to 32"), ("10.0.0.0/+8", "0 to 32"),
+                               ("fd00::/129", "0 to 128"), ("fd00::/-8", "0 to 128"), ("example.com/8", "IP address only")] {
+            #expect {
+                _ = try NoProxy("localhost, \(entry)", variable: "no_proxy")
+            } throws: { error in
+                "\(error)".contains("$no_proxy has '\(entry)'") && "\(error)".contains(words)
+                    && (error as? EvalGuardError)?.exitCode == .usage
+            }
+        }
+    }
+
+    @Test func aRunWithANegativeNoProxyPrefixExitsTwoNamingTheVariable() throws {
+        let server = try OpenAITestServer(["--key", Self.key])
+        let proxy = try TestProxy()
+        let repo = try repository(baseURL: server.baseURL, cases: 2)
+        let r = try runBinary(["run", "--fresh"], in: repo.root, environment: environment([
+            "HTTP_PROXY": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "127.0.0.1/-8"]))
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("$NO_PROXY has '127.0.0.1/-8': the prefix must be a number of bits from 0 to 32"), "\(r.stderr)")
+        #expect(try server.requests().isEmpty && proxy.tunnels().isEmpty)
     }
 }
