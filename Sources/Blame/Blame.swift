@@ -27,6 +27,8 @@ package final class Blame {
     var results: [String: RunResult] = [:]
     /// Partial probes (the deciding cases and a control sample), by evaluation key: never in `results`.
     var partials: [String: RunResult] = [:]
+    /// Under --suite, commits' whole evaluation keys once read (stored results are kept by them).
+    var evaluationKeys: [ObjectID: String?] = [:]
     var evaluations = 0
 
     package init(repository: Repository, options: BlameOptions, log: @escaping (String) -> Void = { _ in },
@@ -64,9 +66,14 @@ package final class Blame {
         }
         let suiteFilter = options.suite.map { Set([$0]) }
         var (span, reason) = try chooseRange(bad: badEntry)
-        if options.good == nil, let newer = try mostRecentPassing(span, config: badConfig, suites: suiteFilter) {
-            span = span.suffix(from: newer)
-            reason = "the most recent commit whose stored result passes the baseline committed at \(options.bad)"
+        if options.good == nil {
+            switch try mostRecentWithinThresholds(span, config: badConfig) {
+            case .at(let newer):
+                span = span.suffix(from: newer)
+                reason = "the most recent commit whose stored result has no gated metric beyond its threshold (significant or not) against the baseline committed at \(options.bad)"
+            case .noneWithin: reason += " (no stored result since has every gated metric within its threshold)"
+            case .goodEnd, .nothingStored: break
+            }
         }
         let goodEntry = try span.entry(0)
         var answer = BlameAnswer(status: .noRegression, good: try repository.commitInfo(goodEntry.sha),
@@ -79,7 +86,7 @@ package final class Blame {
         }
         let goodResult = try endResult(span, label: "good")
         let badResult = try endResult(span, label: "bad")
-        let comparison = Gate.compare(baseline: Baseline(result: goodResult), current: badResult, config: badConfig)
+        let comparison = Gate.compare(baseline: Baseline(result: scoped(goodResult)), current: scoped(badResult), config: badConfig)
         // Beyond the threshold is worth searching even when the ends' difference is within noise
         // (inconclusive): the user saw it; the answer then says how sure it can be.
         let beyond = comparison.suites.filter { suiteFilter?.contains($0.name) ?? true }
@@ -138,7 +145,7 @@ package final class Blame {
                 guard try repository.mergeBase(good, bad.sha) == good else { throw notAncestor }
                 range = try repository.commits(from: bad.sha, hiding: good, firstParent: true).compactMap { ObjectID(hex: $0) }
             }
-            return (KeyedRange(index: index, ids: [goodID] + range.reversed()), "given with --good")
+            return (KeyedRange(index: index, ids: [goodID] + range.reversed(), suite: options.suite), "given with --good")
         }
         guard bad.baselineBlob != nil else {
             throw EvalGuardError("no baseline committed at \(options.bad): nothing says which results are good",
@@ -151,7 +158,7 @@ package final class Blame {
             throw EvalGuardError("\(options.bad) itself changed \(Baseline.path), so there is no range to search by default",
                                  hint: "Name a commit known to be good: evalguard blame --good <rev>")
         }
-        return (KeyedRange(index: index, ids: walk.reversed().map(\.id)), "the commit that last changed \(Baseline.path)")
+        return (KeyedRange(index: index, ids: walk.reversed().map(\.id), suite: options.suite), "the commit that last changed \(Baseline.path)")
     }
 
     /// The search would have to go below a shallow clone's boundary, where the commits are not there.
@@ -161,50 +168,67 @@ package final class Blame {
                            + "or name a good commit inside this clone: evalguard blame --good <rev>")
     }
 
-    /// The position of the newest commit before the bad end's keys whose stored result passes
-    /// the gate against the baseline committed at the bad end (the last of its run of one key),
-    /// found without decoding every stored result or reading every key: gallop back from the bad
-    /// end over the commits with a result of their own (the one nearest 1, 2, 4, … commits back),
-    /// then halve between the last failing and the first passing one. That is the most recent
-    /// passing one under the assumption bisection itself makes (once bad, bad until fixed); nil
-    /// when none passes, or when it shares the good end's key (the good end stays).
-    func mostRecentPassing(_ span: KeyedRange, config: EvalConfig, suites: Set<String>?) throws -> Int? {
+    /// What the search for a newer good end found (`mostRecentWithinThresholds`).
+    enum GoodEnd {
+        /// This position: the newest of its run of one key.
+        case at(Int)
+        /// A stored result within the thresholds shares the good end's key: the good end stays.
+        case goodEnd
+        /// Stored results were compared, and none is within the thresholds.
+        case noneWithin
+        /// No commit of the range has a result of its own.
+        case nothingStored
+    }
+
+    /// The newest commit before the bad end's keys whose stored result has no gated metric beyond
+    /// its threshold against the baseline committed at the bad end, as measured: a drop beyond the
+    /// threshold that is within noise (inconclusive) is as bad as a significant one here, since
+    /// the regression being searched for may be exactly that drop. Found without decoding every
+    /// stored result or reading every key: gallop back from the bad end over the commits with a
+    /// result of their own (the one nearest 1, 2, 4, … commits back), then halve between the last
+    /// one beyond and the first within. That is the most recent one within under the assumption
+    /// bisection itself makes (once bad, bad until fixed).
+    func mostRecentWithinThresholds(_ span: KeyedRange, config: EvalConfig) throws -> GoodEnd {
         guard !stored.noOwnResults,
-              let baseline = try CommittedBaseline.find(in: repository, commit: try repository.resolveCommit(options.bad),
-                                                        revision: options.bad)?.baseline else { return nil }
+              let committed = try CommittedBaseline.find(in: repository, commit: try repository.resolveCommit(options.bad),
+                                                         revision: options.bad)?.baseline else { return .nothingStored }
+        var baseline = committed
+        if let suite = options.suite { baseline.suites = baseline.suites.filter { $0.key == suite } }
         let badKey = try span.key(span.last)
-        func passes(_ i: Int) throws -> Bool {
-            // A commit with the bad end's key is the bad end's segment, as good as failing.
+        func within(_ i: Int) throws -> Bool {
+            // A commit with the bad end's key is the bad end's segment, as good as beyond.
             guard let key = try span.key(i), key != badKey,
                   let result = storedResult(Segment(key: key, commits: [try span.entry(i)])) else { return false }
-            let comparison = Gate.compare(baseline: baseline, current: result, config: config)
+            let comparison = Gate.compare(baseline: baseline, current: scoped(result), config: config)
             return !comparison.suites.contains { s in
-                (suites?.contains(s.name) ?? true) && s.metrics.contains { $0.verdict == .regression && (options.metric ?? $0.metric) == $0.metric }
+                s.metrics.contains { ($0.verdict == .regression || $0.verdict == .inconclusive) && (options.metric ?? $0.metric) == $0.metric }
             }
         }
-        var failing = span.last, step = 1
-        var passing: Int
+        var beyond = span.last, step = 1
+        var found: Int
         while true {
-            guard let probe = span.nearestWithOwnResult(between: -1, and: failing, middle: Double(max(span.last - step, 0)), in: stored) else { return nil }
-            if try passes(probe) { passing = probe; break }
-            failing = probe
+            guard let probe = span.nearestWithOwnResult(between: -1, and: beyond, middle: Double(max(span.last - step, 0)), in: stored) else {
+                return step == 1 ? .nothingStored : .noneWithin
+            }
+            if try within(probe) { found = probe; break }
+            beyond = probe
             step *= 2
         }
-        while let mid = span.nearestWithOwnResult(between: passing, and: failing, middle: Double(passing + failing) / 2, in: stored) {
-            if try passes(mid) { passing = mid } else { failing = mid }
+        while let mid = span.nearestWithOwnResult(between: found, and: beyond, middle: Double(found + beyond) / 2, in: stored) {
+            if try within(mid) { found = mid } else { beyond = mid }
         }
         // In the good end's run of one key: the good end stays where it is.
-        if try span.run(from: passing, step: -1).last == 0 { return nil }
-        return try span.run(from: passing, step: 1).last!
+        if try span.run(from: found, step: -1).last == 0 { return .goodEnd }
+        return .at(try span.run(from: found, step: 1).last!)
     }
 
     /// A stored result of the segment, decoded once and kept by key.
     func storedResult(_ segment: Segment) -> RunResult? {
         guard let key = segment.key else { return nil }
         if let known = results[key] { return known }
-        guard let via = stored.source(key: key, commits: segment.commits),
-              case .success(let config) = index.config(of: segment.first),
-              let result = stored.load(key: key, commit: via, repeats: config.verdict.repeats) else { return nil }
+        guard let (via, evaluationKey) = storedSource(segment),
+              case .success(let config) = index.config(of: via),
+              let result = stored.load(key: evaluationKey, commit: via.sha, repeats: config.verdict.repeats) else { return nil }
         results[key] = result
         return result
     }
@@ -230,7 +254,7 @@ package final class Blame {
     }
 
     func evaluate(_ sha: String, key: String?, fresh: Bool) throws -> RunResult {
-        let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh)
+        let evaluation = try evaluator.evaluate(.commit(sha), fresh: fresh, only: options.suite.map { [$0] })
         // An evaluation is one that asked a model: answers all taken from stored results cost nothing.
         if !evaluation.reusedAnswers { evaluations += 1 }
         if let key { results[key] = evaluation.result }

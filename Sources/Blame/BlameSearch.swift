@@ -1,4 +1,5 @@
 import Foundation
+import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardStore
@@ -27,14 +28,20 @@ extension Blame {
         let distinct = lo == 0 && hi == span.last ? Set(segs.compactMap(\.key)).count : nil
         var search = Search(segments: segs, bisection: Bisection(segments: segs.count), distinctKeys: distinct, probes: narrowed)
         // Which segments have a result by the notes listing or the key index, asked once per segment.
-        let listed = segs.map { segment in segment.key.map { stored.source(key: $0, commits: segment.commits) != nil } ?? false }
+        let listed = segs.map { storedSource($0) != nil }
         func isFree(_ s: Int) -> Bool { listed[s] || segs[s].key.map { results[$0] != nil } ?? false }
         while let s = search.bisection.next(isFree: isFree) {
             let segment = segs[s]
             let info = try repository.commitInfo(segment.first.sha)
             guard let key = segment.key else {
                 let reason: String
-                if case .failure(let error) = index.config(of: segment.first) { reason = error.message } else { reason = "no evaluation key" }
+                if case .failure(let error) = index.config(of: segment.first) {
+                    reason = error.message
+                } else if let suite = options.suite {
+                    reason = "no suite '\(suite)' in \(EvalConfig.path)"
+                } else {
+                    reason = "no evaluation key"
+                }
                 log("skipping \(info.shortSHA): \(reason)")
                 search.skipped.append(Probe(commit: info, reason: reason))
                 search.probes.append(ProbeRecord(commit: info, state: .skipped, tally: Tally(), votes: [], evaluations: 0, reason: reason))
@@ -117,7 +124,9 @@ extension Blame {
         let commit = segment.first
         let after = storedResult(segment) ?? partials[segment.key ?? ""]!.completed(with: good),
             was = storedResult(before) ?? partials[before.key ?? ""]!.completed(with: good)
-        let config = try? index.config(of: commit).get()
+        let whole = try? index.config(of: commit).get()
+        // Under --suite, the files S's inputs hold.
+        let config = options.suite.flatMap { whole?.scoped(to: $0) } ?? whole
         let flips = CaseFlips.between(before: was, after: after, suites: suites, repository: repository,
                                          config: config, at: commit.sha)
         let parents = try repository.parents(of: commit.sha)

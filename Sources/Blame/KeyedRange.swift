@@ -6,18 +6,24 @@ import EvalGuardSupport
 /// commit's entry (its `.evals` blobs) and evaluation key are read when first asked for, once
 /// each: with results stored, the search settles most of a long range from them without reading
 /// the keys of the commits it never probes (`Blame.narrow`).
+///
+/// With a suite (`blame --suite`), `key` is that suite's (`HistoryIndex.key(of:suite:)`): it
+/// decides which commits differ; the whole commit's evaluation key still finds stored results
+/// (`Blame.storedSource`).
 final class KeyedRange {
     let index: HistoryIndex
     let ids: [ObjectID]
+    let suite: String?
     /// Each commit's key once read: nil inside when its configuration cannot be read.
     private var keys: [String??]
     /// Whether each commit may have a result of its own, once asked: 0 not asked, 1 yes, 2 no.
     private var own: [UInt8]
 
-    init(index: HistoryIndex, ids: [ObjectID]) {
+    init(index: HistoryIndex, ids: [ObjectID], suite: String? = nil) {
         precondition(ids.count >= 2, "a range has a good and a bad end")
         self.index = index
         self.ids = ids
+        self.suite = suite
         keys = Array(repeating: nil, count: ids.count)
         own = Array(repeating: 0, count: ids.count)
     }
@@ -27,10 +33,10 @@ final class KeyedRange {
 
     func entry(_ i: Int) throws -> HistoryIndex.Entry { try index.entry(ids[i]) }
 
-    /// The commit's evaluation key, nil when its configuration cannot be read.
+    /// The commit's key (the suite's, with one), nil when its configuration cannot be read.
     func key(_ i: Int) throws -> String? {
         if let known = keys[i] { return known }
-        let key = index.key(of: try entry(i))
+        let key = index.key(of: try entry(i), suite: suite)
         keys[i] = .some(key)
         return key
     }
@@ -61,7 +67,7 @@ final class KeyedRange {
 
     /// The commits from `i` on, `i` the new good end (the keys read so far are kept).
     func suffix(from i: Int) -> KeyedRange {
-        let rest = KeyedRange(index: index, ids: Array(ids[i...]))
+        let rest = KeyedRange(index: index, ids: Array(ids[i...]), suite: suite)
         rest.keys = Array(keys[i...])
         rest.own = Array(own[i...])
         return rest

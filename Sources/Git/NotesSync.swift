@@ -30,6 +30,13 @@ package struct NotesSync {
 
     package struct Failure: Error, Sendable {
         package var message: String
+        /// What to do, when it is not "check that the remote is reachable".
+        package var hint: String?
+
+        package init(message: String, hint: String? = nil) {
+            self.message = message
+            self.hint = hint
+        }
     }
 
     package init(directory: String, remote: String, environment: [String: String]) {
@@ -38,9 +45,15 @@ package struct NotesSync {
         self.environment = environment
     }
 
-    /// The remote to use when none is named: `origin`, else the only remote; nil when there is none.
-    package static func defaultRemote(directory: String, environment: [String: String]) -> String? {
-        guard let r = try? git(["remote"], directory: directory, environment: environment), r.status == 0 else { return nil }
+    /// The remote to use when none is named: `origin`, else the only remote; nil when there is
+    /// none. Throws when git cannot tell (it is not on PATH, TMPDIR is not writable), which is not
+    /// the same as having no remote.
+    package static func defaultRemote(directory: String, environment: [String: String]) throws(Failure) -> String? {
+        let r: (status: Int32, stdout: String, stderr: String)
+        do { r = try git(["remote"], directory: directory, environment: environment) } catch {
+            throw error as? Failure ?? Failure(message: "cannot run git: \(error)")
+        }
+        guard r.status == 0 else { throw Failure(message: "git remote failed: " + firstLine(r.stderr)) }
         let remotes = r.stdout.split(separator: "\n").map(String.init)
         return remotes.contains("origin") ? "origin" : remotes.count == 1 ? remotes[0] : nil
     }
@@ -77,7 +90,7 @@ package struct NotesSync {
         do {
             return try Self.git(arguments, directory: directory, environment: identified())
         } catch {
-            throw Failure(message: "cannot run git (sync needs git on PATH): \(error)")
+            throw error as? Failure ?? Failure(message: "cannot run git (sync needs git on PATH): \(error)")
         }
     }
 
@@ -111,7 +124,8 @@ package struct NotesSync {
         // stderr goes to a file: reading two pipes would need a second thread.
         let errPath = NSTemporaryDirectory() + "evalguard-git-\(UUID().uuidString).err"
         guard FileManager.default.createFile(atPath: errPath, contents: nil), let errHandle = FileHandle(forWritingAtPath: errPath) else {
-            throw Failure(message: "cannot create a temporary file in \(NSTemporaryDirectory())")
+            throw Failure(message: "TMPDIR (\(NSTemporaryDirectory())) is not writable: cannot create a temporary file for git's messages",
+                          hint: "Set TMPDIR to a directory you can write to, or unset it to use /tmp.")
         }
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let out = Pipe()
@@ -123,6 +137,11 @@ package struct NotesSync {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
+        // env's "command not found": git itself exits 128 or less.
+        if process.terminationStatus == 127 {
+            throw Failure(message: "git was not found on PATH (\(env["PATH"] ?? "unset"))",
+                          hint: "evalguard runs the git command to exchange results: install git, or add its directory to PATH.")
+        }
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 }

@@ -37,8 +37,9 @@ package final class HistoryIndex {
     private var rootIncluded: [RootMemo: Bool] = [:]
     private var evalsBlobs: [ObjectID: (config: ObjectID?, baseline: ObjectID?)] = [:]
     private var configs: [ObjectID: Result<EvalConfig, EvalGuardError>] = [:]
-    /// Each configuration's input selection, by a small number that stands for its blob id.
-    private var selections: [ObjectID: (number: Int, selection: InputSelection)] = [:]
+    /// Each configuration's input selection, whole or as one suite sees it, by a small number
+    /// that stands for its blob id and suite; with a suite, the id of its part of the file.
+    private var selections: [SelectionMemo: (number: Int, selection: InputSelection, configID: String?)] = [:]
     private var subtreeInputs: [TreeMemo: [FileVersion]] = [:]
     private var keysBySignature: [[TreeMemo]: String] = [:]
     private var directories: [String: Bool] = [:]
@@ -64,6 +65,11 @@ package final class HistoryIndex {
         var config: Int
         var tree: ObjectID
         var prefix: String
+    }
+
+    private struct SelectionMemo: Hashable {
+        var blob: ObjectID
+        var suite: String?
     }
 
     private struct RootMemo: Hashable {
@@ -193,11 +199,24 @@ package final class HistoryIndex {
     /// The commit's evaluation key, or nil when its configuration cannot be read. Two commits
     /// whose root trees list the same input entries (a docs-only commit and its parent) share the
     /// key without walking anything below the root.
-    package func key(of entry: Entry) -> String? {
+    ///
+    /// With `suite`, the key as that suite sees it: over the files its model, cases and scorer
+    /// read, with the configuration file counted by the part of it the suite depends on
+    /// (`EvalConfig.scopedDigest`), so a commit that changes only another suite keeps it; nil
+    /// also when the commit has no such suite.
+    package func key(of entry: Entry, suite: String? = nil) -> String? {
         keyed.insert(entry.id)
         guard let configBlob = entry.configBlob, case .success(let config) = config(of: entry) else { return nil }
-        if selections[configBlob] == nil { selections[configBlob] = (selections.count, config.inputs) }
-        let (number, selection) = selections[configBlob]!
+        let memo = SelectionMemo(blob: configBlob, suite: suite)
+        if selections[memo] == nil {
+            if let suite {
+                guard let scoped = config.scoped(to: suite), let id = config.scopedDigest(suite: suite) else { return nil }
+                selections[memo] = (selections.count, scoped.inputs, id)
+            } else {
+                selections[memo] = (selections.count, config.inputs, nil)
+            }
+        }
+        let (number, selection, configID) = selections[memo]!
         guard let root = roots.removeValue(forKey: entry.treeID) ?? (try? repository.treeEntries(entry.treeID)) else { return nil }
         let relevant = root.filter { item in
             let memo = RootMemo(config: number, name: item.name, kind: item.kind)
@@ -218,6 +237,7 @@ package final class HistoryIndex {
             guard let below = try? inputs(tree: item.id, prefix: item.name + "/", selection: selection, config: number) else { return nil }
             files += below
         }
+        if let configID, let i = files.firstIndex(where: { $0.path == EvalConfig.path }) { files[i].blobID = configID }
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
         keysBySignature[signature] = key
         return key

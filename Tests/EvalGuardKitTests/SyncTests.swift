@@ -99,6 +99,30 @@ import Testing
         #expect(missing.stderr.contains("git fetch nowhere failed"), "\(missing.stderr)")
     }
 
+    @Test func syncWithoutGitOnPathSaysSoNotThatThereIsNoRemote() throws {
+        let p = try Pair()
+        let path = "/nonexistent-\(UUID().uuidString)"
+        for arguments in [["sync"], ["sync", "origin"]] {
+            let r = try runBinary(arguments, in: p.a.root, environment: ["PATH": path, "HOME": NSHomeDirectory()])
+            #expect(r.status == 3)
+            #expect(r.stderr.contains("error: evalguard sync: git was not found on PATH (\(path))"), "\(r.stderr)")
+            #expect(r.stderr.contains("install git, or add its directory to PATH"), "\(r.stderr)")
+            #expect(!r.stderr.contains("no remote"), "\(r.stderr)")
+        }
+    }
+
+    @Test func syncWithAnUnwritableTMPDIRNamesIt() throws {
+        let p = try Pair()
+        let tmp = "/nonexistent-\(UUID().uuidString)"
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = tmp
+        let r = try runBinary(["sync"], in: p.a.root, environment: environment)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("error: evalguard sync: TMPDIR (\(tmp)/) is not writable"), "\(r.stderr)")
+        #expect(r.stderr.contains("Set TMPDIR to a directory you can write to"), "\(r.stderr)")
+        #expect(!r.stderr.contains("no remote"), "\(r.stderr)")
+    }
+
     @Test func thePrePushHookWithSyncPushesTheResultsOfAPassingPush() throws {
         let p = try Pair()
         #expect(try runBinary(["baseline"], in: p.a.root).status == 0)

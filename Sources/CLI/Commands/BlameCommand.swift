@@ -17,12 +17,14 @@ struct BlameCommand: Command {
             no model. A probe sides with the good or the bad end case by case; one within noise is \
             evaluated again (--retries) and reported as uncertain if it stays so. A commit that \
             cannot be evaluated is skipped. --good defaults to the most recent first-parent ancestor \
-            whose stored result passes the baseline committed at --bad, else the commit that last \
-            changed .evals/baseline.json. Exits 0 when the regression was located, 1 when the range \
+            whose stored result has no gated metric beyond its threshold against the baseline \
+            committed at --bad (a drop within noise counts), else the commit that last changed \
+            .evals/baseline.json. With --suite, only commits that change that suite's inputs are \
+            told apart, and probes evaluate that suite alone. Exits 0 when the regression was located, 1 when the range \
             holds none, 2 on bad usage, 3 when an end could not be evaluated.
             """,
         options: [
-            .option("suite", value: "suite", help: "Only this suite (default: every suite)."),
+            .option("suite", value: "suite", help: "Only this suite: its inputs alone tell commits apart (default: every suite)."),
             .option("metric", value: "metric", help: "accuracy, p95_latency_ms, avg_cost_usd or mean_score (default: the first that regressed)."),
             .option("good", value: "rev", help: "A commit known to be good (default: see above)."),
             .option("bad", value: "rev", help: "A commit known to be bad.", defaultValue: "HEAD"),

@@ -18,7 +18,13 @@ struct SyncCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let repository = try Repository.discover(from: context.workingDirectory)
-        guard let remote = arguments.positional("remote") ?? NotesSync.defaultRemote(directory: repository.root, environment: context.environment) else {
+        var named = arguments.positional("remote")
+        do throws(NotesSync.Failure) {
+            if named == nil { named = try NotesSync.defaultRemote(directory: repository.root, environment: context.environment) }
+        } catch {
+            throw EvalGuardError.evaluation("evalguard sync: " + error.message, hint: error.hint)
+        }
+        guard let remote = named else {
             throw EvalGuardError("this repository has no remote to sync results with",
                                  hint: "Add one (git remote add origin URL), or name it: evalguard sync REMOTE")
         }
@@ -36,7 +42,7 @@ struct SyncCommand: Command {
             }
         } catch {
             throw EvalGuardError.evaluation("evalguard sync: " + error.message,
-                                            hint: "Check that '\(remote)' is reachable: git fetch \(remote)")
+                                            hint: error.hint ?? "Check that '\(remote)' is reachable: git fetch \(remote)")
         }
         return .pass
     }

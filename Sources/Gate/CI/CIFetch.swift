@@ -7,8 +7,14 @@ import EvalGuardSupport
 package enum CIFetch {
     /// Fetches and merges the remote's `refs/notes/evalguard`, so results stored elsewhere are reused.
     package static func notes(directory: String, environment: [String: String]) -> String {
-        guard let remote = NotesSync.defaultRemote(directory: directory, environment: environment) else {
-            return "note: no git remote: comparing with the results stored in this clone only"
+        let remote: String
+        do throws(NotesSync.Failure) {
+            guard let found = try NotesSync.defaultRemote(directory: directory, environment: environment) else {
+                return "note: no git remote: comparing with the results stored in this clone only"
+            }
+            remote = found
+        } catch {
+            return "warning: could not fetch the stored results: \(error.message); going on without them"
         }
         do throws(NotesSync.Failure) {
             switch try NotesSync(directory: directory, remote: remote, environment: environment).fetch() {
@@ -28,7 +34,7 @@ package enum CIFetch {
     /// the commands run and whether the merge-base is now there.
     package static func deepen(directory: String, reference: String,
                                environment: [String: String]) -> (found: Bool, commands: [String]) {
-        guard let remote = NotesSync.defaultRemote(directory: directory, environment: environment) else { return (false, []) }
+        guard let remote = (try? NotesSync.defaultRemote(directory: directory, environment: environment)) ?? nil else { return (false, []) }
         let branch = branchName(reference, remote: remote)
         let refspec = branch.map { ["+refs/heads/\($0):refs/remotes/\(remote)/\($0)"] } ?? []
         let target = branch.map { "refs/remotes/\(remote)/\($0)" } ?? reference
