@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A result stored under another commit with the same evaluation key counts for a commit that has
-/// none of its own: `log` in a clone that fetched the notes.
+/// none of its own: `log` in a clone that fetched the notes, and the baseline's answers in `report`.
 @Suite struct SharedResultLookupTests {
     /// Evals whose model depends on model.py alone, so a commit that changes docs keeps the key.
     static func repository() throws -> ScratchRepository {
@@ -34,5 +34,23 @@ import Testing
         let lines = log.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix(evaluated.prefix(7)) }, "\(log.stdout)")
         #expect(lines.contains { $0.hasPrefix(docs.prefix(7)) && $0.contains("= \(evaluated.prefix(7))") }, "\(log.stdout)")
+    }
+
+    @Test func reportFindsTheBaselinesAnswersByKey() throws {
+        let repo = try Self.repository()
+        #expect(repo.evalguard("baseline").status == 0)
+        let from = repo.head
+        try repo.commitAll("Baseline")
+        // The baseline's own result is gone (as in a clone it never reached); the next commit,
+        // with the same key, has one.
+        try? FileManager.default.removeItem(atPath: repo.path(".evals/results"))
+        try repo.git("notes", "--ref=evalguard", "remove", from)
+        #expect(repo.evalguard("run").status == 0)
+        try repo.write("model.py", Models.echo(flipping: ["q2"]))
+        let report = repo.evalguard("report", "-o", "page.html")
+        #expect(report.status == 0 || report.status == 1, "\(report.stderr)")
+        let page = try #require(repo.read("page.html"))
+        #expect(page.contains("c2"))
+        #expect(!page.contains("<h4>baseline answer</h4><span class=\"none\">not stored</span>"), "\(page)")
     }
 }
