@@ -150,7 +150,7 @@ package enum Evaluation {
     }
 
     static func apply(_ verdict: JudgeRunner.Verdict, to result: inout CaseResult) {
-        (result.passed, result.score) = (verdict.passed, verdict.score)
+        (result.passed, result.score, result.reason) = (verdict.passed, verdict.score, verdict.reason)
         if let error = verdict.error { result.error = error }
     }
 

@@ -30,6 +30,8 @@ final class JudgeRunner {
         var passed: Bool
         var score: Double
         var error: String?
+        /// The end of the judge's reply (its reasons and grade line), for a grade asked in this run.
+        var reason: String?
     }
 
     private let directory: () throws -> String
@@ -92,6 +94,7 @@ final class JudgeRunner {
             keys.append(itemKeys)
         }
         var failures: [String: String] = [:]
+        var replies: [String: String] = [:]
         var byModel: [String: [String]] = [:]
         var modelOrder: [String] = []
         for key in order {
@@ -117,11 +120,13 @@ final class JudgeRunner {
                     failures[key] = "judge: " + (r.error ?? "no answer")
                     continue
                 }
-                guard let g = JudgeGrade.last(in: output.stringValue ?? output.canonicalText, grades: judge.settings.grades) else {
+                let reply = output.stringValue ?? output.canonicalText
+                guard let g = JudgeGrade.last(in: reply, grades: judge.settings.grades) else {
                     failures[key] = "judge: no valid grade in the reply (its last grade line must be 'GRADE: <\(judge.settings.grades.described)>')"
                     continue
                 }
                 cache[key] = g.grade
+                replies[key] = reply.count > CommandScorerRunner.reasonLimit ? "…" + reply.suffix(CommandScorerRunner.reasonLimit) : reply
             }
         }
         var verdicts: [Verdict] = []
@@ -140,7 +145,8 @@ final class JudgeRunner {
             }
             let majority = JudgeMajority(grades[0])
             if item.judge.settings.samples > 1 { stats[item.suite, default: Stats()].agreements.append(majority.agreement) }
-            verdicts.append(Verdict(passed: majority.passed, score: majority.score))
+            let shown = zip(itemKeys[0], grades[0]).first { replies[$0.0] != nil && $0.1.passed == majority.passed }
+            verdicts.append(Verdict(passed: majority.passed, score: majority.score, reason: shown.flatMap { replies[$0.0] }))
         }
         for (id, count) in errored {
             let judge = items.first { $0.judge.modelID == id }!.judge
