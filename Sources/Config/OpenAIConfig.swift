@@ -27,6 +27,11 @@ package struct OpenAIConfig: Sendable {
     /// The first back-off; it doubles on every retry, with jitter, up to `maxBackoffSeconds`.
     package var retryBackoffSeconds: Double
     package static let maxBackoffSeconds = 30.0
+    /// Where these settings are written: `model`, `models.<name>` or `suites.<suite>.model`.
+    package var settingsPath: String
+
+    /// A setting's key path as the configuration spells it, for messages: `models.grader.base_url`.
+    package func setting(_ key: String) -> String { settingsPath + "." + key }
 
     package var chatCompletionsURL: String { baseURL + "/chat/completions" }
 
@@ -43,6 +48,7 @@ package struct OpenAIConfig: Sendable {
     }
 
     init(members: [String: ConfigNode], node: ConfigNode) throws {
+        settingsPath = node.pathText
         baseURL = try members["base_url"]?.string() ?? "https://api.openai.com/v1"
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {

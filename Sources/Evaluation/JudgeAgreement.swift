@@ -1,4 +1,5 @@
 import EvalGuardConfig
+import EvalGuardScoring
 import EvalGuardStatistics
 import EvalGuardStore
 
@@ -8,6 +9,10 @@ package struct JudgeCalibration: Sendable {
         package var id: String
         package var human: Bool
         package var output: String?
+        /// The judge's grade and its reasons, read from the end of its reply the case keeps (nil
+        /// when graded from the judge cache, which keeps grades only).
+        package var grade: String?
+        package var reason: String?
     }
 
     package var suite: String
@@ -35,7 +40,11 @@ package struct JudgeCalibration: Sendable {
                 guard let human = labelled[c.id]?.human else { continue }
                 guard c.error == nil else { calibration.ungraded.append(c.id); continue }
                 calibration.agreement.add(judge: c.passed, human: human)
-                if c.passed != human { calibration.disagreements.append(.init(id: c.id, human: human, output: c.output)) }
+                if c.passed != human {
+                    calibration.disagreements.append(.init(id: c.id, human: human, output: c.output,
+                                                           grade: c.reason.flatMap { JudgeGrade.last(in: $0, grades: judge.grades)?.grade },
+                                                           reason: c.reason.flatMap(JudgeGrade.reasoning)))
+                }
             }
             return calibration.agreement.n + calibration.ungraded.count > 0 ? calibration : nil
         }

@@ -85,6 +85,7 @@ final class JudgeRunner: AskedScorer {
             keys.append(itemKeys)
         }
         var failures: [String: String] = [:]
+        var replies: [String: String] = [:]
         var byModel: [String: [String]] = [:]
         var modelOrder: [String] = []
         for key in order {
@@ -110,11 +111,13 @@ final class JudgeRunner: AskedScorer {
                     failures[key] = "judge: " + (r.error ?? "no answer")
                     continue
                 }
-                guard let g = JudgeGrade.last(in: output.stringValue ?? output.canonicalText, grades: judge.settings.grades) else {
+                let reply = output.stringValue ?? output.canonicalText
+                guard let g = JudgeGrade.last(in: reply, grades: judge.settings.grades) else {
                     failures[key] = "judge: no valid grade in the reply (its last grade line must be 'GRADE: <\(judge.settings.grades.described)>')"
                     continue
                 }
                 cache[key] = g.grade
+                replies[key] = reply.count > CommandScorerRunner.reasonLimit ? "…" + reply.suffix(CommandScorerRunner.reasonLimit) : reply
             }
         }
         var verdicts: [ScoreOutcome] = []
@@ -132,7 +135,10 @@ final class JudgeRunner: AskedScorer {
             }
             let majority = JudgeMajority(grades[0])
             if judge.settings.samples > 1 { stats[item.suite, default: Stats()].agreements.append(majority.agreement) }
-            verdicts.append(ScoreOutcome(passed: majority.passed, score: majority.score))
+            // The reply of a sample that agrees with the verdict, when one was asked in this run
+            // (the cache keeps grades only).
+            let shown = zip(itemKeys[0], grades[0]).first { replies[$0.0] != nil && $0.1.passed == majority.passed }
+            verdicts.append(ScoreOutcome(passed: majority.passed, score: majority.score, reason: shown.flatMap { replies[$0.0] }))
         }
         return verdicts
     }

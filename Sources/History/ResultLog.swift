@@ -18,6 +18,9 @@ package struct LogEntry: Sendable {
 /// dirty working tree whose inputs were then committed unchanged; each result file or note is
 /// decoded once however many commits share it.
 package enum ResultLog {
+    /// How many first parents past the listed ones are searched for a note with a listed commit's key.
+    static let ancestorSearchLimit = 100
+
     /// Newest first, at most `limit` commits, stopping before `stop` (the start of an A..B range).
     package static func entries(_ repository: Repository, from revision: String, limit: Int, stop: String? = nil) throws -> [LogEntry] {
         try history(repository, from: revision, limit: limit, stop: stop).entries
@@ -48,9 +51,24 @@ package enum ResultLog {
             return nil
         }
         let chain = try index.firstParentChain(from: tip, stop: stop, limit: limit)
-        for entry in chain {
+        let owned = chain.map { own($0.sha) }
+        // A clone that fetched the notes has no key index: a commit without a result of its own
+        // finds one in another commit's note with its key, as `check` would: a commit of the
+        // chain, else one of the first parents past its end (as many as `check` searches).
+        var noted: [String: ResultSummary] = [:]
+        for summary in owned.compactMap({ $0 }) where noted[summary.key] == nil { noted[summary.key] = summary }
+        lazy var notedBeyond: [String: ResultSummary] = {
+            var found: [String: ResultSummary] = [:]
+            guard let last = chain.last, !index.isShallowBoundary(last),
+                  let further = try? index.firstParentChain(from: last.sha, limit: ancestorSearchLimit + 1) else { return found }
+            for entry in further.dropFirst() {
+                if let summary = own(entry.sha), found[summary.key] == nil { found[summary.key] = summary }
+            }
+            return found
+        }()
+        for (entry, ownSummary) in zip(chain, owned) {
             let sha = entry.sha
-            var summary = own(sha)
+            var summary = ownSummary
             var shared = false
             if summary == nil, let key = index.key(of: entry) {
                 if byKey[key] == nil {
@@ -61,6 +79,7 @@ package enum ResultLog {
                     // The file may since hold a later run of that commit (a dirty one, with another
                     // key) while its note keeps the clean result: take whichever has the key.
                     byKey[key] = other.flatMap { sha in [file(sha), own(sha)].lazy.compactMap { $0 }.first { $0.key == key } }
+                        ?? noted[key] ?? notedBeyond[key]
                 }
                 summary = byKey[key] ?? nil
                 shared = summary != nil

@@ -104,17 +104,26 @@ package struct ReportFlip: Sendable {
 
 extension ReportFlip {
     /// The stored result the baseline was made from, for the baseline's answers: its file, else
-    /// its note, whichever agrees with the baseline case by case. A file may since have been
-    /// overwritten (a working tree evaluated on top of the same commit): such a result shows
-    /// other answers than the baseline's, so it is not used.
+    /// its note, else a result stored under its commit's evaluation key (another commit's with
+    /// the same inputs, as in a clone that fetched only that one), whichever agrees with the
+    /// baseline case by case. A file may since have been overwritten (a working tree evaluated on
+    /// top of the same commit): such a result shows other answers than the baseline's, so it is
+    /// not used.
     package static func baselineResult(_ baseline: Baseline, repository: Repository) -> RunResult? {
         let store = ResultStore(root: repository.root, repository: repository)
         let commit = baseline.fromCommit
-        return [store.load(commit: commit), store.note(commit: commit)].lazy.compactMap { $0 }.first { result in
-            result.dirty == baseline.dirty && baseline.suites.allSatisfy { name, suite in
+        func agrees(_ result: RunResult) -> Bool {
+            baseline.suites.allSatisfy { name, suite in
                 guard let run = result.suite(name), run.cases.count == suite.cases.count else { return false }
                 return run.cases.allSatisfy { suite.cases[$0.id]?.passed == $0.passed }
             }
         }
+        if let own = [store.load(commit: commit), store.note(commit: commit)].lazy.compactMap({ $0 })
+            .first(where: { $0.dirty == baseline.dirty && agrees($0) }) { return own }
+        let evaluator = Evaluator(repository: repository)
+        guard let config = try? evaluator.config(of: .commit(commit)),
+              let key = try? evaluator.key(of: .commit(commit), config: config, head: commit).key,
+              let shared = store.find(key: key, commit: commit), agrees(shared) else { return nil }
+        return shared
     }
 }

@@ -47,6 +47,8 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         self.maxErrorRate = maxErrorRate
         self.apiKey = apiKey
         self.price = price
+        // Named where the configuration writes it: "model", or "models.drafter".
+        wording = ProviderWording(subject: "the model", settings: config.settingsPath)
     }
 
     package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
@@ -55,7 +57,7 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         defer { Interrupts.endDeferring() }
         let bodies = try requests.map(body)
         guard let endpoint = HTTPEndpoint(url) else {
-            throw EvalGuardError("model.base_url: not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
+            throw EvalGuardError("\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
         }
         let slots = min(jobs, requests.count)
         let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
@@ -223,7 +225,7 @@ private struct OpenAIRun {
                                    retryAfter: nil, hint: "")
         case .fatal(let reason):
             throw EvalGuardError.evaluation("cannot connect to \(url): \(reason)",
-                                            hint: "Check model.base_url in \(EvalConfig.path), or point SSL_CERT_FILE at the authority that signed the server's certificate.")
+                                            hint: "Check \(provider.config.setting("base_url")) in \(EvalConfig.path), or point SSL_CERT_FILE at the authority that signed the server's certificate.")
         case .response(let r):
             response = r
         }
@@ -343,18 +345,18 @@ private struct OpenAIRun {
         let said = "The server said: " + OpenAIAnswer.serverMessage(r.body, provider.redact)
         guard let env = provider.config.apiKeyEnv else {
             return .evaluation("\(url) answered \(statusText(r)): it wants an API key, and none is configured",
-                               hint: "Put the key in an environment variable and name that variable in model.api_key_env, e.g. \"api_key_env\": \"OPENAI_API_KEY\".\n" + said)
+                               hint: "Put the key in an environment variable and name that variable in \(provider.config.setting("api_key_env")), e.g. \"api_key_env\": \"OPENAI_API_KEY\".\n" + said)
         }
         let what = r.status == 401 ? "did not accept the API key in the environment variable \(env)"
                                    : "refused the API key in the environment variable \(env) access to model '\(provider.config.model)'"
         return .evaluation("\(url) answered \(statusText(r)): the server \(what)",
-                           hint: "Check the value of \(env) (named by model.api_key_env in \(EvalConfig.path)).\n" + said)
+                           hint: "Check the value of \(env) (named by \(provider.config.setting("api_key_env")) in \(EvalConfig.path)).\n" + said)
     }
 
     func notFound(_ r: HTTPResponse) -> EvalGuardError {
         .evaluation("\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
                     hint: """
-                        Check model.model ('\(provider.config.model)') and model.base_url ('\(provider.config.baseURL)') in \(EvalConfig.path): \
+                        Check \(provider.config.setting("model")) ('\(provider.config.model)') and \(provider.config.setting("base_url")) ('\(provider.config.baseURL)') in \(EvalConfig.path): \
                         evalguard posts to <base_url>/chat/completions (embeddings: <base_url>/embeddings), so OpenAI-compatible servers usually want a base_url ending in /v1.
                         The server said: \(OpenAIAnswer.serverMessage(r.body, provider.redact))
                         """)

@@ -45,7 +45,7 @@ extension OpenAIProvider {
         var key: String?
         if let name = openAI.apiKeyEnv {
             guard let value = environment[name], !value.isEmpty else {
-                throw EvalGuardError.evaluation("the environment variable \(name) is not set (model.api_key_env in \(EvalConfig.path))",
+                throw EvalGuardError.evaluation("the environment variable \(name) is not set (\(openAI.setting("api_key_env")) in \(EvalConfig.path))",
                                                 hint: "Set it to the API key, e.g. export \(name)=... (in CI, from the secret store).")
             }
             // A key read from a CRLF file keeps its "\r": sent as is, it would corrupt the headers.

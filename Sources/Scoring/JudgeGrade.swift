@@ -21,6 +21,15 @@ package struct JudgeGrade: Sendable, Equatable {
         return nil
     }
 
+    /// What a reply says before its last grade line (the judge's reasons), trimmed; nil when it
+    /// says nothing else.
+    package static func reasoning(in reply: String) -> String? {
+        let lines = reply.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let end = lines.lastIndex { gradeValue($0) != nil } ?? lines.endIndex
+        let text = lines[..<end].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
     /// What follows `grade:` on a line that starts with it (after markdown marks), trimmed of
     /// emphasis and final punctuation.
     static func gradeValue(_ line: Substring) -> Substring? {

@@ -48,6 +48,8 @@ package struct ResultStore {
         if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
             let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if let result = load(commit: other), fits(result) { return result }
+            // Its file may since hold a run of its working tree (another key); its note keeps the result.
+            if let noted = note(commit: other), fits(noted) { return noted }
         }
         let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
                                                    limit: Self.ancestorSearchLimit)) ?? nil

@@ -68,8 +68,10 @@ struct JudgeCommand: Command {
             out += "  disagreements:\n"
             for d in c.disagreements {
                 out += "    \(d.id): human \(d.human ? "pass" : "fail"), judge \(d.human ? "fail" : "pass")"
+                if let grade = d.grade { out += " (grade \(grade))" }
                 if let o = d.output { out += ": " + Format.clip(o, 100) }
                 out += "\n"
+                if let reason = d.reason { out += "      because " + Format.clip(reason, 100) + "\n" }
             }
         }
         return out
@@ -77,15 +79,22 @@ struct JudgeCommand: Command {
 
     static func json(_ c: JudgeCalibration) -> JSONValue {
         let a = c.agreement
-        let n = { (v: Double?) in v.map(JSONValue.number) ?? .null }
+        // Four decimals, as a reader uses them: the shares and kappa are ratios of small counts,
+        // whose binary expansions would otherwise print as 0.37500000000000094.
+        let round = { (v: Double) in JSONValue.number((v * 10_000).rounded() / 10_000) }
+        let n = { (v: Double?) in v.map(round) ?? .null }
         let ci = a.kappaInterval()
+        let text = { (v: String?) in v.map(JSONValue.string) ?? .null }
         return .object([
             "suite": .string(c.suite), "n": .number(Double(a.n)), "accuracy": n(a.accuracy), "kappa": n(a.kappa),
-            "kappa_ci": ci.map { .array([.number($0.lower), .number($0.upper)]) } ?? .null,
+            "kappa_ci": ci.map { .array([round($0.lower), round($0.upper)]) } ?? .null,
             "true_pass_rate": n(a.truePassRate), "true_fail_rate": n(a.trueFailRate),
             "kappa_floor": .number(c.kappaFloor), "agrees_poorly": .bool(c.agreesPoorly),
             "ungraded": .array(c.ungraded.map(JSONValue.string)),
-            "disagreements": .array(c.disagreements.map { .object(["id": .string($0.id), "human": .string($0.human ? "pass" : "fail")]) }),
+            "disagreements": .array(c.disagreements.map {
+                .object(["id": .string($0.id), "human": .string($0.human ? "pass" : "fail"), "judge": .string($0.human ? "fail" : "pass"),
+                         "grade": text($0.grade), "reason": text($0.reason)])
+            }),
         ])
     }
 }
