@@ -91,7 +91,7 @@ extension Evaluator {
         }
         let absent = (1...count).filter { byIndex[$0] == nil }.map { "\($0)/\(count)" }
         if !absent.isEmpty || !missing.isEmpty {
-            throw Self.refuse("missing " + (absent.isEmpty ? "" : "shard\(absent.count == 1 ? "" : "s") \(absent.joined(separator: ", ")); ")
+            throw Self.refuse("missing " + (absent.isEmpty ? "" : absent.count == 1 ? "shard \(absent[0]); " : "\(absent.count) shards: \(Self.list(absent)); ")
                               + "\(missing.count) case(s) are in no shard given: \(Self.list(missing))",
                               hint: "Pass every share's file (1/\(count) … \(count)/\(count)), e.g. evalguard merge \(ResultStore.shardDirectory)/\(result.commit)/*.json")
         }
