@@ -34,6 +34,11 @@ extension Evaluator {
         }
         let result = first.shard.result
         let subject: EvaluationSubject = result.dirty ? .workingTree : .commit(result.commit)
+        // Shares made in another clone (a CI job's) name a commit this one may not have fetched.
+        if case .commit(let sha) = subject, !repository.hasCommit(sha) {
+            throw Self.refuse("the shares evaluated commit \(sha.prefix(7)), which is not in this clone",
+                              hint: "Fetch it, then merge again: git fetch origin \(sha)\n(or fetch the branch that holds it, or merge in the clone the shares were made in)")
+        }
         let config = try config(of: subject)
         if case .workingTree = subject, try repository.headOrUnborn().commit != result.commit {
             throw Self.refuse("mismatched shards: they evaluated uncommitted changes on \(result.commit.prefix(7)), but HEAD is elsewhere",
