@@ -81,7 +81,7 @@ package final class Blame {
                                  suites: options.suite.map { [$0] } ?? badConfig.suites.map(\.name),
                                  commitsInRange: span.last, distinctKeys: nil, evaluations: 0)
         guard try span.key(0) != span.key(span.last) else {
-            answer.note = "nothing the model depends on changed between \(goodEntry.sha.prefix(7)) and \(badSHA.prefix(7))"
+            answer.note = "nothing \(options.suite.map { "suite '\($0)'" } ?? "the model") depends on changed between \(goodEntry.sha.prefix(7)) and \(badSHA.prefix(7))"
             return answer
         }
         let goodResult = try endResult(span, label: "good")

@@ -34,6 +34,11 @@ extension Evaluator {
         }
         let result = first.shard.result
         let subject: EvaluationSubject = result.dirty ? .workingTree : .commit(result.commit)
+        // Shares made in another clone (a CI job's) name a commit this one may not have fetched.
+        if case .commit(let sha) = subject, !repository.hasCommit(sha) {
+            throw Self.refuse("the shares evaluated commit \(sha.prefix(7)), which is not in this clone",
+                              hint: "Fetch it, then merge again: git fetch origin \(sha)\n(or fetch the branch that holds it, or merge in the clone the shares were made in)")
+        }
         let config = try config(of: subject)
         if case .workingTree = subject, try repository.headOrUnborn().commit != result.commit {
             throw Self.refuse("mismatched shards: they evaluated uncommitted changes on \(result.commit.prefix(7)), but HEAD is elsewhere",
@@ -91,7 +96,7 @@ extension Evaluator {
         }
         let absent = (1...count).filter { byIndex[$0] == nil }.map { "\($0)/\(count)" }
         if !absent.isEmpty || !missing.isEmpty {
-            throw Self.refuse("missing " + (absent.isEmpty ? "" : "shard\(absent.count == 1 ? "" : "s") \(absent.joined(separator: ", ")); ")
+            throw Self.refuse("missing " + (absent.isEmpty ? "" : absent.count == 1 ? "shard \(absent[0]); " : "\(absent.count) shards: \(Self.list(absent)); ")
                               + "\(missing.count) case(s) are in no shard given: \(Self.list(missing))",
                               hint: "Pass every share's file (1/\(count) … \(count)/\(count)), e.g. evalguard merge \(ResultStore.shardDirectory)/\(result.commit)/*.json")
         }

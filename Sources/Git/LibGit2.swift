@@ -1,5 +1,6 @@
 import CGitStart
 import CLibgit2
+import Foundation
 import EvalGuardSupport
 
 /// A failed libgit2 call: the function, its return code and libgit2's own message.
@@ -8,7 +9,15 @@ package struct GitError: CategorizedError, CustomStringConvertible, Sendable {
     package var code: Int32
     package var function: String
     package var message: String
+    /// libgit2's error class (`GIT_ERROR_OS`, …); 0 when it set no error.
+    package var errorClass: Int32 = 0
+    /// `errno` after the failed call, kept when the failure is the operating system's (an OS error
+    /// class, or none set: some of libgit2's write paths fail on a system call without one); else 0.
+    package var osError: Int32 = 0
     package var description: String { "\(function) failed (\(code)): \(message)" }
+
+    /// The file system was full (or over quota) when libgit2 wrote.
+    package var isDiskFull: Bool { osError == ENOSPC || osError == EDQUOT }
 }
 
 /// libgit2 must be initialised once per process before any other call.
@@ -26,13 +35,17 @@ enum LibGit2 {
 @discardableResult
 package func check(_ rc: Int32, _ function: String) throws(GitError) -> Int32 {
     guard rc < 0 else { return rc }
+    let osError = errno // before any other call can change it
     LibGit2.ensure() // libgit2's error state needs it, even for a code that did not come from libgit2
     var message = "unknown error"
-    if let last = git_error_last(), let text = last.pointee.message {
-        message = String(cString: text)
+    var errorClass: Int32 = 0
+    if let last = git_error_last() {
+        errorClass = last.pointee.klass
+        if let text = last.pointee.message { message = String(cString: text) }
     }
     git_error_clear()
-    throw GitError(code: rc, function: function, message: message)
+    let fromSystem = errorClass == 0 || errorClass == Int32(GIT_ERROR_OS.rawValue)
+    throw GitError(code: rc, function: function, message: message, errorClass: errorClass, osError: fromSystem ? osError : 0)
 }
 
 /// `check` for calls that report a condition through their return code: when `rc` is one of

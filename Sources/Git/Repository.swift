@@ -16,6 +16,14 @@ package final class Repository {
 
     deinit { git_repository_free(pointer) }
 
+    /// Where objects and notes are written: the git directory shared by every worktree, without a
+    /// trailing slash.
+    package var gitDirectory: String {
+        var path = git_repository_commondir(pointer).map { String(cString: $0) } ?? root + "/.git"
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+
     /// Opens the repository containing `path`, searching upwards as git does.
     package static func discover(from path: String) throws -> Repository {
         LibGit2.ensure()

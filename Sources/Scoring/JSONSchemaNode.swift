@@ -86,6 +86,7 @@ final class SchemaCompiler {
     func compileRoot(_ value: JSONValue, base: String) throws(SchemaDefinitionError) -> SchemaNode {
         let root = try compile(value, base: base, path: [], pointer: [], newResource: true)
         try resolvePending()
+        try refuseLoops(from: root)
         return root
     }
 

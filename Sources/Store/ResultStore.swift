@@ -69,8 +69,21 @@ package struct ResultStore {
         precondition(result.partial == nil, "a partial result is saved with savePartial")
         try saveFiles(result)
         if !result.dirty, let repository {
-            try repository.setNote(on: result.commit) { sink in try Self.writeJSON(result, pretty: false, to: sink) }
+            do {
+                try repository.setNote(on: result.commit) { sink in try Self.writeJSON(result, pretty: false, to: sink) }
+            } catch let error as GitError where error.isDiskFull {
+                throw Self.noteNotWritten(error, resultFile: displayPath(for: result.commit), gitDirectory: repository.gitDirectory)
+            }
         }
+    }
+
+    /// A note that the disk had no room for, after the result file was written: the result is
+    /// stored and used from the file; only the note, which carries it to other clones, is missing.
+    static func noteNotWritten(_ error: GitError, resultFile: String, gitDirectory: String) -> EvalGuardError {
+        let reason = error.osError == EDQUOT ? "over its quota (EDQUOT)" : "full (ENOSPC)"
+        return EvalGuardError("the disk under \(gitDirectory) is \(reason): the result was stored in \(resultFile), but not as a git note (\(error.function) failed)",
+                              hint: "Free some space there. The result file is kept and used as it is; its note, which 'evalguard sync' shares, is written the next time the commit is evaluated (evalguard run --fresh).",
+                              category: .store)
     }
 
     private func saveFiles(_ result: RunResult) throws {

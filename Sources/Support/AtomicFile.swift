@@ -7,21 +7,36 @@ package enum AtomicFile {
         try write(to: path) { sink in try bytes.withUnsafeBytes(sink) }
     }
 
+    package static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
     /// Writes what `produce` hands to its sink, piece by piece: a large file is never whole in memory.
     package static func write(to path: String, _ produce: (@escaping ByteSink) throws -> Void) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { ($0 as? NSError)?.localizedDescription ?? "\($0)" }
-            throw EvalGuardError("cannot create the directory \(directory): \(reason ?? error.localizedDescription)", category: .store)
-        }
+        try write(to: path, category: .store, produce)
+    }
+
+    /// A file the user named on the command line (a report, a page, a summary): a path that cannot
+    /// take it is theirs to fix (exit 2), said as `cannot write <path>: <reason>`.
+    package static func writeOutput(_ text: String, to path: String) throws {
+        try writeOutput(Array(text.utf8), to: path)
+    }
+
+    package static func writeOutput(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path, category: .input) { sink in try bytes.withUnsafeBytes(sink) }
+    }
+
+    private static func write(to path: String, category: ErrorCategory, _ produce: (@escaping ByteSink) throws -> Void) throws {
+        func failed(_ reason: String) -> EvalGuardError { EvalGuardError("cannot write \(path): \(reason)", category: category) }
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        if let reason = makeDirectory(directory) { throw failed(reason) }
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd: Int32
         do {
             fd = try syscall("open") { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
         } catch {
-            throw EvalGuardError("cannot create \(temporary): \(error.reason)", category: .store)
+            throw failed(error.reason)
         }
         var written = false
         defer {
@@ -41,7 +56,7 @@ package enum AtomicFile {
             closeDescriptor(fd)
             // A failed write is worded here; what the producer throws (a value JSON cannot hold) is its own.
             guard let failure = error as? SystemCallError else { throw error }
-            throw EvalGuardError("cannot write \(path): \(failure.reason)", category: .store)
+            throw failed(failure.reason)
         }
         do throws(SystemCallError) {
             // Checked: on some file systems a write's failure is only reported by close.
@@ -49,12 +64,26 @@ package enum AtomicFile {
             try syscall("close", retryOnInterrupt: false) { close(fd) }
             try syscall("rename") { rename(temporary, path) }
         } catch {
-            throw EvalGuardError("cannot write \(path): \(error.reason)", category: .store)
+            throw failed(error.reason)
         }
         written = true
     }
 
-    package static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
+    /// Creates `directory` and its missing parents; nil when it is there, else why it cannot be:
+    /// which of them is a file, or the system's reason (Foundation's would print its error domain).
+    private static func makeDirectory(_ directory: String) -> String? {
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            return info.st_mode & S_IFMT == S_IFDIR ? nil : "\(directory) is a file, not a directory"
+        }
+        // ENOTDIR: a parent is a file, which the parent's own check names.
+        guard errno == ENOENT || errno == ENOTDIR else { return "cannot create the directory \(directory): \(SystemCallError.reason(errno))" }
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != directory, let reason = makeDirectory(parent) { return reason }
+        // Another process may have made it meanwhile: that is as good.
+        guard mkdir(directory, 0o777) == 0 || errno == EEXIST else {
+            return "cannot create the directory \(directory): \(SystemCallError.reason(errno))"
+        }
+        return nil
     }
 }

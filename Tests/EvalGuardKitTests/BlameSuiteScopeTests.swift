@@ -115,4 +115,14 @@ import Testing
         #expect(candidates == [shas[2], shas[4], shas[6]])
         #expect(Self.requests(b) == 0, "suite b's model was asked \(Self.requests(b)) time(s)")
     }
+
+    @Test func aRangeThatChangesOnlyAnotherSuiteHoldsNothingToSearch() throws {
+        let (repo, _, a, b) = try Self.make([("b/params.txt", "1\n"), ("b/bug.txt", "b1 b2 b3 b4 b5 b6\n")])
+        defer { for log in [a, b] { try? FileManager.default.removeItem(atPath: log) } }
+        let (run, doc) = try repo.evalguardJSON(["blame", "--suite", "a"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(doc["status"]?.stringValue == "no_regression")
+        #expect(doc["note"]?.stringValue?.hasPrefix("nothing suite 'a' depends on changed between") == true, "\(doc["note"] ?? .null)")
+        #expect(Self.requests(a) == 0 && Self.requests(b) == 0)
+    }
 }

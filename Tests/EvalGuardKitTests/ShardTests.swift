@@ -129,6 +129,37 @@ import Testing
         #expect(Self.requests(counter) == asked + 42)
     }
 
+    @Test func manyMissingSharesAreListedAsFewAsMissingCasesAre() throws {
+        let counter = Self.counterPath()
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let repo = try project(counter: counter)
+        #expect(repo.evalguard("run", "--shard", "1/100000").status == 0)
+        let merged = repo.evalguard("merge", ".evals/results/shards/\(repo.head)")
+        #expect(merged.status == 2)
+        #expect(merged.stderr.contains("error: cannot merge: missing 99999 shards: 2/100000, 3/100000, 4/100000, 5/100000, 6/100000 and 99994 more; "),
+                "\(merged.stderr.prefix(300))")
+        #expect(merged.stderr.contains("42 case(s) are in no shard given: "), "\(merged.stderr.prefix(300))")
+        #expect(merged.stderr.utf8.count < 1000, "\(merged.stderr.utf8.count) bytes on stderr")
+    }
+
+    @Test func sharesOfACommitThisCloneLacksSayHowToFetchIt() throws {
+        let counter = Self.counterPath()
+        defer { try? FileManager.default.removeItem(atPath: counter) }
+        let there = try project(counter: counter)
+        for i in 1...2 { #expect(there.evalguard("run", "--shard", "\(i)/2").status == 0) }
+        let here = try project(counter: counter)
+        try here.write("notes.txt", "another history\n")
+        try here.commitAll("Elsewhere")
+        for i in 1...2 {
+            try FileManager.default.copyItem(atPath: there.path(".evals/results/shards/\(there.head)/\(i)-of-2.json"), toPath: here.path("share-\(i).json"))
+        }
+        let merged = here.evalguard("merge", "share-1.json", "share-2.json")
+        #expect(merged.status == 2)
+        #expect(merged.stderr.contains("error: cannot merge: the shares evaluated commit \(there.head.prefix(7)), which is not in this clone"), "\(merged.stderr)")
+        #expect(merged.stderr.contains("git fetch origin \(there.head)"), "\(merged.stderr)")
+        #expect(!merged.stderr.contains("git_commit_lookup"), "\(merged.stderr)")
+    }
+
     @Test func missingDuplicatedAndMismatchedSharesAreRefusedWithExitTwo() throws {
         let counter = Self.counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }

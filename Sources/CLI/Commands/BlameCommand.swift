@@ -56,7 +56,7 @@ struct BlameCommand: Command {
         if let path = arguments.value("html") {
             var page = BlameHTML(answer: answer)
             page.generator = "evalguard \(EvalGuardVersion.current)"
-            try AtomicFile.write(page.render(), to: CICommand.absolute(path, context))
+            try AtomicFile.writeOutput(page.render(), to: CICommand.absolute(path, context))
             console.err("wrote \(path)")
         }
         let report = BlameReport(answer: answer)

@@ -101,7 +101,7 @@ struct CICommand: Command {
     /// $GITHUB_STEP_SUMMARY), when asked for.
     static func writeReports(junit: String, markdown: String, _ arguments: ParsedArguments, _ context: CommandContext) throws {
         if let path = arguments.value("junit") {
-            try AtomicFile.write(junit, to: absolute(path, context))
+            try AtomicFile.writeOutput(junit, to: absolute(path, context))
         }
         if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
             try append(markdown, to: absolute(path, context))
@@ -138,7 +138,7 @@ struct CICommand: Command {
     /// Appends, as CI systems expect for step summaries (other steps write to the same file).
     static func append(_ text: String, to path: String) throws {
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            try AtomicFile.write(text, to: path)
+            try AtomicFile.writeOutput(text, to: path)
             return
         }
         defer { try? handle.close() }

@@ -87,7 +87,7 @@ struct ReportCommand: Command {
                                   baselineResult: ReportFlip.baselineResult(baseline, repository: repository))
         var page = HTMLReport(verdict: report, history: history, flips: flips)
         page.generator = "evalguard \(EvalGuardVersion.current)"
-        try AtomicFile.write(page.render(), to: CICommand.absolute(path, context))
+        try AtomicFile.writeOutput(page.render(), to: CICommand.absolute(path, context))
     }
 
     /// The markdown summary's pointer to the page: where it was written and, on GitHub Actions
