@@ -25,8 +25,6 @@ final class JudgeRunner: AskedScorer {
     /// Per suite: the cache keys its cases used this run, and what judging them cost.
     private var used: [String: Set<String>] = [:]
     private var stats: [String: Stats] = [:]
-    /// Requests sent to judges by this runner (for tests and the benchmark).
-    private(set) var requestsMade = 0
 
     private struct Stats {
         var requests = 0, cached = 0, errors = 0
@@ -97,7 +95,6 @@ final class JudgeRunner: AskedScorer {
             let judge = items.first { $0.judge!.modelID == id }!.judge!
             let provider = try provider(for: judge)
             let responses = try providers.answer(provider, batch.map { pending[$0]!.request })
-            requestsMade += batch.count
             for (key, r) in zip(batch, responses) {
                 let suite = pending[key]!.suite
                 stats[suite, default: Stats()].requests += 1
