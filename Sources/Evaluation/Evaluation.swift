@@ -12,8 +12,9 @@ package struct LoadedSuite: Sendable {
     package var cases: [EvalCase]
     /// Blob id of the case file.
     package var digest: String
-    /// The suite's judge, when its scorer has one.
-    package var judge: ResolvedJudge? = nil
+    /// The suite's judge, when its scorer has one (no default: a suite is made with its judge,
+    /// by `Evaluator.loadSuites`, or cut from one by `restricted`).
+    package var judge: ResolvedJudge?
 
     /// The suite with only the cases `keep` selects: its configuration, digest and judge (with
     /// its pairwise references) stay, so a part of a suite is scored as the whole is.
