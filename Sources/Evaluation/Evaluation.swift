@@ -127,8 +127,8 @@ package enum Evaluation {
         try providers.answer(provider, requests, progress: progress, receive: receive)
     }
 
-    /// Runs what `plans` leave pending, each suite with its model, in the directory `directory`
-    /// returns (called only when something runs: a commit's checkout is made only then), and
+    /// Runs what `plans` leave pending, each suite with its model, in the directory `asking`
+    /// makes (only when something runs: a commit's checkout is made only then), and
     /// builds the result of `commit` from the answers kept and the new ones (not stored: the
     /// caller decides where it goes). `asking` holds the models' providers and the asked scorers
     /// (its directory, environment and cost limit).
