@@ -52,9 +52,6 @@ final class Providers {
         return madeDirectory!
     }
 
-    /// What is left of the cost limit.
-    var remainingUSD: Double? { maxCostUSD.map { max(0, $0 - spentUSD) } }
-
     /// The provider the configuration names, running in `directory()` (where relative paths such
     /// as the price table resolve), how the result records it, and what is worth a warning.
     func make(_ model: ModelConfig, wording: ProviderWording = .model, endpoint: OpenAIProvider.Endpoint = .chatCompletions) throws
@@ -72,10 +69,10 @@ final class Providers {
         return (provider, openAI.description(price: price), warning.map { [$0] } ?? [])
     }
 
-    /// Asks `provider` under what is left of the cost limit, counting what each answer cost.
+    /// Asks `provider` under the cost limit, less what was spent before, counting what each answer cost.
     func answer(_ provider: ModelProvider, _ requests: ModelRequests, progress: (Int) -> Void,
                 receive: (Int, ModelResponse) -> Void) throws {
-        if let limited = provider as? CostLimited { limited.maxCostUSD = remainingUSD }
+        if let limited = provider as? CostLimited { (limited.maxCostUSD, limited.spentBeforeUSD) = (maxCostUSD, spentUSD) }
         try provider.answer(requests, progress: progress) { index, response in
             spentUSD += response.costUSD ?? 0
             receive(index, response)

@@ -12,8 +12,9 @@ package struct LoadedSuite: Sendable {
     package var cases: [EvalCase]
     /// Blob id of the case file.
     package var digest: String
-    /// The suite's judge, when its scorer has one.
-    package var judge: ResolvedJudge? = nil
+    /// The suite's judge, when its scorer has one (no default: a suite is made with its judge,
+    /// by `Evaluator.loadSuites`, or cut from one by `restricted`).
+    package var judge: ResolvedJudge?
 
     /// The suite with only the cases `keep` selects: its configuration, digest and judge (with
     /// its pairwise references) stay, so a part of a suite is scored as the whole is.
@@ -126,8 +127,8 @@ package enum Evaluation {
         try providers.answer(provider, requests, progress: progress, receive: receive)
     }
 
-    /// Runs what `plans` leave pending, each suite with its model, in the directory `directory`
-    /// returns (called only when something runs: a commit's checkout is made only then), and
+    /// Runs what `plans` leave pending, each suite with its model, in the directory `asking`
+    /// makes (only when something runs: a commit's checkout is made only then), and
     /// builds the result of `commit` from the answers kept and the new ones (not stored: the
     /// caller decides where it goes). `asking` holds the models' providers and the asked scorers
     /// (its directory, environment and cost limit).

@@ -25,8 +25,6 @@ final class JudgeRunner: AskedScorer {
     /// Per suite: the cache keys its cases used this run, and what judging them cost.
     private var used: [String: Set<String>] = [:]
     private var stats: [String: Stats] = [:]
-    /// Requests sent to judges by this runner (for tests and the benchmark).
-    private(set) var requestsMade = 0
 
     private struct Stats {
         var requests = 0, cached = 0, errors = 0
@@ -54,12 +52,12 @@ final class JudgeRunner: AskedScorer {
                           maxErrorRate: judge.model.maxErrorRate, hint: "A reply must end with a line 'GRADE: <grade>'.")
     }
 
-    /// The verdict on each item, in order; a failed request or a reply without a grade is that
-    /// item's error.
+    /// The verdict on each item (all asked of one judge model), in order; a failed request or a
+    /// reply without a grade is that item's error.
     func ask(_ items: [AskedItem]) throws -> [ScoreOutcome] {
         // Per item, per order shown to the judge (one; two when pairwise), per sample: a cache key.
         var keys: [[[String]]] = []
-        var pending: [String: (modelID: String, request: ModelRequest, suite: String)] = [:]
+        var pending: [String: (request: ModelRequest, suite: String, judge: ResolvedJudge)] = [:]
         var order: [String] = []
         for item in items {
             let judge = item.judge!
@@ -75,7 +73,7 @@ final class JudgeRunner: AskedScorer {
                     if let grade = cache[key], JudgeGrade(Substring(grade), judge.settings.grades) != nil {
                         stats[item.suite, default: Stats()].cached += 1
                     } else if pending[key] == nil {
-                        pending[key] = (judge.modelID, ModelRequest(id: key, input: .string(prompt)), item.suite)
+                        pending[key] = (ModelRequest(id: key, input: .string(prompt)), item.suite, judge)
                         if caseOf[key] == nil { caseOf[key] = "case \(item.id) of suite '\(item.suite)'" }
                         order.append(key)
                     }
@@ -86,21 +84,11 @@ final class JudgeRunner: AskedScorer {
         }
         var failures: [String: String] = [:]
         var replies: [String: String] = [:]
-        var byModel: [String: [String]] = [:]
-        var modelOrder: [String] = []
-        for key in order {
-            let id = pending[key]!.modelID
-            if byModel[id] == nil { modelOrder.append(id) }
-            byModel[id, default: []].append(key)
-        }
-        for id in modelOrder {
-            let batch = byModel[id]!
-            let judge = items.first { $0.judge!.modelID == id }!.judge!
-            let provider = try provider(for: judge)
-            let responses = try providers.answer(provider, batch.map { pending[$0]!.request })
-            requestsMade += batch.count
-            for (key, r) in zip(batch, responses) {
-                let suite = pending[key]!.suite
+        if !order.isEmpty {
+            let provider = try provider(for: items[0].judge!)
+            let responses = try providers.answer(provider, order.map { pending[$0]!.request })
+            for (key, r) in zip(order, responses) {
+                let (_, suite, judge) = pending[key]!
                 stats[suite, default: Stats()].requests += 1
                 if let c = r.costUSD { stats[suite]!.costs.append(c) }
                 if let u = r.usage, let t = u["total_tokens"] ?? u["prompt_tokens"].map({ $0 + (u["completion_tokens"] ?? 0) }) {

@@ -27,7 +27,9 @@ extension Evaluation {
         var warnings: [String] = []
         for id in order {
             let group = groups[id]!
-            let setup = try asking.providers.make(config.model(of: group[0].config))
+            var wording = ProviderWording(subject: "the model", settings: id)
+            wording.usedBy = (group.count == 1 ? "suite " : "suites ") + group.map { "'\($0.config.name)'" }.joined(separator: ", ")
+            let setup = try asking.providers.make(config.model(of: group[0].config), wording: wording)
             descriptions[id] = setup.description
             warnings += setup.warnings
             let before = done

@@ -10,7 +10,7 @@ import Darwin
 /// Runs the model as `jobs` long-lived processes speaking JSON Lines on stdin/stdout, one request
 /// in flight per process. A single thread multiplexes every pipe with poll(2): timeouts are exact,
 /// nothing blocks on a slow model, and evalguard's own cost per case stays in the microseconds.
-package final class CommandProvider: ModelProvider {
+package final class CommandProvider: ModelProvider, CostLimited {
     let command: [String]
     let directory: String
     let jobs: Int
@@ -24,6 +24,11 @@ package final class CommandProvider: ModelProvider {
     package var lineProtocol = LineProtocol.model
     /// How its messages name it, its settings and a request's case.
     package var wording = ProviderWording.model
+    /// `max_cost_usd` / `--max-cost`; nil: no limit. Under a limit every answer must report its
+    /// `cost_usd`: the first that does not stops the run, since what it spends cannot be counted.
+    package var maxCostUSD: Double?
+    /// What the run spent before this provider's requests, counted against `maxCostUSD`.
+    package var spentBeforeUSD = 0.0
 
     /// What is written and read on the pipes.
     package enum LineProtocol: Sendable {
@@ -76,6 +81,8 @@ private struct PoolRun {
     var lastFailure: (message: String, stderr: String)?
     let timeoutNanos: UInt64
     let startupNanos: UInt64
+    var cost: CostLimit?
+    var inFlight: Int { workers.count { $0?.inFlight != nil } }
 
     init(provider: CommandProvider, requests: ModelRequests, receive: @escaping (Int, ModelResponse) -> Void) {
         self.provider = provider
@@ -85,6 +92,7 @@ private struct PoolRun {
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
         startupNanos = UInt64(provider.startupSeconds * 1e9)
+        cost = provider.maxCostUSD.map { CostLimit(maximumUSD: $0, spentUSD: provider.spentBeforeUSD) }
     }
 
     mutating func stopAll() {
@@ -99,6 +107,7 @@ private struct PoolRun {
         while done < requests.count {
             try Interrupts.checkpoint()
             try dispatch()
+            if let cost, cost.reached, inFlight == 0 { throw cost.exceeded(answered: done, of: requests.count) }
             var earliest: UInt64?
             for (i, w) in workers.enumerated() {
                 guard let w else { continue }
@@ -134,6 +143,7 @@ private struct PoolRun {
                 workers[i] = try ChildProcess(command: provider.command, directory: provider.directory)
             }
             guard let w = workers[i], w.inFlight == nil else { continue }
+            if cost != nil, !cost!.allowsStart(inFlight: inFlight) { break }
             var line = ""
             if provider.lineProtocol == .scorer, case .object(var members) = requests[next].input {
                 members["id"] = .string(requests[next].id)
@@ -239,6 +249,12 @@ private struct PoolRun {
     }
 
     mutating func finish(_ index: Int, _ response: ModelResponse, stderr: String) throws {
+        if cost != nil {
+            if response.error == nil, response.costUSD == nil {
+                throw CostLimit.unreported(provider.wording, request: requests[index].id)
+            }
+            cost!.record(response.costUSD)
+        }
         receive(index, response)
         done += 1
         let failed = response.error != nil

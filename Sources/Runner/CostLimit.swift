@@ -15,8 +15,11 @@ package struct CostLimit: Sendable {
     /// Set once a request could not start within the limit.
     package private(set) var reached = false
 
-    package init(maximumUSD: Double) {
+    /// `spentUSD`: what the run spent before (other models, judges, embeddings), counted
+    /// against the same limit.
+    package init(maximumUSD: Double, spentUSD: Double = 0) {
         self.maximumUSD = maximumUSD
+        self.spentUSD = spentUSD
     }
 
     /// Whether one more request may start while `inFlight` are out.
@@ -51,18 +54,25 @@ package struct CostLimit: Sendable {
 }
 
 extension CostLimit {
-    /// A cost limit that cannot be kept: only the openai provider with a price table knows what
+    /// A cost limit that cannot be kept: an openai model without a price table cannot tell what
     /// an answer costs.
     package static func needsPrices(provider: String) -> EvalGuardError {
-        provider == "openai"
-            ? EvalGuardError("max_cost_usd (or --max-cost) needs a price table: without one evalguard cannot tell what an answer costs",
-                             file: ".evals/evalguard.json", hint: "Add .evals/prices.json with the model's prices, or drop the limit.")
-            : EvalGuardError("max_cost_usd (or --max-cost) applies to the openai provider; the '\(provider)' provider does not say what its answers cost before the run ends",
-                             file: ".evals/evalguard.json", hint: "Drop max_cost_usd, or use \"provider\": \"openai\" with a price table.")
+        EvalGuardError("max_cost_usd (or --max-cost) needs a price table: without one evalguard cannot tell what an answer costs",
+                       file: ".evals/evalguard.json", hint: "Add .evals/prices.json with the model's prices, or drop the limit.")
+    }
+
+    /// A cost limit that cannot be kept: a command model (a judge, a model) answered without
+    /// saying what the answer cost, so what it spends cannot be counted.
+    package static func unreported(_ wording: ProviderWording, request: String) -> EvalGuardError {
+        EvalGuardError("max_cost_usd (or --max-cost) needs what each answer cost: \(wording.subject) (\(wording.settings)\(wording.usedBy.map { ", " + $0 } ?? "")) answered \(wording.request(request)) without \"cost_usd\"",
+                       file: ".evals/evalguard.json",
+                       hint: "Have the command write \"cost_usd\" (the answer's cost in US dollars) in every response line, or drop the limit.")
     }
 }
 
-/// A provider that stops before its answers cost more than `maxCostUSD` (nil: no limit).
+/// A provider that stops before its answers, with the `spentBeforeUSD` spent before them, cost
+/// more than `maxCostUSD` (nil: no limit).
 package protocol CostLimited: AnyObject {
     var maxCostUSD: Double? { get set }
+    var spentBeforeUSD: Double { get set }
 }

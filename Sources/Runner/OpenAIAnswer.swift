@@ -44,7 +44,7 @@ enum OpenAIAnswer {
     /// Reads an embeddings answer: `data[].embedding` in `index` order (the order listed when
     /// there is no index) as the output, an array holding each vector, or null for an entry
     /// that is not an array of numbers (for the caller to fail that text's cases).
-    static func decodeEmbeddings(_ body: [UInt8], redact: (String) -> String) -> ModelResponse {
+    static func decodeEmbeddings(_ body: [UInt8], price: PriceTable.Price? = nil, redact: (String) -> String) -> ModelResponse {
         var response = ModelResponse(output: nil, latencyMs: 0)
         let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
         guard let value = parsed, case .object(let root) = value, case .array(let data)? = root["data"] else {
@@ -52,6 +52,10 @@ enum OpenAIAnswer {
             return response
         }
         if case .object(let usage)? = root["usage"] { response.usage = usage.compactMapValues(\.numberValue) }
+        // Embeddings are billed by their input tokens alone.
+        if let price, let tokens = response.usage?["prompt_tokens"] ?? response.usage?["total_tokens"] {
+            response.costUSD = price.cost(promptTokens: tokens, completionTokens: 0)
+        }
         var vectors = [JSONValue](repeating: .null, count: data.count)
         for (position, entry) in data.enumerated() {
             let index = entry["index"]?.numberValue.flatMap { Int(exactly: $0) } ?? position

@@ -29,6 +29,8 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
     let price: PriceTable.Price?
     /// `max_cost_usd` / `--max-cost`; nil: no limit.
     package var maxCostUSD: Double?
+    /// What the run spent before this provider's requests, counted against `maxCostUSD`.
+    package var spentBeforeUSD = 0.0
     /// Which API the requests go to: chat completions (a request's input fills the prompt) or
     /// embeddings (a request's input is the array of texts to embed; its output, their vectors).
     package var endpoint = Endpoint.chatCompletions
@@ -154,7 +156,7 @@ private struct OpenAIRun {
         interval = provider.config.requestsPerMinute.map { UInt64(60e9 / $0) }
         url = provider.url
         window = ConcurrencyWindow(maximum: slots)
-        cost = provider.maxCostUSD.map(CostLimit.init(maximumUSD:))
+        cost = provider.maxCostUSD.map { CostLimit(maximumUSD: $0, spentUSD: provider.spentBeforeUSD) }
     }
 
     mutating func loop(progress: (Int) -> Void) throws {
@@ -232,7 +234,7 @@ private struct OpenAIRun {
         let status = response.status
         switch status {
         case 200..<300:
-            var answer = provider.endpoint == .embeddings ? OpenAIAnswer.decodeEmbeddings(response.body, redact: provider.redact)
+            var answer = provider.endpoint == .embeddings ? OpenAIAnswer.decodeEmbeddings(response.body, price: provider.price, redact: provider.redact)
                 : OpenAIAnswer.decode(response.body, extraction: provider.config.output, price: provider.price, redact: provider.redact)
             answer.latencyMs = latencyMs
             answer.retries = slots[i].attempts - 1

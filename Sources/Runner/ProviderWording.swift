@@ -9,6 +9,8 @@ package struct ProviderWording {
     package var settings: String
     /// What a request is called in a message, from its id ("case 7").
     package var request: (String) -> String
+    /// Who asks it, when that helps find it: "suite 'replies'".
+    package var usedBy: String?
 
     package init(subject: String, settings: String, request: @escaping (String) -> String = { "case " + $0 }) {
         self.subject = subject

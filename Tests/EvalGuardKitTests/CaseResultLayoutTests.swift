@@ -126,7 +126,7 @@ import Testing
         func suite(_ name: String, _ count: Int) -> LoadedSuite {
             let config = config.suites.first { $0.name == name }!
             let cases = (0..<count).map { EvalCase(id: "\(name)\($0)", input: .string("\(name)\($0)"), expected: .string("\(name)\($0)"), line: $0 + 1) }
-            return LoadedSuite(config: config, cases: cases, digest: Self.hexA)
+            return LoadedSuite(config: config, cases: cases, digest: Self.hexA, judge: nil)
         }
         let provider = ReversedProvider()
         let asking = Asking(config: config, directory: { "/" }, environment: [:], stored: [])

@@ -3,7 +3,7 @@ import Testing
 @testable import EvalGuardSupport
 
 /// Paths that ask a model about some cases again (settling an inconclusive drop, blame's partial
-/// probes) score the answers as a run does: a judged suite's re-asked answers go to its judge.
+/// probes, `check --bisect`) score the answers as a run does: a judged suite's answers go to its judge.
 @Suite(.serialized) struct JudgedSettlingTests {
     func lines(_ path: String) -> [String] {
         (FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "").split(separator: "\n").map(String.init)
@@ -37,11 +37,12 @@ import Testing
         #expect(Set(lines(log).dropFirst(100)) == Set(SettleCommandTests.planted + SettleCommandTests.noise))
     }
 
-    @Test func blamesPartialProbesOfAJudgedSuiteAskTheJudge() throws {
-        let log = NSTemporaryDirectory() + "evalguard-requests-\(UUID().uuidString)"
-        let judgeLog = NSTemporaryDirectory() + "evalguard-judge-\(UUID().uuidString)"
-        defer { for path in [log, judgeLog] { try? FileManager.default.removeItem(atPath: path) } }
-        let flipped = (1...10).map { "q\($0 * 20)" }
+    static let flipped = (1...10).map { "q\($0 * 20)" }
+
+    /// 200 judged cases, a committed baseline (`base`), then 12 commits that change the model's
+    /// inputs; the 8th breaks `flipped`. The model logs every request's id to `log`.
+    func judgedHistory(log: String, judgeLog: String) throws -> (repo: ScratchRepository, shas: [String], base: String) {
+        let flipped = Self.flipped
         let repo = try ScratchRepository()
         try repo.write("model.py", """
             import json, os, sys
@@ -68,7 +69,15 @@ import Testing
         try repo.commitAll("baseline")
         let base = repo.head
         let shas = try SyntheticHistory.append((0..<12).map { $0 == 7 ? .plant(flipped) : .tweak }, to: repo)
+        return (repo, shas, base)
+    }
 
+    @Test func blamesPartialProbesOfAJudgedSuiteAskTheJudge() throws {
+        let log = NSTemporaryDirectory() + "evalguard-requests-\(UUID().uuidString)"
+        let judgeLog = NSTemporaryDirectory() + "evalguard-judge-\(UUID().uuidString)"
+        defer { for path in [log, judgeLog] { try? FileManager.default.removeItem(atPath: path) } }
+        let (repo, shas, base) = try judgedHistory(log: log, judgeLog: judgeLog)
+        let flipped = Self.flipped
         let (run, doc) = try repo.evalguardJSON(["blame", "--good", base])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!run.stderr.contains("its judge was not loaded"), "\(run.stderr)")
@@ -77,5 +86,18 @@ import Testing
         let asked = lines(log)
         #expect(asked.count > 400 && asked.count < 400 + 200, "\(asked.count) requests")
         #expect(Set(asked.dropFirst(400)).isSuperset(of: Set(flipped)))
+    }
+
+    @Test func gitBisectRunOverAJudgedSuiteNamesThePlantedCommit() throws {
+        let log = NSTemporaryDirectory() + "evalguard-requests-\(UUID().uuidString)"
+        let judgeLog = NSTemporaryDirectory() + "evalguard-judge-\(UUID().uuidString)"
+        defer { for path in [log, judgeLog] { try? FileManager.default.removeItem(atPath: path) } }
+        let binary = try #require(evalguardBinary())
+        let (repo, shas, base) = try judgedHistory(log: log, judgeLog: judgeLog)
+        try repo.git("bisect", "start", "HEAD", base)
+        let run = try Shell.run(["git", "bisect", "run", binary.path, "check", "--bisect"], in: repo.root)
+        #expect(run.stdout.contains("\(shas[7]) is the first bad commit"), "\(run.stdout.suffix(3000))\n\(run.stderr.suffix(2000))")
+        #expect(!run.stdout.contains("its judge was not loaded") && !run.stderr.contains("its judge was not loaded"))
+        try repo.git("bisect", "reset")
     }
 }
