@@ -88,4 +88,19 @@ import Testing
         #expect(merge.stderr.contains("\(share)"), "\(merge.stderr)")
         #expect(merge.stderr.contains("passes 5 is not within 0…2"), "\(merge.stderr)")
     }
+
+    @Test func aKeyIndexEntryThatIsNotACommitIdIsIgnoredWithAWarning() throws {
+        final class Said: @unchecked Sendable {
+            let lock = NSLock()
+            var lines: [String] = []
+        }
+        let repo = try ScratchRepository()
+        let key = String(repeating: "a", count: 40)
+        try repo.write(".evals/results/keys/\(key)", "../../outside\n")
+        let said = Said()
+        let sink = StoredInputWarnings { line in said.lock.withLock { said.lines.append(line) } }
+        let found = StoredInputWarnings.$current.withValue(sink) { ResultStore(root: repo.root).find(key: key, commit: repo.head) }
+        #expect(found == nil)
+        #expect(said.lines == ["ignoring .evals/results/keys/\(key): it holds \"../../outside\", not a commit id"])
+    }
 }
