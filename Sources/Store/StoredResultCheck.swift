@@ -5,7 +5,7 @@ import EvalGuardSupport
 /// index, notes, partial results, shares) decodes through `ResultStore.decodeAll` or
 /// `ResultStore.loadShard`, which ask `storedProblem` and set aside what fails, so the gate,
 /// the statistics and the reports only ever see counts, digests and figures that a run could
-/// have written: passes within runs, scores in [0, 1], finite non-negative latencies and costs,
+/// have written: passes within runs, scores in [0, 1], finite non-negative latencies, finite costs,
 /// blob ids where blob ids belong, each suite and case once.
 extension RunResult {
     /// What makes this result one no run could have written, or nil when it is sound.
@@ -69,11 +69,14 @@ extension CaseResult {
             }
         }
         guard score.isFinite, (0...1).contains(score) else { return "score \(score) is not within 0…1" }
-        for (name, value) in [("latency_ms", Optional(latencyMs)), ("cost_usd", costUSD), ("retry_ms", retryMs), ("retry_from_ms", retryFromMs)] {
+        // What evalguard measures is never negative; what a model reports (cost, usage) is kept as
+        // it said, so it need only be a number.
+        for (name, value) in [("latency_ms", Optional(latencyMs)), ("retry_ms", retryMs), ("retry_from_ms", retryFromMs)] {
             if let value, !(value.isFinite && value >= 0) { return "\(name) \(value) is not a finite, non-negative number" }
         }
         if let latenciesMs, !latenciesMs.allSatisfy({ $0.isFinite && $0 >= 0 }) { return "latencies_ms holds a number that is not finite and non-negative" }
-        if let usage, !usage.values.allSatisfy({ $0.isFinite && $0 >= 0 }) { return "usage holds a number that is not finite and non-negative" }
+        if let costUSD, !costUSD.isFinite { return "cost_usd \(costUSD) is not a finite number" }
+        if let usage, !usage.values.allSatisfy(\.isFinite) { return "usage holds a number that is not finite" }
         if let retries, retries < 0 { return "retries \(retries) is negative" }
         for (name, digest) in [("input_digest", inputDigest), ("scoring_digest", scoringDigest), ("output_digest", outputDigest)] {
             if let digest, !RunResult.isObjectID(digest) { return "its \(name) \(RunResult.shown(digest)) is not a blob id" }
@@ -92,11 +95,13 @@ extension Metrics {
         for (name, rate) in [("accuracy", Optional(accuracy)), ("mean_score", meanScore)] {
             if let rate, !(rate.isFinite && (0...1).contains(rate)) { return "its \(name) \(rate) is not within 0…1" }
         }
-        let figures: [(String, Double?)] = [("p50_latency_ms", p50LatencyMs), ("p95_latency_ms", p95LatencyMs), ("p99_latency_ms", p99LatencyMs),
-                                            ("mean_latency_ms", meanLatencyMs), ("avg_cost_usd", avgCostUSD),
-                                            ("total_cost_usd", totalCostUSD), ("retry_ms", retryMs)]
-        for (name, value) in figures {
+        let latencies: [(String, Double?)] = [("p50_latency_ms", p50LatencyMs), ("p95_latency_ms", p95LatencyMs), ("p99_latency_ms", p99LatencyMs),
+                                              ("mean_latency_ms", meanLatencyMs), ("retry_ms", retryMs)]
+        for (name, value) in latencies {
             if let value, !(value.isFinite && value >= 0) { return "its \(name) \(value) is not a finite, non-negative number" }
+        }
+        for (name, value) in [("avg_cost_usd", avgCostUSD), ("total_cost_usd", totalCostUSD)] {
+            if let value, !value.isFinite { return "its \(name) \(value) is not a finite number" }
         }
         if let retries, retries < 0 { return "its retries \(retries) is negative" }
         return nil
@@ -107,8 +112,10 @@ extension JudgeRecord {
     var storedProblem: String? {
         guard RunResult.isObjectID(fingerprint) else { return "its fingerprint \(RunResult.shown(fingerprint)) is not a blob id" }
         guard requests >= 0, cached >= 0, errors >= 0 else { return "its counts are negative" }
-        let figures: [(String, Double?)] = [("cost_usd", costUSD), ("tokens", tokens), ("latency_p50_ms", latencyP50Ms), ("latency_p95_ms", latencyP95Ms)]
-        for (name, value) in figures {
+        for (name, value) in [("cost_usd", costUSD), ("tokens", tokens)] {
+            if let value, !value.isFinite { return "its \(name) \(value) is not a finite number" }
+        }
+        for (name, value) in [("latency_p50_ms", latencyP50Ms), ("latency_p95_ms", latencyP95Ms)] {
             if let value, !(value.isFinite && value >= 0) { return "its \(name) \(value) is not a finite, non-negative number" }
         }
         if let a = selfAgreement, !(a.isFinite && (0...1).contains(a)) { return "its self-agreement \(a) is not within 0…1" }
