@@ -121,7 +121,8 @@ public enum CLI {
 
         var context = CommandContext(console: console, workingDirectory: directory, environment: environment)
         if let standardInput { context.readStandardInput = standardInput }
-        let status = run(command, rest, context).rawValue
+        let warnings = StoredInputWarnings { console.err("warning: " + $0) }
+        let status = StoredInputWarnings.$current.withValue(warnings) { run(command, rest, context).rawValue }
         let traces = (environment["EVALGUARD_TRACE"] ?? "").split(separator: ",")
         if traces.contains("decode") { console.err(DecodeTrace.summary) }
         if traces.contains("status") { console.err(DecodeTrace.statusSummary) }

@@ -61,8 +61,8 @@ package enum Gate {
             let c = asked.firstStage
             seen.insert(c.id)
             guard let before = baseline.cases[c.id] else { continue }
-            let outcome = PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
-                                        currentPasses: c.passCount, currentRuns: c.runCount)
+            guard let outcome = PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
+                                              currentPasses: c.passCount, currentRuns: c.runCount) else { continue }
             if before.isFlaky || c.isFlaky {
                 flaky.append(FlakyCase(id: c.id, baselineRate: outcome.baselineRate, currentRate: outcome.currentRate))
                 if settings.flaky == .exclude { continue }

@@ -92,9 +92,9 @@ package enum CaseFile {
         case let other?: throw fail("\"id\" must be a non-empty string, found \(other.kindName)")
         }
         guard let input = o["input"] else { throw fail("case \(id): missing \"input\"") }
-        // A schema says what is right by itself: its cases need no expected answer.
-        let optional: JSONValue? = if case .jsonSchema = scorer { .null } else { nil }
-        guard let expected = o["expected"] ?? optional else { throw fail("case \(id): missing \"expected\"") }
+        // Optional: a judge, a scoring program or a schema says what is right without it (and sees
+        // null); a scorer that compares with it says so for this line.
+        let expected = o["expected"]
         if let problem = scorer.problem(withExpected: expected) { throw fail("case \(id): \(problem)") }
         var human: Bool?
         switch o["human"] {
@@ -103,6 +103,6 @@ package enum CaseFile {
         case .string("fail")?: human = false
         case let other?: throw fail("case \(id): \"human\" is a person's verdict, \"pass\" or \"fail\"; found \(other.canonicalText)")
         }
-        return EvalCase(id: id, input: input, expected: expected, line: line, human: human)
+        return EvalCase(id: id, input: input, expected: expected ?? .null, line: line, human: human)
     }
 }

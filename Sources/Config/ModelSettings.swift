@@ -42,11 +42,11 @@ extension OpenAIConfig {
         var copy = self
         copy.messages = try messages.map { message in
             guard let file = message.content.file else { return message }
-            guard let data = FileManager.default.contents(atPath: root + "/" + file) else {
+            guard let data = try RepositoryFile.contents(file, root: root) else {
                 throw EvalGuardError("the prompt file \(file) does not exist", file: EvalConfig.path,
                                      hint: "A message's {\"file\": ...} is a path from the repository root; create the file or fix the path.")
             }
-            let text = try TextBytes.decode(Array(data), displayPath: file)
+            let text = try TextBytes.decode(data, displayPath: file)
             let parts: [PromptTemplate.Part]
             do { parts = try PromptTemplate.parse(text) } catch let e as PromptTemplate.TemplateError {
                 throw EvalGuardError(e.text, file: file, hint: "Slots are {{input}} or {{input.<field>}}.")

@@ -71,20 +71,7 @@ package struct OpenAIConfig: Sendable {
             apiKeyEnv = name
         }
         apiKeyHeader = try members["api_key_header"]?.string() ?? "Authorization"
-        guard let messagesNode = members["messages"] else {
-            throw node.error("missing \"messages\": the prompt, for example [{\"role\": \"user\", \"content\": \"Classify: {{input}}\"}]")
-        }
-        guard case .array(let items) = messagesNode.value, !items.isEmpty else {
-            throw messagesNode.error("expected a non-empty array of {\"role\", \"content\"} objects")
-        }
-        messages = try items.enumerated().map { i, item in
-            let message = messagesNode.child("[\(i)]", item)
-            let parts = try message.object(allowed: ["role", "content"])
-            guard let role = parts["role"], let content = parts["content"] else {
-                throw message.error("a message needs \"role\" and \"content\"")
-            }
-            return (try role.string(), try PromptTemplate(node: content))
-        }
+        messages = try members["messages"].map(Self.messages) ?? Self.defaultMessages
         temperature = try members["temperature"]?.number(in: 0...2)
         maxTokens = try members["max_tokens"]?.positiveInt()
         seed = try members["seed"].map { Int(try $0.number(in: -9_007_199_254_740_991...9_007_199_254_740_991)) }
@@ -112,6 +99,24 @@ package struct OpenAIConfig: Sendable {
         requestsPerMinute = try members["requests_per_minute"]?.number(in: 0.001...10_000_000)
         maxRetries = Int(try members["max_retries"]?.number(in: 0...100).rounded() ?? 3)
         retryBackoffSeconds = try members["retry_backoff_s"]?.number(in: 0...600) ?? 1
+    }
+
+    /// Without `messages`, the case's input is the one user message: what a model used only as
+    /// a judge (whose input is the rendered judge prompt) or only for embeddings needs.
+    static let defaultMessages = [(role: "user", content: PromptTemplate(text: "{{input}}", parts: [.input(path: [])], file: nil))]
+
+    static func messages(_ messagesNode: ConfigNode) throws -> [(role: String, content: PromptTemplate)] {
+        guard case .array(let items) = messagesNode.value, !items.isEmpty else {
+            throw messagesNode.error("expected a non-empty array of {\"role\", \"content\"} objects")
+        }
+        return try items.enumerated().map { i, item in
+            let message = messagesNode.child("[\(i)]", item)
+            let parts = try message.object(allowed: ["role", "content"])
+            guard let role = parts["role"], let content = parts["content"] else {
+                throw message.error("a message needs \"role\" and \"content\"")
+            }
+            return (try role.string(), try PromptTemplate(node: content))
+        }
     }
 }
 

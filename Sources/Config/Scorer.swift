@@ -204,7 +204,12 @@ package enum Scorer: Sendable, Equatable {
 
     /// Why `expected` cannot be scored by this scorer, or nil when it can. Checked when cases load,
     /// so the message names the case's line rather than failing mid-run.
-    package func problem(withExpected expected: JSONValue) -> String? {
+    /// What is wrong with a case's `expected` for this scorer, nil when it fits; `expected` is
+    /// nil when the case has none, which only a scorer that compares with it minds.
+    package func problem(withExpected expected: JSONValue?) -> String? {
+        guard let expected else {
+            return needsExpected.map { "missing \"expected\": the \($0) scorer compares the output with it" }
+        }
         switch self {
         case .contains:
             return expected.stringValue == nil ? "the contains scorer needs \"expected\" to be a string" : nil
@@ -223,6 +228,22 @@ package enum Scorer: Sendable, Equatable {
             return expected.stringValue == nil ? "the similarity scorer needs \"expected\" to be a string" : nil
         case .exact, .json, .judge, .command, .jsonSchema:
             return nil
+        }
+    }
+
+    /// The name of the first scorer here that compares the output with `expected`; nil when none
+    /// does (a judge, a scoring program and a schema judge an answer without one).
+    var needsExpected: String? {
+        switch self {
+        case .exact: "exact"
+        case .contains: "contains"
+        case .regex: "regex"
+        case .json: "json"
+        case .numeric: "numeric"
+        case .oneOf: "one-of"
+        case .similarity: "similarity"
+        case .list(let steps): steps.lazy.compactMap(\.needsExpected).first
+        case .judge, .command, .jsonSchema: nil
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import EvalGuardConfig
 import EvalGuardGit
+import EvalGuardSupport
 
 extension Evaluation {
     /// Every suite's cases by id, as committed at `commit`, or as in the working tree when nil:
@@ -9,7 +10,7 @@ extension Evaluation {
     package static func cases(_ config: EvalConfig, repository: Repository, commit: String?) -> [String: [String: EvalCase]] {
         let suites = try? loadSuites(config) { path in
             if let commit { return try repository.fileContents(path, atCommit: commit) }
-            return FileManager.default.contents(atPath: repository.root + "/" + path).map(Array.init)
+            return try RepositoryFile.contents(path, root: repository.root)
         }
         return Dictionary((suites ?? []).map { s in
             (s.config.name, Dictionary(s.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }))

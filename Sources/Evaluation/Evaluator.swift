@@ -128,7 +128,7 @@ package final class Evaluator {
         let repository = self.repository
         let read: (String) throws -> [UInt8]? = switch subject {
         case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
         }
         let reference = Evaluation.pairwiseReference(config, read: read)
         var whole = fresh ? nil : store.find(key: key, commit: commit, repeats: runs)

@@ -104,7 +104,7 @@ private final class ModelAsker {
         let repository = evaluator.repository
         let read: (String) throws -> [UInt8]? = switch subject {
         case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
         }
         suites = try evaluator.loadSuites(config, read: read)
         asking = Asking(config: config, directory: { [unowned self] in

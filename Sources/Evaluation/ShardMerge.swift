@@ -53,7 +53,7 @@ extension Evaluator {
         let repository = self.repository
         let read: (String) throws -> [UInt8]? = switch subject {
         case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { path in FileManager.default.contents(atPath: repository.root + "/" + path).map { Array($0) } }
+        case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
         }
         let suites = try Evaluation.loadSuites(config, read: read)
         let runs = result.repeats ?? 1

@@ -103,16 +103,34 @@ package final class Repository {
     }
 
     /// The bytes of the file at `path` in commit `sha`, or nil when the commit has no such file.
+    /// A symbolic link (a tree entry of mode 120000) on the way is refused, as in the working
+    /// tree (see `RepositoryFile`): its blob is the target's path, never the file's text.
     package func fileContents(_ path: String, atCommit sha: String) throws -> [UInt8]? {
-        try withEntry(path, atCommit: sha) { entry in
-            guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-            var blob: OpaquePointer?
-            try check(git_blob_lookup(&blob, pointer, git_tree_entry_id(entry)), "git_blob_lookup")
-            defer { git_blob_free(blob) }
-            let size = Int(git_blob_rawsize(blob))
-            guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
-            return Array(UnsafeRawBufferPointer(start: raw, count: size))
+        let components = path.split(separator: "/")
+        var walked = ""
+        for (i, component) in components.enumerated() {
+            walked += (walked.isEmpty ? "" : "/") + component
+            let last = i == components.count - 1
+            guard let (mode, bytes) = try withEntry(walked, atCommit: sha, { entry in
+                let mode = git_tree_entry_filemode(entry)
+                let isBlob = git_tree_entry_type(entry) == GIT_OBJECT_BLOB && (last || mode == GIT_FILEMODE_LINK)
+                return (mode, isBlob ? try blobBytes(git_tree_entry_id(entry)) : nil)
+            }) else { return nil }
+            if mode == GIT_FILEMODE_LINK {
+                throw RepositoryFile.linkError(path, link: walked, target: String(decoding: bytes ?? [], as: UTF8.self))
+            }
+            if last { return bytes }
         }
+        return nil
+    }
+
+    private func blobBytes(_ id: UnsafePointer<git_oid>) throws -> [UInt8] {
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, id), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
     }
 
     /// Subject, author and date of a commit, for reports.

@@ -41,12 +41,12 @@ package enum ResultLog {
         func file(_ sha: String) -> ResultSummary? {
             // Read by name: listing the directory would cost as much as all of history whatever -n is.
             guard let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json") else { return nil }
-            return ResultSummary.decode(data)
+            return ResultSummary.decode(data, source: ResultStore.directory + "/" + sha + ".json")
         }
         func own(_ sha: String) -> ResultSummary? {
             if let s = file(sha), !s.dirty { return s }
             if let id = ObjectID(hex: sha), let blob = notes[id], let text = try? repository.note(blob: blob) {
-                return ResultSummary.decode(Data(text.utf8))
+                return ResultSummary.decode(Data(text.utf8), source: ResultStore.noteSource(sha))
             }
             return nil
         }
@@ -72,8 +72,7 @@ package enum ResultLog {
             var shared = false
             if summary == nil, let key = index.key(of: entry) {
                 if byKey[key] == nil {
-                    let pointer = FileManager.default.contents(atPath: directory + "/keys/" + key)
-                    let other = pointer.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+                    let other = ResultStore(root: repository.root).indexed(key)
                     // A result made on a dirty tree holds for any commit with its key: the usual
                     // first baseline is run on the working tree, then committed as it was.
                     // The file may since hold a later run of that commit (a dirty one, with another

@@ -24,17 +24,32 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
         return suites.first { $0.name == suite }?.metrics
     }
 
-    /// The summary of a result file or note; nil for another format version or what is not a
-    /// result. A note merged by `evalguard sync` holds one result per line: the first that reads.
-    static func decode(_ data: Data) -> ResultSummary? {
+    /// The summary of a result file or note; nil for another format version, what is not a
+    /// result, or one whose figures fail the stored results' checks (said as a warning naming
+    /// `source`, as `ResultStore` says it). A note merged by `evalguard sync` holds one result
+    /// per line: the first that reads.
+    static func decode(_ data: Data, source: String) -> ResultSummary? {
         DecodeTrace.decodedResult()
         return data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            if let whole = try? JSONParser.parse(bytes, keep: isRead) { return current(whole) }
+            if let whole = try? JSONParser.parse(bytes, keep: isRead) { return current(whole, source: source) }
             return bytes.split(separator: 0x0A).lazy.compactMap { line in
-                (try? JSONParser.parse(UnsafeBufferPointer(rebasing: line), keep: isRead)).flatMap(current)
+                (try? JSONParser.parse(UnsafeBufferPointer(rebasing: line), keep: isRead)).flatMap { current($0, source: source) }
             }.first
         }
+    }
+
+    /// The same checks as a whole result's, on the fields a summary reads.
+    package var storedProblem: String? {
+        guard RunResult.isObjectID(commit) else { return "its commit \(RunResult.shown(commit)) is not a commit id" }
+        guard RunResult.isObjectID(key) else { return "its key \(RunResult.shown(key)) is not an evaluation key" }
+        if let problem = overall.storedProblem { return "overall: " + problem }
+        var names = Set<String>()
+        for suite in suites {
+            guard names.insert(suite.name).inserted else { return "suite '\(suite.name)' is listed twice" }
+            if let problem = suite.metrics.storedProblem { return "suite '\(suite.name)': " + problem }
+        }
+        return nil
     }
 
     /// The members a summary reads, at whatever depth (a suite's `key` costs nothing much);
@@ -46,8 +61,8 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
         readMembers.contains(name) && !(name == "cases" && valueStart == UInt8(ascii: "["))
     }
 
-    private static func current(_ json: JSONValue) -> ResultSummary? {
-        ResultSummary(json: json).flatMap { $0.format == RunResult.formatVersion ? $0 : nil }
+    private static func current(_ json: JSONValue, source: String) -> ResultSummary? {
+        ResultSummary(json: json).flatMap { ResultStore.checked($0, source: source) }
     }
 
     init?(json: JSONValue) {

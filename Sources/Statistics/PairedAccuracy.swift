@@ -8,10 +8,12 @@ package struct PairedOutcome: Sendable, Equatable {
     package var currentPasses: Int
     package var currentRuns: Int
 
-    package init(baselinePasses: Int, baselineRuns: Int = 1, currentPasses: Int, currentRuns: Int = 1) {
-        precondition(baselineRuns > 0 && currentRuns > 0, "a case runs at least once")
-        precondition((0...baselineRuns).contains(baselinePasses) && (0...currentRuns).contains(currentPasses),
-                     "passes must be in 0...runs")
+    /// Nil unless each side ran at least once and passed within its runs: the counts come from
+    /// stored files, which are checked on read, but a test of counts no run could produce has no
+    /// answer to give, and the gate leaves such a case unpaired rather than stop.
+    package init?(baselinePasses: Int, baselineRuns: Int = 1, currentPasses: Int, currentRuns: Int = 1) {
+        guard baselineRuns > 0, currentRuns > 0,
+              (0...baselineRuns).contains(baselinePasses), (0...currentRuns).contains(currentPasses) else { return nil }
         self.baselinePasses = baselinePasses
         self.baselineRuns = baselineRuns
         self.currentPasses = currentPasses
@@ -70,8 +72,13 @@ package struct PairedAccuracy: Sendable {
         cases = outcomes.count
         baselineAccuracy = outcomes.isEmpty ? 0 : outcomes.reduce(0) { $0 + $1.baselineRate } / Double(outcomes.count)
         currentAccuracy = outcomes.isEmpty ? 0 : outcomes.reduce(0) { $0 + $1.currentRate } / Double(outcomes.count)
-        // Every change as a whole multiple of 1 / scale, so sums are exact integers.
-        let scale = outcomes.reduce(1) { lcm($0, lcm($1.baselineRuns, $1.currentRuns)) }
+        // Every change as a whole multiple of 1 / scale, so sums are exact integers; run counts
+        // whose common multiple does not fit (many distinct, large ones) are approximated.
+        guard let scale = Self.commonScale(outcomes) else {
+            (worse, better, z, pValue) = Self.approximated(outcomes)
+            (exact, wholeFlips) = (false, false)
+            return
+        }
         let changes = outcomes.map { o in
             o.baselinePasses * (scale / o.baselineRuns) - o.currentPasses * (scale / o.currentRuns)
         }.filter { $0 != 0 }
@@ -95,6 +102,30 @@ package struct PairedAccuracy: Sendable {
             pValue = 0.5 * erfc((Double(observed) - Double(step)) / variance.squareRoot() / 2.0.squareRoot())
             exact = false
         }
+    }
+
+    /// The least common multiple of every run count, nil when the sum of changes in its units
+    /// could overflow.
+    static func commonScale(_ outcomes: [PairedOutcome]) -> Int? {
+        let limit = Int.max / (2 * (outcomes.count + 1))
+        var scale = 1
+        for o in outcomes {
+            for runs in [o.baselineRuns, o.currentRuns] {
+                let (product, overflow) = (scale / gcd(scale, runs)).multipliedReportingOverflow(by: runs)
+                guard !overflow, product <= limit else { return nil }
+                scale = product
+            }
+        }
+        return scale
+    }
+
+    /// The normal approximation on the rates' changes, for run counts `commonScale` cannot hold:
+    /// cases that fell, rose, z and the one-sided p-value.
+    static func approximated(_ outcomes: [PairedOutcome]) -> (Int, Int, Double, Double) {
+        let changes = outcomes.map { $0.baselineRate - $0.currentRate }.filter { $0 != 0 }
+        let observed = changes.reduce(0, +), variance = changes.reduce(0) { $0 + $1 * $1 }
+        let z = variance > 0 ? observed / variance.squareRoot() : 0
+        return (changes.count { $0 > 0 }, changes.count { $0 < 0 }, z, variance > 0 ? 0.5 * erfc(z / 2.0.squareRoot()) : 1)
     }
 
     /// P(sum of ±magnitudes >= threshold) with independent fair signs (`SignFlip.distribution`);
@@ -127,4 +158,3 @@ package struct PairedAccuracy: Sendable {
 }
 
 private func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
-private func lcm(_ a: Int, _ b: Int) -> Int { a / gcd(a, b) * b }

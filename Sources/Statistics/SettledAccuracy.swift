@@ -44,7 +44,9 @@ package struct SettledCase: Sendable, Equatable {
     /// change persists on both (weight near 1). Rounded down to the grid.
     package static func weight(failing: Side, passing: Side?) -> Int {
         let share = failing.failShare * (passing?.passShare ?? 1)
-        return Int((share * Double(SettledAccuracy.grid) + 1e-9).rounded(.down))
+        // Shares come from stored counts: one outside [0, 1] (or no runs at all) weighs nothing.
+        guard share.isFinite else { return 0 }
+        return min(SettledAccuracy.grid, max(0, Int((min(1, max(0, share)) * Double(SettledAccuracy.grid) + 1e-9).rounded(.down))))
     }
 }
 

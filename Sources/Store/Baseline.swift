@@ -179,7 +179,10 @@ package struct BaselineCase: Codable, Sendable, Equatable {
     package var runCount: Int { max(runs ?? 1, 1) }
     package var passes: Int {
         guard let passRate, runs != nil else { return passed ? 1 : 0 }
-        return min(runCount, max(0, Int((passRate * Double(runCount)).rounded())))
+        // Clamped before the conversion: a pass_rate of 1e300 (or NaN) in a hand-edited file would trap.
+        guard passRate.isFinite else { return 0 }
+        let rate = min(1, max(0, passRate))
+        return rate == 1 ? runCount : min(runCount, Int((rate * Double(runCount)).rounded()))
     }
     package var isFlaky: Bool { passes > 0 && passes < runCount }
     /// The score the mean_score gate pairs: the stored one, else the pass rate (a pass/fail

@@ -27,10 +27,11 @@ extension ResultStore {
         }
         add(load(commit: commit))
         add(note(commit: commit))
-        add(FileManager.default.contents(atPath: partialPath(for: commit)).flatMap(Self.decode))
+        add(FileManager.default.contents(atPath: partialPath(for: commit))
+            .flatMap { Self.decode($0, source: Self.directory + "/partial/\(commit).json") })
         for key in suiteKeys {
-            guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { continue }
-            add(load(commit: String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+            guard let other = indexed(key) else { continue }
+            add(load(commit: other))
         }
         let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
                                                    limit: Self.ancestorSearchLimit)) ?? nil

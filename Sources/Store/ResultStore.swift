@@ -24,7 +24,8 @@ package struct ResultStore {
     /// be read as a result (an older format, a hand edit) counts as absent and is re-evaluated.
     package func load(commit: String) -> RunResult? {
         // A partial result (a blame probe's cases) is never a commit's result.
-        FileManager.default.contents(atPath: path(for: commit)).flatMap(Self.decode).flatMap { $0.partial == nil ? $0 : nil }
+        FileManager.default.contents(atPath: path(for: commit)).flatMap { Self.decode($0, source: displayPath(for: commit)) }
+            .flatMap { $0.partial == nil ? $0 : nil }
     }
 
     /// The result for a commit from the files, else from its git note.
@@ -45,8 +46,7 @@ package struct ResultStore {
     package func find(key: String, commit: String, repeats: Int? = nil) -> RunResult? {
         let fits = { (r: RunResult) in r.key == key && r.partial == nil && (repeats == nil || (r.repeats ?? 1) == repeats) }
         if let own = load(commit: commit), fits(own) { return own }
-        if let pointer = FileManager.default.contents(atPath: keyPath(key)) {
-            let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let other = indexed(key) {
             if let result = load(commit: other), fits(result) { return result }
             // Its file may since hold a run of its working tree (another key); its note keeps the result.
             if let noted = note(commit: other), fits(noted) { return noted }
@@ -56,7 +56,7 @@ package struct ResultStore {
         for sha in ancestors ?? [commit] {
             // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
             guard let text = try? repository?.note(on: sha), text.contains(key),
-                  let noted = Self.decodeAll(RunResult.self, Data(text.utf8)).first(where: fits) else { continue }
+                  let noted = Self.decodeAll(RunResult.self, Data(text.utf8), source: Self.noteSource(sha)).first(where: fits) else { continue }
             try? saveFiles(noted)
             return noted
         }
@@ -94,7 +94,22 @@ package struct ResultStore {
 
     package func note(commit: String) -> RunResult? {
         guard let text = try? repository?.note(on: commit) else { return nil }
-        return Self.decode(Data(text.utf8)).flatMap { $0.partial == nil ? $0 : nil }
+        return Self.decode(Data(text.utf8), source: Self.noteSource(commit)).flatMap { $0.partial == nil ? $0 : nil }
+    }
+
+    /// How a warning names a commit's note.
+    package static func noteSource(_ commit: String) -> String { "the git note of commit \(commit.prefix(12)) (refs/notes/evalguard)" }
+
+    /// The commit whose result the key index names for `key`; nil when there is no entry, or
+    /// when the entry is not a commit id (said once as a warning: it would name a path).
+    package func indexed(_ key: String) -> String? {
+        guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { return nil }
+        let commit = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard RunResult.isObjectID(commit) else {
+            StoredInputWarnings.warn("ignoring \(Self.directory)/keys/\(key): it holds \(RunResult.shown(commit)), not a commit id")
+            return nil
+        }
+        return commit
     }
 
     /// A result's JSON, streamed to `sink`: a file's is pretty and ends with a newline, a note's is
@@ -113,25 +128,38 @@ package struct ResultStore {
         return data
     }
 
-    static func decode(_ data: Data) -> RunResult? { decode(RunResult.self, data) }
+    static func decode(_ data: Data, source: String) -> RunResult? { decode(RunResult.self, data, source: source) }
 
     /// A result file's content as `T` (the whole result, or a summary of it); nil for another
-    /// format version or a file that is not a result.
-    package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> T? {
+    /// format version, a file that is not a result, or one that fails its checks (see
+    /// `checked`). `source` names the file or note in the warning.
+    package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data, source: String) -> T? {
         DecodeTrace.decodedResult()
-        if let value = try? decoder.decode(type, from: data) { return value.format == RunResult.formatVersion ? value : nil }
-        return decodeAll(type, data).first
+        if let value = try? decoder.decode(type, from: data) { return checked(value, source: source) }
+        return decodeAll(type, data, source: source).first
     }
 
     /// Every result in a file or note. A note merged by `evalguard sync` (git's cat_sort_uniq)
     /// holds one result per line when both sides evaluated the commit; the lines are sorted, so
     /// every clone reads them in the same order.
-    package static func decodeAll<T: Decodable & Versioned>(_ type: T.Type, _ data: Data) -> [T] {
-        if let value = try? decoder.decode(type, from: data) { return value.format == RunResult.formatVersion ? [value] : [] }
+    package static func decodeAll<T: Decodable & Versioned>(_ type: T.Type, _ data: Data, source: String) -> [T] {
+        if let value = try? decoder.decode(type, from: data) { return checked(value, source: source).map { [$0] } ?? [] }
         return data.split(separator: 0x0A).compactMap { line in
-            guard let value = try? decoder.decode(type, from: Data(line)), value.format == RunResult.formatVersion else { return nil }
-            return value
+            (try? decoder.decode(type, from: Data(line))).flatMap { checked($0, source: source) }
         }
+    }
+
+    /// The one gate every stored result passes on its way in: this format, and nothing no run
+    /// could have written (`storedProblem`). What fails is absent to the caller, with a warning
+    /// naming `source` and the problem, so a forged or damaged result is re-evaluated, never
+    /// gated on and never a crash.
+    package static func checked<T: Versioned>(_ value: T, source: String) -> T? {
+        guard value.format == RunResult.formatVersion else { return nil }
+        if let problem = value.storedProblem {
+            StoredInputWarnings.warn("ignoring the stored result in \(source): \(problem)")
+            return nil
+        }
+        return value
     }
 
     /// One decoder for every read: `log` reads thousands of results.
@@ -141,6 +169,8 @@ package struct ResultStore {
 /// What a result file's readers check before trusting it.
 package protocol Versioned {
     var format: Int { get }
+    /// Why the value cannot be trusted (see `RunResult.storedProblem`), or nil.
+    var storedProblem: String? { get }
 }
 
 extension RunResult: Versioned {}

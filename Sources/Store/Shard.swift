@@ -129,6 +129,12 @@ extension ResultStore {
             throw EvalGuardError("a shard result with a bad shard (\(shard.index)/\(shard.count)) or result format (\(shard.result.format))",
                                  file: displayPath, hint: hint)
         }
+        // The same checks as every stored result's (`RunResult.storedProblem`), but a share is
+        // named on the command line: refused, not set aside.
+        if let problem = shard.result.storedProblem {
+            throw EvalGuardError("a shard result no run could have written: \(problem)", file: displayPath,
+                                 hint: "Run that share again with 'evalguard run --shard \(shard.index)/\(shard.count)' and pass the file it writes.")
+        }
         return shard
     }
 }

@@ -50,7 +50,7 @@ import Testing
         #expect(repo.evalguard("run").status == 0)
         #expect(repo.evalguard("baseline").status == 0)
         let recorded = try slowLatencies(repo)
-        #expect(recorded.count == 16, "the cold cases are left out of the baseline's latencies")
+        #expect((1...19).contains(recorded.count), "each process's first answer is left out of the baseline's latencies")
         try repo.commitAll("evals and baseline")
 
         try repo.write("fast/model.py", Models.echo() + "\n# answers the same, reads differently\n")

@@ -29,6 +29,16 @@ import Testing
         #expect(command.provider == "command" && command.openAI == nil)
     }
 
+    @Test func withoutMessagesTheInputIsTheOneUserMessage() throws {
+        // A model used only as a judge or an embedder has no prompt of its own to give.
+        let o = try #require(try openAIConfig(#"{"provider": "openai", "model": "grader"}"#).openAI)
+        #expect(o.messages.map(\.role) == ["user"])
+        #expect(o.messages.first?.content.file == nil)
+        #expect(try o.messages.first?.content.render(.string("Grade this answer.")).get() == "Grade this answer.")
+        let empty = try #require(configError(#"{"provider": "openai", "model": "m", "messages": []}"#))
+        #expect(empty.message.contains("expected a non-empty array"))
+    }
+
     @Test func unknownKeysAndMistakesAreReportedAtTheirLine() throws {
         let typo = try #require(configError("{\"provider\": \"openai\", \"model\": \"m\", \(Self.messages),\n \"temprature\": 0}"))
         #expect(typo.message == "model.temprature: unknown key 'temprature'")

@@ -119,7 +119,7 @@ import Testing
         try FileManager.default.copyItem(atPath: shardFile, toPath: repo.path(".evals/results/\(repo.head).json"))
         #expect(store.result(commit: repo.head) == nil)
         let data = try #require(FileManager.default.contents(atPath: shardFile))
-        #expect(ResultStore.decodeAll(RunResult.self, data).isEmpty)
+        #expect(ResultStore.decodeAll(RunResult.self, data, source: "a share").isEmpty)
         let log = repo.evalguard("log")
         #expect(log.status == 0, "\(log.stderr)")
         #expect(log.stdout.hasPrefix("No stored results on this history"), "\(log.stdout)")

@@ -41,7 +41,7 @@ import Testing
     ]
 
     static func outcomes(_ pairs: [(Int, Int, Int, Int)]) -> [PairedOutcome] {
-        pairs.map { PairedOutcome(baselinePasses: $0.0, baselineRuns: $0.1, currentPasses: $0.2, currentRuns: $0.3) }
+        pairs.map { PairedOutcome(baselinePasses: $0.0, baselineRuns: $0.1, currentPasses: $0.2, currentRuns: $0.3)! }
     }
 
     @Test(arguments: signFlipReferences)
@@ -101,5 +101,22 @@ import Testing
         // One-sided at 0.05: five regressions and no fixes (p = 1/32) is the least that counts.
         #expect(McNemar.minimumDetectableDrop(cases: 400, alpha: 0.05, oneSided: true) == 5.0 / 400)
         #expect(McNemar.minimumDetectableDrop(cases: 4, alpha: 0.05, oneSided: true) == nil)
+    }
+}
+
+/// Counts no run could produce reach the statistics only through damaged input: they are
+/// refused or approximated, never a trap.
+@Suite struct PairedAccuracyBadCountsTests {
+    @Test func passesBeyondRunsAreNoOutcome() {
+        #expect(PairedOutcome(baselinePasses: 5, baselineRuns: 2, currentPasses: 1, currentRuns: 1) == nil)
+        #expect(PairedOutcome(baselinePasses: 1, baselineRuns: 1, currentPasses: -1, currentRuns: 1) == nil)
+        #expect(PairedOutcome(baselinePasses: 0, baselineRuns: 0, currentPasses: 0, currentRuns: 1) == nil)
+    }
+
+    @Test func runCountsWhoseCommonMultipleOverflowsAreApproximated() throws {
+        let primes = [997, 991, 983, 977, 971, 967, 953, 947, 941, 937]
+        let outcomes = try primes.map { try #require(PairedOutcome(baselinePasses: $0, baselineRuns: $0, currentPasses: 1, currentRuns: $0)) }
+        let test = PairedAccuracy(outcomes)
+        #expect(!test.exact && test.worse == 10 && test.pValue < 0.01)
     }
 }

@@ -44,21 +44,21 @@ import Testing
         #expect(files.count == 3)
         for file in files {
             let data = try #require(FileManager.default.contents(atPath: repo.path(".evals/results/" + file)))
-            let expected = try #require(ResultStore.decode(ResultSummary.self, data))
-            #expect(ResultSummary.decode(data) == expected)
+            let expected = try #require(ResultStore.decode(ResultSummary.self, data, source: "a file"))
+            #expect(ResultSummary.decode(data, source: "a file") == expected)
             let note = try #require(try repository.note(on: String(file.dropLast(5))))
-            #expect(ResultSummary.decode(Data(note.utf8)) == expected)
+            #expect(ResultSummary.decode(Data(note.utf8), source: "a note") == expected)
             // A note merged by sync: one result per line, the first that reads wins, for both readers.
             let merged = Data(("{\"format\": 1}\n" + note + "\n" + note + "\n").utf8)
-            #expect(ResultSummary.decode(merged) == ResultStore.decode(ResultSummary.self, merged))
-            #expect(ResultSummary.decode(merged) == expected)
+            #expect(ResultSummary.decode(merged, source: "a note") == ResultStore.decode(ResultSummary.self, merged, source: "a note"))
+            #expect(ResultSummary.decode(merged, source: "a note") == expected)
         }
     }
 
     @Test func summariesRefuseWhatTheDecoderRefuses() throws {
         let metrics = #"{"cases": 3, "passed": 2, "errors": 0, "timeouts": 0, "accuracy": 0.6667, "p50_latency_ms": 1, "p95_latency_ms": 2, "p99_latency_ms": 2, "mean_latency_ms": 1.5"#
         func result(format: Int = RunResult.formatVersion, overall: String = metrics + "}", extra: String = "") -> Data {
-            Data((#"{"format": \#(format), "commit": "abc", "key": "k", "dirty": false, "overall": \#(overall), "#
+            Data((#"{"format": \#(format), "commit": "\#(String(repeating: "ab", count: 20))", "key": "\#(String(repeating: "c", count: 40))", "dirty": false, "overall": \#(overall), "#
                   + #""suites": [{"name": "main", "cases": [{"id": "x", "output": "\"cases\": [ ] } ] {"}, {"id": "y\\", "n": [1, [2]]}], "metrics": \#(overall)}]\#(extra)}"#).utf8)
         }
         let cases: [(String, Data)] = [
@@ -71,14 +71,16 @@ import Testing
             ("other format", result(format: RunResult.formatVersion + 1)),
             ("trailing garbage", result() + Data(" x".utf8)),
             ("unbalanced cases", Data(String(decoding: result(), as: UTF8.self).replacingOccurrences(of: "[2]]", with: "[2}]").utf8)),
+            ("more passed than cases", result(overall: metrics.replacingOccurrences(of: #""passed": 2"#, with: #""passed": 4"#) + "}")),
         ]
         for (name, data) in cases {
-            #expect(ResultSummary.decode(data) == ResultStore.decode(ResultSummary.self, data), "\(name)")
+            #expect(ResultSummary.decode(data, source: "a file") == ResultStore.decode(ResultSummary.self, data, source: "a file"), "\(name)")
         }
-        #expect(ResultSummary.decode(cases[0].1)?.overall.cases == 3)
-        #expect(ResultSummary.decode(cases[1].1)?.overall.meanScore == 0.7)
-        #expect(ResultSummary.decode(cases[3].1) == nil)
-        #expect(ResultSummary.decode(cases[8].1) == nil)
+        #expect(ResultSummary.decode(cases[0].1, source: "a file")?.overall.cases == 3)
+        #expect(ResultSummary.decode(cases[1].1, source: "a file")?.overall.meanScore == 0.7)
+        #expect(ResultSummary.decode(cases[3].1, source: "a file") == nil)
+        #expect(ResultSummary.decode(cases[8].1, source: "a file") == nil)
+        #expect(ResultSummary.decode(cases[9].1, source: "a file") == nil)
     }
 
     @Test func parsingSkipsOnlyWhatItIsToldTo() throws {

@@ -12,6 +12,22 @@ import Testing
     static func result(for commit: String, count: Int) -> RunResult {
         var result = ResultEncodingTests.fullResult(count: count)
         (result.commit, result.dirty, result.dirtyPaths, result.partial) = (commit, false, nil, nil)
+        // Ids and figures a run could have written: the store sets anything else aside on read.
+        let id = { (n: Int) in String(repeating: String(n), count: 40) }
+        result.key = id(1)
+        for s in result.suites.indices {
+            (result.suites[s].key, result.suites[s].modelFingerprint) = (id(2 + s), id(4 + s))
+            result.suites[s].judge?.fingerprint = id(6)
+            for i in result.suites[s].cases.indices {
+                var c = result.suites[s].cases[i]
+                (c.score, c.latencyMs, c.costUSD, c.latenciesMs) = (0.5, 10, 0.001, [1, 2, 3])
+                (c.usage, c.retryMs, c.retryFromMs) = (["prompt_tokens": 3, "completion_tokens": 4], 5, 1)
+                (c.inputDigest, c.scoringDigest, c.reusedFrom) = (id(7), id(8), id(9))
+                result.suites[s].cases[i] = c
+            }
+            result.suites[s].metrics = Metrics(result.suites[s].cases)
+        }
+        result.overall = Metrics(of: result.suites.lazy.flatMap(\.cases))
         return result
     }
 
@@ -51,11 +67,11 @@ import Testing
         var result = Self.result(for: repo.head, count: 2)
         try store.save(result)
         let first = try repo.git("rev-parse", Repository.notesRef)
-        result.key = "another key"
+        result.key = String(repeating: "f", count: 40)
         try store.save(result)
         #expect(try Self.notesCommit(repo).parents == [first])
         #expect(try repo.git("notes", "--ref=evalguard", "list").split(separator: "\n").count == 1)
-        #expect(store.note(commit: repo.head)?.key == "another key")
+        #expect(store.note(commit: repo.head)?.key == String(repeating: "f", count: 40))
     }
 
     /// The same note written by libgit2's `git_note_create` and streamed: the same notes tree,

@@ -64,7 +64,7 @@ import Testing
         }
         // Both results of the merged note read back; log shows both commits in both clones.
         let merged = try Shell.run(["git", "notes", "--ref=evalguard", "show", p.second], in: p.b).stdout
-        #expect(ResultStore.decodeAll(RunResult.self, Data(merged.utf8)).count == fromA.union(fromB).count)
+        #expect(ResultStore.decodeAll(RunResult.self, Data(merged.utf8), source: "a note").count == fromA.union(fromB).count)
         for clone in [p.a.root, p.b] {
             try? FileManager.default.removeItem(atPath: clone + "/.evals/results")
             let log = p.a.evalguard("log", in: clone)

@@ -10,9 +10,9 @@ import Testing
     @Test func adviceDoesNotAskForTheCasesAlreadyThere() {
         // 60 cases run 3 times: one fell 3/3 → 0/3, three fell 3/3 → 2/3. The normal
         // approximation calls this significant, the exact test does not (p = 1/16).
-        let same = Array(repeating: PairedOutcome(baselinePasses: 3, baselineRuns: 3, currentPasses: 3, currentRuns: 3), count: 56)
-        let fell = [PairedOutcome(baselinePasses: 3, baselineRuns: 3, currentPasses: 0, currentRuns: 3)]
-            + Array(repeating: PairedOutcome(baselinePasses: 3, baselineRuns: 3, currentPasses: 2, currentRuns: 3), count: 3)
+        let same = Array(repeating: PairedOutcome(baselinePasses: 3, baselineRuns: 3, currentPasses: 3, currentRuns: 3)!, count: 56)
+        let fell = [PairedOutcome(baselinePasses: 3, baselineRuns: 3, currentPasses: 0, currentRuns: 3)!]
+            + Array(repeating: PairedOutcome(baselinePasses: 3, baselineRuns: 3, currentPasses: 2, currentRuns: 3)!, count: 3)
         let test = PairedAccuracy(same + fell)
         #expect(test.cases == 60 && test.pValue >= 0.05)
         let advice = Gate.accuracyAdvice(test, alpha: 0.05, repeats: 3)
