@@ -48,8 +48,12 @@ package struct ResultStore {
         if let own = load(commit: commit), fits(own) { return own }
         if let other = indexed(key) {
             if let result = load(commit: other), fits(result) { return result }
-            // Its file may since hold a run of its working tree (another key); its note keeps the result.
-            if let noted = note(commit: other), fits(noted) { return noted }
+            // Its file may since hold a run of its working tree (another key); its note keeps the
+            // result, which is cached into the files again, as a result found in a note always is.
+            if let noted = note(commit: other), fits(noted) {
+                try? saveFiles(noted)
+                return noted
+            }
         }
         let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
                                                    limit: Self.ancestorSearchLimit)) ?? nil
