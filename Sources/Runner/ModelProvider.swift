@@ -57,7 +57,10 @@ package struct ModelResponse: Sendable, Equatable {
 package protocol ModelProvider {
     /// Answers every request, handing each answer to `receive` with its request's index as it
     /// arrives (in any order), so that a caller can fold it into its result at once rather than
-    /// keep every answer until the last. `progress` is called with the number answered so far.
+    /// keep every answer until the last. `progress` is called with the number received so far.
+    /// Both are called on the caller's thread, one call at a time, and never hold up the reading
+    /// of answers: the providers read on a thread of their own (`AnswerHandOff`), so the time a
+    /// `receive` takes (scoring) is in no case's latency.
     func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws
 }
 
