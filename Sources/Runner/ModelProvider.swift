@@ -16,7 +16,9 @@ package struct ModelRequests: RandomAccessCollection {
     package let count: Int
     private let make: (Int) -> ModelRequest
 
-    /// `count` requests, the one at index i made by `make(i)`.
+    /// `count` requests, the one at index i made by `make(i)`. `make` is called on the provider's
+    /// loop thread while `receive` runs on the caller's (`AnswerHandOff`): it may read only what
+    /// does not change during the `answer` call (the cases), never what `receive` writes.
     package init(count: Int, _ make: @escaping (Int) -> ModelRequest) {
         self.count = count
         self.make = make
