@@ -1,6 +1,12 @@
 import Foundation
 import EvalGuardSupport
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Exchanges `refs/notes/evalguard` with a remote through the `git` CLI (libgit2 1.5 has no notes
 /// merge and no transport evalguard could use without credentials helpers): fetch into
 /// `refs/notes/remotes/<remote>/evalguard`, merge with `git notes merge -s cat_sort_uniq` (the
@@ -89,6 +95,8 @@ package struct NotesSync {
     private func run(_ arguments: [String]) throws(Failure) -> (status: Int32, stdout: String, stderr: String) {
         do {
             return try Self.git(arguments, directory: directory, environment: identified())
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw error as? Failure ?? Failure(message: "cannot run git (sync needs git on PATH): \(error)")
         }
@@ -113,7 +121,16 @@ package struct NotesSync {
 
     /// Runs git, reading its output before waiting (a full pipe would hang the child); no terminal
     /// prompt for credentials: a push from a hook or CI must fail rather than wait.
+    ///
+    /// git leads its own process group (Foundation's Process puts it there), so Ctrl-C at a
+    /// terminal reaches evalguard alone: on SIGINT or SIGTERM, evalguard stops the whole group
+    /// (git and what it started: `git-upload-pack`, ssh), waits for git, removes its temporary
+    /// file, and only then lets the signal end evalguard (see `Interrupts`).
     package static func git(_ arguments: [String], directory: String, environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        Interrupts.beginDeferring()
+        // Ended after every clean-up below (defers run last first).
+        defer { Interrupts.endDeferring() }
+        if Interrupts.pending { throw Failure(message: "interrupted") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
@@ -134,7 +151,13 @@ package struct NotesSync {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         try? errHandle.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData: [UInt8]
+        do {
+            outData = try readUntilEnd(out.fileHandleForReading.fileDescriptor)
+        } catch {
+            stop(process)
+            throw error
+        }
         process.waitUntilExit()
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
         // env's "command not found": git itself exits 128 or less.
@@ -143,5 +166,42 @@ package struct NotesSync {
                           hint: "evalguard runs the git command to exchange results: install git, or add its directory to PATH.")
         }
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Reads `fd` to its end, waking for a signal too; throws `Failure` when one arrives.
+    private static func readUntilEnd(_ fd: Int32) throws(Failure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            if Interrupts.readFD >= 0 { watched.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0)) }
+            do throws(SystemCallError) {
+                _ = try syscall("poll", retryOnInterrupt: false) { poll(&watched, nfds_t(watched.count), -1) }
+            } catch where error.errno == EINTR {
+                // A signal: checked below.
+            } catch {
+                throw Failure(message: "cannot read git's output: \(error.reason)")
+            }
+            if Interrupts.pending { throw Failure(message: "interrupted") }
+            guard watched[0].revents != 0 else { continue }
+            let n: Int
+            do throws(SystemCallError) {
+                n = try syscall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+            } catch {
+                throw Failure(message: "cannot read git's output: \(error.reason)")
+            }
+            if n == 0 { return bytes }
+            bytes += chunk[..<n]
+        }
+    }
+
+    /// Ends git's process group and waits for git. SIGTERM lets git remove its lock files; what
+    /// outlives git in its group after that is killed.
+    private static func stop(_ process: Process) {
+        let group = process.processIdentifier
+        // May be ignored: the group may be gone already (ESRCH), which is the aim.
+        _ = kill(-group, SIGTERM)
+        process.waitUntilExit()
+        _ = kill(-group, SIGKILL) // may be ignored: as above
     }
 }

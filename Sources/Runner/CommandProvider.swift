@@ -59,20 +59,20 @@ package final class CommandProvider: ModelProvider, CostLimited {
     package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
-        try withoutActuallyEscaping(receive) { receive in
-            var run = PoolRun(provider: self, requests: requests, receive: receive)
+        try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: jobs), progress: progress, receive: receive) { handOff in
+            var run = PoolRun(provider: self, requests: requests, handOff: handOff)
             defer { run.stopAll() }
-            try run.loop(progress: progress)
+            try run.loop()
         }
     }
 }
 
-/// The state of one `answer` call.
+/// The state of one `answer` call, on the loop's own thread (`AnswerHandOff`).
 private struct PoolRun {
     let provider: CommandProvider
     let requests: ModelRequests
-    /// Where each answer goes as it arrives (`ModelProvider.answer`).
-    let receive: (Int, ModelResponse) -> Void
+    /// Where each answer goes the moment it is read, to be scored on the caller's thread.
+    let handOff: AnswerHandOff
     var workers: [ChildProcess?]
     var next = 0
     var done = 0
@@ -84,10 +84,10 @@ private struct PoolRun {
     var cost: CostLimit?
     var inFlight: Int { workers.count { $0?.inFlight != nil } }
 
-    init(provider: CommandProvider, requests: ModelRequests, receive: @escaping (Int, ModelResponse) -> Void) {
+    init(provider: CommandProvider, requests: ModelRequests, handOff: AnswerHandOff) {
         self.provider = provider
         self.requests = requests
-        self.receive = receive
+        self.handOff = handOff
         workers = Array(repeating: nil, count: min(provider.jobs, requests.count))
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
@@ -102,8 +102,14 @@ private struct PoolRun {
     /// Which of a model process's pipes a descriptor is.
     enum Stream { case stdin, stdout, stderr }
 
-    mutating func loop(progress: (Int) -> Void) throws {
-        var poller = PollLoop<(worker: Int, stream: Stream)>()
+    mutating func loop() throws {
+        var poller = PollLoop<(worker: Int, stream: Stream)>(wake: handOff.wakeFD)
+        // The processes whose stdout was read in a round, each with when (its answer's time is
+        // when its bytes were read, not when the loop got round to decoding them) and whether
+        // the stream is still open. Every ready pipe is read before any line is decoded.
+        var read: [(worker: Int, at: UInt64, open: Bool)] = []
+        // Processes that stopped taking input, handled after what they wrote is decoded.
+        var closedInput: [Int] = []
         while done < requests.count {
             try Interrupts.checkpoint()
             try dispatch()
@@ -119,26 +125,32 @@ private struct PoolRun {
             try poller.wait(until: earliest) { owner, _ in
                 guard let w = workers[owner.worker] else { return }
                 switch owner.stream {
-                case .stdin: if !w.flushWrites() { try crashed(owner.worker) }
+                case .stdin: if !w.flushWrites() { closedInput.append(owner.worker) }
                 case .stderr: if !w.readStderr() { w.stderrOpen = false }
                 case .stdout:
                     let open = w.readStdout(limit: provider.maxLineBytes)
-                    try drainLines(owner.worker)
-                    if let w = workers[owner.worker], w.stdoutBuffer.count > provider.maxLineBytes {
-                        try overlong(owner.worker, w.stdoutBuffer[...])
-                    } else if !open, workers[owner.worker] != nil {
-                        try crashed(owner.worker)
-                    }
+                    read.append((owner.worker, monotonicNanoseconds(), open))
                 }
             }
+            for (i, at, open) in read {
+                try drainLines(i, readAt: at)
+                if let w = workers[i], w.stdoutBuffer.count > provider.maxLineBytes {
+                    try overlong(i, w.stdoutBuffer[...])
+                } else if !open, workers[i] != nil {
+                    try crashed(i)
+                }
+            }
+            for i in closedInput { try crashed(i) }
+            read.removeAll(keepingCapacity: true)
+            closedInput.removeAll(keepingCapacity: true)
             try expireTimeouts()
-            progress(done)
         }
     }
 
-    /// Gives every idle process the next request, starting processes as needed.
+    /// Gives every idle process the next request, starting processes as needed, while the
+    /// hand-off has room for its answer.
     mutating func dispatch() throws {
-        for i in workers.indices where next < requests.count {
+        for i in workers.indices where next < requests.count && handOff.hasRoom(started: next) {
             if workers[i] == nil {
                 workers[i] = try ChildProcess(command: provider.command, directory: provider.directory)
             }
@@ -161,10 +173,10 @@ private struct PoolRun {
         }
     }
 
-    mutating func drainLines(_ i: Int) throws {
+    /// Decodes the lines process `i` wrote, read at `now`.
+    mutating func drainLines(_ i: Int, readAt now: UInt64) throws {
         while let w = workers[i], let line = w.nextLine() {
             if line.count > provider.maxLineBytes { return try overlong(i, line) }
-            let now = monotonicNanoseconds()
             let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id }, scorer: provider.lineProtocol == .scorer)
             w.consumeLine(line)
             if w.inFlight != nil, PollDeadline.hasPassed(deadline(w), at: now) {
@@ -255,7 +267,7 @@ private struct PoolRun {
             }
             cost!.record(response.costUSD)
         }
-        receive(index, response)
+        handOff.put(index, response)
         done += 1
         let failed = response.error != nil
         if failed { lastFailure = ("\(provider.wording.request(requests[index].id)): \(response.error!)", stderr) }

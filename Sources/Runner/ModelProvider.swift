@@ -16,7 +16,9 @@ package struct ModelRequests: RandomAccessCollection {
     package let count: Int
     private let make: (Int) -> ModelRequest
 
-    /// `count` requests, the one at index i made by `make(i)`.
+    /// `count` requests, the one at index i made by `make(i)`. `make` is called on the provider's
+    /// loop thread while `receive` runs on the caller's (`AnswerHandOff`): it may read only what
+    /// does not change during the `answer` call (the cases), never what `receive` writes.
     package init(count: Int, _ make: @escaping (Int) -> ModelRequest) {
         self.count = count
         self.make = make
@@ -57,7 +59,10 @@ package struct ModelResponse: Sendable, Equatable {
 package protocol ModelProvider {
     /// Answers every request, handing each answer to `receive` with its request's index as it
     /// arrives (in any order), so that a caller can fold it into its result at once rather than
-    /// keep every answer until the last. `progress` is called with the number answered so far.
+    /// keep every answer until the last. `progress` is called with the number received so far.
+    /// Both are called on the caller's thread, one call at a time, and never hold up the reading
+    /// of answers: the providers read on a thread of their own (`AnswerHandOff`), so the time a
+    /// `receive` takes (scoring) is in no case's latency.
     func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws
 }
 

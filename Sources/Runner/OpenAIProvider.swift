@@ -64,9 +64,9 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         let slots = min(jobs, requests.count)
         let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
         defer { transport.close() }
-        try withoutActuallyEscaping(receive) { receive in
-            var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, receive: receive)
-            try run.loop(progress: progress)
+        try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: slots), progress: progress, receive: receive) { handOff in
+            var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, handOff: handOff)
+            try run.loop()
         }
     }
 
@@ -108,7 +108,7 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
     }
 }
 
-/// The state of one `answer` call.
+/// The state of one `answer` call, on the loop's own thread (`AnswerHandOff`).
 private struct OpenAIRun {
     struct Slot {
         /// The request this slot works on, and how many attempts it has made.
@@ -127,8 +127,8 @@ private struct OpenAIRun {
     let bodies: [[UInt8]]
     let transport: HTTPTransport
     var slots: [Slot]
-    /// Where each answer goes as it arrives (`ModelProvider.answer`).
-    let receive: (Int, ModelResponse) -> Void
+    /// Where each answer goes the moment it is read, to be scored on the caller's thread.
+    let handOff: AnswerHandOff
     var next = 0
     var done = 0
     var budget: ErrorBudget
@@ -144,13 +144,13 @@ private struct OpenAIRun {
     var inFlight: Int { slots.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
     init(provider: OpenAIProvider, requests: ModelRequests, bodies: [[UInt8]], transport: HTTPTransport, slots: Int,
-         receive: @escaping (Int, ModelResponse) -> Void) {
+         handOff: AnswerHandOff) {
         self.provider = provider
         self.requests = requests
         self.bodies = bodies
         self.transport = transport
         self.slots = Array(repeating: Slot(), count: slots)
-        self.receive = receive
+        self.handOff = handOff
         budget = ErrorBudget(maxRate: provider.maxErrorRate, total: requests.count)
         timeoutNanos = UInt64(provider.timeoutSeconds * 1e9)
         interval = provider.config.requestsPerMinute.map { UInt64(60e9 / $0) }
@@ -159,9 +159,11 @@ private struct OpenAIRun {
         cost = provider.maxCostUSD.map { CostLimit(maximumUSD: $0, spentUSD: provider.spentBeforeUSD) }
     }
 
-    mutating func loop(progress: (Int) -> Void) throws {
-        var poller = PollLoop<Int>()
+    mutating func loop() throws {
+        var poller = PollLoop<Int>(wake: handOff.wakeFD)
         var finished: [(slot: Int, outcome: HTTPOutcome)] = []
+        // When each outcome was read: its answer's time, not when the loop got round to it.
+        var readAt: [UInt64] = []
         while done < requests.count {
             try Interrupts.checkpoint()
             var wake = try startAttempts()
@@ -170,12 +172,14 @@ private struct OpenAIRun {
             for s in slots where s.inFlight { wake = min(wake, s.sentAt + timeoutNanos) }
             try poller.wait(until: wake == .max ? nil : wake) { slot, revents in
                 transport.service(owner: slot, revents: revents, finished: &finished)
+                if readAt.count < finished.count {
+                    readAt.append(contentsOf: repeatElement(monotonicNanoseconds(), count: finished.count - readAt.count))
+                }
             }
-            let at = monotonicNanoseconds()
-            for (slot, outcome) in finished { try handle(slot, outcome, at: at) }
+            for ((slot, outcome), at) in zip(finished, readAt) { try handle(slot, outcome, at: at) }
             finished.removeAll(keepingCapacity: true)
+            readAt.removeAll(keepingCapacity: true)
             try expireTimeouts()
-            progress(done)
         }
     }
 
@@ -184,7 +188,7 @@ private struct OpenAIRun {
     mutating func startAttempts() throws -> UInt64 {
         var wake = UInt64.max
         for i in slots.indices {
-            if slots[i].index == nil, next < requests.count {
+            if slots[i].index == nil, next < requests.count, handOff.hasRoom(started: next) {
                 slots[i] = Slot(index: next, answered: slots[i].answered)
                 next += 1
             }
@@ -333,7 +337,7 @@ private struct OpenAIRun {
     }
 
     mutating func finish(_ i: Int, _ index: Int, _ response: ModelResponse) throws {
-        receive(index, response)
+        handOff.put(index, response)
         slots[i].index = nil
         done += 1
         let failed = response.error != nil

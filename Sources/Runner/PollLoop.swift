@@ -9,16 +9,21 @@ import Darwin
 /// One round of the providers' single-threaded loops: the descriptors to watch, each with its
 /// owner (a pipe of a model process, a slot's socket), one wait bounded by the earliest
 /// deadline, and the ready descriptors handed back to their owners. The interrupt pipe is
-/// always watched, so Ctrl-C wakes the wait at once.
+/// always watched, so Ctrl-C wakes the wait at once; so is the answers' hand-off, when given, so
+/// the loop starts the next request as soon as the caller has made room (`AnswerHandOff`).
 ///
 /// Both providers time requests out through `PollDeadline`, so a model process and an HTTP server that answer at the same moment
 /// after their deadline are both recorded as timed out.
 struct PollLoop<Owner> {
     private var descriptors: [pollfd] = []
-    /// nil for the interrupt pipe.
+    /// nil for the interrupt pipe and the wake pipe.
     private var owners: [Owner?] = []
+    /// A pipe that only wakes the wait (`AnswerHandOff.wakeFD`); drained when readable.
+    private let wakeFD: Int32
 
-    init() {}
+    init(wake: Int32 = -1) {
+        wakeFD = wake
+    }
 
     /// Watches `fd` for `events` (POLLIN, POLLOUT) in the next `wait`.
     mutating func watch(_ fd: Int32, for events: Int16, owner: Owner) {
@@ -40,6 +45,10 @@ struct PollLoop<Owner> {
             descriptors.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0))
             owners.append(nil)
         }
+        if wakeFD >= 0 {
+            descriptors.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
+            owners.append(nil)
+        }
         let timeout = PollDeadline.timeoutMilliseconds(until: deadline, now: monotonicNanoseconds())
         let count: Int32
         do throws(SystemCallError) {
@@ -52,9 +61,20 @@ struct PollLoop<Owner> {
         }
         guard count > 0 else { return }
         for k in descriptors.indices where descriptors[k].revents != 0 {
-            guard let owner = owners[k] else { continue }
+            guard let owner = owners[k] else {
+                if descriptors[k].fd == wakeFD { drainWake() }
+                continue
+            }
             try ready(owner, descriptors[k].revents)
         }
+    }
+}
+
+extension PollLoop {
+    /// Empties the wake pipe: the wait it ended is all its bytes were for.
+    private func drainWake() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while (try? syscall("read") { bytes.withUnsafeMutableBytes { read(wakeFD, $0.baseAddress, $0.count) } }) ?? 0 > 0 {}
     }
 }
 

@@ -69,12 +69,20 @@ package struct ResultStore {
 
     /// Stores a result in the files and, for a clean result (one that is exactly its commit),
     /// as the commit's git note.
+    /// Ctrl-C stops the note's blob stream too, which libgit2 then removes.
     package func save(_ result: RunResult) throws {
         precondition(result.partial == nil, "a partial result is saved with savePartial")
+        Interrupts.beginDeferring()
+        defer { Interrupts.endDeferring() }
         try saveFiles(result)
         if !result.dirty, let repository {
             do {
-                try repository.setNote(on: result.commit) { sink in try Self.writeJSON(result, pretty: false, to: sink) }
+                try repository.setNote(on: result.commit) { sink in
+                    try Self.writeJSON(result, pretty: false) { bytes in
+                        try Interrupts.checkpoint()
+                        try sink(bytes)
+                    }
+                }
             } catch let error as GitError where error.isDiskFull {
                 throw Self.noteNotWritten(error, resultFile: displayPath(for: result.commit), gitDirectory: repository.gitDirectory)
             }

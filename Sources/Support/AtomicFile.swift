@@ -2,6 +2,8 @@ import Foundation
 
 /// Writes files so that a reader sees the old content or the new, never a half-written file:
 /// a temporary file in the same directory, flushed to disk, then renamed over the target.
+/// Ctrl-C or SIGTERM during a write stops it at the next piece and removes the temporary file
+/// (a result is tens of megabytes: its write takes long enough to be interrupted).
 package enum AtomicFile {
     package static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { sink in try bytes.withUnsafeBytes(sink) }
@@ -32,6 +34,9 @@ package enum AtomicFile {
         let directory = parent.isEmpty ? "." : parent
         if let reason = makeDirectory(directory) { throw failed(reason) }
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // Ended after the removal below (defers run last first).
+        Interrupts.beginDeferring()
+        defer { Interrupts.endDeferring() }
         let fd: Int32
         do {
             fd = try syscall("open") { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
@@ -46,12 +51,14 @@ package enum AtomicFile {
         }
         do {
             try produce { bytes in
+                try Interrupts.checkpoint()
                 var offset = 0
                 while offset < bytes.count {
                     offset += try syscall("write") { Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
                 }
             }
             try syscall("fsync") { fsync(fd) }
+            try Interrupts.checkpoint()
         } catch {
             closeDescriptor(fd)
             // A failed write is worded here; what the producer throws (a value JSON cannot hold) is its own.

@@ -35,4 +35,34 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(process.terminationStatus == SIGINT)
     }
+
+    /// SIGTERM where nothing is deferred exits 130, as the README's exit codes say, rather than
+    /// dying by the signal (143).
+    @Test func sigtermWhileTheHookWaitsForGitsInputExits130() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: [caseLine("a", "x", "x")])
+        try repo.commitAll("Evals")
+        let binary = try #require(evalguardBinary())
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["hook", "pre-push", "origin", "https://example.invalid/repo.git"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let wchan = "/proc/\(process.processIdentifier)/wchan"
+        var waiting = false
+        for _ in 0..<2_000 where process.isRunning {
+            if let text = try? String(contentsOfFile: wchan, encoding: .utf8), text.contains("pipe_read") { waiting = true; break }
+            usleep(5_000)
+        }
+        try #require(waiting, "evalguard never waited for its input")
+        process.terminate()
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130)
+    }
 }

@@ -1,4 +1,3 @@
-import EvalGuardSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -14,15 +13,25 @@ import Darwin
 /// evaluators and providers only read the flag (`checkpoint()`) and watch `readFD`. Code run
 /// in-process without `install()` (tests) is simply never interrupted.
 ///
-/// Only code with something to clean up (a model process, a temporary checkout) defers a
-/// signal, between `beginDeferring()` and `endDeferring()`; anywhere else (reading history,
-/// waiting on git's stdin in the hook) a signal has its default effect and ends the process.
+/// Only code with something to clean up (a model process, a temporary checkout, a file being
+/// written, a git child) defers a signal, between `beginDeferring()` and `endDeferring()`;
+/// anywhere else (reading history, waiting on git's stdin in the hook) a signal has its default
+/// effect and ends the process. A deferred signal that no `checkpoint()` reported (and so no
+/// error carries up to the command's exit code) takes its default effect when the outermost scope
+/// ends, after that scope's clean-up: it is never lost.
+///
+/// The default effect of SIGINT is death by SIGINT (shells report 130); SIGTERM exits 130, as
+/// an interrupted command does (`ExitCode.interrupted`), rather than the 143 it would report.
 package enum Interrupts {
-    nonisolated(unsafe) private(set) static var readFD: Int32 = -1
+    nonisolated(unsafe) package private(set) static var readFD: Int32 = -1
     nonisolated(unsafe) fileprivate static var writeFD: Int32 = -1
     /// Set by the handler itself, so that `checkpoint()` costs no system call; the pipe exists
     /// only to wake a poll(2) that is waiting.
     nonisolated(unsafe) fileprivate static var interrupted = false
+    /// The signal that arrived, for its default effect.
+    fileprivate static let received = Atomic<Int32>(0)
+    /// Set once `checkpoint()` has thrown: an error is on its way to the exit code.
+    private static let reported = Atomic<Bool>(false)
     /// How many scopes defer signals now; lock-free, so the handler may read it.
     fileprivate static let deferring = Atomic<Int>(0)
 
@@ -54,13 +63,21 @@ package enum Interrupts {
         deferring.add(1, ordering: .sequentiallyConsistent)
     }
 
+    /// Ends a scope; the outermost one gives a signal no checkpoint reported its default effect.
     package static func endDeferring() {
-        deferring.subtract(1, ordering: .sequentiallyConsistent)
+        let depth = deferring.subtract(1, ordering: .sequentiallyConsistent).newValue
+        guard depth == 0, interrupted, !reported.load(ordering: .sequentiallyConsistent) else { return }
+        takeDefaultEffect(received.load(ordering: .sequentiallyConsistent))
     }
+
+    /// Whether a signal has arrived, for code that must clean up before it reports it.
+    package static var pending: Bool { interrupted }
 
     /// Throws once a signal has arrived since `install()`.
     package static func checkpoint() throws {
-        if interrupted { throw EvalGuardError("interrupted", category: .interrupted) }
+        guard interrupted else { return }
+        reported.store(true, ordering: .sequentiallyConsistent)
+        throw EvalGuardError("interrupted", category: .interrupted)
     }
 
     private static func setHandler(_ signal: Int32, _ handler: (@convention(c) (Int32) -> Void)?) throws(SystemCallError) {
@@ -77,18 +94,26 @@ package enum Interrupts {
     }
 }
 
+/// Ends the process as the signal would, or as an interrupted command does. Async-signal-safe.
+private func takeDefaultEffect(_ signal: Int32) {
+    guard signal == SIGINT else { _exit(ExitCode.interrupted.rawValue) }
+    // As if no handler were installed: the process ends "killed by SIGINT", which shells
+    // report as 130 and which stops a calling shell script.
+    #if canImport(Glibc)
+    _ = Glibc.signal(signal, SIG_DFL) // may be ignored: SIG_DFL for a valid signal cannot fail
+    #else
+    _ = Darwin.signal(signal, SIG_DFL) // may be ignored: as above
+    #endif
+    _ = raise(signal) // may be ignored: raising a valid signal in this thread cannot fail
+}
+
 private func onSignal(_ signal: Int32) {
     if Interrupts.deferring.load(ordering: .sequentiallyConsistent) == 0 {
-        // Nothing to clean up: the signal's default effect, as if no handler were installed
-        // (the process ends "killed by SIGINT", which shells report as 130).
-        #if canImport(Glibc)
-        _ = Glibc.signal(signal, SIG_DFL) // may be ignored: SIG_DFL for a valid signal cannot fail
-        #else
-        _ = Darwin.signal(signal, SIG_DFL) // may be ignored: as above
-        #endif
-        _ = raise(signal) // may be ignored: raising a valid signal in this thread cannot fail
+        // Nothing to clean up.
+        takeDefaultEffect(signal)
         return
     }
+    Interrupts.received.store(signal, ordering: .sequentiallyConsistent)
     Interrupts.interrupted = true
     var byte = UInt8(truncatingIfNeeded: signal)
     // May be ignored: a full pipe already holds a byte that wakes the poll, and a signal
