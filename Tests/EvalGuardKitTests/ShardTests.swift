@@ -146,6 +146,9 @@ import Testing
         let counter = Self.counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }
         let there = try project(counter: counter)
+        // A commit of its own: two projects made in the same second would share their commit ids.
+        try there.write("there.txt", "this history only\n")
+        try there.commitAll("There")
         for i in 1...2 { #expect(there.evalguard("run", "--shard", "\(i)/2").status == 0) }
         let here = try project(counter: counter)
         try here.write("notes.txt", "another history\n")
