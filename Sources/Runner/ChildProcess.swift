@@ -34,7 +34,8 @@ final class ChildProcess {
 
     private static let stderrTailLimit = 8192
 
-    init(command: [String], directory: String) throws {
+    /// `wording` names the command's owner in a failure to start it ("model", or "the judge 'grader'").
+    init(command: [String], directory: String, wording: ProviderWording = .model) throws {
         var opened: [Int32] = []
         func pipePair() throws -> (Int32, Int32) {
             do {
@@ -52,7 +53,7 @@ final class ChildProcess {
             child = try Self.spawn(command, directory: directory, stdin: input.0, stdout: output.1, stderr: errors.1)
         } catch {
             for f in opened { closeDescriptor(f) }
-            throw Self.spawnFailure(error, program: command[0])
+            throw Self.spawnFailure(error, program: command[0], wording: wording)
         }
         // The child holds its ends now; ours would keep EOF from ever arriving.
         for f in [input.0, output.1, errors.1] { closeDescriptor(f) }
@@ -102,19 +103,21 @@ final class ChildProcess {
         return child
     }
 
-    private static func spawnFailure(_ error: SystemCallError, program: String) -> EvalGuardError {
+    private static func spawnFailure(_ error: SystemCallError, program: String, wording: ProviderWording) -> EvalGuardError {
+        // "model command …" for the feature's model; "the judge 'grader': command …" for others.
+        let owner = wording.settings == "model" ? "model command" : wording.subject + ": command"
         guard error.call == "posix_spawnp" else {
-            return .evaluation("cannot start the model command '\(program)': \(error)")
+            return .evaluation("cannot start the \(owner) '\(program)': \(error)")
         }
         switch error.errno {
         case ENOENT:
-            return .evaluation("model command not found: '\(program)'",
-                hint: "model.command in \(EvalConfig.path) runs from the repository root; install '\(program)' or fix the path.")
+            return .evaluation("\(owner) not found: '\(program)'",
+                hint: "\(wording.settings).command in \(EvalConfig.path) runs from the repository root; install '\(program)' or fix the path.")
         case EACCES:
-            return .evaluation("model command is not executable: '\(program)'",
+            return .evaluation("\(owner) is not executable: '\(program)'",
                 hint: "Make it executable (chmod +x \(program)) or run it through its interpreter, e.g. [\"python3\", \"\(program)\"].")
         default:
-            return .evaluation("cannot start the model command '\(program)': \(error.reason)")
+            return .evaluation("cannot start the \(owner) '\(program)': \(error.reason)")
         }
     }
 

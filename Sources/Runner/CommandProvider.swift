@@ -152,7 +152,7 @@ private struct PoolRun {
     mutating func dispatch() throws {
         for i in workers.indices where next < requests.count && handOff.hasRoom(started: next) {
             if workers[i] == nil {
-                workers[i] = try ChildProcess(command: provider.command, directory: provider.directory)
+                workers[i] = try ChildProcess(command: provider.command, directory: provider.directory, wording: provider.wording)
             }
             guard let w = workers[i], w.inFlight == nil else { continue }
             if cost != nil, !cost!.allowsStart(inFlight: inFlight) { break }
@@ -208,7 +208,7 @@ private struct PoolRun {
     /// process is restarted (the rest of its stream belongs to that line).
     mutating func overlong(_ i: Int, _ bytes: ArraySlice<UInt8>) throws {
         guard let w = workers[i] else { return }
-        let message = "the model wrote more than \(provider.maxLineBytes) bytes without a newline (model.max_line_bytes): \(ResponseLine.quote(bytes))"
+        let message = "\(provider.wording.subject) wrote more than \(provider.maxLineBytes) bytes without a newline (\(provider.wording.settings).max_line_bytes): \(ResponseLine.quote(bytes))"
         w.terminate()
         workers[i] = nil
         guard let index = w.inFlight else {
@@ -224,11 +224,11 @@ private struct PoolRun {
         let how = w.reapAfterEOF()
         workers[i] = nil
         guard let index = w.inFlight else {
-            lastFailure = ("the model process ended (\(how)) before it was asked anything", w.stderrExcerpt())
+            lastFailure = ("the process of \(provider.wording.subject) ended (\(how)) before it was asked anything", w.stderrExcerpt())
             if budget.record(failed: true) { try stop() }
             return
         }
-        let message = "the model process ended (\(how)) while answering this case"
+        let message = "the process of \(provider.wording.subject) ended (\(how)) while answering this case"
         try finish(index, ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6,
                                         error: message), stderr: w.stderrExcerpt())
     }

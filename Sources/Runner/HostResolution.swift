@@ -10,7 +10,8 @@ import Darwin
 extension HTTPEndpoint {
     /// Every address the host resolves to, in getaddrinfo's order (the transport tries them in
     /// turn: `localhost` often gives ::1 first while a local server listens on 127.0.0.1 only).
-    static func resolve(_ endpoint: HTTPEndpoint) throws -> [(address: sockaddr_storage, length: socklen_t)] {
+    /// `setting` is where the configuration names the host, for the hint.
+    static func resolve(_ endpoint: HTTPEndpoint, setting: String = "model.base_url") throws -> [(address: sockaddr_storage, length: socklen_t)] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -20,7 +21,7 @@ extension HTTPEndpoint {
             // getaddrinfo has its own error codes; EAI_SYSTEM means "see errno".
             let reason = rc == EAI_SYSTEM ? SystemCallError.reason(errno) : String(cString: gai_strerror(rc))
             throw EvalGuardError.evaluation("cannot resolve the host '\(endpoint.host)' of \(endpoint.url): \(reason)",
-                                            hint: "Check model.base_url in \(EvalConfig.path).")
+                                            hint: "Check \(setting) in \(EvalConfig.path).")
         }
         defer { freeaddrinfo(list) }
         var addresses: [(address: sockaddr_storage, length: socklen_t)] = []

@@ -62,7 +62,8 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
             throw EvalGuardError("\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
         }
         let slots = min(jobs, requests.count)
-        let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots)
+        let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots,
+                                                                   setting: wording.settings + ".base_url")
         defer { transport.close() }
         try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: slots), progress: progress, receive: receive) { handOff in
             var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, handOff: handOff)

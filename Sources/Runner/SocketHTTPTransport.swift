@@ -63,7 +63,8 @@ final class SocketHTTPTransport: HTTPTransport {
     private var readBuffer = [UInt8](repeating: 0, count: 65_536)
 
     /// `headers` are sent with every request (authorisation among them): they are never logged.
-    init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int,
+    /// `setting` names where the configuration writes the URL (`models.grader.base_url`), for messages.
+    init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int, setting: String = "model.base_url",
          environment: [String: String] = HTTPProxy.processEnvironment()) throws {
         self.endpoint = endpoint
         proxy = try HTTPProxy.forEndpoint(endpoint, environment: environment)
@@ -74,7 +75,7 @@ final class SocketHTTPTransport: HTTPTransport {
         head += "Content-Length: "
         prefix = Array(head.utf8)
 
-        addresses = try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint)
+        addresses = try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint, setting: setting)
         // Last: OpenSSL is loaded only once the host is known to resolve.
         tlsContext = endpoint.secure ? try TLSAuthorities.context(environment: environment) : nil
     }

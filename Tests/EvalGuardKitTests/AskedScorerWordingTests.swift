@@ -23,6 +23,28 @@ import Testing
         #expect(!run.stderr.contains("model.max_error_rate") && !run.stderr.contains("the model failed"), "\(run.stderr)")
     }
 
+    /// A judge's process: a command that cannot start, or a process that dies, is named as the
+    /// judge's, with its own settings, never as "the model".
+    @Test func aJudgesProcessIsNamedAsTheJudges() throws {
+        let repo = try ScratchRepository()
+        try repo.setUpEvals(model: Models.echo(), cases: [caseLine("c1", "q1", "q1")],
+                            extraConfig: #""models": {"grader": {"command": ["no-such-judge-binary"], "max_error_rate": 0}}, "thresholds": {"p95_latency_ms": false}"#)
+        let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer))
+        try repo.commitAll("a judge that is not installed")
+        let missing = repo.evalguard("run")
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("the judge 'grader': command not found: 'no-such-judge-binary'"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("models.grader.command in .evals/evalguard.json"), "\(missing.stderr)")
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer)
+            .replacingOccurrences(of: #"["no-such-judge-binary"]"#, with: #"["python3", "judge.py"]"#))
+        try repo.write("judge.py", "import sys\nsys.stdin.readline()\nsys.exit(4)\n")
+        let died = repo.evalguard("run")
+        #expect(died.status == 3)
+        #expect(died.stderr.contains("the process of the judge 'grader' ended (exit status 4)"), "\(died.stderr)")
+        #expect(!died.stderr.contains("model process"), "\(died.stderr)")
+    }
+
     @Test func anEmbedderThatCannotBeReachedNamesItsOwnSettings() throws {
         let f = try SimilarityScorerTests.Fixture(cases: SimilarityScorerTests.cases)
         let config = try String(contentsOfFile: f.repo.root + "/.evals/evalguard.json", encoding: .utf8)
