@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+@testable import EvalGuardSupport
+
+/// One product repository that holds every scorer kind and both provider kinds, each suite with
+/// its own model files, so that a change to one suite's inputs touches no other suite's key:
+/// the repository every path of the feature matrix (`FeatureMatrixTests`) runs in.
+///
+/// Suites (ten cases each; the case input is the answer a good feature gives):
+///   exact       computed `exact` over a command model
+///   listed      a list of computed scorers (`contains`, then `regex`)
+///   schema      `json-schema` (an inline schema) over a model that answers JSON
+///   program     a scoring program (`command` scorer)
+///   judged      a judge over a command model (`grader`)
+///   judged_api  a judge over the openai provider (`grader_api`, a stand-in judge server)
+///   pairwise    a pairwise judge against the baseline's answers (over `grader_api`)
+///   similar     `similarity` by embeddings (`embedder`, the stand-in chat server)
+///   (the judge and embeddings models over the openai provider carry no `messages`: a model
+///   used only to judge or embed needs none)
+///   api         the openai provider as the feature, scored `exact`
+///   slow        a command model that takes `slowStartMs` to start (its first answer is a cold start)
+///   noisy       a command model declared non-deterministic
+/// Latency is gated (p95 may not rise by more than 300% and 250 ms): a cold start that leaked
+/// into a reused answer's latency is a regression here, jitter on a loaded machine is not.
+final class MatrixRepository {
+    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy"]
+    static let caseCount = 10
+    static let slowStartMs = 700
+    /// The asked scorers' suites start with one failing case, so that a later commit can fix it
+    /// (a rise beside the falls that settling then has to weigh).
+    static let failingAtFirst: Set<Int> = [caseCount]
+    static let asked = ["program", "judged", "similar", "schema"]
+
+    let repo: ScratchRepository
+    let remote: String
+    let chat: OpenAITestServer
+    let judge: OpenAITestServer
+
+    init() throws {
+        chat = try OpenAITestServer()
+        judge = try OpenAITestServer(["--judge"])
+        repo = try ScratchRepository()
+        remote = NSTemporaryDirectory() + "evalguard-matrix-remote-\(UUID().uuidString).git"
+        try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
+        for suite in Self.suites where suite != "api" {
+            try repo.write("features/\(suite).py", Self.feature(suite, broken: Self.asked.contains(suite) ? Self.failingAtFirst : []))
+        }
+        try repo.write("judges/grader.py", Self.grader)
+        try repo.write("scorers/score.py", Self.scorer)
+        try repo.write(".evals/.gitignore", "results/\n")
+        for suite in Self.suites { try repo.write(".evals/cases/\(suite).jsonl", Self.cases(suite)) }
+        try repo.write(".evals/evalguard.json", config())
+        try repo.commitAll("Three AI features and their evals")
+        let baseline = repo.evalguard("baseline")
+        guard baseline.status == 0 else { throw TestFailure("baseline failed: \(baseline.stderr)") }
+        try repo.commitAll("Record the baseline")
+        try repo.git("remote", "add", "origin", remote)
+        try repo.git("push", "-q", "-u", "origin", "main")
+        try repo.git("remote", "set-head", "origin", "main")
+        let install = try runBinary(["install-hook"], in: repo.root)
+        guard install.status == 0 else { throw TestFailure("install-hook failed: \(install.stderr)") }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: remote) }
+
+    /// A case of `suite`: the input a good feature answers with, and (where the scorer needs it)
+    /// what is expected.
+    static func cases(_ suite: String) -> String {
+        (1...caseCount).map { i in
+            let id = "\(suite)-\(i)", word = "item\(i)"
+            var c: [String: JSONValue] = ["id": .string(id), "input": .string("answer about \(word)")]
+            switch suite {
+            case "schema": break // the schema decides; nothing is expected
+            case "judged", "judged_api", "pairwise", "listed": c["expected"] = .string(word)
+            default: c["expected"] = .string("answer about \(word)")
+            }
+            return JSONValue.object(c).canonicalText
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// A feature that answers each case with its input (as JSON for `schema`); the ids in
+    /// `broken` are answered wrongly. `comment` changes the file without changing an answer.
+    static func feature(_ suite: String, broken: Set<Int> = [], comment: String = "") -> String {
+        let start = suite == "slow" ? "time.sleep(\(Double(slowStartMs) / 1000))" : ""
+        let answer = suite == "schema" ? #"{"answer": text}"# : "text"
+        let ids = JSONValue.array(broken.sorted().map { .string("\(suite)-\($0)") }).canonicalText
+        return """
+            # \(suite) feature \(comment)
+            import json, sys, time
+            \(start)
+            BROKEN = set(\(ids))
+            for line in sys.stdin:
+                r = json.loads(line)
+                text = "something else entirely" if r["id"] in BROKEN else r["input"]
+                sys.stdout.write(json.dumps({"id": r["id"], "output": \(answer)}) + "\\n")
+                sys.stdout.flush()
+            """
+    }
+
+    /// A command judge: passes an answer that contains the expected text (from the default
+    /// template's blocks).
+    static let grader = """
+        import json, re, sys
+        def block(prompt, name):
+            m = re.search("<<<" + name + "\\n(.*?)\\n" + name + ">>>", prompt, re.S)
+            return m.group(1) if m else ""
+        for line in sys.stdin:
+            r = json.loads(line)
+            prompt = r["input"] if isinstance(r["input"], str) else json.dumps(r["input"])
+            grade = "pass" if block(prompt, "EXPECTED").strip().lower() in block(prompt, "ANSWER").lower() else "fail"
+            sys.stdout.write(json.dumps({"id": r["id"], "output": "Checked.\\nGRADE: " + grade}) + "\\n")
+            sys.stdout.flush()
+        """
+
+    /// A scoring program: passes an output equal to the expected answer.
+    static let scorer = """
+        import json, sys
+        for line in sys.stdin:
+            r = json.loads(line)
+            ok = r["output"] == r.get("expected")
+            sys.stdout.write(json.dumps({"id": r["id"], "pass": ok, "score": 1 if ok else 0, "reason": "" if ok else "differs"}) + "\\n")
+            sys.stdout.flush()
+        """
+
+    func config() -> String {
+        func command(_ suite: String, _ extra: String = "") -> String {
+            #"{"command": ["python3", "features/\#(suite).py"], "jobs": 1, "timeout_s": 20, "inputs": ["features/\#(suite).py"]\#(extra)}"#
+        }
+        let models = Self.suites.filter { $0 != "api" }.map { "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : ""))" }
+        let scorers: [String: String] = [
+            "exact": #""exact""#, "listed": #"["contains", "regex"]"#,
+            "schema": #"{"type": "json-schema", "schema": {"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "pattern": "^answer about item[0-9]+$"}}}}"#,
+            "program": #"{"type": "command", "command": ["python3", "scorers/score.py"], "timeout_s": 20}"#,
+            "judged": #"{"type": "judge", "judge": "grader", "rubric": "A good answer names the item asked about."}"#,
+            "judged_api": #"{"type": "judge", "judge": "grader_api", "rubric": "A good answer names the item asked about."}"#,
+            "pairwise": #"{"type": "judge", "judge": "grader_api", "mode": "pairwise", "rubric": "The answer that names the item wins."}"#,
+            "similar": #"{"type": "similarity", "model": "embedder", "threshold": 0.99}"#,
+            "api": #""exact""#, "slow": #""exact""#, "noisy": #""exact""#,
+        ]
+        let suites = Self.suites.map { s in
+            #""\#(s)": {"cases": "cases/\#(s).jsonl", "model": "\#(s == "api" ? "m_api" : "m_" + s)", "scorer": \#(scorers[s]!)}"#
+        }
+        let api = #""m_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "feature-1", "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01, "inputs": []}"#
+        let judges = """
+            "grader": {"command": ["python3", "judges/grader.py"], "jobs": 1, "timeout_s": 20, "inputs": ["judges/grader.py"]},
+            "grader_api": {"provider": "openai", "base_url": "\(judge.baseURL)", "model": "judge-1", "retry_backoff_s": 0.01},
+            "embedder": {"provider": "openai", "base_url": "\(chat.baseURL)", "model": "embed-1"}
+            """
+        return """
+            {
+              "models": {
+                \((models + [api]).joined(separator: ",\n    ")),
+                \(judges)
+              },
+              "suites": {
+                \(suites.joined(separator: ",\n    "))
+              },
+              "thresholds": {"accuracy": {"max_drop": 0.05}, "p95_latency_ms": {"max_increase_pct": 300, "min_increase_ms": 250}, "avg_cost_usd": false}
+            }
+            """
+    }
+
+    /// Rewrites one suite's feature and commits it on the current branch.
+    func commitFeature(_ suite: String, broken: Set<Int> = [], comment: String = "", message: String) throws {
+        try repo.write("features/\(suite).py", Self.feature(suite, broken: broken, comment: comment))
+        try repo.commitAll(message)
+    }
+
+    func push(_ arguments: String...) throws -> Shell.Result {
+        try Shell.run(["git", "push"] + arguments, in: repo.root)
+    }
+
+    /// A fresh clone of the remote in a temporary directory (removed by the caller's `defer`).
+    func clone(branch: String, depth: Int? = nil) throws -> String {
+        let directory = NSTemporaryDirectory() + "evalguard-matrix-clone-\(UUID().uuidString)"
+        var arguments = ["git", "clone", "-q", "-b", branch]
+        if let depth { arguments += ["--depth", String(depth)] }
+        let cloned = try Shell.run(arguments + ["file://" + remote, directory])
+        guard cloned.status == 0 else { throw TestFailure("git clone failed: \(cloned.stderr)") }
+        return directory
+    }
+}
