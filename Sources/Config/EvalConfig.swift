@@ -79,10 +79,11 @@ package struct EvalConfig: Sendable {
             throw EvalGuardError(hasDirectory ? "\(path) is missing" : "no .evals/ directory in \(root)",
                                  hint: "Create one with 'evalguard init', then edit \(path).")
         }
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // Through no link, as every input: the evaluation key hashes the file git stores.
+        guard let data = try RepositoryFile.contents(path, root: root) else {
             throw EvalGuardError("cannot read the file", file: path)
         }
-        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(Array(data), displayPath: path)))
+        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(data, displayPath: path)))
     }
 
     /// Reads the configuration as committed at `commit`; messages name it `abc1234:.evals/evalguard.json`.

@@ -61,7 +61,7 @@ package struct PriceTable: Sendable {
 
     /// The table at `path` (from the repository root), or nil when there is no such file.
     package static func load(repositoryRoot root: String, path: String) throws -> PriceTable? {
-        guard let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
-        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(Array(data), displayPath: path)))
+        guard let data = try RepositoryFile.contents(path, root: root) else { return nil }
+        return try parse(ConfigSource(displayPath: path, text: TextBytes.decode(data, displayPath: path)))
     }
 }

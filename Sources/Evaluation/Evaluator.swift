@@ -141,7 +141,7 @@ package final class Evaluator {
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
         var candidates = (whole.map { [$0] } ?? []) + store.candidates(commit: commit, suiteKeys: keys)
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
-        let prices = Evaluation.prices(config, read: read)
+        let prices = try Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
         if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
         let partial = plans.count < suites.count

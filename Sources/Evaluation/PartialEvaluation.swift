@@ -29,7 +29,7 @@ extension Evaluator {
         let keys = all.filter { cases[$0.config.name] != nil }.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
         let candidates = store.candidates(commit: sha, suiteKeys: keys)
         let stored = StoredAnswers(fresh ? [] : candidates, repeats: runs)
-        let prices = Evaluation.prices(config, read: read)
+        let prices = try Evaluation.prices(config, read: read)
         let plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices)
         try store.ensureWritable()
         var checkout: IsolatedCheckout?

@@ -173,12 +173,14 @@ extension Evaluation {
 
     /// The price of each openai model the suites use, read through `read` (nil when it has
     /// none: no table, or no entry for the model, which a run then reports).
-    static func prices(_ config: EvalConfig, read: (String) throws -> [UInt8]?) -> [String: PriceTable.Price] {
+    static func prices(_ config: EvalConfig, read: (String) throws -> [UInt8]?) throws -> [String: PriceTable.Price] {
         var prices: [String: PriceTable.Price] = [:]
         for suite in config.suites {
             guard let openAI = config.model(of: suite).openAI else { continue }
             let path = EvalConfig.directory + "/" + openAI.prices
-            guard let bytes = try? read(path), let table = try? PriceTable.parse(bytes, displayPath: path) else { continue }
+            // A table that cannot be read (a link) is an error; one that does not parse is left
+            // to the provider, which says so when the model runs.
+            guard let bytes = try read(path), let table = try? PriceTable.parse(bytes, displayPath: path) else { continue }
             prices[config.modelID(of: suite)] = table.models[openAI.model]
         }
         return prices

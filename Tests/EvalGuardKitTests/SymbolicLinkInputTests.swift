@@ -85,4 +85,22 @@ import Testing
         #expect(try git.fileContents("shared/rubric.md", atCommit: repo.head) == Array("Be kind.\n".utf8))
         #expect(try git.fileContents("shared/none.md", atCommit: repo.head) == nil)
     }
+
+    /// The configuration and a model's price table are inputs too: read through no link.
+    @Test func aLinkedConfigurationOrPriceTableIsRefused() throws {
+        let server = try OpenAITestServer()
+        let repo = try project(server: server, schemaTarget: nil, promptTarget: nil)
+        try repo.write(".evals/real-prices.json", #"{"m": {"input_per_million": 1, "output_per_million": 2}}"#)
+        try FileManager.default.createSymbolicLink(atPath: repo.path(".evals/prices.json"), withDestinationPath: "real-prices.json")
+        let priced = repo.evalguard("run", "--fresh")
+        #expect(priced.status == 2, "\(priced.stderr)")
+        #expect(priced.stderr.contains(".evals/prices.json is a symbolic link to .evals/real-prices.json: evalguard follows no links"), "\(priced.stderr)")
+        try FileManager.default.removeItem(atPath: repo.path(".evals/prices.json"))
+        try FileManager.default.moveItem(atPath: repo.path(".evals/evalguard.json"), toPath: repo.path(".evals/config.json"))
+        try FileManager.default.createSymbolicLink(atPath: repo.path(".evals/evalguard.json"), withDestinationPath: "config.json")
+        let configured = repo.evalguard("run", "--fresh")
+        #expect(configured.status == 2, "\(configured.stderr)")
+        #expect(configured.stderr.contains(".evals/evalguard.json is a symbolic link to .evals/config.json"), "\(configured.stderr)")
+        #expect(try server.requests().isEmpty)
+    }
 }
