@@ -76,6 +76,27 @@ package enum AtomicFile {
         written = true
     }
 
+    /// Appends `text` to the file at `path` (created when missing), as CI systems expect of a step
+    /// summary that other steps write to as well: so not atomic, but a failure is worded like
+    /// `writeOutput`'s ("cannot write <path>: <reason>", exit 2).
+    package static func appendOutput(_ text: String, to path: String) throws {
+        func failed(_ reason: String) -> EvalGuardError { EvalGuardError("cannot write \(path): \(reason)", category: .input) }
+        let parent = (path as NSString).deletingLastPathComponent
+        if let reason = makeDirectory(parent.isEmpty ? "." : parent) { throw failed(reason) }
+        let bytes = Array(text.utf8)
+        do throws(SystemCallError) {
+            let fd = try syscall("open") { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
+            defer { closeDescriptor(fd) }
+            var offset = 0
+            while offset < bytes.count {
+                let start = offset
+                offset += try syscall("write") { bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + start, $0.count - start) } }
+            }
+        } catch {
+            throw failed(error.reason)
+        }
+    }
+
     /// Creates `directory` and its missing parents; nil when it is there, else why it cannot be:
     /// which of them is a file, or the system's reason (Foundation's would print its error domain).
     private static func makeDirectory(_ directory: String) -> String? {

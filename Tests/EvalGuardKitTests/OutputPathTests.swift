@@ -22,4 +22,21 @@ import Testing
         }
         #expect(s.repo.read("blocker") == "a file, not a directory\n")
     }
+
+    /// The step summary is appended to (other steps write to it too); a summary that cannot be
+    /// opened for appending is worded the same way.
+    @Test func aStepSummaryThatCannotBeAppendedToSaysWhy() throws {
+        let s = try CITests.Setup()
+        try FileManager.default.createDirectory(atPath: s.repo.path("summary.md"), withIntermediateDirectories: true)
+        let run = s.ci([], environment: ["GITHUB_BASE_REF": "main", "GITHUB_STEP_SUMMARY": s.repo.path("summary.md")])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("error: cannot write \(s.repo.path("summary.md")): "), "\(run.stderr)")
+        #expect(!run.stderr.contains("Error Domain"), "\(run.stderr)")
+        try FileManager.default.removeItem(atPath: s.repo.path("summary.md"))
+        try s.repo.write("summary.md", "earlier step\n")
+        let appended = s.ci([], environment: ["GITHUB_BASE_REF": "main", "GITHUB_STEP_SUMMARY": s.repo.path("summary.md")])
+        #expect(appended.status == 0 || appended.status == 1, "\(appended.stderr)")
+        let summary = s.repo.read("summary.md") ?? ""
+        #expect(summary.hasPrefix("earlier step\n") && summary.contains("evalguard"), "\(summary)")
+    }
 }

@@ -104,7 +104,7 @@ struct CICommand: Command {
             try AtomicFile.writeOutput(junit, to: absolute(path, context))
         }
         if let path = arguments.value("markdown") ?? context.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-            try append(markdown, to: absolute(path, context))
+            try AtomicFile.appendOutput(markdown, to: absolute(path, context))
         }
     }
 
@@ -133,16 +133,5 @@ struct CICommand: Command {
 
     static func absolute(_ path: String, _ context: CommandContext) -> String {
         path.hasPrefix("/") ? path : context.workingDirectory + "/" + path
-    }
-
-    /// Appends, as CI systems expect for step summaries (other steps write to the same file).
-    static func append(_ text: String, to path: String) throws {
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            try AtomicFile.writeOutput(text, to: path)
-            return
-        }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text.utf8))
     }
 }
