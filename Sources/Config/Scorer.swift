@@ -235,15 +235,9 @@ package enum Scorer: Sendable, Equatable {
     /// does (a judge, a scoring program and a schema judge an answer without one).
     var needsExpected: String? {
         switch self {
-        case .exact: "exact"
-        case .contains: "contains"
-        case .regex: "regex"
-        case .json: "json"
-        case .numeric: "numeric"
-        case .oneOf: "one-of"
-        case .similarity: "similarity"
         case .list(let steps): steps.lazy.compactMap(\.needsExpected).first
         case .judge, .command, .jsonSchema: nil
+        case .exact, .contains, .regex, .json, .numeric, .oneOf, .similarity: name
         }
     }
 }
