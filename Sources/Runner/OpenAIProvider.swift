@@ -49,8 +49,6 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         self.maxErrorRate = maxErrorRate
         self.apiKey = apiKey
         self.price = price
-        // Named where the configuration writes it: "model", or "models.drafter".
-        wording = ProviderWording(subject: "the model", settings: config.settingsPath)
     }
 
     package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
@@ -63,7 +61,7 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         }
         let slots = min(jobs, requests.count)
         let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots,
-                                                                   setting: wording.settings + ".base_url")
+                                                                   setting: config.setting("base_url"))
         defer { transport.close() }
         try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: slots), progress: progress, receive: receive) { handOff in
             var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, handOff: handOff)
@@ -226,7 +224,7 @@ private struct OpenAIRun {
         switch outcome {
         case .failed(let reason):
             return try retryOrFail(i, "cannot connect to \(url): \(reason)", retryAfter: nil,
-                                   hint: reason == "connection refused" ? " (is the server running? check \(provider.wording.settings).base_url)" : "")
+                                   hint: reason == "connection refused" ? " (is the server running? check \(provider.config.setting("base_url")))" : "")
         case .cutOff(let extent):
             return try retryOrFail(i, "the response from \(url) was cut off \(extent): the connection closed before its end",
                                    retryAfter: nil, hint: "")
@@ -329,7 +327,7 @@ private struct OpenAIRun {
     mutating func timeOut(_ i: Int, at now: UInt64) throws {
         slots[i].inFlight = false
         var response = ModelResponse(output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
-                                     error: "timed out after \(provider.timeoutSeconds) s (\(provider.wording.settings).timeout_s) waiting for \(url)")
+                                     error: "timed out after \(provider.timeoutSeconds) s (\(provider.config.setting("timeout_s"))) waiting for \(url)")
         response.timedOut = true
         response.retries = slots[i].attempts - 1
         response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6

@@ -182,6 +182,15 @@ package struct CaseResult: Sendable, Equatable {
 
     /// A digest's text: from the raw bytes, or the text kept as it was when it was not a
     /// lowercase blob id (an older or hand-made result), so that it reads back unchanged.
+    /// The first digest held as text, by its JSON name: only a digest that is not a lowercase
+    /// blob id is kept so, so a sound stored case has none (see `storedProblem`).
+    var textDigest: (name: String, text: String)? {
+        guard let e = extras?.value else { return nil }
+        if let t = e.inputDigestText { return ("input_digest", t) }
+        if let t = e.scoringDigestText { return ("scoring_digest", t) }
+        return e.outputDigestText.map { ("output_digest", $0) }
+    }
+
     private func digestText(_ flag: Flags, _ text: KeyPath<Extras, String?>) -> String? {
         flags.contains(flag) ? digests[flag].hex : extras?.value[keyPath: text]
     }

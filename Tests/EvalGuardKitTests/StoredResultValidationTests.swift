@@ -103,4 +103,40 @@ import Testing
         #expect(found == nil)
         #expect(said.lines == ["ignoring .evals/results/keys/\(key): it holds \"../../outside\", not a commit id"])
     }
+
+    /// Each kind of unsound field is named, and the sound result it was made from passes.
+    @Test func everyUnsoundFieldIsNamed() throws {
+        let (repo, _) = try project()
+        let text = try #require(repo.read(".evals/results/\(repo.head).json"))
+        #expect(ResultStore.decode(Data(text.utf8), source: "sound")?.storedProblem == nil)
+        let mutations: [(String, (inout [String: Any]) -> Void)] = [
+            ("its input_digest \"XYZ\" is not a blob id", { $0["input_digest"] = "XYZ" }),
+            ("its output_digest \"\(String(repeating: "A", count: 40))\" is not a blob id", { $0["output_digest"] = String(repeating: "A", count: 40) }),
+            ("score 2.0 is not within 0…1", { $0["score"] = 2 }),
+            ("latency_ms -1.0 is not a finite, non-negative number", { $0["latency_ms"] = -1 }),
+            ("passes 5 is not within 0…2 (its runs)", { $0["runs"] = 2; $0["passes"] = 5 }),
+        ]
+        for (problem, mutate) in mutations {
+            var result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            var suites = try #require(result["suites"] as? [[String: Any]])
+            var cases = try #require(suites[0]["cases"] as? [[String: Any]])
+            mutate(&cases[0])
+            suites[0]["cases"] = cases
+            result["suites"] = suites
+            let data = try JSONSerialization.data(withJSONObject: result)
+            let warnings = Warnings()
+            let decoded = StoredInputWarnings.$current.withValue(StoredInputWarnings { warnings.add($0) }) {
+                ResultStore.decode(data, source: "the forged file")
+            }
+            #expect(decoded == nil, "\(problem)")
+            #expect(warnings.lines.contains { $0.contains("the forged file") && $0.contains(problem) }, "\(problem): \(warnings.lines)")
+        }
+    }
+
+    final class Warnings: @unchecked Sendable {
+        private let lock = NSLock()
+        private var said: [String] = []
+        func add(_ line: String) { lock.withLock { said.append(line) } }
+        var lines: [String] { lock.withLock { said } }
+    }
 }
