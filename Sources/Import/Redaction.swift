@@ -6,8 +6,8 @@ import EvalGuardSupport
 /// rewritten records on stdout, one line each and in the same order. A program that fails, or
 /// writes anything else, stops the command before a case is written.
 package enum Redaction {
-    package static func run(_ command: [String], records: [ProductionRecord], directory: String,
-                            environment: [String: String]) throws -> [ProductionRecord] {
+    /// Runs in `directory` with evalguard's own environment, as model commands do.
+    package static func run(_ command: [String], records: [ProductionRecord], directory: String) throws -> [ProductionRecord] {
         guard let program = command.first, !program.isEmpty else { throw EvalGuardError("--redact names no program", category: .usage) }
         guard !records.isEmpty else { return records }
         let shown = command.joined(separator: " ")
@@ -29,7 +29,6 @@ package enum Redaction {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
         let out = Pipe()
         process.standardInput = inHandle
         process.standardOutput = out

@@ -59,6 +59,10 @@ package struct YAMLReader {
         return t.isEmpty || t.first == "#"
     }
 
+    func checkTabs(_ line: String, _ indent: Int) throws {
+        if line.dropFirst(indent).first == "\t" { throw fail("a tab indents this line: YAML indents with spaces", line: index + 1) }
+    }
+
     mutating func skipBlank() {
         while index < lines.count, Self.isBlank(lines[index]) { index += 1 }
     }
@@ -93,7 +97,7 @@ package struct YAMLReader {
         guard index < lines.count else { return .scalar(.null, line: index) }
         let line = lines[index]
         let n = Self.indent(of: line)
-        if line.dropFirst(n).first == "\t" { throw fail("a tab indents this line: YAML indents with spaces", line: index + 1) }
+        try checkTabs(line, n)
         guard n >= minIndent else { return .scalar(.null, line: index + 1) }
         let content = String(line.dropFirst(n))
         if content == "-" || content.hasPrefix("- ") { return try sequence(indent: n) }
@@ -111,6 +115,7 @@ package struct YAMLReader {
             guard index < lines.count else { break }
             let line = lines[index]
             let n = Self.indent(of: line)
+            try checkTabs(line, n)
             let content = line.dropFirst(n)
             guard n == indent, content == "-" || content.hasPrefix("- ") else {
                 if n > indent { throw fail("unexpected indentation in a sequence", line: index + 1) }
@@ -144,6 +149,7 @@ package struct YAMLReader {
             guard index < lines.count else { break }
             let line = lines[index]
             let n = Self.indent(of: line)
+            try checkTabs(line, n)
             guard n == indent else {
                 if n > indent { throw fail("unexpected indentation in a mapping", line: index + 1) }
                 break
@@ -151,6 +157,7 @@ package struct YAMLReader {
             let lineNumber = index + 1
             let content = String(line.dropFirst(n))
             if content == "-" || content.hasPrefix("- ") { break }
+            if n == 0, content.hasPrefix("---") || content.hasPrefix("...") { break }
             guard let (key, rest) = try keySplit(content, line: lineNumber) else {
                 throw fail("expected \"key: value\" in a mapping", line: lineNumber)
             }

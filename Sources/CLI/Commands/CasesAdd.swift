@@ -31,7 +31,7 @@ enum CasesAdd {
         let filtered = read.records.count - records.count
         if let redact = arguments.value("redact") {
             let command = redact.split(separator: " ").map(String.init)
-            records = try Redaction.run(command, records: records, directory: context.workingDirectory, environment: context.environment)
+            records = try Redaction.run(command, records: records, directory: context.workingDirectory)
         }
         let made = ProductionRecords.cases(records, inputField: arguments.value("input-field") ?? "input",
                                            outputField: arguments.value("output-field") ?? "output",
