@@ -9,9 +9,8 @@ import EvalGuardSupport
 /// events, or flattened (`gen_ai.prompt.0.content`); and the per-message events
 /// (`gen_ai.user.message`, ..., `gen_ai.choice`).
 enum OTLPSpans {
-    static func records(_ document: JSONValue, display: String, line: Int?) -> (records: [ProductionRecord], skipped: [SkippedCase]) {
+    static func records(_ document: JSONValue, display: String, line: Int?) -> [ProductionRecord] {
         var records: [ProductionRecord] = []
-        var skipped: [SkippedCase] = []
         let at = line.map { "\(display):\($0)" } ?? display
         for resource in document["resourceSpans"]?.arrayValue ?? [] {
             for scope in resource["scopeSpans"]?.arrayValue ?? [] {
@@ -22,20 +21,18 @@ enum OTLPSpans {
                     guard attributes.keys.contains(where: { $0.hasPrefix("gen_ai.") }) else { continue }
                     let events = (span["events"]?.arrayValue ?? []).map { (name: $0["name"]?.stringValue ?? "", attributes: Self.attributes($0["attributes"])) }
                     let (input, output) = messages(attributes, events)
-                    guard let input, !input.isEmpty else {
-                        skipped.append(SkippedCase(source: source, reason: "no prompt messages recorded (is content capture on in the instrumentation?)"))
-                        continue
-                    }
+                    // A span without messages stays a record (so --where sees it); it has no input.
                     var record: [String: JSONValue] = [
-                        "input": .array(input), "attributes": .object(attributes),
+                        "attributes": .object(attributes),
                         "name": span["name"] ?? .null, "span_id": .string(spanID), "trace_id": span["traceId"] ?? .null,
                     ]
+                    if let input, !input.isEmpty { record["input"] = .array(input) }
                     if let output { record["output"] = answer(output) }
                     records.append(ProductionRecord(value: .object(record), source: source))
                 }
             }
         }
-        return (records, skipped)
+        return records
     }
 
     /// `[{"key": k, "value": AnyValue}]` as an object of plain JSON values.

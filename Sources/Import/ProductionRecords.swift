@@ -10,14 +10,12 @@ package struct ProductionRecord: Sendable {
 /// Reads `cases add --from FILE`: JSON Lines records, or OpenTelemetry spans exported as OTLP
 /// JSON (one document, or one export request a line as collectors' file exporters write).
 package enum ProductionRecords {
-    /// `skipped` counts the spans that carry no GenAI messages.
-    package static func read(_ text: String, display: String) throws -> (records: [ProductionRecord], skipped: [SkippedCase]) {
+    package static func read(_ text: String, display: String) throws -> [ProductionRecord] {
         // A whole-file OTLP document (pretty-printed over many lines).
         if let whole = try? JSONParser.parse(text), case .object(let o) = whole, o["resourceSpans"] != nil {
             return OTLPSpans.records(whole, display: display, line: nil)
         }
         var records: [ProductionRecord] = []
-        var skipped: [SkippedCase] = []
         var number = 0
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -33,14 +31,12 @@ package enum ProductionRecords {
                                      hint: "Nothing was written.")
             }
             if o["resourceSpans"] != nil {
-                let spans = OTLPSpans.records(value, display: display, line: number)
-                records += spans.records
-                skipped += spans.skipped
+                records += OTLPSpans.records(value, display: display, line: number)
             } else {
                 records.append(ProductionRecord(value: value, source: "\(display):\(number)"))
             }
         }
-        return (records, skipped)
+        return records
     }
 
     /// The value at a dotted path: `request.messages`, `attributes.gen_ai.request.model` (an
@@ -92,7 +88,10 @@ package enum ProductionRecords {
         var skipped: [SkippedCase] = []
         for r in records {
             guard let input = value(at: inputField, in: r.value), input != .null else {
-                skipped.append(SkippedCase(source: r.source, reason: "no field '\(inputField)' (name the input with --input-field)"))
+                let reason = r.value["span_id"] != nil && inputField == "input"
+                    ? "no prompt messages recorded (is content capture on in the instrumentation?)"
+                    : "no field '\(inputField)' (name the input with --input-field)"
+                skipped.append(SkippedCase(source: r.source, reason: reason))
                 continue
             }
             var expected: JSONValue?

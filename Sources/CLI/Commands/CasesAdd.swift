@@ -27,8 +27,8 @@ enum CasesAdd {
         }
 
         let read = try ProductionRecords.read(try context.readText(context.absolute(from), display: from), display: from)
-        var records = read.records.filter { r in conditions.allSatisfy { $0.holds(for: r.value) } }
-        let filtered = read.records.count - records.count
+        var records = read.filter { r in conditions.allSatisfy { $0.holds(for: r.value) } }
+        let filtered = read.count - records.count
         if let redact = arguments.value("redact") {
             let command = redact.split(separator: " ").map(String.init)
             records = try Redaction.run(command, records: records, directory: context.workingDirectory)
@@ -53,7 +53,7 @@ enum CasesAdd {
             if let labelPath { try? FileManager.default.removeItem(atPath: labelPath) }
             throw error
         }
-        var out = destination.summary(written: new, present: present, skipped: read.skipped + made.skipped + rejected)
+        var out = destination.summary(written: new, present: present, skipped: made.skipped + rejected)
         if filtered > 0 { out += "left out by --where: \(filtered) record(s)\n" }
         if notDrawn > 0 { out += "left out by --sample \(sample!): \(notDrawn) new case(s) not drawn (seed \(arguments.value("seed") ?? "0"))\n" }
         if let label = arguments.value("label"), !new.isEmpty {
