@@ -17,9 +17,9 @@ package enum ProductionRecords {
         }
         var records: [ProductionRecord] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.textLines {
             number += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            let line = raw
             if line.trimmingSpaces.isEmpty { continue }
             let value: JSONValue
             do { value = try JSONParser.parse(String(line)) } catch {

@@ -100,7 +100,7 @@ package enum PromptfooImport {
                 for item in list { if let t = try test(item, defaults: defaults, file: display) { read.tests.append(t) } }
             case "jsonl":
                 var number = 0
-                for line in try text(path, display: display).split(separator: "\n", omittingEmptySubsequences: false) {
+                for line in try text(path, display: display).textLines {
                     number += 1
                     guard !line.trimmingSpaces.isEmpty else { continue }
                     let node = try YAMLReader.parse(String(line), path: display)

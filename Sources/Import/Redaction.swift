@@ -41,15 +41,14 @@ package enum Redaction {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderr = String(decoding: FileManager.default.contents(atPath: temporary + ".err") ?? Data(), as: UTF8.self)
-        let quoted = stderr.split(separator: "\n").suffix(20).map { "  | " + $0 }.joined(separator: "\n")
+        let quoted = stderr.textLines.filter { !$0.isEmpty }.suffix(20).map { "  | " + $0 }.joined(separator: "\n")
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let how = process.terminationReason == .exit ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
             let missing = process.terminationStatus == 127 ? " (not found on PATH?)" : ""
             throw EvalGuardError("the redaction program '\(shown)' \(how)\(missing); nothing was written" + (quoted.isEmpty ? "" : ":\n" + quoted),
                                  hint: "It reads one JSON record a line on stdin and writes each rewritten record on stdout.")
         }
-        let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = String(decoding: output, as: UTF8.self).textLines
         let written = lines.last?.isEmpty == true ? Array(lines.dropLast()) : lines
         guard written.count == records.count else {
             throw EvalGuardError("the redaction program '\(shown)' wrote \(written.count) line(s) for \(records.count) record(s); nothing was written",

@@ -7,9 +7,9 @@ package enum OpenAIEvalsImport {
     package static func read(_ text: String, display: String) throws -> [ReadTest] {
         var tests: [ReadTest] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.textLines {
             number += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            let line = raw
             if line.trimmingSpaces.isEmpty { continue }
             let value: JSONValue
             do { value = try JSONParser.parse(String(line)) } catch {

@@ -41,9 +41,7 @@ package struct YAMLReader {
 
     /// Parses `text`; `path` names the file in errors.
     package static func parse(_ text: String, path: String) throws -> YAMLNode {
-        var reader = YAMLReader(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }, path: path)
+        var reader = YAMLReader(lines: text.textLines.map(String.init), path: path)
         return try reader.document()
     }
 
@@ -345,6 +343,12 @@ package struct YAMLReader {
 }
 
 extension StringProtocol {
+    /// The lines of a text ending in "\n" or "\r\n" (one Character in Swift, which a split on
+    /// "\n" alone would not break), without their ends; the last is "" when the text ends in one.
+    var textLines: [SubSequence] {
+        split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    }
+
     var trimmingSpaces: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }

@@ -137,4 +137,13 @@ import Testing
         #expect(try json("# nothing\n") == .null)
         #expect(try json("---\na: 1\n") == .object(["a": .number(1)]))
     }
+
+    @Test func nestedSequencesQuotedKeysColonsAndCRLF() throws {
+        let text = "tests:\r\n- - a\r\n  - b\r\n- \"quoted key\": 1\r\n  url: http://x.com/a#frag\r\n  time: 12:30\r\n  list:\r\n      - deep\r\n  empty: \"\"\r\n"
+        #expect(try json(text) == .object(["tests": .array([
+            .array([.string("a"), .string("b")]),
+            .object(["quoted key": .number(1), "url": .string("http://x.com/a#frag"), "time": .string("12:30"),
+                     "list": .array([.string("deep")]), "empty": .string("")]),
+        ])]))
+    }
 }
