@@ -36,11 +36,11 @@ package enum OpenAIEvalsImport {
         return tests
     }
 
-    /// A file with single and listed ideals becomes one one-of suite: a single ideal is a
-    /// list of one, so every case is scored the same way.
-    package static func unify(_ tests: [ReadTest]) -> [ReadTest] {
+    /// A file with single and listed ideals becomes one one-of suite (as for a one-of suite
+    /// when `oneOf`): a single ideal is a list of one, so every case is scored the same way.
+    package static func unify(_ tests: [ReadTest], oneOf: Bool = false) -> [ReadTest] {
         let anyList = tests.contains { $0.assertions.contains { if case .mapped(.oneOf, _) = $0.mapped { true } else { false } } }
-        guard anyList else { return tests }
+        guard anyList || oneOf else { return tests }
         return tests.map { t in
             var t = t
             t.assertions = t.assertions.map { a in

@@ -163,6 +163,17 @@ import Testing
         #expect((try JSONParser.parse(run.stdout))["suites"]?["evals"]?["accuracy"] == .number(1))
         #expect(repo.evalguard("cases", "import", "openai-evals", "samples.jsonl", "--suite", "evals").stdout
                     .hasPrefix("no new cases: .evals/cases/evals.jsonl is unchanged\n"))
+
+        // Single ideals only, into the one-of suite: each becomes a list of one.
+        try repo.write("single.jsonl", "{\"input\": [{\"role\": \"user\", \"content\": \"it crashes\"}], \"ideal\": \"bug\"}\n")
+        let single = repo.evalguard("cases", "import", "openai-evals", "single.jsonl", "--suite", "evals")
+        #expect(single.stdout == "wrote 1 new case(s) to .evals/cases/evals.jsonl\nassertions mapped: ideal → one-of (1)\n")
+        #expect(repo.read(".evals/cases/evals.jsonl")?.hasSuffix(#""expected":["bug"]}"# + "\n") == true)
+
+        // Nothing importable into a new file: no suite line to add.
+        try repo.write("none.jsonl", "{\"input\": \"x\"}\n")
+        let none = repo.evalguard("cases", "import", "openai-evals", "none.jsonl")
+        #expect(none.stdout == "no new cases: .evals/cases/none.jsonl is unchanged\nskipped 1:\n  none.jsonl:1: no assertion evalguard can score: no \"ideal\": nothing says what a right answer is\nnot mapped: no ideal (1)\n")
     }
 
     @Test func aCSVWithQuotedMultiLineFieldsKeepsItsIDsAndRuns() throws {

@@ -62,7 +62,7 @@ enum CasesAdd {
         // Tool calls are scored by the tool-call scorer; answers without an expected one by a judge.
         let scorer = arguments.value("expected-from") == nil ? "{\"type\": \"judge\", \"judge\": \"grader\", \"rubric\": \"...\"}"
             : new.contains { $0.expected?["tool_calls"] != nil } ? "{\"type\": \"tool-call\"}" : "\"exact\""
-        out += destination.suiteAdvice(scorer: scorer)
+        out += destination.suiteAdvice(scorer: scorer, hasCases: !new.isEmpty || present > 0)
         context.console.out(out, terminator: "")
         return .pass
     }

@@ -64,6 +64,11 @@ struct CasesCommand: Command {
             throw UsageError("'evalguard cases import' needs a FORMAT (promptfoo, openai-evals, csv, tsv) and a FILE.")
         }
         let path = context.absolute(file)
+        if let f = arguments.value("scorer"), !Scorer.names.contains(f) {
+            throw UsageError("Unknown scorer '\(f)': \(Scorer.names.joined(separator: ", ")).")
+        }
+        // A table's cases have one shape: the configured suite's scorer checks their expected answers.
+        let family = format == "csv" || format == "tsv" ? nil : arguments.value("scorer") ?? destination.configured.map(ImportScorer.family(of:))
         let read: [ReadTest]
         var skipped: [SkippedCase] = []
         switch format {
@@ -71,7 +76,8 @@ struct CasesCommand: Command {
             let r = try PromptfooImport.read(path: path, display: file)
             (read, skipped) = (r.tests, r.skipped)
         case "openai-evals":
-            read = OpenAIEvalsImport.unify(try OpenAIEvalsImport.read(try context.readText(path, display: file), display: file))
+            read = OpenAIEvalsImport.unify(try OpenAIEvalsImport.read(try context.readText(path, display: file), display: file),
+                                           oneOf: family == "one-of")
         case "csv", "tsv":
             read = try TableImport.read(try context.readText(path, display: file), separator: format == "csv" ? "," : "\t", display: file,
                                         inputColumn: arguments.value("input-column") ?? "input",
@@ -79,11 +85,6 @@ struct CasesCommand: Command {
         default:
             let hint = Suggestion.closest(to: format, among: ["promptfoo", "openai-evals", "csv", "tsv"]).map { " Did you mean '\($0)'?" } ?? ""
             throw UsageError("Unknown format '\(format)': promptfoo, openai-evals, csv or tsv.\(hint)")
-        }
-        // A table's cases have one shape: the configured suite's scorer checks their expected answers.
-        let family = format == "csv" || format == "tsv" ? nil : arguments.value("scorer") ?? destination.configured.map(ImportScorer.family(of:))
-        if let f = arguments.value("scorer"), !Scorer.names.contains(f) {
-            throw UsageError("Unknown scorer '\(f)': \(Scorer.names.joined(separator: ", ")).")
         }
         let selection = ImportSelection(read, family: family)
         let target = try destination.target()
@@ -96,7 +97,7 @@ struct CasesCommand: Command {
         if !selection.notMapped.isEmpty {
             out += "not mapped: " + selection.notMapped.map { "\($0.from) (\($0.count))" }.joined(separator: ", ") + "\n"
         }
-        out += destination.suiteAdvice(scorer: selection.scorer?.configText)
+        out += destination.suiteAdvice(scorer: selection.scorer?.configText, hasCases: !new.isEmpty || present > 0)
         context.console.out(out, terminator: "")
         return .pass
     }
@@ -144,8 +145,8 @@ struct CaseDestination {
     }
 
     /// The suite line to paste when the suite is not configured yet (never written for the user).
-    func suiteAdvice(scorer: String?) -> String {
-        guard !isConfigured else { return "" }
+    func suiteAdvice(scorer: String?, hasCases: Bool) -> String {
+        guard !isConfigured, hasCases else { return "" }
         let prefix = EvalConfig.directory + "/"
         let cases = display.hasPrefix(prefix) ? String(display.dropFirst(prefix.count)) : display
         var out = "no suite '\(suite)' in \(EvalConfig.path) yet; add it (evalguard changes no configuration):\n"
