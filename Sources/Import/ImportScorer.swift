@@ -120,6 +120,10 @@ package struct ImportSelection: Sendable {
             let reasons = test.assertions.compactMap { if case .notMapped(let r) = $0.mapped { r } else { nil } }
             return "no assertion evalguard can score: " + reasons.joined(separator: "; ")
         }
+        if let scorer, families.contains(scorer.family) {
+            // A similarity threshold or a schema of its own: one suite has one.
+            return "its \(scorer.family) assertion has settings of its own; this import writes \(scorer.configText) (import it again with another --to)"
+        }
         let kept = scorer.map { "this import writes \($0.family) cases" } ?? "no scorer was chosen"
         return "its assertions map to \(Array(Set(families)).sorted().joined(separator: ", ")); \(kept) (import it again with --scorer \(families[0]) and another --to)"
     }

@@ -65,6 +65,13 @@ import Testing
         let similar = ImportSelection(read.tests, family: "similarity")
         #expect(similar.scorer == .similarity(threshold: 0.9))
         #expect(similar.scorer?.configText == #"{"type": "similarity", "model": "embedder", "threshold": 0.9}"#)
+        var otherThreshold = read.tests
+        otherThreshold[1].assertions.append(("similar", .mapped(.similarity(threshold: 0.5), expected: .string("json"))))
+        otherThreshold.append(otherThreshold[1])
+        #expect(ImportSelection(otherThreshold, family: "similarity").skipped.map(\.reason) == [
+            "its similarity assertion has settings of its own; this import writes {\"type\": \"similarity\", \"model\": \"embedder\", \"threshold\": 0.5} (import it again with another --to)",
+            "its assertions map to judge; this import writes similarity cases (import it again with --scorer judge and another --to)",
+        ])
         let schema = ImportSelection(read.tests, family: "json-schema")
         #expect(schema.cases.map(\.expected) == [nil])
         #expect(schema.scorer?.configText == #"{"type": "json-schema", "schema": {"required":["answer"],"type":"object"}}"#)
