@@ -166,4 +166,24 @@ import Testing
             """)
         #expect(!repo.exists(".evals/cases/week.jsonl"))
     }
+
+    @Test func labelledProductionCasesCalibrateTheJudge() throws {
+        let f = try JudgedSuiteTests.Fixture(cases: [("seed", "Refund done.", "refund")], scorer: JudgedSuiteTests.rubric)
+        try f.repo.write("logs/replies.jsonl", """
+            {"input": {"reply": "Your refund is on its way."}, "output": "Your refund is on its way.", "want": "refund"}
+            {"input": {"reply": "Please wait."}, "output": "Please wait.", "want": "refund"}
+
+            """)
+        let add = f.repo.evalguard("cases", "add", "--from", "logs/replies.jsonl", "--to", ".evals/cases/new.jsonl",
+                                   "--expected-from", "want", "--label", ".evals/cases/replies.labels.jsonl")
+        #expect(add.status == 0, "\(add.stderr)")
+        var labels = try #require(f.repo.read(".evals/cases/replies.labels.jsonl"))
+        labels.replace(#""human":""}"#, with: #""human":"pass"}"#, maxReplacements: 1)
+        labels.replace(#""human":""}"#, with: #""human":"fail"}"#)
+        try f.repo.write(".evals/cases/replies.jsonl", labels)
+        let calibrate = f.repo.evalguard("judge", "calibrate")
+        #expect(calibrate.status == 0, "\(calibrate.stderr)")
+        #expect(calibrate.stdout.contains("replies: the judge against 2 human verdict(s)"), "\(calibrate.stdout)")
+        #expect(calibrate.stdout.contains("accuracy         100.0% (2 of 2 agree)"), "\(calibrate.stdout)")
+    }
 }
