@@ -95,6 +95,7 @@ package struct ImportSelection: Sendable {
         } else {
             scorer = order.enumerated().max { a, b in counts[a.element]! < counts[b.element]! || (counts[a.element]! == counts[b.element]! && a.offset > b.offset) }?.element
         }
+        var usedIDs = Set<String>()
         for test in tests {
             for (type, m) in test.assertions {
                 if case .mapped(let s, _) = m {
@@ -109,7 +110,9 @@ package struct ImportSelection: Sendable {
                 skipped.append(SkippedCase(source: test.source, reason: Self.whyNot(test, scorer: scorer)))
                 continue
             }
-            cases.append(ImportedCase(id: test.id, input: test.input, expected: expected, source: test.source))
+            // A description two tests share names the first; the other is named by its content.
+            let id = test.id.flatMap { usedIDs.insert($0).inserted ? $0 : nil }
+            cases.append(ImportedCase(id: id, input: test.input, expected: expected, source: test.source))
         }
     }
 

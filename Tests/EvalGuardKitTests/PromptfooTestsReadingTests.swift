@@ -104,4 +104,10 @@ import Testing
             if case .mapped(let s, _) = mapped.mapped { #expect(s == scorer, "\(cell)") } else { #expect(scorer == nil, "\(cell)") }
         }
     }
+
+    @Test func aSharedDescriptionNamesTheFirstTestAndTheContentTheOther() {
+        let tests = ["a", "b"].map { ReadTest(source: "t.yaml:\($0)", id: "greeting", input: .string($0), assertions: [("equals", .mapped(.exact, expected: .string("hi")))]) }
+        let selection = ImportSelection(tests, family: nil)
+        #expect(selection.cases.map(\.id) == ["greeting", ImportedCase.contentID(input: .string("b"), expected: .string("hi"))])
+    }
 }
