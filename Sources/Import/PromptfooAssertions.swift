@@ -23,8 +23,13 @@ enum PromptfooAssertions {
         }
         switch type {
         case "equals":
-            guard let value else { return .notMapped(reason: "equals without a value") }
-            return .mapped(.exact, expected: value)
+            // promptfoo compares text with text: `value: 4` (a YAML number) expects the output "4".
+            switch value {
+            case nil: return .notMapped(reason: "equals without a value")
+            case .number(let n)?: return .mapped(.exact, expected: .string(JSONWriter.numberText(n)))
+            case .bool(let b)?: return .mapped(.exact, expected: .string(b ? "true" : "false"))
+            case let v?: return .mapped(.exact, expected: v)
+            }
         case "contains": return text(.contains(caseInsensitive: false))
         case "icontains": return text(.contains(caseInsensitive: true))
         case "regex": return text(.regex)

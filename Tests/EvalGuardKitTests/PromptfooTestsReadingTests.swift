@@ -110,4 +110,14 @@ import Testing
         let selection = ImportSelection(tests, family: nil)
         #expect(selection.cases.map(\.id) == ["greeting", ImportedCase.contentID(input: .string("b"), expected: .string("hi"))])
     }
+
+    @Test func equalsComparesTextAsPromptfooDoes() {
+        let node = try? YAMLReader.parse("- {type: equals, value: 4}\n- {type: equals, value: true}\n- {type: equals, value: {a: 1}}\n", path: "t.yaml")
+        guard case .sequence(let items, _)? = node else { Issue.record("not a list"); return }
+        let expected = items.map { item -> JSONValue? in
+            if case .mapped(_, let e) = PromptfooAssertions.map(item).mapped { return e }
+            return nil
+        }
+        #expect(expected == [.string("4"), .string("true"), .object(["a": .number(1)])])
+    }
 }
