@@ -195,7 +195,7 @@ import Testing
         let temporary = repo.path("tmp")
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         let process = Process()
-        process.executableURL = try #require(evalguardBinary())
+        process.executableURL = evalguardBinary()
         process.arguments = ["cases", "add", "--from", "log.jsonl", "--suite", "week", "--expected-from", "output", "--redact", "python3 slow.py"]
         process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
         process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary]) { $1 }
