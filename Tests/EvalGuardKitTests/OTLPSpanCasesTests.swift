@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EvalGuardCLI
+@testable import EvalGuardImport
 @testable import EvalGuardSupport
 
 /// OpenTelemetry GenAI spans exported as OTLP JSON become cases: every form of the semantic
@@ -86,5 +87,28 @@ import Testing
         let add = repo.evalguard("cases", "add", "--from", "traces/spans.json", "--suite", "agent", "--expected-from", "output")
         #expect(add.status == 0, "\(add.stderr)")
         #expect(repo.read(".evals/cases/agent.jsonl") == Self.expectedCases)
+    }
+
+    /// Messages recorded in structured form (OTLP `arrayValue` of `kvlistValue`), not as a JSON string.
+    @Test func structuredMessageAttributesAreRead() throws {
+        func kv(_ key: String, _ value: String) -> String { #"{"key": "\#(key)", "value": {"stringValue": "\#(value)"}}"# }
+        func message(_ role: String, _ part: String) -> String {
+            #"{"kvlistValue": {"values": [\#(kv("role", role)), {"key": "parts", "value": {"arrayValue": {"values": [{"kvlistValue": {"values": [\#(part)]}}]}}}]}}"#
+        }
+        let call = kv("type", "tool_call") + ", " + kv("name", "refund") + #", {"key": "arguments", "value": {"kvlistValue": {"values": [{"key": "amount", "value": {"intValue": "25"}}]}}}"#
+        let document = """
+            {"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+              "attributes": [\(kv("gen_ai.operation.name", "chat")),
+                {"key": "gen_ai.input.messages", "value": {"arrayValue": {"values": [\(message("user", kv("type", "text") + ", " + kv("content", "Refund 25")))]}}},
+                {"key": "gen_ai.output.messages", "value": {"arrayValue": {"values": [\(message("assistant", call))]}}}]}]}]}]}
+            """
+        let records = try ProductionRecords.read(document, display: "spans.json")
+        let made = ProductionRecords.cases(records, inputField: "input", outputField: "output", expectedField: "output")
+        #expect(made.skipped.isEmpty)
+        #expect(made.cases.map(\.source) == ["spans.json: span eee19b7ec3c1b174"])
+        #expect(made.cases.first?.input == .array([.object(["role": .string("user"), "content": .string("Refund 25")])]))
+        #expect(made.cases.first?.expected == .object(["tool_calls": .array([
+            .object(["name": .string("refund"), "arguments": .object(["amount": .number(25)])]),
+        ])]))
     }
 }
