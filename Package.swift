@@ -33,7 +33,9 @@ let package = Package(
         // hook's and CI's own parts (pushed refs, bases, notes fetching).
         layer("Gate", "Gate", ["EvalGuardEvaluation", "EvalGuardCompare"]),
         layer("Report", "Report", ["EvalGuardBlame", "EvalGuardGate"]),
-        layer("CLI", "CLI", ["EvalGuardReport"]),
+        // Reading other tools' test files and production records into cases.
+        layer("Import", "Import", ["EvalGuardConfig"]),
+        layer("CLI", "CLI", ["EvalGuardReport", "EvalGuardImport"]),
         .executableTarget(name: "evalguard", dependencies: ["EvalGuardCLI"]),
         .testTarget(
             name: "EvalGuardKitTests",

@@ -42,7 +42,7 @@ scratch=${EVALGUARD_FUZZ_DIR:-/tmp/evalguard-fuzz}
 mkdir -p "$scratch"
 
 # Every library module a target may import, bottom up; the C targets they link.
-modules=(EvalGuardSupport EvalGuardGit EvalGuardStatistics EvalGuardConfig EvalGuardStore EvalGuardRunner
+modules=(EvalGuardSupport EvalGuardGit EvalGuardStatistics EvalGuardConfig EvalGuardImport EvalGuardStore EvalGuardRunner
          EvalGuardScoring EvalGuardEvaluation EvalGuardCompare EvalGuardHooks)
 build_path=.build/fuzz
 echo "building the modules with -sanitize=fuzzer,address into $build_path ..." >&2

@@ -9,7 +9,7 @@ public enum CLI {
     package static let commands: [any Command.Type] = [
         InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
         CICommand.self, MergeCommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self, ReportCommand.self,
-        SyncCommand.self, JudgeCommand.self,
+        SyncCommand.self, JudgeCommand.self, CasesCommand.self,
     ]
 
     /// Global options, read before the subcommand.
