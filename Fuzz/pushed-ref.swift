@@ -1,6 +1,6 @@
 // libFuzzer target: what git writes to the pre-push hook's stdin. Bad input must end in an
 // EvalGuardError, never a trap.
-@testable import EvalGuardHooks
+@testable import EvalGuardGate
 @testable import EvalGuardSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")

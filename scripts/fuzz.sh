@@ -43,14 +43,16 @@ mkdir -p "$scratch"
 
 # Every library module a target may import, bottom up; the C targets they link.
 modules=(EvalGuardSupport EvalGuardGit EvalGuardStatistics EvalGuardConfig EvalGuardImport EvalGuardStore EvalGuardRunner
-         EvalGuardScoring EvalGuardEvaluation EvalGuardCompare EvalGuardHooks)
+         EvalGuardScoring EvalGuardEvaluation EvalGuardCompare EvalGuardGate)
 build_path=.build/fuzz
 echo "building the modules with -sanitize=fuzzer,address into $build_path ..." >&2
-nice -n "$niceness" swift build --build-path "$build_path" -c debug --target EvalGuardHooks \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing >&2
+for top in EvalGuardGate EvalGuardImport; do
+    nice -n "$niceness" swift build --build-path "$build_path" -c debug --target "$top" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing >&2
+done
 bin=$(swift build --build-path "$build_path" -c debug --show-bin-path)
 
-objects=("$bin"/CSpawn.build/*.o "$bin"/CTLS.build/*.o)
+objects=("$bin"/CSpawn.build/*.o "$bin"/CTLS.build/*.o "$bin"/CGitStart.build/*.o)
 for m in "${modules[@]}"; do objects+=("$bin/$m.build"/*.o); done
 
 failed=0
@@ -63,6 +65,7 @@ for t in "${targets[@]}"; do
             -package-name evalguard -I "$bin/Modules" \
             -Xcc -fmodule-map-file="$bin/CSpawn.build/module.modulemap" \
             -Xcc -fmodule-map-file="$bin/CTLS.build/module.modulemap" \
+            -Xcc -fmodule-map-file="$bin/CGitStart.build/module.modulemap" \
             -Xcc -fmodule-map-file="$root/Sources/CLibgit2/module.modulemap" \
             "Fuzz/$t.swift" "${objects[@]}" -lgit2 -ldl -o "$exe" \
             >"$scratch/$t.link.log" 2>&1 || { cat "$scratch/$t.link.log" >&2; exit 2; }
