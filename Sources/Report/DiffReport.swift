@@ -48,6 +48,11 @@ package struct DiffReport {
                                    Self.pct(ma?[keyPath: path], mb?[keyPath: path])])
             }
             table.rows.append([name, "avg_cost_usd", Format.usd(ma?.avgCostUSD), Format.usd(mb?.avgCostUSD), Self.pct(ma?.avgCostUSD, mb?.avgCostUSD)])
+            for (label, path) in [("avg_steps", \Metrics.avgSteps), ("avg_tool_calls", \Metrics.avgToolCalls)]
+            where ma?[keyPath: path] != nil || mb?[keyPath: path] != nil {
+                let shown = { (m: Metrics?) in m?[keyPath: path].map { Format.number($0, digits: 2) } ?? "-" }
+                table.rows.append([name, label, shown(ma), shown(mb), Self.pct(ma?[keyPath: path], mb?[keyPath: path])])
+            }
             table.rows.append([name, "errors", ma.map { "\($0.errors + $0.timeouts)" } ?? "-", mb.map { "\($0.errors + $0.timeouts)" } ?? "-", ""])
         }
         out += table.render()
@@ -90,7 +95,10 @@ package struct DiffReport {
         for name in names {
             func figures(_ m: Metrics?) -> JSONValue {
                 guard let m else { return .null }
-                return .object(GatedMetric.allCases.reduce(into: [:]) { $0[$1.rawValue] = m.value(of: $1).map(JSONValue.number) ?? .null })
+                var figures: [String: JSONValue] = GatedMetric.allCases.reduce(into: [:]) { $0[$1.rawValue] = m.value(of: $1).map(JSONValue.number) ?? .null }
+                // Agent figures only for suites whose answers made calls.
+                if m.avgSteps == nil { figures["avg_steps"] = nil } else { figures["avg_tool_calls"] = m.avgToolCalls.map(JSONValue.number) ?? .null }
+                return .object(figures)
             }
             suites[name] = .object(["a": figures(a.suite(name)?.metrics), "b": figures(b.suite(name)?.metrics)])
         }

@@ -115,7 +115,7 @@ package struct VerdictReport {
                 if let d = s.differenceInterval, let conf = s.intervalConfidence {
                     lines.append("  \(Format.number(conf * 100, digits: 1))% bootstrap interval for the mean score change: \(Format.signedPoints(from: 0, to: d.lower)) to \(Format.signedPoints(from: 0, to: d.upper))")
                 }
-            case .avgCostUSD:
+            case .avgCostUSD, .avgSteps:
                 break
             }
             if let adjusted = s.adjustedPValue, let family = s.familySize {

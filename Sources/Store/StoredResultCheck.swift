@@ -98,7 +98,8 @@ extension Metrics {
             if let rate, !(rate.isFinite && (0...1).contains(rate)) { return "its \(name) \(rate) is not within 0…1" }
         }
         let latencies: [(String, Double?)] = [("p50_latency_ms", p50LatencyMs), ("p95_latency_ms", p95LatencyMs), ("p99_latency_ms", p99LatencyMs),
-                                              ("mean_latency_ms", meanLatencyMs), ("retry_ms", retryMs)]
+                                              ("mean_latency_ms", meanLatencyMs), ("retry_ms", retryMs),
+                                              ("avg_steps", avgSteps), ("avg_tool_calls", avgToolCalls)]
         for (name, value) in latencies {
             if let value, !(value.isFinite && value >= 0) { return "its \(name) \(value) is not a finite, non-negative number" }
         }
