@@ -59,9 +59,9 @@ package struct DiffReport {
         let discordant = "\(broke.count) case(s) regressed (pass → fail), \(fixed.count) fixed (fail → pass)"
         // The gate's test (one-sided: "is B worse?"), so check and diff give one p-value for the same flips.
         out += "\n\(discordant); McNemar p = \(Format.number(McNemar.pValueWorse(regressed: broke.count, fixed: fixed.count), digits: 4)), one-sided\n"
-        for f in broke.prefix(Format.flipLimit) { out += "  - " + line(f) + "\n" }
+        for f in broke.prefix(Format.flipLimit) { out += "  - " + line(f) + calls(f) + "\n" }
         if broke.count > Format.flipLimit { out += "  … and \(broke.count - Format.flipLimit) more\n" }
-        for f in fixed.prefix(Format.flipLimit) { out += "  + " + line(f) + "\n" }
+        for f in fixed.prefix(Format.flipLimit) { out += "  + " + line(f) + calls(f) + "\n" }
         if fixed.count > Format.flipLimit { out += "  … and \(fixed.count - Format.flipLimit) more\n" }
         out += distribution("latency ms", Metrics.timedLatencies(cases(a)), Metrics.timedLatencies(cases(b)), Format.ms)
         out += distribution("cost usd", cases(a).compactMap(\.costUSD).sorted(), cases(b).compactMap(\.costUSD).sorted()) { Format.usd($0) }
@@ -71,6 +71,12 @@ package struct DiffReport {
     func line(_ f: FlippedCase) -> String {
         "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30, against: f.output))  got "
             + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected))
+    }
+
+    /// An agent's calls on both sides, row by row, under a flipped case's line ("" for others).
+    func calls(_ f: FlippedCase) -> String {
+        guard f.error == nil, f.baselineError == nil, let calls = CallComparison(left: f.baselineOutput, right: f.output) else { return "" }
+        return "\n" + calls.lines(leftLabel: labelA, rightLabel: labelB).joined(separator: "\n")
     }
 
     func distribution(_ title: String, _ x: [Double], _ y: [Double], _ format: (Double) -> String) -> String {
