@@ -70,6 +70,9 @@ import Testing
         #expect(check.stdout.contains("tool calls (expected | got):"), "\(check.stdout)")
         #expect(check.stdout.contains(#"1. lookup_order({"order_id":"A3"})  |  lookup_order({"order_id":"<script>alert(1)</script>"})  ≠ order_id"#), "\(check.stdout)")
 
+        let markdown = repo.evalguard("check", "--format", "markdown").stdout
+        #expect(markdown.contains(#"  - 1. lookup_order({"order_id":"A3"})  \|  lookup_order({"order_id":"&lt;script>alert(1)&lt;/script>"})  ≠ order_id"#), "\(markdown)")
+
         let report = repo.evalguard("report", "-o", "page.html")
         #expect(report.status == 0, "\(report.stderr)")
         let page = try #require(repo.read("page.html"))
