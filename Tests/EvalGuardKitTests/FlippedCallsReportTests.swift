@@ -37,9 +37,7 @@ import Testing
         #expect(html.contains("<mark>&lt;b&gt;x&lt;/b&gt;</mark>"), "\(html)")
     }
 
-    @Test func checkDiffAndTheReportShowTheCalls() throws {
-        let repo = try ScratchRepository()
-        let agent = { (bad: String) in
+    static func agent(_ bad: String) -> String {
             """
             import json, sys
             for line in sys.stdin:
@@ -49,7 +47,10 @@ import Testing
                 sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
                 sys.stdout.flush()
             """
-        }
+    }
+
+    static func project() throws -> ScratchRepository {
+        let repo = try ScratchRepository()
         try repo.write("agent.py", agent("A3"))
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/cases/orders.jsonl", (1...4).map {
@@ -63,7 +64,12 @@ import Testing
         try repo.commitAll("agent")
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("baseline")
-        try repo.write("agent.py", agent(Self.script))
+        return repo
+    }
+
+    @Test func checkDiffAndTheReportShowTheCalls() throws {
+        let repo = try Self.project()
+        try repo.write("agent.py", Self.agent(Self.script))
 
         let check = repo.evalguard("check")
         #expect(check.status == 0, "a drop within max_drop passes; the flipped case is shown all the same")
@@ -84,5 +90,23 @@ import Testing
         let diff = repo.evalguard("diff", "HEAD~1", "HEAD")
         #expect(diff.status == 0, "\(diff.stderr)")
         #expect(diff.stdout.contains(#"|  lookup_order({"order_id":"<script>alert(1)</script>"})  ≠ order_id"#), "\(diff.stdout)")
+    }
+
+    /// blame's culprit lists the calls before and after it.
+    @Test func blameShowsTheCallsBeforeAndAfterTheCulprit() throws {
+        let repo = try Self.project()
+        try repo.write("NOTES.md", "notes\n")
+        // One case of four breaks: beyond this threshold (if within noise), which blame searches.
+        try repo.write(".evals/evalguard.json", repo.read(".evals/evalguard.json")!.replacingOccurrences(of: "0.5", with: "0.01"))
+        try repo.commitAll("notes")
+        try repo.write("agent.py", Self.agent("B9"))
+        try repo.commitAll("a broken agent")
+        let culprit = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.write("NOTES.md", "more notes\n")
+        try repo.commitAll("more notes")
+        let blame = repo.evalguard("blame", "--metric", "accuracy")
+        #expect(blame.stdout.contains(String(culprit.prefix(7))), "\(blame.stdout)\(blame.stderr)")
+        #expect(blame.stdout.contains("  orders/o3\n    tool calls (before | after):\n"
+                                      + #"      1. lookup_order({"order_id":"A3"})  |  lookup_order({"order_id":"B9"})  ≠ order_id"#), "\(blame.stdout)")
     }
 }
