@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+@testable import EvalGuardCompare
 @testable import EvalGuardConfig
+@testable import EvalGuardReport
+@testable import EvalGuardStore
 @testable import EvalGuardSupport
 
 /// `thresholds.avg_steps`: an agent that takes more steps per case is a regression beyond the
@@ -77,5 +80,46 @@ import Testing
         let check = repo.evalguard("check")
         #expect(check.status == 2)
         #expect(check.stderr.contains("thresholds.avg_steps.max_increase: unknown key 'max_increase'"), "\(check.stderr)")
+    }
+}
+
+/// The avg_steps rule in-process: the point rule with its floor, the row only for agent suites,
+/// and the JUnit testcase it makes.
+@Suite struct AgentStepsRuleTests {
+    static func suite(steps: [Int?]) -> SuiteResult {
+        let cases = steps.enumerated().map { i, s in
+            var c = CaseResult(id: "c\(i)", passed: true, score: 1, latencyMs: 10)
+            c.stepCount = s
+            c.toolCallCount = s
+            return c
+        }
+        return SuiteResult(name: "main", casesFile: ".evals/cases/main.jsonl", casesDigest: "", scorer: "trajectory", metrics: Metrics(cases), cases: cases)
+    }
+
+    func compare(_ before: [Int?], _ after: [Int?], _ threshold: String) throws -> Comparison {
+        let config = try MeanScoreGateTests.config("""
+            {"model": {"command": ["true"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},
+             "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false\(threshold.isEmpty ? "" : ", \"avg_steps\": " + threshold)}}
+            """)
+        return Gate.compare(baseline: Baseline(result: MeanScoreGateTests.run([Self.suite(steps: before)])),
+                            current: MeanScoreGateTests.run([Self.suite(steps: after)]), config: config)
+    }
+
+    @Test func pointRuleWithFloor() throws {
+        let doubled = try compare([2, 2], [4, 4], #"{"max_increase_pct": 50}"#)
+        let row = try #require(doubled.suites[0].metrics.first { $0.metric == .avgSteps })
+        #expect(row.verdict == .regression && row.baseline == 2 && row.current == 4)
+        let junit = JUnitReport.xml(doubled)
+        #expect(junit.contains(#"<testcase classname="evalguard.main" name="avg_steps""#) && junit.contains(#"<failure type="regression" message="avg_steps"#), "\(junit)")
+        // Within a floor of 3 steps: a rise of 2 passes.
+        #expect(try compare([2, 2], [4, 4], #"{"max_increase_pct": 50, "min_increase_steps": 3}"#).suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .pass)
+        // A case without steps counts 0: the mean is over every answered case.
+        #expect(try compare([2, nil], [2, 2], #"{"max_increase_pct": 50}"#).suites[0].metrics.first { $0.metric == .avgSteps }.map { $0.baseline == 1 && $0.verdict == .regression } == true)
+        // Not written: shown, not gated.
+        #expect(try compare([2, 2], [4, 4], "").suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .skipped)
+    }
+
+    @Test func noRowForSuitesWithoutCalls() throws {
+        #expect(try compare([nil, nil], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.allSatisfy { $0.metric != .avgSteps })
     }
 }

@@ -130,6 +130,23 @@ import Testing
         #expect(Scorer.names.contains("tool-call") && Scorer.names.contains("trajectory"))
     }
 
+    /// A bad option is an error at its line of evalguard.json, with the options it may take.
+    @Test func aBadOptionNamesItsLine() throws {
+        let text = """
+            {"model": {"command": ["true"]},
+             "suites": {"orders": {"cases": "cases/orders.jsonl",
+                                   "scorer": {"type": "tool-call",
+                                              "order": "strict"}}}}
+            """
+        do {
+            _ = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
+            Issue.record("accepted")
+        } catch let error as EvalGuardError {
+            #expect(error.file == ".evals/evalguard.json" && error.line == 4, "\(error)")
+            #expect(error.message == "suites.orders.scorer.order: 'strict' is not one of any, exact", "\(error.message)")
+        }
+    }
+
     /// In a list, the tool-call scorer's reason and score are the list's when it fails.
     @Test func inAListTheFailingStepsReasonIsKept() throws {
         let list = try Self.scorer(#"["tool-call", {"type": "trajectory", "match": "exact"}]"#)
