@@ -12,11 +12,12 @@ import Testing
 @Suite struct AgentStepsGateTests {
     /// An agent loop printed as `steps`: `lookup_order`, then `refund`, with `extra` lookups of
     /// its own in between.
-    static func agent(extra: Int) -> String {
+    static func agent(extra: Int, counter: String? = nil) -> String {
         """
         import json, sys
         for line in sys.stdin:
             r = json.loads(line)
+            \(counter.map { "open(\(JSONValue.string($0).canonicalText), 'a').write('request\\n')" } ?? "")
             order = r["input"]
             steps = [{"name": "lookup_order", "arguments": {"order_id": order}, "result": {"total": 10}}]
             steps += [{"name": "lookup_order", "arguments": {"order_id": order}, "result": {"total": 10}}] * \(extra)
@@ -72,6 +73,39 @@ import Testing
         let check = repo.evalguard("check")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("avg_steps"), "\(check.stdout)")
+    }
+
+    /// New expected steps re-score the stored answers: the agent is not asked again.
+    @Test func newExpectedStepsReScoreWithoutTheModel() throws {
+        let repo = try ScratchRepository()
+        let counter = repo.path(".git/requests.log")
+        try repo.write("agent.py", Self.agent(extra: 1, counter: counter))
+        try repo.write(".evals/.gitignore", "results/\n")
+        let cases = { (steps: String) in (1...3).map { #"{"id": "r\#($0)", "input": "A\#($0)", "expected": {"steps": \#(steps)}}"# }.joined(separator: "\n") + "\n" }
+        try repo.write(".evals/cases/refunds.jsonl", cases(#"["lookup_order", "refund"]"#))
+        try repo.write(".evals/evalguard.json", """
+            {"model": {"command": ["python3", "agent.py"], "jobs": 1},
+             "suites": {"refunds": {"cases": "cases/refunds.jsonl", "scorer": {"type": "trajectory", "match": "exact"}}},
+             "thresholds": {"p95_latency_ms": false}}
+            """)
+        try repo.commitAll("agent")
+        #expect(repo.evalguard("run").status == 0)
+        let requests = { (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").count ?? 0 }
+        #expect(requests() == 3)
+        var result = try JSONParser.parse(repo.read(".evals/results/\(repo.head).json")!)
+        var first = result["suites"]?.arrayValue?.first?["cases"]?.arrayValue?.first
+        #expect(first?["passed"] == .bool(false))
+        #expect(first?["reason"] == .string("step 2: expected refund, found lookup_order"))
+        #expect(first?["step_count"] == .number(3))
+
+        try repo.write(".evals/cases/refunds.jsonl", cases(#"["lookup_order", "lookup_order", {"name": "refund", "arguments": {"amount": 10}}]"#))
+        try repo.commitAll("two lookups are right")
+        #expect(repo.evalguard("run").status == 0)
+        #expect(requests() == 3, "re-scored from the stored answers")
+        result = try JSONParser.parse(repo.read(".evals/results/\(repo.head).json")!)
+        first = result["suites"]?.arrayValue?.first?["cases"]?.arrayValue?.first
+        #expect(first?["passed"] == .bool(true) && first?["step_count"] == .number(3))
+        #expect(result["suites"]?.arrayValue?.first?["reuse"]?["rescored"] == .number(3))
     }
 
     @Test func thresholdKeysAreChecked() throws {
