@@ -72,6 +72,10 @@ package struct Siding: Sendable {
             guard let cg = good.costUSD, let cb = bad.costUSD, let c = now.costUSD,
                   abs(cb - cg) > 1e-12 + 1e-9 * abs(cg) else { return nil }
             return closer(c, cg, cb)
+        case .avgSteps:
+            guard let sg = good.stepCount ?? (good.error == nil ? 0 : nil), let sb = bad.stepCount ?? (bad.error == nil ? 0 : nil),
+                  let s = now.stepCount ?? (now.error == nil ? 0 : nil), sg != sb else { return nil }
+            return closer(Double(s), Double(sg), Double(sb))
         case .meanScore:
             guard abs(bad.score - good.score) > 1e-9 else { return nil }
             return closer(now.score, good.score, bad.score)

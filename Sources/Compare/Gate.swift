@@ -100,8 +100,11 @@ package enum Gate {
                             threshold: thresholds.avgCost, prices: prices)
             case .meanScore:
                 return meanScore(baseline: baseline, current: current, threshold: thresholds.meanScore, settings: settings)
+            case .avgSteps:
+                return steps(baseline: baseline.metrics.avgSteps, current: current.metrics.avgSteps, threshold: thresholds.avgSteps)
             }
         }.filter { $0.metric != .meanScore || thresholds.meanScore != nil }
+         .filter { $0.metric != .avgSteps || $0.baseline != nil || $0.current != nil }
         var suite = SuiteComparison(name: name, metrics: metrics, regressed: regressed, fixed: fixed, added: added, removed: removed)
         suite.flaky = flaky
         suite.settlePending = settling.pendingCurrent

@@ -7,6 +7,8 @@ package enum GatedMetric: String, CaseIterable, Sendable, Codable {
     case avgCostUSD = "avg_cost_usd"
     /// The mean of the cases' scores in [0, 1]; gated only when configured.
     case meanScore = "mean_score"
+    /// An agent's mean steps per case; gated only when configured.
+    case avgSteps = "avg_steps"
 }
 
 /// How far accuracy (or the mean score) may fall before a push is blocked (absolute, 0.01 = one point).
@@ -29,6 +31,8 @@ package struct Thresholds: Sendable, Equatable {
     package var avgCost: IncreaseThreshold?
     /// Off unless configured: most scorers only pass or fail, and then accuracy says it all.
     package var meanScore: AccuracyThreshold?
+    /// Off unless configured: an agent's steps per case may rise by at most this much.
+    package var avgSteps: IncreaseThreshold?
 
     package static let defaults = Thresholds(
         accuracy: AccuracyThreshold(maxDrop: 0.01),
@@ -55,6 +59,9 @@ package struct Thresholds: Sendable, Equatable {
             case .avgCostUSD:
                 if off { result.avgCost = nil; continue }
                 result.avgCost = try Self.increase(member, unit: "usd", current: result.avgCost)
+            case .avgSteps:
+                if off { result.avgSteps = nil; continue }
+                result.avgSteps = try Self.increase(member, unit: "steps", current: result.avgSteps)
             }
         }
         return result

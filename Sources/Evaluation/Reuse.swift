@@ -83,9 +83,8 @@ extension Evaluation {
                         // Judged or program-scored: the scorers before it here, it in one batch after.
                         guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
                               let output = try? JSONParser.parse(text) else { continue }
-                        answer.reason = nil
-                        answer.passed = scoring.passesBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
-                        answer.score = answer.passed ? 1 : 0
+                        let before = scoring.scoreBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
+                        (answer.passed, answer.score, answer.reason) = (before.passed, before.score, before.reason)
                         if answer.passed { plan.judging[i] = output }
                     } else {
                         guard rescore(&answer, suite.config.scorer, expected: c.expected, scoring) else { continue }

@@ -68,6 +68,11 @@ package struct BlameReport {
                                f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected)])
         }
         out += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        // An agent's calls before and after the culprit, row by row.
+        for f in cases.prefix(Format.flipLimit) where f.error == nil && f.baselineError == nil {
+            guard let calls = CallComparison(left: f.baselineOutput, right: f.output) else { continue }
+            out += "  \(Format.clip(f.suite + "/" + f.id, 60))\n" + calls.lines(leftLabel: "before", rightLabel: "after", indent: "    ").joined(separator: "\n") + "\n"
+        }
         if cases.count > Format.flipLimit { out += "  … and \(cases.count - Format.flipLimit) more (--format json lists them all)\n" }
         return out
     }

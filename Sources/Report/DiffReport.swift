@@ -48,15 +48,20 @@ package struct DiffReport {
                                    Self.pct(ma?[keyPath: path], mb?[keyPath: path])])
             }
             table.rows.append([name, "avg_cost_usd", Format.usd(ma?.avgCostUSD), Format.usd(mb?.avgCostUSD), Self.pct(ma?.avgCostUSD, mb?.avgCostUSD)])
+            for (label, path) in [("avg_steps", \Metrics.avgSteps), ("avg_tool_calls", \Metrics.avgToolCalls)]
+            where ma?[keyPath: path] != nil || mb?[keyPath: path] != nil {
+                let shown = { (m: Metrics?) in m?[keyPath: path].map { Format.number($0, digits: 2) } ?? "-" }
+                table.rows.append([name, label, shown(ma), shown(mb), Self.pct(ma?[keyPath: path], mb?[keyPath: path])])
+            }
             table.rows.append([name, "errors", ma.map { "\($0.errors + $0.timeouts)" } ?? "-", mb.map { "\($0.errors + $0.timeouts)" } ?? "-", ""])
         }
         out += table.render()
         let discordant = "\(broke.count) case(s) regressed (pass → fail), \(fixed.count) fixed (fail → pass)"
         // The gate's test (one-sided: "is B worse?"), so check and diff give one p-value for the same flips.
         out += "\n\(discordant); McNemar p = \(Format.number(McNemar.pValueWorse(regressed: broke.count, fixed: fixed.count), digits: 4)), one-sided\n"
-        for f in broke.prefix(Format.flipLimit) { out += "  - " + line(f) + "\n" }
+        for f in broke.prefix(Format.flipLimit) { out += "  - " + line(f) + calls(f) + "\n" }
         if broke.count > Format.flipLimit { out += "  … and \(broke.count - Format.flipLimit) more\n" }
-        for f in fixed.prefix(Format.flipLimit) { out += "  + " + line(f) + "\n" }
+        for f in fixed.prefix(Format.flipLimit) { out += "  + " + line(f) + calls(f) + "\n" }
         if fixed.count > Format.flipLimit { out += "  … and \(fixed.count - Format.flipLimit) more\n" }
         out += distribution("latency ms", Metrics.timedLatencies(cases(a)), Metrics.timedLatencies(cases(b)), Format.ms)
         out += distribution("cost usd", cases(a).compactMap(\.costUSD).sorted(), cases(b).compactMap(\.costUSD).sorted()) { Format.usd($0) }
@@ -66,6 +71,12 @@ package struct DiffReport {
     func line(_ f: FlippedCase) -> String {
         "\(f.suite)/\(f.id)  input \(Format.clip(f.input, 40))  expected \(Format.clip(f.expected, 30, against: f.output))  got "
             + (f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected))
+    }
+
+    /// An agent's calls on both sides, row by row, under a flipped case's line ("" for others).
+    func calls(_ f: FlippedCase) -> String {
+        guard f.error == nil, f.baselineError == nil, let calls = CallComparison(left: f.baselineOutput, right: f.output) else { return "" }
+        return "\n" + calls.lines(leftLabel: labelA, rightLabel: labelB).joined(separator: "\n")
     }
 
     func distribution(_ title: String, _ x: [Double], _ y: [Double], _ format: (Double) -> String) -> String {
@@ -90,7 +101,10 @@ package struct DiffReport {
         for name in names {
             func figures(_ m: Metrics?) -> JSONValue {
                 guard let m else { return .null }
-                return .object(GatedMetric.allCases.reduce(into: [:]) { $0[$1.rawValue] = m.value(of: $1).map(JSONValue.number) ?? .null })
+                var figures: [String: JSONValue] = GatedMetric.allCases.reduce(into: [:]) { $0[$1.rawValue] = m.value(of: $1).map(JSONValue.number) ?? .null }
+                // Agent figures only for suites whose answers made calls.
+                if m.avgSteps == nil { figures["avg_steps"] = nil } else { figures["avg_tool_calls"] = m.avgToolCalls.map(JSONValue.number) ?? .null }
+                return .object(figures)
             }
             suites[name] = .object(["a": figures(a.suite(name)?.metrics), "b": figures(b.suite(name)?.metrics)])
         }

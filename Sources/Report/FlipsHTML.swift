@@ -76,6 +76,9 @@ package struct FlipsHTML {
         out += side("baseline answer", answer(f.baselineOutput, error: f.baselineError))
         out += side("current answer", answer(f.output, error: f.error))
         out += "</div>"
+        if f.error == nil, f.baselineError == nil, let calls = CallComparison(left: f.baselineOutput, right: f.output) {
+            out += calls.html(leftLabel: "baseline", rightLabel: "current")
+        }
         if f.error == nil, f.baselineError == nil, let old = f.baselineOutput, let new = f.output, old != new {
             let diff = WordDiff.html(ReportFlip.answerText(old), ReportFlip.answerText(new))
             out += "<div class=\"diff\"><h4>word diff, baseline → current</h4>"

@@ -47,6 +47,7 @@ package enum Format {
         case .accuracy, .meanScore: return accuracy(v)
         case .p95LatencyMs: return ms(v)
         case .avgCostUSD: return usd(v)
+        case .avgSteps: return number(v, digits: 2)
         }
     }
 
@@ -56,7 +57,7 @@ package enum Format {
         switch m.metric {
         case .accuracy, .meanScore:
             return signedPoints(from: b, to: c)
-        case .p95LatencyMs, .avgCostUSD:
+        case .p95LatencyMs, .avgCostUSD, .avgSteps:
             return signedPercent(from: b, to: c)
         }
     }
@@ -206,7 +207,7 @@ extension Format {
                 return level + signedPercent(from: 1, to: r.lower) + "…" + signedPercent(from: 1, to: r.upper)
             }
             return s.differenceInterval.map { level + signedMs($0.lower) + "…" + signedMs($0.upper) + " ms" } ?? "-"
-        case .avgCostUSD:
+        case .avgCostUSD, .avgSteps:
             return "-"
         }
     }

@@ -128,6 +128,9 @@ package struct HTMLPage {
         .sides h4,.diff h4{margin:0 0 4px;font-size:12px;color:var(--muted);font-weight:600}
         pre{white-space:pre-wrap;word-break:break-word;margin:0;font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
         .diff{margin-top:6px}
+        .calls{margin-top:6px}.calls h4{margin:0 0 4px;font-size:12px;color:var(--muted);font-weight:600}
+        .calls table{border-collapse:collapse}.calls td,.calls th{padding:2px 8px;text-align:left;vertical-align:top}
+        mark{background:#fff1a8}
         del{background:#ffd7d5;text-decoration:line-through}ins{background:#ccf0d6;text-decoration:none}del+ins{margin-left:.35em}
         .err{color:var(--bad)}.none{color:var(--muted);font-style:italic}
         .reason{margin-top:6px;color:var(--muted)}

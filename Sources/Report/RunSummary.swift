@@ -16,6 +16,12 @@ package enum RunSummary {
         for suite in result.suites { table.rows.append(row(suite.name, suite.metrics)) }
         if result.suites.count > 1 { table.rows.append(row("overall", result.overall)) }
         var out = table.render()
+        let agents = result.suites.filter { $0.metrics.avgSteps != nil || $0.metrics.avgToolCalls != nil }
+        if !agents.isEmpty { out += "\n" }
+        for suite in agents {
+            out += "\(suite.name): \(Format.number(suite.metrics.avgToolCalls ?? 0, digits: 2)) tool call(s) and "
+                + "\(Format.number(suite.metrics.avgSteps ?? 0, digits: 2)) agent step(s) per case on average\n"
+        }
         if let runs = result.repeats {
             let flaky = result.suites.map { s in (s.name, s.cases.filter(\.isFlaky).map(\.id)) }.filter { !$0.1.isEmpty }
             out += "\neach case ran \(runs) times; accuracy is the mean pass rate\n"

@@ -95,7 +95,7 @@ extension VerdictReport {
             if let n = s.pairedCases { entry["paired_cases"] = .number(Double(n)) }
             if let w = s.worse { entry["worse"] = .number(Double(w)) }
             if let b = s.better { entry["better"] = .number(Double(b)) }
-        case .avgCostUSD:
+        case .avgCostUSD, .avgSteps:
             break
         }
         return entry

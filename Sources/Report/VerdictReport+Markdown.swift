@@ -52,6 +52,10 @@ extension VerdictReport {
         let lead = expectedValue == nil ? ":" : ""
         if let error = flip.error { s += lead + " error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += lead + " got `\(Format.clip(o, 80, against: expectedValue?.canonicalText).replacingOccurrences(of: "`", with: "'"))`" }
         if let reason = Format.reason(flip.reason) { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
+        // An agent's calls beside the expected ones, one nested item a row.
+        if flip.error == nil, let calls = CallComparison(left: expectedValue?.canonicalText, right: flip.output) {
+            s += calls.lines(leftLabel: "expected", rightLabel: "got", indent: "").map { "\n  - " + cell($0.trimmingCharacters(in: .whitespaces)) }.joined()
+        }
         return s
     }
 

@@ -115,7 +115,7 @@ package struct VerdictReport {
                 if let d = s.differenceInterval, let conf = s.intervalConfidence {
                     lines.append("  \(Format.number(conf * 100, digits: 1))% bootstrap interval for the mean score change: \(Format.signedPoints(from: 0, to: d.lower)) to \(Format.signedPoints(from: 0, to: d.upper))")
                 }
-            case .avgCostUSD:
+            case .avgCostUSD, .avgSteps:
                 break
             }
             if let adjusted = s.adjustedPValue, let family = s.familySize {
@@ -170,6 +170,10 @@ package struct VerdictReport {
         if let e { s += "  expected " + Format.clip(e, 80, against: flip.output) }
         if let error = flip.error { s += "  error: " + Format.clip(error, 80) } else if let o = flip.output { s += "  got " + Format.clip(o, 80, against: e) }
         if let reason = Format.reason(flip.reason) { s += "  because " + Format.clip(reason, 120) }
+        // An agent's calls beside the expected ones, row by row.
+        if flip.error == nil, let calls = CallComparison(left: e, right: flip.output) {
+            s += "\n" + calls.lines(leftLabel: "expected", rightLabel: "got").joined(separator: "\n")
+        }
         return s
     }
 }

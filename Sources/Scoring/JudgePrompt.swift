@@ -117,11 +117,29 @@ package struct JudgePrompt: Sendable {
             case .slot("grades"): out += grades
             case .slot("input"): out += Self.neutralised(Self.text(input))
             case .slot("expected"): out += Self.neutralised(expected == .null ? "(none)" : Self.text(expected))
-            case .slot("output_b"): out += Self.neutralised(Self.text(other))
-            case .slot(_): out += Self.neutralised(Self.text(output))
+            case .slot("output_b"): out += Self.neutralised(Self.answer(other))
+            case .slot(_): out += Self.neutralised(Self.answer(output))
             }
         }
         return out
+    }
+
+    /// An answer as the judge reads it: an agent's answer (`tool_calls`, `steps`) as numbered
+    /// lists and then its text; any other answer as `text` shows it, so the prompts of suites
+    /// without calls, and the grades stored for them, stay as they were.
+    static func answer(_ value: JSONValue) -> String {
+        guard let agent = AgentOutput(value) else { return text(value) }
+        func call(_ c: AgentOutput.Call) -> String { (c.name.isEmpty ? "(no name)" : c.name) + "(" + text(c.arguments) + ")" }
+        var out = ""
+        // A loop's steps hold every call it made, with what the tool answered.
+        if !agent.steps.isEmpty {
+            out += "Steps:\n"
+            for (i, step) in agent.steps.enumerated() { out += "\(i + 1). \(call(step)) -> \(step.result.map(text) ?? "(no result)")\n" }
+        } else {
+            out += "Tool calls:" + (agent.calls.isEmpty ? " (none)" : "") + "\n"
+            for (i, c) in agent.calls.enumerated() { out += "\(i + 1). \(call(c))\n" }
+        }
+        return out + "\nContent:\n" + (agent.content ?? "(none)")
     }
 
     /// A string as itself, anything else as compact JSON.

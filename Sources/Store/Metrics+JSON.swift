@@ -43,6 +43,8 @@ extension Metrics {
             retries = try integer(optional(.retries))
             retryMs = try optional(.retryMs)
             meanScore = try optional(.meanScore)
+            avgSteps = try optional(.avgSteps)
+            avgToolCalls = try optional(.avgToolCalls)
         } catch {
             return nil
         }

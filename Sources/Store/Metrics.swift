@@ -34,12 +34,17 @@ package struct Metrics: Codable, Sendable, Equatable {
     /// The mean of the cases' scores (each in [0, 1]); nil when every score is just the case's
     /// pass rate (scorers that only pass or fail), where it would repeat `accuracy`.
     package var meanScore: Double?
+    /// An agent's mean steps and tool calls per answered case (see `CaseResult.stepCount`);
+    /// nil unless some answer made a call. More steps cost more and take longer.
+    package var avgSteps: Double?
+    package var avgToolCalls: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case cases, passed, errors, timeouts, accuracy
         case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
         case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
         case retries, retryMs = "retry_ms", meanScore = "mean_score"
+        case avgSteps = "avg_steps", avgToolCalls = "avg_tool_calls"
     }
 
     package init(_ results: [CaseResult]) { self.init(of: results) }
@@ -68,6 +73,12 @@ package struct Metrics: Codable, Sendable, Equatable {
         let retried = results.compactMap(\.retries).reduce(0, +)
         retries = retried > 0 ? retried : nil
         retryMs = retried > 0 ? Self.retryWallMs(results) : nil
+        if results.contains(where: { $0.stepCount != nil || $0.toolCallCount != nil }) {
+            let answered = results.filter { $0.error == nil }
+            let n = Double(max(answered.count, 1))
+            avgSteps = Double(answered.reduce(0) { $0 + ($1.stepCount ?? 0) }) / n
+            avgToolCalls = Double(answered.reduce(0) { $0 + ($1.toolCallCount ?? 0) }) / n
+        }
     }
 
     /// The length of the union of the retry windows; the plain sum when a window's start is unknown.
@@ -117,6 +128,14 @@ package struct Metrics: Codable, Sendable, Equatable {
         let retried = all.compactMap(\.retries).reduce(0, +)
         retries = retried > 0 ? retried : nil
         retryMs = retried > 0 ? all.compactMap(\.retryMs).reduce(0, +) : nil
+        // Over every suite's answered cases (a suite without calls adds its cases at 0), as the
+        // figures of all the cases together would be.
+        if all.contains(where: { $0.avgSteps != nil || $0.avgToolCalls != nil }) {
+            let weight = { (m: Metrics) in Double(max(m.cases - m.errors - m.timeouts, 0)) }
+            let answered = max(all.reduce(0.0) { $0 + weight($1) }, 1)
+            avgSteps = all.reduce(0.0) { $0 + ($1.avgSteps ?? 0) * weight($1) } / answered
+            avgToolCalls = all.reduce(0.0) { $0 + ($1.avgToolCalls ?? 0) * weight($1) } / answered
+        }
     }
 
     /// The latencies that count for percentiles, sorted: every timed run of a repeated case.
@@ -143,6 +162,7 @@ package struct Metrics: Codable, Sendable, Equatable {
         case .p95LatencyMs: p95LatencyMs
         case .avgCostUSD: avgCostUSD
         case .meanScore: meanScore
+        case .avgSteps: avgSteps
         }
     }
 }

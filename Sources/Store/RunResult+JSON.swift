@@ -84,7 +84,9 @@ extension CaseResult {
         if let scoringDigest { json.key("scoring_digest"); json.string(scoringDigest) }
         if let settledPasses { json.key("settled_passes"); json.int(settledPasses) }
         if let settledRuns { json.key("settled_runs"); json.int(settledRuns) }
+        if let stepCount { json.key("step_count"); json.int(stepCount) }
         if let timedOut { json.key("timed_out"); json.bool(timedOut) }
+        if let toolCallCount { json.key("tool_call_count"); json.int(toolCallCount) }
         if let usage { json.key("usage"); try json.object(usage, json.double) }
         try json.endObject()
     }
@@ -104,6 +106,8 @@ extension Metrics {
         json.beginObject()
         json.key("accuracy"); try json.double(accuracy)
         if let avgCostUSD { json.key("avg_cost_usd"); try json.double(avgCostUSD) }
+        if let avgSteps { json.key("avg_steps"); try json.double(avgSteps) }
+        if let avgToolCalls { json.key("avg_tool_calls"); try json.double(avgToolCalls) }
         json.key("cases"); json.int(cases)
         json.key("errors"); json.int(errors)
         json.key("mean_latency_ms"); try json.double(meanLatencyMs)

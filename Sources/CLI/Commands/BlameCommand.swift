@@ -25,7 +25,7 @@ struct BlameCommand: Command {
             """,
         options: [
             .option("suite", value: "suite", help: "Only this suite: its inputs alone tell commits apart (default: every suite)."),
-            .option("metric", value: "metric", help: "accuracy, p95_latency_ms, avg_cost_usd or mean_score (default: the first that regressed)."),
+            .option("metric", value: "metric", help: "accuracy, p95_latency_ms, avg_cost_usd, mean_score or avg_steps (default: the first that regressed)."),
             .option("good", value: "rev", help: "A commit known to be good (default: see above)."),
             .option("bad", value: "rev", help: "A commit known to be bad.", defaultValue: "HEAD"),
             .option("retries", value: "n", help: "Evaluate a probe within noise again this many times.", defaultValue: "1"),
@@ -42,7 +42,7 @@ struct BlameCommand: Command {
         guard options.retries >= 0 else { throw UsageError("The value '\(options.retries)' is invalid for '--retries <n>': expected 0 or more") }
         if let raw = arguments.value("metric") {
             guard let metric = GatedMetric(rawValue: raw) else {
-                throw UsageError("Invalid value '\(raw)' for '--metric': expected accuracy, p95_latency_ms, avg_cost_usd or mean_score.")
+                throw UsageError("Invalid value '\(raw)' for '--metric': expected accuracy, p95_latency_ms, avg_cost_usd, mean_score or avg_steps.")
             }
             options.metric = metric
         }

@@ -20,10 +20,14 @@ import Testing
 ///   api         the openai provider as the feature, scored `exact`
 ///   slow        a command model that takes `slowStartMs` to start (its first answer is a cold start)
 ///   noisy       a command model declared non-deterministic
+///   tools       `tool-call` over a command model printing tool-call objects, its calls checked
+///               against the model's `tools`
+///   trajectory  `trajectory` over a command model printing an agent loop's `steps` (gated on
+///               `avg_steps` too)
 /// Latency is gated (p95 may not rise by more than 300% and 250 ms): a cold start that leaked
 /// into a reused answer's latency is a regression here, jitter on a loaded machine is not.
 final class MatrixRepository {
-    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy"]
+    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory"]
     static let caseCount = 10
     static let slowStartMs = 700
     /// The asked scorers' suites start with one failing case, so that a later commit can fix it
@@ -53,6 +57,12 @@ final class MatrixRepository {
         try repo.commitAll("Three AI features and their evals")
         let baseline = repo.evalguard("baseline")
         guard baseline.status == 0 else { throw TestFailure("baseline failed: \(baseline.stderr)") }
+        // The agent suites pass in full to begin with: their scorers read the answers they gate.
+        let recorded = try JSONParser.parse(repo.read(".evals/baseline.json") ?? "")
+        for suite in ["tools", "trajectory"] where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
+            throw TestFailure("the \(suite) suite does not pass in full: \(recorded["suites"]?[suite]?["metrics"] ?? .null)")
+        }
+        guard recorded["suites"]?["trajectory"]?["metrics"]?["avg_steps"] == .number(2) else { throw TestFailure("trajectory: no avg_steps of 2") }
         try repo.commitAll("Record the baseline")
         try repo.git("remote", "add", "origin", remote)
         try repo.git("push", "-q", "-u", "origin", "main")
@@ -72,6 +82,10 @@ final class MatrixRepository {
             switch suite {
             case "schema": break // the schema decides; nothing is expected
             case "judged", "judged_api", "pairwise", "listed": c["expected"] = .string(word)
+            case "tools":
+                c["expected"] = .object(["tool_calls": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])])])])
+            case "trajectory":
+                c["expected"] = .object(["steps": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])]), .string("reply")])])
             default: c["expected"] = .string("answer about \(word)")
             }
             return JSONValue.object(c).canonicalText
@@ -82,7 +96,14 @@ final class MatrixRepository {
     /// `broken` are answered wrongly. `comment` changes the file without changing an answer.
     static func feature(_ suite: String, broken: Set<Int> = [], comment: String = "") -> String {
         let start = suite == "slow" ? "time.sleep(\(Double(slowStartMs) / 1000))" : ""
-        let answer = suite == "schema" ? #"{"answer": text}"# : "text"
+        let answer = switch suite {
+        case "schema": #"{"answer": text}"#
+        case "tools": #"{"content": None, "tool_calls": [{"name": "lookup", "arguments": {"q": text}}]}"#
+        // A broken agent skips the lookup.
+        case "trajectory": #"{"content": text, "tool_calls": [{"name": s["name"], "arguments": s["arguments"]} for s in steps], "steps": steps}"#
+        default: "text"
+        }
+        let steps = suite != "trajectory" ? "" : #"steps = ([] if text != r["input"] else [{"name": "lookup", "arguments": {"q": text}, "result": {"found": True}}]) + [{"name": "reply", "arguments": {"text": text}, "result": None}]"#
         let ids = JSONValue.array(broken.sorted().map { .string("\(suite)-\($0)") }).canonicalText
         return """
             # \(suite) feature \(comment)
@@ -92,6 +113,7 @@ final class MatrixRepository {
             for line in sys.stdin:
                 r = json.loads(line)
                 text = "something else entirely" if r["id"] in BROKEN else r["input"]
+                \(steps)
                 sys.stdout.write(json.dumps({"id": r["id"], "output": \(answer)}) + "\\n")
                 sys.stdout.flush()
             """
@@ -126,7 +148,8 @@ final class MatrixRepository {
         func command(_ suite: String, _ extra: String = "") -> String {
             #"{"command": ["python3", "features/\#(suite).py"], "jobs": 1, "timeout_s": 20, "inputs": ["features/\#(suite).py"]\#(extra)}"#
         }
-        let models = Self.suites.filter { $0 != "api" }.map { "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : ""))" }
+        let tools = #", "tools": [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}}}]"#
+        let models = Self.suites.filter { $0 != "api" }.map { "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : $0 == "tools" ? tools : ""))" }
         let scorers: [String: String] = [
             "exact": #""exact""#, "listed": #"["contains", "regex"]"#,
             "schema": #"{"type": "json-schema", "schema": {"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "pattern": "^answer about item[0-9]+$"}}}}"#,
@@ -136,6 +159,8 @@ final class MatrixRepository {
             "pairwise": #"{"type": "judge", "judge": "grader_api", "mode": "pairwise", "rubric": "The answer that names the item wins."}"#,
             "similar": #"{"type": "similarity", "model": "embedder", "threshold": 0.99}"#,
             "api": #""exact""#, "slow": #""exact""#, "noisy": #""exact""#,
+            "tools": #"{"type": "tool-call", "arguments": "subset"}"#,
+            "trajectory": #"{"type": "trajectory", "match": "in_order", "max_steps": 3}"#,
         ]
         let suites = Self.suites.map { s in
             #""\#(s)": {"cases": "cases/\#(s).jsonl", "model": "\#(s == "api" ? "m_api" : "m_" + s)", "scorer": \#(scorers[s]!)}"#
@@ -155,7 +180,8 @@ final class MatrixRepository {
               "suites": {
                 \(suites.joined(separator: ",\n    "))
               },
-              "thresholds": {"accuracy": {"max_drop": 0.05}, "p95_latency_ms": {"max_increase_pct": 300, "min_increase_ms": 250}, "avg_cost_usd": false}
+              "thresholds": {"accuracy": {"max_drop": 0.05}, "p95_latency_ms": {"max_increase_pct": 300, "min_increase_ms": 250}, "avg_cost_usd": false,
+                             "avg_steps": {"max_increase_pct": 50}}
             }
             """
     }
