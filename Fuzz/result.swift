@@ -5,7 +5,7 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    if let result = ResultStore.decode(Data(bytes: data, count: size)) {
+    if let result = ResultStore.decode(Data(bytes: data, count: size), source: "fuzz input") {
         _ = try? ResultStore.encode(result, pretty: false)
     }
     return 0
