@@ -4,8 +4,7 @@ import EvalGuardSupport
 /// One case's agent loop (`max_steps` > 1), as far as it has gone: the turns added to its
 /// conversation, every call the model made, the calls answered (`steps`) and the sums of its
 /// requests. The case's latency is the sum of its requests' latencies (the time spent waiting
-/// for tools is in none), its tokens and cost the sums of theirs; each request's latency is kept
-/// in `requestLatenciesMs`.
+/// for tools is in none), its tokens, cost and retries the sums of theirs.
 struct AgentTurns {
     /// Requests answered so far.
     var requests = 0
@@ -13,7 +12,6 @@ struct AgentTurns {
     var turns: [JSONValue] = []
     var calls: [JSONValue] = []
     var steps: [JSONValue] = []
-    var requestLatenciesMs: [Double] = []
     var summed = ModelResponse(output: nil, latencyMs: 0)
     /// The calls of the last answer, waiting for their results (from the tools program).
     var waiting: [OpenAIAnswer.ToolCall] = []
@@ -28,7 +26,6 @@ struct AgentTurns {
             (summed.coldStart, summed.retryStartNs) = (answer.coldStart, answer.retryStartNs)
         }
         requests += 1
-        requestLatenciesMs.append(answer.latencyMs)
         summed.latencyMs += answer.latencyMs
         summed.retries += answer.retries
         summed.retryMs += answer.retryMs
