@@ -39,6 +39,7 @@ final class ToolProgram {
 
     /// Sends one call; returns its id, which its reply carries.
     func call(name: String, arguments: JSONValue) throws -> Int {
+        guard process.stdoutOpen else { throw failure("ended (\(process.reapAfterEOF())) before this call") }
         nextID += 1
         var line = ""
         JSONWriter.write(.object(["id": .number(Double(nextID)), "name": .string(name), "arguments": arguments]), to: &line)

@@ -122,6 +122,18 @@ import Testing
         #expect(r[0].costUSD == zip(prompts, completions).map { price.cost(promptTokens: $0, completionTokens: $1) ?? 0 }.reduce(0, +))
     }
 
+    @Test func theCostLimitHoldsBackALoopsNextRequest() throws {
+        let server = try OpenAITestServer()
+        let p = try provider(server, #""max_steps": 3"#, price: PriceTable.Price(inputPerMillion: 1, outputPerMillion: 1))
+        // The first request may go out (nothing is known of the cost yet); its answer spends the limit.
+        p.maxCostUSD = 1e-12
+        let error = try #require(throws: EvalGuardError.self) {
+            try p.answer([ModelRequest(id: "a", input: .string("call:refund:{} then final:ok"), toolResults: try json(#"[{"name": "refund", "result": 1}]"#))]) { _ in }
+        }
+        #expect(error.message.contains("stopped before going over the cost limit"))
+        #expect(try server.requests().count == 1)
+    }
+
     @Test func anUnmatchedCallGetsAnErrorResultTheModelSees() throws {
         let server = try OpenAITestServer()
         let p = try provider(server, #""max_steps": 3"#)
