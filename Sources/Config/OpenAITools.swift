@@ -110,6 +110,9 @@ extension OpenAIConfig {
             }
         }
         parallelToolCalls = try members["parallel_tool_calls"]?.bool()
+        if tools == nil, toolsFile == nil, let unused = members["tool_choice"] ?? members["parallel_tool_calls"] {
+            throw unused.error("there are no tools to choose from", hint: "Add \"tools\": [{\"type\": \"function\", \"function\": {\"name\": ...}}], or {\"file\": ...}.")
+        }
         maxSteps = try members["max_steps"]?.positiveInt() ?? 1
         if let node = members["tools_command"] {
             let command = try node.strings()
