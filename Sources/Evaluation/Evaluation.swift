@@ -257,6 +257,7 @@ package enum Evaluation {
                           retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
         result.reason = outcome.reason
         result.outputBlob = digest
+        result.requestLatenciesMs = r.requestLatenciesMs?.map { ($0 * 1000).rounded() / 1000 }
         if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }
         if r.retries > 0, let runStart {
             result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000

@@ -4,7 +4,8 @@ import EvalGuardSupport
 /// One case's agent loop (`max_steps` > 1), as far as it has gone: the turns added to its
 /// conversation, every call the model made, the calls answered (`steps`) and the sums of its
 /// requests. The case's latency is the sum of its requests' latencies (the time spent waiting
-/// for tools is in none), its tokens, cost and retries the sums of theirs.
+/// for tools is in none), its tokens, cost and retries the sums of theirs; each request's
+/// latency is kept too, in order.
 struct AgentTurns {
     /// Requests answered so far.
     var requests = 0
@@ -12,6 +13,7 @@ struct AgentTurns {
     var turns: [JSONValue] = []
     var calls: [JSONValue] = []
     var steps: [JSONValue] = []
+    var requestLatenciesMs: [Double] = []
     var summed = ModelResponse(output: nil, latencyMs: 0)
     /// The calls of the last answer, waiting for their results (from the tools program).
     var waiting: [OpenAIAnswer.ToolCall] = []
@@ -26,6 +28,7 @@ struct AgentTurns {
             (summed.coldStart, summed.retryStartNs) = (answer.coldStart, answer.retryStartNs)
         }
         requests += 1
+        requestLatenciesMs.append(answer.latencyMs)
         summed.latencyMs += answer.latencyMs
         summed.retries += answer.retries
         summed.retryMs += answer.retryMs
@@ -40,6 +43,7 @@ struct AgentTurns {
         if !added { loop.add(response) }
         var out = loop.summed
         (out.output, out.error, out.timedOut) = (response.output, response.error, response.timedOut)
+        if loop.requests > 1 { out.requestLatenciesMs = loop.requestLatenciesMs }
         return out
     }
 

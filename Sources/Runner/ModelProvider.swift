@@ -55,6 +55,8 @@ package struct ModelResponse: Sendable, Equatable {
     /// When the first attempt was sent (`monotonicNanoseconds()`), with `retries` > 0: the retry
     /// window is from here to `retryMs` later, so overlapping windows can be counted once.
     package var retryStartNs: UInt64 = 0
+    /// An agent loop's requests, each one's latency in order; `latencyMs` is their sum.
+    package var requestLatenciesMs: [Double]?
 }
 
 /// Something that can answer requests: a local process (the default) or, later, an HTTP API.

@@ -70,6 +70,11 @@ import Testing
         #expect(f.requests == 6)
         let result = try #require(try ResultStore(root: f.repo.root).load(commit: f.repo.head))
         #expect(result.suites[0].cases.map(\.passed) == [true, true, true])
+        // The refund's latency is the sum of its three requests', each kept; a single request keeps none.
+        let refund = result.suites[0].cases[1]
+        #expect(refund.requestLatenciesMs?.count == 3)
+        #expect(abs((refund.requestLatenciesMs ?? []).reduce(0, +) - refund.latencyMs) < 0.01)
+        #expect(result.suites[0].cases[2].requestLatenciesMs == nil)
         #expect(result.model["tools"] == (try JSONParser.parse(Self.tools)))
         #expect(result.model["max_steps"] == .number(3))
         let first = try JSONParser.parse(try #require(try f.server.requests().first?["body"]?.stringValue))
