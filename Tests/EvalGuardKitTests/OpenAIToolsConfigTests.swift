@@ -75,6 +75,18 @@ import Testing
         #expect(bad.file == "agent/tools.json" && bad.line == 3)
         #expect(bad.message == "[0].function: missing \"name\"")
 
+        // An element past the first is found by counting, not by the first match of its keys.
+        try repo.write("agent/tools.json", """
+            [
+              \(Self.lookup),
+              {"type": "function", "function": {"name": "refund", "parameters": {"type": "object", "properties": {"amount": {"type": "number"}}}}},
+              {"type": "function", "function": {"name": "cancel order"}}
+            ]
+            """)
+        let third = try #require(throws: EvalGuardError.self) { try o.loadingPromptFiles(from: repo.root) }
+        #expect(third.message.hasPrefix("[2].function.name: 'cancel order' is not a tool name"))
+        #expect(third.line == 4)
+
         try repo.write("agent/real.json", "[\(Self.lookup)]")
         try FileManager.default.removeItem(atPath: repo.path("agent/tools.json"))
         try FileManager.default.createSymbolicLink(atPath: repo.path("agent/tools.json"), withDestinationPath: "real.json")
