@@ -13,16 +13,65 @@ package struct ConfigSource: Sendable {
     }
 
     /// The line on which the value at `path` starts, found by following the keys in order through
-    /// the text with comments blanked out. Good enough to point an editor at the right place.
+    /// the text with comments blanked out, and an array's elements (`[2]`) by counting them. Good
+    /// enough to point an editor at the right place.
     func line(of path: [String]) -> Int? {
         let bytes = Array(Self.blankingComments(text).utf8)
         var position = 0
-        for key in path where !key.hasPrefix("[") {
+        for key in path {
+            if key.hasPrefix("["), let index = Int(key.dropFirst().dropLast()) {
+                guard let found = Self.element(index, in: bytes, from: position) else { break }
+                position = found
+                continue
+            }
             guard let found = Self.find(key: key, in: bytes, from: position) else { break }
             position = found
         }
         guard position > 0 else { return nil }
         return bytes[..<position].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+    }
+
+    /// Where element `index` of the first array opening at or after `start` begins, counting
+    /// the commas at its own depth outside strings; nil when the text has no such element.
+    private static func element(_ index: Int, in bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        var quote: UInt8? = nil
+        // The key of the array (when `start` is at one) is a string to step over, not a value.
+        while i < bytes.count {
+            let c = bytes[i]
+            if let q = quote {
+                if c == UInt8(ascii: "\\") { i += 1 } else if c == q { quote = nil }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if c == UInt8(ascii: "[") {
+                break
+            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                return nil
+            }
+            i += 1
+        }
+        guard i < bytes.count else { return nil }
+        var depth = 0, commas = 0
+        i += 1
+        while commas < index {
+            guard i < bytes.count else { return nil }
+            let c = bytes[i]
+            if let q = quote {
+                if c == UInt8(ascii: "\\") { i += 1 } else if c == q { quote = nil }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
+                depth += 1
+            } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
+                if depth == 0 { return nil }
+                depth -= 1
+            } else if c == UInt8(ascii: ","), depth == 0 {
+                commas += 1
+            }
+            i += 1
+        }
+        while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+        return i < bytes.count && bytes[i] != UInt8(ascii: "]") ? i : nil
     }
 
     private static func find(key: String, in bytes: [UInt8], from start: Int) -> Int? {

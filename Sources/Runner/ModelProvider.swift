@@ -4,9 +4,12 @@ import EvalGuardSupport
 package struct ModelRequest: Sendable {
     package var id: String
     package var input: JSONValue
-    package init(id: String, input: JSONValue) {
+    /// The case's canned tool results, for an agent loop (`EvalCase.toolResults`).
+    package var toolResults: JSONValue?
+    package init(id: String, input: JSONValue, toolResults: JSONValue? = nil) {
         self.id = id
         self.input = input
+        self.toolResults = toolResults
     }
 }
 
@@ -52,6 +55,8 @@ package struct ModelResponse: Sendable, Equatable {
     /// When the first attempt was sent (`monotonicNanoseconds()`), with `retries` > 0: the retry
     /// window is from here to `retryMs` later, so overlapping windows can be counted once.
     package var retryStartNs: UInt64 = 0
+    /// An agent loop's requests, each one's latency in order; `latencyMs` is their sum.
+    package var requestLatenciesMs: [Double]?
 }
 
 /// Something that can answer requests: a local process (the default) or, later, an HTTP API.

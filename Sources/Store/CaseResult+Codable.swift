@@ -8,7 +8,7 @@ extension CaseResult: Codable {
         case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
         case coldStart = "cold_start"
         case runs, passes, latenciesMs = "latencies_ms", runOutputs = "run_outputs"
-        case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms"
+        case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms", requestLatenciesMs = "request_latencies_ms"
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
         case settledRuns = "settled_runs", settledPasses = "settled_passes"
@@ -32,6 +32,7 @@ extension CaseResult: Codable {
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         runOutputs = try c.decodeIfPresent([RunOutput].self, forKey: .runOutputs)
         retryFromMs = try c.decodeIfPresent(Double.self, forKey: .retryFromMs)
+        requestLatenciesMs = try c.decodeIfPresent([Double].self, forKey: .requestLatenciesMs)
         outputTruncated = try c.decodeIfPresent(Bool.self, forKey: .outputTruncated)
         inputDigest = try c.decodeIfPresent(String.self, forKey: .inputDigest)
         scoringDigest = try c.decodeIfPresent(String.self, forKey: .scoringDigest)
@@ -63,6 +64,7 @@ extension CaseResult: Codable {
         try c.encodeIfPresent(retries, forKey: .retries)
         try c.encodeIfPresent(retryMs, forKey: .retryMs)
         try c.encodeIfPresent(retryFromMs, forKey: .retryFromMs)
+        try c.encodeIfPresent(requestLatenciesMs, forKey: .requestLatenciesMs)
         try c.encodeIfPresent(outputTruncated, forKey: .outputTruncated)
         try c.encodeIfPresent(inputDigest, forKey: .inputDigest)
         try c.encodeIfPresent(scoringDigest, forKey: .scoringDigest)

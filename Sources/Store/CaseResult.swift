@@ -148,6 +148,13 @@ package struct CaseResult: Sendable, Equatable {
         get { extras?.value.retryFromMs }
         set { self[extra: \.retryFromMs] = newValue }
     }
+
+    /// A case that made several requests (an agent loop): each one's latency, in order;
+    /// `latencyMs` is their sum.
+    package var requestLatenciesMs: [Double]? {
+        get { extras?.value.requestLatenciesMs }
+        set { self[extra: \.requestLatenciesMs] = newValue }
+    }
     /// For a case taken from a stored result instead of asking the model: that result's commit.
     package var reusedFrom: String? {
         get { extras?.value.reusedFrom }
@@ -275,6 +282,7 @@ package struct CaseResult: Sendable, Equatable {
         var retries: Int?
         var retryMs: Double?
         var retryFromMs: Double?
+        var requestLatenciesMs: [Double]?
         var reusedFrom: String?
         var settledRuns: Int?
         var settledPasses: Int?

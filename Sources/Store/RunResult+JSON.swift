@@ -74,6 +74,7 @@ extension CaseResult {
         json.key("passed"); json.bool(passed)
         if let passes { json.key("passes"); json.int(passes) }
         if let reason { json.key("reason"); json.string(reason) }
+        if let requestLatenciesMs { json.key("request_latencies_ms"); try json.array(requestLatenciesMs, json.double) }
         if let retries { json.key("retries"); json.int(retries) }
         if let retryFromMs { json.key("retry_from_ms"); try json.double(retryFromMs) }
         if let retryMs { json.key("retry_ms"); try json.double(retryMs) }

@@ -76,6 +76,9 @@ extension CaseResult {
         if let retryMs, !(retryMs.isFinite && retryMs >= 0) { return "retry_ms \(retryMs) is not a finite, non-negative number" }
         if let retryFromMs, !(retryFromMs.isFinite && retryFromMs >= 0) { return "retry_from_ms \(retryFromMs) is not a finite, non-negative number" }
         if let latenciesMs, !latenciesMs.allSatisfy({ $0.isFinite && $0 >= 0 }) { return "latencies_ms holds a number that is not finite and non-negative" }
+        if let requestLatenciesMs, !requestLatenciesMs.allSatisfy({ $0.isFinite && $0 >= 0 }) {
+            return "request_latencies_ms holds a number that is not finite and non-negative"
+        }
         if let costUSD, !costUSD.isFinite { return "cost_usd \(costUSD) is not a finite number" }
         if let usage, !usage.values.allSatisfy(\.isFinite) { return "usage holds a number that is not finite" }
         if let retries, retries < 0 { return "retries \(retries) is negative" }

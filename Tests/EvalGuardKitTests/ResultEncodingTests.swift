@@ -48,6 +48,7 @@ import Testing
         c.reason = "reason: " + text
         c.runOutputs = [RunOutput(output: text, runs: 2), RunOutput(output: "\"other\"", runs: 1)]
         c.retryFromMs = d(9)
+        c.requestLatenciesMs = [d(10), d(11)]
         c.outputTruncated = true
         (c.inputDigest, c.scoringDigest, c.reusedFrom) = ("in" + text, "sc", "0123abcd")
         (c.settledRuns, c.settledPasses) = (2, 1)

@@ -117,6 +117,7 @@ import Testing
             ("passes 5 is not within 0…2 (its runs)", { $0["runs"] = 2; $0["passes"] = 5 }),
             ("tool_call_count -1 is negative", { $0["tool_call_count"] = -1 }),
             ("step_count -3 is negative", { $0["step_count"] = -3 }),
+            ("request_latencies_ms holds a number that is not finite and non-negative", { $0["request_latencies_ms"] = [3, -1] }),
         ]
         for (problem, mutate) in mutations {
             var result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
