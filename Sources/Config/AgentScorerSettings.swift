@@ -59,33 +59,6 @@ extension Scorer {
         }
     }
 
-    /// The tool definitions in a model's `tools` (the OpenAI function-tool list): each tool's
-    /// `parameters` schema by name (`true` for a tool that declares none). `node` is the list,
-    /// inline in the configuration or a tools file parsed as a `ConfigNode`, so a bad entry is
-    /// named by its file and line.
-    package static func toolParameters(_ node: ConfigNode) throws -> [String: ConfigNode] {
-        guard case .array(let items) = node.value else {
-            throw node.error("\"tools\" must be a list of function tools, found \(node.value.kindName)",
-                             hint: "Write [{\"type\": \"function\", \"function\": {\"name\": \"lookup_order\", \"parameters\": {...}}}] or {\"file\": \"agent/tools.json\"}.")
-        }
-        var tools: [String: ConfigNode] = [:]
-        for (i, item) in items.enumerated() {
-            let entry = node.child("[\(i)]", item)
-            guard let function = item["function"], item["type"] == .string("function") else {
-                throw entry.error("a tool must be {\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": {...}}}")
-            }
-            let f = entry.child("function", function)
-            guard let name = function["name"]?.stringValue, !name.isEmpty else { throw f.error("a function tool needs a \"name\" (a non-empty string)") }
-            guard tools[name] == nil else { throw f.child("name", .string(name)).error("the tool '\(name)' is defined twice") }
-            let parameters = function["parameters"] ?? .bool(true)
-            guard parameters.objectValue != nil || parameters.boolValue != nil else {
-                throw f.child("parameters", parameters).error("a tool's \"parameters\" is a JSON Schema (an object), found \(parameters.kindName)")
-            }
-            tools[name] = f.child("parameters", parameters)
-        }
-        return tools
-    }
-
     /// The tool-call settings of this scorer (itself, or a step of its list), if any.
     package var toolCall: ToolCallSettings? {
         switch self {

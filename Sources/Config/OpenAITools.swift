@@ -125,30 +125,26 @@ extension OpenAIConfig {
         }
     }
 
-    /// The `parameters` schema of the tool named `name` (nil: no such tool, or it declares none).
-    package func toolParameters(named name: String) -> JSONValue? {
-        guard case .array(let list)? = tools else { return nil }
-        return list.first { $0["function"]?["name"] == .string(name) }?["function"]?["parameters"]
-    }
-
-    /// Every tool's `parameters` schema by name, for checking a call's arguments.
-    package var toolSchemas: [String: JSONValue] {
-        guard case .array(let list)? = tools else { return [:] }
-        var schemas: [String: JSONValue] = [:]
-        for tool in list {
-            if let name = tool["function"]?["name"]?.stringValue, let parameters = tool["function"]?["parameters"] { schemas[name] = parameters }
-        }
-        return schemas
-    }
-
     /// An OpenAI function-tool list, checked: `[{"type": "function", "function": {"name", ...}}]`.
     package static func checkedTools(_ node: ConfigNode) throws -> JSONValue {
+        _ = try toolParameters(node)
+        return node.value
+    }
+
+    /// The tools of an OpenAI function-tool list, checked, each tool's `parameters` schema by
+    /// name (`true` for a tool that declares none). `node` is the list, inline in the
+    /// configuration or a tools file parsed as a `ConfigNode`, so a bad entry, and later a bad
+    /// schema, is named by its file and line.
+    package static func toolParameters(_ node: ConfigNode) throws -> [String: ConfigNode] {
         guard case .array(let items) = node.value else {
             throw node.error("expected an array of tools [{\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": {...}}}], or {\"file\": \"<path from the repository root>\"}, found \(node.value.kindName)")
         }
-        var names: Set<String> = []
+        var tools: [String: ConfigNode] = [:]
         for (i, item) in items.enumerated() {
             let tool = node.child("[\(i)]", item)
+            guard item["type"] != .string("function") || item["function"] != nil else {
+                throw tool.error("a tool must be {\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": {...}}}")
+            }
             let members = try tool.object(allowed: ["type", "function"])
             guard members["type"]?.value == .string("function") else {
                 throw tool.error("expected \"type\": \"function\"", hint: "evalguard sends function tools: {\"type\": \"function\", \"function\": {\"name\": ..., \"parameters\": {...}}}.")
@@ -160,13 +156,14 @@ extension OpenAIConfig {
             guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
                 throw nameNode.error("'\(name)' is not a tool name: 1 to 64 letters, digits, _ or -")
             }
-            guard names.insert(name).inserted else { throw nameNode.error("a second tool named '\(name)'") }
+            guard tools[name] == nil else { throw nameNode.error("a second tool named '\(name)'") }
             if let parameters = function["parameters"], parameters.value.objectValue == nil {
                 throw parameters.error("expected a JSON Schema object, found \(parameters.value.kindName)")
             }
             _ = try function["description"]?.string()
             _ = try function["strict"]?.bool()
+            tools[name] = function["parameters"] ?? functionNode.child("parameters", .bool(true))
         }
-        return node.value
+        return tools
     }
 }

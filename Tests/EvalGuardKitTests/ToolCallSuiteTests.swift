@@ -114,7 +114,7 @@ import Testing
         try repo.write("agent/tools.json", "[\n  {\"type\": \"function\", \"name\": \"lookup_order\"}\n]\n")
         let flat = repo.evalguard("run")
         #expect(flat.status == 2)
-        #expect(flat.stderr.contains(#"agent/tools.json: [0]: a tool must be {"type": "function", "function""#), "\(flat.stderr)")
+        #expect(flat.stderr.contains(#"agent/tools.json:2: [0]: a tool must be {"type": "function", "function""#), "\(flat.stderr)")
         try FileManager.default.removeItem(atPath: repo.path("agent/tools.json"))
         let missing = repo.evalguard("run")
         #expect(missing.status == 2)
