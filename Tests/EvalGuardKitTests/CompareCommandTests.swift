@@ -144,4 +144,27 @@ import Testing
         #expect(p.repo.evalguard("run").status == 2, "a bad variant is a bad configuration")
         #expect(p.requests().isEmpty)
     }
+
+    @Test func adoptWritesTheVariantAndTheBaselineAndCommitsNothing() throws {
+        let p = try Project()
+        #expect(p.repo.evalguard("compare", "--variant", "mini").status == 0)
+        let head = p.repo.head
+        let adopted = p.repo.evalguard("compare", "--adopt", "mini")
+        #expect(adopted.status == 0, "\(adopted.stderr)")
+        #expect(adopted.stdout.contains("adopted variant 'mini': wrote .evals/evalguard.json and .evals/baseline.json from its stored result"))
+        #expect(p.requests()["mini"] == 200, "the baseline comes from the stored answers")
+        let config = try #require(p.repo.read(".evals/evalguard.json"))
+        #expect(config.contains("// The model in production."), "comments are kept")
+        #expect(config.contains(#""models": {"answerer": {"command": ["python3","model.py","mini"], "jobs": 2, "timeout_s": 10}}"#))
+        #expect(config.contains(#""broken": {"models""#), "the other keys are unchanged")
+        let baseline = try #require(p.repo.read(".evals/baseline.json"))
+        #expect(baseline.contains("\"accuracy\": 0.99"))
+        #expect(p.repo.head == head, "nothing is committed")
+        #expect(try p.repo.git("diff", "--cached", "--name-only").isEmpty, "the index is untouched")
+        #expect(try p.repo.git("status", "--porcelain", "--untracked-files=all") == "M .evals/evalguard.json\n?? .evals/baseline.json")
+        // The adopted configuration is the variant's: its next run asks no model.
+        let run = p.repo.evalguard("run")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(p.requests() == ["good": 200, "mini": 200])
+    }
 }
