@@ -24,7 +24,7 @@ import Testing
                     open(\(JSONValue.string(counter).canonicalText), "a").write(mode + "\\n")
                     if mode == "broken":
                         time.sleep(0.02)
-                    out = "wrong <b>\\u001b[31m" if int(r["input"].split()[1]) < wrong else r["input"]
+                    out = "wrong <b>\\u001b[31m</pre><script>window.evalguardInjected=1</script><img src=x onerror='window.evalguardInjected=1'>" if int(r["input"].split()[1]) < wrong else r["input"]
                     sys.stdout.write(json.dumps({"id": r["id"], "output": out, "cost_usd": cost,
                                                  "usage": {"prompt_tokens": 10, "completion_tokens": 5}}) + "\\n")
                     sys.stdout.flush()
