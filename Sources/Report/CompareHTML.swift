@@ -59,12 +59,15 @@ package struct CompareHTML {
         let priced = all.allSatisfy { $0.1.avgCostUSD != nil }
         let points = all.map { label, f, current in
             let i = Wilson.interval(proportion: min(1, max(0, f.accuracy)), n: f.cases)
-            return Point(label: label, x: priced ? f.avgCostUSD! : f.p95LatencyMs, y: f.accuracy, low: i.lower, high: i.upper, current: current)
+            // Per 1,000 cases: a case's cost is often a fraction of a cent, unreadable on an axis.
+            return Point(label: label, x: priced ? f.avgCostUSD! * 1000 : f.p95LatencyMs, y: f.accuracy, low: i.lower, high: i.upper, current: current)
         }
-        let caption = priced ? "Accuracy against average cost (USD a case)" : "Accuracy against p95 latency (ms): no prices"
-        return chart(caption: caption, points: points, yRange: (0, 1), xFormat: priced ? { String(format: "%.4g", $0) } : { Format.ms($0) },
+        let caption = priced ? "Accuracy (95% Wilson interval) against cost, USD per 1,000 cases" : "Accuracy (95% Wilson interval) against p95 latency (ms): no prices"
+        // The axis starts a little below the lowest interval, in steps of 0.05, so close accuracies stay apart.
+        let floor = max(0, ((points.map(\.low).min() ?? 0) - 0.02) * 20).rounded(.down) / 20
+        return chart(caption: caption, points: points, yRange: (floor, 1), xFormat: priced ? { String(format: "%.3g", $0) } : { Format.ms($0) },
                      yFormat: { String(format: "%.2f", $0) }, pointTitle: { p in
-                         "\(p.label): accuracy \(Format.accuracy(p.y)) [\(Format.accuracy(p.low)), \(Format.accuracy(p.high))], " + (priced ? "\(Format.usd(p.x)) a case" : "p95 \(Format.ms(p.x)) ms")
+                         "\(p.label): accuracy \(Format.accuracy(p.y)) [\(Format.accuracy(p.low)), \(Format.accuracy(p.high))], " + (priced ? "$\(String(format: "%.4g", p.x)) per 1,000 cases" : "p95 \(Format.ms(p.x)) ms")
                      })
     }
 
