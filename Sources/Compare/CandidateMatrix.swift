@@ -17,6 +17,10 @@ package struct CandidateFigures: Sendable {
     /// Cases that failed with an error or timed out.
     package var errors: Int
 
+    package init(cases: Int, accuracy: Double, p95LatencyMs: Double, avgCostUSD: Double?) {
+        (self.cases, self.accuracy, self.p95LatencyMs, self.avgCostUSD, errors) = (cases, accuracy, p95LatencyMs, avgCostUSD, 0)
+    }
+
     package init(_ suite: SuiteResult) {
         let m = Metrics(suite.cases.map(\.firstStage))
         (cases, accuracy, meanScore, p95LatencyMs, avgCostUSD, errors) = (m.cases, m.accuracy, m.meanScore, m.p95LatencyMs, m.avgCostUSD, m.errors + m.timeouts)
