@@ -57,6 +57,9 @@ package struct CandidateComparison: Sendable {
     package var flipped: [FlippedAnswer]
     package var pareto = false
     package var nonInferiority: NonInferiority?
+    /// The accuracy rule as `check` would decide it with the current result as the baseline:
+    /// the suite's `max_drop`, the one-sided paired test, and settling's re-asks of the variant.
+    package var verdict: MetricComparison?
 }
 
 /// "Not worse than the current configuration by more than `margin`": Tango's score test,
@@ -84,13 +87,17 @@ package struct CandidateMatrix: Sendable {
     package var alpha: Double
 
     /// `scoreGated`: the suites whose `mean_score` is gated (their score is compared too).
+    /// `gates`: per candidate, `Gate.compare` of its result against the current one as baseline.
     package init(current: RunResult, currentLabel: String, candidates: [(name: String, result: RunResult)], suites only: Set<String>?,
-                 scoreGated: Set<String>, margin: Double?, alpha: Double) {
+                 scoreGated: Set<String>, margin: Double?, alpha: Double, gates: [String: Comparison] = [:]) {
         (self.currentLabel, self.margin, self.alpha) = (currentLabel, margin, alpha)
         suites = current.suites.filter { only?.contains($0.name) ?? true }.map { suite in
             var row = SuiteMatrix(name: suite.name, current: CandidateFigures(suite), candidates: candidates.compactMap { name, result in
                 result.suite(suite.name).map { Self.compare(name: name, current: suite, candidate: $0, scoreGated: scoreGated.contains(suite.name)) }
             })
+            for i in row.candidates.indices {
+                row.candidates[i].verdict = gates[row.candidates[i].name]?.suites.first { $0.name == suite.name }?.metrics.first { $0.metric == .accuracy }
+            }
             let adjusted = Holm.adjusted(row.candidates.map(\.pValue))
             for i in row.candidates.indices { row.candidates[i].adjustedPValue = adjusted[i] }
             if let margin {

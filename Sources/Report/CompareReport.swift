@@ -11,13 +11,13 @@ package struct CompareReport {
 
     package init(_ matrix: CandidateMatrix) { self.matrix = matrix }
 
-    static let headers = ["configuration", "accuracy", "Δ accuracy [95% CI]", "p (Holm)", "mean score", "p95 ms", "Δ p95 ms [95% CI]",
+    static let headers = ["configuration", "accuracy", "Δ accuracy [95% CI]", "p (Holm)", "check", "mean score", "p95 ms", "Δ p95 ms [95% CI]",
                           "avg cost", "cost/correct", "tokens", "errors", "pareto"]
 
     /// One row per configuration, the current one first.
     func rows(_ suite: SuiteMatrix) -> [[String]] {
         let c = suite.current
-        var rows = [[matrix.currentLabel, Format.accuracy(c.accuracy), "", "", c.meanScore.map { Format.fixed($0, 4) } ?? "-",
+        var rows = [[matrix.currentLabel, Format.accuracy(c.accuracy), "", "", "", c.meanScore.map { Format.fixed($0, 4) } ?? "-",
                      Format.ms(c.p95LatencyMs), "", Format.usd(c.avgCostUSD), Format.usd(c.costPerCorrectUSD),
                      c.avgTokens.map { Format.fixed($0, 0) } ?? "-", String(c.errors), suite.currentPareto ? "*" : ""]]
         for v in suite.candidates {
@@ -25,11 +25,18 @@ package struct CompareReport {
             let delta = Self.points(v.accuracy.difference) + " " + Format.interval(v.accuracy.interval, Self.points)
             let p95 = v.latency.map { Format.signedMs($0.difference) + " " + Format.interval($0.differenceInterval, Format.signedMs) } ?? "-"
             let score = f.meanScore.map { m in Format.fixed(m, 4) + (v.meanScore.map { " (p " + Format.pValue(Self.twoSided($0.pValue)) + ")" } ?? "") } ?? "-"
-            rows.append([Self.safe(v.name), Format.accuracy(f.accuracy), delta, Format.pValue(v.adjustedPValue), score, Format.ms(f.p95LatencyMs), p95,
+            rows.append([Self.safe(v.name), Format.accuracy(f.accuracy), delta, Format.pValue(v.adjustedPValue), Self.verdict(v.verdict), score, Format.ms(f.p95LatencyMs), p95,
                          Format.usd(f.avgCostUSD), Format.usd(f.costPerCorrectUSD), f.avgTokens.map { Format.fixed($0, 0) } ?? "-",
                          String(f.errors), v.pareto ? "*" : ""])
         }
         return rows
+    }
+
+    /// The accuracy verdict `check` would give the variant against the current result as its
+    /// baseline ("pass", "regression", "inconclusive"; "settled" when re-asks decided it).
+    static func verdict(_ m: MetricComparison?) -> String {
+        guard let m, m.verdict != .skipped else { return "-" }
+        return m.verdict.rawValue + (m.settle.map { _ in " (settled)" } ?? "")
     }
 
     /// The sign-flip test is one-sided ("worse"); a comparison asks "different" either way.
@@ -72,7 +79,7 @@ package struct CompareReport {
         var out = ""
         for suite in matrix.suites {
             out += "suite \(Self.safe(suite.name)) (\(suite.current.cases) cases)\n"
-            var table = TextTable(headers: Self.headers, rightAligned: [1, 3, 4, 5, 7, 8, 9, 10])
+            var table = TextTable(headers: Self.headers, rightAligned: [1, 3, 5, 6, 8, 9, 10, 11])
             table.rows = rows(suite)
             out += table.render()
             for v in suite.candidates {
@@ -86,7 +93,7 @@ package struct CompareReport {
             }
             out += "\n"
         }
-        out += "Δ: candidate − \(matrix.currentLabel) over the cases both ran, Tango's score interval; p: exact McNemar, Holm across the candidates of a suite; Δ p95: bootstrap interval; pareto: no configuration is at least as good on accuracy, p95 and cost and better on one.\n"
+        out += "Δ: candidate − \(matrix.currentLabel) over the cases both ran, Tango's score interval; p: exact McNemar, Holm across the candidates of a suite; check: the accuracy verdict check would give the candidate with the current result as baseline (settled as check settles); Δ p95: bootstrap interval; pareto: no configuration is at least as good on accuracy, p95 and cost and better on one.\n"
         return out
     }
 
@@ -125,6 +132,11 @@ package struct CompareReport {
                 o["paired_cases"] = .number(Double(v.accuracy.cases))
                 o["p_value"] = .number(v.pValue)
                 o["p_value_holm"] = .number(v.adjustedPValue)
+                o["check_verdict"] = v.verdict.map { .string($0.verdict.rawValue) } ?? .null
+                o["settled"] = v.verdict?.settle.map { s in
+                    .object(["cases": .number(Double(s.cases)), "extra_calls": .number(Double(s.extraCalls)),
+                             "persisted_worse": .number(Double(s.persistedWorse)), "persisted_better": .number(Double(s.persistedBetter))])
+                } ?? .null
                 o["mean_score_p_value"] = v.meanScore.map { .number($0.pValue) } ?? .null
                 o["p95_latency_difference_ms"] = v.latency.map { .number($0.difference) } ?? .null
                 o["p95_latency_difference_interval"] = v.latency.map { interval($0.differenceInterval) } ?? .null

@@ -30,6 +30,7 @@ struct CompareCommand: Command {
             .option("against", value: "current|rev", help: "What the variants are compared with: the working tree's configuration, or a commit's result.", defaultValue: "current"),
             .option("margin", value: "points", help: "Non-inferiority margin as a fraction (0.02: two points of accuracy); exit 1 when a variant is not shown within it."),
             .option("adopt", value: "name", help: "Write the variant into .evals/evalguard.json and re-record .evals/baseline.json from its result (nothing is committed)."),
+            .flag("no-settle", help: "Do not re-ask a variant's flipped cases to settle a close accuracy verdict."),
             OutputFormat.withMarkdown,
             .option("html", value: "file", help: "Also write the comparison as an HTML page."),
         ])
@@ -69,17 +70,30 @@ struct CompareCommand: Command {
         }
         context.sayHowEvaluated(current.result, reused: current.reused, warnings: [])
         var candidates: [(name: String, result: RunResult)] = []
+        var gates: [String: Comparison] = [:]
+        let baseline = Baseline(result: only.map { current.result.restricted(to: $0) } ?? current.result)
         for variant in variants {
             let evaluated = try evaluator.evaluateVariant(variant, only: only, progress: context.progressReporter())
             let name = variant.variant?.name ?? "variant"
             context.console.err(evaluated.reusedAnswers ? "\(CompareReport.safe(name)): every answer reused from stored results (no model asked)"
                                                         : "\(CompareReport.safe(name)): asked the model about \(evaluated.result.suites.reduce(0) { $0 + ($1.reuse?.ran.count ?? 0) }) case(s)")
-            candidates.append((name, evaluated.result))
+            // As check settles a close accuracy verdict: the variant's flipped cases asked again.
+            let gating = arguments.flag("no-settle") ? variant.withoutSettling() : variant
+            let (settled, comparison) = try evaluator.settle(
+                .workingTree, config: gating, result: evaluated.result, stored: false,
+                judge: { Gate.compare(baseline: baseline, current: only.map($0.restricted(to:)) ?? $0, config: gating) },
+                pending: \.settlePending, progress: context.progressReporter())
+            if settled.calls > 0 {
+                context.console.err("\(CompareReport.safe(name)): settled by asking \(settled.cases) flipped case(s) again (\(settled.calls) call(s))")
+                try evaluator.store.saveVariant(settled.result, name: name)
+            }
+            gates[name] = comparison
+            candidates.append((name, settled.result))
         }
         for warning in evaluator.warnings { context.console.err("warning: " + warning) }
         let gated = Set(config.suites.filter { $0.thresholds.meanScore != nil }.map(\.name))
         let matrix = CandidateMatrix(current: current.result, currentLabel: label, candidates: candidates, suites: only.map(Set.init),
-                                     scoreGated: gated, margin: margin, alpha: config.verdict.alpha)
+                                     scoreGated: gated, margin: margin, alpha: config.verdict.alpha, gates: gates)
         let report = CompareReport(matrix)
         switch format {
         case .text: context.console.out(report.text(), terminator: "")

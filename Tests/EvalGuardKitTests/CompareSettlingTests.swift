@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import EvalGuardSupport
+
+/// A close call in compare is settled as check settles it: the current model fails cases 6 and
+/// 7, a variant fails cases 0 to 5; over 20 cases the first answers are inconclusive (one-sided
+/// McNemar p = P(X >= 6 | Bin(8, 1/2)) = 37/256), and asking the variant again about the 8
+/// flipped cases shows its 6 failures persist: a regression, as check would find it. The
+/// settled runs are stored with the variant's answers, so another compare asks nothing.
+@Suite(.serialized) struct CompareSettlingTests {
+    @Test func aCloseCallIsSettledByReaskingTheVariantsFlippedCases() throws {
+        let repo = try ScratchRepository()
+        let log = NSTemporaryDirectory() + "evalguard-settle-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        try repo.write("model.py", """
+            import json, sys
+            mode = sys.argv[1] if len(sys.argv) > 1 else "steady"
+            for line in sys.stdin:
+                r = json.loads(line)
+                open(\(JSONValue.string(log).canonicalText), "a").write(mode + " " + r["id"] + "\\n")
+                n = int(r["input"].split()[1])
+                out = "wrong" if (n < 6 if mode == "flaky" else n in (6, 7)) else r["input"]
+                sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
+                sys.stdout.flush()
+            """)
+        try repo.write(".evals/cases/main.jsonl", (0..<20).map { caseLine("c\($0)", "case \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(".evals/.gitignore", "results/\n")
+        try repo.write(".evals/evalguard.json", """
+            {
+              "models": {"m": {"command": ["python3", "model.py"], "jobs": 1, "timeout_s": 10}},
+              "suites": {"main": {"cases": "cases/main.jsonl", "model": "m"}},
+              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false},
+              "variants": {"flaky": {"models": {"m": {"command": ["python3", "model.py", "flaky"]}}}}
+            }
+            """)
+        try repo.commitAll("a model and a flaky candidate")
+        func flakyRequests() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count { $0.hasPrefix("flaky ") }
+        }
+        let unsettled = repo.evalguard("compare", "--no-settle", "--format", "json")
+        #expect(unsettled.status == 0, "\(unsettled.stderr)")
+        let first = try JSONDecoder().decode(JSONValue.self, from: Data(unsettled.stdout.utf8))
+        let before = try #require(first["suites"]?.arrayValue?.first?["candidates"]?.arrayValue?.first)
+        #expect(before["check_verdict"] == .string("inconclusive"))
+        #expect(flakyRequests() == 20)
+
+        let settling = repo.evalguard("compare", "--format", "json")
+        #expect(settling.status == 0, "\(settling.stderr)")
+        #expect(settling.stderr.contains("flaky: settled by asking 8 flipped case(s) again"))
+        let report = try JSONDecoder().decode(JSONValue.self, from: Data(settling.stdout.utf8))
+        let after = try #require(report["suites"]?.arrayValue?.first?["candidates"]?.arrayValue?.first)
+        #expect(after["check_verdict"] == .string("regression"))
+        #expect(after["settled"]?["persisted_worse"] == .number(6))
+        #expect(after["worse"] == .number(6) && after["better"] == .number(2), "the paired test reads the first answers")
+        let asked = flakyRequests()
+        #expect(asked > 20)
+
+        let again = repo.evalguard("compare", "--format", "json")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(flakyRequests() == asked, "the settled runs are stored with the variant's answers")
+    }
+}
