@@ -167,4 +167,20 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(p.requests() == ["good": 200, "mini": 200])
     }
+
+    @Test func againstACommitAndBadUsage() throws {
+        let p = try Project()
+        let head = p.repo.head
+        let against = p.repo.evalguard("compare", "--against", "HEAD", "--suite", "main", "--variant", "mini")
+        #expect(against.status == 0, "\(against.stderr)")
+        #expect(against.stdout.contains("HEAD (\(head.prefix(7)))  "), "the current side is the commit's result")
+        #expect(p.requests() == ["good": 200, "mini": 200])
+        let suite = p.repo.evalguard("compare", "--suite", "nope")
+        #expect(suite.status == 2 && suite.stderr.contains("no suite named 'nope' in .evals/evalguard.json"))
+        let variant = p.repo.evalguard("compare", "--variant", "nope")
+        #expect(variant.status == 2 && variant.stderr.contains("no variant named 'nope'") && variant.stderr.contains("Variants: broken, mini."))
+        let margin = p.repo.evalguard("compare", "--margin", "2")
+        #expect(margin.status == 2 && margin.stderr.contains("expected a fraction from 0 to 1"))
+        #expect(p.requests() == ["good": 200, "mini": 200], "bad usage asks no model")
+    }
 }
