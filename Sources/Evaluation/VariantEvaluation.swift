@@ -24,7 +24,10 @@ extension Evaluator {
         let runs = config.verdict.repeats
         let repository = self.repository
         let read: (String) throws -> [UInt8]? = { try RepositoryFile.contents($0, root: repository.root) }
-        if let whole = store.variant(key: key, repeats: runs), only == nil || only!.allSatisfy({ whole.suite($0) != nil }) {
+        // A pairwise judge's grades hold only against the baseline answers they were compared with.
+        let reference = Evaluation.pairwiseReference(config, read: read)
+        if let whole = store.variant(key: key, repeats: runs), Evaluation.comparedWith(reference, whole, config),
+           only == nil || only!.allSatisfy({ whole.suite($0) != nil }) {
             var reused = whole
             for i in reused.suites.indices {
                 var reuse = SuiteReuse()

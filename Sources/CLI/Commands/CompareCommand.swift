@@ -28,7 +28,7 @@ struct CompareCommand: Command {
             .option("set", value: "key.path=value", help: "An ad-hoc variant: set a configuration value, e.g. models.drafter.temperature=0.7 (repeatable; all together make one variant).", repeating: true),
             .option("suite", value: "name", help: "Only this suite (repeatable).", repeating: true),
             .option("against", value: "current|rev", help: "What the variants are compared with: the working tree's configuration, or a commit's result.", defaultValue: "current"),
-            .option("margin", value: "points", help: "Non-inferiority margin as a fraction (0.02: two points of accuracy); exit 1 when a variant is not shown within it."),
+            .option("margin", value: "fraction", help: "Non-inferiority margin as a fraction (0.02: two points of accuracy); exit 1 when a variant is not shown within it."),
             .option("adopt", value: "name", help: "Write the variant into .evals/evalguard.json and re-record .evals/baseline.json from its result (nothing is committed)."),
             .flag("no-settle", help: "Do not re-ask a variant's flipped cases to settle a close accuracy verdict."),
             OutputFormat.withMarkdown,
