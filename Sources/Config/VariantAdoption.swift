@@ -12,6 +12,19 @@ package struct VariantAdoption {
     package var keptLayout: Bool
 
     package init(config: EvalConfig, variant name: String) throws {
+        try self.init(editing: config, variant: name)
+        // The other variants merge over the adopted configuration now: one that no longer fits
+        // (a model key the new provider does not take) stops the adoption before anything is written.
+        do {
+            _ = try EvalConfig.parse(ConfigSource(displayPath: config.source.displayPath, text: text))
+        } catch let error as EvalGuardError {
+            throw EvalGuardError("adopting variant '\(name)' would leave \(config.source.displayPath) invalid: \(error.message)",
+                                 hint: "Change or remove the variant that no longer fits (\(error.location ?? "above") in the adopted file), then adopt again. Nothing was written.",
+                                 category: .input)
+        }
+    }
+
+    private init(editing config: EvalConfig, variant name: String) throws {
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
         let original = config.source.text
