@@ -1,6 +1,7 @@
 import Testing
 @testable import EvalGuardCompare
 @testable import EvalGuardStatistics
+@testable import EvalGuardStore
 
 /// The figures `compare` rests on, against reference values computed independently: the
 /// restricted maximum-likelihood cells found by maximising the trinomial likelihood numerically
@@ -39,5 +40,41 @@ import Testing
             CandidateFigures(cases: 100, accuracy: 0.94, p95LatencyMs: 4000, avgCostUSD: 0.02),  // as good, dearer
         ]
         #expect(Pareto.front(figures) == [true, true, false, true, true, false])
+    }
+}
+
+/// The matrix `compare` builds from two results in memory: pairing by id, the mean score where
+/// the suite gates it, Holm across candidates, flipped answers shown as text.
+@Suite struct CandidateMatrixTests {
+    static func result(_ scores: [Double], output: (Int) -> String = { "\"answer \($0)\"" }) -> RunResult {
+        let cases = scores.enumerated().map { i, s in
+            CaseResult(id: "c\(i)", passed: s >= 0.5, score: s, latencyMs: 10 + Double(i), costUSD: 0.001, output: output(i))
+        }
+        let suite = SuiteResult(name: "replies", casesFile: "cases/replies.jsonl", casesDigest: "", scorer: "judge", metrics: Metrics(cases), cases: cases)
+        return RunResult(format: RunResult.formatVersion, evalguardVersion: "test", commit: String(repeating: "a", count: 40), dirty: false,
+                         key: String(repeating: "b", count: 40), createdAt: "", configDigest: "", model: [:], suites: [suite], overall: Metrics(cases))
+    }
+
+    @Test func pairsByIdComparesGatedScoresAndAdjustsAcrossCandidates() {
+        let current = Self.result([1, 1, 1, 1, 0.2, 1, 1, 1])
+        // "a" loses c0 and c1; "b" fixes c4 and loses nothing; "a"'s c0 answer is a JSON object.
+        let a = Self.result([0.2, 0.3, 1, 1, 0.2, 1, 1, 1], output: { $0 == 0 ? #"{"text": "<b>"}"# : "\"no \($0)\"" })
+        let b = Self.result([1, 1, 1, 1, 0.9, 1, 1, 1])
+        let matrix = CandidateMatrix(current: current, currentLabel: "current", candidates: [("a", a), ("b", b)], suites: nil,
+                                     scoreGated: ["replies"], margin: nil, alpha: 0.05)
+        let row = matrix.suites[0]
+        #expect(row.candidates.map(\.accuracy.worse) == [2, 0])
+        #expect(row.candidates.map(\.accuracy.better) == [0, 1])
+        // McNemar two-sided: binomtest(2, 2) = 0.5, binomtest(0, 1) = 1; Holm over [0.5, 1]: [1, 1].
+        #expect(row.candidates.map(\.pValue) == [0.5, 1])
+        #expect(row.candidates.map(\.adjustedPValue) == [1, 1])
+        #expect(row.candidates[0].meanScore?.worse == 2)
+        #expect(row.candidates[1].meanScore?.better == 1)
+        #expect(row.candidates[0].flipped.map(\.id) == ["c0", "c1"])
+        #expect(row.candidates[0].flipped[0].candidate == #"{"text": "<b>"}"#, "a JSON answer is shown as JSON")
+        #expect(row.candidates[0].flipped[1].current == "answer 1", "a string answer is shown as the string")
+        #expect(row.candidates[1].flipped.map(\.fixed) == [true])
+        let ungated = CandidateMatrix(current: current, currentLabel: "current", candidates: [("a", a)], suites: nil, scoreGated: [], margin: nil, alpha: 0.05)
+        #expect(ungated.suites[0].candidates[0].meanScore == nil)
     }
 }
