@@ -122,6 +122,11 @@ import Testing
         #expect(abs((n["p_value"]?.numberValue ?? 0) - 0.156211) < 1e-6)
         #expect(n["holds"] == .bool(false))
         #expect(p.requests()["mini"] == 200, "the second compare reused mini's answers")
+        let markdown = p.repo.evalguard("compare", "--variant", "mini", "--margin", "0.05", "--format", "markdown")
+        #expect(markdown.status == 0)
+        #expect(markdown.stdout.contains("### main (200 cases)"))
+        #expect(markdown.stdout.contains("| mini | 0.9900 | -1.0 pts [-3.6 pts, +0.9 pts] | 0.5 | pass |"))
+        #expect(markdown.stdout.contains("- mini is not worse than current by more than 5 points (p = 0.00472) and 90% cheaper"))
     }
 
     @Test func setMakesAnAdHocVariantAndABadOneIsAUsageError() throws {
