@@ -164,6 +164,7 @@ import Testing
         #expect(config.contains(#""broken": {"models""#), "the other keys are unchanged")
         let baseline = try #require(p.repo.read(".evals/baseline.json"))
         #expect(baseline.contains("\"accuracy\": 0.99"))
+        #expect(baseline.contains("\"dirty\": true"), "the answers are not HEAD's: settling must not ask HEAD's model as the baseline's")
         #expect(p.repo.head == head, "nothing is committed")
         #expect(try p.repo.git("diff", "--cached", "--name-only").isEmpty, "the index is untouched")
         #expect(try p.repo.git("status", "--porcelain", "--untracked-files=all") == "M .evals/evalguard.json\n?? .evals/baseline.json")

@@ -115,7 +115,11 @@ struct CompareCommand: Command {
     static func adopt(_ name: String, _ workspace: Workspace, _ context: CommandContext) throws -> ExitCode {
         let variant = try workspace.config.variant(name)
         let adoption = try VariantAdoption(config: workspace.config, variant: name)
-        let evaluated = try workspace.evaluator.evaluateVariant(variant, progress: context.progressReporter())
+        var evaluated = try workspace.evaluator.evaluateVariant(variant, progress: context.progressReporter())
+        // The answers are the working tree's with the adopted configuration, not HEAD's: recorded
+        // as dirty, so settling never asks HEAD's model as this baseline's.
+        evaluated.result.dirty = true
+        evaluated.result.dirtyPaths = Array(Set((evaluated.result.dirtyPaths ?? []) + [EvalConfig.path])).sorted()
         let baseline = try Baseline(result: evaluated.result).rendered()
         try AtomicFile.write(adoption.text, to: workspace.root + "/" + EvalConfig.path)
         try AtomicFile.write(baseline, to: workspace.root + "/" + Baseline.path)
