@@ -77,11 +77,13 @@ struct CompareCommand: Command {
             let name = variant.variant?.name ?? "variant"
             context.console.err(evaluated.reusedAnswers ? "\(CompareReport.safe(name)): every answer reused from stored results (no model asked)"
                                                         : "\(CompareReport.safe(name)): asked the model about \(evaluated.result.suites.reduce(0) { $0 + ($1.reuse?.ran.count ?? 0) }) case(s)")
-            // As check settles a close accuracy verdict: the variant's flipped cases asked again.
+            // As check settles a close accuracy verdict: the flipped cases asked again, of the
+            // variant and, when the current result is a clean commit's, of that commit's model.
             let gating = arguments.flag("no-settle") ? variant.withoutSettling() : variant
             let (settled, comparison) = try evaluator.settle(
                 .workingTree, config: gating, result: evaluated.result, stored: false,
-                judge: { Gate.compare(baseline: baseline, current: only.map($0.restricted(to:)) ?? $0, config: gating) },
+                judge: { Gate.compare(baseline: baseline, current: only.map($0.restricted(to:)) ?? $0, config: gating,
+                                      canAsk: workspace.repository.hasCommit) },
                 pending: \.settlePending, progress: context.progressReporter())
             if settled.calls > 0 {
                 context.console.err("\(CompareReport.safe(name)): settled by asking \(settled.cases) flipped case(s) again (\(settled.calls) call(s))")
