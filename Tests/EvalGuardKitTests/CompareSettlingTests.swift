@@ -38,9 +38,10 @@ import Testing
             }
             """)
         try repo.commitAll("a model and a flaky candidate")
-        func flakyRequests() -> Int {
-            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count { $0.hasPrefix("flaky ") }
+        func requests(_ mode: String) -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count { $0.hasPrefix(mode + " ") }
         }
+        func flakyRequests() -> Int { requests("flaky") }
         let unsettled = repo.evalguard("compare", "--no-settle", "--format", "json")
         #expect(unsettled.status == 0, "\(unsettled.stderr)")
         let first = try JSONDecoder().decode(JSONValue.self, from: Data(unsettled.stdout.utf8))
@@ -57,11 +58,12 @@ import Testing
         #expect(after["settled"]?["persisted_worse"] == .number(6))
         #expect(after["worse"] == .number(6) && after["better"] == .number(2), "the paired test reads the first answers")
         #expect(after["settled"]?["persisted_better"] == .number(0))
-        let asked = flakyRequests()
+        let asked = flakyRequests(), current = requests("steady")
         #expect(asked > 20)
+        #expect(current > 20, "the current model was asked about the cases it failed")
 
         let again = repo.evalguard("compare", "--format", "json")
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(flakyRequests() == asked, "the settled runs are stored with the variant's answers")
+        #expect(flakyRequests() == asked && requests("steady") == current, "the re-asks of both sides are stored with the variant's answers")
     }
 }
