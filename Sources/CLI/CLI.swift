@@ -8,7 +8,7 @@ public enum CLI {
     /// The subcommands, in the order `evalguard --help` lists them.
     package static let commands: [any Command.Type] = [
         InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
-        CICommand.self, MergeCommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self, ReportCommand.self,
+        CICommand.self, MergeCommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self, CompareCommand.self, ReportCommand.self,
         SyncCommand.self, JudgeCommand.self, CasesCommand.self,
     ]
 

@@ -6,6 +6,9 @@ package struct ConfigSource: Sendable {
     /// Path shown in messages, relative to the repository root (".evals/evalguard.json").
     package var displayPath: String
     package var text: String
+    /// Set on a variant's merged configuration: which values the variant wrote, so an error in
+    /// one points at the variant's own line.
+    package var overlay: ConfigOverlay?
 
     package init(displayPath: String, text: String) {
         self.displayPath = displayPath
@@ -15,7 +18,7 @@ package struct ConfigSource: Sendable {
     /// The line on which the value at `path` starts, found by following the keys in order through
     /// the text with comments blanked out, and an array's elements (`[2]`) by counting them. Good
     /// enough to point an editor at the right place.
-    func line(of path: [String]) -> Int? {
+    package func line(of path: [String]) -> Int? {
         let bytes = Array(Self.blankingComments(text).utf8)
         var position = 0
         for key in path {
@@ -165,13 +168,19 @@ package struct ConfigNode: Sendable {
         return EvalGuardError("invalid JSON (JSON5)", file: displayPath)
     }
 
-    package var pathText: String {
-        path.reduce("") { $0.isEmpty || $1.hasPrefix("[") ? $0 + $1 : $0 + "." + $1 }
-    }
+    package var pathText: String { Self.pathText(path) }
 
     package func error(_ message: String, hint: String? = nil) -> EvalGuardError {
+        if let overlay = source.overlay {
+            return overlay.error(message, at: path, hint: hint, source: source)
+        }
         let prefix = path.isEmpty ? "" : pathText + ": "
         return EvalGuardError(prefix + message, file: source.displayPath, line: source.line(of: path), hint: hint)
+    }
+
+    /// `models.drafter` or `suites.replies.scorer[0]`: a key path as messages show it.
+    package static func pathText(_ path: [String]) -> String {
+        path.reduce("") { $0.isEmpty || $1.hasPrefix("[") ? $0 + $1 : $0 + "." + $1 }
     }
 
     package func child(_ key: String, _ value: JSONValue) -> ConfigNode {

@@ -30,15 +30,27 @@ package struct EvalConfig: Sendable {
     package var settle: SettleSettings = .defaults
     /// The configuration's own text, for digests and for readers of other commits.
     package var source: ConfigSource
+    /// `variants`: the names of the partial configurations `compare` merges over this one.
+    package var variantNames: [String] = []
+    /// Set on a variant's configuration (`variant(_:)`): its name and what it changed.
+    package var variant: ConfigOverlay?
 
     package enum BaselineChangePolicy: String, Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd", AuditSample.key, "settle"] + VerdictSettings.keys
+    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd", AuditSample.key, "settle", Variants.key] + VerdictSettings.keys
 
+    /// Parses the configuration and checks each of its variants merged over it, so a bad
+    /// variant is an error of the configuration, at its line, whatever the command.
     package static func parse(_ source: ConfigSource) throws -> EvalConfig {
-        let root = try ConfigNode.parse(source)
+        let config = try parse(root: try ConfigNode.parse(source))
+        for name in config.variantNames { _ = try config.variant(name) }
+        return config
+    }
+
+    static func parse(root: ConfigNode) throws -> EvalConfig {
+        let source = root.source
         let members = try root.object(allowed: topLevelKeys)
         var models: [String: ModelConfig] = [:]
         for (name, node) in try members["models"]?.dictionary() ?? [] { models[name] = try ModelConfig(node: node) }
@@ -68,6 +80,7 @@ package struct EvalConfig: Sendable {
         config.maxCostUSD = try members["max_cost_usd"]?.number(in: 0...1e9)
         config.auditSample = try members[AuditSample.key].map(AuditSample.init(node:)) ?? .standard
         config.settle = settle
+        config.variantNames = try members[Variants.key]?.dictionary().map(\.0) ?? []
         return config
     }
 

@@ -45,7 +45,7 @@ package final class Evaluator {
     /// Where a provider finds what the configuration names (an API key's variable).
     package let environment: [String: String]
     /// Things worth saying from the runs so far that did not stop them, for the command to print.
-    package private(set) var warnings: [String] = []
+    package internal(set) var warnings: [String] = []
     /// `--max-cost`: overrides the configuration's `max_cost_usd` for runs of the model.
     package var maxCostUSD: Double?
     /// Set by `ci`: stored answers are audited before they are reused (see `Evaluation.audit`).

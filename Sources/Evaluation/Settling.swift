@@ -24,7 +24,8 @@ extension Evaluator {
     /// `pending` reads from its judgment what to ask next (`Gate.needsReask`), bounding the rounds;
     /// the judgment of the returned result comes back with it, so the caller need not judge again. Each commit's model runs in one isolated checkout for all rounds. The grown result
     /// is stored over the one it grew from (same key, more evidence) when that was stored (`stored`).
-    package func settle<Judgment>(_ subject: EvaluationSubject, result: RunResult, stored: Bool,
+    /// `config` stands in for the subject's own configuration on its side (a `compare` variant).
+    package func settle<Judgment>(_ subject: EvaluationSubject, config: EvalConfig? = nil, result: RunResult, stored: Bool,
                                   judge: (RunResult) -> Judgment, pending: (Judgment) -> ReaskPlan,
                                   progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> (settled: Settled, judgment: Judgment) {
         var settled = Settled(result: result, cases: 0, calls: 0, baselineCalls: 0)
@@ -39,7 +40,7 @@ extension Evaluator {
             let name = if case .commit(let sha) = subject { sha } else { "" }
             if let known = askers[name] { return known }
             // The current side's grades and embeddings serve its re-asks that answer the same.
-            let made = try ModelAsker(self, subject, stored: [result])
+            let made = try ModelAsker(self, subject, config: name.isEmpty ? config : nil, stored: [result])
             askers[name] = made
             return made
         }
@@ -97,10 +98,10 @@ private final class ModelAsker {
     /// The subject's models and asked scorers, for every round (one cost limit over them).
     private var asking: Asking!
 
-    init(_ evaluator: Evaluator, _ subject: EvaluationSubject, stored: [RunResult]) throws {
+    init(_ evaluator: Evaluator, _ subject: EvaluationSubject, config override: EvalConfig? = nil, stored: [RunResult]) throws {
         self.evaluator = evaluator
         self.subject = subject
-        config = try evaluator.config(of: subject)
+        config = try override ?? evaluator.config(of: subject)
         let repository = evaluator.repository
         let read: (String) throws -> [UInt8]? = switch subject {
         case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }

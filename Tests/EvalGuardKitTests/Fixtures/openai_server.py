@@ -22,6 +22,10 @@ not; several make parallel calls, with ids call_<k>_<i>), say:<text> (the conten
 calls, else null), final:<text> (an answer without calls). Past the last round the answer is
 "done: " and the contents of the tool messages after the user message, joined by " | ". The
 directives above (status:, delay:, malformed...) apply to the round's text.
+--model-delay NAME=MS adds MS milliseconds to every answer for model NAME; --model-error-rate
+NAME=SHARE answers that share of NAME's prompts (chosen by the prompt's digest, so the same
+prompt always behaves the same) with "I am not sure." instead of the echo. Both repeat, one model
+each, so two models on one server can trade speed against accuracy.
 Every request is appended to --log as one JSON line: method, path, headers, body, and over TLS
 "tls", the protocol version negotiated ("TLSv1.3", ...).
 --tls-min 1.3 accepts only clients that speak TLS 1.3 (with --tls-cert and --tls-key).
@@ -63,7 +67,11 @@ parser.add_argument("--bucket-size", type=float, default=1, help="token bucket: 
 parser.add_argument("--judge", action="store_true", help="grade judge prompts (see above)")
 parser.add_argument("--judge-bias", default=None, help="'first': a pairwise judge that always prefers answer A")
 parser.add_argument("--judge-error-rate", type=float, default=0, help="share of prompts answered without a grade")
+parser.add_argument("--model-delay", action="append", default=[], help="NAME=MS: extra delay for model NAME")
+parser.add_argument("--model-error-rate", action="append", default=[], help="NAME=SHARE: share of NAME's prompts answered wrongly")
 args = parser.parse_args()
+model_delay = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_delay)}
+model_error_rate = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_error_rate)}
 
 seen = {}
 bucket = {"tokens": args.bucket_size, "at": None, "wasted": 0.0}
@@ -161,7 +169,7 @@ def answer(method, path, headers, body, tls=None):
     scripted = agent_round(request) if request.get("tools") else None
     if scripted:
         content = scripted[0]
-    delay = args.delay_ms
+    delay = args.delay_ms + model_delay.get(model, 0)
     if ":" in content or "malformed" in content or "no" in content:
         count = seen[content] = seen.get(content, 0) + 1
         m = re.search(r"delay:(\d+)", content)
@@ -184,6 +192,10 @@ def answer(method, path, headers, body, tls=None):
         if "nocontent" in content:
             return delay / 1000, response(200, {"id": "x", "object": "chat.completion", "choices": []})
     words = sum(len(str(m.get("content", "")).split()) for m in request["messages"])
+    if model in model_error_rate:
+        import hashlib
+        if int(hashlib.sha256(content.encode()).hexdigest()[:8], 16) / 2**32 < model_error_rate[model]:
+            content = "I am not sure."
     message = scripted[1] if scripted else {"role": "assistant", "content": judge_reply(content) if args.judge else content}
     reply = {
         "id": "chatcmpl-1", "object": "chat.completion", "model": model,
