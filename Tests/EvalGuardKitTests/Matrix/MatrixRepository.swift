@@ -22,12 +22,16 @@ import Testing
 ///   noisy       a command model declared non-deterministic
 ///   tools       `tool-call` over a command model printing tool-call objects, its calls checked
 ///               against the model's `tools`
+///   agent_api   an agent loop over the openai provider (`tools`, `max_steps`, the case's
+///               canned `tool_results`), scored by `tool-call` then `trajectory`
 ///   trajectory  `trajectory` over a command model printing an agent loop's `steps` (gated on
 ///               `avg_steps` too)
 /// Latency is gated (p95 may not rise by more than 300% and 250 ms): a cold start that leaked
 /// into a reused answer's latency is a regression here, jitter on a loaded machine is not.
 final class MatrixRepository {
-    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory"]
+    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory", "agent_api"]
+    /// The suites whose model is the openai provider against the stand-in chat server.
+    static let apiSuites: Set<String> = ["api", "agent_api"]
     static let caseCount = 10
     static let slowStartMs = 700
     /// The asked scorers' suites start with one failing case, so that a later commit can fix it
@@ -46,7 +50,7 @@ final class MatrixRepository {
         repo = try ScratchRepository()
         remote = NSTemporaryDirectory() + "evalguard-matrix-remote-\(UUID().uuidString).git"
         try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
-        for suite in Self.suites where suite != "api" {
+        for suite in Self.suites where !Self.apiSuites.contains(suite) {
             try repo.write("features/\(suite).py", Self.feature(suite, broken: Self.asked.contains(suite) ? Self.failingAtFirst : []))
         }
         try repo.write("judges/grader.py", Self.grader)
@@ -59,10 +63,11 @@ final class MatrixRepository {
         guard baseline.status == 0 else { throw TestFailure("baseline failed: \(baseline.stderr)") }
         // The agent suites pass in full to begin with: their scorers read the answers they gate.
         let recorded = try JSONParser.parse(repo.read(".evals/baseline.json") ?? "")
-        for suite in ["tools", "trajectory"] where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
+        for suite in ["tools", "trajectory", "agent_api"] where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
             throw TestFailure("the \(suite) suite does not pass in full: \(recorded["suites"]?[suite]?["metrics"] ?? .null)")
         }
         guard recorded["suites"]?["trajectory"]?["metrics"]?["avg_steps"] == .number(2) else { throw TestFailure("trajectory: no avg_steps of 2") }
+        guard recorded["suites"]?["agent_api"]?["metrics"]?["avg_steps"] == .number(1) else { throw TestFailure("agent_api: no avg_steps of 1") }
         try repo.commitAll("Record the baseline")
         try repo.git("remote", "add", "origin", remote)
         try repo.git("push", "-q", "-u", "origin", "main")
@@ -84,6 +89,13 @@ final class MatrixRepository {
             case "judged", "judged_api", "pairwise", "listed": c["expected"] = .string(word)
             case "tools":
                 c["expected"] = .object(["tool_calls": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])])])])
+            case "agent_api":
+                // The stand-in server plays the agent: a lookup call, then the answer once the
+                // case's canned result is back.
+                c["input"] = .string(#"call:lookup:{"q": "\#(word)"} then final:answer about \#(word)"#)
+                c["tool_results"] = .array([.object(["name": .string("lookup"), "result": .object(["found": .bool(true)])])])
+                c["expected"] = .object(["tool_calls": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string(word)])])]),
+                                         "steps": .array([.string("lookup")])])
             case "trajectory":
                 c["expected"] = .object(["steps": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])]), .string("reply")])])
             default: c["expected"] = .string("answer about \(word)")
@@ -149,7 +161,7 @@ final class MatrixRepository {
             #"{"command": ["python3", "features/\#(suite).py"], "jobs": 1, "timeout_s": 20, "inputs": ["features/\#(suite).py"]\#(extra)}"#
         }
         let tools = #", "tools": [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}}}]"#
-        let models = Self.suites.filter { $0 != "api" }.map { "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : $0 == "tools" ? tools : ""))" }
+        let models = Self.suites.filter { !Self.apiSuites.contains($0) }.map { "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : $0 == "tools" ? tools : ""))" }
         let scorers: [String: String] = [
             "exact": #""exact""#, "listed": #"["contains", "regex"]"#,
             "schema": #"{"type": "json-schema", "schema": {"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "pattern": "^answer about item[0-9]+$"}}}}"#,
@@ -161,11 +173,13 @@ final class MatrixRepository {
             "api": #""exact""#, "slow": #""exact""#, "noisy": #""exact""#,
             "tools": #"{"type": "tool-call", "arguments": "subset"}"#,
             "trajectory": #"{"type": "trajectory", "match": "in_order", "max_steps": 3}"#,
+            "agent_api": #"[{"type": "tool-call", "arguments": "subset"}, {"type": "trajectory", "match": "exact"}]"#,
         ]
         let suites = Self.suites.map { s in
             #""\#(s)": {"cases": "cases/\#(s).jsonl", "model": "\#(s == "api" ? "m_api" : "m_" + s)", "scorer": \#(scorers[s]!)}"#
         }
         let api = #""m_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "feature-1", "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01, "inputs": []}"#
+            + #", "m_agent_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "agent-1", "messages": [{"role": "user", "content": "{{input}}"}], "max_steps": 3, "retry_backoff_s": 0.01\#(tools)}"#
         let judges = """
             "grader": {"command": ["python3", "judges/grader.py"], "jobs": 1, "timeout_s": 20, "inputs": ["judges/grader.py"]},
             "grader_api": {"provider": "openai", "base_url": "\(judge.baseURL)", "model": "judge-1", "retry_backoff_s": 0.01},
