@@ -189,11 +189,14 @@ package struct ConfigNode: Sendable {
 
     package var isNull: Bool { value == .null }
 
-    /// The object's members; a key not in `allowed` is an error with a suggestion.
+    /// The object's members; a key not in `allowed` is an error with a suggestion (the first
+    /// such key in key order).
     package func object(allowed: [String]) throws -> [String: ConfigNode] {
         guard case .object(let dict) = value else { throw error("expected an object, found \(value.kindName)") }
         var members: [String: ConfigNode] = [:]
-        for (key, v) in dict {
+        // In key order, so that of several unknown keys the same one is named on every run.
+        for key in dict.keys.sorted() {
+            let v = dict[key]!
             guard allowed.contains(key) else {
                 let hint = Suggestion.closest(to: key, among: allowed).map { "Did you mean '\($0)'?" }
                     ?? "Known keys: " + allowed.joined(separator: ", ") + "."

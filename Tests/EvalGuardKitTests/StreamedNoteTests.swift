@@ -20,7 +20,7 @@ import Testing
             result.suites[s].judge?.fingerprint = id(6)
             for i in result.suites[s].cases.indices {
                 var c = result.suites[s].cases[i]
-                (c.score, c.latencyMs, c.costUSD, c.latenciesMs) = (0.5, 10, 0.001, [1, 2, 3])
+                (c.score, c.latencyMs, c.costUSD, c.latenciesMs, c.requestLatenciesMs) = (0.5, 10, 0.001, [1, 2, 3], [4, 6])
                 (c.usage, c.retryMs, c.retryFromMs) = (["prompt_tokens": 3, "completion_tokens": 4], 5, 1)
                 (c.inputDigest, c.scoringDigest, c.reusedFrom) = (id(7), id(8), id(9))
                 result.suites[s].cases[i] = c

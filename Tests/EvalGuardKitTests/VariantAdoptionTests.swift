@@ -40,11 +40,12 @@ import Testing
     }
 
     @Test func anAdoptionThatLeavesAnotherVariantInvalidWritesNothing() throws {
-        // Adopting "local" makes the drafter a command model, which ft-mini's "model" does not fit.
+        // Adopting "local" makes the drafter a command model, which ft-mini's "max_tokens" and
+        // "model" do not fit (the first unknown key in key order is named).
         let config = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: Self.text))
         #expect(throws: EvalGuardError.self) { try VariantAdoption(config: config, variant: "local") }
         do { _ = try VariantAdoption(config: config, variant: "local") } catch let e as EvalGuardError {
-            #expect(e.message.hasPrefix("adopting variant 'local' would leave .evals/evalguard.json invalid: variants.ft-mini.models.drafter.model: unknown key 'model'"))
+            #expect(e.message.hasPrefix("adopting variant 'local' would leave .evals/evalguard.json invalid: variants.ft-mini.models.drafter.max_tokens: unknown key 'max_tokens'"))
             #expect(e.exitCode == .usage)
         }
     }
