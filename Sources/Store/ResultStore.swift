@@ -43,15 +43,18 @@ package struct ResultStore {
     ///
     /// With `repeats`, only a result made with that many runs per case counts: a single-run result
     /// cannot stand in for `--repeat 5`.
-    package func find(key: String, commit: String, repeats: Int? = nil) -> RunResult? {
+    /// `files`: result files decoded so far in this evaluation, shared with `candidates`.
+    package func find(key: String, commit: String, repeats: Int? = nil, files: ResultFiles? = nil) -> RunResult? {
         let fits = { (r: RunResult) in r.key == key && r.partial == nil && (repeats == nil || (r.repeats ?? 1) == repeats) }
-        if let own = load(commit: commit), fits(own) { return own }
+        let load = { (sha: String) in files.map { $0.load(sha, from: self) } ?? self.load(commit: sha) }
+        if let own = load(commit), fits(own) { return own }
         if let other = indexed(key) {
-            if let result = load(commit: other), fits(result) { return result }
+            if let result = load(other), fits(result) { return result }
             // Its file may since hold a run of its working tree (another key); its note keeps the
             // result, which is cached into the files again, as a result found in a note always is.
             if let noted = note(commit: other), fits(noted) {
                 try? saveFiles(noted)
+                files?.forget(other)
                 return noted
             }
         }
@@ -62,6 +65,7 @@ package struct ResultStore {
             guard let text = try? repository?.note(on: sha), text.contains(key),
                   let noted = Self.decodeAll(RunResult.self, Data(text.utf8), source: Self.noteSource(sha)).first(where: fits) else { continue }
             try? saveFiles(noted)
+            files?.forget(noted.commit)
             return noted
         }
         return nil
@@ -176,6 +180,24 @@ package struct ResultStore {
 
     /// One decoder for every read: `log` reads thousands of results.
     private static let decoder = JSONDecoder()
+}
+
+/// The result files one evaluation has decoded, by commit: `find` and `candidates` read each
+/// file once between them (a 100,000-case result costs its decoding each time).
+package final class ResultFiles {
+    private var known: [String: RunResult?] = [:]
+
+    package init() {}
+
+    func load(_ commit: String, from store: ResultStore) -> RunResult? {
+        if let result = known[commit] { return result }
+        let result = store.load(commit: commit)
+        known[commit] = .some(result)
+        return result
+    }
+
+    /// A file written since it was read.
+    func forget(_ commit: String) { known[commit] = nil }
 }
 
 /// What a result file's readers check before trusting it.
