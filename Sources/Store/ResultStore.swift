@@ -151,17 +151,24 @@ package struct ResultStore {
     /// `checked`). `source` names the file or note in the warning.
     package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data, source: String) -> T? {
         DecodeTrace.decodedResult()
-        if let value = try? decoder.decode(type, from: data) { return checked(value, source: source) }
+        if let value = try? decodeOne(type, data) { return checked(value, source: source) }
         return decodeAll(type, data, source: source).first
+    }
+
+    /// One result: a whole one read by hand first (`RunResult.read`), anything else, or what
+    /// that reader refuses, by `JSONDecoder`.
+    private static func decodeOne<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        if T.self == RunResult.self, let result = RunResult.read(data, decoder: decoder) as? T { return result }
+        return try decoder.decode(type, from: data)
     }
 
     /// Every result in a file or note. A note merged by `evalguard sync` (git's cat_sort_uniq)
     /// holds one result per line when both sides evaluated the commit; the lines are sorted, so
     /// every clone reads them in the same order.
     package static func decodeAll<T: Decodable & Versioned>(_ type: T.Type, _ data: Data, source: String) -> [T] {
-        if let value = try? decoder.decode(type, from: data) { return checked(value, source: source).map { [$0] } ?? [] }
+        if let value = try? decodeOne(type, data) { return checked(value, source: source).map { [$0] } ?? [] }
         return data.split(separator: 0x0A).compactMap { line in
-            (try? decoder.decode(type, from: Data(line))).flatMap { checked($0, source: source) }
+            (try? decodeOne(type, Data(line))).flatMap { checked($0, source: source) }
         }
     }
 
