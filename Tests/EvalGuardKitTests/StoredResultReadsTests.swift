@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EvalGuardStore
 
 /// What an evaluation decodes of the stored results: a configuration edit that changes no suite
 /// key reads the one result its suites' keys lead to, once, whatever the number of suites, and
@@ -49,5 +50,16 @@ import Testing
         let run = try runBinary(["run", "--fresh"], in: repo.root, environment: Self.environment)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(Self.decodedResults(run.stderr) == 0, "\(run.stderr)")
+    }
+
+    @Test func aNoteIsSearchedForAKeyByItsBytes() {
+        let key = String(repeating: "ab", count: 20)
+        #expect(ResultStore.holds("{\"key\":\"" + key + "\"}", key))
+        #expect(ResultStore.holds("a" + key, key))
+        #expect(ResultStore.holds(key, key))
+        #expect(!ResultStore.holds(String(key.dropLast()), key))
+        #expect(!ResultStore.holds("ab ab ab " + String(key.dropFirst()), key))
+        #expect(!ResultStore.holds("", key))
+        #expect(ResultStore.holds("é " + key + " é", key))
     }
 }
