@@ -70,4 +70,42 @@ import Testing
         #expect(RunResult.read(Data(bytes), decoder: Self.decoder) == nil)
         #expect((try? Self.decoder.decode(RunResult.self, from: Data(bytes))) == nil)
     }
+
+    /// A baseline as `JSONDecoder` reads it and as the hand reader reads it, each rendered back.
+    static func bothBaselines(_ text: String) throws -> (foundation: String?, read: String?) {
+        let foundation = try (try? decoder.decode(Baseline.self, from: Data(text.utf8))).map { try $0.rendered() }
+        let read = try Baseline.read(Array(text.utf8), decoder: decoder).map { try $0.rendered() }
+        return (foundation, read)
+    }
+
+    @Test func aBaselineReadsAsJSONDecoderReadsItOrIsRefused() throws {
+        let cases = (0..<6).map { i in
+            var c = CaseResult(id: ["plain", "quote \" and \\", "tab\tnew\nline", "é ü", "\u{1}", "last"][i], passed: i % 2 == 0,
+                               score: i == 3 ? 0.25 : Double(i % 2 == 0 ? 1 : 0), latencyMs: Double(10 + i))
+            if i == 1 { (c.runs, c.passes) = (3, 2) }
+            return c
+        }
+        let suite = SuiteResult(name: "suite \"one\"", casesFile: "f", casesDigest: "d", scorer: "exact", metrics: Metrics(cases), cases: cases)
+        let other = SuiteResult(name: "empty", casesFile: "f", casesDigest: "d", scorer: "exact", metrics: Metrics([]), cases: [])
+        let result = RunResult(format: 2, evalguardVersion: "v", commit: String(repeating: "c", count: 40), dirty: false,
+                               key: String(repeating: "k", count: 40), createdAt: "t", configDigest: "d", model: [:],
+                               suites: [suite, other], overall: Metrics(cases))
+        let text = try Baseline(result: result).rendered()
+        let (foundation, read) = try Self.bothBaselines(text)
+        #expect(foundation != nil)
+        #expect(read != nil && read == foundation)
+        let edits: [(String, String)] = [
+            ("\"passed\":true", "\"passed\":null"), ("\"passed\":true", "\"passed\":1"), ("\"passed\":true", "\"passed\":true,\"passed\":true"),
+            ("\"passed\":true", "\"passed\":true,\"extra\":2"), ("\"passed\":true", "\"score\":null,\"passed\":true"),
+            ("\"runs\":3", "\"runs\":3.0"), ("\"passed\":true", "\"cost_usd\":0.5,\"passed\":true"),
+            ("{\"passed\":true", "{}, \"x\": {\"passed\":true"), ("\"cases\": {", "\"cases\": [], \"y\": {"),
+            ("\"cases\": {", "\"cases\": {\"plain\": {\"passed\":false}, "),
+        ]
+        for (from, to) in edits {
+            let range = try #require(text.range(of: from), "\(from)")
+            let (foundation, read) = try Self.bothBaselines(text.replacingCharacters(in: range, with: to))
+            if let read { #expect(read == foundation, "\(to)") }
+            if foundation == nil { #expect(read == nil, "\(to): accepted what JSONDecoder rejects") }
+        }
+    }
 }
