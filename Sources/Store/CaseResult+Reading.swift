@@ -23,7 +23,8 @@ extension CaseResult {
             ("reason", { c, r throws(JSONReader.Refused) in c.reason = try r.string() }),
             ("timed_out", { c, r throws(JSONReader.Refused) in c.timedOut = try r.bool() }),
             ("cold_start", { c, r throws(JSONReader.Refused) in c.coldStart = try r.bool() }),
-            ("output_digest", { c, r throws(JSONReader.Refused) in c.outputDigest = try r.string() }),
+            ("output_digest", { c, r throws(JSONReader.Refused) in
+                if let id = r.objectID() { c.outputBlob = id } else { c.outputDigest = try r.string() } }),
             ("runs", { c, r throws(JSONReader.Refused) in c.runs = try r.int() }),
             ("passes", { c, r throws(JSONReader.Refused) in c.passes = try r.int() }),
             ("latencies_ms", { c, r throws(JSONReader.Refused) in c.latenciesMs = try readDoubles(&r) }),
@@ -32,8 +33,10 @@ extension CaseResult {
             ("retry_ms", { c, r throws(JSONReader.Refused) in c.retryMs = try r.double() }),
             ("retry_from_ms", { c, r throws(JSONReader.Refused) in c.retryFromMs = try r.double() }),
             ("output_truncated", { c, r throws(JSONReader.Refused) in c.outputTruncated = try r.bool() }),
-            ("input_digest", { c, r throws(JSONReader.Refused) in c.inputDigest = try r.string() }),
-            ("scoring_digest", { c, r throws(JSONReader.Refused) in c.scoringDigest = try r.string() }),
+            ("input_digest", { c, r throws(JSONReader.Refused) in
+                if let id = r.objectID() { c.inputBlob = id } else { c.inputDigest = try r.string() } }),
+            ("scoring_digest", { c, r throws(JSONReader.Refused) in
+                if let id = r.objectID() { c.scoringBlob = id } else { c.scoringDigest = try r.string() } }),
             ("reused_from", { c, r throws(JSONReader.Refused) in c.reusedFrom = try r.string() }),
             ("settled_runs", { c, r throws(JSONReader.Refused) in c.settledRuns = try r.int() }),
             ("settled_passes", { c, r throws(JSONReader.Refused) in c.settledPasses = try r.int() }),

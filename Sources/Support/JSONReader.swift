@@ -100,6 +100,15 @@ package struct JSONReader {
         return (start, integral)
     }
 
+    /// A string that is a lowercase blob id (40 hexadecimal digits, no escape), as its 20 bytes;
+    /// nil, with nothing consumed, for any other value.
+    package mutating func objectID() -> ObjectID? {
+        guard peek() == UInt8(ascii: "\""), index + 41 < bytes.count, bytes[index + 41] == UInt8(ascii: "\""),
+              let id = ObjectID(hexUTF8: UnsafeBufferPointer(rebasing: bytes[index + 1 ..< index + 41])) else { return nil }
+        index += 42
+        return id
+    }
+
     /// A string, its escapes decoded; valid UTF-8 only, and no escaped surrogate.
     package mutating func string() throws(Refused) -> String {
         try expect(UInt8(ascii: "\""))
