@@ -11,8 +11,8 @@
 ///   `probeRounds` such runs. A server with a token bucket refuses only once its burst is spent,
 ///   so the window a refusal comes at overshoots what the server sustains: growing back to it at
 ///   full speed refused 0.9-1.4% of the requests under the token-bucket test (200 a second,
-///   bursts of 40, 100 ms answers), probing slowly 0.5-1.0% with over 95% of the limit used. A
-///   slower probe refuses less but leaves more of the limit unused after each halving.
+///   bursts of 40, 100 ms answers), probing slowly 0.3-1.0% with 94-98% of the limit used. A
+///   slower probe (16 round trips) refused less but left up to 6% of the limit unused.
 package struct ConcurrencyWindow: Sendable {
     package let maximum: Int
     package private(set) var current: Int
