@@ -9,8 +9,9 @@ Builds evalguard (release), then, with the scratch history of Benchmarks/blame.p
   - 100 commits whose stored results hold 8,000 cases each (about 1.5 MB a file):
     `evalguard log -n 100` per commit, next to `git cat-file --batch` over the same commits.
 Medians of 5 runs; each figure is printed beside its comparison, with the ratio.
-Usage: Benchmarks/log_scale.py
+Usage: Benchmarks/log_scale.py [--evalguard BINARY]  (that binary instead of a release build of this tree)
 """
+import argparse
 import json
 import os
 import statistics
@@ -66,7 +67,10 @@ def stored_history(evalguard, work, n, cases=None):
 
 
 def main():
-    evalguard = build(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--evalguard", help="measure this binary instead of building one")
+    args = parser.parse_args()
+    evalguard = os.path.abspath(args.evalguard) if args.evalguard else build(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     with tempfile.TemporaryDirectory() as work:
         repo, shas = stored_history(evalguard, work, 8)
         version, _ = median_ms([evalguard, "--version"], repo, runs=21)

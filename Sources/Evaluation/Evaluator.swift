@@ -131,7 +131,8 @@ package final class Evaluator {
         case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
         }
         let reference = Evaluation.pairwiseReference(config, read: read)
-        var whole = fresh ? nil : store.find(key: key, commit: commit, repeats: runs)
+        let decoded = ResultFiles()
+        var whole = fresh ? nil : store.find(key: key, commit: commit, repeats: runs, files: decoded)
         if let found = whole, !Evaluation.comparedWith(reference, found, config) { whole = nil }
         if let whole, audit == nil {
             return try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
@@ -139,7 +140,9 @@ package final class Evaluator {
         let suites = try loadSuites(config, read: read)
         var stored = StoredAnswers([], repeats: runs)
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
-        var candidates = (whole.map { [$0] } ?? []) + store.candidates(commit: commit, suiteKeys: keys)
+        // `fresh` reuses no answer, only judge grades and embeddings: without such a scorer no stored result is read.
+        let cached = !fresh || config.suites.contains { $0.scorer.judge != nil || $0.scorer.similarity != nil }
+        var candidates = (whole.map { [$0] } ?? []) + (cached ? store.candidates(commit: commit, suiteKeys: keys, files: decoded) : [])
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = try Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)

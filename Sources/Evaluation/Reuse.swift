@@ -11,24 +11,30 @@ import EvalGuardSupport
 /// wins, so the caller lists the nearest first.
 struct StoredAnswers {
     private var suites: [String: (SuiteResult, String)] = [:]
-    private var cases: [String: (CaseResult, String)] = [:]
+    /// By model fingerprint, then input digest: a suite looks its fingerprint up once and each
+    /// case by its 20 bytes, with no text made per case.
+    private var cases: [String: [ObjectID: (CaseResult, String)]] = [:]
 
     init(_ results: [RunResult], repeats: Int) {
         for result in results where (result.repeats ?? 1) == repeats {
             for suite in result.suites {
                 guard let fingerprint = suite.modelFingerprint else { continue }
                 if let key = suite.key, suites[key] == nil { suites[key] = (suite, result.commit) }
+                var answers = cases.removeValue(forKey: fingerprint) ?? [:]
+                answers.reserveCapacity(answers.count + suite.cases.count)
+                // A digest held as text is not a blob id, so no current case's input can match it.
                 for c in suite.cases where c.error == nil {
-                    guard let input = c.inputDigest else { continue }
-                    let id = fingerprint + " " + input
-                    if cases[id] == nil { cases[id] = (c, result.commit) }
+                    guard let input = c.inputBlob, answers[input] == nil else { continue }
+                    answers[input] = (c, result.commit)
                 }
+                cases[fingerprint] = answers
             }
         }
     }
 
     func suite(_ key: String) -> (SuiteResult, String)? { suites[key] }
-    func answer(fingerprint: String, input: String) -> (CaseResult, String)? { cases[fingerprint + " " + input] }
+    /// The stored answers of one model, by input digest.
+    func answers(fingerprint: String) -> [ObjectID: (CaseResult, String)] { cases[fingerprint] ?? [:] }
 }
 
 extension Evaluation {
@@ -66,12 +72,19 @@ extension Evaluation {
             var plan = SuitePlan(suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
             if let shard { plan.restrict(to: shard) }
             let whole = stored.suite(plan.key.key)
+            // Lookups by id and by input digest: planning stays linear in the cases.
+            var byID: [String: CaseResult] = [:]
+            if let (s, _) = whole {
+                byID.reserveCapacity(s.cases.count)
+                for c in s.cases where c.error == nil && byID[c.id] == nil { byID[c.id] = c }
+            }
+            let answers = stored.answers(fingerprint: plan.key.modelFingerprint)
             for (i, c) in plan.suite.cases.enumerated() {
                 let found: (CaseResult, String)?
-                if let (s, commit) = whole, let match = s.cases.first(where: { $0.id == c.id && $0.error == nil }) {
+                if let (_, commit) = whole, let match = byID[c.id] {
                     found = (match, commit)
                 } else {
-                    found = stored.answer(fingerprint: plan.key.modelFingerprint, input: plan.key.inputDigests[i].hex)
+                    found = answers[plan.key.inputDigests[i]]
                 }
                 guard let (storedAnswer, commit) = found else { continue }
                 var answer = storedAnswer

@@ -25,8 +25,18 @@ package struct GateRequest {
     /// Set by `ci`: stored answers are audited before they are reused.
     package var audit: AuditRequest?
     /// What a kept verdict depends on of the command line, besides the subject and the baseline
-    /// (its name, options, how it names them); nil: the verdict cache is neither read nor written.
+    /// (the options that decide it: `verdictParts`, and for `ci` its audit and commit); nil: the
+    /// verdict cache is neither read nor written.
     package var cacheParts: [String]?
+    /// The name under which the command keeps what it prints of a verdict (`CachedVerdict.renderings`);
+    /// nil when it needs nothing kept there (the hook words a kept pass itself; `ci` keeps `stdout`).
+    package var rendering: String?
+
+    /// The options that decide a verdict, the same for every gate that has them, so that `check`
+    /// and the pre-push hook on the same inputs share a kept verdict.
+    package static func verdictParts(only: [String]?, repeats: Int?, settle: Bool) -> [String] {
+        ["gate", only?.joined(separator: "\n") ?? "", repeats.map(String.init) ?? "", settle ? "settle" : "no-settle"]
+    }
 
     package init(subject: EvaluationSubject, baselineAt: String) {
         (self.subject, self.baselineAt) = (subject, baselineAt)
@@ -54,13 +64,22 @@ package struct GateRun {
     /// poorly with people); a verdict with any of these is never kept.
     package var warnings: [String]
     fileprivate var cache: VerdictCacheKey?
-    fileprivate var cacheDigest: String?
+    fileprivate var cacheDigest: (digest: String, baselineCopy: String?)?
+}
+
+/// A verdict kept before, with what the command names anew around it.
+package struct VerdictHit {
+    package var verdict: CachedVerdict
+    /// Whether the working tree's inputs differ from HEAD's.
+    package var dirty: Bool
+    /// The commit whose committed baseline the gate was held against.
+    package var baselineCommit: String
 }
 
 package enum GateOutcome {
     /// The same gate passed before on the same inputs: neither the stored result nor the
     /// baseline was read.
-    case passedBefore(CachedVerdict)
+    case passedBefore(VerdictHit)
     case evaluated(GateRun)
 }
 
@@ -78,14 +97,16 @@ package struct GateSession {
 
     package func run(_ request: GateRequest) throws -> GateOutcome {
         let repository = evaluator.repository
+        let baselineCommit = request.fresh || request.cacheParts == nil ? nil : try? repository.resolveCommit(request.baselineAt)
         let cache = request.fresh ? nil : request.cacheParts.flatMap { parts in
-            (try? repository.resolveCommit(request.baselineAt)).flatMap {
-                VerdictCacheKey(evaluator, request.subject, baselineAt: $0, workingCopy: request.workingCopy, parts: parts)
+            baselineCommit.flatMap {
+                VerdictCacheKey(evaluator, request.subject, baselineAt: $0, workingCopy: request.workingCopy, parts: parts,
+                                rendering: request.rendering)
             }
         }
-        if let hit = cache?.hit {
+        if let cache, let hit = cache.hit, let baselineCommit {
             for line in GateNotes.replayed(hit) { say(line) }
-            return .passedBefore(hit)
+            return .passedBefore(VerdictHit(verdict: hit, dirty: cache.dirty, baselineCommit: baselineCommit))
         }
         // The baseline is read first: when there is nothing to compare with, the model need not run.
         let committed = try CommittedBaseline.require(in: repository, at: request.baselineAt)
@@ -124,11 +145,12 @@ package struct GateSession {
     /// the committed one (`VerdictCacheKey.digestAfter`). `rendered` is what the command printed
     /// (and `ci` wrote), said again on a hit.
     package func keep(_ run: GateRun, _ rendered: CachedVerdict) {
-        guard let cache = run.cache, let digest = run.cacheDigest, run.settled.calls == 0, !VerdictCacheKey.settled(run.result),
+        guard let cache = run.cache, let kept = run.cacheDigest, run.settled.calls == 0, !VerdictCacheKey.settled(run.result),
               VerdictCacheKey.keepable(run.comparison, noise: run.warnings) else { return }
         var verdict = rendered
         verdict.resultCommit = run.result.commit
         verdict.notes = run.result.judgeLines
-        cache.save(verdict, digest: digest)
+        verdict.baselineCopy = kept.baselineCopy
+        cache.save(verdict, digest: kept.digest)
     }
 }

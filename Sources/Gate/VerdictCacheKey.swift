@@ -8,7 +8,12 @@ import EvalGuardSupport
 /// Where the gate (`GateSession`) keeps a verdict it may print again without decoding the
 /// stored result or the baseline (see `Evaluator.verdictDigest`). `GateSession.keep` holds the
 /// one rule for what is kept; a hit then says exactly what the command said the first time
-/// (the reuse note, the judge lines, the report).
+/// (the reuse note, the judge lines, the report), with the commit and revision named anew.
+///
+/// The digest is the verdict's, not the command's: `check`, `check --commit` and the pre-push
+/// hook on the same inputs share one entry, and each keeps in it what it prints
+/// (`CachedVerdict.renderings`). A command whose rendering the entry lacks, or `check` whose
+/// working copy of the baseline is not the one found equal to the baseline's blob, evaluates.
 ///
 /// For the working tree, a verdict reached on inputs exactly HEAD's also keeps their
 /// `InputSnapshot`: the next gate computes the digest from HEAD's tree alone and, while the
@@ -22,22 +27,28 @@ struct VerdictCacheKey {
     /// The repository root whose working copy of the baseline `check` compares with the committed one.
     let workingCopy: String?
     let parts: [String]
-    /// The working tree's inputs as they were before anything read them (nil: no snapshot).
+    /// The name of what the command keeps of the verdict in `CachedVerdict.renderings` (nil: none).
+    let rendering: String?
+    /// The inputs as they were before anything read them (nil: no snapshot).
     let before: [String: String]?
     /// The verdict found, if any.
     private(set) var hit: CachedVerdict?
+    /// Whether the working tree's inputs differ from HEAD's.
+    private(set) var dirty = false
 
     /// nil when nothing is committed to compare with (the command then says so the long way).
-    /// `parts` is what the command adds: its name, options and how it names subject and baseline.
-    init?(_ evaluator: Evaluator, _ subject: EvaluationSubject, baselineAt commit: String, workingCopy: String?, parts: [String]) {
+    /// `parts` is what the command adds that decides the verdict (its options).
+    init?(_ evaluator: Evaluator, _ subject: EvaluationSubject, baselineAt commit: String, workingCopy: String?,
+          parts: [String], rendering: String?) {
         guard let blob = (try? evaluator.repository.blobID(Baseline.path, atCommit: commit)) ?? nil else { return nil }
-        let all = parts + [commit] + (workingCopy.map { [ResultStore.identity($0 + "/" + Baseline.path)] } ?? [])
-        (self.evaluator, self.subject, baselineBlob, self.workingCopy, self.parts) = (evaluator, subject, blob, workingCopy, all)
+        (self.evaluator, self.subject, baselineBlob, self.workingCopy, self.parts, self.rendering) = (evaluator, subject, blob, workingCopy, parts, rendering)
         let root = evaluator.repository.root
+        let copy = workingCopy.map { $0 + "/" + Baseline.path }
+        let serves = { (found: CachedVerdict) in Self.serves(found, rendering: rendering, baselineCopy: copy) }
         if subject == .workingTree {
             // Inputs unchanged since a verdict on HEAD's inputs: found by a few lstat calls.
-            if let clean = try? evaluator.verdictDigest(subject, baselineBlob: blob, extra: all, assumingClean: true),
-               let found = evaluator.store.cachedVerdict(clean), let snapshot = found.inputs, InputSnapshot.holds(snapshot, root: root) {
+            if let clean = try? evaluator.verdictDigest(subject, baselineBlob: blob, extra: parts, assumingClean: true),
+               let found = evaluator.store.cachedVerdict(clean), serves(found), let snapshot = found.inputs, InputSnapshot.holds(snapshot, root: root) {
                 (digest, hit, before) = ("", found, nil)
                 return
             }
@@ -45,15 +56,25 @@ struct VerdictCacheKey {
         } else {
             before = nil
         }
-        guard let digest = try? evaluator.verdictDigest(subject, baselineBlob: blob, extra: all) else { return nil }
-        self.digest = digest
-        hit = evaluator.store.cachedVerdict(digest)
+        guard let computed = try? evaluator.verdictDigestAndDirt(subject, baselineBlob: blob, extra: parts) else { return nil }
+        (digest, dirty) = computed
+        hit = evaluator.store.cachedVerdict(digest).flatMap { serves($0) ? $0 : nil }
         // Found through the status: keep the inputs' snapshot with it, for the next gate.
         if var found = hit, found.inputs == nil || found.inputs != before, let snapshot = snapshotIfClean(digest) {
             found.inputs = snapshot
             save(found, digest: digest)
         }
     }
+
+    /// Whether a kept verdict can answer this command: it holds what the command prints, and
+    /// for `check` the working copy of the baseline is the file found equal to the committed one.
+    private static func serves(_ found: CachedVerdict, rendering: String?, baselineCopy path: String?) -> Bool {
+        if let rendering, found.renderings?[rendering] == nil { return false }
+        guard let path else { return true }
+        return found.baselineCopy != nil && found.baselineCopy == ResultStore.identity(path)
+    }
+
+    private var baselineCopyPath: String? { workingCopy.map { $0 + "/" + Baseline.path } }
 
     /// The snapshot taken before the status, when `digest` is the one HEAD's inputs give (the
     /// working tree's inputs are HEAD's) and nothing changed since it was taken.
@@ -63,17 +84,22 @@ struct VerdictCacheKey {
         return before
     }
 
-    /// The digest to keep this evaluation's verdict under, or nil when it may not be kept: only a
+    /// The digest to keep this evaluation's verdict under, with the identity of the working copy
+    /// of the baseline found equal to the committed one, or nil when it may not be kept: only a
     /// stored result reused whole, no warnings, the working copy of the baseline equal to the
     /// committed one. Taken right after the evaluation, so a result just cached into the files
     /// from a note is described as it now lies.
-    func digestAfter(_ evaluation: Evaluated) -> String? {
+    func digestAfter(_ evaluation: Evaluated) -> (digest: String, baselineCopy: String?)? {
         guard evaluation.reused, evaluator.warnings.isEmpty, evaluation.stored else { return nil }
-        if let root = workingCopy {
-            guard let copy = FileManager.default.contents(atPath: root + "/" + Baseline.path),
+        var identity: String?
+        if let path = baselineCopyPath {
+            // The identity is taken on both sides of the read: a file replaced meanwhile is not vouched for.
+            let first = ResultStore.identity(path)
+            guard let copy = FileManager.default.contents(atPath: path),
                   GitHash.blobID(of: Array(copy)) == baselineBlob else { return nil }
+            identity = first == ResultStore.identity(path) ? first : nil
         }
-        return try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts)
+        return (try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts)).map { ($0, identity) }
     }
 
     /// Whether cases were asked again to settle the verdict (of this model, or of the baseline's):

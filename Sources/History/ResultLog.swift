@@ -26,9 +26,11 @@ package enum ResultLog {
         try history(repository, from: revision, limit: limit, stop: stop).entries
     }
 
+    /// Without `suites`, the summaries hold the overall figures alone (see `ResultSummary.decode`).
+
     /// The entries, and the commit where a shallow clone's history is cut when the walk reached it.
     package static func history(_ repository: Repository, from revision: String, limit: Int,
-                                stop: String? = nil) throws -> (entries: [LogEntry], cutAt: String?) {
+                                stop: String? = nil, suites: Bool = true) throws -> (entries: [LogEntry], cutAt: String?) {
         let tip = try repository.resolveCommit(revision)
         let index = HistoryIndex(repository: repository)
         // Listed only when a commit has no result file: a short log of stored results reads
@@ -41,12 +43,12 @@ package enum ResultLog {
         func file(_ sha: String) -> ResultSummary? {
             // Read by name: listing the directory would cost as much as all of history whatever -n is.
             guard let data = FileManager.default.contents(atPath: directory + "/" + sha + ".json") else { return nil }
-            return ResultSummary.decode(data, source: ResultStore.directory + "/" + sha + ".json")
+            return ResultSummary.decode(data, source: ResultStore.directory + "/" + sha + ".json", suites: suites)
         }
         func own(_ sha: String) -> ResultSummary? {
             if let s = file(sha), !s.dirty { return s }
             if let id = ObjectID(hex: sha), let blob = notes[id], let text = try? repository.note(blob: blob) {
-                return ResultSummary.decode(Data(text.utf8), source: ResultStore.noteSource(sha))
+                return ResultSummary.decode(Data(text.utf8), source: ResultStore.noteSource(sha), suites: suites)
             }
             return nil
         }

@@ -28,15 +28,33 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
     /// result, or one whose figures fail the stored results' checks (said as a warning naming
     /// `source`, as `ResultStore` says it). A note merged by `evalguard sync` holds one result
     /// per line: the first that reads.
-    static func decode(_ data: Data, source: String) -> ResultSummary? {
+    ///
+    /// Without `suites`, reading stops where the suites begin: keys are written sorted, so
+    /// `overall` and every other figure shown precede them, and the cases (most of a result)
+    /// are never walked. The summary then lists no suite.
+    static func decode(_ data: Data, source: String, suites: Bool = true) -> ResultSummary? {
         DecodeTrace.decodedResult()
+        // A document written by hand, its keys in another order, is read whole.
+        let read = { (bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue in
+            if !suites, let head = try? JSONParser.parse(bytes, until: "suites", keep: isRead), head["overall"] != nil { return head }
+            return try JSONParser.parse(bytes, keep: isRead)
+        }
         return data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            if let whole = try? JSONParser.parse(bytes, keep: isRead) { return current(whole, source: source) }
+            // One result per line (a merged note) is read line by line: the first line alone would
+            // otherwise stand for the note, as a read that stops early never sees the second.
+            if !isMerged(bytes), let whole = try? read(bytes) { return current(whole, source: source, suites: suites) }
             return bytes.split(separator: 0x0A).lazy.compactMap { line in
-                (try? JSONParser.parse(UnsafeBufferPointer(rebasing: line), keep: isRead)).flatMap { current($0, source: source) }
+                (try? read(UnsafeBufferPointer(rebasing: line))).flatMap { current($0, source: source, suites: suites) }
             }.first
         }
+    }
+
+    /// Whether the bytes hold a compact result on their first line and something after it.
+    private static func isMerged(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, bytes.count) else { return false }
+        let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        return newline > 0 && bytes[newline - 1] == UInt8(ascii: "}") && newline + 1 < bytes.count
     }
 
     /// The same checks as a whole result's, on the fields a summary reads.
@@ -61,16 +79,16 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
         readMembers.contains(name) && !(name == "cases" && valueStart == UInt8(ascii: "["))
     }
 
-    private static func current(_ json: JSONValue, source: String) -> ResultSummary? {
-        ResultSummary(json: json).flatMap { ResultStore.checked($0, source: source) }
+    private static func current(_ json: JSONValue, source: String, suites: Bool) -> ResultSummary? {
+        ResultSummary(json: json, suites: suites).flatMap { ResultStore.checked($0, source: source) }
     }
 
-    init?(json: JSONValue) {
+    init?(json: JSONValue, suites read: Bool = true) {
         guard case .string(let commit)? = json["commit"], case .string(let key)? = json["key"],
               case .bool(let dirty)? = json["dirty"], case .number(let format)? = json["format"],
               format == format.rounded(.towardZero), abs(format) < 1e9,
               let overall = json["overall"].flatMap(Metrics.init(json:)),
-              case .array(let items)? = json["suites"] else { return nil }
+              case .array(let items)? = read ? json["suites"] : .array([]) else { return nil }
         var suites: [Suite] = []
         suites.reserveCapacity(items.count)
         for item in items {

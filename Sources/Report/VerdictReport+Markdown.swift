@@ -5,11 +5,19 @@ extension VerdictReport {
     /// GitHub-flavoured markdown: for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
     /// The same figures as `text()`, with the case lists folded away.
     package func markdown() -> String {
-        let verdict = comparison.verdict
+        Self.markdownHeader(comparison.verdict, subject: subject, baselineLabel: baselineLabel) + markdownBody()
+    }
+
+    /// The verdict's heading and the line that names what was evaluated and against what (see `textHeader`).
+    package static func markdownHeader(_ verdict: Verdict, subject: String, baselineLabel: String) -> String {
         let icon = verdict == .regression ? "❌" : verdict == .inconclusive ? "⚠️" : "✅"
-        var out = "### evalguard: \(icon) \(verdict == .skipped ? "pass" : verdict.rawValue)\n\n"
-        out += "\(cell(subject)) against \(cell(baselineLabel))\n\n"
-        out += "| " + Self.headers.joined(separator: " | ") + " |\n"
+        return "### evalguard: \(icon) \(verdict == .skipped ? "pass" : verdict.rawValue)\n\n"
+            + "\(cell(subject)) against \(cell(baselineLabel))\n\n"
+    }
+
+    /// `markdown()` without its header.
+    package func markdownBody() -> String {
+        var out = "| " + Self.headers.joined(separator: " | ") + " |\n"
         out += "|" + Self.headers.indices.map { [2, 3, 4].contains($0) ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
         for row in rows() {
             let cells = row.enumerated().map { i, c in
@@ -60,7 +68,9 @@ extension VerdictReport {
     }
 
     /// Text safe inside a table cell or a list item: no pipes, no HTML, one line.
-    private func cell(_ s: String) -> String {
+    private func cell(_ s: String) -> String { Self.cell(s) }
+
+    private static func cell(_ s: String) -> String {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: "\n", with: " ")
     }

@@ -39,8 +39,17 @@ package struct VerdictReport {
         }
     }
 
-    package func text() -> String {
-        var out = "\(subject) against \(baselineLabel)\n\n"
+    package func text() -> String { Self.textHeader(subject: subject, baselineLabel: baselineLabel) + textBody() }
+
+    /// The line that names what was evaluated and against what: a kept verdict's text
+    /// (`textBody`) is printed again under the header of the gate that finds it.
+    package static func textHeader(subject: String, baselineLabel: String) -> String {
+        "\(subject) against \(baselineLabel)\n\n"
+    }
+
+    /// `text()` without its header.
+    package func textBody() -> String {
+        var out = ""
         var table = TextTable(headers: Self.headers, rightAligned: [2, 3, 4])
         table.rows = rows()
         out += table.render()

@@ -60,7 +60,8 @@ package struct Baseline: Codable, Sendable {
         DecodeTrace.decodedBaseline()
         let bytes = Array(try TextBytes.decode(file, displayPath: displayPath).utf8)
         do {
-            let baseline = try JSONDecoder().decode(Baseline.self, from: Data(bytes))
+            let decoder = JSONDecoder()
+            let baseline = try read(bytes, decoder: decoder) ?? decoder.decode(Baseline.self, from: Data(bytes))
             guard readableFormats.contains(baseline.format) else {
                 throw EvalGuardError("baseline format \(baseline.format) is not supported by this evalguard (reads \(readableFormats.lowerBound) to \(readableFormats.upperBound))",
                                      file: displayPath, hint: "Regenerate it with 'evalguard baseline' and commit it.")

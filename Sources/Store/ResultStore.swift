@@ -43,15 +43,18 @@ package struct ResultStore {
     ///
     /// With `repeats`, only a result made with that many runs per case counts: a single-run result
     /// cannot stand in for `--repeat 5`.
-    package func find(key: String, commit: String, repeats: Int? = nil) -> RunResult? {
+    /// `files`: result files decoded so far in this evaluation, shared with `candidates`.
+    package func find(key: String, commit: String, repeats: Int? = nil, files: ResultFiles? = nil) -> RunResult? {
         let fits = { (r: RunResult) in r.key == key && r.partial == nil && (repeats == nil || (r.repeats ?? 1) == repeats) }
-        if let own = load(commit: commit), fits(own) { return own }
+        let load = { (sha: String) in files.map { $0.load(sha, from: self) } ?? self.load(commit: sha) }
+        if let own = load(commit), fits(own) { return own }
         if let other = indexed(key) {
-            if let result = load(commit: other), fits(result) { return result }
+            if let result = load(other), fits(result) { return result }
             // Its file may since hold a run of its working tree (another key); its note keeps the
             // result, which is cached into the files again, as a result found in a note always is.
             if let noted = note(commit: other), fits(noted) {
                 try? saveFiles(noted)
+                files?.forget(other)
                 return noted
             }
         }
@@ -59,12 +62,32 @@ package struct ResultStore {
                                                    limit: Self.ancestorSearchLimit)) ?? nil
         for sha in ancestors ?? [commit] {
             // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
-            guard let text = try? repository?.note(on: sha), text.contains(key),
+            guard let text = try? repository?.note(on: sha), Self.holds(text, key),
                   let noted = Self.decodeAll(RunResult.self, Data(text.utf8), source: Self.noteSource(sha)).first(where: fits) else { continue }
             try? saveFiles(noted)
+            files?.forget(noted.commit)
             return noted
         }
         return nil
+    }
+
+    /// Whether `text` holds `key`'s bytes: a search of the note's bytes (memchr, then memcmp),
+    /// not Foundation's string search, which costs a 100,000-case note tens of milliseconds.
+    static func holds(_ text: String, _ key: String) -> Bool {
+        var text = text, key = key
+        return text.withUTF8 { t in
+            key.withUTF8 { k in
+                guard let tb = t.baseAddress, let kb = k.baseAddress else { return k.isEmpty }
+                var at = 0
+                while at + k.count <= t.count {
+                    guard let found = memchr(tb + at, Int32(kb[0]), t.count - k.count - at + 1) else { return false }
+                    at = tb.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(tb + at, kb, k.count) == 0 { return true }
+                    at += 1
+                }
+                return false
+            }
+        }
     }
 
     /// Stores a result in the files and, for a clean result (one that is exactly its commit),
@@ -147,17 +170,24 @@ package struct ResultStore {
     /// `checked`). `source` names the file or note in the warning.
     package static func decode<T: Decodable & Versioned>(_ type: T.Type, _ data: Data, source: String) -> T? {
         DecodeTrace.decodedResult()
-        if let value = try? decoder.decode(type, from: data) { return checked(value, source: source) }
+        if let value = try? decodeOne(type, data) { return checked(value, source: source) }
         return decodeAll(type, data, source: source).first
+    }
+
+    /// One result: a whole one read by hand first (`RunResult.read`), anything else, or what
+    /// that reader refuses, by `JSONDecoder`.
+    private static func decodeOne<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        if T.self == RunResult.self, let result = RunResult.read(data, decoder: decoder) as? T { return result }
+        return try decoder.decode(type, from: data)
     }
 
     /// Every result in a file or note. A note merged by `evalguard sync` (git's cat_sort_uniq)
     /// holds one result per line when both sides evaluated the commit; the lines are sorted, so
     /// every clone reads them in the same order.
     package static func decodeAll<T: Decodable & Versioned>(_ type: T.Type, _ data: Data, source: String) -> [T] {
-        if let value = try? decoder.decode(type, from: data) { return checked(value, source: source).map { [$0] } ?? [] }
+        if let value = try? decodeOne(type, data) { return checked(value, source: source).map { [$0] } ?? [] }
         return data.split(separator: 0x0A).compactMap { line in
-            (try? decoder.decode(type, from: Data(line))).flatMap { checked($0, source: source) }
+            (try? decodeOne(type, Data(line))).flatMap { checked($0, source: source) }
         }
     }
 
@@ -176,6 +206,24 @@ package struct ResultStore {
 
     /// One decoder for every read: `log` reads thousands of results.
     private static let decoder = JSONDecoder()
+}
+
+/// The result files one evaluation has decoded, by commit: `find` and `candidates` read each
+/// file once between them (a 100,000-case result costs its decoding each time).
+package final class ResultFiles {
+    private var known: [String: RunResult?] = [:]
+
+    package init() {}
+
+    func load(_ commit: String, from store: ResultStore) -> RunResult? {
+        if let result = known[commit] { return result }
+        let result = store.load(commit: commit)
+        known[commit] = .some(result)
+        return result
+    }
+
+    /// A file written since it was read.
+    func forget(_ commit: String) { known[commit] = nil }
 }
 
 /// What a result file's readers check before trusting it.

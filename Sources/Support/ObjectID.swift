@@ -21,12 +21,15 @@ package struct ObjectID: Hashable, Sendable {
 
     /// From the 40-character lowercase hexadecimal form that `hex` writes; nil for anything
     /// else (upper case included), so that `ObjectID(hex: s)?.hex == s` always holds.
-    package init?(hex: String) {
+    package init?(hex: String) { self.init(hexUTF8: hex.utf8) }
+
+    /// `init(hex:)` from the text's UTF-8 bytes, wherever they lie (a stored result being read).
+    package init?<Bytes: Sequence<UInt8>>(hexUTF8: Bytes) {
         var bytes = (UInt64(0), UInt64(0), UInt32(0))
         let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
             var count = 0
             var high: UInt8 = 0
-            for c in hex.utf8 {
+            for c in hexUTF8 {
                 guard count < 40 else { return false }
                 let nibble: UInt8
                 switch c {

@@ -18,15 +18,29 @@ import Testing
         window.refused(sentAt: 140, at: 150)
         window.refused(sentAt: 160, at: 170)
         #expect(window.current == 1, "never below one")
+        // The last refusal came at 2: growth is slow from 4/5 of that (1) on.
+        #expect(window.probeFrom == 1)
+        for _ in 0..<(ConcurrencyWindow.probeRounds - 1) { window.succeeded() }
+        #expect(window.current == 1, "near the window last refused, a step takes probeRounds round trips")
         window.succeeded()
         #expect(window.current == 2)
-        window.succeeded()
-        #expect(window.current == 2, "grows after a run of successes as long as the window")
-        window.succeeded()
-        #expect(window.current == 3)
-        for _ in 0..<100 { window.succeeded() }
+        for _ in 0..<10_000 { window.succeeded() }
         #expect(window.current == 8, "never above jobs")
         #expect(window.cuts == 4)
+    }
+
+    @Test func windowGrowsBackAtFullSpeedBelowFourFifthsOfTheWindowLastRefused() {
+        var window = ConcurrencyWindow(maximum: 32)
+        window.refused(sentAt: 10, at: 100)
+        #expect(window.current == 16 && window.probeFrom == 25)
+        var successes = 0
+        while window.current < 25 { window.succeeded(); successes += 1 }
+        // One round trip's worth of successes per step: 16 + 17 + … + 24.
+        #expect(successes == (16...24).reduce(0, +))
+        for _ in 0..<(25 * ConcurrencyWindow.probeRounds - 1) { window.succeeded() }
+        #expect(window.current == 25)
+        window.succeeded()
+        #expect(window.current == 26)
     }
 
     /// A server allowing 200 requests a second (bursts of 40), answering each after 100 ms:
@@ -44,7 +58,8 @@ import Testing
         let refused = log.filter { $0["status"] == .number(429) }.count
         let accepted = log.filter { $0["status"] == .number(200) }.count
         #expect(accepted == 1000)
-        #expect(Double(refused) < 0.05 * Double(log.count), "\(refused) of \(log.count) requests refused")
+        // Typically 0.3-1% on an idle machine; a loaded one delays answers, and the bound leaves room for that.
+        #expect(Double(refused) <= 0.02 * Double(log.count), "\(refused) of \(log.count) requests refused")
         // Throughput: the tokens the bucket threw away while full are the capacity left unused.
         // accepted / (accepted + wasted) bounds the share of the limit used from below.
         let wasted = try #require(log.last?["wasted"]?.numberValue)

@@ -9,7 +9,7 @@ import Testing
 /// that can hold inputs, and the working tree's scan compares and stats only the inputs' paths.
 /// A change to an input (modified, or a new file under an input directory) still misses the
 /// cache; a change anywhere else in a large tree does not. `check --commit` and `ci` verdicts are
-/// cached too, `ci`'s with the audit that reached them.
+/// cached too, `ci`'s per commit with the audit that reached them.
 @Suite struct VerdictCacheScopeTests {
     static let environment = VerdictCacheTests.environment
     static let nothing = VerdictCacheTests.nothing
@@ -79,7 +79,7 @@ import Testing
         #expect(try workspace.workingTreeState().dirtyPaths == ["prompts/extra/more.txt", "prompts/system.txt"])
     }
 
-    @Test func theDigestNamesTheCommitEvenWhenTheInputsAreTheSame() throws {
+    @Test func theDigestIsTheSameOnACommitThatChangesNoInput() throws {
         let repo = try project()
         let before = try Workspace(directory: repo.root, environment: [:])
         let digest = try before.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: [])
@@ -87,8 +87,9 @@ import Testing
         try repo.commitAll("Docs")
         let after = try Workspace(directory: repo.root, environment: [:])
         #expect(try after.workingTreeState().key == before.workingTreeState().key)
-        // `ci`'s audit seeds its sample with the commit: another commit is another verdict.
-        #expect(try after.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: []) != digest)
+        #expect(try after.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: []) == digest)
+        // `ci`'s audit seeds its sample with the commit, which it adds: another commit is another verdict.
+        #expect(try after.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: [repo.head]) != digest)
     }
 
     @Test func theInputSnapshotSeesEveryChangeUnderTheInputsAndRefusesUntrackedInputs() throws {
@@ -181,7 +182,7 @@ import Testing
         #expect(edited.stdout.contains("uncommitted changes"), "\(edited.stdout)")
     }
 
-    @Test func checkOfACommitIsCachedByTheCommitAndTheBaselineItIsHeldAgainst() throws {
+    @Test func checkOfACommitIsCachedByItsInputsAndTheBaselineItIsHeldAgainst() throws {
         let repo = try project()
         let head = repo.head
         try repo.write("docs/part0/deep/page0.md", "edited\n")
@@ -194,11 +195,16 @@ import Testing
         #expect(Self.decoded(second.stderr) == Self.nothing, "\(second.stderr)")
         #expect(second.stdout == first.stdout)
         #expect(second.stderr == first.stderr.replacingOccurrences(of: Self.decoded(first.stderr)!, with: Self.nothing))
-        // Another commit, or the same one against another revision's baseline, is another verdict.
-        #expect(Self.decoded(try check(repo, ["--commit", repo.head]).stderr) != Self.nothing)
+        // Another commit with the same inputs, or the same one against another revision's copy of
+        // the same baseline, is the same verdict, each named as asked.
+        let docs = try check(repo, ["--commit", repo.head])
+        #expect(Self.decoded(docs.stderr) == Self.nothing, "\(docs.stderr)")
+        #expect(docs.stdout.hasPrefix("evalguard check: commit \(repo.head.prefix(7))"), "\(docs.stdout)")
         let against = try check(repo, ["--commit", head, "--against", repo.head])
         #expect(against.status == 0, "\(against.stderr)")
+        #expect(Self.decoded(against.stderr) == Self.nothing, "\(against.stderr)")
         #expect(against.stdout != first.stdout)
+        #expect(against.stdout.contains("the baseline committed at \(repo.head) (\(repo.head.prefix(7)))"), "\(against.stdout)")
     }
 
     @Test func ciKeepsItsVerdictWithTheAuditThatReachedItUnderTheSameAuditKey() throws {

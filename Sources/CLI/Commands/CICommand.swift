@@ -49,14 +49,17 @@ struct CICommand: Command {
         let label = "the baseline at the merge-base \(base.mergeBase.prefix(7)) with \(base.reference) (from \(base.source))"
         let trust = arguments.flag("trust-stored")
         let secret = context.environment["EVALGUARD_AUDIT_KEY"]
-        // A verdict is kept audit included (see GateSession.keep); the HTML page is written anew each time.
+        // A verdict is kept audit included (see GateSession.keep), per commit since the commit seeds
+        // the audit's sample, with what ci printed; the HTML page is written anew each time.
         var request = options.request(.workingTree, against: base.mergeBase, cacheParts: arguments.value("html") != nil ? nil
-            : ["ci", label, context.describe(workspace.head), auditPart(trust: trust, secret: secret)])
+            : ["ci", label, context.describe(workspace.head), auditPart(trust: trust, secret: secret), options.format.rawValue,
+               "commit " + workspace.head.commit])
         request.audit = trust ? nil : AuditRequest(secret: secret)
         let session = GateSession(evaluator: workspace.evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
         let run: GateRun
         switch try session.run(request) {
-        case .passedBefore(let hit):
+        case .passedBefore(let found):
+            let hit = found.verdict
             context.console.out(hit.stdout, terminator: "")
             try writeReports(junit: hit.junit ?? JUnitReport.xml(Comparison(suites: [], settings: workspace.config.verdict), audit: nil),
                              markdown: hit.markdown ?? "", arguments, context)

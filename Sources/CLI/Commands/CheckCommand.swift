@@ -60,11 +60,12 @@ struct CheckCommand: Command {
         let options = try GateOptions(arguments, formats: [.text, .json, .markdown], repeating: true)
         let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
         let evaluator: Evaluator, request: GateRequest, subject: String, commit: String
+        let rendering = "check " + options.format.rawValue
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
             commit = try repository.resolveCommit(revision)
             evaluator = Evaluator(repository: repository, environment: context.environment)
-            request = options.request(.commit(commit), against: against, cacheParts: ["check --commit", commit, against])
+            request = options.request(.commit(commit), against: against, cacheParts: [], rendering: rendering)
             subject = "evalguard check: commit \(commit.prefix(7))"
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
@@ -73,39 +74,39 @@ struct CheckCommand: Command {
                                      hint: "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\"")
             }
             evaluator = workspace.evaluator
-            var tree = options.request(.workingTree, against: against, cacheParts: ["check", against, context.describe(workspace.head)])
+            var tree = options.request(.workingTree, against: against, cacheParts: [], rendering: rendering)
             tree.workingCopy = workspace.root
             (request, commit) = (tree, workspace.head.commit)
             subject = "evalguard check: \(context.describe(workspace.head))"
+        }
+        // What names the commit and the revision is said anew, also when a kept verdict answers.
+        func output(dirty: Bool, baselineCommit: String) -> CheckOutput {
+            CheckOutput(format: options.format, subject: subject + (dirty ? " + uncommitted changes" : ""),
+                        baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))",
+                        named: ["commit": .string(commit), "dirty": .bool(dirty),
+                                "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)])])
         }
         let session = GateSession(evaluator: evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
         let run: GateRun
         switch try session.run(request) {
         case .passedBefore(let hit):
-            context.console.out(hit.stdout, terminator: "")
+            let body = hit.verdict.renderings?[rendering] ?? ""
+            context.console.out(output(dirty: hit.dirty, baselineCommit: hit.baselineCommit).render(body, verdict: .pass), terminator: "")
             return Comparison(suites: [], settings: try evaluator.config(of: request.subject).verdict)
         case .evaluated(let evaluated):
             run = evaluated
         }
-        var report = VerdictReport(comparison: run.comparison, current: run.result,
-                                   subject: subject + (run.dirty ? " + uncommitted changes" : ""),
-                                   baselineLabel: "the baseline committed at \(against) (\(run.baselineCommit.prefix(7)))")
+        let printed = output(dirty: run.dirty, baselineCommit: run.baselineCommit)
+        var report = VerdictReport(comparison: run.comparison, current: run.result, subject: printed.subject, baselineLabel: printed.baselineLabel)
         report.expected = run.expected
-        var output = ""
-        switch options.format {
-        case .text: output = report.text()
-        case .markdown: output = report.markdown()
-        case .json:
-            JSONPretty.write(report.json(extra: [
-                "commit": .string(commit), "dirty": .bool(run.dirty),
-                "result_commit": .string(run.result.commit), "reused_result": .bool(run.reused), "reuse": run.result.reuseJSON,
-                "baseline": .object(["revision": .string(against), "commit": .string(run.baselineCommit)]),
-            ]), to: &output)
-            output += "\n"
-        }
-        context.console.out(output, terminator: "")
+        let body = CheckOutput.body(report, format: options.format, extra: [
+            "result_commit": .string(run.result.commit), "reused_result": .bool(run.reused), "reuse": run.result.reuseJSON,
+        ])
+        context.console.out(printed.render(body, verdict: run.comparison.verdict), terminator: "")
         for line in run.warnings { context.console.err(line) }
-        session.keep(run, CachedVerdict(resultCommit: run.result.commit, stdout: output))
+        var kept = CachedVerdict(resultCommit: run.result.commit, stdout: "")
+        kept.renderings = [rendering: body]
+        session.keep(run, kept)
         return run.comparison
     }
 }

@@ -28,13 +28,13 @@ struct GateOptions {
     }
 
     /// A request for `subject` against the baseline committed at `against`, kept (when it
-    /// passes) under `cacheParts` and these options.
-    func request(_ subject: EvaluationSubject, against: String, cacheParts: [String]?) -> GateRequest {
+    /// passes) under these options and `cacheParts` (what else decides it for this command),
+    /// with what the command prints kept as `rendering` (see `GateRequest.rendering`).
+    func request(_ subject: EvaluationSubject, against: String, cacheParts: [String]?, rendering: String? = nil) -> GateRequest {
         var request = GateRequest(subject: subject, baselineAt: against)
         (request.only, request.fresh, request.settle, request.repeats) = (only, fresh, settle, repeats)
-        request.cacheParts = cacheParts.map {
-            $0 + [format.rawValue, only?.joined(separator: "\n") ?? "", repeats.map(String.init) ?? "", settle ? "settle" : "no-settle"]
-        }
+        request.cacheParts = cacheParts.map { GateRequest.verdictParts(only: only, repeats: repeats, settle: settle) + $0 }
+        request.rendering = rendering
         return request
     }
 }

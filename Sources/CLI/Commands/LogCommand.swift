@@ -27,7 +27,8 @@ struct LogCommand: Command {
         guard limit > 0 else { throw UsageError("The value '\(limit)' is invalid for '-n, --max-count <n>': expected 1 or more") }
         let repository = try Repository.discover(from: context.workingDirectory)
         let (entries, cutAt) = try Repository.withoutObjectCache { try Repository.withoutHashVerification {
-            try ResultLog.history(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit)
+            // Overall figures are read without walking the suites (and their cases).
+            try ResultLog.history(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit, suites: arguments.value("suite") != nil)
         } }
         let report = LogReport(entries: entries, suite: arguments.value("suite"))
         if let cutAt {

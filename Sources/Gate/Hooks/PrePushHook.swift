@@ -65,13 +65,14 @@ package struct PrePushHook {
         }
         var request = GateRequest(subject: .commit(tip), baselineAt: baselineCommit)
         // A push that changes the baseline is never answered from the cache: whether it may
-        // land depends on the branch, not only on the verdict.
-        request.cacheParts = changes.isEmpty ? ["pre-push", ref.remoteRef, baseDescription] : nil
+        // land depends on the branch, not only on the verdict. Otherwise the verdict is the one
+        // `check` reaches on the same inputs and baseline, kept by either.
+        request.cacheParts = changes.isEmpty ? GateRequest.verdictParts(only: nil, repeats: nil, settle: true) : nil
         let session = GateSession(evaluator: evaluator, say: say, progress: progress)
         let run: GateRun
         switch try session.run(request) {
         case .passedBefore(let hit):
-            return .passedBefore(ref, resultCommit: hit.resultCommit, baseDescription: baseDescription)
+            return .passedBefore(ref, resultCommit: hit.verdict.resultCommit, baseDescription: baseDescription)
         case .evaluated(let evaluated):
             run = evaluated
         }
