@@ -40,6 +40,9 @@ extension CaseResult {
             ("reused_from", { c, r throws(JSONReader.Refused) in c.reusedFrom = try r.string() }),
             ("settled_runs", { c, r throws(JSONReader.Refused) in c.settledRuns = try r.int() }),
             ("settled_passes", { c, r throws(JSONReader.Refused) in c.settledPasses = try r.int() }),
+            ("request_latencies_ms", { c, r throws(JSONReader.Refused) in c.requestLatenciesMs = try readDoubles(&r) }),
+            ("step_count", { c, r throws(JSONReader.Refused) in c.stepCount = try r.int() }),
+            ("tool_call_count", { c, r throws(JSONReader.Refused) in c.toolCallCount = try r.int() }),
         ]
         return Dictionary(uniqueKeysWithValues: table.enumerated().map { ($0.element.0, (bit: $0.offset, read: $0.element.1)) })
     }()
