@@ -72,6 +72,17 @@ import Testing
         #expect(filtered.stdout.contains(": the same id as an earlier case of this import ("), "\(filtered.stdout)")
         #expect(filtered.stdout.contains("left out by --where: 10 record(s)\n"), "\(filtered.stdout)")
         #expect(repo.read(".evals/cases/mini.jsonl")?.contains("cancel_order") == true)
+
+        // The imported tool calls are gated as written by the tool-call scorer.
+        let calls = Self.expectedCases.split(separator: "\n").filter { $0.contains("tool_calls") }
+        try repo.write(".evals/cases/calls.jsonl", calls.joined(separator: "\n") + "\n")
+        try repo.write(".evals/evalguard.json", """
+            {"model": {"command": ["python3", "agent.py"], "jobs": 1, "timeout_s": 10},
+             "suites": {"calls": {"cases": "cases/calls.jsonl", "scorer": {"type": "tool-call"}}}, "thresholds": {"p95_latency_ms": false}}
+            """)
+        let scored = repo.evalguard("run", "--format", "json")
+        #expect(scored.status == 0, "\(scored.stderr)")
+        #expect(calls.count == 3 && (try JSONParser.parse(scored.stdout))["suites"]?["calls"]?["accuracy"] == .number(1), "\(scored.stdout)")
     }
 
     static var sdkInstalled: Bool {
