@@ -98,7 +98,8 @@ package struct EvalConfig: Sendable {
 
     /// The files a result depends on: every suite's model's `inputs` (everything when one of
     /// them is unset) and prompt files, plus the configuration, the case files and the price
-    /// tables and the json-schema scorers' schema files, never stored results or the baseline.
+    /// tables, the json-schema scorers' schema files and the models' tools files, never stored
+    /// results or the baseline.
     package var inputs: InputSelection {
         let used = suites.map(model(of:))
         let prices = used.compactMap { $0.openAI.map { Self.directory + "/" + $0.prices } }
@@ -109,7 +110,7 @@ package struct EvalConfig: Sendable {
         let globs = used.contains { $0.inputs == nil } ? nil
             : (used.flatMap { $0.inputs ?? [] } + programs.flatMap(\.inputs)).map(Glob.init)
         return InputSelection(globs: globs,
-                              always: Set([Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles)
+                              always: Set([Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles) + used.compactMap(\.toolsFile)
                                           + suites.flatMap { s in s.scorer.judge.map { $0.files + (models[$0.judge]?.promptFiles ?? []) } ?? [] }
                                           + programs.flatMap { $0.command.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 } }))
     }
@@ -153,8 +154,10 @@ package struct ModelConfig: Sendable {
     /// `isDeterministic(repeats:)`). It decides how `ci` audits stored answers, never the answers.
     package var deterministic: Bool?
 
+    /// `tools` on a command model declares the tools its own agent loop calls: the tool-call
+    /// scorer checks every call's arguments against their schemas.
     static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
-                             "deterministic"]
+                             "deterministic", "tools"]
 
     init(node: ConfigNode) throws {
         self.node = node

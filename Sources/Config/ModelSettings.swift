@@ -29,6 +29,12 @@ extension ModelConfig {
         return JSONValue.object(kept).canonicalText
     }
 
+    /// The file the model's `tools` are read from (`{"file": ...}`, from the repository root):
+    /// an input of every result of its suites, as the tool-call scorer checks calls against it.
+    package var toolsFile: String? {
+        node.value["tools"]?["file"]?.stringValue
+    }
+
     /// Files the `messages` read their text from (`{"file": ...}`), from the repository root.
     package var promptFiles: [String] {
         openAI?.messages.compactMap(\.content.file) ?? []

@@ -26,6 +26,10 @@ package enum Scorer: Sendable, Equatable {
     case list([Scorer])
     /// The output (parsed as JSON when it is a string) validates against a JSON Schema.
     case jsonSchema(SchemaSource)
+    /// The output's `tool_calls` are the expected calls, no more (its score: the F1 over calls).
+    case toolCall(ToolCallSettings)
+    /// The output's `steps` (an agent loop's calls with their results) follow the expected ones.
+    case trajectory(TrajectorySettings)
 
     /// Where a json-schema scorer's schema comes from: written inline (`schema`), or a file
     /// (`schema_file`, from the repository root) that the suite's loader reads into `schema`.
@@ -41,7 +45,7 @@ package enum Scorer: Sendable, Equatable {
         package var caseInsensitive = false
     }
 
-    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "judge", "command", "similarity"]
+    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "tool-call", "trajectory", "judge", "command", "similarity"]
 
     package var name: String {
         switch self {
@@ -52,6 +56,8 @@ package enum Scorer: Sendable, Equatable {
         case .numeric: "numeric"
         case .oneOf: "one-of"
         case .jsonSchema: "json-schema"
+        case .toolCall: "tool-call"
+        case .trajectory: "trajectory"
         case .judge: "judge"
         case .command: "command"
         case .similarity: "similarity"
@@ -136,6 +142,10 @@ package enum Scorer: Sendable, Equatable {
             self = .command(try CommandScorerSettings(node: node))
             return
         }
+        if case .object = node.value, let type = node.value["type"]?.stringValue, type == "tool-call" || type == "trajectory" {
+            self = type == "tool-call" ? .toolCall(try ToolCallSettings(node: node)) : .trajectory(try TrajectorySettings(node: node))
+            return
+        }
         var type: String
         var members: [String: ConfigNode] = [:]
         if case .string(let s) = node.value {
@@ -156,6 +166,8 @@ package enum Scorer: Sendable, Equatable {
         case "one-of": self = .oneOf(text); allowedKeys = textKeys
         case "regex": self = .regex; allowedKeys = ["type"]
         case "json": self = .json; allowedKeys = ["type"]
+        case "tool-call": self = .toolCall(ToolCallSettings()); allowedKeys = ["type"]
+        case "trajectory": self = .trajectory(TrajectorySettings()); allowedKeys = ["type"]
         case "numeric":
             let abs = try members["abs_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 1e-9
             let rel = try members["rel_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 0
@@ -226,6 +238,8 @@ package enum Scorer: Sendable, Equatable {
             return steps.lazy.compactMap { $0.problem(withExpected: expected) }.first
         case .similarity:
             return expected.stringValue == nil ? "the similarity scorer needs \"expected\" to be a string" : nil
+        case .toolCall, .trajectory:
+            return Self.agentProblem(name, expected: expected)
         case .exact, .json, .judge, .command, .jsonSchema:
             return nil
         }
@@ -237,7 +251,7 @@ package enum Scorer: Sendable, Equatable {
         switch self {
         case .list(let steps): steps.lazy.compactMap(\.needsExpected).first
         case .judge, .command, .jsonSchema: nil
-        case .exact, .contains, .regex, .json, .numeric, .oneOf, .similarity: name
+        case .exact, .contains, .regex, .json, .numeric, .oneOf, .similarity, .toolCall, .trajectory: name
         }
     }
 }

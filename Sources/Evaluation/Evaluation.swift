@@ -36,7 +36,7 @@ package enum Evaluation {
                     .error("the case file \(suite.casesPath) does not exist", hint: "Paths in \"cases\" are relative to .evals/.")
             }
             var suite = suite
-            suite.scorer = try loadingSchema(suite, read: read)
+            suite.scorer = try loadingTools(loadingSchema(suite, read: read), model: config.model(of: suite), read: read)
             let cases = try CaseFile.parse(bytes, displayPath: suite.casesPath, scorer: suite.scorer)
             let judge = try suite.scorer.judge.map { try ResolvedJudge($0, config: config, read: read) }
             return LoadedSuite(config: suite, cases: cases, digest: GitHash.blobID(of: bytes), judge: judge)
@@ -232,7 +232,7 @@ package enum Evaluation {
                 // A judged (or program-scored) scorer passes here when the scorers before the judge
                 // (program) do; it decides after, in one batch.
                 outcome = !scorer.isExternal ? scoring.score(scorer, output: output, expected: c.expected)
-                    : ScoreOutcome(passed: scoring.passesBeforeJudge(scorer, output: output, expected: c.expected))
+                    : scoring.scoreBeforeJudge(scorer, output: output, expected: c.expected)
             }
         }
         var result = CaseResult(id: c.id, passed: outcome.passed, score: outcome.score, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
@@ -242,6 +242,10 @@ package enum Evaluation {
         result.reason = outcome.reason
         result.outputBlob = digest
         if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }
+        if let output = r.output, r.error == nil {
+            let counts = AgentOutput.counts(output)
+            (result.toolCallCount, result.stepCount) = (counts.toolCalls > 0 ? counts.toolCalls : nil, counts.steps > 0 ? counts.steps : nil)
+        }
         if r.retries > 0, let runStart {
             result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000
         }

@@ -30,6 +30,8 @@ package struct SuiteKey: Sendable {
             + (suite.config.scorer.similarity.flatMap { config.models[$0.model] }.map { " embedder " + SimilarityRunner.embedderID($0) } ?? "")
         // A schema file is evalguard's, not the model's: a change to it re-scores stored answers.
         if case .jsonSchema(let source) = suite.config.scorer, let digest = source.fileDigest { scorer += "\nschema_file " + digest }
+        // So are the tools' schemas the tool-call scorer checks arguments against.
+        if let tools = suite.config.scorer.toolCall?.tools { scorer += "\ntools " + JSONValue.object(tools).canonicalText }
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
         let references = suite.judge?.references ?? [:]
         scoringDigests = suite.cases.map { c in

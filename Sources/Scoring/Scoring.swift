@@ -35,8 +35,32 @@ package final class ScoringSession {
     }
 
     package func score(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> ScoreOutcome {
-        if case .jsonSchema(let source) = scorer { return validate(output, source) }
-        return ScoreOutcome(passed: matches(scorer, output: output, expected: expected))
+        switch scorer {
+        case .jsonSchema(let source): return validate(output, source)
+        case .toolCall(let settings): return scoreToolCalls(settings, output: output, expected: expected)
+        case .trajectory(let settings): return scoreTrajectory(settings, output: output, expected: expected)
+        case .list(let steps) where steps.contains(where: \.explainsFailures):
+            // The first step that fails decides, with its reason and score.
+            return steps.lazy.map { self.score($0, output: output, expected: expected) }.first { !$0.passed } ?? ScoreOutcome(passed: true)
+        default: return ScoreOutcome(passed: matches(scorer, output: output, expected: expected))
+        }
+    }
+
+    /// The scorers before the judge (all of them, when there is none), as `score` scores them:
+    /// a failure keeps its reason, which the judge, not asked, does not replace.
+    package func scoreBeforeJudge(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> ScoreOutcome {
+        let steps = scorer.beforeJudge
+        return steps.count == 1 ? score(steps[0], output: output, expected: expected) : score(.list(steps), output: output, expected: expected)
+    }
+
+    /// The compiled `value`, from the cache: a schema shared by many cases compiles once.
+    func compiledSchema(_ value: JSONValue) -> Result<JSONSchema, SchemaDefinitionError> {
+        if let cached = schemaCache[value] { return .success(cached) }
+        do {
+            let schema = try JSONSchema(value)
+            schemaCache[value] = schema
+            return .success(schema)
+        } catch { return .failure(error) }
     }
 
     /// The json-schema scorer: the first violation is the reason. The suite's loader has
@@ -44,9 +68,9 @@ package final class ScoringSession {
     private func validate(_ output: JSONValue, _ source: Scorer.SchemaSource) -> ScoreOutcome {
         guard let value = source.schema else { return ScoreOutcome(passed: false, reason: "the schema file was not loaded") }
         let schema: JSONSchema
-        if let cached = schemaCache[value] { schema = cached } else {
-            do { schema = try JSONSchema(value) } catch { return ScoreOutcome(passed: false, reason: "invalid JSON Schema: " + error.message) }
-            schemaCache[value] = schema
+        switch compiledSchema(value) {
+        case .success(let compiled): schema = compiled
+        case .failure(let error): return ScoreOutcome(passed: false, reason: "invalid JSON Schema: " + error.message)
         }
         guard let violation = schema.validate(parsedIfString(output)) else { return ScoreOutcome(passed: true) }
         return ScoreOutcome(passed: false, reason: violation.description)
@@ -54,8 +78,8 @@ package final class ScoringSession {
 
     private func matches(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> Bool {
         switch scorer {
-        case .jsonSchema:
-            return false
+        case .jsonSchema, .toolCall, .trajectory:
+            return score(scorer, output: output, expected: expected).passed
         case .exact(let options):
             return exactMatch(output, expected, options)
         case .contains(let options):
@@ -122,3 +146,15 @@ package final class ScoringSession {
         return parsed
     }
 }
+
+extension Scorer {
+    /// A scorer that says why an output fails and scores short of 0 or 1 (a list holding one
+    /// keeps the failing step's reason and score).
+    var explainsFailures: Bool {
+        switch self {
+        case .jsonSchema, .toolCall, .trajectory: true
+        default: false
+        }
+    }
+}
+

@@ -12,6 +12,7 @@ extension CaseResult: Codable {
         case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
         case settledRuns = "settled_runs", settledPasses = "settled_passes"
+        case toolCallCount = "tool_call_count", stepCount = "step_count"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -37,6 +38,8 @@ extension CaseResult: Codable {
         reusedFrom = try c.decodeIfPresent(String.self, forKey: .reusedFrom)
         settledRuns = try c.decodeIfPresent(Int.self, forKey: .settledRuns)
         settledPasses = try c.decodeIfPresent(Int.self, forKey: .settledPasses)
+        toolCallCount = try c.decodeIfPresent(Int.self, forKey: .toolCallCount)
+        stepCount = try c.decodeIfPresent(Int.self, forKey: .stepCount)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -66,5 +69,7 @@ extension CaseResult: Codable {
         try c.encodeIfPresent(reusedFrom, forKey: .reusedFrom)
         try c.encodeIfPresent(settledRuns, forKey: .settledRuns)
         try c.encodeIfPresent(settledPasses, forKey: .settledPasses)
+        try c.encodeIfPresent(toolCallCount, forKey: .toolCallCount)
+        try c.encodeIfPresent(stepCount, forKey: .stepCount)
     }
 }

@@ -163,6 +163,17 @@ package struct CaseResult: Sendable, Equatable {
         get { extras?.value.settledPasses }
         set { self[extra: \.settledPasses] = newValue }
     }
+    /// How many tool calls and agent steps the output made (the entries of its `tool_calls` and
+    /// `steps`), counted from the whole output when it was scored, so they outlast reuse and the
+    /// output's cut at `outputCap`; nil for none.
+    package var toolCallCount: Int? {
+        get { extras?.value.toolCallCount }
+        set { self[extra: \.toolCallCount] = newValue }
+    }
+    package var stepCount: Int? {
+        get { extras?.value.stepCount }
+        set { self[extra: \.stepCount] = newValue }
+    }
 
     /// Share of the case's runs that passed: 0 or 1 for a case run once.
     package var passRate: Double { runs.map { Double(passes ?? 0) / Double($0) } ?? (passed ? 1 : 0) }
@@ -267,6 +278,8 @@ package struct CaseResult: Sendable, Equatable {
         var reusedFrom: String?
         var settledRuns: Int?
         var settledPasses: Int?
+        var toolCallCount: Int?
+        var stepCount: Int?
         /// Digests that are not lowercase blob ids, kept as text.
         var inputDigestText: String?
         var scoringDigestText: String?

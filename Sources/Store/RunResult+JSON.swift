@@ -84,7 +84,9 @@ extension CaseResult {
         if let scoringDigest { json.key("scoring_digest"); json.string(scoringDigest) }
         if let settledPasses { json.key("settled_passes"); json.int(settledPasses) }
         if let settledRuns { json.key("settled_runs"); json.int(settledRuns) }
+        if let stepCount { json.key("step_count"); json.int(stepCount) }
         if let timedOut { json.key("timed_out"); json.bool(timedOut) }
+        if let toolCallCount { json.key("tool_call_count"); json.int(toolCallCount) }
         if let usage { json.key("usage"); try json.object(usage, json.double) }
         try json.endObject()
     }

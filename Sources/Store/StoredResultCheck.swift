@@ -79,6 +79,8 @@ extension CaseResult {
         if let costUSD, !costUSD.isFinite { return "cost_usd \(costUSD) is not a finite number" }
         if let usage, !usage.values.allSatisfy(\.isFinite) { return "usage holds a number that is not finite" }
         if let retries, retries < 0 { return "retries \(retries) is negative" }
+        if let toolCallCount, toolCallCount < 0 { return "tool_call_count \(toolCallCount) is negative" }
+        if let stepCount, stepCount < 0 { return "step_count \(stepCount) is negative" }
         // A blob id is held as 20 bytes; only what is not one is kept as text.
         if let (name, text) = textDigest { return "its \(name) \(RunResult.shown(text)) is not a blob id" }
         if let reusedFrom, !RunResult.isObjectID(reusedFrom) { return "reused_from \(RunResult.shown(reusedFrom)) is not a commit id" }

@@ -51,6 +51,7 @@ import Testing
         c.outputTruncated = true
         (c.inputDigest, c.scoringDigest, c.reusedFrom) = ("in" + text, "sc", "0123abcd")
         (c.settledRuns, c.settledPasses) = (2, 1)
+        (c.toolCallCount, c.stepCount) = (3, 2)
         return c
     }
 

@@ -115,6 +115,8 @@ import Testing
             ("score 2.0 is not within 0…1", { $0["score"] = 2 }),
             ("latency_ms -1.0 is not a finite, non-negative number", { $0["latency_ms"] = -1 }),
             ("passes 5 is not within 0…2 (its runs)", { $0["runs"] = 2; $0["passes"] = 5 }),
+            ("tool_call_count -1 is negative", { $0["tool_call_count"] = -1 }),
+            ("step_count -3 is negative", { $0["step_count"] = -3 }),
         ]
         for (problem, mutate) in mutations {
             var result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
