@@ -4,7 +4,7 @@ import EvalGuardSupport
 /// One eval case: an input for the model and what a right answer looks like.
 ///
 /// A run holds every case until its result is made, so the small fields sit in the padding
-/// after `input` (64 bytes a case rather than 80).
+/// after `input`, and the rare ones in one shared box (72 bytes a case rather than 96).
 package struct EvalCase: Sendable {
     package var id: String
     package var input: JSONValue
@@ -13,10 +13,28 @@ package struct EvalCase: Sendable {
     package var human: Bool?
     private var lineNumber: UInt32
     package var expected: JSONValue
+    private var rare: Rare?
 
-    init(id: String, input: JSONValue, expected: JSONValue, line: Int, human: Bool? = nil) {
+    /// Set on few cases; a class, so a case without them pays one pointer.
+    private final class Rare: Sendable {
+        let toolResults: JSONValue
+        init(toolResults: JSONValue) { self.toolResults = toolResults }
+    }
+
+    init(id: String, input: JSONValue, expected: JSONValue, line: Int, human: Bool? = nil, toolResults: JSONValue? = nil) {
         (self.id, self.input, self.expected, self.human) = (id, input, expected, human)
         lineNumber = UInt32(clamping: line)
+        rare = toolResults.map(Rare.init)
+    }
+
+    /// `"tool_results"`: the canned answers an agent loop gives the model's tool calls,
+    /// `[{"name", "arguments"?, "result"}]`. Part of what the answer depends on, as `input` is.
+    package var toolResults: JSONValue? { rare?.toolResults }
+
+    /// What the model's answer depends on in the case, as canonical text: its input, and its
+    /// canned tool results when it has them (a case without keeps the digest of its input alone).
+    package var answerInputText: String {
+        input.canonicalText + (toolResults.map { "\ntool_results " + $0.canonicalText } ?? "")
     }
 
     /// 1-based line in the case file.
@@ -103,6 +121,22 @@ package enum CaseFile {
         case .string("fail")?: human = false
         case let other?: throw fail("case \(id): \"human\" is a person's verdict, \"pass\" or \"fail\"; found \(other.canonicalText)")
         }
-        return EvalCase(id: id, input: input, expected: expected ?? .null, line: line, human: human)
+        let toolResults = try o["tool_results"].map { try checkedToolResults($0, id: id, fail: fail) }
+        return EvalCase(id: id, input: input, expected: expected ?? .null, line: line, human: human, toolResults: toolResults)
+    }
+
+    /// `[{"name": "lookup_order", "arguments"?: {...}, "result": <JSON>}]`.
+    private static func checkedToolResults(_ value: JSONValue, id: String, fail: (String) -> EvalGuardError) throws -> JSONValue {
+        let shape = "[{\"name\": \"<tool>\", \"arguments\"?: {...}, \"result\": <JSON>}]"
+        guard case .array(let entries) = value else { throw fail("case \(id): \"tool_results\" must be an array \(shape), found \(value.kindName)") }
+        for (i, entry) in entries.enumerated() {
+            guard case .object(let o) = entry else { throw fail("case \(id): tool_results[\(i)] must be an object \(shape), found \(entry.kindName)") }
+            guard case .string(let name)? = o["name"], !name.isEmpty else { throw fail("case \(id): tool_results[\(i)] needs \"name\", the tool's name") }
+            guard o["result"] != nil else { throw fail("case \(id): tool_results[\(i)] (\(name)) needs \"result\", the JSON the tool answers") }
+            if let unknown = o.keys.sorted().first(where: { !["name", "arguments", "result"].contains($0) }) {
+                throw fail("case \(id): tool_results[\(i)]: unknown key '\(unknown)' (name, arguments, result)")
+            }
+        }
+        return value
     }
 }

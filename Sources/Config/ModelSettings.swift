@@ -35,15 +35,19 @@ extension ModelConfig {
         node.value["tools"]?["file"]?.stringValue
     }
 
-    /// Files the `messages` read their text from (`{"file": ...}`), from the repository root.
+    /// Files the model's settings read, from the repository root: the `messages`' text files
+    /// (`{"file": ...}`), the tools file, and the tools program's script (each argument of
+    /// `tools_command`, as a scoring program's: a path of the tree counts, others match nothing).
     package var promptFiles: [String] {
-        openAI?.messages.compactMap(\.content.file) ?? []
+        guard let openAI else { return [] }
+        return openAI.messages.compactMap(\.content.file) + (openAI.toolsFile.map { [$0] } ?? [])
+            + (openAI.toolsCommand ?? []).dropFirst().map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
     }
 }
 
 extension OpenAIConfig {
-    /// The configuration with every file prompt read from `root` (a working tree or a commit's
-    /// checkout) and parsed like inline content.
+    /// The configuration with every file prompt and the tools file read from `root` (a working
+    /// tree or a commit's checkout) and parsed like inline content.
     package func loadingPromptFiles(from root: String) throws -> OpenAIConfig {
         var copy = self
         copy.messages = try messages.map { message in
@@ -58,6 +62,15 @@ extension OpenAIConfig {
                 throw EvalGuardError(e.text, file: file, hint: "Slots are {{input}} or {{input.<field>}}.")
             }
             return (message.role, PromptTemplate(text: text, parts: parts, file: file))
+        }
+        if let file = toolsFile {
+            // Through no link and checked like the inline list, with errors at the file's lines.
+            guard let data = try RepositoryFile.contents(file, root: root) else {
+                throw EvalGuardError("the tools file \(file) does not exist", file: EvalConfig.path,
+                                     hint: "\(setting("tools")) {\"file\": ...} is a path from the repository root; create the file or fix the path.")
+            }
+            let source = ConfigSource(displayPath: file, text: try TextBytes.decode(data, displayPath: file))
+            copy.tools = try Self.checkedTools(try ConfigNode.parse(source))
         }
         return copy
     }

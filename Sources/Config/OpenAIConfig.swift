@@ -14,6 +14,8 @@ package struct OpenAIConfig: Sendable {
     /// "Authorization" sends `Bearer <key>`; any other header (Azure's `api-key`) the key alone.
     package var apiKeyHeader: String
     package var messages: [(role: String, content: PromptTemplate)]
+    /// Elements of `messages` written as `"{{input.<path>}}"`: the case's own messages go there.
+    package var conversation: [ConversationSplice] = []
     package var temperature: Double?
     package var maxTokens: Int?
     package var seed: Int?
@@ -27,6 +29,19 @@ package struct OpenAIConfig: Sendable {
     /// The first back-off; it doubles on every retry, with jitter, up to `maxBackoffSeconds`.
     package var retryBackoffSeconds: Double
     package static let maxBackoffSeconds = 30.0
+    /// `tools`: the OpenAI function tools sent with every request, as written; for a tools file,
+    /// nil until `loadingPromptFiles` reads it.
+    package var tools: JSONValue?
+    /// `"tools": {"file": "agent/tools.json"}`: the list's file, from the repository root.
+    package var toolsFile: String?
+    /// `tool_choice` and `parallel_tool_calls`, sent as written.
+    package var toolChoice: JSONValue?
+    package var parallelToolCalls: Bool?
+    /// `max_steps`: the requests one case may make; above 1, tool calls are answered and the
+    /// conversation sent again (an agent loop).
+    package var maxSteps: Int = 1
+    /// `tools_command`: the program that answers tool calls in an agent loop (JSON Lines).
+    package var toolsCommand: [String]?
     /// Where these settings are written: `model`, `models.<name>` or `suites.<suite>.model`.
     package var settingsPath: String
 
@@ -37,7 +52,8 @@ package struct OpenAIConfig: Sendable {
 
     static let keys = ["base_url", "model", "api_key_env", "api_key_header", "messages", "temperature",
                        "max_tokens", "seed", "response_format", "output", "prices", "requests_per_minute",
-                       "max_retries", "retry_backoff_s"]
+                       "max_retries", "retry_backoff_s", "tools", "tool_choice", "parallel_tool_calls", "max_steps",
+                       "tools_command"]
 
     /// How the case's output is taken from the answer.
     package enum OutputExtraction: Sendable, Equatable {
@@ -71,7 +87,7 @@ package struct OpenAIConfig: Sendable {
             apiKeyEnv = name
         }
         apiKeyHeader = try members["api_key_header"]?.string() ?? "Authorization"
-        messages = try members["messages"].map(Self.messages) ?? Self.defaultMessages
+        (messages, conversation) = try members["messages"].map(Self.messages) ?? (Self.defaultMessages, [])
         temperature = try members["temperature"]?.number(in: 0...2)
         maxTokens = try members["max_tokens"]?.positiveInt()
         seed = try members["seed"].map { Int(try $0.number(in: -9_007_199_254_740_991...9_007_199_254_740_991)) }
@@ -99,24 +115,32 @@ package struct OpenAIConfig: Sendable {
         requestsPerMinute = try members["requests_per_minute"]?.number(in: 0.001...10_000_000)
         maxRetries = Int(try members["max_retries"]?.number(in: 0...100).rounded() ?? 3)
         retryBackoffSeconds = try members["retry_backoff_s"]?.number(in: 0...600) ?? 1
+        try readTools(members)
     }
 
     /// Without `messages`, the case's input is the one user message: what a model used only as
     /// a judge (whose input is the rendered judge prompt) or only for embeddings needs.
     static let defaultMessages = [(role: "user", content: PromptTemplate(text: "{{input}}", parts: [.input(path: [])], file: nil))]
 
-    static func messages(_ messagesNode: ConfigNode) throws -> [(role: String, content: PromptTemplate)] {
+    static func messages(_ messagesNode: ConfigNode) throws -> ([(role: String, content: PromptTemplate)], [ConversationSplice]) {
         guard case .array(let items) = messagesNode.value, !items.isEmpty else {
             throw messagesNode.error("expected a non-empty array of {\"role\", \"content\"} objects")
         }
-        return try items.enumerated().map { i, item in
+        var messages: [(role: String, content: PromptTemplate)] = []
+        var splices: [ConversationSplice] = []
+        for (i, item) in items.enumerated() {
             let message = messagesNode.child("[\(i)]", item)
+            if case .string(let text) = item {
+                splices.append(try ConversationSplice(text, before: messages.count, node: message))
+                continue
+            }
             let parts = try message.object(allowed: ["role", "content"])
             guard let role = parts["role"], let content = parts["content"] else {
                 throw message.error("a message needs \"role\" and \"content\"")
             }
-            return (try role.string(), try PromptTemplate(node: content))
+            messages.append((try role.string(), try PromptTemplate(node: content)))
         }
+        return (messages, splices)
     }
 }
 

@@ -65,7 +65,7 @@ final class Providers {
         let (price, warning) = try openAI.price(repositoryRoot: directory)
         if maxCostUSD != nil, price == nil { throw CostLimit.needsPrices(provider: model.provider) }
         let provider = try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment)
-        (provider.wording, provider.endpoint) = (wording, endpoint)
+        (provider.wording, provider.endpoint, provider.directory) = (wording, endpoint, directory)
         return (provider, openAI.description(price: price), warning.map { [$0] } ?? [])
     }
 

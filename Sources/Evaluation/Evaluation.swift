@@ -38,8 +38,24 @@ package enum Evaluation {
             var suite = suite
             suite.scorer = try loadingTools(loadingSchema(suite, read: read), model: config.model(of: suite), read: read)
             let cases = try CaseFile.parse(bytes, displayPath: suite.casesPath, scorer: suite.scorer)
+            try checkConversations(cases, of: suite, model: config.model(of: suite))
             let judge = try suite.scorer.judge.map { try ResolvedJudge($0, config: config, read: read) }
             return LoadedSuite(config: suite, cases: cases, digest: GitHash.blobID(of: bytes), judge: judge)
+        }
+    }
+
+    /// A model that splices the case's messages into its own (`"{{input.messages}}"`) gets a
+    /// conversation from every case: checked here, so a bad one stops the run before the model
+    /// starts, naming its case's line.
+    static func checkConversations(_ cases: [EvalCase], of suite: SuiteConfig, model: ModelConfig) throws {
+        guard let splices = model.openAI?.conversation, !splices.isEmpty else { return }
+        for c in cases {
+            for splice in splices {
+                if case .failure(let problem) = splice.messages(in: c.input) {
+                    throw EvalGuardError("case \(c.id): \(problem.text)", file: suite.casesPath, line: c.line,
+                                         hint: "The model's messages take this case's conversation from \(splice.slot): an array of {\"role\", \"content\"} messages (roles \(ConversationSplice.roles.joined(separator: ", "))).")
+                }
+            }
         }
     }
 
@@ -122,7 +138,7 @@ package enum Evaluation {
         let requests = ModelRequests(count: round.width * repeats) { index in
             let (_, s, i) = round.locate(index)
             let c = suites[s].cases[i]
-            return ModelRequest(id: c.id, input: c.input)
+            return ModelRequest(id: c.id, input: c.input, toolResults: c.toolResults)
         }
         try providers.answer(provider, requests, progress: progress, receive: receive)
     }

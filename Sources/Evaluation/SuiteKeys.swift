@@ -8,7 +8,7 @@ import EvalGuardSupport
 /// - the model fingerprint: the result format, the model's settings that reach the model
 ///   (`ModelConfig.keySettings`) and the blob ids of its input files (its `inputs`, or every
 ///   file outside `.evals/` when unset, plus its prompt files);
-/// - per case, the digest of its `input`;
+/// - per case, the digest of its `input` (and of its `tool_results`, when it has them);
 /// - the suite key: the fingerprint, the case ids with their input digests in order, and the
 ///   runs per case.
 ///
@@ -23,7 +23,7 @@ package struct SuiteKey: Sendable {
 
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
         modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config, files: files))
-        inputDigests = suite.cases.map { GitHash.blobDigest(of: $0.input.canonicalText) }
+        inputDigests = suite.cases.map { GitHash.blobDigest(of: $0.answerInputText) }
         // A judge's fingerprint covers its model, template and rubric (files included).
         var scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
             + (suite.config.scorer.command.map { " program " + Self.programDigest($0, files: files) } ?? "")

@@ -4,9 +4,12 @@ import EvalGuardSupport
 package struct ModelRequest: Sendable {
     package var id: String
     package var input: JSONValue
-    package init(id: String, input: JSONValue) {
+    /// The case's canned tool results, for an agent loop (`EvalCase.toolResults`).
+    package var toolResults: JSONValue?
+    package init(id: String, input: JSONValue, toolResults: JSONValue? = nil) {
         self.id = id
         self.input = input
+        self.toolResults = toolResults
     }
 }
 

@@ -5,40 +5,100 @@ import EvalGuardSupport
 enum OpenAIAnswer {
     static func decode(_ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
                        redact: (String) -> String) -> ModelResponse {
-        var response = ModelResponse(output: nil, latencyMs: 0)
+        decodeChat(body, extraction: extraction, price: price, redact: redact).response
+    }
+
+    /// One tool call of an answer: its id and the message it came in, for the conversation an
+    /// agent loop sends back, and its name and arguments for the output.
+    struct ToolCall {
+        var id: String
+        var name: String
+        /// The arguments parsed from their JSON text; text that is not JSON, as a string.
+        var arguments: JSONValue
+
+        /// `{"name", "arguments"}`, as the output lists it.
+        var json: JSONValue { .object(["name": .string(name), "arguments": arguments]) }
+    }
+
+    /// A chat answer: the response (its output as one request makes it), the tool calls, the
+    /// content beside them, and the assistant message as the API sent it.
+    struct Chat {
+        var response: ModelResponse
+        var calls: [ToolCall] = []
+        var content: JSONValue = .null
+        var message: JSONValue = .null
+    }
+
+    /// An answer with tool calls is the object `{"content", "tool_calls": [{"name", "arguments"}]}`
+    /// (content null when the model sent none); without, the content as `extraction` says.
+    static func decodeChat(_ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
+                           redact: (String) -> String) -> Chat {
+        var chat = Chat(response: ModelResponse(output: nil, latencyMs: 0))
         let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
         guard let value = parsed, case .object(let root) = value else {
-            response.error = "malformed response: expected a JSON object, got \(quote(body, redact))"
-            return response
+            chat.response.error = "malformed response: expected a JSON object, got \(quote(body, redact))"
+            return chat
         }
         if case .object(let usage)? = root["usage"] {
             let numbers = usage.compactMapValues(\.numberValue)
-            response.usage = numbers
+            chat.response.usage = numbers
             if let price, let prompt = numbers["prompt_tokens"], let completion = numbers["completion_tokens"] {
-                response.costUSD = price.cost(promptTokens: prompt, completionTokens: completion)
+                chat.response.costUSD = price.cost(promptTokens: prompt, completionTokens: completion)
             }
         }
-        guard case .array(let choices)? = root["choices"], let first = choices.first,
-              case .string(let content)? = first["message"]?["content"] else {
-            response.error = "malformed response: no choices[0].message.content in \(quote(body, redact))"
-            return response
+        guard case .array(let choices)? = root["choices"], let message = choices.first?["message"] else {
+            chat.response.error = "malformed response: no choices[0].message.content in \(quote(body, redact))"
+            return chat
+        }
+        chat.message = message
+        if case .array(let calls)? = message["tool_calls"], !calls.isEmpty {
+            for (i, call) in calls.enumerated() {
+                guard case .string(let name)? = call["function"]?["name"] else {
+                    chat.response.error = "malformed response: choices[0].message.tool_calls[\(i)] has no function.name in \(quote(body, redact))"
+                    return chat
+                }
+                chat.calls.append(ToolCall(id: call["id"]?.stringValue ?? "call_\(i)", name: redact(name),
+                                           arguments: arguments(call["function"]?["arguments"], redact)))
+            }
+            if case .string(let content)? = message["content"] { chat.content = .string(redact(content)) }
+            chat.response.output = .object(["content": chat.content, "tool_calls": .array(chat.calls.map(\.json))])
+            return chat
+        }
+        guard case .string(let content)? = message["content"] else {
+            chat.response.error = "malformed response: no choices[0].message.content in \(quote(body, redact))"
+            return chat
         }
         let text = redact(content)
+        chat.content = .string(text)
+        chat.response.output = output(text, extraction)
+        return chat
+    }
+
+    /// The API sends arguments as JSON text; some servers send the object itself. Text that is
+    /// not JSON stays text, so a check of the arguments fails on it with that reason.
+    static func arguments(_ value: JSONValue?, _ redact: (String) -> String) -> JSONValue {
+        switch value {
+        case .string(let text)?:
+            let text = redact(text)
+            return (try? JSONParser.parse(text)) ?? .string(text)
+        case nil, .null?: return .object([:])
+        case let other?: return other
+        }
+    }
+
+    /// The case's output from an answer's text.
+    static func output(_ text: String, _ extraction: OpenAIConfig.OutputExtraction) -> JSONValue {
         switch extraction {
         case .content:
-            response.output = .string(text)
+            return .string(text)
         case .json(let path):
             // A model asked for JSON often wraps it in a Markdown fence; an answer that is not
             // JSON is kept as text, so it is scored (and fails) rather than counted as an error.
-            guard let json = try? JSONParser.parse(stripFence(text)) else {
-                response.output = .string(text)
-                return response
-            }
+            guard let json = try? JSONParser.parse(stripFence(text)) else { return .string(text) }
             var v = json
             for key in path { v = v[key] ?? .null }
-            response.output = v
+            return v
         }
-        return response
     }
 
     /// Reads an embeddings answer: `data[].embedding` in `index` order (the order listed when

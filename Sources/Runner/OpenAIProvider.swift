@@ -36,6 +36,8 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
     package var endpoint = Endpoint.chatCompletions
     /// How its messages name it, its settings and a request's case.
     package var wording = ProviderWording.model
+    /// Where the tools program runs (the repository root, or a commit's checkout).
+    package var directory = "."
 
     package enum Endpoint: Sendable { case chatCompletions, embeddings }
 
@@ -63,8 +65,12 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots,
                                                                    setting: config.setting("base_url"))
         defer { transport.close() }
+        let tools = try config.toolsCommand.map {
+            try ToolProgram(command: $0, directory: directory, setting: config.setting("tools_command"), timeoutSeconds: timeoutSeconds)
+        }
         try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: slots), progress: progress, receive: receive) { handOff in
-            var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, handOff: handOff)
+            var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, handOff: handOff,
+                                tools: tools)
             try run.loop()
         }
     }
@@ -86,8 +92,19 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
             JSONWriter.write(.object(["model": .string(config.model), "input": request.input]), to: &text)
             return Array(text.utf8)
         }
+        return body(messages: try conversation(request))
+    }
+
+    /// The case's messages: the template filled in, with the case's own conversation spliced in
+    /// where the template says (`"{{input.messages}}"`).
+    func conversation(_ request: ModelRequest) throws -> [JSONValue] {
         var messages: [JSONValue] = []
+        var splices = config.conversation[...]
         for (i, message) in config.messages.enumerated() {
+            while let splice = splices.first, splice.before == i {
+                messages += try spliced(splice, request)
+                splices.removeFirst()
+            }
             switch message.content.render(request.input) {
             case .success(let text):
                 messages.append(.object(["role": .string(message.role), "content": .string(text)]))
@@ -96,11 +113,29 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
                                      file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
             }
         }
+        for splice in splices { messages += try spliced(splice, request) }
+        return messages
+    }
+
+    private func spliced(_ splice: ConversationSplice, _ request: ModelRequest) throws -> [JSONValue] {
+        switch splice.messages(in: request.input) {
+        case .success(let messages): return messages
+        case .failure(let problem):
+            // The cases are checked when they load; a request made otherwise (a test) still says why.
+            throw EvalGuardError("case '\(request.id)': \(problem.text)", file: EvalConfig.path)
+        }
+    }
+
+    /// A chat completions request for `messages`, with the sampling and tool settings.
+    func body(messages: [JSONValue]) -> [UInt8] {
         var object: [String: JSONValue] = ["model": .string(config.model), "messages": .array(messages)]
         if let t = config.temperature { object["temperature"] = .number(t) }
         if let m = config.maxTokens { object["max_tokens"] = .number(Double(m)) }
         if let s = config.seed { object["seed"] = .number(Double(s)) }
         if let f = config.responseFormat { object["response_format"] = f }
+        if let tools = config.tools { object["tools"] = tools }
+        if let choice = config.toolChoice { object["tool_choice"] = choice }
+        if let parallel = config.parallelToolCalls { object["parallel_tool_calls"] = .bool(parallel) }
         var text = ""
         JSONWriter.write(.object(object), to: &text)
         return Array(text.utf8)
@@ -108,7 +143,7 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
 }
 
 /// The state of one `answer` call, on the loop's own thread (`AnswerHandOff`).
-private struct OpenAIRun {
+struct OpenAIRun {
     struct Slot {
         /// The request this slot works on, and how many attempts it has made.
         var index: Int?
@@ -119,6 +154,12 @@ private struct OpenAIRun {
         /// Back-off: no attempt before this time.
         var notBefore: UInt64 = 0
         var answered = 0
+        /// An agent loop's next request (nil: the case's first, from `bodies`).
+        var body: [UInt8]?
+        /// The agent loop of the case (`max_steps` > 1).
+        var agent: AgentTurns?
+        /// Waiting for the tools program to answer the last answer's calls.
+        var awaitingTools = false
     }
 
     let provider: OpenAIProvider
@@ -140,11 +181,14 @@ private struct OpenAIRun {
     /// Requests allowed in flight (AIMD on 429 and 503).
     var window: ConcurrencyWindow
     var cost: CostLimit?
+    /// The tools program of an agent loop (`tools_command`).
+    let tools: ToolProgram?
     var inFlight: Int { slots.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
     init(provider: OpenAIProvider, requests: ModelRequests, bodies: [[UInt8]], transport: HTTPTransport, slots: Int,
-         handOff: AnswerHandOff) {
+         handOff: AnswerHandOff, tools: ToolProgram? = nil) {
         self.provider = provider
+        self.tools = tools
         self.requests = requests
         self.bodies = bodies
         self.transport = transport
@@ -168,8 +212,11 @@ private struct OpenAIRun {
             var wake = try startAttempts()
             if let cost, cost.reached, inFlight == 0 { throw cost.exceeded(answered: done, of: requests.count) }
             transport.watch(in: &poller)
+            tools?.watch(in: &poller)
             for s in slots where s.inFlight { wake = min(wake, s.sentAt + timeoutNanos) }
+            if let deadline = tools?.deadline { wake = min(wake, deadline) }
             try poller.wait(until: wake == .max ? nil : wake) { slot, revents in
+                guard slot >= 0 else { return try tools!.service(owner: slot, revents: revents) }
                 transport.service(owner: slot, revents: revents, finished: &finished)
                 if readAt.count < finished.count {
                     readAt.append(contentsOf: repeatElement(monotonicNanoseconds(), count: finished.count - readAt.count))
@@ -178,6 +225,10 @@ private struct OpenAIRun {
             for ((slot, outcome), at) in zip(finished, readAt) { try handle(slot, outcome, at: at) }
             finished.removeAll(keepingCapacity: true)
             readAt.removeAll(keepingCapacity: true)
+            if let tools {
+                for reply in tools.takeReplies() { try toolAnswered(reply.id, reply.result) }
+                try tools.checkDeadline(at: monotonicNanoseconds())
+            }
             try expireTimeouts()
         }
     }
@@ -188,10 +239,11 @@ private struct OpenAIRun {
         var wake = UInt64.max
         for i in slots.indices {
             if slots[i].index == nil, next < requests.count, handOff.hasRoom(started: next) {
-                slots[i] = Slot(index: next, answered: slots[i].answered)
+                slots[i] = Slot(index: next, answered: slots[i].answered,
+                                agent: provider.config.maxSteps > 1 && provider.endpoint == .chatCompletions ? AgentTurns() : nil)
                 next += 1
             }
-            guard let index = slots[i].index, !slots[i].inFlight else { continue }
+            guard let index = slots[i].index, !slots[i].inFlight, !slots[i].awaitingTools else { continue }
             let now = monotonicNanoseconds()
             if slots[i].notBefore > now { wake = min(wake, slots[i].notBefore); continue }
             // The rate limit's next start, or a server's Retry-After, holds every slot back.
@@ -205,7 +257,7 @@ private struct OpenAIRun {
             slots[i].attempts += 1
             slots[i].sentAt = now
             slots[i].inFlight = true
-            if let outcome = transport.send(slot: i, body: bodies[index]) {
+            if let outcome = transport.send(slot: i, body: slots[i].body ?? bodies[index]) {
                 try handle(i, outcome, at: monotonicNanoseconds())
             }
         }
@@ -237,8 +289,10 @@ private struct OpenAIRun {
         let status = response.status
         switch status {
         case 200..<300:
-            var answer = provider.endpoint == .embeddings ? OpenAIAnswer.decodeEmbeddings(response.body, price: provider.price, redact: provider.redact)
-                : OpenAIAnswer.decode(response.body, extraction: provider.config.output, price: provider.price, redact: provider.redact)
+            var chat = provider.endpoint == .embeddings
+                ? OpenAIAnswer.Chat(response: OpenAIAnswer.decodeEmbeddings(response.body, price: provider.price, redact: provider.redact))
+                : OpenAIAnswer.decodeChat(response.body, extraction: provider.config.output, price: provider.price, redact: provider.redact)
+            var answer = chat.response
             answer.latencyMs = latencyMs
             answer.retries = slots[i].attempts - 1
             answer.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
@@ -247,7 +301,9 @@ private struct OpenAIRun {
             window.succeeded()
             cost?.record(answer.costUSD)
             slots[i].answered += 1
-            try finish(i, index, answer)
+            guard slots[i].agent != nil else { return try finish(i, index, answer) }
+            chat.response = answer
+            try agentAnswered(i, index, chat)
         case 401, 403:
             throw unauthorized(response)
         case 404:
@@ -335,7 +391,11 @@ private struct OpenAIRun {
         try finish(i, slots[i].index!, response)
     }
 
-    mutating func finish(_ i: Int, _ index: Int, _ response: ModelResponse) throws {
+    /// Hands the case's response over and frees the slot; an agent loop's failure comes with
+    /// the measurements of the requests before it (`added`: already in the loop's sums).
+    mutating func finish(_ i: Int, _ index: Int, _ response: ModelResponse, added: Bool = false) throws {
+        var response = response
+        if let agent = slots[i].agent, agent.requests > 0 || added { response = agent.ending(response, added: added) }
         handOff.put(index, response)
         slots[i].index = nil
         done += 1

@@ -25,7 +25,7 @@ extension OpenAIConfig {
     package func description(price: PriceTable.Price?) -> [String: JSONValue] {
         var d: [String: JSONValue] = [
             "provider": .string("openai"), "base_url": .string(baseURL), "model": .string(model),
-            "messages": .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content.text)]) }),
+            "messages": .array(recordedMessages),
             "prices": price.map { p in .object(["file": .string(EvalConfig.directory + "/" + prices)]).merging(p.json) } ?? .null,
         ]
         if let apiKeyEnv { d["api_key_env"] = .string(apiKeyEnv) }
@@ -33,7 +33,24 @@ extension OpenAIConfig {
         if let maxTokens { d["max_tokens"] = .number(Double(maxTokens)) }
         if let seed { d["seed"] = .number(Double(seed)) }
         if let responseFormat { d["response_format"] = responseFormat }
+        if let tools { d["tools"] = tools }
+        if let toolsFile { d["tools_file"] = .string(toolsFile) }
+        if let toolChoice { d["tool_choice"] = toolChoice }
+        if let parallelToolCalls { d["parallel_tool_calls"] = .bool(parallelToolCalls) }
+        if maxSteps > 1 { d["max_steps"] = .number(Double(maxSteps)) }
+        if let toolsCommand { d["tools_command"] = .array(toolsCommand.map(JSONValue.string)) }
         return d
+    }
+
+    /// The messages as sent, a splice of the case's conversation as its slot.
+    private var recordedMessages: [JSONValue] {
+        var out: [JSONValue] = []
+        var splices = conversation[...]
+        for (i, message) in messages.enumerated() {
+            while let splice = splices.first, splice.before == i { out.append(.string(splice.slot)); splices.removeFirst() }
+            out.append(.object(["role": .string(message.role), "content": .string(message.content.text)]))
+        }
+        return out + splices.map { .string($0.slot) }
     }
 }
 

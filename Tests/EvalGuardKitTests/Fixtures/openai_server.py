@@ -14,6 +14,14 @@ so one case can misbehave while the others answer normally:
   nousage               leave "usage" out of the answer
   drop:<n>              close the connection without answering, the first <n> times
   truncate              send the answer without its last 40 bytes, then close the connection
+With "tools" in the request and "call:" in the last user message, the server plays an agent:
+that message is a script of rounds separated by " then ", one round per request; round k is
+answered once k assistant messages with tool_calls follow the user message. A round's parts,
+separated by " & ": call:<name>:<arguments> (a tool call, its arguments sent as written, JSON or
+not; several make parallel calls, with ids call_<k>_<i>), say:<text> (the content beside the
+calls, else null), final:<text> (an answer without calls). Past the last round the answer is
+"done: " and the contents of the tool messages after the user message, joined by " | ". The
+directives above (status:, delay:, malformed...) apply to the round's text.
 Every request is appended to --log as one JSON line: method, path, headers, body, and over TLS
 "tls", the protocol version negotiated ("TLSv1.3", ...).
 --tls-min 1.3 accepts only clients that speak TLS 1.3 (with --tls-cert and --tls-key).
@@ -150,6 +158,9 @@ def answer(method, path, headers, body, tls=None):
         return 0, error(404, "The model `%s` does not exist or you do not have access to it." % model,
                         "invalid_request_error")
     content = request["messages"][-1]["content"]
+    scripted = agent_round(request) if request.get("tools") else None
+    if scripted:
+        content = scripted[0]
     delay = args.delay_ms
     if ":" in content or "malformed" in content or "no" in content:
         count = seen[content] = seen.get(content, 0) + 1
@@ -173,10 +184,10 @@ def answer(method, path, headers, body, tls=None):
         if "nocontent" in content:
             return delay / 1000, response(200, {"id": "x", "object": "chat.completion", "choices": []})
     words = sum(len(str(m.get("content", "")).split()) for m in request["messages"])
+    message = scripted[1] if scripted else {"role": "assistant", "content": judge_reply(content) if args.judge else content}
     reply = {
         "id": "chatcmpl-1", "object": "chat.completion", "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": judge_reply(content) if args.judge else content}}],
+        "choices": [{"index": 0, "finish_reason": "tool_calls" if "tool_calls" in message else "stop", "message": message}],
     }
     if "nousage" not in content:
         reply["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
@@ -184,6 +195,34 @@ def answer(method, path, headers, body, tls=None):
     if "truncate" in content:
         return delay / 1000, (response(200, reply)[:-40], True)
     return delay / 1000, response(200, reply)
+
+
+def agent_round(request):
+    """(the round's text, the assistant message) for a scripted agent conversation, else None."""
+    messages = request["messages"]
+    users = [i for i, m in enumerate(messages) if m.get("role") == "user" and isinstance(m.get("content"), str)]
+    if not users or "call:" not in messages[users[-1]]["content"]:
+        return None
+    after = messages[users[-1] + 1:]
+    rounds = messages[users[-1]]["content"].split(" then ")
+    k = sum(1 for m in after if m.get("role") == "assistant" and m.get("tool_calls"))
+    if k >= len(rounds):
+        results = [str(m.get("content")) for m in after if m.get("role") == "tool"]
+        return "done", {"role": "assistant", "content": "done: " + " | ".join(results)}
+    calls, say = [], None
+    for part in rounds[k].split(" & "):
+        part = part.strip()
+        if part.startswith("call:"):
+            name, _, arguments = part[5:].partition(":")
+            calls.append({"id": "call_%d_%d" % (k, len(calls)), "type": "function",
+                          "function": {"name": name, "arguments": arguments}})
+        elif part.startswith("say:"):
+            say = part[4:]
+        elif part.startswith("final:"):
+            return rounds[k], {"role": "assistant", "content": part[6:]}
+    if not calls:
+        return rounds[k], {"role": "assistant", "content": say if say is not None else rounds[k]}
+    return rounds[k], {"role": "assistant", "content": say, "tool_calls": calls}
 
 
 def embeddings(request):
