@@ -12,7 +12,8 @@ was asked.
 
 Backends:
   llama-cpp  llama-cpp-python's server with the chatml-function-calling chat format: real
-             `tool_calls` when the request's tool_choice names a function.
+             `tool_calls` when the request's tool_choice names a function. An assistant
+             message without content (an agent loop's earlier tool call) reaches it with "".
   xllamacpp  the prebuilt llama.cpp server: chat and `response_format` JSON-schema output
              (it does not enforce tool_choice).
 
@@ -81,6 +82,24 @@ def listening_socket(port):
     return sock
 
 
+def with_assistant_content(body):
+    """The request with `"content": ""` on each assistant message that has none. The OpenAI API
+    takes an assistant message with tool_calls and a null or absent content (as an agent loop
+    sends back what the model answered); llama-cpp-python's request model requires a string
+    and answers 500."""
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return body
+    messages = request.get("messages") if isinstance(request, dict) else None
+    if not isinstance(messages, list):
+        return body
+    for message in messages:
+        if isinstance(message, dict) and message.get("role") == "assistant" and message.get("content") is None:
+            message["content"] = ""
+    return json.dumps(request).encode()
+
+
 def serve_llama_cpp(args, log):
     try:
         import uvicorn
@@ -99,12 +118,19 @@ def serve_llama_cpp(args, log):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         body, response, status = bytearray(), bytearray(), [0]
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            body.extend(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        forwarded = [with_assistant_content(bytes(body))]
 
         async def receive_logged():
-            message = await receive()
-            if message["type"] == "http.request":
-                body.extend(message.get("body", b""))
-            return message
+            if forwarded:
+                return {"type": "http.request", "body": forwarded.pop(), "more_body": False}
+            return await receive()
 
         async def send_logged(message):
             if message["type"] == "http.response.start":
