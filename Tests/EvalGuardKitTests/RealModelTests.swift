@@ -4,8 +4,9 @@ import Testing
 
 /// evalguard against a real instruction-tuned model: SmolLM2-135M-Instruct on llama.cpp, served
 /// on 127.0.0.1 by scripts/real-model/serve.py, driven through the built binary in a scratch
-/// repository (run, baseline, a prompt change that check gates, a planted regression that check
-/// catches and blame names). The model's own mistakes are data: the tests assert what evalguard
+/// repository: a JSON-output suite (xllamacpp, response_format) and a tool-calling suite
+/// (llama-cpp-python, tools and a tool_choice naming the function), each through run, baseline,
+/// a prompt change that check gates, and a planted regression that check catches and blame names. The model's own mistakes are data: the tests assert what evalguard
 /// decided from its answers and what the server was asked, and what the model answers only where
 /// the server's constrained decoding decides it. Skipped, saying what is missing, where the model
 /// is not installed (scripts/real-model/install.sh installs it; CI runs it).
@@ -107,5 +108,106 @@ import Testing
         #expect(found["status"] == .string("found"))
         #expect(found["culprit"]?["sha"]?.stringValue == (rewordedCheck.status == 1 ? reworded : drift))
         #expect(try server.chatRequests().count == 18, "blame asked the model again")
+    }
+
+    /// Four weather questions; the model is made to call `get_weather` (tool_choice names it) and
+    /// chooses its arguments itself.
+    static let weather = [("paris", "What's the weather like in Paris?", "Paris"), ("tokyo", "Is it raining in Tokyo right now?", "Tokyo"),
+                          ("madrid", "How warm is it in Madrid today?", "Madrid"), ("lima", "Weather for Lima, please.", "Lima")]
+        .map { id, question, city in
+            JSONValue.object(["id": .string(id), "input": .string(question),
+                              "expected": .object(["tool_calls": .array([.object(["name": .string("get_weather"),
+                                                                                  "arguments": .object(["city": .string(city)])])])])]).canonicalText
+        }
+
+    static func weatherTools(argument: String) -> String {
+        """
+        [{"type": "function", "function": {"name": "get_weather", "description": "The current weather in a city",
+          "parameters": {"type": "object", "additionalProperties": false, "required": ["\(argument)"],
+                         "properties": {"\(argument)": {"type": "string"}}}}}]
+        """
+    }
+
+    @Test(.enabled(if: RealModel.llamaCppMissing == nil, Comment(rawValue: RealModel.llamaCppMissing ?? "")))
+    func aToolCallingSuiteIsGatedAndAToolChangeBlamedInTwentyCommits() throws {
+        let server = try RealModel.serve(.llamaCpp)
+        let repo = try ScratchRepository()
+        try repo.write("agent/system.txt", "You are a weather assistant. Call get_weather for the city the user asks about.\n")
+        try repo.write("agent/tools.json", Self.weatherTools(argument: "city"))
+        try repo.write(".evals/cases/weather.jsonl", Self.weather.joined(separator: "\n") + "\n")
+        try repo.write(".evals/.gitignore", "results/\n")
+        try repo.write(".evals/evalguard.json", """
+            {
+              "models": {
+                "agent": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "smollm2",
+                          "messages": [{"role": "system", "content": {"file": "agent/system.txt"}}, {"role": "user", "content": "{{input}}"}],
+                          "tools": {"file": "agent/tools.json"},
+                          "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+                          "temperature": 0, "seed": 7, "max_tokens": 24, "jobs": 1, "timeout_s": 300, "inputs": ["agent/"]}
+              },
+              "suites": {
+                "weather": {"cases": "cases/weather.jsonl", "model": "agent",
+                            "scorer": {"type": "tool-call", "strings": "case-insensitive"}, "on_inconclusive": "fail"}
+              },
+              "settle": {"max_repeats": 0},
+              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false}
+            }
+            """)
+        try repo.commitAll("A weather agent that calls get_weather")
+        var shas: [String] = []
+        /// Commits that change nothing the suite depends on share its result: blame never probes them.
+        func unrelated(_ count: Int) throws {
+            for _ in 0..<count {
+                try repo.write("docs/notes.md", "note \(shas.count)\n")
+                try repo.commitAll("Notes \(shas.count)")
+                shas.append(repo.head)
+            }
+        }
+
+        let run = try runBinary(["run"], in: repo.root)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let sent = try server.chatRequests()
+        #expect(sent.count == 4)
+        #expect(sent.allSatisfy { $0["body"]?["tool_choice"]?["function"]?["name"] == .string("get_weather") })
+        #expect(sent.allSatisfy { $0["body"]?["tools"]?[0]?["function"]?["parameters"]?["required"] == .array([.string("city")]) })
+        #expect(sent.allSatisfy { $0["response"]?["choices"]?[0]?["message"]?["tool_calls"]?[0]?["function"]?["name"] == .string("get_weather") },
+                "the server answered every request with a real tool call")
+        #expect(try runBinary(["baseline"], in: repo.root).status == 0)
+        try repo.commitAll("Baseline")
+        try unrelated(5)
+
+        // A reworded system prompt: asked again, gated on what the real model made of it.
+        try repo.write("agent/system.txt", "Answer weather questions by calling get_weather with the city's name.\n")
+        try repo.commitAll("Reword the weather prompt")
+        let reworded = repo.head
+        let rewordedCheck = try runBinary(["check"], in: repo.root)
+        #expect([0, 1].contains(rewordedCheck.status), "\(rewordedCheck.stdout)\(rewordedCheck.stderr)")
+        #expect(try server.chatRequests().count == 8)
+        try unrelated(5)
+
+        // The planted regression: the tool's argument is renamed; the server's grammar makes every
+        // call carry `location`, and no call has the `city` the cases expect.
+        try repo.write("agent/tools.json", Self.weatherTools(argument: "location"))
+        try repo.commitAll("Name get_weather's argument location")
+        let renamed = repo.head
+        try unrelated(5)
+        let history = Int(try repo.git("rev-list", "--count", "HEAD")) ?? 0
+        #expect(history >= 20)
+        let renamedCheck = try runBinary(["check"], in: repo.root)
+        #expect(renamedCheck.status == 1, "\(renamedCheck.stdout)\(renamedCheck.stderr)")
+        #expect(try server.chatRequests().count == 12)
+        let result = try #require(repo.read(".evals/results/\(repo.head).json"))
+        #expect(result.contains("call 1 get_weather: arguments.city: missing"), "\(result)")
+
+        // blame names the first commit check refused, among 20, from the stored results alone.
+        let blame = try runBinary(["blame", "--format", "json"], in: repo.root)
+        #expect(blame.status == 0, "\(blame.stdout)\(blame.stderr)")
+        let found = try JSONParser.parse(blame.stdout)
+        #expect(found["status"] == .string("found"))
+        #expect(found["culprit"]?["sha"]?.stringValue == (rewordedCheck.status == 1 ? reworded : renamed))
+        // Only commits that change agent/ (the model's inputs) are keys: the notes share them.
+        #expect(found["evaluations"] == .number(0), "\(blame.stdout)")
+        #expect(found["distinct_keys"] == .number(rewordedCheck.status == 1 ? 3 : 2), "\(blame.stdout)")
+        #expect(try server.chatRequests().count == 12, "blame asked the model again")
     }
 }
