@@ -210,4 +210,49 @@ import Testing
         #expect(found["distinct_keys"] == .number(rewordedCheck.status == 1 ? 3 : 2), "\(blame.stdout)")
         #expect(try server.chatRequests().count == 12, "blame asked the model again")
     }
+
+    /// An agent loop's later requests carry the model's own tool-calling turn back (content
+    /// null, as the OpenAI API has it) and the tools' answers: the real server takes them.
+    @Test(.enabled(if: RealModel.llamaCppMissing == nil, Comment(rawValue: RealModel.llamaCppMissing ?? "")))
+    func anAgentLoopTakesTwoStepsOnTheRealServer() throws {
+        let server = try RealModel.serve(.llamaCpp)
+        let repo = try ScratchRepository()
+        try repo.write("agent/tools.json", Self.weatherTools(argument: "city"))
+        let cases = [("paris", "Paris"), ("tokyo", "Tokyo")].map { id, city in
+            JSONValue.object(["id": .string(id), "input": .object(["messages": .array([.object(["role": .string("user"),
+                                                                                                  "content": .string("What's the weather in \(city)?")])])]),
+                              "tool_results": .array([.object(["name": .string("get_weather"), "result": .object(["sky": .string("sunny")])])]),
+                              "expected": .object(["steps": .array([.string("get_weather")])])]).canonicalText
+        }
+        try repo.write(".evals/cases/loop.jsonl", cases.joined(separator: "\n") + "\n")
+        try repo.write(".evals/.gitignore", "results/\n")
+        try repo.write(".evals/evalguard.json", """
+            {
+              "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "smollm2",
+                        "messages": [{"role": "system", "content": "Call get_weather for the city the user asks about."}, "{{input.messages}}"],
+                        "tools": {"file": "agent/tools.json"}, "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+                        "max_steps": 2, "temperature": 0, "seed": 7, "max_tokens": 24, "jobs": 1, "timeout_s": 300, "max_retries": 0},
+              "suites": {"loop": {"cases": "cases/loop.jsonl", "scorer": {"type": "trajectory", "match": "contains"}}},
+              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false}
+            }
+            """)
+        try repo.commitAll("A two-step weather agent")
+
+        let run = try runBinary(["run"], in: repo.root)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let sent = try server.chatRequests()
+        #expect(sent.count == 4)
+        #expect(sent.allSatisfy { $0["status"] == .number(200) }, "\(sent.map { $0["status"] ?? .null })")
+        let second = sent.filter { ($0["body"]?["messages"]?.arrayValue ?? []).contains { $0["role"] == .string("tool") } }
+        #expect(second.count == 2, "each case's second request answers its first call")
+        for request in second {
+            let messages = try #require(request["body"]?["messages"]?.arrayValue)
+            let assistant = try #require(messages.first { $0["role"] == .string("assistant") })
+            #expect(assistant["content"] == .null && assistant["tool_calls"]?[0]?["function"]?["name"] == .string("get_weather"))
+            #expect(messages.last?["content"]?.stringValue.map { (try? JSONParser.parse($0)) == .object(["sky": .string("sunny")]) } == true)
+        }
+        let result = try JSONParser.parse(try #require(repo.read(".evals/results/\(repo.head).json")))
+        let scored = try #require(result["suites"]?[0]?["cases"]?.arrayValue)
+        #expect(scored.count == 2 && scored.allSatisfy { $0["passed"] == .bool(true) }, "\(scored)")
+    }
 }
