@@ -1,6 +1,6 @@
 import Foundation
 
-/// A stand-in server written in Python under Fixtures/, started on 127.0.0.1 with
+/// A server written in Python (a stand-in under Fixtures/, or a real model), started on 127.0.0.1 with
 /// `--log FILE` plus the given arguments. It prints `PORT <n>` once it listens (the readiness
 /// line this waits for) and records every request it answers in the log, one JSON object per
 /// line. Killed when the value goes away.
@@ -12,11 +12,17 @@ final class ScriptServer {
     let port: Int
     let logPath: String
 
-    init(script: String, arguments: [String] = []) throws {
+    convenience init(script: String, arguments: [String] = []) throws {
+        try self.init(path: Self.fixtures + "/" + script, arguments: arguments)
+    }
+
+    /// A server script anywhere in the repository, for example scripts/real-model/serve.py.
+    init(path: String, arguments: [String] = []) throws {
+        let script = URL(fileURLWithPath: path).lastPathComponent
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(script)-\(UUID().uuidString).jsonl").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.fixtures + "/" + script, "--log", logPath] + arguments
+        process.arguments = ["python3", path, "--log", logPath] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
