@@ -62,7 +62,10 @@ struct AgentTurns {
         // answer the calls it made.
         var assistant = message.objectValue ?? [:]
         assistant["role"] = .string("assistant")
-        if assistant["content"] == nil { assistant["content"] = .null }
+        // A turn of calls alone goes back with empty text: the OpenAI API takes null or no
+        // content there, but compatible servers (llama.cpp's among them) refuse both, and every
+        // server takes "".
+        if assistant["content"] == nil || assistant["content"] == .null { assistant["content"] = .string("") }
         turns.append(.object(assistant.filter { ["role", "content", "tool_calls"].contains($0.key) }))
         for (call, result) in zip(calls, answers) {
             steps.append(.object(["name": .string(call.name), "arguments": call.arguments, "result": result]))

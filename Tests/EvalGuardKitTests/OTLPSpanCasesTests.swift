@@ -82,7 +82,8 @@ import Testing
             """)
         let scored = repo.evalguard("run", "--format", "json")
         #expect(scored.status == 0, "\(scored.stderr)")
-        #expect(calls.count == 3 && (try JSONParser.parse(scored.stdout))["suites"]?["calls"]?["accuracy"] == .number(1), "\(scored.stdout)")
+        let report = try JSONParser.parse(scored.stdout)
+        #expect(calls.count == 3 && report["suites"]?["calls"]?["accuracy"] == .number(1), "\(scored.stdout)")
     }
 
     static var sdkInstalled: Bool {

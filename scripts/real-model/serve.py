@@ -12,8 +12,7 @@ was asked.
 
 Backends:
   llama-cpp  llama-cpp-python's server with the chatml-function-calling chat format: real
-             `tool_calls` when the request's tool_choice names a function. An assistant
-             message without content (an agent loop's earlier tool call) reaches it with "".
+             `tool_calls` when the request's tool_choice names a function.
   xllamacpp  the prebuilt llama.cpp server: chat and `response_format` JSON-schema output
              (it does not enforce tool_choice).
 
@@ -82,24 +81,6 @@ def listening_socket(port):
     return sock
 
 
-def with_assistant_content(body):
-    """The request with `"content": ""` on each assistant message that has none. The OpenAI API
-    takes an assistant message with tool_calls and a null or absent content (as an agent loop
-    sends back what the model answered); llama-cpp-python's request model requires a string
-    and answers 500."""
-    try:
-        request = json.loads(body)
-    except ValueError:
-        return body
-    messages = request.get("messages") if isinstance(request, dict) else None
-    if not isinstance(messages, list):
-        return body
-    for message in messages:
-        if isinstance(message, dict) and message.get("role") == "assistant" and message.get("content") is None:
-            message["content"] = ""
-    return json.dumps(request).encode()
-
-
 def serve_llama_cpp(args, log):
     try:
         import uvicorn
@@ -125,7 +106,7 @@ def serve_llama_cpp(args, log):
             body.extend(message.get("body", b""))
             if not message.get("more_body"):
                 break
-        forwarded = [with_assistant_content(bytes(body))]
+        forwarded = [bytes(body)]
 
         async def receive_logged():
             if forwarded:
