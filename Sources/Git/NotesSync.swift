@@ -153,10 +153,13 @@ package struct NotesSync {
         try? errHandle.close()
         let outData: [UInt8]
         do {
-            outData = try readUntilEnd(out.fileHandleForReading.fileDescriptor)
+            outData = try Interrupts.readToEnd(out.fileHandleForReading.fileDescriptor)
         } catch {
             stop(process)
-            throw error
+            switch error {
+            case .interrupted: throw Failure(message: "interrupted")
+            case .failed(let e): throw Failure(message: "cannot read git's output: \(e.reason)")
+            }
         }
         process.waitUntilExit()
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
@@ -166,33 +169,6 @@ package struct NotesSync {
                           hint: "evalguard runs the git command to exchange results: install git, or add its directory to PATH.")
         }
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
-
-    /// Reads `fd` to its end, waking for a signal too; throws `Failure` when one arrives.
-    private static func readUntilEnd(_ fd: Int32) throws(Failure) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-            if Interrupts.readFD >= 0 { watched.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0)) }
-            do throws(SystemCallError) {
-                _ = try syscall("poll", retryOnInterrupt: false) { poll(&watched, nfds_t(watched.count), -1) }
-            } catch where error.errno == EINTR {
-                // A signal: checked below.
-            } catch {
-                throw Failure(message: "cannot read git's output: \(error.reason)")
-            }
-            if Interrupts.pending { throw Failure(message: "interrupted") }
-            guard watched[0].revents != 0 else { continue }
-            let n: Int
-            do throws(SystemCallError) {
-                n = try syscall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
-            } catch {
-                throw Failure(message: "cannot read git's output: \(error.reason)")
-            }
-            if n == 0 { return bytes }
-            bytes += chunk[..<n]
-        }
     }
 
     /// Ends git's process group and waits for git. SIGTERM lets git remove its lock files; what

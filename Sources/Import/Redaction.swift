@@ -45,13 +45,16 @@ package enum Redaction {
         try? errHandle.close()
         let output: [UInt8]
         do {
-            output = try readUntilEnd(out.fileHandleForReading.fileDescriptor)
+            output = try Interrupts.readToEnd(out.fileHandleForReading.fileDescriptor)
         } catch {
             // May be ignored: the group may be gone already (ESRCH), which is the aim.
             _ = kill(-process.processIdentifier, SIGKILL)
             _ = kill(process.processIdentifier, SIGKILL) // may be ignored: as above, when it leads no group
             process.waitUntilExit()
-            throw error
+            switch error {
+            case .interrupted: try Interrupts.checkpoint(); throw EvalGuardError("interrupted")
+            case .failed(let e): throw EvalGuardError("cannot read the redaction program's output: \(e.reason)")
+            }
         }
         process.waitUntilExit()
         let stderr = String(decoding: FileManager.default.contents(atPath: temporary + ".err") ?? Data(), as: UTF8.self)
@@ -74,33 +77,6 @@ package enum Redaction {
                                      hint: "It must write each record back as one JSON object a line.")
             }
             return ProductionRecord(value: value, source: pair.0.source)
-        }
-    }
-
-    /// Reads `fd` to its end, waking for a signal too (`Interrupts.readFD`).
-    static func readUntilEnd(_ fd: Int32) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-            if Interrupts.readFD >= 0 { watched.append(pollfd(fd: Interrupts.readFD, events: Int16(POLLIN), revents: 0)) }
-            do throws(SystemCallError) {
-                _ = try syscall("poll", retryOnInterrupt: false) { poll(&watched, nfds_t(watched.count), -1) }
-            } catch where error.errno == EINTR {
-                // A signal: checked below.
-            } catch {
-                throw EvalGuardError("cannot read the redaction program's output: \(error.reason)")
-            }
-            try Interrupts.checkpoint()
-            guard watched[0].revents != 0 else { continue }
-            let n: Int
-            do throws(SystemCallError) {
-                n = try syscall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
-            } catch {
-                throw EvalGuardError("cannot read the redaction program's output: \(error.reason)")
-            }
-            if n == 0 { return bytes }
-            bytes += chunk[..<n]
         }
     }
 }

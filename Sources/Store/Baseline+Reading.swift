@@ -41,14 +41,7 @@ extension Baseline {
             } catch {
                 return nil
             }
-            var rest: [UInt8] = []
-            rest.reserveCapacity(buffer.count - cuts.reduce(0) { $0 + $1.count })
-            var from = 0
-            for cut in cuts {
-                rest.append(contentsOf: buffer[from..<cut.lowerBound])
-                from = cut.upperBound
-            }
-            rest.append(contentsOf: buffer[from...])
+            let rest = JSONReader.removing(cuts, from: buffer)
             guard var baseline = try? decoder.decode(Baseline.self, from: Data(rest)),
                   Set(baseline.suites.keys) == Set(cases.keys) else { return nil }
             for (name, list) in cases { baseline.suites[name]?.cases = list }

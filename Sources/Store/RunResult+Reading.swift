@@ -42,14 +42,7 @@ extension RunResult {
             } catch {
                 return nil
             }
-            var rest: [UInt8] = []
-            rest.reserveCapacity(bytes.count - cuts.reduce(0) { $0 + $1.count })
-            var from = 0
-            for cut in cuts {
-                rest.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<cut.lowerBound]))
-                from = cut.upperBound
-            }
-            rest.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
+            let rest = JSONReader.removing(cuts, from: bytes)
             guard var result = try? decoder.decode(RunResult.self, from: Data(rest)), result.suites.count == cases.count else { return nil }
             for i in result.suites.indices { result.suites[i].cases = cases[i] }
             return result

@@ -221,3 +221,19 @@ package struct JSONReader {
         throw Refused()
     }
 }
+
+extension JSONReader {
+    /// `bytes` without the ranges `cuts` (in order, not overlapping): the document around the
+    /// parts read by hand, for the decoder that reads the rest.
+    package static func removing(_ cuts: [Range<Int>], from bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var rest: [UInt8] = []
+        rest.reserveCapacity(bytes.count - cuts.reduce(0) { $0 + $1.count })
+        var from = 0
+        for cut in cuts {
+            rest.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<cut.lowerBound]))
+            from = cut.upperBound
+        }
+        rest.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from...]))
+        return rest
+    }
+}
