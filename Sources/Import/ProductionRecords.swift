@@ -16,16 +16,7 @@ package enum ProductionRecords {
             return OTLPSpans.records(whole, display: display, line: nil)
         }
         var records: [ProductionRecord] = []
-        var number = 0
-        for raw in text.textLines {
-            number += 1
-            let line = raw
-            if line.trimmingSpaces.isEmpty { continue }
-            let value: JSONValue
-            do { value = try JSONParser.parse(String(line)) } catch {
-                throw EvalGuardError(error.message, file: display, line: number, column: error.offset + 1,
-                                     hint: "Each line of a JSON Lines log is one JSON object; nothing was written.")
-            }
+        try JSONLines.each(text, display: display, hint: "Each line of a JSON Lines log is one JSON object; nothing was written.") { value, number in
             guard case .object(let o) = value else {
                 throw EvalGuardError("expected a record (a JSON object), found \(value.kindName)", file: display, line: number,
                                      hint: "Nothing was written.")
@@ -105,5 +96,22 @@ package enum ProductionRecords {
             cases.append(ImportedCase(input: input, expected: expected, source: r.source, output: value(at: outputField, in: r.value)))
         }
         return (cases, skipped)
+    }
+}
+
+/// A JSON Lines file read line by line: blank lines skipped, a line that is not JSON an error at
+/// its line and column.
+enum JSONLines {
+    static func each(_ text: String, display: String, hint: String? = nil, _ body: (JSONValue, Int) throws -> Void) throws {
+        var number = 0
+        for line in text.textLines {
+            number += 1
+            if line.trimmingSpaces.isEmpty { continue }
+            let value: JSONValue
+            do { value = try JSONParser.parse(String(line)) } catch {
+                throw EvalGuardError(error.message, file: display, line: number, column: error.offset + 1, hint: hint)
+            }
+            try body(value, number)
+        }
     }
 }

@@ -6,15 +6,7 @@ import EvalGuardSupport
 package enum OpenAIEvalsImport {
     package static func read(_ text: String, display: String) throws -> [ReadTest] {
         var tests: [ReadTest] = []
-        var number = 0
-        for raw in text.textLines {
-            number += 1
-            let line = raw
-            if line.trimmingSpaces.isEmpty { continue }
-            let value: JSONValue
-            do { value = try JSONParser.parse(String(line)) } catch {
-                throw EvalGuardError(error.message, file: display, line: number, column: error.offset + 1)
-            }
+        try JSONLines.each(text, display: display) { value, number in
             guard case .object(let o) = value else {
                 throw EvalGuardError("expected a sample object with \"input\" and \"ideal\", found \(value.kindName)", file: display, line: number)
             }
