@@ -10,10 +10,11 @@ extension Gate {
         var m = MetricComparison(metric: .avgSteps, baseline: baseline, current: current, threshold: nil, verdict: .skipped)
         guard let t = threshold else { m.note = "switched off"; return m }
         m.threshold = .maxIncrease(percent: t.maxIncreasePct, atLeast: t.minIncrease, unit: "steps")
-        guard let b = baseline, let c = current else {
-            m.note = baseline == nil ? "no steps in the baseline" : "no steps now"
-            return m
-        }
+        guard baseline != nil || current != nil else { m.note = "no steps on either side"; return m }
+        // A side without figures made no call (a case without calls keeps no counts), so it took
+        // no steps: an agent that starts calling tools is gated like one that calls more.
+        let (b, c) = (baseline ?? 0, current ?? 0)
+        (m.baseline, m.current) = (b, c)
         m.verdict = beyond(t, baseline: b, current: c) ? .regression : .pass
         return m
     }

@@ -25,6 +25,9 @@ extension ModelConfig {
     package var keySettings: String {
         guard case .object(let members) = node.value else { return node.value.canonicalText }
         var kept = members.filter { !Self.settingsOutsideKey.contains($0.key) }
+        // A command model is never sent its `tools`: the tool-call scorer alone reads them, and the
+        // scoring digest covers them, so a schema change re-scores rather than re-runs.
+        if openAI == nil { kept["tools"] = nil }
         if kept["provider"] == nil { kept["provider"] = .string(provider) }
         return JSONValue.object(kept).canonicalText
     }
@@ -36,12 +39,13 @@ extension ModelConfig {
     }
 
     /// Files the model's settings read, from the repository root: the `messages`' text files
-    /// (`{"file": ...}`), the tools file, and the tools program's script (each argument of
-    /// `tools_command`, as a scoring program's: a path of the tree counts, others match nothing).
+    /// (`{"file": ...}`), the tools file, and the tools program's script (each element of
+    /// `tools_command`, the program itself included, as a scoring program's: a path of the tree
+    /// counts, others match nothing).
     package var promptFiles: [String] {
         guard let openAI else { return [] }
         return openAI.messages.compactMap(\.content.file) + (openAI.toolsFile.map { [$0] } ?? [])
-            + (openAI.toolsCommand ?? []).dropFirst().map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
+            + (openAI.toolsCommand ?? []).map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
     }
 }
 

@@ -57,6 +57,9 @@ package struct ConversationSplice: Sendable, Equatable {
         case .string?, .array?: break
         case nil, .null?:
             guard role == "assistant", m["tool_calls"] != nil else { return fail("a \(role) message needs \"content\"") }
+            // Sent as the agent loop sends its own turns of calls alone: compatible servers
+            // (llama.cpp's among them) refuse a null content that the OpenAI API takes.
+            m["content"] = .string("")
         case let other?: return fail("\"content\" must be a string, found \(other.kindName)")
         }
         if role == "tool", m["tool_call_id"]?.stringValue == nil {

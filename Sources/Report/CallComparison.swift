@@ -35,7 +35,11 @@ package struct CallComparison: Sendable {
     /// can be read: a stored answer cut short is not shown.
     package init?(left: String?, right: String?) {
         let l = left.flatMap { try? JSONParser.parse($0) }, r = right.flatMap { try? JSONParser.parse($0) }
-        let steps = [l, r].contains { $0?["steps"]?.arrayValue != nil }
+        // Steps when both sides have them (two loops, or expected steps and a loop), or when
+        // neither has calls; else calls, so that expected calls face the calls an agent made
+        // even when its answer has steps too.
+        let bothSteps = [l, r].allSatisfy { $0?["steps"]?.arrayValue != nil }
+        let steps = bothSteps || ![l, r].contains { $0?["tool_calls"]?.arrayValue != nil }
         guard [l, r].contains(where: { $0?["tool_calls"]?.arrayValue != nil || $0?["steps"]?.arrayValue != nil }) else { return nil }
         let key = steps ? "steps" : "tool_calls"
         let a = Self.calls(l, key), b = Self.calls(r, key)

@@ -131,10 +131,16 @@ package struct JudgePrompt: Sendable {
         guard let agent = AgentOutput(value) else { return text(value) }
         func call(_ c: AgentOutput.Call) -> String { (c.name.isEmpty ? "(no name)" : c.name) + "(" + text(c.arguments) + ")" }
         var out = ""
-        // A loop's steps hold every call it made, with what the tool answered.
+        // A loop's steps hold every call it answered, with what the tool answered; the calls of
+        // its last answer, made when it ran out of steps, follow them unanswered.
         if !agent.steps.isEmpty {
             out += "Steps:\n"
             for (i, step) in agent.steps.enumerated() { out += "\(i + 1). \(call(step)) -> \(step.result.map(text) ?? "(no result)")\n" }
+            let unanswered = agent.calls.dropFirst(agent.steps.count)
+            if !unanswered.isEmpty {
+                out += "Calls left unanswered (the loop ran out of steps):\n"
+                for (i, c) in unanswered.enumerated() { out += "\(agent.steps.count + i + 1). \(call(c))\n" }
+            }
         } else {
             out += "Tool calls:" + (agent.calls.isEmpty ? " (none)" : "") + "\n"
             for (i, c) in agent.calls.enumerated() { out += "\(i + 1). \(call(c))\n" }

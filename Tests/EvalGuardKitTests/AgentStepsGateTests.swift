@@ -153,6 +153,14 @@ import Testing
         #expect(try compare([2, 2], [4, 4], "").suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .skipped)
     }
 
+    /// A baseline agent that answered without calls took no steps: one that starts calling is gated.
+    @Test func anAgentThatStartsCallingIsGated() throws {
+        let started = try compare([nil, nil], [3, 3], #"{"max_increase_pct": 50}"#)
+        let row = try #require(started.suites[0].metrics.first { $0.metric == .avgSteps })
+        #expect(row.verdict == .regression && row.baseline == 0 && row.current == 3)
+        #expect(try compare([2, 2], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .pass)
+    }
+
     @Test func noRowForSuitesWithoutCalls() throws {
         #expect(try compare([nil, nil], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.allSatisfy { $0.metric != .avgSteps })
     }

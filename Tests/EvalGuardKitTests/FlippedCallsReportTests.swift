@@ -26,6 +26,13 @@ import Testing
             "  2. refund  |  -  - only expected",
         ])
         #expect(CallComparison(left: #""hello""#, right: #"{"answer": 1}"#) == nil)
+        // Expected calls face an agent loop's calls, not its steps, which the expected side lacks.
+        let loop = #"{"content": "ok", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}], "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": 1}]}"#
+        #expect(CallComparison(left: #"{"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}]}"#, right: loop)?
+            .lines(leftLabel: "expected", rightLabel: "got", indent: "") == [
+                "tool calls (expected | got):",
+                #"  1. lookup_order({"order_id":"A1"})  |  lookup_order({"order_id":"A1"})"#,
+            ])
     }
 
     @Test func theHTMLTableMarksDifferencesAndEscapesEverything() throws {

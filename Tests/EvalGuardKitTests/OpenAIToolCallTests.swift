@@ -79,7 +79,7 @@ import Testing
         #expect(messages == (try json(#"""
             [{"role": "system", "content": "You are a support agent."},
              {"role": "user", "content": "Where is order A1?"},
-             {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "lookup_order", "arguments": "{\"order_id\":\"A1\"}"}}]},
+             {"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "lookup_order", "arguments": "{\"order_id\":\"A1\"}"}}]},
              {"role": "tool", "tool_call_id": "c1", "content": "{\"status\": \"shipped\"}"},
              {"role": "user", "content": "Ticket T9"}]
             """#)))

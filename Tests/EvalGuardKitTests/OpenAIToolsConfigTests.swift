@@ -99,7 +99,10 @@ import Testing
             {"provider": "openai", "model": "m", "tools": {"file": "agent/tools.json"}, "max_steps": 3, "tools_command": ["python3", "./agent/tools.py"],
              "messages": [{"role": "system", "content": {"file": "prompts/agent.txt"}}, "{{input.messages}}"], "inputs": ["prompts/**"]}
             """)
-        #expect(model.promptFiles == ["prompts/agent.txt", "agent/tools.json", "agent/tools.py"])
+        #expect(model.promptFiles == ["prompts/agent.txt", "agent/tools.json", "python3", "agent/tools.py"])
+        // A program run directly is an input too: it is the first element.
+        let direct = try openAIConfig(#"{"provider": "openai", "model": "m", "max_steps": 3, "tools_command": ["./agent/run_tools"]}"#)
+        #expect(direct.promptFiles == ["agent/run_tools"])
     }
 
     @Test func aCaseConversationIsCheckedMessageByMessage() throws {
