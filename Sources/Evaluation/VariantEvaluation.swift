@@ -43,7 +43,6 @@ extension Evaluator {
         let prices = try Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: nil)
         if let only { plans.removeAll { !only.contains($0.suite.config.name) } }
-        let partial = plans.count < suites.count
         try store.ensureWritable()
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
@@ -52,13 +51,21 @@ extension Evaluator {
         let outcome = try Evaluation.evaluate(config, plans: plans, asking: asking, commit: commit, key: key, dirtyPaths: dirtyPaths,
                                               repeats: runs, prices: prices, progress: progress)
         warnings += outcome.warnings.filter { !warnings.contains($0) }
-        // A result that lacks a suite is not the variant's whole result: kept by name only, as a
-        // source of answers, under a key no evaluation has.
-        var result = outcome.result
-        if partial { result.key = GitHash.blobID(of: "partial " + key) }
-        try store.saveVariant(result, name: name)
-        result.key = key
+        let result = outcome.result
+        try keepVariant(result, name: name, config: config)
         let ranNothing = result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
         return Evaluated(result: result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing, stored: false)
+    }
+}
+
+extension Evaluator {
+    /// Keeps a variant's result for the next `compare`. A result that lacks one of the
+    /// configuration's suites (`--suite`) is not the variant's whole result: it is kept by name
+    /// only, as a source of answers, under a key no evaluation has, so that no later evaluation
+    /// takes it whole.
+    package func keepVariant(_ result: RunResult, name: String, config: EvalConfig) throws {
+        var kept = result
+        if config.suites.contains(where: { result.suite($0.name) == nil }) { kept.key = GitHash.blobID(of: "partial " + result.key) }
+        try store.saveVariant(kept, name: name)
     }
 }

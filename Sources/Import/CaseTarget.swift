@@ -21,7 +21,8 @@ package struct CaseTarget {
         self.scorer = scorer
         existing = FileManager.default.contents(atPath: path).map(Array.init) ?? []
         var lineNumber = 0
-        for raw in existing.split(separator: 0x0A, omittingEmptySubsequences: false) {
+        // A byte order mark is skipped as the case file's reader skips it (and kept when appending).
+        for raw in existing.dropFirst(TextBytes.byteOrderMarkLength(existing)).split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = raw.last == 0x0D ? raw.dropLast() : raw[...]
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }

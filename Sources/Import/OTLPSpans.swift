@@ -158,7 +158,7 @@ enum OTLPSpans {
         var calls: [Int: [Int: [String: JSONValue]]] = [:]
         for (key, value) in a where key.hasPrefix(prefix + ".") {
             let parts = key.dropFirst(prefix.count + 1).split(separator: ".", maxSplits: 3).map(String.init)
-            guard let i = Int(parts[0]), parts.count >= 2 else { continue }
+            guard parts.count >= 2, let i = Int(parts[0]) else { continue }
             if parts[1] == "tool_calls", parts.count == 4, let j = Int(parts[2]) {
                 calls[i, default: [:]][j, default: [:]][parts[3]] = value
             } else if parts.count == 2 {

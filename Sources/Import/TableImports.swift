@@ -23,7 +23,10 @@ package enum OpenAIEvalsImport {
             case let other?:
                 mapped = ("ideal", .notMapped(reason: "\"ideal\" is \(other.kindName); a string or a list of strings is expected"))
             }
-            tests.append(ReadTest(source: source, id: nil, input: input, assertions: [mapped]))
+            // The id from the ideal as written, so that `unify` making a single ideal a list of one
+            // (once a later sample lists several) leaves the cases imported before as they were.
+            tests.append(ReadTest(source: source, id: ImportedCase.contentID(input: input, expected: o["ideal"]), input: input,
+                                  assertions: [mapped]))
         }
         return tests
     }

@@ -157,13 +157,7 @@ package struct CompareReport {
                         "margin": matrix.margin.map(JSONValue.number) ?? .null, "suites": .array(suites)])
     }
 
-    /// Text from a configuration or a model, safe on a terminal: control characters (an escape
-    /// sequence's ESC among them) are replaced.
-    package static func safe(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { c in
-            (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
-        }))
-    }
+    package static func safe(_ s: String) -> String { Format.safe(s) }
 
     static func cell(_ s: String) -> String {
         safe(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")

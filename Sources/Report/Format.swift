@@ -120,6 +120,14 @@ extension Format {
         return time ? day + " " + digits(t.tm_hour, 2) + ":" + digits(t.tm_min, 2) + ":" + digits(t.tm_sec, 2) : day
     }
 
+    /// Text from a file, a configuration or a model, safe on a terminal: control characters (an
+    /// escape sequence's ESC among them) are replaced.
+    package static func safe(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { c in
+            (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
+        }))
+    }
+
     package static func clip(_ s: String?, _ limit: Int = 60) -> String {
         guard let s else { return "-" }
         let line = oneLine(s)

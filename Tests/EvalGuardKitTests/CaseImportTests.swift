@@ -176,6 +176,32 @@ import Testing
         #expect(none.stdout == "no new cases: .evals/cases/none.jsonl is unchanged\nskipped 1:\n  none.jsonl:1: no assertion evalguard can score: no \"ideal\": nothing says what a right answer is\nnot mapped: no ideal (1)\n")
     }
 
+    /// Ids hold when a later import makes the file's single ideals lists of one; a case file that
+    /// starts with a byte order mark is read as every command reads it; text from the imported
+    /// file is shown terminal-safe.
+    @Test func reimportingEvalsSamplesAddsOnlyTheNewOne() throws {
+        let repo = try project(suites: #""evals": {"cases": "cases/evals.jsonl", "scorer": "exact"}"#)
+        let two = """
+            {"input": [{"role": "user", "content": "a"}], "ideal": "A"}
+            {"input": [{"role": "user", "content": "b"}], "ideal": "B"}
+
+            """
+        try repo.write("e.jsonl", two)
+        let first = repo.evalguard("cases", "import", "openai-evals", "e.jsonl", "--to", "e-cases.jsonl")
+        #expect(first.stdout.hasPrefix("wrote 2 new case(s) to e-cases.jsonl\n"), "\(first.stdout)\(first.stderr)")
+        try repo.write("e.jsonl", two + #"{"input": [{"role": "user", "content": "c"}], "ideal": ["C", "c"]}"# + "\n")
+        let again = repo.evalguard("cases", "import", "openai-evals", "e.jsonl", "--to", "e-cases.jsonl")
+        #expect(again.stdout.hasPrefix("wrote 1 new case(s) to e-cases.jsonl\nalready there: 2 case(s) with the same id\n"), "\(again.stdout)\(again.stderr)")
+
+        try repo.write("bom.jsonl", "\u{FEFF}" + #"{"id": "x", "input": "hi", "expected": "A"}"# + "\n")
+        let bom = repo.evalguard("cases", "import", "openai-evals", "e.jsonl", "--to", "bom.jsonl")
+        #expect(bom.status == 0 && bom.stdout.hasPrefix("wrote 3 new case(s) to bom.jsonl\n"), "\(bom.stdout)\(bom.stderr)")
+
+        try repo.write("promptfooconfig.yaml", "tests:\n  - vars: {q: x}\n    assert:\n      - type: \"\\e[31mevil\"\n")
+        let evil = repo.evalguard("cases", "import", "promptfoo", "promptfooconfig.yaml", "--to", "evil.jsonl")
+        #expect(!evil.stdout.contains("\u{1B}") && evil.stdout.contains("\u{FFFD}[31mevil"), "\(evil.stdout)\(evil.stderr)")
+    }
+
     @Test func aCSVWithQuotedMultiLineFieldsKeepsItsIDsAndRuns() throws {
         let repo = try project(suites: #""table": {"cases": "cases/table.jsonl", "scorer": "exact"}"#)
         try repo.write("cases.csv", "ref,question,answer\r\nt-1,\"My card was \"\"declined\"\"\",billing\r\nt-2,\"hello,\r\nanyone?\",greeting\r\n")

@@ -10,10 +10,10 @@ import Testing
 /// model's 2 do not: a regression, as check would find it. The settled runs are stored with
 /// the variant's answers, so another compare asks nothing.
 @Suite(.serialized) struct CompareSettlingTests {
-    @Test func aCloseCallIsSettledByReaskingTheVariantsFlippedCases() throws {
+    /// The project: suite `main` (and, with `other`, a second suite over the same cases), the
+    /// steady model and the flaky variant; `log` records each request as "<mode> <case id>".
+    func project(log: String, other: Bool = false) throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        let log = NSTemporaryDirectory() + "evalguard-settle-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
         try repo.write("model.py", """
             import json, os, sys
             mode = sys.argv[1] if len(sys.argv) > 1 else "steady"
@@ -32,12 +32,19 @@ import Testing
         try repo.write(".evals/evalguard.json", """
             {
               "models": {"m": {"command": ["python3", "model.py"], "jobs": 1, "timeout_s": 10}},
-              "suites": {"main": {"cases": "cases/main.jsonl", "model": "m"}},
+              "suites": {"main": {"cases": "cases/main.jsonl", "model": "m"}\(other ? #", "other": {"cases": "cases/main.jsonl", "model": "m"}"# : "")},
               "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false},
               "variants": {"flaky": {"models": {"m": {"command": ["python3", "model.py", "flaky"]}}}}
             }
             """)
         try repo.commitAll("a model and a flaky candidate")
+        return repo
+    }
+
+    @Test func aCloseCallIsSettledByReaskingTheVariantsFlippedCases() throws {
+        let log = NSTemporaryDirectory() + "evalguard-settle-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let repo = try project(log: log)
         func requests(_ mode: String) -> Int {
             ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count { $0.hasPrefix(mode + " ") }
         }
@@ -65,5 +72,20 @@ import Testing
         let again = repo.evalguard("compare", "--format", "json")
         #expect(again.status == 0, "\(again.stderr)")
         #expect(flakyRequests() == asked && requests("steady") == current, "the re-asks of both sides are stored with the variant's answers")
+    }
+
+    /// Settling under `--suite` keeps the variant's answers without making them its whole
+    /// result: a later compare still evaluates the variant on every suite.
+    @Test func aSettledCompareOfOneSuiteLeavesTheOtherSuitesToTheNextCompare() throws {
+        let log = NSTemporaryDirectory() + "evalguard-settle-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let repo = try project(log: log, other: true)
+        let one = repo.evalguard("compare", "--suite", "main")
+        #expect(one.status == 0 && one.stderr.contains("flaky: settled by asking"), "\(one.stderr)")
+        let all = repo.evalguard("compare", "--no-settle", "--format", "json")
+        #expect(all.status == 0, "\(all.stderr)")
+        let suites = try JSONParser.parse(all.stdout)["suites"]?.arrayValue ?? []
+        let other = try #require(suites.first { $0["name"] == .string("other") })
+        #expect(other["candidates"]?.arrayValue?.first?["name"] == .string("flaky"), "\(all.stdout)")
     }
 }

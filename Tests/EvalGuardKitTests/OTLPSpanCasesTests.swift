@@ -102,6 +102,12 @@ import Testing
     }
 
     /// Messages recorded in structured form (OTLP `arrayValue` of `kvlistValue`), not as a JSON string.
+    /// A flattened key with nothing after its prefix is no message, never a trap.
+    @Test func aFlattenedKeyWithoutItsIndexIsLeftOut() {
+        #expect(OTLPSpans.flattened(["gen_ai.prompt.": .string("x"), "gen_ai.prompt..": .string("y")], "gen_ai.prompt") == nil)
+        #expect(OTLPSpans.flattened(["gen_ai.prompt.0.content": .string("hi"), "gen_ai.prompt.": .string("x")], "gen_ai.prompt")?.count == 1)
+    }
+
     @Test func structuredMessageAttributesAreRead() throws {
         func kv(_ key: String, _ value: String) -> String { #"{"key": "\#(key)", "value": {"stringValue": "\#(value)"}}"# }
         func message(_ role: String, _ part: String) -> String {

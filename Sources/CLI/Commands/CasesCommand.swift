@@ -2,6 +2,7 @@ import Foundation
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardImport
+import EvalGuardReport
 import EvalGuardSupport
 
 /// `evalguard cases import FORMAT FILE` and `evalguard cases add --from FILE`: cases from other
@@ -91,11 +92,12 @@ struct CasesCommand: Command {
         let (new, present, rejected) = target.select(selection.cases, dedupe: false)
         try target.append(new)
         var out = destination.summary(written: new, present: present, skipped: skipped + selection.skipped + rejected)
+        // Assertion types, ids and reasons come from the imported file: shown terminal-safe.
         if !selection.mapped.isEmpty {
-            out += "assertions mapped: " + selection.mapped.map { "\($0.from) → \($0.to) (\($0.count))" }.joined(separator: ", ") + "\n"
+            out += "assertions mapped: " + selection.mapped.map { "\(Format.safe($0.from)) → \($0.to) (\($0.count))" }.joined(separator: ", ") + "\n"
         }
         if !selection.notMapped.isEmpty {
-            out += "not mapped: " + selection.notMapped.map { "\($0.from) (\($0.count))" }.joined(separator: ", ") + "\n"
+            out += "not mapped: " + selection.notMapped.map { "\(Format.safe($0.from)) (\($0.count))" }.joined(separator: ", ") + "\n"
         }
         out += destination.suiteAdvice(scorer: selection.scorer?.configText, hasCases: !new.isEmpty || present > 0)
         context.console.out(out, terminator: "")
@@ -139,7 +141,7 @@ struct CaseDestination {
         if present > 0 { out += "already there: \(present) case(s) with the same id\n" }
         if !skipped.isEmpty {
             out += "skipped \(skipped.count):\n"
-            for s in skipped { out += "  \(s.source): \(s.reason)\n" }
+            for s in skipped { out += "  \(Format.safe(s.source)): \(Format.safe(s.reason))\n" }
         }
         return out
     }

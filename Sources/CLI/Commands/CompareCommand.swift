@@ -87,7 +87,7 @@ struct CompareCommand: Command {
                 pending: \.settlePending, progress: context.progressReporter())
             if settled.calls > 0 {
                 context.console.err("\(CompareReport.safe(name)): settled by asking \(settled.cases) flipped case(s) again (\(settled.calls) call(s))")
-                try evaluator.store.saveVariant(settled.result, name: name)
+                try evaluator.keepVariant(settled.result, name: name, config: gating)
             }
             gates[name] = comparison
             candidates.append((name, settled.result))
