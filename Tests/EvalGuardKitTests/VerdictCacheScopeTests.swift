@@ -136,7 +136,9 @@ import Testing
         let first = try runBinary(["check"], in: repo.root, environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(!first.stderr.contains(none))
-        Thread.sleep(forTimeInterval: 2.5) // the inputs were just written: a snapshot waits until they settle
+        // The inputs were just written: a snapshot waits until their times are more than
+        // `settleSeconds` whole seconds old, so up to one second more than that.
+        Thread.sleep(forTimeInterval: Double(InputSnapshot.settleSeconds) + 1.1)
         let second = try runBinary(["check"], in: repo.root, environment: environment)
         // Found through the status (which then keeps the snapshot), or already through a snapshot.
         #expect(Self.decoded(second.stderr) == Self.nothing, "\(second.stderr)")
