@@ -4,33 +4,84 @@ import EvalGuardSupport
 /// `.evals/prices.json`: what a model costs, per million tokens, committed with the code so a
 /// price change is a reviewed commit and an old result can be recomputed.
 ///
-///     {"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}
+///     {"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60,
+///                      "cached_input_per_million": 0.075}}
 package struct PriceTable: Sendable {
     package struct Price: Sendable, Equatable {
         /// Decimal, so that 1,234 tokens at $0.15 per million is exactly $0.0001851.
         package var inputPerMillion: Decimal
         package var outputPerMillion: Decimal
+        /// What a prompt token read from the provider's cache costs; nil prices it at the input rate.
+        package var cachedInputPerMillion: Decimal? = nil
+        /// What writing a token to the cache costs, for providers that bill it apart (Anthropic).
+        package var cacheWritePerMillion: Decimal? = nil
 
         /// The cost of one answer in US dollars, computed exactly and rounded once, to a Double;
-        /// nil for token counts no server means (negative, fractional, absurdly large).
+        /// nil for token counts no server means (negative, fractional, absurdly large, more
+        /// cached tokens than prompt tokens).
+        package func cost(_ tokens: BilledTokens) -> Double? {
+            switch tokens {
+            case .openAICompatible(let prompt, let cached, let completion):
+                guard let prompt = Self.count(prompt), let cached = Self.count(cached), let completion = Self.count(completion),
+                      cached <= prompt else { return nil }
+                let input = (prompt - cached) * inputPerMillion + cached * (cachedInputPerMillion ?? inputPerMillion)
+                return Self.double((input + completion * outputPerMillion) / 1_000_000)
+            }
+        }
+
         package func cost(promptTokens: Double, completionTokens: Double) -> Double? {
-            let plausible = 0...1e12
-            guard plausible.contains(promptTokens), plausible.contains(completionTokens),
-                  promptTokens == promptTokens.rounded(), completionTokens == completionTokens.rounded() else { return nil }
-            let input = Decimal(Int64(promptTokens)) * inputPerMillion
-            let output = Decimal(Int64(completionTokens)) * outputPerMillion
-            return Self.double((input + output) / 1_000_000)
+            cost(.openAICompatible(prompt: promptTokens, cached: 0, completion: completionTokens))
+        }
+
+        /// True when `tokens` include cached tokens this price has no cached rate for (so they
+        /// were priced at the full input rate, which the run says).
+        package func lacksCachedRate(_ tokens: BilledTokens) -> Bool {
+            switch tokens {
+            case .openAICompatible(_, let cached, _): return cached > 0 && cachedInputPerMillion == nil
+            }
+        }
+
+        private static func count(_ tokens: Double) -> Decimal? {
+            guard (0...1e12).contains(tokens), tokens == tokens.rounded() else { return nil }
+            return Decimal(Int64(tokens))
         }
 
         package var json: JSONValue {
-            .object(["input_per_million": .number(Self.double(inputPerMillion)),
-                     "output_per_million": .number(Self.double(outputPerMillion))])
+            var members: [String: JSONValue] = ["input_per_million": .number(Self.double(inputPerMillion)),
+                                                "output_per_million": .number(Self.double(outputPerMillion))]
+            if let cachedInputPerMillion { members["cached_input_per_million"] = .number(Self.double(cachedInputPerMillion)) }
+            if let cacheWritePerMillion { members["cache_write_per_million"] = .number(Self.double(cacheWritePerMillion)) }
+            return .object(members)
         }
 
         /// Through the decimal text: `NSDecimalNumber.doubleValue` is not correctly rounded on
         /// Linux (4.65e-06 came out as 4.6499999999999995e-06), parsing the text is.
         static func double(_ d: Decimal) -> Double {
             Double(d.description) ?? NSDecimalNumber(decimal: d).doubleValue
+        }
+    }
+
+    /// Token counts as one provider's usage reports them: each provider's semantics is a case,
+    /// so a price is computed from what that provider means by its figures.
+    package enum BilledTokens: Sendable, Equatable {
+        /// OpenAI-compatible (OpenAI, Gemini, llama.cpp): `cached` is
+        /// `prompt_tokens_details.cached_tokens`, a part of `prompt`, at the cached rate.
+        case openAICompatible(prompt: Double, cached: Double, completion: Double)
+
+        /// From a stored or decoded usage, flat as evalguard keeps it (`cached_tokens` holds
+        /// `prompt_tokens_details.cached_tokens`); nil without prompt and completion counts.
+        package init?(usage: [String: Double]) {
+            guard let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] else { return nil }
+            self = .openAICompatible(prompt: prompt, cached: usage["cached_tokens"] ?? 0, completion: completion)
+        }
+
+        /// The counts of `runs` runs from their mean (a repeated case stores the mean usage).
+        package func summed(over runs: Double) -> BilledTokens {
+            switch self {
+            case .openAICompatible(let prompt, let cached, let completion):
+                return .openAICompatible(prompt: (prompt * runs).rounded(), cached: (cached * runs).rounded(),
+                                         completion: (completion * runs).rounded())
+            }
         }
     }
 
@@ -41,11 +92,14 @@ package struct PriceTable: Sendable {
         let root = try ConfigNode.parse(source)
         var models: [String: Price] = [:]
         for (name, node) in try root.dictionary() {
-            let members = try node.object(allowed: ["input_per_million", "output_per_million"])
+            let members = try node.object(allowed: ["input_per_million", "output_per_million",
+                                                    "cached_input_per_million", "cache_write_per_million"])
             guard let input = members["input_per_million"], let output = members["output_per_million"] else {
                 throw node.error("a price needs \"input_per_million\" and \"output_per_million\" (US dollars per million tokens)")
             }
-            models[name] = Price(inputPerMillion: try decimal(input), outputPerMillion: try decimal(output))
+            models[name] = Price(inputPerMillion: try decimal(input), outputPerMillion: try decimal(output),
+                                 cachedInputPerMillion: try members["cached_input_per_million"].map(decimal),
+                                 cacheWritePerMillion: try members["cache_write_per_million"].map(decimal))
         }
         return PriceTable(models: models, displayPath: source.displayPath)
     }

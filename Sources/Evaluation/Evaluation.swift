@@ -218,6 +218,7 @@ package enum Evaluation {
             configDigest: GitHash.blobID(of: config.source.text), model: model,
             repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(of: results.lazy.flatMap(\.cases)))
         if models.count > 1 { result.models = models }
+        warnings += cachedRateWarnings(config, plans: plans, results: results, prices: prices)
         return Outcome(result: result, warnings: warnings)
     }
 

@@ -156,9 +156,9 @@ extension Evaluation {
     /// (whose usage is the mean over its runs) the cost of the runs' tokens over the runs. Nil
     /// when the answer recorded no usage.
     static func reprice(_ answer: CaseResult, _ price: PriceTable.Price) -> Double? {
-        guard let usage = answer.usage, let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] else { return nil }
+        guard let usage = answer.usage, let tokens = PriceTable.BilledTokens(usage: usage) else { return nil }
         let runs = Double(answer.runCount)
-        return price.cost(promptTokens: (prompt * runs).rounded(), completionTokens: (completion * runs).rounded()).map { $0 / runs }
+        return price.cost(tokens.summed(over: runs)).map { $0 / runs }
     }
 
     /// Asks the asked scorers about kept answers being re-scored (one batch, as a run's are),
@@ -196,6 +196,23 @@ extension Evaluation {
             prices[config.modelID(of: suite)] = table.models[openAI.model]
         }
         return prices
+    }
+
+    /// One warning per model whose answers here report cached prompt tokens that its price
+    /// entry has no cached rate for: they were priced at the full input rate.
+    static func cachedRateWarnings(_ config: EvalConfig, plans: [SuitePlan], results: [SuiteResult],
+                                   prices: [String: PriceTable.Price]) -> [String] {
+        var warned: Set<String> = []
+        var warnings: [String] = []
+        for (plan, suite) in zip(plans, results) where !warned.contains(plan.modelID) {
+            guard let price = prices[plan.modelID], let openAI = config.model(of: plan.suite.config).openAI,
+                  suite.cases.contains(where: { c in c.usage.flatMap(PriceTable.BilledTokens.init).map(price.lacksCachedRate) ?? false })
+            else { continue }
+            warned.insert(plan.modelID)
+            warnings.append("model \"\(openAI.model)\" reported cached prompt tokens, but its entry in \(EvalConfig.directory)/\(openAI.prices) "
+                + "has no \"cached_input_per_million\": they were priced at the full input rate; add \"cached_input_per_million\" to its entry")
+        }
+        return warnings
     }
 
     /// What the result records about a model that did not run (all its cases reused).

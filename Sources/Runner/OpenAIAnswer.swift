@@ -40,10 +40,12 @@ enum OpenAIAnswer {
             return chat
         }
         if case .object(let usage)? = root["usage"] {
-            let numbers = usage.compactMapValues(\.numberValue)
+            var numbers = usage.compactMapValues(\.numberValue)
+            // Kept flat beside prompt_tokens (usage is stored flat), so a re-pricing finds it.
+            if let cached = usage["prompt_tokens_details"]?["cached_tokens"]?.numberValue { numbers["cached_tokens"] = cached }
             chat.response.usage = numbers
-            if let price, let prompt = numbers["prompt_tokens"], let completion = numbers["completion_tokens"] {
-                chat.response.costUSD = price.cost(promptTokens: prompt, completionTokens: completion)
+            if let price, let tokens = PriceTable.BilledTokens(usage: numbers) {
+                chat.response.costUSD = price.cost(tokens)
             }
         }
         guard case .array(let choices)? = root["choices"], let message = choices.first?["message"] else {

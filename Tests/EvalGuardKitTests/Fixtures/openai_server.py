@@ -12,6 +12,7 @@ so one case can misbehave while the others answer normally:
   malformed             answer 200 with a body that is not JSON
   nocontent             answer 200 with JSON that has no choices
   nousage               leave "usage" out of the answer
+  cached:<n>            report <n> of the prompt tokens as cached (prompt_tokens_details.cached_tokens)
   drop:<n>              close the connection without answering, the first <n> times
   truncate              send the answer without its last 40 bytes, then close the connection
 With "tools" in the request and "call:" in the last user message, the server plays an agent:
@@ -204,6 +205,9 @@ def answer(method, path, headers, body, tls=None):
     if "nousage" not in content:
         reply["usage"] = {"prompt_tokens": words, "completion_tokens": len(content.split()),
                           "total_tokens": words + len(content.split())}
+        c = re.search(r"cached:(\d+)", content)
+        if c:
+            reply["usage"]["prompt_tokens_details"] = {"cached_tokens": int(c.group(1))}
     if "truncate" in content:
         return delay / 1000, (response(200, reply)[:-40], True)
     return delay / 1000, response(200, reply)
