@@ -12,7 +12,10 @@ import Testing
 @Suite struct NoteOnAFullDiskTests {
     /// The error `check` throws for a failed call, with errno and libgit2's error state set first.
     func failure(errno code: Int32, libgit2 klass: git_error_t? = nil, _ message: String = "") -> GitError? {
-        if let klass { git_error_set_str(Int32(klass.rawValue), message) }
+        // libgit2's error state is per thread, and the tests share threads: "no error" is made, not
+        // assumed (libgit2 initialised first, as any call through the Git layer does).
+        LibGit2.ensure()
+        if let klass { git_error_set_str(Int32(klass.rawValue), message) } else { git_error_clear() }
         errno = code
         do { try check(-1, "git_blob_create_from_stream_commit") } catch { return error }
         return nil
