@@ -12,32 +12,22 @@ extension Baseline {
             var cases: [String: [String: BaselineCase]] = [:]
             var cuts: [Range<Int>] = []
             do {
-                var suitesSeen = false
-                try reader.object { r, name throws(JSONReader.Refused) in
-                    guard name == "suites" else { return try r.skipValue() }
-                    guard !suitesSeen else { throw JSONReader.Refused() }
-                    suitesSeen = true
+                try reader.document(member: "suites") { r throws(JSONReader.Refused) in
                     try r.object { r, suite throws(JSONReader.Refused) in
                         guard cases[suite] == nil else { throw JSONReader.Refused() }
-                        var read: [String: BaselineCase]?
-                        try r.object { r, name throws(JSONReader.Refused) in
-                            guard name == "cases" else { return try r.skipValue() }
-                            guard read == nil, r.peek() == UInt8(ascii: "{") else { throw JSONReader.Refused() }
-                            let open = r.index
-                            var list: [String: BaselineCase] = [:]
-                            try r.object { r, id throws(JSONReader.Refused) in
-                                guard list[id] == nil else { throw JSONReader.Refused() }
-                                list[id] = try BaselineCase.read(&r)
-                            }
-                            cuts.append(open + 1 ..< r.index - 1)
-                            read = list
+                        var list: [String: BaselineCase] = [:]
+                        let found = try r.object(member: "cases") { r throws(JSONReader.Refused) in
+                            cuts.append(try r.bracketed(UInt8(ascii: "{")) { r throws(JSONReader.Refused) in
+                                try r.object { r, id throws(JSONReader.Refused) in
+                                    guard list[id] == nil else { throw JSONReader.Refused() }
+                                    list[id] = try BaselineCase.read(&r)
+                                }
+                            })
                         }
-                        guard let read else { throw JSONReader.Refused() }
-                        cases[suite] = read
+                        guard found else { throw JSONReader.Refused() }
+                        cases[suite] = list
                     }
                 }
-                reader.skipSpace()
-                guard reader.atEnd else { return nil }
             } catch {
                 return nil
             }

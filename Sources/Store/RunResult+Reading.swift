@@ -16,29 +16,18 @@ extension RunResult {
             var cases: [[CaseResult]] = []
             var cuts: [Range<Int>] = []
             do {
-                var suitesSeen = false
-                try reader.object { r, name throws(JSONReader.Refused) in
-                    guard name == "suites" else { return try r.skipValue() }
-                    guard !suitesSeen else { throw JSONReader.Refused() }
-                    suitesSeen = true
+                try reader.document(member: "suites") { r throws(JSONReader.Refused) in
                     try r.array { r throws(JSONReader.Refused) in
-                        var casesSeen = false
-                        try r.object { r, name throws(JSONReader.Refused) in
-                            guard name == "cases" else { return try r.skipValue() }
-                            guard !casesSeen else { throw JSONReader.Refused() }
-                            casesSeen = true
-                            guard r.peek() == UInt8(ascii: "[") else { throw JSONReader.Refused() }
-                            let open = r.index
-                            var list: [CaseResult] = []
-                            try r.array { r throws(JSONReader.Refused) in list.append(try CaseResult.read(&r)) }
-                            cuts.append(open + 1 ..< r.index - 1)
-                            cases.append(list)
+                        var list: [CaseResult] = []
+                        let found = try r.object(member: "cases") { r throws(JSONReader.Refused) in
+                            cuts.append(try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
+                                try r.array { r throws(JSONReader.Refused) in list.append(try CaseResult.read(&r)) }
+                            })
                         }
-                        guard casesSeen else { throw JSONReader.Refused() }
+                        guard found else { throw JSONReader.Refused() }
+                        cases.append(list)
                     }
                 }
-                reader.skipSpace()
-                guard reader.atEnd else { return nil }
             } catch {
                 return nil
             }

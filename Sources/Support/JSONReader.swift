@@ -174,6 +174,36 @@ package struct JSONReader {
     }
 
     /// The elements of an array: `element` is called for each and must read it.
+    /// Reads an object, skipping every member but `name`, which `body` reads; a second `name`
+    /// is refused. Returns whether `name` was there.
+    @discardableResult
+    package mutating func object(member name: String, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) -> Bool {
+        var seen = false
+        try object { r, key throws(Refused) in
+            guard key == name else { return try r.skipValue() }
+            guard !seen else { throw Refused() }
+            seen = true
+            try body(&r)
+        }
+        return seen
+    }
+
+    /// Reads a whole document, an object, as `object(member:)` does; anything after it is refused.
+    package mutating func document(member name: String, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
+        try object(member: name, body)
+        skipSpace()
+        guard atEnd else { throw Refused() }
+    }
+
+    /// Has `body` read a value that must open with `open` (`[` or `{`), and returns the range
+    /// between its brackets: what `removing(_:from:)` cuts out of the document.
+    package mutating func bracketed(_ open: UInt8, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) -> Range<Int> {
+        guard peek() == open else { throw Refused() }
+        let start = index
+        try body(&self)
+        return start + 1 ..< index - 1
+    }
+
     package mutating func array(_ element: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
         try expect(UInt8(ascii: "["))
         if peek() == UInt8(ascii: "]") { index += 1; return }

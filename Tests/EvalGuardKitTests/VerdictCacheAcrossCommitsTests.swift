@@ -14,15 +14,7 @@ import Testing
 
     /// The echo model reads `model.py` and `prompts/`; `docs/` is not an input.
     func project() throws -> ScratchRepository {
-        let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Models.echo(), cases: (1...20).map { caseLine("c\($0)", "q\($0)") },
-                            modelConfig: ", \"inputs\": [\"model.py\", \"prompts/\"]")
-        try repo.write("prompts/system.txt", "Answer with the input.\n")
-        try repo.write("docs/guide.md", "A guide.\n")
-        try repo.commitAll("Add evals")
-        #expect(repo.evalguard("baseline").status == 0)
-        try repo.commitAll("Record the baseline")
-        return repo
+        try VerdictCacheScopeTests.project(docs: ["docs/guide.md": "A guide.\n"])
     }
 
     func run(_ repo: ScratchRepository, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {

@@ -15,13 +15,15 @@ import Testing
     static let nothing = VerdictCacheTests.nothing
     static func decoded(_ stderr: String) -> String? { VerdictCacheTests.decoded(stderr) }
 
-    /// The echo model reads `prompts/`; `docs/` (nested folders) lies beside, outside its inputs.
-    func project() throws -> ScratchRepository {
+    /// The echo model reads `model.py` and `prompts/`; `docs/` (nested folders by default) lies
+    /// beside, outside its inputs. The baseline is recorded and committed.
+    static func project(docs: [String: String] = Dictionary(uniqueKeysWithValues: (0..<40).map { ("docs/part\($0 % 4)/deep/page\($0).md", "page \($0)\n") }))
+        throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(), cases: (1...20).map { caseLine("c\($0)", "q\($0)") },
                             modelConfig: ", \"inputs\": [\"model.py\", \"prompts/\"]")
         try repo.write("prompts/system.txt", "Answer with the input.\n")
-        for i in 0..<40 { try repo.write("docs/part\(i % 4)/deep/page\(i).md", "page \(i)\n") }
+        for (path, text) in docs { try repo.write(path, text) }
         try repo.commitAll("Add evals")
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("Record the baseline")
@@ -46,7 +48,7 @@ import Testing
     }
 
     @Test func aCommitsKeyReadsOnlyTheTreesThatCanHoldInputsAndIsTheSameKey() throws {
-        let repo = try project()
+        let repo = try Self.project()
         let repository = try Repository.discover(from: repo.root)
         let inputs = try EvalConfig.load(repositoryRoot: repo.root).inputs
         var asked: [String] = []
@@ -64,7 +66,7 @@ import Testing
     }
 
     @Test func theWorkingTreeScanSeesChangesUnderTheInputsOnly() throws {
-        let repo = try project()
+        let repo = try Self.project()
         let repository = try Repository.discover(from: repo.root)
         try repo.write("docs/part1/deep/page1.md", "edited\n")
         try repo.write("docs/part2/new.md", "untracked\n")
@@ -80,7 +82,7 @@ import Testing
     }
 
     @Test func theDigestIsTheSameOnACommitThatChangesNoInput() throws {
-        let repo = try project()
+        let repo = try Self.project()
         let before = try Workspace(directory: repo.root, environment: [:])
         let digest = try before.evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: [])
         try repo.write("docs/part0/deep/page0.md", "edited\n")
@@ -93,7 +95,7 @@ import Testing
     }
 
     @Test func theInputSnapshotSeesEveryChangeUnderTheInputsAndRefusesUntrackedInputs() throws {
-        let repo = try project()
+        let repo = try Self.project()
         try repo.write(".gitignore", "prompts/*.log\n")
         try repo.commitAll("Ignore logs")
         let repository = try Repository.discover(from: repo.root)
@@ -130,7 +132,7 @@ import Testing
     }
 
     @Test func aSettledCleanTreeFindsTheVerdictWithoutAStatus() throws {
-        let repo = try project()
+        let repo = try Self.project()
         let environment = Self.environment.merging(["EVALGUARD_TRACE": "decode,status"]) { $1 }
         let none = "trace: computed 0 working-tree status(es)"
         let first = try runBinary(["check"], in: repo.root, environment: environment)
@@ -158,7 +160,7 @@ import Testing
     }
 
     @Test func checkHitsAfterChangesOutsideTheInputsAndMissesOnANewOrEditedInput() throws {
-        let repo = try project()
+        let repo = try Self.project()
         #expect(try check(repo).status == 0)
         let cached = try check(repo)
         #expect(cached.status == 0)
@@ -185,7 +187,7 @@ import Testing
     }
 
     @Test func checkOfACommitIsCachedByItsInputsAndTheBaselineItIsHeldAgainst() throws {
-        let repo = try project()
+        let repo = try Self.project()
         let head = repo.head
         try repo.write("docs/part0/deep/page0.md", "edited\n")
         try repo.commitAll("Docs")
