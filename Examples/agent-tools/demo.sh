@@ -19,34 +19,19 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-swift build --package-path "$root" --product evalguard >/dev/null
-evalguard="$(swift build --package-path "$root" --show-bin-path)/evalguard"
+. "$root/Examples/lib.sh"
 model="$("$root/scripts/real-model/install.sh" | tail -n 1)"
-
-work="$(mktemp -d)"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
 
 echo "serving $(basename "$model") on 127.0.0.1 (llama-cpp-python, chatml-function-calling)"
 python3 "$root/scripts/real-model/serve.py" --model "$model" --log "$work/requests.log" >"$work/port" 2>"$work/server.err" &
 server=$!
-until grep -q '^PORT ' "$work/port" 2>/dev/null; do
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.err" >&2; exit 3; }
-  sleep 0.2
-done
-port="$(sed -n 's/^PORT //p' "$work/port")"
-requests() { if [ -f "$work/requests.log" ]; then wc -l <"$work/requests.log" | tr -d ' '; else echo 0; fi; }
+port="$(await_port "$work/port" "$work/server.err")"
+requests() { lines "$work/requests.log"; }
 
-repo="$work/shop"
-mkdir -p "$repo/agent" "$repo/.evals/cases"
-cd "$repo"
-git init -q -b main
-git config user.email demo@example.com
-git config user.name demo
+scratch_repo "$work/shop"
+mkdir -p agent
 cp "$here/system.txt" "$here/tools.json" agent/
 cp "$here/refunds.jsonl" .evals/cases/
-printf 'results/\n' >.evals/.gitignore
 # A local model costs nothing per token; the table makes each answer's cost 0, not unknown.
 printf '{"smollm2": {"input_per_million": 0, "output_per_million": 0}}\n' >.evals/prices.json
 cat >.evals/evalguard.json <<JSON

@@ -14,30 +14,17 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 page="${1:-}"
 [ -n "$page" ] && page="$(cd "$(dirname "$page")" && pwd)/$(basename "$page")"
-swift build --package-path "$root" --product evalguard >/dev/null
-evalguard="$(swift build --package-path "$root" --show-bin-path)/evalguard"
-
-work="$(mktemp -d)"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+. "$root/Examples/lib.sh"
 
 fine_tune="ft:gpt-4o-mini:acme:v3"
 python3 "$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py" --log "$work/requests.log" \
   --model-delay gpt-4o=400 --model-delay "$fine_tune=20" --model-error-rate "$fine_tune=0.03" >"$work/port" &
 server=$!
-until grep -q '^PORT ' "$work/port" 2>/dev/null; do sleep 0.05; done
-port="$(sed -n 's/^PORT //p' "$work/port")"
-requests() { if [ -f "$work/requests.log" ]; then wc -l <"$work/requests.log" | tr -d ' '; else echo 0; fi; }
+port="$(await_port "$work/port")"
+requests() { lines "$work/requests.log"; }
 
-repo="$work/helpdesk"
-mkdir -p "$repo/.evals/cases"
-cd "$repo"
-git init -q -b main
-git config user.email demo@example.com
-git config user.name demo
+scratch_repo "$work/helpdesk"
 python3 "$here/tickets.py" .evals/cases/tickets.jsonl
-printf 'results/\n' >.evals/.gitignore
 cat >.evals/prices.json <<JSON
 {
   "gpt-4o": {"input_per_million": 2.50, "output_per_million": 10.00},

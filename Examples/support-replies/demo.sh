@@ -10,29 +10,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-swift build --package-path "$root" --product evalguard >/dev/null
-evalguard="$(swift build --package-path "$root" --show-bin-path)/evalguard"
-
-work="$(mktemp -d)"
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+. "$root/Examples/lib.sh"
 
 python3 "$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py" --judge --log "$work/judge.log" >"$work/port" &
 server=$!
-until grep -q '^PORT ' "$work/port" 2>/dev/null; do sleep 0.05; done
-port="$(sed -n 's/^PORT //p' "$work/port")"
-judge_requests() { if [ -f "$work/judge.log" ]; then wc -l <"$work/judge.log" | tr -d ' '; else echo 0; fi; }
+port="$(await_port "$work/port")"
+judge_requests() { lines "$work/judge.log"; }
 
-repo="$work/shop"
-mkdir -p "$repo/support" "$repo/.evals/cases"
-cd "$repo"
-git init -q -b main
-git config user.email demo@example.com
-git config user.name demo
+scratch_repo "$work/shop"
+mkdir -p support
 cp "$here/draft_reply.py" "$here/rubric.md" support/
 cp "$here/replies.jsonl" .evals/cases/
-printf 'results/\n' >.evals/.gitignore
 cat >.evals/evalguard.json <<JSON
 {
   "models": {
