@@ -73,6 +73,16 @@ def scratch_repository(repo, cases, jobs, inputs=None, files=None):
     return git(repo, "rev-parse", "HEAD")
 
 
+def baseline_pushed(evalguard, repo, remote):
+    """Records and commits the baseline of `repo`, and pushes main to a new bare `remote`."""
+    subprocess.run([evalguard, "baseline"], cwd=repo, check=True, capture_output=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "baseline")
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", remote], check=True)
+    git(repo, "remote", "add", "origin", remote)
+    git(repo, "push", "-q", "origin", "main")
+
+
 def measured_run(evalguard, cases, jobs):
     """One `evalguard run` over `cases` echo cases in a scratch repository:
     (wall seconds, own CPU seconds, model CPU seconds, peak RSS in bytes, accuracy)."""

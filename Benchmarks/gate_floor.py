@@ -33,7 +33,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from core_loop import build, git, scratch_repository  # noqa: E402
+from core_loop import baseline_pushed, build, git, scratch_repository  # noqa: E402
 
 
 def measured(command, cwd, stdin=None):
@@ -55,12 +55,7 @@ def prepare(work, name, cases, evalguard):
     repo, remote = f"{work}/{name}-{cases}", f"{work}/{name}-{cases}-remote.git"
     os.makedirs(repo)
     scratch_repository(repo, cases, jobs=2, inputs=["echo.py"], files={"docs/guide.md": "guide\n"})
-    subprocess.run([evalguard, "baseline"], cwd=repo, check=True, capture_output=True)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "baseline")
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", remote], check=True)
-    git(repo, "remote", "add", "origin", remote)
-    git(repo, "push", "-q", "origin", "main")
+    baseline_pushed(evalguard, repo, remote)
     return repo, remote
 
 

@@ -29,7 +29,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from core_loop import build, git, scratch_repository  # noqa: E402
+from core_loop import baseline_pushed, build, git, scratch_repository  # noqa: E402
 
 
 def children_cpu_ms():
@@ -53,12 +53,7 @@ def measure(evalguard, work, cases, files, runs):
     # An ordinary tree around the model: source files in folders of 100.
     sources = {f"src/pkg{i // 100}/file{i}.txt": f"source file {i}\n" for i in range(files)}
     scratch_repository(repo, cases, jobs=2, inputs=["echo.py"], files=sources)
-    subprocess.run([evalguard, "baseline"], cwd=repo, check=True, capture_output=True)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "baseline")
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", remote], check=True)
-    git(repo, "remote", "add", "origin", remote)
-    git(repo, "push", "-q", "origin", "main")
+    baseline_pushed(evalguard, repo, remote)
     base = git(repo, "rev-parse", "HEAD")
     with open(f"{repo}/README.md", "w") as f:
         f.write("docs only\n")
