@@ -4,7 +4,7 @@ import Testing
 @testable import EvalGuardConfig
 import EvalGuardSupport
 
-/// Every example in README.md and docs/ is held to the code, so the documents cannot drift:
+/// Every example in README.md, docs/ and the examples' READMEs is held to the code, so the documents cannot drift:
 ///
 /// - a ```json, ```jsonc, ```json5 or ```jsonl block says what it is on the line before its fence,
 ///   and is loaded by evalguard's own reader for that:
@@ -31,6 +31,8 @@ import EvalGuardSupport
         while let path = walker?.nextObject() as? String {
             if path.hasSuffix(".md") { paths.append("docs/" + path) }
         }
+        let examples = (try? FileManager.default.contentsOfDirectory(atPath: root + "/Examples")) ?? []
+        paths += examples.map { "Examples/\($0)/README.md" }.filter { FileManager.default.fileExists(atPath: root + "/" + $0) }
         return try paths.sorted().map { path in
             MarkdownDocument(path: path, text: try String(contentsOfFile: root + "/" + path, encoding: .utf8))
         }
@@ -82,8 +84,7 @@ import EvalGuardSupport
             let directory = (document.path as NSString).deletingLastPathComponent
             for link in document.links where !link.target.contains("://") && !link.target.hasPrefix("mailto:") {
                 let parts = link.target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                let file = parts[0].isEmpty ? document.path
-                    : ((directory.isEmpty ? parts[0] : directory + "/" + parts[0]) as NSString).standardizingPath
+                let file = parts[0].isEmpty ? document.path : Self.normalized(directory + "/" + parts[0])
                 guard FileManager.default.fileExists(atPath: Self.root + "/" + file) else {
                     Issue.record("\(document.path):\(link.line): \(link.target): no file \(file)")
                     continue
@@ -93,6 +94,15 @@ import EvalGuardSupport
                 }
             }
         }
+    }
+
+    /// `docs/../README.md` → `README.md`, `docs/decisions/` → `docs/decisions`.
+    static func normalized(_ path: String) -> String {
+        var kept: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == "..", !kept.isEmpty { kept.removeLast() } else { kept.append(part) }
+        }
+        return kept.joined(separator: "/")
     }
 
     // MARK: - Loading a block as what its marker says
