@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import EvalGuardCLI
 @testable import EvalGuardConfig
+import EvalGuardScoring
 import EvalGuardSupport
 
 /// Every example in README.md, docs/ and the examples' READMEs is held to the code, so the documents cannot drift:
@@ -19,6 +20,7 @@ import EvalGuardSupport
 ///   block that is not input evalguard reads (an output, a protocol exchange);
 /// - every `evalguard ...` command in ```sh, ```console (its `$ ` lines) and ```yaml blocks is
 ///   parsed with the command's own argument table: an unknown command, option or action fails;
+/// - the judge template shown under `<!-- example: judge-template -->` is the default one;
 /// - every relative link leads to a file of the repository, and its `#anchor` to a heading there.
 @Suite struct DocsExamplesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -56,6 +58,17 @@ import EvalGuardSupport
             }
         }
         #expect(checked > 20)
+    }
+
+    /// The judge prompt the docs show is the one a judge is sent.
+    @Test func theDocumentedJudgeTemplateIsTheDefault() throws {
+        let shown = try Self.documents().flatMap(\.blocks).filter { $0.marker == "judge-template" }
+        #expect(shown.count == 1)
+        for block in shown {
+            let text = block.text.components(separatedBy: "\n")
+                .map { $0.hasPrefix("  ") ? String($0.dropFirst(2)) : $0 }.joined(separator: "\n")
+            #expect(text == JudgePrompt.defaultTemplate)
+        }
     }
 
     @Test func everyCommandLineParses() throws {
