@@ -43,7 +43,7 @@ package struct ResolvedJudge: Sendable {
             prompt = try JudgePrompt(template: template, rubric: rubric, grades: settings.grades, pairwise: settings.mode == .pairwise)
         } catch {
             throw EvalGuardError("judge template: " + error.message, file: settings.template?.file ?? EvalConfig.path,
-                                 hint: "Without \"template\" the documented default is used (README, \"Judged suites\").")
+                                 hint: "Without \"template\" the documented default is used (docs/scorers.md, \"Judged suites\").")
         }
         let modelSettings = (try? JSONParser.parse(model.keySettings)) ?? .string(model.keySettings)
         // The judge model's own prompt files (`{"file": ...}` in its messages) reach it as much as

@@ -27,7 +27,7 @@ package struct JudgePrompt: Sendable {
         EXPECTED>>>
         """
 
-    /// The documented default (README, "Judged suites").
+    /// The documented default (docs/scorers.md, "Judged suites").
     package static let defaultTemplate = """
         You are grading one answer of an AI feature against a rubric.
 

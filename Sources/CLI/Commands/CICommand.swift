@@ -22,7 +22,7 @@ struct CICommand: Command {
             stored results (refs/notes/evalguard) from origin, best effort, and in a shallow clone that \
             does not reach the merge-base it deepens the clone (git fetch --deepen) until it does. \
             Stored answers it reuses are audited: a seeded sample is asked of the model again, and a \
-            suite whose answers do not match runs in full (see "audit_sample" in the README).
+            suite whose answers do not match runs in full (see "audit_sample" in docs/configuration.md).
             """,
         options: [
             .option("base", value: "ref", help: "The branch or commit the change targets."),
