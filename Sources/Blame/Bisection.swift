@@ -26,7 +26,8 @@ package struct Bisection: Sendable {
         states[segments - 1] = .bad
     }
 
-    /// The last segment known good and the first known bad after it.
+    /// The last segment known good and the first known bad after it. Cannot fail: `init` makes
+    /// the ends good and bad, and `record` is given only segments `next` returned, between them.
     package var bounds: (good: Int, bad: Int) {
         let good = states.lastIndex(of: .good)!
         let bad = states[(good + 1)...].firstIndex(of: .bad)!

@@ -152,7 +152,7 @@ package final class Blame {
                                  hint: "Name a commit known to be good: evalguard blame --good <rev>")
         }
         let walk = try index.firstParentChain(from: bad.sha, until: { (try? self.index.changesBaseline($0)) ?? true })
-        let changed = walk.last!
+        let changed = walk.last!  // never empty: the chain starts at `bad` itself (no stop, no limit)
         if index.isShallowBoundary(changed) { throw historyCut(at: changed) }
         guard changed.sha != bad.sha else {
             throw EvalGuardError("\(options.bad) itself changed \(Baseline.path), so there is no range to search by default",
@@ -219,7 +219,7 @@ package final class Blame {
         }
         // In the good end's run of one key: the good end stays where it is.
         if try span.run(from: found, step: -1).last == 0 { return .goodEnd }
-        return .at(try span.run(from: found, step: 1).last!)
+        return .at(try span.run(from: found, step: 1).last!)  // a run holds at least its start
     }
 
     /// A stored result of the segment, decoded once and kept by key.
@@ -243,7 +243,7 @@ package final class Blame {
         if let result = storedResult(Segment(key: key, commits: [try span.entry(end)])) { return result }
         let segment = Segment(key: key, commits: try span.run(from: end, step: label == "good" ? 1 : -1).sorted().map(span.entry))
         if segment.commits.count > 1, let result = storedResult(segment) { return result }
-        let commit = label == "good" ? segment.commits.last! : segment.first
+        let commit = label == "good" ? segment.commits.last! : segment.first  // a run holds at least its start
         progress("evaluating the \(label) end \(commit.sha.prefix(7))")
         do {
             return try evaluate(commit.sha, key: segment.key, fresh: false)

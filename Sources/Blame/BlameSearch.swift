@@ -49,8 +49,10 @@ extension Blame {
                 continue
             }
             let evaluationsBefore = evaluations
-            var result = storedResult(segment)
-            if result == nil {
+            let result: RunResult
+            if let stored = storedResult(segment) {
+                result = stored
+            } else {
                 progress("evaluating \(info.shortSHA) \(info.subject)")
                 do {
                     result = try probe(segment.first.sha, key: key, fresh: false, siding: siding, good: good, bad: bad)
@@ -63,8 +65,8 @@ extension Blame {
                     continue
                 }
             }
-            var tally = siding.tally(probe: result!, good: good, bad: bad)
-            var votes = siding.votes(probe: result!, good: good, bad: bad)
+            var tally = siding.tally(probe: result, good: good, bad: bad)
+            var votes = siding.votes(probe: result, good: good, bad: bad)
             var retried = 0
             while tally.side == .withinNoise && retried < options.retries {
                 retried += 1
@@ -122,14 +124,22 @@ extension Blame {
     /// The first commit of the first bad segment, with what it changed and broke.
     func culprit(_ segment: Segment, before: Segment, siding: Siding, suites: Set<String>?, good: RunResult) throws -> Culprit {
         let commit = segment.first
-        let after = storedResult(segment) ?? partials[segment.key ?? ""]!.completed(with: good),
-            was = storedResult(before) ?? partials[before.key ?? ""]!.completed(with: good)
+        // Both sides were probed (a stored result, or a partial one under --suite); one that is no
+        // longer at hand (its stored result went away during the search) stops blame (exit 3).
+        func result(_ s: Segment) throws -> RunResult {
+            guard let found = storedResult(s) ?? s.key.flatMap({ partials[$0] })?.completed(with: good) else {
+                throw EvalGuardError.evaluation("the result of \(s.first.sha.prefix(7)) is no longer at hand", hint: "Run evalguard blame again.")
+            }
+            return found
+        }
+        let after = try result(segment), was = try result(before)
         let whole = try? index.config(of: commit).get()
         // Under --suite, the files S's inputs hold.
         let config = options.suite.flatMap { whole?.scoped(to: $0) } ?? whole
         let flips = CaseFlips.between(before: was, after: after, suites: suites, repository: repository,
                                          config: config, at: commit.sha)
         let parents = try repository.parents(of: commit.sha)
+        // A segment holds at least one commit (`KeyedRange.segments`), so `last` is there.
         return Culprit(commit: try repository.commitInfo(commit.sha), mergedParent: parents.count > 1 ? parents[1] : nil,
                        before: before.commits.last!.sha, beforeValue: siding.aggregate(was), afterValue: siding.aggregate(after),
                        broke: flips.broke, fixed: flips.fixed,

@@ -120,8 +120,7 @@ enum ArgumentParser {
 
     /// `-x`, `--xyz`, `--`; but not `-` (stdin, by convention) nor a negative number.
     static func looksLikeOption(_ argument: String) -> Bool {
-        guard argument.hasPrefix("-"), argument.count > 1 else { return false }
-        let second = argument.dropFirst().first!
+        guard argument.hasPrefix("-"), let second = argument.dropFirst().first else { return false }
         return !(second.isNumber || second == ".")
     }
 

@@ -78,6 +78,7 @@ package struct OptionSpec: Sendable {
 
     package init(long: String, short: Character? = nil, valueName: String? = nil, help: String,
                 repeating: Bool = false, defaultValue: String? = nil) {
+        precondition(!long.isEmpty || short != nil, "an option needs a long or a short name")
         self.long = long
         self.short = short
         self.valueName = valueName
@@ -101,7 +102,7 @@ package struct OptionSpec: Sendable {
     package var isFlag: Bool { valueName == nil }
 
     /// The name `ParsedArguments` knows the option by: `long`, or the short name when
-    /// there is no long one.
+    /// there is no long one (`init` requires one of the two, so `short!` holds).
     package var key: String { long.isEmpty ? String(short!) : long }
 
     /// `--against`, or `-C` for a short-only option.

@@ -77,6 +77,13 @@ package struct ParsedArguments: Sendable {
         positionals(name).first
     }
 
+    /// A required positional argument's value. `assignPositionals` already refuses a command
+    /// line without it; asked for one it let through, this is the same usage error, not a trap.
+    package func requiredPositional(_ name: String) throws(UsageError) -> String {
+        guard let value = positional(name) else { throw UsageError("Missing expected argument '<\(name)>'") }
+        return value
+    }
+
     /// The values of a positional argument (all of them for a repeating one).
     package func positionals(_ name: String) -> [String] {
         assert(spec.arguments.contains { $0.name == name }, "'\(spec.name)' declares no argument <\(name)>")

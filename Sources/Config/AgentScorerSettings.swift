@@ -54,6 +54,7 @@ extension Scorer {
 
         init(node: ConfigNode) throws {
             let members = try node.object(allowed: ["type", "match", "max_steps"])
+            // `choice` returns one of the listed names, each a case of Match.
             match = Match(rawValue: try ToolCallSettings.choice(members["match"], ["contains", "in_order", "exact"], default: "in_order"))!
             maxSteps = try members["max_steps"]?.positiveInt()
         }
@@ -101,7 +102,7 @@ extension Scorer {
             if o.count == 1, let schema = o["$json_schema"] {
                 return schema.objectValue != nil || schema.boolValue != nil ? nil : path
             }
-            return o.keys.sorted().lazy.compactMap { badSchemaPlaceholder(o[$0]!, at: path + "." + $0) }.first
+            return o.sorted { $0.key < $1.key }.lazy.compactMap { badSchemaPlaceholder($0.value, at: path + "." + $0.key) }.first
         case .array(let a):
             return a.indices.lazy.compactMap { badSchemaPlaceholder(a[$0], at: path + "[\($0)]") }.first
         default:

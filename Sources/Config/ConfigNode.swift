@@ -195,8 +195,7 @@ package struct ConfigNode: Sendable {
         guard case .object(let dict) = value else { throw error("expected an object, found \(value.kindName)") }
         var members: [String: ConfigNode] = [:]
         // In key order, so that of several unknown keys the same one is named on every run.
-        for key in dict.keys.sorted() {
-            let v = dict[key]!
+        for (key, v) in dict.sorted(by: { $0.key < $1.key }) {
             guard allowed.contains(key) else {
                 let hint = Suggestion.closest(to: key, among: allowed).map { "Did you mean '\($0)'?" }
                     ?? "Known keys: " + allowed.joined(separator: ", ") + "."
@@ -210,7 +209,7 @@ package struct ConfigNode: Sendable {
     /// An object whose keys are names chosen by the user (suite names, environment variables).
     package func dictionary() throws -> [(String, ConfigNode)] {
         guard case .object(let dict) = value else { throw error("expected an object, found \(value.kindName)") }
-        return dict.keys.sorted().map { ($0, child($0, dict[$0]!)) }
+        return dict.sorted { $0.key < $1.key }.map { ($0.key, child($0.key, $0.value)) }
     }
 
     package func string() throws -> String {

@@ -66,7 +66,9 @@ package struct EvalConfig: Sendable {
         guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
         // Without a top-level "model" every suite names its own (checked above); the first
         // suite's then stands as the default, which no suite uses.
-        let model = try defaultModel ?? suites[0].inlineModel ?? models[suites[0].modelName!]!
+        guard let model = defaultModel ?? suites[0].inlineModel ?? suites[0].modelName.flatMap({ models[$0] }) else {
+            throw suitesNode.error("suite '\(suites[0].name)' has no model", hint: "Give it \"model\", or give a top-level \"model\".")
+        }
         var policy = BaselineChangePolicy.warn
         if let node = members["baseline_changes"] {
             guard let p = BaselineChangePolicy(rawValue: try node.string()) else {
@@ -201,7 +203,7 @@ package struct ModelConfig: Sendable {
             command = []
             openAI = try OpenAIConfig(members: members, node: node)
         default:
-            throw members["provider"]!.error("unknown provider '\(provider)'", hint: "Providers: command, openai.")
+            throw (members["provider"] ?? node).error("unknown provider '\(provider)'", hint: "Providers: command, openai.")
         }
     }
 }
@@ -258,11 +260,11 @@ package struct SuiteConfig: Sendable {
         }
         scorer = try members["scorer"].map(Scorer.init(node:)) ?? .exact(.init())
         if let judge = scorer.judge, models[judge.judge] == nil {
-            throw members["scorer"]!.error("the judge '\(judge.judge)' is not a model in \"models\"",
+            throw (members["scorer"] ?? node).error("the judge '\(judge.judge)' is not a model in \"models\"",
                                            hint: "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}.")
         }
         if let similarity = scorer.similarity, models[similarity.model]?.openAI == nil {
-            throw members["scorer"]!.error("the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
+            throw (members["scorer"] ?? node).error("the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
                                            hint: "Add \"models\": {\"\(similarity.model)\": {\"provider\": \"openai\", \"base_url\": \"...\", \"model\": \"text-embedding-3-small\", \"messages\": [{\"role\": \"user\", \"content\": \"{{input}}\"}]}}: evalguard posts to <base_url>/embeddings.")
         }
         thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited

@@ -160,10 +160,10 @@ extension ModelConfig {
     package var asJudge: ModelConfig {
         guard var openAI, case .object(var members) = node.value else { return self }
         var copy = self
-        openAI.temperature = openAI.temperature ?? 0
-        openAI.seed = openAI.seed ?? 0
-        members["temperature"] = .number(openAI.temperature!)
-        members["seed"] = .number(Double(openAI.seed!))
+        let (temperature, seed) = (openAI.temperature ?? 0, openAI.seed ?? 0)
+        (openAI.temperature, openAI.seed) = (temperature, seed)
+        members["temperature"] = .number(temperature)
+        members["seed"] = .number(Double(seed))
         copy.openAI = openAI
         copy.node = ConfigNode(value: .object(members), path: node.path, source: node.source)
         return copy

@@ -68,11 +68,11 @@ package struct OpenAIConfig: Sendable {
         baseURL = try members["base_url"]?.string() ?? "https://api.openai.com/v1"
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw members["base_url"]!.error("expected an http:// or https:// URL, found '\(baseURL)'",
+            throw (members["base_url"] ?? node).error("expected an http:// or https:// URL, found '\(baseURL)'",
                                              hint: "For example \"https://api.openai.com/v1\" or \"http://127.0.0.1:8000/v1\".")
         }
         if baseURL.contains("?") || baseURL.contains("#") {
-            throw members["base_url"]!.error("a base URL cannot carry a query or fragment: evalguard appends /chat/completions to it",
+            throw (members["base_url"] ?? node).error("a base URL cannot carry a query or fragment: evalguard appends /chat/completions to it",
                                              hint: "Give the API's root, for example \"https://example.openai.azure.com/openai/v1\".")
         }
         guard let modelNode = members["model"] else {

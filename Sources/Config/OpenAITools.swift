@@ -94,8 +94,7 @@ extension OpenAIConfig {
     /// Reads `tools`, `tool_choice`, `parallel_tool_calls`, `max_steps` and `tools_command`.
     mutating func readTools(_ members: [String: ConfigNode]) throws {
         if let node = members["tools"] {
-            if case .object(let o) = node.value, o["file"] != nil {
-                let file = try node.object(allowed: ["file"])["file"]!
+            if case .object(let o) = node.value, o["file"] != nil, let file = try node.object(allowed: ["file"])["file"] {
                 let path = try file.string()
                 guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
                     throw file.error("the tools file must be a path inside the repository, from its root")

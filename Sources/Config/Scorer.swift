@@ -189,8 +189,8 @@ package enum Scorer: Sendable, Equatable {
             let at = members["type"] ?? node
             throw at.error("unknown scorer '\(type)'", hint: hint)
         }
-        if let extra = members.keys.sorted().first(where: { !allowedKeys.contains($0) }) {
-            throw members[extra]!.error("'\(extra)' does not apply to the \(type) scorer")
+        if let (extra, member) = members.sorted(by: { $0.key < $1.key }).first(where: { !allowedKeys.contains($0.key) }) {
+            throw member.error("'\(extra)' does not apply to the \(type) scorer")
         }
     }
 

@@ -46,6 +46,7 @@ package struct Thresholds: Sendable, Equatable {
         let members = try node.object(allowed: GatedMetric.allCases.map(\.rawValue))
         for (key, member) in members {
             let off = member.isNull || member.value == .bool(false)
+            // `object(allowed:)` let through only the metrics' names.
             switch GatedMetric(rawValue: key)! {
             case .accuracy:
                 if off { result.accuracy = nil; continue }

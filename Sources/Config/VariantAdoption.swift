@@ -57,8 +57,7 @@ package struct VariantAdoption {
     /// scan cannot place one.
     static func edits(_ bytes: [UInt8], object: Int, base: JSONValue, overlay: JSONValue, into edits: inout [(range: Range<Int>, text: String)]) -> Bool {
         guard case .object(let changes) = overlay, let members = Self.members(bytes, object: object) else { return false }
-        for key in changes.keys.sorted() {
-            let value = changes[key]!
+        for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
             if value == .null { return false }
             if let member = members.first(where: { $0.key == key }) {
                 let old = base[key] ?? .null

@@ -140,12 +140,12 @@ extension EvalConfig {
     /// The configuration with variant `name` merged over it.
     package func variant(_ name: String) throws -> EvalConfig {
         let root = try ConfigNode.parse(ConfigSource(displayPath: source.displayPath, text: source.text))
-        guard let node = root.value[Variants.key]?.objectValue?[name] else {
+        guard let variants = root.value[Variants.key], let node = variants.objectValue?[name] else {
             throw EvalGuardError("no variant named '\(name)' in \(source.displayPath)",
                                  hint: variantNames.isEmpty ? "Add \"variants\": {\"\(name)\": {\"models\": {...}}} to it, or give --set <key.path>=<value>."
                                                             : "Variants: \(variantNames.joined(separator: ", ")).", category: .usage)
         }
-        let overlay = root.child(Variants.key, root.value[Variants.key]!).child(name, node)
+        let overlay = root.child(Variants.key, variants).child(name, node)
         return try Variants.merge(base: root, overlay: overlay, into: ConfigOverlay(name: name, prefix: [Variants.key, name], value: node))
     }
 

@@ -44,8 +44,8 @@ struct AskedGroup: Hashable {
 protocol AskedScorer: AnyObject {
     /// Whether it decides the cases of a suite with this scorer (`Scorer` allows one asked scorer a suite).
     func decides(_ scorer: Scorer) -> Bool
-    /// The group an item is asked in.
-    func group(of item: AskedItem) -> AskedGroup
+    /// The group an item is asked in; throws when the item lacks what its scorer needs.
+    func group(of item: AskedItem) throws -> AskedGroup
     /// The verdicts on one group's items, in order. A case it could not decide is a verdict with
     /// an error (counted against the group's budget by the caller); a throw stops the run.
     func ask(_ items: [AskedItem]) throws -> [ScoreOutcome]
@@ -89,12 +89,12 @@ final class AskedScorers {
             var groups: [AskedGroup: [Int]] = [:]
             var order: [AskedGroup] = []
             for (i, item) in items.enumerated() where scorer.decides(item.scorer) {
-                let group = scorer.group(of: item)
+                let group = try scorer.group(of: item)
                 if groups[group] == nil { order.append(group) }
                 groups[group, default: []].append(i)
             }
             for group in order {
-                let indices = groups[group]!
+                let indices = groups[group, default: []]
                 let outcomes = try scorer.ask(indices.map { items[$0] })
                 var failures: [String] = []
                 for (i, outcome) in zip(indices, outcomes) {

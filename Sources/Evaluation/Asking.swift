@@ -48,8 +48,9 @@ final class Providers {
     /// Where models and programs run (the checkout of a commit, made on first use).
     func directory() throws -> String {
         if let made = madeDirectory { return made }
-        madeDirectory = try makeDirectory()
-        return madeDirectory!
+        let made = try makeDirectory()
+        madeDirectory = made
+        return made
     }
 
     /// The provider the configuration names, running in `directory()` (where relative paths such
@@ -83,6 +84,6 @@ final class Providers {
     func answer(_ provider: ModelProvider, _ requests: [ModelRequest]) throws -> [ModelResponse] {
         var responses = [ModelResponse?](repeating: nil, count: requests.count)
         try answer(provider, ModelRequests(requests), progress: { _ in }) { responses[$0] = $1 }
-        return responses.map { $0! }
+        return try inRequestOrder(responses, requests)
     }
 }

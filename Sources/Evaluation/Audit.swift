@@ -77,9 +77,9 @@ extension Evaluation {
             let fresh = Dictionary((answers[name]?.cases ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let noisy = !config.model(of: plan.suite.config).isDeterministic(repeats: repeats)
             var audit = SuiteAudit(suite: name, reused: plan.kept.count, sampled: [], mismatched: [], noisy: noisy, trusted: true)
-            for i in s.indices {
+            // The sample is drawn from the kept cases' indices, so each has its stored answer.
+            for (i, stored) in s.indices.compactMap({ i in plan.kept[i].map { (i, $0) } }) {
                 let id = plan.suite.cases[i].id
-                let stored = plan.kept[i]!
                 audit.sampled.append(id)
                 if let answer = fresh[id], agrees(stored, answer, noisy: noisy) { continue }
                 audit.mismatched.append(id)

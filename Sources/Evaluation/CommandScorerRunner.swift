@@ -24,8 +24,8 @@ final class CommandScorerRunner: AskedScorer {
 
     func decides(_ scorer: Scorer) -> Bool { scorer.command != nil }
 
-    func group(of item: AskedItem) -> AskedGroup {
-        let program = item.scorer.command!
+    func group(of item: AskedItem) throws -> AskedGroup {
+        let program = try Self.program(of: item)
         // Suites that run the same program with the same settings share its processes.
         let key = JSONValue.array(program.command.map(JSONValue.string)).canonicalText
             + " \(program.jobs) \(program.timeoutSeconds) \(program.startupTimeoutSeconds) \(program.maxErrorRate)"
@@ -37,8 +37,9 @@ final class CommandScorerRunner: AskedScorer {
     /// The verdict on each item (all of one program), in order, through the command provider's
     /// process pool: persistent processes, `jobs` of them, each request timed out on its own.
     func ask(_ items: [AskedItem]) throws -> [ScoreOutcome] {
-        let program = items[0].scorer.command!
-        let group = group(of: items[0])
+        guard let first = items.first else { return [] }
+        let program = try Self.program(of: first)
+        let group = try group(of: first)
         // Ids are made unique per batch: cases of different suites may share one.
         let ids = items.indices.map { items[$0].id + "#\($0)" }
         let cases = Dictionary(uniqueKeysWithValues: zip(ids, items.map { "case \($0.id) of suite '\($0.suite)'" }))
@@ -51,6 +52,15 @@ final class CommandScorerRunner: AskedScorer {
             ModelRequest(id: id, input: .object(["input": item.input, "expected": item.expected, "output": item.output]))
         }
         return try providers.answer(provider, requests).map(Self.verdict)
+    }
+
+    /// The item's scoring program: `AskedScorers` hands this runner only items whose scorer it
+    /// `decides`, so one without a program is a broken call, refused (exit 3) rather than trapped.
+    private static func program(of item: AskedItem) throws -> CommandScorerSettings {
+        guard let program = item.scorer.command else {
+            throw EvalGuardError.evaluation("suite '\(item.suite)': its scorer runs no program")
+        }
+        return program
     }
 
     /// Checks one reply against the protocol.

@@ -180,12 +180,14 @@ package enum Evaluation {
                 cases = fresh
             } else {
                 let position = Dictionary(uniqueKeysWithValues: fresh.enumerated().map { ($1.id, $0) })
-                cases = plan.suite.cases.enumerated().map { i, c in
-                    plan.kept[i] ?? {
-                        var r = fresh[position[c.id]!]
-                        (r.inputBlob, r.scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
-                        return r
-                    }()
+                cases = try plan.suite.cases.enumerated().map { i, c in
+                    if let kept = plan.kept[i] { return kept }
+                    guard let at = position[c.id] else {
+                        throw EvalGuardError.evaluation("suite '\(plan.suite.config.name)': case \(c.id) was asked, but no answer came back for it")
+                    }
+                    var r = fresh[at]
+                    (r.inputBlob, r.scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
+                    return r
                 }
             }
             fresh = []
@@ -276,10 +278,12 @@ package enum Evaluation {
 private struct RequestRound {
     /// Where each suite's cases start in a round, and where the round ends.
     let starts: [Int]
-    var width: Int { starts.last! }
+    let width: Int
 
     init(_ suites: [LoadedSuite]) {
-        starts = suites.reduce(into: [0]) { $0.append($0.last! + $1.cases.count) }
+        var end = 0
+        starts = [0] + suites.map { end += $0.cases.count; return end }
+        width = end
     }
 
     func index(run r: Int, suite s: Int, case i: Int) -> Int { r * width + starts[s] + i }

@@ -156,9 +156,10 @@ package final class Evaluator {
         let directory: () throws -> String = {
             guard case .commit = subject else { return repository.root }
             if let made = checkout { return made.directory }
-            checkout = try IsolatedCheckout(repository: repository, commit: commit)
+            let made = try IsolatedCheckout(repository: repository, commit: commit)
+            checkout = made
             try Interrupts.checkpoint()
-            return checkout!.directory
+            return made.directory
         }
         var budget = maxCostUSD ?? config.maxCostUSD
         var audits: [SuiteAudit]?

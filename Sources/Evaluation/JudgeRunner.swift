@@ -46,10 +46,17 @@ final class JudgeRunner: AskedScorer {
 
     func decides(_ scorer: Scorer) -> Bool { scorer.judge != nil }
 
-    func group(of item: AskedItem) -> AskedGroup {
-        let judge = item.judge!
+    func group(of item: AskedItem) throws -> AskedGroup {
+        let judge = try Self.judge(of: item)
         return AskedGroup(key: judge.modelID, subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID,
                           maxErrorRate: judge.model.maxErrorRate, hint: "A reply must end with a line 'GRADE: <grade>'.")
+    }
+
+    /// The suite's resolved judge; a suite whose judge was not resolved (Evaluation.loadSuites
+    /// resolves one for every judged suite) cannot be judged.
+    private static func judge(of item: AskedItem) throws -> ResolvedJudge {
+        guard let judge = item.judge else { throw EvalGuardError.evaluation("suite '\(item.suite)': its judge was not loaded") }
+        return judge
     }
 
     /// The verdict on each item (all asked of one judge model), in order; a failed request or a
@@ -57,12 +64,12 @@ final class JudgeRunner: AskedScorer {
     func ask(_ items: [AskedItem]) throws -> [ScoreOutcome] {
         // Per item, per order shown to the judge (one; two when pairwise), per sample: a cache key.
         var keys: [[[String]]] = []
-        var pending: [String: (request: ModelRequest, suite: String, judge: ResolvedJudge)] = [:]
-        var order: [String] = []
+        var pending: Set<String> = []
+        var order: [(key: String, request: ModelRequest, suite: String, judge: ResolvedJudge)] = []
         for item in items {
-            let judge = item.judge!
+            let judge = try Self.judge(of: item)
             var itemKeys: [[String]] = []
-            for (output, other) in Self.orders(item) {
+            for (output, other) in Self.orders(item, judge) {
                 let prompt = judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other)
                 let digest = GitHash.blobID(of: prompt)
                 var orderKeys: [String] = []
@@ -72,10 +79,9 @@ final class JudgeRunner: AskedScorer {
                     used[item.suite, default: []].insert(key)
                     if let grade = cache[key], JudgeGrade(Substring(grade), judge.settings.grades) != nil {
                         stats[item.suite, default: Stats()].cached += 1
-                    } else if pending[key] == nil {
-                        pending[key] = (ModelRequest(id: key, input: .string(prompt)), item.suite, judge)
+                    } else if pending.insert(key).inserted {
                         if caseOf[key] == nil { caseOf[key] = "case \(item.id) of suite '\(item.suite)'" }
-                        order.append(key)
+                        order.append((key, ModelRequest(id: key, input: .string(prompt)), item.suite, judge))
                     }
                 }
                 itemKeys.append(orderKeys)
@@ -84,17 +90,16 @@ final class JudgeRunner: AskedScorer {
         }
         var failures: [String: String] = [:]
         var replies: [String: String] = [:]
-        if !order.isEmpty {
-            let provider = try provider(for: items[0].judge!)
-            let responses = try providers.answer(provider, order.map { pending[$0]!.request })
-            for (key, r) in zip(order, responses) {
-                let (_, suite, judge) = pending[key]!
+        if let first = order.first {
+            let provider = try provider(for: first.judge)
+            let responses = try providers.answer(provider, order.map(\.request))
+            for ((key, _, suite, judge), r) in zip(order, responses) {
                 stats[suite, default: Stats()].requests += 1
-                if let c = r.costUSD { stats[suite]!.costs.append(c) }
+                if let c = r.costUSD { stats[suite, default: Stats()].costs.append(c) }
                 if let u = r.usage, let t = u["total_tokens"] ?? u["prompt_tokens"].map({ $0 + (u["completion_tokens"] ?? 0) }) {
-                    stats[suite]!.tokens.append(t)
+                    stats[suite, default: Stats()].tokens.append(t)
                 }
-                if r.error == nil { stats[suite]!.latencies.append(r.latencyMs) }
+                if r.error == nil { stats[suite, default: Stats()].latencies.append(r.latencyMs) }
                 guard r.error == nil, let output = r.output else {
                     failures[key] = "judge: " + (r.error ?? "no answer")
                     continue
@@ -110,13 +115,17 @@ final class JudgeRunner: AskedScorer {
         }
         var verdicts: [ScoreOutcome] = []
         for (item, itemKeys) in zip(items, keys) {
-            let judge = item.judge!
-            if let failure = itemKeys.joined().lazy.compactMap({ failures[$0] }).first {
+            let judge = try Self.judge(of: item)
+            // A grade is cached only once checked (asked now, or a stored one read above), so
+            // every key has one; a key without one fails its case rather than stopping the run.
+            let parsed = itemKeys.map { $0.map { key in cache[key].flatMap { JudgeGrade(Substring($0), judge.settings.grades) } } }
+            let missing = parsed.joined().contains { $0 == nil } ? "judge: no valid grade for this answer" : nil
+            if let failure = itemKeys.joined().lazy.compactMap({ failures[$0] }).first ?? missing {
                 verdicts.append(.failed(failure))
                 stats[item.suite, default: Stats()].errors += 1
                 continue
             }
-            let grades = itemKeys.map { $0.map { key in JudgeGrade(Substring(cache[key]!), judge.settings.grades)! } }
+            let grades = parsed.map { $0.compactMap { $0 } }
             if judge.settings.mode == .pairwise {
                 verdicts.append(pairwise(item, grades))
                 continue
@@ -134,8 +143,8 @@ final class JudgeRunner: AskedScorer {
     /// What the judge is shown, in order: the answer; pairwise, the answer as A against the
     /// baseline's as B, then the other way round. None when there is nothing to compare: no
     /// stored baseline answer, or the same answer (a tie without asking).
-    static func orders(_ item: AskedItem) -> [(JSONValue, JSONValue)] {
-        guard item.judge!.settings.mode == .pairwise else { return [(item.output, .null)] }
+    static func orders(_ item: AskedItem, _ judge: ResolvedJudge) -> [(JSONValue, JSONValue)] {
+        guard judge.settings.mode == .pairwise else { return [(item.output, .null)] }
         guard let reference = item.reference, reference != item.output else { return [] }
         return [(item.output, reference), (reference, item.output)]
     }
@@ -152,7 +161,7 @@ final class JudgeRunner: AskedScorer {
         for (index, samples) in grades.enumerated() {
             var counts: [String: Int] = [:]
             for g in samples { counts[g.grade, default: 0] += 1 }
-            let top = counts.values.max()!
+            let top = counts.values.max() ?? 0
             let leaders = counts.filter { $0.value == top }.map(\.key)
             let label = leaders.count == 1 ? leaders[0] : "tie"
             if samples.count > 1 { stats[item.suite, default: Stats()].agreements.append(Double(counts[label] ?? 0) / Double(samples.count)) }
@@ -173,8 +182,8 @@ final class JudgeRunner: AskedScorer {
     /// the new result carries them too; asks nothing.
     func keep(_ items: [AskedItem]) {
         for item in items {
-            let judge = item.judge!
-            for (output, other) in Self.orders(item) {
+            guard let judge = item.judge else { continue }
+            for (output, other) in Self.orders(item, judge) {
                 let digest = GitHash.blobID(of: judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other))
                 for sample in 0..<judge.settings.samples {
                     let key = judge.fingerprint + ":" + digest + ":\(sample)"

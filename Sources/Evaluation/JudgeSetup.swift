@@ -24,7 +24,12 @@ package struct ResolvedJudge: Sendable {
     /// `read` returns a file's bytes from the repository root (working tree or commit).
     package init(_ settings: JudgeSettings, config: EvalConfig, read: (String) throws -> [UInt8]?) throws {
         self.settings = settings
-        model = config.models[settings.judge]!.asJudge
+        // EvalConfig refuses a judge that is not in "models"; refused here too, never trapped on.
+        guard let judgeModel = config.models[settings.judge] else {
+            throw EvalGuardError("the judge '\(settings.judge)' is not a model in \"models\"",
+                                 file: EvalConfig.path, hint: "Add it under \"models\".")
+        }
+        model = judgeModel.asJudge
         modelID = "models." + settings.judge
         func text(_ t: JudgeSettings.Text, _ what: String) throws -> String {
             switch t {

@@ -26,7 +26,7 @@ extension Evaluation {
         var descriptions: [String: [String: JSONValue]] = [:]
         var warnings: [String] = []
         for id in order {
-            let group = groups[id]!
+            let group = groups[id, default: []]
             var wording = ProviderWording(subject: "the model", settings: id)
             wording.usedBy = (group.count == 1 ? "suite " : "suites ") + group.map { "'\($0.config.name)'" }.joined(separator: ", ")
             let setup = try asking.providers.make(config.model(of: group[0].config), wording: wording)

@@ -37,9 +37,10 @@ extension Evaluator {
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
         let asking = Asking(config: config, directory: {
-            checkout = try IsolatedCheckout(repository: repository, commit: sha)
+            let made = try IsolatedCheckout(repository: repository, commit: sha)
+            checkout = made
             try Interrupts.checkpoint()
-            return checkout!.directory
+            return made.directory
         }, environment: environment, stored: candidates, maxCostUSD: maxCostUSD ?? config.maxCostUSD)
         let outcome = try Evaluation.evaluate(config, plans: plans, asking: asking, commit: sha, key: key, dirtyPaths: [], repeats: runs,
                                               prices: prices, progress: { _, _ in })

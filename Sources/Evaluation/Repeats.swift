@@ -29,11 +29,12 @@ enum Repeats {
         let failed = runs.first { $0.error != nil }
         folded.error = failed?.error
         folded.timedOut = runs.contains { $0.timedOut == true } ? true : nil
-        if runs.allSatisfy({ $0.error == nil && $0.output != nil && $0.outputTruncated != true }) {
+        let outputs = runs.compactMap(\.output)
+        if outputs.count == runs.count, runs.allSatisfy({ $0.error == nil && $0.outputTruncated != true }) {
             var distinct: [RunOutput] = []
-            for run in runs {
-                if let i = distinct.firstIndex(where: { $0.output == run.output! }) { distinct[i].runs += 1 }
-                else { distinct.append(RunOutput(output: run.output!, runs: 1)) }
+            for output in outputs {
+                if let i = distinct.firstIndex(where: { $0.output == output }) { distinct[i].runs += 1 }
+                else { distinct.append(RunOutput(output: output, runs: 1)) }
             }
             folded.runOutputs = distinct
         }

@@ -180,6 +180,7 @@ extension Evaluation {
         }
         scorers.keep(kept)
         guard !asked.isEmpty else { return }
+        // `at` lists only kept indices (the loop above), so each place holds a stored answer.
         for (place, verdict) in zip(at, try scorers.decide(asked)) { apply(verdict, to: &plans[place.plan].kept[place.index]!) }
     }
 

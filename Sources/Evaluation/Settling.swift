@@ -96,6 +96,7 @@ private final class ModelAsker {
     let suites: [LoadedSuite]
     var checkout: IsolatedCheckout?
     /// The subject's models and asked scorers, for every round (one cost limit over them).
+    /// Implicitly unwrapped only because `init` sets it last: its directory closure captures self.
     private var asking: Asking!
 
     init(_ evaluator: Evaluator, _ subject: EvaluationSubject, config override: EvalConfig? = nil, stored: [RunResult]) throws {

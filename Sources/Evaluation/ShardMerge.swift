@@ -69,8 +69,8 @@ extension Evaluator {
                 guard let part = file.shard.result.suite(name) else {
                     throw Self.refuse("mismatched shards: \(file.path) has no suite '\(name)'", hint: "Run every shard on the same commit.")
                 }
-                guard part.key == nil || part.key == suiteKey else {
-                    throw Self.refuse("mismatched shards: suite '\(name)' in \(file.path) has the key \(part.key!.prefix(12)), not \(suiteKey.prefix(12)) as its case file and model give")
+                if let partKey = part.key, partKey != suiteKey {
+                    throw Self.refuse("mismatched shards: suite '\(name)' in \(file.path) has the key \(partKey.prefix(12)), not \(suiteKey.prefix(12)) as its case file and model give")
                 }
                 guard file.shard.suites.first(where: { $0.name == name })?.caseIDs == part.cases.map(\.id) else {
                     throw Self.refuse("\(file.path): its case_ids for suite '\(name)' do not match its cases (a file edited by hand?)")
@@ -88,7 +88,8 @@ extension Evaluator {
                 if copies.count > 1 { duplicated.append("\(name): \(c.id) (in \(copies.map(\.1.path).joined(separator: " and ")))") }
                 if let one = copies.first { cases.append(one.0) }
             }
-            var whole = template!
+            // Every file holds the suite (checked above) and `files` is not empty.
+            guard var whole = template else { throw Self.refuse("no shard results given") }
             whole.cases = cases
             whole.metrics = Metrics(cases)
             whole.reuse = reuses.isEmpty ? nil : Self.merged(reuses, cases: cases, ids: suite.cases.map(\.id))
@@ -105,7 +106,7 @@ extension Evaluator {
         var whole = result
         whole.suites = merged
         whole.overall = Metrics(of: merged.lazy.flatMap(\.cases))
-        whole.createdAt = files.map(\.shard.result.createdAt).max()!
+        whole.createdAt = files.map(\.shard.result.createdAt).max() ?? result.createdAt
         try store.ensureWritable()
         try store.save(whole)
         return whole

@@ -34,10 +34,24 @@ final class SimilarityRunner: AskedScorer {
 
     func decides(_ scorer: Scorer) -> Bool { scorer.similarity != nil }
 
-    func group(of item: AskedItem) -> AskedGroup {
-        let name = item.scorer.similarity!.model
+    func group(of item: AskedItem) throws -> AskedGroup {
+        let (_, name, model) = try embedder(of: item)
         return AskedGroup(key: name, subject: "the embeddings model '\(name)'", settings: "models.\(name)",
-                          maxErrorRate: config.models[name]!.maxErrorRate, hint: "Check that models.\(name) serves <base_url>/embeddings.")
+                          maxErrorRate: model.maxErrorRate, hint: "Check that models.\(name) serves <base_url>/embeddings.")
+    }
+
+    /// The item's similarity settings and the model they name. `EvalConfig` refuses a similarity
+    /// scorer whose model is not in "models"; a configuration that got here without that check is
+    /// refused the same way (exit 2), never trapped on.
+    private func embedder(of item: AskedItem) throws -> (settings: SimilaritySettings, name: String, model: ModelConfig) {
+        guard let settings = item.scorer.similarity else {
+            throw EvalGuardError.evaluation("suite '\(item.suite)': its scorer is not the similarity scorer")
+        }
+        guard let model = config.models[settings.model] else {
+            throw EvalGuardError("suite '\(item.suite)': the similarity scorer's model '\(settings.model)' is not a model in \"models\"",
+                                 file: EvalConfig.path, hint: "Add it under \"models\".")
+        }
+        return (settings, settings.model, model)
     }
 
     /// The embedder's part of a cache key: what decides the vectors a text gets.
@@ -51,13 +65,15 @@ final class SimilarityRunner: AskedScorer {
     /// The verdict on each item (all of one embeddings model), in order; a text the endpoint
     /// did not embed is its item's error.
     func ask(_ items: [AskedItem]) throws -> [ScoreOutcome] {
-        let name = items[0].scorer.similarity!.model
-        let model = config.models[name]!
+        guard let first = items.first else { return [] }
+        let (_, name, model) = try embedder(of: first)
         let id = Self.embedderID(model)
         var keys: [(String, String)] = []
+        var thresholds: [Double] = []
         var missing: [(key: String, text: String, item: String)] = []
         var queued: Set<String> = []
         for item in items {
+            thresholds.append(try embedder(of: item).settings.threshold)
             let pair = [item.output, item.expected].map { value -> String in
                 let text = Self.text(value)
                 let key = id + ":" + GitHash.blobID(of: text)
@@ -83,22 +99,25 @@ final class SimilarityRunner: AskedScorer {
                     continue
                 }
                 for (entry, vector) in zip(batch, vectors) {
-                    guard case .array(let numbers) = vector else {
+                    // The provider nulls a vector that is not all numbers; checked again here,
+                    // since a vector that is not is this text's error, never a trap.
+                    guard case .array(let numbers) = vector, case let values = numbers.compactMap(\.numberValue),
+                          values.count == numbers.count else {
                         failures[entry.key] = "the endpoint's embedding for this text is not an array of numbers"
                         continue
                     }
-                    cache[entry.key] = numbers.map { $0.numberValue! }
+                    cache[entry.key] = values
                 }
             }
         }
-        return zip(items, keys).map { item, pair in
+        return zip(thresholds, keys).map { threshold, pair in
             guard let a = cache[pair.0], let b = cache[pair.1] else {
                 return .failed("similarity: " + (failures[pair.0] ?? failures[pair.1] ?? "no embedding"))
             }
             guard let cosine = Self.cosine(a, b) else {
                 return .failed("similarity: the embeddings differ in length (\(a.count) and \(b.count)) or one is all zeros")
             }
-            return ScoreOutcome(passed: cosine >= item.scorer.similarity!.threshold, score: max(0, cosine))
+            return ScoreOutcome(passed: cosine >= threshold, score: max(0, cosine))
         }
     }
 
@@ -106,7 +125,8 @@ final class SimilarityRunner: AskedScorer {
     /// carries them too; asks nothing.
     func keep(_ items: [AskedItem]) {
         for item in items {
-            let id = Self.embedderID(config.models[item.scorer.similarity!.model]!)
+            guard let model = try? embedder(of: item).model else { continue }
+            let id = Self.embedderID(model)
             for value in [item.output, item.expected] {
                 let key = id + ":" + GitHash.blobID(of: Self.text(value))
                 if cache[key] != nil { used[item.suite, default: []].insert(key) }

@@ -27,7 +27,7 @@ extension Evaluator {
         // A pairwise judge's grades hold only against the baseline answers they were compared with.
         let reference = Evaluation.pairwiseReference(config, read: read)
         if let whole = store.variant(key: key, repeats: runs), Evaluation.comparedWith(reference, whole, config),
-           only == nil || only!.allSatisfy({ whole.suite($0) != nil }) {
+           only?.allSatisfy({ whole.suite($0) != nil }) ?? true {
             var reused = whole
             for i in reused.suites.indices {
                 var reuse = SuiteReuse()

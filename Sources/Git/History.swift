@@ -75,7 +75,7 @@ extension Repository {
 
     /// The blob id of the file at `path` in a commit, or nil when it has none.
     package func blobID(_ path: String, atCommit sha: String) throws -> String? {
-        try withEntry(path, atCommit: sha) { git_tree_entry_id($0)!.pointee.hex }
+        try withEntry(path, atCommit: sha) { try nonNull(git_tree_entry_id($0), "git_tree_entry_id").pointee.hex }
     }
 
     /// A configuration value as git reads it (repository, global and system files), or nil.
@@ -111,6 +111,6 @@ extension Repository {
         var commit: OpaquePointer?
         guard succeeded(git_object_peel(&commit, object, GIT_OBJECT_COMMIT)) else { return nil }
         defer { git_object_free(commit) }
-        return git_object_id(commit)!.pointee.hex
+        return git_object_id(commit).map { $0.pointee.hex }
     }
 }

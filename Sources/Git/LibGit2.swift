@@ -61,6 +61,13 @@ func check(_ rc: Int32, _ function: String, answers: [git_error_code]) throws(Gi
     return try check(rc, function)
 }
 
+/// A pointer libgit2 hands back after a call that succeeded (an object's id, the tree it looked
+/// up): never NULL by its contract, and a failed call (exit 3) naming the function if it were.
+func nonNull<T>(_ pointer: T?, _ function: String) throws(GitError) -> T {
+    guard let pointer else { throw GitError(code: -1, function: function, message: "returned NULL") }
+    return pointer
+}
+
 /// `check` for lookups: `GIT_ENOTFOUND` is an answer (false), not an error.
 func found(_ rc: Int32, _ function: String) throws(GitError) -> Bool {
     try check(rc, function, answers: [GIT_ENOTFOUND]) != GIT_ENOTFOUND.rawValue

@@ -72,7 +72,7 @@ extension Repository {
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
         defer { git_tree_free(tree) }
-        return try body(tree!)
+        return try body(nonNull(tree, "git_tree_lookup"))
     }
 
     private static func entry(_ item: OpaquePointer) -> TreeEntry {

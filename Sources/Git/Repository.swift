@@ -55,7 +55,7 @@ package final class Repository {
         var commit: OpaquePointer?
         try check(git_reference_peel(&commit, ref, GIT_OBJECT_COMMIT), "git_reference_peel")
         defer { git_object_free(commit) }
-        let sha = git_object_id(commit)!.pointee.hex
+        let sha = try nonNull(git_object_id(commit), "git_object_id").pointee.hex
         let detached = try check(git_repository_head_detached(pointer), "git_repository_head_detached") == 1
         let branch = detached ? nil : git_reference_shorthand(ref).map { String(cString: $0) }
         return Head(commit: sha, branch: branch)
@@ -76,7 +76,7 @@ package final class Repository {
             throw EvalGuardError("'\(revision)' does not name a commit")
         }
         defer { git_object_free(commit) }
-        return git_object_id(commit)!.pointee.hex
+        return try nonNull(git_object_id(commit), "git_object_id").pointee.hex
     }
 
     /// Runs `body` with the commit's root tree.
@@ -88,7 +88,7 @@ package final class Repository {
         var tree: OpaquePointer?
         try check(git_commit_tree(&tree, commit), "git_commit_tree")
         defer { git_tree_free(tree) }
-        return try body(tree!)
+        return try body(nonNull(tree, "git_commit_tree"))
     }
 
     /// Runs `body` with the tree entry at `path` in commit `sha`; nil when there is none
@@ -98,7 +98,7 @@ package final class Repository {
             var entry: OpaquePointer?
             guard try found(git_tree_entry_bypath(&entry, tree, path), "git_tree_entry_bypath") else { return nil }
             defer { git_tree_entry_free(entry) }
-            return try body(entry!)
+            return try body(nonNull(entry, "git_tree_entry_bypath"))
         }
     }
 
@@ -140,7 +140,7 @@ package final class Repository {
         try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
         defer { git_commit_free(commit) }
         let summary = git_commit_summary(commit).map { String(cString: $0) } ?? ""
-        let author = git_commit_author(commit)!.pointee
+        let author = try nonNull(git_commit_author(commit), "git_commit_author").pointee
         let name = author.name.map { String(cString: $0) } ?? ""
         let email = author.email.map { String(cString: $0) } ?? ""
         let date = Date(timeIntervalSince1970: TimeInterval(author.when.time))

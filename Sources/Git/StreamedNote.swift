@@ -56,7 +56,7 @@ extension Repository {
         guard let stream else { throw EvalGuardError("git_blob_create_from_stream gave no stream", category: .git) }
         do {
             try produce { bytes in
-                guard bytes.count > 0 else { return }
+                guard bytes.count > 0 else { return }  // and so `baseAddress` is not nil
                 try check(stream.pointee.write(stream, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count),
                           "git_writestream.write")
             }

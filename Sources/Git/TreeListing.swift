@@ -35,8 +35,10 @@ extension Repository {
                     let name = String(cString: git_tree_entry_name(entry))
                     // A positive return skips the subtree.
                     if type == GIT_OBJECT_TREE { return box.value.descend(dir + name + "/") ? 0 : 1 }
+                    // A negative return stops the walk, and git_tree_walk fails with it.
                     guard type == GIT_OBJECT_BLOB else { return 0 }
-                    box.value.files.append(FileVersion(path: dir + name, blobID: git_tree_entry_id(entry)!.pointee.hex))
+                    guard let id = git_tree_entry_id(entry) else { return -1 }
+                    box.value.files.append(FileVersion(path: dir + name, blobID: id.pointee.hex))
                     return 0
                 }, payload)
                 try check(rc, "git_tree_walk")

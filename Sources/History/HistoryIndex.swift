@@ -208,15 +208,18 @@ package final class HistoryIndex {
         keyed.insert(entry.id)
         guard let configBlob = entry.configBlob, case .success(let config) = config(of: entry) else { return nil }
         let memo = SelectionMemo(blob: configBlob, suite: suite)
-        if selections[memo] == nil {
+        let (number, selection, configID): (Int, InputSelection, String?)
+        if let known = selections[memo] {
+            (number, selection, configID) = known
+        } else {
             if let suite {
                 guard let scoped = config.scoped(to: suite), let id = config.scopedDigest(suite: suite) else { return nil }
-                selections[memo] = (selections.count, scoped.inputs, id)
+                (number, selection, configID) = (selections.count, scoped.inputs, id)
             } else {
-                selections[memo] = (selections.count, config.inputs, nil)
+                (number, selection, configID) = (selections.count, config.inputs, nil)
             }
+            selections[memo] = (number, selection, configID)
         }
-        let (number, selection, configID) = selections[memo]!
         guard let root = roots.removeValue(forKey: entry.treeID) ?? (try? repository.treeEntries(entry.treeID)) else { return nil }
         let relevant = root.filter { item in
             let memo = RootMemo(config: number, name: item.name, kind: item.kind)
@@ -287,8 +290,8 @@ package final class HistoryIndex {
     /// Whether the commit changed `.evals/baseline.json` relative to its first parent; false at a
     /// shallow boundary, where the parent is not there to compare with.
     package func changesBaseline(_ entry: Entry) throws -> Bool {
-        guard entry.firstParentID != nil else { return entry.baselineBlob != nil }
+        guard let parent = entry.firstParentID else { return entry.baselineBlob != nil }
         if isShallowBoundary(entry) { return false }
-        return try self.entry(entry.firstParentID!).baselineBlob != entry.baselineBlob
+        return try self.entry(parent).baselineBlob != entry.baselineBlob
     }
 }

@@ -91,9 +91,12 @@ package struct ImportSelection: Sendable {
             }
         }
         if let family {
-            scorer = order.filter { $0.family == family }.max { counts[$0]! < counts[$1]! }
+            scorer = order.filter { $0.family == family }.max { counts[$0, default: 0] < counts[$1, default: 0] }
         } else {
-            scorer = order.enumerated().max { a, b in counts[a.element]! < counts[b.element]! || (counts[a.element]! == counts[b.element]! && a.offset > b.offset) }?.element
+            scorer = order.enumerated().max { a, b in
+                let (ca, cb) = (counts[a.element, default: 0], counts[b.element, default: 0])
+                return ca < cb || (ca == cb && a.offset > b.offset)
+            }?.element
         }
         var usedIDs = Set<String>()
         for test in tests {

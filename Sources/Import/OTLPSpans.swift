@@ -169,7 +169,7 @@ enum OTLPSpans {
         return Set(messages.keys).union(calls.keys).sorted().map { i in
             var m = messages[i] ?? [:]
             if let c = calls[i] {
-                m["tool_calls"] = .array(c.keys.sorted().map { toolCall(name: c[$0]!["name"], arguments: c[$0]!["arguments"]) })
+                m["tool_calls"] = .array(c.sorted { $0.key < $1.key }.map { toolCall(name: $0.value["name"], arguments: $0.value["arguments"]) })
             }
             return normalize(.object(m))
         }

@@ -37,7 +37,7 @@ package enum ProductionRecords {
     }
 
     private static func lookup(_ parts: ArraySlice<String>, _ value: JSONValue) -> JSONValue? {
-        guard !parts.isEmpty else { return value }
+        guard let first = parts.first else { return value }
         switch value {
         case .object(let o):
             for n in stride(from: parts.count, through: 1, by: -1) {
@@ -46,7 +46,7 @@ package enum ProductionRecords {
             }
             return nil
         case .array(let items):
-            guard let i = Int(parts.first!), items.indices.contains(i) else { return nil }
+            guard let i = Int(first), items.indices.contains(i) else { return nil }
             return lookup(parts.dropFirst(), items[i])
         default:
             return nil

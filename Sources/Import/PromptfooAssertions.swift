@@ -36,8 +36,9 @@ enum PromptfooAssertions {
         case "is-json", "contains-json":
             switch value {
             case nil: return .mapped(.jsonSchema(schema: "true"), expected: nil)
-            case .object?, .bool?: return .mapped(.jsonSchema(schema: value!.canonicalText), expected: nil)
-            default: return .notMapped(reason: "\(type) with a schema given as \(value!.kindName) (a file:// schema is not read)")
+            case let schema? where schema.objectValue != nil || schema.boolValue != nil:
+                return .mapped(.jsonSchema(schema: schema.canonicalText), expected: nil)
+            case let other?: return .notMapped(reason: "\(type) with a schema given as \(other.kindName) (a file:// schema is not read)")
             }
         case "similar":
             return text(.similarity(threshold: threshold ?? 0.75))

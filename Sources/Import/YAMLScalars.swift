@@ -23,8 +23,9 @@ extension YAMLReader {
             let blank = l.allSatisfy { $0 == " " }
             if !blank {
                 let n = Self.indent(of: l)
-                if contentIndent == nil { contentIndent = n }
-                guard n >= contentIndent!, n > parentIndent else { break }
+                let indent = contentIndent ?? n
+                contentIndent = indent
+                guard n >= indent, n > parentIndent else { break }
             }
             body.append(l)
             index += 1

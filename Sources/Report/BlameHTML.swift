@@ -28,10 +28,11 @@ package struct BlameHTML {
         flips.title = "Cases the culprit flipped"
         flips.moreHint = "evalguard blame --format json lists them all"
         let (verdictClass, headline): (String, String)
-        switch a.status {
-        case .found: (verdictClass, headline) = ("regression", "✗ First bad commit: \(a.culprit!.commit.shortSHA) \(Format.clip(a.culprit!.commit.subject, 80))")
-        case .ambiguous: (verdictClass, headline) = ("inconclusive", "? The first bad commit is one of \(a.candidates.count) commits")
-        case .noRegression: (verdictClass, headline) = ("pass", "✓ No regression in this range")
+        // A found answer carries its culprit; one that did not would be shown as ambiguous.
+        switch (a.status, a.culprit) {
+        case (.found, let c?): (verdictClass, headline) = ("regression", "✗ First bad commit: \(c.commit.shortSHA) \(Format.clip(c.commit.subject, 80))")
+        case (.found, nil), (.ambiguous, _): (verdictClass, headline) = ("inconclusive", "? The first bad commit is one of \(a.candidates.count) commits")
+        case (.noRegression, _): (verdictClass, headline) = ("pass", "✓ No regression in this range")
         }
         var body = "<header><h1>evalguard blame</h1>"
         body += "<div class=\"banner v-\(verdictClass)\" id=\"verdict\"><strong>" + HTML.escape(headline) + "</strong>"

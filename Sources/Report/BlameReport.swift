@@ -22,16 +22,16 @@ package struct BlameReport {
         }
         if a.status != .noRegression, let note = a.note { out += "note: \(note)\n" }
         out += "\n"
-        switch a.status {
-        case .noRegression:
+        // A found answer carries its culprit; one that did not would be listed as ambiguous.
+        switch (a.status, a.culprit) {
+        case (.noRegression, _):
             out += "No regression in this range: \(a.note ?? "the bad end passes").\n"
-        case .found:
-            let c = a.culprit!
+        case (.found, let c?):
             out += "First bad commit: \(c.commit.sha)\n"
             out += "  \(c.commit.subject)\n"
             out += "  Author: \(c.commit.author) <\(c.commit.email)>\n"
             out += "  Date:   \(Format.date(c.commit.date))\n"
-            out += "  \(a.metric!.rawValue): \(value(c.beforeValue)) at \(c.before.prefix(7)) → \(value(c.afterValue)) at \(c.commit.shortSHA)\n"
+            out += "  \(a.metric?.rawValue ?? "metric"): \(value(c.beforeValue)) at \(c.before.prefix(7)) → \(value(c.afterValue)) at \(c.commit.shortSHA)\n"
             if let merged = c.mergedParent {
                 out += "  A merge: the change came in through its second parent \(merged.prefix(7));\n"
                 out += "  evalguard blame --good <fork point> --bad \(merged.prefix(7)) narrows it down.\n"
@@ -41,7 +41,7 @@ package struct BlameReport {
             if c.changedInputs.isEmpty { out += "  (none: only the configuration or cases)\n" }
             out += flips("Broke (pass → fail)", c.broke)
             out += flips("Fixed (fail → pass)", c.fixed)
-        case .ambiguous:
+        case (.found, nil), (.ambiguous, _):
             let why = a.uncertain.isEmpty ? "commits that could not be evaluated sit between the last good and the first bad"
                 : "the answer stays uncertain: some probes stayed within noise after retries"
             out += "The first bad commit could be any of (\(why)):\n"
@@ -79,10 +79,11 @@ package struct BlameReport {
 
     package func json() -> JSONValue {
         let a = answer
-        func commit(_ c: CommitInfo) -> JSONValue {
-            .object(["sha": .string(c.sha), "subject": .string(c.subject), "author": .string(c.author),
-                     "email": .string(c.email), "date": .string(Format.date(c.date))])
+        func members(_ c: CommitInfo) -> [String: JSONValue] {
+            ["sha": .string(c.sha), "subject": .string(c.subject), "author": .string(c.author),
+             "email": .string(c.email), "date": .string(Format.date(c.date))]
         }
+        func commit(_ c: CommitInfo) -> JSONValue { .object(members(c)) }
         func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
         func string(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
         func flip(_ f: FlippedCase) -> JSONValue {
@@ -103,7 +104,7 @@ package struct BlameReport {
             "note": string(a.note),
         ]
         if let c = a.culprit {
-            var culprit = commit(c.commit).objectValue!
+            var culprit = members(c.commit)
             culprit["merged_parent"] = string(c.mergedParent)
             culprit["before_commit"] = .string(c.before)
             culprit["before"] = number(c.beforeValue)

@@ -93,8 +93,8 @@ package struct CallComparison: Sendable {
         let name = HTML.escape(call.name.isEmpty ? "(no name)" : call.name)
         var out = "<code>" + (row.nameDiffers ? "<mark>\(name)</mark>" : name) + "("
         if case .object(let o)? = call.arguments {
-            out += o.keys.sorted().map { key in
-                let pair = HTML.escape(JSONValue.string(key).canonicalText + ":" + Format.clip(o[key]!.canonicalText, 200))
+            out += o.sorted(by: { $0.key < $1.key }).map { key, value in
+                let pair = HTML.escape(JSONValue.string(key).canonicalText + ":" + Format.clip(value.canonicalText, 200))
                 return keys.contains(key) ? "<mark>\(pair)</mark>" : pair
             }.joined(separator: ", ")
         } else if let arguments = call.arguments {

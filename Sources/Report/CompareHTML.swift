@@ -60,7 +60,8 @@ package struct CompareHTML {
         let points = all.map { label, f, current in
             let i = Wilson.interval(proportion: min(1, max(0, f.accuracy)), n: f.cases)
             // Per 1,000 cases: a case's cost is often a fraction of a cent, unreadable on an axis.
-            return Point(label: label, x: priced ? f.avgCostUSD! * 1000 : f.p95LatencyMs, y: f.accuracy, low: i.lower, high: i.upper, current: current)
+            let x = priced ? f.avgCostUSD.map { $0 * 1000 } ?? 0 : f.p95LatencyMs
+            return Point(label: label, x: x, y: f.accuracy, low: i.lower, high: i.upper, current: current)
         }
         let caption = priced ? "Accuracy (95% Wilson interval) against cost, USD per 1,000 cases" : "Accuracy (95% Wilson interval) against p95 latency (ms): no prices"
         // The axis starts a little below the lowest interval, in steps of 0.05, so close accuracies stay apart.

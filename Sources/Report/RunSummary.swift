@@ -33,9 +33,9 @@ package enum RunSummary {
         if let retries = result.overall.retries {
             out += "\n\(retries) retried request(s); \(Format.ms(result.overall.retryMs ?? 0)) ms of wall time lost to retries and back-off (overlapping waits counted once), not counted in latency\n"
         }
-        let failures = result.suites.flatMap { s in s.cases.filter { $0.error != nil }.map { (s.name, $0) } }
-        if let (suite, first) = failures.first {
-            out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(first.id): \(first.error!)\n"
+        let failures = result.suites.flatMap { s in s.cases.compactMap { c in c.error.map { (s.name, c.id, $0) } } }
+        if let (suite, id, error) = failures.first {
+            out += "\n\(failures.count) case(s) failed to run; first: \(suite)/\(id): \(error)\n"
         }
         return out
     }

@@ -115,10 +115,10 @@ package struct SVGChart {
             if let last = runs.last?.last, last.index == p.index - 1 { runs[runs.count - 1].append(p) } else { runs.append([p]) }
         }
         for run in runs {
-            let banded = run.filter { $0.low != nil && $0.high != nil }
-            if banded.count == run.count, !run.isEmpty {
-                let upper = run.map { "\(Self.n(x($0.index))),\(Self.n(y($0.high!)))" }
-                let lower = run.reversed().map { "\(Self.n(x($0.index))),\(Self.n(y($0.low!)))" }
+            let bands = run.compactMap { p in p.low.flatMap { low in p.high.map { (index: p.index, low: low, high: $0) } } }
+            if bands.count == run.count, !run.isEmpty {
+                let upper = bands.map { "\(Self.n(x($0.index))),\(Self.n(y($0.high)))" }
+                let lower = bands.reversed().map { "\(Self.n(x($0.index))),\(Self.n(y($0.low)))" }
                 svg += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\"/>"
             }
             if run.count > 1 {

@@ -31,10 +31,9 @@ package enum TrendsHTML {
 
     package static func section(_ history: ReportHistory, suites: [String]) -> String {
         var out = "<section id=\"history\"><h2>History</h2>"
-        guard !history.points.isEmpty else {
+        guard let first = history.points.first, let last = history.points.last else {
             return out + "<p class=\"none\">No stored results on this history: evaluate commits with evalguard run, or run evalguard blame.</p></section>"
         }
-        let first = history.points.first!, last = history.points.last!
         out += "<p class=\"legend\">\(history.points.count) commit(s) with a stored result along first-parent history, "
             + "\(HTML.escape(first.label)) to \(HTML.escape(last.label)), oldest on the left. Dashed lines: the baseline changed; "
             + "ringed: the current run; band: the 95% Wilson interval of accuracy. Hover a point for its commit and value.</p>"

@@ -96,22 +96,24 @@ extension OpenAIRun {
     /// used the last step; else its calls are answered (canned results at once, the tools
     /// program's when they come) and the conversation goes out again on the same slot.
     mutating func agentAnswered(_ i: Int, _ index: Int, _ chat: OpenAIAnswer.Chat) throws {
-        slots[i].agent!.add(chat.response)
+        // Only a slot made with an agent loop is answered here; any other ends with the answer.
+        guard slots[i].agent != nil else { return try finish(i, index, chat.response) }
+        slots[i].agent?.add(chat.response)
         if chat.response.error != nil { return try finish(i, index, chat.response, added: true) }
-        slots[i].agent!.calls += chat.calls.map(\.json)
-        guard !chat.calls.isEmpty, slots[i].agent!.requests < provider.config.maxSteps else {
+        slots[i].agent?.calls += chat.calls.map(\.json)
+        guard !chat.calls.isEmpty, let agent = slots[i].agent, agent.requests < provider.config.maxSteps else {
             var final = chat.response
-            final.output = slots[i].agent!.output(final: chat)
+            final.output = slots[i].agent?.output(final: chat) ?? final.output
             return try finish(i, index, final, added: true)
         }
         guard let tools else {
             let results = chat.calls.map { AgentTurns.canned($0, in: requests[index].toolResults) }
             return try askAgain(i, index, chat.message, chat.calls, results)
         }
-        slots[i].agent!.waiting = chat.calls
-        slots[i].agent!.message = chat.message
-        slots[i].agent!.results = Array(repeating: nil, count: chat.calls.count)
-        slots[i].agent!.programIDs = try chat.calls.map { try tools.call(name: $0.name, arguments: $0.arguments) }
+        slots[i].agent?.waiting = chat.calls
+        slots[i].agent?.message = chat.message
+        slots[i].agent?.results = Array(repeating: nil, count: chat.calls.count)
+        slots[i].agent?.programIDs = try chat.calls.map { try tools.call(name: $0.name, arguments: $0.arguments) }
         slots[i].awaitingTools = true
     }
 
@@ -120,10 +122,9 @@ extension OpenAIRun {
     mutating func toolAnswered(_ id: Int, _ result: JSONValue) throws {
         for i in slots.indices where slots[i].awaitingTools {
             guard let k = slots[i].agent?.programIDs.firstIndex(of: id), let index = slots[i].index else { continue }
-            slots[i].agent!.results[k] = result
-            let agent = slots[i].agent!
-            if agent.results.allSatisfy({ $0 != nil }) {
-                try askAgain(i, index, agent.message, agent.waiting, agent.results.map { $0! })
+            slots[i].agent?.results[k] = result
+            if let agent = slots[i].agent, case let results = agent.results.compactMap({ $0 }), results.count == agent.results.count {
+                try askAgain(i, index, agent.message, agent.waiting, results)
             }
             return
         }
@@ -133,8 +134,8 @@ extension OpenAIRun {
     /// of the slot, which `startAttempts` sends as it sends any.
     private mutating func askAgain(_ i: Int, _ index: Int, _ message: JSONValue, _ calls: [OpenAIAnswer.ToolCall],
                                    _ results: [JSONValue]) throws {
-        slots[i].agent!.answered(message, calls, results)
-        slots[i].body = provider.body(messages: try provider.conversation(requests[index]) + slots[i].agent!.turns)
+        slots[i].agent?.answered(message, calls, results)
+        slots[i].body = provider.body(messages: try provider.conversation(requests[index]) + (slots[i].agent?.turns ?? []))
         (slots[i].attempts, slots[i].notBefore, slots[i].awaitingTools) = (0, 0, false)
     }
 }

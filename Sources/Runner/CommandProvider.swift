@@ -155,7 +155,8 @@ private struct PoolRun {
                 workers[i] = try ChildProcess(command: provider.command, directory: provider.directory, wording: provider.wording)
             }
             guard let w = workers[i], w.inFlight == nil else { continue }
-            if cost != nil, !cost!.allowsStart(inFlight: inFlight) { break }
+            let busy = inFlight
+            if cost?.allowsStart(inFlight: busy) == false { break }
             var line = ""
             if provider.lineProtocol == .scorer, case .object(var members) = requests[next].input {
                 members["id"] = .string(requests[next].id)
@@ -265,12 +266,12 @@ private struct PoolRun {
             if response.error == nil, response.costUSD == nil {
                 throw CostLimit.unreported(provider.wording, request: requests[index].id)
             }
-            cost!.record(response.costUSD)
+            cost?.record(response.costUSD)
         }
         handOff.put(index, response)
         done += 1
         let failed = response.error != nil
-        if failed { lastFailure = ("\(provider.wording.request(requests[index].id)): \(response.error!)", stderr) }
+        if let error = response.error { lastFailure = ("\(provider.wording.request(requests[index].id)): \(error)", stderr) }
         if budget.record(failed: failed) { try stop() }
     }
 

@@ -66,8 +66,8 @@ struct HTTPResponseParser {
             head = parsed
             headerEnd = end + 4
         }
-        let (status, reason, headers, keepAlive) = head!
-        let start = headerEnd!
+        guard let head, let start = headerEnd else { return nil }
+        let (status, reason, headers, keepAlive) = head
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             guard let body = try Self.dechunk(buffer, from: start) else {
                 if atEOF {

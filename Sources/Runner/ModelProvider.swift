@@ -76,7 +76,16 @@ extension ModelProvider {
     package func answer(_ requests: [ModelRequest], progress: (Int) -> Void) throws -> [ModelResponse] {
         var responses = [ModelResponse?](repeating: nil, count: requests.count)
         try answer(ModelRequests(requests), progress: progress) { responses[$0] = $1 }
-        return responses.map { $0! }
+        return try inRequestOrder(responses, requests)
+    }
+}
+
+/// The answers gathered by index, in request order. A provider that returned without answering
+/// a request broke its contract: that is an error (exit 3) naming the request, not a trap.
+package func inRequestOrder(_ responses: [ModelResponse?], _ requests: [ModelRequest]) throws -> [ModelResponse] {
+    try zip(requests, responses).map { request, response in
+        guard let response else { throw EvalGuardError.evaluation("no answer came back for request \(request.id)") }
+        return response
     }
 }
 

@@ -165,7 +165,8 @@ struct OpenAIRun {
             for s in slots where s.inFlight { wake = min(wake, s.sentAt + timeoutNanos) }
             if let deadline = tools?.deadline { wake = min(wake, deadline) }
             try poller.wait(until: wake == .max ? nil : wake) { slot, revents in
-                guard slot >= 0 else { return try tools!.service(owner: slot, revents: revents) }
+                // Only the tools program watches with negative owners.
+                guard slot >= 0 else { try tools?.service(owner: slot, revents: revents); return }
                 transport.service(owner: slot, revents: revents, finished: &finished)
                 if readAt.count < finished.count {
                     readAt.append(contentsOf: repeatElement(monotonicNanoseconds(), count: finished.count - readAt.count))
@@ -200,7 +201,7 @@ struct OpenAIRun {
             // A request that finishes wakes the loop to start the next one.
             let busy = inFlight
             guard busy < window.current else { continue }
-            if cost != nil, !cost!.allowsStart(inFlight: busy) { continue }
+            if cost?.allowsStart(inFlight: busy) == false { continue }
             if let interval { nextStart = max(now, nextStart) + interval }
             if slots[i].attempts == 0 { slots[i].firstSentAt = now }
             slots[i].attempts += 1
@@ -282,7 +283,7 @@ struct OpenAIRun {
             failed.retries = attempts - 1
             failed.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
             failed.retryStartNs = slots[i].firstSentAt
-            return try finish(i, slots[i].index!, failed)
+            return try finish(i, slots[i].index!, failed)  // a slot that was sent holds its case's index
         }
         let backoff = min(config.retryBackoffSeconds * Double(1 << min(attempts - 1, 20)), OpenAIConfig.maxBackoffSeconds)
         let seconds = retryAfter.map { min($0, Self.maxRetryAfterSeconds) } ?? backoff * Double.random(in: 0.5...1)
@@ -337,7 +338,7 @@ struct OpenAIRun {
         response.retries = slots[i].attempts - 1
         response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
         response.retryStartNs = slots[i].firstSentAt
-        try finish(i, slots[i].index!, response)
+        try finish(i, slots[i].index!, response)  // a slot in flight holds its case's index
     }
 
     /// Hands the case's response over and frees the slot; an agent loop's failure comes with
@@ -349,7 +350,7 @@ struct OpenAIRun {
         slots[i].index = nil
         done += 1
         let failed = response.error != nil
-        if failed { lastError = "\(provider.wording.request(requests[index].id)): \(response.error!)" }
+        if let error = response.error { lastError = "\(provider.wording.request(requests[index].id)): \(error)" }
         if budget.record(failed: failed) {
             throw budget.exceeded(lastError: lastError, wording: provider.wording)
         }

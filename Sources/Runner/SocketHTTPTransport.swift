@@ -148,6 +148,7 @@ final class SocketHTTPTransport: HTTPTransport {
         guard let proxy else { return nil }
         let via = "the proxy \(proxy.host):\(proxy.port) (from $\(proxy.variable))"
         do throws(SystemCallError) {
+            // A buffer with bytes left to write is not empty, so its base address is not nil.
             while c.tunnelWritten < c.tunnelOut.count {
                 c.tunnelWritten += try syscall("send") {
                     c.tunnelOut.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.tunnelWritten, $0.count - c.tunnelWritten, Int32(MSG_NOSIGNAL)) }
@@ -220,6 +221,7 @@ final class SocketHTTPTransport: HTTPTransport {
 
     /// Writes what the socket takes now; an outcome only when the connection failed.
     private func flush(_ slot: Int, _ c: Connection) -> HTTPOutcome? {
+        // A buffer with bytes left to write is not empty, so its base address is not nil.
         while c.written < c.out.count {
             if let tls = c.tls {
                 let n = withSIGPIPEBlocked {
@@ -246,6 +248,7 @@ final class SocketHTTPTransport: HTTPTransport {
     /// Reads what is available into the connection's parser: whether the stream ended, or why
     /// it failed.
     private func receive(_ c: Connection) -> (eof: Bool, failure: String?) {
+        // `readBuffer` is allocated with a fixed, non-zero size, so its base address is not nil.
         while true {
             let n: Int
             if let tls = c.tls {

@@ -119,8 +119,8 @@ struct SchemaEvaluator {
             out.items.formUnion(a.indices)
         }
         if let schema = node.unevaluatedProperties, case .object(let o) = instance {
-            for key in o.keys.sorted() where !out.properties.contains(key) {
-                let r = evaluate(schema, o[key]!, at: path + [key])
+            for (key, value) in o.sorted(by: { $0.key < $1.key }) where !out.properties.contains(key) {
+                let r = evaluate(schema, value, at: path + [key])
                 guard r.valid else { return r }
                 out.properties.insert(key)
             }
@@ -199,9 +199,9 @@ struct SchemaEvaluator {
                 return at("dependentRequired", "\(JSONValue.string(name).canonicalText) is present, so \(JSONValue.string(missing).canonicalText) is required")
             }
         }
-        let keys = o.keys.sorted()
+        let members = o.sorted { $0.key < $1.key }
         if let schema = node.propertyNames {
-            for key in keys {
+            for (key, _) in members {
                 let r = evaluate(schema, .string(key), at: path + [key])
                 guard r.valid else { return r }
             }
@@ -214,16 +214,16 @@ struct SchemaEvaluator {
             guard r.valid else { return r }
             out.properties.insert(name)
         }
-        for key in keys {
+        for (key, value) in members {
             var patterned = false
             for p in node.patternProperties where p.regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil {
                 patterned = true
-                let r = evaluate(p.schema, o[key]!, at: path + [key])
+                let r = evaluate(p.schema, value, at: path + [key])
                 guard r.valid else { return r }
                 out.properties.insert(key)
             }
             if let schema = node.additionalProperties, !patterned, !declared.contains(key) {
-                let r = evaluate(schema, o[key]!, at: path + [key])
+                let r = evaluate(schema, value, at: path + [key])
                 guard r.valid else {
                     return schema.constant == false ? at("additionalProperties", "the property \(JSONValue.string(key).canonicalText) is not allowed") : r
                 }

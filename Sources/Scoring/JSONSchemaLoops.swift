@@ -21,7 +21,7 @@ extension SchemaCompiler {
     func refuseLoops(from root: SchemaNode) throws(SchemaDefinitionError) {
         // Every compiled schema, the root's first: a loop in unused `$defs` is a mistake too.
         var starts = [root]
-        for key in registry.keys.sorted() { starts.append(registry[key]!) }
+        starts += registry.sorted { $0.key < $1.key }.map(\.value)
         var done = Set<ObjectIdentifier>()
         for start in starts where !done.contains(ObjectIdentifier(start)) {
             // Depth-first, iteratively: the path from `start`, and where each node is on it.

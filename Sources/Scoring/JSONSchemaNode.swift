@@ -159,8 +159,8 @@ final class SchemaCompiler {
             guard let v = o[key] else { return [] }
             guard case .object(let m) = v else { throw fail("\(key) must be an object of schemas", key) }
             var out: [(String, SchemaNode)] = []
-            for name in m.keys.sorted() {
-                out.append((name, try compile(m[name]!, base: base, path: path + [key, name], pointer: pointer + [key, name])))
+            for (name, schema) in m.sorted(by: { $0.key < $1.key }) {
+                out.append((name, try compile(schema, base: base, path: path + [key, name], pointer: pointer + [key, name])))
             }
             return out
         }
@@ -181,8 +181,9 @@ final class SchemaCompiler {
             return r
         }
         func strings(_ v: JSONValue, _ key: String) throws(SchemaDefinitionError) -> [String] {
-            guard case .array(let a) = v, a.allSatisfy({ $0.stringValue != nil }) else { throw fail("\(key) must be an array of strings", key) }
-            let s = a.map { $0.stringValue! }
+            guard case .array(let a) = v, case let s = a.compactMap(\.stringValue), s.count == a.count else {
+                throw fail("\(key) must be an array of strings", key)
+            }
             guard Set(s).count == s.count else { throw fail("\(key) must not repeat a name", key) }
             return s
         }
@@ -234,7 +235,7 @@ final class SchemaCompiler {
         if let r = o["required"] { node.required = try strings(r, "required") }
         if let d = o["dependentRequired"] {
             guard case .object(let m) = d else { throw fail("dependentRequired must be an object of string arrays", "dependentRequired") }
-            for name in m.keys.sorted() { node.dependentRequired.append((name, try strings(m[name]!, "dependentRequired"))) }
+            for (name, names) in m.sorted(by: { $0.key < $1.key }) { node.dependentRequired.append((name, try strings(names, "dependentRequired"))) }
         }
         node.dependentSchemas = try map("dependentSchemas")
         node.minProperties = try count("minProperties")

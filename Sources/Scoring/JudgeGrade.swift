@@ -87,6 +87,6 @@ package struct JudgeMajority: Sendable, Equatable {
         score = scores[scores.count / 2]
         var counts: [String: Int] = [:]
         for g in agreeing { counts[g.grade, default: 0] += 1 }
-        grade = agreeing.map(\.grade).max { counts[$0]! < counts[$1]! } ?? grades[0].grade
+        grade = agreeing.map(\.grade).max { counts[$0, default: 0] < counts[$1, default: 0] } ?? grades[0].grade
     }
 }

@@ -25,12 +25,12 @@ struct ArgumentMatcher {
             let same = caseInsensitive ? e.lowercased() == a.lowercased() : e == a
             return same ? nil : differs(expected, actual, at: path)
         case (.object(let e), .object(let a)):
-            for key in e.keys.sorted() {
-                guard let value = a[key] else { return "\(path).\(key): missing (expected \(Self.shown(e[key]!)))" }
-                if let found = mismatch(e[key]!, value, at: path + "." + key) { return found }
+            for (key, wanted) in e.sorted(by: { $0.key < $1.key }) {
+                guard let value = a[key] else { return "\(path).\(key): missing (expected \(Self.shown(wanted)))" }
+                if let found = mismatch(wanted, value, at: path + "." + key) { return found }
             }
-            if !subset, let extra = a.keys.sorted().first(where: { e[$0] == nil }) {
-                return "\(path).\(extra): not expected (found \(Self.shown(a[extra]!)))"
+            if !subset, let (extra, value) = a.sorted(by: { $0.key < $1.key }).first(where: { e[$0.key] == nil }) {
+                return "\(path).\(extra): not expected (found \(Self.shown(value)))"
             }
             return nil
         case (.array(let e), .array(let a)):

@@ -33,6 +33,8 @@ extension ScoringSession {
                     + (made.isEmpty ? " (the output made no tool calls)" : "")
             }
         } else {
+            // Every expected call is paired and the guard above says the counts differ, so a
+            // made call is not.
             let j = made.indices.first { !pairedMade.contains($0) }!
             reason = invalid[j] ?? "extra call \(j + 1): " + AgentOutput.describe(made[j])
         }

@@ -31,7 +31,7 @@ extension ScoringSession {
             if let i = wanted.indices.first(where: { i in !pairs.contains { $0.0 == i } }) {
                 let taken = Set(pairs.map(\.1))
                 let named = steps.indices.first { !taken.contains($0) && steps[$0].name == wanted[i].name }
-                reason = named.map { "step \($0 + 1) \(wanted[i].name): " + mismatch(i, $0)! } ?? "missing step: \(describe(i))\(none)"
+                reason = named.flatMap { j in mismatch(i, j).map { "step \(j + 1) \(wanted[i].name): " + $0 } } ?? "missing step: \(describe(i))\(none)"
             }
         case .inOrder:
             // Taking the earliest step that fits each expected one finds the expected order
@@ -40,8 +40,8 @@ extension ScoringSession {
             for i in wanted.indices {
                 guard let j = steps.indices.dropFirst(next).first(where: { mismatch(i, $0) == nil }) else {
                     let after = next == 0 ? "" : " after step \(next)"
-                    if let j = steps.indices.dropFirst(next).first(where: { steps[$0].name == wanted[i].name }) {
-                        reason = "step \(j + 1) \(wanted[i].name): " + mismatch(i, j)!
+                    if let j = steps.indices.dropFirst(next).first(where: { steps[$0].name == wanted[i].name }), let m = mismatch(i, j) {
+                        reason = "step \(j + 1) \(wanted[i].name): " + m
                     } else if let early = steps.indices.prefix(next).first(where: { mismatch(i, $0) == nil }) {
                         reason = "step \(early + 1) \(wanted[i].name) came too early: expected\(after)"
                     } else {

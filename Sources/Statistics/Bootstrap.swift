@@ -59,16 +59,19 @@ package enum Bootstrap {
             if withRatio { ratios.append(c / b) }
         }
         let tail = (1 - confidence) / 2
-        func interval(_ replicates: inout [Double]) -> ConfidenceInterval {
+        // Every sample here is non-empty (checked above, and `resamples` > 0), so each quantile exists.
+        func interval(_ replicates: inout [Double]) -> ConfidenceInterval? {
             replicates.sort()
-            return ConfidenceInterval(lower: Quantile.sorted(replicates, tail)!,
-                                      upper: Quantile.sorted(replicates, 1 - tail)!)
+            guard let lower = Quantile.sorted(replicates, tail), let upper = Quantile.sorted(replicates, 1 - tail) else { return nil }
+            return ConfidenceInterval(lower: lower, upper: upper)
         }
+        guard let baselineValue = Quantile.sorted(base, q), let currentValue = Quantile.sorted(curr, q),
+              let differenceInterval = interval(&differences) else { return nil }
         return QuantileShift(
             quantile: q,
-            baseline: Quantile.sorted(base, q)!,
-            current: Quantile.sorted(curr, q)!,
-            differenceInterval: interval(&differences),
+            baseline: baselineValue,
+            current: currentValue,
+            differenceInterval: differenceInterval,
             ratioInterval: withRatio ? interval(&ratios) : nil)
     }
 

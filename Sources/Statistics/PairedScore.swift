@@ -106,6 +106,7 @@ package struct PairedScore: Sendable {
         }
         means.sort()
         let tail = (1 - confidence) / 2
-        return ConfidenceInterval(lower: Quantile.sorted(means, tail)!, upper: Quantile.sorted(means, 1 - tail)!)
+        guard let lower = Quantile.sorted(means, tail), let upper = Quantile.sorted(means, 1 - tail) else { return nil }
+        return ConfidenceInterval(lower: lower, upper: upper)
     }
 }

@@ -147,7 +147,7 @@ extension Baseline {
             }
             updated.suites[name] = suite
         }
-        updated.overall = Metrics(combining: updated.suites.keys.sorted().map { (updated.suites[$0]!.metrics, updated.suites[$0]!.latenciesMs) })
+        updated.overall = Metrics(combining: updated.suites.sorted { $0.key < $1.key }.map { ($0.value.metrics, $0.value.latenciesMs) })
         return updated
     }
 }

@@ -47,7 +47,8 @@ extension CaseResult {
         return Dictionary(uniqueKeysWithValues: table.enumerated().map { ($0.element.0, (bit: $0.offset, read: $0.element.1)) })
     }()
 
-    /// The members `init(from:)` requires (decoded without `IfPresent`), as bits.
+    /// The members `init(from:)` requires (decoded without `IfPresent`), as bits. Each name is in
+    /// the table above, so the lookup cannot fail (and every read of a case would trap if it did).
     private static let required: UInt64 = ["id", "passed", "score", "latency_ms"].reduce(0) { $0 | 1 << UInt64(members[$1]!.bit) }
 
     /// Reads one case object; refuses a member it does not know, a member twice, or a missing

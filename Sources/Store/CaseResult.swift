@@ -251,6 +251,7 @@ package struct CaseResult: Sendable, Equatable {
             } else if !isKnownUniquelyReferenced(&extras) {
                 extras = ExtrasBox(extras!.value)
             }
+            // `extras` is not nil here: the branches above set it when it was.
             extras!.value[keyPath: path] = newValue
             if newValue == nil, extras!.value == Extras() { extras = nil }
         }

@@ -22,17 +22,16 @@ extension Metrics {
             guard let n = try optional(key) else { throw Mismatch() }
             return n
         }
-        func integer(_ n: Double?) throws(Mismatch) -> Int? {
-            guard let n else { return nil }
+        func integer(_ n: Double) throws(Mismatch) -> Int {
             guard n == n.rounded(.towardZero), abs(n) < 9.0e15 else { throw Mismatch() }
             return Int(n)
         }
         self.init([])
         do {
-            cases = try integer(required(.cases))!
-            passed = try integer(required(.passed))!
-            errors = try integer(required(.errors))!
-            timeouts = try integer(required(.timeouts))!
+            cases = try integer(required(.cases))
+            passed = try integer(required(.passed))
+            errors = try integer(required(.errors))
+            timeouts = try integer(required(.timeouts))
             accuracy = try required(.accuracy)
             p50LatencyMs = try required(.p50LatencyMs)
             p95LatencyMs = try required(.p95LatencyMs)
@@ -40,7 +39,7 @@ extension Metrics {
             meanLatencyMs = try required(.meanLatencyMs)
             avgCostUSD = try optional(.avgCostUSD)
             totalCostUSD = try optional(.totalCostUSD)
-            retries = try integer(optional(.retries))
+            retries = try optional(.retries).map { n throws(Mismatch) in try integer(n) }
             retryMs = try optional(.retryMs)
             meanScore = try optional(.meanScore)
             avgSteps = try optional(.avgSteps)

@@ -85,7 +85,7 @@ package struct Metrics: Codable, Sendable, Equatable {
     static func retryWallMs(_ results: some Collection<CaseResult>) -> Double {
         let retried = results.filter { ($0.retryMs ?? 0) > 0 }
         guard retried.allSatisfy({ $0.retryFromMs != nil }) else { return retried.compactMap(\.retryMs).reduce(0, +) }
-        let windows = retried.map { ($0.retryFromMs!, $0.retryFromMs! + $0.retryMs!) }.sorted { $0.0 < $1.0 }
+        let windows = retried.compactMap { r in r.retryFromMs.map { ($0, $0 + (r.retryMs ?? 0)) } }.sorted { $0.0 < $1.0 }
         var total = 0.0
         var current: (Double, Double)?
         for w in windows {
@@ -118,11 +118,11 @@ package struct Metrics: Codable, Sendable, Equatable {
         p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
         p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
         meanLatencyMs = latencies.isEmpty ? 0 : latencies.reduce(0, +) / Double(latencies.count)
-        let priced = all.filter { $0.totalCostUSD != nil }
-        totalCostUSD = priced.isEmpty ? nil : Money.sum(priced.map { $0.totalCostUSD! })
-        let pricedCases = priced.reduce(0.0) { n, m in
-            guard let avg = m.avgCostUSD, avg > 0 else { return n + Double(m.cases) }
-            return n + (m.totalCostUSD! / avg).rounded()
+        let priced = all.compactMap { m in m.totalCostUSD.map { (metrics: m, total: $0) } }
+        totalCostUSD = priced.isEmpty ? nil : Money.sum(priced.map(\.total))
+        let pricedCases = priced.reduce(0.0) { n, p in
+            guard let avg = p.metrics.avgCostUSD, avg > 0 else { return n + Double(p.metrics.cases) }
+            return n + (p.total / avg).rounded()
         }
         avgCostUSD = totalCostUSD.map { pricedCases > 0 ? $0 / pricedCases : 0 }
         let retried = all.compactMap(\.retries).reduce(0, +)

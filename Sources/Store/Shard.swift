@@ -28,6 +28,7 @@ package struct Shard: Sendable, Equatable, Hashable, CustomStringConvertible {
     package static func share(suite: String, caseID: String, count: Int) -> Int {
         guard count > 1 else { return 1 }
         let digest = GitHash.blobID(of: suite + "\u{0}" + caseID)
+        // A blob id is 40 hex digits, so its first 16 always parse.
         return Int(UInt64(digest.prefix(16), radix: 16)! % UInt64(count)) + 1
     }
 

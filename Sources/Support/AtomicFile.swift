@@ -53,6 +53,7 @@ package enum AtomicFile {
             try produce { bytes in
                 try Interrupts.checkpoint()
                 var offset = 0
+                // Only a non-empty buffer gets here, and its base address is not nil.
                 while offset < bytes.count {
                     offset += try syscall("write") { Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
                 }
@@ -88,6 +89,7 @@ package enum AtomicFile {
             let fd = try syscall("open") { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644) }
             defer { closeDescriptor(fd) }
             var offset = 0
+            // Only a non-empty buffer gets here, and its base address is not nil.
             while offset < bytes.count {
                 let start = offset
                 offset += try syscall("write") { bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + start, $0.count - start) } }

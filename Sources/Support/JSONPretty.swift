@@ -17,11 +17,11 @@ package enum JSONPretty {
             out += String(repeating: "  ", count: indent) + "]"
         case .object(let dict) where !dict.isEmpty:
             out += "{\n"
-            for (i, key) in dict.keys.sorted().enumerated() {
+            for (i, (key, value)) in dict.sorted(by: { $0.key < $1.key }).enumerated() {
                 out += pad
                 JSONWriter.writeString(key, to: &out)
                 out += ": "
-                write(dict[key]!, indent: indent + 1, path: path + [key], inline: inline, to: &out)
+                write(value, indent: indent + 1, path: path + [key], inline: inline, to: &out)
                 out += i == dict.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: "  ", count: indent) + "}"

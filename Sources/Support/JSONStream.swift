@@ -154,9 +154,9 @@ package final class JSONStream {
     /// An object of a dictionary's members, keys sorted, each value written by `write`.
     package func object<Value>(_ members: [String: Value], _ write: (Value) throws -> Void) throws {
         beginObject()
-        for name in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for (name, value) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             key(name)
-            try write(members[name]!)
+            try write(value)
         }
         try endObject()
     }

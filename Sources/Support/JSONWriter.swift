@@ -16,11 +16,11 @@ package enum JSONWriter {
             out += "]"
         case .object(let dict):
             out += "{"
-            for (i, key) in dict.keys.sorted().enumerated() {
+            for (i, (key, value)) in dict.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out += "," }
                 writeString(key, to: &out)
                 out += ":"
-                write(dict[key]!, to: &out)
+                write(value, to: &out)
             }
             out += "}"
         }

@@ -9,7 +9,7 @@ package enum Suggestion {
             let distance = editDistance(word, candidate)
             let longest = max(word.count, candidate.count)
             guard distance <= 2, distance * 3 <= longest else { continue }
-            if best == nil || distance < best!.distance {
+            if distance < best?.distance ?? .max {
                 best = (candidate, distance)
             }
         }

@@ -20,9 +20,10 @@ enum CasesAdd {
         }
         let sample = try arguments.int("sample")
         if let sample, sample < 1 { throw UsageError("Invalid value '\(sample)' for '--sample <n>': expected a whole number of cases, 1 or more.") }
-        let labelPath = arguments.value("label").map(context.absolute)
-        if let labelPath, FileManager.default.fileExists(atPath: labelPath) {
-            throw EvalGuardError("\(arguments.value("label")!) already exists: a labelling file may hold verdicts a person wrote",
+        let label = arguments.value("label")
+        let labelPath = label.map(context.absolute)
+        if let label, let labelPath, FileManager.default.fileExists(atPath: labelPath) {
+            throw EvalGuardError("\(label) already exists: a labelling file may hold verdicts a person wrote",
                                  hint: "Name a new file with --label, or move the old one away.")
         }
 
@@ -55,7 +56,7 @@ enum CasesAdd {
         }
         var out = destination.summary(written: new, present: present, skipped: made.skipped + rejected)
         if filtered > 0 { out += "left out by --where: \(filtered) record(s)\n" }
-        if notDrawn > 0 { out += "left out by --sample \(sample!): \(notDrawn) new case(s) not drawn (seed \(arguments.value("seed") ?? "0"))\n" }
+        if let sample, notDrawn > 0 { out += "left out by --sample \(sample): \(notDrawn) new case(s) not drawn (seed \(arguments.value("seed") ?? "0"))\n" }
         if let label = arguments.value("label"), !new.isEmpty {
             out += "wrote \(new.count) case(s) to label to \(label): set each \"human\" to \"pass\" or \"fail\" (see docs/cases.md)\n"
         }

@@ -17,7 +17,8 @@ enum OutputFormat: String {
         let raw = arguments.value("format") ?? "text"
         guard let format = OutputFormat(rawValue: raw), allowed.contains(format) else {
             let names = allowed.map(\.rawValue)
-            throw UsageError("Invalid value '\(raw)' for '--format': expected \(names.dropLast().joined(separator: ", ")) or \(names.last!).")
+            let listed = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1] : names.joined()
+            throw UsageError("Invalid value '\(raw)' for '--format': expected \(listed).")
         }
         self = format
     }

@@ -25,7 +25,7 @@ struct DiffCommand: Command {
         let format = try OutputFormat(arguments)
         let repository = try Repository.discover(from: context.workingDirectory)
         let evaluator = Evaluator(repository: repository)
-        let revisions = [arguments.positional("a")!, arguments.positional("b")!]
+        let revisions = [try arguments.requiredPositional("a"), try arguments.requiredPositional("b")]
         let shas = try revisions.map(repository.resolveCommit)
         let evaluations = try shas.map { sha in
             try evaluator.evaluate(.commit(sha), progress: context.progressReporter())
