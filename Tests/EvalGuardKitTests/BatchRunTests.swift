@@ -210,4 +210,26 @@ import Testing
         let ok = try evalguard(repo, "run", "--batch", "--max-cost", "0.01")
         #expect(ok.status == 0, "\(ok.stderr)")
     }
+
+    @Test func aJudgeThatSaysBatchGradesThroughABatch() throws {
+        let server = try OpenAITestServer(["--judge"])
+        let repo = try ScratchRepository()
+        try repo.write("reply.py", Models.echo())
+        try repo.write(".evals/cases/replies.jsonl", [caseLine("a", "refund sent", "refund"), caseLine("b", "no idea", "refund")].joined(separator: "\n") + "\n")
+        try repo.write(".evals/.gitignore", "results/\n")
+        try repo.write(".evals/prices.json", Self.prices.replacingOccurrences(of: "gpt-4o-mini", with: "judge-1"))
+        try repo.write(".evals/evalguard.json", """
+            {"models": {"feature": {"command": ["python3", "reply.py"], "timeout_s": 10},
+                        "grader": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "judge-1", "batch": true, "batch_poll_s": 0}},
+             "suites": {"replies": {"cases": "cases/replies.jsonl", "model": "feature",
+                                    "scorer": {"type": "judge", "judge": "grader", "rubric": "Says the refund is sent."}}}}
+            """)
+        try repo.commitAll("a judged feature")
+        let run = try evalguard(repo, "run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let recorded = try Recorded(server)
+        #expect(recorded.batchesCreated == 1 && recorded.direct.isEmpty)
+        #expect(try result(repo).suites[0].cases.map(\.passed) == [true, false])
+        #expect(repo.read(".evals/results/batches/models.grader.json") == nil)
+    }
 }
