@@ -10,11 +10,12 @@ import Testing
 @Suite struct BatchRunTests {
     static let prices = #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#
 
-    func repository(_ server: OpenAITestServer, cases: [String], model: String = "", prices: String = prices) throws -> ScratchRepository {
+    func repository(_ server: OpenAITestServer, cases: [String], model: String = "", prices: String = prices,
+                    poll: Double = 0) throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.write(".evals/evalguard.json", """
             {"model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "EVAL_KEY",
-                       "batch_poll_s": 0, "messages": [{"role": "user", "content": "{{input}}"}]\(model)},
+                       "batch_poll_s": \(poll), "messages": [{"role": "user", "content": "{{input}}"}]\(model)},
              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}}}
             """)
         try repo.write(".evals/cases/main.jsonl", cases.joined(separator: "\n") + "\n")
@@ -231,5 +232,52 @@ import Testing
         #expect(recorded.batchesCreated == 1 && recorded.direct.isEmpty)
         #expect(try result(repo).suites[0].cases.map(\.passed) == [true, false])
         #expect(repo.read(".evals/results/batches/models.grader.json") == nil)
+    }
+
+    @Test func theHookNeverBatchesEvenAModelThatSaysSo() throws {
+        let server = try OpenAITestServer()
+        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#,
+                                  prices: #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 1}}"#)
+        let remote = NSTemporaryDirectory() + "evalguard-remote-\(UUID().uuidString).git"
+        defer { try? FileManager.default.removeItem(atPath: remote) }
+        try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
+        #expect(try evalguard(repo, "baseline").status == 0)
+        try repo.commitAll("baseline")
+        try repo.git("remote", "add", "origin", remote)
+        try repo.git("push", "-q", "-u", "origin", "main")
+        #expect(try evalguard(repo, "install-hook").status == 0)
+        try repo.write(".evals/cases/main.jsonl", [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
+        try repo.commitAll("one more case")
+        let push = try Shell.run(["git", "push", "origin", "main"], in: repo.root, environment: environment)
+        #expect(push.status == 0, "\(push.stderr)")
+        let recorded = try Recorded(server)
+        #expect(recorded.batchesCreated == 1 && recorded.direct.count == 1 && recorded.direct[0].contains("gamma"), "\(push.stderr)")
+    }
+
+    @Test func ctrlCWhilePollingLeavesTheBatchRunningAndItsIDKept() throws {
+        let server = try OpenAITestServer(["--batch-polls", "100000"])
+        let repo = try repository(server, cases: [caseLine("a", "alpha")], poll: 0.05)
+        let process = Process()
+        process.executableURL = try #require(evalguardBinary())
+        process.arguments = ["run", "--batch"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready once the batch's id is kept: it is written before the first poll.
+        var polled = 0
+        while polled < 2, process.isRunning {
+            polled = try Recorded(server).polls
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(repo.read(".evals/results/batches/model.json")?.contains("batch_1") == true)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let requests = try server.requests()
+        #expect(!requests.contains { $0["path"]?.stringValue?.contains("cancel") == true })
+        #expect(try Recorded(server).batchesCreated == 1)
+        #expect(repo.read(".evals/results/batches/model.json")?.contains("batch_1") == true)
     }
 }
