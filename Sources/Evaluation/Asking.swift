@@ -75,7 +75,7 @@ final class Providers {
                 warnings.append("\(wording.settings) runs an agent loop (max_steps above 1), which a batch cannot: asked directly")
                 return (provider, openAI.description(price: price), warnings)
             }
-            let settings = BatchSettings(state: BatchState(root: batch.root, resultsDirectory: ResultStore.directory, name: wording.settings),
+            let settings = BatchSettings(state: BatchState(root: batch.root, resultsDirectory: ResultStore.directory, name: wording.settings + batch.stateSuffix),
                                          maxWaitSeconds: batch.maxWaitSeconds, pollSeconds: model.batchPollSeconds,
                                          say: batch.say, progress: batch.progress)
             return (provider.batched(settings), openAI.description(price: price), warnings)

@@ -10,6 +10,8 @@ package struct BatchRequest {
     package var maxWaitSeconds: Double?
     /// The repository root: batch ids are kept under its results directory.
     package var root: String
+    /// Added to a state file's name (a share of a sharded run keeps its own batch).
+    package var stateSuffix = ""
     package var say: (String) -> Void
     package var progress: (BatchProgress) -> Void
 

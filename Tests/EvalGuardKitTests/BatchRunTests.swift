@@ -280,4 +280,19 @@ import Testing
         #expect(try Recorded(server).batchesCreated == 1)
         #expect(repo.read(".evals/results/batches/model.json")?.contains("batch_1") == true)
     }
+
+    @Test func eachShareOfAShardedRunSubmitsItsOwnCases() throws {
+        let server = try OpenAITestServer()
+        let repo = try repository(server, cases: (1...8).map { caseLine("c\($0)", "word\($0)") })
+        for share in ["1/2", "2/2"] {
+            let r = try evalguard(repo, "run", "--shard", share, "--batch")
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let recorded = try Recorded(server)
+        #expect(recorded.batchesCreated == 2 && recorded.direct.isEmpty)
+        #expect(recorded.uploads.reduce(0) { $0 + $1.split(separator: "\n").count } == 8)
+        let merged = try evalguard(repo, "merge", ".evals/results/shards/" + repo.head)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try result(repo).suites[0].metrics.batched == 8)
+    }
 }
