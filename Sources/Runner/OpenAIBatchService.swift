@@ -41,16 +41,17 @@ struct OpenAIBatchService: BatchService {
         form += file + Array("\r\n--\(boundary)--\r\n".utf8)
         let uploaded = try json(exchange.perform("POST", basePath + "/files", contentType: "multipart/form-data; boundary=\(boundary)", body: form),
                                 "uploading the batch's requests")
-        guard let fileID = uploaded["id"]?.stringValue else { throw malformed("the upload's answer has no \"id\"") }
+        guard let fileID = uploaded["id"]?.stringValue, Self.isID(fileID) else { throw malformed("the upload's answer has no usable \"id\"") }
         var create = ""
         JSONWriter.write(.object(["input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h")]), to: &create)
         let batch = try json(exchange.perform("POST", basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
                              "creating the batch")
-        guard let id = batch["id"]?.stringValue else { throw malformed("the new batch's answer has no \"id\"") }
+        guard let id = batch["id"]?.stringValue, Self.isID(id) else { throw malformed("the new batch's answer has no usable \"id\"") }
         return id
     }
 
     func status(of id: String) throws -> BatchStatus {
+        guard Self.isID(id) else { throw malformed("'\(redact(id))' is not a batch id") }
         let batch = try json(exchange.perform("GET", basePath + "/batches/" + id), "reading the batch \(id)")
         guard let state = batch["status"]?.stringValue else { throw malformed("the batch \(id) has no \"status\"") }
         let counts = batch["request_counts"]
@@ -64,7 +65,8 @@ struct OpenAIBatchService: BatchService {
         default: phase = .running
         }
         return BatchStatus(id: id, phase: phase, providerStatus: redact(state), total: count("total"), completed: count("completed"),
-                           failed: count("failed"), outputLocation: batch["output_file_id"]?.stringValue, errorLocation: batch["error_file_id"]?.stringValue)
+                           failed: count("failed"), outputLocation: batch["output_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil },
+                           errorLocation: batch["error_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil })
     }
 
     func results(of status: BatchStatus) throws -> [String: BatchOutcome] {
@@ -95,6 +97,13 @@ struct OpenAIBatchService: BatchService {
         var text = ""
         JSONWriter.write(body, to: &text)
         return .answered(Array(text.utf8))
+    }
+
+    /// An id as OpenAI makes them (`batch_abc123`, `file-XYZ`): it goes into a request's path, so
+    /// anything else (a space, a slash, a line break from a hostile server or state file) is refused.
+    static func isID(_ text: String) -> Bool {
+        text.utf8.count <= 200 && text.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true
+            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0) }
     }
 
     private func json(_ response: HTTPResponse, _ doing: String) throws -> JSONValue {

@@ -77,7 +77,7 @@ import Testing
         let recorded = try Recorded(server)
         #expect(recorded.batchesCreated == 1 && recorded.uploads.count == 1 && recorded.polls == 3)
         // The batch carries the bodies the direct run sent, byte for byte.
-        #expect(recorded.batchedBodies == recorded.direct)
+        #expect(recorded.batchedBodies.sorted() == recorded.direct.sorted() && recorded.direct.count == 2)
 
         let batchedResult = try result(repo)
         let (d, b) = (directResult.suites[0].cases, batchedResult.suites[0].cases)
