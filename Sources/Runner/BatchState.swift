@@ -10,7 +10,8 @@ package struct BatchState {
     let path: String
     package let displayPath: String
 
-    /// `directory` is the repository root; the file is `<results>/batches/<name>.json`.
+    /// `root` is the repository root; the file is `<resultsDirectory>/batches/<name>.json`, its name
+    /// made of letters, digits, `-`, `_` and `.` (`model`, `models.grader`).
     package init(root: String, resultsDirectory: String, name: String) {
         let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
         displayPath = resultsDirectory + "/batches/" + safe + ".json"

@@ -65,7 +65,7 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         let lines = bodies.enumerated().map { BatchLine(customID: Self.customID($0), body: $1) }
         var digested: [UInt8] = []
         for line in lines { digested += Array(line.customID.utf8) + [10] + line.body + [10] }
-        let digest = SHA256.digest(digested).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let digest = SHA256.digest(digested).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let service = try direct.batchService()
         let id: String
         if let entry = settings.state.pending(digest: digest) {
