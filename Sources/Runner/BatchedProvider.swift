@@ -104,7 +104,6 @@ package final class BatchedProvider: ModelProvider, CostLimited {
             if status.phase == .ended {
                 settings.say("\(retry.count) of \(requests.count) requests did not complete in batch \(id) (\(status.providerStatus)): asked directly")
             }
-            var direct = self.direct
             (direct.maxCostUSD, direct.spentBeforeUSD) = (maxCostUSD, spentBeforeUSD + spent)
             try direct.answer(ModelRequests(count: retry.count) { requests[retry[$0]] }, progress: { progress(done + $0) }) { j, r in
                 receive(retry[j], r)
