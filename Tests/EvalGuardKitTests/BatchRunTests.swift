@@ -90,6 +90,17 @@ import Testing
         #expect(batchedResult.suites[0].metrics.batched == 2 && !batchedResult.suites[0].metrics.latencyMeasured)
         #expect(batchedResult.overall.avgCostUSD == 0.000001125)
         #expect(repo.read(".evals/results/batches/model.json") == nil)
+
+        // A price change re-prices the batched answers at the new batch price, without calls.
+        let asked = try server.requests().count
+        try repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.30, "output_per_million": 0.60}}"#)
+        try repo.commitAll("dearer prompts")
+        #expect(try evalguard(repo, "run").status == 0)
+        #expect(try server.requests().count == asked)
+        let repriced = try result(repo).suites[0].cases
+        // (2 × 0.30 + 2 × 0.60) / 2 = 0.9 per million; (4 × 0.30 + 4 × 0.60) / 2 = 1.8.
+        #expect(repriced[0].costUSD == 0.0000009 && repriced[1].costUSD == 0.0000018)
+        #expect(try result(repo).suites[0].reuse?.repriced == 2)
     }
 
     @Test func explicitBatchRatesAndADiscountPriceABatchedAnswerAndItsRepricing() throws {
@@ -183,6 +194,9 @@ import Testing
         #expect(try Recorded(server).batchesCreated == 1)
         let json = try evalguard(repo, "check", "--batch", "--format", "json")
         #expect(json.stdout.contains("not measured (batch)"), "\(json.stdout)")
+        let page = repo.path("report.html")
+        #expect(try evalguard(repo, "report", "-o", page).status == 0)
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("not measured (batch)"))
     }
 
     @Test func checkAndCIWithoutTheFlagNeverBatchEvenAModelThatSaysSo() throws {

@@ -64,6 +64,11 @@ import Testing
                         text: push.stdout + "\n" + push.stderr, verdicts: nil)
         },
         Path(name: "ci (audit)", gates: true) { said($0.repo.evalguard("ci", "--base", "main", "--no-fetch", "--format", "json"), json: true) },
+        Path(name: "ci --batch", gates: true) { m in
+            var out = said(m.repo.evalguard("ci", "--base", "main", "--no-fetch", "--batch", "--fresh", "--format", "json"), json: true)
+            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") { out.status = 99 }
+            return out
+        },
         Path(name: "ci after sync", gates: true) { m in
             _ = m.repo.evalguard("run")
             let sync = m.repo.evalguard("sync")
