@@ -309,4 +309,28 @@ import Testing
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(try result(repo).suites[0].metrics.batched == 8)
     }
+
+    @Test func aBatchRefusedAsAWholeIsAskedDirectly() throws {
+        let server = try OpenAITestServer(["--batch-final", "failed"])
+        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")])
+        let r = try evalguard(repo, "run", "--batch")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: batch batch_1 failed (the file was refused): its requests are asked directly"), "\(r.stderr)")
+        #expect(try Recorded(server).direct.count == 2)
+        #expect(try result(repo).suites[0].cases.allSatisfy { $0.passed && $0.usage?["batch"] == nil })
+        #expect(try result(repo).suites[0].metrics.latencyMeasured)
+    }
+
+    @Test func aKeptBatchForOtherRequestsIsLeftAndANewOneSubmitted() throws {
+        let server = try OpenAITestServer(["--batch-polls", "1"])
+        let repo = try repository(server, cases: [caseLine("a", "alpha")])
+        #expect(try evalguard(repo, "run", "--batch", "--max-wait", "0").status == 3)
+        try repo.write(".evals/cases/main.jsonl", caseLine("a", "alpha, reworded") + "\n")
+        try repo.commitAll("reword")
+        let r = try evalguard(repo, "run", "--batch")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: the batch batch_1 in .evals/results/batches/model.json was for other requests; it is left as it is"), "\(r.stderr)")
+        #expect(r.stderr.contains("as batch batch_2"))
+        #expect(try Recorded(server).batchesCreated == 2)
+    }
 }
