@@ -29,6 +29,13 @@ extension Gate {
         var m = MetricComparison(metric: .p95LatencyMs, baseline: b, current: c, threshold: nil, verdict: .skipped)
         guard let t = threshold else { m.note = "switched off"; return m }
         m.threshold = .maxIncrease(percent: t.maxIncreasePct, atLeast: t.minIncrease, unit: "ms")
+        // A batch's answers carry no latency: skipped, never compared with a measured one.
+        guard current.metrics.latencyMeasured, baseline.metrics.latencyMeasured else {
+            m.note = Metrics.notMeasuredInBatch + (current.metrics.latencyMeasured ? " in the baseline" : "")
+            if !current.metrics.latencyMeasured { m.current = nil }
+            if !baseline.metrics.latencyMeasured { m.baseline = nil }
+            return m
+        }
         let beyondPoint = beyond(t, baseline: b, current: c)
         let currentSample = Metrics.timedLatencies(current.cases)
         let confidence = 1 - 2 * settings.alpha

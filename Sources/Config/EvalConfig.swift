@@ -168,11 +168,16 @@ package struct ModelConfig: Sendable {
     /// `deterministic`: whether the same input always gets the same answer (nil: not said; see
     /// `isDeterministic(repeats:)`). It decides how `ci` audits stored answers, never the answers.
     package var deterministic: Bool?
+    /// `batch`: send this model's requests through its provider's batch API when the command
+    /// batches (`run`, `baseline`; `check` and `ci` only with `--batch`). Never its answers' key.
+    package var batch: Bool
+    /// `batch_poll_s`: how often a batch's status is asked for while it runs.
+    package var batchPollSeconds: Double
 
     /// `tools` on a command model declares the tools its own agent loop calls: the tool-call
     /// scorer checks every call's arguments against their schemas.
     static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
-                             "deterministic", "tools"]
+                             "deterministic", "tools", "batch", "batch_poll_s"]
 
     init(node: ConfigNode) throws {
         self.node = node
@@ -192,6 +197,11 @@ package struct ModelConfig: Sendable {
         }
         inputs = try members["inputs"]?.strings()
         deterministic = try members["deterministic"]?.bool()
+        batch = try members["batch"]?.bool() ?? false
+        batchPollSeconds = try members["batch_poll_s"]?.number(in: 0...3_600) ?? 30
+        if batch, !isOpenAI {
+            throw members["batch"]!.error("\"batch\" needs a provider with a batch API", hint: "Set \"provider\": \"openai\", or remove \"batch\".")
+        }
         switch provider {
         case "command":
             guard let c = members["command"] else {

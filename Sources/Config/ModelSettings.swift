@@ -7,7 +7,7 @@ extension ModelConfig {
     static let settingsOutsideKey: Set<String> = [
         "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
         "prices", "requests_per_minute", "max_retries", "retry_backoff_s", "api_key_env", "api_key_header",
-        "deterministic",
+        "deterministic", "batch", "batch_poll_s",
     ]
 
     /// Whether the model gives the same answer to the same input, which decides how `ci` audits

@@ -15,6 +15,29 @@ package struct PriceTable: Sendable {
         package var cachedInputPerMillion: Decimal? = nil
         /// What writing a token to the cache costs, for providers that bill it apart (Anthropic).
         package var cacheWritePerMillion: Decimal? = nil
+        /// What a batch API charges: the share of each rate (`batch_discount`, default 0.5: half
+        /// price), or explicit rates, which win over the share.
+        package var batchDiscount: Decimal? = nil
+        package var batchInputPerMillion: Decimal? = nil
+        package var batchOutputPerMillion: Decimal? = nil
+        package var batchCachedInputPerMillion: Decimal? = nil
+
+        /// The price of an answer that came through a batch API: the explicit batch rates, else
+        /// every rate times `batch_discount` (0.5 when not given).
+        package var batched: Price {
+            let share = batchDiscount ?? Decimal(string: "0.5")!
+            var p = Price(inputPerMillion: batchInputPerMillion ?? inputPerMillion * share,
+                          outputPerMillion: batchOutputPerMillion ?? outputPerMillion * share)
+            p.cachedInputPerMillion = batchCachedInputPerMillion ?? cachedInputPerMillion.map { $0 * share }
+            p.cacheWritePerMillion = cacheWritePerMillion.map { $0 * share }
+            return p
+        }
+
+        /// The price of a stored or decoded answer: the batch price when its usage says it came
+        /// through a batch (`"batch": 1`, see `batchUsageKey`).
+        package func forUsage(_ usage: [String: Double]?) -> Price {
+            usage?[PriceTable.batchUsageKey] == 1 ? batched : self
+        }
 
         /// The cost of one answer in US dollars, computed exactly and rounded once, to a Double;
         /// nil for token counts no server means (negative, fractional, absurdly large, more
@@ -51,6 +74,10 @@ package struct PriceTable: Sendable {
                                                 "output_per_million": .number(Self.double(outputPerMillion))]
             if let cachedInputPerMillion { members["cached_input_per_million"] = .number(Self.double(cachedInputPerMillion)) }
             if let cacheWritePerMillion { members["cache_write_per_million"] = .number(Self.double(cacheWritePerMillion)) }
+            if let batchDiscount { members["batch_discount"] = .number(Self.double(batchDiscount)) }
+            if let batchInputPerMillion { members["batch_input_per_million"] = .number(Self.double(batchInputPerMillion)) }
+            if let batchOutputPerMillion { members["batch_output_per_million"] = .number(Self.double(batchOutputPerMillion)) }
+            if let batchCachedInputPerMillion { members["batch_cached_input_per_million"] = .number(Self.double(batchCachedInputPerMillion)) }
             return .object(members)
         }
 
@@ -88,18 +115,34 @@ package struct PriceTable: Sendable {
     package var models: [String: Price]
     package var displayPath: String
 
+    /// The member of a stored usage that marks an answer as coming through a batch API (1), so
+    /// that re-pricing it applies the batch price.
+    package static let batchUsageKey = "batch"
+
     package static func parse(_ source: ConfigSource) throws -> PriceTable {
         let root = try ConfigNode.parse(source)
         var models: [String: Price] = [:]
         for (name, node) in try root.dictionary() {
             let members = try node.object(allowed: ["input_per_million", "output_per_million",
-                                                    "cached_input_per_million", "cache_write_per_million"])
+                                                    "cached_input_per_million", "cache_write_per_million", "batch_discount",
+                                                    "batch_input_per_million", "batch_output_per_million",
+                                                    "batch_cached_input_per_million"])
             guard let input = members["input_per_million"], let output = members["output_per_million"] else {
                 throw node.error("a price needs \"input_per_million\" and \"output_per_million\" (US dollars per million tokens)")
             }
-            models[name] = Price(inputPerMillion: try decimal(input), outputPerMillion: try decimal(output),
-                                 cachedInputPerMillion: try members["cached_input_per_million"].map(decimal),
-                                 cacheWritePerMillion: try members["cache_write_per_million"].map(decimal))
+            var price = Price(inputPerMillion: try decimal(input), outputPerMillion: try decimal(output),
+                              cachedInputPerMillion: try members["cached_input_per_million"].map(decimal),
+                              cacheWritePerMillion: try members["cache_write_per_million"].map(decimal))
+            if let share = members["batch_discount"] {
+                guard try share.number(in: 0...1) > 0 else {
+                    throw share.error("\"batch_discount\" is the share of the price a batch pays, above 0 and at most 1", hint: "OpenAI's and Anthropic's batches cost half: 0.5.")
+                }
+                price.batchDiscount = try decimal(share)
+            }
+            price.batchInputPerMillion = try members["batch_input_per_million"].map(decimal)
+            price.batchOutputPerMillion = try members["batch_output_per_million"].map(decimal)
+            price.batchCachedInputPerMillion = try members["batch_cached_input_per_million"].map(decimal)
+            models[name] = price
         }
         return PriceTable(models: models, displayPath: source.displayPath)
     }

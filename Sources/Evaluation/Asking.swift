@@ -16,8 +16,9 @@ struct Asking {
     /// where answers must be graded afresh (the audit). `directory` is called when something first
     /// runs (a commit's checkout is made only then).
     init(config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String],
-         stored: [RunResult], maxCostUSD: Double? = nil) {
+         stored: [RunResult], maxCostUSD: Double? = nil, batch: BatchRequest? = nil) {
         providers = Providers(config: config, directory: directory, environment: environment, maxCostUSD: maxCostUSD)
+        providers.batch = batch
         scorers = AskedScorers([
             JudgeRunner(stored: stored, providers: providers),
             CommandScorerRunner(providers: providers),
@@ -38,6 +39,8 @@ final class Providers {
     /// `max_cost_usd` / `--max-cost` for the whole evaluation; nil: none.
     let maxCostUSD: Double?
     private(set) var spentUSD = 0.0
+    /// Whether models go through their batch APIs (nil: never, as for re-asks, audits and probes).
+    var batch: BatchRequest?
     private let makeDirectory: () throws -> String
     private var madeDirectory: String?
 
@@ -67,7 +70,18 @@ final class Providers {
         if maxCostUSD != nil, price == nil { throw CostLimit.needsPrices(provider: model.provider) }
         let provider = try OpenAIProvider(model: model, openAI: openAI, price: price, environment: environment)
         (provider.wording, provider.endpoint, provider.directory) = (wording, endpoint, directory)
-        return (provider, openAI.description(price: price), warning.map { [$0] } ?? [])
+        var warnings = warning.map { [$0] } ?? []
+        if let batch, batch.scope == .every || model.batch, endpoint == .chatCompletions {
+            guard provider.canBatch else {
+                warnings.append("\(wording.settings) runs an agent loop (max_steps above 1), which a batch cannot: asked directly")
+                return (provider, openAI.description(price: price), warnings)
+            }
+            let settings = BatchSettings(state: BatchState(root: batch.root, resultsDirectory: ResultStore.directory, name: wording.settings + batch.stateSuffix),
+                                         maxWaitSeconds: batch.maxWaitSeconds, pollSeconds: model.batchPollSeconds,
+                                         say: batch.say, progress: batch.progress)
+            return (provider.batched(settings), openAI.description(price: price), warnings)
+        }
+        return (provider, openAI.description(price: price), warnings)
     }
 
     /// Asks `provider` under the cost limit, less what was spent before, counting what each answer cost.

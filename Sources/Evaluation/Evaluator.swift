@@ -50,6 +50,8 @@ package final class Evaluator {
     package var maxCostUSD: Double?
     /// Set by `ci`: stored answers are audited before they are reused (see `Evaluation.audit`).
     package var audit: AuditRequest?
+    /// Whether the evaluation's models go through their batch APIs (`--batch`, `"batch": true`).
+    package var batch: BatchRequest?
     package var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
     private var workingTreeConfig: EvalConfig?
 
@@ -182,7 +184,8 @@ package final class Evaluator {
             }
         }
         _ = consume suites
-        let asking = Asking(config: config, directory: directory, environment: environment, stored: caches, maxCostUSD: budget)
+        let asking = Asking(config: config, directory: directory, environment: environment, stored: caches, maxCostUSD: budget,
+                            batch: batch)
         caches = []
         let outcome = try Evaluation.evaluate(config, plans: consume plans, asking: asking, commit: commit, key: key, dirtyPaths: dirtyPaths,
                                               repeats: runs, prices: prices, progress: progress)

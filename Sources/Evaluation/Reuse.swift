@@ -153,12 +153,13 @@ extension Evaluation {
     }
 
     /// The cost of a stored answer at `price`, from its recorded token usage: for a repeated case
-    /// (whose usage is the mean over its runs) the cost of the runs' tokens over the runs. Nil
+    /// (whose usage is the mean over its runs) the cost of the runs' tokens over the runs; an
+    /// answer that came through a batch, at the batch price. Nil
     /// when the answer recorded no usage.
     static func reprice(_ answer: CaseResult, _ price: PriceTable.Price) -> Double? {
         guard let usage = answer.usage, let tokens = PriceTable.BilledTokens(usage: usage) else { return nil }
         let runs = Double(answer.runCount)
-        return price.cost(tokens.summed(over: runs)).map { $0 / runs }
+        return price.forUsage(usage).cost(tokens.summed(over: runs)).map { $0 / runs }
     }
 
     /// Asks the asked scorers about kept answers being re-scored (one batch, as a run's are),

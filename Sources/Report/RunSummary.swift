@@ -9,13 +9,18 @@ package enum RunSummary {
                                         "avg cost $", "total cost $", "errors", "timeouts"],
                               rightAligned: Set(1...10))
         func row(_ name: String, _ m: Metrics) -> [String] {
-            [name, "\(m.cases)", Format.accuracy(m.accuracy), Format.ms(m.p50LatencyMs), Format.ms(m.p95LatencyMs),
-             Format.ms(m.p99LatencyMs), Format.ms(m.meanLatencyMs), Format.usd(m.avgCostUSD), Format.usd(m.totalCostUSD),
-             "\(m.errors)", "\(m.timeouts)"]
+            // A batch leaves latency unmeasured: "-" in the table, said below it.
+            let ms = { (v: Double) in m.latencyMeasured ? Format.ms(v) : "-" }
+            return [name, "\(m.cases)", Format.accuracy(m.accuracy), ms(m.p50LatencyMs), ms(m.p95LatencyMs),
+                    ms(m.p99LatencyMs), ms(m.meanLatencyMs), Format.usd(m.avgCostUSD), Format.usd(m.totalCostUSD),
+                    "\(m.errors)", "\(m.timeouts)"]
         }
         for suite in result.suites { table.rows.append(row(suite.name, suite.metrics)) }
         if result.suites.count > 1 { table.rows.append(row("overall", result.overall)) }
         var out = table.render()
+        if let batched = result.overall.batched {
+            out += "\n\(batched) answer(s) came through a batch API, at the batch price; latency \(Metrics.notMeasuredInBatch)\n"
+        }
         let agents = result.suites.filter { $0.metrics.avgSteps != nil || $0.metrics.avgToolCalls != nil }
         if !agents.isEmpty { out += "\n" }
         for suite in agents {

@@ -57,6 +57,8 @@ final class SocketHTTPTransport: HTTPTransport {
     /// first while a local server listens on 127.0.0.1 only.
     private var addresses: [(address: sockaddr_storage, length: socklen_t)] = []
     private let prefix: [UInt8]
+    /// Sent with every request (authorisation among them): never logged.
+    private let headers: [(String, String)]
     /// The TLS configuration (authorities, verification) for https; nil for http.
     private let tlsContext: OpaquePointer?
     private var connections: [Connection?]
@@ -67,6 +69,7 @@ final class SocketHTTPTransport: HTTPTransport {
     init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int, setting: String = "model.base_url",
          environment: [String: String] = HTTPProxy.processEnvironment()) throws {
         self.endpoint = endpoint
+        self.headers = headers
         proxy = try HTTPProxy.forEndpoint(endpoint, environment: environment)
         connections = Array(repeating: nil, count: slots)
         var head = "POST \(endpoint.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
@@ -89,6 +92,22 @@ final class SocketHTTPTransport: HTTPTransport {
         var request = prefix
         request.append(contentsOf: "\(body.count)\r\n\r\n".utf8)
         request.append(contentsOf: body)
+        return dispatch(slot, request)
+    }
+
+    /// A request other than the POST of JSON to the endpoint (a batch API's upload, status and
+    /// download): `method` to `target` (path and query) on the endpoint's host, with the same
+    /// headers, TLS and proxy.
+    func send(slot: Int, method: String, target: String, contentType: String?, body: [UInt8]) -> HTTPOutcome? {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
+        head += "User-Agent: evalguard/\(EvalGuardVersion.current)\r\nAccept: */*\r\n"
+        if let contentType { head += "Content-Type: \(contentType)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        return dispatch(slot, Array(head.utf8) + body)
+    }
+
+    private func dispatch(_ slot: Int, _ request: [UInt8]) -> HTTPOutcome? {
         if let c = connections[slot] {
             c.reused = true
             c.parser.reset()

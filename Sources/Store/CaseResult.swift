@@ -1,3 +1,4 @@
+import EvalGuardConfig
 import EvalGuardSupport
 
 /// The outcome of one case in a run.
@@ -14,6 +15,8 @@ package struct CaseResult: Sendable, Equatable {
     /// `outputLimit` characters and "…" (with `outputTruncated`).
     package var output: String?
     package var usage: [String: Double]?
+    /// Answered through a batch API (its usage says so: `PriceTable.batchUsageKey`).
+    package var isBatched: Bool { usage?[PriceTable.batchUsageKey] == 1 }
     /// The rarely set fields; nil for a plain case (internal for the layout tests).
     var extras: ExtrasBox?
     package var score: Double

@@ -44,6 +44,7 @@ extension Metrics {
             meanScore = try optional(.meanScore)
             avgSteps = try optional(.avgSteps)
             avgToolCalls = try optional(.avgToolCalls)
+            batched = try integer(optional(.batched))
         } catch {
             return nil
         }

@@ -38,13 +38,23 @@ package struct Metrics: Codable, Sendable, Equatable {
     /// nil unless some answer made a call. More steps cost more and take longer.
     package var avgSteps: Double?
     package var avgToolCalls: Double?
+    /// Cases answered through a batch API; nil when none was. Latency is not measured then: a
+    /// batch's answers come back together hours later, so the percentiles are 0 and say nothing
+    /// (`latencyMeasured`), and the latency gate is skipped.
+    package var batched: Int?
+
+    /// What reports say of a latency a batch left unmeasured.
+    package static let notMeasuredInBatch = "not measured (batch)"
+
+    /// Whether the percentiles and mean are measured (no answer came through a batch).
+    package var latencyMeasured: Bool { batched == nil }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case cases, passed, errors, timeouts, accuracy
         case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
         case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
         case retries, retryMs = "retry_ms", meanScore = "mean_score"
-        case avgSteps = "avg_steps", avgToolCalls = "avg_tool_calls"
+        case avgSteps = "avg_steps", avgToolCalls = "avg_tool_calls", batched
     }
 
     package init(_ results: [CaseResult]) { self.init(of: results) }
@@ -62,6 +72,8 @@ package struct Metrics: Codable, Sendable, Equatable {
         if results.contains(where: { abs($0.score - $0.passRate) > 1e-12 }) {
             meanScore = results.reduce(0) { $0 + $1.score } / Double(cases)
         }
+        let batchedCount = results.count { $0.isBatched }
+        batched = batchedCount > 0 ? batchedCount : nil
         let latencies = Self.timedLatencies(results)
         p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
         p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
@@ -113,7 +125,9 @@ package struct Metrics: Codable, Sendable, Equatable {
         errors = all.reduce(0) { $0 + $1.errors }
         timeouts = all.reduce(0) { $0 + $1.timeouts }
         accuracy = cases == 0 ? 0 : all.reduce(0) { $0 + $1.accuracy * Double($1.cases) } / Double(cases)
-        let latencies = suites.flatMap(\.latenciesMs).sorted()
+        let batchedCount = all.reduce(0) { $0 + ($1.batched ?? 0) }
+        batched = batchedCount > 0 ? batchedCount : nil
+        let latencies = batched == nil ? suites.flatMap(\.latenciesMs).sorted() : []
         p50LatencyMs = Quantile.sorted(latencies, 0.50) ?? 0
         p95LatencyMs = Quantile.sorted(latencies, 0.95) ?? 0
         p99LatencyMs = Quantile.sorted(latencies, 0.99) ?? 0
@@ -139,7 +153,9 @@ package struct Metrics: Codable, Sendable, Equatable {
     }
 
     /// The latencies that count for percentiles, sorted: every timed run of a repeated case.
+    /// None when an answer came through a batch: its suite's latency is not measured.
     package static func timedLatencies(_ results: some Sequence<CaseResult>) -> [Double] {
+        guard !results.contains(where: \.isBatched) else { return [] }
         var warm: [Double] = [], cold: [Double] = []
         for r in results {
             if let runs = r.latenciesMs {

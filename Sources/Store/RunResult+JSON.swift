@@ -109,6 +109,7 @@ extension Metrics {
         if let avgCostUSD { json.key("avg_cost_usd"); try json.double(avgCostUSD) }
         if let avgSteps { json.key("avg_steps"); try json.double(avgSteps) }
         if let avgToolCalls { json.key("avg_tool_calls"); try json.double(avgToolCalls) }
+        if let batched { json.key("batched"); json.int(batched) }
         json.key("cases"); json.int(cases)
         json.key("errors"); json.int(errors)
         json.key("mean_latency_ms"); try json.double(meanLatencyMs)

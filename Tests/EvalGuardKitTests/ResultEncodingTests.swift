@@ -59,6 +59,7 @@ import Testing
     static func fullMetrics(_ seed: Int) -> Metrics {
         var m = Metrics([fullCase(seed), fullCase(seed + 1)])
         (m.avgCostUSD, m.totalCostUSD, m.retries, m.retryMs, m.meanScore) = (doubles[seed % doubles.count], 0.25, 4, -0.0, 1.0 / 3)
+        m.batched = 2
         return m
     }
 

@@ -15,7 +15,7 @@ struct BaselineCommand: Command {
             """,
         options: [.flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
                   .option("suite", value: "name", help: "Record this suite anew and keep the others as .evals/baseline.json has them (repeatable).", repeating: true),
-                  RepeatOption.option])
+                  RepeatOption.option, BatchOption.flag, BatchOption.maxWait])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
@@ -23,6 +23,7 @@ struct BaselineCommand: Command {
         // With --suite the other suites come from the baseline file as it is: read it first, so that
         // a missing or broken one stops the command before the model runs.
         let previous = try only.map { _ in try currentBaseline(workspace) }
+        try BatchOption.apply(arguments, to: workspace.evaluator, context, honoursConfigured: true)
         let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: arguments.flag("fresh"), repeats: try RepeatOption.value(arguments),
                                                           only: only, progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
@@ -40,7 +41,7 @@ struct BaselineCommand: Command {
         for suite in result.suites {
             let m = suite.metrics
             let cost = m.avgCostUSD.map { ", avg cost $\(Format.usd($0))" } ?? ""
-            context.console.out("  \(suite.name): accuracy \(Format.accuracy(m.accuracy)), p95 \(Format.ms(m.p95LatencyMs)) ms\(cost) over \(m.cases) cases")
+            context.console.out("  \(suite.name): accuracy \(Format.accuracy(m.accuracy)), p95 \(m.latencyMeasured ? Format.ms(m.p95LatencyMs) + " ms" : Metrics.notMeasuredInBatch)\(cost) over \(m.cases) cases")
         }
         context.console.out("Commit it so that checks use it:\n  git add \(Baseline.path)\n  git commit -m \"Update the evalguard baseline\"")
         return .pass

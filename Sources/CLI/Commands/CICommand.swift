@@ -33,6 +33,8 @@ struct CICommand: Command {
             .flag("no-fetch", help: "Fetch neither the stored results (git notes) nor, in a shallow clone, more history."),
             GateOptions.suiteOption,
             ShardOption.option,
+            BatchOption.flag,
+            BatchOption.maxWait,
             .flag("trust-stored", help: "Reuse stored answers without auditing them (no sample is asked of the model again)."),
             OutputFormat.option,
             GateOptions.settleFlag,
@@ -55,6 +57,7 @@ struct CICommand: Command {
             : ["ci", label, context.describe(workspace.head), auditPart(trust: trust, secret: secret), options.format.rawValue,
                "commit " + workspace.head.commit])
         request.audit = trust ? nil : AuditRequest(secret: secret)
+        try BatchOption.apply(arguments, to: workspace.evaluator, context, honoursConfigured: false)
         let session = GateSession(evaluator: workspace.evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
         let run: GateRun
         switch try session.run(request) {

@@ -33,6 +33,8 @@ struct CheckCommand: Command {
             .flag("bisect", help: "Exit as 'git bisect run' expects: 0 good, 1 bad, 125 cannot evaluate."),
             GateOptions.settleFlag,
             RepeatOption.option,
+            BatchOption.flag,
+            BatchOption.maxWait,
             ShardOption.option,
             OutputFormat.withMarkdown,
         ])
@@ -86,6 +88,7 @@ struct CheckCommand: Command {
                         named: ["commit": .string(commit), "dirty": .bool(dirty),
                                 "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)])])
         }
+        try BatchOption.apply(arguments, to: evaluator, context, honoursConfigured: false)
         let session = GateSession(evaluator: evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
         let run: GateRun
         switch try session.run(request) {

@@ -16,6 +16,8 @@ struct GateOptions {
     var settle: Bool
     /// `--repeat` where the command has it.
     var repeats: Int?
+    /// `--batch`: a batched evaluation measures no latency, so its verdict is kept apart.
+    var batch: Bool
 
     /// `repeating`: whether the command declares `--repeat`.
     init(_ arguments: ParsedArguments, formats: [OutputFormat], repeating: Bool) throws {
@@ -25,6 +27,7 @@ struct GateOptions {
         fresh = arguments.flag("fresh")
         settle = !arguments.flag("no-settle")
         repeats = repeating ? try RepeatOption.value(arguments) : nil
+        batch = arguments.flag("batch")
     }
 
     /// A request for `subject` against the baseline committed at `against`, kept (when it
@@ -33,7 +36,7 @@ struct GateOptions {
     func request(_ subject: EvaluationSubject, against: String, cacheParts: [String]?, rendering: String? = nil) -> GateRequest {
         var request = GateRequest(subject: subject, baselineAt: against)
         (request.only, request.fresh, request.settle, request.repeats) = (only, fresh, settle, repeats)
-        request.cacheParts = cacheParts.map { GateRequest.verdictParts(only: only, repeats: repeats, settle: settle) + $0 }
+        request.cacheParts = cacheParts.map { GateRequest.verdictParts(only: only, repeats: repeats, settle: settle) + (batch ? ["batch"] : []) + $0 }
         request.rendering = rendering
         return request
     }

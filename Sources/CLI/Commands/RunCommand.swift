@@ -27,6 +27,8 @@ struct RunCommand: Command {
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             RepeatOption.option,
             MaxCostOption.option,
+            BatchOption.flag,
+            BatchOption.maxWait,
             ShardOption.option,
             .flag("fresh", help: "Ask the model about every case, reusing no stored answer."),
             .option("suite", value: "name", help: "Ask the model about this suite only (repeatable).", repeating: true),
@@ -46,6 +48,7 @@ struct RunCommand: Command {
             let repository = try Repository.discover(from: context.workingDirectory)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
             try MaxCostOption.apply(arguments, to: evaluator)
+            try BatchOption.apply(arguments, to: evaluator, context, honoursConfigured: true)
             let evaluation = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: fresh, repeats: repeats, record: true, only: suites,
                                                     progress: context.progressReporter())
             (result, stored) = (evaluation.result, evaluation.stored)
@@ -54,6 +57,7 @@ struct RunCommand: Command {
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             try MaxCostOption.apply(arguments, to: workspace.evaluator)
+            try BatchOption.apply(arguments, to: workspace.evaluator, context, honoursConfigured: true)
             let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, record: true, only: suites, progress: context.progressReporter())
             (result, stored) = (evaluation.result, evaluation.stored)
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""

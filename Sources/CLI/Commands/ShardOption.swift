@@ -28,6 +28,11 @@ enum ShardOption {
         let repository = try Repository.discover(from: context.workingDirectory)
         let evaluator = Evaluator(repository: repository, environment: context.environment)
         if declares(arguments, "max-cost") { try MaxCostOption.apply(arguments, to: evaluator) }
+        if declares(arguments, "batch") {
+            try BatchOption.apply(arguments, to: evaluator, context, honoursConfigured: command == "run")
+            // Shares run side by side: each keeps its own batch.
+            evaluator.batch?.stateSuffix = ".shard-\(shard.index)-of-\(shard.count)"
+        }
         let revision = declares(arguments, "commit") ? arguments.value("commit") : nil
         let subject: EvaluationSubject = try revision.map { .commit(try repository.resolveCommit($0)) } ?? .workingTree
         let repeats = declares(arguments, "repeat") ? try RepeatOption.value(arguments) : nil

@@ -31,6 +31,16 @@ Every request is appended to --log as one JSON line: method, path, headers, body
 "tls", the protocol version negotiated ("TLSv1.3", ...).
 --tls-min 1.3 accepts only clients that speak TLS 1.3 (with --tls-cert and --tls-key).
 
+OpenAI's Batch API: POST /v1/files (multipart/form-data, a "purpose" and a "file" part) keeps
+the file; POST /v1/batches makes a batch of an uploaded JSON Lines file; GET /v1/batches/{id}
+polls it; GET /v1/files/{id}/content reads a file. A batch answers "validating", then
+"in_progress", for its first --batch-polls polls, then ends as --batch-final says (completed,
+expired, failed). It ends by answering each line as /v1/chat/completions would (nothing of it
+logged), into the output file, except: a line whose last message contains "batch-error" goes to
+the error file (an error, no response); "batch-status:<code>" gets a response with that status
+code and an error body; under an expired batch, "batch-unfinished" goes to the error file as
+batch_expired. The upload's lines are logged under "file" beside the upload's request.
+
 --judge: answer as a judge instead of echoing. The prompt's <<<EXPECTED ... EXPECTED>>> and
 <<<ANSWER ... ANSWER>>> blocks are read; the grade is "pass" (or the top of a numeric scale
 "a number from L to H") when the expected text occurs in the answer, ignoring case, else "fail"
@@ -70,6 +80,8 @@ parser.add_argument("--judge-bias", default=None, help="'first': a pairwise judg
 parser.add_argument("--judge-error-rate", type=float, default=0, help="share of prompts answered without a grade")
 parser.add_argument("--model-delay", action="append", default=[], help="NAME=MS: extra delay for model NAME")
 parser.add_argument("--model-error-rate", action="append", default=[], help="NAME=SHARE: share of NAME's prompts answered wrongly")
+parser.add_argument("--batch-polls", type=int, default=0, help="polls a batch answers as still running")
+parser.add_argument("--batch-final", choices=["completed", "expired", "failed"], default="completed")
 args = parser.parse_args()
 model_delay = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_delay)}
 model_error_rate = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_error_rate)}
@@ -154,6 +166,10 @@ def answer(method, path, headers, body, tls=None):
         log.write(json.dumps(line) + "\n")
     if limited:
         return 0, limited
+    if path.startswith("/v1/files") or path.startswith("/v1/batches"):
+        if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
+            return 0, error(401, "Incorrect API key provided", "invalid_request_error")
+        return 0, batch_api(method, path, headers, body)
     if path == "/v1/embeddings":
         return 0, embeddings(json.loads(body))
     if path != "/v1/chat/completions":
@@ -211,6 +227,107 @@ def answer(method, path, headers, body, tls=None):
     if "truncate" in content:
         return delay / 1000, (response(200, reply)[:-40], True)
     return delay / 1000, response(200, reply)
+
+
+files = {}
+batches = {}
+
+
+def multipart(headers, body):
+    """The parts of a multipart/form-data body, by name."""
+    m = re.search(r"boundary=([^;]+)", headers.get("content-type", ""))
+    if not m:
+        return {}
+    parts = {}
+    for chunk in body.split(b"--" + m.group(1).encode())[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, content = chunk.partition(b"\r\n\r\n")
+        name = re.search(rb'name="([^"]+)"', head)
+        if name:
+            parts[name.group(1).decode()] = content[:-2] if content.endswith(b"\r\n") else content
+    return parts
+
+
+def batch_api(method, path, headers, body):
+    if method == "POST" and path == "/v1/files":
+        parts = multipart(headers, body)
+        if parts.get("purpose") != b"batch" or "file" not in parts:
+            return error(400, "expected purpose=batch and a file", "invalid_request_error")
+        file_id = "file-%d" % (len(files) + 1)
+        files[file_id] = parts["file"]
+        if log:
+            log.write(json.dumps({"method": "UPLOAD", "path": path, "file": parts["file"].decode("utf-8", "replace")}) + "\n")
+        return response(200, {"id": file_id, "object": "file", "purpose": "batch", "bytes": len(parts["file"])})
+    if method == "POST" and path == "/v1/batches":
+        request = json.loads(body)
+        if request.get("input_file_id") not in files or request.get("completion_window") != "24h":
+            return error(400, "unknown input_file_id or completion_window", "invalid_request_error")
+        batch_id = "batch_%d" % (len(batches) + 1)
+        batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": request.get("endpoint"), "polls": 0,
+                             "input_file_id": request["input_file_id"], "status": "validating"}
+        return response(200, public(batches[batch_id]))
+    m = re.fullmatch(r"/v1/batches/([^/]+)", path)
+    if method == "GET" and m and m.group(1) in batches:
+        batch = batches[m.group(1)]
+        batch["polls"] += 1
+        if batch["polls"] <= args.batch_polls:
+            batch["status"] = "validating" if batch["polls"] == 1 else "in_progress"
+        elif batch["status"] in ("validating", "in_progress"):
+            finish(batch)
+        return response(200, public(batch))
+    m = re.fullmatch(r"/v1/files/([^/]+)/content", path)
+    if method == "GET" and m and m.group(1) in files:
+        return response(200, files[m.group(1)])
+    return error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
+
+
+def public(batch):
+    return {k: v for k, v in batch.items() if k != "polls"}
+
+
+def finish(batch):
+    """Answers the batch's lines and ends it as --batch-final says."""
+    lines = [json.loads(l) for l in files[batch["input_file_id"]].split(b"\n") if l.strip()]
+    if args.batch_final == "failed":
+        batch["status"] = "failed"
+        batch["errors"] = {"object": "list", "data": [{"code": "invalid_request", "message": "the file was refused"}]}
+        return
+    out, errors = [], []
+    for line in lines:
+        content = line["body"]["messages"][-1]["content"]
+        entry = {"id": "batch_req_%d" % (len(out) + len(errors)), "custom_id": line["custom_id"]}
+        if "batch-error" in content or (args.batch_final == "expired" and "batch-unfinished" in content):
+            code = "batch_expired" if "batch-unfinished" in content else "server_error"
+            errors.append(dict(entry, response=None, error={"code": code, "message": "this request did not complete (%s)" % code}))
+            continue
+        status = re.search(r"batch-status:(\d+)", content)
+        if status:
+            out.append(dict(entry, error=None, response={"status_code": int(status.group(1)), "request_id": "r",
+                                                         "body": {"error": {"message": "refused in the batch", "type": "invalid_request_error"}}}))
+            continue
+        _, raw = answer_quietly(json.dumps(line["body"]).encode())
+        head, _, payload = raw.partition(b"\r\n\r\n")
+        out.append(dict(entry, error=None, response={"status_code": int(head.split(b" ")[1]), "request_id": "r",
+                                                     "body": json.loads(payload)}))
+    for name, entries in (("output_file_id", out), ("error_file_id", errors)):
+        if entries:
+            file_id = "file-%d" % (len(files) + 1)
+            files[file_id] = "".join(json.dumps(e) + "\n" for e in entries).encode()
+            batch[name] = file_id
+    batch["status"] = args.batch_final
+    batch["request_counts"] = {"total": len(lines), "completed": len(out), "failed": len(errors)}
+
+
+def answer_quietly(body):
+    """A chat completion for a batch line, left out of the log (the batch's requests are)."""
+    global log
+    kept, log = log, None
+    try:
+        delay, out = answer("POST", "/v1/chat/completions", {}, body)
+    finally:
+        log = kept
+    return delay, out[0] if isinstance(out, tuple) else out
 
 
 def agent_round(request):

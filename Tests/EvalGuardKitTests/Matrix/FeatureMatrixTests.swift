@@ -50,6 +50,13 @@ import Testing
         Path(name: "run", gates: false) { said($0.repo.evalguard("run")) },
         Path(name: "run --fresh", gates: false) { said($0.repo.evalguard("run", "--fresh")) },
         Path(name: "check", gates: true) { said($0.repo.evalguard("check", "--format", "json"), json: true) },
+        // The openai models and judges through the stand-in Batch API (the agent loop and the
+        // embedder are asked directly); fresh, so the answers are not all reused.
+        Path(name: "check --batch", gates: true) { m in
+            var out = said(m.repo.evalguard("check", "--batch", "--fresh", "--format", "json"), json: true)
+            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") { out.status = 99 }
+            return out
+        },
         Path(name: "check --commit", gates: true) { said($0.repo.evalguard("check", "--commit", "HEAD", "--against", "main", "--format", "json"), json: true) },
         Path(name: "pre-push hook", gates: true) { m in
             let push = try m.push("origin", "feature")
@@ -57,6 +64,11 @@ import Testing
                         text: push.stdout + "\n" + push.stderr, verdicts: nil)
         },
         Path(name: "ci (audit)", gates: true) { said($0.repo.evalguard("ci", "--base", "main", "--no-fetch", "--format", "json"), json: true) },
+        Path(name: "ci --batch", gates: true) { m in
+            var out = said(m.repo.evalguard("ci", "--base", "main", "--no-fetch", "--batch", "--fresh", "--format", "json"), json: true)
+            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") { out.status = 99 }
+            return out
+        },
         Path(name: "ci after sync", gates: true) { m in
             _ = m.repo.evalguard("run")
             let sync = m.repo.evalguard("sync")

@@ -1,0 +1,55 @@
+import Foundation
+import EvalGuardSupport
+
+/// The batch a model's requests went to, kept in a small file until its answers are read, so
+/// that a run that stopped while it ran (`--max-wait`, Ctrl-C, a lost connection) resumes it
+/// rather than paying for the same requests twice. The file holds the digest of the requests:
+/// a run whose requests differ (cases changed) submits its own batch.
+package struct BatchState {
+    /// The file, and how messages show it (from the repository root).
+    let path: String
+    package let displayPath: String
+
+    /// `root` is the repository root; the file is `<resultsDirectory>/batches/<name>.json`, its name
+    /// made of letters, digits, `-`, `_` and `.` (`model`, `models.grader`).
+    package init(root: String, resultsDirectory: String, name: String) {
+        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+        displayPath = resultsDirectory + "/batches/" + safe + ".json"
+        path = root + "/" + displayPath
+    }
+
+    struct Entry: Equatable {
+        var batchID: String
+        var digest: String
+        var requests: Int
+    }
+
+    /// The batch kept for requests with `digest`, if any.
+    func pending(digest: String) -> Entry? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) }),
+              let id = value["batch_id"]?.stringValue, value["digest"]?.stringValue == digest else { return nil }
+        return Entry(batchID: id, digest: digest, requests: value["requests"]?.numberValue.flatMap { Int(exactly: $0) } ?? 0)
+    }
+
+    /// Whatever batch the file names (a run with other requests reports it as left behind).
+    func kept() -> String? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) }) else { return nil }
+        return value["batch_id"]?.stringValue
+    }
+
+    func save(_ entry: Entry, service: String) throws {
+        var text = ""
+        JSONWriter.write(.object(["batch_id": .string(entry.batchID), "digest": .string(entry.digest),
+                                  "requests": .number(Double(entry.requests)), "service": .string(service),
+                                  "submitted_at": .string(utcTimestamp())]), to: &text)
+        try AtomicFile.write(text + "\n", to: path)
+    }
+
+    /// Forgets the batch once its answers are read.
+    func clear() {
+        // A file left behind only costs a status poll of an ended batch on the next run.
+        _ = try? FileManager.default.removeItem(atPath: path)
+    }
+}
