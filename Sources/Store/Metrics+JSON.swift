@@ -44,7 +44,7 @@ extension Metrics {
             meanScore = try optional(.meanScore)
             avgSteps = try optional(.avgSteps)
             avgToolCalls = try optional(.avgToolCalls)
-            batched = try integer(optional(.batched))
+            batched = try optional(.batched).map { n throws(Mismatch) in try integer(n) }
         } catch {
             return nil
         }
