@@ -46,8 +46,9 @@ package struct MetricComparison: Sendable {
     package var advice: String?
     /// Things the reader must know to interpret the change (a changed price table).
     package var warnings: [String] = []
-    /// Inconclusive because the price table changed between the runs, not because of noise.
-    package var pricesChanged = false
+    /// Inconclusive because the two runs were priced differently, not because of noise.
+    package var priceChange: PriceChange?
+    package var pricesChanged: Bool { priceChange != nil }
     /// Accuracy: what asking again about the flipped cases found, when it settled the verdict.
     package var settle: SettleStatistics?
 
@@ -64,6 +65,28 @@ package struct MetricComparison: Sendable {
     package var delta: Double? {
         guard let b = baseline, let c = current else { return nil }
         return c - b
+    }
+}
+
+/// Why two runs' costs are not at one set of prices.
+package enum PriceChange: Sendable {
+    /// The price table differs between the runs.
+    case table
+    /// One run's answers came through a batch API, at its price, and the other's did not.
+    case batchMode
+
+    package var reason: String {
+        switch self {
+        case .table: "the price table changed"
+        case .batchMode: "one run was priced at the batch price and the other at the direct price"
+        }
+    }
+
+    /// The reasons of `changes`, each once, for one sentence.
+    package static func reasons(_ changes: some Sequence<PriceChange?>) -> String {
+        var seen: [PriceChange] = []
+        for case let change? in changes where !seen.contains(change) { seen.append(change) }
+        return seen.map(\.reason).joined(separator: ", and ")
     }
 }
 

@@ -97,7 +97,8 @@ package enum Gate {
                 return latency(baseline: baseline, current: current, threshold: thresholds.p95Latency, settings: settings)
             case .avgCostUSD:
                 return cost(baseline: baseline.metrics.avgCostUSD, current: current.metrics.avgCostUSD,
-                            threshold: thresholds.avgCost, prices: prices)
+                            threshold: thresholds.avgCost, prices: prices,
+                            batched: (baseline.metrics.batched != nil, current.metrics.batched != nil))
             case .meanScore:
                 return meanScore(baseline: baseline, current: current, threshold: thresholds.meanScore, settings: settings)
             case .avgSteps:

@@ -83,9 +83,11 @@ extension Gate {
 
     /// The cost rule: the threshold on the averages (no sampling test: a cost per case does not
     /// wobble the way latency does). When both runs record a price table and the tables differ,
+    /// or one run's answers came through a batch API (at its discount) and the other's did not,
     /// a cost beyond the threshold is inconclusive, never a regression: the change may be the
     /// prices', not the code's.
-    static func cost(baseline: Double?, current: Double?, threshold: IncreaseThreshold?, prices: PriceTables) -> MetricComparison {
+    static func cost(baseline: Double?, current: Double?, threshold: IncreaseThreshold?, prices: PriceTables,
+                     batched: (baseline: Bool, current: Bool) = (false, false)) -> MetricComparison {
         var m = MetricComparison(metric: .avgCostUSD, baseline: baseline, current: current, threshold: nil, verdict: .skipped)
         guard let t = threshold else { m.note = "switched off"; return m }
         m.threshold = .maxIncrease(percent: t.maxIncreasePct, atLeast: t.minIncrease, unit: "usd")
@@ -96,11 +98,20 @@ extension Gate {
         if prices.changed {
             m.warnings.append("the price table differs between the baseline and this run: a change in cost may come from the prices, not from the code")
         }
+        let batchMode = batched.baseline != batched.current
+        if batchMode {
+            m.warnings.append(batched.baseline
+                ? "the baseline's answers were priced at the batch price and this run's at the direct price: a change in cost may come from the prices, not from the code"
+                : "this run's answers were priced at the batch price and the baseline's at the direct price: a change in cost may come from the prices, not from the code")
+        }
+        let change: PriceChange? = prices.changed ? .table : batchMode ? .batchMode : nil
         let beyondPoint = beyond(t, baseline: b, current: c)
-        m.verdict = !beyondPoint ? .pass : prices.changed ? .inconclusive : .regression
+        m.verdict = !beyondPoint ? .pass : change != nil ? .inconclusive : .regression
         if m.verdict == .inconclusive {
-            m.pricesChanged = true
-            m.advice = "the price table changed; cost moved because prices changed: record a new baseline with the new price table ('evalguard baseline') so that costs are compared at one set of prices"
+            m.priceChange = change
+            m.advice = change == .table
+                ? "the price table changed; cost moved because prices changed: record a new baseline with the new price table ('evalguard baseline') so that costs are compared at one set of prices"
+                : "the baseline and this run were priced in different modes (batch and direct): record the baseline the way this gate runs, with --batch or without it, so that costs are compared at one set of prices"
         }
         return m
     }

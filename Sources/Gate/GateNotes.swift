@@ -73,7 +73,8 @@ package enum NoiseWarning {
             lines.append("warning: INCONCLUSIVE: \(list(noisy)) beyond the threshold but not distinguishable from noise.\(outcome)")
         }
         if !priced.isEmpty {
-            lines.append("warning: INCONCLUSIVE: \(list(priced)) beyond the threshold, but the price table changed; cost moved because prices changed.\(outcome)")
+            let why = PriceChange.reasons(priced.map(\.metric.priceChange))
+            lines.append("warning: INCONCLUSIVE: \(list(priced)) beyond the threshold, but \(why); cost moved because prices changed.\(outcome)")
         }
         for (suite, metric) in inconclusive {
             if let advice = metric.advice { lines.append("  \(suite) \(metric.metric.rawValue): \(advice)") }

@@ -161,7 +161,7 @@ package struct VerdictReport {
             return lines
         case .inconclusive:
             let why = comparison.inconclusives.allSatisfy(\.metric.pricesChanged)
-                ? "beyond the threshold, but the price table changed; cost moved because prices changed"
+                ? "beyond the threshold, but \(PriceChange.reasons(comparison.inconclusives.map(\.metric.priceChange))); cost moved because prices changed"
                 : "beyond the threshold, but not distinguishable from noise at alpha \(Format.number(comparison.settings.alpha))"
             return ["Verdict: INCONCLUSIVE (\(list(comparison.inconclusives))): \(why)",
                     !comparison.blocks ? "Passing because on_inconclusive is \"pass\"; set it to \"fail\" to block instead."

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
+@testable import EvalGuardGate
 @testable import EvalGuardStatistics
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -209,6 +210,25 @@ enum Simulated {
         // Only one side records prices: nothing can be said, the rule is the plain threshold.
         let oneSided = Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: PriceTables(current: .string("blob-b")))
         #expect(oneSided.verdict == .regression && oneSided.warnings.isEmpty)
+    }
+
+    @Test func aCostRiseBetweenBatchAndDirectPricesIsNotBlamedOnTheCode() {
+        let t = IncreaseThreshold(maxIncreasePct: 10, minIncrease: 0)
+        let prices = PriceTables(baseline: .string("blob-a"), current: .string("blob-a"))
+        // A baseline recorded with --batch at half price, a check asking directly: twice the cost.
+        let mixed = Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (true, false))
+        #expect(mixed.verdict == .inconclusive && mixed.priceChange == .batchMode)
+        #expect(mixed.warnings.first?.contains("the baseline's answers were priced at the batch price") == true)
+        #expect(mixed.advice?.contains("with --batch or without it") == true)
+        let lines = NoiseWarning.lines(Comparison(suites: [SuiteComparison(name: "router", metrics: [mixed], regressed: [],
+                                                                            fixed: [], added: [], removed: [])]))
+        #expect(lines.contains { $0.contains("one run was priced at the batch price and the other at the direct price; cost moved because prices changed") },
+                "\(lines)")
+        // Both sides batched: one price mode, the plain threshold rule.
+        #expect(Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (true, true)).verdict == .regression)
+        // Within the threshold whatever the modes: a pass, with the warning kept for the reader.
+        let within = Gate.cost(baseline: 0.002, current: 0.001, threshold: t, prices: prices, batched: (false, true))
+        #expect(within.verdict == .pass && within.warnings.first?.contains("this run's answers were priced at the batch price") == true)
     }
 
     @Test func pricesTravelFromTheResultThroughTheBaselineToTheGate() throws {
