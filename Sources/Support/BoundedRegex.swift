@@ -37,15 +37,16 @@ package final class BoundedRegex: @unchecked Sendable {
         self.regex = regex.matchingSemantics(.unicodeScalar)
     }
 
-    /// Whether the expression matches somewhere in `text`; nil when the match ran out of time
-    /// (or no worker could be started).
+    /// Whether the expression matches somewhere in `text`; nil when the match ran out of time.
     package func matches(_ text: String) -> Bool? {
         guard RegexWorker.abandoned.load(ordering: .relaxed) < Self.abandonedLimit else { return nil }
         let found = Found(), done = DispatchSemaphore(value: 0)
-        guard let worker = RegexWorker.take() else { return nil }
+        // Without a worker (no thread could be started) the match runs here, unbounded, rather
+        // than fail an answer for want of a thread.
+        guard let worker = RegexWorker.take() else { return matchHere(text) }
         let cpuBefore = worker.cpuSeconds
         worker.run {
-            let hit = (try? self.regex.firstMatch(in: text)).map { $0 != nil } ?? false
+            let hit = self.matchHere(text)
             found.value.withLock { $0 = hit }
             done.signal()
         }
@@ -57,6 +58,10 @@ package final class BoundedRegex: @unchecked Sendable {
         }
         RegexWorker.give(back: worker)
         return found.value.withLock { $0 }
+    }
+
+    private func matchHere(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)).map { $0 != nil } ?? false
     }
 
     private final class Found: Sendable {
