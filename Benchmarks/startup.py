@@ -23,6 +23,9 @@ import tarfile
 import tempfile
 
 HELLO = 'print("hello")\n'
+# A C program that links libgit2 as evalguard does and calls nothing: what loading libgit2 and
+# the libraries it needs (OpenSSL's libcrypto through libssh2, Kerberos, mbedTLS) costs alone.
+LIBGIT2_ONLY = "int git_libgit2_init(void);\nint main(int argc, char **argv) { if (argc > 99) git_libgit2_init(); return 0; }\n"
 
 
 def cpu_ms(command, cwd):
@@ -51,6 +54,15 @@ def static_hello(work):
     return binary
 
 
+def libgit2_only(work):
+    """The C program above, or None without a C compiler."""
+    source, binary = os.path.join(work, "libgit2_only.c"), os.path.join(work, "libgit2_only")
+    with open(source, "w") as f:
+        f.write(LIBGIT2_ONLY)
+    built = subprocess.run(["cc", "-O2", source, "-o", binary, "-lgit2"], capture_output=True)
+    return binary if built.returncode == 0 else None
+
+
 def links_foundation(binary):
     """Which of Foundation's internationalization libraries the unstripped release binary holds."""
     if not os.path.exists(binary):
@@ -77,13 +89,18 @@ def main():
         hello = static_hello(work)
         programs = {"evalguard --version": [evalguard, "--version"], "static Swift hello": [hello],
                     "git rev-parse HEAD": ["git", "rev-parse", "HEAD"]}
+        loader = libgit2_only(work)
+        if loader:
+            programs["C linking libgit2"] = [loader]
         samples = {name: [] for name in programs}
+        load_before = os.getloadavg()
         for _ in range(args.rounds):
             for name, command in programs.items():
                 samples[name].append(cpu_ms(command, here))
         medians = {name: statistics.median(values) for name, values in samples.items()}
         floor = medians["static Swift hello"]
-        print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; {args.rounds} rounds, median CPU")
+        load_after = os.getloadavg()
+        print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; {args.rounds} rounds, median CPU")
         for name, value in medians.items():
             print(f"  {name:22} {value:6.2f} ms   ×{value / floor:.2f} the static Swift hello")
         print(f"stripped binary   {os.path.getsize(evalguard) / 1e6:6.1f} MB")

@@ -38,10 +38,10 @@ package enum Format {
         return v == 0 ? "0" : v < 0.01 ? fixed(v, 6) : fixed(v, 4)
     }
 
-    /// `v` with `digits` decimals, as `String(cFormat: "%.<digits>f")` prints it, through the C
+    /// `v` with `digits` decimals, as `String(format: "%.<digits>f")` printed it, through the C
     /// library directly: Foundation's formatting was a tenth of `log`'s time over long histories.
     package static func fixed(_ v: Double, _ digits: Int) -> String {
-        var buffer = [CChar](repeating: 0, count: 64) // longer (huge values) falls back to Foundation
+        var buffer = [CChar](repeating: 0, count: 64) // longer (huge values) takes String(cFormat:)
         let count = withVaList([Int32(digits), v]) { vsnprintf(&buffer, buffer.count, "%.*f", $0) }
         guard count > 0, Int(count) < buffer.count else { return String(cFormat: "%.\(digits)f", v) }
         return String(decoding: buffer[..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
