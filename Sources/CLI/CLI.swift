@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardRunner
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// evalguard's command line: `run(arguments:)` parses, dispatches and maps every error to an
 /// exit code, so nothing escapes to the top level.
@@ -32,7 +38,7 @@ public enum CLI {
     /// Runs evalguard on the process's stdout, stderr, environment and working directory.
     /// Signal handling is process-wide, so it is set up here, once, and nowhere else.
     public static func run(arguments: [String]) -> Int32 {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = processEnvironment()
         let console = Console.standard(environment: environment)
         do {
             try Interrupts.install()
@@ -51,7 +57,8 @@ public enum CLI {
         defer { console.flush() }
         let commands = commands ?? Self.commands
         let subcommandSpecs = commands.map { $0.spec }
-        let rootHelp = Help.text(for: rootSpec, path: toolName, subcommands: subcommandSpecs)
+        // Only when shown: `--version` and every command start faster without it.
+        func rootHelp() -> String { Help.text(for: rootSpec, path: toolName, subcommands: subcommandSpecs) }
 
         func rootUsageError(_ message: String) -> ExitCode {
             console.err(Help.usageError(UsageError(message), spec: rootSpec, path: toolName,
@@ -76,7 +83,7 @@ public enum CLI {
         do throws(UsageError) {
             switch try ArgumentParser.parse(arguments, spec: rootSpec, stopAtFirstPositional: true) {
             case .help:
-                console.out(rootHelp, terminator: "")
+                console.out(rootHelp(), terminator: "")
                 return ExitCode.pass.rawValue
             case .parsed(let parsed):
                 global = parsed
@@ -102,14 +109,14 @@ public enum CLI {
         guard let name = global.remaining.first else {
             // Asked for nothing: the help, but as a mistake (stderr, exit 2), so a script
             // that lost its subcommand does not pass silently.
-            console.err(rootHelp, terminator: "")
+            console.err(rootHelp(), terminator: "")
             return ExitCode.usage.rawValue
         }
         let rest = Array(global.remaining.dropFirst())
 
         if name == "help" {
             guard let topic = rest.first else {
-                console.out(rootHelp, terminator: "")
+                console.out(rootHelp(), terminator: "")
                 return ExitCode.pass.rawValue
             }
             guard let command = find(topic) else { return unknownSubcommand(topic).rawValue }
@@ -170,8 +177,8 @@ public enum CLI {
         }
         defer { free(resolved) }
         let result = String(cString: resolved)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: result, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: result, isDirectory: &isDirectory), isDirectory else {
             throw EvalGuardError("cannot change to '\(path)': Not a directory")
         }
         return result

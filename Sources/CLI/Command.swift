@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// A subcommand: its table (which both parses and prints help) and what it does.
@@ -21,7 +21,7 @@ package struct CommandContext: Sendable {
     package let environment: [String: String]
     /// All of standard input (git hooks receive their arguments there); tests pass their own.
     package var readStandardInput: @Sendable () -> String = {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        String(decoding: readAllBytes(0), as: UTF8.self)
     }
 
     package init(console: Console, workingDirectory: String, environment: [String: String]) {

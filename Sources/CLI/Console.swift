@@ -1,5 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a command's output goes: results on stdout, progress and diagnostics on stderr.
 ///
@@ -19,8 +26,8 @@ package final class Console: @unchecked Sendable {
     private let writeStdout: @Sendable (String) -> Void
     private let writeStderr: @Sendable (String) -> Void
     private let bufferStdout: Bool
-    private let lock = NSLock()
-    private var buffer = ""
+    /// The stdout text not written yet; its lock also keeps the two streams in order.
+    private let buffer = Mutex("")
     private static let bufferLimit = 64 * 1024
 
     /// A console over any two sinks. `bufferStdout` holds stdout text until `flush()`, a
@@ -40,7 +47,7 @@ package final class Console: @unchecked Sendable {
     }
 
     /// The process's own stdout and stderr.
-    package static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> Console {
+    package static func standard(environment: [String: String] = processEnvironment()) -> Console {
         Console(stdout: { writeAll(1, $0) }, stderr: { writeAll(2, $0) },
                 // isatty's failure (not a terminal, or closed) is its answer: no colour, no progress.
                 isStdoutTerminal: isatty(1) == 1, isStderrTerminal: isatty(2) == 1,
@@ -49,34 +56,32 @@ package final class Console: @unchecked Sendable {
 
     /// Writes a result to stdout, like `print`.
     package func out(_ text: String = "", terminator: String = "\n") {
-        lock.lock()
-        defer { lock.unlock() }
-        buffer += text + terminator
-        if !bufferStdout || isStdoutTerminal || buffer.utf8.count >= Self.bufferLimit {
-            flushLocked()
+        buffer.withLock { buffer in
+            buffer += text + terminator
+            if !bufferStdout || isStdoutTerminal || buffer.utf8.count >= Self.bufferLimit {
+                flush(&buffer)
+            }
         }
     }
 
     /// Writes a diagnostic or progress to stderr, at once.
     package func err(_ text: String = "", terminator: String = "\n") {
-        lock.lock()
-        defer { lock.unlock() }
-        flushLocked()
-        writeStderr(text + terminator)
+        buffer.withLock { buffer in
+            flush(&buffer)
+            writeStderr(text + terminator)
+        }
     }
 
     /// Writes whatever stdout text is still buffered.
     package func flush() {
-        lock.lock()
-        defer { lock.unlock() }
-        flushLocked()
+        buffer.withLock { flush(&$0) }
     }
 
     deinit {
-        flushLocked()
+        flush()
     }
 
-    private func flushLocked() {
+    private func flush(_ buffer: inout String) {
         guard !buffer.isEmpty else { return }
         writeStdout(buffer)
         buffer = ""
@@ -95,17 +100,15 @@ package final class Console: @unchecked Sendable {
 
 /// Text written to an in-memory console, for tests.
 package final class CapturedOutput: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stdoutText = ""
-    private var stderrText = ""
+    private let text = Mutex((stdout: "", stderr: ""))
 
     package init() {}
 
-    package var stdout: String { lock.withLock { stdoutText } }
-    package var stderr: String { lock.withLock { stderrText } }
+    package var stdout: String { text.withLock { $0.stdout } }
+    package var stderr: String { text.withLock { $0.stderr } }
 
-    fileprivate func append(stdout text: String) { lock.withLock { stdoutText += text } }
-    fileprivate func append(stderr text: String) { lock.withLock { stderrText += text } }
+    fileprivate func append(stdout more: String) { text.withLock { $0.stdout += more } }
+    fileprivate func append(stderr more: String) { text.withLock { $0.stderr += more } }
 }
 
 extension Console {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardStatistics
 
@@ -42,6 +42,6 @@ package enum FamilyWise {
     }
 
     private static func format(_ v: Double) -> String {
-        v < 0.0001 ? "< 0.0001" : String(format: "%.4f", v)
+        v < 0.0001 ? "< 0.0001" : String(cFormat: "%.4f", v)
     }
 }

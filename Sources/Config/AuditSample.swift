@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// `audit_sample`: how many of a suite's reused cases `ci` asks the model again before it trusts
@@ -46,7 +46,7 @@ package enum AuditSample: Sendable, Equatable {
         case .number(let n) where n > 0:
             self = .fraction(n)
         case .string(let s) where s.hasSuffix("%"):
-            guard let p = Double(s.dropLast().trimmingCharacters(in: .whitespaces)), p > 0, p <= 100 else {
+            guard let p = Double(s.dropLast().trimmingWhitespace()), p > 0, p <= 100 else {
                 throw node.error("expected a percentage above 0 and up to 100, found \"\(s)\"", hint: hint)
             }
             self = .fraction(p / 100)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// One eval case: an input for the model and what a right answer looks like.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// The text of a configuration file, kept to turn a key path into a line number.

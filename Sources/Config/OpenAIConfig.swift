@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// The `model` settings of the `openai` provider: any server speaking OpenAI's chat completions
@@ -185,10 +185,10 @@ package struct PromptTemplate: Sendable, Equatable {
     static func parse(_ text: String) throws(TemplateError) -> [Part] {
         var parts: [Part] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
+        while let open = rest.rangeOfText("{{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else { throw TemplateError(text: "'{{' without '}}'") }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard let close = rest[open.upperBound...].rangeOfText("}}") else { throw TemplateError(text: "'{{' without '}}'") }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingWhitespace()
             let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard path.first == "input", !path.dropFirst().contains("") else {
                 throw TemplateError(text: "unknown slot '{{\(name)}}'")

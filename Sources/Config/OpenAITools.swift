@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// An element of a model's `messages` written as the string `"{{input.messages}}"` (any
@@ -10,7 +10,7 @@ package struct ConversationSplice: Sendable, Equatable {
     package var path: [String]
 
     init(_ text: String, before: Int, node: ConfigNode) throws {
-        let parts = try? PromptTemplate.parse(text.trimmingCharacters(in: .whitespaces))
+        let parts = try? PromptTemplate.parse(text.trimmingWhitespace())
         guard let parts, parts.count == 1, case .input(let path) = parts[0] else {
             throw node.error("expected a message {\"role\", \"content\"}, or the string \"{{input.<field>}}\" naming the case's array of messages",
                              hint: "For example \"messages\": [{\"role\": \"system\", \"content\": {\"file\": \"prompts/agent.txt\"}}, \"{{input.messages}}\"].")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// `.evals/prices.json`: what a model costs, per million tokens, committed with the code so a
@@ -81,10 +81,11 @@ package struct PriceTable: Sendable {
             return .object(members)
         }
 
-        /// Through the decimal text: `NSDecimalNumber.doubleValue` is not correctly rounded on
-        /// Linux (4.65e-06 came out as 4.6499999999999995e-06), parsing the text is.
-        static func double(_ d: Decimal) -> Double {
-            Double(d.description) ?? NSDecimalNumber(decimal: d).doubleValue
+        /// Through the decimal text: `NSDecimalNumber.doubleValue` was not correctly rounded on
+        /// Linux (4.65e-06 came out as 4.6499999999999995e-06), parsing the text is. A decimal's
+        /// text is always a number, so the NaN is never returned.
+        package static func double(_ d: Decimal) -> Double {
+            Double(d.description) ?? .nan
         }
     }
 

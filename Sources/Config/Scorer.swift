@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// How a suite decides whether the model's output for a case is right.
@@ -227,7 +227,7 @@ package enum Scorer: Sendable, Equatable {
             return expected.stringValue == nil ? "the contains scorer needs \"expected\" to be a string" : nil
         case .regex:
             guard let pattern = expected.stringValue else { return "the regex scorer needs \"expected\" to be a pattern string" }
-            do { _ = try NSRegularExpression(pattern: pattern) } catch { return "invalid regular expression \(JSONValue.string(pattern).canonicalText)" }
+            guard BoundedRegex(pattern) != nil else { return "invalid regular expression \(JSONValue.string(pattern).canonicalText)" }
             return nil
         case .numeric:
             return expected.numberValue == nil ? "the numeric scorer needs \"expected\" to be a number" : nil

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// `compare --adopt NAME`: the configuration's text with the variant's values written into it.

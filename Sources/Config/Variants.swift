@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// Which values of a merged configuration a variant wrote, and where it wrote them, so that an

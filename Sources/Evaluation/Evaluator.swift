@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardRunner
@@ -55,7 +55,7 @@ package final class Evaluator {
     package var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
     private var workingTreeConfig: EvalConfig?
 
-    package init(repository: Repository, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(repository: Repository, environment: [String: String] = processEnvironment()) {
         self.repository = repository
         self.environment = environment
     }

@@ -1,7 +1,13 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The identity (mode, device, inode, size, modification and change times) of every path under
 /// the model inputs' roots in the working tree (`InputSelection.roots`): files, and directories,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardStore
@@ -17,7 +17,7 @@ package final class Workspace {
     /// Things worth saying that did not stop the runs (no price table), for the command to print.
     package var warnings: [String] { evaluator.warnings }
 
-    package init(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(directory: String, environment: [String: String] = processEnvironment()) throws {
         repository = try Repository.discover(from: directory)
         evaluator = Evaluator(repository: repository, environment: environment)
         config = try evaluator.config(of: .workingTree)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardEvaluation
@@ -43,9 +43,9 @@ package enum GateNotes {
         guard config.suites.contains(where: { $0.scorer.judge != nil }) else { return [] }
         let cases = Evaluation.cases(config, repository: repository, commit: result.dirty ? nil : result.commit)
         return JudgeCalibration.of(result, config: config, cases: cases).filter(\.agreesPoorly).map { c in
-            let kappa = c.agreement.kappa.map { String(format: "%.2f", $0) } ?? "undefined"
+            let kappa = c.agreement.kappa.map { String(cFormat: "%.2f", $0) } ?? "undefined"
             return "warning: \(c.suite): the judge agrees poorly with the human verdicts (kappa \(kappa) over \(c.agreement.n) case(s), below its kappa_floor "
-                + String(format: "%.2f", c.kappaFloor) + "); its grades may not mean what the rubric says. See 'evalguard judge calibrate --suite \(c.suite)'."
+                + String(cFormat: "%.2f", c.kappaFloor) + "); its grades may not mean what the rubric says. See 'evalguard judge calibrate --suite \(c.suite)'."
         }
     }
 }

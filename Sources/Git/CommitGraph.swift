@@ -1,5 +1,5 @@
 import CLibgit2
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// `objects/info/commit-graph`, the file `git gc` and `git commit-graph write` keep: every

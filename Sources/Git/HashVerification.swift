@@ -1,5 +1,5 @@
 import CLibgit2
-import Foundation
+import EvalGuardSupport
 
 extension Repository {
     /// Runs `body` with libgit2's check that each object read hashes to its id switched off. For
@@ -23,39 +23,35 @@ extension Repository {
 }
 
 private enum HashVerification {
-    nonisolated(unsafe) static var open = 0
-    nonisolated(unsafe) static var held = false
-    static let condition = NSCondition()
+    /// Scopes open without the check, and whether a scope that needs it holds it.
+    struct Scopes: Sendable {
+        var open = 0
+        var held = false
+    }
+
+    static let scopes = WaitableState(Scopes())
 
     static func enter() {
         LibGit2.ensure()
-        condition.lock()
-        while held { condition.wait() }
-        open += 1
-        if open == 1 { _ = evalguard_git_enable_strict_hash_verification(0) } // fails only for an unknown option
-        condition.unlock()
+        scopes.wait(until: { !$0.held }) { s in
+            s.open += 1
+            if s.open == 1 { _ = evalguard_git_enable_strict_hash_verification(0) } // fails only for an unknown option
+        }
     }
 
     static func leave() {
-        condition.lock()
-        open -= 1
-        if open == 0 {
-            _ = evalguard_git_enable_strict_hash_verification(1)
-            condition.broadcast()
+        scopes.update { s in
+            s.open -= 1
+            if s.open == 0 { _ = evalguard_git_enable_strict_hash_verification(1) }
         }
-        condition.unlock()
     }
 
     static func exclusive(_ take: Bool) {
         LibGit2.ensure()
-        condition.lock()
         if take {
-            while open > 0 || held { condition.wait() }
-            held = true
+            scopes.wait(until: { $0.open == 0 && !$0.held }) { $0.held = true }
         } else {
-            held = false
-            condition.broadcast()
+            scopes.update { $0.held = false }
         }
-        condition.unlock()
     }
 }

@@ -1,5 +1,5 @@
 import CLibgit2
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 extension Repository {
@@ -93,7 +93,7 @@ extension Repository {
     /// `hooks` folder of the common git directory (shared by all worktrees).
     package func hooksDirectory() throws -> String {
         if let configured = try configString("core.hooksPath"), !configured.isEmpty {
-            let expanded = configured.hasPrefix("~/") ? (ProcessInfo.processInfo.environment["HOME"] ?? "") + configured.dropFirst() : configured
+            let expanded = configured.hasPrefix("~/") ? (processEnvironment()["HOME"] ?? "") + configured.dropFirst() : configured
             return expanded.hasPrefix("/") ? expanded : root + "/" + expanded
         }
         var common = String(cString: git_repository_commondir(pointer))

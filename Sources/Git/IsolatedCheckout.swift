@@ -1,5 +1,5 @@
 import CLibgit2
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// A commit's tree written to a temporary directory, for evaluating a commit other than the

@@ -1,7 +1,13 @@
 import CGitStart
 import CLibgit2
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A failed libgit2 call: the function, its return code and libgit2's own message.
 package struct GitError: CategorizedError, CustomStringConvertible, Sendable {

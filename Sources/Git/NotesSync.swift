@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 #if canImport(Glibc)
@@ -115,14 +115,14 @@ package struct NotesSync {
     }
 
     static func firstLine(_ text: String) -> String {
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = text.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         return lines.first { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") || $0.hasPrefix("!") } ?? lines.first ?? "no message"
     }
 
     /// Runs git, reading its output before waiting (a full pipe would hang the child); no terminal
     /// prompt for credentials: a push from a hook or CI must fail rather than wait.
     ///
-    /// git leads its own process group (Foundation's Process puts it there), so Ctrl-C at a
+    /// git leads its own process group (`spawnProcess` puts it there), so Ctrl-C at a
     /// terminal reaches evalguard alone: on SIGINT or SIGTERM, evalguard stops the whole group
     /// (git and what it started: `git-upload-pack`, ssh), waits for git, removes its temporary
     /// file, and only then lets the signal end evalguard (see `Interrupts`).
@@ -131,53 +131,54 @@ package struct NotesSync {
         // Ended after every clean-up below (defers run last first).
         defer { Interrupts.endDeferring() }
         if Interrupts.pending { throw Failure(message: "interrupted") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = environment
         env["GIT_TERMINAL_PROMPT"] = "0"
-        process.environment = env
         // stderr goes to a file: reading two pipes would need a second thread.
-        let errPath = NSTemporaryDirectory() + "evalguard-git-\(UUID().uuidString).err"
-        guard FileManager.default.createFile(atPath: errPath, contents: nil), let errHandle = FileHandle(forWritingAtPath: errPath) else {
-            throw Failure(message: "TMPDIR (\(NSTemporaryDirectory())) is not writable: cannot create a temporary file for git's messages",
+        let errPath = temporaryDirectory() + "evalguard-git-\(UUID().uuidString).err"
+        guard let errFD = try? createEmptyFile(errPath) else {
+            throw Failure(message: "TMPDIR (\(temporaryDirectory())) is not writable: cannot create a temporary file for git's messages",
                           hint: "Set TMPDIR to a directory you can write to, or unset it to use /tmp.")
         }
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? errHandle.close()
+        defer { _ = unlink(errPath) } // may be ignored: the file is ours and only a leftover
+        let nullFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { if nullFD >= 0 { closeDescriptor(nullFD) } }
+        let out = try makePipe()
+        let pid: pid_t
+        do {
+            pid = try spawnProcess(["/usr/bin/env", "git"] + arguments, directory: directory, environment: env,
+                                   stdin: nullFD, stdout: out.write, stderr: errFD)
+        } catch {
+            for fd in [out.read, out.write, errFD] { closeDescriptor(fd) }
+            throw error
+        }
+        for fd in [out.write, errFD] { closeDescriptor(fd) }
+        defer { closeDescriptor(out.read) }
         let outData: [UInt8]
         do {
-            outData = try Interrupts.readToEnd(out.fileHandleForReading.fileDescriptor)
+            outData = try Interrupts.readToEnd(out.read)
         } catch {
-            stop(process)
+            stop(pid)
             switch error {
             case .interrupted: throw Failure(message: "interrupted")
             case .failed(let e): throw Failure(message: "cannot read git's output: \(e.reason)")
             }
         }
-        process.waitUntilExit()
+        let status = try waitForExit(pid).status
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
         // env's "command not found": git itself exits 128 or less.
-        if process.terminationStatus == 127 {
+        if status == 127 {
             throw Failure(message: "git was not found on PATH (\(env["PATH"] ?? "unset"))",
                           hint: "evalguard runs the git command to exchange results: install git, or add its directory to PATH.")
         }
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (status, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
     /// Ends git's process group and waits for git. SIGTERM lets git remove its lock files; what
     /// outlives git in its group after that is killed.
-    private static func stop(_ process: Process) {
-        let group = process.processIdentifier
+    private static func stop(_ group: pid_t) {
         // May be ignored: the group may be gone already (ESRCH), which is the aim.
         _ = kill(-group, SIGTERM)
-        process.waitUntilExit()
+        _ = try? waitForExit(group) // may be ignored: ECHILD means nothing is left to reap
         _ = kill(-group, SIGKILL) // may be ignored: as above
     }
 }

@@ -1,5 +1,5 @@
 import CLibgit2
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// An open git repository. Owns its libgit2 handle; libgit2 objects are single-thread-at-a-time,

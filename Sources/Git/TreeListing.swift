@@ -1,6 +1,12 @@
 import CLibgit2
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A file as git sees it: its path from the repository root and its blob id.
 package struct FileVersion: Sendable, Hashable {

@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardStore
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The figures of a stored result without its cases: what `log` shows per commit. It reads the
 /// same files and notes as `ResultStore` and accepts what its decoder accepts (a test holds the

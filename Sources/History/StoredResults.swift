@@ -1,7 +1,13 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Which results are stored, known without decoding any: the notes tree is walked once, and a
 /// result file or key index entry is looked for (one `stat`) the first time a search asks about

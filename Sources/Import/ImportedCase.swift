@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// A case read from another tool's file or from production records, before it is written.
@@ -33,7 +33,7 @@ package struct ImportedCase: Sendable {
     }
 
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        bytes.map { String(cFormat: "%02x", $0) }.joined()
     }
 
     /// The case line: id, input, expected (when there is one), in that order.

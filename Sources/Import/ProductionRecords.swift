@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// A production record: a JSON object from a log line or made from a GenAI span, with where it came from.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// promptfoo's tests: a `promptfooconfig.yaml` (its `tests:` inline, or `file://` paths and
@@ -25,7 +25,7 @@ package enum PromptfooImport {
             return read
         }
         let root = try YAMLReader.parse(try text(path, display: display), path: display)
-        let base = (path as NSString).deletingLastPathComponent, displayBase = (display as NSString).deletingLastPathComponent
+        let base = PathText.parent(path), displayBase = PathText.parent(display)
         switch root {
         case .sequence:
             try tests(root, defaults: Defaults(), base: base, displayBase: displayBase, file: display, into: &read)
@@ -90,7 +90,7 @@ package enum PromptfooImport {
         for name in files {
             let path = name.hasPrefix("/") ? name : base + "/" + name
             let display = name.hasPrefix("/") || displayBase.isEmpty ? name : displayBase + "/" + name
-            switch (name as NSString).pathExtension.lowercased() {
+            switch PathText.pathExtension(name).lowercased() {
             case "csv":
                 read.tests += try csvTests(path: path, display: display, defaults: defaults)
             case "yaml", "yml", "json":

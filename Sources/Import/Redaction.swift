@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `--redact PROGRAM`: the user's program rewrites every record before it becomes a case (to
 /// remove personal data). It gets the records on stdin, one JSON line each, and writes the
@@ -11,57 +17,61 @@ package enum Redaction {
         guard let program = command.first, !program.isEmpty else { throw EvalGuardError("--redact names no program", category: .usage) }
         guard !records.isEmpty else { return records }
         let shown = command.joined(separator: " ")
-        let temporary = NSTemporaryDirectory() + "evalguard-redact-\(UUID().uuidString)"
+        let temporary = temporaryDirectory() + "evalguard-redact-\(UUID().uuidString)"
         var input = ""
         for r in records { JSONWriter.write(r.value, to: &input); input += "\n" }
         guard FileManager.default.createFile(atPath: temporary + ".in", contents: Data(input.utf8)),
-              FileManager.default.createFile(atPath: temporary + ".err", contents: nil),
-              let inHandle = FileHandle(forReadingAtPath: temporary + ".in"),
-              let errHandle = FileHandle(forWritingAtPath: temporary + ".err") else {
-            throw EvalGuardError("cannot create a temporary file in \(NSTemporaryDirectory()) for the redaction program",
+              let errFD = try? createEmptyFile(temporary + ".err") else {
+            throw EvalGuardError("cannot create a temporary file in \(temporaryDirectory()) for the redaction program",
                                  hint: "Set TMPDIR to a directory you can write to.")
         }
         defer {
             try? FileManager.default.removeItem(atPath: temporary + ".in")
             try? FileManager.default.removeItem(atPath: temporary + ".err")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe()
-        process.standardInput = inHandle
-        process.standardOutput = out
-        // A file, not a pipe: reading two pipes would need a second thread.
-        process.standardError = errHandle
+        let inFD = open(temporary + ".in", O_RDONLY | O_CLOEXEC)
+        guard inFD >= 0 else {
+            closeDescriptor(errFD)
+            throw EvalGuardError("cannot read back the temporary file \(temporary).in for the redaction program: \(SystemCallError.reason(errno))",
+                                 hint: "Set TMPDIR to a directory you can write to.")
+        }
+        defer { closeDescriptor(inFD) }
         // Ctrl-C stops the program (it leads its own process group) and removes the temporary
         // files before evalguard ends.
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
         try Interrupts.checkpoint()
-        do { try process.run() } catch {
-            throw EvalGuardError("cannot start the redaction program '\(program)': \(error.localizedDescription)")
+        let out: (read: Int32, write: Int32)
+        let pid: pid_t
+        do {
+            out = try makePipe()
+            // stderr to a file, not a pipe: reading two pipes would need a second thread.
+            pid = try spawnProcess(["/usr/bin/env"] + command, directory: directory, stdin: inFD, stdout: out.write, stderr: errFD)
+        } catch {
+            closeDescriptor(errFD)
+            throw EvalGuardError("cannot start the redaction program '\(program)': \(error.reason)")
         }
-        try? errHandle.close()
+        for fd in [out.write, errFD] { closeDescriptor(fd) }
+        defer { closeDescriptor(out.read) }
         let output: [UInt8]
         do {
-            output = try Interrupts.readToEnd(out.fileHandleForReading.fileDescriptor)
+            output = try Interrupts.readToEnd(out.read)
         } catch {
             // May be ignored: the group may be gone already (ESRCH), which is the aim.
-            _ = kill(-process.processIdentifier, SIGKILL)
-            _ = kill(process.processIdentifier, SIGKILL) // may be ignored: as above, when it leads no group
-            process.waitUntilExit()
+            _ = kill(-pid, SIGKILL)
+            _ = kill(pid, SIGKILL) // may be ignored: as above, when it leads no group
+            _ = try? waitForExit(pid) // may be ignored: ECHILD means nothing is left to reap
             switch error {
             case .interrupted: try Interrupts.checkpoint(); throw EvalGuardError("interrupted")
             case .failed(let e): throw EvalGuardError("cannot read the redaction program's output: \(e.reason)")
             }
         }
-        process.waitUntilExit()
+        let exit = try waitForExit(pid)
         let stderr = String(decoding: FileManager.default.contents(atPath: temporary + ".err") ?? Data(), as: UTF8.self)
         let quoted = stderr.textLines.filter { !$0.isEmpty }.suffix(20).map { "  | " + $0 }.joined(separator: "\n")
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let how = process.terminationReason == .exit ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
-            let missing = process.terminationStatus == 127 ? " (not found on PATH?)" : ""
+        guard exit == .exited(0) else {
+            let how = if case .exited(let status) = exit { "exited with status \(status)" } else { "was killed by signal \(exit.status)" }
+            let missing = exit.status == 127 ? " (not found on PATH?)" : ""
             throw EvalGuardError("the redaction program '\(shown)' \(how)\(missing); nothing was written" + (quoted.isEmpty ? "" : ":\n" + quoted),
                                  hint: "It reads one JSON record a line on stdin and writes each rewritten record on stdout.")
         }

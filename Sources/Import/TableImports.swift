@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// OpenAI Evals samples: one JSON object a line, `{"input": [messages], "ideal": "..."}`. The

@@ -262,7 +262,7 @@ package struct YAMLReader {
             return value
         }
         var plain = text
-        if let comment = plain.range(of: " #") { plain = String(plain[..<comment.lowerBound]) }
+        if let comment = plain.rangeOfText(" #") { plain = String(plain[..<comment.lowerBound]) }
         plain = plain.trimmingSpaces
         // A plain value continued on a more-indented line: folded by YAML, refused here.
         var probe = index

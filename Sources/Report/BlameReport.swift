@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardEvaluation
 import EvalGuardBlame
 import EvalGuardGit
@@ -37,7 +37,7 @@ package struct BlameReport {
                 out += "  evalguard blame --good <fork point> --bad \(merged.prefix(7)) narrows it down.\n"
             }
             out += "\nChanged model inputs (\(c.changedInputs.count)):\n"
-            for f in c.changedInputs { out += "  \(f.change.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(f.path)\n" }
+            for f in c.changedInputs { out += "  \(f.change.rawValue.padded(to: 9)) \(f.path)\n" }
             if c.changedInputs.isEmpty { out += "  (none: only the configuration or cases)\n" }
             out += flips("Broke (pass → fail)", c.broke)
             out += flips("Fixed (fail → pass)", c.fixed)

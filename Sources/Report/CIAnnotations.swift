@@ -27,10 +27,10 @@ package enum CIAnnotations {
     }
 
     static func data(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        s.replacingText("%", with: "%25").replacingText("\r", with: "%0D").replacingText("\n", with: "%0A")
     }
 
     static func property(_ s: String) -> String {
-        data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        data(s).replacingText(":", with: "%3A").replacingText(",", with: "%2C")
     }
 }

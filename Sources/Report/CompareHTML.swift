@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardStatistics
 import EvalGuardSupport
@@ -66,9 +66,9 @@ package struct CompareHTML {
         let caption = priced ? "Accuracy (95% Wilson interval) against cost, USD per 1,000 cases" : "Accuracy (95% Wilson interval) against p95 latency (ms): no prices"
         // The axis starts a little below the lowest interval, in steps of 0.05, so close accuracies stay apart.
         let floor = max(0, ((points.map(\.low).min() ?? 0) - 0.02) * 20).rounded(.down) / 20
-        return chart(caption: caption, points: points, yRange: (floor, 1), xFormat: priced ? { String(format: "%.3g", $0) } : { Format.ms($0) },
-                     yFormat: { String(format: "%.2f", $0) }, pointTitle: { p in
-                         "\(p.label): accuracy \(Format.accuracy(p.y)) [\(Format.accuracy(p.low)), \(Format.accuracy(p.high))], " + (priced ? "$\(String(format: "%.4g", p.x)) per 1,000 cases" : "p95 \(Format.ms(p.x)) ms")
+        return chart(caption: caption, points: points, yRange: (floor, 1), xFormat: priced ? { String(cFormat: "%.3g", $0) } : { Format.ms($0) },
+                     yFormat: { String(cFormat: "%.2f", $0) }, pointTitle: { p in
+                         "\(p.label): accuracy \(Format.accuracy(p.y)) [\(Format.accuracy(p.low)), \(Format.accuracy(p.high))], " + (priced ? "$\(String(cFormat: "%.4g", p.x)) per 1,000 cases" : "p95 \(Format.ms(p.x)) ms")
                      })
     }
 
@@ -97,7 +97,7 @@ package struct CompareHTML {
         if !categorical { x0 = 0 }
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * (w - left - right) }
         func py(_ y: Double) -> Double { top + (1 - (y - yRange.0) / max(1e-12, yRange.1 - yRange.0)) * (h - top - bottom) }
-        func n(_ v: Double) -> String { String(format: "%.1f", v) }
+        func n(_ v: Double) -> String { String(cFormat: "%.1f", v) }
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(HTML.escape(caption))\">"
         svg += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(h - bottom))\" x2=\"\(n(w - right))\" y2=\"\(n(h - bottom))\"/>"
         svg += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(h - bottom))\"/>"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardStatistics
 import EvalGuardSupport
@@ -45,7 +45,7 @@ package struct CompareReport {
     /// "+2.5 pts": an accuracy difference in percentage points.
     static func points(_ d: Double) -> String {
         let v = (d * 1000).rounded() / 10
-        return (v > 0 ? "+" : "") + String(format: "%.1f", v == 0 ? 0 : v) + " pts"
+        return (v > 0 ? "+" : "") + String(cFormat: "%.1f", v == 0 ? 0 : v) + " pts"
     }
 
     /// The non-inferiority verdict in a sentence: "ft-mini is not worse than current by more
@@ -71,7 +71,7 @@ package struct CompareReport {
 
     static func marginText(_ margin: Double) -> String {
         let points = margin * 100
-        let text = points == points.rounded() ? String(Int(points)) : String(format: "%.1f", points)
+        let text = points == points.rounded() ? String(Int(points)) : String(cFormat: "%.1f", points)
         return text + (text == "1" ? " point" : " points")
     }
 
@@ -160,6 +160,6 @@ package struct CompareReport {
     package static func safe(_ s: String) -> String { Format.safe(s) }
 
     static func cell(_ s: String) -> String {
-        safe(s).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+        safe(s).replacingText("|", with: "\\|").replacingText("<", with: "&lt;")
     }
 }

@@ -1,8 +1,14 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardStatistics
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Number formatting shared by every report, so the same figure reads the same everywhere.
 package enum Format {
@@ -32,12 +38,12 @@ package enum Format {
         return v == 0 ? "0" : v < 0.01 ? fixed(v, 6) : fixed(v, 4)
     }
 
-    /// `v` with `digits` decimals, as `String(format: "%.<digits>f")` prints it, through the C
+    /// `v` with `digits` decimals, as `String(format: "%.<digits>f")` printed it, through the C
     /// library directly: Foundation's formatting was a tenth of `log`'s time over long histories.
     package static func fixed(_ v: Double, _ digits: Int) -> String {
-        var buffer = [CChar](repeating: 0, count: 64) // longer (huge values) falls back to Foundation
+        var buffer = [CChar](repeating: 0, count: 64) // longer (huge values) takes String(cFormat:)
         let count = withVaList([Int32(digits), v]) { vsnprintf(&buffer, buffer.count, "%.*f", $0) }
-        guard count > 0, Int(count) < buffer.count else { return String(format: "%.\(digits)f", v) }
+        guard count > 0, Int(count) < buffer.count else { return String(cFormat: "%.\(digits)f", v) }
         return String(decoding: buffer[..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
@@ -151,7 +157,7 @@ extension Format {
     }
 
     private static func oneLine(_ s: String) -> String {
-        s.utf8.contains(0x0A) ? s.replacingOccurrences(of: "\n", with: "⏎") : s
+        s.utf8.contains(0x0A) ? s.replacingText("\n", with: "⏎") : s
     }
 
     /// A scorer's reason as worth showing: nil when it says nothing (empty or white space), so
@@ -164,7 +170,7 @@ extension Format {
     /// A signed change of accuracy, to four decimals ("-0.0833"; never "-0.0000").
     package static func signedPoints(from x: Double, to y: Double) -> String {
         let d = ((y - x) * 10_000).rounded() / 10_000
-        return (d >= 0 ? "+" : "") + String(format: "%.4f", d == 0 ? 0 : d)
+        return (d >= 0 ? "+" : "") + String(cFormat: "%.4f", d == 0 ? 0 : d)
     }
 
     /// A signed percent change from `x` to `y`, to one decimal ("+12.5%"; never "-0.0%"), "new"
@@ -172,12 +178,12 @@ extension Format {
     package static func signedPercent(from x: Double, to y: Double) -> String {
         if x == 0 { return y == 0 ? "0%" : "new" }
         let pct = ((y - x) / x * 1000).rounded() / 10
-        return (pct >= 0 ? "+" : "") + String(format: "%.1f%%", pct == 0 ? 0 : pct)
+        return (pct >= 0 ? "+" : "") + String(cFormat: "%.1f%%", pct == 0 ? 0 : pct)
     }
 
     /// A p-value with three significant digits; tiny ones as "< 0.0001".
     package static func pValue(_ p: Double) -> String {
-        p < 0.0001 ? "< 0.0001" : p >= 0.9995 ? "1" : String(format: "%.3g", p)
+        p < 0.0001 ? "< 0.0001" : p >= 0.9995 ? "1" : String(cFormat: "%.3g", p)
     }
 
     /// "= 0.0312" or "< 0.0001", to follow a "p".
@@ -187,7 +193,7 @@ extension Format {
     }
 
     /// A pass rate as a fraction with two decimals: 0.67.
-    package static func rate(_ r: Double) -> String { String(format: "%.2f", r) }
+    package static func rate(_ r: Double) -> String { String(cFormat: "%.2f", r) }
 
     /// A signed latency change; one that rounds to zero reads "0.00", never "-0.00".
     package static func signedMs(_ v: Double) -> String {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// The one place text enters an HTML page. Every string shown in a report (case inputs, model
@@ -32,7 +32,7 @@ package enum HTML {
     /// Text that may be long: shown in full when short, else folded behind its first line.
     package static func folded(_ text: String, limit: Int = 160, pre: Bool = true) -> String {
         let tag = pre ? "pre" : "span"
-        guard text.count > limit || text.contains("\n") && text.count > 60 else { return element(tag, text: text) }
+        guard text.count > limit || text.containsText("\n") && text.count > 60 else { return element(tag, text: text) }
         let head = String(text.prefix(72).prefix { $0 != "\n" })
         return "<details><summary>" + escape(head) + "… (\(text.count) characters)</summary>" + element(tag, text: text) + "</details>"
     }

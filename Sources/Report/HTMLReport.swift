@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardCompare
 
 /// `evalguard report` (and `ci --html`): one self-contained page with the verdict table of
@@ -73,11 +73,11 @@ package struct HTMLReport {
         for suite in comparison.suites {
             if let note = suite.note { notes.append("\(suite.name): \(note)") }
             for line in suite.metrics.flatMap({ verdict.details($0) }) {
-                notes.append(line.hasPrefix(" ") ? line.trimmingCharacters(in: .whitespaces) : "\(suite.name) \(line)")
+                notes.append(line.hasPrefix(" ") ? line.trimmingWhitespace() : "\(suite.name) \(line)")
             }
             if !suite.flaky.isEmpty { notes.append(verdict.flakyHeadline(suite)) }
         }
-        notes += (verdict.audit?.lines ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+        notes += (verdict.audit?.lines ?? []).map { $0.trimmingWhitespace() }
         if !notes.isEmpty { out += "<ul class=\"notes\">" + notes.map { "<li>" + HTML.escape($0) + "</li>" }.joined() + "</ul>" }
         return out + "</section>"
     }

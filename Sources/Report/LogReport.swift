@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardHistory
 import EvalGuardSupport
@@ -34,7 +34,7 @@ package struct LogReport {
             let values = oldestFirst.map { $0?.value(of: metric) }
             let known = values.compactMap { $0 }
             guard let low = known.min(), let high = known.max() else { continue }
-            out += metric.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0) + Sparkline.render(values)
+            out += metric.rawValue.padded(to: 15) + Sparkline.render(values)
                 + "  \(Format.value(low, of: metric))–\(Format.value(high, of: metric))\n"
         }
         out += "(\(entries.count) commit(s) with a result; ◆ marks a baseline change, = a result shared by evaluation key)\n"

@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A line chart drawn as inline SVG: one point per commit (oldest on the left), an optional band
 /// (the Wilson interval around accuracy), dashed marks where the baseline changed, the current
@@ -84,7 +90,7 @@ package struct SVGChart {
         return 10 * power
     }
 
-    static func n(_ v: Double) -> String { String(format: "%.1f", v) }
+    static func n(_ v: Double) -> String { String(cFormat: "%.1f", v) }
 
     package func render() -> String {
         let (low, high, ticks, decimals) = axis()

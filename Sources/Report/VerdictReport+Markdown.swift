@@ -28,7 +28,7 @@ extension VerdictReport {
         for suite in comparison.suites {
             var items: [String] = []
             if let note = suite.note { items.append("**\(cell(suite.name))**: \(cell(note))") }
-            items += caseChangeLines(suite, code: { "`\($0.replacingOccurrences(of: "`", with: "'"))`" }).map(cell)
+            items += caseChangeLines(suite, code: { "`\($0.replacingText("`", with: "'"))`" }).map(cell)
             for line in suite.metrics.flatMap({ details($0) }) {
                 items.append(line.hasPrefix(" ") ? "  " + cell(line.trimmingPrefixSpaces) : "**\(cell(suite.name))** " + cell(line))
             }
@@ -56,13 +56,13 @@ extension VerdictReport {
         if let b = flip.baselineRate, let c = flip.currentRate { s += " pass rate \(Format.rate(b)) → \(Format.rate(c))" }
         // As the text report: the expected answer first (null: a json-schema case expects nothing).
         let expectedValue = expected[suite]?[flip.id].flatMap { $0 == .null ? nil : $0 }
-        if let e = expectedValue { s += ": expected `\(Format.clip(e.canonicalText, 80, against: flip.output).replacingOccurrences(of: "`", with: "'"))`" }
+        if let e = expectedValue { s += ": expected `\(Format.clip(e.canonicalText, 80, against: flip.output).replacingText("`", with: "'"))`" }
         let lead = expectedValue == nil ? ":" : ""
-        if let error = flip.error { s += lead + " error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += lead + " got `\(Format.clip(o, 80, against: expectedValue?.canonicalText).replacingOccurrences(of: "`", with: "'"))`" }
-        if let reason = Format.reason(flip.reason) { s += " because `\(Format.clip(reason, 120).replacingOccurrences(of: "`", with: "'"))`" }
+        if let error = flip.error { s += lead + " error " + cell(Format.clip(error, 80)) } else if let o = flip.output { s += lead + " got `\(Format.clip(o, 80, against: expectedValue?.canonicalText).replacingText("`", with: "'"))`" }
+        if let reason = Format.reason(flip.reason) { s += " because `\(Format.clip(reason, 120).replacingText("`", with: "'"))`" }
         // An agent's calls beside the expected ones, one nested item a row.
         if flip.error == nil, let calls = CallComparison(left: expectedValue?.canonicalText, right: flip.output) {
-            s += calls.lines(leftLabel: "expected", rightLabel: "got", indent: "").map { "\n  - " + cell($0.trimmingCharacters(in: .whitespaces)) }.joined()
+            s += calls.lines(leftLabel: "expected", rightLabel: "got", indent: "").map { "\n  - " + cell($0.trimmingWhitespace()) }.joined()
         }
         return s
     }
@@ -71,8 +71,8 @@ extension VerdictReport {
     private func cell(_ s: String) -> String { Self.cell(s) }
 
     private static func cell(_ s: String) -> String {
-        s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: "\n", with: " ")
+        s.replacingText("|", with: "\\|").replacingText("<", with: "&lt;")
+            .replacingText("\n", with: " ")
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import EvalGuardSupport
 import Synchronization
 
@@ -21,11 +20,14 @@ import Darwin
 /// caller) and a run holds at most `capacity` answers beside its results. When the caller frees
 /// room, a byte on `wakeFD` wakes the loop's poll(2), which watches it (`PollLoop(wake:)`).
 final class AnswerHandOff: @unchecked Sendable {
-    // Everything below is guarded by `condition`, except the atomics and the pipe.
-    private let condition = NSCondition()
-    private var answers: [(index: Int, response: ModelResponse)] = []
-    private var ended = false
-    private var failure: (any Error)?
+    /// What the loop put and the caller has not taken yet, and whether (and how) the loop ended.
+    private struct Mailbox: Sendable {
+        var answers: [(index: Int, response: ModelResponse)] = []
+        var ended = false
+        var failure: (any Error)?
+    }
+
+    private let mailbox = WaitableState(Mailbox())
 
     let capacity: Int
     /// Answers handed to `receive` so far.
@@ -68,17 +70,19 @@ final class AnswerHandOff: @unchecked Sendable {
         let handOff = try AnswerHandOff(capacity: capacity)
         try withoutActuallyEscaping(loop) { loop in
             let body = LoopBody(loop)
-            let thread = Thread {
-                do {
-                    try body.run(handOff)
-                    handOff.end(nil)
-                } catch {
-                    handOff.end(error)
+            do throws(SystemCallError) {
+                // As much stack as a main thread has: the loop parses answers of any nesting.
+                try startThread(stackSize: 8 << 20) {
+                    do {
+                        try body.run(handOff)
+                        handOff.end(nil)
+                    } catch {
+                        handOff.end(error)
+                    }
                 }
+            } catch {
+                throw EvalGuardError.evaluation("cannot start a thread for the model's answers: \(error.reason)")
             }
-            // As much stack as a main thread has: the loop parses answers of any nesting.
-            thread.stackSize = 8 << 20
-            thread.start()
             try handOff.deliver(progress: progress, receive: receive)
         }
     }
@@ -94,28 +98,20 @@ final class AnswerHandOff: @unchecked Sendable {
 
     /// Hands the answer to request `index` over; never waits for the caller.
     func put(_ index: Int, _ response: ModelResponse) {
-        condition.lock()
-        answers.append((index, response))
-        condition.signal()
-        condition.unlock()
+        mailbox.update { $0.answers.append((index, response)) }
     }
 
     private func end(_ error: (any Error)?) {
         if error != nil { abandoned.store(true, ordering: .sequentiallyConsistent) }
-        condition.lock()
-        (ended, failure) = (true, error)
-        condition.signal()
-        condition.unlock()
+        mailbox.update { ($0.ended, $0.failure) = (true, error) }
     }
 
     private func deliver(progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
-        var batch: [(index: Int, response: ModelResponse)] = []
         while true {
-            condition.lock()
-            while answers.isEmpty && !ended { condition.wait() }
-            swap(&batch, &answers)
-            let (finished, failure) = (ended, self.failure)
-            condition.unlock()
+            let (batch, finished, failure) = mailbox.wait(until: { !$0.answers.isEmpty || $0.ended }) { m in
+                defer { m.answers.removeAll() }
+                return (m.answers, m.ended, m.failure)
+            }
             if let failure { throw failure }
             for (index, response) in batch {
                 if abandoned.load(ordering: .sequentiallyConsistent) { break }
@@ -127,7 +123,6 @@ final class AnswerHandOff: @unchecked Sendable {
                     _ = write(pipe.write, &byte, 1)
                 }
             }
-            batch.removeAll(keepingCapacity: true)
             // `finished` was read with the last answers taken, and without a failure: nothing more comes.
             if finished { return }
         }
@@ -136,8 +131,8 @@ final class AnswerHandOff: @unchecked Sendable {
 
 /// The loop, sent to its thread though it is not Sendable: `serve` does not return before the
 /// thread has finished with it (`deliver` waits for `end`), and the caller's thread does not touch
-/// what the loop captures meanwhile. The loop thread lets go of it before `end`, as the Thread
-/// object (which keeps this box) may outlive `serve`, and the closure may not.
+/// what the loop captures meanwhile. The loop thread lets go of it before `end`, as the
+/// thread (which keeps this box) may outlive `serve`, and the closure may not.
 private final class LoopBody: @unchecked Sendable {
     private var loop: ((AnswerHandOff) throws -> Void)?
 

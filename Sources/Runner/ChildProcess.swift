@@ -6,7 +6,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CSpawn
 
 /// A model process with its three pipes. The parent's ends are non-blocking and close-on-exec
 /// (so a second model process never inherits the first one's pipes and EOF still means EOF).
@@ -69,38 +68,10 @@ final class ChildProcess {
         }
     }
 
-    /// posix_spawnp with the pipes on 0, 1 and 2, in `directory`, leading its own process group,
-    /// with SIGPIPE, SIGINT and SIGTERM at their defaults and no signal blocked.
+    /// The pipes on 0, 1 and 2, in `directory`, leading its own process group (`spawnProcess`).
     private static func spawn(_ command: [String], directory: String,
                               stdin: Int32, stdout: Int32, stderr: Int32) throws(SystemCallError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        try syscallReturningError("posix_spawn_file_actions_init") { posix_spawn_file_actions_init(&actions) }
-        defer { _ = posix_spawn_file_actions_destroy(&actions) } // may be ignored: fails only for an uninitialised object
-        try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
-        try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
-        try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
-        try syscallReturningError("posix_spawn_file_actions_addchdir_np") { evalguard_spawn_file_actions_addchdir(&actions, directory) }
-
-        var attributes = posix_spawnattr_t()
-        try syscallReturningError("posix_spawnattr_init") { posix_spawnattr_init(&attributes) }
-        defer { _ = posix_spawnattr_destroy(&attributes) } // may be ignored: as above
-        var defaults = sigset_t(), empty = sigset_t()
-        // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
-        sigemptyset(&defaults)
-        for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
-        sigemptyset(&empty)
-        try syscallReturningError("posix_spawnattr_setsigdefault") { posix_spawnattr_setsigdefault(&attributes, &defaults) }
-        try syscallReturningError("posix_spawnattr_setsigmask") { posix_spawnattr_setsigmask(&attributes, &empty) }
-        try syscallReturningError("posix_spawnattr_setpgroup") { posix_spawnattr_setpgroup(&attributes, 0) }
-        try syscallReturningError("posix_spawnattr_setflags") {
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        }
-
-        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var child: pid_t = 0
-        try syscallReturningError("posix_spawnp") { posix_spawnp(&child, command[0], &actions, &attributes, &argv, environ) }
-        return child
+        try spawnProcess(command, directory: directory, stdin: stdin, stdout: stdout, stderr: stderr)
     }
 
     private static func spawnFailure(_ error: SystemCallError, program: String, wording: ProviderWording) -> EvalGuardError {

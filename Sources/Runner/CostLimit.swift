@@ -47,7 +47,7 @@ package struct CostLimit: Sendable {
 
     /// The error that stops the run.
     package func exceeded(answered: Int, of total: Int) -> EvalGuardError {
-        .evaluation(String(format: "stopped before going over the cost limit of $%.4f: spent $%.4f on %d of %d requests",
+        .evaluation(String(cFormat: "stopped before going over the cost limit of $%.4f: spent $%.4f on %ld of %ld requests",
                            maximumUSD, spentUSD, answered, total),
                     hint: "Raise max_cost_usd in .evals/evalguard.json or pass a higher --max-cost, or run fewer cases.")
     }

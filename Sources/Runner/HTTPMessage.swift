@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// One HTTP answer, whatever carried it.
@@ -79,7 +79,7 @@ struct HTTPResponseParser {
             return (HTTPResponse(status: status, reason: reason, headers: headers, body: body), keepAlive)
         }
         if let lengthText = headers["content-length"] {
-            guard let length = Int(lengthText.trimmingCharacters(in: .whitespaces)), length >= 0 else {
+            guard let length = Int(lengthText.trimmingWhitespace()), length >= 0 else {
                 throw Malformed(message: "bad Content-Length '\(lengthText)'")
             }
             guard buffer.count - start >= length else {
@@ -109,7 +109,7 @@ struct HTTPResponseParser {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingWhitespace()
         }
         let connection = headers["connection"]?.lowercased() ?? ""
         let keepAlive = statusLine[0] == "HTTP/1.0" ? connection.contains("keep-alive") : !connection.contains("close")
@@ -123,7 +123,7 @@ struct HTTPResponseParser {
         while true {
             guard let lineEnd = find([13, 10], in: buffer, from: i) else { return nil }
             let sizeText = String(decoding: buffer[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0, size < 1 << 40 else {
+            guard let size = Int(sizeText.trimmingWhitespace(), radix: 16), size >= 0, size < 1 << 40 else {
                 throw Malformed(message: "bad chunk size '\(sizeText.prefix(20))'")
             }
             i = lineEnd + 2

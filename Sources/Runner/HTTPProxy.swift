@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The proxy a request to an endpoint goes through, from the environment as curl reads it:
 /// `https_proxy`/`HTTPS_PROXY` for https URLs, `http_proxy`/`HTTP_PROXY` for http, then
@@ -17,13 +23,13 @@ struct HTTPProxy: Equatable, Sendable {
     /// The variable it came from, for messages (never the URL itself: it may hold a password).
     var variable: String
 
-    static func processEnvironment() -> [String: String] { ProcessInfo.processInfo.environment }
+    static func processEnvironment() -> [String: String] { EvalGuardSupport.processEnvironment() }
 
     /// The proxy for `endpoint`, nil for a direct connection.
     static func forEndpoint(_ endpoint: HTTPEndpoint, environment: [String: String]) throws -> HTTPProxy? {
         func value(_ name: String) -> (String, String)? {
             for spelling in [name.lowercased(), name.uppercased()] {
-                if let v = environment[spelling]?.trimmingCharacters(in: .whitespaces), !v.isEmpty { return (spelling, v) }
+                if let v = environment[spelling]?.trimmingWhitespace(), !v.isEmpty { return (spelling, v) }
             }
             return nil
         }
@@ -40,7 +46,7 @@ struct HTTPProxy: Equatable, Sendable {
                            hint: "Set it to http://[user:password@]host:port (an http proxy; evalguard tunnels https through it with CONNECT).")
         }
         var rest = Substring(url)
-        if let scheme = rest.range(of: "://") {
+        if let scheme = rest.rangeOfText("://") {
             let name = rest[..<scheme.lowerBound].lowercased()
             guard name == "http" else { throw bad("uses the scheme '\(name)://', which evalguard does not support") }
             rest = rest[scheme.upperBound...]
@@ -51,7 +57,7 @@ struct HTTPProxy: Equatable, Sendable {
             let credentials = rest[..<at]
             let (user, password) = credentials.firstIndex(of: ":").map { (credentials[..<$0], credentials[credentials.index(after: $0)...]) }
                 ?? (credentials, "")
-            let plain = (String(user).removingPercentEncoding ?? String(user)) + ":" + (String(password).removingPercentEncoding ?? String(password))
+            let plain = (PercentEncoding.decode(user) ?? String(user)) + ":" + (PercentEncoding.decode(password) ?? String(password))
             authorization = "Basic " + Data(plain.utf8).base64EncodedString()
             rest = rest[rest.index(after: at)...]
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
 
@@ -87,7 +87,7 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
 
     func redact(_ text: String) -> String {
         guard let apiKey, !apiKey.isEmpty, text.contains(apiKey) else { return text }
-        return text.replacingOccurrences(of: apiKey, with: "[$\(config.apiKeyEnv ?? "API key")]")
+        return text.replacingText(apiKey, with: "[$\(config.apiKeyEnv ?? "API key")]")
     }
 }
 
@@ -299,7 +299,7 @@ struct OpenAIRun {
     /// until the Retry-After; or it says so outright (`x-ratelimit-scope: global`). Any other
     /// refusal (a token limit, a busy replica, a concurrency cap) concerns that request only.
     static func isGlobalLimit(_ headers: [String: String]) -> Bool {
-        headers["x-ratelimit-remaining-requests"]?.trimmingCharacters(in: .whitespaces) == "0"
+        headers["x-ratelimit-remaining-requests"]?.trimmingWhitespace() == "0"
             || headers["x-ratelimit-scope"]?.lowercased() == "global"
     }
 
@@ -311,15 +311,8 @@ struct OpenAIRun {
         if let ms = headers["retry-after-ms"].flatMap(Double.init), ms >= 0 { return ms / 1000 }
         guard let text = headers["retry-after"] else { return nil }
         if let seconds = Double(text), seconds >= 0 { return seconds }
-        return httpDate.date(from: text).map { max(0, $0.timeIntervalSinceNow) }
+        return parseHTTPDate(text).map { max(0, $0 - Date().timeIntervalSince1970) }
     }
-
-    static let httpDate: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter
-    }()
 
     mutating func expireTimeouts() throws {
         let now = monotonicNanoseconds()

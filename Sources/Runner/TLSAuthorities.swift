@@ -1,5 +1,5 @@
 import CTLS
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// The certificate authorities https connections trust, as OpenSSL reads its variables:
@@ -63,7 +63,7 @@ enum TLSAuthorities {
 
     /// A TLS client configuration trusting the authorities, OpenSSL loaded first; the caller frees
     /// it with evalguard_tls_context_free.
-    static func context(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OpaquePointer {
+    static func context(environment: [String: String] = processEnvironment()) throws -> OpaquePointer {
         let source = try source(environment: environment)
         var message = [CChar](repeating: 0, count: 320)
         guard evalguard_tls_load(&message, message.count) == 0 else {

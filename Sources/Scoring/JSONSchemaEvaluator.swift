@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// Why an instance does not validate: where in the instance (JSON Pointer), which keyword of
@@ -100,7 +100,7 @@ struct SchemaEvaluator {
             let length = s.unicodeScalars.count
             if let m = node.minLength, length < m { return fail("minLength", "\(length) characters, fewer than \(m)") }
             if let m = node.maxLength, length > m { return fail("maxLength", "\(length) characters, more than \(m)") }
-            if let p = node.pattern, p.regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
+            if let p = node.pattern, p.regex.matches(s) != true {
                 return fail("pattern", "\(Self.clip(instance)) does not match \(JSONValue.string(p.source).canonicalText)")
             }
         case .array(let a):
@@ -216,7 +216,7 @@ struct SchemaEvaluator {
         }
         for (key, value) in members {
             var patterned = false
-            for p in node.patternProperties where p.regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil {
+            for p in node.patternProperties where p.regex.matches(key) == true {
                 patterned = true
                 let r = evaluate(p.schema, value, at: path + [key])
                 guard r.valid else { return r }

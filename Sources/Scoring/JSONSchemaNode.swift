@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// One compiled (sub)schema: its keywords read once into typed fields, its subschemas compiled,
@@ -18,7 +18,7 @@ final class SchemaNode {
 
     var minimum: Double?, maximum: Double?, exclusiveMinimum: Double?, exclusiveMaximum: Double?, multipleOf: Double?
     var minLength: Int?, maxLength: Int?
-    var pattern: (source: String, regex: NSRegularExpression)?
+    var pattern: (source: String, regex: BoundedRegex)?
 
     var prefixItems: [SchemaNode]?
     var items: SchemaNode?
@@ -27,7 +27,7 @@ final class SchemaNode {
     var uniqueItems = false
 
     var properties: [(String, SchemaNode)] = []
-    var patternProperties: [(source: String, regex: NSRegularExpression, schema: SchemaNode)] = []
+    var patternProperties: [(source: String, regex: BoundedRegex, schema: SchemaNode)] = []
     var additionalProperties: SchemaNode?
     var propertyNames: SchemaNode?
     var required: [String] = []
@@ -174,8 +174,8 @@ final class SchemaCompiler {
             guard let n = v.numberValue else { throw fail("\(key) must be a number", key) }
             return n
         }
-        func regex(_ key: String, _ source: String, at p: String?) throws(SchemaDefinitionError) -> NSRegularExpression {
-            guard let r = try? NSRegularExpression(pattern: source) else {
+        func regex(_ key: String, _ source: String, at p: String?) throws(SchemaDefinitionError) -> BoundedRegex {
+            guard let r = BoundedRegex(source) else {
                 throw SchemaDefinitionError(path: path + [key] + (p.map { [$0] } ?? []), message: "invalid regular expression \(JSONValue.string(source).canonicalText)")
             }
             return r

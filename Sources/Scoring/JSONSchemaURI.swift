@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import EvalGuardSupport
 
 /// URI references as JSON Schema uses them for `$id`, `$ref` and `$dynamicRef`: resolved against
 /// a base by RFC 3986 section 5.2 (with its dot-segment removal), split at the fragment. Only
@@ -113,15 +114,15 @@ struct SchemaURI: Equatable {
 /// JSON Pointer (RFC 6901) tokens of a fragment such as `/$defs/a~1b`, percent-decoded first as
 /// a URI fragment is; nil when it is not a pointer.
 func pointerTokens(_ fragment: String) -> [String]? {
-    let decoded = fragment.removingPercentEncoding ?? fragment
+    let decoded = PercentEncoding.decode(fragment) ?? fragment
     if decoded.isEmpty { return [] }
     guard decoded.hasPrefix("/") else { return nil }
     return decoded.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-        $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        $0.replacingText("~1", with: "/").replacingText("~0", with: "~")
     }
 }
 
 /// `tokens` as a JSON Pointer (RFC 6901), for the instance paths in error messages.
 func jsonPointer(_ tokens: [String]) -> String {
-    tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
+    tokens.map { "/" + $0.replacingText("~", with: "~0").replacingText("/", with: "~1") }.joined()
 }

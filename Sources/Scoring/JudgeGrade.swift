@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
 
@@ -26,7 +26,7 @@ package struct JudgeGrade: Sendable, Equatable {
     package static func reasoning(in reply: String) -> String? {
         let lines = reply.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let end = lines.lastIndex { gradeValue($0) != nil } ?? lines.endIndex
-        let text = lines[..<end].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = lines[..<end].joined(separator: "\n").trimmingWhitespaceAndNewlines()
         return text.isEmpty ? nil : text
     }
 

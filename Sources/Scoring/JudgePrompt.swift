@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
 
@@ -86,10 +86,10 @@ package struct JudgePrompt: Sendable {
         var parts: [Part] = []
         var rest = Substring(template ?? (pairwise ? Self.defaultPairwiseTemplate : Self.defaultTemplate))
         let slots = pairwise ? Self.pairwiseSlots : Self.slots
-        while let open = rest.range(of: "{{") {
+        while let open = rest.rangeOfText("{{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else { throw TemplateError(message: "'{{' without '}}'") }
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard let close = rest[open.upperBound...].rangeOfText("}}") else { throw TemplateError(message: "'{{' without '}}'") }
+            let name = rest[open.upperBound..<close.lowerBound].trimmingWhitespace()
             guard slots.contains(name) else {
                 throw TemplateError(message: "unknown slot '{{\(name)}}' (slots: " + slots.sorted().map { "{{\($0)}}" }.joined(separator: ", ") + ")")
             }
@@ -160,8 +160,8 @@ package struct JudgePrompt: Sendable {
     package static func neutralised(_ text: String) -> String {
         guard text.contains("<<<") || text.contains(">>>") else { return text }
         var out = text
-        while out.contains("<<<") { out = out.replacingOccurrences(of: "<<<", with: "< < <") }
-        while out.contains(">>>") { out = out.replacingOccurrences(of: ">>>", with: "> > >") }
+        while out.containsText("<<<") { out = out.replacingText("<<<", with: "< < <") }
+        while out.containsText(">>>") { out = out.replacingText(">>>", with: "> > >") }
         return out
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
 
@@ -25,7 +25,7 @@ package struct ScoreOutcome: Sendable, Equatable {
 /// Applies a `Scorer` to outputs. Holds compiled regular expressions and schemas so a pattern
 /// or schema shared by many cases is compiled once.
 package final class ScoringSession {
-    private var regexCache: [String: NSRegularExpression] = [:]
+    private var regexCache: [String: BoundedRegex] = [:]
     private var schemaCache: [JSONValue: JSONSchema] = [:]
 
     package init() {}
@@ -84,17 +84,17 @@ package final class ScoringSession {
             return exactMatch(output, expected, options)
         case .contains(let options):
             guard let needle = expected.stringValue else { return false }
-            return normalize(text(of: output), options).contains(normalize(needle, options))
+            return normalize(text(of: output), options).containsText(normalize(needle, options))
         case .regex:
             guard let pattern = expected.stringValue else { return false }
-            let regex: NSRegularExpression
+            let regex: BoundedRegex
             if let cached = regexCache[pattern] { regex = cached } else {
-                guard let compiled = try? NSRegularExpression(pattern: pattern) else { return false }
+                guard let compiled = BoundedRegex(pattern) else { return false }
                 regexCache[pattern] = compiled
                 regex = compiled
             }
-            let s = text(of: output)
-            return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+            // Out of time (BoundedRegex.timeLimit) counts as no match.
+            return regex.matches(text(of: output)) == true
         case .json:
             return parsedIfString(output) == expected
         case .numeric(let absolute, let relative):
@@ -127,7 +127,7 @@ package final class ScoringSession {
 
     private func normalize(_ s: String, _ options: Scorer.TextOptions) -> String {
         var r = s
-        if options.trim { r = r.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if options.trim { r = r.trimmingWhitespaceAndNewlines() }
         if options.caseInsensitive { r = r.lowercased() }
         return r
     }
@@ -138,7 +138,7 @@ package final class ScoringSession {
 
     private func number(of value: JSONValue) -> Double? {
         if let n = value.numberValue { return n }
-        return value.stringValue.flatMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return value.stringValue.flatMap { Double($0.trimmingWhitespaceAndNewlines()) }
     }
 
     private func parsedIfString(_ value: JSONValue) -> JSONValue {

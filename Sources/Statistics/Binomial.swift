@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Exact probabilities of the fair-coin binomial Bin(n, 1/2), the null distribution of the
 /// discordant pairs in a McNemar test.

@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How far a quantile (p95 latency, usually) moved between a baseline run and the current run,
 /// with bootstrap confidence intervals for the difference and the ratio.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How well two raters' pass/fail verdicts on the same cases agree (a judge and a human):
 /// raw agreement, and Cohen's κ, the agreement beyond what two raters with the same pass rates

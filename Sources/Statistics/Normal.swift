@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The standard normal distribution's quantile function, for the z of a confidence level
 /// (1.959963984540054 for 95%). Foundation has `erfc` but no inverse, and hard-coding 1.96

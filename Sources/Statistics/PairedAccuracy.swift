@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One case's outcome in both runs: how many of its runs passed, out of how many.
 package struct PairedOutcome: Sendable, Equatable {

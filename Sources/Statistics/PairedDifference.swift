@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The difference in accuracy between two models run over the same cases (candidate − current),
 /// with Tango's score interval and his non-inferiority test.

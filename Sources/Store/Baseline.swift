@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
 
@@ -105,7 +105,7 @@ package struct Baseline: Codable, Sendable {
     /// Ten significant digits: every figure keeps its precision, but 0.21614999999999998 reads 0.21615.
     private static func rounded(_ value: JSONValue) -> JSONValue {
         switch value {
-        case .number(let n): return .number(Double(String(format: "%.10g", n)) ?? n)
+        case .number(let n): return .number(Double(String(cFormat: "%.10g", n)) ?? n)
         case .array(let items): return .array(items.map(rounded))
         case .object(let dict): return .object(dict.mapValues(rounded))
         default: return value

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// What a judged suite's result records about its judge: who judged (the fingerprint and what
@@ -83,7 +83,7 @@ extension RunResult {
             let name = j.settings["judge"]?.stringValue ?? "?"
             var parts = ["\(j.requests) request(s)", "\(j.cached) from the judge cache"]
             if j.errors > 0 { parts.append("\(j.errors) case(s) without a valid grade") }
-            if let c = j.costUSD { parts.append("$" + String(format: "%.4f", c)) }
+            if let c = j.costUSD { parts.append("$" + String(cFormat: "%.4f", c)) }
             if let t = j.tokens { parts.append("\(Int(t)) tokens") }
             if let p50 = j.latencyP50Ms { parts.append("p50 \(Int(p50.rounded())) ms") }
             if let a = j.selfAgreement { parts.append("self-agreement \(Int((a * 100).rounded()))%") }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import EvalGuardConfig
 import EvalGuardSupport
 
 /// Sums of amounts of money without binary rounding: per-case costs are decimal numbers
@@ -15,8 +16,6 @@ package enum Money {
             }
             total += d
         }
-        // NSDecimalNumber.doubleValue computes with doubles and can land a step off
-        // (0.00022259999999999996 for 0.0002226); Double(String) rounds the exact digits correctly.
-        return Double(total.description) ?? NSDecimalNumber(decimal: total).doubleValue
+        return PriceTable.Price.double(total) // the exact digits rounded once, correctly
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
 
@@ -25,7 +25,7 @@ extension ResultStore {
     /// The result the variant of this name was last evaluated to, whatever its key.
     package func variant(named name: String) -> RunResult? {
         guard let pointer = FileManager.default.contents(atPath: variantNamePath(name)) else { return nil }
-        let key = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = String(decoding: pointer, as: UTF8.self).trimmingWhitespaceAndNewlines()
         guard RunResult.isObjectID(key) else { return nil }
         return FileManager.default.contents(atPath: variantPath(key: key)).flatMap { Self.decode($0, source: variantDisplayPath(key: key)) }
     }

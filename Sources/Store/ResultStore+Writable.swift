@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension ResultStore {
     /// Checks, before any model runs, that a result can be kept: `.evals/results/` and its

@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where results live: `.evals/results/<commit>.json` (one per commit, ignored by git),
 /// `.evals/results/keys/<evaluation key>` (which commit's result holds that key, so any commit
@@ -139,7 +145,7 @@ package struct ResultStore {
     /// when the entry is not a commit id (said once as a warning: it would name a path).
     package func indexed(_ key: String) -> String? {
         guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { return nil }
-        let commit = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = String(decoding: pointer, as: UTF8.self).trimmingWhitespaceAndNewlines()
         guard RunResult.isObjectID(commit) else {
             StoredInputWarnings.warn("ignoring \(Self.directory)/keys/\(key): it holds \(RunResult.shown(commit)), not a commit id")
             return nil

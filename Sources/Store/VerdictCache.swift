@@ -1,5 +1,11 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What a gate printed for a stored result held against a baseline it passed, kept so that the
 /// same gate on the same inputs needs to decode neither (`.evals/results/verdicts/<digest>`).
@@ -66,7 +72,7 @@ extension ResultStore {
     package func storedResultIdentity(key: String, commit: String) -> String {
         let own = Self.identity(path(for: commit))
         guard let pointer = FileManager.default.contents(atPath: keyPath(key)),
-              case let other = String(decoding: pointer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+              case let other = String(decoding: pointer, as: UTF8.self).trimmingWhitespaceAndNewlines(),
               RunResult.isObjectID(other) else { return "own \(commit) " + own }
         let indexed = "indexed \(other) " + Self.identity(path(for: other))
         return own == "absent" || other == commit ? indexed : "own \(commit) \(own)\n" + indexed

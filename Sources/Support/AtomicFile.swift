@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Writes files so that a reader sees the old content or the new, never a half-written file:
 /// a temporary file in the same directory, flushed to disk, then renamed over the target.
@@ -30,10 +36,10 @@ package enum AtomicFile {
 
     private static func write(to path: String, category: ErrorCategory, _ produce: (@escaping ByteSink) throws -> Void) throws {
         func failed(_ reason: String) -> EvalGuardError { EvalGuardError("cannot write \(path): \(reason)", category: category) }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(path)
         let directory = parent.isEmpty ? "." : parent
         if let reason = makeDirectory(directory) { throw failed(reason) }
-        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = directory + "/." + PathText.lastComponent(path) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         // Ended after the removal below (defers run last first).
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
@@ -55,7 +61,7 @@ package enum AtomicFile {
                 var offset = 0
                 // Only a non-empty buffer gets here, and its base address is not nil.
                 while offset < bytes.count {
-                    offset += try syscall("write") { Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+                    offset += try syscall("write") { Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
                 }
             }
             try syscall("fsync") { fsync(fd) }
@@ -82,7 +88,7 @@ package enum AtomicFile {
     /// `writeOutput`'s ("cannot write <path>: <reason>", exit 2).
     package static func appendOutput(_ text: String, to path: String) throws {
         func failed(_ reason: String) -> EvalGuardError { EvalGuardError("cannot write \(path): \(reason)", category: .input) }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(path)
         if let reason = makeDirectory(parent.isEmpty ? "." : parent) { throw failed(reason) }
         let bytes = Array(text.utf8)
         do throws(SystemCallError) {
@@ -92,7 +98,7 @@ package enum AtomicFile {
             // Only a non-empty buffer gets here, and its base address is not nil.
             while offset < bytes.count {
                 let start = offset
-                offset += try syscall("write") { bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + start, $0.count - start) } }
+                offset += try syscall("write") { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + start, $0.count - start) } }
             }
         } catch {
             throw failed(error.reason)
@@ -108,7 +114,7 @@ package enum AtomicFile {
         }
         // ENOTDIR: a parent is a file, which the parent's own check names.
         guard errno == ENOENT || errno == ENOTDIR else { return "cannot create the directory \(directory): \(SystemCallError.reason(errno))" }
-        let parent = (directory as NSString).deletingLastPathComponent
+        let parent = PathText.parent(directory)
         if !parent.isEmpty, parent != directory, let reason = makeDirectory(parent) { return reason }
         // Another process may have made it meanwhile: that is as good.
         guard mkdir(directory, 0o777) == 0 || errno == EEXIST else {

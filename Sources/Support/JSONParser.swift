@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A strict JSON parser over UTF-8 bytes. Used for JSON Lines case files and for the model's
 /// responses: it is fast (the per-case hot path) and reports the byte column of a syntax error,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Any JSON value: case inputs and expectations, model outputs, parts of the configuration.
 /// Objects compare without regard to key order, which is what the `json` scorer needs.

@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reading a file of the repository by its path from the root, as evalguard reads its inputs
 /// (case files, prompt, rubric, template and schema files named by `{"file": ...}`).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardImport
@@ -117,7 +117,7 @@ struct CaseDestination {
     init(_ arguments: ParsedArguments, _ context: CommandContext, stem: String?) throws {
         root = try Repository.discover(from: context.workingDirectory).root
         let config = FileManager.default.fileExists(atPath: root + "/" + EvalConfig.path) ? try EvalConfig.load(repositoryRoot: root) : nil
-        let fileStem = ((stem ?? "cases") as NSString).lastPathComponent.split(separator: ".").first.map(String.init) ?? "cases"
+        let fileStem = PathText.lastComponent(stem ?? "cases").split(separator: ".").first.map(String.init) ?? "cases"
         let suite = arguments.value("suite") ?? fileStem
         self.suite = suite
         let suiteConfig = config?.suites.first { $0.name == suite }

@@ -1,7 +1,13 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `evalguard init`: write a starter `.evals/` that runs as it is.
 struct InitCommand: Command {

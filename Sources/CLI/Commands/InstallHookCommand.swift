@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardGit
 import EvalGuardGate
 import EvalGuardSupport

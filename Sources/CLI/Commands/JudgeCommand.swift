@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardGit
@@ -49,20 +49,20 @@ struct JudgeCommand: Command {
         return .pass
     }
 
-    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
+    static func percent(_ v: Double?) -> String { v.map { String(cFormat: "%.1f%%", $0 * 100) } ?? "n/a" }
 
     static func text(_ c: JudgeCalibration) -> String {
         let a = c.agreement
         var out = "\(c.suite): the judge against \(a.n) human verdict(s)\n"
         out += "  accuracy         \(percent(a.accuracy)) (\(a.bothPass + a.bothFail) of \(a.n) agree)\n"
         if let kappa = a.kappa, let ci = a.kappaInterval() {
-            out += String(format: "  Cohen's kappa    %.3f (95%% CI %.3f to %.3f)\n", kappa, ci.lower, ci.upper)
+            out += String(cFormat: "  Cohen's kappa    %.3f (95%% CI %.3f to %.3f)\n", kappa, ci.lower, ci.upper)
         } else {
             out += "  Cohen's kappa    undefined (one verdict only, on both sides)\n"
         }
         out += "  true-pass rate   \(percent(a.truePassRate)) (of \(a.humanPasses) human pass(es))\n"
         out += "  true-fail rate   \(percent(a.trueFailRate)) (of \(a.humanFails) human fail(s))\n"
-        out += String(format: "  kappa floor      %.2f: ", c.kappaFloor) + (c.agreesPoorly ? "the judge agrees POORLY with the humans\n" : "met\n")
+        out += String(cFormat: "  kappa floor      %.2f: ", c.kappaFloor) + (c.agreesPoorly ? "the judge agrees POORLY with the humans\n" : "met\n")
         if !c.ungraded.isEmpty { out += "  not graded (an error): " + c.ungraded.joined(separator: ", ") + "\n" }
         if !c.disagreements.isEmpty {
             out += "  disagreements:\n"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardEvaluation
 
 /// `--max-cost USD`: the most this run may spend on model calls; overrides `max_cost_usd`.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardReport
@@ -31,11 +31,11 @@ struct MergeCommand: Command {
         var files: [ShardFile] = []
         for given in arguments.positionals("shard") {
             let path = given.hasPrefix("/") ? given : context.workingDirectory + "/" + given
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw EvalGuardError("no such shard file", file: given, hint: "Pass the files 'evalguard run --shard i/N' wrote under \(ResultStore.shardDirectory)/<commit>/.")
             }
-            let paths = isDirectory.boolValue
+            let paths = isDirectory
                 ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }.sorted().map { (given + "/" + $0, path + "/" + $0) }
                 : [(given, path)]
             for (shown, full) in paths {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardEvaluation
 import EvalGuardGate
@@ -93,12 +93,12 @@ struct ReportCommand: Command {
     /// The markdown summary's pointer to the page: where it was written and, on GitHub Actions
     /// and GitLab CI, a link to where the CI system keeps it once it is uploaded as an artifact.
     static func artifactNote(_ path: String, environment: [String: String]) -> String {
-        var note = "\nThe HTML report (verdict, history charts, flipped cases side by side) is `\(path.replacingOccurrences(of: "`", with: "'"))`"
+        var note = "\nThe HTML report (verdict, history charts, flipped cases side by side) is `\(path.replacingText("`", with: "'"))`"
         if let server = environment["GITHUB_SERVER_URL"], let repository = environment["GITHUB_REPOSITORY"],
            let run = environment["GITHUB_RUN_ID"], !server.isEmpty, !repository.isEmpty, !run.isEmpty {
             note += ": download it from [this run's artifacts](\(server)/\(repository)/actions/runs/\(run)#artifacts)"
         } else if let job = environment["CI_JOB_URL"], !job.isEmpty, !path.hasPrefix("/") {
-            note += ": [open it](\(job)/artifacts/file/\(path.split(separator: "/").map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? String($0) }.joined(separator: "/")))"
+            note += ": [open it](\(job)/artifacts/file/\(path.split(separator: "/").map { PercentEncoding.encodePath($0) }.joined(separator: "/")))"
         }
         return note + " (keep it as a build artifact).\n"
     }

@@ -9,7 +9,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+import FoundationEssentials
 
 /// `evalguard run`: evaluate the working tree (or a commit) and store the result.
 struct RunCommand: Command {
@@ -93,7 +93,7 @@ struct RunCommand: Command {
         func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
         let cpu = ms(usage.ru_utime) + ms(usage.ru_stime)
         let m = result.overall
-        return String(format: "evalguard CPU: %.0f ms total, %.0f µs per case; wall time %.2f s for %d cases; latency p50 %.2f ms, p95 %.2f ms",
+        return String(cFormat: "evalguard CPU: %.0f ms total, %.0f µs per case; wall time %.2f s for %ld cases; latency p50 %.2f ms, p95 %.2f ms",
                       cpu, cpu * 1000 / Double(max(m.cases, 1)), wallSeconds, m.cases, m.p50LatencyMs, m.p95LatencyMs)
     }
 }

@@ -1,6 +1,12 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Puts the pre-push hook where git runs it (respecting `core.hooksPath`) without ever silently
 /// overwriting someone else's hook: an existing one is kept and chained (it runs first), or

@@ -90,7 +90,7 @@ package struct PrePushHook {
         }
         for name in ["refs/remotes/\(remote)/HEAD", "refs/remotes/\(remote)/main", "refs/remotes/\(remote)/master"] {
             if let target = repository.commit(ofReference: name), let mergeBase = try repository.mergeBase(tip, target) {
-                let branch = name.replacingOccurrences(of: "refs/remotes/", with: "")
+                let branch = name.replacingText("refs/remotes/", with: "")
                 return (mergeBase, "the merge-base \(mergeBase.prefix(7)) with \(branch)")
             }
         }
