@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import EvalGuardSupport
 
 /// The batch a model's requests went to, kept in a small file until its answers are read, so

@@ -145,7 +145,7 @@ package final class BatchedProvider: ModelProvider, CostLimited {
     }
 
     static func dollars(_ usd: Double) -> String {
-        var text = String(format: "%.6f", usd)
+        var text = String(cFormat: "%.6f", usd)
         while text.hasSuffix("0"), !text.hasSuffix(".00") { text.removeLast() }
         return text
     }
