@@ -51,7 +51,7 @@ package struct ConcurrencyWindow: Sendable {
     /// Spread, the first refusal cuts before the next request leaves.
     package var pace: UInt64 { UInt64(latency / Double(current)) }
     /// Starts a loop late by a wake-up may make up at once, in paces.
-    package static let paceSlack: UInt64 = 2
+    package static let paceSlack: UInt64 = 4
 
     package init(maximum: Int) {
         self.maximum = max(1, maximum)
