@@ -104,7 +104,7 @@ package struct JSONReader {
     /// nil, with nothing consumed, for any other value.
     package mutating func objectID() -> ObjectID? {
         guard peek() == UInt8(ascii: "\""), index + 41 < bytes.count, bytes[index + 41] == UInt8(ascii: "\""),
-              let id = ObjectID(hexUTF8: UnsafeBufferPointer(rebasing: bytes[index + 1 ..< index + 41])) else { return nil }
+              let id = ObjectID(hex40: UnsafeBufferPointer(rebasing: bytes[index + 1 ..< index + 41])) else { return nil }
         index += 42
         return id
     }
