@@ -14,7 +14,15 @@ wait4(2) for the evalguard process alone:
   decoded, the comparison made);
 - threshold edit: `check` after an edit of the configuration that changes no suite key (a new
   threshold each round, so no stored result has its evaluation key): planning with every answer
-  reused, no model call.
+  reused, no model call;
+- diff: `diff` of the baseline's commit and HEAD (two stored results read, compared case by case);
+- report: `report -n 2` (the working tree's stored result, the baseline, two commits of history,
+  the HTML page written);
+- blame: `blame --good <baseline commit>` over a range whose model input changed (a comment in
+  echo.py, evaluated once while preparing): both ends' stored results read and compared;
+- audit: `ci --base <baseline commit>` with `audit_sample` 20 (the stored answers planned for reuse,
+  twenty asked of the model again and compared, the verdict reached; the model's processes are
+  the evalguard process's children and count in its CPU).
 
 Each figure is printed beside `evalguard --version`'s CPU as a ratio, and per case.
 
@@ -55,8 +63,21 @@ def prepare(work, name, cases, evalguard):
     repo, remote = f"{work}/{name}-{cases}", f"{work}/{name}-{cases}-remote.git"
     os.makedirs(repo)
     scratch_repository(repo, cases, jobs=2, inputs=["echo.py"], files={"docs/guide.md": "guide\n"})
+    config_path = f"{repo}/.evals/evalguard.json"
+    with open(config_path) as f:
+        config = json.load(f)
+    config["audit_sample"] = 20
+    with open(config_path, "w") as f:
+        json.dump(config, f)
+    git(repo, "commit", "-q", "-am", "audit sample")
     baseline_pushed(evalguard, repo, remote)
-    return repo, remote
+    good = git(repo, "rev-parse", "HEAD")
+    # A change of the model's input that changes no answer: blame has two stored results to compare.
+    with open(f"{repo}/echo.py", "a") as f:
+        f.write("# the same answers\n")
+    git(repo, "commit", "-q", "-am", "model comment")
+    subprocess.run([evalguard, "run"], cwd=repo, check=True, capture_output=True)
+    return repo, remote, good
 
 
 def docs_commit(repo, n):
@@ -73,8 +94,8 @@ def expect(done, what, code=0):
     return done
 
 
-def one_round(evalguard, repo, remote, base, n, skip):
-    """The three gates once; returns {gate: (cpu ms, peak MB)}."""
+def one_round(evalguard, repo, remote, good, base, n, skip):
+    """Each measured command once; returns {gate: (cpu ms, peak MB)}."""
     figures = {}
     expect(measured([evalguard, "check"], repo), "check")
     tip = docs_commit(repo, n)
@@ -97,6 +118,17 @@ def one_round(evalguard, repo, remote, base, n, skip):
         figures["threshold edit"] = done[:2]
         with open(config_path, "w") as f:
             f.write(original)
+    figures["diff"] = expect(measured([evalguard, "diff", good, "HEAD"], repo), "diff")[:2]
+    figures["report"] = expect(measured([evalguard, "report", "-n", "2", "-o", f"{repo}.html"], repo), "report")[:2]
+    # Exit 1: blame found no regression to locate, having compared the two ends.
+    done = expect(measured([evalguard, "blame", "--good", good], repo), "blame", code=1)
+    if "No regression" not in done[2]:
+        sys.exit(f"blame did not compare the two stored results: {done[2]}")
+    figures["blame"] = done[:2]
+    done = expect(measured([evalguard, "ci", "--base", good, "--no-fetch"], repo), "ci")
+    if "audit: 20 of" not in done[2]:
+        sys.exit(f"ci did not audit: {done[2]}")
+    figures["audit"] = done[:2]
     return figures
 
 
@@ -116,7 +148,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for cases in sizes:
             repos = {name: prepare(work, name, cases, path) for name, path in binaries}
-            bases = {name: git(repo, "rev-parse", "HEAD") for name, (repo, _) in repos.items()}
+            bases = {name: git(repo, "rev-parse", "HEAD") for name, (repo, _, _) in repos.items()}
             for r in range(args.rounds):
                 for name, path in binaries:
                     skip = {s.split(":")[1] for s in args.skip if s.split(":")[0] == name and int(s.split(":")[2]) == cases}
@@ -124,13 +156,13 @@ def main():
                     figures = one_round(path, *repos[name], bases[name], r + 1, skip)
                     for gate, value in [("evalguard --version", version), *figures.items()]:
                         results.setdefault((name, cases, gate), []).append(value)
-            for repo, remote in repos.values():
+            for repo, remote, _ in repos.values():
                 shutil.rmtree(repo)
                 shutil.rmtree(remote)
     with open("/proc/loadavg") as f:
         print(f"load average after: {' '.join(f.read().split()[:3])}")
     print(f"median of {args.rounds} interleaved rounds; CPU of the evalguard process (user + system), peak RSS from wait4")
-    gates = ["first gate after a docs commit", "uncached gate", "threshold edit"]
+    gates = ["first gate after a docs commit", "uncached gate", "threshold edit", "diff", "report", "blame", "audit"]
     for name, _ in binaries:
         print(f"\n{name}")
         for cases in sizes:

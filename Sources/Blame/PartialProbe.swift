@@ -70,7 +70,7 @@ extension RunResult {
             merged.metrics = Metrics(merged.cases)
             return merged
         }
-        full.overall = Metrics(of: full.suites.lazy.flatMap(\.cases))
+        full.overall = Metrics(suites: full.suites)
         return full
     }
 }

@@ -55,12 +55,14 @@ package enum Gate {
         // Settling: the cases whose first stage differs, with what re-asking each side returned.
         var discordant: [Discordant] = []
         let baselineReasks = baselineModel.flatMap { commit in current.baselineReasks.map { $0.commit == commit ? $0.cases : [:] } ?? [:] }
-        var seen = Set<String>()
+        // One lookup per case: what the baseline lacks is added, and the baseline's cases left
+        // unmatched are removed (a result's ids are unique: stored ones are checked for it).
+        var added: [String] = [], matched = 0
         for asked in current.cases {
             // The first stage decides what flipped; re-asks made to settle it are read apart.
             let c = asked.firstStage
-            seen.insert(c.id)
-            guard let before = baseline.cases[c.id] else { continue }
+            guard let before = baseline.cases[c.id] else { added.append(c.id); continue }
+            matched += 1
             guard let outcome = PairedOutcome(baselinePasses: before.passes, baselineRuns: before.runCount,
                                               currentPasses: c.passCount, currentRuns: c.runCount) else { continue }
             if before.isFlaky || c.isFlaky {
@@ -81,10 +83,15 @@ package enum Gate {
             if outcome.currentRate < outcome.baselineRate { regressed.append(flip) }
             if outcome.currentRate > outcome.baselineRate { fixed.append(flip) }
         }
-        let added = current.cases.map(\.id).filter { baseline.cases[$0] == nil }
-        let removed = baseline.cases.keys.filter { !seen.contains($0) }.sorted()
-        let firstAccuracy = accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: Metrics(current.cases.map(\.firstStage)),
-                                     runs: current.cases.map(\.firstStage.runCount).max() ?? 1,
+        // The cases as their first runs left them: the cases themselves, not a copy, unless some were re-asked.
+        let firstStages = current.cases.contains { ($0.settledRuns ?? 0) > 0 } ? current.cases.map(\.firstStage) : current.cases
+        var removed: [String] = []
+        if matched < baseline.cases.count {
+            let ids = Set(current.cases.map(\.id))
+            removed = baseline.cases.keys.filter { !ids.contains($0) }.sorted()
+        }
+        let firstAccuracy = accuracy(PairedAccuracy(outcomes), baseline: baseline.metrics, current: Metrics(firstStages),
+                                     runs: firstStages.lazy.map(\.runCount).max() ?? 1,
                                      excludedFlaky: settings.flaky == .exclude ? flaky.count : 0,
                                      threshold: thresholds.accuracy, settings: settings)
         let settling = Settlement(discordant, first: firstAccuracy, paired: outcomes.count, threshold: thresholds.accuracy,

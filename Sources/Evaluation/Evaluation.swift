@@ -218,7 +218,7 @@ package enum Evaluation {
             dirty: !dirtyPaths.isEmpty, dirtyPaths: dirtyPaths.isEmpty ? nil : dirtyPaths,
             key: key, createdAt: utcTimestamp(),
             configDigest: GitHash.blobID(of: config.source.text), model: model,
-            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(of: results.lazy.flatMap(\.cases)))
+            repeats: runs > 1 ? runs : nil, suites: results, overall: Metrics(suites: results))
         if models.count > 1 { result.models = models }
         warnings += cachedRateWarnings(config, plans: plans, results: results, prices: prices)
         return Outcome(result: result, warnings: warnings)

@@ -59,7 +59,7 @@ extension Evaluator {
                     }
                     settled.result.suites[s].metrics = Metrics(settled.result.suites[s].cases)
                 }
-                settled.result.overall = Metrics(of: settled.result.suites.lazy.flatMap(\.cases))
+                settled.result.overall = Metrics(suites: settled.result.suites)
             }
             for (commit, plan) in Dictionary(grouping: next.baseline, by: \.value.commit) {
                 let ids = Dictionary(uniqueKeysWithValues: plan.map { ($0.key, $0.value.ids) })

@@ -105,7 +105,7 @@ extension Evaluator {
         if !unknown.isEmpty { throw Self.refuse("mismatched shards: \(unknown.count) case(s) are in no case file of \(Self.describe(subject, result)): \(Self.list(unknown))") }
         var whole = result
         whole.suites = merged
-        whole.overall = Metrics(of: merged.lazy.flatMap(\.cases))
+        whole.overall = Metrics(suites: merged)
         whole.createdAt = files.map(\.shard.result.createdAt).max() ?? result.createdAt
         try store.ensureWritable()
         try store.save(whole)

@@ -129,6 +129,8 @@ struct OpenAIRun {
     let url: String
     /// Requests allowed in flight (AIMD on 429 and 503).
     var window: ConcurrencyWindow
+    /// The earliest the next request may start under the window's pace (`ConcurrencyWindow.pace`).
+    var pacedUntil: UInt64 = 0
     var cost: CostLimit?
     /// The tools program of an agent loop (`tools_command`).
     let tools: ToolProgram?
@@ -202,6 +204,9 @@ struct OpenAIRun {
             let busy = inFlight
             guard busy < window.current else { continue }
             if cost?.allowsStart(inFlight: busy) == false { continue }
+            if pacedUntil > now { wake = min(wake, pacedUntil); continue }
+            let pace = window.pace
+            pacedUntil = max(pacedUntil, now - min(now, ConcurrencyWindow.paceSlack * pace)) + pace
             if let interval { nextStart = max(now, nextStart) + interval }
             if slots[i].attempts == 0 { slots[i].firstSentAt = now }
             slots[i].attempts += 1
@@ -248,7 +253,7 @@ struct OpenAIRun {
             answer.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
             answer.retryStartNs = slots[i].firstSentAt
             answer.coldStart = slots[i].answered == 0
-            window.succeeded()
+            window.succeeded(latency: now - slots[i].sentAt)
             cost?.record(answer.costUSD)
             slots[i].answered += 1
             guard slots[i].agent != nil else { return try finish(i, index, answer) }

@@ -30,7 +30,7 @@ package struct ResultStore {
     /// be read as a result (an older format, a hand edit) counts as absent and is re-evaluated.
     package func load(commit: String) -> RunResult? {
         // A partial result (a blame probe's cases) is never a commit's result.
-        FileManager.default.contents(atPath: path(for: commit)).flatMap { Self.decode($0, source: displayPath(for: commit)) }
+        MappedFile(path: path(for: commit)).flatMap { Self.decode($0, source: displayPath(for: commit)) }
             .flatMap { $0.partial == nil ? $0 : nil }
     }
 
@@ -170,6 +170,16 @@ package struct ResultStore {
     }
 
     static func decode(_ data: Data, source: String) -> RunResult? { decode(RunResult.self, data, source: source) }
+
+    /// A result file, mapped: read by hand with the pages read let go as the reader passes them,
+    /// so a 40 MB file is never in memory whole; what the hand reader refuses is decoded as `decode` does.
+    static func decode(_ file: MappedFile, source: String) -> RunResult? {
+        DecodeTrace.decodedResult()
+        if let result = RunResult.read(file.bytes, decoder: decoder, passed: file.release(before:)) { return checked(result, source: source) }
+        let data = file.data
+        if let result = try? decoder.decode(RunResult.self, from: data) { return checked(result, source: source) }
+        return decodeAll(RunResult.self, data, source: source).first
+    }
 
     /// A result file's content as `T` (the whole result, or a summary of it); nil for another
     /// format version, a file that is not a result, or one that fails its checks (see

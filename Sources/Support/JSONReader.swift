@@ -104,7 +104,7 @@ package struct JSONReader {
     /// nil, with nothing consumed, for any other value.
     package mutating func objectID() -> ObjectID? {
         guard peek() == UInt8(ascii: "\""), index + 41 < bytes.count, bytes[index + 41] == UInt8(ascii: "\""),
-              let id = ObjectID(hexUTF8: UnsafeBufferPointer(rebasing: bytes[index + 1 ..< index + 41])) else { return nil }
+              let id = ObjectID(hex40: UnsafeBufferPointer(rebasing: bytes[index + 1 ..< index + 41])) else { return nil }
         index += 42
         return id
     }
@@ -114,10 +114,12 @@ package struct JSONReader {
         try expect(UInt8(ascii: "\""))
         let start = index
         var escaped = false
+        var ascii = true
         while index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") { break }
             if c < 0x20 { throw Refused() }
+            if c >= 0x80 { ascii = false }
             if c == UInt8(ascii: "\\") { escaped = true; index += 1 }
             index += 1
         }
@@ -125,6 +127,8 @@ package struct JSONReader {
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
         index += 1
         guard escaped else {
+            // ASCII is valid UTF-8 as it stands: no validation (most ids and digests).
+            if ascii { return String(decoding: raw, as: UTF8.self) }
             guard let text = String(validating: raw, as: UTF8.self) else { throw Refused() }
             return text
         }
@@ -173,14 +177,18 @@ package struct JSONReader {
         }
     }
 
-    /// The elements of an array: `element` is called for each and must read it.
-    /// Reads an object, skipping every member but `name`, which `body` reads; a second `name`
-    /// is refused. Returns whether `name` was there.
+    /// Reads an object, skipping every member but `name`, which `body` reads (and those
+    /// `others` reads, when given: it must read or skip each value it is handed); a second
+    /// `name` is refused. Returns whether `name` was there.
     @discardableResult
-    package mutating func object(member name: String, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) -> Bool {
+    package mutating func object(member name: String, others: ((inout JSONReader, String) throws(Refused) -> Void)? = nil,
+                                 _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) -> Bool {
         var seen = false
         try object { r, key throws(Refused) in
-            guard key == name else { return try r.skipValue() }
+            guard key == name else {
+                if let others { return try others(&r, key) }
+                return try r.skipValue()
+            }
             guard !seen else { throw Refused() }
             seen = true
             try body(&r)
@@ -189,8 +197,9 @@ package struct JSONReader {
     }
 
     /// Reads a whole document, an object, as `object(member:)` does; anything after it is refused.
-    package mutating func document(member name: String, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
-        try object(member: name, body)
+    package mutating func document(member name: String, others: ((inout JSONReader, String) throws(Refused) -> Void)? = nil,
+                                   _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
+        try object(member: name, others: others, body)
         skipSpace()
         guard atEnd else { throw Refused() }
     }
@@ -204,6 +213,7 @@ package struct JSONReader {
         return start + 1 ..< index - 1
     }
 
+    /// The elements of an array: `element` is called for each and must read it.
     package mutating func array(_ element: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
         try expect(UInt8(ascii: "["))
         if peek() == UInt8(ascii: "]") { index += 1; return }

@@ -46,6 +46,28 @@ package struct ObjectID: Hashable, Sendable {
         self = withUnsafeBytes(of: &bytes) { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<20])) }
     }
 
+    /// `init(hexUTF8:)` for 40 bytes in memory, as a stored result's reader finds three per
+    /// case: two digits a byte, with no iterator and one check for the whole id.
+    package init?(hex40 text: UnsafeBufferPointer<UInt8>) {
+        guard text.count == 40, let base = text.baseAddress else { return nil }
+        /// A digit's value, or 16 or more for any byte that is not 0-9 or a-f.
+        @inline(__always) func nibble(_ c: UInt8) -> UInt32 {
+            let digit = UInt32(c) &- 0x30, letter = UInt32(c) &- 0x61
+            return digit < 10 ? digit : letter < 6 ? letter + 10 : 0x100
+        }
+        var words: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0)
+        var invalid: UInt32 = 0
+        withUnsafeMutableBytes(of: &words) { out in
+            for i in 0..<20 {
+                let high = nibble(base[2 * i]), low = nibble(base[2 * i + 1])
+                invalid |= high | low
+                out[i] = UInt8(truncatingIfNeeded: high << 4 | low)
+            }
+        }
+        guard invalid < 16 else { return nil }
+        (w0, w1, w2, w3, w4) = words
+    }
+
     /// Calls `body` with the 20 raw bytes.
     package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var words = (w0, w1, w2, w3, w4)

@@ -20,11 +20,11 @@ import Testing
         #expect(window.current == 1, "never below one")
         // The last refusal came at 2: growth is slow from 4/5 of that (1) on.
         #expect(window.probeFrom == 1)
-        for _ in 0..<(ConcurrencyWindow.probeRounds - 1) { window.succeeded() }
+        for _ in 0..<(ConcurrencyWindow.probeRounds - 1) { window.succeeded(latency: 100) }
         #expect(window.current == 1, "near the window last refused, a step takes probeRounds round trips")
-        window.succeeded()
+        window.succeeded(latency: 100)
         #expect(window.current == 2)
-        for _ in 0..<10_000 { window.succeeded() }
+        for _ in 0..<10_000 { window.succeeded(latency: 100) }
         #expect(window.current == 8, "never above jobs")
         #expect(window.cuts == 4)
     }
@@ -34,13 +34,45 @@ import Testing
         window.refused(sentAt: 10, at: 100)
         #expect(window.current == 16 && window.probeFrom == 25)
         var successes = 0
-        while window.current < 25 { window.succeeded(); successes += 1 }
+        while window.current < 25 { window.succeeded(latency: 100); successes += 1 }
         // One round trip's worth of successes per step: 16 + 17 + … + 24.
         #expect(successes == (16...24).reduce(0, +))
-        for _ in 0..<(25 * ConcurrencyWindow.probeRounds - 1) { window.succeeded() }
+        for _ in 0..<(25 * ConcurrencyWindow.probeRounds - 1) { window.succeeded(latency: 100) }
         #expect(window.current == 25)
-        window.succeeded()
+        window.succeeded(latency: 100)
         #expect(window.current == 26)
+    }
+
+    /// The server accepted 200 requests in the second between two refusals, answering each in
+    /// 100 ms: it sustains 20 in flight, and the second cut rests one below that, not at half.
+    @Test func secondCutRestsJustBelowWhatTheServerSustained() {
+        let millisecond: UInt64 = 1_000_000
+        var window = ConcurrencyWindow(maximum: 32)
+        window.refused(sentAt: 0, at: 1)
+        #expect(window.current == 16 && window.sustained == nil, "one cut measures no rate")
+        for _ in 0..<200 { window.succeeded(latency: 100 * millisecond) }
+        #expect(window.current == 25)
+        #expect(window.pace == 4 * millisecond, "25 requests spread over a 100 ms round trip")
+        window.refused(sentAt: 1000 * millisecond, at: 1000 * millisecond + 1)
+        #expect(window.sustained == 20)
+        #expect(window.current == 19)
+        // Below what the server sustains, growth is as after any cut; at it, a step takes plateauRounds round trips.
+        for _ in 0..<19 { window.succeeded(latency: 100 * millisecond) }
+        #expect(window.current == 20)
+        for _ in 0..<(20 * ConcurrencyWindow.plateauRounds - 1) { window.succeeded(latency: 100 * millisecond) }
+        #expect(window.current == 20)
+        window.succeeded(latency: 100 * millisecond)
+        #expect(window.current == 21)
+    }
+
+    /// Refusals close together (a burst the server refused) measure no rate: the window halves.
+    @Test func cutsCloseTogetherMeasureNoRate() {
+        var window = ConcurrencyWindow(maximum: 32)
+        window.refused(sentAt: 0, at: 1)
+        for _ in 0..<20 { window.succeeded(latency: 100_000_000) }
+        window.refused(sentAt: 10_000_000, at: 20_000_000)
+        #expect(window.sustained == nil)
+        #expect(window.current == 8)
     }
 
     /// A server allowing 200 requests a second (bursts of 40), answering each after 100 ms:
@@ -58,12 +90,12 @@ import Testing
         let refused = log.filter { $0["status"] == .number(429) }.count
         let accepted = log.filter { $0["status"] == .number(200) }.count
         #expect(accepted == 1000)
-        // Typically 0.3-1% on an idle machine; a loaded one delays answers, and the bound leaves room for that.
-        #expect(Double(refused) <= 0.02 * Double(log.count), "\(refused) of \(log.count) requests refused")
+        // Paced, 2-3 refusals in a run, on a 2-core machine under a load of 11-13.
+        #expect(Double(refused) <= 0.01 * Double(log.count), "\(refused) of \(log.count) requests refused")
         // Throughput: the tokens the bucket threw away while full are the capacity left unused.
         // accepted / (accepted + wasted) bounds the share of the limit used from below.
         let wasted = try #require(log.last?["wasted"]?.numberValue)
-        #expect(Double(accepted) >= 0.9 * (Double(accepted) + wasted), "\(wasted) tokens unused against \(accepted) used")
+        #expect(Double(accepted) >= 0.95 * (Double(accepted) + wasted), "\(wasted) tokens unused against \(accepted) used")
         print("token bucket: \(accepted) accepted, \(refused) refused, \(wasted) tokens unused")
     }
 
