@@ -156,14 +156,17 @@ package struct JudgeSettings: Sendable, Equatable {
 
 extension ModelConfig {
     /// The model as a judge calls it: deterministic unless its settings say otherwise
-    /// (an openai-compatible judge gets temperature 0 and seed 0 when they are unset).
+    /// (an HTTP judge gets temperature 0 when unset, and an openai one seed 0).
     package var asJudge: ModelConfig {
         guard var openAI, case .object(var members) = node.value else { return self }
         var copy = self
         openAI.temperature = openAI.temperature ?? 0
-        openAI.seed = openAI.seed ?? 0
         members["temperature"] = .number(openAI.temperature!)
-        members["seed"] = .number(Double(openAI.seed!))
+        // The Messages API has no seed.
+        if openAI.api == .openAI {
+            openAI.seed = openAI.seed ?? 0
+            members["seed"] = .number(Double(openAI.seed!))
+        }
         copy.openAI = openAI
         copy.node = ConfigNode(value: .object(members), path: node.path, source: node.source)
         return copy
