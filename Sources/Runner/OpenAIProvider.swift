@@ -95,9 +95,13 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
             : OpenAIAnswer.decodeChat(body, extraction: config.output, price: price, redact: redact)
     }
 
-    /// What the server said about an error, the way its API writes it.
+    /// What the server said about an error, the way its API writes it, safe on a terminal: it is
+    /// printed in errors and stored in results, and a server may send escape sequences.
     func serverMessage(_ body: [UInt8]) -> String {
-        config.api == .anthropic ? AnthropicAnswer.serverMessage(body, redact) : OpenAIAnswer.serverMessage(body, redact)
+        let said = config.api == .anthropic ? AnthropicAnswer.serverMessage(body, redact) : OpenAIAnswer.serverMessage(body, redact)
+        return String(String.UnicodeScalarView(said.unicodeScalars.map { c in
+            (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
+        }))
     }
 
     func redact(_ text: String) -> String {

@@ -171,5 +171,9 @@ import Testing
         let server = try AnthropicTestServer()
         let r = try provider(server).answer(textRequests(["status:400:1 bad"])) { _ in }
         #expect(r[0].error == "HTTP 400 Bad Request from \(server.baseURL)/v1/messages: invalid_request_error: try again")
+        // The message is the server's: its control characters never reach a terminal.
+        let escaped = try provider(server).answer(textRequests(["status:400:1 escape"])) { _ in }
+        #expect(escaped[0].error == "HTTP 400 Bad Request from \(server.baseURL)/v1/messages: invalid_request_error: "
+            + "\u{FFFD}[2J\u{FFFD}[31mbad\u{FFFD}[0m request\u{FFFD}\u{FFFD}forged line")
     }
 }

@@ -14,6 +14,7 @@ the others answer normally:
   retry-after:<s>       with status:, send a retry-after header
   quota-spent           with status:, send anthropic-ratelimit-requests-remaining: 0
   tokens-spent          with status:, send anthropic-ratelimit-tokens-remaining: 0
+  escape                with status:, an error message full of terminal escape sequences
   malformed             answer 200 with a body that is not JSON
   nousage               leave "usage" out of the answer
   cached:<n>            report cache_read_input_tokens: <n> (on top of input_tokens)
@@ -133,6 +134,8 @@ def answer(method, path, headers, body):
             extra["anthropic-ratelimit-tokens-remaining"] = "0"
         kind = {429: "rate_limit_error", 529: "overloaded_error", 400: "invalid_request_error"}.get(status, "api_error")
         message = {429: "Number of requests has exceeded your rate limit", 529: "Overloaded"}.get(status, "try again")
+        if "escape" in text:
+            message = "\x1b[2J\x1b[31mbad\x1b[0m request\r\nforged line"
         return 0, error(status, kind, message, extra)
     if "malformed" in text:
         return delay, response(200, b"<html>Bad Gateway</html>")
