@@ -101,6 +101,16 @@ package struct PriceTable: Sendable {
             }
         }
 
+        /// Every token of a stored usage, for reports: `total_tokens` when the server said it,
+        /// else the prompt and completion added up (Anthropic's: input, read from and written to
+        /// the cache, and output); nil without an input count.
+        package static func total(usage u: [String: Double]) -> Double? {
+            if let total = u["total_tokens"] { return total }
+            if let prompt = u["prompt_tokens"] { return prompt + (u["completion_tokens"] ?? 0) }
+            guard let input = u["input_tokens"] else { return nil }
+            return input + (u["cache_read_input_tokens"] ?? 0) + (u["cache_creation_input_tokens"] ?? 0) + (u["output_tokens"] ?? 0)
+        }
+
         /// The counts of `runs` runs from their mean (a repeated case stores the mean usage).
         package func summed(over runs: Double) -> BilledTokens {
             switch self {

@@ -91,7 +91,7 @@ final class JudgeRunner: AskedScorer {
                 let (_, suite, judge) = pending[key]!
                 stats[suite, default: Stats()].requests += 1
                 if let c = r.costUSD { stats[suite]!.costs.append(c) }
-                if let u = r.usage, let t = u["total_tokens"] ?? u["prompt_tokens"].map({ $0 + (u["completion_tokens"] ?? 0) }) {
+                if let u = r.usage, let t = PriceTable.BilledTokens.total(usage: u) {
                     stats[suite]!.tokens.append(t)
                 }
                 if r.error == nil { stats[suite]!.latencies.append(r.latencyMs) }

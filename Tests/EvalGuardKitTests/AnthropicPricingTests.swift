@@ -60,6 +60,11 @@ import Testing
         #expect(read?.summed(over: 2) == tokens(20, read: 200, write: 14, 8))
         #expect(PriceTable.BilledTokens(usage: ["input_tokens": 10, "output_tokens": 4]) == tokens(10, 4))
         #expect(PriceTable.BilledTokens(usage: ["input_tokens": 10]) == nil)
+        // A report's token count takes in the cached figures Anthropic counts apart.
+        #expect(PriceTable.BilledTokens.total(usage: usage) == 121)
+        #expect(PriceTable.BilledTokens.total(usage: ["prompt_tokens": 3, "completion_tokens": 2, "cached_tokens": 1]) == 5)
+        #expect(PriceTable.BilledTokens.total(usage: ["total_tokens": 9, "prompt_tokens": 3]) == 9)
+        #expect(PriceTable.BilledTokens.total(usage: ["output_tokens": 4]) == nil)
         // OpenAI's names keep OpenAI's semantics.
         #expect(PriceTable.BilledTokens(usage: ["prompt_tokens": 3, "completion_tokens": 2]) == .openAICompatible(prompt: 3, cached: 0, completion: 2))
     }
