@@ -76,6 +76,14 @@ import Testing
         #expect(base.contains("\"provider\":\"anthropic\""))
     }
 
+    @Test func asAJudgeItGetsTemperatureZeroAndNoSeed() throws {
+        let judge = try openAIConfig(#"{"provider": "anthropic", "model": "c", "max_tokens": 9}"#).asJudge
+        #expect(judge.openAI?.temperature == 0 && judge.openAI?.seed == nil)
+        #expect(judge.node.value["temperature"] == .number(0) && judge.node.value["seed"] == nil)
+        let body = try JSONParser.parse(String(decoding: AnthropicRequestBody.encode(config: try #require(judge.openAI), messages: []), as: UTF8.self))
+        #expect(body["temperature"] == .number(0) && body["seed"] == nil)
+    }
+
     @Test func theSystemPromptFileIsAnInputOfTheModel() throws {
         let model = try openAIConfig(#"{"provider": "anthropic", "model": "c", "max_tokens": 9, "system": {"file": "prompts/sys.txt"}, "tools": {"file": "agent/tools.json"}}"#)
         #expect(model.promptFiles.contains("prompts/sys.txt"))

@@ -103,6 +103,36 @@ import Testing
             """#)))
     }
 
+    @Test func aToolsProgramAnswersTheToolUseBlocksOfEverySlot() throws {
+        let server = try AnthropicTestServer()
+        let directory = NSTemporaryDirectory() + "evalguard-anthropic-tools-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            import json, sys
+            for line in sys.stdin:
+                call = json.loads(line)
+                sys.stdout.write(json.dumps({"id": call["id"], "result": {"tool": call["name"], "echo": call["arguments"]}}) + "\\n")
+                sys.stdout.flush()
+            """.write(toFile: directory + "/tools.py", atomically: true, encoding: .utf8)
+        let p = try provider(server, #""tools": \#(Self.tools), "max_steps": 3, "jobs": 3, "tools_command": ["python3", "tools.py"]"#)
+        p.directory = directory
+        let requests = (0..<4).map { ModelRequest(id: "t\($0)", input: .string(#"call:lookup_order:{"order_id": "\#($0)"}"#)) }
+        let r = try p.answer(requests) { _ in }
+        for (n, response) in r.enumerated() {
+            #expect(response.error == nil)
+            #expect(response.output?["steps"] == (try json(#"""
+                [{"name": "lookup_order", "arguments": {"order_id": "\#(n)"}, "result": {"tool": "lookup_order", "echo": {"order_id": "\#(n)"}}}]
+                """#)))
+            #expect(response.output?["content"] == .string(#"done: {"echo":{"order_id":"\#(n)"},"tool":"lookup_order"}"#))
+        }
+        // Each case: its call, then its result sent back as a tool_result block.
+        let bodies = try server.bodies()
+        #expect(bodies.count == 8)
+        let results = bodies.compactMap { $0["messages"]?.arrayValue?.last?["content"]?.arrayValue?.first }.filter { $0["type"] == .string("tool_result") }
+        #expect(results.count == 4 && results.allSatisfy { $0["tool_use_id"] == .string("toolu_0_0") })
+    }
+
     @Test func anOpenAIStyleConversationInTheCaseIsSentAsContentBlocks() throws {
         let server = try AnthropicTestServer()
         let p = try provider(server, #""system": "You are a support agent.""#,
