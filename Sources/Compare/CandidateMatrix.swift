@@ -1,4 +1,5 @@
 import FoundationEssentials
+import EvalGuardConfig
 import EvalGuardStatistics
 import EvalGuardStore
 import EvalGuardSupport
@@ -26,7 +27,7 @@ package struct CandidateFigures: Sendable {
         (cases, accuracy, meanScore, p95LatencyMs, avgCostUSD, errors) = (m.cases, m.accuracy, m.meanScore, m.p95LatencyMs, m.avgCostUSD, m.errors + m.timeouts)
         costPerCorrectUSD = m.totalCostUSD.flatMap { m.passed > 0 ? $0 / Double(m.passed) : nil }
         let tokens = suite.cases.compactMap { c in
-            c.usage.flatMap { u in u["total_tokens"] ?? u["prompt_tokens"].map { $0 + (u["completion_tokens"] ?? 0) } }
+            c.usage.flatMap(PriceTable.BilledTokens.total)
         }
         avgTokens = tokens.isEmpty ? nil : tokens.reduce(0, +) / Double(tokens.count)
     }

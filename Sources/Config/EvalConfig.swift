@@ -163,7 +163,7 @@ package struct ModelConfig: Sendable {
     package var inputs: [String]?
     /// The raw `model` object, for providers with settings of their own.
     package var node: ConfigNode
-    /// The `openai` provider's settings.
+    /// The settings of the HTTP providers, `openai` and `anthropic` (`openAI.api` says which).
     package var openAI: OpenAIConfig?
     /// `deterministic`: whether the same input always gets the same answer (nil: not said; see
     /// `isDeterministic(repeats:)`). It decides how `ci` audits stored answers, never the answers.
@@ -181,11 +181,13 @@ package struct ModelConfig: Sendable {
 
     init(node: ConfigNode) throws {
         self.node = node
-        let isOpenAI = node.value["provider"] == .string("openai")
-        let members = try node.object(allowed: isOpenAI ? Self.commonKeys.filter { $0 != "command" && $0 != "startup_timeout_s" && $0 != "max_line_bytes" } + OpenAIConfig.keys : Self.commonKeys)
+        let api = OpenAIConfig.API(provider: node.value["provider"]?.stringValue)
+        var allowed = Self.commonKeys
+        if let api { allowed = allowed.filter { $0 != "command" && $0 != "startup_timeout_s" && $0 != "max_line_bytes" } + api.keys }
+        let members = try node.object(allowed: allowed)
         provider = try members["provider"]?.string() ?? "command"
         // An HTTP server is not bound by local cores; waiting on it is cheap.
-        jobs = try members["jobs"]?.positiveInt() ?? (isOpenAI ? 8 : ProcessInfo.processInfo.activeProcessorCount)
+        jobs = try members["jobs"]?.positiveInt() ?? (api != nil ? 8 : ProcessInfo.processInfo.activeProcessorCount)
         timeoutSeconds = try members["timeout_s"]?.number(in: 0.001...86_400) ?? 30
         startupTimeoutSeconds = try members["startup_timeout_s"]?.number(in: 0...86_400) ?? 60
         maxErrorRate = try members["max_error_rate"]?.number(in: 0...1) ?? 0.5
@@ -199,8 +201,8 @@ package struct ModelConfig: Sendable {
         deterministic = try members["deterministic"]?.bool()
         batch = try members["batch"]?.bool() ?? false
         batchPollSeconds = try members["batch_poll_s"]?.number(in: 0...3_600) ?? 30
-        if batch, !isOpenAI {
-            throw members["batch"]!.error("\"batch\" needs a provider with a batch API", hint: "Set \"provider\": \"openai\", or remove \"batch\".")
+        if batch, api != .openAI {
+            throw (members["batch"] ?? node).error("\"batch\" needs a provider with a batch API", hint: "Set \"provider\": \"openai\", or remove \"batch\".")
         }
         switch provider {
         case "command":
@@ -209,11 +211,11 @@ package struct ModelConfig: Sendable {
             }
             command = try c.strings()
             guard !command.isEmpty, !command[0].isEmpty else { throw c.error("the command is empty") }
-        case "openai":
+        case "openai", "anthropic":
             command = []
-            openAI = try OpenAIConfig(members: members, node: node)
+            openAI = try OpenAIConfig(members: members, node: node, api: api!)
         default:
-            throw (members["provider"] ?? node).error("unknown provider '\(provider)'", hint: "Providers: command, openai.")
+            throw (members["provider"] ?? node).error("unknown provider '\(provider)'", hint: "Providers: command, openai, anthropic.")
         }
     }
 }
@@ -273,7 +275,7 @@ package struct SuiteConfig: Sendable {
             throw (members["scorer"] ?? node).error("the judge '\(judge.judge)' is not a model in \"models\"",
                                            hint: "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}.")
         }
-        if let similarity = scorer.similarity, models[similarity.model]?.openAI == nil {
+        if let similarity = scorer.similarity, models[similarity.model]?.openAI?.api != .openAI {
             throw (members["scorer"] ?? node).error("the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
                                            hint: "Add \"models\": {\"\(similarity.model)\": {\"provider\": \"openai\", \"base_url\": \"...\", \"model\": \"text-embedding-3-small\", \"messages\": [{\"role\": \"user\", \"content\": \"{{input}}\"}]}}: evalguard posts to <base_url>/embeddings.")
         }

@@ -156,14 +156,19 @@ package struct JudgeSettings: Sendable, Equatable {
 
 extension ModelConfig {
     /// The model as a judge calls it: deterministic unless its settings say otherwise
-    /// (an openai-compatible judge gets temperature 0 and seed 0 when they are unset).
+    /// (an HTTP judge gets temperature 0 when unset, and an openai one seed 0).
     package var asJudge: ModelConfig {
         guard var openAI, case .object(var members) = node.value else { return self }
         var copy = self
-        let (temperature, seed) = (openAI.temperature ?? 0, openAI.seed ?? 0)
-        (openAI.temperature, openAI.seed) = (temperature, seed)
+        let temperature = openAI.temperature ?? 0
+        openAI.temperature = temperature
         members["temperature"] = .number(temperature)
-        members["seed"] = .number(Double(seed))
+        // The Messages API has no seed.
+        if openAI.api == .openAI {
+            let seed = openAI.seed ?? 0
+            openAI.seed = seed
+            members["seed"] = .number(Double(seed))
+        }
         copy.openAI = openAI
         copy.node = ConfigNode(value: .object(members), path: node.path, source: node.source)
         return copy

@@ -12,8 +12,8 @@ extension ModelConfig {
 
     /// Whether the model gives the same answer to the same input, which decides how `ci` audits
     /// stored answers: `deterministic` when set; else not when cases run several times (`repeat`
-    /// > 1: repeats exist because answers vary); else a command model is, and an `openai` model
-    /// is not (sampling on a hosted API varies between calls even at temperature 0). Decided from
+    /// > 1: repeats exist because answers vary); else a command model is, and an `openai` or
+    /// `anthropic` model is not (sampling on a hosted API varies between calls even at temperature 0). Decided from
     /// the reviewed configuration only, never from stored results, which the audit does not trust.
     package func isDeterministic(repeats: Int) -> Bool {
         if let deterministic { return deterministic }
@@ -44,7 +44,7 @@ extension ModelConfig {
     /// counts, others match nothing).
     package var promptFiles: [String] {
         guard let openAI else { return [] }
-        return openAI.messages.compactMap(\.content.file) + (openAI.toolsFile.map { [$0] } ?? [])
+        return openAI.messages.compactMap(\.content.file) + [openAI.system?.file].compactMap { $0 } + (openAI.toolsFile.map { [$0] } ?? [])
             + (openAI.toolsCommand ?? []).map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
     }
 }
@@ -54,19 +54,8 @@ extension OpenAIConfig {
     /// tree or a commit's checkout) and parsed like inline content.
     package func loadingPromptFiles(from root: String) throws -> OpenAIConfig {
         var copy = self
-        copy.messages = try messages.map { message in
-            guard let file = message.content.file else { return message }
-            guard let data = try RepositoryFile.contents(file, root: root) else {
-                throw EvalGuardError("the prompt file \(file) does not exist", file: EvalConfig.path,
-                                     hint: "A message's {\"file\": ...} is a path from the repository root; create the file or fix the path.")
-            }
-            let text = try TextBytes.decode(data, displayPath: file)
-            let parts: [PromptTemplate.Part]
-            do { parts = try PromptTemplate.parse(text) } catch let e as PromptTemplate.TemplateError {
-                throw EvalGuardError(e.text, file: file, hint: "Slots are {{input}} or {{input.<field>}}.")
-            }
-            return (message.role, PromptTemplate(text: text, parts: parts, file: file))
-        }
+        copy.messages = try messages.map { ($0.role, try Self.loading($0.content, from: root)) }
+        copy.system = try system.map { try Self.loading($0, from: root) }
         if let file = toolsFile {
             // Through no link and checked like the inline list, with errors at the file's lines.
             guard let data = try RepositoryFile.contents(file, root: root) else {
@@ -74,9 +63,24 @@ extension OpenAIConfig {
                                      hint: "\(setting("tools")) {\"file\": ...} is a path from the repository root; create the file or fix the path.")
             }
             let source = ConfigSource(displayPath: file, text: try TextBytes.decode(data, displayPath: file))
-            copy.tools = try Self.checkedTools(try ConfigNode.parse(source))
+            copy.tools = try Self.checkedTools(try ConfigNode.parse(source), api: api)
         }
         return copy
+    }
+
+    /// A prompt read from its file (`{"file": ...}`) and parsed like inline text; inline text as is.
+    private static func loading(_ prompt: PromptTemplate, from root: String) throws -> PromptTemplate {
+        guard let file = prompt.file else { return prompt }
+        guard let data = try RepositoryFile.contents(file, root: root) else {
+            throw EvalGuardError("the prompt file \(file) does not exist", file: EvalConfig.path,
+                                 hint: "A prompt's {\"file\": ...} is a path from the repository root; create the file or fix the path.")
+        }
+        let text = try TextBytes.decode(data, displayPath: file)
+        let parts: [PromptTemplate.Part]
+        do { parts = try PromptTemplate.parse(text) } catch let e as PromptTemplate.TemplateError {
+            throw EvalGuardError(e.text, file: file, hint: "Slots are {{input}} or {{input.<field>}}.")
+        }
+        return PromptTemplate(text: text, parts: parts, file: file)
     }
 }
 

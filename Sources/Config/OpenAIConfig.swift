@@ -1,8 +1,11 @@
 import FoundationEssentials
 import EvalGuardSupport
 
-/// The `model` settings of the `openai` provider: any server speaking OpenAI's chat completions
-/// API (OpenAI, Azure OpenAI's v1 API, vLLM, llama.cpp, Ollama, LM Studio...).
+/// The `model` settings of the HTTP providers: `openai`, any server speaking OpenAI's chat
+/// completions API (OpenAI, Azure OpenAI's v1 API, vLLM, llama.cpp, Ollama, LM Studio...), and
+/// `anthropic`, Anthropic's Messages API (`api` says which; `AnthropicConfig.swift` reads the
+/// settings that differ). Both share one runner, so retries, rate limits, the cost limit and the
+/// agent loop behave alike.
 ///
 /// The API key is never in the configuration: `api_key_env` names the environment variable
 /// that holds it, so the configuration, the results and every message can show the name alone.
@@ -42,13 +45,22 @@ package struct OpenAIConfig: Sendable {
     package var maxSteps: Int = 1
     /// `tools_command`: the program that answers tool calls in an agent loop (JSON Lines).
     package var toolsCommand: [String]?
+    /// `anthropic_version`: the `anthropic-version` header (anthropic only).
+    package var anthropicVersion: String
+    /// `system`: the system prompt, text or `{"file"}` (anthropic only; openai puts it in `messages`).
+    package var system: PromptTemplate?
     /// Where these settings are written: `model`, `models.<name>` or `suites.<suite>.model`.
     package var settingsPath: String
+    /// The wire format the requests speak.
+    package var api: API
 
     /// A setting's key path as the configuration spells it, for messages: `models.grader.base_url`.
     package func setting(_ key: String) -> String { settingsPath + "." + key }
 
     package var chatCompletionsURL: String { baseURL + "/chat/completions" }
+
+    /// Where a case's request goes: chat completions, or Anthropic's `/v1/messages`.
+    package var requestURL: String { api == .anthropic ? baseURL + "/v1/messages" : chatCompletionsURL }
 
     static let keys = ["base_url", "model", "api_key_env", "api_key_header", "messages", "temperature",
                        "max_tokens", "seed", "response_format", "output", "prices", "requests_per_minute",
@@ -63,31 +75,34 @@ package struct OpenAIConfig: Sendable {
         case json(path: [String])
     }
 
-    init(members: [String: ConfigNode], node: ConfigNode) throws {
+    init(members: [String: ConfigNode], node: ConfigNode, api: API = .openAI) throws {
+        self.api = api
+        anthropicVersion = Self.defaultAnthropicVersion
         settingsPath = node.pathText
-        baseURL = try members["base_url"]?.string() ?? "https://api.openai.com/v1"
+        baseURL = try members["base_url"]?.string() ?? api.defaultBaseURL
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw (members["base_url"] ?? node).error("expected an http:// or https:// URL, found '\(baseURL)'",
-                                             hint: "For example \"https://api.openai.com/v1\" or \"http://127.0.0.1:8000/v1\".")
+                                             hint: "For example \"\(api.defaultBaseURL)\" or \"http://127.0.0.1:8000\(api == .openAI ? "/v1" : "")\".")
         }
         if baseURL.contains("?") || baseURL.contains("#") {
-            throw (members["base_url"] ?? node).error("a base URL cannot carry a query or fragment: evalguard appends /chat/completions to it",
-                                             hint: "Give the API's root, for example \"https://example.openai.azure.com/openai/v1\".")
+            throw (members["base_url"] ?? node).error("a base URL cannot carry a query or fragment: evalguard appends \(api == .anthropic ? "/v1/messages" : "/chat/completions") to it",
+                                             hint: "Give the API's root, for example \"\(api == .anthropic ? api.defaultBaseURL : "https://example.openai.azure.com/openai/v1")\".")
         }
         guard let modelNode = members["model"] else {
-            throw node.error("missing \"model\": the model's name on the server, for example \"gpt-4o-mini\"")
+            throw node.error("missing \"model\": the model's name on the server, for example \"\(api == .anthropic ? "claude-sonnet-4-5" : "gpt-4o-mini")\"")
         }
         model = try modelNode.string()
         if let envNode = members["api_key_env"] {
             let name = try envNode.string()
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !name.hasPrefix("sk-") else {
-                throw envNode.error("expected the NAME of an environment variable (like OPENAI_API_KEY), never the key itself")
+                throw envNode.error("expected the NAME of an environment variable (like \(api.keyVariableExample)), never the key itself")
             }
             apiKeyEnv = name
         }
-        apiKeyHeader = try members["api_key_header"]?.string() ?? "Authorization"
-        (messages, conversation) = try members["messages"].map(Self.messages) ?? (Self.defaultMessages, [])
+        apiKeyHeader = try members["api_key_header"]?.string() ?? (api == .anthropic ? "x-api-key" : "Authorization")
+        let roles = api.templateRoles
+        (messages, conversation) = try members["messages"].map { try Self.messages($0, roles: roles) } ?? (Self.defaultMessages, [])
         temperature = try members["temperature"]?.number(in: 0...2)
         maxTokens = try members["max_tokens"]?.positiveInt()
         seed = try members["seed"].map { Int(try $0.number(in: -9_007_199_254_740_991...9_007_199_254_740_991)) }
@@ -115,6 +130,7 @@ package struct OpenAIConfig: Sendable {
         requestsPerMinute = try members["requests_per_minute"]?.number(in: 0.001...10_000_000)
         maxRetries = Int(try members["max_retries"]?.number(in: 0...100).rounded() ?? 3)
         retryBackoffSeconds = try members["retry_backoff_s"]?.number(in: 0...600) ?? 1
+        if api == .anthropic { try readAnthropic(members, node: node) }
         try readTools(members)
     }
 
@@ -122,7 +138,7 @@ package struct OpenAIConfig: Sendable {
     /// a judge (whose input is the rendered judge prompt) or only for embeddings needs.
     static let defaultMessages = [(role: "user", content: PromptTemplate(text: "{{input}}", parts: [.input(path: [])], file: nil))]
 
-    static func messages(_ messagesNode: ConfigNode) throws -> ([(role: String, content: PromptTemplate)], [ConversationSplice]) {
+    static func messages(_ messagesNode: ConfigNode, roles: [String]? = nil) throws -> ([(role: String, content: PromptTemplate)], [ConversationSplice]) {
         guard case .array(let items) = messagesNode.value, !items.isEmpty else {
             throw messagesNode.error("expected a non-empty array of {\"role\", \"content\"} objects")
         }
@@ -138,7 +154,12 @@ package struct OpenAIConfig: Sendable {
             guard let role = parts["role"], let content = parts["content"] else {
                 throw message.error("a message needs \"role\" and \"content\"")
             }
-            messages.append((try role.string(), try PromptTemplate(node: content)))
+            let name = try role.string()
+            if let roles, !roles.contains(name) {
+                throw role.error("the role '\(name)' is not one this API takes in \"messages\" (\(roles.joined(separator: ", ")))",
+                                 hint: name == "system" ? "Put the system prompt in \"system\" (text or {\"file\": ...}) beside \"messages\"." : nil)
+            }
+            messages.append((name, try PromptTemplate(node: content)))
         }
         return (messages, splices)
     }

@@ -101,19 +101,22 @@ extension OpenAIConfig {
                 }
                 toolsFile = path
             } else {
-                tools = try Self.checkedTools(node)
+                tools = try Self.checkedTools(node, api: api)
             }
         }
         toolChoice = members["tool_choice"]?.value
         if let choice = members["tool_choice"] {
-            switch choice.value {
-            case .string, .object: break
+            switch (api, choice.value) {
+            case (.anthropic, _): try Self.checkAnthropicToolChoice(choice)
+            case (.openAI, .string), (.openAI, .object): break
             default: throw choice.error("expected \"auto\", \"none\", \"required\" or {\"type\": \"function\", \"function\": {\"name\": ...}}")
             }
         }
         parallelToolCalls = try members["parallel_tool_calls"]?.bool()
         if tools == nil, toolsFile == nil, let unused = members["tool_choice"] ?? members["parallel_tool_calls"] {
-            throw unused.error("there are no tools to choose from", hint: "Add \"tools\": [{\"type\": \"function\", \"function\": {\"name\": ...}}], or {\"file\": ...}.")
+            throw unused.error("there are no tools to choose from",
+                               hint: api == .anthropic ? "Add \"tools\": [{\"name\": ..., \"input_schema\": {...}}], or {\"file\": ...}."
+                                                       : "Add \"tools\": [{\"type\": \"function\", \"function\": {\"name\": ...}}], or {\"file\": ...}.")
         }
         maxSteps = try members["max_steps"]?.positiveInt() ?? 1
         if let node = members["tools_command"] {
@@ -127,10 +130,16 @@ extension OpenAIConfig {
         }
     }
 
-    /// An OpenAI function-tool list, checked: `[{"type": "function", "function": {"name", ...}}]`.
-    package static func checkedTools(_ node: ConfigNode) throws -> JSONValue {
-        _ = try toolParameters(node)
+    /// A tool list in the API's own format, checked: OpenAI's
+    /// `[{"type": "function", "function": {"name", ...}}]` or Anthropic's `[{"name", "input_schema"}]`.
+    package static func checkedTools(_ node: ConfigNode, api: API = .openAI) throws -> JSONValue {
+        _ = try toolSchemas(node, api: api)
         return node.value
+    }
+
+    /// Each tool's input schema by name, from a list in the API's own format.
+    package static func toolSchemas(_ node: ConfigNode, api: API) throws -> [String: ConfigNode] {
+        api == .anthropic ? try anthropicInputSchemas(node) : try toolParameters(node)
     }
 
     /// The tools of an OpenAI function-tool list, checked, each tool's `parameters` schema by

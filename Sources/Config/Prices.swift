@@ -41,7 +41,7 @@ package struct PriceTable: Sendable {
 
         /// The cost of one answer in US dollars, computed exactly and rounded once, to a Double;
         /// nil for token counts no server means (negative, fractional, absurdly large, more
-        /// cached tokens than prompt tokens).
+        /// cached tokens than prompt tokens where they are a part of them).
         package func cost(_ tokens: BilledTokens) -> Double? {
             switch tokens {
             case .openAICompatible(let prompt, let cached, let completion):
@@ -49,6 +49,12 @@ package struct PriceTable: Sendable {
                       cached <= prompt else { return nil }
                 let input = (prompt - cached) * inputPerMillion + cached * (cachedInputPerMillion ?? inputPerMillion)
                 return Self.double((input + completion * outputPerMillion) / 1_000_000)
+            case .anthropic(let input, let cacheRead, let cacheWrite, let output):
+                guard let input = Self.count(input), let cacheRead = Self.count(cacheRead), let cacheWrite = Self.count(cacheWrite),
+                      let output = Self.count(output) else { return nil }
+                let prompt = input * inputPerMillion + cacheRead * (cachedInputPerMillion ?? inputPerMillion)
+                    + cacheWrite * (cacheWritePerMillion ?? inputPerMillion)
+                return Self.double((prompt + output * outputPerMillion) / 1_000_000)
             }
         }
 
@@ -59,9 +65,19 @@ package struct PriceTable: Sendable {
         /// True when `tokens` include cached tokens this price has no cached rate for (so they
         /// were priced at the full input rate, which the run says).
         package func lacksCachedRate(_ tokens: BilledTokens) -> Bool {
+            !missingRates(tokens).isEmpty
+        }
+
+        /// The price keys `tokens` needed and this price lacks (`cached_input_per_million`,
+        /// `cache_write_per_million`): the tokens they would price went at the full input rate.
+        package func missingRates(_ tokens: BilledTokens) -> [String] {
+            let (read, written): (Double, Double)
             switch tokens {
-            case .openAICompatible(_, let cached, _): return cached > 0 && cachedInputPerMillion == nil
+            case .openAICompatible(_, let cached, _): (read, written) = (cached, 0)
+            case .anthropic(_, let cacheRead, let cacheWrite, _): (read, written) = (cacheRead, cacheWrite)
             }
+            return (read > 0 && cachedInputPerMillion == nil ? ["cached_input_per_million"] : [])
+                + (written > 0 && cacheWritePerMillion == nil ? ["cache_write_per_million"] : [])
         }
 
         private static func count(_ tokens: Double) -> Decimal? {
@@ -95,12 +111,32 @@ package struct PriceTable: Sendable {
         /// OpenAI-compatible (OpenAI, Gemini, llama.cpp): `cached` is
         /// `prompt_tokens_details.cached_tokens`, a part of `prompt`, at the cached rate.
         case openAICompatible(prompt: Double, cached: Double, completion: Double)
+        /// Anthropic: `cache_read_input_tokens` (at the cached rate) and
+        /// `cache_creation_input_tokens` (at the cache-write rate) come on top of `input_tokens`.
+        case anthropic(input: Double, cacheRead: Double, cacheWrite: Double, output: Double)
 
         /// From a stored or decoded usage, flat as evalguard keeps it (`cached_tokens` holds
-        /// `prompt_tokens_details.cached_tokens`); nil without prompt and completion counts.
+        /// `prompt_tokens_details.cached_tokens`); Anthropic's by its own names (`input_tokens`,
+        /// `output_tokens`). Nil without input and output counts.
         package init?(usage: [String: Double]) {
-            guard let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] else { return nil }
-            self = .openAICompatible(prompt: prompt, cached: usage["cached_tokens"] ?? 0, completion: completion)
+            if let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] {
+                self = .openAICompatible(prompt: prompt, cached: usage["cached_tokens"] ?? 0, completion: completion)
+            } else if let input = usage["input_tokens"], let output = usage["output_tokens"] {
+                self = .anthropic(input: input, cacheRead: usage["cache_read_input_tokens"] ?? 0,
+                                  cacheWrite: usage["cache_creation_input_tokens"] ?? 0, output: output)
+            } else {
+                return nil
+            }
+        }
+
+        /// Every token of a stored usage, for reports: `total_tokens` when the server said it,
+        /// else the prompt and completion added up (Anthropic's: input, read from and written to
+        /// the cache, and output); nil without an input count.
+        package static func total(usage u: [String: Double]) -> Double? {
+            if let total = u["total_tokens"] { return total }
+            if let prompt = u["prompt_tokens"] { return prompt + (u["completion_tokens"] ?? 0) }
+            guard let input = u["input_tokens"] else { return nil }
+            return input + (u["cache_read_input_tokens"] ?? 0) + (u["cache_creation_input_tokens"] ?? 0) + (u["output_tokens"] ?? 0)
         }
 
         /// The counts of `runs` runs from their mean (a repeated case stores the mean usage).
@@ -109,6 +145,9 @@ package struct PriceTable: Sendable {
             case .openAICompatible(let prompt, let cached, let completion):
                 return .openAICompatible(prompt: (prompt * runs).rounded(), cached: (cached * runs).rounded(),
                                          completion: (completion * runs).rounded())
+            case .anthropic(let input, let cacheRead, let cacheWrite, let output):
+                return .anthropic(input: (input * runs).rounded(), cacheRead: (cacheRead * runs).rounded(),
+                                  cacheWrite: (cacheWrite * runs).rounded(), output: (output * runs).rounded())
             }
         }
     }

@@ -109,7 +109,10 @@ extension Evaluation {
     /// usage (or, without usage, reported cost): what the stored result's metrics were made of.
     static func agrees(_ stored: CaseResult, _ fresh: CaseResult, noisy: Bool) -> Bool {
         if noisy { return stored.passed == fresh.passed }
-        func tokens(_ c: CaseResult) -> [Double?] { [c.usage?["prompt_tokens"], c.usage?["completion_tokens"]] }
+        // Input and output tokens by either API's names (Anthropic's `input_tokens`, `output_tokens`).
+        func tokens(_ c: CaseResult) -> [Double?] {
+            [c.usage?["prompt_tokens"] ?? c.usage?["input_tokens"], c.usage?["completion_tokens"] ?? c.usage?["output_tokens"]]
+        }
         return fresh.error == nil && stored.outputDigest != nil && stored.outputDigest == fresh.outputDigest
             && stored.passed == fresh.passed && stored.passCount == fresh.passCount
             && tokens(stored) == tokens(fresh) && (fresh.usage != nil || stored.costUSD == fresh.costUSD)

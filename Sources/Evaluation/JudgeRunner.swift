@@ -96,7 +96,7 @@ final class JudgeRunner: AskedScorer {
             for ((key, _, suite, judge), r) in zip(order, responses) {
                 stats[suite, default: Stats()].requests += 1
                 if let c = r.costUSD { stats[suite, default: Stats()].costs.append(c) }
-                if let u = r.usage, let t = u["total_tokens"] ?? u["prompt_tokens"].map({ $0 + (u["completion_tokens"] ?? 0) }) {
+                if let u = r.usage, let t = PriceTable.BilledTokens.total(usage: u) {
                     stats[suite, default: Stats()].tokens.append(t)
                 }
                 if r.error == nil { stats[suite, default: Stats()].latencies.append(r.latencyMs) }

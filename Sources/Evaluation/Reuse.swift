@@ -200,19 +200,22 @@ extension Evaluation {
         return prices
     }
 
-    /// One warning per model whose answers here report cached prompt tokens that its price
-    /// entry has no cached rate for: they were priced at the full input rate.
+    /// One warning per model whose answers here report cached prompt tokens (read from or, for
+    /// Anthropic, written to the cache) that its price entry has no rate for: they were priced
+    /// at the full input rate.
     static func cachedRateWarnings(_ config: EvalConfig, plans: [SuitePlan], results: [SuiteResult],
                                    prices: [String: PriceTable.Price]) -> [String] {
         var warned: Set<String> = []
         var warnings: [String] = []
         for (plan, suite) in zip(plans, results) where !warned.contains(plan.modelID) {
-            guard let price = prices[plan.modelID], let openAI = config.model(of: plan.suite.config).openAI,
-                  suite.cases.contains(where: { c in c.usage.flatMap(PriceTable.BilledTokens.init).map(price.lacksCachedRate) ?? false })
-            else { continue }
+            guard let price = prices[plan.modelID], let openAI = config.model(of: plan.suite.config).openAI else { continue }
+            let missing = Set(suite.cases.flatMap { c in c.usage.flatMap(PriceTable.BilledTokens.init).map(price.missingRates) ?? [] })
+            guard !missing.isEmpty else { continue }
             warned.insert(plan.modelID)
-            warnings.append("model \"\(openAI.model)\" reported cached prompt tokens, but its entry in \(EvalConfig.directory)/\(openAI.prices) "
-                + "has no \"cached_input_per_million\": they were priced at the full input rate; add \"cached_input_per_million\" to its entry")
+            let keys = ["cached_input_per_million", "cache_write_per_million"].filter(missing.contains).map { "\"\($0)\"" }
+            let what = missing.contains("cached_input_per_million") ? "cached prompt tokens" : "tokens written to the prompt cache"
+            warnings.append("model \"\(openAI.model)\" reported \(what), but its entry in \(EvalConfig.directory)/\(openAI.prices) "
+                + "has no \(keys.joined(separator: " or ")): they were priced at the full input rate; add \(keys.joined(separator: " and ")) to its entry")
         }
         return warnings
     }

@@ -23,7 +23,7 @@ extension Evaluation {
             node = try ConfigNode.parse(ConfigSource(displayPath: path, text: TextBytes.decode(bytes, displayPath: path)))
         }
         var tools: [String: JSONValue] = [:]
-        for (name, parameters) in try OpenAIConfig.toolParameters(node) {
+        for (name, parameters) in try OpenAIConfig.toolSchemas(node, api: model.openAI?.api ?? .openAI) {
             _ = try JSONSchema(node: parameters)
             tools[name] = parameters.value
         }

@@ -8,13 +8,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Calls a server speaking OpenAI's chat completions API, `jobs` requests at a time, from one
+/// Calls a server speaking OpenAI's chat completions API or Anthropic's Messages API
+/// (`config.api`: the two differ only in their bodies, answers and error bodies, see
+/// `AnthropicRequestBody` and `AnthropicAnswer`), `jobs` requests at a time, from one
 /// thread: a poll(2) loop that owns every decision (which case goes next, the rate limit, time-outs,
 /// back-off), so the numbers it records are exact and its own cost per case is microseconds.
 ///
 /// Retries: 408, 409, 429, 5xx and connection failures, with exponential back-off and jitter,
 /// or after the server's `Retry-After`, which holds back only the request that got it unless the
-/// answer says the limit is global (`OpenAIRun.isGlobalLimit`). A 429 or 503 also halves the
+/// answer says the limit is global (`OpenAIRun.isGlobalLimit`). A 429, 503 or 529 (Anthropic's "overloaded") also halves the
 /// requests in flight, and successes grow them back (`ConcurrencyWindow`). `maxCostUSD` stops
 /// the run before it spends more (`CostLimit`). A time-out is not retried: it is a measurement (the case
 /// took too long) and is reported as one. 401, 403 and 404 stop the run at once: every case
@@ -46,7 +48,7 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
 
     package enum Endpoint: Sendable { case chatCompletions, embeddings }
 
-    var url: String { endpoint == .embeddings ? config.baseURL + "/embeddings" : config.chatCompletionsURL }
+    var url: String { endpoint == .embeddings ? config.baseURL + "/embeddings" : config.requestURL }
 
     package init(config: OpenAIConfig, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double,
                 apiKey: String?, price: PriceTable.Price?) {
@@ -81,8 +83,9 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
     }
 
     var headers: [(String, String)] {
-        guard let apiKey else { return [] }
-        return [(config.apiKeyHeader, config.apiKeyHeader.lowercased() == "authorization" ? "Bearer " + apiKey : apiKey)]
+        let version = config.api == .anthropic ? [("anthropic-version", config.anthropicVersion)] : []
+        guard let apiKey else { return version }
+        return [(config.apiKeyHeader, config.apiKeyHeader.lowercased() == "authorization" ? "Bearer " + apiKey : apiKey)] + version
     }
 
     func redact(_ text: String) -> String {
@@ -246,7 +249,7 @@ struct OpenAIRun {
         case 200..<300:
             var chat = provider.endpoint == .embeddings
                 ? OpenAIAnswer.Chat(response: OpenAIAnswer.decodeEmbeddings(response.body, price: provider.price, redact: provider.redact))
-                : OpenAIAnswer.decodeChat(response.body, extraction: provider.config.output, price: provider.price, redact: provider.redact)
+                : provider.decodeChat(response.body)
             var answer = chat.response
             answer.latencyMs = latencyMs
             answer.retries = slots[i].attempts - 1
@@ -264,12 +267,12 @@ struct OpenAIRun {
         case 404:
             throw notFound(response)
         case 408, 409, 429, 500...:
-            if status == 429 || status == 503 { window.refused(sentAt: slots[i].sentAt, at: now) }
-            try retryOrFail(i, "\(statusText(response)) from \(url): \(OpenAIAnswer.serverMessage(response.body, provider.redact))",
+            if Self.isRefusalForLoad(status) { window.refused(sentAt: slots[i].sentAt, at: now) }
+            try retryOrFail(i, "\(statusText(response)) from \(url): \(provider.serverMessage(response.body))",
                             retryAfter: Self.retryAfter(response.headers), global: Self.isGlobalLimit(response.headers), hint: "")
         default:
             var failed = ModelResponse(output: nil, latencyMs: latencyMs)
-            failed.error = "\(statusText(response)) from \(url): \(OpenAIAnswer.serverMessage(response.body, provider.redact))"
+            failed.error = "\(statusText(response)) from \(url): \(provider.serverMessage(response.body))"
             try finish(i, index, failed)
         }
     }
@@ -300,13 +303,21 @@ struct OpenAIRun {
     }
 
     /// The rule for a global limit: the refusal says the quota of requests is spent
-    /// (`x-ratelimit-remaining-requests: 0`, as OpenAI sends), so every request would be refused
-    /// until the Retry-After; or it says so outright (`x-ratelimit-scope: global`). Any other
-    /// refusal (a token limit, a busy replica, a concurrency cap) concerns that request only.
+    /// (`x-ratelimit-remaining-requests: 0`, as OpenAI sends; Anthropic's
+    /// `anthropic-ratelimit-requests-remaining: 0`), so every request would be refused until the
+    /// Retry-After; or it says so outright (`x-ratelimit-scope: global`). Anthropic's
+    /// `anthropic-ratelimit-tokens-remaining: 0` counts too: with no token left, no request of
+    /// any size fits. Any other refusal (a token limit that a smaller request may fit, a busy
+    /// replica, a concurrency cap) concerns that request only.
     static func isGlobalLimit(_ headers: [String: String]) -> Bool {
-        headers["x-ratelimit-remaining-requests"]?.trimmingWhitespace() == "0"
+        let spent = ["x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-tokens-remaining"]
+        return spent.contains { headers[$0]?.trimmingWhitespace() == "0" }
             || headers["x-ratelimit-scope"]?.lowercased() == "global"
     }
+
+    /// A status that says the server is over its load and fewer requests in flight would help:
+    /// 429, 503, and Anthropic's 529 ("overloaded"). Other 5xx are retried without a cut.
+    static func isRefusalForLoad(_ status: Int) -> Bool { status == 429 || status == 503 || status == 529 }
 
     /// The longest wait a server's `Retry-After` may impose on one attempt.
     static let maxRetryAfterSeconds = 60.0
@@ -352,26 +363,5 @@ struct OpenAIRun {
         if budget.record(failed: failed) {
             throw budget.exceeded(lastError: lastError, wording: provider.wording)
         }
-    }
-
-    func unauthorized(_ r: HTTPResponse) -> EvalGuardError {
-        let said = "The server said: " + OpenAIAnswer.serverMessage(r.body, provider.redact)
-        guard let env = provider.config.apiKeyEnv else {
-            return .evaluation("\(url) answered \(statusText(r)): it wants an API key, and none is configured",
-                               hint: "Put the key in an environment variable and name that variable in \(provider.config.setting("api_key_env")), e.g. \"api_key_env\": \"OPENAI_API_KEY\".\n" + said)
-        }
-        let what = r.status == 401 ? "did not accept the API key in the environment variable \(env)"
-                                   : "refused the API key in the environment variable \(env) access to model '\(provider.config.model)'"
-        return .evaluation("\(url) answered \(statusText(r)): the server \(what)",
-                           hint: "Check the value of \(env) (named by \(provider.config.setting("api_key_env")) in \(EvalConfig.path)).\n" + said)
-    }
-
-    func notFound(_ r: HTTPResponse) -> EvalGuardError {
-        .evaluation("\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
-                    hint: """
-                        Check \(provider.config.setting("model")) ('\(provider.config.model)') and \(provider.config.setting("base_url")) ('\(provider.config.baseURL)') in \(EvalConfig.path): \
-                        evalguard posts to <base_url>/chat/completions (embeddings: <base_url>/embeddings), so OpenAI-compatible servers usually want a base_url ending in /v1.
-                        The server said: \(OpenAIAnswer.serverMessage(r.body, provider.redact))
-                        """)
     }
 }

@@ -18,6 +18,15 @@ extension OpenAIProvider {
     /// where the template says (`"{{input.messages}}"`).
     func conversation(_ request: ModelRequest) throws -> [JSONValue] {
         var messages: [JSONValue] = []
+        // Anthropic's `system` goes first, as a system message the request body takes out again.
+        if let system = config.system {
+            switch system.render(request.input) {
+            case .success(let text): messages.append(.object(["role": .string("system"), "content": .string(text)]))
+            case .failure(let missing):
+                throw EvalGuardError("case '\(request.id)': \(config.setting("system")) uses {{\(missing.path)}}, but the case's input has no such field",
+                                     file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
+            }
+        }
         var splices = config.conversation[...]
         for (i, message) in config.messages.enumerated() {
             while let splice = splices.first, splice.before == i {
@@ -45,8 +54,9 @@ extension OpenAIProvider {
         }
     }
 
-    /// A chat completions request for `messages`, with the sampling and tool settings.
+    /// A request for `messages` in the API's wire format, with the sampling and tool settings.
     func body(messages: [JSONValue]) -> [UInt8] {
+        if config.api == .anthropic { return AnthropicRequestBody.encode(config: config, messages: messages) }
         var object: [String: JSONValue] = ["model": .string(config.model), "messages": .array(messages)]
         if let t = config.temperature { object["temperature"] = .number(t) }
         if let m = config.maxTokens { object["max_tokens"] = .number(Double(m)) }

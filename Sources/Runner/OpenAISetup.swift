@@ -24,7 +24,7 @@ extension OpenAIConfig {
     /// What the result file records about the model: everything but the key, and the prices used.
     package func description(price: PriceTable.Price?) -> [String: JSONValue] {
         var d: [String: JSONValue] = [
-            "provider": .string("openai"), "base_url": .string(baseURL), "model": .string(model),
+            "provider": .string(api.rawValue), "base_url": .string(baseURL), "model": .string(model),
             "messages": .array(recordedMessages),
             "prices": price.map { p in .object(["file": .string(EvalConfig.directory + "/" + prices)]).merging(p.json) } ?? .null,
         ]
@@ -39,6 +39,10 @@ extension OpenAIConfig {
         if let parallelToolCalls { d["parallel_tool_calls"] = .bool(parallelToolCalls) }
         if maxSteps > 1 { d["max_steps"] = .number(Double(maxSteps)) }
         if let toolsCommand { d["tools_command"] = .array(toolsCommand.map(JSONValue.string)) }
+        if api == .anthropic {
+            d["anthropic_version"] = .string(anthropicVersion)
+            if let system { d["system"] = system.file.map { .object(["file": .string($0)]) } ?? .string(system.text) }
+        }
         return d
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import EvalGuardSupport
 
-/// `compare` over the matrix repository (every scorer, both providers): a variant that changes
+/// `compare` over the matrix repository (every scorer, every provider): a variant that changes
 /// nothing the answers depend on matches the current configuration in every suite, a variant
 /// whose features break every case is seen as worse in every suite it touches, judges, the
 /// scoring program, the schema and the embedder included, and a second compare asks nothing.
@@ -13,10 +13,10 @@ import Testing
         for suite in commandSuites {
             try m.repo.write("features/\(suite)_broken.py", MatrixRepository.feature(suite, broken: Set(1...MatrixRepository.caseCount)))
         }
-        let same = (commandSuites.map { "\"m_\($0)\": {\"timeout_s\": 25}" } + ["\"m_api\": {\"timeout_s\": 25}", "\"m_agent_api\": {\"timeout_s\": 25}"]).joined(separator: ", ")
+        let same = (commandSuites.map { "\"m_\($0)\": {\"timeout_s\": 25}" } + ["\"m_api\": {\"timeout_s\": 25}", "\"m_agent_api\": {\"timeout_s\": 25}", "\"m_agent_anthropic\": {\"timeout_s\": 25}"]).joined(separator: ", ")
         let broken = commandSuites.map { #""m_\#($0)": {"command": ["python3", "features/\#($0)_broken.py"]}"# }.joined(separator: ", ")
             // An agent cut to one request makes its lookup but never reads the result.
-            + #", "m_agent_api": {"max_steps": 1}"#
+            + #", "m_agent_api": {"max_steps": 1}, "m_agent_anthropic": {"max_steps": 1}"#
         var config = m.config()
         config.removeLast(config.count - config.lastIndex(of: "}")!.utf16Offset(in: config))
         config += #", "variants": {"same": {"models": {\#(same)}}, "broken": {"models": {\#(broken)}}}}"#

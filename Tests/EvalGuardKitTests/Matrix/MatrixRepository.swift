@@ -24,14 +24,16 @@ import Testing
 ///               against the model's `tools`
 ///   agent_api   an agent loop over the openai provider (`tools`, `max_steps`, the case's
 ///               canned `tool_results`), scored by `tool-call` then `trajectory`
+///   agent_anthropic  the same agent over the anthropic provider (a stand-in Messages API
+///               answering with `tool_use` blocks, `tool_result` blocks sent back)
 ///   trajectory  `trajectory` over a command model printing an agent loop's `steps` (gated on
 ///               `avg_steps` too)
 /// Latency is gated (p95 may not rise by more than 300% and 250 ms): a cold start that leaked
 /// into a reused answer's latency is a regression here, jitter on a loaded machine is not.
 final class MatrixRepository {
-    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory", "agent_api"]
-    /// The suites whose model is the openai provider against the stand-in chat server.
-    static let apiSuites: Set<String> = ["api", "agent_api"]
+    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory", "agent_api", "agent_anthropic"]
+    /// The suites whose model is an HTTP provider against a stand-in server.
+    static let apiSuites: Set<String> = ["api", "agent_api", "agent_anthropic"]
     static let caseCount = 10
     static let slowStartMs = 700
     /// The asked scorers' suites start with one failing case, so that a later commit can fix it
@@ -43,9 +45,11 @@ final class MatrixRepository {
     let remote: String
     let chat: OpenAITestServer
     let judge: OpenAITestServer
+    let anthropic: AnthropicTestServer
 
     init() throws {
         chat = try OpenAITestServer()
+        anthropic = try AnthropicTestServer()
         judge = try OpenAITestServer(["--judge"])
         repo = try ScratchRepository()
         remote = NSTemporaryDirectory() + "evalguard-matrix-remote-\(UUID().uuidString).git"
@@ -63,11 +67,13 @@ final class MatrixRepository {
         guard baseline.status == 0 else { throw TestFailure("baseline failed: \(baseline.stderr)") }
         // The agent suites pass in full to begin with: their scorers read the answers they gate.
         let recorded = try JSONParser.parse(repo.read(".evals/baseline.json") ?? "")
-        for suite in ["tools", "trajectory", "agent_api"] where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
+        for suite in ["tools", "trajectory", "agent_api", "agent_anthropic"] where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
             throw TestFailure("the \(suite) suite does not pass in full: \(recorded["suites"]?[suite]?["metrics"] ?? .null)")
         }
         guard recorded["suites"]?["trajectory"]?["metrics"]?["avg_steps"] == .number(2) else { throw TestFailure("trajectory: no avg_steps of 2") }
-        guard recorded["suites"]?["agent_api"]?["metrics"]?["avg_steps"] == .number(1) else { throw TestFailure("agent_api: no avg_steps of 1") }
+        for suite in ["agent_api", "agent_anthropic"] where recorded["suites"]?[suite]?["metrics"]?["avg_steps"] != .number(1) {
+            throw TestFailure("\(suite): no avg_steps of 1")
+        }
         try repo.commitAll("Record the baseline")
         try repo.git("remote", "add", "origin", remote)
         try repo.git("push", "-q", "-u", "origin", "main")
@@ -89,7 +95,7 @@ final class MatrixRepository {
             case "judged", "judged_api", "pairwise", "listed": c["expected"] = .string(word)
             case "tools":
                 c["expected"] = .object(["tool_calls": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])])])])
-            case "agent_api":
+            case "agent_api", "agent_anthropic":
                 // The stand-in server plays the agent: a lookup call, then the answer once the
                 // case's canned result is back.
                 c["input"] = .string(#"call:lookup:{"q": "\#(word)"} then final:answer about \#(word)"#)
@@ -174,12 +180,15 @@ final class MatrixRepository {
             "tools": #"{"type": "tool-call", "arguments": "subset"}"#,
             "trajectory": #"{"type": "trajectory", "match": "in_order", "max_steps": 3}"#,
             "agent_api": #"[{"type": "tool-call", "arguments": "subset"}, {"type": "trajectory", "match": "exact"}]"#,
+            "agent_anthropic": #"[{"type": "tool-call", "arguments": "subset"}, {"type": "trajectory", "match": "exact"}]"#,
         ]
         let suites = Self.suites.map { s in
             #""\#(s)": {"cases": "cases/\#(s).jsonl", "model": "\#(s == "api" ? "m_api" : "m_" + s)", "scorer": \#(scorers[s]!)}"#
         }
         let api = #""m_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "feature-1", "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01, "inputs": []}"#
             + #", "m_agent_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "agent-1", "messages": [{"role": "user", "content": "{{input}}"}], "max_steps": 3, "retry_backoff_s": 0.01\#(tools)}"#
+            + #", "m_agent_anthropic": {"provider": "anthropic", "base_url": "\#(anthropic.baseURL)", "model": "claude-agent-1", "max_tokens": 256, "max_steps": 3, "retry_backoff_s": 0.01"#
+            + #", "tools": [{"name": "lookup", "input_schema": {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}}]}"#
         let judges = """
             "grader": {"command": ["python3", "judges/grader.py"], "jobs": 1, "timeout_s": 20, "inputs": ["judges/grader.py"]},
             "grader_api": {"provider": "openai", "base_url": "\(judge.baseURL)", "model": "judge-1", "retry_backoff_s": 0.01},
