@@ -10,18 +10,18 @@ import Testing
 /// the committed `flip.json` (its behaviour, an input of the model) and for those in `mood.json`
 /// outside the repository (what a noisy model does differently from one run to the next), and
 /// writes every request's case id to a log, so a test reads which cases were asked, in order.
-final class AuditProject {
-    let root = NSTemporaryDirectory() + "evalguard-audit-\(UUID().uuidString)"
-    var remote: String { root + "/remote.git" }
-    var counter: String { root + "/requests.log" }
-    var mood: String { root + "/mood.json" }
-    let repo: ScratchRepository
-    let inputs: [String]
+package final class AuditProject {
+    package let root = NSTemporaryDirectory() + "evalguard-audit-\(UUID().uuidString)"
+    package var remote: String { root + "/remote.git" }
+    package var counter: String { root + "/requests.log" }
+    package var mood: String { root + "/mood.json" }
+    package let repo: ScratchRepository
+    package let inputs: [String]
 
     /// `cases` cases `q1`…; `deterministic` is the model's setting (nil: not said); `extra` more
     /// top-level configuration (`"audit_sample": 5,`); `scorer` the suite's scorer (JSON), with
     /// the `files` it needs (a judge's or scoring program's script).
-    init(cases: Int = 30, deterministic: Bool? = nil, extra: String = "", scorer: String = "\"exact\"",
+    package init(cases: Int = 30, deterministic: Bool? = nil, extra: String = "", scorer: String = "\"exact\"",
          files: [String: String] = [:]) throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         repo = try ScratchRepository()
@@ -45,7 +45,7 @@ final class AuditProject {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    var model: String {
+    package var model: String {
         """
         import json, os, sys
         FLIP = set(json.load(open("flip.json")))
@@ -61,14 +61,14 @@ final class AuditProject {
     }
 
     /// Commits, on `feature`, a model that answers the given inputs wrongly, and pushes it.
-    func commitModel(flipping flipped: [String], message: String) throws {
+    package func commitModel(flipping flipped: [String], message: String) throws {
         try repo.write("flip.json", JSONValue.array(flipped.map(JSONValue.string)).canonicalText + "\n")
         try repo.commitAll(message)
         try repo.git("push", "-q", "origin", "feature")
     }
 
     /// Makes the model answer these inputs wrongly from now on, without a commit (noise).
-    func setMood(_ wrong: [String]) throws {
+    package func setMood(_ wrong: [String]) throws {
         try (JSONValue.array(wrong.map(JSONValue.string)).canonicalText).write(toFile: mood, atomically: true, encoding: .utf8)
     }
 
@@ -77,7 +77,7 @@ final class AuditProject {
     /// now holds the expected output (its digest too), passes, and the metrics agree. Pushes the
     /// notes. Returns the commit.
     @discardableResult
-    func storeResult(forging: Bool) throws -> String {
+    package func storeResult(forging: Bool) throws -> String {
         #expect(repo.evalguard("run").status == 0)
         let head = repo.head
         if forging {
@@ -104,7 +104,7 @@ final class AuditProject {
     /// `evalguard ci` in a fresh clone of `feature` (full history, no notes, no results: ci fetches
     /// the notes), for a pull request into main. Returns what it printed and the case ids the
     /// model was asked about, in order.
-    func ci(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> (run: Invocation, asked: [String]) {
+    package func ci(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> (run: Invocation, asked: [String]) {
         let clone = root + "/ci-\(UUID().uuidString.prefix(8))"
         let done = try Shell.run(["git", "clone", "-q", "--branch", "feature", "file://" + remote, clone])
         #expect(done.status == 0, "\(done.stderr)")
@@ -116,7 +116,7 @@ final class AuditProject {
     }
 
     /// The case ids the model was asked about since the log was last cleared, in order.
-    var asked: [String] {
+    package var asked: [String] {
         ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 }

@@ -6,17 +6,16 @@ import Testing
 /// main's result shared as a git note) and a `feature` branch; `checkout(...)` makes the shallow
 /// clone (depth 1, no notes) that CI jobs start from. `release` is a directory holding a release
 /// archive of the built binary with its .sha256, as the download server offers it.
-final class CIProject {
-    let root = NSTemporaryDirectory() + "evalguard-ciproject-\(UUID().uuidString)"
-    var remote: String { root + "/remote.git" }
-    var release: String { root + "/release" }
-    let repo: ScratchRepository
-    let cases = (1...10).map { caseLine("c\($0)", "q\($0)") }
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    var archiveName: String { "evalguard-\(EvalGuardVersion.current)-linux-x86_64.tar.gz" }
+package final class CIProject {
+    package let root = NSTemporaryDirectory() + "evalguard-ciproject-\(UUID().uuidString)"
+    package var remote: String { root + "/remote.git" }
+    package var release: String { root + "/release" }
+    package let repo: ScratchRepository
+    package let cases = (1...10).map { caseLine("c\($0)", "q\($0)") }
+    package static var packageRoot: String { TestPaths.packageRoot }
+    package var archiveName: String { "evalguard-\(EvalGuardVersion.current)-linux-x86_64.tar.gz" }
 
-    init() throws {
+    package init() throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         repo = try ScratchRepository()
         _ = try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
@@ -33,14 +32,14 @@ final class CIProject {
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
     /// Commits a model that answers `wrong` for these inputs on `feature` and pushes it.
-    func pushModel(flipping inputs: [String], message: String) throws {
+    package func pushModel(flipping inputs: [String], message: String) throws {
         try repo.write("model.py", inputs.isEmpty ? Models.echo() : Models.echo(flipping: inputs))
         try repo.commitAll(message)
         try repo.git("push", "-q", "-f", "origin", "feature")
     }
 
     /// A fresh depth-1 clone of `feature`, as CI checks it out.
-    func checkout() throws -> String {
+    package func checkout() throws -> String {
         let directory = root + "/checkout-\(UUID().uuidString.prefix(8))"
         let clone = try Shell.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature", "file://" + remote, directory])
         #expect(clone.status == 0, "\(clone.stderr)")
@@ -49,7 +48,7 @@ final class CIProject {
 
     /// The release archive of the built binary (same layout as scripts/package.sh writes), with
     /// its .sha256; `corrupt` appends a byte to the archive after the checksum was taken.
-    func makeRelease(corrupt: Bool = false) throws {
+    package func makeRelease(corrupt: Bool = false) throws {
         let name = archiveName.replacingOccurrences(of: ".tar.gz", with: "")
         let stage = root + "/stage/" + name
         for folder in ["bin", "hooks", "ci"] {

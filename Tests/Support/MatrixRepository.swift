@@ -28,23 +28,23 @@ import Testing
 ///               `avg_steps` too)
 /// Latency is gated (p95 may not rise by more than 300% and 250 ms): a cold start that leaked
 /// into a reused answer's latency is a regression here, jitter on a loaded machine is not.
-final class MatrixRepository {
-    static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory", "agent_api"]
+package final class MatrixRepository {
+    package static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory", "agent_api"]
     /// The suites whose model is the openai provider against the stand-in chat server.
-    static let apiSuites: Set<String> = ["api", "agent_api"]
-    static let caseCount = 10
-    static let slowStartMs = 700
+    package static let apiSuites: Set<String> = ["api", "agent_api"]
+    package static let caseCount = 10
+    package static let slowStartMs = 700
     /// The asked scorers' suites start with one failing case, so that a later commit can fix it
     /// (a rise beside the falls that settling then has to weigh).
-    static let failingAtFirst: Set<Int> = [caseCount]
-    static let asked = ["program", "judged", "similar", "schema"]
+    package static let failingAtFirst: Set<Int> = [caseCount]
+    package static let asked = ["program", "judged", "similar", "schema"]
 
-    let repo: ScratchRepository
-    let remote: String
-    let chat: OpenAITestServer
-    let judge: OpenAITestServer
+    package let repo: ScratchRepository
+    package let remote: String
+    package let chat: OpenAITestServer
+    package let judge: OpenAITestServer
 
-    init() throws {
+    package init() throws {
         chat = try OpenAITestServer()
         judge = try OpenAITestServer(["--judge"])
         repo = try ScratchRepository()
@@ -80,7 +80,7 @@ final class MatrixRepository {
 
     /// A case of `suite`: the input a good feature answers with, and (where the scorer needs it)
     /// what is expected.
-    static func cases(_ suite: String) -> String {
+    package static func cases(_ suite: String) -> String {
         (1...caseCount).map { i in
             let id = "\(suite)-\(i)", word = "item\(i)"
             var c: [String: JSONValue] = ["id": .string(id), "input": .string("answer about \(word)")]
@@ -106,7 +106,7 @@ final class MatrixRepository {
 
     /// A feature that answers each case with its input (as JSON for `schema`); the ids in
     /// `broken` are answered wrongly. `comment` changes the file without changing an answer.
-    static func feature(_ suite: String, broken: Set<Int> = [], comment: String = "") -> String {
+    package static func feature(_ suite: String, broken: Set<Int> = [], comment: String = "") -> String {
         let start = suite == "slow" ? "time.sleep(\(Double(slowStartMs) / 1000))" : ""
         let answer = switch suite {
         case "schema": #"{"answer": text}"#
@@ -133,7 +133,7 @@ final class MatrixRepository {
 
     /// A command judge: passes an answer that contains the expected text (from the default
     /// template's blocks).
-    static let grader = """
+    package static let grader = """
         import json, re, sys
         def block(prompt, name):
             m = re.search("<<<" + name + "\\n(.*?)\\n" + name + ">>>", prompt, re.S)
@@ -147,7 +147,7 @@ final class MatrixRepository {
         """
 
     /// A scoring program: passes an output equal to the expected answer.
-    static let scorer = """
+    package static let scorer = """
         import json, sys
         for line in sys.stdin:
             r = json.loads(line)
@@ -156,7 +156,7 @@ final class MatrixRepository {
             sys.stdout.flush()
         """
 
-    func config() -> String {
+    package func config() -> String {
         func command(_ suite: String, _ extra: String = "") -> String {
             #"{"command": ["python3", "features/\#(suite).py"], "jobs": 1, "timeout_s": 20, "inputs": ["features/\#(suite).py"]\#(extra)}"#
         }
@@ -201,17 +201,17 @@ final class MatrixRepository {
     }
 
     /// Rewrites one suite's feature and commits it on the current branch.
-    func commitFeature(_ suite: String, broken: Set<Int> = [], comment: String = "", message: String) throws {
+    package func commitFeature(_ suite: String, broken: Set<Int> = [], comment: String = "", message: String) throws {
         try repo.write("features/\(suite).py", Self.feature(suite, broken: broken, comment: comment))
         try repo.commitAll(message)
     }
 
-    func push(_ arguments: String...) throws -> Shell.Result {
+    package func push(_ arguments: String...) throws -> Shell.Result {
         try Shell.run(["git", "push"] + arguments, in: repo.root)
     }
 
     /// A fresh clone of the remote in a temporary directory (removed by the caller's `defer`).
-    func clone(branch: String, depth: Int? = nil) throws -> String {
+    package func clone(branch: String, depth: Int? = nil) throws -> String {
         let directory = NSTemporaryDirectory() + "evalguard-matrix-clone-\(UUID().uuidString)"
         var arguments = ["git", "clone", "-q", "-b", branch]
         if let depth { arguments += ["--depth", String(depth)] }

@@ -5,24 +5,24 @@ import Foundation
 
 /// Fixtures/openai_server.py on 127.0.0.1 (a free port it picks), stopped when the value goes
 /// away. `requests()` reads what it received: method, path, headers and body of each request.
-final class OpenAITestServer {
-    let server: ScriptServer
-    var port: Int { server.port }
-    var logPath: String { server.logPath }
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+package final class OpenAITestServer {
+    package let server: ScriptServer
+    package var port: Int { server.port }
+    package var logPath: String { server.logPath }
+    package var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     /// For a server started with `--tls-cert`: the name its test certificate carries.
-    var secureBaseURL: String { "https://localhost:\(port)/v1" }
+    package var secureBaseURL: String { "https://localhost:\(port)/v1" }
 
-    init(_ arguments: [String] = []) throws {
+    package init(_ arguments: [String] = []) throws {
         server = try ScriptServer(script: "openai_server.py", arguments: arguments)
     }
 
-    func requests() throws -> [JSONValue] {
+    package func requests() throws -> [JSONValue] {
         try server.logLines().map { try JSONParser.parse(String($0)) }
     }
 
     /// A port nothing listens on: bound, then released.
-    static func closedPort() -> Int {
+    package static func closedPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -36,17 +36,17 @@ final class OpenAITestServer {
 }
 
 /// The `model` and `openai` settings from a `model` object written as JSON5.
-func openAIConfig(_ model: String) throws -> ModelConfig {
+package func openAIConfig(_ model: String) throws -> ModelConfig {
     let text = "{\"model\": \(model), \"suites\": {\"s\": {\"cases\": \"c.jsonl\"}}}"
     return try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)).model
 }
 
-func openAIProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws -> OpenAIProvider {
+package func openAIProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws -> OpenAIProvider {
     let config = try openAIConfig(model)
     return OpenAIProvider(config: config.openAI!, jobs: config.jobs, timeoutSeconds: config.timeoutSeconds,
                           maxErrorRate: config.maxErrorRate, apiKey: key, price: price)
 }
 
-func textRequests(_ inputs: [String]) -> [ModelRequest] {
+package func textRequests(_ inputs: [String]) -> [ModelRequest] {
     inputs.enumerated().map { ModelRequest(id: "c\($0.offset)", input: .string($0.element)) }
 }

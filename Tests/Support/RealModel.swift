@@ -5,29 +5,28 @@ import Foundation
 /// $EVALGUARD_MODEL_DIR (default ~/.cache/evalguard/models) and the Python packages that serve
 /// it. Tests that need it skip, saying what is missing, where it is not installed; they never
 /// install anything themselves.
-enum RealModel {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let serveScript = root + "/scripts/real-model/serve.py"
+package enum RealModel {
+    package static let root = TestPaths.packageRoot
+    package static let serveScript = root + "/scripts/real-model/serve.py"
 
-    static let modelPath: String = {
+    package static let modelPath: String = {
         let environment = ProcessInfo.processInfo.environment
         let directory = environment["EVALGUARD_MODEL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             ?? NSHomeDirectory() + "/.cache/evalguard/models"
         return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
     }()
 
-    enum Backend: String {
+    package enum Backend: String {
         /// llama-cpp-python's server: real `tool_calls` when `tool_choice` names a function.
         case llamaCpp = "llama-cpp"
         /// The prebuilt xllamacpp: chat and `response_format` JSON-schema output.
         case xllamacpp
 
-        var module: String { self == .llamaCpp ? "llama_cpp.server" : "xllamacpp" }
+        package var module: String { self == .llamaCpp ? "llama_cpp.server" : "xllamacpp" }
     }
 
     /// Why a test on `backend` cannot run here, or nil when it can.
-    static func missing(_ backend: Backend) -> String? {
+    package static func missing(_ backend: Backend) -> String? {
         guard FileManager.default.fileExists(atPath: modelPath) else {
             return "no model at \(modelPath): run scripts/real-model/install.sh"
         }
@@ -38,27 +37,27 @@ enum RealModel {
         return nil
     }
 
-    static let xllamacppMissing = missing(.xllamacpp)
-    static let llamaCppMissing = missing(.llamaCpp)
+    package static let xllamacppMissing = missing(.xllamacpp)
+    package static let llamaCppMissing = missing(.llamaCpp)
 
     /// The model served by `backend` on a free port of 127.0.0.1, logging each request it answers.
-    static func serve(_ backend: Backend) throws -> ScriptServer {
+    package static func serve(_ backend: Backend) throws -> ScriptServer {
         try ScriptServer(path: serveScript, arguments: ["--backend", backend.rawValue, "--model", modelPath])
     }
 }
 
 extension ScriptServer {
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    package var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
     /// The chat requests the server answered, as it logged them.
-    func chatRequests() throws -> [JSONValue] {
+    package func chatRequests() throws -> [JSONValue] {
         try logLines().map { try JSONParser.parse(String($0)) }.filter { $0["path"]?.stringValue == "/v1/chat/completions" }
     }
 }
 
 extension JSONValue {
     /// An element of an array: `response["choices"]?[0]`.
-    subscript(index: Int) -> JSONValue? {
+    package subscript(index: Int) -> JSONValue? {
         guard let array = arrayValue, array.indices.contains(index) else { return nil }
         return array[index]
     }

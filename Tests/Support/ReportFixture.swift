@@ -4,11 +4,11 @@ import Foundation
 /// A repository with a short evaluated history and an uncommitted change that regresses, whose
 /// cases, answers, case ids and commit subjects carry script payloads: what `report` must show
 /// as text and never run.
-enum ReportFixture {
+package enum ReportFixture {
     /// Each payload, if it ever ran, would set `window.evalguardInjected`, log the marker, or
     /// retitle the page.
-    static let marker = "EVALGUARD-INJECTED"
-    static let payloads = [
+    package static let marker = "EVALGUARD-INJECTED"
+    package static let payloads = [
         "<script>window.evalguardInjected=1;console.log('\(marker)');document.title='pwned'</script>",
         "<img src=x onerror=\"window.evalguardInjected=1;console.log('\(marker)')\">",
         "</style><script>window.evalguardInjected=1;console.log('\(marker)')</script><style>",
@@ -16,11 +16,11 @@ enum ReportFixture {
         "' autofocus onfocus='window.evalguardInjected=1' x='",
         "</pre></details><svg onload=\"window.evalguardInjected=1\"></svg>",
     ]
-    static let longInput = String(repeating: "a long customer message that goes on and on ", count: 8)
-    static let oddID = "x\"><script>window.evalguardInjected=1</script>"
+    package static let longInput = String(repeating: "a long customer message that goes on and on ", count: 8)
+    package static let oddID = "x\"><script>window.evalguardInjected=1</script>"
 
     /// Case id → input; the expected answer is the input (the model echoes).
-    static var cases: [(String, String)] {
+    package static var cases: [(String, String)] {
         var out = (1...14).map { ("c\($0)", "question \($0)") }
         out += payloads.enumerated().map { ("p\($0.offset + 1)", $0.element) }
         out += [("long", longInput), ("text", "the quick brown fox jumps"), (oddID, "odd id")]
@@ -28,7 +28,7 @@ enum ReportFixture {
     }
 
     /// Echoes each input, except the answers `flip.json` sets by case id.
-    static let model = """
+    package static let model = """
         import json, os, sys
         flip = json.load(open('flip.json')) if os.path.exists('flip.json') else {}
         for line in sys.stdin:
@@ -37,14 +37,14 @@ enum ReportFixture {
             sys.stdout.flush()
         """
 
-    static func flips(_ answers: [String: String]) -> String {
+    package static func flips(_ answers: [String: String]) -> String {
         JSONValue.object(answers.mapValues(JSONValue.string)).canonicalText + "\n"
     }
 
     /// The uncommitted answers: six payload cases and more answer with payloads or wrong text
     /// (broke), and `c14`, wrong in the baseline, is fixed; in the two-case suite `extra`, `e1`
     /// breaks (a drop noise can explain: inconclusive).
-    static var regressingAnswers: [String: String] {
+    package static var regressingAnswers: [String: String] {
         var answers: [String: String] = [:]
         for (i, p) in payloads.enumerated() { answers["p\(i + 1)"] = payloads[(i + 1) % payloads.count] }
         answers["text"] = "the quick red fox jumps"
@@ -56,7 +56,7 @@ enum ReportFixture {
 
     /// Baseline (with `c14` wrong), two more evaluated commits, the second with a payload in its
     /// subject, then the regressing answers in the working tree.
-    static func make() throws -> ScratchRepository {
+    package static func make() throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write("model.py", model)
@@ -84,7 +84,7 @@ enum ReportFixture {
         return repo
     }
 
-    static func expect(_ run: Invocation, _ status: Int32) throws {
+    package static func expect(_ run: Invocation, _ status: Int32) throws {
         guard run.status == status else { throw TestFailure("exit \(run.status), expected \(status): \(run.stdout)\n\(run.stderr)") }
     }
 }

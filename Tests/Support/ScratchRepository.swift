@@ -4,10 +4,10 @@ import Foundation
 
 /// A git repository in a temporary directory, built by the test with the git CLI and removed
 /// when the value goes away.
-final class ScratchRepository {
-    let root: String
+package final class ScratchRepository {
+    package let root: String
 
-    init(initialCommit: Bool = true) throws {
+    package init(initialCommit: Bool = true) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         root = base.resolvingSymlinksInPath().path
@@ -23,37 +23,37 @@ final class ScratchRepository {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    func path(_ relative: String) -> String { root + "/" + relative }
+    package func path(_ relative: String) -> String { root + "/" + relative }
 
-    func write(_ relative: String, _ text: String) throws {
+    package func write(_ relative: String, _ text: String) throws {
         let url = URL(fileURLWithPath: path(relative))
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
 
-    func read(_ relative: String) -> String? {
+    package func read(_ relative: String) -> String? {
         FileManager.default.contents(atPath: path(relative)).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
+    package func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
 
     @discardableResult
-    func git(_ arguments: String...) throws -> String {
+    package func git(_ arguments: String...) throws -> String {
         let result = try Shell.run(["git"] + arguments, in: root)
         guard result.status == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func commitAll(_ message: String) throws {
+    package func commitAll(_ message: String) throws {
         try git("add", "-A")
         try git("commit", "-q", "-m", message)
     }
 
-    var head: String { (try? git("rev-parse", "HEAD")) ?? "" }
+    package var head: String { (try? git("rev-parse", "HEAD")) ?? "" }
 
     /// A `.evals/` with one suite and the given model script (Python) and cases. Latency is not
     /// gated unless `extraConfig` sets thresholds: a loaded test machine is not a benchmark.
-    func setUpEvals(model: String, cases: [String],
+    package func setUpEvals(model: String, cases: [String],
                     extraConfig: String = "\"thresholds\": {\"p95_latency_ms\": false}", modelConfig: String = "") throws {
         try write("model.py", model)
         try write(".evals/cases/main.jsonl", cases.joined(separator: "\n") + "\n")
@@ -68,15 +68,15 @@ final class ScratchRepository {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+package struct TestFailure: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Python models for tests: each follows (or breaks) the protocol in one specific way.
-enum Models {
+package enum Models {
     /// Answers with the input itself; counts its starts and requests in `counter` when given.
-    static func echo(counter: String? = nil) -> String {
+    package static func echo(counter: String? = nil) -> String {
         let count = counter.map { "open(\(JSONValue.string($0).canonicalText), 'a').write('start\\n')" } ?? ""
         let countRequest = counter.map { "open(\(JSONValue.string($0).canonicalText), 'a').write('request\\n')" } ?? ""
         return """
@@ -91,7 +91,7 @@ enum Models {
     }
 
     /// Echoes, but answers `wrong` for inputs listed in `flip`.
-    static func echo(flipping flip: [String], to wrong: String = "wrong") -> String {
+    package static func echo(flipping flip: [String], to wrong: String = "wrong") -> String {
         """
         import json, sys
         FLIP = set(\(JSONValue.array(flip.map(JSONValue.string)).canonicalText))
@@ -103,7 +103,7 @@ enum Models {
         """
     }
 
-    static let crashesOnBoom = """
+    package static let crashesOnBoom = """
         import json, sys
         for line in sys.stdin:
             r = json.loads(line)
@@ -114,7 +114,7 @@ enum Models {
             sys.stdout.flush()
         """
 
-    static let hangsOnSleep = """
+    package static let hangsOnSleep = """
         import json, sys, time
         for line in sys.stdin:
             r = json.loads(line)
@@ -124,7 +124,7 @@ enum Models {
             sys.stdout.flush()
         """
 
-    static let printsGarbageOnJunk = """
+    package static let printsGarbageOnJunk = """
         import json, sys
         for line in sys.stdin:
             r = json.loads(line)
@@ -135,35 +135,39 @@ enum Models {
             sys.stdout.flush()
         """
 
-    static let alwaysCrashes = """
+    package static let alwaysCrashes = """
         import sys
         sys.stderr.write("ImportError: No module named 'torch'\\n")
         sys.exit(1)
         """
 }
 
-func caseLine(_ id: String, _ input: String, _ expected: String? = nil) -> String {
+package func caseLine(_ id: String, _ input: String, _ expected: String? = nil) -> String {
     JSONValue.object(["id": .string(id), "input": .string(input), "expected": .string(expected ?? input)]).canonicalText
 }
 
 /// What one in-process run of evalguard printed and returned.
-struct Invocation {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+package struct Invocation {
+    package var status: Int32
+    package var stdout: String
+    package var stderr: String
+
+    package init(status: Int32, stdout: String, stderr: String) {
+        (self.status, self.stdout, self.stderr) = (status, stdout, stderr)
+    }
 }
 
 extension ScratchRepository {
     /// Runs `evalguard <arguments>` in-process, as if started in the repository (or `directory`).
     @discardableResult
-    func evalguard(_ arguments: String..., in directory: String? = nil) -> Invocation {
+    package func evalguard(_ arguments: String..., in directory: String? = nil) -> Invocation {
         let (console, captured) = Console.capturing()
         let status = CLI.run(arguments: arguments, console: console, environment: [:], workingDirectory: directory ?? root)
         return Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr)
     }
 
     /// Files in `.evals/results/`, including any temporary ones a failed write might leave.
-    var resultFiles: [String] {
+    package var resultFiles: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path(".evals/results"))) ?? []).sorted()
     }
 }

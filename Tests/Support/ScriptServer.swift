@@ -4,20 +4,19 @@ import Foundation
 /// `--log FILE` plus the given arguments. It prints `PORT <n>` once it listens (the readiness
 /// line this waits for) and records every request it answers in the log, one JSON object per
 /// line. Killed when the value goes away.
-final class ScriptServer {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures").path
+package final class ScriptServer {
+    package static var fixtures: String { TestPaths.fixtures }
 
-    let process = Process()
-    let port: Int
-    let logPath: String
+    package let process = Process()
+    package let port: Int
+    package let logPath: String
 
-    convenience init(script: String, arguments: [String] = []) throws {
+    package convenience init(script: String, arguments: [String] = []) throws {
         try self.init(path: Self.fixtures + "/" + script, arguments: arguments)
     }
 
     /// A server script anywhere in the repository, for example scripts/real-model/serve.py.
-    init(path: String, arguments: [String] = []) throws {
+    package init(path: String, arguments: [String] = []) throws {
         let script = URL(fileURLWithPath: path).lastPathComponent
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(script)-\(UUID().uuidString).jsonl").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -46,7 +45,7 @@ final class ScriptServer {
     }
 
     /// The log's lines so far.
-    func logLines() -> [Substring] {
+    package func logLines() -> [Substring] {
         ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n")
     }
 }

@@ -6,16 +6,16 @@
 /// A noisy model run through the real gate and the real settling rule, without processes: case
 /// i passes each time it is asked with probability `p[i]`. `settle` re-asks as `check` does
 /// (the cases `Gate` lists as pending, one answer each per round, added as settled runs).
-enum SettleSimulation {
-    struct Outcome {
-        var firstVerdict: Verdict
-        var verdict: Verdict
-        var extraCalls: Int
+package enum SettleSimulation {
+    package struct Outcome {
+        package var firstVerdict: Verdict
+        package var verdict: Verdict
+        package var extraCalls: Int
     }
 
     /// Per-case pass probabilities: `n` cases, `accuracy` of them right, each answer flipped with
     /// probability `flip`; `dropped` of the right ones made wrong in `current`.
-    static func workload(n: Int, accuracy: Double, flip: Double, dropped: Int, _ rng: inout SeededGenerator)
+    package static func workload(n: Int, accuracy: Double, flip: Double, dropped: Int, _ rng: inout SeededGenerator)
         -> (baseline: [Double], current: [Double]) {
         let right = (0..<n).map { _ in rng.unitDouble() < accuracy }
         let base = right.map { $0 ? 1 - flip : flip }
@@ -24,11 +24,11 @@ enum SettleSimulation {
         return (base, current)
     }
 
-    static func ask(_ p: [Double], _ rng: inout SeededGenerator) -> [Int] { p.map { rng.unitDouble() < $0 ? 1 : 0 } }
+    package static func ask(_ p: [Double], _ rng: inout SeededGenerator) -> [Int] { p.map { rng.unitDouble() < $0 ? 1 : 0 } }
 
     /// `bothSides`: the baseline's model can be asked (as in a repository that has its commit);
     /// `noisy`: the model is declared noisy.
-    static func run(baseline: [Double], current: [Double], maxRepeats: Int, alpha: Double = 0.05, bothSides: Bool = true,
+    package static func run(baseline: [Double], current: [Double], maxRepeats: Int, alpha: Double = 0.05, bothSides: Bool = true,
                     noisy: Bool = true, _ rng: inout SeededGenerator) -> Outcome {
         let settings = VerdictSettings(repeats: 1, alpha: alpha, onInconclusive: .pass, flaky: .include)
         let settle = SettleSettings(maxRepeats: maxRepeats)

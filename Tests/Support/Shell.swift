@@ -1,17 +1,17 @@
 import Foundation
 import Testing
 
-enum Shell {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+package enum Shell {
+    package struct Result {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// Runs a program and waits. Both pipes are read to the end before waiting (stderr on a thread
     /// of its own: the global dispatch pool can be slow to start under the test runner), so a
     /// chatty child never blocks on a full pipe.
-    static func run(_ arguments: [String], in directory: String? = nil, stdin: String? = nil,
+    package static func run(_ arguments: [String], in directory: String? = nil, stdin: String? = nil,
                     environment: [String: String]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
@@ -39,17 +39,17 @@ enum Shell {
     }
 }
 
-final class LockedData: @unchecked Sendable {
+package final class LockedData: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    var value: Data {
+    package var value: Data {
         get { lock.withLock { data } }
         set { lock.withLock { data = newValue } }
     }
 }
 
 /// The built `evalguard` binary, next to the test bundle in the build directory.
-func evalguardBinary() -> URL? {
+package func evalguardBinary() -> URL? {
     let runners = ["/proc/self/exe", CommandLine.arguments[0]]
     for runner in runners {
         var directory = URL(fileURLWithPath: runner).resolvingSymlinksInPath().deletingLastPathComponent()
@@ -64,7 +64,7 @@ func evalguardBinary() -> URL? {
 }
 
 /// Runs the built binary (in `directory` when given) and returns its exit status and output.
-func runBinary(_ arguments: [String], in directory: String? = nil,
+package func runBinary(_ arguments: [String], in directory: String? = nil,
                environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let binary = try #require(evalguardBinary())
     let r = try Shell.run([binary.path] + arguments, in: directory, environment: environment)

@@ -10,9 +10,9 @@ import Foundation
 /// (answered "wrong": the planted regression), and the inputs in `model/noisy.txt`, answered
 /// wrong at random half the time. `model/broken.txt` makes it crash at start. Every start is
 /// counted in `counter`, one line each, so a test knows how many evaluations ran.
-struct SyntheticHistory {
+package struct SyntheticHistory {
     /// What one commit after the base does.
-    enum Change {
+    package enum Change {
         /// Changes `model/params.txt`: a model input, so a new evaluation key, harmlessly.
         case tweak
         /// Changes `docs/notes.md`: not a model input, so the same key.
@@ -28,10 +28,10 @@ struct SyntheticHistory {
         case settings
     }
 
-    static let caseCount = 20
-    static var inputs: [String] { (1...caseCount).map { "q\($0)" } }
+    package static let caseCount = 20
+    package static var inputs: [String] { (1...caseCount).map { "q\($0)" } }
 
-    static func model(counter: String) -> String {
+    package static func model(counter: String) -> String {
         """
         import json, os, random, sys
         open(\(JSONValue.string(counter).canonicalText), 'a').write('start\\n')
@@ -53,7 +53,7 @@ struct SyntheticHistory {
     /// A repository whose first commit holds `.evals/` and the model, whose second commits the
     /// baseline evaluated from it, followed by one commit per change. Nothing is left stored
     /// unless `keepStored`.
-    static func make(_ changes: [Change], counter: String, keepStored: Bool = false) throws -> ScratchRepository {
+    package static func make(_ changes: [Change], counter: String, keepStored: Bool = false) throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.write("model.py", model(counter: counter))
         try repo.write("model/params.txt", "0\n")
@@ -71,7 +71,7 @@ struct SyntheticHistory {
         return repo
     }
 
-    static func config(comment: String = "") -> String {
+    package static func config(comment: String = "") -> String {
         """
         {
           // \(comment)
@@ -84,7 +84,7 @@ struct SyntheticHistory {
 
     /// Appends commits to `main` with fast-import; returns their shas, oldest first.
     @discardableResult
-    static func append(_ changes: [Change], to repo: ScratchRepository, branch: String = "main") throws -> [String] {
+    package static func append(_ changes: [Change], to repo: ScratchRepository, branch: String = "main") throws -> [String] {
         var stream = ""
         func data(_ text: String) { stream += "data \(text.utf8.count)\n\(text)\n" }
         var time = Int(try repo.git("log", "-1", "--format=%ct")) ?? 1_700_000_000
@@ -111,27 +111,27 @@ struct SyntheticHistory {
     }
 
     /// Removes every stored result: files, key index and notes.
-    static func forgetStored(_ repo: ScratchRepository) throws {
+    package static func forgetStored(_ repo: ScratchRepository) throws {
         try? FileManager.default.removeItem(atPath: repo.path(".evals/results"))
         _ = try? repo.git("update-ref", "-d", Repository.notesRef)
     }
 
     /// How many times the model started since the counter was last cleared.
-    static func starts(_ counter: String) -> Int {
+    package static func starts(_ counter: String) -> Int {
         (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").count ?? 0
     }
 }
 
 extension ScratchRepository {
     /// `evalguard` with an argument array, in-process.
-    func evalguard(arguments: [String]) -> Invocation {
+    package func evalguard(arguments: [String]) -> Invocation {
         let (console, captured) = Console.capturing()
         let status = CLI.run(arguments: arguments, console: console, environment: [:], workingDirectory: root)
         return Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr)
     }
 
     /// `evalguard <command> --format json …`, its invocation and its JSON object.
-    func evalguardJSON(_ arguments: [String]) throws -> (Invocation, [String: JSONValue]) {
+    package func evalguardJSON(_ arguments: [String]) throws -> (Invocation, [String: JSONValue]) {
         let run = evalguard(arguments: arguments + ["--format", "json"])
         guard let doc = (try? JSONParser.parse(run.stdout))?.objectValue else {
             throw TestFailure("no JSON object (exit \(run.status)): \(run.stdout)\n\(run.stderr)")

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// The release archive, end to end: `scripts/test-package.sh` builds it (a release build with the
 /// Swift runtime linked statically: minutes, so once per test process), installs it, and runs it
 /// in a mount namespace where the toolchain's directory is hidden.
 @Suite struct DistributionTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    static var packageRoot: String { TestPaths.packageRoot }
 
     /// Whether this machine lets us hide a directory in a private mount namespace.
     static let canHideToolchain: Bool = {

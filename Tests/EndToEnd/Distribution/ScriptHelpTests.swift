@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// The release scripts' `--help`: a usage text on stdout, exit 0, and nothing of the script's code.
 @Suite struct ScriptHelpTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// Paths that ask a model about some cases again (settling an inconclusive drop, blame's partial
@@ -9,11 +10,11 @@ import Testing
         (FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "").split(separator: "\n").map(String.init)
     }
 
-    /// Makes the configuration's suite judged by `judge.py` (see `AskedScorerAuditTests.judge`).
+    /// Makes the configuration's suite judged by `judge.py` (see `CommandJudge.script(log:)`).
     func judged(_ repo: ScratchRepository, judgeLog: String) throws {
-        try repo.write("judge.py", AskedScorerAuditTests.judge(log: judgeLog))
+        try repo.write("judge.py", CommandJudge.script(log: judgeLog))
         let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer))
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + CommandJudge.scorer))
     }
 
     @Test func anInconclusiveDropOnAJudgedSuiteSettles() throws {
@@ -21,7 +22,7 @@ import Testing
         let log = repo.root + "/requests.log", baselineLog = repo.root + "/baseline.log", judgeLog = repo.root + "/judge.log"
         try repo.setUpEvals(model: SettleCommandTests.model(log: baselineLog, wrong: [], firstOnly: SettleCommandTests.baselineNoise),
                             cases: (0..<100).map { caseLine("c\($0)", "c\($0)") },
-                            extraConfig: AskedScorerAuditTests.judgeModel + "\"thresholds\": {\"p95_latency_ms\": false}, \"settle\": {\"max_repeats\": 5}")
+                            extraConfig: CommandJudge.model + "\"thresholds\": {\"p95_latency_ms\": false}, \"settle\": {\"max_repeats\": 5}")
         try judged(repo, judgeLog: judgeLog)
         try repo.write(".gitignore", "*.log\n")
         try repo.commitAll("judged evals")
@@ -59,7 +60,7 @@ import Testing
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/evalguard.json", """
             {"model": {"command": ["python3", "model.py"], "jobs": 1, "inputs": ["model.py", "model/"]},
-             \(AskedScorerAuditTests.judgeModel)
+             \(CommandJudge.model)
              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
              "thresholds": {"p95_latency_ms": false}}
             """)

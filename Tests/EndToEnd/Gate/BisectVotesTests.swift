@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `git bisect run evalguard check --bisect` sides each commit by its cases' votes between the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `check` settling an inconclusive accuracy verdict: only the cases that differ from the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -9,11 +10,11 @@ import Testing
 @Suite(.serialized) struct SuiteScopedCommandsTests {
     /// The fixture with a committed baseline, pushed to a bare remote, and the hook installed.
     final class Pushed {
-        let f: PerSuiteReuseTests.Fixture
+        let f: PerSuiteReuseFixture
         let remote = NSTemporaryDirectory() + "evalguard-remote-\(UUID().uuidString).git"
 
         init() throws {
-            f = try PerSuiteReuseTests.Fixture()
+            f = try PerSuiteReuseFixture()
             let baseline = f.repo.evalguard("baseline")
             #expect(baseline.status == 0, "\(baseline.stderr)")
             try f.repo.commitAll("Record the baseline")
@@ -119,7 +120,7 @@ import Testing
     }
 
     @Test func baselineWithSuiteNeedsABaselineToUpdate() throws {
-        let f = try PerSuiteReuseTests.Fixture()
+        let f = try PerSuiteReuseFixture()
         let run = f.repo.evalguard("baseline", "--suite", "priority")
         #expect(run.status == 2 && run.stderr.contains("evalguard baseline"), "\(run.stderr)")
         #expect(f.commandRequests == 0 && f.httpRequests == 0)

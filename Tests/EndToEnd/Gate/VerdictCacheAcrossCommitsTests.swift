@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// A kept verdict belongs to what decides it (inputs, stored result, baseline blob, configuration,
 /// version, options), not to a commit: the first gate after a commit that changes no input is

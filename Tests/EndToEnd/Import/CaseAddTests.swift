@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
@@ -9,7 +10,7 @@ import Testing
 @Suite struct CaseAddTests {
     func project() throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.write("router.py", CaseImportTests.router)
+        try repo.write("router.py", KeywordRouter.model)
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/evalguard.json", """
             {"model": {"command": ["python3", "router.py"], "jobs": 1, "timeout_s": 10},
@@ -168,7 +169,7 @@ import Testing
     }
 
     @Test func labelledProductionCasesCalibrateTheJudge() throws {
-        let f = try JudgedSuiteTests.Fixture(cases: [("seed", "Refund done.", "refund")], scorer: JudgedSuiteTests.rubric)
+        let f = try JudgedSuiteFixture(cases: [("seed", "Refund done.", "refund")], scorer: JudgedSuiteFixture.rubric)
         try f.repo.write("logs/replies.jsonl", """
             {"input": {"reply": "Your refund is on its way."}, "output": "Your refund is on its way.", "want": "refund"}
             {"input": {"reply": "Please wait."}, "output": "Please wait.", "want": "refund"}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `compare` over the matrix repository (every scorer, both providers): a variant that changes

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `compare --html` in headless Chromium, as the report's page is checked (ReportBrowserTests):
@@ -7,7 +8,7 @@ import Testing
 @Suite(.serialized, .enabled(if: installedChromium != nil, "chromium is not installed (apt-get install chromium): the page is not loaded in a browser"))
 struct ComparePageBrowserTests {
     @Test func theComparePageLoadsWithoutErrorsDrawsItsChartsAndRunsNoAnswer() throws {
-        let p = try CompareCommandTests.Project()
+        let p = try CompareProject()
         let run = p.repo.evalguard("compare", "--html", "compare.html")
         #expect(run.status == 0, "\(run.stderr)")
         let page = try #require(p.repo.read("compare.html"))

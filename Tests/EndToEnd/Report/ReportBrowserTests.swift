@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardReport
 @testable import EvalGuardSupport
 
@@ -10,7 +11,7 @@ let installedChromium: String? = ["/usr/bin/chromium", "/usr/local/bin/chromium"
 /// saying so, only where Chromium is not installed (CI installs it: apt-get install chromium).
 @Suite(.enabled(if: installedChromium != nil, "chromium is not installed (apt-get install chromium): the page is not loaded in a browser"))
 struct ReportBrowserTests {
-    static let driver = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/chromium_page.py").path
+    static let driver = TestPaths.fixtures + "/chromium_page.py"
 
     /// What the browser saw of `page`.
     static func load(_ page: String, screenshot: String? = nil) throws -> [String: JSONValue] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// `evalguard run` with the openai provider, as a user runs it: the built binary, a scratch

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// evalguard against a real instruction-tuned model: SmolLM2-135M-Instruct on llama.cpp, served

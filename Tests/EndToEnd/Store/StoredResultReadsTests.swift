@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// What an evaluation decodes of the stored results: a configuration edit that changes no suite

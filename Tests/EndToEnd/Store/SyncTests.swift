@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// `evalguard sync`, `install-hook --sync` and the notes fetch of `ci`, between clones of a bare

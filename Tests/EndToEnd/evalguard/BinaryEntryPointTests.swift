@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 @Suite struct CLIEndToEndTests {
     @Test func theBinaryFlushesStdoutAndExitsWithTheCode() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// The entry point installs the Ctrl-C handler for the whole process, but only work with
 /// something to clean up defers a signal (InterruptTests covers that side): anywhere else

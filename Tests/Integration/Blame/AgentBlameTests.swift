@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// A tool-call regression planted in a 20-commit history: the agent's prompt changes so that it

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// Where `evalguard blame` starts when no `--good` is given: a stored result that is within every

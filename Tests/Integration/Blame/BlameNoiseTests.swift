@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// A model whose answers flip at random on a few cases: blame must never name a commit outside
 /// the planted change, and must say so when it cannot be sure.

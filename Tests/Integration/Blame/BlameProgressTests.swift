@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 
 /// `blame` writes progress lines only to a terminal; diagnostics always.

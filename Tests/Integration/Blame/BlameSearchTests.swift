@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardBlame
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit

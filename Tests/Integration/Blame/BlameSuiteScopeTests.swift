@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `evalguard blame --suite S` searches by S's inputs alone: commits that change only another

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `evalguard blame` over synthetic histories with a regression planted at a known commit.

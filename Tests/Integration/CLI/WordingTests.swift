@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardRunner
 
 /// Messages that say what actually happened and what to do about it.

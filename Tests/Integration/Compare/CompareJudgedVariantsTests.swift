@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// Judges work in variants: a variant of the feature's model is graded by the suite's judge, a

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
 @testable import EvalGuardSupport
@@ -12,7 +13,7 @@ import Testing
         try repo.setUpEvals(model: Models.echo(), cases: [caseLine("c1", "q1", "q1"), caseLine("c2", "q2", "q2")],
                             extraConfig: #""models": {"grader": {"command": ["python3", "judge.py"], "max_error_rate": 0}}, "thresholds": {"p95_latency_ms": false}"#)
         let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer))
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + CommandJudge.scorer))
         try repo.write("judge.py", "import sys\nsys.stdin.readline()\nsys.exit(4)\n")
         try repo.commitAll("a judge that dies")
         let run = repo.evalguard("run")
@@ -30,13 +31,13 @@ import Testing
         try repo.setUpEvals(model: Models.echo(), cases: [caseLine("c1", "q1", "q1")],
                             extraConfig: #""models": {"grader": {"command": ["no-such-judge-binary"], "max_error_rate": 0}}, "thresholds": {"p95_latency_ms": false}"#)
         let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer))
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + CommandJudge.scorer))
         try repo.commitAll("a judge that is not installed")
         let missing = repo.evalguard("run")
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("the judge 'grader': command not found: 'no-such-judge-binary'"), "\(missing.stderr)")
         #expect(missing.stderr.contains("models.grader.command in .evals/evalguard.json"), "\(missing.stderr)")
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer)
+        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + CommandJudge.scorer)
             .replacingOccurrences(of: #"["no-such-judge-binary"]"#, with: #"["python3", "judge.py"]"#))
         try repo.write("judge.py", "import sys\nsys.stdin.readline()\nsys.exit(4)\n")
         let died = repo.evalguard("run")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// `max_cost_usd` / `--max-cost` with command models: what their answers report as `cost_usd`
@@ -41,7 +42,7 @@ import Testing
                     sys.stdout.flush()
                 """)
             let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
-            try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + AskedScorerAuditTests.judgeScorer))
+            try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + CommandJudge.scorer))
         }
         try repo.write(".gitignore", "*.log\n")
         try repo.commitAll("evals")

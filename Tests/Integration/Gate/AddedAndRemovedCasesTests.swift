@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// `check` names the cases added to or removed from a suite since the baseline, in text and
 /// markdown as in JSON, and says which cases each accuracy is over.

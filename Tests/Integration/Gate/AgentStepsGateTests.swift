@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardReport
@@ -131,12 +132,12 @@ import Testing
     }
 
     func compare(_ before: [Int?], _ after: [Int?], _ threshold: String) throws -> Comparison {
-        let config = try MeanScoreGateTests.config("""
+        let config = try GateInputs.config("""
             {"model": {"command": ["true"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},
              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false\(threshold.isEmpty ? "" : ", \"avg_steps\": " + threshold)}}
             """)
-        return Gate.compare(baseline: Baseline(result: MeanScoreGateTests.run([Self.suite(steps: before)])),
-                            current: MeanScoreGateTests.run([Self.suite(steps: after)]), config: config)
+        return Gate.compare(baseline: Baseline(result: GateInputs.run([Self.suite(steps: before)])),
+                            current: GateInputs.run([Self.suite(steps: after)]), config: config)
     }
 
     @Test func pointRuleWithFloor() throws {

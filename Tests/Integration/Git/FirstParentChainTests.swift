@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGit
 
 /// The first-parent chain read commit by commit agrees with git's own walk.

@@ -1,6 +1,7 @@
 import CLibgit2
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGit
 @testable import EvalGuardSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGit
 
 /// Read-only walks skip re-hashing objects; everything else still checks them.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// `log` reads what it shows and stops: without `--suite`, a result is read up to its suites
 /// (keys are written sorted, `overall` before `suites`), so its cases are never walked; with

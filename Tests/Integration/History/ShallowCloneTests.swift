@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// Depth-1 clones (GitHub's default checkout) made with `git clone --depth 1 file://…`: commands
 /// that walk history stop at the shallow boundary and say so, instead of failing in libgit2.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGit
 @testable import EvalGuardHistory
 @testable import EvalGuardStore

@@ -1,26 +1,13 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
 /// `evalguard cases import`: other tools' test files become cases a suite runs, importing again
 /// adds nothing, and a bad record stops the import at its line with nothing written.
 @Suite struct CaseImportTests {
-    /// Routes a ticket by keywords; the input is the ticket, an object of vars, or chat messages.
-    static let router = """
-        import json, sys
-        RULES = [("money back", "refund"), ("crash", "bug"), ("declined", "billing"), ("hello", "greeting"), ("order", "shipping")]
-        def text(v):
-            if isinstance(v, list): return " ".join(m.get("content", "") for m in v if m.get("role") == "user")
-            if isinstance(v, dict): return v.get("ticket", "")
-            return v
-        for line in sys.stdin:
-            r = json.loads(line)
-            t = text(r["input"]).lower()
-            out = next((a for k, a in RULES if k in t), "other")
-            sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
-            sys.stdout.flush()
-        """
+    static let router = KeywordRouter.model
 
     func project(suites: String) throws -> ScratchRepository {
         let repo = try ScratchRepository()

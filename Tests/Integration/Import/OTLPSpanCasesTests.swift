@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 @testable import EvalGuardImport
 @testable import EvalGuardSupport
@@ -9,7 +10,7 @@ import Testing
 /// by Fixtures/otel_genai_spans.py with the OpenTelemetry SDK for Python; a second test makes a
 /// fresh one with the installed SDK and checks it reads to the same cases.
 @Suite struct OTLPSpanCasesTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fixtures = TestPaths.fixtures
 
     static let expectedCases = """
         {"id":"case-877cc1a40a11","input":[{"content":"You help with orders.","role":"system"},{"content":"Where is order A1?","role":"user"}],"expected":{"tool_calls":[{"arguments":{"order_id":"A1"},"name":"lookup_order"}]}}

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardRunner
 @testable import EvalGuardScoring
 @testable import EvalGuardStore

@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// The time lost to retries is wall time: concurrent waits count once.

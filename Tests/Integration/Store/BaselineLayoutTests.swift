@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// `.evals/baseline.json` is laid out so that `git diff` of a new baseline shows the flipped

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// Where results go is checked before the model starts: a run that cannot be stored is not run.
 @Suite struct ResultsDirectoryTests {

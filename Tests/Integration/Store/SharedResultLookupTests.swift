@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 
 /// A result stored under another commit with the same evaluation key counts for a commit that has
 /// none of its own: `log` in a clone that fetched the notes, and the baseline's answers in `report`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGit
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -10,7 +11,7 @@ import Testing
 @Suite struct StreamedNoteTests {
     /// A clean result of `count` cases for the repository's HEAD.
     static func result(for commit: String, count: Int) -> RunResult {
-        var result = ResultEncodingTests.fullResult(count: count)
+        var result = ResultSamples.fullResult(count: count)
         (result.commit, result.dirty, result.dirtyPaths, result.partial) = (commit, false, nil, nil)
         // Ids and figures a run could have written: the store sets anything else aside on read.
         let id = { (n: Int) in String(repeating: String(n), count: 40) }
@@ -45,9 +46,9 @@ import Testing
         try store.save(result)
 
         let file = try #require(FileManager.default.contents(atPath: repo.path(store.displayPath(for: repo.head))))
-        #expect(ResultEncodingTests.difference(Array(file), try ResultEncodingTests.foundation(result, pretty: true) + [0x0A]) == nil)
+        #expect(ResultSamples.difference(Array(file), try ResultSamples.foundation(result, pretty: true) + [0x0A]) == nil)
         let note = try #require(try store.repository?.note(on: repo.head))
-        #expect(ResultEncodingTests.difference(Array(note.utf8), try ResultEncodingTests.foundation(result, pretty: false)) == nil)
+        #expect(ResultSamples.difference(Array(note.utf8), try ResultSamples.foundation(result, pretty: false)) == nil)
         #expect(try repo.git("notes", "--ref=evalguard", "show", repo.head) == note, "git reads the same note")
 
         let fromFile = try #require(store.load(commit: repo.head))
@@ -93,7 +94,7 @@ import Testing
             try repo.git("update-ref", Repository.notesRef, try repo.git("commit-tree", top, "-m", "notes"))
         }
         let start = try? repo.git("rev-parse", Repository.notesRef)
-        let text = String(decoding: try ResultEncodingTests.foundation(Self.result(for: target, count: 3), pretty: false), as: UTF8.self)
+        let text = String(decoding: try ResultSamples.foundation(Self.result(for: target, count: 3), pretty: false), as: UTF8.self)
 
         let repository = try Repository.discover(from: repo.root)
         try repository.setNote(text, on: target)

@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCompare
 @testable import EvalGuardStatistics
 @testable import EvalGuardStore

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardReport
@@ -9,22 +10,9 @@ import Testing
 
 /// The mean_score gate and Holm's correction, driven in-process through the gate.
 @Suite struct MeanScoreGateTests {
-    /// A suite whose case i scored `scores[i]` (passing at 0.5 or more).
-    static func graded(_ scores: [Double], name: String = "main") -> SuiteResult {
-        let cases = scores.enumerated().map { i, s in CaseResult(id: "c\(i)", passed: s >= 0.5, score: s, latencyMs: 10) }
-        return SuiteResult(name: name, casesFile: ".evals/cases/\(name).jsonl", casesDigest: "", scorer: "judge",
-                           metrics: Metrics(cases), cases: cases)
-    }
-
-    static func config(_ json: String) throws -> EvalConfig {
-        try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: json))
-    }
-
-    static func run(_ suites: [SuiteResult]) -> RunResult {
-        RunResult(format: RunResult.formatVersion, evalguardVersion: "test", commit: String(repeating: "0", count: 40),
-                  dirty: false, key: "", createdAt: "", configDigest: "", model: [:], suites: suites,
-                  overall: Metrics(suites.flatMap(\.cases)))
-    }
+    static func graded(_ scores: [Double], name: String = "main") -> SuiteResult { GateInputs.graded(scores, name: name) }
+    static func config(_ json: String) throws -> EvalConfig { try GateInputs.config(json) }
+    static func run(_ suites: [SuiteResult]) -> RunResult { GateInputs.run(suites) }
 
     static let meanScoreOnly = """
         {"model": {"command": ["true"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},

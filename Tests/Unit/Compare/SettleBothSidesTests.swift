@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardStatistics

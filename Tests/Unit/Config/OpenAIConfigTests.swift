@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport

@@ -1,6 +1,7 @@
 import CGitStart
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGit
 
 /// libgit2 starts without parsing the CA bundle; https calls still load it (see the https tests

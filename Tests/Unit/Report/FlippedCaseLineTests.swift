@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCompare
 @testable import EvalGuardReport
 @testable import EvalGuardStore
@@ -9,7 +10,7 @@ import Testing
 @Suite struct FlippedCaseLineTests {
     static func report(_ flip: CaseFlip, expected: JSONValue? = nil) -> VerdictReport {
         let suite = SuiteComparison(name: "main", metrics: [], regressed: [flip], fixed: [], added: [], removed: [])
-        var report = VerdictReport(comparison: Comparison(suites: [suite]), current: MeanScoreGateTests.run([]),
+        var report = VerdictReport(comparison: Comparison(suites: [suite]), current: GateInputs.run([]),
                                    subject: "working tree", baselineLabel: "HEAD")
         if let expected { report.expected = ["main": [flip.id: expected]] }
         return report

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardReport
 
 /// The y axis of the report's charts: round ticks whose labels differ.

@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStatistics
 
 /// Reference values from SciPy 1.17.1, computed once (the test does not need SciPy):

@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsWilsonTests {

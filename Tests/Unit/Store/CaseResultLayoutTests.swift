@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -64,7 +65,7 @@ import Testing
     /// Digests set as raw bytes and as odd text, with every other field: decoded back equal, and
     /// the streamed writer and `JSONEncoder` agree on the bytes, pretty and compact.
     @Test func digestsRoundTripThroughBothEncoders() throws {
-        var cases = (0..<12).map(ResultEncodingTests.fullCase)
+        var cases = (0..<12).map(ResultSamples.fullCase)
         for i in cases.indices where i % 3 == 0 {
             (cases[i].inputBlob, cases[i].scoringBlob) = (ObjectID(hex: Self.hexA), ObjectID(hex: Self.hexB))
             cases[i].outputDigest = Self.hexA
@@ -75,18 +76,18 @@ import Testing
         plain.inputDigest = Self.hexA
         cases.append(plain)
         let suite = SuiteResult(name: "s", casesFile: ".evals/cases/s.jsonl", casesDigest: Self.hexA, scorer: "exact",
-                                metrics: ResultEncodingTests.fullMetrics(0), cases: cases)
+                                metrics: ResultSamples.fullMetrics(0), cases: cases)
         let result = RunResult(format: RunResult.formatVersion, evalguardVersion: "test", commit: Self.hexB, dirty: false, key: Self.hexA,
-                               createdAt: "", configDigest: "", model: [:], suites: [suite], overall: ResultEncodingTests.fullMetrics(1))
+                               createdAt: "", configDigest: "", model: [:], suites: [suite], overall: ResultSamples.fullMetrics(1))
         for pretty in [true, false] {
-            let expected = try ResultEncodingTests.foundation(result, pretty: pretty)
-            let streamed = try ResultEncodingTests.streamed(result, pretty: pretty, capacity: 64)
-            #expect(ResultEncodingTests.difference(expected, streamed) == nil)
+            let expected = try ResultSamples.foundation(result, pretty: pretty)
+            let streamed = try ResultSamples.streamed(result, pretty: pretty, capacity: 64)
+            #expect(ResultSamples.difference(expected, streamed) == nil)
             let decoded = try JSONDecoder().decode(RunResult.self, from: Data(streamed))
             #expect(decoded.suites[0].cases == cases)
             #expect(decoded.suites[0].cases.map(\.outputDigest) == cases.map(\.outputDigest))
             #expect(decoded.suites[0].cases.map(\.scoringDigest) == cases.map(\.scoringDigest))
-            #expect(try ResultEncodingTests.foundation(decoded, pretty: pretty) == expected)
+            #expect(try ResultSamples.foundation(decoded, pretty: pretty) == expected)
         }
         #expect(cases[0].inputDigest == Self.hexA && cases[0].inputBlob == ObjectID(hex: Self.hexA))
         #expect(cases[1].outputBlob == nil && cases[2].scoringBlob == nil)

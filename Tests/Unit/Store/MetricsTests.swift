@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// The overall cost per case is over the cases that report a cost.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -20,12 +21,12 @@ import Testing
 
     @Test(arguments: [false, true])
     func aFullResultReadsAsJSONDecoderReadsIt(pretty: Bool) throws {
-        let result = ResultEncodingTests.fullResult(count: 40)
+        let result = ResultSamples.fullResult(count: 40)
         let text = String(decoding: try ResultStore.encode(result, pretty: pretty), as: UTF8.self)
         let (foundation, read) = try Self.both(text)
         #expect(read != nil, "the hand reader refused what it wrote")
         #expect(foundation != nil)
-        #expect(read == foundation, "\(ResultEncodingTests.difference(read ?? [], foundation ?? []) ?? "")")
+        #expect(read == foundation, "\(ResultSamples.difference(read ?? [], foundation ?? []) ?? "")")
         // And the cases are equal field by field, not only once written.
         let cases = try #require(RunResult.read(Data(text.utf8), decoder: Self.decoder)).suites.flatMap(\.cases)
         #expect(cases == (try Self.decoder.decode(RunResult.self, from: Data(text.utf8))).suites.flatMap(\.cases))
@@ -48,7 +49,7 @@ import Testing
     ]
 
     @Test func everyEditIsRefusedOrReadAsJSONDecoderReadsIt() throws {
-        let text = String(decoding: try ResultStore.encode(ResultEncodingTests.fullResult(count: 3), pretty: false), as: UTF8.self)
+        let text = String(decoding: try ResultStore.encode(ResultSamples.fullResult(count: 3), pretty: false), as: UTF8.self)
         var refused = 0
         for (from, to) in Self.edits {
             let range = try #require(text.range(of: from), "\(from)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// action.yml, run step by step as the Actions runner would (Fixtures/run_action.py), with a fake

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardSupport
 
 /// ci/gitlab/evalguard.gitlab-ci.yml's `evalguard` job, run as a shell runner would

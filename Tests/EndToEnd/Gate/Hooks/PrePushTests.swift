@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardGate
 @testable import EvalGuardSupport
 
@@ -174,7 +175,7 @@ import Testing
     }
 
     @Test func theCommittedHookIsTheInstalledOne() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let source = URL(fileURLWithPath: TestPaths.packageRoot)
         let committed = try String(contentsOf: source.appendingPathComponent("hooks/pre-push"), encoding: .utf8)
         #expect(committed == HookScript.text())
     }

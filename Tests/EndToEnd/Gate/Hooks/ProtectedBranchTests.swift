@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardConfig
 
 /// `"baseline_changes": "block"` blocks a baseline change pushed to a protected branch only, so

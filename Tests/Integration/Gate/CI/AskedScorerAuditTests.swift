@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
 @testable import EvalGuardStore
@@ -9,22 +10,9 @@ import Testing
 /// embeddings) as it does any other: the audit's answers are scored by the same scorers, and
 /// graded afresh, so a stored result cannot vouch for itself through the grades it carries.
 @Suite(.serialized) struct AskedScorerAuditTests {
-    /// A judge (a command model) that fails an answer reading "wrong" and passes any other,
-    /// writing a line to `log` per request.
-    static func judge(log: String) -> String {
-        """
-        import json, sys
-        for line in sys.stdin:
-            r = json.loads(line)
-            open(\(JSONValue.string(log).canonicalText), "a").write("graded\\n")
-            grade = "fail" if "wrong" in r["input"] else "pass"
-            sys.stdout.write(json.dumps({"id": r["id"], "output": "Checked.\\nGRADE: " + grade}) + "\\n")
-            sys.stdout.flush()
-        """
-    }
-
-    static let judgeModel = #""models": {"grader": {"command": ["python3", "judge.py"], "timeout_s": 10}},"#
-    static let judgeScorer = #"{"type": "judge", "judge": "grader", "rubric": "The answer repeats the question's code."}"#
+    static func judge(log: String) -> String { CommandJudge.script(log: log) }
+    static let judgeModel = CommandJudge.model
+    static let judgeScorer = CommandJudge.scorer
 
     static func judgedProject(log: String) throws -> AuditProject {
         try AuditProject(extra: judgeModel, scorer: judgeScorer, files: ["judge.py": judge(log: log)])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
@@ -121,7 +122,7 @@ import Testing
     /// Reuse is per suite: only the suite whose answers came from stored results is audited, and
     /// an `openai` model is noisy unless it says otherwise.
     @Test func onlyReusedSuitesAreAuditedAndAnOpenAIModelIsNoisy() throws {
-        let f = try PerSuiteReuseTests.Fixture()
+        let f = try PerSuiteReuseFixture()
         _ = try f.evaluator.evaluate(.workingTree)
         try f.repo.write("classifier/keywords.json", #"["outage", "down", "broken"]"#)
         try f.repo.commitAll("more keywords")

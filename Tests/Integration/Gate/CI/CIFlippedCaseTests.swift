@@ -1,4 +1,5 @@
 import Testing
+import EvalGuardTestSupport
 
 /// `ci` shows a flipped case's expected answer, as `check` does.
 @Suite struct TrialCIExpectedTests {

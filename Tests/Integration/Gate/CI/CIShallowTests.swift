@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EvalGuardTestSupport
 @testable import EvalGuardCLI
 
 /// `ci` in a depth-1 clone of a feature branch (GitHub's default checkout), made with

@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import EvalGuardTestSupport
 
 /// `evalguard ci` under each CI system's conventions.
 @Suite struct CITests {
