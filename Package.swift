@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(name: "EvalGuardUnitTests", dependencies: ["CGitStart"] + libraries + ["EvalGuardTestSupport"],
                     path: "Tests/Unit"),
         // Scratch git repositories, model and scoring programs, stand-in servers, and the CLI
-        // run in-process (`repo.evalguard(...)`).
+        // run in-process (`repo.evalguard(...)`); also the in-memory checks that take seconds of
+        // arithmetic each (a test's level over every sign pattern or thousands of seeded runs).
         .testTarget(name: "EvalGuardIntegrationTests", dependencies: libraries + ["EvalGuardTestSupport"],
                     path: "Tests/Integration"),
         // The built binary (and what runs it: the installed pre-push hook, pre-commit, the Action

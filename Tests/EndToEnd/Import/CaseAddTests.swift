@@ -187,32 +187,4 @@ import EvalGuardTestSupport
         #expect(calibrate.stdout.contains("replies: the judge against 2 human verdict(s)"), "\(calibrate.stdout)")
         #expect(calibrate.stdout.contains("accuracy         100.0% (2 of 2 agree)"), "\(calibrate.stdout)")
     }
-
-    @Test func ctrlCStopsTheRedactionProgramAndWritesNothing() throws {
-        let repo = try project()
-        let pidFile = repo.path("redact.pid")
-        try repo.write("log.jsonl", "{\"input\": \"a\", \"output\": \"b\"}\n")
-        try repo.write("slow.py", "import os, sys, time\nopen(\(JSONValue.string(pidFile).canonicalText), 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
-        let temporary = repo.path("tmp")
-        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = evalguardBinary()
-        process.arguments = ["cases", "add", "--from", "log.jsonl", "--suite", "week", "--expected-from", "output", "--redact", "python3 slow.py"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while ((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").isEmpty && Date() < deadline { usleep(20_000) }
-        let pid = try #require(Int32((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""))
-        process.interrupt()
-        process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 130, "\(stderr)")
-        #expect(kill(pid, 0) != 0, "the redaction program is still running")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
-        #expect(!repo.exists(".evals/cases/week.jsonl"))
-    }
 }

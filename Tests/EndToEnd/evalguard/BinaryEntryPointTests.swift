@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import EvalGuardTestSupport
 
-@Suite struct CLIEndToEndTests {
+/// The built binary's entry point: what it flushes to stdout and the exit code it ends with.
+@Suite struct BinaryEntryPointTests {
     @Test func theBinaryFlushesStdoutAndExitsWithTheCode() throws {
         let version = try runBinary(["--version"])
         #expect(version.status == 0)

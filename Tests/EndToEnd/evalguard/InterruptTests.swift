@@ -135,6 +135,38 @@ import EvalGuardTestSupport
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 130)
     }
+
+    /// `cases add` under Ctrl-C: its redaction program is stopped and no case file is written.
+    @Test func ctrlCStopsTheRedactionProgramAndWritesNothing() throws {
+        let repo = try ScratchRepository()
+        try repo.write(".evals/evalguard.json", """
+            {"model": {"command": ["python3", "router.py"]}, "suites": {"week": {"cases": "cases/week.jsonl", "scorer": "exact"}}}
+            """)
+        let pidFile = repo.path("redact.pid")
+        try repo.write("log.jsonl", "{\"input\": \"a\", \"output\": \"b\"}\n")
+        try repo.write("slow.py", "import os, sys, time\nopen(\(JSONValue.string(pidFile).canonicalText), 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
+        let temporary = repo.path("tmp")
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = evalguardBinary()
+        process.arguments = ["cases", "add", "--from", "log.jsonl", "--suite", "week", "--expected-from", "output", "--redact", "python3 slow.py"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while ((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").isEmpty && Date() < deadline { usleep(20_000) }
+        let pid = try #require(Int32((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""))
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(kill(pid, 0) != 0, "the redaction program is still running")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+        #expect(!repo.exists(".evals/cases/week.jsonl"))
+    }
 }
 
 /// Whether `pid` is a live process (a zombie waiting for its reaper is not).

@@ -3,7 +3,7 @@ import EvalGuardTestSupport
 @testable import EvalGuardCLI
 
 /// `blame` writes progress lines only to a terminal; diagnostics always.
-@Suite struct TrialBlameProgressTests {
+@Suite struct BlameProgressTests {
     /// good (baseline) → a commit whose model crashes → a regression.
     func history() throws -> (ScratchRepository, String) {
         let repo = try ScratchRepository()

@@ -5,7 +5,7 @@ import EvalGuardTestSupport
 @testable import EvalGuardConfig
 
 /// `evalguard init` in a fresh `git init`: the first steps it suggests work before any commit.
-@Suite struct TrialUnbornTests {
+@Suite struct InitBeforeFirstCommitTests {
     @Test func theFirstStepsWorkBeforeTheFirstCommit() throws {
         let repo = try ScratchRepository(initialCommit: false)
         let initRun = repo.evalguard("init")
@@ -27,15 +27,5 @@ import EvalGuardTestSupport
         #expect(check.stderr.contains("reusing the stored result"), "nothing changed since the run: \(check.stderr)")
         let log = repo.evalguard("log")
         #expect(log.stdout.contains(String(repo.head.prefix(7))), "\(log.stdout)")
-    }
-
-    @Test func theStarterConfigurationShowsBothProvidersAndASecondSuiteAndParses() throws {
-        let text = InitTemplates.config
-        #expect(text.contains("//   \"provider\": \"openai\","), "\(text)")
-        #expect(text.contains("\"base_url\""))
-        #expect(text.contains("// \"tickets\": {"))
-        let config = try EvalConfig.parse(ConfigSource(displayPath: EvalConfig.path, text: text))
-        #expect(config.suites.map(\.name) == ["example"])
-        #expect(config.model.openAI == nil)
     }
 }

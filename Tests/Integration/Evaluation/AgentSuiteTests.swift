@@ -8,7 +8,7 @@ import EvalGuardTestSupport
 /// prompt from a file, each case's conversation spliced in and its tool results canned, scored
 /// by the `json` scorer on the agent's output; `run`, `baseline` and `check` against the test
 /// server, which plays the agent from each case's script.
-@Suite(.serialized) struct AgentSuiteEndToEndTests {
+@Suite(.serialized) struct AgentSuiteTests {
     static let tools = #"[{"type": "function", "function": {"name": "lookup_order", "parameters": {"type": "object"}}}, {"type": "function", "function": {"name": "refund"}}]"#
 
     final class Fixture {
@@ -20,7 +20,7 @@ import EvalGuardTestSupport
             server = try OpenAITestServer()
             repo = try ScratchRepository()
             try repo.write("prompts/agent.txt", "You are the support agent of a shop.\n")
-            try repo.write("agent/tools.json", AgentSuiteEndToEndTests.tools)
+            try repo.write("agent/tools.json", AgentSuiteTests.tools)
             try repo.write(".evals/evalguard.json", """
                 {
                   "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "max_steps": 3,

@@ -4,7 +4,7 @@ import EvalGuardTestSupport
 
 /// `check` names the cases added to or removed from a suite since the baseline, in text and
 /// markdown as in JSON, and says which cases each accuracy is over.
-@Suite struct TrialFixesTests {
+@Suite struct AddedAndRemovedCasesTests {
     @Test func addedAndRemovedCasesAreShownInTextAndMarkdown() throws {
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(), cases: (1...10).map { caseLine("c\($0)", "q\($0)") })

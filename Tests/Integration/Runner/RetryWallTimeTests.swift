@@ -4,7 +4,7 @@ import EvalGuardTestSupport
 @testable import EvalGuardStore
 
 /// The time lost to retries is wall time: concurrent waits count once.
-@Suite struct TrialRetryTests {
+@Suite struct RetryWallTimeTests {
     @Test func concurrentRetryWaitsCountOnce() throws {
         let server = try OpenAITestServer()
         let repo = try ScratchRepository()
@@ -32,14 +32,5 @@ import EvalGuardTestSupport
         #expect(lost >= perRequest.max()!)
         #expect(run.stdout.contains("4 retried request(s);"), "\(run.stdout)")
         #expect(run.stdout.contains("ms of wall time lost to retries and back-off"))
-    }
-
-    @Test func overlappingWindowsAreMerged() {
-        func c(_ from: Double, _ ms: Double) -> CaseResult {
-            var r = CaseResult(id: "\(from)", passed: true, score: 1, latencyMs: 1, retries: 1, retryMs: ms)
-            r.retryFromMs = from
-            return r
-        }
-        #expect(Metrics([c(0, 1000), c(500, 1000), c(3000, 500)]).retryMs == 2000)
     }
 }

@@ -4,7 +4,7 @@ import EvalGuardTestSupport
 
 /// The usual first baseline: `run` on a dirty tree, `baseline`, commit. The result made on the
 /// dirty tree has the key of the commit made right after, so it counts for that commit.
-@Suite struct TrialDirtyResultTests {
+@Suite struct DirtyTreeResultTests {
     func firstBaseline() throws -> (ScratchRepository, String) {
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(), cases: (1...10).map { caseLine("c\($0)", "q\($0)") })

@@ -59,7 +59,8 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
     return CLIResult(status: status, stdout: captured.stdout, stderr: captured.stderr)
 }
 
-@Suite struct CLIRunTests {
+/// `CLI.run`: how a command is found and its help printed, what each outcome exits with, and `-C`.
+@Suite struct CommandDispatchTests {
     @Test func theThreeWaysOfAskingForHelpPrintTheSameOnStdout() {
         let forms = [["help", "check"], ["check", "-h"], ["check", "--help"], ["check", "--against", "x", "-h"]]
         let results = forms.map { runCLI($0) }

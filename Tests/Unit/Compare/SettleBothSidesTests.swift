@@ -5,65 +5,7 @@ import EvalGuardTestSupport
 @testable import EvalGuardStatistics
 @testable import EvalGuardStore
 
-/// The settled test's joint level, counted over every sign pattern: the first stage rejects the
-/// first-stage sums whose upper tail is below alpha; the settled critical value is the smallest
-/// for which P(first rejects OR settled ≥ it) ≤ alpha.
-struct BruteForceSignFlip {
-    var patterns: [(first: Int, settled: Int)] = []
-    var critical: Int?
-    var criticalTail = 0.0
-
-    init(first: [Int], settled: [Int], alpha: Double) {
-        let n = first.count
-        var all: [(first: Int, settled: Int)] = []
-        for mask in 0..<(1 << n) {
-            var f = 0, s = 0
-            for i in 0..<n { let sign = mask & (1 << i) != 0 ? 1 : -1; f += sign * first[i]; s += sign * settled[i] }
-            all.append((f, s))
-        }
-        patterns = all
-        let p = 1.0 / Double(all.count)
-        let firstTail = { (t: Int) in Double(all.count { $0.first >= t }) * p }
-        let rejects = { (t: Int) in firstTail(t) < alpha }
-        let size = Double(all.count { rejects($0.first) }) * p
-        for c in Set(all.map(\.settled)).filter({ $0 > 0 }).sorted(by: >) {
-            let union = size + Double(all.count { !rejects($0.first) && $0.settled >= c }) * p
-            guard union <= alpha + 1e-12 else { break }
-            critical = c
-        }
-        criticalTail = critical.map { c in Double(all.count { $0.settled >= c }) * p } ?? 0
-    }
-
-    func pValue(observed: Int) -> Double { Double(patterns.count { $0.settled >= observed }) / Double(patterns.count) }
-}
-
 @Suite struct SettleBothSidesTests {
-    /// The joint distribution the settled test uses agrees with counting every sign pattern, on
-    /// seeded random cases (falls and rises, repeats, weights on the grid).
-    @Test func theJointLevelMatchesCountingEveryPattern() {
-        var rng = SeededGenerator(seed: 4242)
-        for _ in 0..<60 {
-            let n = 3 + Int(rng.unitDouble() * 9)
-            let runs = rng.unitDouble() < 0.3 ? 3 : 1
-            var cases: [SettledCase] = []
-            for _ in 0..<n {
-                let b = Int(rng.unitDouble() * Double(runs + 1))
-                var c = Int(rng.unitDouble() * Double(runs + 1))
-                if c == b { c = b == 0 ? 1 : b - 1 }
-                cases.append(SettledCase(baselinePasses: b, currentPasses: c, runs: runs,
-                                         weight: Int(rng.unitDouble() * Double(SettledAccuracy.grid + 1)), reasks: 1))
-            }
-            guard let test = SettledAccuracy(cases, alpha: 0.05) else { Issue.record("no test for \(cases)"); continue }
-            let first = cases.map { abs($0.baselinePasses - $0.currentPasses) }
-            let settled = cases.map { abs($0.baselinePasses - $0.currentPasses) * $0.weight }
-            let observed = cases.reduce(0) { $0 + ($1.baselinePasses - $1.currentPasses) * $1.weight }
-            let brute = BruteForceSignFlip(first: first, settled: settled, alpha: 0.05)
-            if settled.allSatisfy({ $0 == 0 }) { #expect(!test.significant); continue }
-            #expect(abs(test.pValue - brute.pValue(observed: observed)) < 1e-9, "\(cases)")
-            #expect(abs(test.level - brute.criticalTail) < 1e-9, "\(cases)")
-            #expect(test.significant == (brute.critical.map { observed >= $0 } ?? false), "\(cases)")
-        }
-    }
 
     /// 400 cases, 20 broken for good; the baseline's own run had failed 18 right cases by noise,
     /// so the first run measured a drop of 0.005, within max_drop 0.01. For a noisy model whose

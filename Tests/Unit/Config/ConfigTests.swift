@@ -72,6 +72,14 @@ import EvalGuardTestSupport
         #expect(error("{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"../c\"}}}")?.message.contains("inside .evals/") == true)
         #expect(error("{\"model\": {\"command\": [\"x\"], \"jobs\": 0}, \"suites\": {\"s\": {\"cases\": \"c\"}}}")?.message.contains("model.jobs") == true)
     }
+
+    @Test func protectedBranchesMustBeStrings() throws {
+        let text = #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "protected_branches": "main"}"#
+        #expect(throws: (any Error).self) { try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)) }
+        let ok = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json",
+                                                   text: #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "protected_branches": ["main", "release/*"]}"#))
+        #expect(ok.protectedBranches == ["main", "release/*"])
+    }
 }
 
 @Suite struct CaseFileTests {

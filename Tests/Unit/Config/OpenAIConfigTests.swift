@@ -75,7 +75,7 @@ import EvalGuardTestSupport
         #expect(price.cost(promptTokens: 1, completionTokens: 0) == 0.00000015)
         #expect(table.models["free"]?.cost(promptTokens: 1e6, completionTokens: 1e6) == 0)
 
-        let repo = try ScratchRepository()
+        let repo = try TemporaryDirectory()
         let config = try #require(try openAIConfig(#"{"provider": "openai", "model": "gpt-4o", "messages": [{"role": "user", "content": "{{input}}"}]}"#).openAI)
         let (none, warning) = try config.price(repositoryRoot: repo.root)
         #expect(none == nil)

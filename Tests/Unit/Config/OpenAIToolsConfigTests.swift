@@ -60,7 +60,7 @@ import EvalGuardTestSupport
     }
 
     @Test func aToolsFileIsReadThroughNoLinkAndCheckedAtItsOwnLines() throws {
-        let repo = try ScratchRepository()
+        let repo = try TemporaryDirectory()
         let o = try #require(try openAIConfig(#"{"provider": "openai", "model": "m", "tools": {"file": "agent/tools.json"}}"#).openAI)
         #expect(o.toolsFile == "agent/tools.json" && o.tools == nil)
         let missing = try #require(throws: EvalGuardError.self) { try o.loadingPromptFiles(from: repo.root) }

@@ -7,7 +7,7 @@ import EvalGuardTestSupport
 @testable import EvalGuardStatistics
 
 /// Advice that asks for something the user can act on, and a price change called by its name.
-@Suite struct TrialWordingTests {
+@Suite struct GateAdviceWordingTests {
     @Test func adviceDoesNotAskForTheCasesAlreadyThere() {
         // 60 cases run 3 times: one fell 3/3 → 0/3, three fell 3/3 → 2/3. The normal
         // approximation calls this significant, the exact test does not (p = 1/16).

@@ -4,14 +4,8 @@ import EvalGuardTestSupport
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsBootstrapTests {
-    /// Latency-like sample: `median` times a log-normal factor with the given spread.
-    static func latencies(count: Int, median: Double, spread: Double = 0.4,
-                          seed: UInt64) -> [Double] {
-        var g = SeededGenerator(seed: seed)
-        return (0..<count).map { _ in
-            let u = (Double(g.next() >> 11) + 0.5) * 0x1.0p-53
-            return median * exp(spread * Normal.quantile(u))
-        }
+    static func latencies(count: Int, median: Double, spread: Double = 0.4, seed: UInt64) -> [Double] {
+        LatencySample.make(count: count, median: median, spread: spread, seed: seed)
     }
 
     /// P(X = k) for X ~ Binomial(n, p).
@@ -65,23 +59,6 @@ import EvalGuardTestSupport
             }
             #expect(worst < 0.012, "n \(n), rank \(r): largest gap \(worst)")
         }
-    }
-
-    /// The constant-time draw against the plain bootstrap (draw n values, sort, take the
-    /// quantile) on a latency sample: the replicates' mean and spread agree.
-    @Test func resampledQuantileMatchesSortingResamples() {
-        let sample = Self.latencies(count: 300, median: 800, seed: 2).sorted()
-        var fast = SeededGenerator(seed: 5), slow = SeededGenerator(seed: 6)
-        let replicates = 20_000
-        let a = (0..<replicates).map { _ in Bootstrap.resampledQuantile(sorted: sample, 0.95, &fast) }
-        let b = (0..<replicates).map { _ in Quantile.of((0..<sample.count).map { _ in sample[slow.index(below: sample.count)] }, 0.95)! }
-        func moments(_ x: [Double]) -> (Double, Double) {
-            let m = x.reduce(0, +) / Double(x.count)
-            return (m, (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot())
-        }
-        let (ma, sa) = moments(a), (mb, sb) = moments(b)
-        #expect(abs(ma - mb) < 4 * sb / Double(replicates).squareRoot() * 1.5, "means \(ma) and \(mb)")
-        #expect(abs(sa / sb - 1) < 0.05, "spreads \(sa) and \(sb)")
     }
 
     /// Gamma draws have the law's mean and variance (both equal to the shape).

@@ -99,6 +99,14 @@ import EvalGuardTestSupport
         #expect(run.stderr.contains("fetch-depth: 0"))
         #expect(run.stderr.contains("git fetch --deepen"))
     }
+
+    /// `ci` shows a flipped case's expected answer, as `check` does.
+    @Test func flippedCasesShowTheirExpectedAnswer() throws {
+        let s = try CITests.Setup()
+        let run = s.ci(["--base", "main"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("  - c2  expected \"q2\"  got \"wrong\""), "\(run.stdout)")
+    }
 }
 
 /// What a JUnit XML file holds, read back with Foundation's XML parser.
