@@ -7,6 +7,13 @@ func layer(_ name: String, _ folder: String, _ dependencies: [Target.Dependency]
     .target(name: "EvalGuard" + name, dependencies: dependencies, path: "Sources/" + folder)
 }
 
+/// Every library target, for the test targets.
+let libraries: [Target.Dependency] = [
+    "CLibgit2", "EvalGuardSupport", "EvalGuardGit", "EvalGuardStatistics", "EvalGuardConfig", "EvalGuardStore",
+    "EvalGuardRunner", "EvalGuardScoring", "EvalGuardEvaluation", "EvalGuardCompare", "EvalGuardHistory",
+    "EvalGuardBlame", "EvalGuardGate", "EvalGuardReport", "EvalGuardImport", "EvalGuardCLI",
+]
+
 let package = Package(
     name: "evalguard",
     products: [
@@ -37,10 +44,25 @@ let package = Package(
         layer("Import", "Import", ["EvalGuardConfig"]),
         layer("CLI", "CLI", ["EvalGuardReport", "EvalGuardImport"]),
         .executableTarget(name: "evalguard", dependencies: ["EvalGuardCLI"]),
-        .testTarget(
-            name: "EvalGuardKitTests",
-            dependencies: ["EvalGuardCLI", "evalguard"],
-            exclude: ["Fixtures"]
-        ),
+        // The tests, by what they cost, in folders that mirror Sources/. What several of them
+        // share (scratch repositories, stand-in servers, the paths of Tests/Fixtures and of the
+        // package) is one target of its own, which reaches the layers' internals through
+        // `@testable import` (debug builds compile every target with testing enabled).
+        .target(name: "EvalGuardTestSupport", dependencies: libraries, path: "Tests/Support"),
+        // In memory: no child processes (git included), no servers, no git repositories. A test
+        // may read a fixed input file or write plain files under a temporary directory. It
+        // depends on the library targets only, never on the executable, and runs in seconds:
+        // `swift test --filter EvalGuardUnitTests`.
+        .testTarget(name: "EvalGuardUnitTests", dependencies: ["CGitStart"] + libraries + ["EvalGuardTestSupport"],
+                    path: "Tests/Unit"),
+        // Scratch git repositories, model and scoring programs, stand-in servers, and the CLI
+        // run in-process (`repo.evalguard(...)`); also the in-memory checks that take seconds of
+        // arithmetic each (a test's level over every sign pattern or thousands of seeded runs).
+        .testTarget(name: "EvalGuardIntegrationTests", dependencies: libraries + ["EvalGuardTestSupport"],
+                    path: "Tests/Integration"),
+        // The built binary (and what runs it: the installed pre-push hook, pre-commit, the Action
+        // and GitLab job stand-ins, the release archive), Chromium, TLS, proxies, a real model.
+        .testTarget(name: "EvalGuardEndToEndTests", dependencies: libraries + ["EvalGuardTestSupport", "evalguard"],
+                    path: "Tests/EndToEnd"),
     ]
 )

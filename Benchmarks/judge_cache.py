@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A judge-cached re-run of 1,000 judged cases: judge requests and evalguard's CPU per case.
 
-Starts the local OpenAI-compatible stand-in (Tests/EvalGuardKitTests/Fixtures/openai_server.py
+Starts the local OpenAI-compatible stand-in (Tests/Fixtures/openai_server.py
 --judge, which logs every request), makes a scratch repository with an echo model and a suite
 judged by it, runs `evalguard run` once (every answer is judged), then `evalguard run --fresh
 --timings` (the model is asked again and answers the same, so every judge answer comes from the
@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVER = os.path.join(HERE, "Tests/EvalGuardKitTests/Fixtures/openai_server.py")
+SERVER = os.path.join(HERE, "Tests/Fixtures/openai_server.py")
 ECHO = r'''
 import sys
 out = sys.stdout

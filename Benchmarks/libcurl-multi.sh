@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 gcc -O2 -o "$work/multi" "$root/Benchmarks/libcurl-multi.c" -lcurl
-setsid python3 "$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py" --delay-ms "$DELAY_MS" --key bench-secret-key >"$work/port" &
+setsid python3 "$root/Tests/Fixtures/openai_server.py" --delay-ms "$DELAY_MS" --key bench-secret-key >"$work/port" &
 server_pid=$!
 for _ in $(seq 100); do grep -q PORT "$work/port" 2>/dev/null && break; sleep 0.1; done
 port=$(awk '/PORT/ {print $2}' "$work/port")

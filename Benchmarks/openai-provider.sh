@@ -24,7 +24,7 @@ JOBS=${JOBS:-32}
 SCHEME=${SCHEME:-http}
 STARTS=${STARTS:-200}
 root=$(cd "$(dirname "$0")/.." && pwd)
-server_py="$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py"
+server_py="$root/Tests/Fixtures/openai_server.py"
 
 bin=${BIN:-}
 if [ -z "$bin" ]; then

@@ -2,7 +2,7 @@
 """Model requests per kind of edit, in a repository with two features.
 
 A router suite (260 cases, the openai provider against the local stand-in server
-Tests/EvalGuardKitTests/Fixtures/openai_server.py, which logs every request it receives, with its
+Tests/Fixtures/openai_server.py, which logs every request it receives, with its
 system prompt in prompts/router_system.txt) and a priority suite (200 cases, a command model
 that appends a line per request to a file). After a first `evalguard check`, each edit is
 committed and checked again, and the requests each model received are counted. Prints one table.
@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVER = os.path.join(HERE, "Tests/EvalGuardKitTests/Fixtures/openai_server.py")
+SERVER = os.path.join(HERE, "Tests/Fixtures/openai_server.py")
 
 CLASSIFIER = r'''
 import json, os, sys

@@ -26,7 +26,7 @@ import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-sys.path.insert(0, os.path.join(os.path.dirname(here), "Tests", "EvalGuardKitTests", "Fixtures"))
+sys.path.insert(0, os.path.join(os.path.dirname(here), "Tests", "Fixtures"))
 from core_loop import build, git  # noqa: E402
 from chromium_page import load  # noqa: E402
 

@@ -4,7 +4,7 @@
 # (ft:gpt-4o-mini:acme:v3, 20 ms) and gets about 3% of the tickets wrong.
 #
 # Both models are served on 127.0.0.1 by the test suite's stand-in OpenAI server
-# (Tests/EvalGuardKitTests/Fixtures/openai_server.py, with --model-delay and --model-error-rate
+# (Tests/Fixtures/openai_server.py, with --model-delay and --model-error-rate
 # per model), which logs every request; prices come from the repository's .evals/prices.json.
 # Nothing leaves the machine.
 #
@@ -17,7 +17,7 @@ page="${1:-}"
 . "$root/Examples/lib.sh"
 
 fine_tune="ft:gpt-4o-mini:acme:v3"
-python3 "$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py" --log "$work/requests.log" \
+python3 "$root/Tests/Fixtures/openai_server.py" --log "$work/requests.log" \
   --model-delay gpt-4o=400 --model-delay "$fine_tune=20" --model-error-rate "$fine_tune=0.03" >"$work/port" &
 server=$!
 port="$(await_port "$work/port")"

@@ -3,7 +3,7 @@
 #
 # The feature (draft_reply.py) drafts replies to customer tickets; a judge model grades each reply
 # against rubric.md. The judge is an OpenAI-compatible server on 127.0.0.1: the test suite's
-# stand-in (Tests/EvalGuardKitTests/Fixtures/openai_server.py --judge), which passes a reply that
+# stand-in (Tests/Fixtures/openai_server.py --judge), which passes a reply that
 # contains the case's expected text and logs every request. Nothing leaves the machine.
 #
 # Usage: Examples/support-replies/demo.sh   (from anywhere; builds evalguard first)
@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$root/Examples/lib.sh"
 
-python3 "$root/Tests/EvalGuardKitTests/Fixtures/openai_server.py" --judge --log "$work/judge.log" >"$work/port" &
+python3 "$root/Tests/Fixtures/openai_server.py" --judge --log "$work/judge.log" >"$work/port" &
 server=$!
 port="$(await_port "$work/port")"
 judge_requests() { lines "$work/judge.log"; }
