@@ -17,7 +17,7 @@ let libraries: [Target.Dependency] = [
 let package = Package(
     name: "evalguard",
     products: [
-        .executable(name: "evalguard", targets: ["evalguard"]),
+        .executable(name: "evalguard", targets: ["evalguard"])
     ],
     targets: [
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
@@ -53,16 +53,19 @@ let package = Package(
         // may read a fixed input file or write plain files under a temporary directory. It
         // depends on the library targets only, never on the executable, and runs in seconds:
         // `swift test --filter EvalGuardUnitTests`.
-        .testTarget(name: "EvalGuardUnitTests", dependencies: ["CGitStart"] + libraries + ["EvalGuardTestSupport"],
-                    path: "Tests/Unit"),
+        .testTarget(
+            name: "EvalGuardUnitTests", dependencies: ["CGitStart"] + libraries + ["EvalGuardTestSupport"],
+            path: "Tests/Unit"),
         // Scratch git repositories, model and scoring programs, stand-in servers, and the CLI
         // run in-process (`repo.evalguard(...)`); also the in-memory checks that take seconds of
         // arithmetic each (a test's level over every sign pattern or thousands of seeded runs).
-        .testTarget(name: "EvalGuardIntegrationTests", dependencies: libraries + ["EvalGuardTestSupport"],
-                    path: "Tests/Integration"),
+        .testTarget(
+            name: "EvalGuardIntegrationTests", dependencies: libraries + ["EvalGuardTestSupport"],
+            path: "Tests/Integration"),
         // The built binary (and what runs it: the installed pre-push hook, pre-commit, the Action
         // and GitLab job stand-ins, the release archive), Chromium, TLS, proxies, a real model.
-        .testTarget(name: "EvalGuardEndToEndTests", dependencies: libraries + ["EvalGuardTestSupport", "evalguard"],
-                    path: "Tests/EndToEnd"),
+        .testTarget(
+            name: "EvalGuardEndToEndTests", dependencies: libraries + ["EvalGuardTestSupport", "evalguard"],
+            path: "Tests/EndToEnd"),
     ]
 )

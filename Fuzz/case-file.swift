@@ -3,10 +3,13 @@
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
-let scorers: [Scorer] = [.exact(.init()), .contains(.init()), .regex, .json, .numeric(absolute: 1e-9, relative: 0), .oneOf(.init())]
+let scorers: [Scorer] = [
+    .exact(.init()), .contains(.init()), .regex, .json, .numeric(absolute: 1e-9, relative: 0), .oneOf(.init()),
+]
 
-let conversation = try! ConversationSplice("{{input.messages}}", before: 0,
-                                          node: ConfigNode(value: .null, source: ConfigSource(displayPath: "x", text: "")))
+let conversation = try! ConversationSplice(
+    "{{input.messages}}", before: 0,
+    node: ConfigNode(value: .null, source: ConfigSource(displayPath: "x", text: "")))
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

@@ -11,8 +11,13 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     do {
         switch data[0] % 4 {
         case 0: _ = try CSVTable.parse(text, separator: ",", path: "t.csv")
-        case 1: _ = try TableImport.read(text, separator: "\t", display: "t.tsv", inputColumn: "input", expectedColumn: "expected", idColumn: "id")
-        case 2: _ = ImportSelection(OpenAIEvalsImport.unify(try OpenAIEvalsImport.read(text, display: "s.jsonl")), family: nil)
+        case 1:
+            _ = try TableImport.read(
+                text, separator: "\t", display: "t.tsv", inputColumn: "input", expectedColumn: "expected",
+                idColumn: "id")
+        case 2:
+            _ = ImportSelection(
+                OpenAIEvalsImport.unify(try OpenAIEvalsImport.read(text, display: "s.jsonl")), family: nil)
         default:
             let records = try ProductionRecords.read(text, display: "log.jsonl")
             _ = ProductionRecords.cases(records, inputField: "input", outputField: "output", expectedField: "output")

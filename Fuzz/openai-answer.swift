@@ -1,6 +1,7 @@
 // libFuzzer target: the body of an OpenAI-compatible chat completion, read for the message
 // content or for a field of the JSON inside it, or for its tool calls, with a price for the usage.
 import Foundation
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 

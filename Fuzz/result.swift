@@ -1,6 +1,7 @@
 // libFuzzer target: a stored result (.evals/results/<commit>.json, or the same JSON in a git
 // note). A file that is not a result reads as nil, never a trap.
 import Foundation
+
 @testable import EvalGuardStore
 
 @_cdecl("LLVMFuzzerTestOneInput")

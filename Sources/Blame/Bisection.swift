@@ -42,7 +42,8 @@ package struct Bisection: Sendable {
         guard !open.isEmpty else { return nil }
         let middle = Double(lo + hi) / 2
         func byDistance(_ a: Int, _ b: Int) -> Bool {
-            let da = abs(Double(a) - middle), db = abs(Double(b) - middle)
+            let da = abs(Double(a) - middle)
+            let db = abs(Double(b) - middle)
             return da != db ? da < db : a < b
         }
         return open.filter(isFree).min(by: byDistance) ?? open.min(by: byDistance)

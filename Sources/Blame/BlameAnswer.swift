@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What `evalguard blame` was asked.
 package struct BlameOptions: Sendable {
@@ -19,7 +19,9 @@ package struct BlameOptions: Sendable {
     /// (accuracy only); false: evaluate every case of every probe.
     package var partialProbes: Bool = true
 
-    package init(suite: String? = nil, metric: GatedMetric? = nil, good: String? = nil, bad: String = "HEAD", retries: Int = 1) {
+    package init(
+        suite: String? = nil, metric: GatedMetric? = nil, good: String? = nil, bad: String = "HEAD", retries: Int = 1
+    ) {
         self.suite = suite
         self.metric = metric
         self.good = good
@@ -103,20 +105,24 @@ extension BlameAnswer {
 
 /// Building the culprit's details from the results around it.
 package enum CulpritDetails {
-    static func changedInputs(_ repository: Repository, commit: String, parent: String?, config: EvalConfig?) throws -> [ChangedFile] {
+    static func changedInputs(_ repository: Repository, commit: String, parent: String?, config: EvalConfig?) throws
+        -> [ChangedFile]
+    {
         let include: (String) -> Bool = { config?.inputs.includes($0) ?? !EvaluationKey.isExcluded($0) }
         func files(_ sha: String?) throws -> [String: String] {
             guard let sha else { return [:] }
-            return Dictionary(try repository.files(atCommit: sha).filter { include($0.path) }.map { ($0.path, $0.blobID) },
-                              uniquingKeysWith: { a, _ in a })
+            return Dictionary(
+                try repository.files(atCommit: sha).filter { include($0.path) }.map { ($0.path, $0.blobID) },
+                uniquingKeysWith: { a, _ in a })
         }
-        let now = try files(commit), then = try files(parent)
+        let now = try files(commit)
+        let then = try files(parent)
         var changes: [ChangedFile] = []
         for path in Set(now.keys).union(then.keys).sorted() {
             switch (then[path], now[path]) {
             case (nil, _?): changes.append(ChangedFile(path: path, change: .added))
             case (_?, nil): changes.append(ChangedFile(path: path, change: .deleted))
-            case let (a?, b?) where a != b: changes.append(ChangedFile(path: path, change: .modified))
+            case (let a?, let b?) where a != b: changes.append(ChangedFile(path: path, change: .modified))
             default: break
             }
         }

@@ -59,8 +59,13 @@ final class KeyedRange {
     func segments(_ lo: Int, _ hi: Int) throws -> [Blame.Segment] {
         var out: [Blame.Segment] = []
         for i in lo...hi {
-            let key = try key(i), entry = try entry(i)
-            if let key, out.last?.key == key { out[out.count - 1].commits.append(entry) } else { out.append(Blame.Segment(key: key, commits: [entry])) }
+            let key = try key(i)
+            let entry = try entry(i)
+            if let key, out.last?.key == key {
+                out[out.count - 1].commits.append(entry)
+            } else {
+                out.append(Blame.Segment(key: key, commits: [entry]))
+            }
         }
         return out
     }
@@ -82,9 +87,12 @@ final class KeyedRange {
     /// The commit strictly between `lo` and `hi` nearest `middle` (the older on a tie) that may
     /// have a result of its own and is not `excluded`; nil when there is none. Looks outward from
     /// `middle`, so with every result stored it asks about one or two commits.
-    func nearestWithOwnResult(between lo: Int, and hi: Int, middle: Double, excluding excluded: Set<Int> = [],
-                              in stored: StoredResults) -> Int? {
-        var below = min(Int(middle.rounded(.down)), hi - 1), above = max(below + 1, lo + 1)
+    func nearestWithOwnResult(
+        between lo: Int, and hi: Int, middle: Double, excluding excluded: Set<Int> = [],
+        in stored: StoredResults
+    ) -> Int? {
+        var below = min(Int(middle.rounded(.down)), hi - 1)
+        var above = max(below + 1, lo + 1)
         while below > lo || above < hi {
             let takeBelow = below > lo && (above >= hi || middle - Double(below) <= Double(above) - middle)
             let pick = takeBelow ? below : above

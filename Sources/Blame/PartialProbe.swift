@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardStatistics
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// Probes that pay for the cases that changed. Once both ends are known, only the cases whose
 /// outcome differs between them can side a probe (`Siding`); the others agree at both ends. So
@@ -16,15 +16,24 @@ import EvalGuardSupport
 extension Blame {
     static func controlSize(deciding: Int, rest: Int) -> Int { min(rest, max(10, deciding / 4)) }
 
-    func probe(_ sha: String, key: String, fresh: Bool, siding: Siding, good: RunResult, bad: RunResult) throws -> RunResult {
-        guard options.partialProbes, siding.metric == .accuracy else { return try evaluate(sha, key: key, fresh: fresh) }
-        var deciding: [String: Set<String>] = [:], rest: [(String, String)] = []
+    func probe(_ sha: String, key: String, fresh: Bool, siding: Siding, good: RunResult, bad: RunResult) throws
+        -> RunResult
+    {
+        guard options.partialProbes, siding.metric == .accuracy else {
+            return try evaluate(sha, key: key, fresh: fresh)
+        }
+        var deciding: [String: Set<String>] = [:]
+        var rest: [(String, String)] = []
         for suite in good.suites where siding.suites?.contains(suite.name) ?? true {
             guard let atBad = bad.suite(suite.name) else { continue }
             let b = Dictionary(atBad.cases.map { ($0.id, $0.passed) }, uniquingKeysWith: { _, last in last })
             for c in suite.cases {
                 guard let other = b[c.id] else { continue }
-                if other != c.passed { deciding[suite.name, default: []].insert(c.id) } else { rest.append((suite.name, c.id)) }
+                if other != c.passed {
+                    deciding[suite.name, default: []].insert(c.id)
+                } else {
+                    rest.append((suite.name, c.id))
+                }
             }
         }
         let flipped = deciding.values.reduce(0) { $0 + $1.count }
@@ -41,14 +50,17 @@ extension Blame {
         let result = try evaluator.evaluateCases(sha, cases: cases, why: "blame probe", fresh: fresh)
         // A probe whose answers were all stored (a second search) cost no evaluation.
         if result.suites.contains(where: { !($0.reuse?.ran.isEmpty ?? true) }) { evaluations += 1 }
-        let expected = Dictionary(good.suites.flatMap { s in s.cases.map { (s.name + "\u{0}" + $0.id, $0.passed) } },
-                                  uniquingKeysWith: { a, _ in a })
+        let expected = Dictionary(
+            good.suites.flatMap { s in s.cases.map { (s.name + "\u{0}" + $0.id, $0.passed) } },
+            uniquingKeysWith: { a, _ in a })
         let disagree = controls.count { suite, id in
             guard let now = result.suite(suite)?.cases.first(where: { $0.id == id }) else { return false }
             return expected[suite + "\u{0}" + id] != now.passed
         }
         if disagree > 2 && 5 * disagree > controls.count {
-            log("\(sha.prefix(7)): \(disagree) of \(controls.count) control cases differ from both ends: evaluating every case")
+            log(
+                "\(sha.prefix(7)): \(disagree) of \(controls.count) control cases differ from both ends: evaluating every case"
+            )
             return try evaluate(sha, key: key, fresh: fresh)
         }
         partials[key] = result

@@ -1,5 +1,6 @@
 import EvalGuardGit
 import EvalGuardStore
+
 /// One commit the bisection probed, as it saw it: the side it took, the votes, and which cases
 /// cast them, so a reader can check why the search went the way it did (`blame --html`).
 package struct ProbeRecord: Sendable {
@@ -31,7 +32,9 @@ extension Siding {
             let b = Dictionary(atBad.cases.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
             let p = Dictionary(atProbe.cases.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
             for before in suite.cases {
-                guard let after = b[before.id], let now = p[before.id], let side = nearer(now, before, after) else { continue }
+                guard let after = b[before.id], let now = p[before.id], let side = nearer(now, before, after) else {
+                    continue
+                }
                 out.append(CaseVote(suite: suite.name, id: before.id, side: side))
             }
         }

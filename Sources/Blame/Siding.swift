@@ -56,7 +56,8 @@ package struct Siding: Sendable {
         let votes = votes(probe: probe, good: good, bad: bad)
         var tally = Tally(good: votes.count { $0.side == .good }, bad: votes.count { $0.side == .bad })
         if tally == Tally(), let pv = aggregate(probe), let gv = aggregate(good), let bv = aggregate(bad), gv != bv {
-            let dg = abs(pv - gv), db = abs(pv - bv)
+            let dg = abs(pv - gv)
+            let db = abs(pv - bv)
             if dg < db { tally.good = 1 } else if db < dg { tally.bad = 1 }
         }
         return tally
@@ -70,11 +71,14 @@ package struct Siding: Sendable {
             return now.passed == bad.passed ? .bad : .good
         case .avgCostUSD:
             guard let cg = good.costUSD, let cb = bad.costUSD, let c = now.costUSD,
-                  abs(cb - cg) > 1e-12 + 1e-9 * abs(cg) else { return nil }
+                abs(cb - cg) > 1e-12 + 1e-9 * abs(cg)
+            else { return nil }
             return closer(c, cg, cb)
         case .avgSteps:
-            guard let sg = good.stepCount ?? (good.error == nil ? 0 : nil), let sb = bad.stepCount ?? (bad.error == nil ? 0 : nil),
-                  let s = now.stepCount ?? (now.error == nil ? 0 : nil), sg != sb else { return nil }
+            guard let sg = good.stepCount ?? (good.error == nil ? 0 : nil),
+                let sb = bad.stepCount ?? (bad.error == nil ? 0 : nil),
+                let s = now.stepCount ?? (now.error == nil ? 0 : nil), sg != sb
+            else { return nil }
             return closer(Double(s), Double(sg), Double(sb))
         case .meanScore:
             guard abs(bad.score - good.score) > 1e-9 else { return nil }
@@ -82,7 +86,8 @@ package struct Siding: Sendable {
         case .p95LatencyMs:
             // Latency per case is noisy: only cases that moved by more than 1 ms and 20% vote.
             guard good.error == nil, bad.error == nil, now.error == nil,
-                  abs(bad.latencyMs - good.latencyMs) > max(1, 0.2 * good.latencyMs) else { return nil }
+                abs(bad.latencyMs - good.latencyMs) > max(1, 0.2 * good.latencyMs)
+            else { return nil }
             return closer(now.latencyMs, good.latencyMs, bad.latencyMs)
         }
     }
@@ -93,7 +98,9 @@ package struct Siding: Sendable {
 
     /// The metric over the counted suites: the suite's own figure for one suite, else overall.
     package func aggregate(_ result: RunResult) -> Double? {
-        if let suites, suites.count == 1, let only = suites.first { return result.suite(only)?.metrics.value(of: metric) }
+        if let suites, suites.count == 1, let only = suites.first {
+            return result.suite(only)?.metrics.value(of: metric)
+        }
         return result.overall.value(of: metric)
     }
 }

@@ -26,8 +26,10 @@ enum ArgumentParser {
     /// With `stopAtFirstPositional`, parsing ends at the first positional argument, which is
     /// returned with everything after it in `remaining` (how global options are read before
     /// the subcommand).
-    static func parse(_ arguments: [String], spec: CommandSpec,
-                      stopAtFirstPositional: Bool = false) throws(UsageError) -> Outcome {
+    static func parse(
+        _ arguments: [String], spec: CommandSpec,
+        stopAtFirstPositional: Bool = false
+    ) throws(UsageError) -> Outcome {
         spec.assertWellFormed()
         do {
             return try parseOptions(arguments, spec: spec, stopAtFirstPositional: stopAtFirstPositional)
@@ -38,8 +40,10 @@ enum ArgumentParser {
         }
     }
 
-    private static func parseOptions(_ arguments: [String], spec: CommandSpec,
-                                     stopAtFirstPositional: Bool) throws(UsageError) -> Outcome {
+    private static func parseOptions(
+        _ arguments: [String], spec: CommandSpec,
+        stopAtFirstPositional: Bool
+    ) throws(UsageError) -> Outcome {
         var parsed = ParsedArguments(spec: spec)
         var rawPositionals: [String] = []
         var index = 0

@@ -13,8 +13,10 @@ package struct CommandSpec: Sendable {
     /// In order: required ones, then optional ones, then at most one repeating one last.
     package var arguments: [PositionalSpec]
 
-    package init(name: String, abstract: String, discussion: String? = nil,
-                options: [OptionSpec] = [], arguments: [PositionalSpec] = []) {
+    package init(
+        name: String, abstract: String, discussion: String? = nil,
+        options: [OptionSpec] = [], arguments: [PositionalSpec] = []
+    ) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
@@ -53,10 +55,12 @@ package struct CommandSpec: Sendable {
         }
         var sawOptional = false
         for (index, argument) in arguments.enumerated() {
-            assert(!argument.repeating || index == arguments.count - 1,
-                   "only the last positional may repeat: <\(argument.name)>")
-            assert(argument.optional || !sawOptional,
-                   "required positional <\(argument.name)> after an optional one")
+            assert(
+                !argument.repeating || index == arguments.count - 1,
+                "only the last positional may repeat: <\(argument.name)>")
+            assert(
+                argument.optional || !sawOptional,
+                "required positional <\(argument.name)> after an optional one")
             sawOptional = sawOptional || argument.optional
         }
     }
@@ -76,8 +80,10 @@ package struct OptionSpec: Sendable {
     /// Returned by `value(_:)` when the option is absent, and shown as `(default: …)` in help.
     package var defaultValue: String?
 
-    package init(long: String, short: Character? = nil, valueName: String? = nil, help: String,
-                repeating: Bool = false, defaultValue: String? = nil) {
+    package init(
+        long: String, short: Character? = nil, valueName: String? = nil, help: String,
+        repeating: Bool = false, defaultValue: String? = nil
+    ) {
         precondition(!long.isEmpty || short != nil, "an option needs a long or a short name")
         self.long = long
         self.short = short
@@ -93,10 +99,13 @@ package struct OptionSpec: Sendable {
     }
 
     /// An option taking a value.
-    package static func option(_ long: String, short: Character? = nil, value: String, help: String,
-                              repeating: Bool = false, defaultValue: String? = nil) -> OptionSpec {
-        OptionSpec(long: long, short: short, valueName: value, help: help,
-                   repeating: repeating, defaultValue: defaultValue)
+    package static func option(
+        _ long: String, short: Character? = nil, value: String, help: String,
+        repeating: Bool = false, defaultValue: String? = nil
+    ) -> OptionSpec {
+        OptionSpec(
+            long: long, short: short, valueName: value, help: help,
+            repeating: repeating, defaultValue: defaultValue)
     }
 
     package var isFlag: Bool { valueName == nil }

@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardRunner
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// evalguard's command line: `run(arguments:)` parses, dispatches and maps every error to an
@@ -14,7 +14,8 @@ public enum CLI {
     /// The subcommands, in the order `evalguard --help` lists them.
     package static let commands: [any Command.Type] = [
         InitCommand.self, RunCommand.self, BaselineCommand.self, CheckCommand.self,
-        CICommand.self, MergeCommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self, LogCommand.self, DiffCommand.self, CompareCommand.self, ReportCommand.self,
+        CICommand.self, MergeCommand.self, InstallHookCommand.self, HookCommand.self, BlameCommand.self,
+        LogCommand.self, DiffCommand.self, CompareCommand.self, ReportCommand.self,
         SyncCommand.self, JudgeCommand.self, CasesCommand.self,
     ]
 
@@ -27,9 +28,10 @@ public enum CLI {
             3 could not evaluate. With --bisect: 0 good, 1 bad, 125 skip this commit.
             """,
         options: [
-            OptionSpec(long: "", short: "C", valueName: "dir",
-                       help: "Run as if evalguard was started in <dir>. Several -C options each apply to the previous one.",
-                       repeating: true),
+            OptionSpec(
+                long: "", short: "C", valueName: "dir",
+                help: "Run as if evalguard was started in <dir>. Several -C options each apply to the previous one.",
+                repeating: true),
             .flag("version", help: "Show the version."),
         ])
 
@@ -51,9 +53,11 @@ public enum CLI {
 
     /// Runs evalguard in-process. `workingDirectory` defaults to the process's; `commands`
     /// to `CLI.commands`. Returns the exit code, with the console's stdout flushed.
-    package static func run(arguments: [String], console: Console, environment: [String: String],
-                           workingDirectory: String? = nil, commands: [any Command.Type]? = nil,
-                           standardInput: (@Sendable () -> String)? = nil) -> Int32 {
+    package static func run(
+        arguments: [String], console: Console, environment: [String: String],
+        workingDirectory: String? = nil, commands: [any Command.Type]? = nil,
+        standardInput: (@Sendable () -> String)? = nil
+    ) -> Int32 {
         defer { console.flush() }
         let commands = commands ?? Self.commands
         let subcommandSpecs = commands.map { $0.spec }
@@ -61,8 +65,10 @@ public enum CLI {
         func rootHelp() -> String { Help.text(for: rootSpec, path: toolName, subcommands: subcommandSpecs) }
 
         func rootUsageError(_ message: String) -> ExitCode {
-            console.err(Help.usageError(UsageError(message), spec: rootSpec, path: toolName,
-                                        hasSubcommands: true), terminator: "")
+            console.err(
+                Help.usageError(
+                    UsageError(message), spec: rootSpec, path: toolName,
+                    hasSubcommands: true), terminator: "")
             return .usage
         }
 

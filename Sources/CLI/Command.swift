@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A subcommand: its table (which both parses and prints help) and what it does.
 ///

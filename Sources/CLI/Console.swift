@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where a command's output goes: results on stdout, progress and diagnostics on stderr.
@@ -32,10 +32,12 @@ package final class Console: @unchecked Sendable {
 
     /// A console over any two sinks. `bufferStdout` holds stdout text until `flush()`, a
     /// terminal stdout or 64 KiB of text.
-    package init(stdout: @escaping @Sendable (String) -> Void,
-                stderr: @escaping @Sendable (String) -> Void,
-                isStdoutTerminal: Bool = false, isStderrTerminal: Bool = false,
-                environment: [String: String] = [:], bufferStdout: Bool = false) {
+    package init(
+        stdout: @escaping @Sendable (String) -> Void,
+        stderr: @escaping @Sendable (String) -> Void,
+        isStdoutTerminal: Bool = false, isStderrTerminal: Bool = false,
+        environment: [String: String] = [:], bufferStdout: Bool = false
+    ) {
         self.writeStdout = stdout
         self.writeStderr = stderr
         self.isStdoutTerminal = isStdoutTerminal
@@ -48,10 +50,11 @@ package final class Console: @unchecked Sendable {
 
     /// The process's own stdout and stderr.
     package static func standard(environment: [String: String] = processEnvironment()) -> Console {
-        Console(stdout: { writeAll(1, $0) }, stderr: { writeAll(2, $0) },
-                // isatty's failure (not a terminal, or closed) is its answer: no colour, no progress.
-                isStdoutTerminal: isatty(1) == 1, isStderrTerminal: isatty(2) == 1,
-                environment: environment, bufferStdout: true)
+        Console(
+            stdout: { writeAll(1, $0) }, stderr: { writeAll(2, $0) },
+            // isatty's failure (not a terminal, or closed) is its answer: no colour, no progress.
+            isStdoutTerminal: isatty(1) == 1, isStderrTerminal: isatty(2) == 1,
+            environment: environment, bufferStdout: true)
     }
 
     /// Writes a result to stdout, like `print`.
@@ -92,7 +95,8 @@ package final class Console: @unchecked Sendable {
     private static func writeAll(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            guard let written = try? syscall("write", { bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }) else { return }
+            guard let written = try? syscall("write", { bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } })
+            else { return }
             bytes = bytes.dropFirst(written)
         }
     }
@@ -113,13 +117,16 @@ package final class CapturedOutput: @unchecked Sendable {
 
 extension Console {
     /// A console that records what is written, pretending to be a terminal or not.
-    package static func capturing(stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false,
-                                 environment: [String: String] = [:]) -> (Console, CapturedOutput) {
+    package static func capturing(
+        stdoutIsTerminal: Bool = false, stderrIsTerminal: Bool = false,
+        environment: [String: String] = [:]
+    ) -> (Console, CapturedOutput) {
         let captured = CapturedOutput()
-        let console = Console(stdout: { captured.append(stdout: $0) },
-                              stderr: { captured.append(stderr: $0) },
-                              isStdoutTerminal: stdoutIsTerminal, isStderrTerminal: stderrIsTerminal,
-                              environment: environment)
+        let console = Console(
+            stdout: { captured.append(stdout: $0) },
+            stderr: { captured.append(stderr: $0) },
+            isStdoutTerminal: stdoutIsTerminal, isStderrTerminal: stderrIsTerminal,
+            environment: environment)
         return (console, captured)
     }
 }

@@ -53,8 +53,10 @@ enum Help {
     }
 
     /// What a usage error prints on stderr.
-    static func usageError(_ error: UsageError, spec: CommandSpec, path: String,
-                           hasSubcommands: Bool = false) -> String {
+    static func usageError(
+        _ error: UsageError, spec: CommandSpec, path: String,
+        hasSubcommands: Bool = false
+    ) -> String {
         """
         Error: \(error.message)
         Usage: \(usage(for: spec, path: path, hasSubcommands: hasSubcommands))

@@ -19,11 +19,17 @@ extension Gate {
     /// large a real drop must be to matter.
     /// `runs` is how many times the current run asked about each case (`--repeat` may differ
     /// from the configuration), for the advice.
-    static func accuracy(_ test: PairedAccuracy, baseline: Metrics, current: Metrics, runs: Int, excludedFlaky: Int,
-                         threshold: AccuracyThreshold?, settings: VerdictSettings) -> MetricComparison {
-        var m = MetricComparison(metric: .accuracy, baseline: baseline.accuracy, current: current.accuracy,
-                                 threshold: nil, verdict: .skipped)
-        guard let t = threshold else { m.note = "switched off"; return m }
+    static func accuracy(
+        _ test: PairedAccuracy, baseline: Metrics, current: Metrics, runs: Int, excludedFlaky: Int,
+        threshold: AccuracyThreshold?, settings: VerdictSettings
+    ) -> MetricComparison {
+        var m = MetricComparison(
+            metric: .accuracy, baseline: baseline.accuracy, current: current.accuracy,
+            threshold: nil, verdict: .skipped)
+        guard let t = threshold else {
+            m.note = "switched off"
+            return m
+        }
         m.threshold = .maxDrop(t.maxDrop)
         let alpha = settings.alpha
         guard test.cases > 0 else {
@@ -32,10 +38,16 @@ extension Gate {
             m.verdict = beyond ? .inconclusive : .pass
             if excludedFlaky > 0 {
                 m.note = "every paired case is flaky and left out"
-                if beyond { m.advice = "all \(excludedFlaky) paired case(s) are flaky and \"flaky\": \"exclude\" leaves them out, so nothing is left to test; include them, or run more repeats" }
+                if beyond {
+                    m.advice =
+                        "all \(excludedFlaky) paired case(s) are flaky and \"flaky\": \"exclude\" leaves them out, so nothing is left to test; include them, or run more repeats"
+                }
             } else {
                 m.note = "no case in both runs"
-                if beyond { m.advice = "no case id is in both runs, so the change cannot be tested; record a new baseline if the cases were renamed" }
+                if beyond {
+                    m.advice =
+                        "no case id is in both runs, so the change cannot be tested; record a new baseline if the cases were renamed"
+                }
             }
             return m
         }
@@ -62,9 +74,11 @@ extension Gate {
             // The estimate can come out at the suite's own size (the approximation behind it
             // already calls the drop significant; the exact test does not): asking for the
             // cases already there settles nothing.
-            options.append(roundedUp(needed) > test.cases
-                ? "about \(roundedUp(needed)) cases (now \(test.cases)) if the same shares of cases fell and rose"
-                : "a larger suite than the \(test.cases) cases now (this drop sits at the edge of significance at this size)")
+            options.append(
+                roundedUp(needed) > test.cases
+                    ? "about \(roundedUp(needed)) cases (now \(test.cases)) if the same shares of cases fell and rose"
+                    : "a larger suite than the \(test.cases) cases now (this drop sits at the edge of significance at this size)"
+            )
         }
         let next = repeats > 1 ? repeats * 2 : 3
         options.append("repeating each case (repeat: \(next), or --repeat \(next)) to average out flaky outcomes")

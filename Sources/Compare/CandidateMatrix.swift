@@ -1,8 +1,8 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardStatistics
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// One configuration's figures in one suite: what `compare` sets side by side.
 package struct CandidateFigures: Sendable {
@@ -19,12 +19,16 @@ package struct CandidateFigures: Sendable {
     package var errors: Int
 
     package init(cases: Int, accuracy: Double, p95LatencyMs: Double, avgCostUSD: Double?) {
-        (self.cases, self.accuracy, self.p95LatencyMs, self.avgCostUSD, errors) = (cases, accuracy, p95LatencyMs, avgCostUSD, 0)
+        (self.cases, self.accuracy, self.p95LatencyMs, self.avgCostUSD, errors) = (
+            cases, accuracy, p95LatencyMs, avgCostUSD, 0
+        )
     }
 
     package init(_ suite: SuiteResult) {
         let m = Metrics(suite.cases.map(\.firstStage))
-        (cases, accuracy, meanScore, p95LatencyMs, avgCostUSD, errors) = (m.cases, m.accuracy, m.meanScore, m.p95LatencyMs, m.avgCostUSD, m.errors + m.timeouts)
+        (cases, accuracy, meanScore, p95LatencyMs, avgCostUSD, errors) = (
+            m.cases, m.accuracy, m.meanScore, m.p95LatencyMs, m.avgCostUSD, m.errors + m.timeouts
+        )
         costPerCorrectUSD = m.totalCostUSD.flatMap { m.passed > 0 ? $0 / Double(m.passed) : nil }
         let tokens = suite.cases.compactMap { c in
             c.usage.flatMap(PriceTable.BilledTokens.total)
@@ -89,22 +93,32 @@ package struct CandidateMatrix: Sendable {
 
     /// `scoreGated`: the suites whose `mean_score` is gated (their score is compared too).
     /// `gates`: per candidate, `Gate.compare` of its result against the current one as baseline.
-    package init(current: RunResult, currentLabel: String, candidates: [(name: String, result: RunResult)], suites only: Set<String>?,
-                 scoreGated: Set<String>, margin: Double?, alpha: Double, gates: [String: Comparison] = [:]) {
+    package init(
+        current: RunResult, currentLabel: String, candidates: [(name: String, result: RunResult)],
+        suites only: Set<String>?,
+        scoreGated: Set<String>, margin: Double?, alpha: Double, gates: [String: Comparison] = [:]
+    ) {
         (self.currentLabel, self.margin, self.alpha) = (currentLabel, margin, alpha)
         suites = current.suites.filter { only?.contains($0.name) ?? true }.map { suite in
-            var row = SuiteMatrix(name: suite.name, current: CandidateFigures(suite), candidates: candidates.compactMap { name, result in
-                result.suite(suite.name).map { Self.compare(name: name, current: suite, candidate: $0, scoreGated: scoreGated.contains(suite.name)) }
-            })
+            var row = SuiteMatrix(
+                name: suite.name, current: CandidateFigures(suite),
+                candidates: candidates.compactMap { name, result in
+                    result.suite(suite.name).map {
+                        Self.compare(
+                            name: name, current: suite, candidate: $0, scoreGated: scoreGated.contains(suite.name))
+                    }
+                })
             for i in row.candidates.indices {
-                row.candidates[i].verdict = gates[row.candidates[i].name]?.suites.first { $0.name == suite.name }?.metrics.first { $0.metric == .accuracy }
+                row.candidates[i].verdict = gates[row.candidates[i].name]?.suites.first { $0.name == suite.name }?
+                    .metrics.first { $0.metric == .accuracy }
             }
             let adjusted = Holm.adjusted(row.candidates.map(\.pValue))
             for i in row.candidates.indices { row.candidates[i].adjustedPValue = adjusted[i] }
             if let margin {
                 let raw = row.candidates.map { $0.accuracy.nonInferiorityPValue(margin: margin) }
                 for (i, p) in Holm.adjusted(raw).enumerated() {
-                    row.candidates[i].nonInferiority = NonInferiority(margin: margin, pValue: raw[i], adjustedPValue: p, holds: p < alpha)
+                    row.candidates[i].nonInferiority = NonInferiority(
+                        margin: margin, pValue: raw[i], adjustedPValue: p, holds: p < alpha)
                 }
             }
             let front = Pareto.front([row.current] + row.candidates.map(\.figures))
@@ -114,7 +128,9 @@ package struct CandidateMatrix: Sendable {
         }
     }
 
-    static func compare(name: String, current: SuiteResult, candidate: SuiteResult, scoreGated: Bool) -> CandidateComparison {
+    static func compare(name: String, current: SuiteResult, candidate: SuiteResult, scoreGated: Bool)
+        -> CandidateComparison
+    {
         let theirs = Dictionary(candidate.cases.map { ($0.id, $0.firstStage) }, uniquingKeysWith: { first, _ in first })
         var (paired, worse, better) = (0, 0, 0)
         var scores: [(baseline: Double, current: Double)] = []
@@ -126,13 +142,16 @@ package struct CandidateMatrix: Sendable {
             guard mine.passRate != other.passRate else { continue }
             let fixed = other.passRate > mine.passRate
             if fixed { better += 1 } else { worse += 1 }
-            flipped.append(FlippedAnswer(id: mine.id, fixed: fixed, current: Self.shown(mine), candidate: Self.shown(other)))
+            flipped.append(
+                FlippedAnswer(id: mine.id, fixed: fixed, current: Self.shown(mine), candidate: Self.shown(other)))
         }
         let difference = PairedDifference(cases: paired, worse: worse, better: better)
-        let latency = Bootstrap.quantileShift(baseline: Metrics.timedLatencies(current.cases), current: Metrics.timedLatencies(candidate.cases))
-        return CandidateComparison(name: name, figures: CandidateFigures(candidate), accuracy: difference, pValue: difference.pValue,
-                                   adjustedPValue: difference.pValue, meanScore: scoreGated ? PairedScore(scores, confidence: 0.95) : nil,
-                                   latency: latency, flipped: flipped)
+        let latency = Bootstrap.quantileShift(
+            baseline: Metrics.timedLatencies(current.cases), current: Metrics.timedLatencies(candidate.cases))
+        return CandidateComparison(
+            name: name, figures: CandidateFigures(candidate), accuracy: difference, pValue: difference.pValue,
+            adjustedPValue: difference.pValue, meanScore: scoreGated ? PairedScore(scores, confidence: 0.95) : nil,
+            latency: latency, flipped: flipped)
     }
 }
 
@@ -140,7 +159,11 @@ extension CandidateMatrix {
     /// An answer as text: a stored output is JSON, and a string answer is shown as the string.
     static func shown(_ c: CaseResult) -> String? {
         guard let output = c.output else { return c.error }
-        if output.hasPrefix("\""), let value = try? JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)), case .string(let s) = value { return s }
+        if output.hasPrefix("\""), let value = try? JSONDecoder().decode(JSONValue.self, from: Data(output.utf8)),
+            case .string(let s) = value
+        {
+            return s
+        }
         return output
     }
 }

@@ -52,8 +52,10 @@ package struct MetricComparison: Sendable {
     /// Accuracy: what asking again about the flipped cases found, when it settled the verdict.
     package var settle: SettleStatistics?
 
-    package init(metric: GatedMetric, baseline: Double?, current: Double?, threshold: ThresholdRule?,
-                 verdict: Verdict, note: String? = nil) {
+    package init(
+        metric: GatedMetric, baseline: Double?, current: Double?, threshold: ThresholdRule?,
+        verdict: Verdict, note: String? = nil
+    ) {
         self.metric = metric
         self.baseline = baseline
         self.current = current
@@ -174,8 +176,10 @@ package struct SuiteComparison: Sendable {
     /// The suite's own `on_inconclusive` (nil: the top level's, `Comparison.settings`).
     package var onInconclusive: InconclusivePolicy?
 
-    package init(name: String, metrics: [MetricComparison], regressed: [CaseFlip], fixed: [CaseFlip],
-                added: [String], removed: [String], note: String? = nil) {
+    package init(
+        name: String, metrics: [MetricComparison], regressed: [CaseFlip], fixed: [CaseFlip],
+        added: [String], removed: [String], note: String? = nil
+    ) {
         self.name = name
         self.metrics = metrics
         self.regressed = regressed

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardStatistics
+import FoundationEssentials
 
 /// Holm's correction over the p-value tests of one check.
 ///
@@ -34,7 +34,8 @@ package enum FamilyWise {
             m.statistics = s
             if m.verdict == .regression && !s.significant {
                 m.verdict = .inconclusive
-                m.advice = "significant on its own (p \(Self.format(member.p))) but not once corrected for the \(members.count) tests gated together (Holm-adjusted p \(Self.format(p)), alpha \(Self.format(s.alpha))): more cases or repeats would settle it"
+                m.advice =
+                    "significant on its own (p \(Self.format(member.p))) but not once corrected for the \(members.count) tests gated together (Holm-adjusted p \(Self.format(p)), alpha \(Self.format(s.alpha))): more cases or repeats would settle it"
             }
             result.suites[member.suite].metrics[member.metric] = m
         }

@@ -23,11 +23,16 @@ extension Gate {
     /// sample, so with a few hundred cases an allowed 10% slow-down can measure as 25%.
     /// Testing against no change would then block it. Testing against the allowance blocks only
     /// a slow-down the data show to exceed what the team allowed.
-    static func latency(baseline: BaselineSuite, current: SuiteResult, threshold: IncreaseThreshold?,
-                        settings: VerdictSettings) -> MetricComparison {
+    static func latency(
+        baseline: BaselineSuite, current: SuiteResult, threshold: IncreaseThreshold?,
+        settings: VerdictSettings
+    ) -> MetricComparison {
         let (b, c) = (baseline.metrics.p95LatencyMs, current.metrics.p95LatencyMs)
         var m = MetricComparison(metric: .p95LatencyMs, baseline: b, current: c, threshold: nil, verdict: .skipped)
-        guard let t = threshold else { m.note = "switched off"; return m }
+        guard let t = threshold else {
+            m.note = "switched off"
+            return m
+        }
         m.threshold = .maxIncrease(percent: t.maxIncreasePct, atLeast: t.minIncrease, unit: "ms")
         // A batch's answers carry no latency: skipped, never compared with a measured one.
         guard current.metrics.latencyMeasured, baseline.metrics.latencyMeasured else {
@@ -39,15 +44,19 @@ extension Gate {
         let beyondPoint = beyond(t, baseline: b, current: c)
         let currentSample = Metrics.timedLatencies(current.cases)
         let confidence = 1 - 2 * settings.alpha
-        guard let shift = Bootstrap.quantileShift(baseline: baseline.latenciesMs, current: currentSample, quantile: 0.95,
-                                                  confidence: confidence, seed: bootstrapSeed) else {
+        guard
+            let shift = Bootstrap.quantileShift(
+                baseline: baseline.latenciesMs, current: currentSample, quantile: 0.95,
+                confidence: confidence, seed: bootstrapSeed)
+        else {
             // A side without a single timed answer has no p95 at all (Metrics writes 0): nothing
             // can be concluded from it, least of all a regression.
             m.verdict = .inconclusive
             m.note = "no timed answers on one side: latency cannot be compared"
             return m
         }
-        let ratioClear = shift.ratioInterval.map { $0.lower > 1 + t.maxIncreasePct / 100 + 1e-9 }
+        let ratioClear =
+            shift.ratioInterval.map { $0.lower > 1 + t.maxIncreasePct / 100 + 1e-9 }
             ?? (shift.differenceInterval.lower > 0)
         let significant = ratioClear && shift.differenceInterval.lower > t.minIncrease
         var s = MetricStatistics(alpha: settings.alpha, significant: significant)
@@ -55,8 +64,10 @@ extension Gate {
         s.ratioInterval = shift.ratioInterval
         s.intervalConfidence = confidence
         s.samples = (baseline.latenciesMs.count, currentSample.count)
-        s.percentiles = ["p50": (baseline.metrics.p50LatencyMs, current.metrics.p50LatencyMs),
-                         "p99": (baseline.metrics.p99LatencyMs, current.metrics.p99LatencyMs)]
+        s.percentiles = [
+            "p50": (baseline.metrics.p50LatencyMs, current.metrics.p50LatencyMs),
+            "p99": (baseline.metrics.p99LatencyMs, current.metrics.p99LatencyMs),
+        ]
         m.statistics = s
         m.verdict = !beyondPoint ? .pass : significant ? .regression : .inconclusive
         if m.verdict == .inconclusive { m.advice = latencyAdvice(shift, threshold: t, samples: currentSample.count) }
@@ -78,7 +89,8 @@ extension Gate {
         }
         need(shift.difference, shift.differenceInterval.lower, t.minIncrease)
         let runs = roundedUp(Int((Double(samples) * factor).rounded(.up)))
-        return "to tell this slow-down from noise: about \(runs) timed runs (now \(samples)), from more cases or repeats (--repeat), if the change stays this large; or re-run on a quieter machine"
+        return
+            "to tell this slow-down from noise: about \(runs) timed runs (now \(samples)), from more cases or repeats (--repeat), if the change stays this large; or re-run on a quieter machine"
     }
 
     /// The cost rule: the threshold on the averages (no sampling test: a cost per case does not
@@ -86,30 +98,43 @@ extension Gate {
     /// or one run's answers came through a batch API (at its discount) and the other's did not,
     /// a cost beyond the threshold is inconclusive, never a regression: the change may be the
     /// prices', not the code's.
-    static func cost(baseline: Double?, current: Double?, threshold: IncreaseThreshold?, prices: PriceTables,
-                     batched: (baseline: Bool, current: Bool) = (false, false)) -> MetricComparison {
-        var m = MetricComparison(metric: .avgCostUSD, baseline: baseline, current: current, threshold: nil, verdict: .skipped)
-        guard let t = threshold else { m.note = "switched off"; return m }
+    static func cost(
+        baseline: Double?, current: Double?, threshold: IncreaseThreshold?, prices: PriceTables,
+        batched: (baseline: Bool, current: Bool) = (false, false)
+    ) -> MetricComparison {
+        var m = MetricComparison(
+            metric: .avgCostUSD, baseline: baseline, current: current, threshold: nil, verdict: .skipped)
+        guard let t = threshold else {
+            m.note = "switched off"
+            return m
+        }
         m.threshold = .maxIncrease(percent: t.maxIncreasePct, atLeast: t.minIncrease, unit: "usd")
         guard let b = baseline, let c = current else {
-            m.note = baseline == nil && current == nil ? "no cost reported" : baseline == nil ? "no cost in the baseline" : "no cost reported now"
+            m.note =
+                baseline == nil && current == nil
+                ? "no cost reported" : baseline == nil ? "no cost in the baseline" : "no cost reported now"
             return m
         }
         if prices.changed {
-            m.warnings.append("the price table differs between the baseline and this run: a change in cost may come from the prices, not from the code")
+            m.warnings.append(
+                "the price table differs between the baseline and this run: a change in cost may come from the prices, not from the code"
+            )
         }
         let batchMode = batched.baseline != batched.current
         if batchMode {
-            m.warnings.append(batched.baseline
-                ? "the baseline's answers were priced at the batch price and this run's at the direct price: a change in cost may come from the prices, not from the code"
-                : "this run's answers were priced at the batch price and the baseline's at the direct price: a change in cost may come from the prices, not from the code")
+            m.warnings.append(
+                batched.baseline
+                    ? "the baseline's answers were priced at the batch price and this run's at the direct price: a change in cost may come from the prices, not from the code"
+                    : "this run's answers were priced at the batch price and the baseline's at the direct price: a change in cost may come from the prices, not from the code"
+            )
         }
         let change: PriceChange? = prices.changed ? .table : batchMode ? .batchMode : nil
         let beyondPoint = beyond(t, baseline: b, current: c)
         m.verdict = !beyondPoint ? .pass : change != nil ? .inconclusive : .regression
         if m.verdict == .inconclusive {
             m.priceChange = change
-            m.advice = change == .table
+            m.advice =
+                change == .table
                 ? "the price table changed; cost moved because prices changed: record a new baseline with the new price table ('evalguard baseline') so that costs are compared at one set of prices"
                 : "the baseline and this run were priced in different modes (batch and direct): record the baseline the way this gate runs, with --batch or without it, so that costs are compared at one set of prices"
         }

@@ -11,10 +11,15 @@ extension Gate {
     /// repeated case's score is already the mean over its runs. The bootstrap interval of the
     /// change (at 1 − 2 alpha) is evidence for the reader, not part of the decision, exactly as
     /// the Wilson intervals are for accuracy.
-    static func meanScore(baseline: BaselineSuite, current: SuiteResult, threshold: AccuracyThreshold?,
-                          settings: VerdictSettings) -> MetricComparison {
+    static func meanScore(
+        baseline: BaselineSuite, current: SuiteResult, threshold: AccuracyThreshold?,
+        settings: VerdictSettings
+    ) -> MetricComparison {
         var m = MetricComparison(metric: .meanScore, baseline: nil, current: nil, threshold: nil, verdict: .skipped)
-        guard let t = threshold else { m.note = "switched off"; return m }
+        guard let t = threshold else {
+            m.note = "switched off"
+            return m
+        }
         m.threshold = .maxDrop(t.maxDrop)
         let pairs = current.cases.compactMap { c in
             baseline.cases[c.id].map { (baseline: $0.scoreValue, current: c.score) }
@@ -35,8 +40,10 @@ extension Gate {
         let beyond = test.drop > t.maxDrop + 1e-12
         m.verdict = !beyond ? .pass : s.significant ? .regression : .inconclusive
         if m.verdict == .inconclusive {
-            let next = (current.cases.map(\.runCount).max() ?? 1) > 1 ? (current.cases.map(\.runCount).max() ?? 1) * 2 : 3
-            m.advice = "to tell this drop from noise: more cases (now \(test.cases)), or repeating each case (repeat: \(next), or --repeat \(next)) to average out noisy scores"
+            let next =
+                (current.cases.map(\.runCount).max() ?? 1) > 1 ? (current.cases.map(\.runCount).max() ?? 1) * 2 : 3
+            m.advice =
+                "to tell this drop from noise: more cases (now \(test.cases)), or repeating each case (repeat: \(next), or --repeat \(next)) to average out noisy scores"
         }
         return m
     }

@@ -55,17 +55,22 @@ struct Settlement {
     var pendingCurrent: [String] = []
     var pendingBaseline: [String] = []
 
-    init(_ discordant: [Discordant], first: MetricComparison, paired: Int, threshold: AccuracyThreshold?,
-         settle: SettleSettings, bothSides: Bool, noisy: Bool, alpha: Double) {
+    init(
+        _ discordant: [Discordant], first: MetricComparison, paired: Int, threshold: AccuracyThreshold?,
+        settle: SettleSettings, bothSides: Bool, noisy: Bool, alpha: Double
+    ) {
         guard settle.enabled, let t = threshold, first.statistics != nil, !discordant.isEmpty,
-              discordant.allSatisfy({ $0.first.baselineRuns == $0.first.currentRuns }) else { return }
+            discordant.allSatisfy({ $0.first.baselineRuns == $0.first.currentRuns })
+        else { return }
         let firstVerdict = first.verdict
         let fell = discordant.filter { $0.first.baselinePasses > $0.first.currentPasses }
         let firstDrop = (first.baseline ?? 0) - (first.current ?? 0)
-        let hiddenDrop = bothSides && noisy && firstVerdict == .pass && firstDrop > 0
+        let hiddenDrop =
+            bothSides && noisy && firstVerdict == .pass && firstDrop > 0
             && Double(fell.count) / Double(paired) > t.maxDrop + 1e-12
         guard firstVerdict == .inconclusive || hiddenDrop,
-              SettledAccuracy.canSucceed(discordant.map(\.first), alpha: alpha) else { return }
+            SettledAccuracy.canSucceed(discordant.map(\.first), alpha: alpha)
+        else { return }
         var cases: [SettledCase] = []
         for d in discordant {
             let fall = d.first.baselinePasses > d.first.currentPasses
@@ -80,19 +85,25 @@ struct Settlement {
                 if fall { pendingBaseline.append(d.id) } else { pendingCurrent.append(d.id) }
                 continue
             }
-            cases.append(SettledCase(baselinePasses: d.first.baselinePasses, currentPasses: d.first.currentPasses, runs: d.first.currentRuns,
-                                     weight: SettledCase.weight(failing: failing, passing: passing),
-                                     reasks: failing.runs + (bothSides ? passing?.runs ?? 0 : 0),
-                                     // Without the baseline's model, a rise persists when the current model passes it again.
-                                     persisted: bothSides || fall ? nil : 2 * failing.passes > failing.runs))
+            cases.append(
+                SettledCase(
+                    baselinePasses: d.first.baselinePasses, currentPasses: d.first.currentPasses,
+                    runs: d.first.currentRuns,
+                    weight: SettledCase.weight(failing: failing, passing: passing),
+                    reasks: failing.runs + (bothSides ? passing?.runs ?? 0 : 0),
+                    // Without the baseline's model, a rise persists when the current model passes it again.
+                    persisted: bothSides || fall ? nil : 2 * failing.passes > failing.runs))
         }
-        guard pendingCurrent.isEmpty, pendingBaseline.isEmpty, let test = SettledAccuracy(cases, alpha: alpha) else { return }
+        guard pendingCurrent.isEmpty, pendingBaseline.isEmpty, let test = SettledAccuracy(cases, alpha: alpha) else {
+            return
+        }
         let persisting = bothSides ? test.persistingDrop / Double(paired) : nil
         var out = first
-        out.settle = SettleStatistics(cases: test.cases, extraCalls: test.reasks, bothSides: bothSides,
-                                      persistedWorse: test.persistedWorse, persistedBetter: test.persistedBetter,
-                                      persistingDrop: persisting, pValue: test.pValue, level: test.level,
-                                      significant: test.significant, exact: test.exact, firstVerdict: firstVerdict)
+        out.settle = SettleStatistics(
+            cases: test.cases, extraCalls: test.reasks, bothSides: bothSides,
+            persistedWorse: test.persistedWorse, persistedBetter: test.persistedBetter,
+            persistingDrop: persisting, pValue: test.pValue, level: test.level,
+            significant: test.significant, exact: test.exact, firstVerdict: firstVerdict)
         let beyond = firstDrop > t.maxDrop + 1e-12 || (persisting ?? 0) > t.maxDrop + 1e-12
         if test.significant && beyond {
             out.verdict = .regression
@@ -123,8 +134,11 @@ extension Gate {
 extension Comparison {
     /// What to ask again to settle accuracy verdicts: current-side cases and baseline-model cases, by suite.
     package var settlePending: ReaskPlan {
-        ReaskPlan(current: Dictionary(uniqueKeysWithValues: suites.filter { !$0.settlePending.isEmpty }.map { ($0.name, $0.settlePending) }),
-                  baseline: Dictionary(uniqueKeysWithValues: suites.compactMap { s in s.settlePendingBaseline.map { (s.name, $0) } }))
+        ReaskPlan(
+            current: Dictionary(
+                uniqueKeysWithValues: suites.filter { !$0.settlePending.isEmpty }.map { ($0.name, $0.settlePending) }),
+            baseline: Dictionary(
+                uniqueKeysWithValues: suites.compactMap { s in s.settlePendingBaseline.map { (s.name, $0) } }))
     }
 
     /// Settled accuracy verdicts, with their suites.

@@ -21,14 +21,17 @@ extension Scorer {
             let members = try node.object(allowed: ["type", "arguments", "order", "strings"])
             subsetArguments = try Self.choice(members["arguments"], ["exact", "subset"], default: "exact") == "subset"
             orderMatters = try Self.choice(members["order"], ["any", "exact"], default: "any") == "exact"
-            caseInsensitive = try Self.choice(members["strings"], ["exact", "case-insensitive"], default: "exact") == "case-insensitive"
+            caseInsensitive =
+                try Self.choice(members["strings"], ["exact", "case-insensitive"], default: "exact")
+                == "case-insensitive"
         }
 
         static func choice(_ node: ConfigNode?, _ options: [String], default fallback: String) throws -> String {
             guard let node else { return fallback }
             let value = try node.string()
             guard options.contains(value) else {
-                let hint = Suggestion.closest(to: value, among: options).map { "Did you mean '\($0)'?" }
+                let hint =
+                    Suggestion.closest(to: value, among: options).map { "Did you mean '\($0)'?" }
                     ?? "Write one of " + options.map { "\"\($0)\"" }.joined(separator: ", ") + "."
                 throw node.error("'\(value)' is not one of " + options.joined(separator: ", "), hint: hint)
             }
@@ -55,7 +58,9 @@ extension Scorer {
         init(node: ConfigNode) throws {
             let members = try node.object(allowed: ["type", "match", "max_steps"])
             // `choice` returns one of the listed names, each a case of Match.
-            match = Match(rawValue: try ToolCallSettings.choice(members["match"], ["contains", "in_order", "exact"], default: "in_order"))!
+            match = Match(
+                rawValue: try ToolCallSettings.choice(
+                    members["match"], ["contains", "in_order", "exact"], default: "in_order"))!
             maxSteps = try members["max_steps"]?.positiveInt()
         }
     }
@@ -72,7 +77,9 @@ extension Scorer {
     /// What is wrong with a case's `expected` for the tool-call and trajectory scorers.
     static func agentProblem(_ scorer: String, expected: JSONValue) -> String? {
         let key = scorer == "tool-call" ? "tool_calls" : "steps"
-        let example = scorer == "tool-call" ? "{\"tool_calls\": [{\"name\": \"lookup_order\", \"arguments\": {\"order_id\": \"A1\"}}]}"
+        let example =
+            scorer == "tool-call"
+            ? "{\"tool_calls\": [{\"name\": \"lookup_order\", \"arguments\": {\"order_id\": \"A1\"}}]}"
             : "{\"steps\": [\"lookup_order\", {\"name\": \"refund\", \"arguments\": {\"amount\": 10}}]}"
         guard let list = expected[key]?.arrayValue else {
             return "the \(scorer) scorer needs \"expected\" to be \(example)"
@@ -83,7 +90,8 @@ extension Scorer {
                 continue
             }
             guard let call = item.objectValue, let name = call["name"]?.stringValue, !name.isEmpty else {
-                return "expected.\(key)[\(i)] must be " + (scorer == "trajectory" ? "a tool name or " : "") + "an object with \"name\" (and optionally \"arguments\")"
+                return "expected.\(key)[\(i)] must be " + (scorer == "trajectory" ? "a tool name or " : "")
+                    + "an object with \"name\" (and optionally \"arguments\")"
             }
             if let extra = call.keys.sorted().first(where: { $0 != "name" && $0 != "arguments" }) {
                 return "expected.\(key)[\(i)] has '\(extra)'; a call is {\"name\", \"arguments\"}"
@@ -102,7 +110,9 @@ extension Scorer {
             if o.count == 1, let schema = o["$json_schema"] {
                 return schema.objectValue != nil || schema.boolValue != nil ? nil : path
             }
-            return o.sorted { $0.key < $1.key }.lazy.compactMap { badSchemaPlaceholder($0.value, at: path + "." + $0.key) }.first
+            return o.sorted { $0.key < $1.key }.lazy.compactMap {
+                badSchemaPlaceholder($0.value, at: path + "." + $0.key)
+            }.first
         case .array(let a):
             return a.indices.lazy.compactMap { badSchemaPlaceholder(a[$0], at: path + "[\($0)]") }.first
         default:

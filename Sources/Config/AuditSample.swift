@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `audit_sample`: how many of a suite's reused cases `ci` asks the model again before it trusts
 /// stored answers (see `Evaluation.audit`).
@@ -23,11 +23,12 @@ package enum AuditSample: Sendable, Equatable {
     /// How many of `reused` cases to re-run.
     package func size(reused: Int) -> Int {
         guard reused > 0 else { return 0 }
-        let wanted = switch self {
-        case .standard: max(Self.standardMinimum, Self.share(Self.standardFraction, of: reused))
-        case .count(let n): n
-        case .fraction(let f): max(1, Self.share(f, of: reused))
-        }
+        let wanted =
+            switch self {
+            case .standard: max(Self.standardMinimum, Self.share(Self.standardFraction, of: reused))
+            case .count(let n): n
+            case .fraction(let f): max(1, Self.share(f, of: reused))
+            }
         return min(wanted, reused)
     }
 
@@ -37,11 +38,14 @@ package enum AuditSample: Sendable, Equatable {
     }
 
     init(node: ConfigNode) throws {
-        let hint = "Write a number of cases (\"audit_sample\": 50), a fraction of the reused cases (0.1) or a percentage (\"10%\"); "
+        let hint =
+            "Write a number of cases (\"audit_sample\": 50), a fraction of the reused cases (0.1) or a percentage (\"10%\"); "
             + "to skip the audit, run 'evalguard ci --trust-stored'."
         switch node.value {
         case .number(let n) where n >= 1:
-            guard n == n.rounded(), n < 1e9 else { throw node.error("expected a whole number of cases, found \(n)", hint: hint) }
+            guard n == n.rounded(), n < 1e9 else {
+                throw node.error("expected a whole number of cases, found \(n)", hint: hint)
+            }
             self = .count(Int(n))
         case .number(let n) where n > 0:
             self = .fraction(n)
@@ -53,7 +57,8 @@ package enum AuditSample: Sendable, Equatable {
         case .number(let n):
             throw node.error("the audit needs at least one case, found \(n)", hint: hint)
         default:
-            throw node.error("expected a number of cases, a fraction or a percentage, found \(node.value.kindName)", hint: hint)
+            throw node.error(
+                "expected a number of cases, a fraction or a percentage, found \(node.value.kindName)", hint: hint)
         }
     }
 }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// One eval case: an input for the model and what a right answer looks like.
 ///
@@ -21,7 +21,9 @@ package struct EvalCase: Sendable {
         init(toolResults: JSONValue) { self.toolResults = toolResults }
     }
 
-    init(id: String, input: JSONValue, expected: JSONValue, line: Int, human: Bool? = nil, toolResults: JSONValue? = nil) {
+    init(
+        id: String, input: JSONValue, expected: JSONValue, line: Int, human: Bool? = nil, toolResults: JSONValue? = nil
+    ) {
         (self.id, self.input, self.expected, self.human) = (id, input, expected, human)
         lineNumber = UInt32(clamping: line)
         rare = toolResults.map(Rare.init)
@@ -65,8 +67,9 @@ package enum CaseFile {
                 start = end + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 if let offset = TextBytes.firstInvalidUTF8(line) {
-                    throw EvalGuardError(TextBytes.invalidMessage, file: displayPath, line: lineNumber, column: offset + 1,
-                                         hint: TextBytes.invalidHint)
+                    throw EvalGuardError(
+                        TextBytes.invalidMessage, file: displayPath, line: lineNumber, column: offset + 1,
+                        hint: TextBytes.invalidHint)
                 }
                 let value: JSONValue
                 do {
@@ -76,21 +79,26 @@ package enum CaseFile {
                 }
                 let c = try evalCase(value, line: lineNumber, displayPath: displayPath, scorer: scorer)
                 if let first = firstLine[c.id] {
-                    throw EvalGuardError("duplicate id \(JSONValue.string(c.id).canonicalText): already used at line \(first)",
-                                         file: displayPath, line: lineNumber, hint: "Case ids must be unique within a suite.")
+                    throw EvalGuardError(
+                        "duplicate id \(JSONValue.string(c.id).canonicalText): already used at line \(first)",
+                        file: displayPath, line: lineNumber, hint: "Case ids must be unique within a suite.")
                 }
                 firstLine[c.id] = lineNumber
                 cases.append(c)
             }
         }
         guard !cases.isEmpty else {
-            throw EvalGuardError("the suite has no cases", file: displayPath,
-                                 hint: "Add one JSON object per line: {\"id\": \"greeting-1\", \"input\": \"hello\", \"expected\": \"greeting\"}")
+            throw EvalGuardError(
+                "the suite has no cases", file: displayPath,
+                hint:
+                    "Add one JSON object per line: {\"id\": \"greeting-1\", \"input\": \"hello\", \"expected\": \"greeting\"}"
+            )
         }
         return cases
     }
 
-    private static func evalCase(_ value: JSONValue, line: Int, displayPath: String, scorer: Scorer) throws -> EvalCase {
+    private static func evalCase(_ value: JSONValue, line: Int, displayPath: String, scorer: Scorer) throws -> EvalCase
+    {
         func fail(_ message: String) -> EvalGuardError { EvalGuardError(message, file: displayPath, line: line) }
         guard case .object(let o) = value else {
             throw fail("expected an object with \"id\", \"input\" and \"expected\", found \(value.kindName)")
@@ -101,9 +109,12 @@ package enum CaseFile {
         case .number(let n) where n == n.rounded():
             // Beyond 2^53 a double no longer holds every whole number: the id would not be the one written.
             guard n.magnitude <= 9_007_199_254_740_992 else {
-                throw EvalGuardError("\"id\" \(JSONWriter.numberText(n)) is too large to keep exactly as a number",
-                                     file: displayPath, line: line,
-                                     hint: "Write the id as a string, for example \"id\": \"case-1\"; numbers up to 9007199254740992 are kept as written.")
+                throw EvalGuardError(
+                    "\"id\" \(JSONWriter.numberText(n)) is too large to keep exactly as a number",
+                    file: displayPath, line: line,
+                    hint:
+                        "Write the id as a string, for example \"id\": \"case-1\"; numbers up to 9007199254740992 are kept as written."
+                )
             }
             id = String(Int64(n))
         case nil: throw fail("missing \"id\"")
@@ -119,20 +130,33 @@ package enum CaseFile {
         case nil: break
         case .string("pass")?: human = true
         case .string("fail")?: human = false
-        case let other?: throw fail("case \(id): \"human\" is a person's verdict, \"pass\" or \"fail\"; found \(other.canonicalText)")
+        case let other?:
+            throw fail(
+                "case \(id): \"human\" is a person's verdict, \"pass\" or \"fail\"; found \(other.canonicalText)")
         }
         let toolResults = try o["tool_results"].map { try checkedToolResults($0, id: id, fail: fail) }
-        return EvalCase(id: id, input: input, expected: expected ?? .null, line: line, human: human, toolResults: toolResults)
+        return EvalCase(
+            id: id, input: input, expected: expected ?? .null, line: line, human: human, toolResults: toolResults)
     }
 
     /// `[{"name": "lookup_order", "arguments"?: {...}, "result": <JSON>}]`.
-    private static func checkedToolResults(_ value: JSONValue, id: String, fail: (String) -> EvalGuardError) throws -> JSONValue {
+    private static func checkedToolResults(_ value: JSONValue, id: String, fail: (String) -> EvalGuardError) throws
+        -> JSONValue
+    {
         let shape = "[{\"name\": \"<tool>\", \"arguments\"?: {...}, \"result\": <JSON>}]"
-        guard case .array(let entries) = value else { throw fail("case \(id): \"tool_results\" must be an array \(shape), found \(value.kindName)") }
+        guard case .array(let entries) = value else {
+            throw fail("case \(id): \"tool_results\" must be an array \(shape), found \(value.kindName)")
+        }
         for (i, entry) in entries.enumerated() {
-            guard case .object(let o) = entry else { throw fail("case \(id): tool_results[\(i)] must be an object \(shape), found \(entry.kindName)") }
-            guard case .string(let name)? = o["name"], !name.isEmpty else { throw fail("case \(id): tool_results[\(i)] needs \"name\", the tool's name") }
-            guard o["result"] != nil else { throw fail("case \(id): tool_results[\(i)] (\(name)) needs \"result\", the JSON the tool answers") }
+            guard case .object(let o) = entry else {
+                throw fail("case \(id): tool_results[\(i)] must be an object \(shape), found \(entry.kindName)")
+            }
+            guard case .string(let name)? = o["name"], !name.isEmpty else {
+                throw fail("case \(id): tool_results[\(i)] needs \"name\", the tool's name")
+            }
+            guard o["result"] != nil else {
+                throw fail("case \(id): tool_results[\(i)] (\(name)) needs \"result\", the JSON the tool answers")
+            }
             if let unknown = o.keys.sorted().first(where: { !["name", "arguments", "result"].contains($0) }) {
                 throw fail("case \(id): tool_results[\(i)]: unknown key '\(unknown)' (name, arguments, result)")
             }

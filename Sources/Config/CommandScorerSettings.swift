@@ -23,8 +23,9 @@ package struct CommandScorerSettings: Sendable, Hashable {
     package init(node: ConfigNode) throws {
         let members = try node.object(allowed: Self.keys)
         guard let c = members["command"] else {
-            throw node.error("the command scorer needs \"command\": the program to run",
-                             hint: "Write {\"type\": \"command\", \"command\": [\"python3\", \"scorers/tone.py\"]}.")
+            throw node.error(
+                "the command scorer needs \"command\": the program to run",
+                hint: "Write {\"type\": \"command\", \"command\": [\"python3\", \"scorers/tone.py\"]}.")
         }
         command = try c.strings()
         guard !command.isEmpty, !command[0].isEmpty else { throw c.error("the scorer's command is empty") }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The text of a configuration file, kept to turn a key path into a line number.
 package struct ConfigSource: Sendable {
@@ -54,7 +54,8 @@ package struct ConfigSource: Sendable {
             i += 1
         }
         guard i < bytes.count else { return nil }
-        var depth = 0, commas = 0
+        var depth = 0
+        var commas = 0
         i += 1
         while commas < index {
             guard i < bytes.count else { return nil }
@@ -100,19 +101,30 @@ package struct ConfigSource: Sendable {
         while i < out.count {
             let c = out[i]
             if let q = quote {
-                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if c == UInt8(ascii: "\\") {
+                    i += 2
+                    continue
+                }
                 if c == q { quote = nil }
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 quote = c
             } else if c == UInt8(ascii: "/"), i + 1 < out.count, out[i + 1] == UInt8(ascii: "/") {
-                while i < out.count, out[i] != 0x0A { out[i] = 0x20; i += 1 }
+                while i < out.count, out[i] != 0x0A {
+                    out[i] = 0x20
+                    i += 1
+                }
                 continue
             } else if c == UInt8(ascii: "/"), i + 1 < out.count, out[i + 1] == UInt8(ascii: "*") {
-                while i < out.count, !(out[i] == UInt8(ascii: "*") && i + 1 < out.count && out[i + 1] == UInt8(ascii: "/")) {
+                while i < out.count,
+                    !(out[i] == UInt8(ascii: "*") && i + 1 < out.count && out[i + 1] == UInt8(ascii: "/"))
+                {
                     if out[i] != 0x0A { out[i] = 0x20 }
                     i += 1
                 }
-                if i + 1 < out.count { out[i] = 0x20; out[i + 1] = 0x20 }
+                if i + 1 < out.count {
+                    out[i] = 0x20
+                    out[i + 1] = 0x20
+                }
                 i += 2
                 continue
             }
@@ -122,9 +134,10 @@ package struct ConfigSource: Sendable {
     }
 }
 
-private extension UInt8 {
-    var isIdentifierByte: Bool {
-        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) || self == 0x5F
+extension UInt8 {
+    fileprivate var isIdentifierByte: Bool {
+        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
+            || self == 0x5F
     }
 }
 
@@ -197,7 +210,8 @@ package struct ConfigNode: Sendable {
         // In key order, so that of several unknown keys the same one is named on every run.
         for (key, v) in dict.sorted(by: { $0.key < $1.key }) {
             guard allowed.contains(key) else {
-                let hint = Suggestion.closest(to: key, among: allowed).map { "Did you mean '\($0)'?" }
+                let hint =
+                    Suggestion.closest(to: key, among: allowed).map { "Did you mean '\($0)'?" }
                     ?? "Known keys: " + allowed.joined(separator: ", ") + "."
                 throw child(key, v).error("unknown key '\(key)'", hint: hint)
             }
@@ -224,13 +238,17 @@ package struct ConfigNode: Sendable {
 
     package func number(in range: ClosedRange<Double>) throws -> Double {
         let n = try number()
-        guard range.contains(n) else { throw error("\(n) is out of range (\(range.lowerBound) to \(range.upperBound))") }
+        guard range.contains(n) else {
+            throw error("\(n) is out of range (\(range.lowerBound) to \(range.upperBound))")
+        }
         return n
     }
 
     package func positiveInt() throws -> Int {
         let n = try number()
-        guard n >= 1, n == n.rounded(), n < 1_000_000 else { throw error("expected a whole number of at least 1, found \(n)") }
+        guard n >= 1, n == n.rounded(), n < 1_000_000 else {
+            throw error("expected a whole number of at least 1, found \(n)")
+        }
         return Int(n)
     }
 
@@ -240,7 +258,9 @@ package struct ConfigNode: Sendable {
     }
 
     package func strings() throws -> [String] {
-        guard case .array(let items) = value else { throw error("expected an array of strings, found \(value.kindName)") }
+        guard case .array(let items) = value else {
+            throw error("expected an array of strings, found \(value.kindName)")
+        }
         return try items.enumerated().map { try child("[\($0.offset)]", $0.element).string() }
     }
 }

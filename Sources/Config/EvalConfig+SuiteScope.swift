@@ -19,11 +19,14 @@ extension EvalConfig {
     /// suite or the file does not parse. Another suite's entry or model is not in it.
     package func scopedDigest(suite: String) -> String? {
         guard let only = suites.first(where: { $0.name == suite }),
-              case .object(var root)? = try? ConfigNode.parse(source).value else { return nil }
+            case .object(var root)? = try? ConfigNode.parse(source).value
+        else { return nil }
         root["suites"] = .object([suite: only.node.value])
         // Any model whose name the entry mentions: more than it needs, never less.
         let named = Set(Self.strings(in: only.node.value))
-        if case .object(let models)? = root["models"] { root["models"] = .object(models.filter { named.contains($0.key) }) }
+        if case .object(let models)? = root["models"] {
+            root["models"] = .object(models.filter { named.contains($0.key) })
+        }
         if only.inlineModel != nil || only.modelName != nil { root["model"] = nil }
         return GitHash.blobID(of: "evalguard suite configuration\n" + JSONValue.object(root).canonicalText)
     }

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `.evals/evalguard.json`: the model to run, the suites, and the thresholds.
 package struct EvalConfig: Sendable {
@@ -39,7 +39,11 @@ package struct EvalConfig: Sendable {
         case warn, block
     }
 
-    static let topLevelKeys = ["model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd", AuditSample.key, "settle", Variants.key] + VerdictSettings.keys
+    static let topLevelKeys =
+        [
+            "model", "models", "suites", "thresholds", "baseline_changes", "protected_branches", "max_cost_usd",
+            AuditSample.key, "settle", Variants.key,
+        ] + VerdictSettings.keys
 
     /// Parses the configuration and checks each of its variants merged over it, so a bad
     /// variant is an error of the configuration, at its line, whatever the command.
@@ -57,17 +61,22 @@ package struct EvalConfig: Sendable {
         let defaultModel = try members["model"].map(ModelConfig.init(node:))
         let thresholds = try members["thresholds"].map { try Thresholds.defaults.overridden(by: $0) } ?? .defaults
         guard let suitesNode = members["suites"] else {
-            throw root.error("missing \"suites\": name at least one suite, for example \"suites\": {\"intents\": {\"cases\": \"cases/intents.jsonl\", \"scorer\": \"exact\"}}")
+            throw root.error(
+                "missing \"suites\": name at least one suite, for example \"suites\": {\"intents\": {\"cases\": \"cases/intents.jsonl\", \"scorer\": \"exact\"}}"
+            )
         }
         let settle = try members["settle"].map { try SettleSettings(node: $0, inherited: .defaults) } ?? .defaults
         let suites = try suitesNode.dictionary().map { name, node in
-            try SuiteConfig(name: name, node: node, inherited: thresholds, models: models, hasDefault: defaultModel != nil, settle: settle)
+            try SuiteConfig(
+                name: name, node: node, inherited: thresholds, models: models, hasDefault: defaultModel != nil,
+                settle: settle)
         }
         guard !suites.isEmpty else { throw suitesNode.error("no suites: add at least one") }
         // Without a top-level "model" every suite names its own (checked above); the first
         // suite's then stands as the default, which no suite uses.
         guard let model = defaultModel ?? suites[0].inlineModel ?? suites[0].modelName.flatMap({ models[$0] }) else {
-            throw suitesNode.error("suite '\(suites[0].name)' has no model", hint: "Give it \"model\", or give a top-level \"model\".")
+            throw suitesNode.error(
+                "suite '\(suites[0].name)' has no model", hint: "Give it \"model\", or give a top-level \"model\".")
         }
         var policy = BaselineChangePolicy.warn
         if let node = members["baseline_changes"] {
@@ -77,8 +86,10 @@ package struct EvalConfig: Sendable {
             policy = p
         }
         let verdict = try VerdictSettings(members: members)
-        var config = EvalConfig(model: model, models: models, suites: suites, thresholds: thresholds, verdict: verdict, baselineChanges: policy,
-                                protectedBranches: try members["protected_branches"]?.strings(), source: source)
+        var config = EvalConfig(
+            model: model, models: models, suites: suites, thresholds: thresholds, verdict: verdict,
+            baselineChanges: policy,
+            protectedBranches: try members["protected_branches"]?.strings(), source: source)
         config.maxCostUSD = try members["max_cost_usd"]?.number(in: 0...1e9)
         config.auditSample = try members[AuditSample.key].map(AuditSample.init(node:)) ?? .standard
         config.settle = settle
@@ -91,8 +102,9 @@ package struct EvalConfig: Sendable {
         let file = root + "/" + path
         guard FileManager.default.fileExists(atPath: file) else {
             let hasDirectory = FileManager.default.fileExists(atPath: root + "/" + directory)
-            throw EvalGuardError(hasDirectory ? "\(path) is missing" : "no .evals/ directory in \(root)",
-                                 hint: "Create one with 'evalguard init', then edit \(path).")
+            throw EvalGuardError(
+                hasDirectory ? "\(path) is missing" : "no .evals/ directory in \(root)",
+                hint: "Create one with 'evalguard init', then edit \(path).")
         }
         // Through no link, as every input: the evaluation key hashes the file git stores.
         guard let data = try RepositoryFile.contents(path, root: root) else {
@@ -105,8 +117,11 @@ package struct EvalConfig: Sendable {
     package static func load(from repository: Repository, commit: String) throws -> EvalConfig {
         let label = String(commit.prefix(7)) + ":" + path
         guard let bytes = try repository.fileContents(path, atCommit: commit) else {
-            throw EvalGuardError("commit \(commit.prefix(7)) has no \(path)",
-                                 hint: "evalguard evaluates commits that contain an .evals/ configuration; create one with 'evalguard init' and commit it.")
+            throw EvalGuardError(
+                "commit \(commit.prefix(7)) has no \(path)",
+                hint:
+                    "evalguard evaluates commits that contain an .evals/ configuration; create one with 'evalguard init' and commit it."
+            )
         }
         return try parse(ConfigSource(displayPath: label, text: TextBytes.decode(bytes, displayPath: label)))
     }
@@ -122,12 +137,19 @@ package struct EvalConfig: Sendable {
         // A scoring program's files count too: its `inputs` globs, and its command's arguments
         // (a script path) as exact paths.
         let programs = suites.compactMap(\.scorer.command)
-        let globs = used.contains { $0.inputs == nil } ? nil
+        let globs =
+            used.contains { $0.inputs == nil }
+            ? nil
             : (used.flatMap { $0.inputs ?? [] } + programs.flatMap(\.inputs)).map(Glob.init)
-        return InputSelection(globs: globs,
-                              always: Set([Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles) + used.compactMap(\.toolsFile)
-                                          + suites.flatMap { s in s.scorer.judge.map { $0.files + (models[$0.judge]?.promptFiles ?? []) } ?? [] }
-                                          + programs.flatMap { $0.command.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 } }))
+        return InputSelection(
+            globs: globs,
+            always: Set(
+                [Self.path] + suites.map(\.casesPath) + prices + schemas + used.flatMap(\.promptFiles)
+                    + used.compactMap(\.toolsFile)
+                    + suites.flatMap { s in
+                        s.scorer.judge.map { $0.files + (models[$0.judge]?.promptFiles ?? []) } ?? []
+                    }
+                    + programs.flatMap { $0.command.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 } }))
     }
 
     /// The model a suite runs with: its inline one, the named one, or the default.
@@ -176,14 +198,19 @@ package struct ModelConfig: Sendable {
 
     /// `tools` on a command model declares the tools its own agent loop calls: the tool-call
     /// scorer checks every call's arguments against their schemas.
-    static let commonKeys = ["provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
-                             "deterministic", "tools", "batch", "batch_poll_s"]
+    static let commonKeys = [
+        "provider", "command", "jobs", "timeout_s", "startup_timeout_s", "max_error_rate", "max_line_bytes", "inputs",
+        "deterministic", "tools", "batch", "batch_poll_s",
+    ]
 
     init(node: ConfigNode) throws {
         self.node = node
         let api = OpenAIConfig.API(provider: node.value["provider"]?.stringValue)
         var allowed = Self.commonKeys
-        if let api { allowed = allowed.filter { $0 != "command" && $0 != "startup_timeout_s" && $0 != "max_line_bytes" } + api.keys }
+        if let api {
+            allowed =
+                allowed.filter { $0 != "command" && $0 != "startup_timeout_s" && $0 != "max_line_bytes" } + api.keys
+        }
         let members = try node.object(allowed: allowed)
         provider = try members["provider"]?.string() ?? "command"
         // An HTTP server is not bound by local cores; waiting on it is cheap.
@@ -202,12 +229,15 @@ package struct ModelConfig: Sendable {
         batch = try members["batch"]?.bool() ?? false
         batchPollSeconds = try members["batch_poll_s"]?.number(in: 0...3_600) ?? 30
         if batch, api != .openAI {
-            throw (members["batch"] ?? node).error("\"batch\" needs a provider with a batch API", hint: "Set \"provider\": \"openai\", or remove \"batch\".")
+            throw (members["batch"] ?? node).error(
+                "\"batch\" needs a provider with a batch API",
+                hint: "Set \"provider\": \"openai\", or remove \"batch\".")
         }
         switch provider {
         case "command":
             guard let c = members["command"] else {
-                throw node.error("missing \"command\": the program to run, for example [\"python3\", \"model/predict.py\"]")
+                throw node.error(
+                    "missing \"command\": the program to run, for example [\"python3\", \"model/predict.py\"]")
             }
             command = try c.strings()
             guard !command.isEmpty, !command[0].isEmpty else { throw c.error("the command is empty") }
@@ -215,7 +245,8 @@ package struct ModelConfig: Sendable {
             command = []
             openAI = try OpenAIConfig(members: members, node: node, api: api!)
         default:
-            throw (members["provider"] ?? node).error("unknown provider '\(provider)'", hint: "Providers: command, openai, anthropic.")
+            throw (members["provider"] ?? node).error(
+                "unknown provider '\(provider)'", hint: "Providers: command, openai, anthropic.")
         }
     }
 }
@@ -241,8 +272,11 @@ package struct SuiteConfig: Sendable {
     /// The case file's path from the repository root.
     package var casesPath: String { EvalConfig.directory + "/" + cases }
 
-    init(name: String, node: ConfigNode, inherited: Thresholds, models: [String: ModelConfig] = [:], hasDefault: Bool = true,
-         settle: SettleSettings = .defaults) throws {
+    init(
+        name: String, node: ConfigNode, inherited: Thresholds, models: [String: ModelConfig] = [:],
+        hasDefault: Bool = true,
+        settle: SettleSettings = .defaults
+    ) throws {
         self.name = name
         self.node = node
         let members = try node.object(allowed: ["cases", "scorer", "thresholds", "model", "settle", "on_inconclusive"])
@@ -251,17 +285,22 @@ package struct SuiteConfig: Sendable {
         if let m = members["model"] {
             if case .string(let name) = m.value {
                 guard models[name] != nil else {
-                    throw m.error("no model named '\(name)' in \"models\"",
-                                  hint: models.isEmpty ? "Add \"models\": {\"\(name)\": {...provider settings...}} at the top level."
-                                                       : "Models: \(models.keys.sorted().joined(separator: ", ")).")
+                    throw m.error(
+                        "no model named '\(name)' in \"models\"",
+                        hint: models.isEmpty
+                            ? "Add \"models\": {\"\(name)\": {...provider settings...}} at the top level."
+                            : "Models: \(models.keys.sorted().joined(separator: ", ")).")
                 }
                 modelName = name
             } else {
                 inlineModel = try ModelConfig(node: m)
             }
         } else if !hasDefault {
-            throw node.error("missing \"model\": this suite names no model and there is no default one",
-                             hint: "Add a top-level \"model\": {\"command\": [\"python3\", \"model/predict.py\"]}, or \"model\": \"<name>\" (one of \"models\") to the suite.")
+            throw node.error(
+                "missing \"model\": this suite names no model and there is no default one",
+                hint:
+                    "Add a top-level \"model\": {\"command\": [\"python3\", \"model/predict.py\"]}, or \"model\": \"<name>\" (one of \"models\") to the suite."
+            )
         }
         guard let casesNode = members["cases"] else {
             throw node.error("missing \"cases\": the JSON Lines file of this suite, relative to .evals/")
@@ -272,12 +311,18 @@ package struct SuiteConfig: Sendable {
         }
         scorer = try members["scorer"].map(Scorer.init(node:)) ?? .exact(.init())
         if let judge = scorer.judge, models[judge.judge] == nil {
-            throw (members["scorer"] ?? node).error("the judge '\(judge.judge)' is not a model in \"models\"",
-                                           hint: "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}.")
+            throw (members["scorer"] ?? node).error(
+                "the judge '\(judge.judge)' is not a model in \"models\"",
+                hint:
+                    "Add \"models\": {\"\(judge.judge)\": {\"provider\": \"openai\", ...}} at the top level; the judge gets its prompt as {{input}}."
+            )
         }
         if let similarity = scorer.similarity, models[similarity.model]?.openAI?.api != .openAI {
-            throw (members["scorer"] ?? node).error("the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
-                                           hint: "Add \"models\": {\"\(similarity.model)\": {\"provider\": \"openai\", \"base_url\": \"...\", \"model\": \"text-embedding-3-small\", \"messages\": [{\"role\": \"user\", \"content\": \"{{input}}\"}]}}: evalguard posts to <base_url>/embeddings.")
+            throw (members["scorer"] ?? node).error(
+                "the similarity scorer's model '\(similarity.model)' is not an openai-compatible model in \"models\"",
+                hint:
+                    "Add \"models\": {\"\(similarity.model)\": {\"provider\": \"openai\", \"base_url\": \"...\", \"model\": \"text-embedding-3-small\", \"messages\": [{\"role\": \"user\", \"content\": \"{{input}}\"}]}}: evalguard posts to <base_url>/embeddings."
+            )
         }
         thresholds = try members["thresholds"].map { try inherited.overridden(by: $0) } ?? inherited
     }

@@ -66,23 +66,30 @@ package struct JudgeSettings: Sendable, Equatable {
     package var kappaFloor: Double
 
     package static let defaultKappaFloor = 0.6
-    static let keys = ["type", "rubric", "template", "judge", "grades", "pass", "pass_score", "samples", "mode", "kappa_floor"]
+    static let keys = [
+        "type", "rubric", "template", "judge", "grades", "pass", "pass_score", "samples", "mode", "kappa_floor",
+    ]
 
     init(node: ConfigNode) throws {
         let members = try node.object(allowed: Self.keys)
         guard let rubricNode = members["rubric"] else {
-            throw node.error("a judge scorer needs \"rubric\": what a good answer does, as text or {\"file\": \"<path from the repository root>\"}")
+            throw node.error(
+                "a judge scorer needs \"rubric\": what a good answer does, as text or {\"file\": \"<path from the repository root>\"}"
+            )
         }
         rubric = try Self.text(rubricNode)
         template = try members["template"].map(Self.text)
         guard let judgeNode = members["judge"] else {
-            throw node.error("a judge scorer needs \"judge\": the name of a model in \"models\" that grades the answers")
+            throw node.error(
+                "a judge scorer needs \"judge\": the name of a model in \"models\" that grades the answers")
         }
         judge = try judgeNode.string()
         samples = 1
         if let s = members["samples"] {
             samples = try s.positiveInt()
-            guard samples % 2 == 1 else { throw s.error("\"samples\" must be odd, so that a majority always exists; found \(samples)") }
+            guard samples % 2 == 1 else {
+                throw s.error("\"samples\" must be odd, so that a majority always exists; found \(samples)")
+            }
         }
         mode = .single
         if let m = members["mode"] {
@@ -106,7 +113,9 @@ package struct JudgeSettings: Sendable, Equatable {
     private static func text(_ node: ConfigNode) throws -> Text {
         guard case .object = node.value else { return .inline(try node.string()) }
         let members = try node.object(allowed: ["file"])
-        guard let fileNode = members["file"] else { throw node.error("expected text or {\"file\": \"<path from the repository root>\"}") }
+        guard let fileNode = members["file"] else {
+            throw node.error("expected text or {\"file\": \"<path from the repository root>\"}")
+        }
         let path = try fileNode.string()
         guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
             throw fileNode.error("the file must be a path inside the repository, from its root")
@@ -116,30 +125,43 @@ package struct JudgeSettings: Sendable, Equatable {
 
     private static func grades(_ members: [String: ConfigNode], node: ConfigNode) throws -> Grades {
         guard let g = members["grades"] else {
-            if let extra = members["pass"] ?? members["pass_score"] { throw extra.error("\"pass\" and \"pass_score\" go with \"grades\"") }
+            if let extra = members["pass"] ?? members["pass_score"] {
+                throw extra.error("\"pass\" and \"pass_score\" go with \"grades\"")
+            }
             return .passFail
         }
         guard case .array(let items) = g.value, !items.isEmpty else {
-            throw g.error("expected a list of grade labels ([\"good\", \"poor\"] with \"pass\": [\"good\"]) or a numeric scale ([1, 5] with \"pass_score\": 4)")
+            throw g.error(
+                "expected a list of grade labels ([\"good\", \"poor\"] with \"pass\": [\"good\"]) or a numeric scale ([1, 5] with \"pass_score\": 4)"
+            )
         }
         if items.allSatisfy({ $0.numberValue != nil }) {
             guard items.count == 2, let lo = items[0].numberValue, let hi = items[1].numberValue, lo < hi else {
                 throw g.error("a numeric scale is [lowest, highest], for example [1, 5]")
             }
-            guard let p = members["pass_score"] else { throw g.error("a numeric scale needs \"pass_score\": the lowest grade that passes") }
-            if let extra = members["pass"] { throw extra.error("\"pass\" lists passing labels; a numeric scale takes \"pass_score\"") }
+            guard let p = members["pass_score"] else {
+                throw g.error("a numeric scale needs \"pass_score\": the lowest grade that passes")
+            }
+            if let extra = members["pass"] {
+                throw extra.error("\"pass\" lists passing labels; a numeric scale takes \"pass_score\"")
+            }
             return .scale(min: lo, max: hi, passScore: try p.number(in: lo...hi))
         }
         let labels = try g.strings()
         guard labels.allSatisfy({ !$0.isEmpty && !$0.contains(where: \.isWhitespace) }) else {
             throw g.error("grade labels are single words, so the judge's grade line can be read back")
         }
-        guard Set(labels.map { $0.lowercased() }).count == labels.count else { throw g.error("grade labels must differ (case is ignored)") }
-        if let extra = members["pass_score"] { throw extra.error("\"pass_score\" goes with a numeric scale; labels take \"pass\"") }
+        guard Set(labels.map { $0.lowercased() }).count == labels.count else {
+            throw g.error("grade labels must differ (case is ignored)")
+        }
+        if let extra = members["pass_score"] {
+            throw extra.error("\"pass_score\" goes with a numeric scale; labels take \"pass\"")
+        }
         let passing: [String]
         if let p = members["pass"] {
             passing = try p.strings()
-            if let unknown = passing.first(where: { label in !labels.contains { $0.lowercased() == label.lowercased() } }) {
+            let known = Set(labels.map { $0.lowercased() })
+            if let unknown = passing.first(where: { !known.contains($0.lowercased()) }) {
                 throw p.error("'\(unknown)' is not one of the grades (\(labels.joined(separator: ", ")))")
             }
         } else if labels.contains(where: { $0.lowercased() == "pass" }) {

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 extension ModelConfig {
     /// Settings that shape how the model is called but never its answers: left out of a suite's
@@ -44,7 +44,8 @@ extension ModelConfig {
     /// counts, others match nothing).
     package var promptFiles: [String] {
         guard let openAI else { return [] }
-        return openAI.messages.compactMap(\.content.file) + [openAI.system?.file].compactMap { $0 } + (openAI.toolsFile.map { [$0] } ?? [])
+        return openAI.messages.compactMap(\.content.file) + [openAI.system?.file].compactMap { $0 }
+            + (openAI.toolsFile.map { [$0] } ?? [])
             + (openAI.toolsCommand ?? []).map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
     }
 }
@@ -59,8 +60,11 @@ extension OpenAIConfig {
         if let file = toolsFile {
             // Through no link and checked like the inline list, with errors at the file's lines.
             guard let data = try RepositoryFile.contents(file, root: root) else {
-                throw EvalGuardError("the tools file \(file) does not exist", file: EvalConfig.path,
-                                     hint: "\(setting("tools")) {\"file\": ...} is a path from the repository root; create the file or fix the path.")
+                throw EvalGuardError(
+                    "the tools file \(file) does not exist", file: EvalConfig.path,
+                    hint:
+                        "\(setting("tools")) {\"file\": ...} is a path from the repository root; create the file or fix the path."
+                )
             }
             let source = ConfigSource(displayPath: file, text: try TextBytes.decode(data, displayPath: file))
             copy.tools = try Self.checkedTools(try ConfigNode.parse(source), api: api)
@@ -72,8 +76,9 @@ extension OpenAIConfig {
     private static func loading(_ prompt: PromptTemplate, from root: String) throws -> PromptTemplate {
         guard let file = prompt.file else { return prompt }
         guard let data = try RepositoryFile.contents(file, root: root) else {
-            throw EvalGuardError("the prompt file \(file) does not exist", file: EvalConfig.path,
-                                 hint: "A prompt's {\"file\": ...} is a path from the repository root; create the file or fix the path.")
+            throw EvalGuardError(
+                "the prompt file \(file) does not exist", file: EvalConfig.path,
+                hint: "A prompt's {\"file\": ...} is a path from the repository root; create the file or fix the path.")
         }
         let text = try TextBytes.decode(data, displayPath: file)
         let parts: [PromptTemplate.Part]

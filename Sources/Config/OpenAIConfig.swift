@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The `model` settings of the HTTP providers: `openai`, any server speaking OpenAI's chat
 /// completions API (OpenAI, Azure OpenAI's v1 API, vLLM, llama.cpp, Ollama, LM Studio...), and
@@ -62,10 +62,12 @@ package struct OpenAIConfig: Sendable {
     /// Where a case's request goes: chat completions, or Anthropic's `/v1/messages`.
     package var requestURL: String { api == .anthropic ? baseURL + "/v1/messages" : chatCompletionsURL }
 
-    static let keys = ["base_url", "model", "api_key_env", "api_key_header", "messages", "temperature",
-                       "max_tokens", "seed", "response_format", "output", "prices", "requests_per_minute",
-                       "max_retries", "retry_backoff_s", "tools", "tool_choice", "parallel_tool_calls", "max_steps",
-                       "tools_command"]
+    static let keys = [
+        "base_url", "model", "api_key_env", "api_key_header", "messages", "temperature",
+        "max_tokens", "seed", "response_format", "output", "prices", "requests_per_minute",
+        "max_retries", "retry_backoff_s", "tools", "tool_choice", "parallel_tool_calls", "max_steps",
+        "tools_command",
+    ]
 
     /// How the case's output is taken from the answer.
     package enum OutputExtraction: Sendable, Equatable {
@@ -82,27 +84,38 @@ package struct OpenAIConfig: Sendable {
         baseURL = try members["base_url"]?.string() ?? api.defaultBaseURL
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw (members["base_url"] ?? node).error("expected an http:// or https:// URL, found '\(baseURL)'",
-                                             hint: "For example \"\(api.defaultBaseURL)\" or \"http://127.0.0.1:8000\(api == .openAI ? "/v1" : "")\".")
+            throw (members["base_url"] ?? node).error(
+                "expected an http:// or https:// URL, found '\(baseURL)'",
+                hint:
+                    "For example \"\(api.defaultBaseURL)\" or \"http://127.0.0.1:8000\(api == .openAI ? "/v1" : "")\".")
         }
         if baseURL.contains("?") || baseURL.contains("#") {
-            throw (members["base_url"] ?? node).error("a base URL cannot carry a query or fragment: evalguard appends \(api == .anthropic ? "/v1/messages" : "/chat/completions") to it",
-                                             hint: "Give the API's root, for example \"\(api == .anthropic ? api.defaultBaseURL : "https://example.openai.azure.com/openai/v1")\".")
+            throw (members["base_url"] ?? node).error(
+                "a base URL cannot carry a query or fragment: evalguard appends \(api == .anthropic ? "/v1/messages" : "/chat/completions") to it",
+                hint:
+                    "Give the API's root, for example \"\(api == .anthropic ? api.defaultBaseURL : "https://example.openai.azure.com/openai/v1")\"."
+            )
         }
         guard let modelNode = members["model"] else {
-            throw node.error("missing \"model\": the model's name on the server, for example \"\(api == .anthropic ? "claude-sonnet-4-5" : "gpt-4o-mini")\"")
+            throw node.error(
+                "missing \"model\": the model's name on the server, for example \"\(api == .anthropic ? "claude-sonnet-4-5" : "gpt-4o-mini")\""
+            )
         }
         model = try modelNode.string()
         if let envNode = members["api_key_env"] {
             let name = try envNode.string()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !name.hasPrefix("sk-") else {
-                throw envNode.error("expected the NAME of an environment variable (like \(api.keyVariableExample)), never the key itself")
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !name.hasPrefix("sk-")
+            else {
+                throw envNode.error(
+                    "expected the NAME of an environment variable (like \(api.keyVariableExample)), never the key itself"
+                )
             }
             apiKeyEnv = name
         }
         apiKeyHeader = try members["api_key_header"]?.string() ?? (api == .anthropic ? "x-api-key" : "Authorization")
         let roles = api.templateRoles
-        (messages, conversation) = try members["messages"].map { try Self.messages($0, roles: roles) } ?? (Self.defaultMessages, [])
+        (messages, conversation) =
+            try members["messages"].map { try Self.messages($0, roles: roles) } ?? (Self.defaultMessages, [])
         temperature = try members["temperature"]?.number(in: 0...2)
         maxTokens = try members["max_tokens"]?.positiveInt()
         seed = try members["seed"].map { Int(try $0.number(in: -9_007_199_254_740_991...9_007_199_254_740_991)) }
@@ -117,7 +130,9 @@ package struct OpenAIConfig: Sendable {
             let text = try outputNode.string()
             if text == "json" {
                 output = .json(path: [])
-            } else if text.hasPrefix("json."), !text.dropFirst(5).split(separator: ".", omittingEmptySubsequences: false).contains("") {
+            } else if text.hasPrefix("json."),
+                !text.dropFirst(5).split(separator: ".", omittingEmptySubsequences: false).contains("")
+            {
                 output = .json(path: text.dropFirst(5).split(separator: ".").map(String.init))
             } else if text != "content" {
                 throw outputNode.error("expected \"content\", \"json\" or \"json.<field>\", found '\(text)'")
@@ -136,9 +151,13 @@ package struct OpenAIConfig: Sendable {
 
     /// Without `messages`, the case's input is the one user message: what a model used only as
     /// a judge (whose input is the rendered judge prompt) or only for embeddings needs.
-    static let defaultMessages = [(role: "user", content: PromptTemplate(text: "{{input}}", parts: [.input(path: [])], file: nil))]
+    static let defaultMessages = [
+        (role: "user", content: PromptTemplate(text: "{{input}}", parts: [.input(path: [])], file: nil))
+    ]
 
-    static func messages(_ messagesNode: ConfigNode, roles: [String]? = nil) throws -> ([(role: String, content: PromptTemplate)], [ConversationSplice]) {
+    static func messages(_ messagesNode: ConfigNode, roles: [String]? = nil) throws -> (
+        [(role: String, content: PromptTemplate)], [ConversationSplice]
+    ) {
         guard case .array(let items) = messagesNode.value, !items.isEmpty else {
             throw messagesNode.error("expected a non-empty array of {\"role\", \"content\"} objects")
         }
@@ -156,8 +175,10 @@ package struct OpenAIConfig: Sendable {
             }
             let name = try role.string()
             if let roles, !roles.contains(name) {
-                throw role.error("the role '\(name)' is not one this API takes in \"messages\" (\(roles.joined(separator: ", ")))",
-                                 hint: name == "system" ? "Put the system prompt in \"system\" (text or {\"file\": ...}) beside \"messages\"." : nil)
+                throw role.error(
+                    "the role '\(name)' is not one this API takes in \"messages\" (\(roles.joined(separator: ", ")))",
+                    hint: name == "system"
+                        ? "Put the system prompt in \"system\" (text or {\"file\": ...}) beside \"messages\"." : nil)
             }
             messages.append((name, try PromptTemplate(node: content)))
         }
@@ -182,7 +203,9 @@ package struct PromptTemplate: Sendable, Equatable {
     init(node: ConfigNode) throws {
         if case .object = node.value {
             let members = try node.object(allowed: ["file"])
-            guard let fileNode = members["file"] else { throw node.error("expected {\"file\": \"<path from the repository root>\"}") }
+            guard let fileNode = members["file"] else {
+                throw node.error("expected {\"file\": \"<path from the repository root>\"}")
+            }
             let path = try fileNode.string()
             guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
                 throw fileNode.error("the prompt file must be a path inside the repository, from its root")
@@ -208,7 +231,9 @@ package struct PromptTemplate: Sendable, Equatable {
         var rest = Substring(text)
         while let open = rest.rangeOfText("{{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].rangeOfText("}}") else { throw TemplateError(text: "'{{' without '}}'") }
+            guard let close = rest[open.upperBound...].rangeOfText("}}") else {
+                throw TemplateError(text: "'{{' without '}}'")
+            }
             let name = rest[open.upperBound..<close.lowerBound].trimmingWhitespace()
             let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard path.first == "input", !path.dropFirst().contains("") else {

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `.evals/prices.json`: what a model costs, per million tokens, committed with the code so a
 /// price change is a reviewed commit and an old result can be recomputed.
@@ -26,8 +26,9 @@ package struct PriceTable: Sendable {
         /// every rate times `batch_discount` (0.5 when not given).
         package var batched: Price {
             let share = batchDiscount ?? Decimal(string: "0.5")!
-            var p = Price(inputPerMillion: batchInputPerMillion ?? inputPerMillion * share,
-                          outputPerMillion: batchOutputPerMillion ?? outputPerMillion * share)
+            var p = Price(
+                inputPerMillion: batchInputPerMillion ?? inputPerMillion * share,
+                outputPerMillion: batchOutputPerMillion ?? outputPerMillion * share)
             p.cachedInputPerMillion = batchCachedInputPerMillion ?? cachedInputPerMillion.map { $0 * share }
             p.cacheWritePerMillion = cacheWritePerMillion.map { $0 * share }
             return p
@@ -45,14 +46,19 @@ package struct PriceTable: Sendable {
         package func cost(_ tokens: BilledTokens) -> Double? {
             switch tokens {
             case .openAICompatible(let prompt, let cached, let completion):
-                guard let prompt = Self.count(prompt), let cached = Self.count(cached), let completion = Self.count(completion),
-                      cached <= prompt else { return nil }
+                guard let prompt = Self.count(prompt), let cached = Self.count(cached),
+                    let completion = Self.count(completion),
+                    cached <= prompt
+                else { return nil }
                 let input = (prompt - cached) * inputPerMillion + cached * (cachedInputPerMillion ?? inputPerMillion)
                 return Self.double((input + completion * outputPerMillion) / 1_000_000)
             case .anthropic(let input, let cacheRead, let cacheWrite, let output):
-                guard let input = Self.count(input), let cacheRead = Self.count(cacheRead), let cacheWrite = Self.count(cacheWrite),
-                      let output = Self.count(output) else { return nil }
-                let prompt = input * inputPerMillion + cacheRead * (cachedInputPerMillion ?? inputPerMillion)
+                guard let input = Self.count(input), let cacheRead = Self.count(cacheRead),
+                    let cacheWrite = Self.count(cacheWrite),
+                    let output = Self.count(output)
+                else { return nil }
+                let prompt =
+                    input * inputPerMillion + cacheRead * (cachedInputPerMillion ?? inputPerMillion)
                     + cacheWrite * (cacheWritePerMillion ?? inputPerMillion)
                 return Self.double((prompt + output * outputPerMillion) / 1_000_000)
             }
@@ -86,14 +92,26 @@ package struct PriceTable: Sendable {
         }
 
         package var json: JSONValue {
-            var members: [String: JSONValue] = ["input_per_million": .number(Self.double(inputPerMillion)),
-                                                "output_per_million": .number(Self.double(outputPerMillion))]
-            if let cachedInputPerMillion { members["cached_input_per_million"] = .number(Self.double(cachedInputPerMillion)) }
-            if let cacheWritePerMillion { members["cache_write_per_million"] = .number(Self.double(cacheWritePerMillion)) }
+            var members: [String: JSONValue] = [
+                "input_per_million": .number(Self.double(inputPerMillion)),
+                "output_per_million": .number(Self.double(outputPerMillion)),
+            ]
+            if let cachedInputPerMillion {
+                members["cached_input_per_million"] = .number(Self.double(cachedInputPerMillion))
+            }
+            if let cacheWritePerMillion {
+                members["cache_write_per_million"] = .number(Self.double(cacheWritePerMillion))
+            }
             if let batchDiscount { members["batch_discount"] = .number(Self.double(batchDiscount)) }
-            if let batchInputPerMillion { members["batch_input_per_million"] = .number(Self.double(batchInputPerMillion)) }
-            if let batchOutputPerMillion { members["batch_output_per_million"] = .number(Self.double(batchOutputPerMillion)) }
-            if let batchCachedInputPerMillion { members["batch_cached_input_per_million"] = .number(Self.double(batchCachedInputPerMillion)) }
+            if let batchInputPerMillion {
+                members["batch_input_per_million"] = .number(Self.double(batchInputPerMillion))
+            }
+            if let batchOutputPerMillion {
+                members["batch_output_per_million"] = .number(Self.double(batchOutputPerMillion))
+            }
+            if let batchCachedInputPerMillion {
+                members["batch_cached_input_per_million"] = .number(Self.double(batchCachedInputPerMillion))
+            }
             return .object(members)
         }
 
@@ -122,8 +140,9 @@ package struct PriceTable: Sendable {
             if let prompt = usage["prompt_tokens"], let completion = usage["completion_tokens"] {
                 self = .openAICompatible(prompt: prompt, cached: usage["cached_tokens"] ?? 0, completion: completion)
             } else if let input = usage["input_tokens"], let output = usage["output_tokens"] {
-                self = .anthropic(input: input, cacheRead: usage["cache_read_input_tokens"] ?? 0,
-                                  cacheWrite: usage["cache_creation_input_tokens"] ?? 0, output: output)
+                self = .anthropic(
+                    input: input, cacheRead: usage["cache_read_input_tokens"] ?? 0,
+                    cacheWrite: usage["cache_creation_input_tokens"] ?? 0, output: output)
             } else {
                 return nil
             }
@@ -136,18 +155,21 @@ package struct PriceTable: Sendable {
             if let total = u["total_tokens"] { return total }
             if let prompt = u["prompt_tokens"] { return prompt + (u["completion_tokens"] ?? 0) }
             guard let input = u["input_tokens"] else { return nil }
-            return input + (u["cache_read_input_tokens"] ?? 0) + (u["cache_creation_input_tokens"] ?? 0) + (u["output_tokens"] ?? 0)
+            return input + (u["cache_read_input_tokens"] ?? 0) + (u["cache_creation_input_tokens"] ?? 0)
+                + (u["output_tokens"] ?? 0)
         }
 
         /// The counts of `runs` runs from their mean (a repeated case stores the mean usage).
         package func summed(over runs: Double) -> BilledTokens {
             switch self {
             case .openAICompatible(let prompt, let cached, let completion):
-                return .openAICompatible(prompt: (prompt * runs).rounded(), cached: (cached * runs).rounded(),
-                                         completion: (completion * runs).rounded())
+                return .openAICompatible(
+                    prompt: (prompt * runs).rounded(), cached: (cached * runs).rounded(),
+                    completion: (completion * runs).rounded())
             case .anthropic(let input, let cacheRead, let cacheWrite, let output):
-                return .anthropic(input: (input * runs).rounded(), cacheRead: (cacheRead * runs).rounded(),
-                                  cacheWrite: (cacheWrite * runs).rounded(), output: (output * runs).rounded())
+                return .anthropic(
+                    input: (input * runs).rounded(), cacheRead: (cacheRead * runs).rounded(),
+                    cacheWrite: (cacheWrite * runs).rounded(), output: (output * runs).rounded())
             }
         }
     }
@@ -163,19 +185,25 @@ package struct PriceTable: Sendable {
         let root = try ConfigNode.parse(source)
         var models: [String: Price] = [:]
         for (name, node) in try root.dictionary() {
-            let members = try node.object(allowed: ["input_per_million", "output_per_million",
-                                                    "cached_input_per_million", "cache_write_per_million", "batch_discount",
-                                                    "batch_input_per_million", "batch_output_per_million",
-                                                    "batch_cached_input_per_million"])
+            let members = try node.object(allowed: [
+                "input_per_million", "output_per_million",
+                "cached_input_per_million", "cache_write_per_million", "batch_discount",
+                "batch_input_per_million", "batch_output_per_million",
+                "batch_cached_input_per_million",
+            ])
             guard let input = members["input_per_million"], let output = members["output_per_million"] else {
-                throw node.error("a price needs \"input_per_million\" and \"output_per_million\" (US dollars per million tokens)")
+                throw node.error(
+                    "a price needs \"input_per_million\" and \"output_per_million\" (US dollars per million tokens)")
             }
-            var price = Price(inputPerMillion: try decimal(input), outputPerMillion: try decimal(output),
-                              cachedInputPerMillion: try members["cached_input_per_million"].map(decimal),
-                              cacheWritePerMillion: try members["cache_write_per_million"].map(decimal))
+            var price = Price(
+                inputPerMillion: try decimal(input), outputPerMillion: try decimal(output),
+                cachedInputPerMillion: try members["cached_input_per_million"].map(decimal),
+                cacheWritePerMillion: try members["cache_write_per_million"].map(decimal))
             if let share = members["batch_discount"] {
                 guard try share.number(in: 0...1) > 0 else {
-                    throw share.error("\"batch_discount\" is the share of the price a batch pays, above 0 and at most 1", hint: "OpenAI's and Anthropic's batches cost half: 0.5.")
+                    throw share.error(
+                        "\"batch_discount\" is the share of the price a batch pays, above 0 and at most 1",
+                        hint: "OpenAI's and Anthropic's batches cost half: 0.5.")
                 }
                 price.batchDiscount = try decimal(share)
             }

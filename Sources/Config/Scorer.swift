@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// How a suite decides whether the model's output for a case is right.
 package enum Scorer: Sendable, Equatable {
@@ -45,7 +45,10 @@ package enum Scorer: Sendable, Equatable {
         package var caseInsensitive = false
     }
 
-    package static let names = ["exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "tool-call", "trajectory", "judge", "command", "similarity"]
+    package static let names = [
+        "exact", "contains", "regex", "json", "numeric", "one-of", "json-schema", "tool-call", "trajectory", "judge",
+        "command", "similarity",
+    ]
 
     package var name: String {
         switch self {
@@ -115,7 +118,11 @@ package enum Scorer: Sendable, Equatable {
     /// `"exact"`, or `{"type": "numeric", "abs_tol": 0.01}` and the like.
     package init(node: ConfigNode) throws {
         if case .array(let items) = node.value {
-            guard !items.isEmpty else { throw node.error("an empty list of scorers", hint: "List one or more, for example [\"contains\", {\"type\": \"judge\", ...}].") }
+            guard !items.isEmpty else {
+                throw node.error(
+                    "an empty list of scorers",
+                    hint: "List one or more, for example [\"contains\", {\"type\": \"judge\", ...}].")
+            }
             let steps = try items.enumerated().map { i, item in
                 let step = node.child("[\(i)]", item)
                 if case .array = item { throw step.error("a list of scorers cannot hold another list") }
@@ -124,8 +131,9 @@ package enum Scorer: Sendable, Equatable {
             let judged = steps.indices.filter { steps[$0].isExternal }
             if judged.count > 1 { throw node.error("a suite has at most one judge, command or similarity scorer") }
             if let j = judged.first, j != steps.count - 1 {
-                throw node.child("[\(j)]", items[j]).error("\(steps[j].judge != nil ? "the judge" : "the \(steps[j].name) scorer") must be the last scorer of the list",
-                                                            hint: "Scorers run in order and a later one is skipped once one fails: put cheap checks first.")
+                throw node.child("[\(j)]", items[j]).error(
+                    "\(steps[j].judge != nil ? "the judge" : "the \(steps[j].name) scorer") must be the last scorer of the list",
+                    hint: "Scorers run in order and a later one is skipped once one fails: put cheap checks first.")
             }
             self = steps.count == 1 ? steps[0] : .list(steps)
             return
@@ -142,8 +150,12 @@ package enum Scorer: Sendable, Equatable {
             self = .command(try CommandScorerSettings(node: node))
             return
         }
-        if case .object = node.value, let type = node.value["type"]?.stringValue, type == "tool-call" || type == "trajectory" {
-            self = type == "tool-call" ? .toolCall(try ToolCallSettings(node: node)) : .trajectory(try TrajectorySettings(node: node))
+        if case .object = node.value, let type = node.value["type"]?.stringValue,
+            type == "tool-call" || type == "trajectory"
+        {
+            self =
+                type == "tool-call"
+                ? .toolCall(try ToolCallSettings(node: node)) : .trajectory(try TrajectorySettings(node: node))
             return
         }
         var type: String
@@ -151,8 +163,12 @@ package enum Scorer: Sendable, Equatable {
         if case .string(let s) = node.value {
             type = s
         } else {
-            members = try node.object(allowed: ["type", "trim", "case_insensitive", "abs_tol", "rel_tol", "schema", "schema_file"])
-            guard let t = members["type"] else { throw node.error("a scorer object needs \"type\" (one of \(Self.names.joined(separator: ", ")))") }
+            members = try node.object(allowed: [
+                "type", "trim", "case_insensitive", "abs_tol", "rel_tol", "schema", "schema_file",
+            ])
+            guard let t = members["type"] else {
+                throw node.error("a scorer object needs \"type\" (one of \(Self.names.joined(separator: ", ")))")
+            }
             type = try t.string()
         }
         var text = TextOptions()
@@ -161,35 +177,57 @@ package enum Scorer: Sendable, Equatable {
         let textKeys: Set = ["type", "trim", "case_insensitive"]
         let allowedKeys: Set<String>
         switch type {
-        case "exact": self = .exact(text); allowedKeys = textKeys
-        case "contains": self = .contains(text); allowedKeys = textKeys
-        case "one-of": self = .oneOf(text); allowedKeys = textKeys
-        case "regex": self = .regex; allowedKeys = ["type"]
-        case "json": self = .json; allowedKeys = ["type"]
-        case "tool-call": self = .toolCall(ToolCallSettings()); allowedKeys = ["type"]
-        case "trajectory": self = .trajectory(TrajectorySettings()); allowedKeys = ["type"]
+        case "exact":
+            self = .exact(text)
+            allowedKeys = textKeys
+        case "contains":
+            self = .contains(text)
+            allowedKeys = textKeys
+        case "one-of":
+            self = .oneOf(text)
+            allowedKeys = textKeys
+        case "regex":
+            self = .regex
+            allowedKeys = ["type"]
+        case "json":
+            self = .json
+            allowedKeys = ["type"]
+        case "tool-call":
+            self = .toolCall(ToolCallSettings())
+            allowedKeys = ["type"]
+        case "trajectory":
+            self = .trajectory(TrajectorySettings())
+            allowedKeys = ["type"]
         case "numeric":
             let abs = try members["abs_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 1e-9
             let rel = try members["rel_tol"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? 0
             self = .numeric(absolute: abs, relative: rel)
             allowedKeys = ["type", "abs_tol", "rel_tol"]
         case "similarity":
-            throw node.error("the similarity scorer needs its settings", hint: "Write {\"type\": \"similarity\", \"model\": \"embedder\", \"threshold\": 0.85}.")
+            throw node.error(
+                "the similarity scorer needs its settings",
+                hint: "Write {\"type\": \"similarity\", \"model\": \"embedder\", \"threshold\": 0.85}.")
         case "command":
-            throw node.error("the command scorer needs its program", hint: "Write {\"type\": \"command\", \"command\": [\"python3\", \"scorers/tone.py\"]}.")
+            throw node.error(
+                "the command scorer needs its program",
+                hint: "Write {\"type\": \"command\", \"command\": [\"python3\", \"scorers/tone.py\"]}.")
         case "judge":
-            throw node.error("the judge scorer needs its settings", hint: "Write {\"type\": \"judge\", \"judge\": \"<a model in models>\", \"rubric\": \"...\"}.")
+            throw node.error(
+                "the judge scorer needs its settings",
+                hint: "Write {\"type\": \"judge\", \"judge\": \"<a model in models>\", \"rubric\": \"...\"}.")
         case "json-schema":
             let source = try Self.schemaSource(members, node)
             self = .jsonSchema(source)
             allowedKeys = ["type", source.file == nil ? "schema" : "schema_file"]
         default:
-            let hint = Suggestion.closest(to: type, among: Self.names).map { "Did you mean '\($0)'?" }
+            let hint =
+                Suggestion.closest(to: type, among: Self.names).map { "Did you mean '\($0)'?" }
                 ?? "Scorers: " + Self.names.joined(separator: ", ") + "."
             let at = members["type"] ?? node
             throw at.error("unknown scorer '\(type)'", hint: hint)
         }
-        if let (extra, member) = members.sorted(by: { $0.key < $1.key }).first(where: { !allowedKeys.contains($0.key) }) {
+        if let (extra, member) = members.sorted(by: { $0.key < $1.key }).first(where: { !allowedKeys.contains($0.key) })
+        {
             throw member.error("'\(extra)' does not apply to the \(type) scorer")
         }
     }
@@ -204,13 +242,17 @@ package enum Scorer: Sendable, Equatable {
         case (nil, let file?):
             let path = try file.string()
             guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
-                throw file.error("schema_file must be a path inside the repository, from its root (for example \".evals/schemas/reply.json\")")
+                throw file.error(
+                    "schema_file must be a path inside the repository, from its root (for example \".evals/schemas/reply.json\")"
+                )
             }
             return SchemaSource(file: path)
         case (_?, _?):
             throw node.error("the json-schema scorer takes \"schema\" or \"schema_file\", not both")
         case (nil, nil):
-            throw node.error("the json-schema scorer needs \"schema\" (the schema inline) or \"schema_file\" (a path from the repository root)")
+            throw node.error(
+                "the json-schema scorer needs \"schema\" (the schema inline) or \"schema_file\" (a path from the repository root)"
+            )
         }
     }
 
@@ -226,13 +268,19 @@ package enum Scorer: Sendable, Equatable {
         case .contains:
             return expected.stringValue == nil ? "the contains scorer needs \"expected\" to be a string" : nil
         case .regex:
-            guard let pattern = expected.stringValue else { return "the regex scorer needs \"expected\" to be a pattern string" }
-            guard BoundedRegex(pattern) != nil else { return "invalid regular expression \(JSONValue.string(pattern).canonicalText)" }
+            guard let pattern = expected.stringValue else {
+                return "the regex scorer needs \"expected\" to be a pattern string"
+            }
+            guard BoundedRegex(pattern) != nil else {
+                return "invalid regular expression \(JSONValue.string(pattern).canonicalText)"
+            }
             return nil
         case .numeric:
             return expected.numberValue == nil ? "the numeric scorer needs \"expected\" to be a number" : nil
         case .oneOf:
-            guard let list = expected.arrayValue, !list.isEmpty else { return "the one-of scorer needs \"expected\" to be a non-empty array of answers" }
+            guard let list = expected.arrayValue, !list.isEmpty else {
+                return "the one-of scorer needs \"expected\" to be a non-empty array of answers"
+            }
             return nil
         case .list(let steps):
             return steps.lazy.compactMap { $0.problem(withExpected: expected) }.first

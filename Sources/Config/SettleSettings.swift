@@ -24,8 +24,9 @@ package struct SettleSettings: Sendable, Equatable {
         if let n = members["max_repeats"] {
             let value = try n.number()
             guard value >= 0, value <= 100, value == value.rounded() else {
-                throw n.error("max_repeats must be a whole number from 0 to 100, found \(Format.plain(value))",
-                              hint: "0 switches settling off; 5 is the default.")
+                throw n.error(
+                    "max_repeats must be a whole number from 0 to 100, found \(Format.plain(value))",
+                    hint: "0 switches settling off; 5 is the default.")
             }
             maxRepeats = Int(value)
         }

@@ -49,19 +49,34 @@ package struct Thresholds: Sendable, Equatable {
             // `object(allowed:)` let through only the metrics' names.
             switch GatedMetric(rawValue: key)! {
             case .accuracy:
-                if off { result.accuracy = nil; continue }
+                if off {
+                    result.accuracy = nil
+                    continue
+                }
                 result.accuracy = try Self.drop(member)
             case .meanScore:
-                if off { result.meanScore = nil; continue }
+                if off {
+                    result.meanScore = nil
+                    continue
+                }
                 result.meanScore = try Self.drop(member)
             case .p95LatencyMs:
-                if off { result.p95Latency = nil; continue }
+                if off {
+                    result.p95Latency = nil
+                    continue
+                }
                 result.p95Latency = try Self.increase(member, unit: "ms", current: result.p95Latency)
             case .avgCostUSD:
-                if off { result.avgCost = nil; continue }
+                if off {
+                    result.avgCost = nil
+                    continue
+                }
                 result.avgCost = try Self.increase(member, unit: "usd", current: result.avgCost)
             case .avgSteps:
-                if off { result.avgSteps = nil; continue }
+                if off {
+                    result.avgSteps = nil
+                    continue
+                }
                 result.avgSteps = try Self.increase(member, unit: "steps", current: result.avgSteps)
             }
         }
@@ -70,16 +85,21 @@ package struct Thresholds: Sendable, Equatable {
 
     private static func drop(_ member: ConfigNode) throws -> AccuracyThreshold {
         let m = try member.object(allowed: ["max_drop"])
-        guard let drop = m["max_drop"] else { throw member.error("needs \"max_drop\" (for example 0.01), or false to switch it off") }
+        guard let drop = m["max_drop"] else {
+            throw member.error("needs \"max_drop\" (for example 0.01), or false to switch it off")
+        }
         return AccuracyThreshold(maxDrop: try drop.number(in: 0...1))
     }
 
-    private static func increase(_ node: ConfigNode, unit: String, current: IncreaseThreshold?) throws -> IncreaseThreshold {
+    private static func increase(_ node: ConfigNode, unit: String, current: IncreaseThreshold?) throws
+        -> IncreaseThreshold
+    {
         let m = try node.object(allowed: ["max_increase_pct", "min_increase_\(unit)"])
         guard let pct = m["max_increase_pct"] else {
             throw node.error("needs \"max_increase_pct\" (for example 20), or false to switch it off")
         }
-        let floor = try m["min_increase_\(unit)"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? current?.minIncrease ?? 0
+        let floor =
+            try m["min_increase_\(unit)"]?.number(in: 0...Double.greatestFiniteMagnitude) ?? current?.minIncrease ?? 0
         return IncreaseThreshold(maxIncreasePct: try pct.number(in: 0...1_000_000), minIncrease: floor)
     }
 }

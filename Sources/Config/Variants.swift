@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// Which values of a merged configuration a variant wrote, and where it wrote them, so that an
 /// error in the merged configuration points at the line that caused it: the variant's own when
@@ -29,15 +29,18 @@ package struct ConfigOverlay: Sendable {
         let shown = ConfigNode.pathText(path)
         guard wrote(path) else {
             // The committed value is at fault, but only together with this variant.
-            return EvalGuardError((shown.isEmpty ? "" : shown + ": ") + message + " (with variant '\(name)')",
-                                  file: source.displayPath, line: source.line(of: path), hint: hint)
+            return EvalGuardError(
+                (shown.isEmpty ? "" : shown + ": ") + message + " (with variant '\(name)')",
+                file: source.displayPath, line: source.line(of: path), hint: hint)
         }
         guard let prefix else {
             let given = assignments.map { "--set " + $0 }.joined(separator: " ")
-            return EvalGuardError("\(given): \(shown.isEmpty ? "" : shown + ": ")\(message)", hint: hint, category: .usage)
+            return EvalGuardError(
+                "\(given): \(shown.isEmpty ? "" : shown + ": ")\(message)", hint: hint, category: .usage)
         }
-        return EvalGuardError(ConfigNode.pathText(prefix + path) + ": " + message, file: source.displayPath,
-                              line: source.line(of: prefix + path), hint: hint)
+        return EvalGuardError(
+            ConfigNode.pathText(prefix + path) + ": " + message, file: source.displayPath,
+            line: source.line(of: prefix + path), hint: hint)
     }
 }
 
@@ -53,7 +56,9 @@ package enum Variants {
 
     /// `base` (the whole configuration, `variants` included) with `overlay` merged over it:
     /// validated as a configuration, its errors pointing at the variant's lines.
-    static func merge(base root: ConfigNode, overlay: ConfigNode, into configOverlay: ConfigOverlay) throws -> EvalConfig {
+    static func merge(base root: ConfigNode, overlay: ConfigNode, into configOverlay: ConfigOverlay) throws
+        -> EvalConfig
+    {
         guard case .object(var members) = root.value else { throw root.error("expected an object") }
         members[key] = nil
         try checkShape(overlay, base: members)
@@ -73,27 +78,37 @@ package enum Variants {
             let known = base["models"]?.objectValue ?? [:]
             for (name, model) in try models.dictionary() {
                 guard known[name] != nil else {
-                    throw model.error("no model named '\(name)' in \"models\"",
-                                      hint: known.isEmpty ? "The configuration has no \"models\": a variant changes models the configuration names."
-                                                          : "Models: \(known.keys.sorted().joined(separator: ", ")).")
+                    throw model.error(
+                        "no model named '\(name)' in \"models\"",
+                        hint: known.isEmpty
+                            ? "The configuration has no \"models\": a variant changes models the configuration names."
+                            : "Models: \(known.keys.sorted().joined(separator: ", ")).")
                 }
-                guard case .object = model.value else { throw model.error("expected an object of the settings to change, found \(model.value.kindName)") }
+                guard case .object = model.value else {
+                    throw model.error("expected an object of the settings to change, found \(model.value.kindName)")
+                }
             }
         }
         if let suites = members["suites"] {
             let known = base["suites"]?.objectValue ?? [:]
             for (name, suite) in try suites.dictionary() {
                 guard known[name] != nil else {
-                    throw suite.error("no suite named '\(name)' in \"suites\"", hint: "Suites: \(known.keys.sorted().joined(separator: ", ")).")
+                    throw suite.error(
+                        "no suite named '\(name)' in \"suites\"",
+                        hint: "Suites: \(known.keys.sorted().joined(separator: ", ")).")
                 }
                 _ = try suite.object(allowed: suiteKeys)
             }
         }
         if let model = members["model"] {
             guard base["model"] != nil else {
-                throw model.error("the configuration has no default \"model\" to change", hint: "Change a named model under \"models\" instead.")
+                throw model.error(
+                    "the configuration has no default \"model\" to change",
+                    hint: "Change a named model under \"models\" instead.")
             }
-            guard case .object = model.value else { throw model.error("expected an object of the settings to change, found \(model.value.kindName)") }
+            guard case .object = model.value else {
+                throw model.error("expected an object of the settings to change, found \(model.value.kindName)")
+            }
         }
     }
 
@@ -112,13 +127,16 @@ package enum Variants {
     /// JSON is taken as a string, so `--set models.drafter.model=gpt-4o` needs no quotes.
     package static func assignment(_ text: String) throws -> (path: [String], value: JSONValue) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw EvalGuardError("--set \(text): expected <key.path>=<value>", hint: "For example: --set models.drafter.temperature=0.7",
-                                 category: .usage)
+            throw EvalGuardError(
+                "--set \(text): expected <key.path>=<value>", hint: "For example: --set models.drafter.temperature=0.7",
+                category: .usage)
         }
         let path = text[..<equals].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !path.contains(where: \.isEmpty) else {
-            throw EvalGuardError("--set \(text): the key path has an empty key", hint: "Keys are separated by single dots: models.drafter.temperature",
-                                 category: .usage)
+            throw EvalGuardError(
+                "--set \(text): the key path has an empty key",
+                hint: "Keys are separated by single dots: models.drafter.temperature",
+                category: .usage)
         }
         let raw = String(text[text.index(after: equals)...])
         let decoder = JSONDecoder()
@@ -141,19 +159,23 @@ extension EvalConfig {
     package func variant(_ name: String) throws -> EvalConfig {
         let root = try ConfigNode.parse(ConfigSource(displayPath: source.displayPath, text: source.text))
         guard let variants = root.value[Variants.key], let node = variants.objectValue?[name] else {
-            throw EvalGuardError("no variant named '\(name)' in \(source.displayPath)",
-                                 hint: variantNames.isEmpty ? "Add \"variants\": {\"\(name)\": {\"models\": {...}}} to it, or give --set <key.path>=<value>."
-                                                            : "Variants: \(variantNames.joined(separator: ", ")).", category: .usage)
+            throw EvalGuardError(
+                "no variant named '\(name)' in \(source.displayPath)",
+                hint: variantNames.isEmpty
+                    ? "Add \"variants\": {\"\(name)\": {\"models\": {...}}} to it, or give --set <key.path>=<value>."
+                    : "Variants: \(variantNames.joined(separator: ", ")).", category: .usage)
         }
         let overlay = root.child(Variants.key, variants).child(name, node)
-        return try Variants.merge(base: root, overlay: overlay, into: ConfigOverlay(name: name, prefix: [Variants.key, name], value: node))
+        return try Variants.merge(
+            base: root, overlay: overlay, into: ConfigOverlay(name: name, prefix: [Variants.key, name], value: node))
     }
 
     /// The ad-hoc variant of `--set` assignments, named after them.
     package func variant(assignments texts: [String]) throws -> EvalConfig {
         let overlay = Variants.overlay(assignments: try texts.map(Variants.assignment))
         let root = try ConfigNode.parse(ConfigSource(displayPath: source.displayPath, text: source.text))
-        let described = ConfigOverlay(name: texts.joined(separator: ","), prefix: nil, assignments: texts, value: overlay)
+        let described = ConfigOverlay(
+            name: texts.joined(separator: ","), prefix: nil, assignments: texts, value: overlay)
         var shapeSource = root.source
         shapeSource.overlay = described
         return try Variants.merge(base: root, overlay: ConfigNode(value: overlay, source: shapeSource), into: described)

@@ -99,7 +99,9 @@ final class AskedScorers {
                 var failures: [String] = []
                 for (i, outcome) in zip(indices, outcomes) {
                     verdicts[i] = outcome
-                    if let error = outcome.error { failures.append("case \(items[i].id) of suite '\(items[i].suite)': \(error)") }
+                    if let error = outcome.error {
+                        failures.append("case \(items[i].id) of suite '\(items[i].suite)': \(error)")
+                    }
                 }
                 if Double(failures.count) > group.maxErrorRate * Double(indices.count) {
                     throw EvalGuardError.evaluation(

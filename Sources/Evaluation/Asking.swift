@@ -15,8 +15,10 @@ struct Asking {
     /// `stored`: results whose judge grades and embeddings may be reused (nearest first); empty
     /// where answers must be graded afresh (the audit). `directory` is called when something first
     /// runs (a commit's checkout is made only then).
-    init(config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String],
-         stored: [RunResult], maxCostUSD: Double? = nil, batch: BatchRequest? = nil) {
+    init(
+        config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String],
+        stored: [RunResult], maxCostUSD: Double? = nil, batch: BatchRequest? = nil
+    ) {
         providers = Providers(config: config, directory: directory, environment: environment, maxCostUSD: maxCostUSD)
         providers.batch = batch
         scorers = AskedScorers([
@@ -44,7 +46,9 @@ final class Providers {
     private let makeDirectory: () throws -> String
     private var madeDirectory: String?
 
-    init(config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String], maxCostUSD: Double?) {
+    init(
+        config: EvalConfig, directory: @escaping () throws -> String, environment: [String: String], maxCostUSD: Double?
+    ) {
         (self.config, makeDirectory, self.environment, self.maxCostUSD) = (config, directory, environment, maxCostUSD)
     }
 
@@ -58,13 +62,19 @@ final class Providers {
 
     /// The provider the configuration names, running in `directory()` (where relative paths such
     /// as the price table resolve), how the result records it, and what is worth a warning.
-    func make(_ model: ModelConfig, wording: ProviderWording = .model, endpoint: OpenAIProvider.Endpoint = .chatCompletions) throws
-        -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String]) {
+    func make(
+        _ model: ModelConfig, wording: ProviderWording = .model, endpoint: OpenAIProvider.Endpoint = .chatCompletions
+    ) throws
+        -> (provider: ModelProvider, description: [String: JSONValue], warnings: [String])
+    {
         let directory = try directory()
         guard let openAI = try model.openAI?.loadingPromptFiles(from: directory) else {
             let provider = CommandProvider(config: model, directory: directory)
             provider.wording = wording
-            return (provider, ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], [])
+            return (
+                provider,
+                ["provider": .string(model.provider), "command": .array(model.command.map(JSONValue.string))], []
+            )
         }
         let (price, warning) = try openAI.price(repositoryRoot: directory)
         if maxCostUSD != nil, price == nil { throw CostLimit.needsPrices(provider: model.provider) }
@@ -73,21 +83,29 @@ final class Providers {
         var warnings = warning.map { [$0] } ?? []
         if let batch, batch.scope == .every || model.batch, endpoint == .chatCompletions {
             guard provider.canBatch else {
-                warnings.append("\(wording.settings) runs an agent loop (max_steps above 1), which a batch cannot: asked directly")
+                warnings.append(
+                    "\(wording.settings) runs an agent loop (max_steps above 1), which a batch cannot: asked directly")
                 return (provider, openAI.description(price: price), warnings)
             }
-            let settings = BatchSettings(state: BatchState(root: batch.root, resultsDirectory: ResultStore.directory, name: wording.settings + batch.stateSuffix),
-                                         maxWaitSeconds: batch.maxWaitSeconds, pollSeconds: model.batchPollSeconds,
-                                         say: batch.say, progress: batch.progress)
+            let settings = BatchSettings(
+                state: BatchState(
+                    root: batch.root, resultsDirectory: ResultStore.directory,
+                    name: wording.settings + batch.stateSuffix),
+                maxWaitSeconds: batch.maxWaitSeconds, pollSeconds: model.batchPollSeconds,
+                say: batch.say, progress: batch.progress)
             return (provider.batched(settings), openAI.description(price: price), warnings)
         }
         return (provider, openAI.description(price: price), warnings)
     }
 
     /// Asks `provider` under the cost limit, less what was spent before, counting what each answer cost.
-    func answer(_ provider: ModelProvider, _ requests: ModelRequests, progress: (Int) -> Void,
-                receive: (Int, ModelResponse) -> Void) throws {
-        if let limited = provider as? CostLimited { (limited.maxCostUSD, limited.spentBeforeUSD) = (maxCostUSD, spentUSD) }
+    func answer(
+        _ provider: ModelProvider, _ requests: ModelRequests, progress: (Int) -> Void,
+        receive: (Int, ModelResponse) -> Void
+    ) throws {
+        if let limited = provider as? CostLimited {
+            (limited.maxCostUSD, limited.spentBeforeUSD) = (maxCostUSD, spentUSD)
+        }
         try provider.answer(requests, progress: progress) { index, response in
             spentUSD += response.costUSD ?? 0
             receive(index, response)

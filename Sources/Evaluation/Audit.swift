@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardStatistics
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What `ci` asks of an evaluation that reuses stored answers: audit them first.
 package struct AuditRequest: Sendable {
@@ -53,10 +53,13 @@ extension Evaluation {
     /// in `plans`, so it runs in full. With `only` (`--suite`), the other suites, which nothing
     /// gates, are not audited. `asking` grades the fresh answers: it must hold no judge grades or
     /// embeddings from the stored results under audit, or a forged result would vouch for itself.
-    static func audit(_ config: EvalConfig, plans: inout [SuitePlan], only: [String]? = nil, commit: String, request: AuditRequest,
-                      asking: Asking, repeats: Int, progress: @escaping (Int, Int) -> Void) throws -> AuditOutcome {
+    static func audit(
+        _ config: EvalConfig, plans: inout [SuitePlan], only: [String]? = nil, commit: String, request: AuditRequest,
+        asking: Asking, repeats: Int, progress: @escaping (Int, Int) -> Void
+    ) throws -> AuditOutcome {
         var samples: [(plan: Int, indices: [Int])] = []
-        for (p, plan) in plans.enumerated() where !plan.kept.isEmpty && only.map({ $0.contains(plan.suite.config.name) }) ?? true {
+        for (p, plan) in plans.enumerated()
+        where !plan.kept.isEmpty && only.map({ $0.contains(plan.suite.config.name) }) ?? true {
             let reused = plan.kept.keys.sorted()
             let n = config.auditSample.size(reused: reused.count)
             let seed = Self.auditSeed(commit: commit, suite: plan.suite.config.name, secret: request.secret)
@@ -76,7 +79,8 @@ extension Evaluation {
             let name = plan.suite.config.name
             let fresh = Dictionary((answers[name]?.cases ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let noisy = !config.model(of: plan.suite.config).isDeterministic(repeats: repeats)
-            var audit = SuiteAudit(suite: name, reused: plan.kept.count, sampled: [], mismatched: [], noisy: noisy, trusted: true)
+            var audit = SuiteAudit(
+                suite: name, reused: plan.kept.count, sampled: [], mismatched: [], noisy: noisy, trusted: true)
             // The sample is drawn from the kept cases' indices, so each has its stored answer.
             for (i, stored) in s.indices.compactMap({ i in plan.kept[i].map { (i, $0) } }) {
                 let id = plan.suite.cases[i].id
@@ -111,7 +115,10 @@ extension Evaluation {
         if noisy { return stored.passed == fresh.passed }
         // Input and output tokens by either API's names (Anthropic's `input_tokens`, `output_tokens`).
         func tokens(_ c: CaseResult) -> [Double?] {
-            [c.usage?["prompt_tokens"] ?? c.usage?["input_tokens"], c.usage?["completion_tokens"] ?? c.usage?["output_tokens"]]
+            [
+                c.usage?["prompt_tokens"] ?? c.usage?["input_tokens"],
+                c.usage?["completion_tokens"] ?? c.usage?["output_tokens"],
+            ]
         }
         return fresh.error == nil && stored.outputDigest != nil && stored.outputDigest == fresh.outputDigest
             && stored.passed == fresh.passed && stored.passCount == fresh.passCount
@@ -123,7 +130,8 @@ extension Evaluation {
     /// job re-checks what the first run checked), and nobody can know them before the commit
     /// exists, since its id covers its tree, parents, author, time and message.
     package static func auditSeed(commit: String, suite: String, secret: String?) -> UInt64 {
-        let text = "evalguard audit sample\ncommit \(commit)\nsuite \(suite)\n" + (secret.map { "secret \($0)\n" } ?? "")
+        let text =
+            "evalguard audit sample\ncommit \(commit)\nsuite \(suite)\n" + (secret.map { "secret \($0)\n" } ?? "")
         return SHA256.digest(Array(text.utf8)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 

@@ -15,8 +15,12 @@ package struct BatchRequest {
     package var say: (String) -> Void
     package var progress: (BatchProgress) -> Void
 
-    package init(scope: Scope, maxWaitSeconds: Double?, root: String, say: @escaping (String) -> Void,
-                 progress: @escaping (BatchProgress) -> Void) {
-        (self.scope, self.maxWaitSeconds, self.root, self.say, self.progress) = (scope, maxWaitSeconds, root, say, progress)
+    package init(
+        scope: Scope, maxWaitSeconds: Double?, root: String, say: @escaping (String) -> Void,
+        progress: @escaping (BatchProgress) -> Void
+    ) {
+        (self.scope, self.maxWaitSeconds, self.root, self.say, self.progress) = (
+            scope, maxWaitSeconds, root, say, progress
+        )
     }
 }

@@ -17,9 +17,13 @@ package struct FlippedCase: Sendable {
     /// Why a judge scored the answer as it did, where a judge scored it (shown beside the answers).
     package var judgeReason: String?
 
-    package init(suite: String, id: String, input: String?, expected: String?, output: String?, error: String?,
-                 baselineOutput: String? = nil, baselineError: String? = nil, judgeReason: String? = nil) {
-        (self.suite, self.id, self.input, self.expected, self.output, self.error) = (suite, id, input, expected, output, error)
+    package init(
+        suite: String, id: String, input: String?, expected: String?, output: String?, error: String?,
+        baselineOutput: String? = nil, baselineError: String? = nil, judgeReason: String? = nil
+    ) {
+        (self.suite, self.id, self.input, self.expected, self.output, self.error) = (
+            suite, id, input, expected, output, error
+        )
         (self.baselineOutput, self.baselineError, self.judgeReason) = (baselineOutput, baselineError, judgeReason)
     }
 }
@@ -28,22 +32,30 @@ package struct FlippedCase: Sendable {
 package enum CaseFlips {
     /// `before` → `after`, limited to `suites` when given; case texts are read from `commit`'s
     /// cases under `config` (omitted when they cannot be read).
-    package static func between(before: RunResult, after: RunResult, suites: Set<String>?, repository: Repository,
-                                config: EvalConfig?, at commit: String) -> (broke: [FlippedCase], fixed: [FlippedCase]) {
+    package static func between(
+        before: RunResult, after: RunResult, suites: Set<String>?, repository: Repository,
+        config: EvalConfig?, at commit: String
+    ) -> (broke: [FlippedCase], fixed: [FlippedCase]) {
         var cases: [String: [String: EvalCase]] = [:]
-        if let config, let loaded = try? Evaluation.loadSuites(config, read: { try repository.fileContents($0, atCommit: commit) }) {
-            for s in loaded { cases[s.config.name] = Dictionary(s.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+        if let config,
+            let loaded = try? Evaluation.loadSuites(config, read: { try repository.fileContents($0, atCommit: commit) })
+        {
+            for s in loaded {
+                cases[s.config.name] = Dictionary(s.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            }
         }
-        var broke: [FlippedCase] = [], fixed: [FlippedCase] = []
+        var broke: [FlippedCase] = []
+        var fixed: [FlippedCase] = []
         for suite in after.suites where suites?.contains(suite.name) ?? true {
             guard let old = before.suite(suite.name) else { continue }
             let was = Dictionary(old.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for c in suite.cases {
                 guard let previous = was[c.id], previous.passed != c.passed else { continue }
                 let source = cases[suite.name]?[c.id]
-                let flip = FlippedCase(suite: suite.name, id: c.id, input: source?.input.canonicalText,
-                                       expected: source?.expected.canonicalText, output: c.output, error: c.error,
-                                       baselineOutput: previous.output, baselineError: previous.error, judgeReason: c.reason)
+                let flip = FlippedCase(
+                    suite: suite.name, id: c.id, input: source?.input.canonicalText,
+                    expected: source?.expected.canonicalText, output: c.output, error: c.error,
+                    baselineOutput: previous.output, baselineError: previous.error, judgeReason: c.reason)
                 if previous.passed { broke.append(flip) } else { fixed.append(flip) }
             }
         }

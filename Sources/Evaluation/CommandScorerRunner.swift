@@ -27,11 +27,15 @@ final class CommandScorerRunner: AskedScorer {
     func group(of item: AskedItem) throws -> AskedGroup {
         let program = try Self.program(of: item)
         // Suites that run the same program with the same settings share its processes.
-        let key = JSONValue.array(program.command.map(JSONValue.string)).canonicalText
+        let key =
+            JSONValue.array(program.command.map(JSONValue.string)).canonicalText
             + " \(program.jobs) \(program.timeoutSeconds) \(program.startupTimeoutSeconds) \(program.maxErrorRate)"
-        return AskedGroup(key: key, subject: "the scoring program \(program.command.joined(separator: " "))",
-                          settings: "suites.\(item.suite).scorer", maxErrorRate: program.maxErrorRate,
-                          hint: "Each reply must be one line {\"id\": <the request's id>, \"pass\": true|false, \"score\"?: 0..1, \"reason\"?: \"...\"}.")
+        return AskedGroup(
+            key: key, subject: "the scoring program \(program.command.joined(separator: " "))",
+            settings: "suites.\(item.suite).scorer", maxErrorRate: program.maxErrorRate,
+            hint:
+                "Each reply must be one line {\"id\": <the request's id>, \"pass\": true|false, \"score\"?: 0..1, \"reason\"?: \"...\"}."
+        )
     }
 
     /// The verdict on each item (all of one program), in order, through the command provider's
@@ -43,13 +47,17 @@ final class CommandScorerRunner: AskedScorer {
         // Ids are made unique per batch: cases of different suites may share one.
         let ids = items.indices.map { items[$0].id + "#\($0)" }
         let cases = Dictionary(uniqueKeysWithValues: zip(ids, items.map { "case \($0.id) of suite '\($0.suite)'" }))
-        let provider = CommandProvider(command: program.command, directory: try providers.directory(), jobs: program.jobs,
-                                       timeoutSeconds: program.timeoutSeconds, startupSeconds: program.startupTimeoutSeconds,
-                                       maxErrorRate: program.maxErrorRate)
+        let provider = CommandProvider(
+            command: program.command, directory: try providers.directory(), jobs: program.jobs,
+            timeoutSeconds: program.timeoutSeconds, startupSeconds: program.startupTimeoutSeconds,
+            maxErrorRate: program.maxErrorRate)
         provider.lineProtocol = .scorer
-        provider.wording = ProviderWording(subject: group.subject, settings: group.settings) { cases[$0] ?? "request " + $0 }
+        provider.wording = ProviderWording(subject: group.subject, settings: group.settings) {
+            cases[$0] ?? "request " + $0
+        }
         let requests = zip(ids, items).map { id, item in
-            ModelRequest(id: id, input: .object(["input": item.input, "expected": item.expected, "output": item.output]))
+            ModelRequest(
+                id: id, input: .object(["input": item.input, "expected": item.expected, "output": item.output]))
         }
         return try providers.answer(provider, requests).map(Self.verdict)
     }

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardRunner
 import EvalGuardScoring
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A suite with its cases loaded and checked.
 package struct LoadedSuite: Sendable {
@@ -33,10 +33,13 @@ package enum Evaluation {
         try config.suites.map { suite in
             guard let bytes = try read(suite.casesPath) else {
                 throw suite.node.child("cases", .string(suite.cases))
-                    .error("the case file \(suite.casesPath) does not exist", hint: "Paths in \"cases\" are relative to .evals/.")
+                    .error(
+                        "the case file \(suite.casesPath) does not exist",
+                        hint: "Paths in \"cases\" are relative to .evals/.")
             }
             var suite = suite
-            suite.scorer = try loadingTools(loadingSchema(suite, read: read), model: config.model(of: suite), read: read)
+            suite.scorer = try loadingTools(
+                loadingSchema(suite, read: read), model: config.model(of: suite), read: read)
             let cases = try CaseFile.parse(bytes, displayPath: suite.casesPath, scorer: suite.scorer)
             try checkConversations(cases, of: suite, model: config.model(of: suite))
             let judge = try suite.scorer.judge.map { try ResolvedJudge($0, config: config, read: read) }
@@ -52,8 +55,11 @@ package enum Evaluation {
         for c in cases {
             for splice in splices {
                 if case .failure(let problem) = splice.messages(in: c.input) {
-                    throw EvalGuardError("case \(c.id): \(problem.text)", file: suite.casesPath, line: c.line,
-                                         hint: "The model's messages take this case's conversation from \(splice.slot): an array of {\"role\", \"content\"} messages (roles \(ConversationSplice.roles.joined(separator: ", "))).")
+                    throw EvalGuardError(
+                        "case \(c.id): \(problem.text)", file: suite.casesPath, line: c.line,
+                        hint:
+                            "The model's messages take this case's conversation from \(splice.slot): an array of {\"role\", \"content\"} messages (roles \(ConversationSplice.roles.joined(separator: ", ")))."
+                    )
                 }
             }
         }
@@ -67,7 +73,9 @@ package enum Evaluation {
         if let path = source.file {
             guard let bytes = try read(path) else {
                 throw scorerNode.child("schema_file", .string(path))
-                    .error("the schema file \(path) does not exist", hint: "Paths in \"schema_file\" are relative to the repository root.")
+                    .error(
+                        "the schema file \(path) does not exist",
+                        hint: "Paths in \"schema_file\" are relative to the repository root.")
             }
             let text = try TextBytes.decode(bytes, displayPath: path)
             let node = try ConfigNode.parse(ConfigSource(displayPath: path, text: text))
@@ -86,8 +94,10 @@ package enum Evaluation {
     /// than sent back to back to one process), and its runs are folded into one result.
     /// Answers that pass the scorers before a suite's asked scorer (judge, scoring program,
     /// embeddings) go to it after, in one batch (`AskedScorers.decide`).
-    static func run(_ suites: [LoadedSuite], provider: ModelProvider, asking: Asking, repeats: Int = 1,
-                    progress: (Int, Int) -> Void = { _, _ in }) throws -> [SuiteResult] {
+    static func run(
+        _ suites: [LoadedSuite], provider: ModelProvider, asking: Asking, repeats: Int = 1,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> [SuiteResult] {
         precondition(repeats >= 1, "a case runs at least once")
         let asked = try suites.map(asking.scorers.decides)
         let round = RequestRound(suites)
@@ -102,7 +112,9 @@ package enum Evaluation {
         // Outputs that passed the scorers before an asked scorer, by request index: it decides
         // after, in one batch, in the cases' order.
         var deciding: [Int: JSONValue] = [:]
-        try answers(suites, provider: provider, providers: asking.providers, repeats: repeats, progress: { progress($0, total) }) { index, response in
+        try answers(
+            suites, provider: provider, providers: asking.providers, repeats: repeats, progress: { progress($0, total) }
+        ) { index, response in
             let (r, s, i) = round.locate(index)
             let suite = suites[s]
             let result = score(suite.cases[i], response, suite.config.scorer, scoring, runStart: started)
@@ -121,18 +133,26 @@ package enum Evaluation {
             }
         }
         deciding = [:]
-        for (place, verdict) in zip(at, try asking.scorers.decide(items)) { apply(verdict, to: &runs[place.suite][place.run]) }
+        for (place, verdict) in zip(at, try asking.scorers.decide(items)) {
+            apply(verdict, to: &runs[place.suite][place.run])
+        }
         return suites.enumerated().map { s, suite in
-            let results = repeats == 1 ? runs[s] : suite.cases.indices.map { i in Repeats.fold(Array(runs[s][i * repeats ..< (i + 1) * repeats])) }
-            return SuiteResult(name: suite.config.name, casesFile: suite.config.casesPath, casesDigest: suite.digest,
-                               scorer: suite.config.scorer.name, metrics: Metrics(results), cases: results)
+            let results =
+                repeats == 1
+                ? runs[s]
+                : suite.cases.indices.map { i in Repeats.fold(Array(runs[s][i * repeats..<(i + 1) * repeats])) }
+            return SuiteResult(
+                name: suite.config.name, casesFile: suite.config.casesPath, casesDigest: suite.digest,
+                scorer: suite.config.scorer.name, metrics: Metrics(results), cases: results)
         }
     }
 
     /// Asks the provider about every case, `repeats` rounds over all of them (run r of case i
     /// of the whole list at r * cases + i), handing each answer to `receive` as it arrives.
-    private static func answers(_ suites: [LoadedSuite], provider: ModelProvider, providers: Providers, repeats: Int,
-                                progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
+    private static func answers(
+        _ suites: [LoadedSuite], provider: ModelProvider, providers: Providers, repeats: Int,
+        progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void
+    ) throws {
         let round = RequestRound(suites)
         // Made from the cases as the provider reads them: no array of requests beside the cases.
         let requests = ModelRequests(count: round.width * repeats) { index in
@@ -148,9 +168,11 @@ package enum Evaluation {
     /// builds the result of `commit` from the answers kept and the new ones (not stored: the
     /// caller decides where it goes). `asking` holds the models' providers and the asked scorers
     /// (its directory, environment and cost limit).
-    static func evaluate(_ config: EvalConfig, plans: consuming [SuitePlan], asking: Asking, commit: String, key: String,
-                         dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price],
-                         progress: @escaping (Int, Int) -> Void) throws -> Outcome {
+    static func evaluate(
+        _ config: EvalConfig, plans: consuming [SuitePlan], asking: Asking, commit: String, key: String,
+        dirtyPaths: [String], repeats runs: Int, prices: [String: PriceTable.Price],
+        progress: @escaping (Int, Int) -> Void
+    ) throws -> Outcome {
         var plans = consume plans
         try decideKept(&plans, asking.scorers)
         var pending = plans.map { plan in
@@ -170,20 +192,25 @@ package enum Evaluation {
         var results: [SuiteResult] = []
         for p in plans.indices {
             var plan = plans[p]
-            (plans[p].suite.cases, plans[p].key.inputDigests, plans[p].key.scoringDigests, plans[p].kept) = ([], [], [], [:])
+            (plans[p].suite.cases, plans[p].key.inputDigests, plans[p].key.scoringDigests, plans[p].kept) = (
+                [], [], [], [:]
+            )
             // Taken out of `ran`, so that a suite whose every case ran is completed in place
             // rather than copied (a copy of 100,000 cases is tens of megabytes).
             var fresh = ran.removeValue(forKey: plan.suite.config.name)?.cases ?? []
             let cases: [CaseResult]
             if plan.kept.isEmpty, fresh.lazy.map(\.id).elementsEqual(plan.suite.cases.lazy.map(\.id)) {
-                for i in fresh.indices { (fresh[i].inputBlob, fresh[i].scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i]) }
+                for i in fresh.indices {
+                    (fresh[i].inputBlob, fresh[i].scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
+                }
                 cases = fresh
             } else {
                 let position = Dictionary(uniqueKeysWithValues: fresh.enumerated().map { ($1.id, $0) })
                 cases = try plan.suite.cases.enumerated().map { i, c in
                     if let kept = plan.kept[i] { return kept }
                     guard let at = position[c.id] else {
-                        throw EvalGuardError.evaluation("suite '\(plan.suite.config.name)': case \(c.id) was asked, but no answer came back for it")
+                        throw EvalGuardError.evaluation(
+                            "suite '\(plan.suite.config.name)': case \(c.id) was asked, but no answer came back for it")
                     }
                     var r = fresh[at]
                     (r.inputBlob, r.scoringBlob) = (plan.key.inputDigests[i], plan.key.scoringDigests[i])
@@ -200,8 +227,9 @@ package enum Evaluation {
             for (i, c) in cases.enumerated() where kept[i] == nil { ran.append(c.id) }
             var reuse = plan.reuse
             reuse.ran = ran
-            var suite = SuiteResult(name: plan.suite.config.name, casesFile: plan.suite.config.casesPath, casesDigest: plan.suite.digest,
-                                    scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
+            var suite = SuiteResult(
+                name: plan.suite.config.name, casesFile: plan.suite.config.casesPath, casesDigest: plan.suite.digest,
+                scorer: plan.suite.config.scorer.name, metrics: Metrics(cases), cases: cases)
             suite.model = plan.modelID == "model" ? nil : plan.modelID
             (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, reuse)
             asking.scorers.record(plan.suite, into: &suite)
@@ -209,7 +237,9 @@ package enum Evaluation {
         }
         // The result names one model: the first priced one (its prices tell a price change
         // from a code change in reports), else the first suite's.
-        let described = plans.map { descriptions[$0.modelID] ?? describe(config.model(of: $0.suite.config), price: prices[$0.modelID]) }
+        let described = plans.map {
+            descriptions[$0.modelID] ?? describe(config.model(of: $0.suite.config), price: prices[$0.modelID])
+        }
         let model = described.first { ($0["prices"] ?? .null) != .null } ?? described.first ?? [:]
         var models: [String: [String: JSONValue]] = [:]
         for (plan, description) in zip(plans, described) { models[plan.modelID] = description }
@@ -234,40 +264,53 @@ package enum Evaluation {
     /// Expected answers by suite and case id, to print beside flipped cases: from `commit`, or
     /// from the working tree when nil. Empty when the cases cannot be read (the report then
     /// shows outputs alone).
-    package static func expectedAnswers(_ config: EvalConfig, repository: Repository, commit: String?) -> [String: [String: JSONValue]] {
+    package static func expectedAnswers(_ config: EvalConfig, repository: Repository, commit: String?) -> [String:
+        [String: JSONValue]]
+    {
         cases(config, repository: repository, commit: commit).mapValues { $0.mapValues(\.expected) }
     }
 
-    static func score(_ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession,
-                      runStart: UInt64? = nil) -> CaseResult {
+    static func score(
+        _ c: EvalCase, _ r: ModelResponse, _ scorer: Scorer, _ scoring: ScoringSession,
+        runStart: UInt64? = nil
+    ) -> CaseResult {
         var outcome = ScoreOutcome(passed: false)
         var digest: ObjectID?
         var text: String?
         if let output = r.output {
             let canonical = output.canonicalText
             digest = GitHash.blobDigest(of: canonical)
-            text = canonical.count > CaseResult.outputCap ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
+            text =
+                canonical.count > CaseResult.outputCap
+                ? String(canonical.prefix(CaseResult.outputLimit)) + "…" : canonical
             if r.error == nil {
                 // A judged (or program-scored) scorer passes here when the scorers before the judge
                 // (program) do; it decides after, in one batch.
-                outcome = !scorer.isExternal ? scoring.score(scorer, output: output, expected: c.expected)
+                outcome =
+                    !scorer.isExternal
+                    ? scoring.score(scorer, output: output, expected: c.expected)
                     : scoring.scoreBeforeJudge(scorer, output: output, expected: c.expected)
             }
         }
-        var result = CaseResult(id: c.id, passed: outcome.passed, score: outcome.score, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
-                          costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil, coldStart: r.coldStart ? true : nil,
-                          output: text, retries: r.retries > 0 ? r.retries : nil,
-                          retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
+        var result = CaseResult(
+            id: c.id, passed: outcome.passed, score: outcome.score, latencyMs: (r.latencyMs * 1000).rounded() / 1000,
+            costUSD: r.costUSD, usage: r.usage, error: r.error, timedOut: r.timedOut ? true : nil,
+            coldStart: r.coldStart ? true : nil,
+            output: text, retries: r.retries > 0 ? r.retries : nil,
+            retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
         result.reason = outcome.reason
         result.outputBlob = digest
         result.requestLatenciesMs = r.requestLatenciesMs?.map { ($0 * 1000).rounded() / 1000 }
         if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }
         if let output = r.output, r.error == nil {
             let counts = AgentOutput.counts(output)
-            (result.toolCallCount, result.stepCount) = (counts.toolCalls > 0 ? counts.toolCalls : nil, counts.steps > 0 ? counts.steps : nil)
+            (result.toolCallCount, result.stepCount) = (
+                counts.toolCalls > 0 ? counts.toolCalls : nil, counts.steps > 0 ? counts.steps : nil
+            )
         }
         if r.retries > 0, let runStart {
-            result.retryFromMs = (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000
+            result.retryFromMs =
+                (Double(r.retryStartNs > runStart ? r.retryStartNs - runStart : 0) / 1e3).rounded() / 1000
         }
         return result
     }
@@ -282,7 +325,12 @@ private struct RequestRound {
 
     init(_ suites: [LoadedSuite]) {
         var end = 0
-        starts = [0] + suites.map { end += $0.cases.count; return end }
+        starts =
+            [0]
+            + suites.map {
+                end += $0.cases.count
+                return end
+            }
         width = end
     }
 

@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardRunner
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What is evaluated: the working tree (HEAD with any uncommitted changes), or a commit read
 /// from git objects.
@@ -75,23 +75,32 @@ package final class Evaluator {
 
     /// The subject's evaluation key (and, for the working tree, the input files that differ
     /// from HEAD), computed without a checkout.
-    package func key(of subject: EvaluationSubject, config: EvalConfig, head: String) throws -> (key: String, dirtyPaths: [String]) {
+    package func key(of subject: EvaluationSubject, config: EvalConfig, head: String) throws -> (
+        key: String, dirtyPaths: [String]
+    ) {
         let (files, dirty) = try inputFiles(of: subject, config: config, head: head)
         return (EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion), dirty)
     }
 
     /// The subject's input files with their blob ids, and the working tree's files that differ from HEAD.
-    func inputFiles(of subject: EvaluationSubject, config: EvalConfig, head: String) throws -> (files: [FileVersion], dirtyPaths: [String]) {
+    func inputFiles(of subject: EvaluationSubject, config: EvalConfig, head: String) throws -> (
+        files: [FileVersion], dirtyPaths: [String]
+    ) {
         let inputs = config.inputs
         switch subject {
         case .commit(let sha):
             // Directories that cannot hold an input are not read: the key costs the inputs' trees alone.
-            return (try repository.files(atCommit: sha, descend: inputs.mayInclude(below:)).filter { inputs.includes($0.path) }, [])
+            return (
+                try repository.files(atCommit: sha, descend: inputs.mayInclude(below:)).filter {
+                    inputs.includes($0.path)
+                }, []
+            )
         case .workingTree:
             // Only the inputs' paths are compared with the index and stat'ed: a change elsewhere
             // in the working tree cannot change the key, and a large tree costs nothing.
-            return try repository.workingTreeFiles(head: head, include: inputs.includes, descend: inputs.mayInclude(below:),
-                                                   within: inputs.roots)
+            return try repository.workingTreeFiles(
+                head: head, include: inputs.includes, descend: inputs.mayInclude(below:),
+                within: inputs.roots)
         }
     }
 
@@ -112,42 +121,51 @@ package final class Evaluator {
     /// With `shard` (`--shard i/N`), only that share of every suite's cases is evaluated, under
     /// the whole evaluation's keys, and nothing is stored: the caller writes the share's file
     /// for `evalguard merge`. A whole result already stored is sliced instead.
-    package func evaluate(_ subject: EvaluationSubject, fresh: Bool = false, repeats: Int? = nil, record: Bool = false,
-                          only: [String]? = nil, shard: Shard? = nil,
-                          progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> Evaluated {
-        let commit = switch subject {
-        case .commit(let sha): sha
-        case .workingTree: try repository.headOrUnborn().commit
-        }
+    package func evaluate(
+        _ subject: EvaluationSubject, fresh: Bool = false, repeats: Int? = nil, record: Bool = false,
+        only: [String]? = nil, shard: Shard? = nil,
+        progress: @escaping (Int, Int) -> Void = { _, _ in }
+    ) throws -> Evaluated {
+        let commit =
+            switch subject {
+            case .commit(let sha): sha
+            case .workingTree: try repository.headOrUnborn().commit
+            }
         let config = try config(of: subject)
         if let only, let unknown = only.first(where: { name in !config.suites.contains { $0.name == name } }) {
-            throw EvalGuardError("no suite named '\(unknown)' in \(EvalConfig.path)",
-                                 hint: "Suites: \(config.suites.map(\.name).joined(separator: ", ")).")
+            throw EvalGuardError(
+                "no suite named '\(unknown)' in \(EvalConfig.path)",
+                hint: "Suites: \(config.suites.map(\.name).joined(separator: ", ")).")
         }
         let (files, dirtyPaths) = try inputFiles(of: subject, config: config, head: commit)
         let key = EvaluationKey.compute(files: files, formatVersion: RunResult.formatVersion)
         let runs = repeats ?? config.verdict.repeats
         let repository = self.repository
-        let read: (String) throws -> [UInt8]? = switch subject {
-        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
-        }
+        let read: (String) throws -> [UInt8]? =
+            switch subject {
+            case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+            case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
+            }
         let reference = Evaluation.pairwiseReference(config, read: read)
         let decoded = ResultFiles()
         var whole = fresh ? nil : store.find(key: key, commit: commit, repeats: runs, files: decoded)
         if let found = whole, !Evaluation.comparedWith(reference, found, config) { whole = nil }
         if let whole, audit == nil {
-            return try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
+            return try reuse(
+                whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
         }
         let suites = try loadSuites(config, read: read)
         var stored = StoredAnswers([], repeats: runs)
         let keys = suites.map { SuiteKey(suite: $0, config: config, files: files, repeats: runs).key }
         // `fresh` reuses no answer, only judge grades and embeddings: without such a scorer no stored result is read.
         let cached = !fresh || config.suites.contains { $0.scorer.judge != nil || $0.scorer.similarity != nil }
-        var candidates = (whole.map { [$0] } ?? []) + (cached ? store.candidates(commit: commit, suiteKeys: keys, files: decoded) : [])
+        var candidates =
+            (whole.map { [$0] } ?? [])
+            + (cached ? store.candidates(commit: commit, suiteKeys: keys, files: decoded) : [])
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = try Evaluation.prices(config, read: read)
-        var plans = Evaluation.plan(config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
+        var plans = Evaluation.plan(
+            config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
         if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
         let partial = plans.count < suites.count
         try store.ensureWritable()
@@ -170,50 +188,63 @@ package final class Evaluator {
         if let audit {
             // The audit's fresh answers are graded afresh: grades or embeddings carried by the
             // results under audit would let a forged one pass on its own word.
-            let auditing = Asking(config: config, directory: directory, environment: environment, stored: [], maxCostUSD: budget)
-            let done = try Evaluation.audit(config, plans: &plans, only: only, commit: commit, request: audit, asking: auditing,
-                                            repeats: runs, progress: progress)
+            let auditing = Asking(
+                config: config, directory: directory, environment: environment, stored: [], maxCostUSD: budget)
+            let done = try Evaluation.audit(
+                config, plans: &plans, only: only, commit: commit, request: audit, asking: auditing,
+                repeats: runs, progress: progress)
             (audits, warnings) = (done.suites, warnings + done.warnings)
             budget = budget.map { max(0, $0 - done.spentUSD) }
             // A result that failed the audit vouches for nothing, its grades and embeddings included.
             if !done.suites.allSatisfy(\.trusted) { caches = [] }
             if let whole, done.suites.allSatisfy(\.trusted) {
-                var e = try reuse(whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
+                var e = try reuse(
+                    whole, commit: commit, dirtyPaths: dirtyPaths, record: record, config: config, shard: shard)
                 e.audit = audits
                 return e
             }
         }
         _ = consume suites
-        let asking = Asking(config: config, directory: directory, environment: environment, stored: caches, maxCostUSD: budget,
-                            batch: batch)
+        let asking = Asking(
+            config: config, directory: directory, environment: environment, stored: caches, maxCostUSD: budget,
+            batch: batch)
         caches = []
-        let outcome = try Evaluation.evaluate(config, plans: consume plans, asking: asking, commit: commit, key: key, dirtyPaths: dirtyPaths,
-                                              repeats: runs, prices: prices, progress: progress)
+        let outcome = try Evaluation.evaluate(
+            config, plans: consume plans, asking: asking, commit: commit, key: key, dirtyPaths: dirtyPaths,
+            repeats: runs, prices: prices, progress: progress)
         warnings += outcome.warnings.filter { !warnings.contains($0) }
         // What planning read and built (the cases with their inputs and digests, consumed above;
         // the stored results) is not needed to write the result: released before it is written.
         (candidates, stored, whole) = ([], StoredAnswers([], repeats: runs), nil)
         if shard != nil {
             // A share is not the commit's result: its file is written by the caller, for the merge.
-        } else if partial { try store.savePartial(outcome.result) } else { try store.save(outcome.result) }
+        } else if partial {
+            try store.savePartial(outcome.result)
+        } else {
+            try store.save(outcome.result)
+        }
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
-        return Evaluated(result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
-                         stored: !partial && shard == nil, shard: shard, audit: audits)
+        return Evaluated(
+            result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,
+            stored: !partial && shard == nil, shard: shard, audit: audits)
     }
 
     /// The subject's suites with their cases and judges loaded (`read` gives its files), each
     /// pairwise judge with the baseline's answers it compares with: what every path that asks
     /// the model starts from, so none goes without a judge.
     func loadSuites(_ config: EvalConfig, read: (String) throws -> [UInt8]?) throws -> [LoadedSuite] {
-        Evaluation.attachingReferences(try Evaluation.loadSuites(config, read: read),
-                                       reference: Evaluation.pairwiseReference(config, read: read), store: store)
+        Evaluation.attachingReferences(
+            try Evaluation.loadSuites(config, read: read),
+            reference: Evaluation.pairwiseReference(config, read: read), store: store)
     }
 
     /// A stored result with the subject's evaluation key, reused whole; with `record`, also
     /// stored as `commit`'s when it was another commit's (or differed in being dirty). With
     /// `shard`, the share of it (never stored as a result).
-    private func reuse(_ whole: RunResult, commit: String, dirtyPaths: [String], record: Bool, config: EvalConfig,
-                       shard: Shard?) throws -> Evaluated {
+    private func reuse(
+        _ whole: RunResult, commit: String, dirtyPaths: [String], record: Bool, config: EvalConfig,
+        shard: Shard?
+    ) throws -> Evaluated {
         var stored = whole
         // Says how this evaluation got its answers (all from `stored`), not how `stored` did.
         for i in stored.suites.indices {
@@ -223,12 +254,17 @@ package final class Evaluator {
             stored.suites[i].judge = stored.suites[i].judge.map(\.reused)
         }
         if let shard {
-            (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
-            return Evaluated(result: stored.share(shard), reused: true, config: config, dirtyPaths: dirtyPaths,
-                             reusedAnswers: true, stored: false, shard: shard)
+            (stored.commit, stored.dirty, stored.dirtyPaths) = (
+                commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths
+            )
+            return Evaluated(
+                result: stored.share(shard), reused: true, config: config, dirtyPaths: dirtyPaths,
+                reusedAnswers: true, stored: false, shard: shard)
         }
         if record, stored.commit != commit || stored.dirty != !dirtyPaths.isEmpty {
-            (stored.commit, stored.dirty, stored.dirtyPaths) = (commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths)
+            (stored.commit, stored.dirty, stored.dirtyPaths) = (
+                commit, !dirtyPaths.isEmpty, dirtyPaths.isEmpty ? nil : dirtyPaths
+            )
             try store.ensureWritable()
             try store.save(stored)
         }

@@ -1,12 +1,12 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The identity (mode, device, inode, size, modification and change times) of every path under
@@ -26,7 +26,9 @@ package enum InputSnapshot {
     /// `tracked` (HEAD's input files): such a file is either a change the status must see or
     /// ignored, and whether it is ignored depends on files outside the snapshot. Stored results
     /// are left out.
-    static func take(root: String, inputs: InputSelection, tracked: Set<String>, settle: Int = settleSeconds) -> [String: String]? {
+    static func take(root: String, inputs: InputSelection, tracked: Set<String>, settle: Int = settleSeconds)
+        -> [String: String]?
+    {
         guard let roots = inputs.roots else { return nil }
         var entries: [String: String] = [:]
         var pending = roots
@@ -44,7 +46,9 @@ package enum InputSnapshot {
             if entries.count > limit { return nil }
             if (info.st_mode & S_IFMT) != S_IFDIR, inputs.includes(path), !tracked.contains(path) { return nil }
             if (info.st_mode & S_IFMT) == S_IFDIR {
-                guard let names = try? FileManager.default.contentsOfDirectory(atPath: root + "/" + path) else { return nil }
+                guard let names = try? FileManager.default.contentsOfDirectory(atPath: root + "/" + path) else {
+                    return nil
+                }
                 pending += names.filter { $0 != ".git" }.map { path + "/" + $0 }
             }
         }
@@ -68,7 +72,8 @@ extension Evaluator {
     /// The working tree's `InputSnapshot` (nil when none can be taken, or before the first commit).
     package func inputSnapshot() -> [String: String]? {
         guard let config = try? config(of: .workingTree), let head = try? repository.headOrUnborn(), !head.isUnborn,
-              let tracked = try? inputFiles(of: .commit(head.commit), config: config, head: head.commit) else { return nil }
+            let tracked = try? inputFiles(of: .commit(head.commit), config: config, head: head.commit)
+        else { return nil }
         return InputSnapshot.take(root: repository.root, inputs: config.inputs, tracked: Set(tracked.files.map(\.path)))
     }
 }

@@ -31,19 +31,26 @@ package struct JudgeCalibration: Sendable {
 
     /// Every judged suite of `result` with human verdicts in `cases` (by suite, then case id);
     /// the judge's verdict is the case's (the judge's, after any cheaper scorers).
-    package static func of(_ result: RunResult, config: EvalConfig, cases: [String: [String: EvalCase]]) -> [JudgeCalibration] {
+    package static func of(_ result: RunResult, config: EvalConfig, cases: [String: [String: EvalCase]])
+        -> [JudgeCalibration]
+    {
         result.suites.compactMap { suite in
             guard let judge = config.suites.first(where: { $0.name == suite.name })?.scorer.judge else { return nil }
             var calibration = JudgeCalibration(suite: suite.name, kappaFloor: judge.kappaFloor)
             let labelled = cases[suite.name] ?? [:]
             for c in suite.cases {
                 guard let human = labelled[c.id]?.human else { continue }
-                guard c.error == nil else { calibration.ungraded.append(c.id); continue }
+                guard c.error == nil else {
+                    calibration.ungraded.append(c.id)
+                    continue
+                }
                 calibration.agreement.add(judge: c.passed, human: human)
                 if c.passed != human {
-                    calibration.disagreements.append(.init(id: c.id, human: human, output: c.output,
-                                                           grade: c.reason.flatMap { JudgeGrade.last(in: $0, grades: judge.grades)?.grade },
-                                                           reason: c.reason.flatMap(JudgeGrade.reasoning)))
+                    calibration.disagreements.append(
+                        .init(
+                            id: c.id, human: human, output: c.output,
+                            grade: c.reason.flatMap { JudgeGrade.last(in: $0, grades: judge.grades)?.grade },
+                            reason: c.reason.flatMap(JudgeGrade.reasoning)))
                 }
             }
             return calibration.agreement.n + calibration.ungraded.count > 0 ? calibration : nil

@@ -39,7 +39,9 @@ final class JudgeRunner: AskedScorer {
         for result in stored {
             for suite in result.suites {
                 guard let judge = suite.judge else { continue }
-                for (key, grade) in judge.cache where cache[judge.fingerprint + ":" + key] == nil { cache[judge.fingerprint + ":" + key] = grade }
+                for (key, grade) in judge.cache where cache[judge.fingerprint + ":" + key] == nil {
+                    cache[judge.fingerprint + ":" + key] = grade
+                }
             }
         }
     }
@@ -48,14 +50,17 @@ final class JudgeRunner: AskedScorer {
 
     func group(of item: AskedItem) throws -> AskedGroup {
         let judge = try Self.judge(of: item)
-        return AskedGroup(key: judge.modelID, subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID,
-                          maxErrorRate: judge.model.maxErrorRate, hint: "A reply must end with a line 'GRADE: <grade>'.")
+        return AskedGroup(
+            key: judge.modelID, subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID,
+            maxErrorRate: judge.model.maxErrorRate, hint: "A reply must end with a line 'GRADE: <grade>'.")
     }
 
     /// The suite's resolved judge; a suite whose judge was not resolved (Evaluation.loadSuites
     /// resolves one for every judged suite) cannot be judged.
     private static func judge(of item: AskedItem) throws -> ResolvedJudge {
-        guard let judge = item.judge else { throw EvalGuardError.evaluation("suite '\(item.suite)': its judge was not loaded") }
+        guard let judge = item.judge else {
+            throw EvalGuardError.evaluation("suite '\(item.suite)': its judge was not loaded")
+        }
         return judge
     }
 
@@ -70,7 +75,8 @@ final class JudgeRunner: AskedScorer {
             let judge = try Self.judge(of: item)
             var itemKeys: [[String]] = []
             for (output, other) in Self.orders(item, judge) {
-                let prompt = judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other)
+                let prompt = judge.prompt.render(
+                    input: item.input, expected: item.expected, output: output, other: other)
                 let digest = GitHash.blobID(of: prompt)
                 var orderKeys: [String] = []
                 for sample in 0..<judge.settings.samples {
@@ -106,11 +112,14 @@ final class JudgeRunner: AskedScorer {
                 }
                 let reply = output.stringValue ?? output.canonicalText
                 guard let g = JudgeGrade.last(in: reply, grades: judge.settings.grades) else {
-                    failures[key] = "judge: no valid grade in the reply (its last grade line must be 'GRADE: <\(judge.settings.grades.described)>')"
+                    failures[key] =
+                        "judge: no valid grade in the reply (its last grade line must be 'GRADE: <\(judge.settings.grades.described)>')"
                     continue
                 }
                 cache[key] = g.grade
-                replies[key] = reply.count > CommandScorerRunner.reasonLimit ? "…" + reply.suffix(CommandScorerRunner.reasonLimit) : reply
+                replies[key] =
+                    reply.count > CommandScorerRunner.reasonLimit
+                    ? "…" + reply.suffix(CommandScorerRunner.reasonLimit) : reply
             }
         }
         var verdicts: [ScoreOutcome] = []
@@ -118,7 +127,9 @@ final class JudgeRunner: AskedScorer {
             let judge = try Self.judge(of: item)
             // A grade is cached only once checked (asked now, or a stored one read above), so
             // every key has one; a key without one fails its case rather than stopping the run.
-            let parsed = itemKeys.map { $0.map { key in cache[key].flatMap { JudgeGrade(Substring($0), judge.settings.grades) } } }
+            let parsed = itemKeys.map {
+                $0.map { key in cache[key].flatMap { JudgeGrade(Substring($0), judge.settings.grades) } }
+            }
             let missing = parsed.joined().contains { $0 == nil } ? "judge: no valid grade for this answer" : nil
             if let failure = itemKeys.joined().lazy.compactMap({ failures[$0] }).first ?? missing {
                 verdicts.append(.failed(failure))
@@ -135,7 +146,8 @@ final class JudgeRunner: AskedScorer {
             // The reply of a sample that agrees with the verdict, when one was asked in this run
             // (the cache keeps grades only).
             let shown = zip(itemKeys[0], grades[0]).first { replies[$0.0] != nil && $0.1.passed == majority.passed }
-            verdicts.append(ScoreOutcome(passed: majority.passed, score: majority.score, reason: shown.flatMap { replies[$0.0] }))
+            verdicts.append(
+                ScoreOutcome(passed: majority.passed, score: majority.score, reason: shown.flatMap { replies[$0.0] }))
         }
         return verdicts
     }
@@ -154,7 +166,11 @@ final class JudgeRunner: AskedScorer {
     /// when not worse; scores 1, 0.5 or 0.
     private func pairwise(_ item: AskedItem, _ grades: [[JudgeGrade]]) -> ScoreOutcome {
         guard grades.count == 2 else {
-            if item.reference == nil { stats[item.suite, default: Stats()].unpaired += 1 } else { stats[item.suite, default: Stats()].ties += 1 }
+            if item.reference == nil {
+                stats[item.suite, default: Stats()].unpaired += 1
+            } else {
+                stats[item.suite, default: Stats()].ties += 1
+            }
             return ScoreOutcome(passed: true, score: 0.5)
         }
         var seen: [Int] = []
@@ -164,9 +180,13 @@ final class JudgeRunner: AskedScorer {
             let top = counts.values.max() ?? 0
             let leaders = counts.filter { $0.value == top }.map(\.key)
             let label = leaders.count == 1 ? leaders[0] : "tie"
-            if samples.count > 1 { stats[item.suite, default: Stats()].agreements.append(Double(counts[label] ?? 0) / Double(samples.count)) }
+            if samples.count > 1 {
+                stats[item.suite, default: Stats()].agreements.append(
+                    Double(counts[label] ?? 0) / Double(samples.count))
+            }
             // +1: the current answer is better; -1: the baseline's is.
-            let current = index == 0 ? "A" : "B", baseline = index == 0 ? "B" : "A"
+            let current = index == 0 ? "A" : "B"
+            let baseline = index == 0 ? "B" : "A"
             seen.append(label == current ? 1 : label == baseline ? -1 : 0)
         }
         let outcome = seen[0] == seen[1] ? seen[0] : 0
@@ -184,7 +204,8 @@ final class JudgeRunner: AskedScorer {
         for item in items {
             guard let judge = item.judge else { continue }
             for (output, other) in Self.orders(item, judge) {
-                let digest = GitHash.blobID(of: judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other))
+                let digest = GitHash.blobID(
+                    of: judge.prompt.render(input: item.input, expected: item.expected, output: output, other: other))
                 for sample in 0..<judge.settings.samples {
                     let key = judge.fingerprint + ":" + digest + ":\(sample)"
                     if cache[key] != nil { used[item.suite, default: []].insert(key) }
@@ -221,7 +242,8 @@ final class JudgeRunner: AskedScorer {
     private func provider(for judge: ResolvedJudge) throws -> ModelProvider {
         if let known = made[judge.modelID] { return known }
         // Its requests are cache keys: a message names the case that needed one.
-        let wording = ProviderWording(subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID) { [weak self] key in
+        let wording = ProviderWording(subject: "the judge '\(judge.settings.judge)'", settings: judge.modelID) {
+            [weak self] key in
             self?.caseOf[key] ?? "request \(key)"
         }
         let provider = try providers.make(judge.model, wording: wording).provider

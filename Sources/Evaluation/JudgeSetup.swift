@@ -26,8 +26,9 @@ package struct ResolvedJudge: Sendable {
         self.settings = settings
         // EvalConfig refuses a judge that is not in "models"; refused here too, never trapped on.
         guard let judgeModel = config.models[settings.judge] else {
-            throw EvalGuardError("the judge '\(settings.judge)' is not a model in \"models\"",
-                                 file: EvalConfig.path, hint: "Add it under \"models\".")
+            throw EvalGuardError(
+                "the judge '\(settings.judge)' is not a model in \"models\"",
+                file: EvalConfig.path, hint: "Add it under \"models\".")
         }
         model = judgeModel.asJudge
         modelID = "models." + settings.judge
@@ -36,8 +37,9 @@ package struct ResolvedJudge: Sendable {
             case .inline(let s): return s
             case .file(let path):
                 guard let bytes = try read(path) else {
-                    throw EvalGuardError("the judge's \(what) file \(path) does not exist", file: EvalConfig.path,
-                                         hint: "A {\"file\": ...} is a path from the repository root; create the file or fix the path.")
+                    throw EvalGuardError(
+                        "the judge's \(what) file \(path) does not exist", file: EvalConfig.path,
+                        hint: "A {\"file\": ...} is a path from the repository root; create the file or fix the path.")
                 }
                 return try TextBytes.decode(bytes, displayPath: path)
             }
@@ -45,20 +47,28 @@ package struct ResolvedJudge: Sendable {
         let rubric = try text(settings.rubric, "rubric")
         let template = try settings.template.map { try text($0, "template") }
         do {
-            prompt = try JudgePrompt(template: template, rubric: rubric, grades: settings.grades, pairwise: settings.mode == .pairwise)
+            prompt = try JudgePrompt(
+                template: template, rubric: rubric, grades: settings.grades, pairwise: settings.mode == .pairwise)
         } catch {
-            throw EvalGuardError("judge template: " + error.message, file: settings.template?.file ?? EvalConfig.path,
-                                 hint: "Without \"template\" the documented default is used (docs/scorers.md, \"Judged suites\").")
+            throw EvalGuardError(
+                "judge template: " + error.message, file: settings.template?.file ?? EvalConfig.path,
+                hint: "Without \"template\" the documented default is used (docs/scorers.md, \"Judged suites\").")
         }
         let modelSettings = (try? JSONParser.parse(model.keySettings)) ?? .string(model.keySettings)
         // The judge model's own prompt files (`{"file": ...}` in its messages) reach it as much as
         // the rubric does: their blob ids are in the stamp, so an edit is a new judge.
         var promptFiles: [String: JSONValue] = [:]
-        for path in model.promptFiles { promptFiles[path] = .string(try read(path).map { GitHash.blobID(of: $0) } ?? "missing") }
+        for path in model.promptFiles {
+            promptFiles[path] = .string(try read(path).map { GitHash.blobID(of: $0) } ?? "missing")
+        }
         var members: [String: JSONValue] = [
             "judge": .string(settings.judge), "model": modelSettings,
-            "template": .string(template.map { GitHash.blobID(of: $0) }
-                ?? "default:" + GitHash.blobID(of: settings.mode == .pairwise ? JudgePrompt.defaultPairwiseTemplate : JudgePrompt.defaultTemplate)),
+            "template": .string(
+                template.map { GitHash.blobID(of: $0) }
+                    ?? "default:"
+                    + GitHash.blobID(
+                        of: settings.mode == .pairwise
+                            ? JudgePrompt.defaultPairwiseTemplate : JudgePrompt.defaultTemplate)),
             "rubric": .string(GitHash.blobID(of: rubric)), "grades": settings.grades.json,
             "samples": .number(Double(settings.samples)), "mode": .string(settings.mode.rawValue),
         ]

@@ -1,8 +1,8 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardRunner
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 extension Evaluation {
     /// Runs each suite with its own model: suites that share a model share one provider (and its
@@ -10,9 +10,12 @@ extension Evaluation {
     /// in the configuration's order, each model's description by `EvalConfig.modelID(of:)`, and
     /// the providers' warnings.
     /// Models and asked scorers come from `asking`, which also keeps one cost limit for all of them.
-    static func runByModel(_ config: EvalConfig, _ suites: [LoadedSuite], asking: Asking, repeats: Int,
-                           progress: @escaping (Int, Int) -> Void) throws
-        -> (results: [SuiteResult], descriptions: [String: [String: JSONValue]], warnings: [String]) {
+    static func runByModel(
+        _ config: EvalConfig, _ suites: [LoadedSuite], asking: Asking, repeats: Int,
+        progress: @escaping (Int, Int) -> Void
+    ) throws
+        -> (results: [SuiteResult], descriptions: [String: [String: JSONValue]], warnings: [String])
+    {
         var order: [String] = []
         var groups: [String: [LoadedSuite]] = [:]
         for suite in suites {
@@ -28,12 +31,16 @@ extension Evaluation {
         for id in order {
             let group = groups[id, default: []]
             var wording = ProviderWording(subject: "the model", settings: id)
-            wording.usedBy = (group.count == 1 ? "suite " : "suites ") + group.map { "'\($0.config.name)'" }.joined(separator: ", ")
+            wording.usedBy =
+                (group.count == 1 ? "suite " : "suites ") + group.map { "'\($0.config.name)'" }.joined(separator: ", ")
             let setup = try asking.providers.make(config.model(of: group[0].config), wording: wording)
             descriptions[id] = setup.description
             warnings += setup.warnings
             let before = done
-            for var result in try run(group, provider: setup.provider, asking: asking, repeats: repeats, progress: { n, _ in progress(before + n, total) }) {
+            for var result in try run(
+                group, provider: setup.provider, asking: asking, repeats: repeats,
+                progress: { n, _ in progress(before + n, total) })
+            {
                 result.model = id == "model" ? nil : id
                 byName[result.name] = result
             }

@@ -7,7 +7,8 @@ extension Evaluation {
     /// `.evals/baseline.json` (nil without a pairwise suite, or without a baseline).
     static func pairwiseReference(_ config: EvalConfig, read: (String) throws -> [UInt8]?) -> String? {
         guard config.suites.contains(where: { $0.scorer.judge?.mode == .pairwise }),
-              let bytes = try? read(Baseline.path), let baseline = try? Baseline.parse(bytes, displayPath: Baseline.path) else { return nil }
+            let bytes = try? read(Baseline.path), let baseline = try? Baseline.parse(bytes, displayPath: Baseline.path)
+        else { return nil }
         return baseline.fromCommit
     }
 
@@ -15,7 +16,9 @@ extension Evaluation {
     /// judged against another baseline's answers cannot stand for this one.
     static func comparedWith(_ reference: String?, _ stored: RunResult, _ config: EvalConfig) -> Bool {
         stored.suites.allSatisfy { suite in
-            guard config.suites.first(where: { $0.name == suite.name })?.scorer.judge?.mode == .pairwise else { return true }
+            guard config.suites.first(where: { $0.name == suite.name })?.scorer.judge?.mode == .pairwise else {
+                return true
+            }
             return suite.judge?.reference == reference
         }
     }
@@ -26,7 +29,9 @@ extension Evaluation {
         guard let reference, suites.contains(where: { $0.judge?.settings.mode == .pairwise }) else { return suites }
         let stored = store.result(commit: reference)
         return suites.map { suite in
-            guard var judge = suite.judge, judge.settings.mode == .pairwise, let answers = stored?.suite(suite.config.name) else { return suite }
+            guard var judge = suite.judge, judge.settings.mode == .pairwise,
+                let answers = stored?.suite(suite.config.name)
+            else { return suite }
             var copy = suite
             judge.referenceCommit = reference
             for c in answers.cases where c.runs == nil && c.outputTruncated != true && c.error == nil {

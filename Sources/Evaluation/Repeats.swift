@@ -33,8 +33,11 @@ enum Repeats {
         if outputs.count == runs.count, runs.allSatisfy({ $0.error == nil && $0.outputTruncated != true }) {
             var distinct: [RunOutput] = []
             for output in outputs {
-                if let i = distinct.firstIndex(where: { $0.output == output }) { distinct[i].runs += 1 }
-                else { distinct.append(RunOutput(output: output, runs: 1)) }
+                if let i = distinct.firstIndex(where: { $0.output == output }) {
+                    distinct[i].runs += 1
+                } else {
+                    distinct.append(RunOutput(output: output, runs: 1))
+                }
             }
             folded.runOutputs = distinct
         }

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardRunner
 import EvalGuardScoring
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// Answers already paid for, found in stored results: whole suites by suite key, single cases
 /// by (model fingerprint, input digest), with the same runs per case. The first result listed
@@ -49,11 +49,15 @@ extension Evaluation {
         var judging: [Int: JSONValue] = [:]
         var reuse = SuiteReuse()
         /// The cases left to ask: the suite's own array when none was kept, not a copy.
-        var pending: [EvalCase] { kept.isEmpty ? suite.cases : suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] } }
+        var pending: [EvalCase] {
+            kept.isEmpty ? suite.cases : suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] }
+        }
 
         /// Keeps the share's cases (and their digests); the suite key stays the whole suite's.
         mutating func restrict(to shard: Shard) {
-            let mine = suite.cases.indices.filter { shard.contains(suite: suite.config.name, caseID: suite.cases[$0].id) }
+            let mine = suite.cases.indices.filter {
+                shard.contains(suite: suite.config.name, caseID: suite.cases[$0].id)
+            }
             suite.cases = mine.map { suite.cases[$0] }
             key.inputDigests = mine.map { key.inputDigests[$0] }
             key.scoringDigests = mine.map { key.scoringDigests[$0] }
@@ -64,12 +68,15 @@ extension Evaluation {
     /// and re-priced with the current price table; a case whose stored output was cut at the cap
     /// (or that ran several times) is re-scored only by running it again. With `shard`, each
     /// plan holds that share of the suite's cases alone, under the whole suite's key.
-    static func plan(_ config: EvalConfig, _ suites: [LoadedSuite], files: [FileVersion], stored: StoredAnswers,
-                     repeats: Int, prices: [String: PriceTable.Price], shard: Shard? = nil) -> [SuitePlan] {
+    static func plan(
+        _ config: EvalConfig, _ suites: [LoadedSuite], files: [FileVersion], stored: StoredAnswers,
+        repeats: Int, prices: [String: PriceTable.Price], shard: Shard? = nil
+    ) -> [SuitePlan] {
         let scoring = ScoringSession()
         return suites.map { suite in
             let id = config.modelID(of: suite.config)
-            var plan = SuitePlan(suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
+            var plan = SuitePlan(
+                suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
             if let shard { plan.restrict(to: shard) }
             let whole = stored.suite(plan.key.key)
             // Lookups by id and by input digest: planning stays linear in the cases.
@@ -95,7 +102,8 @@ extension Evaluation {
                     if suite.config.scorer.isExternal {
                         // Judged or program-scored: the scorers before it here, it in one batch after.
                         guard answer.runs == nil, answer.outputTruncated != true, let text = answer.output,
-                              let output = try? JSONParser.parse(text) else { continue }
+                            let output = try? JSONParser.parse(text)
+                        else { continue }
                         let before = scoring.scoreBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
                         (answer.passed, answer.score, answer.reason) = (before.passed, before.score, before.reason)
                         if answer.passed { plan.judging[i] = output }
@@ -125,12 +133,16 @@ extension Evaluation {
     /// Scores a stored answer anew: a case run once from its output, a repeated case from its
     /// runs' distinct outputs (its pass count, majority and mean score as `Repeats.fold` makes
     /// them). False when the outputs needed were not kept (cut at the cap, or a run failed).
-    static func rescore(_ answer: inout CaseResult, _ scorer: Scorer, expected: JSONValue, _ scoring: ScoringSession) -> Bool {
+    static func rescore(_ answer: inout CaseResult, _ scorer: Scorer, expected: JSONValue, _ scoring: ScoringSession)
+        -> Bool
+    {
         func outcome(_ text: String) -> ScoreOutcome? {
             (try? JSONParser.parse(text)).map { scoring.score(scorer, output: $0, expected: expected) }
         }
         guard let runs = answer.runs else {
-            guard answer.outputTruncated != true, let text = answer.output, let scored = outcome(text) else { return false }
+            guard answer.outputTruncated != true, let text = answer.output, let scored = outcome(text) else {
+                return false
+            }
             (answer.passed, answer.score, answer.reason) = (scored.passed, scored.score, scored.reason)
             return true
         }
@@ -148,7 +160,9 @@ extension Evaluation {
         answer.passed = 2 * passCount >= runs
         answer.score = scoreSum / Double(runs)
         // Show an output (and its reason) that matches the verdict, as a fresh run does.
-        if let shown = verdicts.first(where: { $0.1.passed == answer.passed }) { (answer.output, answer.reason) = (shown.0, shown.1.reason) }
+        if let shown = verdicts.first(where: { $0.1.passed == answer.passed }) {
+            (answer.output, answer.reason) = (shown.0, shown.1.reason)
+        }
         return true
     }
 
@@ -166,7 +180,9 @@ extension Evaluation {
     /// and marks what the other kept ones used (judge grades, embeddings) as used, so the new
     /// result carries its caches whole.
     static func decideKept(_ plans: inout [SuitePlan], _ scorers: AskedScorers) throws {
-        var asked: [AskedItem] = [], at: [(plan: Int, index: Int)] = [], kept: [AskedItem] = []
+        var asked: [AskedItem] = []
+        var at: [(plan: Int, index: Int)] = []
+        var kept: [AskedItem] = []
         for (p, plan) in plans.enumerated() where try scorers.decides(plan.suite) {
             for i in plan.kept.keys.sorted() {
                 let c = plan.suite.cases[i]
@@ -174,7 +190,8 @@ extension Evaluation {
                     asked.append(AskedItem(plan.suite, c, output: output))
                     at.append((p, i))
                 } else if let answer = plan.kept[i], answer.runs == nil, answer.outputTruncated != true,
-                          let text = answer.output, let output = try? JSONParser.parse(text) {
+                    let text = answer.output, let output = try? JSONParser.parse(text)
+                {
                     kept.append(AskedItem(plan.suite, c, output: output))
                 }
             }
@@ -182,7 +199,9 @@ extension Evaluation {
         scorers.keep(kept)
         guard !asked.isEmpty else { return }
         // `at` lists only kept indices (the loop above), so each place holds a stored answer.
-        for (place, verdict) in zip(at, try scorers.decide(asked)) { apply(verdict, to: &plans[place.plan].kept[place.index]!) }
+        for (place, verdict) in zip(at, try scorers.decide(asked)) {
+            apply(verdict, to: &plans[place.plan].kept[place.index]!)
+        }
     }
 
     /// The price of each openai model the suites use, read through `read` (nil when it has
@@ -194,7 +213,9 @@ extension Evaluation {
             let path = EvalConfig.directory + "/" + openAI.prices
             // A table that cannot be read (a link) is an error; one that does not parse is left
             // to the provider, which says so when the model runs.
-            guard let bytes = try read(path), let table = try? PriceTable.parse(bytes, displayPath: path) else { continue }
+            guard let bytes = try read(path), let table = try? PriceTable.parse(bytes, displayPath: path) else {
+                continue
+            }
             prices[config.modelID(of: suite)] = table.models[openAI.model]
         }
         return prices
@@ -203,19 +224,31 @@ extension Evaluation {
     /// One warning per model whose answers here report cached prompt tokens (read from or, for
     /// Anthropic, written to the cache) that its price entry has no rate for: they were priced
     /// at the full input rate.
-    static func cachedRateWarnings(_ config: EvalConfig, plans: [SuitePlan], results: [SuiteResult],
-                                   prices: [String: PriceTable.Price]) -> [String] {
+    static func cachedRateWarnings(
+        _ config: EvalConfig, plans: [SuitePlan], results: [SuiteResult],
+        prices: [String: PriceTable.Price]
+    ) -> [String] {
         var warned: Set<String> = []
         var warnings: [String] = []
         for (plan, suite) in zip(plans, results) where !warned.contains(plan.modelID) {
-            guard let price = prices[plan.modelID], let openAI = config.model(of: plan.suite.config).openAI else { continue }
-            let missing = Set(suite.cases.flatMap { c in c.usage.flatMap(PriceTable.BilledTokens.init).map(price.missingRates) ?? [] })
+            guard let price = prices[plan.modelID], let openAI = config.model(of: plan.suite.config).openAI else {
+                continue
+            }
+            let missing = Set(
+                suite.cases.flatMap { c in c.usage.flatMap(PriceTable.BilledTokens.init).map(price.missingRates) ?? [] }
+            )
             guard !missing.isEmpty else { continue }
             warned.insert(plan.modelID)
-            let keys = ["cached_input_per_million", "cache_write_per_million"].filter(missing.contains).map { "\"\($0)\"" }
-            let what = missing.contains("cached_input_per_million") ? "cached prompt tokens" : "tokens written to the prompt cache"
-            warnings.append("model \"\(openAI.model)\" reported \(what), but its entry in \(EvalConfig.directory)/\(openAI.prices) "
-                + "has no \(keys.joined(separator: " or ")): they were priced at the full input rate; add \(keys.joined(separator: " and ")) to its entry")
+            let keys = ["cached_input_per_million", "cache_write_per_million"].filter(missing.contains).map {
+                "\"\($0)\""
+            }
+            let what =
+                missing.contains("cached_input_per_million")
+                ? "cached prompt tokens" : "tokens written to the prompt cache"
+            warnings.append(
+                "model \"\(openAI.model)\" reported \(what), but its entry in \(EvalConfig.directory)/\(openAI.prices) "
+                    + "has no \(keys.joined(separator: " or ")): they were priced at the full input rate; add \(keys.joined(separator: " and ")) to its entry"
+            )
         }
         return warnings
     }

@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardRunner
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What settling added to a result.
 package struct Settled {
@@ -25,9 +25,11 @@ extension Evaluator {
     /// the judgment of the returned result comes back with it, so the caller need not judge again. Each commit's model runs in one isolated checkout for all rounds. The grown result
     /// is stored over the one it grew from (same key, more evidence) when that was stored (`stored`).
     /// `config` stands in for the subject's own configuration on its side (a `compare` variant).
-    package func settle<Judgment>(_ subject: EvaluationSubject, config: EvalConfig? = nil, result: RunResult, stored: Bool,
-                                  judge: (RunResult) -> Judgment, pending: (Judgment) -> ReaskPlan,
-                                  progress: @escaping (Int, Int) -> Void = { _, _ in }) throws -> (settled: Settled, judgment: Judgment) {
+    package func settle<Judgment>(
+        _ subject: EvaluationSubject, config: EvalConfig? = nil, result: RunResult, stored: Bool,
+        judge: (RunResult) -> Judgment, pending: (Judgment) -> ReaskPlan,
+        progress: @escaping (Int, Int) -> Void = { _, _ in }
+    ) throws -> (settled: Settled, judgment: Judgment) {
         var settled = Settled(result: result, cases: 0, calls: 0, baselineCalls: 0)
         var judgment = judge(result)
         var next = pending(judgment)
@@ -51,7 +53,9 @@ extension Evaluator {
                 for answers in try asker(subject).ask(next.current, progress: progress) {
                     guard let s = settled.result.suites.firstIndex(where: { $0.name == answers.name }) else { continue }
                     for answer in answers.cases {
-                        guard let i = settled.result.suites[s].cases.firstIndex(where: { $0.id == answer.id }) else { continue }
+                        guard let i = settled.result.suites[s].cases.firstIndex(where: { $0.id == answer.id }) else {
+                            continue
+                        }
                         settled.result.suites[s].cases[i].addSettled(runs: 1, passes: answer.passed ? 1 : 0)
                         settled.calls += 1
                         progressed = true
@@ -99,23 +103,29 @@ private final class ModelAsker {
     /// Implicitly unwrapped only because `init` sets it last: its directory closure captures self.
     private var asking: Asking!
 
-    init(_ evaluator: Evaluator, _ subject: EvaluationSubject, config override: EvalConfig? = nil, stored: [RunResult]) throws {
+    init(_ evaluator: Evaluator, _ subject: EvaluationSubject, config override: EvalConfig? = nil, stored: [RunResult])
+        throws
+    {
         self.evaluator = evaluator
         self.subject = subject
         config = try override ?? evaluator.config(of: subject)
         let repository = evaluator.repository
-        let read: (String) throws -> [UInt8]? = switch subject {
-        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
-        }
-        suites = try evaluator.loadSuites(config, read: read)
-        asking = Asking(config: config, directory: { [unowned self] in
-            if checkout == nil, case .commit(let sha) = subject {
-                checkout = try IsolatedCheckout(repository: evaluator.repository, commit: sha)
-                try Interrupts.checkpoint()
+        let read: (String) throws -> [UInt8]? =
+            switch subject {
+            case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+            case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
             }
-            return checkout?.directory ?? evaluator.repository.root
-        }, environment: evaluator.environment, stored: stored, maxCostUSD: evaluator.maxCostUSD ?? config.maxCostUSD)
+        suites = try evaluator.loadSuites(config, read: read)
+        asking = Asking(
+            config: config,
+            directory: { [unowned self] in
+                if checkout == nil, case .commit(let sha) = subject {
+                    checkout = try IsolatedCheckout(repository: evaluator.repository, commit: sha)
+                    try Interrupts.checkpoint()
+                }
+                return checkout?.directory ?? evaluator.repository.root
+            }, environment: evaluator.environment, stored: stored, maxCostUSD: evaluator.maxCostUSD ?? config.maxCostUSD
+        )
     }
 
     /// The answers, by suite, for the cases `ids` names (suite name → case ids) that the

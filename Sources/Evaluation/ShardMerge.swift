@@ -1,8 +1,8 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A share read from a file, with the path that names it in errors.
 package struct ShardFile: Sendable {
@@ -22,12 +22,15 @@ extension Evaluator {
         guard let first = files.first else { throw Self.refuse("no shard results given") }
         let count = first.shard.count
         if let other = files.first(where: { $0.shard.count != count }) {
-            throw Self.refuse("mismatched shards: \(first.path) is shard \(first.shard.shard) but \(other.path) is shard \(other.shard.shard); every share must come from the same --shard i/N split")
+            throw Self.refuse(
+                "mismatched shards: \(first.path) is shard \(first.shard.shard) but \(other.path) is shard \(other.shard.shard); every share must come from the same --shard i/N split"
+            )
         }
         var byIndex: [Int: ShardFile] = [:]
         for file in files {
             if let seen = byIndex[file.shard.index] {
-                throw Self.refuse("duplicated shard \(file.shard.shard): \(seen.path) and \(file.path) (pass each share once)")
+                throw Self.refuse(
+                    "duplicated shard \(file.shard.shard): \(seen.path) and \(file.path) (pass each share once)")
             }
             byIndex[file.shard.index] = file
             try Self.sameEvaluation(first, file)
@@ -36,29 +39,37 @@ extension Evaluator {
         let subject: EvaluationSubject = result.dirty ? .workingTree : .commit(result.commit)
         // Shares made in another clone (a CI job's) name a commit this one may not have fetched.
         if case .commit(let sha) = subject, !repository.hasCommit(sha) {
-            throw Self.refuse("the shares evaluated commit \(sha.prefix(7)), which is not in this clone",
-                              hint: "Fetch it, then merge again: git fetch origin \(sha)\n(or fetch the branch that holds it, or merge in the clone the shares were made in)")
+            throw Self.refuse(
+                "the shares evaluated commit \(sha.prefix(7)), which is not in this clone",
+                hint:
+                    "Fetch it, then merge again: git fetch origin \(sha)\n(or fetch the branch that holds it, or merge in the clone the shares were made in)"
+            )
         }
         let config = try config(of: subject)
         if case .workingTree = subject, try repository.headOrUnborn().commit != result.commit {
-            throw Self.refuse("mismatched shards: they evaluated uncommitted changes on \(result.commit.prefix(7)), but HEAD is elsewhere",
-                              hint: "Merge in the working tree the shards ran in, or commit first and shard the commit.")
+            throw Self.refuse(
+                "mismatched shards: they evaluated uncommitted changes on \(result.commit.prefix(7)), but HEAD is elsewhere",
+                hint: "Merge in the working tree the shards ran in, or commit first and shard the commit.")
         }
         let (inputs, _) = try inputFiles(of: subject, config: config, head: result.commit)
         let key = EvaluationKey.compute(files: inputs, formatVersion: RunResult.formatVersion)
         guard key == result.key else {
-            throw Self.refuse("mismatched shards: their evaluation key \(result.key.prefix(12)) is not that of \(Self.describe(subject, result)) (\(key.prefix(12)))",
-                              hint: "Run every shard and the merge on the same commit.")
+            throw Self.refuse(
+                "mismatched shards: their evaluation key \(result.key.prefix(12)) is not that of \(Self.describe(subject, result)) (\(key.prefix(12)))",
+                hint: "Run every shard and the merge on the same commit.")
         }
         let repository = self.repository
-        let read: (String) throws -> [UInt8]? = switch subject {
-        case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
-        case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
-        }
+        let read: (String) throws -> [UInt8]? =
+            switch subject {
+            case .commit(let sha): { try repository.fileContents($0, atCommit: sha) }
+            case .workingTree: { try RepositoryFile.contents($0, root: repository.root) }
+            }
         let suites = try Evaluation.loadSuites(config, read: read)
         let runs = result.repeats ?? 1
         var merged: [SuiteResult] = []
-        var missing: [String] = [], duplicated: [String] = [], unknown: [String] = []
+        var missing: [String] = []
+        var duplicated: [String] = []
+        var unknown: [String] = []
         for suite in suites {
             let name = suite.config.name
             let suiteKey = SuiteKey(suite: suite, config: config, files: inputs, repeats: runs).key
@@ -67,13 +78,19 @@ extension Evaluator {
             var reuses: [SuiteReuse] = []
             for file in files.sorted(by: { $0.shard.index < $1.shard.index }) {
                 guard let part = file.shard.result.suite(name) else {
-                    throw Self.refuse("mismatched shards: \(file.path) has no suite '\(name)'", hint: "Run every shard on the same commit.")
+                    throw Self.refuse(
+                        "mismatched shards: \(file.path) has no suite '\(name)'",
+                        hint: "Run every shard on the same commit.")
                 }
                 if let partKey = part.key, partKey != suiteKey {
-                    throw Self.refuse("mismatched shards: suite '\(name)' in \(file.path) has the key \(partKey.prefix(12)), not \(suiteKey.prefix(12)) as its case file and model give")
+                    throw Self.refuse(
+                        "mismatched shards: suite '\(name)' in \(file.path) has the key \(partKey.prefix(12)), not \(suiteKey.prefix(12)) as its case file and model give"
+                    )
                 }
                 guard file.shard.suites.first(where: { $0.name == name })?.caseIDs == part.cases.map(\.id) else {
-                    throw Self.refuse("\(file.path): its case_ids for suite '\(name)' do not match its cases (a file edited by hand?)")
+                    throw Self.refuse(
+                        "\(file.path): its case_ids for suite '\(name)' do not match its cases (a file edited by hand?)"
+                    )
                 }
                 template = template ?? part
                 if let reuse = part.reuse { reuses.append(reuse) }
@@ -84,8 +101,13 @@ extension Evaluator {
             var cases: [CaseResult] = []
             for c in suite.cases {
                 let copies = found[c.id] ?? []
-                if copies.isEmpty { missing.append("\(name): \(c.id) (shard \(Shard.share(suite: name, caseID: c.id, count: count))/\(count))") }
-                if copies.count > 1 { duplicated.append("\(name): \(c.id) (in \(copies.map(\.1.path).joined(separator: " and ")))") }
+                if copies.isEmpty {
+                    missing.append(
+                        "\(name): \(c.id) (shard \(Shard.share(suite: name, caseID: c.id, count: count))/\(count))")
+                }
+                if copies.count > 1 {
+                    duplicated.append("\(name): \(c.id) (in \(copies.map(\.1.path).joined(separator: " and ")))")
+                }
                 if let one = copies.first { cases.append(one.0) }
             }
             // Every file holds the suite (checked above) and `files` is not empty.
@@ -97,12 +119,25 @@ extension Evaluator {
         }
         let absent = (1...count).filter { byIndex[$0] == nil }.map { "\($0)/\(count)" }
         if !absent.isEmpty || !missing.isEmpty {
-            throw Self.refuse("missing " + (absent.isEmpty ? "" : absent.count == 1 ? "shard \(absent[0]); " : "\(absent.count) shards: \(Self.list(absent)); ")
-                              + "\(missing.count) case(s) are in no shard given: \(Self.list(missing))",
-                              hint: "Pass every share's file (1/\(count) … \(count)/\(count)), e.g. evalguard merge \(ResultStore.shardDirectory)/\(result.commit)/*.json")
+            throw Self.refuse(
+                "missing "
+                    + (absent.isEmpty
+                        ? ""
+                        : absent.count == 1 ? "shard \(absent[0]); " : "\(absent.count) shards: \(Self.list(absent)); ")
+                    + "\(missing.count) case(s) are in no shard given: \(Self.list(missing))",
+                hint:
+                    "Pass every share's file (1/\(count) … \(count)/\(count)), e.g. evalguard merge \(ResultStore.shardDirectory)/\(result.commit)/*.json"
+            )
         }
-        if !duplicated.isEmpty { throw Self.refuse("duplicated: \(duplicated.count) case(s) are in more than one shard: \(Self.list(duplicated))") }
-        if !unknown.isEmpty { throw Self.refuse("mismatched shards: \(unknown.count) case(s) are in no case file of \(Self.describe(subject, result)): \(Self.list(unknown))") }
+        if !duplicated.isEmpty {
+            throw Self.refuse(
+                "duplicated: \(duplicated.count) case(s) are in more than one shard: \(Self.list(duplicated))")
+        }
+        if !unknown.isEmpty {
+            throw Self.refuse(
+                "mismatched shards: \(unknown.count) case(s) are in no case file of \(Self.describe(subject, result)): \(Self.list(unknown))"
+            )
+        }
         var whole = result
         whole.suites = merged
         whole.overall = Metrics(suites: merged)
@@ -132,15 +167,22 @@ extension Evaluator {
     static func sameEvaluation(_ a: ShardFile, _ b: ShardFile) throws {
         let (x, y) = (a.shard.result, b.shard.result)
         let checks: [(String, Bool)] = [
-            ("commit", x.commit == y.commit), ("evaluation key", x.key == y.key), ("dirty state", x.dirty == y.dirty && x.dirtyPaths == y.dirtyPaths),
+            ("commit", x.commit == y.commit), ("evaluation key", x.key == y.key),
+            ("dirty state", x.dirty == y.dirty && x.dirtyPaths == y.dirtyPaths),
             ("runs per case", x.repeats == y.repeats), ("configuration", x.configDigest == y.configDigest),
             ("evalguard version", x.evalguardVersion == y.evalguardVersion), ("model", x.model == y.model),
             ("suites", x.suites.map(\.name) == y.suites.map(\.name)),
-            ("suite keys", x.suites.map(\.key) == y.suites.map(\.key) && x.suites.map(\.modelFingerprint) == y.suites.map(\.modelFingerprint)),
+            (
+                "suite keys",
+                x.suites.map(\.key) == y.suites.map(\.key)
+                    && x.suites.map(\.modelFingerprint) == y.suites.map(\.modelFingerprint)
+            ),
         ]
         if let (what, _) = checks.first(where: { !$0.1 }) {
-            throw refuse("mismatched shards: \(a.path) and \(b.path) differ in their \(what) (\(a.shard.commit.prefix(7)) vs \(b.shard.commit.prefix(7)))",
-                         hint: "Every share must be evaluated from the same commit with the same evalguard version and settings.")
+            throw refuse(
+                "mismatched shards: \(a.path) and \(b.path) differ in their \(what) (\(a.shard.commit.prefix(7)) vs \(b.shard.commit.prefix(7)))",
+                hint: "Every share must be evaluated from the same commit with the same evalguard version and settings."
+            )
         }
     }
 

@@ -36,20 +36,23 @@ final class SimilarityRunner: AskedScorer {
 
     func group(of item: AskedItem) throws -> AskedGroup {
         let (_, name, model) = try embedder(of: item)
-        return AskedGroup(key: name, subject: "the embeddings model '\(name)'", settings: "models.\(name)",
-                          maxErrorRate: model.maxErrorRate, hint: "Check that models.\(name) serves <base_url>/embeddings.")
+        return AskedGroup(
+            key: name, subject: "the embeddings model '\(name)'", settings: "models.\(name)",
+            maxErrorRate: model.maxErrorRate, hint: "Check that models.\(name) serves <base_url>/embeddings.")
     }
 
     /// The item's similarity settings and the model they name. `EvalConfig` refuses a similarity
     /// scorer whose model is not in "models"; a configuration that got here without that check is
     /// refused the same way (exit 2), never trapped on.
-    private func embedder(of item: AskedItem) throws -> (settings: SimilaritySettings, name: String, model: ModelConfig) {
+    private func embedder(of item: AskedItem) throws -> (settings: SimilaritySettings, name: String, model: ModelConfig)
+    {
         guard let settings = item.scorer.similarity else {
             throw EvalGuardError.evaluation("suite '\(item.suite)': its scorer is not the similarity scorer")
         }
         guard let model = config.models[settings.model] else {
-            throw EvalGuardError("suite '\(item.suite)': the similarity scorer's model '\(settings.model)' is not a model in \"models\"",
-                                 file: EvalConfig.path, hint: "Add it under \"models\".")
+            throw EvalGuardError(
+                "suite '\(item.suite)': the similarity scorer's model '\(settings.model)' is not a model in \"models\"",
+                file: EvalConfig.path, hint: "Add it under \"models\".")
         }
         return (settings, settings.model, model)
     }
@@ -78,23 +81,32 @@ final class SimilarityRunner: AskedScorer {
                 let text = Self.text(value)
                 let key = id + ":" + GitHash.blobID(of: text)
                 used[item.suite, default: []].insert(key)
-                if cache[key] == nil, queued.insert(key).inserted { missing.append((key, text, "case \(item.id) of suite '\(item.suite)'")) }
+                if cache[key] == nil, queued.insert(key).inserted {
+                    missing.append((key, text, "case \(item.id) of suite '\(item.suite)'"))
+                }
                 return key
             }
             keys.append((pair[0], pair[1]))
         }
         var failures: [String: String] = [:]
         if !missing.isEmpty {
-            let batches = stride(from: 0, to: missing.count, by: Self.batchSize).map { Array(missing[$0..<min($0 + Self.batchSize, missing.count)]) }
-            let requests = batches.enumerated().map { n, batch in ModelRequest(id: "embeddings-\(n)", input: .array(batch.map { .string($0.text) })) }
+            let batches = stride(from: 0, to: missing.count, by: Self.batchSize).map {
+                Array(missing[$0..<min($0 + Self.batchSize, missing.count)])
+            }
+            let requests = batches.enumerated().map { n, batch in
+                ModelRequest(id: "embeddings-\(n)", input: .array(batch.map { .string($0.text) }))
+            }
             let firstCase = Dictionary(uniqueKeysWithValues: zip(requests.map(\.id), batches.map { $0[0].item }))
             var wording = ProviderWording(subject: "the embeddings model '\(name)'", settings: "models.\(name)")
             wording.request = { firstCase[$0].map { "the texts from \($0) on" } ?? "request " + $0 }
             let provider = try providers.make(model, wording: wording, endpoint: .embeddings).provider
             let responses = try providers.answer(provider, requests)
             for (batch, response) in zip(batches, responses) {
-                guard response.error == nil, case .array(let vectors)? = response.output, vectors.count == batch.count else {
-                    let why = response.error ?? "the endpoint returned \(response.output?.arrayValue?.count ?? 0) embeddings for \(batch.count) texts"
+                guard response.error == nil, case .array(let vectors)? = response.output, vectors.count == batch.count
+                else {
+                    let why =
+                        response.error
+                        ?? "the endpoint returned \(response.output?.arrayValue?.count ?? 0) embeddings for \(batch.count) texts"
                     for entry in batch { failures[entry.key] = why }
                     continue
                 }
@@ -102,7 +114,8 @@ final class SimilarityRunner: AskedScorer {
                     // The provider nulls a vector that is not all numbers; checked again here,
                     // since a vector that is not is this text's error, never a trap.
                     guard case .array(let numbers) = vector, case let values = numbers.compactMap(\.numberValue),
-                          values.count == numbers.count else {
+                        values.count == numbers.count
+                    else {
                         failures[entry.key] = "the endpoint's embedding for this text is not an array of numbers"
                         continue
                     }
@@ -115,7 +128,8 @@ final class SimilarityRunner: AskedScorer {
                 return .failed("similarity: " + (failures[pair.0] ?? failures[pair.1] ?? "no embedding"))
             }
             guard let cosine = Self.cosine(a, b) else {
-                return .failed("similarity: the embeddings differ in length (\(a.count) and \(b.count)) or one is all zeros")
+                return .failed(
+                    "similarity: the embeddings differ in length (\(a.count) and \(b.count)) or one is all zeros")
             }
             return ScoreOutcome(passed: cosine >= threshold, score: max(0, cosine))
         }
@@ -152,12 +166,18 @@ final class SimilarityRunner: AskedScorer {
     /// underflow to zero).
     static func cosine(_ a: [Double], _ b: [Double]) -> Double? {
         guard a.count == b.count, !a.isEmpty else { return nil }
-        let sa = a.reduce(0) { max($0, abs($1)) }, sb = b.reduce(0) { max($0, abs($1)) }
+        let sa = a.reduce(0) { max($0, abs($1)) }
+        let sb = b.reduce(0) { max($0, abs($1)) }
         guard sa > 0, sb > 0, sa.isFinite, sb.isFinite else { return nil }
-        var dot = 0.0, na = 0.0, nb = 0.0
+        var dot = 0.0
+        var na = 0.0
+        var nb = 0.0
         for i in a.indices {
-            let x = a[i] / sa, y = b[i] / sb
-            dot += x * y; na += x * x; nb += y * y
+            let x = a[i] / sa
+            let y = b[i] / sb
+            dot += x * y
+            na += x * x
+            nb += y * y
         }
         return min(1, max(-1, dot / (na.squareRoot() * nb.squareRoot())))
     }

@@ -22,22 +22,34 @@ package struct SuiteKey: Sendable {
     package var scoringDigests: [ObjectID]
 
     package init(suite: LoadedSuite, config: EvalConfig, files: [FileVersion], repeats: Int) {
-        modelFingerprint = Self.fingerprint(config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config, files: files))
+        modelFingerprint = Self.fingerprint(
+            config.model(of: suite.config), files: files, evalguardFiles: Self.evalguardFiles(config, files: files))
         inputDigests = suite.cases.map { GitHash.blobDigest(of: $0.answerInputText) }
         // A judge's fingerprint covers its model, template and rubric (files included).
-        var scorer = (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
+        var scorer =
+            (suite.config.node.value["scorer"] ?? .string("exact")).canonicalText
+            + (suite.judge.map { " judge " + $0.fingerprint } ?? "")
             + (suite.config.scorer.command.map { " program " + Self.programDigest($0, files: files) } ?? "")
-            + (suite.config.scorer.similarity.flatMap { config.models[$0.model] }.map { " embedder " + SimilarityRunner.embedderID($0) } ?? "")
+            + (suite.config.scorer.similarity.flatMap { config.models[$0.model] }.map {
+                " embedder " + SimilarityRunner.embedderID($0)
+            } ?? "")
         // A schema file is evalguard's, not the model's: a change to it re-scores stored answers.
-        if case .jsonSchema(let source) = suite.config.scorer, let digest = source.fileDigest { scorer += "\nschema_file " + digest }
+        if case .jsonSchema(let source) = suite.config.scorer, let digest = source.fileDigest {
+            scorer += "\nschema_file " + digest
+        }
         // So are the tools' schemas the tool-call scorer checks arguments against.
-        if let tools = suite.config.scorer.toolCall?.tools { scorer += "\ntools " + JSONValue.object(tools).canonicalText }
+        if let tools = suite.config.scorer.toolCall?.tools {
+            scorer += "\ntools " + JSONValue.object(tools).canonicalText
+        }
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
         let references = suite.judge?.references ?? [:]
         scoringDigests = suite.cases.map { c in
-            GitHash.blobDigest(of: scorer + "\n" + c.expected.canonicalText + (references[c.id].map { "\nreference " + $0.canonicalText } ?? ""))
+            GitHash.blobDigest(
+                of: scorer + "\n" + c.expected.canonicalText
+                    + (references[c.id].map { "\nreference " + $0.canonicalText } ?? ""))
         }
-        var manifest = "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
+        var manifest =
+            "evalguard suite key\nformat \(RunResult.formatVersion)\nmodel \(modelFingerprint)\nrepeat \(repeats)\n"
         for (c, digest) in zip(suite.cases, inputDigests) { manifest += digest.hex + " " + c.id + "\n" }
         key = GitHash.blobID(of: manifest)
     }
@@ -48,8 +60,10 @@ package struct SuiteKey: Sendable {
         let prompts = Set(model.promptFiles)
         var manifest = "evalguard model fingerprint\nformat \(RunResult.formatVersion)\nsettings \(model.keySettings)\n"
         for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
-            let read = prompts.contains(file.path) || (globs.map { g in g.contains { $0.matches(file.path) } }
-                ?? !evalguardFiles.contains(file.path))
+            let read =
+                prompts.contains(file.path)
+                || (globs.map { g in g.contains { $0.matches(file.path) } }
+                    ?? !evalguardFiles.contains(file.path))
             if read && !EvaluationKey.isExcluded(file.path) { manifest += file.blobID + " " + file.path + "\n" }
         }
         return GitHash.blobID(of: manifest)
@@ -59,7 +73,8 @@ package struct SuiteKey: Sendable {
     static func programDigest(_ program: CommandScorerSettings, files: [FileVersion]) -> String {
         let mine = Set(program.files(among: files.map(\.path)))
         var manifest = "evalguard scoring program\n"
-        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) where mine.contains(file.path) {
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) })
+        where mine.contains(file.path) {
             manifest += file.blobID + " " + file.path + "\n"
         }
         return GitHash.blobID(of: manifest)
@@ -71,8 +86,12 @@ package struct SuiteKey: Sendable {
     static func evalguardFiles(_ config: EvalConfig, files: [FileVersion]) -> Set<String> {
         let paths = files.map(\.path)
         return Set(config.suites.compactMap(\.scorer.command).flatMap { $0.files(among: paths) })
-            .union([EvalConfig.path] + config.suites.map(\.casesPath) + config.suites.flatMap { $0.scorer.judge?.files ?? [] }
-            + config.suites.compactMap { config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices } }
-            + config.suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } })
+            .union(
+                [EvalConfig.path] + config.suites.map(\.casesPath)
+                    + config.suites.flatMap { $0.scorer.judge?.files ?? [] }
+                    + config.suites.compactMap {
+                        config.model(of: $0).openAI.map { EvalConfig.directory + "/" + $0.prices }
+                    }
+                    + config.suites.compactMap { if case .jsonSchema(let s) = $0.scorer { s.file } else { nil } })
     }
 }

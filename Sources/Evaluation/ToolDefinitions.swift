@@ -12,15 +12,21 @@ extension Evaluation {
         var node = model.node.child("tools", written)
         if case .object(let o) = written {
             let members = try node.object(allowed: ["file"])
-            guard let file = members["file"] else { throw node.error("\"tools\" is a list of tools or {\"file\": \"path/from/repo/root.json\"}") }
+            guard let file = members["file"] else {
+                throw node.error("\"tools\" is a list of tools or {\"file\": \"path/from/repo/root.json\"}")
+            }
             let path = try file.string()
             guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), o.count == 1 else {
-                throw file.error("a tools file is a path inside the repository, from its root (for example \"agent/tools.json\")")
+                throw file.error(
+                    "a tools file is a path inside the repository, from its root (for example \"agent/tools.json\")")
             }
             guard let bytes = try read(path) else {
-                throw file.error("the tools file \(path) does not exist", hint: "Paths in \"tools\": {\"file\": ...} are relative to the repository root.")
+                throw file.error(
+                    "the tools file \(path) does not exist",
+                    hint: "Paths in \"tools\": {\"file\": ...} are relative to the repository root.")
             }
-            node = try ConfigNode.parse(ConfigSource(displayPath: path, text: TextBytes.decode(bytes, displayPath: path)))
+            node = try ConfigNode.parse(
+                ConfigSource(displayPath: path, text: TextBytes.decode(bytes, displayPath: path)))
         }
         var tools: [String: JSONValue] = [:]
         for (name, parameters) in try OpenAIConfig.toolSchemas(node, api: model.openAI?.api ?? .openAI) {

@@ -1,8 +1,8 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 extension Evaluator {
     /// The digest a gate's verdict is cached under (`CachedVerdict`): everything the verdict
@@ -23,29 +23,38 @@ extension Evaluator {
     /// With `assumingClean`, the working tree's key is taken from HEAD's tree alone, without a
     /// status: the digest the working tree has when its inputs are exactly HEAD's (which an
     /// `InputSnapshot` kept with the verdict then has to show).
-    package func verdictDigest(_ subject: EvaluationSubject, baselineBlob: String, extra: [String],
-                              version: String = EvalGuardVersion.current, assumingClean: Bool = false) throws -> String {
-        try verdictDigestAndDirt(subject, baselineBlob: baselineBlob, extra: extra, version: version, assumingClean: assumingClean).digest
+    package func verdictDigest(
+        _ subject: EvaluationSubject, baselineBlob: String, extra: [String],
+        version: String = EvalGuardVersion.current, assumingClean: Bool = false
+    ) throws -> String {
+        try verdictDigestAndDirt(
+            subject, baselineBlob: baselineBlob, extra: extra, version: version, assumingClean: assumingClean
+        ).digest
     }
 
     /// `verdictDigest`, and whether the subject's inputs differ from its commit's (what a
     /// report of the verdict says beside it).
-    package func verdictDigestAndDirt(_ subject: EvaluationSubject, baselineBlob: String, extra: [String],
-                                      version: String = EvalGuardVersion.current, assumingClean: Bool = false) throws -> (digest: String, dirty: Bool) {
-        let head = switch subject {
-        case .commit(let sha): sha
-        case .workingTree: try repository.headOrUnborn().commit
-        }
+    package func verdictDigestAndDirt(
+        _ subject: EvaluationSubject, baselineBlob: String, extra: [String],
+        version: String = EvalGuardVersion.current, assumingClean: Bool = false
+    ) throws -> (digest: String, dirty: Bool) {
+        let head =
+            switch subject {
+            case .commit(let sha): sha
+            case .workingTree: try repository.headOrUnborn().commit
+            }
         let config = try config(of: subject)
-        let (key, dirtyPaths) = try key(of: assumingClean && head != Head.unbornCommit ? .commit(head) : subject, config: config, head: head)
+        let (key, dirtyPaths) = try key(
+            of: assumingClean && head != Head.unbornCommit ? .commit(head) : subject, config: config, head: head)
         var manifest = "evalguard verdict\nversion \(version)\nformat \(RunResult.formatVersion)\n"
         manifest += "key \(key)\n" + store.storedResultIdentity(key: key, commit: head) + "\n"
         manifest += "baseline \(baselineBlob)\nconfig \(GitHash.blobID(of: config.source.text))\n"
         if config.suites.contains(where: { $0.scorer.judge?.mode == .pairwise }) {
-            let reference = switch subject {
-            case .commit(let sha): (try repository.blobID(Baseline.path, atCommit: sha)) ?? "absent"
-            case .workingTree: ResultStore.identity(repository.root + "/" + Baseline.path)
-            }
+            let reference =
+                switch subject {
+                case .commit(let sha): (try repository.blobID(Baseline.path, atCommit: sha)) ?? "absent"
+                case .workingTree: ResultStore.identity(repository.root + "/" + Baseline.path)
+                }
             manifest += "pairwise reference \(reference)\n"
         }
         for part in extra { manifest += "extra \(GitHash.blobID(of: part))\n" }

@@ -1,8 +1,8 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The repository evalguard works in, its HEAD and its working tree's configuration: built once
 /// per command that evaluates the working tree.

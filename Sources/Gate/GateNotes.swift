@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardStore
+import FoundationEssentials
 
 /// The notes a gate says on stderr, in one place for every command that gates (and for those
 /// that evaluate and say how: `run`, `baseline`, `report`, `judge`).
@@ -44,8 +44,10 @@ package enum GateNotes {
         let cases = Evaluation.cases(config, repository: repository, commit: result.dirty ? nil : result.commit)
         return JudgeCalibration.of(result, config: config, cases: cases).filter(\.agreesPoorly).map { c in
             let kappa = c.agreement.kappa.map { String(cFormat: "%.2f", $0) } ?? "undefined"
-            return "warning: \(c.suite): the judge agrees poorly with the human verdicts (kappa \(kappa) over \(c.agreement.n) case(s), below its kappa_floor "
-                + String(cFormat: "%.2f", c.kappaFloor) + "); its grades may not mean what the rubric says. See 'evalguard judge calibrate --suite \(c.suite)'."
+            return
+                "warning: \(c.suite): the judge agrees poorly with the human verdicts (kappa \(kappa) over \(c.agreement.n) case(s), below its kappa_floor "
+                + String(cFormat: "%.2f", c.kappaFloor)
+                + "); its grades may not mean what the rubric says. See 'evalguard judge calibrate --suite \(c.suite)'."
         }
     }
 }
@@ -57,24 +59,34 @@ package enum NoiseWarning {
     package static func lines(_ comparison: Comparison) -> [String] {
         var lines: [String] = []
         for suite in comparison.suites where suite.flakyExcluded {
-            lines.append("warning: \(suite.name): \(suite.flaky.count) flaky case(s) left out of the accuracy gate (flaky: exclude)")
+            lines.append(
+                "warning: \(suite.name): \(suite.flaky.count) flaky case(s) left out of the accuracy gate (flaky: exclude)"
+            )
         }
         let inconclusive = comparison.inconclusives
         guard !inconclusive.isEmpty else { return lines }
-        let outcome = comparison.verdict == .regression ? "" : !comparison.blocks
-            ? " PASSING anyway because on_inconclusive is \"pass\"."
-            : " FAILING because on_inconclusive is \"fail\"."
+        let outcome =
+            comparison.verdict == .regression
+            ? ""
+            : !comparison.blocks
+                ? " PASSING anyway because on_inconclusive is \"pass\"."
+                : " FAILING because on_inconclusive is \"fail\"."
         // A cost moved by a new price table is not noise, and is not called so.
-        let noisy = inconclusive.filter { !$0.metric.pricesChanged }, priced = inconclusive.filter(\.metric.pricesChanged)
+        let noisy = inconclusive.filter { !$0.metric.pricesChanged }
+        let priced = inconclusive.filter(\.metric.pricesChanged)
         let list = { (items: [(suite: String, metric: MetricComparison)]) in
             items.map { "\($0.suite) \($0.metric.metric.rawValue)" }.joined(separator: ", ")
         }
         if !noisy.isEmpty {
-            lines.append("warning: INCONCLUSIVE: \(list(noisy)) beyond the threshold but not distinguishable from noise.\(outcome)")
+            lines.append(
+                "warning: INCONCLUSIVE: \(list(noisy)) beyond the threshold but not distinguishable from noise.\(outcome)"
+            )
         }
         if !priced.isEmpty {
             let why = PriceChange.reasons(priced.map(\.metric.priceChange))
-            lines.append("warning: INCONCLUSIVE: \(list(priced)) beyond the threshold, but \(why); cost moved because prices changed.\(outcome)")
+            lines.append(
+                "warning: INCONCLUSIVE: \(list(priced)) beyond the threshold, but \(why); cost moved because prices changed.\(outcome)"
+            )
         }
         for (suite, metric) in inconclusive {
             if let advice = metric.advice { lines.append("  \(suite) \(metric.metric.rawValue): \(advice)") }

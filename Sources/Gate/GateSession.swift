@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What a gate is asked: a subject, the baseline committed at a revision, and how to decide.
 /// `check`, `check --commit`, `ci` and the pre-push hook each fill one in and call
@@ -97,13 +97,18 @@ package struct GateSession {
 
     package func run(_ request: GateRequest) throws -> GateOutcome {
         let repository = evaluator.repository
-        let baselineCommit = request.fresh || request.cacheParts == nil ? nil : try? repository.resolveCommit(request.baselineAt)
-        let cache = request.fresh ? nil : request.cacheParts.flatMap { parts in
-            baselineCommit.flatMap {
-                VerdictCacheKey(evaluator, request.subject, baselineAt: $0, workingCopy: request.workingCopy, parts: parts,
-                                rendering: request.rendering)
+        let baselineCommit =
+            request.fresh || request.cacheParts == nil ? nil : try? repository.resolveCommit(request.baselineAt)
+        let cache =
+            request.fresh
+            ? nil
+            : request.cacheParts.flatMap { parts in
+                baselineCommit.flatMap {
+                    VerdictCacheKey(
+                        evaluator, request.subject, baselineAt: $0, workingCopy: request.workingCopy, parts: parts,
+                        rendering: request.rendering)
+                }
             }
-        }
         if let cache, let hit = cache.hit, let baselineCommit {
             for line in GateNotes.replayed(hit) { say(line) }
             return .passedBefore(VerdictHit(verdict: hit, dirty: cache.dirty, baselineCommit: baselineCommit))
@@ -111,31 +116,46 @@ package struct GateSession {
         // The baseline is read first: when there is nothing to compare with, the model need not run.
         let committed = try CommittedBaseline.require(in: repository, at: request.baselineAt)
         if let root = request.workingCopy,
-           FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes {
+            FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes
+        {
             say(GateNotes.workingCopyDiffers(revision: request.baselineAt))
         }
         let only = request.only
         let baseline = only.map { committed.baseline.restricted(to: $0) } ?? committed.baseline
         evaluator.audit = request.audit
-        let evaluation = try evaluator.evaluate(request.subject, fresh: request.fresh, repeats: request.repeats, only: only, progress: progress)
+        let evaluation = try evaluator.evaluate(
+            request.subject, fresh: request.fresh, repeats: request.repeats, only: only, progress: progress)
         let cacheDigest = cache?.digestAfter(evaluation)
-        for line in GateNotes.evaluated(evaluation.result, reused: evaluation.reused, warnings: evaluator.warnings) { say(line) }
+        for line in GateNotes.evaluated(evaluation.result, reused: evaluation.reused, warnings: evaluator.warnings) {
+            say(line)
+        }
         let gated = { (r: RunResult) in only.map { r.restricted(to: $0) } ?? r }
         let judgeChanges = JudgeChange.find(baseline: baseline, current: gated(evaluation.result))
         if !judgeChanges.isEmpty { throw JudgeChange.refusal(judgeChanges) }
         let config = request.settle ? evaluation.config : evaluation.config.withoutSettling()
         let (settled, comparison) = try evaluator.settle(
             request.subject, result: evaluation.result, stored: evaluation.stored,
-            judge: { Gate.compare(baseline: baseline, current: gated($0), config: config, canAsk: repository.hasCommit) },
+            judge: {
+                Gate.compare(baseline: baseline, current: gated($0), config: config, canAsk: repository.hasCommit)
+            },
             pending: \.settlePending, progress: progress)
         if let line = GateNotes.settled(settled) { say(line) }
         let result = settled.result
-        let flipped = comparison.verdict != .pass || comparison.suites.contains { !$0.regressed.isEmpty || !$0.fixed.isEmpty }
-        let expected = flipped ? Evaluation.expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit) : [:]
-        let warnings = NoiseWarning.lines(comparison) + GateNotes.poorAgreement(result, config: config, repository: repository)
-        return .evaluated(GateRun(result: result, comparison: comparison, config: config, baseline: baseline, baselineCommit: committed.commit,
-                                  reused: evaluation.reused, dirty: evaluation.dirty, audit: evaluation.audit, settled: settled, expected: expected,
-                                  warnings: warnings, cache: cache, cacheDigest: cacheDigest))
+        let flipped =
+            comparison.verdict != .pass || comparison.suites.contains { !$0.regressed.isEmpty || !$0.fixed.isEmpty }
+        let expected =
+            flipped
+            ? Evaluation.expectedAnswers(config, repository: repository, commit: result.dirty ? nil : result.commit)
+            : [:]
+        let warnings =
+            NoiseWarning.lines(comparison) + GateNotes.poorAgreement(result, config: config, repository: repository)
+        return .evaluated(
+            GateRun(
+                result: result, comparison: comparison, config: config, baseline: baseline,
+                baselineCommit: committed.commit,
+                reused: evaluation.reused, dirty: evaluation.dirty, audit: evaluation.audit, settled: settled,
+                expected: expected,
+                warnings: warnings, cache: cache, cacheDigest: cacheDigest))
     }
 
     /// Keeps a verdict so that the same gate on the same inputs can say it again without
@@ -145,8 +165,10 @@ package struct GateSession {
     /// the committed one (`VerdictCacheKey.digestAfter`). `rendered` is what the command printed
     /// (and `ci` wrote), said again on a hit.
     package func keep(_ run: GateRun, _ rendered: CachedVerdict) {
-        guard let cache = run.cache, let kept = run.cacheDigest, run.settled.calls == 0, !VerdictCacheKey.settled(run.result),
-              VerdictCacheKey.keepable(run.comparison, noise: run.warnings) else { return }
+        guard let cache = run.cache, let kept = run.cacheDigest, run.settled.calls == 0,
+            !VerdictCacheKey.settled(run.result),
+            VerdictCacheKey.keepable(run.comparison, noise: run.warnings)
+        else { return }
         var verdict = rendered
         verdict.resultCommit = run.result.commit
         verdict.notes = run.result.judgeLines

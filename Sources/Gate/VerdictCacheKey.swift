@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// Where the gate (`GateSession`) keeps a verdict it may print again without decoding the
 /// stored result or the baseline (see `Evaluator.verdictDigest`). `GateSession.keep` holds the
@@ -38,17 +38,23 @@ struct VerdictCacheKey {
 
     /// nil when nothing is committed to compare with (the command then says so the long way).
     /// `parts` is what the command adds that decides the verdict (its options).
-    init?(_ evaluator: Evaluator, _ subject: EvaluationSubject, baselineAt commit: String, workingCopy: String?,
-          parts: [String], rendering: String?) {
+    init?(
+        _ evaluator: Evaluator, _ subject: EvaluationSubject, baselineAt commit: String, workingCopy: String?,
+        parts: [String], rendering: String?
+    ) {
         guard let blob = (try? evaluator.repository.blobID(Baseline.path, atCommit: commit)) ?? nil else { return nil }
-        (self.evaluator, self.subject, baselineBlob, self.workingCopy, self.parts, self.rendering) = (evaluator, subject, blob, workingCopy, parts, rendering)
+        (self.evaluator, self.subject, baselineBlob, self.workingCopy, self.parts, self.rendering) = (
+            evaluator, subject, blob, workingCopy, parts, rendering
+        )
         let root = evaluator.repository.root
         let copy = workingCopy.map { $0 + "/" + Baseline.path }
         let serves = { (found: CachedVerdict) in Self.serves(found, rendering: rendering, baselineCopy: copy) }
         if subject == .workingTree {
             // Inputs unchanged since a verdict on HEAD's inputs: found by a few lstat calls.
             if let clean = try? evaluator.verdictDigest(subject, baselineBlob: blob, extra: parts, assumingClean: true),
-               let found = evaluator.store.cachedVerdict(clean), serves(found), let snapshot = found.inputs, InputSnapshot.holds(snapshot, root: root) {
+                let found = evaluator.store.cachedVerdict(clean), serves(found), let snapshot = found.inputs,
+                InputSnapshot.holds(snapshot, root: root)
+            {
                 (digest, hit, before) = ("", found, nil)
                 return
             }
@@ -56,7 +62,9 @@ struct VerdictCacheKey {
         } else {
             before = nil
         }
-        guard let computed = try? evaluator.verdictDigestAndDirt(subject, baselineBlob: blob, extra: parts) else { return nil }
+        guard let computed = try? evaluator.verdictDigestAndDirt(subject, baselineBlob: blob, extra: parts) else {
+            return nil
+        }
         (digest, dirty) = computed
         hit = evaluator.store.cachedVerdict(digest).flatMap { serves($0) ? $0 : nil }
         // Found through the status: keep the inputs' snapshot with it, for the next gate.
@@ -79,8 +87,11 @@ struct VerdictCacheKey {
     /// The snapshot taken before the status, when `digest` is the one HEAD's inputs give (the
     /// working tree's inputs are HEAD's) and nothing changed since it was taken.
     private func snapshotIfClean(_ digest: String) -> [String: String]? {
-        guard let before, (try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts, assumingClean: true)) == digest,
-              evaluator.inputSnapshot() == before else { return nil }
+        guard let before,
+            (try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts, assumingClean: true))
+                == digest,
+            evaluator.inputSnapshot() == before
+        else { return nil }
         return before
     }
 
@@ -96,7 +107,8 @@ struct VerdictCacheKey {
             // The identity is taken on both sides of the read: a file replaced meanwhile is not vouched for.
             let first = ResultStore.identity(path)
             guard let copy = FileManager.default.contents(atPath: path),
-                  GitHash.blobID(of: Array(copy)) == baselineBlob else { return nil }
+                GitHash.blobID(of: Array(copy)) == baselineBlob
+            else { return nil }
             identity = first == ResultStore.identity(path) ? first : nil
         }
         return (try? evaluator.verdictDigest(subject, baselineBlob: baselineBlob, extra: parts)).map { ($0, identity) }

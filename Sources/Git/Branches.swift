@@ -11,7 +11,9 @@ extension Repository {
     package func upstream(ofBranch branch: String?) throws -> String? {
         guard let branch else { return nil }
         var local: OpaquePointer?
-        guard try found(git_branch_lookup(&local, pointer, branch, GIT_BRANCH_LOCAL), "git_branch_lookup") else { return nil }
+        guard try found(git_branch_lookup(&local, pointer, branch, GIT_BRANCH_LOCAL), "git_branch_lookup") else {
+            return nil
+        }
         defer { git_reference_free(local) }
         var upstream: OpaquePointer?
         guard try found(git_branch_upstream(&upstream, local), "git_branch_upstream") else { return nil }

@@ -1,6 +1,6 @@
 import CLibgit2
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `objects/info/commit-graph`, the file `git gc` and `git commit-graph write` keep: every
 /// commit's root tree and parents in fixed-size records, so a long first-parent walk learns them
@@ -34,15 +34,19 @@ package final class CommitGraph {
         guard bytes.count >= 8, u32(0) == 0x4347_5048, bytes[4] == 1, bytes[5] == 1, bytes[7] == 0 else { return nil }
         var chunks: [UInt32: Int] = [:]
         for i in 0..<Int(bytes[6]) {
-            guard let id = u32(8 + 12 * i), let offset = u64(12 + 12 * i), offset < UInt64(bytes.count) else { return nil }
+            guard let id = u32(8 + 12 * i), let offset = u64(12 + 12 * i), offset < UInt64(bytes.count) else {
+                return nil
+            }
             chunks[id] = Int(offset)
         }
         // OIDF (fanout), OIDL (sorted ids), CDAT (records).
         guard let fanout = chunks[0x4F49_4446], let lookup = chunks[0x4F49_444C], let records = chunks[0x4344_4154],
-              let total = u32(fanout + 255 * 4) else { return nil }
+            let total = u32(fanout + 255 * 4)
+        else { return nil }
         let count = Int(total)
         guard lookup + 20 * count <= bytes.count, records + Self.recordSize * count <= bytes.count,
-              fanout + 256 * 4 <= bytes.count else { return nil }
+            fanout + 256 * 4 <= bytes.count
+        else { return nil }
         (self.bytes, self.fanout, self.lookup, self.records, self.count) = (bytes, fanout, lookup, records, count)
     }
 
@@ -51,7 +55,9 @@ package final class CommitGraph {
     }
 
     private func id(at position: Int) -> ObjectID {
-        bytes.withUnsafeBytes { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[lookup + 20 * position..<lookup + 20 * position + 20])) }
+        bytes.withUnsafeBytes {
+            ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[lookup + 20 * position..<lookup + 20 * position + 20]))
+        }
     }
 
     /// The commit's position in the graph, or nil when the graph does not hold it.
@@ -61,7 +67,8 @@ package final class CommitGraph {
         return withUnsafeBytes(of: oid.id) { raw in
             bytes.withUnsafeBufferPointer { graph in
                 let first = Int(raw[0])
-                var low = first == 0 ? 0 : Int(u32(fanout + 4 * (first - 1))), high = Int(u32(fanout + 4 * first))
+                var low = first == 0 ? 0 : Int(u32(fanout + 4 * (first - 1)))
+                var high = Int(u32(fanout + 4 * first))
                 guard low <= high, high <= count else { return nil }
                 while low < high {
                     let mid = (low + high) / 2
@@ -85,7 +92,8 @@ package final class CommitGraph {
         guard let position = position(of: commit) else { return nil }
         let base = records + Self.recordSize * position
         let tree = bytes.withUnsafeBytes { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[base..<base + 20])) }
-        let first = u32(base + 20), second = u32(base + 24)
+        let first = u32(base + 20)
+        let second = u32(base + 24)
         guard second & 0x8000_0000 == 0 else { return nil }
         guard first != Self.noParent else { return CommitHeader(tree: tree, firstParent: nil, parentCount: 0) }
         guard Int(first) < count, second == Self.noParent || Int(second) < count else { return nil }
@@ -100,7 +108,8 @@ extension Repository {
         var common = String(cString: git_repository_commondir(pointer))
         if !common.hasSuffix("/") { common += "/" }
         guard !isShallow, !FileManager.default.fileExists(atPath: common + "info/grafts"),
-              (try? referenceNames(matching: "refs/replace/*"))?.isEmpty == true else { return nil }
+            (try? referenceNames(matching: "refs/replace/*"))?.isEmpty == true
+        else { return nil }
         return CommitGraph(path: common + "objects/info/commit-graph")
     }
 }

@@ -1,6 +1,6 @@
 import CLibgit2
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 extension Repository {
     /// The best common ancestor of two commits, or nil when they share no history.
@@ -22,13 +22,16 @@ extension Repository {
 
     /// Commits reachable from `tip` but not from `hide`, newest first (as `git log hide..tip`).
     /// `firstParent` follows only first parents, as `git log --first-parent`.
-    package func commits(from tip: String, hiding hide: String?, firstParent: Bool = false, limit: Int = .max) throws -> [String] {
+    package func commits(from tip: String, hiding hide: String?, firstParent: Bool = false, limit: Int = .max) throws
+        -> [String]
+    {
         if firstParent, hide == nil { return try firstParentChain(from: tip, limit: limit) }
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walk) }
         // Sorting and first-parent mode must be set before anything is pushed.
-        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
+        try check(
+            git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "git_revwalk_sorting")
         if firstParent { try check(git_revwalk_simplify_first_parent(walk), "git_revwalk_simplify_first_parent") }
         guard var start = git_oid(hex: tip) else { return [] }
         try check(git_revwalk_push(walk, &start), "git_revwalk_push")
@@ -85,7 +88,9 @@ extension Repository {
         defer { git_config_free(config) }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
-        guard try found(git_config_get_string_buf(&buffer, config, name), "git_config_get_string_buf") else { return nil }
+        guard try found(git_config_get_string_buf(&buffer, config, name), "git_config_get_string_buf") else {
+            return nil
+        }
         return String(cString: buffer.ptr)
     }
 
@@ -93,7 +98,8 @@ extension Repository {
     /// `hooks` folder of the common git directory (shared by all worktrees).
     package func hooksDirectory() throws -> String {
         if let configured = try configString("core.hooksPath"), !configured.isEmpty {
-            let expanded = configured.hasPrefix("~/") ? (processEnvironment()["HOME"] ?? "") + configured.dropFirst() : configured
+            let expanded =
+                configured.hasPrefix("~/") ? (processEnvironment()["HOME"] ?? "") + configured.dropFirst() : configured
             return expanded.hasPrefix("/") ? expanded : root + "/" + expanded
         }
         var common = String(cString: git_repository_commondir(pointer))

@@ -1,6 +1,6 @@
 import CLibgit2
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A commit's tree written to a temporary directory, for evaluating a commit other than the
 /// working tree. The user's working tree, index and HEAD are never touched: the checkout goes to
@@ -24,7 +24,9 @@ package final class IsolatedCheckout {
         do {
             try repository.withTree(ofCommit: sha) { tree in
                 var options = git_checkout_options()
-                try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "git_checkout_options_init")
+                try check(
+                    git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)),
+                    "git_checkout_options_init")
                 options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DONT_UPDATE_INDEX.rawValue
                 try directory.withCString { path in
                     options.target_directory = path

@@ -1,12 +1,12 @@
 import CGitStart
 import CLibgit2
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A failed libgit2 call: the function, its return code and libgit2's own message.
@@ -51,7 +51,8 @@ package func check(_ rc: Int32, _ function: String) throws(GitError) -> Int32 {
     }
     git_error_clear()
     let fromSystem = errorClass == 0 || errorClass == Int32(GIT_ERROR_OS.rawValue)
-    throw GitError(code: rc, function: function, message: message, errorClass: errorClass, osError: fromSystem ? osError : 0)
+    throw GitError(
+        code: rc, function: function, message: message, errorClass: errorClass, osError: fromSystem ? osError : 0)
 }
 
 /// `check` for calls that report a condition through their return code: when `rc` is one of
@@ -125,9 +126,12 @@ package enum GitHash {
     package static func blobDigest<Bytes: Collection>(of bytes: Bytes) -> ObjectID where Bytes.Element == UInt8 {
         LibGit2.ensure()
         var oid = git_oid()
-        let hashed = { (raw: UnsafeRawBufferPointer) in git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB) }
+        let hashed = { (raw: UnsafeRawBufferPointer) in git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB)
+        }
         // Contiguous bytes (a String's UTF-8, an array) are hashed in place, without a copy.
-        let rc = bytes.withContiguousStorageIfAvailable { hashed(UnsafeRawBufferPointer($0)) } ?? Array(bytes).withUnsafeBytes(hashed)
+        let rc =
+            bytes.withContiguousStorageIfAvailable { hashed(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes(hashed)
         // Hashing bytes in memory fails only when a hash context cannot be allocated.
         precondition(succeeded(rc), "git_odb_hash failed")
         return withUnsafeBytes(of: &oid.id) { ObjectID(bytes: $0) }

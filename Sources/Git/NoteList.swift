@@ -16,11 +16,14 @@ extension Repository {
     package func notes() throws -> [ObjectID: ObjectID] {
         let box = Box<[ObjectID: ObjectID]>([:])
         let payload = Unmanaged.passUnretained(box).toOpaque()
-        let rc = git_note_foreach(pointer, Self.notesRef, { blob, annotated, payload in
-            guard let blob, let annotated, let payload else { return 0 }
-            Unmanaged<Box<[ObjectID: ObjectID]>>.fromOpaque(payload).takeUnretainedValue().value[ObjectID(annotated.pointee)] = ObjectID(blob.pointee)
-            return 0
-        }, payload)
+        let rc = git_note_foreach(
+            pointer, Self.notesRef,
+            { blob, annotated, payload in
+                guard let blob, let annotated, let payload else { return 0 }
+                Unmanaged<Box<[ObjectID: ObjectID]>>.fromOpaque(payload).takeUnretainedValue().value[
+                    ObjectID(annotated.pointee)] = ObjectID(blob.pointee)
+                return 0
+            }, payload)
         guard try found(rc, "git_note_foreach") else { return [:] }
         return box.value
     }

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Exchanges `refs/notes/evalguard` with a remote through the `git` CLI (libgit2 1.5 has no notes
@@ -66,13 +66,19 @@ package struct NotesSync {
 
     /// Fetches the remote's notes and merges them into `refs/notes/evalguard`.
     package func fetch() throws(Failure) -> Fetched {
-        let fetched = try run(["fetch", "--quiet", "--no-write-fetch-head", remote, "+\(Repository.notesRef):\(trackingRef)"])
+        let fetched = try run([
+            "fetch", "--quiet", "--no-write-fetch-head", remote, "+\(Repository.notesRef):\(trackingRef)",
+        ])
         if fetched.status != 0 {
             if fetched.stderr.contains("couldn't find remote ref") { return .noNotes }
             throw Failure(message: "git fetch \(remote) failed: " + Self.firstLine(fetched.stderr))
         }
-        let merged = try run(["notes", "--ref=\(Repository.notesRef)", "merge", "--quiet", "-s", "cat_sort_uniq", trackingRef])
-        guard merged.status == 0 else { throw Failure(message: "git notes merge failed: " + Self.firstLine(merged.stderr)) }
+        let merged = try run([
+            "notes", "--ref=\(Repository.notesRef)", "merge", "--quiet", "-s", "cat_sort_uniq", trackingRef,
+        ])
+        guard merged.status == 0 else {
+            throw Failure(message: "git notes merge failed: " + Self.firstLine(merged.stderr))
+        }
         return .merged
     }
 
@@ -83,10 +89,17 @@ package struct NotesSync {
         let local = try run(["rev-parse", "--verify", "--quiet", Repository.notesRef])
         guard local.status == 0 else { return false }
         for attempt in 1...3 {
-            let pushed = try run(["push", "--quiet", "--no-verify", remote, "\(Repository.notesRef):\(Repository.notesRef)"])
+            let pushed = try run([
+                "push", "--quiet", "--no-verify", remote, "\(Repository.notesRef):\(Repository.notesRef)",
+            ])
             if pushed.status == 0 { return true }
-            let rejected = pushed.stderr.contains("rejected") || pushed.stderr.contains("fetch first") || pushed.stderr.contains("non-fast-forward")
-            guard rejected, attempt < 3 else { throw Failure(message: "git push \(remote) \(Repository.notesRef) failed: " + Self.firstLine(pushed.stderr)) }
+            let rejected =
+                pushed.stderr.contains("rejected") || pushed.stderr.contains("fetch first")
+                || pushed.stderr.contains("non-fast-forward")
+            guard rejected, attempt < 3 else {
+                throw Failure(
+                    message: "git push \(remote) \(Repository.notesRef) failed: " + Self.firstLine(pushed.stderr))
+            }
             _ = try fetch()
         }
         return true
@@ -106,9 +119,15 @@ package struct NotesSync {
     /// machines) it is signed as evalguard, as `setNote` does.
     private func identified() -> [String: String] {
         var env = environment
-        if let r = try? Self.git(["var", "GIT_COMMITTER_IDENT"], directory: directory, environment: environment), r.status == 0 { return env }
-        for (name, value) in [("GIT_AUTHOR_NAME", "evalguard"), ("GIT_COMMITTER_NAME", "evalguard"),
-                              ("GIT_AUTHOR_EMAIL", "evalguard@localhost"), ("GIT_COMMITTER_EMAIL", "evalguard@localhost")] where env[name] == nil {
+        if let r = try? Self.git(["var", "GIT_COMMITTER_IDENT"], directory: directory, environment: environment),
+            r.status == 0
+        {
+            return env
+        }
+        for (name, value) in [
+            ("GIT_AUTHOR_NAME", "evalguard"), ("GIT_COMMITTER_NAME", "evalguard"),
+            ("GIT_AUTHOR_EMAIL", "evalguard@localhost"), ("GIT_COMMITTER_EMAIL", "evalguard@localhost"),
+        ] where env[name] == nil {
             env[name] = value
         }
         return env
@@ -116,7 +135,8 @@ package struct NotesSync {
 
     static func firstLine(_ text: String) -> String {
         let lines = text.split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        return lines.first { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") || $0.hasPrefix("!") } ?? lines.first ?? "no message"
+        return lines.first { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") || $0.hasPrefix("!") } ?? lines.first
+            ?? "no message"
     }
 
     /// Runs git, reading its output before waiting (a full pipe would hang the child); no terminal
@@ -126,7 +146,9 @@ package struct NotesSync {
     /// terminal reaches evalguard alone: on SIGINT or SIGTERM, evalguard stops the whole group
     /// (git and what it started: `git-upload-pack`, ssh), waits for git, removes its temporary
     /// file, and only then lets the signal end evalguard (see `Interrupts`).
-    package static func git(_ arguments: [String], directory: String, environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    package static func git(_ arguments: [String], directory: String, environment: [String: String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         Interrupts.beginDeferring()
         // Ended after every clean-up below (defers run last first).
         defer { Interrupts.endDeferring() }
@@ -136,8 +158,10 @@ package struct NotesSync {
         // stderr goes to a file: reading two pipes would need a second thread.
         let errPath = temporaryDirectory() + "evalguard-git-\(UUID().uuidString).err"
         guard let errFD = try? createEmptyFile(errPath) else {
-            throw Failure(message: "TMPDIR (\(temporaryDirectory())) is not writable: cannot create a temporary file for git's messages",
-                          hint: "Set TMPDIR to a directory you can write to, or unset it to use /tmp.")
+            throw Failure(
+                message:
+                    "TMPDIR (\(temporaryDirectory())) is not writable: cannot create a temporary file for git's messages",
+                hint: "Set TMPDIR to a directory you can write to, or unset it to use /tmp.")
         }
         defer { _ = unlink(errPath) } // may be ignored: the file is ours and only a leftover
         let nullFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -145,8 +169,9 @@ package struct NotesSync {
         let out = try makePipe()
         let pid: pid_t
         do {
-            pid = try spawnProcess(["/usr/bin/env", "git"] + arguments, directory: directory, environment: env,
-                                   stdin: nullFD, stdout: out.write, stderr: errFD)
+            pid = try spawnProcess(
+                ["/usr/bin/env", "git"] + arguments, directory: directory, environment: env,
+                stdin: nullFD, stdout: out.write, stderr: errFD)
         } catch {
             for fd in [out.read, out.write, errFD] { closeDescriptor(fd) }
             throw error
@@ -167,8 +192,9 @@ package struct NotesSync {
         let errData = FileManager.default.contents(atPath: errPath) ?? Data()
         // env's "command not found": git itself exits 128 or less.
         if status == 127 {
-            throw Failure(message: "git was not found on PATH (\(env["PATH"] ?? "unset"))",
-                          hint: "evalguard runs the git command to exchange results: install git, or add its directory to PATH.")
+            throw Failure(
+                message: "git was not found on PATH (\(env["PATH"] ?? "unset"))",
+                hint: "evalguard runs the git command to exchange results: install git, or add its directory to PATH.")
         }
         return (status, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }

@@ -40,9 +40,10 @@ extension Repository {
         try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
         defer { git_commit_free(commit) }
         let count = Int(git_commit_parentcount(commit))
-        return CommitHeader(tree: ObjectID(git_commit_tree_id(commit).pointee),
-                            firstParent: count > 0 ? git_commit_parent_id(commit, 0).map { ObjectID($0.pointee) } : nil,
-                            parentCount: count)
+        return CommitHeader(
+            tree: ObjectID(git_commit_tree_id(commit).pointee),
+            firstParent: count > 0 ? git_commit_parent_id(commit, 0).map { ObjectID($0.pointee) } : nil,
+            parentCount: count)
     }
 
     /// Every entry of a tree object, in git's order.
@@ -76,11 +77,13 @@ extension Repository {
     }
 
     private static func entry(_ item: OpaquePointer) -> TreeEntry {
-        let kind: TreeEntry.Kind = switch git_tree_entry_type(item) {
-        case GIT_OBJECT_BLOB: .blob
-        case GIT_OBJECT_TREE: .tree
-        default: .other
-        }
-        return TreeEntry(name: String(cString: git_tree_entry_name(item)), id: ObjectID(git_tree_entry_id(item).pointee), kind: kind)
+        let kind: TreeEntry.Kind =
+            switch git_tree_entry_type(item) {
+            case GIT_OBJECT_BLOB: .blob
+            case GIT_OBJECT_TREE: .tree
+            default: .other
+            }
+        return TreeEntry(
+            name: String(cString: git_tree_entry_name(item)), id: ObjectID(git_tree_entry_id(item).pointee), kind: kind)
     }
 }

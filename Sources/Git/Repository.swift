@@ -1,6 +1,6 @@
 import CLibgit2
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// An open git repository. Owns its libgit2 handle; libgit2 objects are single-thread-at-a-time,
 /// so a `Repository` is used from one thread only.
@@ -29,8 +29,9 @@ package final class Repository {
         LibGit2.ensure()
         var repo: OpaquePointer?
         guard try found(git_repository_open_ext(&repo, path, 0, nil), "git_repository_open_ext") else {
-            throw EvalGuardError("not a git repository (or any of the parent directories): \(path)",
-                                 hint: "evalguard works inside a git repository: run 'git init' first, or pass -C <dir>.")
+            throw EvalGuardError(
+                "not a git repository (or any of the parent directories): \(path)",
+                hint: "evalguard works inside a git repository: run 'git init' first, or pass -C <dir>.")
         }
         guard let repo else { throw EvalGuardError("could not open the repository at \(path)") }
         guard let workdir = git_repository_workdir(repo) else {
@@ -46,10 +47,12 @@ package final class Repository {
     /// user can fix, so it says how.
     package func head() throws -> Head {
         var ref: OpaquePointer?
-        let rc = try check(git_repository_head(&ref, pointer), "git_repository_head", answers: [GIT_EUNBORNBRANCH, GIT_ENOTFOUND])
+        let rc = try check(
+            git_repository_head(&ref, pointer), "git_repository_head", answers: [GIT_EUNBORNBRANCH, GIT_ENOTFOUND])
         if rc < 0 {
-            throw EvalGuardError("the repository has no commits yet; evalguard keys results by commit",
-                                 hint: "Commit your work first:\n  git add -A\n  git commit -m \"Initial commit\"")
+            throw EvalGuardError(
+                "the repository has no commits yet; evalguard keys results by commit",
+                hint: "Commit your work first:\n  git add -A\n  git commit -m \"Initial commit\"")
         }
         defer { git_reference_free(ref) }
         var commit: OpaquePointer?
@@ -64,11 +67,13 @@ package final class Repository {
     /// Resolves a revision (`HEAD~2`, `main`, a sha) to a commit id.
     package func resolveCommit(_ revision: String) throws -> String {
         var object: OpaquePointer?
-        let rc = try check(git_revparse_single(&object, pointer, revision), "git_revparse_single",
-                           answers: [GIT_ENOTFOUND, GIT_EAMBIGUOUS, GIT_EINVALIDSPEC])
+        let rc = try check(
+            git_revparse_single(&object, pointer, revision), "git_revparse_single",
+            answers: [GIT_ENOTFOUND, GIT_EAMBIGUOUS, GIT_EINVALIDSPEC])
         if rc < 0 {
-            throw EvalGuardError("unknown revision '\(revision)'",
-                                 hint: "Give a commit, branch or tag that exists here (see 'git log --oneline').")
+            throw EvalGuardError(
+                "unknown revision '\(revision)'",
+                hint: "Give a commit, branch or tag that exists here (see 'git log --oneline').")
         }
         defer { git_object_free(object) }
         var commit: OpaquePointer?
@@ -111,11 +116,16 @@ package final class Repository {
         for (i, component) in components.enumerated() {
             walked += (walked.isEmpty ? "" : "/") + component
             let last = i == components.count - 1
-            guard let (mode, bytes) = try withEntry(walked, atCommit: sha, { entry in
-                let mode = git_tree_entry_filemode(entry)
-                let isBlob = git_tree_entry_type(entry) == GIT_OBJECT_BLOB && (last || mode == GIT_FILEMODE_LINK)
-                return (mode, isBlob ? try blobBytes(git_tree_entry_id(entry)) : nil)
-            }) else { return nil }
+            guard
+                let (mode, bytes) = try withEntry(
+                    walked, atCommit: sha,
+                    { entry in
+                        let mode = git_tree_entry_filemode(entry)
+                        let isBlob =
+                            git_tree_entry_type(entry) == GIT_OBJECT_BLOB && (last || mode == GIT_FILEMODE_LINK)
+                        return (mode, isBlob ? try blobBytes(git_tree_entry_id(entry)) : nil)
+                    })
+            else { return nil }
             if mode == GIT_FILEMODE_LINK {
                 throw RepositoryFile.linkError(path, link: walked, target: String(decoding: bytes ?? [], as: UTF8.self))
             }

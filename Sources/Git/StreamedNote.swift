@@ -40,10 +40,13 @@ extension Repository {
             var commit = git_oid()
             var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
             let rc = parents.withUnsafeMutableBufferPointer { list in
-                git_commit_create(&commit, pointer, Self.notesRef, signature, signature, nil, Self.noteCommitMessage,
-                                  built, list.count, list.baseAddress)
+                git_commit_create(
+                    &commit, pointer, Self.notesRef, signature, signature, nil, Self.noteCommitMessage,
+                    built, list.count, list.baseAddress)
             }
-            if attempt < 3, try check(rc, "git_commit_create", answers: [GIT_EMODIFIED]) == GIT_EMODIFIED.rawValue { continue }
+            if attempt < 3, try check(rc, "git_commit_create", answers: [GIT_EMODIFIED]) == GIT_EMODIFIED.rawValue {
+                continue
+            }
             try check(rc, "git_commit_create")
             return
         }
@@ -56,9 +59,10 @@ extension Repository {
         guard let stream else { throw EvalGuardError("git_blob_create_from_stream gave no stream", category: .git) }
         do {
             try produce { bytes in
-                guard bytes.count > 0 else { return }  // and so `baseAddress` is not nil
-                try check(stream.pointee.write(stream, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count),
-                          "git_writestream.write")
+                guard bytes.count > 0 else { return } // and so `baseAddress` is not nil
+                try check(
+                    stream.pointee.write(stream, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count),
+                    "git_writestream.write")
             }
         } catch {
             stream.pointee.free(stream)
@@ -78,14 +82,18 @@ extension Repository {
         try check(git_treebuilder_new(&builder, pointer, tree), "git_treebuilder_new")
         defer { git_treebuilder_free(builder) }
         let fanout = String(name.prefix(2))
-        if let tree, name.count > 2, let entry = git_tree_entry_byname(tree, fanout), git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+        if let tree, name.count > 2, let entry = git_tree_entry_byname(tree, fanout),
+            git_tree_entry_type(entry) == GIT_OBJECT_TREE
+        {
             var subtree: OpaquePointer?
             try check(git_tree_lookup(&subtree, pointer, git_tree_entry_id(entry)), "git_tree_lookup")
             defer { git_tree_free(subtree) }
             var placed = try placing(&blob, as: name.dropFirst(2), in: subtree)
-            try check(git_treebuilder_insert(nil, builder, fanout, &placed, GIT_FILEMODE_TREE), "git_treebuilder_insert")
+            try check(
+                git_treebuilder_insert(nil, builder, fanout, &placed, GIT_FILEMODE_TREE), "git_treebuilder_insert")
         } else {
-            try check(git_treebuilder_insert(nil, builder, String(name), &blob, GIT_FILEMODE_BLOB), "git_treebuilder_insert")
+            try check(
+                git_treebuilder_insert(nil, builder, String(name), &blob, GIT_FILEMODE_BLOB), "git_treebuilder_insert")
         }
         var written = git_oid()
         try check(git_treebuilder_write(&written, builder), "git_treebuilder_write")

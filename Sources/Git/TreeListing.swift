@@ -1,11 +1,11 @@
 import CLibgit2
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file as git sees it: its path from the repository root and its blob id.
@@ -33,20 +33,23 @@ extension Repository {
             try withoutActuallyEscaping(descend) { descend in
                 let box = Box<(files: [FileVersion], descend: (String) -> Bool)>(([], descend))
                 let payload = Unmanaged.passUnretained(box).toOpaque()
-                let rc = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-                    guard let entry, let payload else { return 0 }
-                    let box = Unmanaged<Box<(files: [FileVersion], descend: (String) -> Bool)>>.fromOpaque(payload).takeUnretainedValue()
-                    let type = git_tree_entry_type(entry)
-                    let dir = root.map { String(cString: $0) } ?? ""
-                    let name = String(cString: git_tree_entry_name(entry))
-                    // A positive return skips the subtree.
-                    if type == GIT_OBJECT_TREE { return box.value.descend(dir + name + "/") ? 0 : 1 }
-                    // A negative return stops the walk, and git_tree_walk fails with it.
-                    guard type == GIT_OBJECT_BLOB else { return 0 }
-                    guard let id = git_tree_entry_id(entry) else { return -1 }
-                    box.value.files.append(FileVersion(path: dir + name, blobID: id.pointee.hex))
-                    return 0
-                }, payload)
+                let rc = git_tree_walk(
+                    tree, GIT_TREEWALK_PRE,
+                    { root, entry, payload in
+                        guard let entry, let payload else { return 0 }
+                        let box = Unmanaged<Box<(files: [FileVersion], descend: (String) -> Bool)>>.fromOpaque(payload)
+                            .takeUnretainedValue()
+                        let type = git_tree_entry_type(entry)
+                        let dir = root.map { String(cString: $0) } ?? ""
+                        let name = String(cString: git_tree_entry_name(entry))
+                        // A positive return skips the subtree.
+                        if type == GIT_OBJECT_TREE { return box.value.descend(dir + name + "/") ? 0 : 1 }
+                        // A negative return stops the walk, and git_tree_walk fails with it.
+                        guard type == GIT_OBJECT_BLOB else { return 0 }
+                        guard let id = git_tree_entry_id(entry) else { return -1 }
+                        box.value.files.append(FileVersion(path: dir + name, blobID: id.pointee.hex))
+                        return 0
+                    }, payload)
                 try check(rc, "git_tree_walk")
                 return box.value.files
             }
@@ -63,7 +66,8 @@ extension Repository {
         try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
         DecodeTrace.computedStatus()
-        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue
+        options.flags =
+            GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue
             | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
         var list: OpaquePointer?
@@ -115,12 +119,16 @@ extension Repository {
     /// `descend` and `within` narrow the work to where `include` can say yes (see
     /// `files(atCommit:descend:)` and `changedPaths(within:)`); they must never exclude an
     /// included path.
-    package func workingTreeFiles(head: String, include: (String) -> Bool, descend: (String) -> Bool = { _ in true },
-                                  within: [String]? = nil) throws -> (files: [FileVersion], dirtyPaths: [String]) {
+    package func workingTreeFiles(
+        head: String, include: (String) -> Bool, descend: (String) -> Bool = { _ in true },
+        within: [String]? = nil
+    ) throws -> (files: [FileVersion], dirtyPaths: [String]) {
         var byPath: [String: String] = [:]
         // Before the first commit every file is new: the working tree is all there is.
         if head != Head.unbornCommit {
-            for file in try files(atCommit: head, descend: descend) where include(file.path) { byPath[file.path] = file.blobID }
+            for file in try files(atCommit: head, descend: descend) where include(file.path) {
+                byPath[file.path] = file.blobID
+            }
         }
         var dirty: [String] = []
         for path in try changedPaths(within: within).sorted() where include(path) {

@@ -21,6 +21,8 @@ extension Repository {
         }
         defer { git_reference_free(ref) }
         let target = git_reference_symbolic_target(ref).map { String(cString: $0) }
-        return Head(commit: Head.unbornCommit, branch: target.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 })
+        return Head(
+            commit: Head.unbornCommit,
+            branch: target.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 })
     }
 }

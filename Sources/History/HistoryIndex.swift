@@ -1,8 +1,8 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What blame and log need to know about each commit of a long first-parent history, read
 /// straight from git objects and memoised by object id: a stretch of 8,192 commits mostly shares
@@ -106,8 +106,9 @@ package final class HistoryIndex {
             evals = try repository.treeEntry(named: EvalConfig.directory, in: header.tree)
         }
         let blobs = try evalsFiles(evals)
-        let entry = Entry(id: id, treeID: header.tree, firstParentID: header.firstParent,
-                          parentCount: header.parentCount, configBlob: blobs.config, baselineBlob: blobs.baseline)
+        let entry = Entry(
+            id: id, treeID: header.tree, firstParentID: header.firstParent,
+            parentCount: header.parentCount, configBlob: blobs.config, baselineBlob: blobs.baseline)
         entries[id] = entry
         return entry
     }
@@ -163,8 +164,10 @@ package final class HistoryIndex {
     /// First-parent commits from `tip` back to (not including) `stop`, newest first; or, without
     /// `stop`, until `until` says to stop (the commit it stops at is included) or `limit`. In a
     /// shallow clone the walk also ends at the boundary (see `isShallowBoundary`).
-    package func firstParentChain(from tip: String, stop: String? = nil, limit: Int = .max,
-                                 until: (Entry) -> Bool = { _ in false }) throws -> [Entry] {
+    package func firstParentChain(
+        from tip: String, stop: String? = nil, limit: Int = .max,
+        until: (Entry) -> Bool = { _ in false }
+    ) throws -> [Entry] {
         guard let tipID = ObjectID(hex: tip) else { throw EvalGuardError("invalid commit id '\(tip)'") }
         let stopID = stop.flatMap { ObjectID(hex: $0) }
         var chain: [Entry] = []
@@ -213,22 +216,27 @@ package final class HistoryIndex {
             (number, selection, configID) = known
         } else {
             if let suite {
-                guard let scoped = config.scoped(to: suite), let id = config.scopedDigest(suite: suite) else { return nil }
+                guard let scoped = config.scoped(to: suite), let id = config.scopedDigest(suite: suite) else {
+                    return nil
+                }
                 (number, selection, configID) = (selections.count, scoped.inputs, id)
             } else {
                 (number, selection, configID) = (selections.count, config.inputs, nil)
             }
             selections[memo] = (number, selection, configID)
         }
-        guard let root = roots.removeValue(forKey: entry.treeID) ?? (try? repository.treeEntries(entry.treeID)) else { return nil }
+        guard let root = roots.removeValue(forKey: entry.treeID) ?? (try? repository.treeEntries(entry.treeID)) else {
+            return nil
+        }
         let relevant = root.filter { item in
             let memo = RootMemo(config: number, name: item.name, kind: item.kind)
             if let known = rootIncluded[memo] { return known }
-            let taken = switch item.kind {
-            case .tree: mayInclude(selection, number, item.name + "/")
-            case .blob: selection.includes(item.name)
-            case .other: false
-            }
+            let taken =
+                switch item.kind {
+                case .tree: mayInclude(selection, number, item.name + "/")
+                case .blob: selection.includes(item.name)
+                case .other: false
+                }
             rootIncluded[memo] = taken
             return taken
         }
@@ -236,8 +244,12 @@ package final class HistoryIndex {
         if let known = keysBySignature[signature] { return known }
         var files: [FileVersion] = []
         for item in relevant {
-            if item.kind == .blob { files.append(FileVersion(path: item.name, blobID: item.id.hex)); continue }
-            guard let below = try? inputs(tree: item.id, prefix: item.name + "/", selection: selection, config: number) else { return nil }
+            if item.kind == .blob {
+                files.append(FileVersion(path: item.name, blobID: item.id.hex))
+                continue
+            }
+            guard let below = try? inputs(tree: item.id, prefix: item.name + "/", selection: selection, config: number)
+            else { return nil }
             files += below
         }
         if let configID, let i = files.firstIndex(where: { $0.path == EvalConfig.path }) { files[i].blobID = configID }
@@ -255,7 +267,8 @@ package final class HistoryIndex {
     }
 
     /// The input files under one tree, memoised by (configuration, tree id, path).
-    private func inputs(tree: ObjectID, prefix: String, selection: InputSelection, config: Int) throws -> [FileVersion] {
+    private func inputs(tree: ObjectID, prefix: String, selection: InputSelection, config: Int) throws -> [FileVersion]
+    {
         let memo = TreeMemo(config: config, tree: tree, prefix: prefix)
         if let known = subtreeInputs[memo] { return known }
         var files: [FileVersion] = []

@@ -1,7 +1,7 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// One line of `evalguard log`: a first-parent commit and the stored result that holds for it.
 package struct LogEntry: Sendable {
@@ -22,15 +22,19 @@ package enum ResultLog {
     static let ancestorSearchLimit = 100
 
     /// Newest first, at most `limit` commits, stopping before `stop` (the start of an A..B range).
-    package static func entries(_ repository: Repository, from revision: String, limit: Int, stop: String? = nil) throws -> [LogEntry] {
+    package static func entries(_ repository: Repository, from revision: String, limit: Int, stop: String? = nil) throws
+        -> [LogEntry]
+    {
         try history(repository, from: revision, limit: limit, stop: stop).entries
     }
 
     /// Without `suites`, the summaries hold the overall figures alone (see `ResultSummary.decode`).
 
     /// The entries, and the commit where a shallow clone's history is cut when the walk reached it.
-    package static func history(_ repository: Repository, from revision: String, limit: Int,
-                                stop: String? = nil, suites: Bool = true) throws -> (entries: [LogEntry], cutAt: String?) {
+    package static func history(
+        _ repository: Repository, from revision: String, limit: Int,
+        stop: String? = nil, suites: Bool = true
+    ) throws -> (entries: [LogEntry], cutAt: String?) {
         let tip = try repository.resolveCommit(revision)
         let index = HistoryIndex(repository: repository)
         // Listed only when a commit has no result file: a short log of stored results reads
@@ -62,7 +66,8 @@ package enum ResultLog {
         lazy var notedBeyond: [String: ResultSummary] = {
             var found: [String: ResultSummary] = [:]
             guard let last = chain.last, !index.isShallowBoundary(last),
-                  let further = try? index.firstParentChain(from: last.sha, limit: ancestorSearchLimit + 1) else { return found }
+                let further = try? index.firstParentChain(from: last.sha, limit: ancestorSearchLimit + 1)
+            else { return found }
             for entry in further.dropFirst() {
                 if let summary = own(entry.sha), found[summary.key] == nil { found[summary.key] = summary }
             }
@@ -79,15 +84,18 @@ package enum ResultLog {
                     // first baseline is run on the working tree, then committed as it was.
                     // The file may since hold a later run of that commit (a dirty one, with another
                     // key) while its note keeps the clean result: take whichever has the key.
-                    byKey[key] = other.flatMap { sha in [file(sha), own(sha)].lazy.compactMap { $0 }.first { $0.key == key } }
+                    byKey[key] =
+                        other.flatMap { sha in [file(sha), own(sha)].lazy.compactMap { $0 }.first { $0.key == key } }
                         ?? noted[key] ?? notedBeyond[key]
                 }
                 summary = byKey[key] ?? nil
                 shared = summary != nil
             }
             guard let summary else { continue }
-            out.append(LogEntry(commit: try repository.commitInfo(sha), summary: summary, shared: shared,
-                                baselineChanged: try index.changesBaseline(entry)))
+            out.append(
+                LogEntry(
+                    commit: try repository.commitInfo(sha), summary: summary, shared: shared,
+                    baselineChanged: try index.changesBaseline(entry)))
         }
         return (out, chain.last.flatMap { index.isShallowBoundary($0) ? $0.sha : nil })
     }

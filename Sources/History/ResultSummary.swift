@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The figures of a stored result without its cases: what `log` shows per commit. It reads the
@@ -42,7 +42,9 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
         DecodeTrace.decodedResult()
         // A document written by hand, its keys in another order, is read whole.
         let read = { (bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue in
-            if !suites, let head = try? JSONParser.parse(bytes, until: "suites", keep: isRead), head["overall"] != nil { return head }
+            if !suites, let head = try? JSONParser.parse(bytes, until: "suites", keep: isRead), head["overall"] != nil {
+                return head
+            }
             return try JSONParser.parse(bytes, keep: isRead)
         }
         return data.withUnsafeBytes { raw in
@@ -78,8 +80,10 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
 
     /// The members a summary reads, at whatever depth (a suite's `key` costs nothing much);
     /// `cases` only as a count, never the array of case results.
-    private static let readMembers: Set<String> = Set(["format", "commit", "key", "dirty", "overall", "suites", "name", "metrics"])
-        .union(Metrics.codingKeyNames)
+    private static let readMembers: Set<String> = Set([
+        "format", "commit", "key", "dirty", "overall", "suites", "name", "metrics",
+    ])
+    .union(Metrics.codingKeyNames)
 
     private static func isRead(_ name: String, _ valueStart: UInt8) -> Bool {
         readMembers.contains(name) && !(name == "cases" && valueStart == UInt8(ascii: "["))
@@ -91,16 +95,20 @@ package struct ResultSummary: Decodable, Sendable, Versioned, Equatable {
 
     init?(json: JSONValue, suites read: Bool = true) {
         guard case .string(let commit)? = json["commit"], case .string(let key)? = json["key"],
-              case .bool(let dirty)? = json["dirty"], case .number(let format)? = json["format"],
-              format == format.rounded(.towardZero), abs(format) < 1e9,
-              let overall = json["overall"].flatMap(Metrics.init(json:)),
-              case .array(let items)? = read ? json["suites"] : .array([]) else { return nil }
+            case .bool(let dirty)? = json["dirty"], case .number(let format)? = json["format"],
+            format == format.rounded(.towardZero), abs(format) < 1e9,
+            let overall = json["overall"].flatMap(Metrics.init(json:)),
+            case .array(let items)? = read ? json["suites"] : .array([])
+        else { return nil }
         var suites: [Suite] = []
         suites.reserveCapacity(items.count)
         for item in items {
-            guard case .string(let name)? = item["name"], let metrics = item["metrics"].flatMap(Metrics.init(json:)) else { return nil }
+            guard case .string(let name)? = item["name"], let metrics = item["metrics"].flatMap(Metrics.init(json:))
+            else { return nil }
             suites.append(Suite(name: name, metrics: metrics))
         }
-        (self.format, self.commit, self.key, self.dirty, self.overall, self.suites) = (Int(format), commit, key, dirty, overall, suites)
+        (self.format, self.commit, self.key, self.dirty, self.overall, self.suites) = (
+            Int(format), commit, key, dirty, overall, suites
+        )
     }
 }

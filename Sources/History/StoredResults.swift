@@ -1,12 +1,12 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which results are stored, known without decoding any: the notes tree is walked once, and a

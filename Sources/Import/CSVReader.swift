@@ -27,7 +27,10 @@ package struct CSVTable: Sendable {
         var iterator = text.makeIterator()
         var pending: Character? = nil
         func next() -> Character? {
-            if let p = pending { pending = nil; return p }
+            if let p = pending {
+                pending = nil
+                return p
+            }
             return iterator.next()
         }
         func endRecord() {
@@ -44,7 +47,10 @@ package struct CSVTable: Sendable {
             if quoted {
                 if c == "\"" {
                     if let d = next() {
-                        if d == "\"" { field.append("\""); continue }
+                        if d == "\"" {
+                            field.append("\"")
+                            continue
+                        }
                         pending = d
                     }
                     quoted = false
@@ -61,8 +67,9 @@ package struct CSVTable: Sendable {
                 fieldQuoted = true
                 atFieldStart = false
             case "\"":
-                throw EvalGuardError("a quote inside an unquoted field", file: path, line: line,
-                                     hint: "Quote the whole field and double the quotes inside it: \"say \"\"hi\"\"\".")
+                throw EvalGuardError(
+                    "a quote inside an unquoted field", file: path, line: line,
+                    hint: "Quote the whole field and double the quotes inside it: \"say \"\"hi\"\"\".")
             case separator:
                 fields.append(field)
                 field = ""
@@ -78,15 +85,21 @@ package struct CSVTable: Sendable {
                 atFieldStart = false
             }
         }
-        if quoted { throw EvalGuardError("a quoted field is not closed", file: path, line: recordLine, hint: "Close it with \".") }
+        if quoted {
+            throw EvalGuardError(
+                "a quoted field is not closed", file: path, line: recordLine, hint: "Close it with \".")
+        }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
-        guard let first = records.first else { throw EvalGuardError("the file is empty: a header line is needed", file: path) }
+        guard let first = records.first else {
+            throw EvalGuardError("the file is empty: a header line is needed", file: path)
+        }
         var header = first.fields
         if let h = header.first, h.hasPrefix("\u{FEFF}") { header[0] = String(h.dropFirst()) }
         let body = Array(records.dropFirst())
         for row in body where row.fields.count != header.count {
-            throw EvalGuardError("\(row.fields.count) field(s), the header has \(header.count)", file: path, line: row.line,
-                                 hint: "Quote a field that holds the separator.")
+            throw EvalGuardError(
+                "\(row.fields.count) field(s), the header has \(header.count)", file: path, line: row.line,
+                hint: "Quote a field that holds the separator.")
         }
         return CSVTable(header: header, rows: body)
     }

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The case file imported cases are appended to: the ids and input digests it already holds,
 /// and one atomic write of the old content plus the new lines.
@@ -22,7 +22,9 @@ package struct CaseTarget {
         existing = FileManager.default.contents(atPath: path).map(Array.init) ?? []
         var lineNumber = 0
         // A byte order mark is skipped as the case file's reader skips it (and kept when appending).
-        for raw in existing.dropFirst(TextBytes.byteOrderMarkLength(existing)).split(separator: 0x0A, omittingEmptySubsequences: false) {
+        for raw in existing.dropFirst(TextBytes.byteOrderMarkLength(existing)).split(
+            separator: 0x0A, omittingEmptySubsequences: false)
+        {
             lineNumber += 1
             let line = raw.last == 0x0D ? raw.dropLast() : raw[...]
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
@@ -30,11 +32,14 @@ package struct CaseTarget {
             do throws(JSONParser.SyntaxError) {
                 value = try JSONParser.parse(String(decoding: line, as: UTF8.self))
             } catch {
-                throw EvalGuardError(error.message, file: displayPath, line: lineNumber, hint: "Fix the case file before importing into it.")
+                throw EvalGuardError(
+                    error.message, file: displayPath, line: lineNumber,
+                    hint: "Fix the case file before importing into it.")
             }
             guard let id = Self.id(of: value) else {
-                throw EvalGuardError("expected a case object with an \"id\"", file: displayPath, line: lineNumber,
-                                     hint: "Fix the case file before importing into it.")
+                throw EvalGuardError(
+                    "expected a case object with an \"id\"", file: displayPath, line: lineNumber,
+                    hint: "Fix the case file before importing into it.")
             }
             ids.insert(id)
             if let input = value["input"] { inputDigests.insert(ImportedCase.inputDigest(input)) }
@@ -52,16 +57,22 @@ package struct CaseTarget {
     /// Splits `cases` into those to write, those already in the file (by id: counted, as a
     /// re-import skips them all) and those skipped with why: the same as an earlier one, an
     /// input already there under `dedupe`, an `expected` the suite's scorer cannot score.
-    package func select(_ cases: [ImportedCase], dedupe: Bool) -> (new: [ImportedCase], present: Int, skipped: [SkippedCase]) {
+    package func select(_ cases: [ImportedCase], dedupe: Bool) -> (
+        new: [ImportedCase], present: Int, skipped: [SkippedCase]
+    ) {
         var seenIDs = ids
         var seenInputs = inputDigests
         var new: [ImportedCase] = []
         var skipped: [SkippedCase] = []
         var present = 0
         for c in cases {
-            if ids.contains(c.id) { present += 1; continue }
+            if ids.contains(c.id) {
+                present += 1
+                continue
+            }
             if seenIDs.contains(c.id) {
-                skipped.append(SkippedCase(source: c.source, reason: "the same id as an earlier case of this import (\(c.id))"))
+                skipped.append(
+                    SkippedCase(source: c.source, reason: "the same id as an earlier case of this import (\(c.id))"))
                 continue
             }
             let digest = ImportedCase.inputDigest(c.input)

@@ -30,7 +30,9 @@ package enum ImportScorer: Sendable, Equatable, Hashable {
     /// The family of the scorer a configured suite compares its cases with: its own, or in a
     /// list the judge (which sees `expected`) else the first step.
     package static func family(of scorer: Scorer) -> String {
-        if case .list(let steps) = scorer { return steps.first { $0.judge != nil }.map(\.name) ?? steps.first?.name ?? scorer.name }
+        if case .list(let steps) = scorer {
+            return steps.first { $0.judge != nil }.map(\.name) ?? steps.first?.name ?? scorer.name
+        }
         return scorer.name
     }
 
@@ -42,9 +44,11 @@ package enum ImportScorer: Sendable, Equatable, Hashable {
         case .regex: return "\"regex\""
         case .oneOf: return "\"one-of\""
         case .jsonSchema(let schema): return "{\"type\": \"json-schema\", \"schema\": \(schema)}"
-        case .similarity(let t): return "{\"type\": \"similarity\", \"model\": \"embedder\", \"threshold\": \(JSONWriter.numberText(t))}"
+        case .similarity(let t):
+            return "{\"type\": \"similarity\", \"model\": \"embedder\", \"threshold\": \(JSONWriter.numberText(t))}"
         case .judge:
-            return "{\"type\": \"judge\", \"judge\": \"grader\", \"rubric\": \"The answer meets the criteria given as the expected answer.\"}"
+            return
+                "{\"type\": \"judge\", \"judge\": \"grader\", \"rubric\": \"The answer meets the criteria given as the expected answer.\"}"
         }
     }
 }
@@ -93,17 +97,26 @@ package struct ImportSelection: Sendable {
         if let family {
             scorer = order.filter { $0.family == family }.max { counts[$0, default: 0] < counts[$1, default: 0] }
         } else {
-            scorer = order.enumerated().max { a, b in
-                let (ca, cb) = (counts[a.element, default: 0], counts[b.element, default: 0])
-                return ca < cb || (ca == cb && a.offset > b.offset)
-            }?.element
+            scorer =
+                order.enumerated().max { a, b in
+                    let (ca, cb) = (counts[a.element, default: 0], counts[b.element, default: 0])
+                    return ca < cb || (ca == cb && a.offset > b.offset)
+                }?.element
         }
         var usedIDs = Set<String>()
         for test in tests {
             for (type, m) in test.assertions {
                 if case .mapped(let s, _) = m {
-                    if let i = mapped.firstIndex(where: { $0.from == type && $0.to == s.family }) { mapped[i].count += 1 } else { mapped.append((type, s.family, 1)) }
-                } else if let i = notMapped.firstIndex(where: { $0.from == type }) { notMapped[i].count += 1 } else { notMapped.append((type, 1)) }
+                    if let i = mapped.firstIndex(where: { $0.from == type && $0.to == s.family }) {
+                        mapped[i].count += 1
+                    } else {
+                        mapped.append((type, s.family, 1))
+                    }
+                } else if let i = notMapped.firstIndex(where: { $0.from == type }) {
+                    notMapped[i].count += 1
+                } else {
+                    notMapped.append((type, 1))
+                }
             }
             var chosen: JSONValue??
             for a in test.assertions where chosen == nil {
@@ -128,9 +141,11 @@ package struct ImportSelection: Sendable {
         }
         if let scorer, families.contains(scorer.family) {
             // A similarity threshold or a schema of its own: one suite has one.
-            return "its \(scorer.family) assertion has settings of its own; this import writes \(scorer.configText) (import it again with another --to)"
+            return
+                "its \(scorer.family) assertion has settings of its own; this import writes \(scorer.configText) (import it again with another --to)"
         }
         let kept = scorer.map { "this import writes \($0.family) cases" } ?? "no scorer was chosen"
-        return "its assertions map to \(Array(Set(families)).sorted().joined(separator: ", ")); \(kept) (import it again with --scorer \(families[0]) and another --to)"
+        return
+            "its assertions map to \(Array(Set(families)).sorted().joined(separator: ", ")); \(kept) (import it again with --scorer \(families[0]) and another --to)"
     }
 }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A case read from another tool's file or from production records, before it is written.
 package struct ImportedCase: Sendable {

@@ -19,7 +19,9 @@ enum OTLPSpans {
                     let spanID = span["spanId"]?.stringValue ?? "?"
                     let source = "\(at): span \(spanID)"
                     guard attributes.keys.contains(where: { $0.hasPrefix("gen_ai.") }) else { continue }
-                    let events = (span["events"]?.arrayValue ?? []).map { (name: $0["name"]?.stringValue ?? "", attributes: Self.attributes($0["attributes"])) }
+                    let events = (span["events"]?.arrayValue ?? []).map {
+                        (name: $0["name"]?.stringValue ?? "", attributes: Self.attributes($0["attributes"]))
+                    }
                     let (input, output) = messages(attributes, events)
                     // A span without messages stays a record (so --where sees it); it has no input.
                     var record: [String: JSONValue] = [
@@ -115,25 +117,35 @@ enum OTLPSpans {
         return first["content"] ?? .null
     }
 
-    static func messages(_ a: [String: JSONValue], _ events: [(name: String, attributes: [String: JSONValue])]) -> ([JSONValue]?, [JSONValue]?) {
+    static func messages(_ a: [String: JSONValue], _ events: [(name: String, attributes: [String: JSONValue])]) -> (
+        [JSONValue]?, [JSONValue]?
+    ) {
         let details = events.first { $0.name == "gen_ai.client.inference.operation.details" }?.attributes ?? [:]
-        for source in [a, details] where source["gen_ai.input.messages"] != nil || source["gen_ai.output.messages"] != nil {
+        for source in [a, details]
+        where source["gen_ai.input.messages"] != nil || source["gen_ai.output.messages"] != nil {
             var input = messageList(source["gen_ai.input.messages"], role: "user") ?? []
             if let system = source["gen_ai.system_instructions"] {
                 let parts = messageList(system, role: "system")?.compactMap { $0["content"]?.stringValue } ?? []
-                input.insert(.object(["role": .string("system"), "content": .string(parts.joined(separator: "\n"))]), at: 0)
+                input.insert(
+                    .object(["role": .string("system"), "content": .string(parts.joined(separator: "\n"))]), at: 0)
             }
             return (input, messageList(source["gen_ai.output.messages"], role: "assistant"))
         }
-        let prompt = a["gen_ai.prompt"] ?? events.first { $0.name == "gen_ai.content.prompt" }?.attributes["gen_ai.prompt"]
-        let completion = a["gen_ai.completion"] ?? events.first { $0.name == "gen_ai.content.completion" }?.attributes["gen_ai.completion"]
+        let prompt =
+            a["gen_ai.prompt"] ?? events.first { $0.name == "gen_ai.content.prompt" }?.attributes["gen_ai.prompt"]
+        let completion =
+            a["gen_ai.completion"]
+            ?? events.first { $0.name == "gen_ai.content.completion" }?.attributes["gen_ai.completion"]
         if prompt != nil || completion != nil {
             return (messageList(prompt, role: "user"), messageList(completion, role: "assistant"))
         }
         if let flat = flattened(a, "gen_ai.prompt") {
             return (flat, flattened(a, "gen_ai.completion"))
         }
-        let roles = ["gen_ai.system.message": "system", "gen_ai.user.message": "user", "gen_ai.assistant.message": "assistant", "gen_ai.tool.message": "tool"]
+        let roles = [
+            "gen_ai.system.message": "system", "gen_ai.user.message": "user", "gen_ai.assistant.message": "assistant",
+            "gen_ai.tool.message": "tool",
+        ]
         var input: [JSONValue] = []
         var output: [JSONValue] = []
         for e in events {
@@ -169,7 +181,10 @@ enum OTLPSpans {
         return Set(messages.keys).union(calls.keys).sorted().map { i in
             var m = messages[i] ?? [:]
             if let c = calls[i] {
-                m["tool_calls"] = .array(c.sorted { $0.key < $1.key }.map { toolCall(name: $0.value["name"], arguments: $0.value["arguments"]) })
+                m["tool_calls"] = .array(
+                    c.sorted { $0.key < $1.key }.map {
+                        toolCall(name: $0.value["name"], arguments: $0.value["arguments"])
+                    })
             }
             return normalize(.object(m))
         }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A production record: a JSON object from a log line or made from a GenAI span, with where it came from.
 package struct ProductionRecord: Sendable {
@@ -16,10 +16,13 @@ package enum ProductionRecords {
             return OTLPSpans.records(whole, display: display, line: nil)
         }
         var records: [ProductionRecord] = []
-        try JSONLines.each(text, display: display, hint: "Each line of a JSON Lines log is one JSON object; nothing was written.") { value, number in
+        try JSONLines.each(
+            text, display: display, hint: "Each line of a JSON Lines log is one JSON object; nothing was written."
+        ) { value, number in
             guard case .object(let o) = value else {
-                throw EvalGuardError("expected a record (a JSON object), found \(value.kindName)", file: display, line: number,
-                                     hint: "Nothing was written.")
+                throw EvalGuardError(
+                    "expected a record (a JSON object), found \(value.kindName)", file: display, line: number,
+                    hint: "Nothing was written.")
             }
             if o["resourceSpans"] != nil {
                 records += OTLPSpans.records(value, display: display, line: number)
@@ -73,13 +76,16 @@ package enum ProductionRecords {
     /// Cases from records: the input at `inputField`, the expected answer at `expectedField`
     /// (none when nil), the production answer at `outputField` for labelling. A record without
     /// the input is skipped with its line.
-    package static func cases(_ records: [ProductionRecord], inputField: String, outputField: String,
-                              expectedField: String?) -> (cases: [ImportedCase], skipped: [SkippedCase]) {
+    package static func cases(
+        _ records: [ProductionRecord], inputField: String, outputField: String,
+        expectedField: String?
+    ) -> (cases: [ImportedCase], skipped: [SkippedCase]) {
         var cases: [ImportedCase] = []
         var skipped: [SkippedCase] = []
         for r in records {
             guard let input = value(at: inputField, in: r.value), input != .null else {
-                let reason = r.value["span_id"] != nil && inputField == "input"
+                let reason =
+                    r.value["span_id"] != nil && inputField == "input"
                     ? "no prompt messages recorded (is content capture on in the instrumentation?)"
                     : "no field '\(inputField)' (name the input with --input-field)"
                 skipped.append(SkippedCase(source: r.source, reason: reason))
@@ -88,12 +94,15 @@ package enum ProductionRecords {
             var expected: JSONValue?
             if let expectedField {
                 guard let e = value(at: expectedField, in: r.value), e != .null else {
-                    skipped.append(SkippedCase(source: r.source, reason: "no field '\(expectedField)' for --expected-from"))
+                    skipped.append(
+                        SkippedCase(source: r.source, reason: "no field '\(expectedField)' for --expected-from"))
                     continue
                 }
                 expected = e
             }
-            cases.append(ImportedCase(input: input, expected: expected, source: r.source, output: value(at: outputField, in: r.value)))
+            cases.append(
+                ImportedCase(
+                    input: input, expected: expected, source: r.source, output: value(at: outputField, in: r.value)))
         }
         return (cases, skipped)
     }
@@ -102,7 +111,9 @@ package enum ProductionRecords {
 /// A JSON Lines file read line by line: blank lines skipped, a line that is not JSON an error at
 /// its line and column.
 enum JSONLines {
-    static func each(_ text: String, display: String, hint: String? = nil, _ body: (JSONValue, Int) throws -> Void) throws {
+    static func each(_ text: String, display: String, hint: String? = nil, _ body: (JSONValue, Int) throws -> Void)
+        throws
+    {
         var number = 0
         for line in text.textLines {
             number += 1

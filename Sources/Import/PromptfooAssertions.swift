@@ -17,7 +17,9 @@ enum PromptfooAssertions {
             guard let v = value else { return .notMapped(reason: "\(type) without a value") }
             guard case .string = v else {
                 if case .number(let n) = v { return .mapped(scorer, expected: .string(JSONWriter.numberText(n))) }
-                return .notMapped(reason: "\(type) with \(v.kindName) value (a list or object of values has no single evalguard scorer)")
+                return .notMapped(
+                    reason:
+                        "\(type) with \(v.kindName) value (a list or object of values has no single evalguard scorer)")
             }
             return .mapped(scorer, expected: v)
         }
@@ -38,7 +40,9 @@ enum PromptfooAssertions {
             case nil: return .mapped(.jsonSchema(schema: "true"), expected: nil)
             case let schema? where schema.objectValue != nil || schema.boolValue != nil:
                 return .mapped(.jsonSchema(schema: schema.canonicalText), expected: nil)
-            case let other?: return .notMapped(reason: "\(type) with a schema given as \(other.kindName) (a file:// schema is not read)")
+            case let other?:
+                return .notMapped(
+                    reason: "\(type) with a schema given as \(other.kindName) (a file:// schema is not read)")
             }
         case "similar":
             return text(.similarity(threshold: threshold ?? 0.75))
@@ -55,7 +59,8 @@ enum PromptfooAssertions {
     static func map(expectedCell cell: String) -> (type: String, mapped: MappedAssertion) {
         let prefixes: [(String, String)] = [
             ("equals:", "equals"), ("contains:", "contains"), ("icontains:", "icontains"), ("regex:", "regex"),
-            ("llm-rubric:", "llm-rubric"), ("grade:", "llm-rubric"), ("javascript:", "javascript"), ("fn:", "javascript"),
+            ("llm-rubric:", "llm-rubric"), ("grade:", "llm-rubric"), ("javascript:", "javascript"),
+            ("fn:", "javascript"),
             ("eval:", "javascript"), ("python:", "python"), ("file://", "javascript"),
         ]
         for (prefix, type) in prefixes where cell.hasPrefix(prefix) {
@@ -70,16 +75,23 @@ enum PromptfooAssertions {
                 rest = rest[rest.index(after: close)...]
             }
             if rest.hasPrefix(":") {
-                return ("similar", map(type: "similar", value: .string(rest.dropFirst().trimmingSpaces), threshold: threshold))
+                return (
+                    "similar",
+                    map(type: "similar", value: .string(rest.dropFirst().trimmingSpaces), threshold: threshold)
+                )
             }
         }
         for type in ["is-json", "contains-json"] where cell == type || cell.hasPrefix(type + ":") {
             let schema = cell.dropFirst(type.count).drop { $0 == ":" }.trimmingSpaces
             if schema.isEmpty { return (type, map(type: type, value: nil, threshold: nil)) }
-            guard let parsed = try? JSONParser.parse(schema) else { return (type, .notMapped(reason: "\(type) with a schema that is not JSON")) }
+            guard let parsed = try? JSONParser.parse(schema) else {
+                return (type, .notMapped(reason: "\(type) with a schema that is not JSON"))
+            }
             return (type, map(type: type, value: parsed, threshold: nil))
         }
-        if let colon = cell.firstIndex(of: ":"), cell[..<colon].allSatisfy({ $0.isLetter || $0 == "-" }), cell[..<colon].contains("-") {
+        if let colon = cell.firstIndex(of: ":"), cell[..<colon].allSatisfy({ $0.isLetter || $0 == "-" }),
+            cell[..<colon].contains("-")
+        {
             let type = String(cell[..<colon])
             return (type, .notMapped(reason: "\(type) has no evalguard scorer"))
         }

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `--redact PROGRAM`: the user's program rewrites every record before it becomes a case (to
@@ -13,17 +13,26 @@ import Darwin
 /// writes anything else, stops the command before a case is written.
 package enum Redaction {
     /// Runs in `directory` with evalguard's own environment, as model commands do.
-    package static func run(_ command: [String], records: [ProductionRecord], directory: String) throws -> [ProductionRecord] {
-        guard let program = command.first, !program.isEmpty else { throw EvalGuardError("--redact names no program", category: .usage) }
+    package static func run(_ command: [String], records: [ProductionRecord], directory: String) throws
+        -> [ProductionRecord]
+    {
+        guard let program = command.first, !program.isEmpty else {
+            throw EvalGuardError("--redact names no program", category: .usage)
+        }
         guard !records.isEmpty else { return records }
         let shown = command.joined(separator: " ")
         let temporary = temporaryDirectory() + "evalguard-redact-\(UUID().uuidString)"
         var input = ""
-        for r in records { JSONWriter.write(r.value, to: &input); input += "\n" }
+        for r in records {
+            JSONWriter.write(r.value, to: &input)
+            input += "\n"
+        }
         guard FileManager.default.createFile(atPath: temporary + ".in", contents: Data(input.utf8)),
-              let errFD = try? createEmptyFile(temporary + ".err") else {
-            throw EvalGuardError("cannot create a temporary file in \(temporaryDirectory()) for the redaction program",
-                                 hint: "Set TMPDIR to a directory you can write to.")
+            let errFD = try? createEmptyFile(temporary + ".err")
+        else {
+            throw EvalGuardError(
+                "cannot create a temporary file in \(temporaryDirectory()) for the redaction program",
+                hint: "Set TMPDIR to a directory you can write to.")
         }
         defer {
             try? FileManager.default.removeItem(atPath: temporary + ".in")
@@ -32,8 +41,9 @@ package enum Redaction {
         let inFD = open(temporary + ".in", O_RDONLY | O_CLOEXEC)
         guard inFD >= 0 else {
             closeDescriptor(errFD)
-            throw EvalGuardError("cannot read back the temporary file \(temporary).in for the redaction program: \(SystemCallError.reason(errno))",
-                                 hint: "Set TMPDIR to a directory you can write to.")
+            throw EvalGuardError(
+                "cannot read back the temporary file \(temporary).in for the redaction program: \(SystemCallError.reason(errno))",
+                hint: "Set TMPDIR to a directory you can write to.")
         }
         defer { closeDescriptor(inFD) }
         // Ctrl-C stops the program (it leads its own process group) and removes the temporary
@@ -46,7 +56,8 @@ package enum Redaction {
         do {
             out = try makePipe()
             // stderr to a file, not a pipe: reading two pipes would need a second thread.
-            pid = try spawnProcess(["/usr/bin/env"] + command, directory: directory, stdin: inFD, stdout: out.write, stderr: errFD)
+            pid = try spawnProcess(
+                ["/usr/bin/env"] + command, directory: directory, stdin: inFD, stdout: out.write, stderr: errFD)
         } catch {
             closeDescriptor(errFD)
             throw EvalGuardError("cannot start the redaction program '\(program)': \(error.reason)")
@@ -62,7 +73,9 @@ package enum Redaction {
             _ = kill(pid, SIGKILL) // may be ignored: as above, when it leads no group
             _ = try? waitForExit(pid) // may be ignored: ECHILD means nothing is left to reap
             switch error {
-            case .interrupted: try Interrupts.checkpoint(); throw EvalGuardError("interrupted")
+            case .interrupted:
+                try Interrupts.checkpoint()
+                throw EvalGuardError("interrupted")
             case .failed(let e): throw EvalGuardError("cannot read the redaction program's output: \(e.reason)")
             }
         }
@@ -70,21 +83,28 @@ package enum Redaction {
         let stderr = String(decoding: FileManager.default.contents(atPath: temporary + ".err") ?? Data(), as: UTF8.self)
         let quoted = stderr.textLines.filter { !$0.isEmpty }.suffix(20).map { "  | " + $0 }.joined(separator: "\n")
         guard exit == .exited(0) else {
-            let how = if case .exited(let status) = exit { "exited with status \(status)" } else { "was killed by signal \(exit.status)" }
+            let how =
+                if case .exited(let status) = exit { "exited with status \(status)" } else {
+                    "was killed by signal \(exit.status)"
+                }
             let missing = exit.status == 127 ? " (not found on PATH?)" : ""
-            throw EvalGuardError("the redaction program '\(shown)' \(how)\(missing); nothing was written" + (quoted.isEmpty ? "" : ":\n" + quoted),
-                                 hint: "It reads one JSON record a line on stdin and writes each rewritten record on stdout.")
+            throw EvalGuardError(
+                "the redaction program '\(shown)' \(how)\(missing); nothing was written"
+                    + (quoted.isEmpty ? "" : ":\n" + quoted),
+                hint: "It reads one JSON record a line on stdin and writes each rewritten record on stdout.")
         }
         let lines = String(decoding: output, as: UTF8.self).textLines
         let written = lines.last?.isEmpty == true ? Array(lines.dropLast()) : lines
         guard written.count == records.count else {
-            throw EvalGuardError("the redaction program '\(shown)' wrote \(written.count) line(s) for \(records.count) record(s); nothing was written",
-                                 hint: "It must write one rewritten record a line, in the order read.")
+            throw EvalGuardError(
+                "the redaction program '\(shown)' wrote \(written.count) line(s) for \(records.count) record(s); nothing was written",
+                hint: "It must write one rewritten record a line, in the order read.")
         }
         return try zip(records, written).enumerated().map { i, pair in
             guard let value = try? JSONParser.parse(String(pair.1)), case .object = value else {
-                throw EvalGuardError("the redaction program '\(shown)' wrote line \(i + 1) that is not a JSON object (for \(pair.0.source)); nothing was written",
-                                     hint: "It must write each record back as one JSON object a line.")
+                throw EvalGuardError(
+                    "the redaction program '\(shown)' wrote line \(i + 1) that is not a JSON object (for \(pair.0.source)); nothing was written",
+                    hint: "It must write each record back as one JSON object a line.")
             }
             return ProductionRecord(value: value, source: pair.0.source)
         }

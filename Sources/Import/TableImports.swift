@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// OpenAI Evals samples: one JSON object a line, `{"input": [messages], "ideal": "..."}`. The
 /// messages are the input; `ideal` the expected answer, and a list of ideals a one-of case.
@@ -8,7 +8,9 @@ package enum OpenAIEvalsImport {
         var tests: [ReadTest] = []
         try JSONLines.each(text, display: display) { value, number in
             guard case .object(let o) = value else {
-                throw EvalGuardError("expected a sample object with \"input\" and \"ideal\", found \(value.kindName)", file: display, line: number)
+                throw EvalGuardError(
+                    "expected a sample object with \"input\" and \"ideal\", found \(value.kindName)", file: display,
+                    line: number)
             }
             guard let input = o["input"] else { throw EvalGuardError("missing \"input\"", file: display, line: number) }
             let source = "\(display):\(number)"
@@ -21,12 +23,17 @@ package enum OpenAIEvalsImport {
             case nil:
                 mapped = ("no ideal", .notMapped(reason: "no \"ideal\": nothing says what a right answer is"))
             case let other?:
-                mapped = ("ideal", .notMapped(reason: "\"ideal\" is \(other.kindName); a string or a list of strings is expected"))
+                mapped = (
+                    "ideal",
+                    .notMapped(reason: "\"ideal\" is \(other.kindName); a string or a list of strings is expected")
+                )
             }
             // The id from the ideal as written, so that `unify` making a single ideal a list of one
             // (once a later sample lists several) leaves the cases imported before as they were.
-            tests.append(ReadTest(source: source, id: ImportedCase.contentID(input: input, expected: o["ideal"]), input: input,
-                                  assertions: [mapped]))
+            tests.append(
+                ReadTest(
+                    source: source, id: ImportedCase.contentID(input: input, expected: o["ideal"]), input: input,
+                    assertions: [mapped]))
         }
         return tests
     }
@@ -34,7 +41,9 @@ package enum OpenAIEvalsImport {
     /// A file with single and listed ideals becomes one one-of suite (as for a one-of suite
     /// when `oneOf`): a single ideal is a list of one, so every case is scored the same way.
     package static func unify(_ tests: [ReadTest], oneOf: Bool = false) -> [ReadTest] {
-        let anyList = tests.contains { $0.assertions.contains { if case .mapped(.oneOf, _) = $0.mapped { true } else { false } } }
+        let anyList = tests.contains {
+            $0.assertions.contains { if case .mapped(.oneOf, _) = $0.mapped { true } else { false } }
+        }
         guard anyList || oneOf else { return tests }
         return tests.map { t in
             var t = t
@@ -49,13 +58,16 @@ package enum OpenAIEvalsImport {
 
 /// CSV or TSV with a header: the input column, optionally the expected column and an id column.
 package enum TableImport {
-    package static func read(_ text: String, separator: Character, display: String,
-                             inputColumn: String, expectedColumn: String?, idColumn: String?) throws -> [ReadTest] {
+    package static func read(
+        _ text: String, separator: Character, display: String,
+        inputColumn: String, expectedColumn: String?, idColumn: String?
+    ) throws -> [ReadTest] {
         let table = try CSVTable.parse(text, separator: separator, path: display)
         func column(_ name: String, _ option: String) throws -> Int {
             guard let i = table.column(name) else {
-                throw EvalGuardError("no column '\(name)' in the header", file: display, line: 1,
-                                     hint: "Name the column with \(option); the header has: \(table.header.joined(separator: ", ")).")
+                throw EvalGuardError(
+                    "no column '\(name)' in the header", file: display, line: 1,
+                    hint: "Name the column with \(option); the header has: \(table.header.joined(separator: ", ")).")
             }
             return i
         }
@@ -67,8 +79,10 @@ package enum TableImport {
             let assertion: (type: String, mapped: MappedAssertion)
             if let expected {
                 let e = row.fields[expected]
-                assertion = e.isEmpty ? ("empty expected", .notMapped(reason: "the expected column is empty"))
-                                      : ("expected column", .mapped(.exact, expected: .string(e)))
+                assertion =
+                    e.isEmpty
+                    ? ("empty expected", .notMapped(reason: "the expected column is empty"))
+                    : ("expected column", .mapped(.exact, expected: .string(e)))
             } else {
                 // No expected column: cases for a suite whose scorer needs none (a judge, a schema).
                 assertion = ("no expected column", .mapped(.judge, expected: nil))

@@ -22,7 +22,10 @@ struct FlowScanner {
     /// Spaces, newlines and comments between flow tokens.
     mutating func skipSpaces() {
         while let c = current {
-            if c == " " || c == "\t" || c == "\n" { advance(); continue }
+            if c == " " || c == "\t" || c == "\n" {
+                advance()
+                continue
+            }
             if c == "#", position == 0 || [" ", "\t", "\n"].contains(chars[position - 1]) {
                 while let d = current, d != "\n" { advance() }
                 continue
@@ -41,11 +44,20 @@ struct FlowScanner {
             var items: [YAMLNode] = []
             while true {
                 skipSpaces()
-                if current == "]" { advance(); break }
+                if current == "]" {
+                    advance()
+                    break
+                }
                 items.append(try flow())
                 skipSpaces()
-                if current == "," { advance(); continue }
-                if current == "]" { advance(); break }
+                if current == "," {
+                    advance()
+                    continue
+                }
+                if current == "]" {
+                    advance()
+                    break
+                }
                 throw fail("expected ',' or ']' in a flow sequence")
             }
             return .sequence(items, line: start)
@@ -54,7 +66,10 @@ struct FlowScanner {
             var entries: [(key: String, value: YAMLNode)] = []
             while true {
                 skipSpaces()
-                if current == "}" { advance(); break }
+                if current == "}" {
+                    advance()
+                    break
+                }
                 let keyLine = line
                 let key: String
                 if current == "\"" || current == "'" {
@@ -62,7 +77,9 @@ struct FlowScanner {
                 } else {
                     key = plain()
                 }
-                if entries.contains(where: { $0.key == key }) { throw EvalGuardError("duplicate key '\(key)'", file: path, line: keyLine) }
+                if entries.contains(where: { $0.key == key }) {
+                    throw EvalGuardError("duplicate key '\(key)'", file: path, line: keyLine)
+                }
                 skipSpaces()
                 var value = YAMLNode.scalar(.null, line: line)
                 if current == ":" {
@@ -72,8 +89,14 @@ struct FlowScanner {
                 }
                 entries.append((key, value))
                 skipSpaces()
-                if current == "," { advance(); continue }
-                if current == "}" { advance(); break }
+                if current == "," {
+                    advance()
+                    continue
+                }
+                if current == "}" {
+                    advance()
+                    break
+                }
                 throw fail("expected ',' or '}' in a flow mapping")
             }
             return .mapping(entries, line: start)
@@ -92,7 +115,9 @@ struct FlowScanner {
     mutating func plain() -> String {
         var text = ""
         while let c = current, c != ",", c != "]", c != "}", c != "\n" {
-            if c == ":", position + 1 >= chars.count || [" ", ",", "}", "]", "\n"].contains(chars[position + 1]) { break }
+            if c == ":", position + 1 >= chars.count || [" ", ",", "}", "]", "\n"].contains(chars[position + 1]) {
+                break
+            }
             if c == "#", text.last == " " { break }
             text.append(c)
             advance()
@@ -108,12 +133,14 @@ struct FlowScanner {
         var text = ""
         while true {
             guard let c = current else {
-                throw EvalGuardError("the quoted value is not closed", file: path, line: start, hint: "Close it with \(quote).")
+                throw EvalGuardError(
+                    "the quoted value is not closed", file: path, line: start, hint: "Close it with \(quote).")
             }
             if c == quote {
                 if quote == "'", position + 1 < chars.count, chars[position + 1] == "'" {
                     text.append("'")
-                    advance(); advance()
+                    advance()
+                    advance()
                     continue
                 }
                 advance()
@@ -146,7 +173,8 @@ struct FlowScanner {
                 case "x", "u", "U":
                     let count = e == "x" ? 2 : e == "u" ? 4 : 8
                     let hex = String(chars[position..<min(position + count, chars.count)])
-                    guard hex.count == count, let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) else {
+                    guard hex.count == count, let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value)
+                    else {
                         throw fail("invalid escape \\\(e)\(hex)")
                     }
                     text.unicodeScalars.append(scalar)

@@ -22,7 +22,8 @@ package indirect enum YAMLNode: Sendable, Equatable {
         switch self {
         case .scalar(let v, _): v
         case .sequence(let items, _): .array(items.map(\.json))
-        case .mapping(let entries, _): .object(Dictionary(entries.map { ($0.key, $0.value.json) }, uniquingKeysWith: { a, _ in a }))
+        case .mapping(let entries, _):
+            .object(Dictionary(entries.map { ($0.key, $0.value.json) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 
@@ -58,7 +59,9 @@ package struct YAMLReader {
     }
 
     func checkTabs(_ line: String, _ indent: Int) throws {
-        if line.dropFirst(indent).first == "\t" { throw fail("a tab indents this line: YAML indents with spaces", line: index + 1) }
+        if line.dropFirst(indent).first == "\t" {
+            throw fail("a tab indents this line: YAML indents with spaces", line: index + 1)
+        }
     }
 
     mutating func skipBlank() {
@@ -80,8 +83,13 @@ package struct YAMLReader {
         skipBlank()
         if index < lines.count {
             if lines[index].hasPrefix("---") || lines[index].hasPrefix("...") {
-                if lines[index].hasPrefix("...") { index += 1; skipBlank() }
-                if index < lines.count { throw fail("several YAML documents in one file are not supported", line: index + 1) }
+                if lines[index].hasPrefix("...") {
+                    index += 1
+                    skipBlank()
+                }
+                if index < lines.count {
+                    throw fail("several YAML documents in one file are not supported", line: index + 1)
+                }
             } else {
                 throw fail("unexpected text after the document (check the indentation)", line: index + 1)
             }
@@ -159,7 +167,9 @@ package struct YAMLReader {
             guard let (key, rest) = try keySplit(content, line: lineNumber) else {
                 throw fail("expected \"key: value\" in a mapping", line: lineNumber)
             }
-            if key == "<<" { throw fail("merge keys (<<) are not supported", line: lineNumber, hint: "Write the entries out.") }
+            if key == "<<" {
+                throw fail("merge keys (<<) are not supported", line: lineNumber, hint: "Write the entries out.")
+            }
             if let first = seen[key] { throw fail("duplicate key '\(key)' (first at line \(first))", line: lineNumber) }
             seen[key] = lineNumber
             index += 1
@@ -192,7 +202,9 @@ package struct YAMLReader {
     func keySplit(_ content: String, line: Int) throws -> (String, String)? {
         let chars = Array(content)
         guard let first = chars.first else { return nil }
-        if first == "?" && (chars.count == 1 || chars[1] == " ") { throw fail("complex keys (?) are not supported", line: line) }
+        if first == "?" && (chars.count == 1 || chars[1] == " ") {
+            throw fail("complex keys (?) are not supported", line: line)
+        }
         if first == "[" || first == "{" { return nil }
         var end: Int
         var key: String
@@ -201,7 +213,9 @@ package struct YAMLReader {
             guard let quoted = try? scanner.quoted() else { return nil }
             end = scanner.position
             while end < chars.count, chars[end] == " " { end += 1 }
-            guard end < chars.count, chars[end] == ":", end + 1 == chars.count || chars[end + 1] == " " else { return nil }
+            guard end < chars.count, chars[end] == ":", end + 1 == chars.count || chars[end + 1] == " " else {
+                return nil
+            }
             key = quoted
         } else {
             end = 0
@@ -213,7 +227,9 @@ package struct YAMLReader {
             guard end < chars.count else { return nil }
             key = String(chars[..<end]).trimmingSpaces
             if key.hasPrefix("&") || key.hasPrefix("*") || key.hasPrefix("!") {
-                throw fail("anchors, aliases and tags (&, *, !) are not supported", line: line, hint: "Write the value out in full.")
+                throw fail(
+                    "anchors, aliases and tags (&, *, !) are not supported", line: line,
+                    hint: "Write the value out in full.")
             }
         }
         let rest = String(chars[(end + 1)...]).trimmingSpaces
@@ -227,7 +243,9 @@ package struct YAMLReader {
         switch first {
         case "|", ">": return try blockScalar(header: text, line: line, parentIndent: parentIndent)
         case "&", "*", "!":
-            throw fail("anchors, aliases and tags (&, *, !) are not supported", line: line, hint: "Write the value out in full.")
+            throw fail(
+                "anchors, aliases and tags (&, *, !) are not supported", line: line,
+                hint: "Write the value out in full.")
         case "@", "`": throw fail("a plain value cannot start with '\(first)': quote it", line: line)
         default: break
         }
@@ -241,17 +259,24 @@ package struct YAMLReader {
             var value: YAMLNode
             while true {
                 chars = Array(text)
-                for later in lines[index..<min(lines.count, index + more)] { chars.append("\n"); chars += Array(later) }
+                for later in lines[index..<min(lines.count, index + more)] {
+                    chars.append("\n")
+                    chars += Array(later)
+                }
                 scanner = FlowScanner(chars: chars, position: 0, line: line, path: path)
                 do {
-                    value = first == "\"" || first == "'" ? .scalar(.string(try scanner.quoted()), line: line) : try scanner.flow()
+                    value =
+                        first == "\"" || first == "'"
+                        ? .scalar(.string(try scanner.quoted()), line: line) : try scanner.flow()
                     break
                 } catch {
                     guard scanner.position >= chars.count, index + more < lines.count else { throw error }
                     more = max(1, more * 2)
                 }
             }
-            while scanner.position < chars.count, chars[scanner.position] == " " || chars[scanner.position] == "\t" { scanner.position += 1 }
+            while scanner.position < chars.count, chars[scanner.position] == " " || chars[scanner.position] == "\t" {
+                scanner.position += 1
+            }
             if scanner.position < chars.count, chars[scanner.position] == "#" {
                 while scanner.position < chars.count, chars[scanner.position] != "\n" { scanner.position += 1 }
             }
@@ -270,8 +295,9 @@ package struct YAMLReader {
         if probe < lines.count, index > 0, Self.indent(of: lines[probe]) > Self.indent(of: lines[index - 1]) {
             let next = String(lines[probe].dropFirst(Self.indent(of: lines[probe])))
             if try keySplit(next, line: probe + 1) == nil, next != "-", !next.hasPrefix("- ") {
-                throw fail("a plain value continued on the next line is not supported", line: probe + 1,
-                           hint: "Quote the value, or write it as a block: key: |")
+                throw fail(
+                    "a plain value continued on the next line is not supported", line: probe + 1,
+                    hint: "Quote the value, or write it as a block: key: |")
             }
         }
         return .scalar(Self.resolve(plain), line: line)

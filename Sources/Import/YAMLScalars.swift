@@ -9,13 +9,19 @@ extension YAMLReader {
         var chomp: Character = " "
         var explicitIndent: Int?
         while let c = h.first, c != " ", c != "#" {
-            if c == "-" || c == "+" { chomp = c } else if let d = c.wholeNumberValue, d > 0 { explicitIndent = d } else {
+            if c == "-" || c == "+" {
+                chomp = c
+            } else if let d = c.wholeNumberValue, d > 0 {
+                explicitIndent = d
+            } else {
                 throw fail("invalid block scalar header '\(header)'", line: line)
             }
             h.removeFirst()
         }
         let tail = h.trimmingSpaces
-        guard tail.isEmpty || tail.hasPrefix("#") else { throw fail("unexpected text after the block scalar header", line: line) }
+        guard tail.isEmpty || tail.hasPrefix("#") else {
+            throw fail("unexpected text after the block scalar header", line: line)
+        }
         var body: [String] = []
         var contentIndent = explicitIndent.map { max(parentIndent, 0) + $0 }
         while index < lines.count {
@@ -33,7 +39,10 @@ extension YAMLReader {
         let indent = contentIndent ?? 0
         var texts = body.map { $0.count > indent ? String($0.dropFirst(indent)) : "" }
         var trailing = 0
-        while let last = texts.last, last.isEmpty { texts.removeLast(); trailing += 1 }
+        while let last = texts.last, last.isEmpty {
+            texts.removeLast()
+            trailing += 1
+        }
         var text: String
         if literal {
             text = texts.joined(separator: "\n")
@@ -43,7 +52,13 @@ extension YAMLReader {
             for (i, t) in texts.enumerated() {
                 let moreIndented = t.hasPrefix(" ")
                 if i > 0 {
-                    if t.isEmpty { text += "\n" } else if previousPlain && !moreIndented && !texts[i - 1].isEmpty { text += " " } else if !texts[i - 1].isEmpty || moreIndented { text += "\n" }
+                    if t.isEmpty {
+                        text += "\n"
+                    } else if previousPlain && !moreIndented && !texts[i - 1].isEmpty {
+                        text += " "
+                    } else if !texts[i - 1].isEmpty || moreIndented {
+                        text += "\n"
+                    }
                 }
                 text += t
                 previousPlain = !t.isEmpty && !moreIndented
@@ -68,13 +83,17 @@ extension YAMLReader {
         default: break
         }
         let unsigned = plain.hasPrefix("-") || plain.hasPrefix("+") ? plain.dropFirst() : Substring(plain)
-        if !unsigned.isEmpty, unsigned.allSatisfy(\.isASCII), unsigned.allSatisfy({ $0.isNumber }), let n = Double(plain) {
+        if !unsigned.isEmpty, unsigned.allSatisfy(\.isASCII), unsigned.allSatisfy({ $0.isNumber }),
+            let n = Double(plain)
+        {
             return .number(n)
         }
         if plain.hasPrefix("0x"), let n = Int64(plain.dropFirst(2), radix: 16) { return .number(Double(n)) }
         if plain.hasPrefix("0o"), let n = Int64(plain.dropFirst(2), radix: 8) { return .number(Double(n)) }
         let floatChars = Set("0123456789.eE+-")
-        if unsigned.contains(where: \.isNumber), plain.allSatisfy({ floatChars.contains($0) }), let n = Double(plain), n.isFinite {
+        if unsigned.contains(where: \.isNumber), plain.allSatisfy({ floatChars.contains($0) }), let n = Double(plain),
+            n.isFinite
+        {
             return .number(n)
         }
         return .string(plain)

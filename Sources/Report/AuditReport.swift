@@ -16,9 +16,13 @@ package enum AuditStatus: Sendable, Equatable {
         case .audited(let suites) where suites.isEmpty:
             return ["audit: no stored answers were reused, nothing to audit"]
         case .audited(let suites):
-            let (sampled, reused, matched) = suites.reduce((0, 0, 0)) { ($0.0 + $1.sampled.count, $0.1 + $1.reused, $0.2 + $1.matched) }
+            let (sampled, reused, matched) = suites.reduce((0, 0, 0)) {
+                ($0.0 + $1.sampled.count, $0.1 + $1.reused, $0.2 + $1.matched)
+            }
             let discarded = suites.filter { !$0.trusted }.map(\.suite)
-            let outcome = discarded.isEmpty ? "stored answers kept"
+            let outcome =
+                discarded.isEmpty
+                ? "stored answers kept"
                 : "stored answers of \(discarded.joined(separator: ", ")) discarded, run in full"
             return ["audit: \(sampled) of \(reused) reused cases re-run, \(matched) matched: \(outcome)"]
                 + suites.map { "  " + Self.line($0) }
@@ -38,7 +42,9 @@ package enum AuditStatus: Sendable, Equatable {
         s += a.trusted ? ": kept" : ": DISCARDED, ran in full"
         if !a.mismatched.isEmpty {
             let shown = a.mismatched.prefix(Format.flipLimit).joined(separator: ", ")
-            s += "; differed: " + shown + (a.mismatched.count > Format.flipLimit ? ", … \(a.mismatched.count - Format.flipLimit) more" : "")
+            s +=
+                "; differed: " + shown
+                + (a.mismatched.count > Format.flipLimit ? ", … \(a.mismatched.count - Format.flipLimit) more" : "")
         }
         return s
     }
@@ -74,7 +80,8 @@ package enum AuditStatus: Sendable, Equatable {
         switch self {
         case .skipped: return lines[0]
         case .audited(let suites):
-            return suites.first { $0.suite == suite }.map { "audit: " + Self.line($0) } ?? "audit: no stored answers reused"
+            return suites.first { $0.suite == suite }.map { "audit: " + Self.line($0) }
+                ?? "audit: no stored answers reused"
         }
     }
 }

@@ -1,8 +1,8 @@
-import FoundationEssentials
-import EvalGuardEvaluation
 import EvalGuardBlame
+import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 /// How `evalguard blame` reports its answer: text for people, JSON for tools.
 package struct BlameReport {
@@ -18,7 +18,8 @@ package struct BlameReport {
         let a = answer
         var out = "evalguard blame: \(a.good.shortSHA) (good: \(a.goodReason)) .. \(a.bad.shortSHA) (bad)\n"
         if let metric = a.metric {
-            out += "\(metric.rawValue) (\(a.suites.joined(separator: ", "))): \(value(a.goodValue)) → \(value(a.badValue))\n"
+            out +=
+                "\(metric.rawValue) (\(a.suites.joined(separator: ", "))): \(value(a.goodValue)) → \(value(a.badValue))\n"
         }
         if a.status != .noRegression, let note = a.note { out += "note: \(note)\n" }
         out += "\n"
@@ -31,7 +32,8 @@ package struct BlameReport {
             out += "  \(c.commit.subject)\n"
             out += "  Author: \(c.commit.author) <\(c.commit.email)>\n"
             out += "  Date:   \(Format.date(c.commit.date))\n"
-            out += "  \(a.metric?.rawValue ?? "metric"): \(value(c.beforeValue)) at \(c.before.prefix(7)) → \(value(c.afterValue)) at \(c.commit.shortSHA)\n"
+            out +=
+                "  \(a.metric?.rawValue ?? "metric"): \(value(c.beforeValue)) at \(c.before.prefix(7)) → \(value(c.afterValue)) at \(c.commit.shortSHA)\n"
             if let merged = c.mergedParent {
                 out += "  A merge: the change came in through its second parent \(merged.prefix(7));\n"
                 out += "  evalguard blame --good <fork point> --bad \(merged.prefix(7)) narrows it down.\n"
@@ -42,7 +44,9 @@ package struct BlameReport {
             out += flips("Broke (pass → fail)", c.broke)
             out += flips("Fixed (fail → pass)", c.fixed)
         case (.found, nil), (.ambiguous, _):
-            let why = a.uncertain.isEmpty ? "commits that could not be evaluated sit between the last good and the first bad"
+            let why =
+                a.uncertain.isEmpty
+                ? "commits that could not be evaluated sit between the last good and the first bad"
                 : "the answer stays uncertain: some probes stayed within noise after retries"
             out += "The first bad commit could be any of (\(why)):\n"
             for c in a.candidates { out += "  \(c.sha)  \(c.subject)\n" }
@@ -55,7 +59,8 @@ package struct BlameReport {
             out += "\nUncertain (within noise):\n"
             for p in a.uncertain { out += "  \(p.commit.shortSHA)  \(p.reason)\n" }
         }
-        out += "\nCost: \(a.evaluations) model evaluation(s) for \(a.commitsInRange) commit(s) in range (\(a.keysRead))\n"
+        out +=
+            "\nCost: \(a.evaluations) model evaluation(s) for \(a.commitsInRange) commit(s) in range (\(a.keysRead))\n"
         return out
     }
 
@@ -64,31 +69,41 @@ package struct BlameReport {
         var out = "\n\(title): \(cases.count) case(s)\n"
         var table = TextTable(headers: ["suite", "case", "input", "expected", "got"], rightAligned: [])
         for f in cases.prefix(Format.flipLimit) {
-            table.rows.append([f.suite, f.id, Format.clip(f.input, 40), Format.clip(f.expected, 30, against: f.output),
-                               f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected)])
+            table.rows.append([
+                f.suite, f.id, Format.clip(f.input, 40), Format.clip(f.expected, 30, against: f.output),
+                f.error.map { "error: " + Format.clip($0, 40) } ?? Format.clip(f.output, 30, against: f.expected),
+            ])
         }
         out += table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
         // An agent's calls before and after the culprit, row by row.
         for f in cases.prefix(Format.flipLimit) where f.error == nil && f.baselineError == nil {
             guard let calls = CallComparison(left: f.baselineOutput, right: f.output) else { continue }
-            out += "  \(Format.clip(f.suite + "/" + f.id, 60))\n" + calls.lines(leftLabel: "before", rightLabel: "after", indent: "    ").joined(separator: "\n") + "\n"
+            out +=
+                "  \(Format.clip(f.suite + "/" + f.id, 60))\n"
+                + calls.lines(leftLabel: "before", rightLabel: "after", indent: "    ").joined(separator: "\n") + "\n"
         }
-        if cases.count > Format.flipLimit { out += "  … and \(cases.count - Format.flipLimit) more (--format json lists them all)\n" }
+        if cases.count > Format.flipLimit {
+            out += "  … and \(cases.count - Format.flipLimit) more (--format json lists them all)\n"
+        }
         return out
     }
 
     package func json() -> JSONValue {
         let a = answer
         func members(_ c: CommitInfo) -> [String: JSONValue] {
-            ["sha": .string(c.sha), "subject": .string(c.subject), "author": .string(c.author),
-             "email": .string(c.email), "date": .string(Format.date(c.date))]
+            [
+                "sha": .string(c.sha), "subject": .string(c.subject), "author": .string(c.author),
+                "email": .string(c.email), "date": .string(Format.date(c.date)),
+            ]
         }
         func commit(_ c: CommitInfo) -> JSONValue { .object(members(c)) }
         func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
         func string(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
         func flip(_ f: FlippedCase) -> JSONValue {
-            .object(["suite": .string(f.suite), "id": .string(f.id), "input": string(f.input),
-                     "expected": string(f.expected), "output": string(f.output), "error": string(f.error)])
+            .object([
+                "suite": .string(f.suite), "id": .string(f.id), "input": string(f.input),
+                "expected": string(f.expected), "output": string(f.output), "error": string(f.error),
+            ])
         }
         func probe(_ p: Probe) -> JSONValue { .object(["commit": .string(p.commit.sha), "reason": .string(p.reason)]) }
         var doc: [String: JSONValue] = [
@@ -96,7 +111,8 @@ package struct BlameReport {
             "good": commit(a.good), "good_reason": .string(a.goodReason), "bad": commit(a.bad),
             "metric": string(a.metric?.rawValue), "suites": .array(a.suites.map(JSONValue.string)),
             "good_value": number(a.goodValue), "bad_value": number(a.badValue),
-            "commits_in_range": .number(Double(a.commitsInRange)), "distinct_keys": number(a.distinctKeys.map(Double.init)),
+            "commits_in_range": .number(Double(a.commitsInRange)),
+            "distinct_keys": number(a.distinctKeys.map(Double.init)),
             "keyed_commits": .number(Double(a.keyedCommits)),
             "evaluations": .number(Double(a.evaluations)),
             "candidates": .array(a.candidates.map(commit)),
@@ -111,7 +127,8 @@ package struct BlameReport {
             culprit["after"] = number(c.afterValue)
             culprit["pass_to_fail"] = .array(c.broke.map(flip))
             culprit["fail_to_pass"] = .array(c.fixed.map(flip))
-            culprit["changed_inputs"] = .array(c.changedInputs.map { .object(["path": .string($0.path), "change": .string($0.change.rawValue)]) })
+            culprit["changed_inputs"] = .array(
+                c.changedInputs.map { .object(["path": .string($0.path), "change": .string($0.change.rawValue)]) })
             doc["culprit"] = .object(culprit)
         } else {
             doc["culprit"] = .null

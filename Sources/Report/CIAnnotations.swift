@@ -13,9 +13,12 @@ package enum CIAnnotations {
             command("error", title: "evalguard: \(suite) \(m.metric.rawValue) regressed", message: figures(m))
         }
         let warnings = comparison.inconclusives.map { suite, m in
-            let outcome = comparison.failsOnInconclusive(suite: suite) ? "failing because on_inconclusive is \"fail\"" : "passing as inconclusive"
-            return command("warning", title: "evalguard: \(suite) \(m.metric.rawValue) inconclusive",
-                           message: figures(m) + ", \(outcome)" + (m.advice.map { "; to settle it: " + $0 } ?? ""))
+            let outcome =
+                comparison.failsOnInconclusive(suite: suite)
+                ? "failing because on_inconclusive is \"fail\"" : "passing as inconclusive"
+            return command(
+                "warning", title: "evalguard: \(suite) \(m.metric.rawValue) inconclusive",
+                message: figures(m) + ", \(outcome)" + (m.advice.map { "; to settle it: " + $0 } ?? ""))
         }
         return errors + warnings
     }

@@ -34,17 +34,23 @@ package struct CallComparison: Sendable {
     /// Nil unless one side is an agent's answer (or an expected list of calls or steps) that
     /// can be read: a stored answer cut short is not shown.
     package init?(left: String?, right: String?) {
-        let l = left.flatMap { try? JSONParser.parse($0) }, r = right.flatMap { try? JSONParser.parse($0) }
+        let l = left.flatMap { try? JSONParser.parse($0) }
+        let r = right.flatMap { try? JSONParser.parse($0) }
         // Steps when both sides have them (two loops, or expected steps and a loop), or when
         // neither has calls; else calls, so that expected calls face the calls an agent made
         // even when its answer has steps too.
         let bothSteps = [l, r].allSatisfy { $0?["steps"]?.arrayValue != nil }
         let steps = bothSteps || ![l, r].contains { $0?["tool_calls"]?.arrayValue != nil }
-        guard [l, r].contains(where: { $0?["tool_calls"]?.arrayValue != nil || $0?["steps"]?.arrayValue != nil }) else { return nil }
+        guard [l, r].contains(where: { $0?["tool_calls"]?.arrayValue != nil || $0?["steps"]?.arrayValue != nil }) else {
+            return nil
+        }
         let key = steps ? "steps" : "tool_calls"
-        let a = Self.calls(l, key), b = Self.calls(r, key)
+        let a = Self.calls(l, key)
+        let b = Self.calls(r, key)
         kind = steps ? "steps" : "tool calls"
-        rows = (0..<max(a.count, b.count)).map { Row(left: $0 < a.count ? a[$0] : nil, right: $0 < b.count ? b[$0] : nil) }
+        rows = (0..<max(a.count, b.count)).map {
+            Row(left: $0 < a.count ? a[$0] : nil, right: $0 < b.count ? b[$0] : nil)
+        }
     }
 
     private static func calls(_ value: JSONValue?, _ key: String) -> [Call] {
@@ -57,8 +63,11 @@ package struct CallComparison: Sendable {
     /// `lookup_order({"order_id":"A1"})`, with ` -> {"total":10}` for a step's result; a name
     /// with control characters is shown quoted, as JSON.
     package static func text(_ call: Call, limit: Int = 120) -> String {
-        let name = call.name.isEmpty ? "(no name)" : call.name.unicodeScalars.contains { $0.properties.generalCategory == .control }
-            ? JSONValue.string(call.name).canonicalText : call.name
+        let name =
+            call.name.isEmpty
+            ? "(no name)"
+            : call.name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+                ? JSONValue.string(call.name).canonicalText : call.name
         var out = name + (call.arguments.map { "(" + Format.clip($0.canonicalText, limit) + ")" } ?? "")
         if let result = call.result { out += " -> " + Format.clip(result.canonicalText, limit / 2) }
         return out
@@ -68,10 +77,18 @@ package struct CallComparison: Sendable {
     package func lines(leftLabel: String, rightLabel: String, indent: String = "      ") -> [String] {
         var out = [indent + "\(kind) (\(leftLabel) | \(rightLabel)):"]
         for (i, row) in rows.enumerated() {
-            let l = row.left.map { Self.text($0, limit: 60) } ?? "-", r = row.right.map { Self.text($0, limit: 60) } ?? "-"
+            let l = row.left.map { Self.text($0, limit: 60) } ?? "-"
+            let r = row.right.map { Self.text($0, limit: 60) } ?? "-"
             var mark = ""
-            if row.left == nil { mark = "  + only \(rightLabel)" } else if row.right == nil { mark = "  - only \(leftLabel)" }
-            else if row.nameDiffers { mark = "  ≠ name" } else if !row.differingKeys.isEmpty { mark = "  ≠ " + row.differingKeys.joined(separator: ", ") }
+            if row.left == nil {
+                mark = "  + only \(rightLabel)"
+            } else if row.right == nil {
+                mark = "  - only \(leftLabel)"
+            } else if row.nameDiffers {
+                mark = "  ≠ name"
+            } else if !row.differingKeys.isEmpty {
+                mark = "  ≠ " + row.differingKeys.joined(separator: ", ")
+            }
             out.append(indent + "  \(i + 1). \(l)  |  \(r)\(mark)")
         }
         return out
@@ -79,11 +96,14 @@ package struct CallComparison: Sendable {
 
     /// A table of the two sides for the HTML page: differing names and argument values marked.
     package func html(leftLabel: String, rightLabel: String) -> String {
-        var out = "<div class=\"calls\"><h4>\(HTML.escape(kind)), \(HTML.escape(leftLabel)) → \(HTML.escape(rightLabel))</h4><table><tr><th>#</th>"
+        var out =
+            "<div class=\"calls\"><h4>\(HTML.escape(kind)), \(HTML.escape(leftLabel)) → \(HTML.escape(rightLabel))</h4><table><tr><th>#</th>"
         out += "<th>\(HTML.escape(leftLabel))</th><th>\(HTML.escape(rightLabel))</th></tr>"
         for (i, row) in rows.enumerated() {
             let keys = Set(row.differingKeys)
-            out += "<tr><td>\(i + 1)</td><td>" + cell(row.left, row, keys) + "</td><td>" + cell(row.right, row, keys) + "</td></tr>"
+            out +=
+                "<tr><td>\(i + 1)</td><td>" + cell(row.left, row, keys) + "</td><td>" + cell(row.right, row, keys)
+                + "</td></tr>"
         }
         return out + "</table></div>"
     }
@@ -94,7 +114,8 @@ package struct CallComparison: Sendable {
         var out = "<code>" + (row.nameDiffers ? "<mark>\(name)</mark>" : name) + "("
         if case .object(let o)? = call.arguments {
             out += o.sorted(by: { $0.key < $1.key }).map { key, value in
-                let pair = HTML.escape(JSONValue.string(key).canonicalText + ":" + Format.clip(value.canonicalText, 200))
+                let pair = HTML.escape(
+                    JSONValue.string(key).canonicalText + ":" + Format.clip(value.canonicalText, 200))
                 return keys.contains(key) ? "<mark>\(pair)</mark>" : pair
             }.joined(separator: ", ")
         } else if let arguments = call.arguments {
@@ -104,7 +125,9 @@ package struct CallComparison: Sendable {
             out += "…"
         }
         out += ")</code>"
-        if let result = call.result { out += " → <code>" + HTML.escape(Format.clip(result.canonicalText, 200)) + "</code>" }
+        if let result = call.result {
+            out += " → <code>" + HTML.escape(Format.clip(result.canonicalText, 200)) + "</code>"
+        }
         return out
     }
 }

@@ -27,7 +27,8 @@ package struct FlipsHTML {
             css += "#fs-\(i):checked~.flips .flip:not(.s\(i)),#fs-\(i):checked~.flips .more:not(.s\(i)){display:none}"
         }
         for id in ["fs-all", "fd-all", "fd-broke", "fd-fixed"] + suites.indices.map({ "fs-\($0)" }) {
-            css += "#\(id):checked~.filters label[for=\(id)]{background:var(--accent);color:#fff;border-color:var(--accent)}"
+            css +=
+                "#\(id):checked~.filters label[for=\(id)]{background:var(--accent);color:#fff;border-color:var(--accent)}"
             css += "#\(id):focus-visible~.filters label[for=\(id)]{outline:2px solid var(--accent);outline-offset:1px}"
         }
         return css + "\n"
@@ -39,18 +40,29 @@ package struct FlipsHTML {
         let broke = flips.filter { $0.direction == .broke }.count
         out += "<p class=\"sub\">\(broke) case(s) broke (pass → fail), \(flips.count - broke) fixed (fail → pass).</p>"
         // The inputs are siblings before the list, as the `~` rules need; their labels sit in the rows.
-        let suiteIDs = ["fs-all"] + suites.indices.map { "fs-\($0)" }, directionIDs = ["fd-all", "fd-broke", "fd-fixed"]
-        for id in suiteIDs { out += "<input class=\"filter\" type=\"radio\" name=\"suite\" id=\"\(id)\"\(id == "fs-all" ? " checked" : "")>" }
-        for id in directionIDs { out += "<input class=\"filter\" type=\"radio\" name=\"direction\" id=\"\(id)\"\(id == "fd-all" ? " checked" : "")>" }
+        let suiteIDs = ["fs-all"] + suites.indices.map { "fs-\($0)" }
+        let directionIDs = ["fd-all", "fd-broke", "fd-fixed"]
+        for id in suiteIDs {
+            out +=
+                "<input class=\"filter\" type=\"radio\" name=\"suite\" id=\"\(id)\"\(id == "fs-all" ? " checked" : "")>"
+        }
+        for id in directionIDs {
+            out +=
+                "<input class=\"filter\" type=\"radio\" name=\"direction\" id=\"\(id)\"\(id == "fd-all" ? " checked" : "")>"
+        }
         out += "<div class=\"filters\">suite: " + zip(suiteIDs, ["all suites"] + suites).map(label).joined() + "</div>"
-        out += "<div class=\"filters\">direction: " + zip(directionIDs, ["both", "✗ broke (pass → fail)", "✓ fixed (fail → pass)"]).map(label).joined() + "</div>"
+        out +=
+            "<div class=\"filters\">direction: "
+            + zip(directionIDs, ["both", "✗ broke (pass → fail)", "✓ fixed (fail → pass)"]).map(label).joined()
+            + "</div>"
         out += "<div class=\"flips\">"
         for (i, suite) in suites.enumerated() {
             for direction in [ReportFlip.Direction.broke, .fixed] {
                 let group = flips.filter { $0.flip.suite == suite && $0.direction == direction }
                 for f in group.prefix(limit) { out += article(f, suiteIndex: i) }
                 if group.count > limit {
-                    out += "<p class=\"more s\(i) \(direction.rawValue)\">… and \(group.count - limit) more \(direction.rawValue) in "
+                    out +=
+                        "<p class=\"more s\(i) \(direction.rawValue)\">… and \(group.count - limit) more \(direction.rawValue) in "
                         + "\(HTML.escape(suite)) (\(HTML.escape(moreHint)))</p>"
                 }
             }
@@ -66,7 +78,8 @@ package struct FlipsHTML {
         let f = r.flip
         let word = r.direction == .broke ? "✗ broke (pass → fail)" : "✓ fixed (fail → pass)"
         var out = "<article class=\"flip \(r.direction.rawValue) s\(suiteIndex)\"><header>"
-        out += "<span class=\"dir\">\(word)</span> <code>\(HTML.escape(f.suite))</code> / <code>\(HTML.escape(f.id))</code>"
+        out +=
+            "<span class=\"dir\">\(word)</span> <code>\(HTML.escape(f.suite))</code> / <code>\(HTML.escape(f.id))</code>"
         if let b = r.baselineRate, let c = r.currentRate {
             out += " <span class=\"sub\">pass rate \(Format.rate(b)) → \(Format.rate(c))</span>"
         }
@@ -82,10 +95,14 @@ package struct FlipsHTML {
         if f.error == nil, f.baselineError == nil, let old = f.baselineOutput, let new = f.output, old != new {
             let diff = WordDiff.html(ReportFlip.answerText(old), ReportFlip.answerText(new))
             out += "<div class=\"diff\"><h4>word diff, baseline → current</h4>"
-            out += old.count + new.count > 400 ? "<details><summary>show</summary><pre>\(diff)</pre></details>" : "<pre>\(diff)</pre>"
+            out +=
+                old.count + new.count > 400
+                ? "<details><summary>show</summary><pre>\(diff)</pre></details>" : "<pre>\(diff)</pre>"
             out += "</div>"
         }
-        if let reason = Format.reason(f.judgeReason) { out += "<div class=\"reason\">scorer: " + HTML.folded(reason, pre: false) + "</div>" }
+        if let reason = Format.reason(f.judgeReason) {
+            out += "<div class=\"reason\">scorer: " + HTML.folded(reason, pre: false) + "</div>"
+        }
         return out + "</article>"
     }
 

@@ -1,13 +1,13 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardStatistics
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Number formatting shared by every report, so the same figure reads the same everywhere.
@@ -83,7 +83,9 @@ package struct TextTable {
 
     package func render() -> String {
         var widths = headers.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
@@ -94,10 +96,10 @@ package struct TextTable {
     }
 }
 
-private extension String {
+extension String {
     /// Without trailing white space (a regular expression per line cost `log` more than reading
     /// the results it shows).
-    var trailingSpaceTrimmed: String {
+    fileprivate var trailingSpaceTrimmed: String {
         var end = unicodeScalars.endIndex
         while end > unicodeScalars.startIndex {
             let before = unicodeScalars.index(before: end)
@@ -129,9 +131,11 @@ extension Format {
     /// Text from a file, a configuration or a model, safe on a terminal: control characters (an
     /// escape sequence's ESC among them) are replaced.
     package static func safe(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { c in
-            (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
-        }))
+        String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.map { c in
+                    (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
+                }))
     }
 
     package static func clip(_ s: String?, _ limit: Int = 60) -> String {
@@ -146,7 +150,8 @@ extension Format {
     /// Both texts clipped against each other are cut at the same place.
     package static func clip(_ s: String?, _ limit: Int, against other: String?) -> String {
         guard let s, let other else { return clip(s, limit) }
-        let line = Array(oneLine(s)), base = Array(oneLine(other))
+        let line = Array(oneLine(s))
+        let base = Array(oneLine(other))
         guard line.count > limit else { return String(line) }
         var first = 0
         while first < line.count, first < base.count, line[first] == base[first] { first += 1 }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The one place text enters an HTML page. Every string shown in a report (case inputs, model
 /// outputs, commit subjects, suite names: all untrusted) goes through `escape`, whether it lands
@@ -34,7 +34,8 @@ package enum HTML {
         let tag = pre ? "pre" : "span"
         guard text.count > limit || text.containsText("\n") && text.count > 60 else { return element(tag, text: text) }
         let head = String(text.prefix(72).prefix { $0 != "\n" })
-        return "<details><summary>" + escape(head) + "… (\(text.count) characters)</summary>" + element(tag, text: text) + "</details>"
+        return "<details><summary>" + escape(head) + "… (\(text.count) characters)</summary>" + element(tag, text: text)
+            + "</details>"
     }
 }
 

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardCompare
+import FoundationEssentials
 
 /// `evalguard report` (and `ci --html`): one self-contained page with the verdict table of
 /// `check`, the history of every suite as charts, and the cases that flipped, side by side.
@@ -37,15 +37,19 @@ package struct HTMLReport {
         var body = "<header><h1>evalguard report</h1>"
         body += "<p class=\"sub\">" + HTML.escape("\(verdict.subject) against \(verdict.baselineLabel)") + "</p>"
         let overall = comparison.verdict == .skipped ? Verdict.pass : comparison.verdict
-        body += "<div class=\"banner v-\(overall.rawValue)\" id=\"verdict\"><strong>\(Self.verdictLabel(overall))</strong>"
+        body +=
+            "<div class=\"banner v-\(overall.rawValue)\" id=\"verdict\"><strong>\(Self.verdictLabel(overall))</strong>"
         body += verdict.verdictLines().map { "<div>" + HTML.escape($0) + "</div>" }.joined() + "</div></header>"
-        body += "<nav class=\"sub\"><a href=\"#table\">verdict table</a> · <a href=\"#history\">history</a> · <a href=\"#flipped\">flipped cases</a></nav>"
+        body +=
+            "<nav class=\"sub\"><a href=\"#table\">verdict table</a> · <a href=\"#history\">history</a> · <a href=\"#flipped\">flipped cases</a></nav>"
         body += table()
         body += TrendsHTML.section(history, suites: suites)
         body += flipsSection.section()
-        body += "<footer>\(HTML.escape(generator)) · generated \(Format.date(generatedAt)) UTC · "
+        body +=
+            "<footer>\(HTML.escape(generator)) · generated \(Format.date(generatedAt)) UTC · "
             + "current result of \(HTML.escape(String(verdict.current.commit.prefix(7))))\(verdict.current.dirty ? " + uncommitted changes" : "")</footer>"
-        return HTMLPage(title: "evalguard: \(Self.verdictLabel(overall))", body: body, extraStyle: flipsSection.style).render()
+        return HTMLPage(title: "evalguard: \(Self.verdictLabel(overall))", body: body, extraStyle: flipsSection.style)
+            .render()
     }
 
     /// The verdict table: the same rows as `check`, one per suite and metric, then the evidence.
@@ -59,7 +63,8 @@ package struct HTMLReport {
             out += "<tr class=\"\(m.verdict.rawValue)\">"
             for (i, cell) in row.enumerated() {
                 if i == row.count - 1 {
-                    out += "<td class=\"verdict v-\(m.verdict.rawValue)\">" + Self.verdictLabel(m.verdict)
+                    out +=
+                        "<td class=\"verdict v-\(m.verdict.rawValue)\">" + Self.verdictLabel(m.verdict)
                         + (m.note.map { " <span class=\"sub\">(" + HTML.escape($0) + ")</span>" } ?? "") + "</td>"
                 } else {
                     out += (2...4).contains(i) ? "<td class=\"num\">" : "<td>"
@@ -78,7 +83,9 @@ package struct HTMLReport {
             if !suite.flaky.isEmpty { notes.append(verdict.flakyHeadline(suite)) }
         }
         notes += (verdict.audit?.lines ?? []).map { $0.trimmingWhitespace() }
-        if !notes.isEmpty { out += "<ul class=\"notes\">" + notes.map { "<li>" + HTML.escape($0) + "</li>" }.joined() + "</ul>" }
+        if !notes.isEmpty {
+            out += "<ul class=\"notes\">" + notes.map { "<li>" + HTML.escape($0) + "</li>" }.joined() + "</ul>"
+        }
         return out + "</section>"
     }
 }

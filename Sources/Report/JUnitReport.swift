@@ -20,26 +20,33 @@ package enum JUnitReport {
         for suite in comparison.suites {
             let suiteFailures = suite.metrics.filter { fails($0, suite) }.count
             let skipped = suite.metrics.filter { $0.verdict == .skipped }.count
-            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.metrics.count)\" failures=\"\(suiteFailures)\" skipped=\"\(skipped)\">\n"
+            out +=
+                "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.metrics.count)\" failures=\"\(suiteFailures)\" skipped=\"\(skipped)\">\n"
             if let audit {
-                out += "    <properties>\n      <property name=\"evalguard.audit\" value=\"\(escape(audit.junitLine(suite: suite.name)))\"/>\n    </properties>\n"
+                out +=
+                    "    <properties>\n      <property name=\"evalguard.audit\" value=\"\(escape(audit.junitLine(suite: suite.name)))\"/>\n    </properties>\n"
             }
             for m in suite.metrics {
-                out += "    <testcase classname=\"evalguard.\(escape(suite.name))\" name=\"\(m.metric.rawValue)\" time=\"0\""
-                let figures = "baseline \(Format.value(m.baseline, of: m.metric)), current \(Format.value(m.current, of: m.metric)), delta \(Format.delta(m)), threshold \(Format.threshold(m.threshold))"
+                out +=
+                    "    <testcase classname=\"evalguard.\(escape(suite.name))\" name=\"\(m.metric.rawValue)\" time=\"0\""
+                let figures =
+                    "baseline \(Format.value(m.baseline, of: m.metric)), current \(Format.value(m.current, of: m.metric)), delta \(Format.delta(m)), threshold \(Format.threshold(m.threshold))"
                 switch m.verdict {
                 case _ where fails(m, suite):
                     let what = m.verdict == .regression ? " regressed: " : " inconclusive (on_inconclusive is fail): "
-                    out += ">\n      <failure type=\"\(m.verdict.rawValue)\" message=\"\(escape(m.metric.rawValue + what + figures))\">\(escape(figures))</failure>\n    </testcase>\n"
+                    out +=
+                        ">\n      <failure type=\"\(m.verdict.rawValue)\" message=\"\(escape(m.metric.rawValue + what + figures))\">\(escape(figures))</failure>\n    </testcase>\n"
                 case .skipped:
                     out += ">\n      <skipped message=\"\(escape(m.note ?? "not gated"))\"/>\n    </testcase>\n"
                 case .inconclusive:
                     // Passing, but never quietly: the report's readers see what would settle it.
-                    let warning = "inconclusive: " + figures + " (warning: passing because on_inconclusive is pass)"
+                    let warning =
+                        "inconclusive: " + figures + " (warning: passing because on_inconclusive is pass)"
                         + (m.advice.map { "; to settle it: " + $0 } ?? "")
                     out += ">\n      <system-out>\(escape(warning))</system-out>\n    </testcase>\n"
                 case .pass, .regression:
-                    out += ">\n      <system-out>\(escape(m.verdict.rawValue + ": " + figures))</system-out>\n    </testcase>\n"
+                    out +=
+                        ">\n      <system-out>\(escape(m.verdict.rawValue + ": " + figures))</system-out>\n    </testcase>\n"
                 }
             }
             out += "  </testsuite>\n"

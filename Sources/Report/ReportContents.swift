@@ -1,4 +1,3 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardEvaluation
@@ -6,6 +5,7 @@ import EvalGuardGit
 import EvalGuardHistory
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// One commit of the report's history: its figures per suite, from the stored result `log` shows.
 package struct HistoryPoint: Sendable {
@@ -31,19 +31,24 @@ package struct ReportHistory: Sendable {
     /// The stored results along first-parent history (as `evalguard log` reads them), from `tip`
     /// back at most `limit` commits or to `stop`. The current run is the point of `currentCommit`;
     /// a run of uncommitted changes is added after the tip as "working tree".
-    package static func load(_ repository: Repository, tip: String, limit: Int, stop: String?,
-                             current: RunResult, currentCommit: String) throws -> ReportHistory {
+    package static func load(
+        _ repository: Repository, tip: String, limit: Int, stop: String?,
+        current: RunResult, currentCommit: String
+    ) throws -> ReportHistory {
         let entries = try ResultLog.entries(repository, from: tip, limit: limit, stop: stop)
         var points = entries.reversed().map { e in
-            HistoryPoint(commit: e.commit.sha, label: e.commit.shortSHA, date: e.commit.date, subject: e.commit.subject,
-                         suites: Dictionary(e.summary.suites.map { ($0.name, $0.metrics) }, uniquingKeysWith: { a, _ in a }),
-                         baselineChanged: e.baselineChanged)
+            HistoryPoint(
+                commit: e.commit.sha, label: e.commit.shortSHA, date: e.commit.date, subject: e.commit.subject,
+                suites: Dictionary(e.summary.suites.map { ($0.name, $0.metrics) }, uniquingKeysWith: { a, _ in a }),
+                baselineChanged: e.baselineChanged)
         }
         var index = points.lastIndex { $0.commit == currentCommit }
         if current.dirty, try repository.resolveCommit(tip) == currentCommit {
-            points.append(HistoryPoint(commit: currentCommit, label: "working tree", date: nil, subject: "uncommitted changes",
-                                       suites: Dictionary(current.suites.map { ($0.name, $0.metrics) }, uniquingKeysWith: { a, _ in a }),
-                                       baselineChanged: false))
+            points.append(
+                HistoryPoint(
+                    commit: currentCommit, label: "working tree", date: nil, subject: "uncommitted changes",
+                    suites: Dictionary(current.suites.map { ($0.name, $0.metrics) }, uniquingKeysWith: { a, _ in a }),
+                    baselineChanged: false))
             index = points.count - 1
         }
         return ReportHistory(points: points, current: index)
@@ -69,18 +74,24 @@ package struct ReportFlip: Sendable {
     /// The flipped cases of a comparison, in its order: input and expected from `cases`, the
     /// current answer from the comparison, the baseline's answer from the result the baseline
     /// was made from (`baselineResult`; nil when that result is not stored here).
-    package static func of(_ comparison: Comparison, cases: [String: [String: EvalCase]],
-                           baselineResult: RunResult?) -> [ReportFlip] {
+    package static func of(
+        _ comparison: Comparison, cases: [String: [String: EvalCase]],
+        baselineResult: RunResult?
+    ) -> [ReportFlip] {
         comparison.suites.flatMap { suite in
-            let before = baselineResult?.suite(suite.name).map { Dictionary($0.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+            let before = baselineResult?.suite(suite.name).map {
+                Dictionary($0.cases.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            }
             func flip(_ f: CaseFlip, _ direction: Direction) -> ReportFlip {
                 let source = cases[suite.name]?[f.id]
                 let old = before?[f.id]
-                return ReportFlip(direction: direction,
-                                  flip: FlippedCase(suite: suite.name, id: f.id, input: source?.input.canonicalText,
-                                                    expected: source?.expected.canonicalText, output: f.output, error: f.error,
-                                                    baselineOutput: old?.output, baselineError: old?.error),
-                                  baselineRate: f.baselineRate, currentRate: f.currentRate)
+                return ReportFlip(
+                    direction: direction,
+                    flip: FlippedCase(
+                        suite: suite.name, id: f.id, input: source?.input.canonicalText,
+                        expected: source?.expected.canonicalText, output: f.output, error: f.error,
+                        baselineOutput: old?.output, baselineError: old?.error),
+                    baselineRate: f.baselineRate, currentRate: f.currentRate)
             }
             return suite.regressed.map { flip($0, .broke) } + suite.fixed.map { flip($0, .fixed) }
         }
@@ -96,8 +107,12 @@ package struct ReportFlip: Sendable {
     /// answer) as a reader wants it: a JSON string unquoted, anything else as it is.
     package static func answerText(_ stored: String) -> String {
         if let value = try? JSONParser.parse(stored) { return text(value) }
-        if stored.hasPrefix("\""), stored.hasSuffix("…"), let value = try? JSONParser.parse(String(stored.dropLast()) + "\""),
-           case .string(let s) = value { return s + "…" }
+        if stored.hasPrefix("\""), stored.hasSuffix("…"),
+            let value = try? JSONParser.parse(String(stored.dropLast()) + "\""),
+            case .string(let s) = value
+        {
+            return s + "…"
+        }
         return stored
     }
 }
@@ -119,11 +134,15 @@ extension ReportFlip {
             }
         }
         if let own = [store.load(commit: commit), store.note(commit: commit)].lazy.compactMap({ $0 })
-            .first(where: { $0.dirty == baseline.dirty && agrees($0) }) { return own }
+            .first(where: { $0.dirty == baseline.dirty && agrees($0) })
+        {
+            return own
+        }
         let evaluator = Evaluator(repository: repository)
         guard let config = try? evaluator.config(of: .commit(commit)),
-              let key = try? evaluator.key(of: .commit(commit), config: config, head: commit).key,
-              let shared = store.find(key: key, commit: commit), agrees(shared) else { return nil }
+            let key = try? evaluator.key(of: .commit(commit), config: config, head: commit).key,
+            let shared = store.find(key: key, commit: commit), agrees(shared)
+        else { return nil }
         return shared
     }
 }

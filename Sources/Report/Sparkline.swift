@@ -11,16 +11,18 @@ package enum Sparkline {
         let columns = min(width, values.count)
         var buckets: [Double?] = []
         for c in 0..<columns {
-            let lo = c * values.count / columns, hi = max(lo + 1, (c + 1) * values.count / columns)
+            let lo = c * values.count / columns
+            let hi = max(lo + 1, (c + 1) * values.count / columns)
             let present = values[lo..<hi].compactMap { $0 }
             buckets.append(present.isEmpty ? nil : present.reduce(0, +) / Double(present.count))
         }
         let known = buckets.compactMap { $0 }
         guard let low = known.min(), let high = known.max() else { return String(repeating: " ", count: columns) }
-        return String(buckets.map { v -> Character in
-            guard let v else { return " " }
-            guard high > low else { return blocks[3] }
-            return blocks[min(blocks.count - 1, Int((v - low) / (high - low) * Double(blocks.count - 1) + 0.5))]
-        })
+        return String(
+            buckets.map { v -> Character in
+                guard let v else { return " " }
+                guard high > low else { return blocks[3] }
+                return blocks[min(blocks.count - 1, Int((v - low) / (high - low) * Double(blocks.count - 1) + 0.5))]
+            })
     }
 }

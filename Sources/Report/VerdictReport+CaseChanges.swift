@@ -16,15 +16,20 @@ extension VerdictReport {
         }
         var lines: [String] = []
         if !suite.added.isEmpty {
-            lines.append("\(suite.name): \(suite.added.count) case(s) added since the baseline (not paired, so not in the accuracy test): \(list(suite.added))")
+            lines.append(
+                "\(suite.name): \(suite.added.count) case(s) added since the baseline (not paired, so not in the accuracy test): \(list(suite.added))"
+            )
         }
         if !suite.removed.isEmpty {
-            lines.append("\(suite.name): \(suite.removed.count) case(s) removed since the baseline: \(list(suite.removed))")
+            lines.append(
+                "\(suite.name): \(suite.removed.count) case(s) removed since the baseline: \(list(suite.removed))")
         }
         if let accuracy = suite.metrics.first(where: { $0.metric == .accuracy }), accuracy.threshold != nil,
-           let paired = accuracy.statistics?.pairedCases, let all = current.suite(suite.name)?.metrics {
-            lines.append("\(suite.name): accuracy above is over the \(paired) cases paired with the baseline; "
-                         + "over all \(all.cases) cases now it is \(Format.accuracy(all.accuracy)) (what 'run' reports)")
+            let paired = accuracy.statistics?.pairedCases, let all = current.suite(suite.name)?.metrics
+        {
+            lines.append(
+                "\(suite.name): accuracy above is over the \(paired) cases paired with the baseline; "
+                    + "over all \(all.cases) cases now it is \(Format.accuracy(all.accuracy)) (what 'run' reports)")
         }
         return lines
     }

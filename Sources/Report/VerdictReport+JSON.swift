@@ -19,9 +19,13 @@ extension VerdictReport {
                 "fail_to_pass": .array(suite.fixed.map { .string($0.id) }),
                 "added_cases": .array(suite.added.map(JSONValue.string)),
                 "removed_cases": .array(suite.removed.map(JSONValue.string)),
-                "flaky_cases": .array(suite.flaky.map {
-                    .object(["id": .string($0.id), "baseline_pass_rate": .number($0.baselineRate), "current_pass_rate": .number($0.currentRate)])
-                }),
+                "flaky_cases": .array(
+                    suite.flaky.map {
+                        .object([
+                            "id": .string($0.id), "baseline_pass_rate": .number($0.baselineRate),
+                            "current_pass_rate": .number($0.currentRate),
+                        ])
+                    }),
                 "flaky_excluded": .bool(suite.flakyExcluded),
                 "on_inconclusive": .string(comparison.policy(of: suite).rawValue),
             ]
@@ -67,9 +71,10 @@ extension VerdictReport {
             if let b = s.baselineInterval { interval["baseline"] = pair(b) }
             if let c = s.currentInterval { interval["current"] = pair(c) }
             entry["interval"] = .object(interval)
-            entry["test"] = .string(s.exactTest == false
-                ? "one-sided paired test, normal approximation (sign-flip with repeats)"
-                : "one-sided exact paired test (McNemar; sign-flip with repeats)")
+            entry["test"] = .string(
+                s.exactTest == false
+                    ? "one-sided paired test, normal approximation (sign-flip with repeats)"
+                    : "one-sided exact paired test (McNemar; sign-flip with repeats)")
             if let n = s.pairedCases { entry["paired_cases"] = .number(Double(n)) }
             if let w = s.worse { entry["worse"] = .number(Double(w)) }
             if let b = s.better { entry["better"] = .number(Double(b)) }
@@ -81,17 +86,26 @@ extension VerdictReport {
             interval["ratio"] = s.ratioInterval.map(pair) ?? .null
             entry["interval"] = .object(interval)
             for (name, values) in s.percentiles {
-                entry[name + "_latency_ms"] = .object(["baseline": .number(values.baseline), "current": .number(values.current)])
+                entry[name + "_latency_ms"] = .object([
+                    "baseline": .number(values.baseline), "current": .number(values.current),
+                ])
             }
-            if let n = s.samples { entry["timed_runs"] = .object(["baseline": .number(Double(n.baseline)), "current": .number(Double(n.current))]) }
+            if let n = s.samples {
+                entry["timed_runs"] = .object([
+                    "baseline": .number(Double(n.baseline)), "current": .number(Double(n.current)),
+                ])
+            }
         case .meanScore:
-            var interval: [String: JSONValue] = ["method": .string("paired percentile bootstrap of the mean change, seeded")]
+            var interval: [String: JSONValue] = [
+                "method": .string("paired percentile bootstrap of the mean change, seeded")
+            ]
             if let c = s.intervalConfidence { interval["confidence"] = .number(c) }
             if let d = s.differenceInterval { interval["difference"] = pair(d) }
             entry["interval"] = .object(interval)
-            entry["test"] = .string(s.exactTest == false
-                ? "one-sided paired sign-flip permutation test, Monte-Carlo (\(PairedScore.draws) seeded draws)"
-                : "one-sided paired sign-flip permutation test, exact")
+            entry["test"] = .string(
+                s.exactTest == false
+                    ? "one-sided paired sign-flip permutation test, Monte-Carlo (\(PairedScore.draws) seeded draws)"
+                    : "one-sided paired sign-flip permutation test, exact")
             if let n = s.pairedCases { entry["paired_cases"] = .number(Double(n)) }
             if let w = s.worse { entry["worse"] = .number(Double(w)) }
             if let b = s.better { entry["better"] = .number(Double(b)) }

@@ -28,10 +28,20 @@ package enum WordDiff {
     }
 
     package static func pieces(_ a: String, _ b: String) -> [Piece] {
-        var x = tokens(a)[...], y = tokens(b)[...]
-        var head: [Piece] = [], tail: [Piece] = []
-        while let p = x.first, p == y.first { head.append(.same(String(p))); x.removeFirst(); y.removeFirst() }
-        while let p = x.last, p == y.last { tail.insert(.same(String(p)), at: 0); x.removeLast(); y.removeLast() }
+        var x = tokens(a)[...]
+        var y = tokens(b)[...]
+        var head: [Piece] = []
+        var tail: [Piece] = []
+        while let p = x.first, p == y.first {
+            head.append(.same(String(p)))
+            x.removeFirst()
+            y.removeFirst()
+        }
+        while let p = x.last, p == y.last {
+            tail.insert(.same(String(p)), at: 0)
+            x.removeLast()
+            y.removeLast()
+        }
         let middle: [Piece]
         if x.count * y.count > tableLimit {
             middle = (x.isEmpty ? [] : [.removed(x.joined())]) + (y.isEmpty ? [] : [.added(y.joined())])
@@ -43,7 +53,8 @@ package enum WordDiff {
 
     /// The classic dynamic programme: `table[i][j]` is the LCS length of x[i...] and y[j...].
     static func lcs(_ x: [Substring], _ y: [Substring]) -> [Piece] {
-        let n = x.count, m = y.count
+        let n = x.count
+        let m = y.count
         var table = [[Int32]](repeating: [Int32](repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
             for j in stride(from: m - 1, through: 0, by: -1) {
@@ -51,14 +62,19 @@ package enum WordDiff {
             }
         }
         var out: [Piece] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < n || j < m {
             if i < n, j < m, x[i] == y[j] {
-                out.append(.same(String(x[i]))); i += 1; j += 1
+                out.append(.same(String(x[i])))
+                i += 1
+                j += 1
             } else if j == m || (i < n && table[i + 1][j] >= table[i][j + 1]) {
-                out.append(.removed(String(x[i]))); i += 1
+                out.append(.removed(String(x[i])))
+                i += 1
             } else {
-                out.append(.added(String(y[j]))); j += 1
+                out.append(.added(String(y[j])))
+                j += 1
             }
         }
         return out
@@ -70,15 +86,27 @@ package enum WordDiff {
         var out: [Piece] = []
         var block: [Piece] = []
         func same(_ s: String) {
-            if case .same(let before)? = out.last { out[out.count - 1] = .same(before + s) } else { out.append(.same(s)) }
+            if case .same(let before)? = out.last {
+                out[out.count - 1] = .same(before + s)
+            } else {
+                out.append(.same(s))
+            }
         }
         /// One side's text: its own pieces, with the white space that lies between two of them.
         func side(_ mine: (Piece) -> String?) -> (text: String, used: Set<Int>) {
-            var text = "", pending: [(Int, String)] = [], used = Set<Int>()
+            var text = ""
+            var pending: [(Int, String)] = []
+            var used = Set<Int>()
             for (i, piece) in block.enumerated() {
-                if case .same(let space) = piece { pending.append((i, space)); continue }
+                if case .same(let space) = piece {
+                    pending.append((i, space))
+                    continue
+                }
                 guard let own = mine(piece) else { continue }
-                if !text.isEmpty { text += pending.map(\.1).joined(); used.formUnion(pending.map(\.0)) }
+                if !text.isEmpty {
+                    text += pending.map(\.1).joined()
+                    used.formUnion(pending.map(\.0))
+                }
                 pending = []
                 text += own
             }
@@ -96,7 +124,10 @@ package enum WordDiff {
             block = []
         }
         for (k, piece) in pieces.enumerated() {
-            guard case .same(let s) = piece else { block.append(piece); continue }
+            guard case .same(let s) = piece else {
+                block.append(piece)
+                continue
+            }
             let nextIsChange = k + 1 < pieces.count && { if case .same = pieces[k + 1] { false } else { true } }()
             if !block.isEmpty && nextIsChange && s.allSatisfy(\.isWhitespace) {
                 block.append(piece)

@@ -71,7 +71,8 @@ struct AgentTurns {
             steps.append(.object(["name": .string(call.name), "arguments": call.arguments, "result": result]))
             var text = ""
             if case .string(let s) = result { text = s } else { JSONWriter.write(result, to: &text) }
-            turns.append(.object(["role": .string("tool"), "tool_call_id": .string(call.id), "content": .string(text)]))
+            turns.append(
+                .object(["role": .string("tool"), "tool_call_id": .string(call.id), "content": .string(text)]))
         }
         (waiting, results, programIDs, self.message) = ([], [], [], .null)
     }
@@ -87,7 +88,11 @@ struct AgentTurns {
             if let arguments = entry["arguments"], arguments != call.arguments { continue }
             return entry["result"] ?? .null
         }
-        return .object(["error": .string("no tool result in the case's tool_results for \(call.name) with arguments \(call.arguments.canonicalText)")])
+        return .object([
+            "error": .string(
+                "no tool result in the case's tool_results for \(call.name) with arguments \(call.arguments.canonicalText)"
+            )
+        ])
     }
 }
 
@@ -123,7 +128,9 @@ extension OpenAIRun {
         for i in slots.indices where slots[i].awaitingTools {
             guard let k = slots[i].agent?.programIDs.firstIndex(of: id), let index = slots[i].index else { continue }
             slots[i].agent?.results[k] = result
-            if let agent = slots[i].agent, case let results = agent.results.compactMap({ $0 }), results.count == agent.results.count {
+            if let agent = slots[i].agent, case let results = agent.results.compactMap({ $0 }),
+                results.count == agent.results.count
+            {
                 try askAgain(i, index, agent.message, agent.waiting, results)
             }
             return
@@ -132,10 +139,13 @@ extension OpenAIRun {
 
     /// Adds the calls and their results to the case's conversation and makes the next request
     /// of the slot, which `startAttempts` sends as it sends any.
-    private mutating func askAgain(_ i: Int, _ index: Int, _ message: JSONValue, _ calls: [OpenAIAnswer.ToolCall],
-                                   _ results: [JSONValue]) throws {
+    private mutating func askAgain(
+        _ i: Int, _ index: Int, _ message: JSONValue, _ calls: [OpenAIAnswer.ToolCall],
+        _ results: [JSONValue]
+    ) throws {
         slots[i].agent?.answered(message, calls, results)
-        slots[i].body = provider.body(messages: try provider.conversation(requests[index]) + (slots[i].agent?.turns ?? []))
+        slots[i].body = provider.body(
+            messages: try provider.conversation(requests[index]) + (slots[i].agent?.turns ?? []))
         (slots[i].attempts, slots[i].notBefore, slots[i].awaitingTools) = (0, 0, false)
     }
 }

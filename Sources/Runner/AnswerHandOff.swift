@@ -2,9 +2,9 @@ import EvalGuardSupport
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Keeps scoring off the poll loop. A provider's loop runs on a thread of its own and puts each
@@ -65,8 +65,10 @@ final class AnswerHandOff: @unchecked Sendable {
     /// count received. Returns once the loop has ended (its clean-up done) and every answer is
     /// received; rethrows what the loop threw, after the `receive` call under way (the answers
     /// still waiting are dropped, as the run is abandoned).
-    static func serve(capacity: Int, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void,
-                      loop: (AnswerHandOff) throws -> Void) throws {
+    static func serve(
+        capacity: Int, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void,
+        loop: (AnswerHandOff) throws -> Void
+    ) throws {
         let handOff = try AnswerHandOff(capacity: capacity)
         try withoutActuallyEscaping(loop) { loop in
             let body = LoopBody(loop)

@@ -7,8 +7,10 @@ import EvalGuardSupport
 /// is how the agent loop keeps its turns (`AnthropicRequestBody` turns them back into blocks).
 /// So the output (`{"content", "tool_calls"}`), the scorers and the agent loop are the same.
 enum AnthropicAnswer {
-    static func decode(_ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
-                       redact: (String) -> String) -> OpenAIAnswer.Chat {
+    static func decode(
+        _ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
+        redact: (String) -> String
+    ) -> OpenAIAnswer.Chat {
         var chat = OpenAIAnswer.Chat(response: ModelResponse(output: nil, latencyMs: 0))
         let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
         guard let value = parsed, case .object(let root) = value else {
@@ -20,7 +22,9 @@ enum AnthropicAnswer {
             // price change re-prices stored answers (`PriceTable.BilledTokens`).
             let numbers = usage.compactMapValues(\.numberValue)
             chat.response.usage = numbers
-            if let price, let tokens = PriceTable.BilledTokens(usage: numbers) { chat.response.costUSD = price.cost(tokens) }
+            if let price, let tokens = PriceTable.BilledTokens(usage: numbers) {
+                chat.response.costUSD = price.cost(tokens)
+            }
         }
         guard case .array(let blocks)? = root["content"] else {
             chat.response.error = "malformed response: no \"content\" array in \(OpenAIAnswer.quote(body, redact))"
@@ -35,11 +39,14 @@ enum AnthropicAnswer {
                 sawText = true
             case "tool_use":
                 guard case .string(let name)? = block["name"] else {
-                    chat.response.error = "malformed response: content[\(i)] is a tool_use block without a name in \(OpenAIAnswer.quote(body, redact))"
+                    chat.response.error =
+                        "malformed response: content[\(i)] is a tool_use block without a name in \(OpenAIAnswer.quote(body, redact))"
                     return chat
                 }
-                chat.calls.append(OpenAIAnswer.ToolCall(id: block["id"]?.stringValue ?? "toolu_\(i)", name: redact(name),
-                                                        arguments: redacted(block["input"] ?? .object([:]), redact)))
+                chat.calls.append(
+                    OpenAIAnswer.ToolCall(
+                        id: block["id"]?.stringValue ?? "toolu_\(i)", name: redact(name),
+                        arguments: redacted(block["input"] ?? .object([:]), redact)))
             default:
                 continue
             }
@@ -48,10 +55,15 @@ enum AnthropicAnswer {
         chat.content = sawText && !(text.isEmpty && !chat.calls.isEmpty) ? .string(text) : .null
         var message: [String: JSONValue] = ["role": .string("assistant"), "content": chat.content]
         if !chat.calls.isEmpty {
-            message["tool_calls"] = .array(chat.calls.map { call in
-                .object(["id": .string(call.id), "type": .string("function"),
-                         "function": .object(["name": .string(call.name), "arguments": .string(call.arguments.canonicalText)])])
-            })
+            message["tool_calls"] = .array(
+                chat.calls.map { call in
+                    .object([
+                        "id": .string(call.id), "type": .string("function"),
+                        "function": .object([
+                            "name": .string(call.name), "arguments": .string(call.arguments.canonicalText),
+                        ]),
+                    ])
+                })
             chat.message = .object(message)
             chat.response.output = .object(["content": chat.content, "tool_calls": .array(chat.calls.map(\.json))])
             return chat
@@ -73,7 +85,8 @@ enum AnthropicAnswer {
     /// "<type>: <message>", else what an OpenAI-compatible server's error would say.
     static func serverMessage(_ body: [UInt8], _ redact: (String) -> String) -> String {
         if let value = body.withUnsafeBufferPointer({ try? JSONParser.parse($0) }),
-           case .string(let type)? = value["error"]?["type"], case .string(let message)? = value["error"]?["message"] {
+            case .string(let type)? = value["error"]?["type"], case .string(let message)? = value["error"]?["message"]
+        {
             return redact(type + ": " + message)
         }
         return OpenAIAnswer.serverMessage(body, redact)

@@ -14,8 +14,10 @@ import EvalGuardSupport
 package enum AnthropicRequestBody {
     package static func encode(config: OpenAIConfig, messages: [JSONValue]) -> [UInt8] {
         let (system, turns) = converted(messages)
-        var object: [String: JSONValue] = ["model": .string(config.model), "messages": .array(turns),
-                                           "max_tokens": .number(Double(config.maxTokens ?? 1024))]
+        var object: [String: JSONValue] = [
+            "model": .string(config.model), "messages": .array(turns),
+            "max_tokens": .number(Double(config.maxTokens ?? 1024)),
+        ]
         if let system { object["system"] = .string(system) }
         if let t = config.temperature { object["temperature"] = .number(t) }
         if let tools = config.tools { object["tools"] = tools }
@@ -30,7 +32,11 @@ package enum AnthropicRequestBody {
         var system: [String] = []
         var turns: [(role: String, blocks: [JSONValue])] = []
         func add(_ role: String, _ blocks: [JSONValue]) {
-            if turns.last?.role == role { turns[turns.count - 1].blocks += blocks } else { turns.append((role, blocks)) }
+            if turns.last?.role == role {
+                turns[turns.count - 1].blocks += blocks
+            } else {
+                turns.append((role, blocks))
+            }
         }
         for message in messages {
             let role = message["role"]?.stringValue ?? "user"
@@ -38,8 +44,10 @@ package enum AnthropicRequestBody {
             case "system", "developer":
                 system.append(text(message["content"]))
             case "tool":
-                var result: [String: JSONValue] = ["type": .string("tool_result"),
-                                                   "tool_use_id": .string(message["tool_call_id"]?.stringValue ?? "")]
+                var result: [String: JSONValue] = [
+                    "type": .string("tool_result"),
+                    "tool_use_id": .string(message["tool_call_id"]?.stringValue ?? ""),
+                ]
                 result["content"] = message["content"].map { $0 == .null ? .string("") : $0 } ?? .string("")
                 add("user", [.object(result)])
             case "assistant":
@@ -57,7 +65,9 @@ package enum AnthropicRequestBody {
             if turn.blocks.count == 1, turn.blocks[0]["type"] == .string("text"), let text = turn.blocks[0]["text"] {
                 return .object(["role": .string(turn.role), "content": text])
             }
-            return .object(["role": .string(turn.role), "content": .array(turn.blocks.isEmpty ? [textBlock("")] : turn.blocks)])
+            return .object([
+                "role": .string(turn.role), "content": .array(turn.blocks.isEmpty ? [textBlock("")] : turn.blocks),
+            ])
         }
         return (system.isEmpty ? nil : system.joined(separator: "\n\n"), sent)
     }
@@ -71,7 +81,9 @@ package enum AnthropicRequestBody {
         case .array(let parts)?:
             return parts.map { part in
                 if case .string(let s) = part { return textBlock(s) }
-                if part["type"] == .string("text"), let text = part["text"] { return .object(["type": .string("text"), "text": text]) }
+                if part["type"] == .string("text"), let text = part["text"] {
+                    return .object(["type": .string("text"), "text": text])
+                }
                 return part
             }
         default: return []
@@ -94,7 +106,9 @@ package enum AnthropicRequestBody {
         case .object(let o)?: input = .object(o)
         default: break
         }
-        return .object(["type": .string("tool_use"), "id": .string(call["id"]?.stringValue ?? ""),
-                        "name": .string(call["function"]?["name"]?.stringValue ?? ""), "input": input])
+        return .object([
+            "type": .string("tool_use"), "id": .string(call["id"]?.stringValue ?? ""),
+            "name": .string(call["function"]?["name"]?.stringValue ?? ""), "input": input,
+        ])
     }
 }

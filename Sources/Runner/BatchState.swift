@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The batch a model's requests went to, kept in a small file until its answers are read, so
 /// that a run that stopped while it ran (`--max-wait`, Ctrl-C, a lost connection) resumes it
@@ -27,23 +27,29 @@ package struct BatchState {
     /// The batch kept for requests with `digest`, if any.
     func pending(digest: String) -> Entry? {
         guard let data = FileManager.default.contents(atPath: path),
-              let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) }),
-              let id = value["batch_id"]?.stringValue, value["digest"]?.stringValue == digest else { return nil }
-        return Entry(batchID: id, digest: digest, requests: value["requests"]?.numberValue.flatMap { Int(exactly: $0) } ?? 0)
+            let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) }),
+            let id = value["batch_id"]?.stringValue, value["digest"]?.stringValue == digest
+        else { return nil }
+        return Entry(
+            batchID: id, digest: digest, requests: value["requests"]?.numberValue.flatMap { Int(exactly: $0) } ?? 0)
     }
 
     /// Whatever batch the file names (a run with other requests reports it as left behind).
     func kept() -> String? {
         guard let data = FileManager.default.contents(atPath: path),
-              let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) }) else { return nil }
+            let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) })
+        else { return nil }
         return value["batch_id"]?.stringValue
     }
 
     func save(_ entry: Entry, service: String) throws {
         var text = ""
-        JSONWriter.write(.object(["batch_id": .string(entry.batchID), "digest": .string(entry.digest),
-                                  "requests": .number(Double(entry.requests)), "service": .string(service),
-                                  "submitted_at": .string(utcTimestamp())]), to: &text)
+        JSONWriter.write(
+            .object([
+                "batch_id": .string(entry.batchID), "digest": .string(entry.digest),
+                "requests": .number(Double(entry.requests)), "service": .string(service),
+                "submitted_at": .string(utcTimestamp()),
+            ]), to: &text)
         try AtomicFile.write(text + "\n", to: path)
     }
 

@@ -27,9 +27,13 @@ package struct BatchSettings {
     /// Where the batch stands at each poll: on a terminal only.
     package var progress: (BatchProgress) -> Void
 
-    package init(state: BatchState, maxWaitSeconds: Double?, pollSeconds: Double, say: @escaping (String) -> Void,
-                 progress: @escaping (BatchProgress) -> Void) {
-        (self.state, self.maxWaitSeconds, self.pollSeconds, self.say, self.progress) = (state, maxWaitSeconds, pollSeconds, say, progress)
+    package init(
+        state: BatchState, maxWaitSeconds: Double?, pollSeconds: Double, say: @escaping (String) -> Void,
+        progress: @escaping (BatchProgress) -> Void
+    ) {
+        (self.state, self.maxWaitSeconds, self.pollSeconds, self.say, self.progress) = (
+            state, maxWaitSeconds, pollSeconds, say, progress
+        )
     }
 }
 
@@ -57,7 +61,9 @@ package final class BatchedProvider: ModelProvider, CostLimited {
 
     static func customID(_ index: Int) -> String { "request-\(index)" }
 
-    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
+    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void)
+        throws
+    {
         guard !requests.isEmpty else { return }
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
@@ -70,15 +76,20 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         let id: String
         if let entry = settings.state.pending(digest: digest) {
             id = entry.batchID
-            settings.say("resuming \(service.name) batch \(id) of \(requests.count) requests (\(settings.state.displayPath))")
+            settings.say(
+                "resuming \(service.name) batch \(id) of \(requests.count) requests (\(settings.state.displayPath))")
         } else {
             if let old = settings.state.kept() {
-                settings.say("warning: the batch \(old) in \(settings.state.displayPath) was for other requests; it is left as it is and a new batch is submitted")
+                settings.say(
+                    "warning: the batch \(old) in \(settings.state.displayPath) was for other requests; it is left as it is and a new batch is submitted"
+                )
             }
             try checkCost(bodies)
             id = try service.submit(lines)
             try settings.state.save(.init(batchID: id, digest: digest, requests: lines.count), service: service.name)
-            settings.say("submitted \(requests.count) requests to \(service.name) as batch \(id) (kept in \(settings.state.displayPath): run again with --batch to resume it)")
+            settings.say(
+                "submitted \(requests.count) requests to \(service.name) as batch \(id) (kept in \(settings.state.displayPath): run again with --batch to resume it)"
+            )
         }
         let status = try waitForEnd(service, id, total: requests.count)
         var retry: [Int] = []
@@ -91,9 +102,15 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         case .running, .ended:
             let outcomes = try service.results(of: status)
             for i in 0..<requests.count {
-                guard case .answered(let body)? = outcomes[Self.customID(i)] else { retry.append(i); continue }
+                guard case .answered(let body)? = outcomes[Self.customID(i)] else {
+                    retry.append(i)
+                    continue
+                }
                 let response = direct.decodeBatched(body)
-                guard response.error == nil else { retry.append(i); continue }
+                guard response.error == nil else {
+                    retry.append(i)
+                    continue
+                }
                 spent += response.costUSD ?? 0
                 receive(i, response)
                 done += 1
@@ -102,10 +119,14 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         }
         if !retry.isEmpty {
             if status.phase == .ended {
-                settings.say("\(retry.count) of \(requests.count) requests did not complete in batch \(id) (\(status.providerStatus)): asked directly")
+                settings.say(
+                    "\(retry.count) of \(requests.count) requests did not complete in batch \(id) (\(status.providerStatus)): asked directly"
+                )
             }
             (direct.maxCostUSD, direct.spentBeforeUSD) = (maxCostUSD, spentBeforeUSD + spent)
-            try direct.answer(ModelRequests(count: retry.count) { requests[retry[$0]] }, progress: { progress(done + $0) }) { j, r in
+            try direct.answer(
+                ModelRequests(count: retry.count) { requests[retry[$0]] }, progress: { progress(done + $0) }
+            ) { j, r in
                 receive(retry[j], r)
             }
         }
@@ -118,29 +139,41 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         while true {
             let status = try service.status(of: id)
             guard status.phase == .running else { return status }
-            settings.progress(BatchProgress(batchID: id, status: status.providerStatus, done: status.completed + status.failed,
-                                            total: status.total > 0 ? status.total : total))
+            settings.progress(
+                BatchProgress(
+                    batchID: id, status: status.providerStatus, done: status.completed + status.failed,
+                    total: status.total > 0 ? status.total : total))
             let waited = Double(monotonicNanoseconds() - started) / 1e9
             if let limit = settings.maxWaitSeconds, waited >= limit {
                 throw EvalGuardError.evaluation(
                     "batch \(id) is still \(status.providerStatus) after --max-wait \(Self.seconds(limit)) (\(status.completed + status.failed) of \(total) requests done)",
-                    hint: "It keeps running at the provider, and its id is kept in \(settings.state.displayPath): run the same command with --batch again to resume it without submitting it again.")
+                    hint:
+                        "It keeps running at the provider, and its id is kept in \(settings.state.displayPath): run the same command with --batch again to resume it without submitting it again."
+                )
             }
-            try HTTPExchange.pause(seconds: settings.maxWaitSeconds.map { min(settings.pollSeconds, max(0, $0 - waited)) } ?? settings.pollSeconds)
+            try HTTPExchange.pause(
+                seconds: settings.maxWaitSeconds.map { min(settings.pollSeconds, max(0, $0 - waited)) }
+                    ?? settings.pollSeconds)
         }
     }
 
     private func checkCost(_ bodies: [[UInt8]]) throws {
         guard let limit = maxCostUSD else { return }
         guard let bound = direct.batchCostBound(bodies) else {
-            throw EvalGuardError.evaluation("cannot bound what the batch of \(bodies.count) requests would cost, so the cost limit ($\(limit)) cannot be kept; not submitted",
-                                            hint: "Set \(direct.wording.settings).max_tokens (the most an answer may cost) and give the model a price, or run without a cost limit.")
+            throw EvalGuardError.evaluation(
+                "cannot bound what the batch of \(bodies.count) requests would cost, so the cost limit ($\(limit)) cannot be kept; not submitted",
+                hint:
+                    "Set \(direct.wording.settings).max_tokens (the most an answer may cost) and give the model a price, or run without a cost limit."
+            )
         }
         if spentBeforeUSD + bound > limit + 1e-12 {
             throw EvalGuardError.evaluation(
-                "the batch of \(bodies.count) requests may cost up to $\(Self.dollars(bound)) at the batch price" + (spentBeforeUSD > 0 ? " (after $\(Self.dollars(spentBeforeUSD)) spent)" : "")
+                "the batch of \(bodies.count) requests may cost up to $\(Self.dollars(bound)) at the batch price"
+                    + (spentBeforeUSD > 0 ? " (after $\(Self.dollars(spentBeforeUSD)) spent)" : "")
                     + ", more than the cost limit of $\(Self.dollars(limit)); not submitted",
-                hint: "The bound counts every prompt byte as a token and every answer at max_tokens. Raise --max-cost (max_cost_usd), lower max_tokens, or run fewer cases (--suite).")
+                hint:
+                    "The bound counts every prompt byte as a token and every answer at max_tokens. Raise --max-cost (max_cost_usd), lower max_tokens, or run fewer cases (--suite)."
+            )
         }
     }
 

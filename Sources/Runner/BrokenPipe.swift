@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs `body` (a write to a model's stdin or a TLS socket) with SIGPIPE blocked in this thread,
@@ -11,25 +11,27 @@ import Darwin
 /// errno is left as `body` set it.
 func withSIGPIPEBlocked<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     #if canImport(Glibc)
-    var pipeOnly = sigset_t(), saved = sigset_t(), pending = sigset_t()
-    // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
-    sigemptyset(&pipeOnly)
-    sigaddset(&pipeOnly, SIGPIPE)
-    // May be ignored: pthread_sigmask fails only for an invalid `how`, sigpending only for an
-    // invalid pointer.
-    _ = pthread_sigmask(SIG_BLOCK, &pipeOnly, &saved)
-    _ = sigpending(&pending)
-    let pendingBefore = sigismember(&pending, SIGPIPE) == 1
-    defer {
-        let bodyErrno = errno
-        if !pendingBefore {
-            var now = timespec()
-            // May be ignored: EAGAIN means no SIGPIPE was raised (or it is ignored).
-            while sigtimedwait(&pipeOnly, nil, &now) < 0 && errno == EINTR {}
+        var pipeOnly = sigset_t()
+        var saved = sigset_t()
+        var pending = sigset_t()
+        // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
+        sigemptyset(&pipeOnly)
+        sigaddset(&pipeOnly, SIGPIPE)
+        // May be ignored: pthread_sigmask fails only for an invalid `how`, sigpending only for an
+        // invalid pointer.
+        _ = pthread_sigmask(SIG_BLOCK, &pipeOnly, &saved)
+        _ = sigpending(&pending)
+        let pendingBefore = sigismember(&pending, SIGPIPE) == 1
+        defer {
+            let bodyErrno = errno
+            if !pendingBefore {
+                var now = timespec()
+                // May be ignored: EAGAIN means no SIGPIPE was raised (or it is ignored).
+                while sigtimedwait(&pipeOnly, nil, &now) < 0 && errno == EINTR {}
+            }
+            _ = pthread_sigmask(SIG_SETMASK, &saved, nil) // may be ignored: as above
+            errno = bodyErrno
         }
-        _ = pthread_sigmask(SIG_SETMASK, &saved, nil) // may be ignored: as above
-        errno = bodyErrno
-    }
     #endif
     return try body()
 }

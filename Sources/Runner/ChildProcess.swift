@@ -2,9 +2,9 @@ import EvalGuardConfig
 import EvalGuardSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A model process with its three pipes. The parent's ends are non-blocking and close-on-exec
@@ -46,7 +46,9 @@ final class ChildProcess {
                 throw EvalGuardError.evaluation("cannot create a pipe for the model command: \(error.reason)")
             }
         }
-        let input = try pipePair(), output = try pipePair(), errors = try pipePair()
+        let input = try pipePair()
+        let output = try pipePair()
+        let errors = try pipePair()
         let child: pid_t
         do {
             child = try Self.spawn(command, directory: directory, stdin: input.0, stdout: output.1, stderr: errors.1)
@@ -69,12 +71,16 @@ final class ChildProcess {
     }
 
     /// The pipes on 0, 1 and 2, in `directory`, leading its own process group (`spawnProcess`).
-    private static func spawn(_ command: [String], directory: String,
-                              stdin: Int32, stdout: Int32, stderr: Int32) throws(SystemCallError) -> pid_t {
+    private static func spawn(
+        _ command: [String], directory: String,
+        stdin: Int32, stdout: Int32, stderr: Int32
+    ) throws(SystemCallError) -> pid_t {
         try spawnProcess(command, directory: directory, stdin: stdin, stdout: stdout, stderr: stderr)
     }
 
-    private static func spawnFailure(_ error: SystemCallError, program: String, wording: ProviderWording) -> EvalGuardError {
+    private static func spawnFailure(_ error: SystemCallError, program: String, wording: ProviderWording)
+        -> EvalGuardError
+    {
         // "model command …" for the feature's model; "the judge 'grader': command …" for others.
         let owner = wording.settings == "model" ? "model command" : wording.subject + ": command"
         guard error.call == "posix_spawnp" else {
@@ -82,11 +88,17 @@ final class ChildProcess {
         }
         switch error.errno {
         case ENOENT:
-            return .evaluation("\(owner) not found: '\(program)'",
-                hint: "\(wording.settings).command in \(EvalConfig.path) runs from the repository root; install '\(program)' or fix the path.")
+            return .evaluation(
+                "\(owner) not found: '\(program)'",
+                hint:
+                    "\(wording.settings).command in \(EvalConfig.path) runs from the repository root; install '\(program)' or fix the path."
+            )
         case EACCES:
-            return .evaluation("\(owner) is not executable: '\(program)'",
-                hint: "Make it executable (chmod +x \(program)) or run it through its interpreter, e.g. [\"python3\", \"\(program)\"].")
+            return .evaluation(
+                "\(owner) is not executable: '\(program)'",
+                hint:
+                    "Make it executable (chmod +x \(program)) or run it through its interpreter, e.g. [\"python3\", \"\(program)\"]."
+            )
         default:
             return .evaluation("cannot start the \(owner) '\(program)': \(error.reason)")
         }
@@ -131,11 +143,15 @@ final class ChildProcess {
     func readStderr() -> Bool {
         readAvailable(stderrFD) { chunk in
             stderrTail.append(contentsOf: chunk)
-            if stderrTail.count > Self.stderrTailLimit { stderrTail.removeFirst(stderrTail.count - Self.stderrTailLimit) }
+            if stderrTail.count > Self.stderrTailLimit {
+                stderrTail.removeFirst(stderrTail.count - Self.stderrTailLimit)
+            }
         }
     }
 
-    private func readAvailable(_ fd: Int32, until full: () -> Bool = { false }, _ sink: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    private func readAvailable(
+        _ fd: Int32, until full: () -> Bool = { false }, _ sink: (UnsafeRawBufferPointer) -> Void
+    ) -> Bool {
         while !full() {
             do throws(SystemCallError) {
                 let n = try syscall("read") { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }

@@ -2,9 +2,9 @@ import EvalGuardConfig
 import EvalGuardSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs the model as `jobs` long-lived processes speaking JSON Lines on stdin/stdout, one request
@@ -39,8 +39,10 @@ package final class CommandProvider: ModelProvider, CostLimited {
         case scorer
     }
 
-    package init(command: [String], directory: String, jobs: Int, timeoutSeconds: Double,
-                startupSeconds: Double = 60, maxErrorRate: Double, maxLineBytes: Int = ModelConfig.defaultMaxLineBytes) {
+    package init(
+        command: [String], directory: String, jobs: Int, timeoutSeconds: Double,
+        startupSeconds: Double = 60, maxErrorRate: Double, maxLineBytes: Int = ModelConfig.defaultMaxLineBytes
+    ) {
         self.command = command
         self.directory = directory
         self.jobs = max(1, jobs)
@@ -51,15 +53,19 @@ package final class CommandProvider: ModelProvider, CostLimited {
     }
 
     package convenience init(config: ModelConfig, directory: String) {
-        self.init(command: config.command, directory: directory, jobs: config.jobs,
-                  timeoutSeconds: config.timeoutSeconds, startupSeconds: config.startupTimeoutSeconds,
-                  maxErrorRate: config.maxErrorRate, maxLineBytes: config.maxLineBytes)
+        self.init(
+            command: config.command, directory: directory, jobs: config.jobs,
+            timeoutSeconds: config.timeoutSeconds, startupSeconds: config.startupTimeoutSeconds,
+            maxErrorRate: config.maxErrorRate, maxLineBytes: config.maxLineBytes)
     }
 
-    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
+    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void)
+        throws
+    {
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
-        try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: jobs), progress: progress, receive: receive) { handOff in
+        try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: jobs), progress: progress, receive: receive) {
+            handOff in
             var run = PoolRun(provider: self, requests: requests, handOff: handOff)
             defer { run.stopAll() }
             try run.loop()
@@ -96,7 +102,10 @@ private struct PoolRun {
     }
 
     mutating func stopAll() {
-        for i in workers.indices { workers[i]?.terminate(); workers[i] = nil }
+        for i in workers.indices {
+            workers[i]?.terminate()
+            workers[i] = nil
+        }
     }
 
     /// Which of a model process's pipes a descriptor is.
@@ -152,7 +161,8 @@ private struct PoolRun {
     mutating func dispatch() throws {
         for i in workers.indices where next < requests.count && handOff.hasRoom(started: next) {
             if workers[i] == nil {
-                workers[i] = try ChildProcess(command: provider.command, directory: provider.directory, wording: provider.wording)
+                workers[i] = try ChildProcess(
+                    command: provider.command, directory: provider.directory, wording: provider.wording)
             }
             guard let w = workers[i], w.inFlight == nil else { continue }
             let busy = inFlight
@@ -178,7 +188,8 @@ private struct PoolRun {
     mutating func drainLines(_ i: Int, readAt now: UInt64) throws {
         while let w = workers[i], let line = w.nextLine() {
             if line.count > provider.maxLineBytes { return try overlong(i, line) }
-            let outcome = ResponseLine.decode(line, expectedID: w.inFlight.map { requests[$0].id }, scorer: provider.lineProtocol == .scorer)
+            let outcome = ResponseLine.decode(
+                line, expectedID: w.inFlight.map { requests[$0].id }, scorer: provider.lineProtocol == .scorer)
             w.consumeLine(line)
             if w.inFlight != nil, PollDeadline.hasPassed(deadline(w), at: now) {
                 // Read after its deadline (the loop was busy): a time-out, as the HTTP provider counts it.
@@ -186,7 +197,9 @@ private struct PoolRun {
             }
             guard let index = w.inFlight else {
                 // Output nobody asked for (a banner, a debug print): the stream can't be trusted.
-                lastFailure = ("the model wrote to stdout without a request: \(ResponseLine.quote(line))", w.stderrExcerpt())
+                lastFailure = (
+                    "the model wrote to stdout without a request: \(ResponseLine.quote(line))", w.stderrExcerpt()
+                )
                 w.terminate()
                 workers[i] = nil
                 return
@@ -209,15 +222,18 @@ private struct PoolRun {
     /// process is restarted (the rest of its stream belongs to that line).
     mutating func overlong(_ i: Int, _ bytes: ArraySlice<UInt8>) throws {
         guard let w = workers[i] else { return }
-        let message = "\(provider.wording.subject) wrote more than \(provider.maxLineBytes) bytes without a newline (\(provider.wording.settings).max_line_bytes): \(ResponseLine.quote(bytes))"
+        let message =
+            "\(provider.wording.subject) wrote more than \(provider.maxLineBytes) bytes without a newline (\(provider.wording.settings).max_line_bytes): \(ResponseLine.quote(bytes))"
         w.terminate()
         workers[i] = nil
         guard let index = w.inFlight else {
             lastFailure = (message, w.stderrExcerpt())
             return
         }
-        try finish(index, ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6, error: message),
-                   stderr: w.stderrExcerpt())
+        try finish(
+            index,
+            ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6, error: message),
+            stderr: w.stderrExcerpt())
     }
 
     mutating func crashed(_ i: Int) throws {
@@ -225,13 +241,19 @@ private struct PoolRun {
         let how = w.reapAfterEOF()
         workers[i] = nil
         guard let index = w.inFlight else {
-            lastFailure = ("the process of \(provider.wording.subject) ended (\(how)) before it was asked anything", w.stderrExcerpt())
+            lastFailure = (
+                "the process of \(provider.wording.subject) ended (\(how)) before it was asked anything",
+                w.stderrExcerpt()
+            )
             if budget.record(failed: true) { try stop() }
             return
         }
         let message = "the process of \(provider.wording.subject) ended (\(how)) while answering this case"
-        try finish(index, ModelResponse(output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6,
-                                        error: message), stderr: w.stderrExcerpt())
+        try finish(
+            index,
+            ModelResponse(
+                output: nil, latencyMs: Double(monotonicNanoseconds() - w.sentAt) / 1e6,
+                error: message), stderr: w.stderrExcerpt())
     }
 
     /// When the request in flight times out: its process's first request also waits for start-up.
@@ -253,10 +275,11 @@ private struct PoolRun {
         let settings = provider.wording.settings
         w.terminate()
         workers[i] = nil
-        var response = ModelResponse(output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
-                                     error: w.answered == 0
-                                        ? "timed out after \(provider.timeoutSeconds) s (\(settings).timeout_s) plus \(provider.startupSeconds) s for start-up (\(settings).startup_timeout_s)"
-                                        : "timed out after \(provider.timeoutSeconds) s (\(settings).timeout_s)")
+        var response = ModelResponse(
+            output: nil, latencyMs: Double(now - w.sentAt) / 1e6,
+            error: w.answered == 0
+                ? "timed out after \(provider.timeoutSeconds) s (\(settings).timeout_s) plus \(provider.startupSeconds) s for start-up (\(settings).startup_timeout_s)"
+                : "timed out after \(provider.timeoutSeconds) s (\(settings).timeout_s)")
         response.timedOut = true
         try finish(index, response, stderr: w.stderrExcerpt())
     }
@@ -271,7 +294,9 @@ private struct PoolRun {
         handOff.put(index, response)
         done += 1
         let failed = response.error != nil
-        if let error = response.error { lastFailure = ("\(provider.wording.request(requests[index].id)): \(error)", stderr) }
+        if let error = response.error {
+            lastFailure = ("\(provider.wording.request(requests[index].id)): \(error)", stderr)
+        }
         if budget.record(failed: failed) { try stop() }
     }
 

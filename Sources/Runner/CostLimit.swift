@@ -47,9 +47,11 @@ package struct CostLimit: Sendable {
 
     /// The error that stops the run.
     package func exceeded(answered: Int, of total: Int) -> EvalGuardError {
-        .evaluation(String(cFormat: "stopped before going over the cost limit of $%.4f: spent $%.4f on %ld of %ld requests",
-                           maximumUSD, spentUSD, answered, total),
-                    hint: "Raise max_cost_usd in .evals/evalguard.json or pass a higher --max-cost, or run fewer cases.")
+        .evaluation(
+            String(
+                cFormat: "stopped before going over the cost limit of $%.4f: spent $%.4f on %ld of %ld requests",
+                maximumUSD, spentUSD, answered, total),
+            hint: "Raise max_cost_usd in .evals/evalguard.json or pass a higher --max-cost, or run fewer cases.")
     }
 }
 
@@ -57,16 +59,20 @@ extension CostLimit {
     /// A cost limit that cannot be kept: an openai model without a price table cannot tell what
     /// an answer costs.
     package static func needsPrices(provider: String) -> EvalGuardError {
-        EvalGuardError("max_cost_usd (or --max-cost) needs a price table: without one evalguard cannot tell what an answer costs",
-                       file: ".evals/evalguard.json", hint: "Add .evals/prices.json with the model's prices, or drop the limit.")
+        EvalGuardError(
+            "max_cost_usd (or --max-cost) needs a price table: without one evalguard cannot tell what an answer costs",
+            file: ".evals/evalguard.json", hint: "Add .evals/prices.json with the model's prices, or drop the limit.")
     }
 
     /// A cost limit that cannot be kept: a command model (a judge, a model) answered without
     /// saying what the answer cost, so what it spends cannot be counted.
     package static func unreported(_ wording: ProviderWording, request: String) -> EvalGuardError {
-        EvalGuardError("max_cost_usd (or --max-cost) needs what each answer cost: \(wording.subject) (\(wording.settings)\(wording.usedBy.map { ", " + $0 } ?? "")) answered \(wording.request(request)) without \"cost_usd\"",
-                       file: ".evals/evalguard.json",
-                       hint: "Have the command write \"cost_usd\" (the answer's cost in US dollars) in every response line, or drop the limit.")
+        EvalGuardError(
+            "max_cost_usd (or --max-cost) needs what each answer cost: \(wording.subject) (\(wording.settings)\(wording.usedBy.map { ", " + $0 } ?? "")) answered \(wording.request(request)) without \"cost_usd\"",
+            file: ".evals/evalguard.json",
+            hint:
+                "Have the command write \"cost_usd\" (the answer's cost in US dollars) in every response line, or drop the limit."
+        )
     }
 }
 

@@ -14,7 +14,9 @@ struct HTTPExchange {
     let origin: String
 
     /// The response to `method target`, after any retries; an error once retries are spent.
-    func perform(_ method: String, _ target: String, contentType: String? = nil, body: [UInt8] = []) throws -> HTTPResponse {
+    func perform(_ method: String, _ target: String, contentType: String? = nil, body: [UInt8] = []) throws
+        -> HTTPResponse
+    {
         var attempt = 0
         while true {
             attempt += 1
@@ -34,12 +36,15 @@ struct HTTPExchange {
             guard attempt <= maxRetries else {
                 throw EvalGuardError.evaluation(problem + " (gave up after \(attempt) attempts)")
             }
-            try Self.pause(seconds: min(backoffSeconds * Double(1 << min(attempt - 1, 20)), OpenAIConfig.maxBackoffSeconds))
+            try Self.pause(
+                seconds: min(backoffSeconds * Double(1 << min(attempt - 1, 20)), OpenAIConfig.maxBackoffSeconds))
         }
     }
 
     private func once(_ method: String, _ target: String, contentType: String?, body: [UInt8]) throws -> HTTPOutcome {
-        if let outcome = transport.send(slot: 0, method: method, target: target, contentType: contentType, body: body) { return outcome }
+        if let outcome = transport.send(slot: 0, method: method, target: target, contentType: contentType, body: body) {
+            return outcome
+        }
         let deadline = monotonicNanoseconds() + UInt64(timeoutSeconds * 1e9)
         var poller = PollLoop<Int>()
         var finished: [(slot: Int, outcome: HTTPOutcome)] = []
@@ -50,7 +55,9 @@ struct HTTPExchange {
                 return .failed("timed out after \(timeoutSeconds) s")
             }
             transport.watch(in: &poller)
-            try poller.wait(until: deadline) { slot, revents in transport.service(owner: slot, revents: revents, finished: &finished) }
+            try poller.wait(until: deadline) { slot, revents in
+                transport.service(owner: slot, revents: revents, finished: &finished)
+            }
         }
         return finished[0].outcome
     }

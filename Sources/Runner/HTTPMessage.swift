@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// One HTTP answer, whatever carried it.
 struct HTTPResponse: Sendable {
@@ -54,7 +54,9 @@ struct HTTPResponseParser {
             guard let end = Self.find([13, 10, 13, 10], in: buffer, from: 0) else {
                 if buffer.count > 65_536 { throw Malformed(message: "response headers longer than 64 KiB") }
                 if atEOF, !buffer.isEmpty {
-                    throw Malformed(message: "the connection closed in the headers", cutOff: "after \(buffer.count) bytes, in the headers")
+                    throw Malformed(
+                        message: "the connection closed in the headers",
+                        cutOff: "after \(buffer.count) bytes, in the headers")
                 }
                 return nil
             }
@@ -71,8 +73,9 @@ struct HTTPResponseParser {
         if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
             guard let body = try Self.dechunk(buffer, from: start) else {
                 if atEOF {
-                    throw Malformed(message: "the connection closed in the middle of a chunked body",
-                                    cutOff: "after \(buffer.count - start) bytes of a chunked body")
+                    throw Malformed(
+                        message: "the connection closed in the middle of a chunked body",
+                        cutOff: "after \(buffer.count - start) bytes of a chunked body")
                 }
                 return nil
             }
@@ -84,12 +87,17 @@ struct HTTPResponseParser {
             }
             guard buffer.count - start >= length else {
                 if atEOF {
-                    throw Malformed(message: "the connection closed after \(buffer.count - start) of \(length) body bytes",
-                                    cutOff: "after \(buffer.count - start) of \(length) body bytes")
+                    throw Malformed(
+                        message: "the connection closed after \(buffer.count - start) of \(length) body bytes",
+                        cutOff: "after \(buffer.count - start) of \(length) body bytes")
                 }
                 return nil
             }
-            return (HTTPResponse(status: status, reason: reason, headers: headers, body: Array(buffer[start..<start + length])), keepAlive)
+            return (
+                HTTPResponse(
+                    status: status, reason: reason, headers: headers, body: Array(buffer[start..<start + length])),
+                keepAlive
+            )
         }
         if status == 204 || status == 304 {
             return (HTTPResponse(status: status, reason: reason, headers: headers, body: []), keepAlive)
@@ -98,7 +106,9 @@ struct HTTPResponseParser {
         return (HTTPResponse(status: status, reason: reason, headers: headers, body: Array(buffer[start...])), false)
     }
 
-    private static func parseHead(_ bytes: ArraySlice<UInt8>) throws(Malformed) -> (status: Int, reason: String, headers: [String: String], keepAlive: Bool) {
+    private static func parseHead(_ bytes: ArraySlice<UInt8>) throws(Malformed) -> (
+        status: Int, reason: String, headers: [String: String], keepAlive: Bool
+    ) {
         let lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { line in
             String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
         }

@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The proxy a request to an endpoint goes through, from the environment as curl reads it:
@@ -33,17 +33,25 @@ struct HTTPProxy: Equatable, Sendable {
             }
             return nil
         }
-        guard case let (variable, url)? = value(endpoint.secure ? "https_proxy" : "http_proxy") ?? value("all_proxy") else { return nil }
-        if case let (spelling, list)? = value("no_proxy"),
-           try NoProxy(list, variable: spelling).matches(host: endpoint.host, port: endpoint.port) { return nil }
+        guard
+            case (let variable, let url)? = value(endpoint.secure ? "https_proxy" : "http_proxy") ?? value("all_proxy")
+        else { return nil }
+        if case (let spelling, let list)? = value("no_proxy"),
+            try NoProxy(list, variable: spelling).matches(host: endpoint.host, port: endpoint.port)
+        {
+            return nil
+        }
         return try parse(url, variable: variable)
     }
 
     /// `[http://][user[:password]@]host[:port][/]`; port 1080 when none is given, as curl does.
     static func parse(_ url: String, variable: String) throws -> HTTPProxy {
         func bad(_ why: String) -> EvalGuardError {
-            EvalGuardError("the proxy in $\(variable) \(why)",
-                           hint: "Set it to http://[user:password@]host:port (an http proxy; evalguard tunnels https through it with CONNECT).")
+            EvalGuardError(
+                "the proxy in $\(variable) \(why)",
+                hint:
+                    "Set it to http://[user:password@]host:port (an http proxy; evalguard tunnels https through it with CONNECT)."
+            )
         }
         var rest = Substring(url)
         if let scheme = rest.rangeOfText("://") {
@@ -55,13 +63,20 @@ struct HTTPProxy: Equatable, Sendable {
         var authorization: String? = nil
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
-            let (user, password) = credentials.firstIndex(of: ":").map { (credentials[..<$0], credentials[credentials.index(after: $0)...]) }
+            let (user, password) =
+                credentials.firstIndex(of: ":").map {
+                    (credentials[..<$0], credentials[credentials.index(after: $0)...])
+                }
                 ?? (credentials, "")
-            let plain = (PercentEncoding.decode(user) ?? String(user)) + ":" + (PercentEncoding.decode(password) ?? String(password))
+            let plain =
+                (PercentEncoding.decode(user) ?? String(user)) + ":"
+                + (PercentEncoding.decode(password) ?? String(password))
             authorization = "Basic " + Data(plain.utf8).base64EncodedString()
             rest = rest[rest.index(after: at)...]
         }
-        guard let endpoint = HTTPEndpoint("http://" + rest + (rest.contains(":") && !rest.hasSuffix("]") ? "" : ":1080")) else {
+        guard
+            let endpoint = HTTPEndpoint("http://" + rest + (rest.contains(":") && !rest.hasSuffix("]") ? "" : ":1080"))
+        else {
             throw bad("is not host:port")
         }
         return HTTPProxy(host: endpoint.host, port: endpoint.port, authorization: authorization, variable: variable)
@@ -87,25 +102,40 @@ struct HTTPProxy: Equatable, Sendable {
 /// either send requests meant to stay direct through the proxy or (`/0`-like readings) send
 /// every request around it.
 struct NoProxy {
-    struct Entry { var host: String; var port: Int?; var prefixBits: Int? }
+    struct Entry {
+        var host: String
+        var port: Int?
+        var prefixBits: Int?
+    }
     var all = false
     var entries: [Entry] = []
 
     init(_ list: String, variable: String) throws {
         for raw in list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }) {
             var item = raw.lowercased()
-            if item == "*" { all = true; continue }
-            var port: Int? = nil, bits: Int? = nil
+            if item == "*" {
+                all = true
+                continue
+            }
+            var port: Int? = nil
+            var bits: Int? = nil
             if let slash = item.lastIndex(of: "/") {
-                let address = String(item[..<slash]), prefix = item[item.index(after: slash)...]
-                let width = Self.address(address.hasPrefix("[") ? String(address.dropFirst().prefix { $0 != "]" }) : address).map { $0.count * 8 }
+                let address = String(item[..<slash])
+                let prefix = item[item.index(after: slash)...]
+                let width = Self.address(
+                    address.hasPrefix("[") ? String(address.dropFirst().prefix { $0 != "]" }) : address
+                ).map { $0.count * 8 }
                 guard let width else {
-                    throw EvalGuardError("$\(variable) has '\(raw)': a /prefix follows an IP address only",
-                                         hint: "Write a range as address/bits (10.0.0.0/8, fd00::/8), or a host name without '/'.")
+                    throw EvalGuardError(
+                        "$\(variable) has '\(raw)': a /prefix follows an IP address only",
+                        hint: "Write a range as address/bits (10.0.0.0/8, fd00::/8), or a host name without '/'.")
                 }
-                guard prefix.allSatisfy(\.isASCII), prefix.allSatisfy(\.isNumber), let n = Int(prefix), (0...width).contains(n) else {
-                    throw EvalGuardError("$\(variable) has '\(raw)': the prefix must be a number of bits from 0 to \(width)",
-                                         hint: "Write a range as address/bits (10.0.0.0/8, fd00::/8).")
+                guard prefix.allSatisfy(\.isASCII), prefix.allSatisfy(\.isNumber), let n = Int(prefix),
+                    (0...width).contains(n)
+                else {
+                    throw EvalGuardError(
+                        "$\(variable) has '\(raw)': the prefix must be a number of bits from 0 to \(width)",
+                        hint: "Write a range as address/bits (10.0.0.0/8, fd00::/8).")
                 }
                 bits = n
                 item = address
@@ -162,14 +192,18 @@ struct NoProxy {
 extension HTTPEndpoint {
     /// The proxy's addresses; a name that does not resolve is the proxy variable's fault.
     static func resolve(proxy: HTTPProxy) throws -> [(address: sockaddr_storage, length: socklen_t)] {
-        guard let endpoint = HTTPEndpoint("http://" + (proxy.host.contains(":") ? "[\(proxy.host)]" : proxy.host) + ":\(proxy.port)") else {
+        guard
+            let endpoint = HTTPEndpoint(
+                "http://" + (proxy.host.contains(":") ? "[\(proxy.host)]" : proxy.host) + ":\(proxy.port)")
+        else {
             throw EvalGuardError("the proxy in $\(proxy.variable) is not host:port")
         }
         do {
             return try resolve(endpoint)
         } catch {
-            throw EvalGuardError.evaluation("cannot resolve the proxy host '\(proxy.host)' named in $\(proxy.variable)",
-                                            hint: "Check $\(proxy.variable), or list the model's host in $NO_PROXY to reach it directly.")
+            throw EvalGuardError.evaluation(
+                "cannot resolve the proxy host '\(proxy.host)' named in $\(proxy.variable)",
+                hint: "Check $\(proxy.variable), or list the model's host in $NO_PROXY to reach it directly.")
         }
     }
 }

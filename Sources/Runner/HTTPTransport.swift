@@ -1,9 +1,9 @@
 import EvalGuardSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Carries POST requests for the OpenAI provider's single-threaded poll loop: one request at a
@@ -33,9 +33,15 @@ struct HTTPEndpoint: Sendable {
     init?(_ url: String) {
         self.url = url
         let rest: Substring
-        if url.hasPrefix("https://") { secure = true; rest = url.dropFirst(8) }
-        else if url.hasPrefix("http://") { secure = false; rest = url.dropFirst(7) }
-        else { return nil }
+        if url.hasPrefix("https://") {
+            secure = true
+            rest = url.dropFirst(8)
+        } else if url.hasPrefix("http://") {
+            secure = false
+            rest = url.dropFirst(7)
+        } else {
+            return nil
+        }
         let authority = rest.prefix { $0 != "/" && $0 != "?" }
         target = rest.dropFirst(authority.count).isEmpty ? "/" : String(rest.dropFirst(authority.count))
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {

@@ -106,7 +106,9 @@ struct ErrorBudget {
     func exceeded(lastError: String?, stderr: String? = nil, wording: ProviderWording = .model) -> EvalGuardError {
         var hint = "Last error: \(lastError ?? "unknown")"
         if let stderr, !stderr.isEmpty {
-            hint += "\n\(wording.capitalized)'s stderr ends with:\n" + stderr.split(separator: "\n", omittingEmptySubsequences: false)
+            hint +=
+                "\n\(wording.capitalized)'s stderr ends with:\n"
+                + stderr.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  | " + $0 }.joined(separator: "\n")
         }
         return EvalGuardError.evaluation(

@@ -3,8 +3,10 @@ import EvalGuardSupport
 
 /// Reads a chat completion: the output the configuration asks for, the token usage, the cost.
 enum OpenAIAnswer {
-    static func decode(_ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
-                       redact: (String) -> String) -> ModelResponse {
+    static func decode(
+        _ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
+        redact: (String) -> String
+    ) -> ModelResponse {
         decodeChat(body, extraction: extraction, price: price, redact: redact).response
     }
 
@@ -31,8 +33,10 @@ enum OpenAIAnswer {
 
     /// An answer with tool calls is the object `{"content", "tool_calls": [{"name", "arguments"}]}`
     /// (content null when the model sent none); without, the content as `extraction` says.
-    static func decodeChat(_ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
-                           redact: (String) -> String) -> Chat {
+    static func decodeChat(
+        _ body: [UInt8], extraction: OpenAIConfig.OutputExtraction, price: PriceTable.Price?,
+        redact: (String) -> String
+    ) -> Chat {
         var chat = Chat(response: ModelResponse(output: nil, latencyMs: 0))
         let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
         guard let value = parsed, case .object(let root) = value else {
@@ -42,7 +46,9 @@ enum OpenAIAnswer {
         if case .object(let usage)? = root["usage"] {
             var numbers = usage.compactMapValues(\.numberValue)
             // Kept flat beside prompt_tokens (usage is stored flat), so a re-pricing finds it.
-            if let cached = usage["prompt_tokens_details"]?["cached_tokens"]?.numberValue { numbers["cached_tokens"] = cached }
+            if let cached = usage["prompt_tokens_details"]?["cached_tokens"]?.numberValue {
+                numbers["cached_tokens"] = cached
+            }
             chat.response.usage = numbers
             if let price, let tokens = PriceTable.BilledTokens(usage: numbers) {
                 chat.response.costUSD = price.cost(tokens)
@@ -56,11 +62,14 @@ enum OpenAIAnswer {
         if case .array(let calls)? = message["tool_calls"], !calls.isEmpty {
             for (i, call) in calls.enumerated() {
                 guard case .string(let name)? = call["function"]?["name"] else {
-                    chat.response.error = "malformed response: choices[0].message.tool_calls[\(i)] has no function.name in \(quote(body, redact))"
+                    chat.response.error =
+                        "malformed response: choices[0].message.tool_calls[\(i)] has no function.name in \(quote(body, redact))"
                     return chat
                 }
-                chat.calls.append(ToolCall(id: call["id"]?.stringValue ?? "call_\(i)", name: redact(name),
-                                           arguments: arguments(call["function"]?["arguments"], redact)))
+                chat.calls.append(
+                    ToolCall(
+                        id: call["id"]?.stringValue ?? "call_\(i)", name: redact(name),
+                        arguments: arguments(call["function"]?["arguments"], redact)))
             }
             if case .string(let content)? = message["content"] { chat.content = .string(redact(content)) }
             chat.response.output = .object(["content": chat.content, "tool_calls": .array(chat.calls.map(\.json))])
@@ -106,7 +115,9 @@ enum OpenAIAnswer {
     /// Reads an embeddings answer: `data[].embedding` in `index` order (the order listed when
     /// there is no index) as the output, an array holding each vector, or null for an entry
     /// that is not an array of numbers (for the caller to fail that text's cases).
-    static func decodeEmbeddings(_ body: [UInt8], price: PriceTable.Price? = nil, redact: (String) -> String) -> ModelResponse {
+    static func decodeEmbeddings(_ body: [UInt8], price: PriceTable.Price? = nil, redact: (String) -> String)
+        -> ModelResponse
+    {
         var response = ModelResponse(output: nil, latencyMs: 0)
         let parsed = body.withUnsafeBufferPointer { try? JSONParser.parse($0) }
         guard let value = parsed, case .object(let root) = value, case .array(let data)? = root["data"] else {
@@ -122,7 +133,8 @@ enum OpenAIAnswer {
         for (position, entry) in data.enumerated() {
             let index = entry["index"]?.numberValue.flatMap { Int(exactly: $0) } ?? position
             guard vectors.indices.contains(index), case .array(let numbers)? = entry["embedding"], !numbers.isEmpty,
-                  numbers.allSatisfy({ $0.numberValue?.isFinite == true }) else { continue }
+                numbers.allSatisfy({ $0.numberValue?.isFinite == true })
+            else { continue }
             vectors[index] = .array(numbers)
         }
         response.output = .array(vectors)

@@ -17,11 +17,15 @@ struct OpenAIBatchService: BatchService {
     init(provider: OpenAIProvider) throws {
         let config = provider.config
         guard let base = HTTPEndpoint(config.baseURL), let chat = HTTPEndpoint(config.chatCompletionsURL) else {
-            throw EvalGuardError("\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
+            throw EvalGuardError(
+                "\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
         }
-        let transport = try SocketHTTPTransport(endpoint: base, headers: provider.headers, slots: 1, setting: config.setting("base_url"))
-        exchange = HTTPExchange(transport: transport, timeoutSeconds: max(provider.timeoutSeconds, 60), maxRetries: config.maxRetries,
-                                backoffSeconds: config.retryBackoffSeconds, origin: String(config.baseURL.dropLast(base.target == "/" ? 0 : base.target.count)))
+        let transport = try SocketHTTPTransport(
+            endpoint: base, headers: provider.headers, slots: 1, setting: config.setting("base_url"))
+        exchange = HTTPExchange(
+            transport: transport, timeoutSeconds: max(provider.timeoutSeconds, 60), maxRetries: config.maxRetries,
+            backoffSeconds: config.retryBackoffSeconds,
+            origin: String(config.baseURL.dropLast(base.target == "/" ? 0 : base.target.count)))
         basePath = base.target == "/" ? "" : base.target
         linePath = chat.target
         redact = provider.redact
@@ -32,21 +36,35 @@ struct OpenAIBatchService: BatchService {
         for line in lines {
             // The body is spliced in as bytes: the line carries exactly what a direct request sends.
             var head = ""
-            JSONWriter.write(.object(["custom_id": .string(line.customID), "method": .string("POST"), "url": .string(linePath)]), to: &head)
+            JSONWriter.write(
+                .object(["custom_id": .string(line.customID), "method": .string("POST"), "url": .string(linePath)]),
+                to: &head)
             file += Array(head.utf8.dropLast()) + Array(",\"body\":".utf8) + line.body + Array("}\n".utf8)
         }
         let boundary = "evalguard-" + (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
         var form = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n".utf8)
-        form += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evalguard-batch.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n".utf8)
+        form += Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evalguard-batch.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+                .utf8)
         form += file + Array("\r\n--\(boundary)--\r\n".utf8)
-        let uploaded = try json(exchange.perform("POST", basePath + "/files", contentType: "multipart/form-data; boundary=\(boundary)", body: form),
-                                "uploading the batch's requests")
-        guard let fileID = uploaded["id"]?.stringValue, Self.isID(fileID) else { throw malformed("the upload's answer has no usable \"id\"") }
+        let uploaded = try json(
+            exchange.perform(
+                "POST", basePath + "/files", contentType: "multipart/form-data; boundary=\(boundary)", body: form),
+            "uploading the batch's requests")
+        guard let fileID = uploaded["id"]?.stringValue, Self.isID(fileID) else {
+            throw malformed("the upload's answer has no usable \"id\"")
+        }
         var create = ""
-        JSONWriter.write(.object(["input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h")]), to: &create)
-        let batch = try json(exchange.perform("POST", basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
-                             "creating the batch")
-        guard let id = batch["id"]?.stringValue, Self.isID(id) else { throw malformed("the new batch's answer has no usable \"id\"") }
+        JSONWriter.write(
+            .object([
+                "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
+            ]), to: &create)
+        let batch = try json(
+            exchange.perform("POST", basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
+            "creating the batch")
+        guard let id = batch["id"]?.stringValue, Self.isID(id) else {
+            throw malformed("the new batch's answer has no usable \"id\"")
+        }
         return id
     }
 
@@ -64,18 +82,25 @@ struct OpenAIBatchService: BatchService {
             phase = .failed(redact(reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")))
         default: phase = .running
         }
-        return BatchStatus(id: id, phase: phase, providerStatus: redact(state), total: count("total"), completed: count("completed"),
-                           failed: count("failed"), outputLocation: batch["output_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil },
-                           errorLocation: batch["error_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil })
+        return BatchStatus(
+            id: id, phase: phase, providerStatus: redact(state), total: count("total"), completed: count("completed"),
+            failed: count("failed"),
+            outputLocation: batch["output_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil },
+            errorLocation: batch["error_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil })
     }
 
     func results(of status: BatchStatus) throws -> [String: BatchOutcome] {
         var outcomes: [String: BatchOutcome] = [:]
         for file in [status.errorLocation, status.outputLocation].compactMap({ $0 }) {
             let response = try exchange.perform("GET", basePath + "/files/" + file + "/content")
-            guard (200..<300).contains(response.status) else { throw refused(response, "reading the batch's file \(file)") }
-            for line in response.body.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 13 || $0 == 32 }) {
-                guard let entry = Array(line).withUnsafeBufferPointer({ try? JSONParser.parse($0) }), let id = entry["custom_id"]?.stringValue else { continue }
+            guard (200..<300).contains(response.status) else {
+                throw refused(response, "reading the batch's file \(file)")
+            }
+            for line in response.body.split(separator: UInt8(ascii: "\n"))
+            where !line.allSatisfy({ $0 == 13 || $0 == 32 }) {
+                guard let entry = Array(line).withUnsafeBufferPointer({ try? JSONParser.parse($0) }),
+                    let id = entry["custom_id"]?.stringValue
+                else { continue }
                 outcomes[id] = outcome(entry)
             }
         }
@@ -87,7 +112,9 @@ struct OpenAIBatchService: BatchService {
         if let error = entry["error"], error != .null {
             return .failed("in the batch: " + redact(error["message"]?.stringValue ?? error.canonicalText))
         }
-        guard let response = entry["response"], let code = response["status_code"]?.numberValue, let body = response["body"] else {
+        guard let response = entry["response"], let code = response["status_code"]?.numberValue,
+            let body = response["body"]
+        else {
             return .failed("in the batch: a line without a response")
         }
         guard (200..<300).contains(code) else {
@@ -103,21 +130,29 @@ struct OpenAIBatchService: BatchService {
     /// anything else (a space, a slash, a line break from a hostile server or state file) is refused.
     static func isID(_ text: String) -> Bool {
         text.utf8.count <= 200 && text.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true
-            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0) }
+            && text.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "_-.".unicodeScalars.contains($0)
+            }
     }
 
     private func json(_ response: HTTPResponse, _ doing: String) throws -> JSONValue {
         guard (200..<300).contains(response.status) else { throw refused(response, doing) }
-        guard let value = response.body.withUnsafeBufferPointer({ try? JSONParser.parse($0) }), case .object = value else {
+        guard let value = response.body.withUnsafeBufferPointer({ try? JSONParser.parse($0) }), case .object = value
+        else {
             throw malformed("\(doing): the answer is not a JSON object: \(OpenAIAnswer.quote(response.body, redact))")
         }
         return value
     }
 
     private func refused(_ response: HTTPResponse, _ doing: String) -> EvalGuardError {
-        .evaluation("\(name) answered HTTP \(response.status) \(doing): \(OpenAIAnswer.serverMessage(response.body, redact))",
-                    hint: response.status == 401 || response.status == 403 ? "Check the API key's variable and that the key may use the Batch API."
-                        : response.status == 404 ? "The server at the model's base_url may have no Batch API: run without --batch (or without \"batch\": true)." : nil)
+        .evaluation(
+            "\(name) answered HTTP \(response.status) \(doing): \(OpenAIAnswer.serverMessage(response.body, redact))",
+            hint: response.status == 401 || response.status == 403
+                ? "Check the API key's variable and that the key may use the Batch API."
+                : response.status == 404
+                    ? "The server at the model's base_url may have no Batch API: run without --batch (or without \"batch\": true)."
+                    : nil)
     }
 
     private func malformed(_ text: String) -> EvalGuardError { .evaluation("\(name): \(text)") }

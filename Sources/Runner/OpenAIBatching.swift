@@ -11,7 +11,8 @@ extension OpenAIProvider: BatchableProvider {
     func batchService() throws -> BatchService { try OpenAIBatchService(provider: self) }
 
     func decodeBatched(_ body: [UInt8]) -> ModelResponse {
-        var response = OpenAIAnswer.decodeChat(body, extraction: config.output, price: price?.batched, redact: redact).response
+        var response = OpenAIAnswer.decodeChat(body, extraction: config.output, price: price?.batched, redact: redact)
+            .response
         // Marked in the stored usage, so a re-pricing applies the batch price again.
         response.usage = (response.usage ?? [:]).merging([PriceTable.batchUsageKey: 1]) { _, mark in mark }
         return response

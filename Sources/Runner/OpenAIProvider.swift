@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Calls a server speaking OpenAI's chat completions API or Anthropic's Messages API
@@ -50,8 +50,10 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
 
     var url: String { endpoint == .embeddings ? config.baseURL + "/embeddings" : config.requestURL }
 
-    package init(config: OpenAIConfig, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double,
-                apiKey: String?, price: PriceTable.Price?) {
+    package init(
+        config: OpenAIConfig, jobs: Int, timeoutSeconds: Double, maxErrorRate: Double,
+        apiKey: String?, price: PriceTable.Price?
+    ) {
         self.config = config
         self.jobs = max(1, jobs)
         self.timeoutSeconds = timeoutSeconds
@@ -60,24 +62,33 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
         self.price = price
     }
 
-    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
+    package func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void)
+        throws
+    {
         guard !requests.isEmpty else { return }
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
         let bodies = try requests.map(body)
         guard let endpoint = HTTPEndpoint(url) else {
-            throw EvalGuardError("\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
+            throw EvalGuardError(
+                "\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
         }
         let slots = min(jobs, requests.count)
-        let transport: HTTPTransport = try SocketHTTPTransport(endpoint: endpoint, headers: headers, slots: slots,
-                                                                   setting: config.setting("base_url"))
+        let transport: HTTPTransport = try SocketHTTPTransport(
+            endpoint: endpoint, headers: headers, slots: slots,
+            setting: config.setting("base_url"))
         defer { transport.close() }
         let tools = try config.toolsCommand.map {
-            try ToolProgram(command: $0, directory: directory, setting: config.setting("tools_command"), timeoutSeconds: timeoutSeconds)
+            try ToolProgram(
+                command: $0, directory: directory, setting: config.setting("tools_command"),
+                timeoutSeconds: timeoutSeconds)
         }
-        try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: slots), progress: progress, receive: receive) { handOff in
-            var run = OpenAIRun(provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots, handOff: handOff,
-                                tools: tools)
+        try AnswerHandOff.serve(capacity: AnswerHandOff.capacity(jobs: slots), progress: progress, receive: receive) {
+            handOff in
+            var run = OpenAIRun(
+                provider: self, requests: requests, bodies: bodies, transport: transport, slots: slots,
+                handOff: handOff,
+                tools: tools)
             try run.loop()
         }
     }
@@ -85,7 +96,9 @@ package final class OpenAIProvider: ModelProvider, CostLimited {
     var headers: [(String, String)] {
         let version = config.api == .anthropic ? [("anthropic-version", config.anthropicVersion)] : []
         guard let apiKey else { return version }
-        return [(config.apiKeyHeader, config.apiKeyHeader.lowercased() == "authorization" ? "Bearer " + apiKey : apiKey)] + version
+        return [
+            (config.apiKeyHeader, config.apiKeyHeader.lowercased() == "authorization" ? "Bearer " + apiKey : apiKey)
+        ] + version
     }
 
     func redact(_ text: String) -> String {
@@ -139,8 +152,10 @@ struct OpenAIRun {
     let tools: ToolProgram?
     var inFlight: Int { slots.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
-    init(provider: OpenAIProvider, requests: ModelRequests, bodies: [[UInt8]], transport: HTTPTransport, slots: Int,
-         handOff: AnswerHandOff, tools: ToolProgram? = nil) {
+    init(
+        provider: OpenAIProvider, requests: ModelRequests, bodies: [[UInt8]], transport: HTTPTransport, slots: Int,
+        handOff: AnswerHandOff, tools: ToolProgram? = nil
+    ) {
         self.provider = provider
         self.tools = tools
         self.requests = requests
@@ -171,10 +186,14 @@ struct OpenAIRun {
             if let deadline = tools?.deadline { wake = min(wake, deadline) }
             try poller.wait(until: wake == .max ? nil : wake) { slot, revents in
                 // Only the tools program watches with negative owners.
-                guard slot >= 0 else { try tools?.service(owner: slot, revents: revents); return }
+                guard slot >= 0 else {
+                    try tools?.service(owner: slot, revents: revents)
+                    return
+                }
                 transport.service(owner: slot, revents: revents, finished: &finished)
                 if readAt.count < finished.count {
-                    readAt.append(contentsOf: repeatElement(monotonicNanoseconds(), count: finished.count - readAt.count))
+                    readAt.append(
+                        contentsOf: repeatElement(monotonicNanoseconds(), count: finished.count - readAt.count))
                 }
             }
             for ((slot, outcome), at) in zip(finished, readAt) { try handle(slot, outcome, at: at) }
@@ -194,20 +213,30 @@ struct OpenAIRun {
         var wake = UInt64.max
         for i in slots.indices {
             if slots[i].index == nil, next < requests.count, handOff.hasRoom(started: next) {
-                slots[i] = Slot(index: next, answered: slots[i].answered,
-                                agent: provider.config.maxSteps > 1 && provider.endpoint == .chatCompletions ? AgentTurns() : nil)
+                slots[i] = Slot(
+                    index: next, answered: slots[i].answered,
+                    agent: provider.config.maxSteps > 1 && provider.endpoint == .chatCompletions ? AgentTurns() : nil)
                 next += 1
             }
             guard let index = slots[i].index, !slots[i].inFlight, !slots[i].awaitingTools else { continue }
             let now = monotonicNanoseconds()
-            if slots[i].notBefore > now { wake = min(wake, slots[i].notBefore); continue }
+            if slots[i].notBefore > now {
+                wake = min(wake, slots[i].notBefore)
+                continue
+            }
             // The rate limit's next start, or a server's Retry-After, holds every slot back.
-            if nextStart > now { wake = min(wake, nextStart); continue }
+            if nextStart > now {
+                wake = min(wake, nextStart)
+                continue
+            }
             // A request that finishes wakes the loop to start the next one.
             let busy = inFlight
             guard busy < window.current else { continue }
             if cost?.allowsStart(inFlight: busy) == false { continue }
-            if pacedUntil > now { wake = min(wake, pacedUntil); continue }
+            if pacedUntil > now {
+                wake = min(wake, pacedUntil)
+                continue
+            }
             let pace = window.pace
             pacedUntil = max(pacedUntil, now - min(now, ConcurrencyWindow.paceSlack * pace)) + pace
             if let interval { nextStart = max(now, nextStart) + interval }
@@ -233,22 +262,31 @@ struct OpenAIRun {
         let response: HTTPResponse
         switch outcome {
         case .failed(let reason):
-            return try retryOrFail(i, "cannot connect to \(url): \(reason)", retryAfter: nil,
-                                   hint: reason == "connection refused" ? " (is the server running? check \(provider.config.setting("base_url")))" : "")
+            return try retryOrFail(
+                i, "cannot connect to \(url): \(reason)", retryAfter: nil,
+                hint: reason == "connection refused"
+                    ? " (is the server running? check \(provider.config.setting("base_url")))" : "")
         case .cutOff(let extent):
-            return try retryOrFail(i, "the response from \(url) was cut off \(extent): the connection closed before its end",
-                                   retryAfter: nil, hint: "")
+            return try retryOrFail(
+                i, "the response from \(url) was cut off \(extent): the connection closed before its end",
+                retryAfter: nil, hint: "")
         case .fatal(let reason):
-            throw EvalGuardError.evaluation("cannot connect to \(url): \(reason)",
-                                            hint: "Check \(provider.config.setting("base_url")) in \(EvalConfig.path), or point SSL_CERT_FILE at the authority that signed the server's certificate.")
+            throw EvalGuardError.evaluation(
+                "cannot connect to \(url): \(reason)",
+                hint:
+                    "Check \(provider.config.setting("base_url")) in \(EvalConfig.path), or point SSL_CERT_FILE at the authority that signed the server's certificate."
+            )
         case .response(let r):
             response = r
         }
         let status = response.status
         switch status {
         case 200..<300:
-            var chat = provider.endpoint == .embeddings
-                ? OpenAIAnswer.Chat(response: OpenAIAnswer.decodeEmbeddings(response.body, price: provider.price, redact: provider.redact))
+            var chat =
+                provider.endpoint == .embeddings
+                ? OpenAIAnswer.Chat(
+                    response: OpenAIAnswer.decodeEmbeddings(
+                        response.body, price: provider.price, redact: provider.redact))
                 : provider.decodeChat(response.body)
             var answer = chat.response
             answer.latencyMs = latencyMs
@@ -268,8 +306,9 @@ struct OpenAIRun {
             throw notFound(response)
         case 408, 409, 429, 500...:
             if Self.isRefusalForLoad(status) { window.refused(sentAt: slots[i].sentAt, at: now) }
-            try retryOrFail(i, "\(statusText(response)) from \(url): \(provider.serverMessage(response.body))",
-                            retryAfter: Self.retryAfter(response.headers), global: Self.isGlobalLimit(response.headers), hint: "")
+            try retryOrFail(
+                i, "\(statusText(response)) from \(url): \(provider.serverMessage(response.body))",
+                retryAfter: Self.retryAfter(response.headers), global: Self.isGlobalLimit(response.headers), hint: "")
         default:
             var failed = ModelResponse(output: nil, latencyMs: latencyMs)
             failed.error = "\(statusText(response)) from \(url): \(provider.serverMessage(response.body))"
@@ -282,7 +321,9 @@ struct OpenAIRun {
     }
 
     /// Schedules another attempt, or gives the case up with `message` once retries are spent.
-    mutating func retryOrFail(_ i: Int, _ message: String, retryAfter: Double?, global: Bool = false, hint: String) throws {
+    mutating func retryOrFail(_ i: Int, _ message: String, retryAfter: Double?, global: Bool = false, hint: String)
+        throws
+    {
         let config = provider.config
         let attempts = slots[i].attempts
         guard attempts <= config.maxRetries else {
@@ -291,9 +332,10 @@ struct OpenAIRun {
             failed.retries = attempts - 1
             failed.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
             failed.retryStartNs = slots[i].firstSentAt
-            return try finish(i, slots[i].index!, failed)  // a slot that was sent holds its case's index
+            return try finish(i, slots[i].index!, failed) // a slot that was sent holds its case's index
         }
-        let backoff = min(config.retryBackoffSeconds * Double(1 << min(attempts - 1, 20)), OpenAIConfig.maxBackoffSeconds)
+        let backoff = min(
+            config.retryBackoffSeconds * Double(1 << min(attempts - 1, 20)), OpenAIConfig.maxBackoffSeconds)
         let seconds = retryAfter.map { min($0, Self.maxRetryAfterSeconds) } ?? backoff * Double.random(in: 0.5...1)
         let until = monotonicNanoseconds() + UInt64(seconds * 1e9)
         slots[i].notBefore = until
@@ -310,7 +352,10 @@ struct OpenAIRun {
     /// any size fits. Any other refusal (a token limit that a smaller request may fit, a busy
     /// replica, a concurrency cap) concerns that request only.
     static func isGlobalLimit(_ headers: [String: String]) -> Bool {
-        let spent = ["x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-tokens-remaining"]
+        let spent = [
+            "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining",
+            "anthropic-ratelimit-tokens-remaining",
+        ]
         return spent.contains { headers[$0]?.trimmingWhitespace() == "0" }
             || headers["x-ratelimit-scope"]?.lowercased() == "global"
     }
@@ -332,7 +377,8 @@ struct OpenAIRun {
 
     mutating func expireTimeouts() throws {
         let now = monotonicNanoseconds()
-        for i in slots.indices where slots[i].inFlight && PollDeadline.hasPassed(slots[i].sentAt + timeoutNanos, at: now) {
+        for i in slots.indices
+        where slots[i].inFlight && PollDeadline.hasPassed(slots[i].sentAt + timeoutNanos, at: now) {
             transport.cancel(slot: i)
             try timeOut(i, at: now)
         }
@@ -341,13 +387,16 @@ struct OpenAIRun {
     /// Records slot `i`'s case as timed out (not retried: a time-out is a measurement).
     mutating func timeOut(_ i: Int, at now: UInt64) throws {
         slots[i].inFlight = false
-        var response = ModelResponse(output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
-                                     error: "timed out after \(provider.timeoutSeconds) s (\(provider.config.setting("timeout_s"))) waiting for \(url)")
+        var response = ModelResponse(
+            output: nil, latencyMs: Double(now - slots[i].sentAt) / 1e6,
+            error:
+                "timed out after \(provider.timeoutSeconds) s (\(provider.config.setting("timeout_s"))) waiting for \(url)"
+        )
         response.timedOut = true
         response.retries = slots[i].attempts - 1
         response.retryMs = Double(slots[i].sentAt - slots[i].firstSentAt) / 1e6
         response.retryStartNs = slots[i].firstSentAt
-        try finish(i, slots[i].index!, response)  // a slot in flight holds its case's index
+        try finish(i, slots[i].index!, response) // a slot in flight holds its case's index
     }
 
     /// Hands the case's response over and frees the slot; an agent loop's failure comes with

@@ -23,8 +23,9 @@ extension OpenAIProvider {
             switch system.render(request.input) {
             case .success(let text): messages.append(.object(["role": .string("system"), "content": .string(text)]))
             case .failure(let missing):
-                throw EvalGuardError("case '\(request.id)': \(config.setting("system")) uses {{\(missing.path)}}, but the case's input has no such field",
-                                     file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
+                throw EvalGuardError(
+                    "case '\(request.id)': \(config.setting("system")) uses {{\(missing.path)}}, but the case's input has no such field",
+                    file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
             }
         }
         var splices = config.conversation[...]
@@ -37,8 +38,9 @@ extension OpenAIProvider {
             case .success(let text):
                 messages.append(.object(["role": .string(message.role), "content": .string(text)]))
             case .failure(let missing):
-                throw EvalGuardError("case '\(request.id)': model.messages[\(i)].content uses {{\(missing.path)}}, but the case's input has no such field",
-                                     file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
+                throw EvalGuardError(
+                    "case '\(request.id)': model.messages[\(i)].content uses {{\(missing.path)}}, but the case's input has no such field",
+                    file: EvalConfig.path, hint: "Give every case that field, or change the prompt.")
             }
         }
         for splice in splices { messages += try spliced(splice, request) }

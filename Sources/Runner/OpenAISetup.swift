@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 extension OpenAIConfig {
     /// The price of the configured model. No table at all: no cost, and a warning (a local server
@@ -12,11 +12,13 @@ extension OpenAIConfig {
             return (nil, "no price table at \(path): cost is not computed for '\(model)'")
         }
         guard let price = table.models[model] else {
-            throw EvalGuardError("no price for the model '\(model)'", file: path, hint: """
-                Add it (US dollars per million tokens), for example:
-                  "\(model)": {"input_per_million": 0.15, "output_per_million": 0.60}
-                A free local model can say 0 for both.
-                """)
+            throw EvalGuardError(
+                "no price for the model '\(model)'", file: path,
+                hint: """
+                    Add it (US dollars per million tokens), for example:
+                      "\(model)": {"input_per_million": 0.15, "output_per_million": 0.60}
+                    A free local model can say 0 for both.
+                    """)
         }
         return (price, nil)
     }
@@ -26,7 +28,8 @@ extension OpenAIConfig {
         var d: [String: JSONValue] = [
             "provider": .string(api.rawValue), "base_url": .string(baseURL), "model": .string(model),
             "messages": .array(recordedMessages),
-            "prices": price.map { p in .object(["file": .string(EvalConfig.directory + "/" + prices)]).merging(p.json) } ?? .null,
+            "prices": price.map { p in .object(["file": .string(EvalConfig.directory + "/" + prices)]).merging(p.json) }
+                ?? .null,
         ]
         if let apiKeyEnv { d["api_key_env"] = .string(apiKeyEnv) }
         if let temperature { d["temperature"] = .number(temperature) }
@@ -51,7 +54,10 @@ extension OpenAIConfig {
         var out: [JSONValue] = []
         var splices = conversation[...]
         for (i, message) in messages.enumerated() {
-            while let splice = splices.first, splice.before == i { out.append(.string(splice.slot)); splices.removeFirst() }
+            while let splice = splices.first, splice.before == i {
+                out.append(.string(splice.slot))
+                splices.removeFirst()
+            }
             out.append(.object(["role": .string(message.role), "content": .string(message.content.text)]))
         }
         return out + splices.map { .string($0.slot) }
@@ -61,28 +67,33 @@ extension OpenAIConfig {
 extension OpenAIProvider {
     /// Reads the API key from the variable the configuration names. The key is passed on to the
     /// transport and to `redact`, nowhere else.
-    package convenience init(model: ModelConfig, openAI: OpenAIConfig, price: PriceTable.Price?,
-                            environment: [String: String]) throws {
+    package convenience init(
+        model: ModelConfig, openAI: OpenAIConfig, price: PriceTable.Price?,
+        environment: [String: String]
+    ) throws {
         var key: String?
         if let name = openAI.apiKeyEnv {
             guard let value = environment[name], !value.isEmpty else {
-                throw EvalGuardError.evaluation("the environment variable \(name) is not set (\(openAI.setting("api_key_env")) in \(EvalConfig.path))",
-                                                hint: "Set it to the API key, e.g. export \(name)=... (in CI, from the secret store).")
+                throw EvalGuardError.evaluation(
+                    "the environment variable \(name) is not set (\(openAI.setting("api_key_env")) in \(EvalConfig.path))",
+                    hint: "Set it to the API key, e.g. export \(name)=... (in CI, from the secret store).")
             }
             // A key read from a CRLF file keeps its "\r": sent as is, it would corrupt the headers.
             guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw EvalGuardError.evaluation("the environment variable \(name) holds a control character (a trailing newline or carriage return?)",
-                                                hint: "Set it to the key alone.")
+                throw EvalGuardError.evaluation(
+                    "the environment variable \(name) holds a control character (a trailing newline or carriage return?)",
+                    hint: "Set it to the key alone.")
             }
             key = value
         }
-        self.init(config: openAI, jobs: model.jobs, timeoutSeconds: model.timeoutSeconds,
-                  maxErrorRate: model.maxErrorRate, apiKey: key, price: price)
+        self.init(
+            config: openAI, jobs: model.jobs, timeoutSeconds: model.timeoutSeconds,
+            maxErrorRate: model.maxErrorRate, apiKey: key, price: price)
     }
 }
 
-private extension JSONValue {
-    func merging(_ other: JSONValue) -> JSONValue {
+extension JSONValue {
+    fileprivate func merging(_ other: JSONValue) -> JSONValue {
         guard case .object(var a) = self, case .object(let b) = other else { return self }
         a.merge(b) { _, new in new }
         return .object(a)

@@ -1,9 +1,9 @@
 import EvalGuardSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One round of the providers' single-threaded loops: the descriptors to watch, each with its
@@ -74,7 +74,9 @@ extension PollLoop {
     /// Empties the wake pipe: the wait it ended is all its bytes were for.
     private func drainWake() {
         var bytes = [UInt8](repeating: 0, count: 64)
-        while (try? syscall("read") { bytes.withUnsafeMutableBytes { read(wakeFD, $0.baseAddress, $0.count) } }) ?? 0 > 0 {}
+        while (try? syscall("read") { bytes.withUnsafeMutableBytes { read(wakeFD, $0.baseAddress, $0.count) } }) ?? 0
+            > 0
+        {}
     }
 }
 

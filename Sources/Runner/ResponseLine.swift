@@ -28,11 +28,15 @@ enum ResponseLine {
         default: id = nil
         }
         if let expectedID, id != expectedID {
-            return broken("the response's id \(o["id"]?.canonicalText ?? "(missing)") does not match the request's \(JSONValue.string(expectedID).canonicalText)")
+            return broken(
+                "the response's id \(o["id"]?.canonicalText ?? "(missing)") does not match the request's \(JSONValue.string(expectedID).canonicalText)"
+            )
         }
         if scorer {
             var response = ModelResponse(output: value, latencyMs: 0)
-            if let error = o["error"], error != .null { response.error = "the scoring program reported: " + (error.stringValue ?? error.canonicalText) }
+            if let error = o["error"], error != .null {
+                response.error = "the scoring program reported: " + (error.stringValue ?? error.canonicalText)
+            }
             return Outcome(response: response, inSync: true)
         }
         var response = ModelResponse(output: o["output"], latencyMs: 0)

@@ -1,12 +1,12 @@
+import CTLS
 import EvalGuardConfig
 import EvalGuardSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import CTLS
 
 /// HTTP/1.1 over non-blocking POSIX sockets, one keep-alive connection per slot, for http:// and
 /// https:// URLs (TLS 1.2 and 1.3 through OpenSSL 3, loaded by `CTLS` with dlopen when the first
@@ -66,19 +66,23 @@ final class SocketHTTPTransport: HTTPTransport {
 
     /// `headers` are sent with every request (authorisation among them): they are never logged.
     /// `setting` names where the configuration writes the URL (`models.grader.base_url`), for messages.
-    init(endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int, setting: String = "model.base_url",
-         environment: [String: String] = HTTPProxy.processEnvironment()) throws {
+    init(
+        endpoint: HTTPEndpoint, headers: [(String, String)], slots: Int, setting: String = "model.base_url",
+        environment: [String: String] = HTTPProxy.processEnvironment()
+    ) throws {
         self.endpoint = endpoint
         self.headers = headers
         proxy = try HTTPProxy.forEndpoint(endpoint, environment: environment)
         connections = Array(repeating: nil, count: slots)
         var head = "POST \(endpoint.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
-        head += "User-Agent: evalguard/\(EvalGuardVersion.current)\r\nAccept: application/json\r\nContent-Type: application/json\r\n"
+        head +=
+            "User-Agent: evalguard/\(EvalGuardVersion.current)\r\nAccept: application/json\r\nContent-Type: application/json\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "Content-Length: "
         prefix = Array(head.utf8)
 
-        addresses = try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint, setting: setting)
+        addresses =
+            try proxy.map { try HTTPEndpoint.resolve(proxy: $0) } ?? HTTPEndpoint.resolve(endpoint, setting: setting)
         // Last: OpenSSL is loaded only once the host is known to resolve.
         tlsContext = endpoint.secure ? try TLSAuthorities.context(environment: environment) : nil
     }
@@ -123,7 +127,10 @@ final class SocketHTTPTransport: HTTPTransport {
             fd = try syscall("socket") { socket(Int32(address.ss_family), Int32(SOCK_STREAM.rawValue), 0) }
             do throws(SystemCallError) {
                 try setDescriptorFlags(fd, status: O_NONBLOCK, closeOnExec: true)
-            } catch { closeDescriptor(fd); throw error }
+            } catch {
+                closeDescriptor(fd)
+                throw error
+            }
         } catch {
             return .failed("cannot create a socket: \(Self.describe(error.errno))")
         }
@@ -141,8 +148,9 @@ final class SocketHTTPTransport: HTTPTransport {
         } catch {
             guard error.errno == EINPROGRESS || error.errno == EINTR else {
                 closeDescriptor(fd)
-                return addressIndex + 1 < addresses.count ? open(slot, request, addressIndex: addressIndex + 1)
-                                                          : .failed(Self.describe(error.errno))
+                return addressIndex + 1 < addresses.count
+                    ? open(slot, request, addressIndex: addressIndex + 1)
+                    : .failed(Self.describe(error.errno))
             }
             connecting = true
         }
@@ -170,16 +178,25 @@ final class SocketHTTPTransport: HTTPTransport {
             // A buffer with bytes left to write is not empty, so its base address is not nil.
             while c.tunnelWritten < c.tunnelOut.count {
                 c.tunnelWritten += try syscall("send") {
-                    c.tunnelOut.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.tunnelWritten, $0.count - c.tunnelWritten, Int32(MSG_NOSIGNAL)) }
+                    c.tunnelOut.withUnsafeBytes {
+                        sendBytes(
+                            c.fd, $0.baseAddress! + c.tunnelWritten, $0.count - c.tunnelWritten, Int32(MSG_NOSIGNAL))
+                    }
                 }
             }
             // Byte by byte up to the blank line: what follows belongs to the tunnel (TLS).
             var byte: UInt8 = 0
             while !c.tunnelReply.suffix(4).elementsEqual([13, 10, 13, 10]) {
                 let n = try syscall("read") { read(c.fd, &byte, 1) }
-                if n == 0 { drop(slot); return .failed("\(via) closed the connection before opening a tunnel to \(endpoint.hostHeader)") }
+                if n == 0 {
+                    drop(slot)
+                    return .failed("\(via) closed the connection before opening a tunnel to \(endpoint.hostHeader)")
+                }
                 c.tunnelReply.append(byte)
-                if c.tunnelReply.count > 16_384 { drop(slot); return .failed("\(via) answered CONNECT with an oversized header") }
+                if c.tunnelReply.count > 16_384 {
+                    drop(slot)
+                    return .failed("\(via) answered CONNECT with an oversized header")
+                }
             }
         } catch {
             if error.wouldBlock { return nil }
@@ -194,9 +211,12 @@ final class SocketHTTPTransport: HTTPTransport {
         }
         guard (200..<300).contains(status) else {
             drop(slot)
-            let reason = "\(via) refused a tunnel to \(endpoint.hostHeader): \(statusLine.dropFirst(parts[0].count + 1))"
+            let reason =
+                "\(via) refused a tunnel to \(endpoint.hostHeader): \(statusLine.dropFirst(parts[0].count + 1))"
             // Wrong or missing credentials, or a host the proxy forbids: no retry changes that.
-            return status == 407 || status == 403 ? .fatal(reason + (status == 407 ? " (check the user and password in $\(proxy.variable))" : "")) : .failed(reason)
+            return status == 407 || status == 403
+                ? .fatal(reason + (status == 407 ? " (check the user and password in $\(proxy.variable))" : ""))
+                : .failed(reason)
         }
         c.tunnelling = false
         c.tunnelReply = []
@@ -221,9 +241,16 @@ final class SocketHTTPTransport: HTTPTransport {
         // The handshake writes too (the ClientHello, the Finished message).
         let rc = withSIGPIPEBlocked { evalguard_tls_handshake(c.tls) }
         switch rc {
-        case 0: c.handshaking = false; c.tlsWants = 0; return nil
-        case EVALGUARD_TLS_WANT_READ: c.tlsWants = Int16(POLLIN); return nil
-        case EVALGUARD_TLS_WANT_WRITE: c.tlsWants = Int16(POLLOUT); return nil
+        case 0:
+            c.handshaking = false
+            c.tlsWants = 0
+            return nil
+        case EVALGUARD_TLS_WANT_READ:
+            c.tlsWants = Int16(POLLIN)
+            return nil
+        case EVALGUARD_TLS_WANT_WRITE:
+            c.tlsWants = Int16(POLLOUT)
+            return nil
         default:
             let reason = "TLS with \(endpoint.host) failed: " + Self.describeTLS(c.tls, Int32(rc))
             drop(slot)
@@ -245,17 +272,31 @@ final class SocketHTTPTransport: HTTPTransport {
             if let tls = c.tls {
                 let n = withSIGPIPEBlocked {
                     c.out.withUnsafeBytes { raw in
-                        evalguard_tls_write(tls, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + c.written, raw.count - c.written)
+                        evalguard_tls_write(
+                            tls, raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + c.written, raw.count - c.written
+                        )
                     }
                 }
-                if n > 0 { c.written += n; c.tlsWants = 0; continue }
-                if n == Int(EVALGUARD_TLS_WANT_READ) { c.tlsWants = Int16(POLLIN); return nil }
-                if n == Int(EVALGUARD_TLS_WANT_WRITE) { c.tlsWants = Int16(POLLOUT); return nil }
+                if n > 0 {
+                    c.written += n
+                    c.tlsWants = 0
+                    continue
+                }
+                if n == Int(EVALGUARD_TLS_WANT_READ) {
+                    c.tlsWants = Int16(POLLIN)
+                    return nil
+                }
+                if n == Int(EVALGUARD_TLS_WANT_WRITE) {
+                    c.tlsWants = Int16(POLLOUT)
+                    return nil
+                }
                 return failed(slot, c, Self.describeTLS(tls, Int32(n)))
             }
             do throws(SystemCallError) {
                 c.written += try syscall("send") {
-                    c.out.withUnsafeBytes { sendBytes(c.fd, $0.baseAddress! + c.written, $0.count - c.written, Int32(MSG_NOSIGNAL)) }
+                    c.out.withUnsafeBytes {
+                        sendBytes(c.fd, $0.baseAddress! + c.written, $0.count - c.written, Int32(MSG_NOSIGNAL))
+                    }
                 }
             } catch {
                 return error.wouldBlock ? nil : failed(slot, c, Self.describe(error.errno))
@@ -271,13 +312,23 @@ final class SocketHTTPTransport: HTTPTransport {
         while true {
             let n: Int
             if let tls = c.tls {
-                n = readBuffer.withUnsafeMutableBytes { evalguard_tls_read(tls, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), $0.count) }
-                if n == Int(EVALGUARD_TLS_WANT_READ) { c.tlsWants = Int16(POLLIN); return (false, nil) }
-                if n == Int(EVALGUARD_TLS_WANT_WRITE) { c.tlsWants = Int16(POLLOUT); return (false, nil) }
+                n = readBuffer.withUnsafeMutableBytes {
+                    evalguard_tls_read(tls, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), $0.count)
+                }
+                if n == Int(EVALGUARD_TLS_WANT_READ) {
+                    c.tlsWants = Int16(POLLIN)
+                    return (false, nil)
+                }
+                if n == Int(EVALGUARD_TLS_WANT_WRITE) {
+                    c.tlsWants = Int16(POLLOUT)
+                    return (false, nil)
+                }
                 if n < 0 { return (false, Self.describeTLS(tls, Int32(n))) }
             } else {
                 do throws(SystemCallError) {
-                    n = try syscall("read") { readBuffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress!, $0.count) } }
+                    n = try syscall("read") {
+                        readBuffer.withUnsafeMutableBytes { read(c.fd, $0.baseAddress!, $0.count) }
+                    }
                 } catch {
                     return (false, error.wouldBlock ? nil : Self.describe(error.errno))
                 }
@@ -311,10 +362,14 @@ final class SocketHTTPTransport: HTTPTransport {
     func watch(in poller: inout PollLoop<Int>) {
         for (slot, c) in connections.enumerated() {
             guard let c, c.busy else { continue }
-            let events = c.connecting ? Int16(POLLOUT)
-                : c.tunnelling ? Int16(c.tunnelWritten < c.tunnelOut.count ? POLLOUT : POLLIN)
-                : c.tlsWants != 0 ? c.tlsWants
-                : Int16(c.written < c.out.count ? POLLOUT : POLLIN)
+            let events =
+                c.connecting
+                ? Int16(POLLOUT)
+                : c.tunnelling
+                    ? Int16(c.tunnelWritten < c.tunnelOut.count ? POLLOUT : POLLIN)
+                    : c.tlsWants != 0
+                        ? c.tlsWants
+                        : Int16(c.written < c.out.count ? POLLOUT : POLLIN)
             poller.watch(c.fd, for: events, owner: slot)
         }
     }
@@ -332,19 +387,30 @@ final class SocketHTTPTransport: HTTPTransport {
             }
             if error != 0 {
                 drop(slot)
-                report(c.addressIndex + 1 < addresses.count ? open(slot, c.out, addressIndex: c.addressIndex + 1)
-                                                            : .failed(Self.describe(error)))
+                report(
+                    c.addressIndex + 1 < addresses.count
+                        ? open(slot, c.out, addressIndex: c.addressIndex + 1)
+                        : .failed(Self.describe(error)))
                 return
             }
             c.connecting = false
-            if let failure = connected(slot, c) { report(failure); return }
+            if let failure = connected(slot, c) {
+                report(failure)
+                return
+            }
         }
         if c.tunnelling {
-            if let failure = advanceTunnel(slot, c) { report(failure); return }
+            if let failure = advanceTunnel(slot, c) {
+                report(failure)
+                return
+            }
             if c.tunnelling { return }
         }
         if c.handshaking {
-            if let failure = advanceHandshake(slot, c) { report(failure); return }
+            if let failure = advanceHandshake(slot, c) {
+                report(failure)
+                return
+            }
             if c.handshaking { return }
         }
         if c.written < c.out.count {
@@ -352,7 +418,10 @@ final class SocketHTTPTransport: HTTPTransport {
             if connections[slot] == nil || c.written < c.out.count { return }
         }
         let (eof, failure) = receive(c)
-        if let failure { report(failed(slot, c, failure)); return }
+        if let failure {
+            report(failed(slot, c, failure))
+            return
+        }
         do {
             guard let (response, keepAlive) = try c.parser.complete(atEOF: eof) else {
                 if eof { report(failed(slot, c, "the server closed the connection without answering")) }
@@ -386,8 +455,8 @@ final class SocketHTTPTransport: HTTPTransport {
 // The class's own `send` hides the C function of the same name.
 private func sendBytes(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int, _ flags: Int32) -> Int {
     #if canImport(Glibc)
-    Glibc.send(fd, bytes, count, flags)
+        Glibc.send(fd, bytes, count, flags)
     #else
-    Darwin.send(fd, bytes, count, flags)
+        Darwin.send(fd, bytes, count, flags)
     #endif
 }

@@ -1,6 +1,6 @@
 import CTLS
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The certificate authorities https connections trust, as OpenSSL reads its variables:
 /// `SSL_CERT_FILE` (a PEM bundle) when set, else `SSL_CERT_DIR` (a hashed directory), else the
@@ -17,35 +17,42 @@ enum TLSAuthorities {
     }
 
     static let systemDirectories = [
-        "/etc/ssl/certs",                       // Debian, Ubuntu, Alpine, SUSE (update-ca-certificates)
+        "/etc/ssl/certs" // Debian, Ubuntu, Alpine, SUSE (update-ca-certificates)
     ]
     static let systemBundles = [
-        "/etc/ssl/certs/ca-certificates.crt",   // Debian, Ubuntu, Alpine
-        "/etc/pki/tls/certs/ca-bundle.crt",     // Fedora, RHEL
-        "/etc/ssl/cert.pem",                    // macOS, OpenBSD
+        "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Alpine
+        "/etc/pki/tls/certs/ca-bundle.crt", // Fedora, RHEL
+        "/etc/ssl/cert.pem", // macOS, OpenBSD
     ]
 
-    static func source(environment: [String: String], systemDirectories: [String] = systemDirectories,
-                       systemBundles: [String] = systemBundles) throws -> Source {
+    static func source(
+        environment: [String: String], systemDirectories: [String] = systemDirectories,
+        systemBundles: [String] = systemBundles
+    ) throws -> Source {
         let files = FileManager.default
         if let named = environment["SSL_CERT_FILE"], !named.isEmpty {
             guard files.isReadableFile(atPath: named) else {
-                throw EvalGuardError.evaluation("SSL_CERT_FILE names \(named), which cannot be read",
-                                                hint: "Point it at a readable PEM bundle, or unset it to use the system's.")
+                throw EvalGuardError.evaluation(
+                    "SSL_CERT_FILE names \(named), which cannot be read",
+                    hint: "Point it at a readable PEM bundle, or unset it to use the system's.")
             }
             return .bundle(named)
         }
         if let named = environment["SSL_CERT_DIR"], !named.isEmpty {
             guard isHashedDirectory(named) else {
-                throw EvalGuardError.evaluation("SSL_CERT_DIR names \(named), which holds no hashed certificates",
-                                                hint: "Run `openssl rehash \(named)` to name its certificates, or unset SSL_CERT_DIR to use the system's.")
+                throw EvalGuardError.evaluation(
+                    "SSL_CERT_DIR names \(named), which holds no hashed certificates",
+                    hint:
+                        "Run `openssl rehash \(named)` to name its certificates, or unset SSL_CERT_DIR to use the system's."
+                )
             }
             return .directory(named)
         }
         if let directory = systemDirectories.first(where: isHashedDirectory) { return .directory(directory) }
         guard let bundle = systemBundles.first(where: { files.isReadableFile(atPath: $0) }) else {
-            throw EvalGuardError.evaluation("no certificate authorities to check https servers against",
-                                            hint: "Install the ca-certificates package, or point SSL_CERT_FILE at a PEM bundle.")
+            throw EvalGuardError.evaluation(
+                "no certificate authorities to check https servers against",
+                hint: "Install the ca-certificates package, or point SSL_CERT_FILE at a PEM bundle.")
         }
         return .bundle(bundle)
     }
@@ -67,17 +74,26 @@ enum TLSAuthorities {
         let source = try source(environment: environment)
         var message = [CChar](repeating: 0, count: 320)
         guard evalguard_tls_load(&message, message.count) == 0 else {
-            throw EvalGuardError.evaluation("https needs OpenSSL 3, which could not be loaded: \(String(cBuffer: message))",
-                                            hint: "Install it: apt-get install libssl3 (Debian 12, Ubuntu 22.04 and later), dnf install openssl-libs (Fedora, RHEL 9).")
+            throw EvalGuardError.evaluation(
+                "https needs OpenSSL 3, which could not be loaded: \(String(cBuffer: message))",
+                hint:
+                    "Install it: apt-get install libssl3 (Debian 12, Ubuntu 22.04 and later), dnf install openssl-libs (Fedora, RHEL 9)."
+            )
         }
-        let made: OpaquePointer?, named: String
+        let made: OpaquePointer?
+        let named: String
         switch source {
-        case .bundle(let file): made = evalguard_tls_context_new(file, nil, &message, message.count); named = file
-        case .directory(let directory): made = evalguard_tls_context_new(nil, directory, &message, message.count); named = directory
+        case .bundle(let file):
+            made = evalguard_tls_context_new(file, nil, &message, message.count)
+            named = file
+        case .directory(let directory):
+            made = evalguard_tls_context_new(nil, directory, &message, message.count)
+            named = directory
         }
         guard let made else {
-            throw EvalGuardError.evaluation("\(String(cBuffer: message)) (\(named))",
-                                            hint: "Point SSL_CERT_FILE at a readable PEM bundle.")
+            throw EvalGuardError.evaluation(
+                "\(String(cBuffer: message)) (\(named))",
+                hint: "Point SSL_CERT_FILE at a readable PEM bundle.")
         }
         return made
     }

@@ -2,9 +2,9 @@ import EvalGuardConfig
 import EvalGuardSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The team's tool program (`tools_command`), answering an agent loop's tool calls: one
@@ -31,8 +31,9 @@ final class ToolProgram {
 
     init(command: [String], directory: String, setting: String, timeoutSeconds: Double) throws {
         (self.command, self.setting, timeoutNanos) = (command, setting, UInt64(timeoutSeconds * 1e9))
-        process = try ChildProcess(command: command, directory: directory,
-                                   wording: ProviderWording(subject: "the tools program", settings: setting))
+        process = try ChildProcess(
+            command: command, directory: directory,
+            wording: ProviderWording(subject: "the tools program", settings: setting))
     }
 
     deinit { process.terminate() }
@@ -42,7 +43,8 @@ final class ToolProgram {
         guard process.stdoutOpen else { throw failure("ended (\(process.reapAfterEOF())) before this call") }
         nextID += 1
         var line = ""
-        JSONWriter.write(.object(["id": .number(Double(nextID)), "name": .string(name), "arguments": arguments]), to: &line)
+        JSONWriter.write(
+            .object(["id": .number(Double(nextID)), "name": .string(name), "arguments": arguments]), to: &line)
         let now = monotonicNanoseconds()
         process.send(Array((line + "\n").utf8), index: nextID, at: now)
         guard process.flushWrites() else { throw failure("stopped reading its input") }
@@ -76,7 +78,9 @@ final class ToolProgram {
             }
             if !open {
                 process.stdoutOpen = false
-                if !pending.isEmpty { throw failure("ended (\(process.reapAfterEOF())) with \(pending.count) call(s) unanswered") }
+                if !pending.isEmpty {
+                    throw failure("ended (\(process.reapAfterEOF())) with \(pending.count) call(s) unanswered")
+                }
             }
         }
     }
@@ -98,10 +102,13 @@ final class ToolProgram {
 
     private func reply(_ text: String) throws -> (id: Int, result: JSONValue) {
         let shown = text.count > 200 ? String(text.prefix(200)) + "…" : text
-        guard case .object(let o)? = try? JSONParser.parse(text), let n = o["id"]?.numberValue, let id = Int(exactly: n) else {
+        guard case .object(let o)? = try? JSONParser.parse(text), let n = o["id"]?.numberValue, let id = Int(exactly: n)
+        else {
             throw failure("wrote a line that is not {\"id\", \"result\"}: '\(shown)'")
         }
-        guard pending.removeValue(forKey: id) != nil else { throw failure("answered id \(id), which no call pending has: '\(shown)'") }
+        guard pending.removeValue(forKey: id) != nil else {
+            throw failure("answered id \(id), which no call pending has: '\(shown)'")
+        }
         if let result = o["result"] { return (id, result) }
         if case .string(let error)? = o["error"] { return (id, .object(["error": .string(error)])) }
         throw failure("answered call \(id) without \"result\": '\(shown)'")
@@ -109,8 +116,12 @@ final class ToolProgram {
 
     private func failure(_ what: String) -> EvalGuardError {
         let stderr = process.stderrExcerpt()
-        return .evaluation("the tools program \(command.joined(separator: " ")) (\(setting)) \(what)",
-                           hint: stderr.isEmpty ? "It reads {\"id\", \"name\", \"arguments\"} lines on stdin and writes one {\"id\", \"result\"} line for each on stdout."
-                               : "Its stderr ends with:\n" + stderr.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(separator: "\n"))
+        return .evaluation(
+            "the tools program \(command.joined(separator: " ")) (\(setting)) \(what)",
+            hint: stderr.isEmpty
+                ? "It reads {\"id\", \"name\", \"arguments\"} lines on stdin and writes one {\"id\", \"result\"} line for each on stdout."
+                : "Its stderr ends with:\n"
+                    + stderr.split(separator: "\n", omittingEmptySubsequences: false).map { "  | " + $0 }.joined(
+                        separator: "\n"))
     }
 }

@@ -17,10 +17,14 @@ extension OpenAIProvider {
     /// What the server said about an error, the way its API writes it, safe on a terminal: it is
     /// printed in errors and stored in results, and a server may send escape sequences.
     func serverMessage(_ body: [UInt8]) -> String {
-        let said = config.api == .anthropic ? AnthropicAnswer.serverMessage(body, redact) : OpenAIAnswer.serverMessage(body, redact)
-        return String(String.UnicodeScalarView(said.unicodeScalars.map { c in
-            (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
-        }))
+        let said =
+            config.api == .anthropic
+            ? AnthropicAnswer.serverMessage(body, redact) : OpenAIAnswer.serverMessage(body, redact)
+        return String(
+            String.UnicodeScalarView(
+                said.unicodeScalars.map { c in
+                    (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
+                }))
     }
 }
 
@@ -28,29 +32,39 @@ extension OpenAIRun {
     func unauthorized(_ r: HTTPResponse) -> EvalGuardError {
         let said = "The server said: " + provider.serverMessage(r.body)
         guard let env = provider.config.apiKeyEnv else {
-            return .evaluation("\(url) answered \(statusText(r)): it wants an API key, and none is configured",
-                               hint: "Put the key in an environment variable and name that variable in \(provider.config.setting("api_key_env")), e.g. \"api_key_env\": \"\(provider.config.api.keyVariableExample)\".\n" + said)
+            return .evaluation(
+                "\(url) answered \(statusText(r)): it wants an API key, and none is configured",
+                hint:
+                    "Put the key in an environment variable and name that variable in \(provider.config.setting("api_key_env")), e.g. \"api_key_env\": \"\(provider.config.api.keyVariableExample)\".\n"
+                    + said)
         }
-        let what = r.status == 401 ? "did not accept the API key in the environment variable \(env)"
-                                   : "refused the API key in the environment variable \(env) access to model '\(provider.config.model)'"
-        return .evaluation("\(url) answered \(statusText(r)): the server \(what)",
-                           hint: "Check the value of \(env) (named by \(provider.config.setting("api_key_env")) in \(EvalConfig.path)).\n" + said)
+        let what =
+            r.status == 401
+            ? "did not accept the API key in the environment variable \(env)"
+            : "refused the API key in the environment variable \(env) access to model '\(provider.config.model)'"
+        return .evaluation(
+            "\(url) answered \(statusText(r)): the server \(what)",
+            hint:
+                "Check the value of \(env) (named by \(provider.config.setting("api_key_env")) in \(EvalConfig.path)).\n"
+                + said)
     }
 
     func notFound(_ r: HTTPResponse) -> EvalGuardError {
         if provider.config.api == .anthropic {
-            return .evaluation("\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
-                               hint: """
-                                   Check \(provider.config.setting("model")) ('\(provider.config.model)') and \(provider.config.setting("base_url")) ('\(provider.config.baseURL)') in \(EvalConfig.path): \
-                                   evalguard posts to <base_url>/v1/messages, so base_url is the API's root (https://api.anthropic.com), without /v1.
-                                   The server said: \(provider.serverMessage(r.body))
-                                   """)
+            return .evaluation(
+                "\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
+                hint: """
+                    Check \(provider.config.setting("model")) ('\(provider.config.model)') and \(provider.config.setting("base_url")) ('\(provider.config.baseURL)') in \(EvalConfig.path): \
+                    evalguard posts to <base_url>/v1/messages, so base_url is the API's root (https://api.anthropic.com), without /v1.
+                    The server said: \(provider.serverMessage(r.body))
+                    """)
         }
-        return .evaluation("\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
-                    hint: """
-                        Check \(provider.config.setting("model")) ('\(provider.config.model)') and \(provider.config.setting("base_url")) ('\(provider.config.baseURL)') in \(EvalConfig.path): \
-                        evalguard posts to <base_url>/chat/completions (embeddings: <base_url>/embeddings), so OpenAI-compatible servers usually want a base_url ending in /v1.
-                        The server said: \(provider.serverMessage(r.body))
-                        """)
+        return .evaluation(
+            "\(url) answered \(statusText(r)): the server knows no model '\(provider.config.model)', or no such URL",
+            hint: """
+                Check \(provider.config.setting("model")) ('\(provider.config.model)') and \(provider.config.setting("base_url")) ('\(provider.config.baseURL)') in \(EvalConfig.path): \
+                evalguard posts to <base_url>/chat/completions (embeddings: <base_url>/embeddings), so OpenAI-compatible servers usually want a base_url ending in /v1.
+                The server said: \(provider.serverMessage(r.body))
+                """)
     }
 }

@@ -22,14 +22,18 @@ package struct AgentOutput: Sendable, Equatable {
 
     /// Nil when `output` is not an object with `tool_calls` or `steps`.
     package init?(_ output: JSONValue) {
-        guard case .object(let o) = output, o["tool_calls"]?.arrayValue != nil || o["steps"]?.arrayValue != nil else { return nil }
+        guard case .object(let o) = output, o["tool_calls"]?.arrayValue != nil || o["steps"]?.arrayValue != nil else {
+            return nil
+        }
         content = o["content"]?.stringValue
         calls = (o["tool_calls"]?.arrayValue ?? []).map(Self.call)
         steps = (o["steps"]?.arrayValue ?? []).map(Self.call)
     }
 
     private static func call(_ value: JSONValue) -> Call {
-        Call(name: value["name"]?.stringValue ?? "", arguments: value["arguments"] ?? .object([:]), result: value["result"])
+        Call(
+            name: value["name"]?.stringValue ?? "", arguments: value["arguments"] ?? .object([:]),
+            result: value["result"])
     }
 
     /// How many tool calls and steps `output` holds: the entries of its `tool_calls` and

@@ -16,8 +16,10 @@ package final class JSONSchema {
 
     /// Compiles `value`; `loadRemote` supplies other documents by URI (the conformance test
     /// serves the test suite's `remotes/`).
-    init(_ value: JSONValue, base: String = defaultBase,
-         loadRemote: @escaping (String) -> JSONValue? = { _ in nil }) throws(SchemaDefinitionError) {
+    init(
+        _ value: JSONValue, base: String = defaultBase,
+        loadRemote: @escaping (String) -> JSONValue? = { _ in nil }
+    ) throws(SchemaDefinitionError) {
         let compiler = SchemaCompiler(loadRemote: loadRemote)
         root = try compiler.compileRoot(value, base: base)
         registry = compiler.registry

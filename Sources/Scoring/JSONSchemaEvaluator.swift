@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// Why an instance does not validate: where in the instance (JSON Pointer), which keyword of
 /// which schema location failed, and a sentence for the reader.
@@ -16,7 +16,10 @@ package struct SchemaViolation: Sendable, Equatable {
     /// printed on terminals.
     package var description: String {
         let text = "\(instancePath.isEmpty ? "(root)" : instancePath): \(keyword): \(message)"
-        return text.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0) }.joined()
+        return text.unicodeScalars.map {
+            $0.properties.generalCategory == .control
+                ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : String($0)
+        }.joined()
     }
 }
 
@@ -55,11 +58,17 @@ struct SchemaEvaluator {
 
     mutating func evaluate(_ node: SchemaNode, _ instance: JSONValue, at path: [String]) -> Outcome {
         func fail(_ keyword: String, _ message: String) -> Outcome {
-            Outcome(violation: SchemaViolation(instancePath: jsonPointer(path), keyword: keyword,
-                                               schemaPath: jsonPointer(node.path + [keyword]), message: message))
+            Outcome(
+                violation: SchemaViolation(
+                    instancePath: jsonPointer(path), keyword: keyword,
+                    schemaPath: jsonPointer(node.path + [keyword]), message: message))
         }
-        if let c = node.constant { return c ? Outcome() : fail("false", "no value is allowed here (the schema is false)") }
-        guard depth < Self.maxDepth else { return fail("$ref", "the schema nests deeper than \(Self.maxDepth) levels here (a reference loop?)") }
+        if let c = node.constant {
+            return c ? Outcome() : fail("false", "no value is allowed here (the schema is false)")
+        }
+        guard depth < Self.maxDepth else {
+            return fail("$ref", "the schema nests deeper than \(Self.maxDepth) levels here (a reference loop?)")
+        }
         depth += 1
         let entered = scope.last != node.base
         if entered { scope.append(node.base) }
@@ -76,8 +85,9 @@ struct SchemaEvaluator {
         }
         if var target = node.dynamicRefTarget {
             if let anchor = node.dynamicRefAnchor,
-               let outermost = scope.first(where: { dynamicAnchors.contains($0 + "#" + anchor) }),
-               let found = registry[outermost + "#" + anchor] {
+                let outermost = scope.first(where: { dynamicAnchors.contains($0 + "#" + anchor) }),
+                let found = registry[outermost + "#" + anchor]
+            {
                 target = found
             }
             let r = evaluate(target, instance, at: path)
@@ -101,7 +111,8 @@ struct SchemaEvaluator {
             if let m = node.minLength, length < m { return fail("minLength", "\(length) characters, fewer than \(m)") }
             if let m = node.maxLength, length > m { return fail("maxLength", "\(length) characters, more than \(m)") }
             if let p = node.pattern, p.regex.matches(s) != true {
-                return fail("pattern", "\(Self.clip(instance)) does not match \(JSONValue.string(p.source).canonicalText)")
+                return fail(
+                    "pattern", "\(Self.clip(instance)) does not match \(JSONValue.string(p.source).canonicalText)")
             }
         case .array(let a):
             if let v = checkArray(a, node, path, &out) { return v }
@@ -132,8 +143,12 @@ struct SchemaEvaluator {
         let text = { (x: Double) in Self.clip(.number(x)) }
         if let m = node.minimum, n < m { return ("minimum", "\(text(n)) is less than \(text(m))") }
         if let m = node.maximum, n > m { return ("maximum", "\(text(n)) is greater than \(text(m))") }
-        if let m = node.exclusiveMinimum, n <= m { return ("exclusiveMinimum", "\(text(n)) is not greater than \(text(m))") }
-        if let m = node.exclusiveMaximum, n >= m { return ("exclusiveMaximum", "\(text(n)) is not less than \(text(m))") }
+        if let m = node.exclusiveMinimum, n <= m {
+            return ("exclusiveMinimum", "\(text(n)) is not greater than \(text(m))")
+        }
+        if let m = node.exclusiveMaximum, n >= m {
+            return ("exclusiveMaximum", "\(text(n)) is not less than \(text(m))")
+        }
         if let m = node.multipleOf {
             // Decimal fractions are inexact in binary: 0.0075 / 0.0001 is 74.99999999999999.
             let q = n / m
@@ -143,16 +158,22 @@ struct SchemaEvaluator {
         return nil
     }
 
-    private mutating func checkArray(_ a: [JSONValue], _ node: SchemaNode, _ path: [String], _ out: inout Outcome) -> Outcome? {
+    private mutating func checkArray(_ a: [JSONValue], _ node: SchemaNode, _ path: [String], _ out: inout Outcome)
+        -> Outcome?
+    {
         let at = { (keyword: String, message: String) in
-            Outcome(violation: SchemaViolation(instancePath: jsonPointer(path), keyword: keyword,
-                                               schemaPath: jsonPointer(node.path + [keyword]), message: message))
+            Outcome(
+                violation: SchemaViolation(
+                    instancePath: jsonPointer(path), keyword: keyword,
+                    schemaPath: jsonPointer(node.path + [keyword]), message: message))
         }
         if let m = node.minItems, a.count < m { return at("minItems", "\(a.count) items, fewer than \(m)") }
         if let m = node.maxItems, a.count > m { return at("maxItems", "\(a.count) items, more than \(m)") }
         if node.uniqueItems {
             for i in a.indices {
-                if let j = a[(i + 1)...].firstIndex(of: a[i]) { return at("uniqueItems", "items \(i) and \(j) are equal") }
+                if let j = a[(i + 1)...].firstIndex(of: a[i]) {
+                    return at("uniqueItems", "items \(i) and \(j) are equal")
+                }
             }
         }
         let prefix = node.prefixItems ?? []
@@ -173,8 +194,9 @@ struct SchemaEvaluator {
             for i in a.indices where evaluate(schema, a[i], at: path + ["\(i)"]).valid { matched.append(i) }
             let least = node.minContains ?? 1
             if matched.count < least {
-                return at(node.minContains == nil ? "contains" : "minContains",
-                          "\(matched.count) item(s) match the contains schema, fewer than \(least)")
+                return at(
+                    node.minContains == nil ? "contains" : "minContains",
+                    "\(matched.count) item(s) match the contains schema, fewer than \(least)")
             }
             if let most = node.maxContains, matched.count > most {
                 return at("maxContains", "\(matched.count) item(s) match the contains schema, more than \(most)")
@@ -184,19 +206,30 @@ struct SchemaEvaluator {
         return nil
     }
 
-    private mutating func checkObject(_ o: [String: JSONValue], _ node: SchemaNode, _ path: [String], _ out: inout Outcome) -> Outcome? {
+    private mutating func checkObject(
+        _ o: [String: JSONValue], _ node: SchemaNode, _ path: [String], _ out: inout Outcome
+    ) -> Outcome? {
         let at = { (keyword: String, message: String) in
-            Outcome(violation: SchemaViolation(instancePath: jsonPointer(path), keyword: keyword,
-                                               schemaPath: jsonPointer(node.path + [keyword]), message: message))
+            Outcome(
+                violation: SchemaViolation(
+                    instancePath: jsonPointer(path), keyword: keyword,
+                    schemaPath: jsonPointer(node.path + [keyword]), message: message))
         }
-        if let m = node.minProperties, o.count < m { return at("minProperties", "\(o.count) properties, fewer than \(m)") }
-        if let m = node.maxProperties, o.count > m { return at("maxProperties", "\(o.count) properties, more than \(m)") }
+        if let m = node.minProperties, o.count < m {
+            return at("minProperties", "\(o.count) properties, fewer than \(m)")
+        }
+        if let m = node.maxProperties, o.count > m {
+            return at("maxProperties", "\(o.count) properties, more than \(m)")
+        }
         for name in node.required where o[name] == nil {
             return at("required", "missing the required property \(JSONValue.string(name).canonicalText)")
         }
         for (name, needs) in node.dependentRequired where o[name] != nil {
             if let missing = needs.first(where: { o[$0] == nil }) {
-                return at("dependentRequired", "\(JSONValue.string(name).canonicalText) is present, so \(JSONValue.string(missing).canonicalText) is required")
+                return at(
+                    "dependentRequired",
+                    "\(JSONValue.string(name).canonicalText) is present, so \(JSONValue.string(missing).canonicalText) is required"
+                )
             }
         }
         let members = o.sorted { $0.key < $1.key }
@@ -225,7 +258,10 @@ struct SchemaEvaluator {
             if let schema = node.additionalProperties, !patterned, !declared.contains(key) {
                 let r = evaluate(schema, value, at: path + [key])
                 guard r.valid else {
-                    return schema.constant == false ? at("additionalProperties", "the property \(JSONValue.string(key).canonicalText) is not allowed") : r
+                    return schema.constant == false
+                        ? at(
+                            "additionalProperties", "the property \(JSONValue.string(key).canonicalText) is not allowed"
+                        ) : r
                 }
                 out.properties.insert(key)
             }
@@ -238,10 +274,14 @@ struct SchemaEvaluator {
         return nil
     }
 
-    private mutating func checkCombinators(_ node: SchemaNode, _ instance: JSONValue, _ path: [String], _ out: inout Outcome) -> Outcome? {
+    private mutating func checkCombinators(
+        _ node: SchemaNode, _ instance: JSONValue, _ path: [String], _ out: inout Outcome
+    ) -> Outcome? {
         let at = { (keyword: String, message: String) in
-            Outcome(violation: SchemaViolation(instancePath: jsonPointer(path), keyword: keyword,
-                                               schemaPath: jsonPointer(node.path + [keyword]), message: message))
+            Outcome(
+                violation: SchemaViolation(
+                    instancePath: jsonPointer(path), keyword: keyword,
+                    schemaPath: jsonPointer(node.path + [keyword]), message: message))
         }
         for schema in node.allOf ?? [] {
             let r = evaluate(schema, instance, at: path)
@@ -253,20 +293,37 @@ struct SchemaEvaluator {
             var any = false
             for schema in branches {
                 let r = evaluate(schema, instance, at: path)
-                if r.valid { any = true; out.merge(r) } else if first == nil { first = r.violation }
+                if r.valid {
+                    any = true
+                    out.merge(r)
+                } else if first == nil {
+                    first = r.violation
+                }
             }
-            if !any { return at("anyOf", "matches none of the \(branches.count) schemas" + (first.map { " (the first: \($0.description))" } ?? "")) }
+            if !any {
+                return at(
+                    "anyOf",
+                    "matches none of the \(branches.count) schemas"
+                        + (first.map { " (the first: \($0.description))" } ?? ""))
+            }
         }
         if let branches = node.oneOf {
             var matched: [Int] = []
             var kept = Outcome()
             for (i, schema) in branches.enumerated() {
                 let r = evaluate(schema, instance, at: path)
-                if r.valid { matched.append(i); kept = r }
+                if r.valid {
+                    matched.append(i)
+                    kept = r
+                }
             }
             guard matched.count == 1 else {
-                return at("oneOf", matched.isEmpty ? "matches none of the \(branches.count) schemas"
-                                                   : "matches \(matched.count) of the schemas (\(matched.map(String.init).joined(separator: ", "))), not exactly one")
+                return at(
+                    "oneOf",
+                    matched.isEmpty
+                        ? "matches none of the \(branches.count) schemas"
+                        : "matches \(matched.count) of the schemas (\(matched.map(String.init).joined(separator: ", "))), not exactly one"
+                )
             }
             out.merge(kept)
         }
@@ -293,7 +350,9 @@ struct SchemaEvaluator {
 
     static func matches(_ value: JSONValue, type: String) -> Bool {
         switch (type, value) {
-        case ("null", .null), ("boolean", .bool), ("object", .object), ("array", .array), ("number", .number), ("string", .string): true
+        case ("null", .null), ("boolean", .bool), ("object", .object), ("array", .array), ("number", .number),
+            ("string", .string):
+            true
         case ("integer", .number(let n)): n.isFinite && n == n.rounded()
         default: false
         }

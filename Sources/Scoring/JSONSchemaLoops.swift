@@ -12,7 +12,9 @@ extension SchemaCompiler {
     private static func inPlace(_ node: SchemaNode) -> [(SchemaNode, viaRef: Bool)] {
         var out: [(SchemaNode, viaRef: Bool)] = node.refTarget.map { [($0, true)] } ?? []
         for list in [node.allOf, node.anyOf, node.oneOf] { out += (list ?? []).map { ($0, false) } }
-        for one in [node.not, node.ifSchema, node.thenSchema, node.elseSchema] { if let one { out.append((one, false)) } }
+        for one in [node.not, node.ifSchema, node.thenSchema, node.elseSchema] {
+            if let one { out.append((one, false)) }
+        }
         out += node.dependentSchemas.map { ($0.1, false) }
         return out
     }
@@ -25,7 +27,9 @@ extension SchemaCompiler {
         var done = Set<ObjectIdentifier>()
         for start in starts where !done.contains(ObjectIdentifier(start)) {
             // Depth-first, iteratively: the path from `start`, and where each node is on it.
-            var stack: [(node: SchemaNode, next: Int, edges: [(SchemaNode, viaRef: Bool)])] = [(start, 0, Self.inPlace(start))]
+            var stack: [(node: SchemaNode, next: Int, edges: [(SchemaNode, viaRef: Bool)])] = [
+                (start, 0, Self.inPlace(start))
+            ]
             var onPath: [ObjectIdentifier: Int] = [ObjectIdentifier(start): 0]
             while let top = stack.last {
                 guard top.next < top.edges.count else {
@@ -38,7 +42,8 @@ extension SchemaCompiler {
                 let (child, _) = top.edges[top.next]
                 let id = ObjectIdentifier(child)
                 if let at = onPath[id] {
-                    throw Self.loop(Array(stack[at...].map { ($0.node, $0.edges[$0.next - 1].viaRef) }), closingAt: child)
+                    throw Self.loop(
+                        Array(stack[at...].map { ($0.node, $0.edges[$0.next - 1].viaRef) }), closingAt: child)
                 }
                 guard !done.contains(id) else { continue }
                 onPath[id] = stack.count
@@ -48,11 +53,16 @@ extension SchemaCompiler {
     }
 
     /// The error for a loop: each node with whether its step to the next is a `$ref`.
-    private static func loop(_ steps: [(SchemaNode, viaRef: Bool)], closingAt first: SchemaNode) -> SchemaDefinitionError {
+    private static func loop(_ steps: [(SchemaNode, viaRef: Bool)], closingAt first: SchemaNode)
+        -> SchemaDefinitionError
+    {
         let chain = (steps.map(\.0) + [first]).map { "#" + jsonPointer($0.path) }.joined(separator: " → ")
         // A loop of in-place applications always holds a `$ref`: subschemas alone form a tree.
         let culprit = steps.first(where: \.viaRef)?.0 ?? steps[0].0
-        return SchemaDefinitionError(path: culprit.path + ["$ref"],
-                                     message: "$ref \(JSONValue.string(culprit.ref ?? "").canonicalText) loops back to itself without descending into the value (\(chain)), so validating any value would never end")
+        return SchemaDefinitionError(
+            path: culprit.path + ["$ref"],
+            message:
+                "$ref \(JSONValue.string(culprit.ref ?? "").canonicalText) loops back to itself without descending into the value (\(chain)), so validating any value would never end"
+        )
     }
 }

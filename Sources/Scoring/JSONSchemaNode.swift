@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// One compiled (sub)schema: its keywords read once into typed fields, its subschemas compiled,
 /// its references resolved, so that validating a case walks objects instead of re-reading JSON.
@@ -90,8 +90,10 @@ final class SchemaCompiler {
         return root
     }
 
-    private func compile(_ value: JSONValue, base parentBase: String, path: [String], pointer parentPointer: [String],
-                         newResource: Bool = false) throws(SchemaDefinitionError) -> SchemaNode {
+    private func compile(
+        _ value: JSONValue, base parentBase: String, path: [String], pointer parentPointer: [String],
+        newResource: Bool = false
+    ) throws(SchemaDefinitionError) -> SchemaNode {
         func fail(_ message: String, _ key: String? = nil) -> SchemaDefinitionError {
             SchemaDefinitionError(path: key.map { path + [$0] } ?? path, message: message)
         }
@@ -110,7 +112,9 @@ final class SchemaCompiler {
         if let id = o["$id"] {
             guard let s = id.stringValue else { throw fail("$id must be a string", "$id") }
             let resolved = SchemaURI.resolve(s, against: base)
-            if let f = resolved.fragment, !f.isEmpty { throw fail("$id must not have a fragment (use $anchor for a name)", "$id") }
+            if let f = resolved.fragment, !f.isEmpty {
+                throw fail("$id must not have a fragment (use $anchor for a name)", "$id")
+            }
             // Also reachable by pointer from the enclosing resource.
             let outer = base + "#" + jsonPointer(pointer)
             base = resolved.withoutFragment
@@ -126,8 +130,10 @@ final class SchemaCompiler {
         return registered(node, o, pointer: pointer, resource: enteredResource ? (value, path) : nil)
     }
 
-    private func registered(_ node: SchemaNode, _ o: [String: JSONValue], pointer: [String],
-                            resource: (JSONValue, [String])?) -> SchemaNode {
+    private func registered(
+        _ node: SchemaNode, _ o: [String: JSONValue], pointer: [String],
+        resource: (JSONValue, [String])?
+    ) -> SchemaNode {
         if let resource, resources[node.base] == nil { resources[node.base] = resource }
         let key = node.base + "#" + jsonPointer(pointer)
         if registry[key] == nil { registry[key] = node }
@@ -139,8 +145,10 @@ final class SchemaCompiler {
         return node
     }
 
-    private func compileKeywords(_ o: [String: JSONValue], base: String, path: [String], pointer: [String],
-                                 fail: (String, String?) -> SchemaDefinitionError) throws(SchemaDefinitionError) -> SchemaNode {
+    private func compileKeywords(
+        _ o: [String: JSONValue], base: String, path: [String], pointer: [String],
+        fail: (String, String?) -> SchemaDefinitionError
+    ) throws(SchemaDefinitionError) -> SchemaNode {
         let node = SchemaNode(base: base, path: path)
         func sub(_ key: String) throws(SchemaDefinitionError) -> SchemaNode? {
             guard let v = o[key] else { return nil }
@@ -148,7 +156,9 @@ final class SchemaCompiler {
         }
         func list(_ key: String) throws(SchemaDefinitionError) -> [SchemaNode]? {
             guard let v = o[key] else { return nil }
-            guard case .array(let a) = v, !a.isEmpty else { throw fail("\(key) must be a non-empty array of schemas", key) }
+            guard case .array(let a) = v, !a.isEmpty else {
+                throw fail("\(key) must be a non-empty array of schemas", key)
+            }
             var out: [SchemaNode] = []
             for (i, s) in a.enumerated() {
                 out.append(try compile(s, base: base, path: path + [key, "\(i)"], pointer: pointer + [key, "\(i)"]))
@@ -160,13 +170,16 @@ final class SchemaCompiler {
             guard case .object(let m) = v else { throw fail("\(key) must be an object of schemas", key) }
             var out: [(String, SchemaNode)] = []
             for (name, schema) in m.sorted(by: { $0.key < $1.key }) {
-                out.append((name, try compile(schema, base: base, path: path + [key, name], pointer: pointer + [key, name])))
+                out.append(
+                    (name, try compile(schema, base: base, path: path + [key, name], pointer: pointer + [key, name])))
             }
             return out
         }
         func count(_ key: String) throws(SchemaDefinitionError) -> Int? {
             guard let v = o[key] else { return nil }
-            guard let n = v.numberValue, n >= 0, n == n.rounded(), n < 1e15 else { throw fail("\(key) must be a non-negative integer", key) }
+            guard let n = v.numberValue, n >= 0, n == n.rounded(), n < 1e15 else {
+                throw fail("\(key) must be a non-negative integer", key)
+            }
             return Int(n)
         }
         func number(_ key: String) throws(SchemaDefinitionError) -> Double? {
@@ -176,7 +189,9 @@ final class SchemaCompiler {
         }
         func regex(_ key: String, _ source: String, at p: String?) throws(SchemaDefinitionError) -> BoundedRegex {
             guard let r = BoundedRegex(source) else {
-                throw SchemaDefinitionError(path: path + [key] + (p.map { [$0] } ?? []), message: "invalid regular expression \(JSONValue.string(source).canonicalText)")
+                throw SchemaDefinitionError(
+                    path: path + [key] + (p.map { [$0] } ?? []),
+                    message: "invalid regular expression \(JSONValue.string(source).canonicalText)")
             }
             return r
         }
@@ -191,8 +206,11 @@ final class SchemaCompiler {
         if let t = o["type"] {
             let names = t.stringValue.map { [$0] } ?? t.arrayValue?.compactMap(\.stringValue)
             let known: Set = ["null", "boolean", "object", "array", "number", "string", "integer"]
-            guard let names, !names.isEmpty, names.allSatisfy(known.contains), names.count == (t.arrayValue?.count ?? 1) else {
-                throw fail("type must be one of null, boolean, object, array, number, string, integer (or an array of them)", "type")
+            guard let names, !names.isEmpty, names.allSatisfy(known.contains), names.count == (t.arrayValue?.count ?? 1)
+            else {
+                throw fail(
+                    "type must be one of null, boolean, object, array, number, string, integer (or an array of them)",
+                    "type")
             }
             node.types = names
         }
@@ -234,8 +252,12 @@ final class SchemaCompiler {
         node.propertyNames = try sub("propertyNames")
         if let r = o["required"] { node.required = try strings(r, "required") }
         if let d = o["dependentRequired"] {
-            guard case .object(let m) = d else { throw fail("dependentRequired must be an object of string arrays", "dependentRequired") }
-            for (name, names) in m.sorted(by: { $0.key < $1.key }) { node.dependentRequired.append((name, try strings(names, "dependentRequired"))) }
+            guard case .object(let m) = d else {
+                throw fail("dependentRequired must be an object of string arrays", "dependentRequired")
+            }
+            for (name, names) in m.sorted(by: { $0.key < $1.key }) {
+                node.dependentRequired.append((name, try strings(names, "dependentRequired")))
+            }
         }
         node.dependentSchemas = try map("dependentSchemas")
         node.minProperties = try count("minProperties")
@@ -258,7 +280,8 @@ final class SchemaCompiler {
         for key in ["$anchor", "$dynamicAnchor"] {
             guard let a = o[key] else { continue }
             guard let s = a.stringValue, let f = s.first, f.isLetter || f == "_",
-                  s.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                s.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+            else {
                 throw fail("\(key) must be a plain name (a letter or _, then letters, digits, - _ .)", key)
             }
         }
@@ -276,14 +299,17 @@ final class SchemaCompiler {
                 node.dynamicRefTarget = try target(r, from: node, key: "$dynamicRef")
                 let uri = SchemaURI.resolve(r, against: node.base)
                 if let f = uri.fragment, !f.isEmpty, pointerTokens(f) == nil,
-                   dynamicAnchors.contains(uri.withoutFragment + "#" + f) {
+                    dynamicAnchors.contains(uri.withoutFragment + "#" + f)
+                {
                     node.dynamicRefAnchor = f
                 }
             }
         }
     }
 
-    private func target(_ reference: String, from node: SchemaNode, key: String) throws(SchemaDefinitionError) -> SchemaNode {
+    private func target(_ reference: String, from node: SchemaNode, key: String) throws(SchemaDefinitionError)
+        -> SchemaNode
+    {
         let uri = SchemaURI.resolve(reference, against: node.base)
         let resource = uri.withoutFragment
         let fragment = uri.fragment ?? ""
@@ -298,16 +324,25 @@ final class SchemaCompiler {
         if let tokens, let (document, path) = resources[resource] {
             var value = document
             for t in tokens {
-                if case .object(let o) = value, let v = o[t] { value = v }
-                else if case .array(let a) = value, let i = Int(t), a.indices.contains(i) { value = a[i] }
-                else { throw SchemaDefinitionError(path: node.path + [key], message: "\(key) \(JSONValue.string(reference).canonicalText) points at nothing in the schema") }
+                if case .object(let o) = value, let v = o[t] {
+                    value = v
+                } else if case .array(let a) = value, let i = Int(t), a.indices.contains(i) {
+                    value = a[i]
+                } else {
+                    throw SchemaDefinitionError(
+                        path: node.path + [key],
+                        message: "\(key) \(JSONValue.string(reference).canonicalText) points at nothing in the schema")
+                }
             }
             let compiled = try compile(value, base: resource, path: path + tokens, pointer: tokens)
             registry[lookup] = compiled
             try resolvePending()
             return compiled
         }
-        throw SchemaDefinitionError(path: node.path + [key],
-                                    message: "\(key) \(JSONValue.string(reference).canonicalText) does not resolve within the schema (only references inside the same document are followed)")
+        throw SchemaDefinitionError(
+            path: node.path + [key],
+            message:
+                "\(key) \(JSONValue.string(reference).canonicalText) does not resolve within the schema (only references inside the same document are followed)"
+        )
     }
 }

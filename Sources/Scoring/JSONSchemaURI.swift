@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// URI references as JSON Schema uses them for `$id`, `$ref` and `$dynamicRef`: resolved against
 /// a base by RFC 3986 section 5.2 (with its dot-segment removal), split at the fragment. Only
@@ -23,7 +23,8 @@ struct SchemaURI: Equatable {
             rest = rest[..<q]
         }
         if let colon = rest.firstIndex(of: ":"), let first = rest.first, first.isLetter,
-           rest[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
+            rest[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        {
             scheme = String(rest[..<colon])
             rest = rest[rest.index(after: colon)...]
         }
@@ -93,14 +94,23 @@ struct SchemaURI: Equatable {
         var input = Substring(path)
         var output: [Substring] = []
         while !input.isEmpty {
-            if input.hasPrefix("../") { input = input.dropFirst(3) }
-            else if input.hasPrefix("./") { input = input.dropFirst(2) }
-            else if input.hasPrefix("/./") { input = input.dropFirst(2) }
-            else if input == "/." { input = "/" }
-            else if input.hasPrefix("/../") { input = input.dropFirst(3); if !output.isEmpty { output.removeLast() } }
-            else if input == "/.." { input = "/"; if !output.isEmpty { output.removeLast() } }
-            else if input == "." || input == ".." { input = "" }
-            else {
+            if input.hasPrefix("../") {
+                input = input.dropFirst(3)
+            } else if input.hasPrefix("./") {
+                input = input.dropFirst(2)
+            } else if input.hasPrefix("/./") {
+                input = input.dropFirst(2)
+            } else if input == "/." {
+                input = "/"
+            } else if input.hasPrefix("/../") {
+                input = input.dropFirst(3)
+                if !output.isEmpty { output.removeLast() }
+            } else if input == "/.." {
+                input = "/"
+                if !output.isEmpty { output.removeLast() }
+            } else if input == "." || input == ".." {
+                input = ""
+            } else {
                 let start = input.hasPrefix("/") ? input.index(after: input.startIndex) : input.startIndex
                 let end = input[start...].firstIndex(of: "/") ?? input.endIndex
                 output.append(input[..<end])

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 /// A grade read from a judge's reply.
 package struct JudgeGrade: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 /// The prompt a judge receives for one answer: a template with the slots `{{rubric}}`,
 /// `{{input}}`, `{{expected}}`, `{{output}}` and `{{grades}}`, filled in one pass (text put
@@ -82,16 +82,22 @@ package struct JudgePrompt: Sendable {
 
     /// `template` is the template's text (the default when nil); `rubric` the rubric's text.
     /// With `pairwise`, the template shows two answers, `{{output_a}}` and `{{output_b}}`.
-    package init(template: String?, rubric: String, grades: JudgeSettings.Grades, pairwise: Bool = false) throws(TemplateError) {
+    package init(template: String?, rubric: String, grades: JudgeSettings.Grades, pairwise: Bool = false)
+        throws(TemplateError)
+    {
         var parts: [Part] = []
         var rest = Substring(template ?? (pairwise ? Self.defaultPairwiseTemplate : Self.defaultTemplate))
         let slots = pairwise ? Self.pairwiseSlots : Self.slots
         while let open = rest.rangeOfText("{{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].rangeOfText("}}") else { throw TemplateError(message: "'{{' without '}}'") }
+            guard let close = rest[open.upperBound...].rangeOfText("}}") else {
+                throw TemplateError(message: "'{{' without '}}'")
+            }
             let name = rest[open.upperBound..<close.lowerBound].trimmingWhitespace()
             guard slots.contains(name) else {
-                throw TemplateError(message: "unknown slot '{{\(name)}}' (slots: " + slots.sorted().map { "{{\($0)}}" }.joined(separator: ", ") + ")")
+                throw TemplateError(
+                    message: "unknown slot '{{\(name)}}' (slots: "
+                        + slots.sorted().map { "{{\($0)}}" }.joined(separator: ", ") + ")")
             }
             parts.append(.slot(name))
             rest = rest[close.upperBound...]
@@ -99,7 +105,8 @@ package struct JudgePrompt: Sendable {
         if !rest.isEmpty { parts.append(.text(String(rest))) }
         for needed in pairwise ? ["output_a", "output_b"] : ["output"] {
             guard parts.contains(where: { if case .slot(needed) = $0 { true } else { false } }) else {
-                throw TemplateError(message: "the template has no {{\(needed)}} slot: the judge would never see the answer")
+                throw TemplateError(
+                    message: "the template has no {{\(needed)}} slot: the judge would never see the answer")
             }
         }
         self.parts = parts
@@ -129,13 +136,17 @@ package struct JudgePrompt: Sendable {
     /// without calls, and the grades stored for them, stay as they were.
     static func answer(_ value: JSONValue) -> String {
         guard let agent = AgentOutput(value) else { return text(value) }
-        func call(_ c: AgentOutput.Call) -> String { (c.name.isEmpty ? "(no name)" : c.name) + "(" + text(c.arguments) + ")" }
+        func call(_ c: AgentOutput.Call) -> String {
+            (c.name.isEmpty ? "(no name)" : c.name) + "(" + text(c.arguments) + ")"
+        }
         var out = ""
         // A loop's steps hold every call it answered, with what the tool answered; the calls of
         // its last answer, made when it ran out of steps, follow them unanswered.
         if !agent.steps.isEmpty {
             out += "Steps:\n"
-            for (i, step) in agent.steps.enumerated() { out += "\(i + 1). \(call(step)) -> \(step.result.map(text) ?? "(no result)")\n" }
+            for (i, step) in agent.steps.enumerated() {
+                out += "\(i + 1). \(call(step)) -> \(step.result.map(text) ?? "(no result)")\n"
+            }
             let unanswered = agent.calls.dropFirst(agent.steps.count)
             if !unanswered.isEmpty {
                 out += "Calls left unanswered (the loop ran out of steps):\n"

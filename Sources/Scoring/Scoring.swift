@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What a scorer made of one output: pass or fail, a score in [0, 1] (1 or 0 for the scorers
 /// that only pass or fail), and why it failed when the scorer can say (shown in reports).
@@ -41,7 +41,8 @@ package final class ScoringSession {
         case .trajectory(let settings): return scoreTrajectory(settings, output: output, expected: expected)
         case .list(let steps) where steps.contains(where: \.explainsFailures):
             // The first step that fails decides, with its reason and score.
-            return steps.lazy.map { self.score($0, output: output, expected: expected) }.first { !$0.passed } ?? ScoreOutcome(passed: true)
+            return steps.lazy.map { self.score($0, output: output, expected: expected) }.first { !$0.passed }
+                ?? ScoreOutcome(passed: true)
         default: return ScoreOutcome(passed: matches(scorer, output: output, expected: expected))
         }
     }
@@ -50,7 +51,9 @@ package final class ScoringSession {
     /// a failure keeps its reason, which the judge, not asked, does not replace.
     package func scoreBeforeJudge(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> ScoreOutcome {
         let steps = scorer.beforeJudge
-        return steps.count == 1 ? score(steps[0], output: output, expected: expected) : score(.list(steps), output: output, expected: expected)
+        return steps.count == 1
+            ? score(steps[0], output: output, expected: expected)
+            : score(.list(steps), output: output, expected: expected)
     }
 
     /// The compiled `value`, from the cache: a schema shared by many cases compiles once.
@@ -66,7 +69,9 @@ package final class ScoringSession {
     /// The json-schema scorer: the first violation is the reason. The suite's loader has
     /// already compiled the schema (an invalid one stops the run before the model starts).
     private func validate(_ output: JSONValue, _ source: Scorer.SchemaSource) -> ScoreOutcome {
-        guard let value = source.schema else { return ScoreOutcome(passed: false, reason: "the schema file was not loaded") }
+        guard let value = source.schema else {
+            return ScoreOutcome(passed: false, reason: "the schema file was not loaded")
+        }
         let schema: JSONSchema
         switch compiledSchema(value) {
         case .success(let compiled): schema = compiled
@@ -88,7 +93,9 @@ package final class ScoringSession {
         case .regex:
             guard let pattern = expected.stringValue else { return false }
             let regex: BoundedRegex
-            if let cached = regexCache[pattern] { regex = cached } else {
+            if let cached = regexCache[pattern] {
+                regex = cached
+            } else {
                 guard let compiled = BoundedRegex(pattern) else { return false }
                 regexCache[pattern] = compiled
                 regex = compiled
@@ -157,4 +164,3 @@ extension Scorer {
         }
     }
 }
-

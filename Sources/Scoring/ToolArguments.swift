@@ -16,7 +16,8 @@ struct ArgumentMatcher {
             case .failure(let error): return "\(path): invalid $json_schema: \(error.message)"
             case .success(let compiled):
                 return compiled.validate(actual).map { v in
-                    "\(path): does not fit its $json_schema: " + (v.instancePath.isEmpty ? String(v.description.dropFirst("(root): ".count)) : v.description)
+                    "\(path): does not fit its $json_schema: "
+                        + (v.instancePath.isEmpty ? String(v.description.dropFirst("(root): ".count)) : v.description)
                 }
             }
         }
@@ -35,7 +36,8 @@ struct ArgumentMatcher {
             return nil
         case (.array(let e), .array(let a)):
             guard e.count == a.count else { return "\(path): expected \(e.count) items, found \(a.count)" }
-            return zip(e, a).enumerated().lazy.compactMap { i, pair in mismatch(pair.0, pair.1, at: path + "[\(i)]") }.first
+            return zip(e, a).enumerated().lazy.compactMap { i, pair in mismatch(pair.0, pair.1, at: path + "[\(i)]") }
+                .first
         default:
             return expected == actual ? nil : differs(expected, actual, at: path)
         }
@@ -65,8 +67,15 @@ func bestPairs(expected: Int, actual: Int, ordered: Bool, fits: (Int, Int) -> Bo
         var pairs: [(Int, Int)] = []
         var (i, j) = (0, 0)
         while i < expected, j < actual {
-            if fit[i][j] && length[i][j] == length[i + 1][j + 1] + 1 { pairs.append((i, j)); i += 1; j += 1 }
-            else if length[i + 1][j] >= length[i][j + 1] { i += 1 } else { j += 1 }
+            if fit[i][j] && length[i][j] == length[i + 1][j + 1] + 1 {
+                pairs.append((i, j))
+                i += 1
+                j += 1
+            } else if length[i + 1][j] >= length[i][j + 1] {
+                i += 1
+            } else {
+                j += 1
+            }
         }
         return pairs
     }
@@ -74,7 +83,10 @@ func bestPairs(expected: Int, actual: Int, ordered: Bool, fits: (Int, Int) -> Bo
     func augment(_ i: Int, _ seen: inout [Bool]) -> Bool {
         for j in 0..<actual where fit[i][j] && !seen[j] {
             seen[j] = true
-            if owner[j] < 0 || augment(owner[j], &seen) { owner[j] = i; return true }
+            if owner[j] < 0 || augment(owner[j], &seen) {
+                owner[j] = i
+                return true
+            }
         }
         return false
     }

@@ -1,16 +1,17 @@
 import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Draws from the Beta and Gamma distributions, for the bootstrap's order statistics.
 enum Beta {
     /// A Beta(a, b) variate, a, b ≥ 1: X / (X + Y) with X ~ Gamma(a) and Y ~ Gamma(b).
     static func draw(_ a: Double, _ b: Double, _ rng: inout SeededGenerator) -> Double {
-        let x = gamma(a, &rng), y = gamma(b, &rng)
+        let x = gamma(a, &rng)
+        let y = gamma(b, &rng)
         return x / (x + y)
     }
 
@@ -19,7 +20,8 @@ enum Beta {
     /// normal, accepted with the exact density ratio; about 1.03 normals a draw at any shape.
     static func gamma(_ shape: Double, _ rng: inout SeededGenerator) -> Double {
         precondition(shape >= 1, "shape below 1 needs the boost step, which the bootstrap never needs")
-        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        let d = shape - 1.0 / 3
+        let c = 1 / (9 * d).squareRoot()
         while true {
             let x = normal(&rng)
             let t = 1 + c * x

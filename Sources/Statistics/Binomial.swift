@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Exact probabilities of the fair-coin binomial Bin(n, 1/2), the null distribution of the
@@ -21,7 +21,8 @@ enum FairBinomial {
         if k == 0 || k == n { return -Double(n) * M_LN2 }
         let (x, m) = (Double(k), Double(n))
         let half = m / 2
-        let lc = stirlingError(n) - stirlingError(k) - stirlingError(n - k)
+        let lc =
+            stirlingError(n) - stirlingError(k) - stirlingError(n - k)
             - deviance(x, half) - deviance(m - x, half)
         let lf = log(2 * Double.pi) + log(x) + log1p(-x / m)
         return lc - 0.5 * lf

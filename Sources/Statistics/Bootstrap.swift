@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How far a quantile (p95 latency, usually) moved between a baseline run and the current run,
@@ -40,15 +40,18 @@ package enum Bootstrap {
     /// Resamples both samples with replacement `resamples` times and returns percentile
     /// intervals (numpy.percentile of the replicates) for the difference and ratio of their
     /// `quantile`s. nil when either sample is empty or holds a NaN or infinite value.
-    package static func quantileShift(baseline: [Double], current: [Double],
-                                     quantile q: Double = 0.95, resamples: Int = 2000,
-                                     confidence: Double = 0.95,
-                                     seed: UInt64 = 0) -> QuantileShift? {
+    package static func quantileShift(
+        baseline: [Double], current: [Double],
+        quantile q: Double = 0.95, resamples: Int = 2000,
+        confidence: Double = 0.95,
+        seed: UInt64 = 0
+    ) -> QuantileShift? {
         precondition(q >= 0 && q <= 1, "quantile must be in 0...1")
         precondition(resamples > 0, "resamples must be positive")
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
         guard !baseline.isEmpty, !current.isEmpty,
-              baseline.allSatisfy(\.isFinite), current.allSatisfy(\.isFinite) else { return nil }
+            baseline.allSatisfy(\.isFinite), current.allSatisfy(\.isFinite)
+        else { return nil }
         let base = baseline.sorted()
         let curr = current.sorted()
         let withRatio = base[0] > 0
@@ -68,11 +71,13 @@ package enum Bootstrap {
         // Every sample here is non-empty (checked above, and `resamples` > 0), so each quantile exists.
         func interval(_ replicates: inout [Double]) -> ConfidenceInterval? {
             replicates.sort()
-            guard let lower = Quantile.sorted(replicates, tail), let upper = Quantile.sorted(replicates, 1 - tail) else { return nil }
+            guard let lower = Quantile.sorted(replicates, tail), let upper = Quantile.sorted(replicates, 1 - tail)
+            else { return nil }
             return ConfidenceInterval(lower: lower, upper: upper)
         }
         guard let baselineValue = Quantile.sorted(base, q), let currentValue = Quantile.sorted(curr, q),
-              let differenceInterval = interval(&differences) else { return nil }
+            let differenceInterval = interval(&differences)
+        else { return nil }
         return QuantileShift(
             quantile: q,
             baseline: baselineValue,

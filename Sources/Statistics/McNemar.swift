@@ -43,8 +43,10 @@ package enum McNemar {
     /// gate can say "this suite of 40 cases cannot detect a drop below 0.15" instead of a
     /// reassuring "pass". Real runs also have fixes that dilute the regressions, so a real
     /// drop must be at least this large, usually larger, to be detected.
-    package static func minimumDetectableDrop(cases: Int, alpha: Double = 0.05,
-                                             oneSided: Bool = false) -> Double? {
+    package static func minimumDetectableDrop(
+        cases: Int, alpha: Double = 0.05,
+        oneSided: Bool = false
+    ) -> Double? {
         precondition(alpha > 0 && alpha < 1, "alpha must be in (0, 1)")
         guard cases > 0 else { return nil }
         for k in 1...cases {

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One case's outcome in both runs: how many of its runs passed, out of how many.
@@ -19,7 +19,8 @@ package struct PairedOutcome: Sendable, Equatable {
     /// answer to give, and the gate leaves such a case unpaired rather than stop.
     package init?(baselinePasses: Int, baselineRuns: Int = 1, currentPasses: Int, currentRuns: Int = 1) {
         guard baselineRuns > 0, currentRuns > 0,
-              (0...baselineRuns).contains(baselinePasses), (0...currentRuns).contains(currentPasses) else { return nil }
+            (0...baselineRuns).contains(baselinePasses), (0...currentRuns).contains(currentPasses)
+        else { return nil }
         self.baselinePasses = baselinePasses
         self.baselineRuns = baselineRuns
         self.currentPasses = currentPasses
@@ -129,9 +130,12 @@ package struct PairedAccuracy: Sendable {
     /// cases that fell, rose, z and the one-sided p-value.
     static func approximated(_ outcomes: [PairedOutcome]) -> (Int, Int, Double, Double) {
         let changes = outcomes.map { $0.baselineRate - $0.currentRate }.filter { $0 != 0 }
-        let observed = changes.reduce(0, +), variance = changes.reduce(0) { $0 + $1 * $1 }
+        let observed = changes.reduce(0, +)
+        let variance = changes.reduce(0) { $0 + $1 * $1 }
         let z = variance > 0 ? observed / variance.squareRoot() : 0
-        return (changes.count { $0 > 0 }, changes.count { $0 < 0 }, z, variance > 0 ? 0.5 * erfc(z / 2.0.squareRoot()) : 1)
+        return (
+            changes.count { $0 > 0 }, changes.count { $0 < 0 }, z, variance > 0 ? 0.5 * erfc(z / 2.0.squareRoot()) : 1
+        )
     }
 
     /// P(sum of ±magnitudes >= threshold) with independent fair signs (`SignFlip.distribution`);
@@ -154,7 +158,8 @@ package struct PairedAccuracy: Sendable {
         var factor = max(1, (target / z) * (target / z))
         if wholeFlips {
             for _ in 0..<500 {
-                let b = Int((Double(worse) * factor).rounded()), c = Int((Double(better) * factor).rounded())
+                let b = Int((Double(worse) * factor).rounded())
+                let c = Int((Double(better) * factor).rounded())
                 if McNemar.pValueWorse(regressed: b, fixed: c) < alpha { break }
                 factor *= 1.02
             }

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The difference in accuracy between two models run over the same cases (candidate − current),
@@ -29,10 +29,14 @@ package struct PairedDifference: Sendable, Equatable {
     package var interval: ConfidenceInterval
 
     package init(cases: Int, worse: Int, better: Int, confidence: Double = 0.95) {
-        precondition(cases >= 0 && worse >= 0 && better >= 0 && worse + better <= cases, "cell counts must fit the cases")
+        precondition(
+            cases >= 0 && worse >= 0 && better >= 0 && worse + better <= cases, "cell counts must fit the cases")
         (self.cases, self.worse, self.better) = (cases, worse, better)
         difference = cases == 0 ? 0 : Double(better - worse) / Double(cases)
-        guard cases > 0 else { interval = ConfidenceInterval(lower: -1, upper: 1); return }
+        guard cases > 0 else {
+            interval = ConfidenceInterval(lower: -1, upper: 1)
+            return
+        }
         let z = Normal.quantile(1 - (1 - confidence) / 2)
         let (b, c, n) = (worse, better, cases)
         // The score statistic falls as the hypothesised Δ rises: bisect for where it crosses ±z.
@@ -45,8 +49,10 @@ package struct PairedDifference: Sendable, Equatable {
             return (lo + hi) / 2
         }
         let edge = 1 - 1e-12
-        let lower = Self.score(worse: b, better: c, cases: n, difference: -edge) <= z ? -1 : crossing(z, in: -edge...difference)
-        let upper = Self.score(worse: b, better: c, cases: n, difference: edge) >= -z ? 1 : crossing(-z, in: difference...edge)
+        let lower =
+            Self.score(worse: b, better: c, cases: n, difference: -edge) <= z ? -1 : crossing(z, in: -edge...difference)
+        let upper =
+            Self.score(worse: b, better: c, cases: n, difference: edge) >= -z ? 1 : crossing(-z, in: difference...edge)
         interval = ConfidenceInterval(lower: lower, upper: upper)
     }
 
@@ -69,7 +75,9 @@ package struct PairedDifference: Sendable, Equatable {
         let rest = Double(n - b - c)
         let bCoefficient = Double(large) * (1 - m) + Double(small) * (1 - 3 * m) - 2 * rest * m
         let nn = Double(n)
-        let root = (bCoefficient + (bCoefficient * bCoefficient + 8 * nn * Double(small) * m * (1 - m)).squareRoot()) / (4 * nn)
+        let root =
+            (bCoefficient + (bCoefficient * bCoefficient + 8 * nn * Double(small) * m * (1 - m)).squareRoot())
+            / (4 * nn)
         let variance = nn * (2 * max(0, root) + m - m * m)
         let numerator = Double(c - b) - nn * d
         guard variance > 1e-300 else { return numerator == 0 ? 0 : numerator > 0 ? .infinity : -.infinity }

@@ -55,7 +55,9 @@ package struct PairedScore: Sendable {
     }
 
     /// One-sided sign-flip p-value of `changes` (positive = worse): P(Σ ±|d| ≥ Σ d).
-    package static func signFlipPValue(_ changes: [Double], draws: Int = draws, seed: UInt64 = seed) -> (p: Double, exact: Bool) {
+    package static func signFlipPValue(_ changes: [Double], draws: Int = draws, seed: UInt64 = seed) -> (
+        p: Double, exact: Bool
+    ) {
         guard !changes.isEmpty else { return (1, true) }
         let magnitudes = changes.map(abs)
         let observed = changes.reduce(0, +)
@@ -63,7 +65,7 @@ package struct PairedScore: Sendable {
         let tolerance = 1e-9 * max(1, magnitudes.reduce(0, +))
         if changes.count <= exactLimit {
             // Gray code: pattern k differs from k − 1 in one sign, so each sum is one step away.
-            var sum = magnitudes.reduce(0, +)  // every sign +
+            var sum = magnitudes.reduce(0, +) // every sign +
             var signs = [Bool](repeating: true, count: magnitudes.count)
             var hits = sum >= observed - tolerance ? 1 : 0
             let total = 1 << magnitudes.count
@@ -92,8 +94,10 @@ package struct PairedScore: Sendable {
 
     /// Percentile interval (type 7, as numpy.percentile) of the mean of `differences` over
     /// `resamples` seeded resamples of the cases.
-    package static func bootstrap(_ differences: [Double], confidence: Double, resamples: Int = resamples,
-                                  seed: UInt64 = seed) -> ConfidenceInterval? {
+    package static func bootstrap(
+        _ differences: [Double], confidence: Double, resamples: Int = resamples,
+        seed: UInt64 = seed
+    ) -> ConfidenceInterval? {
         guard !differences.isEmpty else { return nil }
         var rng = SeededGenerator(seed: seed)
         var means: [Double] = []

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One case whose outcome differed between the baseline and the current run's first stage,
@@ -22,8 +22,11 @@ package struct SettledCase: Sendable, Equatable {
     /// Whether the flip persisted when asked again (reported only; the test reads `weight`).
     package var persisted: Bool
 
-    package init(baselinePasses: Int, currentPasses: Int, runs: Int = 1, weight: Int, reasks: Int, persisted: Bool? = nil) {
-        precondition(runs > 0 && (0...SettledAccuracy.grid).contains(weight) && reasks > 0, "a settled case was re-asked")
+    package init(
+        baselinePasses: Int, currentPasses: Int, runs: Int = 1, weight: Int, reasks: Int, persisted: Bool? = nil
+    ) {
+        precondition(
+            runs > 0 && (0...SettledAccuracy.grid).contains(weight) && reasks > 0, "a settled case was re-asked")
         self.baselinePasses = baselinePasses
         self.currentPasses = currentPasses
         self.runs = runs
@@ -52,7 +55,9 @@ package struct SettledCase: Sendable, Equatable {
         let share = failing.failShare * (passing?.passShare ?? 1)
         // Shares come from stored counts: one outside [0, 1] (or no runs at all) weighs nothing.
         guard share.isFinite else { return 0 }
-        return min(SettledAccuracy.grid, max(0, Int((min(1, max(0, share)) * Double(SettledAccuracy.grid) + 1e-9).rounded(.down))))
+        return min(
+            SettledAccuracy.grid,
+            max(0, Int((min(1, max(0, share)) * Double(SettledAccuracy.grid) + 1e-9).rounded(.down))))
     }
 }
 
@@ -111,8 +116,10 @@ package struct SettledAccuracy: Sendable {
         let signs = changed.map { $0.baselinePasses > $0.currentPasses ? 1 : -1 }
         let scaledSettled = zip(scaledFirst, changed).map { $0 * $1.weight }
         // Common factors change no tail probability; dividing them out keeps the distributions small.
-        let firstUnit = scaledFirst.reduce(0) { gcd($0, $1) }, settledUnit = max(1, scaledSettled.reduce(0) { gcd($0, $1) })
-        let first = scaledFirst.map { $0 / firstUnit }, settledMagnitudes = scaledSettled.map { $0 / settledUnit }
+        let firstUnit = scaledFirst.reduce(0) { gcd($0, $1) }
+        let settledUnit = max(1, scaledSettled.reduce(0) { gcd($0, $1) })
+        let first = scaledFirst.map { $0 / firstUnit }
+        let settledMagnitudes = scaledSettled.map { $0 / settledUnit }
         let observed = zip(signs, settledMagnitudes).reduce(0) { $0 + $1.0 * $1.1 }
         cases = changed.count
         reasks = changed.reduce(0) { $0 + $1.reasks }
@@ -156,11 +163,17 @@ extension SettledAccuracy {
         guard fell > 0 else { return false }
         // The union bound is the cheaper check, and whatever it allows the joint test allows.
         let runScale = changed.reduce(1) { lcm($0, $1.currentRuns) }
-        if let size = SignFlip.size(magnitudes: changed.map { abs($0.baselinePasses - $0.currentPasses) * (runScale / $0.currentRuns) }, alpha: alpha),
-           pow(0.5, Double(fell)) < alpha - size { return true }
+        if let size = SignFlip.size(
+            magnitudes: changed.map { abs($0.baselinePasses - $0.currentPasses) * (runScale / $0.currentRuns) },
+            alpha: alpha),
+            pow(0.5, Double(fell)) < alpha - size
+        {
+            return true
+        }
         let best = first.filter { $0.baselinePasses != $0.currentPasses }.map { o in
-            SettledCase(baselinePasses: o.baselinePasses, currentPasses: o.currentPasses, runs: o.currentRuns,
-                        weight: o.baselinePasses > o.currentPasses ? grid : 0, reasks: 1)
+            SettledCase(
+                baselinePasses: o.baselinePasses, currentPasses: o.currentPasses, runs: o.currentRuns,
+                weight: o.baselinePasses > o.currentPasses ? grid : 0, reasks: 1)
         }
         return SettledAccuracy(best, alpha: alpha)?.significant ?? false
     }
@@ -179,13 +192,16 @@ struct JointSignFlip {
     static let workLimit = 40_000_000
 
     init?(first: [Int], settled: [Int], alpha: Double) {
-        let firstTotal = first.reduce(0, +), total = settled.reduce(0, +)
-        let width = 2 * total + 1, height = 2 * firstTotal + 1
+        let firstTotal = first.reduce(0, +)
+        let total = settled.reduce(0, +)
+        let width = 2 * total + 1
+        let height = 2 * firstTotal + 1
         guard first.count * width * height <= Self.workLimit else { return nil }
         // p[f][s]: f = first-stage sum + firstTotal, s = settled sum + total.
         var p = [Double](repeating: 0, count: width * height)
         p[firstTotal * width + total] = 1
-        var reachFirst = 0, reachSettled = 0
+        var reachFirst = 0
+        var reachSettled = 0
         for (m, v) in zip(first, settled) {
             var next = [Double](repeating: 0, count: width * height)
             for f in (firstTotal - reachFirst)...(firstTotal + reachFirst) {
@@ -209,7 +225,8 @@ struct JointSignFlip {
                 settledMarginal[s] += p[f * width + s]
             }
         }
-        var rejectFrom = height, tail = 0.0
+        var rejectFrom = height
+        var tail = 0.0
         for f in stride(from: height - 1, through: 0, by: -1) {
             tail += firstMarginal[f]
             if tail < alpha { rejectFrom = f } else { break }

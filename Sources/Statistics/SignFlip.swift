@@ -1,9 +1,9 @@
 import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The sign-flip distribution of Σ ±m_i with independent fair signs.
@@ -23,7 +23,8 @@ enum SignFlip {
         }
         guard let distribution = distribution(magnitudes) else { return nil }
         // Upper tails from the top: the largest tail still below alpha is the test's size.
-        var tail = 0.0, size = 0.0
+        var tail = 0.0
+        var size = 0.0
         for probability in distribution.reversed() where probability > 0 {
             tail += probability
             if tail < alpha { size = tail } else { break }
@@ -40,7 +41,8 @@ enum SignFlip {
         // test or an approximation, must not depend on a dictionary's per-process order.
         let ordered = counts.sorted { $0.key < $1.key }
         let total = magnitudes.reduce(0, +)
-        var work = 0, support = 1
+        var work = 0
+        var support = 1
         for (m, k) in ordered {
             support += 2 * m * k
             work += support * (k + 1)

@@ -25,10 +25,13 @@ package struct ConfidenceInterval: Equatable, Sendable, CustomStringConvertible 
 package enum Wilson {
     /// The interval for `successes` out of `n` at the given confidence (0 < confidence < 1).
     /// With n = 0 nothing is known, so the interval is all of [0, 1].
-    package static func interval(successes: Int, n: Int,
-                                confidence: Double = 0.95) -> ConfidenceInterval {
-        precondition(n >= 0 && successes >= 0 && successes <= n,
-                     "successes must be in 0...n")
+    package static func interval(
+        successes: Int, n: Int,
+        confidence: Double = 0.95
+    ) -> ConfidenceInterval {
+        precondition(
+            n >= 0 && successes >= 0 && successes <= n,
+            "successes must be in 0...n")
         guard n > 0 else { return ConfidenceInterval(lower: 0, upper: 1) }
         var interval = interval(proportion: Double(successes) / Double(n), n: n, confidence: confidence)
         // At 0 or n successes the bound is exactly 0 or 1 in theory; rounding would leave
@@ -42,8 +45,10 @@ package enum Wilson {
     /// number of successes: the mean pass rate of `n` cases each run several times. The case,
     /// not the run, is the unit sampled (repeats of one case are not independent draws), so `n`
     /// is the number of cases. Equal to `proportion_confint(p * n, n, method='wilson')`.
-    package static func interval(proportion p: Double, n: Int,
-                                confidence: Double = 0.95) -> ConfidenceInterval {
+    package static func interval(
+        proportion p: Double, n: Int,
+        confidence: Double = 0.95
+    ) -> ConfidenceInterval {
         precondition(p >= 0 && p <= 1, "the proportion must be in 0...1")
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
         guard n > 0 else { return ConfidenceInterval(lower: 0, upper: 1) }

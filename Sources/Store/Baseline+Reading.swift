@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 extension Baseline {
     /// A baseline read with its cases (one line per case, most of the file) and each suite's
@@ -14,15 +14,19 @@ extension Baseline {
             var latencies: [String: [Double]] = [:]
             var cuts: [Range<Int>] = []
             // `overall.cases` precedes `suites` (sorted keys): the tables are made their size at once.
-            var expected = 0, counted = 0
+            var expected = 0
+            var counted = 0
             do {
-                try reader.document(member: "suites", others: { r, name throws(JSONReader.Refused) in
-                    guard name == "overall", r.peek() == UInt8(ascii: "{") else { return try r.skipValue() }
-                    try r.object { r, name throws(JSONReader.Refused) in
-                        guard name == "cases", r.peek() != UInt8(ascii: "-") else { return try r.skipValue() }
-                        expected = try r.int()
+                try reader.document(
+                    member: "suites",
+                    others: { r, name throws(JSONReader.Refused) in
+                        guard name == "overall", r.peek() == UInt8(ascii: "{") else { return try r.skipValue() }
+                        try r.object { r, name throws(JSONReader.Refused) in
+                            guard name == "cases", r.peek() != UInt8(ascii: "-") else { return try r.skipValue() }
+                            expected = try r.int()
+                        }
                     }
-                }) { r throws(JSONReader.Refused) in
+                ) { r throws(JSONReader.Refused) in
                     try r.object { r, suite throws(JSONReader.Refused) in
                         guard cases[suite] == nil else { throw JSONReader.Refused() }
                         var list: [String: BaselineCase]?
@@ -34,20 +38,22 @@ extension Baseline {
                                 var read: [String: BaselineCase] = [:]
                                 // No more than the bytes left could hold: a forged count reserves nothing absurd.
                                 read.reserveCapacity(min(max(0, expected - counted), (buffer.count - r.index) / 16))
-                                cuts.append(try r.bracketed(UInt8(ascii: "{")) { r throws(JSONReader.Refused) in
-                                    try r.object { r, id throws(JSONReader.Refused) in
-                                        guard read[id] == nil else { throw JSONReader.Refused() }
-                                        read[id] = try BaselineCase.read(&r)
-                                    }
-                                })
+                                cuts.append(
+                                    try r.bracketed(UInt8(ascii: "{")) { r throws(JSONReader.Refused) in
+                                        try r.object { r, id throws(JSONReader.Refused) in
+                                            guard read[id] == nil else { throw JSONReader.Refused() }
+                                            read[id] = try BaselineCase.read(&r)
+                                        }
+                                    })
                                 counted += read.count
                                 list = read
                             case "latencies_ms":
                                 guard timed == nil else { throw JSONReader.Refused() }
                                 var read: [Double] = []
-                                cuts.append(try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
-                                    try r.array { r throws(JSONReader.Refused) in read.append(try r.double()) }
-                                })
+                                cuts.append(
+                                    try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
+                                        try r.array { r throws(JSONReader.Refused) in read.append(try r.double()) }
+                                    })
                                 timed = read
                             default:
                                 try r.skipValue()
@@ -63,7 +69,8 @@ extension Baseline {
             }
             let rest = JSONReader.removing(cuts, from: buffer)
             guard var baseline = try? decoder.decode(Baseline.self, from: Data(rest)),
-                  Set(baseline.suites.keys) == Set(cases.keys) else { return nil }
+                Set(baseline.suites.keys) == Set(cases.keys)
+            else { return nil }
             for (name, list) in cases {
                 baseline.suites[name]?.cases = list
                 baseline.suites[name]?.latenciesMs = latencies[name] ?? []
@@ -80,14 +87,15 @@ extension BaselineCase {
         var c = BaselineCase(passed: false)
         var seen: UInt8 = 0
         try r.object { r, name throws(JSONReader.Refused) in
-            let bit: UInt8 = switch name {
-            case "passed": 1
-            case "score": 2
-            case "cost_usd": 4
-            case "pass_rate": 8
-            case "runs": 16
-            default: throw JSONReader.Refused()
-            }
+            let bit: UInt8 =
+                switch name {
+                case "passed": 1
+                case "score": 2
+                case "cost_usd": 4
+                case "pass_rate": 8
+                case "runs": 16
+                default: throw JSONReader.Refused()
+                }
             guard seen & bit == 0 else { throw JSONReader.Refused() }
             seen |= bit
             if r.null() {

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `.evals/baseline.json`: the reviewed reference a change is measured against. Written in a
 /// stable layout (sorted keys, one metric or case per line) so that `git diff` shows a reviewer
@@ -32,7 +32,8 @@ package struct Baseline: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case format, dirty, overall, suites, prices
-        case fromCommit = "from_commit", repeats = "repeat"
+        case fromCommit = "from_commit"
+        case repeats = "repeat"
     }
 
     package init(result: RunResult) {
@@ -42,17 +43,26 @@ package struct Baseline: Codable, Sendable {
         repeats = result.repeats
         prices = result.prices
         overall = result.overall
-        suites = Dictionary(uniqueKeysWithValues: result.suites.map { suite in
-            (suite.name, BaselineSuite(
-                metrics: suite.metrics,
-                cases: Dictionary(uniqueKeysWithValues: suite.cases.map {
-                    ($0.id, BaselineCase(passed: $0.passed, score: abs($0.score - $0.passRate) > 1e-12 ? $0.score : nil,
-                                         passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs))
-                }),
-                latenciesMs: Metrics.timedLatencies(suite.cases),
-                prices: result.models == nil ? nil : result.prices(ofSuite: suite.name),
-                judge: suite.judge?.stamp))
-        })
+        suites = Dictionary(
+            uniqueKeysWithValues: result.suites.map { suite in
+                (
+                    suite.name,
+                    BaselineSuite(
+                        metrics: suite.metrics,
+                        cases: Dictionary(
+                            uniqueKeysWithValues: suite.cases.map {
+                                (
+                                    $0.id,
+                                    BaselineCase(
+                                        passed: $0.passed, score: abs($0.score - $0.passRate) > 1e-12 ? $0.score : nil,
+                                        passRate: $0.runs == nil ? nil : $0.passRate, runs: $0.runs)
+                                )
+                            }),
+                        latenciesMs: Metrics.timedLatencies(suite.cases),
+                        prices: result.models == nil ? nil : result.prices(ofSuite: suite.name),
+                        judge: suite.judge?.stamp)
+                )
+            })
     }
 
     /// Reads a baseline; `displayPath` names it in errors ("HEAD:.evals/baseline.json").
@@ -63,8 +73,9 @@ package struct Baseline: Codable, Sendable {
             let decoder = JSONDecoder()
             let baseline = try read(bytes, decoder: decoder) ?? decoder.decode(Baseline.self, from: Data(bytes))
             guard readableFormats.contains(baseline.format) else {
-                throw EvalGuardError("baseline format \(baseline.format) is not supported by this evalguard (reads \(readableFormats.lowerBound) to \(readableFormats.upperBound))",
-                                     file: displayPath, hint: "Regenerate it with 'evalguard baseline' and commit it.")
+                throw EvalGuardError(
+                    "baseline format \(baseline.format) is not supported by this evalguard (reads \(readableFormats.lowerBound) to \(readableFormats.upperBound))",
+                    file: displayPath, hint: "Regenerate it with 'evalguard baseline' and commit it.")
             }
             return baseline
         } catch let error as EvalGuardError {
@@ -75,8 +86,9 @@ package struct Baseline: Codable, Sendable {
             error.hint = "Regenerate it with 'evalguard baseline' and commit it."
             throw error
         } catch {
-            throw EvalGuardError("not a valid baseline: \(Self.describe(error))", file: displayPath,
-                                 hint: "Regenerate it with 'evalguard baseline' and commit it.")
+            throw EvalGuardError(
+                "not a valid baseline: \(Self.describe(error))", file: displayPath,
+                hint: "Regenerate it with 'evalguard baseline' and commit it.")
         }
     }
 
@@ -98,7 +110,8 @@ package struct Baseline: Codable, Sendable {
         let value = try JSONParser.parse(String(decoding: try encoder.encode(self), as: UTF8.self))
         var out = ""
         // One case per line, so that a diff names the cases a new baseline changes.
-        JSONPretty.write(Self.rounded(value), inline: { $0.count == 4 && $0[0] == "suites" && $0[2] == "cases" }, to: &out)
+        JSONPretty.write(
+            Self.rounded(value), inline: { $0.count == 4 && $0[0] == "suites" && $0[2] == "cases" }, to: &out)
         return out + "\n"
     }
 
@@ -129,7 +142,8 @@ package struct BaselineSuite: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case metrics, cases, dirty, prices, judge
-        case latenciesMs = "latencies_ms", fromCommit = "from_commit"
+        case latenciesMs = "latencies_ms"
+        case fromCommit = "from_commit"
     }
 }
 
@@ -147,7 +161,8 @@ extension Baseline {
             }
             updated.suites[name] = suite
         }
-        updated.overall = Metrics(combining: updated.suites.sorted { $0.key < $1.key }.map { ($0.value.metrics, $0.value.latenciesMs) })
+        updated.overall = Metrics(
+            combining: updated.suites.sorted { $0.key < $1.key }.map { ($0.value.metrics, $0.value.latenciesMs) })
         return updated
     }
 }
@@ -165,10 +180,12 @@ package struct BaselineCase: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case passed, score, runs
-        case costUSD = "cost_usd", passRate = "pass_rate"
+        case costUSD = "cost_usd"
+        case passRate = "pass_rate"
     }
 
-    package init(passed: Bool, score: Double? = nil, costUSD: Double? = nil, passRate: Double? = nil, runs: Int? = nil) {
+    package init(passed: Bool, score: Double? = nil, costUSD: Double? = nil, passRate: Double? = nil, runs: Int? = nil)
+    {
         self.passed = passed
         self.score = score
         self.costUSD = costUSD

@@ -38,7 +38,8 @@ package struct ReaskCount: Codable, Sendable, Equatable {
         runs = try c.decode(Int.self, forKey: .runs)
         passes = try c.decode(Int.self, forKey: .passes)
         guard runs > 0, (0...runs).contains(passes) else {
-            throw DecodingError.dataCorruptedError(forKey: .passes, in: c, debugDescription: "passes must be within 0...runs, runs at least 1")
+            throw DecodingError.dataCorruptedError(
+                forKey: .passes, in: c, debugDescription: "passes must be within 0...runs, runs at least 1")
         }
     }
 }

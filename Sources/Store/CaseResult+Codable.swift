@@ -5,30 +5,45 @@
 extension CaseResult: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, passed, score, usage, error, output, reason
-        case latencyMs = "latency_ms", costUSD = "cost_usd", timedOut = "timed_out", outputDigest = "output_digest"
+        case latencyMs = "latency_ms"
+        case costUSD = "cost_usd"
+        case timedOut = "timed_out"
+        case outputDigest = "output_digest"
         case coldStart = "cold_start"
-        case runs, passes, latenciesMs = "latencies_ms", runOutputs = "run_outputs"
-        case retries, retryMs = "retry_ms", retryFromMs = "retry_from_ms", requestLatenciesMs = "request_latencies_ms"
-        case outputTruncated = "output_truncated", inputDigest = "input_digest", scoringDigest = "scoring_digest"
+        case runs, passes
+        case latenciesMs = "latencies_ms"
+        case runOutputs = "run_outputs"
+        case retries
+        case retryMs = "retry_ms"
+        case retryFromMs = "retry_from_ms"
+        case requestLatenciesMs = "request_latencies_ms"
+        case outputTruncated = "output_truncated"
+        case inputDigest = "input_digest"
+        case scoringDigest = "scoring_digest"
         case reusedFrom = "reused_from"
-        case settledRuns = "settled_runs", settledPasses = "settled_passes"
-        case toolCallCount = "tool_call_count", stepCount = "step_count"
+        case settledRuns = "settled_runs"
+        case settledPasses = "settled_passes"
+        case toolCallCount = "tool_call_count"
+        case stepCount = "step_count"
     }
 
     package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(String.self, forKey: .id), passed: try c.decode(Bool.self, forKey: .passed),
-                  score: try c.decode(Double.self, forKey: .score), latencyMs: try c.decode(Double.self, forKey: .latencyMs),
-                  costUSD: try c.decodeIfPresent(Double.self, forKey: .costUSD),
-                  usage: try c.decodeIfPresent([String: Double].self, forKey: .usage),
-                  error: try c.decodeIfPresent(String.self, forKey: .error),
-                  timedOut: try c.decodeIfPresent(Bool.self, forKey: .timedOut),
-                  coldStart: try c.decodeIfPresent(Bool.self, forKey: .coldStart),
-                  outputDigest: try c.decodeIfPresent(String.self, forKey: .outputDigest),
-                  output: try c.decodeIfPresent(String.self, forKey: .output),
-                  runs: try c.decodeIfPresent(Int.self, forKey: .runs), passes: try c.decodeIfPresent(Int.self, forKey: .passes),
-                  latenciesMs: try c.decodeIfPresent([Double].self, forKey: .latenciesMs),
-                  retries: try c.decodeIfPresent(Int.self, forKey: .retries), retryMs: try c.decodeIfPresent(Double.self, forKey: .retryMs))
+        self.init(
+            id: try c.decode(String.self, forKey: .id), passed: try c.decode(Bool.self, forKey: .passed),
+            score: try c.decode(Double.self, forKey: .score), latencyMs: try c.decode(Double.self, forKey: .latencyMs),
+            costUSD: try c.decodeIfPresent(Double.self, forKey: .costUSD),
+            usage: try c.decodeIfPresent([String: Double].self, forKey: .usage),
+            error: try c.decodeIfPresent(String.self, forKey: .error),
+            timedOut: try c.decodeIfPresent(Bool.self, forKey: .timedOut),
+            coldStart: try c.decodeIfPresent(Bool.self, forKey: .coldStart),
+            outputDigest: try c.decodeIfPresent(String.self, forKey: .outputDigest),
+            output: try c.decodeIfPresent(String.self, forKey: .output),
+            runs: try c.decodeIfPresent(Int.self, forKey: .runs),
+            passes: try c.decodeIfPresent(Int.self, forKey: .passes),
+            latenciesMs: try c.decodeIfPresent([Double].self, forKey: .latenciesMs),
+            retries: try c.decodeIfPresent(Int.self, forKey: .retries),
+            retryMs: try c.decodeIfPresent(Double.self, forKey: .retryMs))
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         runOutputs = try c.decodeIfPresent([RunOutput].self, forKey: .runOutputs)
         retryFromMs = try c.decodeIfPresent(Double.self, forKey: .retryFromMs)

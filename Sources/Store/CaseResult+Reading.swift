@@ -25,8 +25,13 @@ extension CaseResult {
         case "reason": (8, { c, r throws(JSONReader.Refused) in c.reason = try r.string() })
         case "timed_out": (9, { c, r throws(JSONReader.Refused) in c.timedOut = try r.bool() })
         case "cold_start": (10, { c, r throws(JSONReader.Refused) in c.coldStart = try r.bool() })
-        case "output_digest": (11, { c, r throws(JSONReader.Refused) in
-                if let id = r.objectID() { c.outputBlob = id } else { c.outputDigest = try r.string() } })
+        case "output_digest":
+            (
+                11,
+                { c, r throws(JSONReader.Refused) in
+                    if let id = r.objectID() { c.outputBlob = id } else { c.outputDigest = try r.string() }
+                }
+            )
         case "runs": (12, { c, r throws(JSONReader.Refused) in c.runs = try r.int() })
         case "passes": (13, { c, r throws(JSONReader.Refused) in c.passes = try r.int() })
         case "latencies_ms": (14, { c, r throws(JSONReader.Refused) in c.latenciesMs = try readDoubles(&r) })
@@ -35,14 +40,25 @@ extension CaseResult {
         case "retry_ms": (17, { c, r throws(JSONReader.Refused) in c.retryMs = try r.double() })
         case "retry_from_ms": (18, { c, r throws(JSONReader.Refused) in c.retryFromMs = try r.double() })
         case "output_truncated": (19, { c, r throws(JSONReader.Refused) in c.outputTruncated = try r.bool() })
-        case "input_digest": (20, { c, r throws(JSONReader.Refused) in
-                if let id = r.objectID() { c.inputBlob = id } else { c.inputDigest = try r.string() } })
-        case "scoring_digest": (21, { c, r throws(JSONReader.Refused) in
-                if let id = r.objectID() { c.scoringBlob = id } else { c.scoringDigest = try r.string() } })
+        case "input_digest":
+            (
+                20,
+                { c, r throws(JSONReader.Refused) in
+                    if let id = r.objectID() { c.inputBlob = id } else { c.inputDigest = try r.string() }
+                }
+            )
+        case "scoring_digest":
+            (
+                21,
+                { c, r throws(JSONReader.Refused) in
+                    if let id = r.objectID() { c.scoringBlob = id } else { c.scoringDigest = try r.string() }
+                }
+            )
         case "reused_from": (22, { c, r throws(JSONReader.Refused) in c.reusedFrom = try r.string() })
         case "settled_runs": (23, { c, r throws(JSONReader.Refused) in c.settledRuns = try r.int() })
         case "settled_passes": (24, { c, r throws(JSONReader.Refused) in c.settledPasses = try r.int() })
-        case "request_latencies_ms": (25, { c, r throws(JSONReader.Refused) in c.requestLatenciesMs = try readDoubles(&r) })
+        case "request_latencies_ms":
+            (25, { c, r throws(JSONReader.Refused) in c.requestLatenciesMs = try readDoubles(&r) })
         case "step_count": (26, { c, r throws(JSONReader.Refused) in c.stepCount = try r.int() })
         case "tool_call_count": (27, { c, r throws(JSONReader.Refused) in c.toolCallCount = try r.int() })
         default: nil
@@ -51,7 +67,9 @@ extension CaseResult {
 
     /// The members `init(from:)` requires (decoded without `IfPresent`), as bits. Each name is a
     /// case of `member` above, so the lookup cannot fail (and every read of a case would trap if it did).
-    private static let required: UInt64 = ["id", "passed", "score", "latency_ms"].reduce(0) { $0 | 1 << UInt64(member($1)!.bit) }
+    private static let required: UInt64 = ["id", "passed", "score", "latency_ms"].reduce(0) {
+        $0 | 1 << UInt64(member($1)!.bit)
+    }
 
     /// Reads one case object; refuses a member it does not know, a member twice, or a missing
     /// or null required one.
@@ -91,7 +109,8 @@ extension CaseResult {
     private static func readRunOutputs(_ r: inout JSONReader) throws(JSONReader.Refused) -> [RunOutput] {
         var outputs: [RunOutput] = []
         try r.array { r throws(JSONReader.Refused) in
-            var output: String?, runs: Int?
+            var output: String?
+            var runs: Int?
             try r.object { r, name throws(JSONReader.Refused) in
                 switch name {
                 case "output" where output == nil: output = try r.string()

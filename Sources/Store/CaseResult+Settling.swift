@@ -7,7 +7,8 @@ extension CaseResult {
     package var firstStage: CaseResult {
         guard let extra = settledRuns, extra > 0 else { return self }
         var first = self
-        let runs = runCount - extra, passes = passCount - (settledPasses ?? 0)
+        let runs = runCount - extra
+        let passes = passCount - (settledPasses ?? 0)
         first.runs = runs > 1 ? runs : nil
         first.passes = runs > 1 ? passes : nil
         first.passed = runs > 1 ? 2 * passes >= runs : passes == 1
@@ -19,7 +20,8 @@ extension CaseResult {
     /// Adds `passes` passing re-asks out of `runs`, as extra runs of the case.
     package mutating func addSettled(runs extraRuns: Int, passes extraPasses: Int) {
         precondition(extraRuns > 0 && (0...extraRuns).contains(extraPasses), "re-asks are counted in whole runs")
-        let runs = runCount + extraRuns, passes = passCount + extraPasses
+        let runs = runCount + extraRuns
+        let passes = passCount + extraPasses
         self.runs = runs
         self.passes = passes
         passed = 2 * passes >= runs

@@ -28,7 +28,12 @@ package struct CaseResult: Sendable, Equatable {
     package static let outputLimit = 500
     package static let outputCap = 4096
 
-    package init(id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil, usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil, outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil, latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil) {
+    package init(
+        id: String, passed: Bool, score: Double, latencyMs: Double, costUSD: Double? = nil,
+        usage: [String: Double]? = nil, error: String? = nil, timedOut: Bool? = nil, coldStart: Bool? = nil,
+        outputDigest: String? = nil, output: String? = nil, runs: Int? = nil, passes: Int? = nil,
+        latenciesMs: [Double]? = nil, retries: Int? = nil, retryMs: Double? = nil
+    ) {
         self.id = id
         self.score = score
         self.latencyMs = latencyMs
@@ -53,7 +58,10 @@ package struct CaseResult: Sendable, Equatable {
     }
     package var costUSD: Double? {
         get { flags.contains(.hasCost) ? cost : nil }
-        set { cost = newValue ?? 0; flags.set(.hasCost, newValue != nil) }
+        set {
+            cost = newValue ?? 0
+            flags.set(.hasCost, newValue != nil)
+        }
     }
     package var timedOut: Bool? {
         get { flags.optional(.timedOut, .timedOutValue) }
@@ -190,11 +198,15 @@ package struct CaseResult: Sendable, Equatable {
     package var runCount: Int { runs ?? 1 }
     package var passCount: Int { runs == nil ? (passed ? 1 : 0) : passes ?? 0 }
     /// Outcomes that disagree across repeats.
-    package var isFlaky: Bool { let r = passRate; return r > 0 && r < 1 }
+    package var isFlaky: Bool {
+        let r = passRate
+        return r > 0 && r < 1
+    }
 
     package static func == (a: CaseResult, b: CaseResult) -> Bool {
         a.id == b.id && a.output == b.output && a.usage == b.usage && a.score == b.score && a.latencyMs == b.latencyMs
-            && a.flags.subtracting(.digests) == b.flags.subtracting(.digests) && (!a.flags.contains(.hasCost) || a.cost == b.cost)
+            && a.flags.subtracting(.digests) == b.flags.subtracting(.digests)
+            && (!a.flags.contains(.hasCost) || a.cost == b.cost)
             && a.inputDigest == b.inputDigest && a.scoringDigest == b.scoringDigest && a.outputDigest == b.outputDigest
             && (a.extras?.value ?? Extras()) == (b.extras?.value ?? Extras())
     }
@@ -238,7 +250,13 @@ package struct CaseResult: Sendable, Equatable {
         subscript(flag: Flags) -> ObjectID {
             get { flag == .inputDigest ? input : flag == .scoringDigest ? scoring : output }
             set {
-                if flag == .inputDigest { input = newValue } else if flag == .scoringDigest { scoring = newValue } else { output = newValue }
+                if flag == .inputDigest {
+                    input = newValue
+                } else if flag == .scoringDigest {
+                    scoring = newValue
+                } else {
+                    output = newValue
+                }
             }
         }
     }
@@ -267,12 +285,16 @@ package struct CaseResult: Sendable, Equatable {
         static let timedOut = Flags(rawValue: 1 << 2), timedOutValue = Flags(rawValue: 1 << 3)
         static let coldStart = Flags(rawValue: 1 << 4), coldStartValue = Flags(rawValue: 1 << 5)
         static let outputTruncated = Flags(rawValue: 1 << 6), outputTruncatedValue = Flags(rawValue: 1 << 7)
-        static let inputDigest = Flags(rawValue: 1 << 8), scoringDigest = Flags(rawValue: 1 << 9), outputDigest = Flags(rawValue: 1 << 10)
+        static let inputDigest = Flags(rawValue: 1 << 8), scoringDigest = Flags(rawValue: 1 << 9),
+            outputDigest = Flags(rawValue: 1 << 10)
         static let digests: Flags = [.inputDigest, .scoringDigest, .outputDigest]
 
         mutating func set(_ flag: Flags, _ on: Bool) { if on { insert(flag) } else { remove(flag) } }
         func optional(_ present: Flags, _ value: Flags) -> Bool? { contains(present) ? contains(value) : nil }
-        mutating func setOptional(_ v: Bool?, _ present: Flags, _ value: Flags) { set(present, v != nil); set(value, v == true) }
+        mutating func setOptional(_ v: Bool?, _ present: Flags, _ value: Flags) {
+            set(present, v != nil)
+            set(value, v == true)
+        }
     }
 
     /// The fields a plain case leaves unset.

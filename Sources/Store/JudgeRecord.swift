@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 /// What a judged suite's result records about its judge: who judged (the fingerprint and what
 /// it covers), what judging cost (kept apart from the model's cost: it is not the feature's, and
@@ -34,7 +34,9 @@ package struct JudgeRecord: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case fingerprint, settings, requests, cached, errors, tokens, cache, pairwise, reference
-        case costUSD = "cost_usd", latencyP50Ms = "latency_p50_ms", latencyP95Ms = "latency_p95_ms"
+        case costUSD = "cost_usd"
+        case latencyP50Ms = "latency_p50_ms"
+        case latencyP95Ms = "latency_p95_ms"
         case selfAgreement = "self_agreement"
     }
 
@@ -88,8 +90,9 @@ extension RunResult {
             if let p50 = j.latencyP50Ms { parts.append("p50 \(Int(p50.rounded())) ms") }
             if let a = j.selfAgreement { parts.append("self-agreement \(Int((a * 100).rounded()))%") }
             if let p = j.pairwise {
-                parts.append("against \(j.reference.map { String($0.prefix(7)) } ?? "no baseline"): \(p.better) better, \(p.ties) tie(s), \(p.worse) worse"
-                             + (p.unpaired > 0 ? ", \(p.unpaired) without a baseline answer" : ""))
+                parts.append(
+                    "against \(j.reference.map { String($0.prefix(7)) } ?? "no baseline"): \(p.better) better, \(p.ties) tie(s), \(p.worse) worse"
+                        + (p.unpaired > 0 ? ", \(p.unpaired) without a baseline answer" : ""))
             }
             return "\(suite.name): judge \(name) (not the feature's cost, not gated): " + parts.joined(separator: ", ")
         }

@@ -51,10 +51,18 @@ package struct Metrics: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case cases, passed, errors, timeouts, accuracy
-        case p50LatencyMs = "p50_latency_ms", p95LatencyMs = "p95_latency_ms", p99LatencyMs = "p99_latency_ms"
-        case meanLatencyMs = "mean_latency_ms", avgCostUSD = "avg_cost_usd", totalCostUSD = "total_cost_usd"
-        case retries, retryMs = "retry_ms", meanScore = "mean_score"
-        case avgSteps = "avg_steps", avgToolCalls = "avg_tool_calls", batched
+        case p50LatencyMs = "p50_latency_ms"
+        case p95LatencyMs = "p95_latency_ms"
+        case p99LatencyMs = "p99_latency_ms"
+        case meanLatencyMs = "mean_latency_ms"
+        case avgCostUSD = "avg_cost_usd"
+        case totalCostUSD = "total_cost_usd"
+        case retries
+        case retryMs = "retry_ms"
+        case meanScore = "mean_score"
+        case avgSteps = "avg_steps"
+        case avgToolCalls = "avg_tool_calls"
+        case batched
     }
 
     package init(_ results: [CaseResult]) { self.init(of: results) }
@@ -71,9 +79,12 @@ package struct Metrics: Codable, Sendable, Equatable {
         passed = results.count { $0.passed }
         timeouts = results.count { $0.timedOut == true }
         errors = results.count { $0.error != nil && $0.timedOut != true }
-        accuracy = cases == 0 ? 0
-            : results.contains { $0.runs != nil } ? results.reduce(0) { $0 + $1.passRate } / Double(cases)
-            : Double(passed) / Double(cases)
+        accuracy =
+            cases == 0
+            ? 0
+            : results.contains { $0.runs != nil }
+                ? results.reduce(0) { $0 + $1.passRate } / Double(cases)
+                : Double(passed) / Double(cases)
         if results.contains(where: { abs($0.score - $0.passRate) > 1e-12 }) {
             meanScore = results.reduce(0) { $0 + $1.score } / Double(cases)
         }
@@ -102,7 +113,9 @@ package struct Metrics: Codable, Sendable, Equatable {
     static func retryWallMs(_ results: some Collection<CaseResult>) -> Double {
         let retried = results.filter { ($0.retryMs ?? 0) > 0 }
         guard retried.allSatisfy({ $0.retryFromMs != nil }) else { return retried.compactMap(\.retryMs).reduce(0, +) }
-        let windows = retried.compactMap { r in r.retryFromMs.map { ($0, $0 + (r.retryMs ?? 0)) } }.sorted { $0.0 < $1.0 }
+        let windows = retried.compactMap { r in r.retryFromMs.map { ($0, $0 + (r.retryMs ?? 0)) } }.sorted {
+            $0.0 < $1.0
+        }
         var total = 0.0
         var current: (Double, Double)?
         for w in windows {
@@ -161,7 +174,8 @@ package struct Metrics: Codable, Sendable, Equatable {
     /// None when an answer came through a batch: its suite's latency is not measured.
     package static func timedLatencies(_ results: some Sequence<CaseResult>) -> [Double] {
         guard !results.contains(where: \.isBatched) else { return [] }
-        var warm: [Double] = [], cold: [Double] = []
+        var warm: [Double] = []
+        var cold: [Double] = []
         for r in results {
             if let runs = r.latenciesMs {
                 if r.coldStart == true { cold += runs } else { warm += runs }

@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 /// Sums of amounts of money without binary rounding: per-case costs are decimal numbers
 /// (0.0015 USD, from token counts and a price table), and adding them as doubles gives
@@ -11,7 +11,8 @@ package enum Money {
     package static func sum(_ amounts: [Double]) -> Double {
         var total = Decimal(0)
         for amount in amounts {
-            guard amount.isFinite, let d = Decimal(string: "\(amount)", locale: Locale(identifier: "en_US_POSIX")) else {
+            guard amount.isFinite, let d = Decimal(string: "\(amount)", locale: Locale(identifier: "en_US_POSIX"))
+            else {
                 return amounts.reduce(0, +)
             }
             total += d

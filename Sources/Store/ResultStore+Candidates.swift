@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 extension ResultStore {
     /// `.evals/results/partial/<commit>.json`: the last `--suite` result that lacks a suite. It
@@ -8,7 +8,9 @@ extension ResultStore {
     func partialPath(for commit: String) -> String { root + "/" + Self.directory + "/partial/\(commit).json" }
 
     package func savePartial(_ result: RunResult) throws {
-        try AtomicFile.write(to: partialPath(for: result.commit)) { sink in try Self.writeJSON(result, pretty: false, newline: true, to: sink) }
+        try AtomicFile.write(to: partialPath(for: result.commit)) { sink in
+            try Self.writeJSON(result, pretty: false, newline: true, to: sink)
+        }
     }
 
     /// How many stored results `candidates` gathers from first-parent ancestors.
@@ -32,8 +34,9 @@ extension ResultStore {
         add(own)
         // A clean result file was written with its note (or cached from it): the note holds the same.
         if own.map({ $0.dirty }) ?? true { add(note(commit: commit)) }
-        add(FileManager.default.contents(atPath: partialPath(for: commit))
-            .flatMap { Self.decode($0, source: Self.directory + "/partial/\(commit).json") })
+        add(
+            FileManager.default.contents(atPath: partialPath(for: commit))
+                .flatMap { Self.decode($0, source: Self.directory + "/partial/\(commit).json") })
         var unresolved = Set(suiteKeys)
         for key in suiteKeys {
             if let other = indexed(key) { add(file(other)) }
@@ -44,8 +47,10 @@ extension ResultStore {
             }
         }
         guard !unresolved.isEmpty else { return found }
-        let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
-                                                   limit: Self.ancestorSearchLimit)) ?? nil
+        let ancestors =
+            (try? repository?.commits(
+                from: commit, hiding: nil, firstParent: true,
+                limit: Self.ancestorSearchLimit)) ?? nil
         var fromAncestors = 0
         for sha in ancestors ?? [] where sha != commit && fromAncestors < Self.candidateLimit {
             guard let result = file(sha) ?? note(commit: sha) else { continue }

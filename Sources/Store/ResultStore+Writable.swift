@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ResultStore {
@@ -21,11 +21,14 @@ extension ResultStore {
             var info = stat()
             guard stat(path, &info) == 0 else {
                 if errno == ENOENT { break }
-                throw Self.failure("cannot read \(relative): \(String(cString: strerror(errno)))", hint: "Check the permissions of \(relative).")
+                throw Self.failure(
+                    "cannot read \(relative): \(String(cString: strerror(errno)))",
+                    hint: "Check the permissions of \(relative).")
             }
             guard info.st_mode & S_IFMT == S_IFDIR else {
-                throw Self.failure("\(relative) is not a directory",
-                                   hint: "Move the file away or remove it (rm \(relative)); evalguard creates the directory itself.")
+                throw Self.failure(
+                    "\(relative) is not a directory",
+                    hint: "Move the file away or remove it (rm \(relative)); evalguard creates the directory itself.")
             }
             deepest = (path, relative)
         }
@@ -49,8 +52,11 @@ extension ResultStore {
             unlink(probe)
         }
         guard problem == 0 else {
-            throw failure("cannot write in \(relative): \(String(cString: strerror(problem)))",
-                          hint: "Make it writable (chmod u+w \(relative)) or free disk space; results are kept in \(ResultStore.directory).")
+            throw failure(
+                "cannot write in \(relative): \(String(cString: strerror(problem)))",
+                hint:
+                    "Make it writable (chmod u+w \(relative)) or free disk space; results are kept in \(ResultStore.directory)."
+            )
         }
     }
 }

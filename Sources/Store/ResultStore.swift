@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where results live: `.evals/results/<commit>.json` (one per commit, ignored by git),
@@ -51,7 +51,9 @@ package struct ResultStore {
     /// cannot stand in for `--repeat 5`.
     /// `files`: result files decoded so far in this evaluation, shared with `candidates`.
     package func find(key: String, commit: String, repeats: Int? = nil, files: ResultFiles? = nil) -> RunResult? {
-        let fits = { (r: RunResult) in r.key == key && r.partial == nil && (repeats == nil || (r.repeats ?? 1) == repeats) }
+        let fits = { (r: RunResult) in
+            r.key == key && r.partial == nil && (repeats == nil || (r.repeats ?? 1) == repeats)
+        }
         let load = { (sha: String) in files.map { $0.load(sha, from: self) } ?? self.load(commit: sha) }
         if let own = load(commit), fits(own) { return own }
         if let other = indexed(key) {
@@ -64,12 +66,16 @@ package struct ResultStore {
                 return noted
             }
         }
-        let ancestors = (try? repository?.commits(from: commit, hiding: nil, firstParent: true,
-                                                   limit: Self.ancestorSearchLimit)) ?? nil
+        let ancestors =
+            (try? repository?.commits(
+                from: commit, hiding: nil, firstParent: true,
+                limit: Self.ancestorSearchLimit)) ?? nil
         for sha in ancestors ?? [commit] {
             // The key is a 40-digit hex id: a note without it cannot hold the result; skip decoding.
             guard let text = try? repository?.note(on: sha), Self.holds(text, key),
-                  let noted = Self.decodeAll(RunResult.self, Data(text.utf8), source: Self.noteSource(sha)).first(where: fits) else { continue }
+                let noted = Self.decodeAll(RunResult.self, Data(text.utf8), source: Self.noteSource(sha)).first(
+                    where: fits)
+            else { continue }
             try? saveFiles(noted)
             files?.forget(noted.commit)
             return noted
@@ -80,7 +86,8 @@ package struct ResultStore {
     /// Whether `text` holds `key`'s bytes: a search of the note's bytes (memchr, then memcmp),
     /// not Foundation's string search, which costs a 100,000-case note tens of milliseconds.
     static func holds(_ text: String, _ key: String) -> Bool {
-        var text = text, key = key
+        var text = text
+        var key = key
         return text.withUTF8 { t in
             key.withUTF8 { k in
                 guard let tb = t.baseAddress, let kb = k.baseAddress else { return k.isEmpty }
@@ -113,7 +120,8 @@ package struct ResultStore {
                     }
                 }
             } catch let error as GitError where error.isDiskFull {
-                throw Self.noteNotWritten(error, resultFile: displayPath(for: result.commit), gitDirectory: repository.gitDirectory)
+                throw Self.noteNotWritten(
+                    error, resultFile: displayPath(for: result.commit), gitDirectory: repository.gitDirectory)
             }
         }
     }
@@ -122,13 +130,17 @@ package struct ResultStore {
     /// stored and used from the file; only the note, which carries it to other clones, is missing.
     static func noteNotWritten(_ error: GitError, resultFile: String, gitDirectory: String) -> EvalGuardError {
         let reason = error.osError == EDQUOT ? "over its quota (EDQUOT)" : "full (ENOSPC)"
-        return EvalGuardError("the disk under \(gitDirectory) is \(reason): the result was stored in \(resultFile), but not as a git note (\(error.function) failed)",
-                              hint: "Free some space there. The result file is kept and used as it is; its note, which 'evalguard sync' shares, is written the next time the commit is evaluated (evalguard run --fresh).",
-                              category: .store)
+        return EvalGuardError(
+            "the disk under \(gitDirectory) is \(reason): the result was stored in \(resultFile), but not as a git note (\(error.function) failed)",
+            hint:
+                "Free some space there. The result file is kept and used as it is; its note, which 'evalguard sync' shares, is written the next time the commit is evaluated (evalguard run --fresh).",
+            category: .store)
     }
 
     private func saveFiles(_ result: RunResult) throws {
-        try AtomicFile.write(to: path(for: result.commit)) { sink in try Self.writeJSON(result, pretty: true, newline: true, to: sink) }
+        try AtomicFile.write(to: path(for: result.commit)) { sink in
+            try Self.writeJSON(result, pretty: true, newline: true, to: sink)
+        }
         try AtomicFile.write(result.commit + "\n", to: keyPath(result.key))
         for key in Set(result.suites.compactMap(\.key)) { try AtomicFile.write(result.commit + "\n", to: keyPath(key)) }
     }
@@ -139,7 +151,9 @@ package struct ResultStore {
     }
 
     /// How a warning names a commit's note.
-    package static func noteSource(_ commit: String) -> String { "the git note of commit \(commit.prefix(12)) (refs/notes/evalguard)" }
+    package static func noteSource(_ commit: String) -> String {
+        "the git note of commit \(commit.prefix(12)) (refs/notes/evalguard)"
+    }
 
     /// The commit whose result the key index names for `key`; nil when there is no entry, or
     /// when the entry is not a commit id (said once as a warning: it would name a path).
@@ -147,7 +161,8 @@ package struct ResultStore {
         guard let pointer = FileManager.default.contents(atPath: keyPath(key)) else { return nil }
         let commit = String(decoding: pointer, as: UTF8.self).trimmingWhitespaceAndNewlines()
         guard RunResult.isObjectID(commit) else {
-            StoredInputWarnings.warn("ignoring \(Self.directory)/keys/\(key): it holds \(RunResult.shown(commit)), not a commit id")
+            StoredInputWarnings.warn(
+                "ignoring \(Self.directory)/keys/\(key): it holds \(RunResult.shown(commit)), not a commit id")
             return nil
         }
         return commit
@@ -156,7 +171,8 @@ package struct ResultStore {
     /// A result's JSON, streamed to `sink`: a file's is pretty and ends with a newline, a note's is
     /// compact. The bytes are `JSONEncoder`'s (see `RunResult+JSON.swift`), without either copy
     /// of a 100,000-case result ever being whole in memory.
-    static func writeJSON(_ result: RunResult, pretty: Bool, newline: Bool = false, to sink: @escaping ByteSink) throws {
+    static func writeJSON(_ result: RunResult, pretty: Bool, newline: Bool = false, to sink: @escaping ByteSink) throws
+    {
         let json = JSONStream(pretty: pretty, sink: sink)
         try result.write(to: json)
         try json.finish(newline: newline)
@@ -175,7 +191,9 @@ package struct ResultStore {
     /// so a 40 MB file is never in memory whole; what the hand reader refuses is decoded as `decode` does.
     static func decode(_ file: MappedFile, source: String) -> RunResult? {
         DecodeTrace.decodedResult()
-        if let result = RunResult.read(file.bytes, decoder: decoder, passed: file.release(before:)) { return checked(result, source: source) }
+        if let result = RunResult.read(file.bytes, decoder: decoder, passed: file.release(before:)) {
+            return checked(result, source: source)
+        }
         let data = file.data
         if let result = try? decoder.decode(RunResult.self, from: data) { return checked(result, source: source) }
         return decodeAll(RunResult.self, data, source: source).first

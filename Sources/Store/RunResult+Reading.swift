@@ -1,5 +1,5 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 extension RunResult {
     /// A stored result read with what grows with its cases read by hand, straight into their
@@ -15,14 +15,18 @@ extension RunResult {
 
     /// `read`, telling `passed` how far it has read after each case: what lies before is not read
     /// again by the hand reader (`MappedFile.release(before:)`).
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, decoder: JSONDecoder, passed: (Int) -> Void = { _ in }) -> RunResult? {
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, decoder: JSONDecoder, passed: (Int) -> Void = { _ in })
+        -> RunResult?
+    {
         var reader = JSONReader(bytes)
         var cases: [[CaseResult]] = []
         var ran: [[String]?] = []
         var cuts: [Range<Int>] = []
         // `overall.cases` precedes `suites` in a result written with sorted keys: the arrays are
         // made their size at once, rather than grown through copies of up to twice the size.
-        var expected = 0, counted = 0, suitesRead = false
+        var expected = 0
+        var counted = 0
+        var suitesRead = false
         do {
             try reader.object { r, name throws(JSONReader.Refused) in
                 switch name {
@@ -52,7 +56,8 @@ extension RunResult {
             return nil
         }
         let rest = JSONReader.removing(cuts, from: bytes)
-        guard var result = try? decoder.decode(RunResult.self, from: Data(rest)), result.suites.count == cases.count else { return nil }
+        guard var result = try? decoder.decode(RunResult.self, from: Data(rest)), result.suites.count == cases.count
+        else { return nil }
         for i in result.suites.indices {
             result.suites[i].cases = cases[i]
             if let ids = ran[i] {
@@ -64,8 +69,10 @@ extension RunResult {
     }
 
     /// One suite's cases and, when it has them, the ids in `reuse.ran`; the rest of it is left to the decoder.
-    private static func readSuite(_ r: inout JSONReader, cuts: inout [Range<Int>], capacity: Int,
-                                  passed: (Int) -> Void) throws(JSONReader.Refused) -> ([CaseResult], [String]?) {
+    private static func readSuite(
+        _ r: inout JSONReader, cuts: inout [Range<Int>], capacity: Int,
+        passed: (Int) -> Void
+    ) throws(JSONReader.Refused) -> ([CaseResult], [String]?) {
         var list: [CaseResult]?
         var ranIDs: [String]?
         try r.object { r, name throws(JSONReader.Refused) in
@@ -74,20 +81,22 @@ extension RunResult {
                 guard list == nil else { throw JSONReader.Refused() }
                 var read: [CaseResult] = []
                 read.reserveCapacity(capacity)
-                cuts.append(try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
-                    try r.array { r throws(JSONReader.Refused) in
-                        read.append(try CaseResult.read(&r))
-                        passed(r.index)
-                    }
-                })
+                cuts.append(
+                    try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
+                        try r.array { r throws(JSONReader.Refused) in
+                            read.append(try CaseResult.read(&r))
+                            passed(r.index)
+                        }
+                    })
                 list = read
             case "reuse" where r.peek() == UInt8(ascii: "{"):
                 guard ranIDs == nil else { throw JSONReader.Refused() }
                 var ids: [String] = []
                 let found = try r.object(member: "ran") { r throws(JSONReader.Refused) in
-                    cuts.append(try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
-                        try r.array { r throws(JSONReader.Refused) in ids.append(try r.string()) }
-                    })
+                    cuts.append(
+                        try r.bracketed(UInt8(ascii: "[")) { r throws(JSONReader.Refused) in
+                            try r.array { r throws(JSONReader.Refused) in ids.append(try r.string()) }
+                        })
                 }
                 // Without `ran` the decoder refuses the rest, as it refused the whole.
                 ranIDs = found ? ids : nil

@@ -13,8 +13,9 @@ extension RunResult {
                 if r.rescored > 0 { done.append("\(r.rescored) re-scored") }
                 if r.repriced > 0 { done.append("\(r.repriced) re-priced: the price table changed") }
                 let from = r.from.map { String($0.prefix(7)) }.joined(separator: ", ")
-                parts.append("\(r.reused) reused from the result of \(from)" + (r.wholeSuite ? " (same suite key)" : "")
-                             + (done.isEmpty ? "" : " (" + done.joined(separator: ", ") + ")"))
+                parts.append(
+                    "\(r.reused) reused from the result of \(from)" + (r.wholeSuite ? " (same suite key)" : "")
+                        + (done.isEmpty ? "" : " (" + done.joined(separator: ", ") + ")"))
             }
             return "\(suite.name): " + parts.joined(separator: ", ")
         }
@@ -22,15 +23,20 @@ extension RunResult {
 
     /// The same as JSON: `{"<suite>": {"ran": [ids], "reused": n, "from": [commits], "rescored": n, "repriced": n, "whole_suite": b}}`.
     package var reuseJSON: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: suites.compactMap { suite in
-            suite.reuse.map { r in
-                (suite.name, JSONValue.object([
-                    "ran": .array(r.ran.map(JSONValue.string)), "reused": .number(Double(r.reused)),
-                    "from": .array(r.from.map(JSONValue.string)), "rescored": .number(Double(r.rescored)),
-                    "repriced": .number(Double(r.repriced)), "whole_suite": .bool(r.wholeSuite),
-                ]))
-            }
-        }))
+        .object(
+            Dictionary(
+                uniqueKeysWithValues: suites.compactMap { suite in
+                    suite.reuse.map { r in
+                        (
+                            suite.name,
+                            JSONValue.object([
+                                "ran": .array(r.ran.map(JSONValue.string)), "reused": .number(Double(r.reused)),
+                                "from": .array(r.from.map(JSONValue.string)), "rescored": .number(Double(r.rescored)),
+                                "repriced": .number(Double(r.repriced)), "whole_suite": .bool(r.wholeSuite),
+                            ])
+                        )
+                    }
+                }))
     }
 }
 

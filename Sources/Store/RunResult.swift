@@ -41,9 +41,12 @@ package struct SuiteResult: Codable, Sendable {
         case name, scorer, metrics, cases, model, key, reuse, judge, embeddings
         case baselineReasks = "baseline_reasks"
         case modelFingerprint = "model_fingerprint"
-        case casesFile = "cases_file", casesDigest = "cases_digest"
+        case casesFile = "cases_file"
+        case casesDigest = "cases_digest"
     }
-    package init(name: String, casesFile: String, casesDigest: String, scorer: String, metrics: Metrics, cases: [CaseResult]) {
+    package init(
+        name: String, casesFile: String, casesDigest: String, scorer: String, metrics: Metrics, cases: [CaseResult]
+    ) {
         self.name = name
         self.casesFile = casesFile
         self.casesDigest = casesDigest
@@ -84,8 +87,10 @@ package struct RunResult: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case format, commit, dirty, key, model, models, suites, overall, partial
         case repeats = "repeat"
-        case evalguardVersion = "evalguard_version", dirtyPaths = "dirty_paths"
-        case createdAt = "created_at", configDigest = "config_digest"
+        case evalguardVersion = "evalguard_version"
+        case dirtyPaths = "dirty_paths"
+        case createdAt = "created_at"
+        case configDigest = "config_digest"
     }
 
     package func suite(_ name: String) -> SuiteResult? { suites.first { $0.name == name } }
@@ -100,7 +105,11 @@ package struct RunResult: Codable, Sendable {
         guard let models, let suite = suite(name), let described = models[suite.model ?? "model"] else { return prices }
         return described["prices"].flatMap { $0 == .null ? nil : $0 }
     }
-    package init(format: Int, evalguardVersion: String, commit: String, dirty: Bool, dirtyPaths: [String]? = nil, key: String, createdAt: String, configDigest: String, model: [String: JSONValue], repeats: Int? = nil, suites: [SuiteResult], overall: Metrics) {
+    package init(
+        format: Int, evalguardVersion: String, commit: String, dirty: Bool, dirtyPaths: [String]? = nil, key: String,
+        createdAt: String, configDigest: String, model: [String: JSONValue], repeats: Int? = nil, suites: [SuiteResult],
+        overall: Metrics
+    ) {
         self.format = format
         self.evalguardVersion = evalguardVersion
         self.commit = commit

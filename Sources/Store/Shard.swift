@@ -1,6 +1,6 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `--shard i/N`: share `index` (1-based) of `count`. A case belongs to the share its suite name
 /// and id hash to, never to a position: adding or removing a case moves no other case between
@@ -17,7 +17,9 @@ package struct Shard: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Parses `i/N`; nil unless 1 ≤ i ≤ N (the caller words the error).
     package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
+            return nil
+        }
         self.init(index: i, count: n)
     }
 
@@ -115,26 +117,34 @@ extension ResultStore {
             throw EvalGuardError("not a shard result: not a JSON object", file: displayPath, hint: hint)
         }
         guard header.kind == ShardResult.kind else {
-            throw EvalGuardError(header.format != nil ? "this is a whole result, not a shard result" : "not a shard result (no \"kind\": \"\(ShardResult.kind)\")",
-                                 file: displayPath, hint: hint)
+            throw EvalGuardError(
+                header.format != nil
+                    ? "this is a whole result, not a shard result"
+                    : "not a shard result (no \"kind\": \"\(ShardResult.kind)\")",
+                file: displayPath, hint: hint)
         }
         guard header.shard_format == ShardResult.formatVersion else {
-            throw EvalGuardError("written by another evalguard version (shard_format \(header.shard_format.map(String.init) ?? "missing"), expected \(ShardResult.formatVersion))",
-                                 file: displayPath, hint: "Run every shard and the merge with the same evalguard version.")
+            throw EvalGuardError(
+                "written by another evalguard version (shard_format \(header.shard_format.map(String.init) ?? "missing"), expected \(ShardResult.formatVersion))",
+                file: displayPath, hint: "Run every shard and the merge with the same evalguard version.")
         }
         let shard: ShardResult
         do { shard = try JSONDecoder().decode(ShardResult.self, from: data) } catch {
             throw EvalGuardError("a shard result that cannot be read: \(error)", file: displayPath, hint: hint)
         }
         guard shard.share != nil, shard.result.format == RunResult.formatVersion else {
-            throw EvalGuardError("a shard result with a bad shard (\(shard.index)/\(shard.count)) or result format (\(shard.result.format))",
-                                 file: displayPath, hint: hint)
+            throw EvalGuardError(
+                "a shard result with a bad shard (\(shard.index)/\(shard.count)) or result format (\(shard.result.format))",
+                file: displayPath, hint: hint)
         }
         // The same checks as every stored result's (`RunResult.storedProblem`), but a share is
         // named on the command line: refused, not set aside.
         if let problem = shard.result.storedProblem {
-            throw EvalGuardError("a shard result no run could have written: \(problem)", file: displayPath,
-                                 hint: "Run that share again with 'evalguard run --shard \(shard.index)/\(shard.count)' and pass the file it writes.")
+            throw EvalGuardError(
+                "a shard result no run could have written: \(problem)", file: displayPath,
+                hint:
+                    "Run that share again with 'evalguard run --shard \(shard.index)/\(shard.count)' and pass the file it writes."
+            )
         }
         return shard
     }

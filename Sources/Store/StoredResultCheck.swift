@@ -57,25 +57,38 @@ extension CaseResult {
             guard runs >= 1 else { return "runs \(runs) is below 1" }
             let passes = self.passes ?? 0
             guard (0...runs).contains(passes) else { return "passes \(passes) is not within 0…\(runs) (its runs)" }
-            if let outputs = runOutputs, outputs.contains(where: { $0.runs < 1 }) { return "a run output counts fewer than 1 run" }
+            if let outputs = runOutputs, outputs.contains(where: { $0.runs < 1 }) {
+                return "a run output counts fewer than 1 run"
+            }
         } else if passes != nil {
             return "passes without runs"
         }
         if settledRuns != nil || settledPasses != nil {
-            let extra = settledRuns ?? 0, passed = settledPasses ?? 0
+            let extra = settledRuns ?? 0
+            let passed = settledPasses ?? 0
             guard extra >= 0, extra < runCount, (0...extra).contains(passed), passed <= passCount,
-                  runCount - extra - (passCount - passed) >= 0 else {
-                return "settled_runs \(extra) and settled_passes \(passed) do not fit within runs \(runCount) and passes \(passCount)"
+                runCount - extra - (passCount - passed) >= 0
+            else {
+                return
+                    "settled_runs \(extra) and settled_passes \(passed) do not fit within runs \(runCount) and passes \(passCount)"
             }
         }
         guard score.isFinite, (0...1).contains(score) else { return "score \(score) is not within 0…1" }
         // What evalguard measures is never negative; what a model reports (cost, usage) is kept as
         // it said, so it need only be a number.
         // Checked without building a list per case: this runs on every stored case a gate reads.
-        if !(latencyMs.isFinite && latencyMs >= 0) { return "latency_ms \(latencyMs) is not a finite, non-negative number" }
-        if let retryMs, !(retryMs.isFinite && retryMs >= 0) { return "retry_ms \(retryMs) is not a finite, non-negative number" }
-        if let retryFromMs, !(retryFromMs.isFinite && retryFromMs >= 0) { return "retry_from_ms \(retryFromMs) is not a finite, non-negative number" }
-        if let latenciesMs, !latenciesMs.allSatisfy({ $0.isFinite && $0 >= 0 }) { return "latencies_ms holds a number that is not finite and non-negative" }
+        if !(latencyMs.isFinite && latencyMs >= 0) {
+            return "latency_ms \(latencyMs) is not a finite, non-negative number"
+        }
+        if let retryMs, !(retryMs.isFinite && retryMs >= 0) {
+            return "retry_ms \(retryMs) is not a finite, non-negative number"
+        }
+        if let retryFromMs, !(retryFromMs.isFinite && retryFromMs >= 0) {
+            return "retry_from_ms \(retryFromMs) is not a finite, non-negative number"
+        }
+        if let latenciesMs, !latenciesMs.allSatisfy({ $0.isFinite && $0 >= 0 }) {
+            return "latencies_ms holds a number that is not finite and non-negative"
+        }
         if let requestLatenciesMs, !requestLatenciesMs.allSatisfy({ $0.isFinite && $0 >= 0 }) {
             return "request_latencies_ms holds a number that is not finite and non-negative"
         }
@@ -86,7 +99,9 @@ extension CaseResult {
         if let stepCount, stepCount < 0 { return "step_count \(stepCount) is negative" }
         // A blob id is held as 20 bytes; only what is not one is kept as text.
         if let (name, text) = textDigest { return "its \(name) \(RunResult.shown(text)) is not a blob id" }
-        if let reusedFrom, !RunResult.isObjectID(reusedFrom) { return "reused_from \(RunResult.shown(reusedFrom)) is not a commit id" }
+        if let reusedFrom, !RunResult.isObjectID(reusedFrom) {
+            return "reused_from \(RunResult.shown(reusedFrom)) is not a commit id"
+        }
         return nil
     }
 }
@@ -100,11 +115,15 @@ extension Metrics {
         for (name, rate) in [("accuracy", Optional(accuracy)), ("mean_score", meanScore)] {
             if let rate, !(rate.isFinite && (0...1).contains(rate)) { return "its \(name) \(rate) is not within 0…1" }
         }
-        let latencies: [(String, Double?)] = [("p50_latency_ms", p50LatencyMs), ("p95_latency_ms", p95LatencyMs), ("p99_latency_ms", p99LatencyMs),
-                                              ("mean_latency_ms", meanLatencyMs), ("retry_ms", retryMs),
-                                              ("avg_steps", avgSteps), ("avg_tool_calls", avgToolCalls)]
+        let latencies: [(String, Double?)] = [
+            ("p50_latency_ms", p50LatencyMs), ("p95_latency_ms", p95LatencyMs), ("p99_latency_ms", p99LatencyMs),
+            ("mean_latency_ms", meanLatencyMs), ("retry_ms", retryMs),
+            ("avg_steps", avgSteps), ("avg_tool_calls", avgToolCalls),
+        ]
         for (name, value) in latencies {
-            if let value, !(value.isFinite && value >= 0) { return "its \(name) \(value) is not a finite, non-negative number" }
+            if let value, !(value.isFinite && value >= 0) {
+                return "its \(name) \(value) is not a finite, non-negative number"
+            }
         }
         for (name, value) in [("avg_cost_usd", avgCostUSD), ("total_cost_usd", totalCostUSD)] {
             if let value, !value.isFinite { return "its \(name) \(value) is not a finite number" }
@@ -116,16 +135,24 @@ extension Metrics {
 
 extension JudgeRecord {
     var storedProblem: String? {
-        guard RunResult.isObjectID(fingerprint) else { return "its fingerprint \(RunResult.shown(fingerprint)) is not a blob id" }
+        guard RunResult.isObjectID(fingerprint) else {
+            return "its fingerprint \(RunResult.shown(fingerprint)) is not a blob id"
+        }
         guard requests >= 0, cached >= 0, errors >= 0 else { return "its counts are negative" }
         for (name, value) in [("cost_usd", costUSD), ("tokens", tokens)] {
             if let value, !value.isFinite { return "its \(name) \(value) is not a finite number" }
         }
         for (name, value) in [("latency_p50_ms", latencyP50Ms), ("latency_p95_ms", latencyP95Ms)] {
-            if let value, !(value.isFinite && value >= 0) { return "its \(name) \(value) is not a finite, non-negative number" }
+            if let value, !(value.isFinite && value >= 0) {
+                return "its \(name) \(value) is not a finite, non-negative number"
+            }
         }
-        if let a = selfAgreement, !(a.isFinite && (0...1).contains(a)) { return "its self-agreement \(a) is not within 0…1" }
-        if let p = pairwise, [p.better, p.ties, p.worse, p.unpaired].contains(where: { $0 < 0 }) { return "its pairwise counts are negative" }
+        if let a = selfAgreement, !(a.isFinite && (0...1).contains(a)) {
+            return "its self-agreement \(a) is not within 0…1"
+        }
+        if let p = pairwise, [p.better, p.ties, p.worse, p.unpaired].contains(where: { $0 < 0 }) {
+            return "its pairwise counts are negative"
+        }
         return nil
     }
 }

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a gate printed for a stored result held against a baseline it passed, kept so that the
@@ -37,8 +37,12 @@ package struct CachedVerdict: Codable, Sendable, Equatable {
         case baselineCopy = "baseline_copy"
     }
 
-    package init(resultCommit: String, stdout: String, notes: [String]? = nil, junit: String? = nil, markdown: String? = nil) {
-        (self.resultCommit, self.stdout, self.notes, self.junit, self.markdown) = (resultCommit, stdout, notes, junit, markdown)
+    package init(
+        resultCommit: String, stdout: String, notes: [String]? = nil, junit: String? = nil, markdown: String? = nil
+    ) {
+        (self.resultCommit, self.stdout, self.notes, self.junit, self.markdown) = (
+            resultCommit, stdout, notes, junit, markdown
+        )
     }
 }
 
@@ -46,7 +50,9 @@ extension ResultStore {
     func verdictPath(_ digest: String) -> String { root + "/" + Self.directory + "/verdicts/" + digest }
 
     package func cachedVerdict(_ digest: String) -> CachedVerdict? {
-        FileManager.default.contents(atPath: verdictPath(digest)).flatMap { try? JSONDecoder().decode(CachedVerdict.self, from: $0) }
+        FileManager.default.contents(atPath: verdictPath(digest)).flatMap {
+            try? JSONDecoder().decode(CachedVerdict.self, from: $0)
+        }
     }
 
     /// Best effort: a verdict that cannot be cached is computed again next time. What another
@@ -72,8 +78,9 @@ extension ResultStore {
     package func storedResultIdentity(key: String, commit: String) -> String {
         let own = Self.identity(path(for: commit))
         guard let pointer = FileManager.default.contents(atPath: keyPath(key)),
-              case let other = String(decoding: pointer, as: UTF8.self).trimmingWhitespaceAndNewlines(),
-              RunResult.isObjectID(other) else { return "own \(commit) " + own }
+            case let other = String(decoding: pointer, as: UTF8.self).trimmingWhitespaceAndNewlines(),
+            RunResult.isObjectID(other)
+        else { return "own \(commit) " + own }
         let indexed = "indexed \(other) " + Self.identity(path(for: other))
         return own == "absent" || other == commit ? indexed : "own \(commit) \(own)\n" + indexed
     }

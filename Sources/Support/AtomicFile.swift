@@ -1,9 +1,9 @@
 import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes files so that a reader sees the old content or the new, never a half-written file:
@@ -34,12 +34,17 @@ package enum AtomicFile {
         try write(to: path, category: .input) { sink in try bytes.withUnsafeBytes(sink) }
     }
 
-    private static func write(to path: String, category: ErrorCategory, _ produce: (@escaping ByteSink) throws -> Void) throws {
-        func failed(_ reason: String) -> EvalGuardError { EvalGuardError("cannot write \(path): \(reason)", category: category) }
+    private static func write(to path: String, category: ErrorCategory, _ produce: (@escaping ByteSink) throws -> Void)
+        throws
+    {
+        func failed(_ reason: String) -> EvalGuardError {
+            EvalGuardError("cannot write \(path): \(reason)", category: category)
+        }
         let parent = PathText.parent(path)
         let directory = parent.isEmpty ? "." : parent
         if let reason = makeDirectory(directory) { throw failed(reason) }
-        let temporary = directory + "/." + PathText.lastComponent(path) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary =
+            directory + "/." + PathText.lastComponent(path) + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         // Ended after the removal below (defers run last first).
         Interrupts.beginDeferring()
         defer { Interrupts.endDeferring() }
@@ -61,7 +66,9 @@ package enum AtomicFile {
                 var offset = 0
                 // Only a non-empty buffer gets here, and its base address is not nil.
                 while offset < bytes.count {
-                    offset += try syscall("write") { Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+                    offset += try syscall("write") {
+                        Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    }
                 }
             }
             try syscall("fsync") { fsync(fd) }
@@ -87,7 +94,9 @@ package enum AtomicFile {
     /// summary that other steps write to as well: so not atomic, but a failure is worded like
     /// `writeOutput`'s ("cannot write <path>: <reason>", exit 2).
     package static func appendOutput(_ text: String, to path: String) throws {
-        func failed(_ reason: String) -> EvalGuardError { EvalGuardError("cannot write \(path): \(reason)", category: .input) }
+        func failed(_ reason: String) -> EvalGuardError {
+            EvalGuardError("cannot write \(path): \(reason)", category: .input)
+        }
         let parent = PathText.parent(path)
         if let reason = makeDirectory(parent.isEmpty ? "." : parent) { throw failed(reason) }
         let bytes = Array(text.utf8)
@@ -98,7 +107,9 @@ package enum AtomicFile {
             // Only a non-empty buffer gets here, and its base address is not nil.
             while offset < bytes.count {
                 let start = offset
-                offset += try syscall("write") { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + start, $0.count - start) } }
+                offset += try syscall("write") {
+                    bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + start, $0.count - start) }
+                }
             }
         } catch {
             throw failed(error.reason)
@@ -113,7 +124,9 @@ package enum AtomicFile {
             return info.st_mode & S_IFMT == S_IFDIR ? nil : "\(directory) is a file, not a directory"
         }
         // ENOTDIR: a parent is a file, which the parent's own check names.
-        guard errno == ENOENT || errno == ENOTDIR else { return "cannot create the directory \(directory): \(SystemCallError.reason(errno))" }
+        guard errno == ENOENT || errno == ENOTDIR else {
+            return "cannot create the directory \(directory): \(SystemCallError.reason(errno))"
+        }
         let parent = PathText.parent(directory)
         if !parent.isEmpty, parent != directory, let reason = makeDirectory(parent) { return reason }
         // Another process may have made it meanwhile: that is as good.

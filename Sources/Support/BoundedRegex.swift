@@ -2,9 +2,9 @@ import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A regular expression of the `regex` scorer or a JSON Schema `pattern`: the standard library's
@@ -40,7 +40,8 @@ package final class BoundedRegex: @unchecked Sendable {
     /// Whether the expression matches somewhere in `text`; nil when the match ran out of time.
     package func matches(_ text: String) -> Bool? {
         guard RegexWorker.abandoned.load(ordering: .relaxed) < Self.abandonedLimit else { return nil }
-        let found = Found(), done = DispatchSemaphore(value: 0)
+        let found = Found()
+        let done = DispatchSemaphore(value: 0)
         // Without a worker (no thread could be started) the match runs here, unbounded, rather
         // than fail an answer for want of a thread.
         guard let worker = RegexWorker.take() else { return matchHere(text) }
@@ -109,7 +110,10 @@ private final class RegexWorker: Sendable {
         started.signal()
         while true {
             start.wait()
-            work.withLock { w in defer { w = nil }; return w }?()
+            work.withLock { w in
+                defer { w = nil }
+                return w
+            }?()
         }
     }
 }

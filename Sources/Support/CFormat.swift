@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension String {
@@ -13,7 +13,10 @@ extension String {
         var buffer = [CChar](repeating: 0, count: 128)
         while true {
             let count = withVaList(arguments) { vsnprintf(&buffer, buffer.count, format, $0) }
-            guard count >= 0 else { self = format; return } // only for a malformed format
+            guard count >= 0 else {
+                self = format
+                return
+            } // only for a malformed format
             if Int(count) < buffer.count {
                 self = String(decoding: buffer[..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 return

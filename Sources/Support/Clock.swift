@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Monotonic time in nanoseconds: immune to wall-clock changes, which latency must be.
@@ -28,12 +28,14 @@ package func utcTimestamp(_ seconds: time_t = time(nil)) -> String {
 package func parseHTTPDate(_ text: String) -> Double? {
     let parts = text.split(separator: " ")
     guard parts.count == 6, parts[0].hasSuffix(","), ["GMT", "UTC"].contains(parts[5]),
-          let day = Int32(parts[1]), (1...31).contains(day),
-          let month = monthNames.firstIndex(of: parts[2].lowercased()),
-          let year = Int32(parts[3]), parts[3].count == 4 else { return nil }
+        let day = Int32(parts[1]), (1...31).contains(day),
+        let month = monthNames.firstIndex(of: parts[2].lowercased()),
+        let year = Int32(parts[3]), parts[3].count == 4
+    else { return nil }
     let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
     guard clock.count == 3, let hour = Int32(clock[0]), let minute = Int32(clock[1]), let second = Int32(clock[2]),
-          (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+    else { return nil }
     var fields = tm()
     (fields.tm_year, fields.tm_mon, fields.tm_mday) = (year - 1900, Int32(month), day)
     (fields.tm_hour, fields.tm_min, fields.tm_sec) = (hour, minute, second)

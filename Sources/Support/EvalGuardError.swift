@@ -10,8 +10,10 @@ package struct EvalGuardError: CategorizedError, CustomStringConvertible, Sendab
     package var category: ErrorCategory
     package var exitCode: ExitCode { category.exitCode }
 
-    package init(_ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
-                hint: String? = nil, category: ErrorCategory = .input) {
+    package init(
+        _ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil,
+        hint: String? = nil, category: ErrorCategory = .input
+    ) {
         self.message = message
         self.file = file
         self.line = line

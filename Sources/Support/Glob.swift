@@ -47,7 +47,9 @@ package struct Glob: Sendable, Equatable {
             for i in path.startIndex...path.endIndex where match(rest, path[i...]) { return true }
             return false
         }
-        guard let segment = path.first, matchSegment(Array(first.utf8)[...], Array(segment.utf8)[...]) else { return false }
+        guard let segment = path.first, matchSegment(Array(first.utf8)[...], Array(segment.utf8)[...]) else {
+            return false
+        }
         return match(pattern.dropFirst(), path.dropFirst())
     }
 

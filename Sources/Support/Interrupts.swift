@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns SIGINT and SIGTERM into a readable file descriptor (the self-pipe trick), so the runner's
@@ -80,12 +80,14 @@ package enum Interrupts {
         throw EvalGuardError("interrupted", category: .interrupted)
     }
 
-    private static func setHandler(_ signal: Int32, _ handler: (@convention(c) (Int32) -> Void)?) throws(SystemCallError) {
+    private static func setHandler(_ signal: Int32, _ handler: (@convention(c) (Int32) -> Void)?)
+        throws(SystemCallError)
+    {
         var action = sigaction()
         #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = handler
+            action.__sigaction_handler.sa_handler = handler
         #else
-        action.__sigaction_u.__sa_handler = handler
+            action.__sigaction_u.__sa_handler = handler
         #endif
         sigemptyset(&action.sa_mask) // may be ignored: fails only for a NULL set
         // As signal(2) does on glibc: slow calls other than poll resume after the handler.
@@ -100,9 +102,9 @@ private func takeDefaultEffect(_ signal: Int32) {
     // As if no handler were installed: the process ends "killed by SIGINT", which shells
     // report as 130 and which stops a calling shell script.
     #if canImport(Glibc)
-    _ = Glibc.signal(signal, SIG_DFL) // may be ignored: SIG_DFL for a valid signal cannot fail
+        _ = Glibc.signal(signal, SIG_DFL) // may be ignored: SIG_DFL for a valid signal cannot fail
     #else
-    _ = Darwin.signal(signal, SIG_DFL) // may be ignored: as above
+        _ = Darwin.signal(signal, SIG_DFL) // may be ignored: as above
     #endif
     _ = raise(signal) // may be ignored: raising a valid signal in this thread cannot fail
 }

@@ -1,9 +1,9 @@
 import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A strict JSON parser over UTF-8 bytes. Used for JSON Lines case files and for the model's
@@ -28,7 +28,9 @@ package struct JSONParser {
     /// `lenient` also accepts the JSON5 forms people write in configuration files: trailing
     /// commas, single-quoted strings and unquoted keys (blank comments out first). It is used
     /// to point at the line of a syntax error Foundation's JSON5 decoder found but did not locate.
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lenient: Bool = false) throws(SyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, lenient: Bool = false) throws(SyntaxError)
+        -> JSONValue
+    {
         var p = JSONParser(bytes: bytes, lenient: lenient)
         p.skipWhitespace()
         let value = try p.parseValue(depth: 0)
@@ -45,8 +47,10 @@ package struct JSONParser {
     /// `until`: a member of the top-level object at which reading ends, with the members before
     /// it. Written with sorted keys, a document then costs only what precedes that member; what
     /// follows is not read, so not checked either.
-    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, until: String? = nil,
-                              keep: @escaping (_ name: String, _ valueStart: UInt8) -> Bool) throws(SyntaxError) -> JSONValue {
+    package static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, until: String? = nil,
+        keep: @escaping (_ name: String, _ valueStart: UInt8) -> Bool
+    ) throws(SyntaxError) -> JSONValue {
         var p = JSONParser(bytes: bytes, lenient: false, keep: keep)
         p.until = until
         p.skipWhitespace()
@@ -92,9 +96,15 @@ package struct JSONParser {
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "'") where lenient: return .string(try parseString(quote: UInt8(ascii: "'")))
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw error("unexpected character '\(Character(Unicode.Scalar(c)))', expected a value")
         }
@@ -115,10 +125,16 @@ package struct JSONParser {
         index += 1
         var dict: [String: JSONValue] = [:]
         skipWhitespace()
-        if current == UInt8(ascii: "}") { index += 1; return .object(dict) }
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return .object(dict)
+        }
         while true {
             skipWhitespace()
-            if lenient && current == UInt8(ascii: "}") { index += 1; return .object(dict) }
+            if lenient && current == UInt8(ascii: "}") {
+                index += 1
+                return .object(dict)
+            }
             let key: String
             if current == UInt8(ascii: "\"") {
                 key = try parseString()
@@ -139,11 +155,17 @@ package struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            if let keep, let first = current, !keep(key, first) { try skipValue(depth: depth + 1) } else { dict[key] = try parseValue(depth: depth + 1) }
+            if let keep, let first = current, !keep(key, first) {
+                try skipValue(depth: depth + 1)
+            } else {
+                dict[key] = try parseValue(depth: depth + 1)
+            }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(dict)
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(dict)
             default: throw error("expected ',' or '}' in object")
             }
         }
@@ -153,15 +175,23 @@ package struct JSONParser {
         index += 1
         var items: [JSONValue] = []
         skipWhitespace()
-        if current == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
         while true {
             skipWhitespace()
-            if lenient && current == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if lenient && current == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
             items.append(try parseValue(depth: depth + 1))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(items)
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(items)
             default: throw error("expected ',' or ']' in array")
             }
         }
@@ -205,7 +235,8 @@ package struct JSONParser {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800..<0xDC00).contains(code), current == UInt8(ascii: "\\"),
-                       index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") {
+                        index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u")
+                    {
                         index += 2
                         let low = try parseHex4()
                         if (0xDC00..<0xE000).contains(low) {
@@ -214,10 +245,15 @@ package struct JSONParser {
                     }
                     let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
                     scalars.append(contentsOf: Array(String(scalar).utf8))
-                default: index -= 1; throw error("invalid escape in string")
+                default:
+                    index -= 1
+                    throw error("invalid escape in string")
                 }
             default:
-                if c < 0x20 { index -= 1; throw error("control character in string (escape it)") }
+                if c < 0x20 {
+                    index -= 1
+                    throw error("control character in string (escape it)")
+                }
                 scalars.append(c)
             }
         }
@@ -249,17 +285,24 @@ package struct JSONParser {
         if first == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
         if current == UInt8(ascii: ".") {
             index += 1
-            guard let d = current, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { throw error("expected a digit after '.'") }
+            guard let d = current, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else {
+                throw error("expected a digit after '.'")
+            }
             skipDigits()
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             index += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
-            guard let d = current, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { throw error("expected a digit in exponent") }
+            guard let d = current, d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else {
+                throw error("expected a digit in exponent")
+            }
             skipDigits()
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text) else { index = start; throw error("invalid number") }
+        guard let value = Double(text) else {
+            index = start
+            throw error("invalid number")
+        }
         return value
     }
 
@@ -278,14 +321,26 @@ package struct JSONParser {
             repeat {
                 // Most bytes are neither quotes nor brackets: pass over them in a tight loop.
                 while i < end && !Self.isStructural(base[i]) { i += 1 }
-                guard i < end else { index = i; throw error("unterminated array or object") }
+                guard i < end else {
+                    index = i
+                    throw error("unterminated array or object")
+                }
                 let c = base[i]
-                if c == UInt8(ascii: "\"") { i = try endOfString(i); continue }
+                if c == UInt8(ascii: "\"") {
+                    i = try endOfString(i)
+                    continue
+                }
                 if c == UInt8(ascii: "[") || c == UInt8(ascii: "{") {
                     closers.append(c + 2) // ']' and '}' follow '[' and '{' by two
-                    guard depth + closers.count < Self.maxDepth else { index = i; throw error("nested too deeply") }
+                    guard depth + closers.count < Self.maxDepth else {
+                        index = i
+                        throw error("nested too deeply")
+                    }
                 } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "}") {
-                    guard closers.popLast() == c else { index = i; throw error("unexpected '\(Character(Unicode.Scalar(c)))'") }
+                    guard closers.popLast() == c else {
+                        index = i
+                        throw error("unexpected '\(Character(Unicode.Scalar(c)))'")
+                    }
                 }
                 i += 1
             } while !closers.isEmpty
@@ -325,8 +380,8 @@ package struct JSONParser {
     }
 }
 
-private extension UInt8 {
-    var isIdentifierStart: Bool {
+extension UInt8 {
+    fileprivate var isIdentifierStart: Bool {
         (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A) || self == 0x5F || self == 0x24
     }
 }

@@ -2,12 +2,15 @@
 /// layout. Objects go on several lines, as do arrays that hold objects or arrays; `inline` keeps
 /// the value at a key path on one line (a baseline's case: one case, one line).
 package enum JSONPretty {
-    package static func write(_ value: JSONValue, indent: Int = 0, path: [String] = [],
-                      inline: ([String]) -> Bool = { _ in false }, to out: inout String) {
+    package static func write(
+        _ value: JSONValue, indent: Int = 0, path: [String] = [],
+        inline: ([String]) -> Bool = { _ in false }, to out: inout String
+    ) {
         let pad = String(repeating: "  ", count: indent + 1)
         if inline(path) { return JSONWriter.write(value, to: &out) }
         switch value {
-        case .array(let items) where !items.isEmpty && items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
+        case .array(let items)
+        where !items.isEmpty && items.contains(where: { $0.objectValue != nil || $0.arrayValue != nil }):
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += pad

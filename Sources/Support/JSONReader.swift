@@ -22,7 +22,9 @@ package struct JSONReader {
     package var atEnd: Bool { index >= bytes.count }
 
     package mutating func skipSpace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        while index < bytes.count,
+            bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+        { index += 1 }
     }
 
     /// The next byte after white space, not consumed.
@@ -39,7 +41,8 @@ package struct JSONReader {
     /// `null`, consumed when it is next.
     package mutating func null() -> Bool {
         guard peek() == UInt8(ascii: "n"), index + 4 <= bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
-              bytes[index + 2] == UInt8(ascii: "l"), bytes[index + 3] == UInt8(ascii: "l") else { return false }
+            bytes[index + 2] == UInt8(ascii: "l"), bytes[index + 3] == UInt8(ascii: "l")
+        else { return false }
         index += 4
         return true
     }
@@ -69,7 +72,9 @@ package struct JSONReader {
     /// A number written as an integer (no fraction, no exponent) that fits an `Int`.
     package mutating func int() throws(Refused) -> Int {
         let (start, integral) = try number()
-        guard integral, let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) else { throw Refused() }
+        guard integral,
+            let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        else { throw Refused() }
         return value
     }
 
@@ -93,7 +98,9 @@ package struct JSONReader {
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard digits() > 0 else { throw Refused() }
             integral = false
         }
@@ -104,7 +111,8 @@ package struct JSONReader {
     /// nil, with nothing consumed, for any other value.
     package mutating func objectID() -> ObjectID? {
         guard peek() == UInt8(ascii: "\""), index + 41 < bytes.count, bytes[index + 41] == UInt8(ascii: "\""),
-              let id = ObjectID(hex40: UnsafeBufferPointer(rebasing: bytes[index + 1 ..< index + 41])) else { return nil }
+            let id = ObjectID(hex40: UnsafeBufferPointer(rebasing: bytes[index + 1..<index + 41]))
+        else { return nil }
         index += 42
         return id
     }
@@ -120,7 +128,10 @@ package struct JSONReader {
             if c == UInt8(ascii: "\"") { break }
             if c < 0x20 { throw Refused() }
             if c >= 0x80 { ascii = false }
-            if c == UInt8(ascii: "\\") { escaped = true; index += 1 }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                index += 1
+            }
             index += 1
         }
         guard index < bytes.count else { throw Refused() }
@@ -138,7 +149,10 @@ package struct JSONReader {
         while i < raw.count {
             let c = raw[i]
             i += 1
-            guard c == UInt8(ascii: "\\") else { out.append(c); continue }
+            guard c == UInt8(ascii: "\\") else {
+                out.append(c)
+                continue
+            }
             let e = raw[i]
             i += 1
             switch e {
@@ -149,9 +163,14 @@ package struct JSONReader {
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                guard i + 4 <= raw.count, raw[i..<i + 4].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x66 || ($0 >= 0x30 && $0 <= 0x39) }),
-                      let code = UInt32(String(decoding: UnsafeBufferPointer(rebasing: raw[i..<i + 4]), as: UTF8.self), radix: 16),
-                      !(0xD800...0xDFFF).contains(code), let scalar = Unicode.Scalar(code) else { throw Refused() }
+                guard i + 4 <= raw.count,
+                    raw[i..<i + 4].allSatisfy({
+                        ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x66 || ($0 >= 0x30 && $0 <= 0x39)
+                    }),
+                    let code = UInt32(
+                        String(decoding: UnsafeBufferPointer(rebasing: raw[i..<i + 4]), as: UTF8.self), radix: 16),
+                    !(0xD800...0xDFFF).contains(code), let scalar = Unicode.Scalar(code)
+                else { throw Refused() }
                 out.append(contentsOf: String(Character(scalar)).utf8)
                 i += 4
             default: throw Refused()
@@ -164,14 +183,19 @@ package struct JSONReader {
     /// The members of an object: `member` is called with each name and must read its value.
     package mutating func object(_ member: (inout JSONReader, String) throws(Refused) -> Void) throws(Refused) {
         try expect(UInt8(ascii: "{"))
-        if peek() == UInt8(ascii: "}") { index += 1; return }
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
         while true {
             let name = try string()
             try expect(UInt8(ascii: ":"))
             try member(&self, name)
             switch peek() {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return
+            case UInt8(ascii: "}"):
+                index += 1
+                return
             default: throw Refused()
             }
         }
@@ -181,8 +205,10 @@ package struct JSONReader {
     /// `others` reads, when given: it must read or skip each value it is handed); a second
     /// `name` is refused. Returns whether `name` was there.
     @discardableResult
-    package mutating func object(member name: String, others: ((inout JSONReader, String) throws(Refused) -> Void)? = nil,
-                                 _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) -> Bool {
+    package mutating func object(
+        member name: String, others: ((inout JSONReader, String) throws(Refused) -> Void)? = nil,
+        _ body: (inout JSONReader) throws(Refused) -> Void
+    ) throws(Refused) -> Bool {
         var seen = false
         try object { r, key throws(Refused) in
             guard key == name else {
@@ -197,8 +223,10 @@ package struct JSONReader {
     }
 
     /// Reads a whole document, an object, as `object(member:)` does; anything after it is refused.
-    package mutating func document(member name: String, others: ((inout JSONReader, String) throws(Refused) -> Void)? = nil,
-                                   _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
+    package mutating func document(
+        member name: String, others: ((inout JSONReader, String) throws(Refused) -> Void)? = nil,
+        _ body: (inout JSONReader) throws(Refused) -> Void
+    ) throws(Refused) {
         try object(member: name, others: others, body)
         skipSpace()
         guard atEnd else { throw Refused() }
@@ -206,22 +234,29 @@ package struct JSONReader {
 
     /// Has `body` read a value that must open with `open` (`[` or `{`), and returns the range
     /// between its brackets: what `removing(_:from:)` cuts out of the document.
-    package mutating func bracketed(_ open: UInt8, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused) -> Range<Int> {
+    package mutating func bracketed(_ open: UInt8, _ body: (inout JSONReader) throws(Refused) -> Void) throws(Refused)
+        -> Range<Int>
+    {
         guard peek() == open else { throw Refused() }
         let start = index
         try body(&self)
-        return start + 1 ..< index - 1
+        return start + 1..<index - 1
     }
 
     /// The elements of an array: `element` is called for each and must read it.
     package mutating func array(_ element: (inout JSONReader) throws(Refused) -> Void) throws(Refused) {
         try expect(UInt8(ascii: "["))
-        if peek() == UInt8(ascii: "]") { index += 1; return }
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
         while true {
             try element(&self)
             switch peek() {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return
+            case UInt8(ascii: "]"):
+                index += 1
+                return
             default: throw Refused()
             }
         }
@@ -232,7 +267,10 @@ package struct JSONReader {
     package mutating func skipValue() throws(Refused) {
         guard let first = peek() else { throw Refused() }
         guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else {
-            if first == UInt8(ascii: "\"") { _ = try skipString(); return }
+            if first == UInt8(ascii: "\"") {
+                _ = try skipString()
+                return
+            }
             // A literal or a number: up to the next delimiter.
             while index < bytes.count, !",]} \n\r\t".utf8.contains(bytes[index]) { index += 1 }
             return
@@ -240,7 +278,10 @@ package struct JSONReader {
         var depth = 0
         while index < bytes.count {
             let c = bytes[index]
-            if c == UInt8(ascii: "\"") { _ = try skipString(); continue }
+            if c == UInt8(ascii: "\"") {
+                _ = try skipString()
+                continue
+            }
             if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
             if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1 }
             index += 1
@@ -253,7 +294,9 @@ package struct JSONReader {
         index += 1
         while index < bytes.count {
             switch bytes[index] {
-            case UInt8(ascii: "\""): index += 1; return index
+            case UInt8(ascii: "\""):
+                index += 1
+                return index
             case UInt8(ascii: "\\"): index += 2
             default: index += 1
             }

@@ -53,14 +53,23 @@ package final class JSONStream {
 
     private func newline() {
         buffer.append(0x0A)
-        for _ in 0..<counts.count { buffer.append(0x20); buffer.append(0x20) }
+        for _ in 0..<counts.count {
+            buffer.append(0x20)
+            buffer.append(0x20)
+        }
     }
 
     // MARK: Containers
 
-    package func beginObject() { buffer.append(UInt8(ascii: "{")); counts.append(0) }
+    package func beginObject() {
+        buffer.append(UInt8(ascii: "{"))
+        counts.append(0)
+    }
     package func endObject() throws { try end(UInt8(ascii: "}")) }
-    package func beginArray() { buffer.append(UInt8(ascii: "[")); counts.append(0) }
+    package func beginArray() {
+        buffer.append(UInt8(ascii: "["))
+        counts.append(0)
+    }
     package func endArray() throws { try end(UInt8(ascii: "]")) }
 
     private func end(_ close: UInt8) throws {
@@ -96,7 +105,8 @@ package final class JSONStream {
     /// A finite number (JSON has no other); `JSONEncoder` refuses NaN and infinities the same way.
     package func double(_ value: Double) throws {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "Unable to encode Double.\(value) directly in JSON."))
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: [], debugDescription: "Unable to encode Double.\(value) directly in JSON."))
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
@@ -145,7 +155,10 @@ package final class JSONStream {
         case .string(let s): string(s)
         case .array(let items):
             beginArray()
-            for item in items { element(); try self.value(item) }
+            for item in items {
+                element()
+                try self.value(item)
+            }
             try endArray()
         case .object(let members): try object(members) { try self.value($0) }
         }
@@ -166,7 +179,11 @@ package final class JSONStream {
     /// otherwise gather whole.
     package func array<Item>(_ items: some Sequence<Item>, _ write: (Item) throws -> Void) throws {
         beginArray()
-        for item in items { element(); try write(item); try spill() }
+        for item in items {
+            element()
+            try write(item)
+            try spill()
+        }
         try endArray()
     }
 }

@@ -9,14 +9,20 @@ package struct ObjectID: Hashable, Sendable {
     /// All zero bits: a placeholder where a digest is absent.
     package static let zero = ObjectID(w0: 0, w1: 0, w2: 0, w3: 0, w4: 0)
 
-    private init(w0: UInt32, w1: UInt32, w2: UInt32, w3: UInt32, w4: UInt32) { (self.w0, self.w1, self.w2, self.w3, self.w4) = (w0, w1, w2, w3, w4) }
+    private init(w0: UInt32, w1: UInt32, w2: UInt32, w3: UInt32, w4: UInt32) {
+        (self.w0, self.w1, self.w2, self.w3, self.w4) = (w0, w1, w2, w3, w4)
+    }
 
     /// From 20 raw bytes (a `git_oid`'s, or a commit-graph file's), in order.
     package init(bytes raw: UnsafeRawBufferPointer) {
         precondition(raw.count == 20, "an object id is 20 bytes")
-        (w0, w1, w2, w3, w4) = (raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self), raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
-                                raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self), raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self),
-                                raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        (w0, w1, w2, w3, w4) = (
+            raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self),
+            raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self),
+            raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self),
+            raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self),
+            raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+        )
     }
 
     /// From the 40-character lowercase hexadecimal form that `hex` writes; nil for anything
@@ -52,14 +58,16 @@ package struct ObjectID: Hashable, Sendable {
         guard text.count == 40, let base = text.baseAddress else { return nil }
         /// A digit's value, or 16 or more for any byte that is not 0-9 or a-f.
         @inline(__always) func nibble(_ c: UInt8) -> UInt32 {
-            let digit = UInt32(c) &- 0x30, letter = UInt32(c) &- 0x61
+            let digit = UInt32(c) &- 0x30
+            let letter = UInt32(c) &- 0x61
             return digit < 10 ? digit : letter < 6 ? letter + 10 : 0x100
         }
         var words: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0)
         var invalid: UInt32 = 0
         withUnsafeMutableBytes(of: &words) { out in
             for i in 0..<20 {
-                let high = nibble(base[2 * i]), low = nibble(base[2 * i + 1])
+                let high = nibble(base[2 * i])
+                let low = nibble(base[2 * i + 1])
                 invalid |= high | low
                 out[i] = UInt8(truncatingIfNeeded: high << 4 | low)
             }

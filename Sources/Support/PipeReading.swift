@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why reading a child's pipe to its end stopped before the end.
@@ -22,7 +22,7 @@ extension Interrupts {
             if readFD >= 0 { watched.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
             do throws(SystemCallError) {
                 _ = try syscall("poll", retryOnInterrupt: false) { poll(&watched, nfds_t(watched.count), -1) }
-            } catch where error.errno == EINTR {
+            } catch  where error.errno == EINTR {
                 // A signal: checked below.
             } catch {
                 throw .failed(error)

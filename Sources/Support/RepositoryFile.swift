@@ -1,9 +1,9 @@
 import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reading a file of the repository by its path from the root, as evalguard reads its inputs
@@ -36,11 +36,13 @@ package enum RepositoryFile {
     package static func linkError(_ path: String, link: String, target: String) -> EvalGuardError {
         let through = link == path ? "\(path) is a symbolic link" : "\(path) lies under \(link), a symbolic link"
         guard let inside = resolved(target, from: link) else {
-            return EvalGuardError("\(through) to \(target), outside the repository: evalguard does not read inputs from outside it",
-                                  hint: "Commit the file itself at \(path), or remove the link.")
+            return EvalGuardError(
+                "\(through) to \(target), outside the repository: evalguard does not read inputs from outside it",
+                hint: "Commit the file itself at \(path), or remove the link.")
         }
-        return EvalGuardError("\(through) to \(inside): evalguard follows no links, since the evaluation key hashes the link, not the file it points to",
-                              hint: "Name \(inside) itself in the configuration, or commit the file at \(path) instead of the link.")
+        return EvalGuardError(
+            "\(through) to \(inside): evalguard follows no links, since the evaluation key hashes the link, not the file it points to",
+            hint: "Name \(inside) itself in the configuration, or commit the file at \(path) instead of the link.")
     }
 
     /// `target` of a link at `link`, as a path from the repository root; nil when it leaves the
@@ -51,7 +53,9 @@ package enum RepositoryFile {
         for part in target.split(separator: "/") {
             switch part {
             case ".": continue
-            case "..": guard !parts.isEmpty else { return nil }; parts.removeLast()
+            case "..":
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
             default: parts.append(String(part))
             }
         }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CSpawn
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// How a child process ended.
 package enum ProcessExit: Equatable, Sendable {
@@ -23,20 +24,31 @@ package enum ProcessExit: Equatable, Sendable {
 /// in `directory`, leading its own process group (so Ctrl-C at a terminal reaches evalguard
 /// alone, and stopping the group stops what the child started), with SIGPIPE, SIGINT and SIGTERM
 /// at their defaults and no signal blocked. `environment` nil passes evalguard's own.
-package func spawnProcess(_ command: [String], directory: String, environment: [String: String]? = nil,
-                          stdin: Int32, stdout: Int32, stderr: Int32) throws(SystemCallError) -> pid_t {
+package func spawnProcess(
+    _ command: [String], directory: String, environment: [String: String]? = nil,
+    stdin: Int32, stdout: Int32, stderr: Int32
+) throws(SystemCallError) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     try syscallReturningError("posix_spawn_file_actions_init") { posix_spawn_file_actions_init(&actions) }
     defer { _ = posix_spawn_file_actions_destroy(&actions) } // may be ignored: fails only for an uninitialised object
-    try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdin, 0) }
-    try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
-    try syscallReturningError("posix_spawn_file_actions_adddup2") { posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
-    try syscallReturningError("posix_spawn_file_actions_addchdir_np") { evalguard_spawn_file_actions_addchdir(&actions, directory) }
+    try syscallReturningError("posix_spawn_file_actions_adddup2") {
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+    }
+    try syscallReturningError("posix_spawn_file_actions_adddup2") {
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+    }
+    try syscallReturningError("posix_spawn_file_actions_adddup2") {
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+    }
+    try syscallReturningError("posix_spawn_file_actions_addchdir_np") {
+        evalguard_spawn_file_actions_addchdir(&actions, directory)
+    }
 
     var attributes = posix_spawnattr_t()
     try syscallReturningError("posix_spawnattr_init") { posix_spawnattr_init(&attributes) }
     defer { _ = posix_spawnattr_destroy(&attributes) } // may be ignored: as above
-    var defaults = sigset_t(), empty = sigset_t()
+    var defaults = sigset_t()
+    var empty = sigset_t()
     // sigemptyset/sigaddset may be ignored: they fail only for an invalid signal number.
     sigemptyset(&defaults)
     for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
@@ -45,14 +57,17 @@ package func spawnProcess(_ command: [String], directory: String, environment: [
     try syscallReturningError("posix_spawnattr_setsigmask") { posix_spawnattr_setsigmask(&attributes, &empty) }
     try syscallReturningError("posix_spawnattr_setpgroup") { posix_spawnattr_setpgroup(&attributes, 0) }
     try syscallReturningError("posix_spawnattr_setflags") {
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     }
 
     var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
     var child: pid_t = 0
     guard let environment else {
-        try syscallReturningError("posix_spawnp") { posix_spawnp(&child, command[0], &actions, &attributes, &argv, environ) }
+        try syscallReturningError("posix_spawnp") {
+            posix_spawnp(&child, command[0], &actions, &attributes, &argv, environ)
+        }
         return child
     }
     var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0.key + "=" + $0.value) } + [nil]

@@ -19,7 +19,8 @@ package enum Suggestion {
     /// Optimal string alignment distance: insertions, deletions, substitutions, and swaps of
     /// two adjacent characters (the commonest typo, `chekc`), each costing one.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previousPrevious = [Int](repeating: 0, count: b.count + 1)

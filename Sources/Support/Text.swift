@@ -18,7 +18,8 @@ extension StringProtocol {
     private func trimmingScalars(_ trimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !trimmed($0) }),
-              let last = scalars.lastIndex(where: { !trimmed($0) }) else { return "" }
+            let last = scalars.lastIndex(where: { !trimmed($0) })
+        else { return "" }
         return String(self[first..<scalars.index(after: last)])
     }
 
@@ -34,7 +35,8 @@ extension StringProtocol {
         let scalars = unicodeScalars
         var i = scalars.startIndex
         while let start = scalars[i...].firstIndex(of: head) {
-            var j = start, k = 0
+            var j = start
+            var k = 0
             while k < needle.count, j < scalars.endIndex, scalars[j] == needle[k] {
                 scalars.formIndex(after: &j)
                 k += 1
@@ -83,7 +85,10 @@ package enum PercentEncoding {
         var bytes: [UInt8] = []
         var utf8 = text.utf8.makeIterator()
         while let b = utf8.next() {
-            guard b == UInt8(ascii: "%") else { bytes.append(b); continue }
+            guard b == UInt8(ascii: "%") else {
+                bytes.append(b)
+                continue
+            }
             guard let h = utf8.next().flatMap(hexValue), let l = utf8.next().flatMap(hexValue) else { return nil }
             bytes.append(h << 4 | l)
         }
@@ -108,7 +113,8 @@ package enum PercentEncoding {
 
     private static func pathAllowed(_ b: UInt8) -> Bool {
         switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return "-._~!$&'()*+,=@/".utf8.contains(b)

@@ -11,13 +11,19 @@ package enum TextBytes {
 
     /// The offset of the first byte that does not belong to well-formed UTF-8 (no overlong forms,
     /// no surrogates, nothing beyond U+10FFFF), or nil when all of it is well-formed.
-    package static func firstInvalidUTF8<Bytes: RandomAccessCollection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8, Bytes.Index == Int {
+    package static func firstInvalidUTF8<Bytes: RandomAccessCollection>(_ bytes: Bytes) -> Int?
+    where Bytes.Element == UInt8, Bytes.Index == Int {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let length: Int, low: UInt8, high: UInt8
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            let low: UInt8
+            let high: UInt8
             switch b {
             case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
             case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
@@ -42,8 +48,9 @@ package enum TextBytes {
         if let offset = firstInvalidUTF8(body) {
             let before = body[..<(body.startIndex + offset)]
             let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? body.startIndex
-            throw EvalGuardError(invalidMessage, file: displayPath, line: before.count(where: { $0 == 0x0A }) + 1,
-                                 column: body.startIndex + offset - lineStart + 1, hint: invalidHint)
+            throw EvalGuardError(
+                invalidMessage, file: displayPath, line: before.count(where: { $0 == 0x0A }) + 1,
+                column: body.startIndex + offset - lineStart + 1, hint: invalidHint)
         }
         return String(decoding: body, as: UTF8.self)
     }

@@ -25,7 +25,11 @@ package final class WaitableState<State: Sendable>: Sendable {
                 g.waiters.append(semaphore)
                 return (nil, semaphore)
             }
-            if let semaphore = outcome.semaphore { semaphore.wait() } else if let result = outcome.result { return result }
+            if let semaphore = outcome.semaphore {
+                semaphore.wait()
+            } else if let result = outcome.result {
+                return result
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -27,8 +28,11 @@ package final class AnthropicTestServer {
 }
 
 /// An `anthropic` provider from a `model` object written as JSON5.
-package func anthropicProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws -> OpenAIProvider {
+package func anthropicProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws
+    -> OpenAIProvider
+{
     let config = try openAIConfig(model)
-    return OpenAIProvider(config: config.openAI!, jobs: config.jobs, timeoutSeconds: config.timeoutSeconds,
-                          maxErrorRate: config.maxErrorRate, apiKey: key, price: price)
+    return OpenAIProvider(
+        config: config.openAI!, jobs: config.jobs, timeoutSeconds: config.timeoutSeconds,
+        maxErrorRate: config.maxErrorRate, apiKey: key, price: price)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
 @testable import EvalGuardStore
@@ -21,19 +22,24 @@ package final class AuditProject {
     /// `cases` cases `q1`…; `deterministic` is the model's setting (nil: not said); `extra` more
     /// top-level configuration (`"audit_sample": 5,`); `scorer` the suite's scorer (JSON), with
     /// the `files` it needs (a judge's or scoring program's script).
-    package init(cases: Int = 30, deterministic: Bool? = nil, extra: String = "", scorer: String = "\"exact\"",
-         files: [String: String] = [:]) throws {
+    package init(
+        cases: Int = 30, deterministic: Bool? = nil, extra: String = "", scorer: String = "\"exact\"",
+        files: [String: String] = [:]
+    ) throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         repo = try ScratchRepository()
         inputs = (1...cases).map { "q\($0)" }
         _ = try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
         let setting = deterministic.map { ", \"deterministic\": \($0)" } ?? ""
-        try repo.setUpEvals(model: model, cases: inputs.enumerated().map { caseLine("c\($0.offset + 1)", $0.element) },
-                            extraConfig: extra + "\"thresholds\": {\"p95_latency_ms\": false}",
-                            modelConfig: ", \"inputs\": [\"model.py\", \"flip.json\"]" + setting)
+        try repo.setUpEvals(
+            model: model, cases: inputs.enumerated().map { caseLine("c\($0.offset + 1)", $0.element) },
+            extraConfig: extra + "\"thresholds\": {\"p95_latency_ms\": false}",
+            modelConfig: ", \"inputs\": [\"model.py\", \"flip.json\"]" + setting)
         try repo.write("flip.json", "[]\n")
         let config = try String(contentsOfFile: repo.root + "/.evals/evalguard.json", encoding: .utf8)
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + scorer))
+        try repo.write(
+            ".evals/evalguard.json",
+            config.replacingOccurrences(of: "\"scorer\": \"exact\"", with: "\"scorer\": " + scorer))
         for (path, text) in files { try repo.write(path, text) }
         try repo.commitAll("Add evals")
         #expect(repo.evalguard("baseline").status == 0)
@@ -69,7 +75,8 @@ package final class AuditProject {
 
     /// Makes the model answer these inputs wrongly from now on, without a commit (noise).
     package func setMood(_ wrong: [String]) throws {
-        try (JSONValue.array(wrong.map(JSONValue.string)).canonicalText).write(toFile: mood, atomically: true, encoding: .utf8)
+        try (JSONValue.array(wrong.map(JSONValue.string)).canonicalText).write(
+            toFile: mood, atomically: true, encoding: .utf8)
     }
 
     /// Evaluates `feature`'s head as a developer's `evalguard run` does, then, with `forging`,
@@ -104,14 +111,17 @@ package final class AuditProject {
     /// `evalguard ci` in a fresh clone of `feature` (full history, no notes, no results: ci fetches
     /// the notes), for a pull request into main. Returns what it printed and the case ids the
     /// model was asked about, in order.
-    package func ci(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> (run: Invocation, asked: [String]) {
+    package func ci(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> (
+        run: Invocation, asked: [String]
+    ) {
         let clone = root + "/ci-\(UUID().uuidString.prefix(8))"
         let done = try Shell.run(["git", "clone", "-q", "--branch", "feature", "file://" + remote, clone])
         #expect(done.status == 0, "\(done.stderr)")
         try? FileManager.default.removeItem(atPath: counter)
         let (console, captured) = Console.capturing()
-        let status = CLI.run(arguments: ["ci"] + arguments, console: console,
-                             environment: ["GITHUB_BASE_REF": "main"].merging(environment) { $1 }, workingDirectory: clone)
+        let status = CLI.run(
+            arguments: ["ci"] + arguments, console: console,
+            environment: ["GITHUB_BASE_REF": "main"].merging(environment) { $1 }, workingDirectory: clone)
         return (Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr), asked)
     }
 

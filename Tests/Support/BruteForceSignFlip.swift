@@ -12,8 +12,13 @@ package struct BruteForceSignFlip {
         let n = first.count
         var all: [(first: Int, settled: Int)] = []
         for mask in 0..<(1 << n) {
-            var f = 0, s = 0
-            for i in 0..<n { let sign = mask & (1 << i) != 0 ? 1 : -1; f += sign * first[i]; s += sign * settled[i] }
+            var f = 0
+            var s = 0
+            for i in 0..<n {
+                let sign = mask & (1 << i) != 0 ? 1 : -1
+                f += sign * first[i]
+                s += sign * settled[i]
+            }
             all.append((f, s))
         }
         patterns = all
@@ -29,5 +34,7 @@ package struct BruteForceSignFlip {
         criticalTail = critical.map { c in Double(all.count { $0.settled >= c }) * p } ?? 0
     }
 
-    package func pValue(observed: Int) -> Double { Double(patterns.count { $0.settled >= observed }) / Double(patterns.count) }
+    package func pValue(observed: Int) -> Double {
+        Double(patterns.count { $0.settled >= observed }) / Double(patterns.count)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EvalGuardSupport
 
 /// A project as a CI system sees it: a bare remote with `main` (evals, a committed baseline, and
@@ -23,7 +24,7 @@ package final class CIProject {
         try repo.commitAll("Add evals")
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("Baseline")
-        #expect(repo.evalguard("run").status == 0)   // main's result, noted under refs/notes/evalguard
+        #expect(repo.evalguard("run").status == 0) // main's result, noted under refs/notes/evalguard
         try repo.git("remote", "add", "origin", remote)
         try repo.git("push", "-q", "origin", "main", "refs/notes/evalguard")
         try repo.git("checkout", "-q", "-b", "feature")
@@ -41,7 +42,9 @@ package final class CIProject {
     /// A fresh depth-1 clone of `feature`, as CI checks it out.
     package func checkout() throws -> String {
         let directory = root + "/checkout-\(UUID().uuidString.prefix(8))"
-        let clone = try Shell.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature", "file://" + remote, directory])
+        let clone = try Shell.run([
+            "git", "clone", "-q", "--depth", "1", "--branch", "feature", "file://" + remote, directory,
+        ])
         #expect(clone.status == 0, "\(clone.stderr)")
         return directory
     }
@@ -56,9 +59,11 @@ package final class CIProject {
         }
         let binary = try #require(evalguardBinary())
         try FileManager.default.copyItem(atPath: binary.path, toPath: stage + "/bin/evalguard")
-        try FileManager.default.copyItem(atPath: Self.packageRoot + "/hooks/pre-push", toPath: stage + "/hooks/pre-push")
+        try FileManager.default.copyItem(
+            atPath: Self.packageRoot + "/hooks/pre-push", toPath: stage + "/hooks/pre-push")
         for helper in try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot + "/scripts/ci") {
-            try FileManager.default.copyItem(atPath: Self.packageRoot + "/scripts/ci/" + helper, toPath: stage + "/ci/" + helper)
+            try FileManager.default.copyItem(
+                atPath: Self.packageRoot + "/scripts/ci/" + helper, toPath: stage + "/ci/" + helper)
         }
         try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
         let tar = try Shell.run(["tar", "-C", root + "/stage", "-czf", release + "/" + archiveName, name])

@@ -17,5 +17,6 @@ package enum CommandJudge {
     }
 
     package static let model = #""models": {"grader": {"command": ["python3", "judge.py"], "timeout_s": 10}},"#
-    package static let scorer = #"{"type": "judge", "judge": "grader", "rubric": "The answer repeats the question's code."}"#
+    package static let scorer =
+        #"{"type": "judge", "judge": "grader", "rubric": "The answer repeats the question's code."}"#
 }

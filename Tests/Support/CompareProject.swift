@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardSupport
 
 /// `evalguard compare`'s project: variants of a command model over 200 cases. The current model
@@ -10,7 +11,9 @@ package final class CompareProject {
 
     package init(variants: String = CompareProject.variants) throws {
         repo = try ScratchRepository()
-        try repo.write("model.py", """
+        try repo.write(
+            "model.py",
+            """
             import json, sys, time
             mode = sys.argv[1] if len(sys.argv) > 1 else "good"
             wrong = {"good": 0, "mini": 2, "broken": 100}[mode]
@@ -25,9 +28,13 @@ package final class CompareProject {
                                              "usage": {"prompt_tokens": 10, "completion_tokens": 5}}) + "\\n")
                 sys.stdout.flush()
             """)
-        try repo.write(".evals/cases/main.jsonl", (0..<200).map { caseLine("c\($0)", "case \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl", (0..<200).map { caseLine("c\($0)", "case \($0)") }.joined(separator: "\n") + "\n"
+        )
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               // The model in production.
               "models": {"answerer": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": 10}},

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardSupport
 
 /// Fixtures/forge_server.py on 127.0.0.1: the GitHub and GitLab comment endpoints and a release
@@ -12,8 +13,9 @@ package final class ForgeTestServer {
 
     /// `files`: served under /download/; `seed`: comments by someone else already on each thread.
     package init(files: String? = nil, seed: Int = 0) throws {
-        server = try ScriptServer(script: "forge_server.py",
-                                  arguments: ["--token", Self.token, "--seed", String(seed)] + (files.map { ["--files", $0] } ?? []))
+        server = try ScriptServer(
+            script: "forge_server.py",
+            arguments: ["--token", Self.token, "--seed", String(seed)] + (files.map { ["--files", $0] } ?? []))
     }
 
     package struct Request {
@@ -30,10 +32,11 @@ package final class ForgeTestServer {
     package func requests() throws -> [Request] {
         try server.logLines().map { line in
             let json = try JSONParser.parse(String(line))
-            return Request(method: json["method"]?.stringValue ?? "", path: json["path"]?.stringValue ?? "",
-                           query: json["query"]?.stringValue ?? "", auth: json["auth"]?.stringValue,
-                           body: json["body"]?["body"]?.stringValue,
-                           status: Int(json["status"]?.numberValue ?? 0), id: json["id"]?.numberValue.map { Int($0) })
+            return Request(
+                method: json["method"]?.stringValue ?? "", path: json["path"]?.stringValue ?? "",
+                query: json["query"]?.stringValue ?? "", auth: json["auth"]?.stringValue,
+                body: json["body"]?["body"]?.stringValue,
+                status: Int(json["status"]?.numberValue ?? 0), id: json["id"]?.numberValue.map { Int($0) })
         }
     }
 

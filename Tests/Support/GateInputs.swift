@@ -5,9 +5,11 @@
 package enum GateInputs {
     /// A suite whose case i scored `scores[i]` (passing at 0.5 or more).
     package static func graded(_ scores: [Double], name: String = "main") -> SuiteResult {
-        let cases = scores.enumerated().map { i, s in CaseResult(id: "c\(i)", passed: s >= 0.5, score: s, latencyMs: 10) }
-        return SuiteResult(name: name, casesFile: ".evals/cases/\(name).jsonl", casesDigest: "", scorer: "judge",
-                           metrics: Metrics(cases), cases: cases)
+        let cases = scores.enumerated().map { i, s in CaseResult(id: "c\(i)", passed: s >= 0.5, score: s, latencyMs: 10)
+        }
+        return SuiteResult(
+            name: name, casesFile: ".evals/cases/\(name).jsonl", casesDigest: "", scorer: "judge",
+            metrics: Metrics(cases), cases: cases)
     }
 
     package static func config(_ json: String) throws -> EvalConfig {
@@ -15,8 +17,9 @@ package enum GateInputs {
     }
 
     package static func run(_ suites: [SuiteResult]) -> RunResult {
-        RunResult(format: RunResult.formatVersion, evalguardVersion: "test", commit: String(repeating: "0", count: 40),
-                  dirty: false, key: "", createdAt: "", configDigest: "", model: [:], suites: suites,
-                  overall: Metrics(suites.flatMap(\.cases)))
+        RunResult(
+            format: RunResult.formatVersion, evalguardVersion: "test", commit: String(repeating: "0", count: 40),
+            dirty: false, key: "", createdAt: "", configDigest: "", model: [:], suites: suites,
+            overall: Metrics(suites.flatMap(\.cases)))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
 @testable import EvalGuardStore
@@ -7,23 +8,30 @@ import Foundation
 /// A judged suite: a command model returns each case's reply as written, and the stand-in
 /// server in `--judge` mode grades it (pass when the reply contains the expected text).
 package final class JudgedSuiteFixture {
-    package static let rubric = #"{"type": "judge", "judge": "grader", "rubric": "A good reply mentions what the customer needs."}"#
-
+    package static let rubric =
+        #"{"type": "judge", "judge": "grader", "rubric": "A good reply mentions what the customer needs."}"#
 
     package let server: OpenAITestServer
     package let repo: ScratchRepository
     package var evaluator: Evaluator { Evaluator(repository: try! Repository.discover(from: repo.root)) }
 
     /// Cases are replies the feature returns as written; `expected` is what a good reply mentions.
-    package init(cases: [(String, String, String)], scorer: String, serverArguments: [String] = [], humans: [String: String] = [:]) throws {
+    package init(
+        cases: [(String, String, String)], scorer: String, serverArguments: [String] = [],
+        humans: [String: String] = [:]
+    ) throws {
         server = try OpenAITestServer(["--judge"] + serverArguments)
         repo = try ScratchRepository()
         try repo.write("feature/reply.py", Self.feature(version: 1))
-        try repo.write(".evals/cases/replies.jsonl", cases.map { id, reply, expected in
-            var c: [String: JSONValue] = ["id": .string(id), "input": .object(["reply": .string(reply)]), "expected": .string(expected)]
-            if let human = humans[id] { c["human"] = .string(human) }
-            return JSONValue.object(c).canonicalText
-        }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/replies.jsonl",
+            cases.map { id, reply, expected in
+                var c: [String: JSONValue] = [
+                    "id": .string(id), "input": .object(["reply": .string(reply)]), "expected": .string(expected),
+                ]
+                if let human = humans[id] { c["human"] = .string(human) }
+                return JSONValue.object(c).canonicalText
+            }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
         try writeConfig(scorer: scorer)
         try repo.commitAll("a judged feature")
@@ -46,7 +54,9 @@ package final class JudgedSuiteFixture {
     }
 
     package func writeConfig(scorer: String) throws {
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "feature": {"command": ["python3", "feature/reply.py"], "jobs": 2, "timeout_s": 10, "inputs": ["feature/**"]},

@@ -1,5 +1,3 @@
-
-
 package enum KeywordRouter {
     /// Routes a ticket by keywords; the input is the ticket, an object of vars, or chat messages.
     package static let model = """

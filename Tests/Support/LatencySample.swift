@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardStatistics
 
 /// Samples shaped like measured latencies, seeded.
@@ -12,4 +13,3 @@ package enum LatencySample {
         }
     }
 }
-

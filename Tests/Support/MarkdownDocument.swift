@@ -32,8 +32,10 @@ package struct MarkdownDocument {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if var open = fence {
                 if trimmed == open.ticks {
-                    blocks.append(Block(line: open.line, language: open.language, text: open.body.joined(separator: "\n"),
-                                        marker: open.marker))
+                    blocks.append(
+                        Block(
+                            line: open.line, language: open.language, text: open.body.joined(separator: "\n"),
+                            marker: open.marker))
                     fence = nil
                 } else {
                     open.body.append(line)
@@ -77,7 +79,11 @@ package struct MarkdownDocument {
     package static func slug(_ heading: String) -> String {
         var out = ""
         for ch in heading.lowercased() {
-            if ch == " " { out.append("-") } else if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" { out.append(ch) }
+            if ch == " " {
+                out.append("-")
+            } else if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" {
+                out.append(ch)
+            }
         }
         return out
     }
@@ -87,7 +93,10 @@ package struct MarkdownDocument {
         var outside = ""
         var inCode = false
         for ch in line {
-            if ch == "`" { inCode.toggle(); continue }
+            if ch == "`" {
+                inCode.toggle()
+                continue
+            }
             if !inCode { outside.append(ch) }
         }
         let pattern = try! NSRegularExpression(pattern: #"\]\(([^)\s]+)\)"#)
@@ -130,19 +139,33 @@ package enum ShellWords {
         }
         while let ch = characters.popFirst() {
             if let q = quote {
-                if ch == q { quote = nil } else if ch == "\\", q == "\"", let next = characters.popFirst() { word.append(next) } else { word.append(ch) }
+                if ch == q {
+                    quote = nil
+                } else if ch == "\\", q == "\"", let next = characters.popFirst() {
+                    word.append(next)
+                } else {
+                    word.append(ch)
+                }
                 continue
             }
             switch ch {
-            case "'", "\"": quote = ch; inWord = true
-            case "\\": if let next = characters.popFirst() { word.append(next); inWord = true }
+            case "'", "\"":
+                quote = ch
+                inWord = true
+            case "\\":
+                if let next = characters.popFirst() {
+                    word.append(next)
+                    inWord = true
+                }
             case " ", "\t": endWord()
             case "#" where !inWord: characters = []
             case "&", "|", ";":
                 endWord()
                 if characters.first == ch { characters.removeFirst() }
                 commands.append([])
-            default: word.append(ch); inWord = true
+            default:
+                word.append(ch)
+                inWord = true
             }
         }
         endWord()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EvalGuardSupport
 
 /// One product repository that holds every scorer kind and both provider kinds, each suite with
@@ -31,7 +32,10 @@ import Testing
 /// Latency is gated (p95 may not rise by more than 300% and 250 ms): a cold start that leaked
 /// into a reused answer's latency is a regression here, jitter on a loaded machine is not.
 package final class MatrixRepository {
-    package static let suites = ["exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy", "tools", "trajectory", "agent_api", "agent_anthropic"]
+    package static let suites = [
+        "exact", "listed", "schema", "program", "judged", "judged_api", "pairwise", "similar", "api", "slow", "noisy",
+        "tools", "trajectory", "agent_api", "agent_anthropic",
+    ]
     /// The suites whose model is an HTTP provider against a stand-in server.
     package static let apiSuites: Set<String> = ["api", "agent_api", "agent_anthropic"]
     package static let caseCount = 10
@@ -55,7 +59,9 @@ package final class MatrixRepository {
         remote = NSTemporaryDirectory() + "evalguard-matrix-remote-\(UUID().uuidString).git"
         try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
         for suite in Self.suites where !Self.apiSuites.contains(suite) {
-            try repo.write("features/\(suite).py", Self.feature(suite, broken: Self.asked.contains(suite) ? Self.failingAtFirst : []))
+            try repo.write(
+                "features/\(suite).py",
+                Self.feature(suite, broken: Self.asked.contains(suite) ? Self.failingAtFirst : []))
         }
         try repo.write("judges/grader.py", Self.grader)
         try repo.write("scorers/score.py", Self.scorer)
@@ -67,11 +73,16 @@ package final class MatrixRepository {
         guard baseline.status == 0 else { throw TestFailure("baseline failed: \(baseline.stderr)") }
         // The agent suites pass in full to begin with: their scorers read the answers they gate.
         let recorded = try JSONParser.parse(repo.read(".evals/baseline.json") ?? "")
-        for suite in ["tools", "trajectory", "agent_api", "agent_anthropic"] where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
-            throw TestFailure("the \(suite) suite does not pass in full: \(recorded["suites"]?[suite]?["metrics"] ?? .null)")
+        for suite in ["tools", "trajectory", "agent_api", "agent_anthropic"]
+        where recorded["suites"]?[suite]?["metrics"]?["accuracy"] != .number(1) {
+            throw TestFailure(
+                "the \(suite) suite does not pass in full: \(recorded["suites"]?[suite]?["metrics"] ?? .null)")
         }
-        guard recorded["suites"]?["trajectory"]?["metrics"]?["avg_steps"] == .number(2) else { throw TestFailure("trajectory: no avg_steps of 2") }
-        for suite in ["agent_api", "agent_anthropic"] where recorded["suites"]?[suite]?["metrics"]?["avg_steps"] != .number(1) {
+        guard recorded["suites"]?["trajectory"]?["metrics"]?["avg_steps"] == .number(2) else {
+            throw TestFailure("trajectory: no avg_steps of 2")
+        }
+        for suite in ["agent_api", "agent_anthropic"]
+        where recorded["suites"]?[suite]?["metrics"]?["avg_steps"] != .number(1) {
             throw TestFailure("\(suite): no avg_steps of 1")
         }
         try repo.commitAll("Record the baseline")
@@ -88,22 +99,41 @@ package final class MatrixRepository {
     /// what is expected.
     package static func cases(_ suite: String) -> String {
         (1...caseCount).map { i in
-            let id = "\(suite)-\(i)", word = "item\(i)"
+            let id = "\(suite)-\(i)"
+            let word = "item\(i)"
             var c: [String: JSONValue] = ["id": .string(id), "input": .string("answer about \(word)")]
             switch suite {
             case "schema": break // the schema decides; nothing is expected
             case "judged", "judged_api", "pairwise", "listed": c["expected"] = .string(word)
             case "tools":
-                c["expected"] = .object(["tool_calls": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])])])])
+                c["expected"] = .object([
+                    "tool_calls": .array([
+                        .object([
+                            "name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")]),
+                        ])
+                    ])
+                ])
             case "agent_api", "agent_anthropic":
                 // The stand-in server plays the agent: a lookup call, then the answer once the
                 // case's canned result is back.
                 c["input"] = .string(#"call:lookup:{"q": "\#(word)"} then final:answer about \#(word)"#)
-                c["tool_results"] = .array([.object(["name": .string("lookup"), "result": .object(["found": .bool(true)])])])
-                c["expected"] = .object(["tool_calls": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string(word)])])]),
-                                         "steps": .array([.string("lookup")])])
+                c["tool_results"] = .array([
+                    .object(["name": .string("lookup"), "result": .object(["found": .bool(true)])])
+                ])
+                c["expected"] = .object([
+                    "tool_calls": .array([
+                        .object(["name": .string("lookup"), "arguments": .object(["q": .string(word)])])
+                    ]),
+                    "steps": .array([.string("lookup")]),
+                ])
             case "trajectory":
-                c["expected"] = .object(["steps": .array([.object(["name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")])]), .string("reply")])])
+                c["expected"] = .object([
+                    "steps": .array([
+                        .object([
+                            "name": .string("lookup"), "arguments": .object(["q": .string("answer about \(word)")]),
+                        ]), .string("reply"),
+                    ])
+                ])
             default: c["expected"] = .string("answer about \(word)")
             }
             return JSONValue.object(c).canonicalText
@@ -114,14 +144,19 @@ package final class MatrixRepository {
     /// `broken` are answered wrongly. `comment` changes the file without changing an answer.
     package static func feature(_ suite: String, broken: Set<Int> = [], comment: String = "") -> String {
         let start = suite == "slow" ? "time.sleep(\(Double(slowStartMs) / 1000))" : ""
-        let answer = switch suite {
-        case "schema": #"{"answer": text}"#
-        case "tools": #"{"content": None, "tool_calls": [{"name": "lookup", "arguments": {"q": text}}]}"#
-        // A broken agent skips the lookup.
-        case "trajectory": #"{"content": text, "tool_calls": [{"name": s["name"], "arguments": s["arguments"]} for s in steps], "steps": steps}"#
-        default: "text"
-        }
-        let steps = suite != "trajectory" ? "" : #"steps = ([] if text != r["input"] else [{"name": "lookup", "arguments": {"q": text}, "result": {"found": True}}]) + [{"name": "reply", "arguments": {"text": text}, "result": None}]"#
+        let answer =
+            switch suite {
+            case "schema": #"{"answer": text}"#
+            case "tools": #"{"content": None, "tool_calls": [{"name": "lookup", "arguments": {"q": text}}]}"#
+            // A broken agent skips the lookup.
+            case "trajectory":
+                #"{"content": text, "tool_calls": [{"name": s["name"], "arguments": s["arguments"]} for s in steps], "steps": steps}"#
+            default: "text"
+            }
+        let steps =
+            suite != "trajectory"
+            ? ""
+            : #"steps = ([] if text != r["input"] else [{"name": "lookup", "arguments": {"q": text}, "result": {"found": True}}]) + [{"name": "reply", "arguments": {"text": text}, "result": None}]"#
         let ids = JSONValue.array(broken.sorted().map { .string("\(suite)-\($0)") }).canonicalText
         return """
             # \(suite) feature \(comment)
@@ -166,26 +201,34 @@ package final class MatrixRepository {
         func command(_ suite: String, _ extra: String = "") -> String {
             #"{"command": ["python3", "features/\#(suite).py"], "jobs": 1, "timeout_s": 20, "inputs": ["features/\#(suite).py"]\#(extra)}"#
         }
-        let tools = #", "tools": [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}}}]"#
-        let models = Self.suites.filter { !Self.apiSuites.contains($0) }.map { "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : $0 == "tools" ? tools : ""))" }
+        let tools =
+            #", "tools": [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}}}]"#
+        let models = Self.suites.filter { !Self.apiSuites.contains($0) }.map {
+            "\"m_\($0)\": \(command($0, $0 == "noisy" ? ", \"deterministic\": false" : $0 == "tools" ? tools : ""))"
+        }
         let scorers: [String: String] = [
             "exact": #""exact""#, "listed": #"["contains", "regex"]"#,
-            "schema": #"{"type": "json-schema", "schema": {"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "pattern": "^answer about item[0-9]+$"}}}}"#,
+            "schema":
+                #"{"type": "json-schema", "schema": {"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "pattern": "^answer about item[0-9]+$"}}}}"#,
             "program": #"{"type": "command", "command": ["python3", "scorers/score.py"], "timeout_s": 20}"#,
             "judged": #"{"type": "judge", "judge": "grader", "rubric": "A good answer names the item asked about."}"#,
-            "judged_api": #"{"type": "judge", "judge": "grader_api", "rubric": "A good answer names the item asked about."}"#,
-            "pairwise": #"{"type": "judge", "judge": "grader_api", "mode": "pairwise", "rubric": "The answer that names the item wins."}"#,
+            "judged_api":
+                #"{"type": "judge", "judge": "grader_api", "rubric": "A good answer names the item asked about."}"#,
+            "pairwise":
+                #"{"type": "judge", "judge": "grader_api", "mode": "pairwise", "rubric": "The answer that names the item wins."}"#,
             "similar": #"{"type": "similarity", "model": "embedder", "threshold": 0.99}"#,
             "api": #""exact""#, "slow": #""exact""#, "noisy": #""exact""#,
             "tools": #"{"type": "tool-call", "arguments": "subset"}"#,
             "trajectory": #"{"type": "trajectory", "match": "in_order", "max_steps": 3}"#,
             "agent_api": #"[{"type": "tool-call", "arguments": "subset"}, {"type": "trajectory", "match": "exact"}]"#,
-            "agent_anthropic": #"[{"type": "tool-call", "arguments": "subset"}, {"type": "trajectory", "match": "exact"}]"#,
+            "agent_anthropic":
+                #"[{"type": "tool-call", "arguments": "subset"}, {"type": "trajectory", "match": "exact"}]"#,
         ]
         let suites = Self.suites.map { s in
             #""\#(s)": {"cases": "cases/\#(s).jsonl", "model": "\#(s == "api" ? "m_api" : "m_" + s)", "scorer": \#(scorers[s]!)}"#
         }
-        let api = #""m_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "feature-1", "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01, "inputs": []}"#
+        let api =
+            #""m_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "feature-1", "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01, "inputs": []}"#
             + #", "m_agent_api": {"provider": "openai", "base_url": "\#(chat.baseURL)", "model": "agent-1", "messages": [{"role": "user", "content": "{{input}}"}], "max_steps": 3, "retry_backoff_s": 0.01\#(tools)}"#
             + #", "m_agent_anthropic": {"provider": "anthropic", "base_url": "\#(anthropic.baseURL)", "model": "claude-agent-1", "max_tokens": 256, "max_steps": 3, "retry_backoff_s": 0.01"#
             + #", "tools": [{"name": "lookup", "input_schema": {"type": "object", "required": ["q"], "properties": {"q": {"type": "string"}}}}]}"#

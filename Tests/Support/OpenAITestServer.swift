@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -28,9 +29,15 @@ package final class OpenAITestServer {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
@@ -41,10 +48,13 @@ package func openAIConfig(_ model: String) throws -> ModelConfig {
     return try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)).model
 }
 
-package func openAIProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws -> OpenAIProvider {
+package func openAIProvider(_ model: String, key: String? = nil, price: PriceTable.Price? = nil) throws
+    -> OpenAIProvider
+{
     let config = try openAIConfig(model)
-    return OpenAIProvider(config: config.openAI!, jobs: config.jobs, timeoutSeconds: config.timeoutSeconds,
-                          maxErrorRate: config.maxErrorRate, apiKey: key, price: price)
+    return OpenAIProvider(
+        config: config.openAI!, jobs: config.jobs, timeoutSeconds: config.timeoutSeconds,
+        maxErrorRate: config.maxErrorRate, apiKey: key, price: price)
 }
 
 package func textRequests(_ inputs: [String]) -> [ModelRequest] {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -20,7 +21,9 @@ package final class PerSuiteReuseFixture {
         counter = NSTemporaryDirectory() + "evalguard-priority-\(UUID().uuidString).log"
         try repo.write("prompts/router_system.txt", "Route the ticket to a team.\n")
         try repo.write("classifier/keywords.json", #"["outage", "down"]"#)
-        try repo.write("classifier/model.py", """
+        try repo.write(
+            "classifier/model.py",
+            """
             import json, sys
             words = json.load(open("classifier/keywords.json"))
             for line in sys.stdin:
@@ -31,19 +34,27 @@ package final class PerSuiteReuseFixture {
                 sys.stdout.flush()
             """)
         try writeConfig()
-        try repo.write(".evals/cases/router.jsonl", (0..<routerCases).map { caseLine("r\($0)", "ticket \($0)") }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/cases/priority.jsonl", (0..<priorityCases).map {
-            caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low")
-        }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#)
+        try repo.write(
+            ".evals/cases/router.jsonl",
+            (0..<routerCases).map { caseLine("r\($0)", "ticket \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/priority.jsonl",
+            (0..<priorityCases).map {
+                caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low")
+            }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#)
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.commitAll("two features")
     }
 
     deinit { try? FileManager.default.removeItem(atPath: counter) }
 
-    package func writeConfig(comment: String = "", accuracyDrop: Double = 0.01, priorityScorer: String = "exact") throws {
-        try repo.write(".evals/evalguard.json", """
+    package func writeConfig(comment: String = "", accuracyDrop: Double = 0.01, priorityScorer: String = "exact") throws
+    {
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               // Two features. \(comment)
               "models": {
@@ -68,7 +79,9 @@ package final class PerSuiteReuseFixture {
     }
 
     /// Commits the working tree and evaluates it; returns the requests each model got.
-    package func commitAndEvaluate(_ message: String, subject: ((String) -> EvaluationSubject)? = nil) throws -> (http: Int, command: Int, result: RunResult) {
+    package func commitAndEvaluate(_ message: String, subject: ((String) -> EvaluationSubject)? = nil) throws -> (
+        http: Int, command: Int, result: RunResult
+    ) {
         try repo.commitAll(message)
         let (h, c) = (httpRequests, commandRequests)
         let e = try evaluator.evaluate(subject?(repo.head) ?? .workingTree)

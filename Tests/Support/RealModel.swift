@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardSupport
 
 /// SmolLM2-135M-Instruct as scripts/real-model/install.sh leaves it: the GGUF file under
@@ -11,7 +12,8 @@ package enum RealModel {
 
     package static let modelPath: String = {
         let environment = ProcessInfo.processInfo.environment
-        let directory = environment["EVALGUARD_MODEL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let directory =
+            environment["EVALGUARD_MODEL_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             ?? NSHomeDirectory() + "/.cache/evalguard/models"
         return directory + "/SmolLM2-135M-Instruct.Q4_1.gguf"
     }()
@@ -51,7 +53,9 @@ extension ScriptServer {
 
     /// The chat requests the server answered, as it logged them.
     package func chatRequests() throws -> [JSONValue] {
-        try logLines().map { try JSONParser.parse(String($0)) }.filter { $0["path"]?.stringValue == "/v1/chat/completions" }
+        try logLines().map { try JSONParser.parse(String($0)) }.filter {
+            $0["path"]?.stringValue == "/v1/chat/completions"
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardSupport
 
 /// A repository with a short evaluated history and an uncommitted change that regresses, whose
@@ -62,8 +63,11 @@ package enum ReportFixture {
         try repo.write("model.py", model)
         try repo.write("flip.json", flips(["c14": "wrong"]))
         try repo.write(".evals/cases/main.jsonl", cases.map { caseLine($0.0, $0.1) }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/cases/extra.jsonl", caseLine("e1", "extra one") + "\n" + caseLine("e2", "extra two") + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/cases/extra.jsonl", caseLine("e1", "extra one") + "\n" + caseLine("e2", "extra two") + "\n")
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": 10},
               "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}, "extra": {"cases": "cases/extra.jsonl", "scorer": "exact"}},
@@ -85,6 +89,8 @@ package enum ReportFixture {
     }
 
     package static func expect(_ run: Invocation, _ status: Int32) throws {
-        guard run.status == status else { throw TestFailure("exit \(run.status), expected \(status): \(run.stdout)\n\(run.stderr)") }
+        guard run.status == status else {
+            throw TestFailure("exit \(run.status), expected \(status): \(run.stdout)\n\(run.stderr)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
@@ -40,7 +41,9 @@ package final class ScratchRepository {
     @discardableResult
     package func git(_ arguments: String...) throws -> String {
         let result = try Shell.run(["git"] + arguments, in: root)
-        guard result.status == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
+        guard result.status == 0 else {
+            throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -53,12 +56,16 @@ package final class ScratchRepository {
 
     /// A `.evals/` with one suite and the given model script (Python) and cases. Latency is not
     /// gated unless `extraConfig` sets thresholds: a loaded test machine is not a benchmark.
-    package func setUpEvals(model: String, cases: [String],
-                    extraConfig: String = "\"thresholds\": {\"p95_latency_ms\": false}", modelConfig: String = "") throws {
+    package func setUpEvals(
+        model: String, cases: [String],
+        extraConfig: String = "\"thresholds\": {\"p95_latency_ms\": false}", modelConfig: String = ""
+    ) throws {
         try write("model.py", model)
         try write(".evals/cases/main.jsonl", cases.joined(separator: "\n") + "\n")
         try write(".evals/.gitignore", "results/\n")
-        try write(".evals/evalguard.json", """
+        try write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": 5 \(modelConfig)},
               "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
@@ -162,7 +169,8 @@ extension ScratchRepository {
     @discardableResult
     package func evalguard(_ arguments: String..., in directory: String? = nil) -> Invocation {
         let (console, captured) = Console.capturing()
-        let status = CLI.run(arguments: arguments, console: console, environment: [:], workingDirectory: directory ?? root)
+        let status = CLI.run(
+            arguments: arguments, console: console, environment: [:], workingDirectory: directory ?? root)
         return Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr)
     }
 

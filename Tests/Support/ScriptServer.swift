@@ -18,7 +18,8 @@ package final class ScriptServer {
     /// A server script anywhere in the repository, for example scripts/real-model/serve.py.
     package init(path: String, arguments: [String] = []) throws {
         let script = URL(fileURLWithPath: path).lastPathComponent
-        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(script)-\(UUID().uuidString).jsonl").path
+        logPath =
+            FileManager.default.temporaryDirectory.appendingPathComponent("\(script)-\(UUID().uuidString).jsonl").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", path, "--log", logPath] + arguments
@@ -33,7 +34,9 @@ package final class ScriptServer {
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw TestFailure("unexpected: \(text)") }
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw TestFailure("unexpected: \(text)")
+        }
         self.port = port
     }
 

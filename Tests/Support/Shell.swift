@@ -11,14 +11,18 @@ package enum Shell {
     /// Runs a program and waits. Both pipes are read to the end before waiting (stderr on a thread
     /// of its own: the global dispatch pool can be slow to start under the test runner), so a
     /// chatty child never blocks on a full pipe.
-    package static func run(_ arguments: [String], in directory: String? = nil, stdin: String? = nil,
-                    environment: [String: String]? = nil) throws -> Result {
+    package static func run(
+        _ arguments: [String], in directory: String? = nil, stdin: String? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
         process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -34,8 +38,9 @@ package enum Shell {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         stderrRead.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.value, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
     }
 }
 
@@ -64,8 +69,10 @@ package func evalguardBinary() -> URL? {
 }
 
 /// Runs the built binary (in `directory` when given) and returns its exit status and output.
-package func runBinary(_ arguments: [String], in directory: String? = nil,
-               environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+package func runBinary(
+    _ arguments: [String], in directory: String? = nil,
+    environment: [String: String]? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
     let binary = try #require(evalguardBinary())
     let r = try Shell.run([binary.path] + arguments, in: directory, environment: environment)
     return (r.status, r.stdout, r.stderr)

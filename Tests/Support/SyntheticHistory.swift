@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
 @testable import EvalGuardSupport
@@ -53,11 +54,14 @@ package struct SyntheticHistory {
     /// A repository whose first commit holds `.evals/` and the model, whose second commits the
     /// baseline evaluated from it, followed by one commit per change. Nothing is left stored
     /// unless `keepStored`.
-    package static func make(_ changes: [Change], counter: String, keepStored: Bool = false) throws -> ScratchRepository {
+    package static func make(_ changes: [Change], counter: String, keepStored: Bool = false) throws -> ScratchRepository
+    {
         let repo = try ScratchRepository()
         try repo.write("model.py", model(counter: counter))
         try repo.write("model/params.txt", "0\n")
-        try repo.write(".evals/cases/main.jsonl", inputs.enumerated().map { caseLine("c\($0.offset + 1)", $0.element) }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl",
+            inputs.enumerated().map { caseLine("c\($0.offset + 1)", $0.element) }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/evalguard.json", config())
         try repo.commitAll("Add evals")
@@ -84,30 +88,47 @@ package struct SyntheticHistory {
 
     /// Appends commits to `main` with fast-import; returns their shas, oldest first.
     @discardableResult
-    package static func append(_ changes: [Change], to repo: ScratchRepository, branch: String = "main") throws -> [String] {
+    package static func append(_ changes: [Change], to repo: ScratchRepository, branch: String = "main") throws
+        -> [String]
+    {
         var stream = ""
         func data(_ text: String) { stream += "data \(text.utf8.count)\n\(text)\n" }
         var time = Int(try repo.git("log", "-1", "--format=%ct")) ?? 1_700_000_000
         for (i, change) in changes.enumerated() {
             time += 60
-            stream += "commit refs/heads/\(branch)\nmark :\(i + 1)\ncommitter Dev \(i % 3) <dev\(i % 3)@example.com> \(time) +0000\n"
+            stream +=
+                "commit refs/heads/\(branch)\nmark :\(i + 1)\ncommitter Dev \(i % 3) <dev\(i % 3)@example.com> \(time) +0000\n"
             let (subject, file, text): (String, String, String?)
             switch change {
             case .tweak: (subject, file, text) = ("Tune parameter \(i + 1)", "model/params.txt", "\(i + 1)\n")
             case .docs: (subject, file, text) = ("Document step \(i + 1)", "docs/notes.md", "note \(i + 1)\n")
-            case .plant(let bad): (subject, file, text) = ("Rework the parser", "model/bug.txt", bad.joined(separator: " ") + "\n")
-            case .breakModel(let on): (subject, file, text) = (on ? "Break the model" : "Repair the model", "model/broken.txt", on ? "x\n" : nil)
-            case .noise(let inputs): (subject, file, text) = ("Sample answers", "model/noisy.txt", inputs.joined(separator: " ") + "\n")
-            case .settings: (subject, file, text) = ("Reword setting \(i + 1)", ".evals/evalguard.json", config(comment: "revision \(i + 1)"))
+            case .plant(let bad):
+                (subject, file, text) = ("Rework the parser", "model/bug.txt", bad.joined(separator: " ") + "\n")
+            case .breakModel(let on):
+                (subject, file, text) = (
+                    on ? "Break the model" : "Repair the model", "model/broken.txt", on ? "x\n" : nil
+                )
+            case .noise(let inputs):
+                (subject, file, text) = ("Sample answers", "model/noisy.txt", inputs.joined(separator: " ") + "\n")
+            case .settings:
+                (subject, file, text) = (
+                    "Reword setting \(i + 1)", ".evals/evalguard.json", config(comment: "revision \(i + 1)")
+                )
             }
             data(subject)
             if i == 0 { stream += "from refs/heads/\(branch)^0\n" }
-            if let text { stream += "M 100644 inline \(file)\n"; data(text) } else { stream += "D \(file)\n" }
+            if let text {
+                stream += "M 100644 inline \(file)\n"
+                data(text)
+            } else {
+                stream += "D \(file)\n"
+            }
         }
         let result = try Shell.run(["git", "fast-import", "--quiet", "--force"], in: repo.root, stdin: stream)
         guard result.status == 0 else { throw TestFailure("fast-import failed: \(result.stderr)") }
         if branch == (try repo.git("symbolic-ref", "--short", "HEAD")) { try repo.git("reset", "-q", "--hard") }
-        return try repo.git("rev-list", "--reverse", "-n", "\(changes.count)", branch).split(separator: "\n").map(String.init)
+        return try repo.git("rev-list", "--reverse", "-n", "\(changes.count)", branch).split(separator: "\n").map(
+            String.init)
     }
 
     /// Removes every stored result: files, key index and notes.

@@ -17,12 +17,14 @@ enum BisectVotes {
     static func exitCode(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode? {
         let repository = try Repository.discover(from: context.workingDirectory)
         guard let bad = repository.commit(ofReference: "refs/bisect/bad") else { return nil }
-        let goods = try repository.referenceNames(matching: "refs/bisect/good-*").compactMap(repository.commit(ofReference:))
+        let goods = try repository.referenceNames(matching: "refs/bisect/good-*").compactMap(
+            repository.commit(ofReference:))
         guard !goods.isEmpty else { return nil }
         let evaluator = Evaluator(repository: repository, environment: context.environment)
         let repeats = try RepeatOption.value(arguments)
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
-        let subject: EvaluationSubject = try arguments.value("commit").map { .commit(try repository.resolveCommit($0)) } ?? .workingTree
+        let subject: EvaluationSubject =
+            try arguments.value("commit").map { .commit(try repository.resolveCommit($0)) } ?? .workingTree
         let probe = try evaluator.evaluate(subject, repeats: repeats, only: only, progress: context.progressReporter())
         // The ends: evaluated once each, then reused from the store at every later step.
         let badResult = try evaluator.evaluate(.commit(bad), repeats: repeats, only: only).result
@@ -36,9 +38,12 @@ enum BisectVotes {
         let tally = goodResults.reduce(Tally()) { $0 + siding.tally(probe: probe.result, good: $1, bad: badResult) }
         let name = probe.result.commit.prefix(7)
         let side = tally.side
-        let what = side == .good ? "sides with the good end" : side == .bad ? "sides with the bad end" : "cannot be sided (skipped)"
-        context.console.out("evalguard check --bisect: \(name) \(what): \(tally.bad) case vote(s) for bad, \(tally.good) for good "
-                            + "(\(metric.rawValue), against refs/bisect/bad \(bad.prefix(7)) and \(goods.count) good end(s))")
+        let what =
+            side == .good
+            ? "sides with the good end" : side == .bad ? "sides with the bad end" : "cannot be sided (skipped)"
+        context.console.out(
+            "evalguard check --bisect: \(name) \(what): \(tally.bad) case vote(s) for bad, \(tally.good) for good "
+                + "(\(metric.rawValue), against refs/bisect/bad \(bad.prefix(7)) and \(goods.count) good end(s))")
         switch side {
         case .good: return .pass
         case .bad: return .regression

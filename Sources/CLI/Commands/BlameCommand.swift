@@ -24,35 +24,53 @@ struct BlameCommand: Command {
             holds none, 2 on bad usage, 3 when an end could not be evaluated.
             """,
         options: [
-            .option("suite", value: "suite", help: "Only this suite: its inputs alone tell commits apart (default: every suite)."),
-            .option("metric", value: "metric", help: "accuracy, p95_latency_ms, avg_cost_usd, mean_score or avg_steps (default: the first that regressed)."),
+            .option(
+                "suite", value: "suite",
+                help: "Only this suite: its inputs alone tell commits apart (default: every suite)."),
+            .option(
+                "metric", value: "metric",
+                help:
+                    "accuracy, p95_latency_ms, avg_cost_usd, mean_score or avg_steps (default: the first that regressed)."
+            ),
             .option("good", value: "rev", help: "A commit known to be good (default: see above)."),
             .option("bad", value: "rev", help: "A commit known to be bad.", defaultValue: "HEAD"),
-            .option("retries", value: "n", help: "Evaluate a probe within noise again this many times.", defaultValue: "1"),
+            .option(
+                "retries", value: "n", help: "Evaluate a probe within noise again this many times.", defaultValue: "1"),
             .option("html", value: "file", help: "Also write the answer as a self-contained HTML page."),
-            .flag("full-probes", help: "Evaluate every case of every probe, not only the cases that differ between the ends."),
+            .flag(
+                "full-probes",
+                help: "Evaluate every case of every probe, not only the cases that differ between the ends."),
             OutputFormat.option,
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
-        var options = BlameOptions(suite: arguments.value("suite"), good: arguments.value("good"),
-                                   bad: arguments.value("bad") ?? "HEAD", retries: try arguments.int("retries") ?? 1)
+        var options = BlameOptions(
+            suite: arguments.value("suite"), good: arguments.value("good"),
+            bad: arguments.value("bad") ?? "HEAD", retries: try arguments.int("retries") ?? 1)
         options.partialProbes = !arguments.flag("full-probes")
-        guard options.retries >= 0 else { throw UsageError("The value '\(options.retries)' is invalid for '--retries <n>': expected 0 or more") }
+        guard options.retries >= 0 else {
+            throw UsageError("The value '\(options.retries)' is invalid for '--retries <n>': expected 0 or more")
+        }
         if let raw = arguments.value("metric") {
             guard let metric = GatedMetric(rawValue: raw) else {
-                throw UsageError("Invalid value '\(raw)' for '--metric': expected accuracy, p95_latency_ms, avg_cost_usd, mean_score or avg_steps.")
+                throw UsageError(
+                    "Invalid value '\(raw)' for '--metric': expected accuracy, p95_latency_ms, avg_cost_usd, mean_score or avg_steps."
+                )
             }
             options.metric = metric
         }
         let repository = try Repository.discover(from: context.workingDirectory)
         let console = context.console
-        let answer = try Repository.withoutObjectCache { try Repository.withoutHashVerification {
-            // Progress lines are for someone watching; in a CI log or a pipe they are noise.
-            try Blame(repository: repository, options: options, log: { console.err($0) },
-                      progress: { if console.isStderrTerminal { console.err($0) } }).run()
-        } }
+        let answer = try Repository.withoutObjectCache {
+            try Repository.withoutHashVerification {
+                // Progress lines are for someone watching; in a CI log or a pipe they are noise.
+                try Blame(
+                    repository: repository, options: options, log: { console.err($0) },
+                    progress: { if console.isStderrTerminal { console.err($0) } }
+                ).run()
+            }
+        }
         if let path = arguments.value("html") {
             var page = BlameHTML(answer: answer)
             page.generator = "evalguard \(EvalGuardVersion.current)"

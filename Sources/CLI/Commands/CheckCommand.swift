@@ -1,4 +1,3 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardEvaluation
@@ -7,6 +6,7 @@ import EvalGuardGit
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `evalguard check`: evaluate the working tree (or a commit) and hold it against a committed baseline.
 struct CheckCommand: Command {
@@ -26,7 +26,9 @@ struct CheckCommand: Command {
             against those ends instead of the baseline, and skipped only when the votes cannot decide.
             """,
         options: [
-            .option("against", value: "rev", help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
+            .option(
+                "against", value: "rev",
+                help: "The commit whose committed baseline to compare with (default: HEAD, or the --commit)."),
             .option("commit", value: "rev", help: "Evaluate this commit instead of the working tree."),
             .flag("fresh", help: "Run the model even when a result for the same inputs is stored."),
             GateOptions.suiteOption,
@@ -40,7 +42,9 @@ struct CheckCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "check") }
+        if let shard = try ShardOption.value(arguments) {
+            return try ShardOption.run(shard, arguments, context, command: "check")
+        }
         guard arguments.flag("bisect") else { return try check(arguments, context).blocks ? .regression : .pass }
         do {
             // Inside a bisect session the cases vote between the ends git bisect knows.
@@ -61,7 +65,10 @@ struct CheckCommand: Command {
     static func check(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Comparison {
         let options = try GateOptions(arguments, formats: [.text, .json, .markdown], repeating: true)
         let against = arguments.value("against") ?? arguments.value("commit") ?? "HEAD"
-        let evaluator: Evaluator, request: GateRequest, subject: String, commit: String
+        let evaluator: Evaluator
+        let request: GateRequest
+        let subject: String
+        let commit: String
         let rendering = "check " + options.format.rawValue
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
@@ -72,8 +79,11 @@ struct CheckCommand: Command {
         } else {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             if workspace.head.isUnborn, arguments.value("against") == nil {
-                throw EvalGuardError("the repository has no commits yet, so no baseline is committed to check against",
-                                     hint: "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\"")
+                throw EvalGuardError(
+                    "the repository has no commits yet, so no baseline is committed to check against",
+                    hint:
+                        "Record the baseline and commit it:\n  evalguard baseline\n  git add -A\n  git commit -m \"Add evalguard evals and baseline\""
+                )
             }
             evaluator = workspace.evaluator
             var tree = options.request(.workingTree, against: against, cacheParts: [], rendering: rendering)
@@ -83,28 +93,39 @@ struct CheckCommand: Command {
         }
         // What names the commit and the revision is said anew, also when a kept verdict answers.
         func output(dirty: Bool, baselineCommit: String) -> CheckOutput {
-            CheckOutput(format: options.format, subject: subject + (dirty ? " + uncommitted changes" : ""),
-                        baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))",
-                        named: ["commit": .string(commit), "dirty": .bool(dirty),
-                                "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)])])
+            CheckOutput(
+                format: options.format, subject: subject + (dirty ? " + uncommitted changes" : ""),
+                baselineLabel: "the baseline committed at \(against) (\(baselineCommit.prefix(7)))",
+                named: [
+                    "commit": .string(commit), "dirty": .bool(dirty),
+                    "baseline": .object(["revision": .string(against), "commit": .string(baselineCommit)]),
+                ])
         }
         try BatchOption.apply(arguments, to: evaluator, context, honoursConfigured: false)
-        let session = GateSession(evaluator: evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
+        let session = GateSession(
+            evaluator: evaluator, say: { context.console.err($0) }, progress: context.progressReporter())
         let run: GateRun
         switch try session.run(request) {
         case .passedBefore(let hit):
             let body = hit.verdict.renderings?[rendering] ?? ""
-            context.console.out(output(dirty: hit.dirty, baselineCommit: hit.baselineCommit).render(body, verdict: .pass), terminator: "")
+            context.console.out(
+                output(dirty: hit.dirty, baselineCommit: hit.baselineCommit).render(body, verdict: .pass),
+                terminator: "")
             return Comparison(suites: [], settings: try evaluator.config(of: request.subject).verdict)
         case .evaluated(let evaluated):
             run = evaluated
         }
         let printed = output(dirty: run.dirty, baselineCommit: run.baselineCommit)
-        var report = VerdictReport(comparison: run.comparison, current: run.result, subject: printed.subject, baselineLabel: printed.baselineLabel)
+        var report = VerdictReport(
+            comparison: run.comparison, current: run.result, subject: printed.subject,
+            baselineLabel: printed.baselineLabel)
         report.expected = run.expected
-        let body = CheckOutput.body(report, format: options.format, extra: [
-            "result_commit": .string(run.result.commit), "reused_result": .bool(run.reused), "reuse": run.result.reuseJSON,
-        ])
+        let body = CheckOutput.body(
+            report, format: options.format,
+            extra: [
+                "result_commit": .string(run.result.commit), "reused_result": .bool(run.reused),
+                "reuse": run.result.reuseJSON,
+            ])
         context.console.out(printed.render(body, verdict: run.comparison.verdict), terminator: "")
         for line in run.warnings { context.console.err(line) }
         var kept = CachedVerdict(resultCommit: run.result.commit, stdout: "")

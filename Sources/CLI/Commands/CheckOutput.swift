@@ -36,7 +36,8 @@ struct CheckOutput {
     func render(_ body: String, verdict: Verdict) -> String {
         switch format {
         case .text: return VerdictReport.textHeader(subject: subject, baselineLabel: baselineLabel) + body
-        case .markdown: return VerdictReport.markdownHeader(verdict, subject: subject, baselineLabel: baselineLabel) + body
+        case .markdown:
+            return VerdictReport.markdownHeader(verdict, subject: subject, baselineLabel: baselineLabel) + body
         case .json:
             guard case .object(var document)? = try? JSONParser.parse(body) else { return body }
             document.merge(named) { $1 }

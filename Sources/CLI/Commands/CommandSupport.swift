@@ -1,23 +1,27 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardEvaluation
 import EvalGuardGate
 import EvalGuardGit
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `--format text|json` (and `markdown` for `check`), shared by the commands that report.
 enum OutputFormat: String {
     case text, json, markdown
 
-    static let option = OptionSpec.option("format", value: "format", help: "Output format: text or json.", defaultValue: "text")
-    static let withMarkdown = OptionSpec.option("format", value: "format", help: "Output format: text, json or markdown.", defaultValue: "text")
+    static let option = OptionSpec.option(
+        "format", value: "format", help: "Output format: text or json.", defaultValue: "text")
+    static let withMarkdown = OptionSpec.option(
+        "format", value: "format", help: "Output format: text, json or markdown.", defaultValue: "text")
 
     init(_ arguments: ParsedArguments, allowed: [OutputFormat] = [.text, .json]) throws {
         let raw = arguments.value("format") ?? "text"
         guard let format = OutputFormat(rawValue: raw), allowed.contains(format) else {
             let names = allowed.map(\.rawValue)
-            let listed = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1] : names.joined()
+            let listed =
+                names.count > 1
+                ? names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1] : names.joined()
             throw UsageError("Invalid value '\(raw)' for '--format': expected \(listed).")
         }
         self = format
@@ -26,11 +30,14 @@ enum OutputFormat: String {
 
 /// `--repeat N`: run each case N times (overrides the configuration's `repeat`).
 enum RepeatOption {
-    static let option = OptionSpec.option("repeat", value: "n", help: "Run each case n times; overrides \"repeat\" in the configuration.")
+    static let option = OptionSpec.option(
+        "repeat", value: "n", help: "Run each case n times; overrides \"repeat\" in the configuration.")
 
     static func value(_ arguments: ParsedArguments) throws -> Int? {
         guard let n = try arguments.int("repeat") else { return nil }
-        guard (1...1000).contains(n) else { throw UsageError("Invalid value '\(n)' for '--repeat': expected a whole number from 1 to 1000.") }
+        guard (1...1000).contains(n) else {
+            throw UsageError("Invalid value '\(n)' for '--repeat': expected a whole number from 1 to 1000.")
+        }
         return n
     }
 }
@@ -51,7 +58,8 @@ extension CommandContext {
     }
 
     func describe(_ head: Head) -> String {
-        head.isUnborn ? (head.branch ?? "HEAD") + " (no commits yet)"
+        head.isUnborn
+            ? (head.branch ?? "HEAD") + " (no commits yet)"
             : (head.branch ?? "detached HEAD") + " @ " + String(head.commit.prefix(7))
     }
 
@@ -63,9 +71,13 @@ extension CommandContext {
 
     /// The baseline as committed at `revision`, read through libgit2. When `workingCopy` is given,
     /// says so if the working tree's copy differs, since that copy is not what the check uses.
-    func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?) throws -> (Baseline, String) {
+    func committedBaseline(in repository: Repository, at revision: String, workingCopy: String?) throws -> (
+        Baseline, String
+    ) {
         let committed = try CommittedBaseline.require(in: repository, at: revision)
-        if let root = workingCopy, FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes {
+        if let root = workingCopy,
+            FileManager.default.contents(atPath: root + "/" + Baseline.path).map(Array.init) != committed.bytes
+        {
             console.err(GateNotes.workingCopyDiffers(revision: revision))
         }
         return (committed.baseline, committed.commit)

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import EvalGuardCompare
 import EvalGuardConfig
 import EvalGuardEvaluation
@@ -6,6 +5,7 @@ import EvalGuardGit
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `evalguard compare`: the configuration's variants side by side with the current one.
 struct CompareCommand: Command {
@@ -24,12 +24,29 @@ struct CompareCommand: Command {
             bad usage or configuration, 3 when a model could not be evaluated.
             """,
         options: [
-            .option("variant", value: "name", help: "Compare this variant (repeatable; default: every variant).", repeating: true),
-            .option("set", value: "key.path=value", help: "An ad-hoc variant: set a configuration value, e.g. models.drafter.temperature=0.7 (repeatable; all together make one variant).", repeating: true),
+            .option(
+                "variant", value: "name", help: "Compare this variant (repeatable; default: every variant).",
+                repeating: true),
+            .option(
+                "set", value: "key.path=value",
+                help:
+                    "An ad-hoc variant: set a configuration value, e.g. models.drafter.temperature=0.7 (repeatable; all together make one variant).",
+                repeating: true),
             .option("suite", value: "name", help: "Only this suite (repeatable).", repeating: true),
-            .option("against", value: "current|rev", help: "What the variants are compared with: the working tree's configuration, or a commit's result.", defaultValue: "current"),
-            .option("margin", value: "fraction", help: "Non-inferiority margin as a fraction (0.02: two points of accuracy); exit 1 when a variant is not shown within it."),
-            .option("adopt", value: "name", help: "Write the variant into .evals/evalguard.json and re-record .evals/baseline.json from its result (nothing is committed)."),
+            .option(
+                "against", value: "current|rev",
+                help: "What the variants are compared with: the working tree's configuration, or a commit's result.",
+                defaultValue: "current"),
+            .option(
+                "margin", value: "fraction",
+                help:
+                    "Non-inferiority margin as a fraction (0.02: two points of accuracy); exit 1 when a variant is not shown within it."
+            ),
+            .option(
+                "adopt", value: "name",
+                help:
+                    "Write the variant into .evals/evalguard.json and re-record .evals/baseline.json from its result (nothing is committed)."
+            ),
             .flag("no-settle", help: "Do not re-ask a variant's flipped cases to settle a close accuracy verdict."),
             OutputFormat.withMarkdown,
             .option("html", value: "file", help: "Also write the comparison as an HTML page."),
@@ -42,24 +59,35 @@ struct CompareCommand: Command {
         let config = workspace.config
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         if let only, let unknown = only.first(where: { name in !config.suites.contains { $0.name == name } }) {
-            throw EvalGuardError("no suite named '\(unknown)' in \(EvalConfig.path)", hint: "Suites: \(config.suites.map(\.name).joined(separator: ", ")).",
-                                 category: .usage)
+            throw EvalGuardError(
+                "no suite named '\(unknown)' in \(EvalConfig.path)",
+                hint: "Suites: \(config.suites.map(\.name).joined(separator: ", ")).",
+                category: .usage)
         }
         let margin = try arguments.double("margin")
         if let margin, !(0..<1).contains(margin) {
-            throw UsageError("Invalid value '\(margin)' for '--margin': expected a fraction from 0 to 1, such as 0.02 for two points.")
+            throw UsageError(
+                "Invalid value '\(margin)' for '--margin': expected a fraction from 0 to 1, such as 0.02 for two points."
+            )
         }
-        var variants = try (arguments.values("variant").isEmpty && arguments.values("set").isEmpty ? config.variantNames : arguments.values("variant"))
+        var variants = try
+            (arguments.values("variant").isEmpty && arguments.values("set").isEmpty
+            ? config.variantNames : arguments.values("variant"))
             .map(config.variant)
-        if !arguments.values("set").isEmpty { variants.append(try config.variant(assignments: arguments.values("set"))) }
+        if !arguments.values("set").isEmpty {
+            variants.append(try config.variant(assignments: arguments.values("set")))
+        }
         guard !variants.isEmpty else {
-            throw EvalGuardError("nothing to compare: \(EvalConfig.path) has no \"variants\"",
-                                 hint: "Add \"variants\": {\"ft-mini\": {\"models\": {\"<model>\": {\"model\": \"...\"}}}}, or give --set <key.path>=<value>.",
-                                 category: .usage)
+            throw EvalGuardError(
+                "nothing to compare: \(EvalConfig.path) has no \"variants\"",
+                hint:
+                    "Add \"variants\": {\"ft-mini\": {\"models\": {\"<model>\": {\"model\": \"...\"}}}}, or give --set <key.path>=<value>.",
+                category: .usage)
         }
         let evaluator = workspace.evaluator
         let against = arguments.value("against") ?? "current"
-        let current: Evaluated, label: String
+        let current: Evaluated
+        let label: String
         if against == "current" {
             current = try evaluator.evaluate(.workingTree, only: only, progress: context.progressReporter())
             label = "current"
@@ -75,18 +103,26 @@ struct CompareCommand: Command {
         for variant in variants {
             let evaluated = try evaluator.evaluateVariant(variant, only: only, progress: context.progressReporter())
             let name = variant.variant?.name ?? "variant"
-            context.console.err(evaluated.reusedAnswers ? "\(CompareReport.safe(name)): every answer reused from stored results (no model asked)"
-                                                        : "\(CompareReport.safe(name)): asked the model about \(evaluated.result.suites.reduce(0) { $0 + ($1.reuse?.ran.count ?? 0) }) case(s)")
+            context.console.err(
+                evaluated.reusedAnswers
+                    ? "\(CompareReport.safe(name)): every answer reused from stored results (no model asked)"
+                    : "\(CompareReport.safe(name)): asked the model about \(evaluated.result.suites.reduce(0) { $0 + ($1.reuse?.ran.count ?? 0) }) case(s)"
+            )
             // As check settles a close accuracy verdict: the flipped cases asked again, of the
             // variant and, when the current result is a clean commit's, of that commit's model.
             let gating = arguments.flag("no-settle") ? variant.withoutSettling() : variant
             let (settled, comparison) = try evaluator.settle(
                 .workingTree, config: gating, result: evaluated.result, stored: false,
-                judge: { Gate.compare(baseline: baseline, current: only.map($0.restricted(to:)) ?? $0, config: gating,
-                                      canAsk: workspace.repository.hasCommit) },
+                judge: {
+                    Gate.compare(
+                        baseline: baseline, current: only.map($0.restricted(to:)) ?? $0, config: gating,
+                        canAsk: workspace.repository.hasCommit)
+                },
                 pending: \.settlePending, progress: context.progressReporter())
             if settled.calls > 0 {
-                context.console.err("\(CompareReport.safe(name)): settled by asking \(settled.cases) flipped case(s) again (\(settled.calls) call(s))")
+                context.console.err(
+                    "\(CompareReport.safe(name)): settled by asking \(settled.cases) flipped case(s) again (\(settled.calls) call(s))"
+                )
                 try evaluator.keepVariant(settled.result, name: name, config: gating)
             }
             gates[name] = comparison
@@ -94,8 +130,9 @@ struct CompareCommand: Command {
         }
         for warning in evaluator.warnings { context.console.err("warning: " + warning) }
         let gated = Set(config.suites.filter { $0.thresholds.meanScore != nil }.map(\.name))
-        let matrix = CandidateMatrix(current: current.result, currentLabel: label, candidates: candidates, suites: only.map(Set.init),
-                                     scoreGated: gated, margin: margin, alpha: config.verdict.alpha, gates: gates)
+        let matrix = CandidateMatrix(
+            current: current.result, currentLabel: label, candidates: candidates, suites: only.map(Set.init),
+            scoreGated: gated, margin: margin, alpha: config.verdict.alpha, gates: gates)
         let report = CompareReport(matrix)
         switch format {
         case .text: context.console.out(report.text(), terminator: "")
@@ -103,7 +140,8 @@ struct CompareCommand: Command {
         case .json: context.printJSON(report.json())
         }
         if let path = arguments.value("html") {
-            let page = CompareHTML(matrix, subject: "\(candidates.count) variant(s) against \(label), \(context.describe(workspace.head))")
+            let page = CompareHTML(
+                matrix, subject: "\(candidates.count) variant(s) against \(label), \(context.describe(workspace.head))")
             try AtomicFile.writeOutput(page.render(), to: CICommand.absolute(path, context))
             context.console.err("wrote \(path)")
         }
@@ -127,12 +165,18 @@ struct CompareCommand: Command {
         try AtomicFile.write(baseline, to: workspace.root + "/" + Baseline.path)
         // The adopted configuration's own key is new; its next run finds these answers here.
         try workspace.store.savePartial(evaluated.result)
-        context.console.out("adopted variant '\(CompareReport.safe(name))': wrote \(EvalConfig.path)\(adoption.keptLayout ? "" : " (rewritten whole: its comments could not be kept)") and \(Baseline.path) from \(evaluated.reused ? "its stored result" : "a new run")")
+        context.console.out(
+            "adopted variant '\(CompareReport.safe(name))': wrote \(EvalConfig.path)\(adoption.keptLayout ? "" : " (rewritten whole: its comments could not be kept)") and \(Baseline.path) from \(evaluated.reused ? "its stored result" : "a new run")"
+        )
         for suite in evaluated.result.suites {
             let m = suite.metrics
-            context.console.out("  \(CompareReport.safe(suite.name)): accuracy \(Format.accuracy(m.accuracy)), p95 \(Format.ms(m.p95LatencyMs)) ms\(m.avgCostUSD.map { ", avg cost $\(Format.usd($0))" } ?? "") over \(m.cases) cases")
+            context.console.out(
+                "  \(CompareReport.safe(suite.name)): accuracy \(Format.accuracy(m.accuracy)), p95 \(Format.ms(m.p95LatencyMs)) ms\(m.avgCostUSD.map { ", avg cost $\(Format.usd($0))" } ?? "") over \(m.cases) cases"
+            )
         }
-        context.console.out("Review and commit both:\n  git diff \(EvalConfig.path) \(Baseline.path)\n  git commit -am \"Adopt the \(CompareReport.safe(name)) variant\"")
+        context.console.out(
+            "Review and commit both:\n  git diff \(EvalConfig.path) \(Baseline.path)\n  git commit -am \"Adopt the \(CompareReport.safe(name)) variant\""
+        )
         return .pass
     }
 }

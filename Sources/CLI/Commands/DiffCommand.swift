@@ -19,7 +19,10 @@ struct DiffCommand: Command {
             .option("suite", value: "suite", help: "Only this suite (default: every suite)."),
             OutputFormat.option,
         ],
-        arguments: [PositionalSpec(name: "a", help: "The earlier commit."), PositionalSpec(name: "b", help: "The later commit.")])
+        arguments: [
+            PositionalSpec(name: "a", help: "The earlier commit."),
+            PositionalSpec(name: "b", help: "The later commit."),
+        ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
@@ -31,14 +34,16 @@ struct DiffCommand: Command {
             try evaluator.evaluate(.commit(sha), progress: context.progressReporter())
         }
         let suites = arguments.value("suite").map { Set([$0]) }
-        let flips = CaseFlips.between(before: evaluations[0].result, after: evaluations[1].result, suites: suites,
-                                         repository: repository, config: evaluations[1].config, at: shas[1])
+        let flips = CaseFlips.between(
+            before: evaluations[0].result, after: evaluations[1].result, suites: suites,
+            repository: repository, config: evaluations[1].config, at: shas[1])
         let labels = try zip(revisions, shas).map { revision, sha in
             let info = try repository.commitInfo(sha)
             return "\(revision) (\(info.shortSHA) \(Format.clip(info.subject, 40)))"
         }
-        let report = DiffReport(a: evaluations[0].result, b: evaluations[1].result, labelA: labels[0], labelB: labels[1],
-                                suites: suites, broke: flips.broke, fixed: flips.fixed)
+        let report = DiffReport(
+            a: evaluations[0].result, b: evaluations[1].result, labelA: labels[0], labelB: labels[1],
+            suites: suites, broke: flips.broke, fixed: flips.fixed)
         switch format {
         case .json: context.printJSON(report.json())
         case .text, .markdown: context.console.out(report.text(), terminator: "")

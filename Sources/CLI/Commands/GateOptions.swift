@@ -6,8 +6,10 @@ import EvalGuardSupport
 /// command adds its own subject, baseline and cache parts to the `GateRequest` they build.
 struct GateOptions {
     static let settleFlag = OptionSpec.flag(
-        "no-settle", help: "Decide on the first run alone: never ask the model again about the cases that differ from the baseline.")
-    static let suiteOption = OptionSpec.option("suite", value: "name", help: "Gate this suite only (repeatable).", repeating: true)
+        "no-settle",
+        help: "Decide on the first run alone: never ask the model again about the cases that differ from the baseline.")
+    static let suiteOption = OptionSpec.option(
+        "suite", value: "name", help: "Gate this suite only (repeatable).", repeating: true)
 
     var format: OutputFormat
     /// `--suite` (nil: every suite).
@@ -33,10 +35,14 @@ struct GateOptions {
     /// A request for `subject` against the baseline committed at `against`, kept (when it
     /// passes) under these options and `cacheParts` (what else decides it for this command),
     /// with what the command prints kept as `rendering` (see `GateRequest.rendering`).
-    func request(_ subject: EvaluationSubject, against: String, cacheParts: [String]?, rendering: String? = nil) -> GateRequest {
+    func request(_ subject: EvaluationSubject, against: String, cacheParts: [String]?, rendering: String? = nil)
+        -> GateRequest
+    {
         var request = GateRequest(subject: subject, baselineAt: against)
         (request.only, request.fresh, request.settle, request.repeats) = (only, fresh, settle, repeats)
-        request.cacheParts = cacheParts.map { GateRequest.verdictParts(only: only, repeats: repeats, settle: settle) + (batch ? ["batch"] : []) + $0 }
+        request.cacheParts = cacheParts.map {
+            GateRequest.verdictParts(only: only, repeats: repeats, settle: settle) + (batch ? ["batch"] : []) + $0
+        }
         request.rendering = rendering
         return request
     }

@@ -1,5 +1,5 @@
-import EvalGuardGit
 import EvalGuardGate
+import EvalGuardGit
 import EvalGuardReport
 import EvalGuardSupport
 
@@ -17,7 +17,9 @@ struct HookCommand: Command {
             """,
         arguments: [
             PositionalSpec(name: "hook", help: "The git hook: pre-push."),
-            PositionalSpec(name: "git-arguments", help: "What git passes the hook: the remote's name and URL.", optional: true, repeating: true),
+            PositionalSpec(
+                name: "git-arguments", help: "What git passes the hook: the remote's name and URL.", optional: true,
+                repeating: true),
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
@@ -34,7 +36,8 @@ struct HookCommand: Command {
         var status = ExitCode.pass
         for ref in refs {
             do {
-                let outcome = try hook.check(ref, progress: context.progressReporter(), say: { context.console.err($0) })
+                let outcome = try hook.check(
+                    ref, progress: context.progressReporter(), say: { context.console.err($0) })
                 context.console.err(PushReport.text(outcome, bypass: bypass), terminator: "")
                 if case .checked(let check) = outcome {
                     for line in check.run.warnings { context.console.err(line) }
@@ -42,7 +45,8 @@ struct HookCommand: Command {
                 }
             } catch let error as EvalGuardError {
                 context.console.err(error.description)
-                context.console.err("evalguard blocked this push: \(ref.localRef) could not be evaluated.\n  push anyway: \(bypass)")
+                context.console.err(
+                    "evalguard blocked this push: \(ref.localRef) could not be evaluated.\n  push anyway: \(bypass)")
                 return error.exitCode
             }
         }

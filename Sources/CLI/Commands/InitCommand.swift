@@ -1,12 +1,12 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `evalguard init`: write a starter `.evals/` that runs as it is.
@@ -24,15 +24,17 @@ struct InitCommand: Command {
         let repository = try Repository.discover(from: context.workingDirectory)
         let directory = repository.root + "/" + EvalConfig.directory
         if FileManager.default.fileExists(atPath: directory) {
-            throw EvalGuardError("\(EvalConfig.directory)/ already exists in \(repository.root); evalguard init does not overwrite it",
-                                 hint: "Edit \(EvalConfig.path) instead, or move .evals/ away and run 'evalguard init' again.")
+            throw EvalGuardError(
+                "\(EvalConfig.directory)/ already exists in \(repository.root); evalguard init does not overwrite it",
+                hint: "Edit \(EvalConfig.path) instead, or move .evals/ away and run 'evalguard init' again.")
         }
         for (path, text) in InitTemplates.files {
             try AtomicFile.write(text, to: repository.root + "/" + path)
         }
         // May be ignored: the configuration runs it through python3; the bit is a convenience.
         _ = chmod(repository.root + "/.evals/example_model.py", 0o755)
-        context.console.out("""
+        context.console.out(
+            """
             created \(EvalConfig.directory)/ in \(repository.root):
             \(InitTemplates.files.map { "  " + $0.0 }.joined(separator: "\n"))
             Next (this works before the first commit, too):

@@ -1,10 +1,10 @@
-import FoundationEssentials
 import EvalGuardConfig
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `evalguard judge calibrate [--suite S]`: how well each judged suite's judge agrees with the
 /// human verdicts (`"human": "pass"` or `"fail"`) its cases carry.
@@ -28,19 +28,23 @@ struct JudgeCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         guard arguments.positional("action") == "calibrate" else {
-            throw UsageError("Unknown action '\(arguments.positional("action") ?? "")': 'evalguard judge calibrate' is the one action.")
+            throw UsageError(
+                "Unknown action '\(arguments.positional("action") ?? "")': 'evalguard judge calibrate' is the one action."
+            )
         }
         let format = try OutputFormat(arguments)
         let only = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
         let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
-        let evaluation = try workspace.evaluator.evaluate(.workingTree, only: only, progress: context.progressReporter())
+        let evaluation = try workspace.evaluator.evaluate(
+            .workingTree, only: only, progress: context.progressReporter())
         context.sayHowEvaluated(evaluation.result, reused: evaluation.reused, warnings: workspace.warnings)
         let cases = Evaluation.cases(workspace.config, repository: workspace.repository, commit: nil)
         let result = only.map { evaluation.result.restricted(to: $0) } ?? evaluation.result
         let calibrations = JudgeCalibration.of(result, config: workspace.config, cases: cases)
         guard !calibrations.isEmpty else {
-            throw EvalGuardError("no judged suite\(only == nil ? "" : " among those named") has cases with a human verdict",
-                                 hint: "Add \"human\": \"pass\" or \"human\": \"fail\" to cases of a suite whose scorer is a judge.")
+            throw EvalGuardError(
+                "no judged suite\(only == nil ? "" : " among those named") has cases with a human verdict",
+                hint: "Add \"human\": \"pass\" or \"human\": \"fail\" to cases of a suite whose scorer is a judge.")
         }
         switch format {
         case .text: context.console.out(calibrations.map(text).joined(separator: "\n"), terminator: "")
@@ -62,7 +66,9 @@ struct JudgeCommand: Command {
         }
         out += "  true-pass rate   \(percent(a.truePassRate)) (of \(a.humanPasses) human pass(es))\n"
         out += "  true-fail rate   \(percent(a.trueFailRate)) (of \(a.humanFails) human fail(s))\n"
-        out += String(cFormat: "  kappa floor      %.2f: ", c.kappaFloor) + (c.agreesPoorly ? "the judge agrees POORLY with the humans\n" : "met\n")
+        out +=
+            String(cFormat: "  kappa floor      %.2f: ", c.kappaFloor)
+            + (c.agreesPoorly ? "the judge agrees POORLY with the humans\n" : "met\n")
         if !c.ungraded.isEmpty { out += "  not graded (an error): " + c.ungraded.joined(separator: ", ") + "\n" }
         if !c.disagreements.isEmpty {
             out += "  disagreements:\n"
@@ -91,10 +97,14 @@ struct JudgeCommand: Command {
             "true_pass_rate": n(a.truePassRate), "true_fail_rate": n(a.trueFailRate),
             "kappa_floor": .number(c.kappaFloor), "agrees_poorly": .bool(c.agreesPoorly),
             "ungraded": .array(c.ungraded.map(JSONValue.string)),
-            "disagreements": .array(c.disagreements.map {
-                .object(["id": .string($0.id), "human": .string($0.human ? "pass" : "fail"), "judge": .string($0.human ? "fail" : "pass"),
-                         "grade": text($0.grade), "reason": text($0.reason)])
-            }),
+            "disagreements": .array(
+                c.disagreements.map {
+                    .object([
+                        "id": .string($0.id), "human": .string($0.human ? "pass" : "fail"),
+                        "judge": .string($0.human ? "fail" : "pass"),
+                        "grade": text($0.grade), "reason": text($0.reason),
+                    ])
+                }),
         ])
     }
 }

@@ -24,16 +24,23 @@ struct LogCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
         let format = try OutputFormat(arguments)
         let limit = try arguments.int("max-count") ?? 50
-        guard limit > 0 else { throw UsageError("The value '\(limit)' is invalid for '-n, --max-count <n>': expected 1 or more") }
+        guard limit > 0 else {
+            throw UsageError("The value '\(limit)' is invalid for '-n, --max-count <n>': expected 1 or more")
+        }
         let repository = try Repository.discover(from: context.workingDirectory)
-        let (entries, cutAt) = try Repository.withoutObjectCache { try Repository.withoutHashVerification {
-            // Overall figures are read without walking the suites (and their cases).
-            try ResultLog.history(repository, from: arguments.positional("rev") ?? "HEAD", limit: limit, suites: arguments.value("suite") != nil)
-        } }
+        let (entries, cutAt) = try Repository.withoutObjectCache {
+            try Repository.withoutHashVerification {
+                // Overall figures are read without walking the suites (and their cases).
+                try ResultLog.history(
+                    repository, from: arguments.positional("rev") ?? "HEAD", limit: limit,
+                    suites: arguments.value("suite") != nil)
+            }
+        }
         let report = LogReport(entries: entries, suite: arguments.value("suite"))
         if let cutAt {
-            context.console.err("note: history is cut at \(cutAt.prefix(7)): this is a shallow clone and older commits are not in it.\n"
-                                + "  Fetch more with 'git fetch --deepen=100' (or all of it with 'git fetch --unshallow').")
+            context.console.err(
+                "note: history is cut at \(cutAt.prefix(7)): this is a shallow clone and older commits are not in it.\n"
+                    + "  Fetch more with 'git fetch --deepen=100' (or all of it with 'git fetch --unshallow').")
         }
         switch format {
         case .json: context.printJSON(report.json())

@@ -1,9 +1,9 @@
-import FoundationEssentials
 import EvalGuardEvaluation
 import EvalGuardGit
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 /// `evalguard merge SHARD...`: the shares written by `--shard i/N` (on one machine or on N CI
 /// runners) become the commit's result, as if one machine had run every case.
@@ -33,23 +33,34 @@ struct MergeCommand: Command {
             let path = given.hasPrefix("/") ? given : context.workingDirectory + "/" + given
             var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw EvalGuardError("no such shard file", file: given, hint: "Pass the files 'evalguard run --shard i/N' wrote under \(ResultStore.shardDirectory)/<commit>/.")
+                throw EvalGuardError(
+                    "no such shard file", file: given,
+                    hint:
+                        "Pass the files 'evalguard run --shard i/N' wrote under \(ResultStore.shardDirectory)/<commit>/."
+                )
             }
-            let paths = isDirectory
-                ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }.sorted().map { (given + "/" + $0, path + "/" + $0) }
+            let paths =
+                isDirectory
+                ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".json") }.sorted()
+                    .map { (given + "/" + $0, path + "/" + $0) }
                 : [(given, path)]
             for (shown, full) in paths {
-                guard let data = FileManager.default.contents(atPath: full) else { throw EvalGuardError("cannot read this shard file", file: shown) }
+                guard let data = FileManager.default.contents(atPath: full) else {
+                    throw EvalGuardError("cannot read this shard file", file: shown)
+                }
                 files.append(ShardFile(path: shown, shard: try ResultStore.loadShard(data, displayPath: shown)))
             }
         }
-        guard !files.isEmpty else { throw EvalGuardError("no shard files found in \(arguments.positionals("shard").joined(separator: " "))") }
+        guard !files.isEmpty else {
+            throw EvalGuardError("no shard files found in \(arguments.positionals("shard").joined(separator: " "))")
+        }
         let result = try evaluator.merge(files)
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")
-            context.console.err("merged \(files.count) shard(s) of \(result.overall.cases) case(s); wrote \(evaluator.store.displayPath(for: result.commit))"
-                                + (result.dirty ? " (dirty: not stored as a git note)" : " and its git note"))
+            context.console.err(
+                "merged \(files.count) shard(s) of \(result.overall.cases) case(s); wrote \(evaluator.store.displayPath(for: result.commit))"
+                    + (result.dirty ? " (dirty: not stored as a git note)" : " and its git note"))
         case .json, .markdown:
             context.printJSON(try RunSummary.json(result))
         }

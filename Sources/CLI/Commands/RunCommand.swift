@@ -3,13 +3,13 @@ import EvalGuardGit
 import EvalGuardReport
 import EvalGuardStore
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import FoundationEssentials
 
 /// `evalguard run`: evaluate the working tree (or a commit) and store the result.
 struct RunCommand: Command {
@@ -37,20 +37,28 @@ struct RunCommand: Command {
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExitCode {
-        if let shard = try ShardOption.value(arguments) { return try ShardOption.run(shard, arguments, context, command: "run") }
+        if let shard = try ShardOption.value(arguments) {
+            return try ShardOption.run(shard, arguments, context, command: "run")
+        }
         let format = try OutputFormat(arguments)
         let repeats = try RepeatOption.value(arguments)
         let fresh = arguments.flag("fresh")
         let suites = arguments.values("suite").isEmpty ? nil : arguments.values("suite")
-        let result: RunResult, label: String, store: ResultStore, warnings: [String], stored: Bool
+        let result: RunResult
+        let label: String
+        let store: ResultStore
+        let warnings: [String]
+        let stored: Bool
         let started = monotonicNanoseconds()
         if let revision = arguments.value("commit") {
             let repository = try Repository.discover(from: context.workingDirectory)
             let evaluator = Evaluator(repository: repository, environment: context.environment)
             try MaxCostOption.apply(arguments, to: evaluator)
             try BatchOption.apply(arguments, to: evaluator, context, honoursConfigured: true)
-            let evaluation = try evaluator.evaluate(.commit(try repository.resolveCommit(revision)), fresh: fresh, repeats: repeats, record: true, only: suites,
-                                                    progress: context.progressReporter())
+            let evaluation = try evaluator.evaluate(
+                .commit(try repository.resolveCommit(revision)), fresh: fresh, repeats: repeats, record: true,
+                only: suites,
+                progress: context.progressReporter())
             (result, stored) = (evaluation.result, evaluation.stored)
             label = "commit \(result.commit.prefix(7)) (evaluated in an isolated checkout)"
             (store, warnings) = (evaluator.store, evaluator.warnings)
@@ -58,7 +66,9 @@ struct RunCommand: Command {
             let workspace = try Workspace(directory: context.workingDirectory, environment: context.environment)
             try MaxCostOption.apply(arguments, to: workspace.evaluator)
             try BatchOption.apply(arguments, to: workspace.evaluator, context, honoursConfigured: true)
-            let evaluation = try workspace.evaluator.evaluate(.workingTree, fresh: fresh, repeats: repeats, record: true, only: suites, progress: context.progressReporter())
+            let evaluation = try workspace.evaluator.evaluate(
+                .workingTree, fresh: fresh, repeats: repeats, record: true, only: suites,
+                progress: context.progressReporter())
             (result, stored) = (evaluation.result, evaluation.stored)
             let dirty = result.dirty ? " (dirty: \(result.dirtyPaths?.count ?? 0) changed file(s))" : ""
             label = context.describe(workspace.head) + dirty
@@ -70,8 +80,11 @@ struct RunCommand: Command {
         switch format {
         case .text:
             context.console.out(RunSummary.render(result), terminator: "")
-            context.console.err(stored ? "wrote \(store.displayPath(for: result.commit)) for \(label)"
-                                       : "--suite: not stored as the result of \(label), which needs every suite; its answers are kept for reuse")
+            context.console.err(
+                stored
+                    ? "wrote \(store.displayPath(for: result.commit)) for \(label)"
+                    : "--suite: not stored as the result of \(label), which needs every suite; its answers are kept for reuse"
+            )
         case .json, .markdown:
             context.printJSON(try RunSummary.json(result))
         }
@@ -86,14 +99,16 @@ struct RunCommand: Command {
     static func timings(_ result: RunResult, wallSeconds: Double) -> String {
         var usage = rusage()
         #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
         let cpu = ms(usage.ru_utime) + ms(usage.ru_stime)
         let m = result.overall
-        return String(cFormat: "evalguard CPU: %.0f ms total, %.0f µs per case; wall time %.2f s for %ld cases; latency p50 %.2f ms, p95 %.2f ms",
-                      cpu, cpu * 1000 / Double(max(m.cases, 1)), wallSeconds, m.cases, m.p50LatencyMs, m.p95LatencyMs)
+        return String(
+            cFormat:
+                "evalguard CPU: %.0f ms total, %.0f µs per case; wall time %.2f s for %ld cases; latency p50 %.2f ms, p95 %.2f ms",
+            cpu, cpu * 1000 / Double(max(m.cases, 1)), wallSeconds, m.cases, m.p50LatencyMs, m.p95LatencyMs)
     }
 }

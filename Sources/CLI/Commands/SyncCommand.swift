@@ -20,18 +20,23 @@ struct SyncCommand: Command {
         let repository = try Repository.discover(from: context.workingDirectory)
         var named = arguments.positional("remote")
         do throws(NotesSync.Failure) {
-            if named == nil { named = try NotesSync.defaultRemote(directory: repository.root, environment: context.environment) }
+            if named == nil {
+                named = try NotesSync.defaultRemote(directory: repository.root, environment: context.environment)
+            }
         } catch {
             throw EvalGuardError.evaluation("evalguard sync: " + error.message, hint: error.hint)
         }
         guard let remote = named else {
-            throw EvalGuardError("this repository has no remote to sync results with",
-                                 hint: "Add one (git remote add origin URL), or name it: evalguard sync REMOTE")
+            throw EvalGuardError(
+                "this repository has no remote to sync results with",
+                hint: "Add one (git remote add origin URL), or name it: evalguard sync REMOTE")
         }
         let sync = NotesSync(directory: repository.root, remote: remote, environment: context.environment)
         do throws(NotesSync.Failure) {
             switch try sync.fetch() {
-            case .merged: context.console.err("fetched the results stored on \(remote) and merged them into \(Repository.notesRef)")
+            case .merged:
+                context.console.err(
+                    "fetched the results stored on \(remote) and merged them into \(Repository.notesRef)")
             case .noNotes: context.console.err("\(remote) has no stored results yet")
             }
             if arguments.flag("no-push") { return .pass }
@@ -41,8 +46,9 @@ struct SyncCommand: Command {
                 context.console.err("no local results to push")
             }
         } catch {
-            throw EvalGuardError.evaluation("evalguard sync: " + error.message,
-                                            hint: error.hint ?? "Check that '\(remote)' is reachable: git fetch \(remote)")
+            throw EvalGuardError.evaluation(
+                "evalguard sync: " + error.message,
+                hint: error.hint ?? "Check that '\(remote)' is reachable: git fetch \(remote)")
         }
         return .pass
     }

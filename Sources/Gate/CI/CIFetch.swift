@@ -32,9 +32,13 @@ package enum CIFetch {
     /// In a shallow clone whose history does not reach the merge-base of HEAD and `reference`:
     /// fetches the base branch and deepens step by step until `git merge-base` finds it. Returns
     /// the commands run and whether the merge-base is now there.
-    package static func deepen(directory: String, reference: String,
-                               environment: [String: String]) -> (found: Bool, commands: [String]) {
-        guard let remote = (try? NotesSync.defaultRemote(directory: directory, environment: environment)) ?? nil else { return (false, []) }
+    package static func deepen(
+        directory: String, reference: String,
+        environment: [String: String]
+    ) -> (found: Bool, commands: [String]) {
+        guard let remote = (try? NotesSync.defaultRemote(directory: directory, environment: environment)) ?? nil else {
+            return (false, [])
+        }
         let branch = branchName(reference, remote: remote)
         let refspec = branch.map { ["+refs/heads/\($0):refs/remotes/\(remote)/\($0)"] } ?? []
         let target = branch.map { "refs/remotes/\(remote)/\($0)" } ?? reference
@@ -43,8 +47,11 @@ package enum CIFetch {
             let arguments = ["fetch", "--quiet", "--no-tags", step, remote] + refspec
             commands.append((["git"] + arguments.filter { $0 != "--quiet" }).joined(separator: " "))
             guard let fetched = try? NotesSync.git(arguments, directory: directory, environment: environment),
-                  fetched.status == 0 else { return (false, commands) }
-            if let r = try? NotesSync.git(["merge-base", "HEAD", target], directory: directory, environment: environment), r.status == 0 {
+                fetched.status == 0
+            else { return (false, commands) }
+            if let r = try? NotesSync.git(
+                ["merge-base", "HEAD", target], directory: directory, environment: environment), r.status == 0
+            {
                 return (true, commands)
             }
         }

@@ -14,16 +14,19 @@ package struct BaselineChange: Sendable {
     /// baseline at `tip` is the one at `base`.
     package static func find(in repository: Repository, base: String?, tip: String) throws -> [BaselineChange] {
         let path = Baseline.path
-        guard let base, try repository.blobID(path, atCommit: base) != repository.blobID(path, atCommit: tip) else { return [] }
+        guard let base, try repository.blobID(path, atCommit: base) != repository.blobID(path, atCommit: tip) else {
+            return []
+        }
         var changes: [BaselineChange] = []
         for sha in try repository.commits(from: tip, hiding: base).reversed() {
             let parent = try repository.parents(of: sha).first
             let before = try parent.flatMap { try repository.blobID(path, atCommit: $0) }
             guard try repository.blobID(path, atCommit: sha) != before else { continue }
-            changes.append(BaselineChange(
-                commit: try repository.commitInfo(sha),
-                before: try parent.flatMap { try load(repository, at: $0) },
-                after: try load(repository, at: sha)))
+            changes.append(
+                BaselineChange(
+                    commit: try repository.commitInfo(sha),
+                    before: try parent.flatMap { try load(repository, at: $0) },
+                    after: try load(repository, at: sha)))
         }
         return changes
     }

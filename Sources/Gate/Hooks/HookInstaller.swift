@@ -1,11 +1,11 @@
-import FoundationEssentials
 import EvalGuardGit
 import EvalGuardSupport
+import FoundationEssentials
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Puts the pre-push hook where git runs it (respecting `core.hooksPath`) without ever silently
@@ -19,7 +19,9 @@ package enum HookInstaller {
         case replaced(path: String)
     }
 
-    package static func install(in repository: Repository, evalguard: String, force: Bool, sync: Bool = false) throws -> Result {
+    package static func install(in repository: Repository, evalguard: String, force: Bool, sync: Bool = false) throws
+        -> Result
+    {
         let directory = try repository.hooksDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/pre-push"
@@ -32,8 +34,9 @@ package enum HookInstaller {
             } else if force {
                 result = .replaced(path: path)
             } else if FileManager.default.fileExists(atPath: chained) {
-                throw EvalGuardError("\(path) is not evalguard's hook, and \(chained) already holds an earlier one",
-                                     hint: "Merge them by hand, or run 'evalguard install-hook --force' to replace \(path).")
+                throw EvalGuardError(
+                    "\(path) is not evalguard's hook, and \(chained) already holds an earlier one",
+                    hint: "Merge them by hand, or run 'evalguard install-hook --force' to replace \(path).")
             } else {
                 do {
                     try syscall("rename") { rename(path, chained) }

@@ -1,4 +1,5 @@
 import EvalGuardGit
+
 /// The push as the pre-commit framework describes it. pre-commit reads git's pre-push input
 /// itself and hands its hooks environment variables instead: PRE_COMMIT_FROM_REF (the remote's
 /// commit the push starts from), PRE_COMMIT_TO_REF (the pushed commit), PRE_COMMIT_LOCAL_BRANCH,
@@ -23,7 +24,9 @@ package struct PreCommitPush: Sendable, Equatable {
         // for a history with a new root commit nothing. git's hook sees a new branch as all
         // zeros, and then measures from the merge-base with the remote's default branch: so does
         // evalguard here, whichever way it was installed.
-        let trackingRef = "refs/remotes/\(remote)/" + (remoteRef.hasPrefix("refs/heads/") ? String(remoteRef.dropFirst("refs/heads/".count)) : remoteRef)
+        let trackingRef =
+            "refs/remotes/\(remote)/"
+            + (remoteRef.hasPrefix("refs/heads/") ? String(remoteRef.dropFirst("refs/heads/".count)) : remoteRef)
         let remoteSHA: String
         if let from = value("PRE_COMMIT_FROM_REF"), repository.commit(ofReference: trackingRef) != nil {
             remoteSHA = try repository.resolveCommit(from)

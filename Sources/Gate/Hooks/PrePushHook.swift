@@ -44,7 +44,9 @@ package struct PrePushHook {
         package var passed: Bool { !run.comparison.blocks && !blockedByBaselineChange }
     }
 
-    package func check(_ ref: PushedRef, progress: @escaping (Int, Int) -> Void, say: @escaping (String) -> Void) throws -> Outcome {
+    package func check(_ ref: PushedRef, progress: @escaping (Int, Int) -> Void, say: @escaping (String) -> Void) throws
+        -> Outcome
+    {
         if ref.isDeletion { return .skipped(ref, reason: "deletes \(ref.remoteRef): nothing to evaluate") }
         if ref.isTag { return .skipped(ref, reason: "a tag: not evaluated") }
         let tip = try repository.resolveCommit(ref.localSHA)
@@ -61,7 +63,11 @@ package struct PrePushHook {
             baselineCommit = tip
         }
         guard try repository.blobID(Baseline.path, atCommit: baselineCommit) != nil else {
-            return .skipped(ref, reason: "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)")
+            return .skipped(
+                ref,
+                reason:
+                    "no \(Baseline.path) committed at \(baselineCommit.prefix(7)) or at the pushed commit: not gated (create one with 'evalguard baseline' and commit it)"
+            )
         }
         var request = GateRequest(subject: .commit(tip), baselineAt: baselineCommit)
         // A push that changes the baseline is never answered from the cache: whether it may
@@ -78,9 +84,11 @@ package struct PrePushHook {
         }
         session.keep(run, CachedVerdict(resultCommit: run.result.commit, stdout: ""))
         let protected = isProtected(ref, config: run.config)
-        return .checked(RefCheck(ref: ref, run: run, baseDescription: baseDescription, baselineChanges: changes,
-                                 blockedByBaselineChange: !changes.isEmpty && run.config.baselineChanges == .block && protected,
-                                 protectedBranch: protected))
+        return .checked(
+            RefCheck(
+                ref: ref, run: run, baseDescription: baseDescription, baselineChanges: changes,
+                blockedByBaselineChange: !changes.isEmpty && run.config.baselineChanges == .block && protected,
+                protectedBranch: protected))
     }
 
     /// The commit the push is measured from.
@@ -89,7 +97,8 @@ package struct PrePushHook {
             return (ref.remoteSHA, "\(remote)/\(ref.remoteBranch) at \(ref.remoteSHA.prefix(7))")
         }
         for name in ["refs/remotes/\(remote)/HEAD", "refs/remotes/\(remote)/main", "refs/remotes/\(remote)/master"] {
-            if let target = repository.commit(ofReference: name), let mergeBase = try repository.mergeBase(tip, target) {
+            if let target = repository.commit(ofReference: name), let mergeBase = try repository.mergeBase(tip, target)
+            {
                 let branch = name.replacingText("refs/remotes/", with: "")
                 return (mergeBase, "the merge-base \(mergeBase.prefix(7)) with \(branch)")
             }

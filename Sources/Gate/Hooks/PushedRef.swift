@@ -25,8 +25,11 @@ package struct PushedRef: Sendable, Equatable {
             let fields = line.split(separator: " ").map(String.init)
             if fields.isEmpty { return nil }
             guard fields.count == 4, fields[1].count == 40, fields[3].count == 40 else {
-                throw EvalGuardError("unexpected pre-push input line: '\(line)'",
-                                     hint: "evalguard hook pre-push reads what git gives a pre-push hook on stdin; install it with 'evalguard install-hook'.")
+                throw EvalGuardError(
+                    "unexpected pre-push input line: '\(line)'",
+                    hint:
+                        "evalguard hook pre-push reads what git gives a pre-push hook on stdin; install it with 'evalguard install-hook'."
+                )
             }
             return PushedRef(localRef: fields[0], localSHA: fields[1], remoteRef: fields[2], remoteSHA: fields[3])
         }

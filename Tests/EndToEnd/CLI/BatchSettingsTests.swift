@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
@@ -10,12 +11,14 @@ import EvalGuardTestSupport
 /// written, and what evalguard accepts from a batch API before it goes into a request.
 @Suite struct BatchSettingsTests {
     @Test func batchOnAModelWithoutABatchAPIIsAnErrorAtItsLine() throws {
-        let text = "{\"model\": {\"command\": [\"python3\", \"m.py\"],\n \"batch\": true},\n \"suites\": {\"s\": {\"cases\": \"c.jsonl\"}}}"
+        let text =
+            "{\"model\": {\"command\": [\"python3\", \"m.py\"],\n \"batch\": true},\n \"suites\": {\"s\": {\"cases\": \"c.jsonl\"}}}"
         #expect {
             try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
         } throws: { error in
             let e = error as? EvalGuardError
-            return e?.location == ".evals/evalguard.json:2" && e?.message.contains("needs a provider with a batch API") == true
+            return e?.location == ".evals/evalguard.json:2"
+                && e?.message.contains("needs a provider with a batch API") == true
         }
         let model = try openAIConfig(#"{"provider": "openai", "model": "m", "batch": true, "batch_poll_s": 5}"#)
         #expect(model.batch && model.batchPollSeconds == 5)
@@ -25,7 +28,9 @@ import EvalGuardTestSupport
     }
 
     @Test func maxWaitTakesADurationAndRefusesAnythingElse() throws {
-        #expect(try BatchOption.duration("90s") == 90 && BatchOption.duration("30m") == 1800 && BatchOption.duration("2h") == 7200)
+        #expect(
+            try BatchOption.duration("90s") == 90 && BatchOption.duration("30m") == 1800
+                && BatchOption.duration("2h") == 7200)
         #expect(try BatchOption.duration("1d") == 86_400 && BatchOption.duration("45") == 45)
         for bad in ["soon", "-1m", "m", ""] {
             #expect(throws: UsageError.self) { try BatchOption.duration(bad) }
@@ -46,7 +51,9 @@ import EvalGuardTestSupport
     @Test func aBatchAPIThatRefusesTheKeyStopsTheRunNamingIt() throws {
         let server = try OpenAITestServer(["--key", "right"])
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "api_key_env": "EVAL_KEY"},
              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}}}
             """)

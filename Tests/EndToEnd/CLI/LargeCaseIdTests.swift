@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -9,7 +10,8 @@ import EvalGuardTestSupport
 @Suite struct LargeCaseIdTests {
     @Test func aLargeNumberIdStopsEveryCommandWithExitTwoInsteadOfACrash() throws {
         let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Models.echo(), cases: [caseLine("a", "a"), #"{"id": 1e19, "input": "b", "expected": "b"}"#])
+        try repo.setUpEvals(
+            model: Models.echo(), cases: [caseLine("a", "a"), #"{"id": 1e19, "input": "b", "expected": "b"}"#])
         try repo.commitAll("Add evals")
         for command in [["run"], ["baseline"]] {
             let r = try runBinary(command, in: repo.root)

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// The release archive, end to end: `scripts/test-package.sh` builds it (a release build with the
@@ -14,11 +15,18 @@ import EvalGuardTestSupport
         (try? Shell.run(["unshare", "-m", "true"]).status) == 0
     }()
 
-    @Test(.enabled(if: canHideToolchain, "skipped: 'unshare -m' is unavailable here (util-linux missing, or not root / no CAP_SYS_ADMIN), so the toolchain cannot be hidden"))
+    @Test(
+        .enabled(
+            if: canHideToolchain,
+            "skipped: 'unshare -m' is unavailable here (util-linux missing, or not root / no CAP_SYS_ADMIN), so the toolchain cannot be hidden"
+        ))
     func theArchiveRunsWhereTheToolchainIsAbsent() throws {
         // Its own build directory: `swift test` holds the lock on .build while tests run.
-        let scratch = ProcessInfo.processInfo.environment["EVALGUARD_PACKAGE_SCRATCH"] ?? Self.packageRoot + "/.build/package-test"
-        let run = try Shell.run([Self.packageRoot + "/scripts/test-package.sh", "--scratch-path", scratch], in: Self.packageRoot)
+        let scratch =
+            ProcessInfo.processInfo.environment["EVALGUARD_PACKAGE_SCRATCH"] ?? Self.packageRoot
+            + "/.build/package-test"
+        let run = try Shell.run(
+            [Self.packageRoot + "/scripts/test-package.sh", "--scratch-path", scratch], in: Self.packageRoot)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))")
         for check in [
             "ok: archive evalguard-\(EvalGuardVersion.current)-linux-",
@@ -42,7 +50,10 @@ import EvalGuardTestSupport
         let unknown = try Shell.run([Self.packageRoot + "/scripts/install.sh", "--prefixx", "/tmp/x"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown option '--prefixx'"))
-        let missing = try Shell.run([Self.packageRoot + "/scripts/install.sh", "--prefix", NSTemporaryDirectory() + "never", "/nonexistent/evalguard.tar.gz"])
+        let missing = try Shell.run([
+            Self.packageRoot + "/scripts/install.sh", "--prefix", NSTemporaryDirectory() + "never",
+            "/nonexistent/evalguard.tar.gz",
+        ])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no such archive: /nonexistent/evalguard.tar.gz"))
     }

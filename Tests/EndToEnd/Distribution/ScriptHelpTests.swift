@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// The release scripts' `--help`: a usage text on stdout, exit 0, and nothing of the script's code.
 @Suite struct ScriptHelpTests {
@@ -13,7 +13,9 @@ import EvalGuardTestSupport
         let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             .prefix { $0.hasPrefix("#") }.map { $0.drop { $0 == "#" || $0 == " " || $0 == "!" } }
         for line in run.stdout.split(separator: "\n") {
-            #expect(header.contains { $0.hasSuffix(line.drop { $0 == " " }) }, "not a line of the header comment: '\(line)'")
+            #expect(
+                header.contains { $0.hasSuffix(line.drop { $0 == " " }) }, "not a line of the header comment: '\(line)'"
+            )
         }
     }
 }

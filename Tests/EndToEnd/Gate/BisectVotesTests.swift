@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `git bisect run evalguard check --bisect` sides each commit by its cases' votes between the
@@ -24,7 +25,9 @@ import EvalGuardTestSupport
         let good = try repo.git("rev-parse", "HEAD~1024")
         try repo.git("bisect", "start", "HEAD", good)
         let run = try Shell.run(["git", "bisect", "run", binary.path, "check", "--bisect"], in: repo.root)
-        #expect(run.stdout.contains("\(planted) is the first bad commit"), "\(run.stdout.suffix(3000))\n\(run.stderr.suffix(2000))")
+        #expect(
+            run.stdout.contains("\(planted) is the first bad commit"),
+            "\(run.stdout.suffix(3000))\n\(run.stderr.suffix(2000))")
         let steps = run.stdout.components(separatedBy: "evalguard check --bisect: ").count - 1
         let skipped = run.stdout.components(separatedBy: "cannot be sided (skipped)").count - 1
         #expect(steps >= 10 && skipped <= 2, "\(steps) steps, \(skipped) skipped")

@@ -1,14 +1,15 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `check` settling an inconclusive accuracy verdict: only the cases that differ from the
 /// baseline are asked again, each on the side that failed it (the baseline's model too, run from
 /// its commit), counted by the models themselves.
 @Suite struct SettleCommandTests {
-    static let planted = (0..<8).map { "c\($0)" }      // broken for good: the falls persist
-    static let noise = (10..<12).map { "c\($0)" }      // wrong the first time only: they revert
+    static let planted = (0..<8).map { "c\($0)" } // broken for good: the falls persist
+    static let noise = (10..<12).map { "c\($0)" } // wrong the first time only: they revert
     static let baselineNoise = (50..<56).map { "c\($0)" } // wrong in the baseline's first run only: the rises revert
 
     /// A model that logs every request's id to `log`, and answers wrong for `wrong` ids, and
@@ -40,10 +41,12 @@ import EvalGuardTestSupport
     /// `baselineLog` and fails `baselineNoise` the first time only); `log` is the current model's.
     func repository(extraConfig: String = "") throws -> (repo: ScratchRepository, log: String, baselineLog: String) {
         let repo = try ScratchRepository()
-        let log = repo.root + "/requests.log", baselineLog = repo.root + "/baseline.log"
-        try repo.setUpEvals(model: Self.model(log: baselineLog, wrong: [], firstOnly: Self.baselineNoise),
-                            cases: (0..<100).map { caseLine("c\($0)", "c\($0)") },
-                            extraConfig: "\"thresholds\": {\"p95_latency_ms\": false}" + extraConfig)
+        let log = repo.root + "/requests.log"
+        let baselineLog = repo.root + "/baseline.log"
+        try repo.setUpEvals(
+            model: Self.model(log: baselineLog, wrong: [], firstOnly: Self.baselineNoise),
+            cases: (0..<100).map { caseLine("c\($0)", "c\($0)") },
+            extraConfig: "\"thresholds\": {\"p95_latency_ms\": false}" + extraConfig)
         try repo.write(".gitignore", "*.log\n")
         try repo.commitAll("evals")
         #expect(repo.evalguard("baseline").status == 0)
@@ -59,20 +62,26 @@ import EvalGuardTestSupport
         // First stage alone: 10 fell, 6 rose (p 0.23): inconclusive, and nothing asked again.
         let plain = repo.evalguard("check", "--no-settle", "--format", "json")
         #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(plain.stdout.contains("\"verdict\" : \"inconclusive\"") || plain.stdout.contains("\"verdict\": \"inconclusive\""))
+        #expect(
+            plain.stdout.contains("\"verdict\" : \"inconclusive\"")
+                || plain.stdout.contains("\"verdict\": \"inconclusive\""))
         #expect(requests(log).count == 100)
 
         // Settled: the stored first stage is reused; only the 16 flipped cases are asked again.
         let settled = repo.evalguard("check", "--format", "json")
         #expect(settled.status == 1, "\(settled.stdout)\n\(settled.stderr)")
-        let current = Array(requests(log).dropFirst(100)), baseline = Array(requests(baselineLog).dropFirst(100))
+        let current = Array(requests(log).dropFirst(100))
+        let baseline = Array(requests(baselineLog).dropFirst(100))
         #expect(Set(current) == Set(Self.planted + Self.noise))
         #expect(Set(baseline) == Set(Self.planted + Self.baselineNoise))
         // Falls: the current model until two failures agree, then the baseline's once; the current
         // side's noise once; the rises on the baseline's model, once each.
         #expect(current.count == 8 * 2 + 2)
         #expect(baseline.count == 8 + 6)
-        #expect(settled.stderr.contains("settled by re-asking 16 case(s), 32 extra model call(s) (14 of them of the baseline's model)"), "\(settled.stderr)")
+        #expect(
+            settled.stderr.contains(
+                "settled by re-asking 16 case(s), 32 extra model call(s) (14 of them of the baseline's model)"),
+            "\(settled.stderr)")
         let doc = try JSONParser.parse(settled.stdout)
         let accuracy = doc["suites"]?["main"]?["metrics"]?["accuracy"]
         let settle = accuracy?["settle"]
@@ -87,7 +96,8 @@ import EvalGuardTestSupport
         let stored = try JSONParser.parse(repo.read(".evals/results/\(repo.head).json") ?? "")
         let suite = stored["suites"]?.arrayValue?.first
         let c0 = suite?["cases"]?.arrayValue?.first { $0["id"]?.stringValue == "c0" }
-        #expect(c0?["runs"]?.numberValue == 3 && c0?["settled_runs"]?.numberValue == 2 && c0?["passes"]?.numberValue == 0)
+        #expect(
+            c0?["runs"]?.numberValue == 3 && c0?["settled_runs"]?.numberValue == 2 && c0?["passes"]?.numberValue == 0)
         #expect(suite?["baseline_reasks"]?["cases"]?["c0"]?["runs"]?.numberValue == 1)
         #expect(suite?["baseline_reasks"]?["commit"]?.stringValue?.count == 40)
 
@@ -126,7 +136,9 @@ import EvalGuardTestSupport
         #expect((push.stdout + push.stderr).contains("settled by re-asking 16"), "\(push.stdout)\n\(push.stderr)")
         #expect(requests(log).count == 118 && requests(baselineLog).count == 114)
         let remoteMain = try Shell.run(["git", "rev-parse", "main"], in: remote).stdout
-        #expect(remoteMain.trimmingCharacters(in: .whitespacesAndNewlines) == before.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            remoteMain.trimmingCharacters(in: .whitespacesAndNewlines)
+                == before.trimmingCharacters(in: .whitespacesAndNewlines))
 
         // Another commit with the same drop, never checked: the hook settles it on its own.
         try repo.git("checkout", "-q", "main")

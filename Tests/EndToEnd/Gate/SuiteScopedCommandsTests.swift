@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -45,7 +46,8 @@ import EvalGuardTestSupport
         #expect(keywords.http == 0 && keywords.command == 4)
 
         try p.f.writeConfig(comment: "Owned by the backend team.", accuracyDrop: 0.05)
-        try p.f.repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
+        try p.f.repo.write(
+            ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
         let settings = try p.commitAndPush("a threshold, a comment and new prices")
         #expect(settings.push.status == 0, "\(settings.push.stderr)")
         #expect(settings.http == 0 && settings.command == 0)
@@ -60,20 +62,24 @@ import EvalGuardTestSupport
         let p = try Pushed()
         try p.f.repo.git("checkout", "-q", "-b", "feature")
         try p.f.writeConfig(comment: "Thresholds reviewed.", accuracyDrop: 0.05)
-        try p.f.repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
+        try p.f.repo.write(
+            ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
         try p.f.repo.commitAll("thresholds and prices")
         let (h, c) = (p.f.httpRequests, p.f.commandRequests)
         let ci = p.f.repo.evalguard("ci", "--no-fetch", "--base", "main")
         #expect(ci.status == 0, "\(ci.stdout)\n\(ci.stderr)")
         // Nothing runs but ci's audit of the reused answers: every case of suites this small.
         #expect(p.f.httpRequests == h + 6 && p.f.commandRequests == c + 4)
-        #expect(ci.stdout.contains("audit: 10 of 10 reused cases re-run, 10 matched: stored answers kept"), "\(ci.stdout)")
+        #expect(
+            ci.stdout.contains("audit: 10 of 10 reused cases re-run, 10 matched: stored answers kept"), "\(ci.stdout)")
         #expect(ci.stderr.contains("re-priced"), "\(ci.stderr)")
 
         try p.f.repo.write("classifier/keywords.json", #"["outage"]"#)
         try p.f.repo.commitAll("fewer keywords")
         let second = p.f.repo.evalguard("ci", "--no-fetch", "--base", "main")
-        #expect(second.status == 0 && second.stdout.contains("inconclusive"), "two of four cases flipped: too few to call \(second.stdout)")
+        #expect(
+            second.status == 0 && second.stdout.contains("inconclusive"),
+            "two of four cases flipped: too few to call \(second.stdout)")
         // The priority suite runs; the router's reused answers are audited.
         #expect(p.f.httpRequests == h + 12 && p.f.commandRequests == c + 8)
     }
@@ -112,7 +118,8 @@ import EvalGuardTestSupport
         #expect(new.suites["router"]?.latenciesMs == old.suites["router"]?.latenciesMs)
         #expect(new.suites["router"]?.fromCommit == old.fromCommit, "the kept suite names where it was recorded")
         #expect(new.suites["priority"]?.fromCommit == nil && new.fromCommit == p.f.repo.head)
-        #expect(new.suites["priority"]?.cases.values.filter(\.passed).count == 2, "the new keywords make 'high' cases fail")
+        #expect(
+            new.suites["priority"]?.cases.values.filter(\.passed).count == 2, "the new keywords make 'high' cases fail")
         #expect(new.overall.cases == 10)
         // The router's lines do not move in the diff: only priority's cases and the metrics do.
         let diff = try p.f.repo.git("diff", "--", Baseline.path)

@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// A kept verdict belongs to what decides it (inputs, stored result, baseline blob, configuration,
 /// version, options), not to a commit: the first gate after a commit that changes no input is
@@ -18,12 +18,15 @@ import EvalGuardTestSupport
         try VerdictCacheScopeTests.project(docs: ["docs/guide.md": "A guide.\n"])
     }
 
-    func run(_ repo: ScratchRepository, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func run(_ repo: ScratchRepository, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)
+    {
         try runBinary(arguments, in: repo.root, environment: Self.environment)
     }
 
     /// What the command prints when no verdict is kept: evaluated, on the same commit.
-    func evaluated(_ repo: ScratchRepository, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func evaluated(_ repo: ScratchRepository, _ arguments: [String]) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         try FileManager.default.removeItem(atPath: repo.root + "/.evals/results/verdicts")
         let result = try run(repo, arguments)
         #expect(Self.decoded(result.stderr) != Self.nothing, "\(result.stderr)")
@@ -45,7 +48,9 @@ import EvalGuardTestSupport
         #expect(served.stdout.contains(String(repo.head.prefix(7))), "\(served.stdout)")
         let again = try evaluated(repo, arguments)
         #expect(served.stdout == again.stdout)
-        #expect(served.stderr.replacingOccurrences(of: Self.nothing, with: "") == again.stderr.replacingOccurrences(of: Self.decoded(again.stderr)!, with: ""))
+        #expect(
+            served.stderr.replacingOccurrences(of: Self.nothing, with: "")
+                == again.stderr.replacingOccurrences(of: Self.decoded(again.stderr)!, with: ""))
     }
 
     @Test func thePrePushHookAfterCheckIsAnsweredAndAThresholdEditIsNot() throws {
@@ -57,8 +62,9 @@ import EvalGuardTestSupport
         try repo.git("push", "-q", "origin", "main")
         let binary = try #require(evalguardBinary())
         func hook(from base: String) throws -> Shell.Result {
-            try Shell.run([binary.path, "hook", "pre-push", "origin", remote], in: repo.root,
-                          stdin: "refs/heads/main \(repo.head) refs/heads/main \(base)\n", environment: Self.environment)
+            try Shell.run(
+                [binary.path, "hook", "pre-push", "origin", remote], in: repo.root,
+                stdin: "refs/heads/main \(repo.head) refs/heads/main \(base)\n", environment: Self.environment)
         }
         let pushed = repo.head
         #expect(try run(repo, ["check"]).status == 0)
@@ -79,8 +85,10 @@ import EvalGuardTestSupport
 
         // A threshold edit changes no answer but may change the verdict: decoded again.
         let config = try #require(repo.read(".evals/evalguard.json"))
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(
-            of: "\"p95_latency_ms\": false", with: "\"p95_latency_ms\": false, \"accuracy\": {\"max_drop\": 0.05}"))
+        try repo.write(
+            ".evals/evalguard.json",
+            config.replacingOccurrences(
+                of: "\"p95_latency_ms\": false", with: "\"p95_latency_ms\": false, \"accuracy\": {\"max_drop\": 0.05}"))
         try repo.commitAll("Tighter accuracy threshold")
         let edited = try hook(from: pushed)
         #expect(edited.status == 0, "\(edited.stderr)")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -18,11 +19,16 @@ import EvalGuardTestSupport
 
     /// The echo model reads `model.py` and `prompts/`; `docs/` (nested folders by default) lies
     /// beside, outside its inputs. The baseline is recorded and committed.
-    static func project(docs: [String: String] = Dictionary(uniqueKeysWithValues: (0..<40).map { ("docs/part\($0 % 4)/deep/page\($0).md", "page \($0)\n") }))
-        throws -> ScratchRepository {
+    static func project(
+        docs: [String: String] = Dictionary(
+            uniqueKeysWithValues: (0..<40).map { ("docs/part\($0 % 4)/deep/page\($0).md", "page \($0)\n") })
+    )
+        throws -> ScratchRepository
+    {
         let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Models.echo(), cases: (1...20).map { caseLine("c\($0)", "q\($0)") },
-                            modelConfig: ", \"inputs\": [\"model.py\", \"prompts/\"]")
+        try repo.setUpEvals(
+            model: Models.echo(), cases: (1...20).map { caseLine("c\($0)", "q\($0)") },
+            modelConfig: ", \"inputs\": [\"model.py\", \"prompts/\"]")
         try repo.write("prompts/system.txt", "Answer with the input.\n")
         for (path, text) in docs { try repo.write(path, text) }
         try repo.commitAll("Add evals")
@@ -31,7 +37,9 @@ import EvalGuardTestSupport
         return repo
     }
 
-    func check(_ repo: ScratchRepository, _ arguments: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+    func check(_ repo: ScratchRepository, _ arguments: [String] = []) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         try runBinary(["check"] + arguments, in: repo.root, environment: Self.environment)
     }
 
@@ -42,7 +50,8 @@ import EvalGuardTestSupport
         #expect(Glob("src/*/model.py").literalPrefix == "src")
         #expect(Glob("*.py").literalPrefix == "")
         #expect(Glob("**/prompts").literalPrefix == "")
-        let selection = InputSelection(globs: [Glob("prompts/**/*.txt"), Glob("model.py")], always: [".evals/evalguard.json"])
+        let selection = InputSelection(
+            globs: [Glob("prompts/**/*.txt"), Glob("model.py")], always: [".evals/evalguard.json"])
         #expect(selection.roots == [".evals/evalguard.json", "model.py", "prompts"])
         #expect(InputSelection(globs: nil, always: [".evals/evalguard.json"]).roots == nil)
         #expect(InputSelection(globs: [Glob("*.py")], always: []).roots == nil)
@@ -60,7 +69,9 @@ import EvalGuardTestSupport
         let whole = try repository.files(atCommit: repo.head).filter { inputs.includes($0.path) }
         #expect(Set(pruned) == Set(whole))
         #expect(whole.contains { $0.path == "prompts/system.txt" })
-        #expect(EvaluationKey.compute(files: pruned, formatVersion: 1) == EvaluationKey.compute(files: whole, formatVersion: 1))
+        #expect(
+            EvaluationKey.compute(files: pruned, formatVersion: 1)
+                == EvaluationKey.compute(files: whole, formatVersion: 1))
         // `docs/` was refused, so nothing below it was read.
         #expect(asked.contains("docs/"))
         #expect(!asked.contains { $0.hasPrefix("docs/part") })
@@ -77,7 +88,10 @@ import EvalGuardTestSupport
         #expect(within.contains("prompts"))
         let changed = try repository.changedPaths(within: within)
         #expect(changed == ["prompts/extra/more.txt", "prompts/system.txt"], "\(changed)")
-        #expect(try repository.changedPaths().isSuperset(of: ["docs/part1/deep/page1.md", "docs/part2/new.md", "prompts/extra/more.txt"]))
+        #expect(
+            try repository.changedPaths().isSuperset(of: [
+                "docs/part1/deep/page1.md", "docs/part2/new.md", "prompts/extra/more.txt",
+            ]))
         let workspace = try Workspace(directory: repo.root, environment: [:])
         #expect(try workspace.workingTreeState().dirtyPaths == ["prompts/extra/more.txt", "prompts/system.txt"])
     }
@@ -103,11 +117,17 @@ import EvalGuardTestSupport
         let inputs = try EvalConfig.load(repositoryRoot: repo.root).inputs
         let tracked = Set(try repository.files(atCommit: repo.head).map(\.path).filter(inputs.includes))
         // `settle: -1`: files written a moment ago count as settled (the default waits 2 seconds).
-        func take() -> [String: String]? { InputSnapshot.take(root: repo.root, inputs: inputs, tracked: tracked, settle: -1) }
+        func take() -> [String: String]? {
+            InputSnapshot.take(root: repo.root, inputs: inputs, tracked: tracked, settle: -1)
+        }
         try repo.write("prompts/system.txt", try #require(repo.read("prompts/system.txt")))
-        #expect(InputSnapshot.take(root: repo.root, inputs: inputs, tracked: tracked) == nil, "just written: racily clean")
+        #expect(
+            InputSnapshot.take(root: repo.root, inputs: inputs, tracked: tracked) == nil, "just written: racily clean")
         let snapshot = try #require(take())
-        #expect(Set(snapshot.keys) == [".evals/evalguard.json", ".evals/cases/main.jsonl", "model.py", "prompts", "prompts/system.txt"])
+        #expect(
+            Set(snapshot.keys) == [
+                ".evals/evalguard.json", ".evals/cases/main.jsonl", "model.py", "prompts", "prompts/system.txt",
+            ])
         #expect(InputSnapshot.holds(snapshot, root: repo.root))
         // Outside the inputs: nothing to see.
         try repo.write("docs/part1/deep/page1.md", "edited\n")
@@ -209,7 +229,9 @@ import EvalGuardTestSupport
         #expect(against.status == 0, "\(against.stderr)")
         #expect(Self.decoded(against.stderr) == Self.nothing, "\(against.stderr)")
         #expect(against.stdout != first.stdout)
-        #expect(against.stdout.contains("the baseline committed at \(repo.head) (\(repo.head.prefix(7)))"), "\(against.stdout)")
+        #expect(
+            against.stdout.contains("the baseline committed at \(repo.head) (\(repo.head.prefix(7)))"),
+            "\(against.stdout)")
     }
 
     @Test func ciKeepsItsVerdictWithTheAuditThatReachedItUnderTheSameAuditKey() throws {

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
 @testable import EvalGuardStore
@@ -46,14 +47,19 @@ import EvalGuardTestSupport
 
         // A threshold edit (the configuration) is read again.
         let config = try #require(repo.read(".evals/evalguard.json"))
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"p95_latency_ms\": false", with: "\"p95_latency_ms\": false, \"accuracy\": {\"max_drop\": 0.05}"))
+        try repo.write(
+            ".evals/evalguard.json",
+            config.replacingOccurrences(
+                of: "\"p95_latency_ms\": false", with: "\"p95_latency_ms\": false, \"accuracy\": {\"max_drop\": 0.05}"))
         let edited = try runBinary(["check"], in: repo.root, environment: Self.environment)
         #expect(edited.status == 0, "\(edited.stderr)")
         #expect(Self.decoded(edited.stderr) != Self.nothing, "\(edited.stderr)")
         try repo.write(".evals/evalguard.json", config)
         // The run under the edited configuration rewrote the commit's result file: read once more.
-        #expect(Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) != Self.nothing)
-        #expect(Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) == Self.nothing)
+        #expect(
+            Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) != Self.nothing)
+        #expect(
+            Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) == Self.nothing)
 
         // So is a new committed baseline (here: the same figures, recorded from another commit).
         var baseline = try #require(repo.read(".evals/baseline.json"))
@@ -65,8 +71,10 @@ import EvalGuardTestSupport
         #expect(Self.decoded(rebased.stderr) != Self.nothing, "\(rebased.stderr)")
         // And a result written again (a new file) is decoded again.
         #expect(repo.evalguard("run", "--fresh").status == 0)
-        #expect(Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) != Self.nothing)
-        #expect(Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) == Self.nothing)
+        #expect(
+            Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) != Self.nothing)
+        #expect(
+            Self.decoded(try runBinary(["check"], in: repo.root, environment: Self.environment).stderr) == Self.nothing)
     }
 
     @Test func aRegressionIsNeverCachedAndAlwaysRecomputed() throws {
@@ -94,7 +102,9 @@ import EvalGuardTestSupport
         let stdin = "refs/heads/main \(repo.head) refs/heads/main \(base)\n"
         let binary = try #require(evalguardBinary())
         func hook() throws -> Shell.Result {
-            try Shell.run([binary.path, "hook", "pre-push", "origin", remote], in: repo.root, stdin: stdin, environment: Self.environment)
+            try Shell.run(
+                [binary.path, "hook", "pre-push", "origin", remote], in: repo.root, stdin: stdin,
+                environment: Self.environment)
         }
         // The first push of the docs commit runs the model (README is an input); the second reuses
         // its stored result and keeps the verdict; the third decodes nothing.
@@ -106,7 +116,9 @@ import EvalGuardTestSupport
         let second = try hook()
         #expect(second.status == 0)
         #expect(Self.decoded(second.stderr) == Self.nothing, "\(second.stderr)")
-        #expect(second.stderr.replacingOccurrences(of: Self.nothing, with: "") == first.stderr.replacingOccurrences(of: Self.decoded(first.stderr)!, with: ""))
+        #expect(
+            second.stderr.replacingOccurrences(of: Self.nothing, with: "")
+                == first.stderr.replacingOccurrences(of: Self.decoded(first.stderr)!, with: ""))
     }
 
     @Test func theDigestCoversTheVersionAndEveryInput() throws {
@@ -118,7 +130,8 @@ import EvalGuardTestSupport
         #expect(try evaluator.verdictDigest(.workingTree, baselineBlob: "b", extra: ["x"]) != digest)
         #expect(try evaluator.verdictDigest(.workingTree, baselineBlob: "a", extra: ["y"]) != digest)
         try repo.write("model.py", Models.echo(flipping: ["q1"]))
-        #expect(try Evaluator(repository: try Repository.discover(from: repo.root), environment: [:])
-            .verdictDigest(.workingTree, baselineBlob: "a", extra: ["x"]) != digest)
+        #expect(
+            try Evaluator(repository: try Repository.discover(from: repo.root), environment: [:])
+                .verdictDigest(.workingTree, baselineBlob: "a", extra: ["x"]) != digest)
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `compare` over the matrix repository (every scorer, every provider): a variant that changes
@@ -12,10 +13,18 @@ import EvalGuardTestSupport
         let m = try MatrixRepository()
         let commandSuites = MatrixRepository.suites.filter { !MatrixRepository.apiSuites.contains($0) }
         for suite in commandSuites {
-            try m.repo.write("features/\(suite)_broken.py", MatrixRepository.feature(suite, broken: Set(1...MatrixRepository.caseCount)))
+            try m.repo.write(
+                "features/\(suite)_broken.py",
+                MatrixRepository.feature(suite, broken: Set(1...MatrixRepository.caseCount)))
         }
-        let same = (commandSuites.map { "\"m_\($0)\": {\"timeout_s\": 25}" } + ["\"m_api\": {\"timeout_s\": 25}", "\"m_agent_api\": {\"timeout_s\": 25}", "\"m_agent_anthropic\": {\"timeout_s\": 25}"]).joined(separator: ", ")
-        let broken = commandSuites.map { #""m_\#($0)": {"command": ["python3", "features/\#($0)_broken.py"]}"# }.joined(separator: ", ")
+        let same =
+            (commandSuites.map { "\"m_\($0)\": {\"timeout_s\": 25}" } + [
+                "\"m_api\": {\"timeout_s\": 25}", "\"m_agent_api\": {\"timeout_s\": 25}",
+                "\"m_agent_anthropic\": {\"timeout_s\": 25}",
+            ]).joined(separator: ", ")
+        let broken =
+            commandSuites.map { #""m_\#($0)": {"command": ["python3", "features/\#($0)_broken.py"]}"# }.joined(
+                separator: ", ")
             // An agent cut to one request makes its lookup but never reads the result.
             + #", "m_agent_api": {"max_steps": 1}, "m_agent_anthropic": {"max_steps": 1}"#
         var config = m.config()
@@ -43,7 +52,11 @@ import EvalGuardTestSupport
         }
         let second = m.repo.evalguard("compare", "--no-settle")
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stderr.contains("same: every answer reused from stored results (no model asked)"), "\(second.stderr)")
-        #expect(second.stderr.contains("broken: every answer reused from stored results (no model asked)"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("same: every answer reused from stored results (no model asked)"), "\(second.stderr)"
+        )
+        #expect(
+            second.stderr.contains("broken: every answer reused from stored results (no model asked)"),
+            "\(second.stderr)")
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// Every scorer on every path that evaluates or re-scores, in one repository
@@ -37,14 +38,18 @@ import EvalGuardTestSupport
     }
 
     /// `ci` in a new clone of the remote, after `prepare` ran there.
-    static func ciInClone(_ m: MatrixRepository, depth: Int? = nil, noFetch: Bool = false,
-                          prepare: (String) throws -> Void = { _ in }) throws -> Said {
+    static func ciInClone(
+        _ m: MatrixRepository, depth: Int? = nil, noFetch: Bool = false,
+        prepare: (String) throws -> Void = { _ in }
+    ) throws -> Said {
         // The branch reaches the remote as it would for a pull request (not through the hook).
         _ = try m.push("-q", "--no-verify", "-f", "origin", "feature")
         let clone = try m.clone(branch: "feature", depth: depth)
         defer { try? FileManager.default.removeItem(atPath: clone) }
         try prepare(clone)
-        return said(try runBinary(["ci", "--base", "main", "--format", "json"] + (noFetch ? ["--no-fetch"] : []), in: clone), json: true)
+        return said(
+            try runBinary(["ci", "--base", "main", "--format", "json"] + (noFetch ? ["--no-fetch"] : []), in: clone),
+            json: true)
     }
 
     static let paths: [Path] = [
@@ -55,19 +60,30 @@ import EvalGuardTestSupport
         // embedder are asked directly); fresh, so the answers are not all reused.
         Path(name: "check --batch", gates: true) { m in
             var out = said(m.repo.evalguard("check", "--batch", "--fresh", "--format", "json"), json: true)
-            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") { out.status = 99 }
+            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") {
+                out.status = 99
+            }
             return out
         },
-        Path(name: "check --commit", gates: true) { said($0.repo.evalguard("check", "--commit", "HEAD", "--against", "main", "--format", "json"), json: true) },
+        Path(name: "check --commit", gates: true) {
+            said($0.repo.evalguard("check", "--commit", "HEAD", "--against", "main", "--format", "json"), json: true)
+        },
         Path(name: "pre-push hook", gates: true) { m in
             let push = try m.push("origin", "feature")
-            return Said(status: push.status == 0 ? 0 : (push.stderr.contains("evalguard blocked this push:") ? 1 : push.status),
-                        text: push.stdout + "\n" + push.stderr, verdicts: nil)
+            return Said(
+                status: push.status == 0 ? 0 : (push.stderr.contains("evalguard blocked this push:") ? 1 : push.status),
+                text: push.stdout + "\n" + push.stderr, verdicts: nil)
         },
-        Path(name: "ci (audit)", gates: true) { said($0.repo.evalguard("ci", "--base", "main", "--no-fetch", "--format", "json"), json: true) },
+        Path(name: "ci (audit)", gates: true) {
+            said($0.repo.evalguard("ci", "--base", "main", "--no-fetch", "--format", "json"), json: true)
+        },
         Path(name: "ci --batch", gates: true) { m in
-            var out = said(m.repo.evalguard("ci", "--base", "main", "--no-fetch", "--batch", "--fresh", "--format", "json"), json: true)
-            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") { out.status = 99 }
+            var out = said(
+                m.repo.evalguard("ci", "--base", "main", "--no-fetch", "--batch", "--fresh", "--format", "json"),
+                json: true)
+            if out.status == 0 || out.status == 1, !out.text.contains("to OpenAI's Batch API as batch") {
+                out.status = 99
+            }
             return out
         },
         Path(name: "ci after sync", gates: true) { m in
@@ -79,7 +95,8 @@ import EvalGuardTestSupport
         Path(name: "ci after shards and merge", gates: true) { m in
             try ciInClone(m, noFetch: true) { clone in
                 for share in ["1/2", "2/2"] { _ = try runBinary(["run", "--shard", share], in: clone) }
-                let head = try Shell.run(["git", "rev-parse", "HEAD"], in: clone).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                let head = try Shell.run(["git", "rev-parse", "HEAD"], in: clone).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 let merged = try runBinary(["merge", ".evals/results/shards/" + head], in: clone)
                 guard merged.status == 0 else { throw TestFailure("merge: \(merged.stderr)") }
             }

@@ -1,18 +1,24 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `compare --html` in headless Chromium, as the report's page is checked (ReportBrowserTests):
 /// the model's answers carry a script and an image with a handler, and none of it runs or loads.
-@Suite(.serialized, .enabled(if: installedChromium != nil, "chromium is not installed (apt-get install chromium): the page is not loaded in a browser"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: installedChromium != nil,
+        "chromium is not installed (apt-get install chromium): the page is not loaded in a browser"))
 struct ComparePageBrowserTests {
     @Test func theComparePageLoadsWithoutErrorsDrawsItsChartsAndRunsNoAnswer() throws {
         let p = try CompareProject()
         let run = p.repo.evalguard("compare", "--html", "compare.html")
         #expect(run.status == 0, "\(run.stderr)")
         let page = try #require(p.repo.read("compare.html"))
-        #expect(page.contains("&lt;script&gt;window.evalguardInjected=1&lt;/script&gt;"), "the answer is shown, escaped")
+        #expect(
+            page.contains("&lt;script&gt;window.evalguardInjected=1&lt;/script&gt;"), "the answer is shown, escaped")
         let seen = try ReportBrowserTests.load(p.repo.path("compare.html"))
         #expect(seen["console"] == .array([]), "no console message at all: \(seen["console"]!)")
         #expect(seen["exceptions"] == .array([]))

@@ -1,15 +1,21 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardReport
 @testable import EvalGuardSupport
 
-let installedChromium: String? = ["/usr/bin/chromium", "/usr/local/bin/chromium"].first { FileManager.default.isExecutableFile(atPath: $0) }
+let installedChromium: String? = ["/usr/bin/chromium", "/usr/local/bin/chromium"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
 
 /// The report in a real browser: headless Chromium loads the page from file:// through the
 /// DevTools protocol (Fixtures/chromium_page.py) with its console and log captured. Skipped,
 /// saying so, only where Chromium is not installed (CI installs it: apt-get install chromium).
-@Suite(.enabled(if: installedChromium != nil, "chromium is not installed (apt-get install chromium): the page is not loaded in a browser"))
+@Suite(
+    .enabled(
+        if: installedChromium != nil,
+        "chromium is not installed (apt-get install chromium): the page is not loaded in a browser"))
 struct ReportBrowserTests {
     static let driver = TestPaths.fixtures + "/chromium_page.py"
 
@@ -36,8 +42,12 @@ struct ReportBrowserTests {
         #expect(seen["sections"] == .array([.string("table"), .string("history"), .string("flipped")]))
         #expect(seen["flips"] == .number(11))
         // Filtering by direction and suite, with no script of the page's own.
-        #expect(seen["filtered"] == .object(["fs-all": .number(11), "fs-0": .number(1), "fs-1": .number(10), "fd-all": .number(11),
-                                              "fd-broke": .number(10), "fd-fixed": .number(1)]))
+        #expect(
+            seen["filtered"]
+                == .object([
+                    "fs-all": .number(11), "fs-0": .number(1), "fs-1": .number(10), "fd-all": .number(11),
+                    "fd-broke": .number(10), "fd-fixed": .number(1),
+                ]))
         let svgs = try #require(seen["svgs"]?.arrayValue)
         #expect(svgs.count == 6)
         for size in svgs {
@@ -51,8 +61,12 @@ struct ReportBrowserTests {
 
     @Test func thePolicyBlocksAScriptThatEscapingWouldHaveStopped() throws {
         // Defence in depth: were a payload ever placed unescaped, the policy still stops it.
-        let page = HTMLPage(title: "policy", body: "<p id=\"table\">x</p><script>window.evalguardInjected=1;console.log('\(ReportFixture.marker)')</script>"
-                            + "<img src=\"https://example.com/x.png\">").render()
+        let page = HTMLPage(
+            title: "policy",
+            body:
+                "<p id=\"table\">x</p><script>window.evalguardInjected=1;console.log('\(ReportFixture.marker)')</script>"
+                + "<img src=\"https://example.com/x.png\">"
+        ).render()
         let path = NSTemporaryDirectory() + "evalguard-policy-\(UUID().uuidString).html"
         try page.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -60,7 +74,8 @@ struct ReportBrowserTests {
         #expect(seen["injected"] == .bool(false))
         #expect(seen["console"] == .array([]))
         let log = try #require(seen["log"]?.arrayValue).compactMap { $0.objectValue?["text"]?.stringValue }
-        #expect(log.contains { $0.contains("Content Security Policy") }, "the browser reports the blocked script: \(log)")
+        #expect(
+            log.contains { $0.contains("Content Security Policy") }, "the browser reports the blocked script: \(log)")
     }
 
     @Test func theBlamePageLoadsWithoutErrors() throws {

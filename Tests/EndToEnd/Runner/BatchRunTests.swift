@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -11,10 +12,14 @@ import EvalGuardTestSupport
 @Suite struct BatchRunTests {
     static let prices = #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#
 
-    func repository(_ server: OpenAITestServer, cases: [String], model: String = "", prices: String = prices,
-                    poll: Double = 0) throws -> ScratchRepository {
+    func repository(
+        _ server: OpenAITestServer, cases: [String], model: String = "", prices: String = prices,
+        poll: Double = 0
+    ) throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "EVAL_KEY",
                        "batch_poll_s": \(poll), "messages": [{"role": "user", "content": "{{input}}"}]\(model)},
              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}}}
@@ -31,9 +36,13 @@ import EvalGuardTestSupport
         return try JSONDecoder().decode(RunResult.self, from: Data(text.utf8))
     }
 
-    var environment: [String: String] { ProcessInfo.processInfo.environment.merging(["EVAL_KEY": "k"]) { _, new in new } }
+    var environment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(["EVAL_KEY": "k"]) { _, new in new }
+    }
 
-    func evalguard(_ repo: ScratchRepository, _ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+    func evalguard(_ repo: ScratchRepository, _ arguments: String...) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         try runBinary(arguments, in: repo.root, environment: environment)
     }
 
@@ -73,8 +82,12 @@ import EvalGuardTestSupport
         let directResult = try result(repo)
         let batched = try evalguard(repo, "run", "--batch", "--fresh")
         #expect(batched.status == 0, "\(batched.stderr)")
-        #expect(batched.stderr.contains("submitted 2 requests to OpenAI's Batch API as batch batch_1"), "\(batched.stderr)")
-        #expect(batched.stdout.contains("2 answer(s) came through a batch API, at the batch price; latency not measured (batch)"), "\(batched.stdout)")
+        #expect(
+            batched.stderr.contains("submitted 2 requests to OpenAI's Batch API as batch batch_1"), "\(batched.stderr)")
+        #expect(
+            batched.stdout.contains(
+                "2 answer(s) came through a batch API, at the batch price; latency not measured (batch)"),
+            "\(batched.stdout)")
         let recorded = try Recorded(server)
         #expect(recorded.batchesCreated == 1 && recorded.uploads.count == 1 && recorded.polls == 3)
         // The batch carries the bodies the direct run sent, byte for byte.
@@ -82,7 +95,9 @@ import EvalGuardTestSupport
 
         let batchedResult = try result(repo)
         let (d, b) = (directResult.suites[0].cases, batchedResult.suites[0].cases)
-        #expect(d.map(\.output) == b.map(\.output) && d.map(\.passed) == b.map(\.passed) && d.map(\.score) == b.map(\.score))
+        #expect(
+            d.map(\.output) == b.map(\.output) && d.map(\.passed) == b.map(\.passed) && d.map(\.score) == b.map(\.score)
+        )
         // "hello there": 2 prompt and 2 completion tokens; 2 × 0.15 + 2 × 0.60 = 1.5 per million, half in a batch.
         #expect(d[0].costUSD == 0.0000015 && b[0].costUSD == 0.00000075)
         // "one two three four": 4 and 4; 4 × 0.75 = 3 per million, 1.5 in a batch.
@@ -94,7 +109,8 @@ import EvalGuardTestSupport
 
         // A price change re-prices the batched answers at the new batch price, without calls.
         let asked = try server.requests().count
-        try repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.30, "output_per_million": 0.60}}"#)
+        try repo.write(
+            ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.30, "output_per_million": 0.60}}"#)
         try repo.commitAll("dearer prompts")
         #expect(try evalguard(repo, "run").status == 0)
         #expect(try server.requests().count == asked)
@@ -105,21 +121,29 @@ import EvalGuardTestSupport
     }
 
     @Test func explicitBatchRatesAndADiscountPriceABatchedAnswerAndItsRepricing() throws {
-        let table = try PriceTable.parse(ConfigSource(displayPath: ".evals/prices.json", text: """
-            {"a": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 0.4},
-             "b": {"input_per_million": 0.15, "output_per_million": 0.60, "cached_input_per_million": 0.075,
-                   "batch_input_per_million": 0.1, "batch_output_per_million": 0.5}}
-            """))
+        let table = try PriceTable.parse(
+            ConfigSource(
+                displayPath: ".evals/prices.json",
+                text: """
+                    {"a": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 0.4},
+                     "b": {"input_per_million": 0.15, "output_per_million": 0.60, "cached_input_per_million": 0.075,
+                           "batch_input_per_million": 0.1, "batch_output_per_million": 0.5}}
+                    """))
         let tokens = PriceTable.BilledTokens.openAICompatible(prompt: 1234, cached: 1000, completion: 567)
         // 1234 × 0.06 + 567 × 0.24 = 210.12 per million.
         #expect(table.models["a"]!.batched.cost(tokens) == 0.00021012)
         // 234 × 0.1 + 1000 × 0.0375 + 567 × 0.5 = 344.4 per million: the cached rate at the default half.
         #expect(table.models["b"]!.batched.cost(tokens) == 0.0003444)
-        let usage: [String: Double] = ["prompt_tokens": 1234, "cached_tokens": 1000, "completion_tokens": 567, "batch": 1]
+        let usage: [String: Double] = [
+            "prompt_tokens": 1234, "cached_tokens": 1000, "completion_tokens": 567, "batch": 1,
+        ]
         #expect(table.models["b"]!.forUsage(usage) == table.models["b"]!.batched)
         #expect(table.models["b"]!.forUsage(["prompt_tokens": 1]) == table.models["b"]!)
         #expect {
-            try PriceTable.parse(ConfigSource(displayPath: ".evals/prices.json", text: "{\"m\": {\"input_per_million\": 1, \"output_per_million\": 2,\n \"batch_discount\": 0}}"))
+            try PriceTable.parse(
+                ConfigSource(
+                    displayPath: ".evals/prices.json",
+                    text: "{\"m\": {\"input_per_million\": 1, \"output_per_million\": 2,\n \"batch_discount\": 0}}"))
         } throws: { error in
             (error as? EvalGuardError)?.location == ".evals/prices.json:2"
         }
@@ -146,10 +170,13 @@ import EvalGuardTestSupport
 
     @Test func requestsThatFailedInTheBatchAreAskedDirectly() throws {
         let server = try OpenAITestServer()
-        let repo = try repository(server, cases: [caseLine("a", "fine"), caseLine("b", "x batch-error"), caseLine("c", "y batch-status:400")])
+        let repo = try repository(
+            server, cases: [caseLine("a", "fine"), caseLine("b", "x batch-error"), caseLine("c", "y batch-status:400")])
         let r = try evalguard(repo, "run", "--batch")
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("2 of 3 requests did not complete in batch batch_1 (completed): asked directly"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("2 of 3 requests did not complete in batch batch_1 (completed): asked directly"),
+            "\(r.stderr)")
         let recorded = try Recorded(server)
         #expect(recorded.direct.count == 2 && recorded.direct.allSatisfy { $0.contains("batch-") })
         let cases = try result(repo).suites[0].cases
@@ -164,16 +191,21 @@ import EvalGuardTestSupport
         let repo = try repository(server, cases: [caseLine("a", "done soon"), caseLine("b", "late batch-unfinished")])
         let r = try evalguard(repo, "run", "--batch")
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("1 of 2 requests did not complete in batch batch_1 (expired): asked directly"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("1 of 2 requests did not complete in batch batch_1 (expired): asked directly"),
+            "\(r.stderr)")
         #expect(try Recorded(server).direct.count == 1)
         #expect(try result(repo).suites[0].cases.allSatisfy(\.passed))
     }
 
     @Test func reusedAnswersAreNotSubmittedAgain() throws {
         let server = try OpenAITestServer()
-        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#)
+        let repo = try repository(
+            server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#)
         #expect(try evalguard(repo, "run").status == 0)
-        try repo.write(".evals/cases/main.jsonl", [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl",
+            [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
         try repo.commitAll("one more case")
         let r = try evalguard(repo, "run")
         #expect(r.status == 0, "\(r.stderr)")
@@ -203,12 +235,15 @@ import EvalGuardTestSupport
     @Test func checkAndCIWithoutTheFlagNeverBatchEvenAModelThatSaysSo() throws {
         let server = try OpenAITestServer()
         // At one price batched or not, so the new direct answer moves no cost gate: this is about who batches.
-        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#,
-                                  prices: #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 1}}"#)
+        let repo = try repository(
+            server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#,
+            prices: #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 1}}"#)
         #expect(try evalguard(repo, "baseline").status == 0)
         try repo.commitAll("baseline")
         #expect(try Recorded(server).batchesCreated == 1)
-        try repo.write(".evals/cases/main.jsonl", [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl",
+            [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
         let check = try evalguard(repo, "check")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let recorded = try Recorded(server)
@@ -217,7 +252,8 @@ import EvalGuardTestSupport
 
     @Test func aBatchWhoseBoundExceedsTheCostLimitIsNotSubmitted() throws {
         let server = try OpenAITestServer()
-        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "max_tokens": 1000"#)
+        let repo = try repository(
+            server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "max_tokens": 1000"#)
         // 2 answers of up to 1000 tokens at $0.30 per million are $0.0006 alone.
         let r = try evalguard(repo, "run", "--batch", "--max-cost", "0.0005")
         #expect(r.status == 3, "\(r.stderr)")
@@ -231,10 +267,14 @@ import EvalGuardTestSupport
         let server = try OpenAITestServer(["--judge"])
         let repo = try ScratchRepository()
         try repo.write("reply.py", Models.echo())
-        try repo.write(".evals/cases/replies.jsonl", [caseLine("a", "refund sent", "refund"), caseLine("b", "no idea", "refund")].joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/replies.jsonl",
+            [caseLine("a", "refund sent", "refund"), caseLine("b", "no idea", "refund")].joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/prices.json", Self.prices.replacingOccurrences(of: "gpt-4o-mini", with: "judge-1"))
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"models": {"feature": {"command": ["python3", "reply.py"], "timeout_s": 10},
                         "grader": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "judge-1", "batch": true, "batch_poll_s": 0}},
              "suites": {"replies": {"cases": "cases/replies.jsonl", "model": "feature",
@@ -251,8 +291,9 @@ import EvalGuardTestSupport
 
     @Test func theHookNeverBatchesEvenAModelThatSaysSo() throws {
         let server = try OpenAITestServer()
-        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#,
-                                  prices: #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 1}}"#)
+        let repo = try repository(
+            server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")], model: #", "batch": true"#,
+            prices: #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_discount": 1}}"#)
         let remote = NSTemporaryDirectory() + "evalguard-remote-\(UUID().uuidString).git"
         defer { try? FileManager.default.removeItem(atPath: remote) }
         try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
@@ -261,12 +302,16 @@ import EvalGuardTestSupport
         try repo.git("remote", "add", "origin", remote)
         try repo.git("push", "-q", "-u", "origin", "main")
         #expect(try evalguard(repo, "install-hook").status == 0)
-        try repo.write(".evals/cases/main.jsonl", [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl",
+            [caseLine("a", "alpha"), caseLine("b", "beta"), caseLine("c", "gamma")].joined(separator: "\n") + "\n")
         try repo.commitAll("one more case")
         let push = try Shell.run(["git", "push", "origin", "main"], in: repo.root, environment: environment)
         #expect(push.status == 0, "\(push.stderr)")
         let recorded = try Recorded(server)
-        #expect(recorded.batchesCreated == 1 && recorded.direct.count == 1 && recorded.direct[0].contains("gamma"), "\(push.stderr)")
+        #expect(
+            recorded.batchesCreated == 1 && recorded.direct.count == 1 && recorded.direct[0].contains("gamma"),
+            "\(push.stderr)")
     }
 
     @Test func ctrlCWhilePollingLeavesTheBatchRunningAndItsIDKept() throws {
@@ -316,7 +361,9 @@ import EvalGuardTestSupport
         let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")])
         let r = try evalguard(repo, "run", "--batch")
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("warning: batch batch_1 failed (the file was refused): its requests are asked directly"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("warning: batch batch_1 failed (the file was refused): its requests are asked directly"),
+            "\(r.stderr)")
         #expect(try Recorded(server).direct.count == 2)
         #expect(try result(repo).suites[0].cases.allSatisfy { $0.passed && $0.usage?["batch"] == nil })
         #expect(try result(repo).suites[0].metrics.latencyMeasured)
@@ -330,7 +377,10 @@ import EvalGuardTestSupport
         try repo.commitAll("reword")
         let r = try evalguard(repo, "run", "--batch")
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("warning: the batch batch_1 in .evals/results/batches/model.json was for other requests; it is left as it is"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "warning: the batch batch_1 in .evals/results/batches/model.json was for other requests; it is left as it is"
+            ), "\(r.stderr)")
         #expect(r.stderr.contains("as batch batch_2"))
         #expect(try Recorded(server).batchesCreated == 2)
     }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -9,7 +10,8 @@ import EvalGuardTestSupport
 /// `prompt_tokens`) are priced at `cached_input_per_million`, exactly, and kept in the stored
 /// usage as `cached_tokens` so a price change re-prices them without calls.
 @Suite struct CachedTokenPricingTests {
-    static let cachedRate = #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "cached_input_per_million": 0.075}}"#
+    static let cachedRate =
+        #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "cached_input_per_million": 0.075}}"#
     static let noCachedRate = #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#
 
     func table(_ text: String) throws -> PriceTable {
@@ -45,7 +47,9 @@ import EvalGuardTestSupport
     }
 
     @Test func cacheRatesAreValidatedAtTheirLine() throws {
-        let write = try #require(try table(#"{"m": {"input_per_million": 1, "output_per_million": 2, "cache_write_per_million": 1.25}}"#).models["m"])
+        let write = try #require(
+            try table(#"{"m": {"input_per_million": 1, "output_per_million": 2, "cache_write_per_million": 1.25}}"#)
+                .models["m"])
         #expect(write.cacheWritePerMillion == Decimal(string: "1.25"))
         for bad in [#""cached_input_per_million": "cheap""#, #""cache_write_per_million": -1"#] {
             let text = "{\"m\": {\"input_per_million\": 1, \"output_per_million\": 2,\n \(bad)}}"
@@ -61,7 +65,9 @@ import EvalGuardTestSupport
 
     func repository(_ server: OpenAITestServer, prices: String, cases: [String]) throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "EVAL_KEY",
                        "messages": [{"role": "user", "content": "{{input}}"}]},
              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}}}
@@ -78,12 +84,16 @@ import EvalGuardTestSupport
         return try JSONDecoder().decode(RunResult.self, from: Data(text.utf8))
     }
 
-    var environment: [String: String] { ProcessInfo.processInfo.environment.merging(["EVAL_KEY": "k"]) { _, new in new } }
+    var environment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(["EVAL_KEY": "k"]) { _, new in new }
+    }
 
     @Test func aServerAnswerWithCachedTokensIsPricedAndKeptAndRepricedWithoutCalls() throws {
         let server = try OpenAITestServer()
         // "hello there cached:1": 3 prompt tokens, 1 of them cached, 3 completion tokens.
-        let repo = try repository(server, prices: Self.cachedRate, cases: [caseLine("a", "hello there cached:1"), caseLine("b", "hello there")])
+        let repo = try repository(
+            server, prices: Self.cachedRate,
+            cases: [caseLine("a", "hello there cached:1"), caseLine("b", "hello there")])
         let r = try runBinary(["run"], in: repo.root, environment: environment)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stderr.contains("cached_input_per_million"))
@@ -95,7 +105,10 @@ import EvalGuardTestSupport
         #expect(cases[1].usage?["cached_tokens"] == nil && cases[1].costUSD == 0.0000015)
 
         let asked = try server.requests().count
-        try repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "cached_input_per_million": 0.03}}"#)
+        try repo.write(
+            ".evals/prices.json",
+            #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "cached_input_per_million": 0.03}}"#
+        )
         try repo.commitAll("cheaper cache reads")
         let again = try runBinary(["run"], in: repo.root, environment: environment)
         #expect(again.status == 0, "\(again.stderr)")
@@ -110,11 +123,13 @@ import EvalGuardTestSupport
 
     @Test func cachedTokensWithoutACachedRateCostTheFullRateWithOneWarning() throws {
         let server = try OpenAITestServer()
-        let repo = try repository(server, prices: Self.noCachedRate,
-                                  cases: [caseLine("a", "hello there cached:1"), caseLine("b", "one two cached:2")])
+        let repo = try repository(
+            server, prices: Self.noCachedRate,
+            cases: [caseLine("a", "hello there cached:1"), caseLine("b", "one two cached:2")])
         let r = try runBinary(["run"], in: repo.root, environment: environment)
         #expect(r.status == 0, "\(r.stderr)")
-        let warning = "warning: model \"gpt-4o-mini\" reported cached prompt tokens, but its entry in .evals/prices.json has no "
+        let warning =
+            "warning: model \"gpt-4o-mini\" reported cached prompt tokens, but its entry in .evals/prices.json has no "
             + "\"cached_input_per_million\": they were priced at the full input rate; add \"cached_input_per_million\" to its entry"
         #expect(r.stderr.components(separatedBy: warning).count == 2, "\(r.stderr)")
         let cases = try result(repo).suites[0].cases

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 
 /// `evalguard run` with the openai provider, as a user runs it: the built binary, a scratch
@@ -8,9 +9,13 @@ import EvalGuardTestSupport
 @Suite struct OpenAIEndToEndTests {
     static let key = "sk-e2e-secret-5f1c9a"
 
-    func repository(_ server: OpenAITestServer, cases: [String], prices: Bool = true, baseURL: String? = nil) throws -> ScratchRepository {
+    func repository(_ server: OpenAITestServer, cases: [String], prices: Bool = true, baseURL: String? = nil) throws
+        -> ScratchRepository
+    {
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               // The key is in $EVAL_KEY, never here.
               "model": {"provider": "openai", "base_url": "\(baseURL ?? server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "EVAL_KEY",
@@ -19,7 +24,10 @@ import EvalGuardTestSupport
             }
             """)
         try repo.write(".evals/cases/main.jsonl", cases.joined(separator: "\n") + "\n")
-        if prices { try repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#) }
+        if prices {
+            try repo.write(
+                ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60}}"#)
+        }
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.commitAll("evals")
         return repo
@@ -33,8 +41,12 @@ import EvalGuardTestSupport
 
     @Test func runRecordsTokensPricesAndRetriesAndNeverTheKey() throws {
         let server = try OpenAITestServer(["--key", Self.key])
-        let repo = try repository(server, cases: [caseLine("a", "hello there"), caseLine("b", "status:429:1 again"),
-                                                  caseLine("c", "one two three", "wrong")])
+        let repo = try repository(
+            server,
+            cases: [
+                caseLine("a", "hello there"), caseLine("b", "status:429:1 again"),
+                caseLine("c", "one two three", "wrong"),
+            ])
         let r = try runBinary(["run"], in: repo.root, environment: environment(["EVAL_KEY": Self.key]))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("1 retried request(s)"))
@@ -72,9 +84,12 @@ import EvalGuardTestSupport
     static func testCertificate() throws -> (directory: String, cert: String, key: String) {
         let directory = NSTemporaryDirectory() + "evalguard-tls-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let made = try Shell.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                                  "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
-                                  "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"], in: directory)
+        let made = try Shell.run(
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+            ], in: directory)
         #expect(made.status == 0, "\(made.stderr)")
         return (directory, directory + "/cert.pem", directory + "/key.pem")
     }
@@ -83,14 +98,17 @@ import EvalGuardTestSupport
         let tls = try Self.testCertificate()
         defer { try? FileManager.default.removeItem(atPath: tls.directory) }
         let server = try OpenAITestServer(["--key", Self.key, "--tls-cert", tls.cert, "--tls-key", tls.key])
-        let repo = try repository(server, cases: [caseLine("a", "hello there"), caseLine("b", "status:500:1 again")],
-                                  baseURL: server.secureBaseURL)
-        let trusted = try runBinary(["run"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": tls.cert]))
+        let repo = try repository(
+            server, cases: [caseLine("a", "hello there"), caseLine("b", "status:500:1 again")],
+            baseURL: server.secureBaseURL)
+        let trusted = try runBinary(
+            ["run"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": tls.cert]))
         #expect(trusted.status == 0, "\(trusted.stderr)")
         #expect(trusted.stdout.contains("1.0000"))
         #expect(try server.requests().count == 3, "one retry after the 500")
         // The system's authorities do not know the test certificate: the run stops, saying why.
-        let untrusted = try runBinary(["run", "--fresh"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": ""]))
+        let untrusted = try runBinary(
+            ["run", "--fresh"], in: repo.root, environment: environment(["EVAL_KEY": Self.key, "SSL_CERT_FILE": ""]))
         #expect(untrusted.status == 3)
         #expect(untrusted.stderr.contains("TLS with localhost failed: the server's certificate was not accepted"))
         #expect(!untrusted.stderr.contains(Self.key))
@@ -101,7 +119,8 @@ import EvalGuardTestSupport
         let repo = try repository(server, cases: [caseLine("a", "hi")], prices: false)
         let r = try runBinary(["run", "--timings"], in: repo.root, environment: environment(["EVAL_KEY": "k"]))
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("warning: no price table at .evals/prices.json: cost is not computed for 'gpt-4o-mini'"))
+        #expect(
+            r.stderr.contains("warning: no price table at .evals/prices.json: cost is not computed for 'gpt-4o-mini'"))
         #expect(r.stderr.contains("evalguard CPU: "))
         #expect(r.stderr.contains("µs per case; wall time "))
         let text = try #require(repo.read(".evals/results/\(repo.head).json"))

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// evalguard against a real instruction-tuned model: SmolLM2-135M-Instruct on llama.cpp, served
@@ -61,7 +62,8 @@ import EvalGuardTestSupport
     func aJSONOutputSuiteIsGatedAndItsSchemaDriftBlamed() throws {
         let server = try RealModel.serve(.xllamacpp)
         let repo = try ScratchRepository()
-        try repo.write("prompts/extract.txt", "Extract the customer's order as JSON: the item, how many, and the city.\n")
+        try repo.write(
+            "prompts/extract.txt", "Extract the customer's order as JSON: the item, how many, and the city.\n")
         try repo.write("schemas/order.json", Self.orderSchema)
         try repo.write(".evals/cases/orders.jsonl", Self.orders.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
@@ -72,14 +74,17 @@ import EvalGuardTestSupport
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(try server.chatRequests().count == 6)
         let first = try #require(try server.chatRequests().first)
-        #expect(first["body"]?["response_format"]?["type"] == .string("json_schema"), "response_format is sent as written")
-        #expect(first["body"]?["messages"]?[0]?["content"]?.stringValue?.hasPrefix("Extract the customer's order") == true)
+        #expect(
+            first["body"]?["response_format"]?["type"] == .string("json_schema"), "response_format is sent as written")
+        #expect(
+            first["body"]?["messages"]?[0]?["content"]?.stringValue?.hasPrefix("Extract the customer's order") == true)
         #expect(try runBinary(["baseline"], in: repo.root).status == 0)
         try repo.commitAll("Baseline")
 
         // A reworded prompt is a new input: every case is asked again, and the gate says what the
         // real model made of it (both verdicts are its answers; only a failure to evaluate is not).
-        try repo.write("prompts/extract.txt", "Read the message and fill in the order: item, quantity and delivery city.\n")
+        try repo.write(
+            "prompts/extract.txt", "Read the message and fill in the order: item, quantity and delivery city.\n")
         try repo.commitAll("Reword the extraction prompt")
         let reworded = repo.head
         let rewordedCheck = try runBinary(["check"], in: repo.root)
@@ -112,13 +117,24 @@ import EvalGuardTestSupport
 
     /// Four weather questions; the model is made to call `get_weather` (tool_choice names it) and
     /// chooses its arguments itself.
-    static let weather = [("paris", "What's the weather like in Paris?", "Paris"), ("tokyo", "Is it raining in Tokyo right now?", "Tokyo"),
-                          ("madrid", "How warm is it in Madrid today?", "Madrid"), ("lima", "Weather for Lima, please.", "Lima")]
-        .map { id, question, city in
-            JSONValue.object(["id": .string(id), "input": .string(question),
-                              "expected": .object(["tool_calls": .array([.object(["name": .string("get_weather"),
-                                                                                  "arguments": .object(["city": .string(city)])])])])]).canonicalText
-        }
+    static let weather = [
+        ("paris", "What's the weather like in Paris?", "Paris"),
+        ("tokyo", "Is it raining in Tokyo right now?", "Tokyo"),
+        ("madrid", "How warm is it in Madrid today?", "Madrid"), ("lima", "Weather for Lima, please.", "Lima"),
+    ]
+    .map { id, question, city in
+        JSONValue.object([
+            "id": .string(id), "input": .string(question),
+            "expected": .object([
+                "tool_calls": .array([
+                    .object([
+                        "name": .string("get_weather"),
+                        "arguments": .object(["city": .string(city)]),
+                    ])
+                ])
+            ]),
+        ]).canonicalText
+    }
 
     static func weatherTools(argument: String) -> String {
         """
@@ -132,11 +148,14 @@ import EvalGuardTestSupport
     func aToolCallingSuiteIsGatedAndAToolChangeBlamedInTwentyCommits() throws {
         let server = try RealModel.serve(.llamaCpp)
         let repo = try ScratchRepository()
-        try repo.write("agent/system.txt", "You are a weather assistant. Call get_weather for the city the user asks about.\n")
+        try repo.write(
+            "agent/system.txt", "You are a weather assistant. Call get_weather for the city the user asks about.\n")
         try repo.write("agent/tools.json", Self.weatherTools(argument: "city"))
         try repo.write(".evals/cases/weather.jsonl", Self.weather.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "agent": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "smollm2",
@@ -169,9 +188,16 @@ import EvalGuardTestSupport
         let sent = try server.chatRequests()
         #expect(sent.count == 4)
         #expect(sent.allSatisfy { $0["body"]?["tool_choice"]?["function"]?["name"] == .string("get_weather") })
-        #expect(sent.allSatisfy { $0["body"]?["tools"]?[0]?["function"]?["parameters"]?["required"] == .array([.string("city")]) })
-        #expect(sent.allSatisfy { $0["response"]?["choices"]?[0]?["message"]?["tool_calls"]?[0]?["function"]?["name"] == .string("get_weather") },
-                "the server answered every request with a real tool call")
+        #expect(
+            sent.allSatisfy {
+                $0["body"]?["tools"]?[0]?["function"]?["parameters"]?["required"] == .array([.string("city")])
+            })
+        #expect(
+            sent.allSatisfy {
+                $0["response"]?["choices"]?[0]?["message"]?["tool_calls"]?[0]?["function"]?["name"]
+                    == .string("get_weather")
+            },
+            "the server answered every request with a real tool call")
         #expect(try runBinary(["baseline"], in: repo.root).status == 0)
         try repo.commitAll("Baseline")
         try unrelated(5)
@@ -220,14 +246,27 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         try repo.write("agent/tools.json", Self.weatherTools(argument: "city"))
         let cases = [("paris", "Paris"), ("tokyo", "Tokyo")].map { id, city in
-            JSONValue.object(["id": .string(id), "input": .object(["messages": .array([.object(["role": .string("user"),
-                                                                                                  "content": .string("What's the weather in \(city)?")])])]),
-                              "tool_results": .array([.object(["name": .string("get_weather"), "result": .object(["sky": .string("sunny")])])]),
-                              "expected": .object(["steps": .array([.string("get_weather")])])]).canonicalText
+            JSONValue.object([
+                "id": .string(id),
+                "input": .object([
+                    "messages": .array([
+                        .object([
+                            "role": .string("user"),
+                            "content": .string("What's the weather in \(city)?"),
+                        ])
+                    ])
+                ]),
+                "tool_results": .array([
+                    .object(["name": .string("get_weather"), "result": .object(["sky": .string("sunny")])])
+                ]),
+                "expected": .object(["steps": .array([.string("get_weather")])]),
+            ]).canonicalText
         }
         try repo.write(".evals/cases/loop.jsonl", cases.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "smollm2",
                         "messages": [{"role": "system", "content": "Call get_weather for the city the user asks about."}, "{{input.messages}}"],
@@ -244,13 +283,20 @@ import EvalGuardTestSupport
         let sent = try server.chatRequests()
         #expect(sent.count == 4)
         #expect(sent.allSatisfy { $0["status"] == .number(200) }, "\(sent.map { $0["status"] ?? .null })")
-        let second = sent.filter { ($0["body"]?["messages"]?.arrayValue ?? []).contains { $0["role"] == .string("tool") } }
+        let second = sent.filter {
+            ($0["body"]?["messages"]?.arrayValue ?? []).contains { $0["role"] == .string("tool") }
+        }
         #expect(second.count == 2, "each case's second request answers its first call")
         for request in second {
             let messages = try #require(request["body"]?["messages"]?.arrayValue)
             let assistant = try #require(messages.first { $0["role"] == .string("assistant") })
-            #expect(assistant["content"] == .string("") && assistant["tool_calls"]?[0]?["function"]?["name"] == .string("get_weather"))
-            #expect(messages.last?["content"]?.stringValue.map { (try? JSONParser.parse($0)) == .object(["sky": .string("sunny")]) } == true)
+            #expect(
+                assistant["content"] == .string("")
+                    && assistant["tool_calls"]?[0]?["function"]?["name"] == .string("get_weather"))
+            #expect(
+                messages.last?["content"]?.stringValue.map {
+                    (try? JSONParser.parse($0)) == .object(["sky": .string("sunny")])
+                } == true)
         }
         let result = try JSONParser.parse(try #require(repo.read(".evals/results/\(repo.head).json")))
         let scored = try #require(result["suites"]?[0]?["cases"]?.arrayValue)

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 
 /// What an evaluation decodes of the stored results: a configuration edit that changes no suite
@@ -10,7 +11,8 @@ import EvalGuardTestSupport
     static let environment = VerdictCacheTests.environment
 
     static func decodedResults(_ stderr: String) -> Int? {
-        guard let line = VerdictCacheTests.decoded(stderr), let count = line.split(separator: " ").dropFirst(2).first else { return nil }
+        guard let line = VerdictCacheTests.decoded(stderr), let count = line.split(separator: " ").dropFirst(2).first
+        else { return nil }
         return Int(count)
     }
 
@@ -18,12 +20,18 @@ import EvalGuardTestSupport
     func project() throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(), cases: (1...10).map { caseLine("c\($0)", "q\($0)") })
-        try repo.write(".evals/cases/more.jsonl", (1...10).map { caseLine("m\($0)", "r\($0)") }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/cases/last.jsonl", (1...10).map { caseLine("l\($0)", "s\($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/more.jsonl", (1...10).map { caseLine("m\($0)", "r\($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/last.jsonl", (1...10).map { caseLine("l\($0)", "s\($0)") }.joined(separator: "\n") + "\n")
         let config = try #require(repo.read(".evals/evalguard.json"))
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: "\"scorer\": \"exact\"}}", with: """
-            "scorer": "exact"}, "more": {"cases": "cases/more.jsonl", "scorer": "exact"}, "last": {"cases": "cases/last.jsonl", "scorer": "exact"}}
-            """))
+        try repo.write(
+            ".evals/evalguard.json",
+            config.replacingOccurrences(
+                of: "\"scorer\": \"exact\"}}",
+                with: """
+                    "scorer": "exact"}, "more": {"cases": "cases/more.jsonl", "scorer": "exact"}, "last": {"cases": "cases/last.jsonl", "scorer": "exact"}}
+                    """))
         try repo.commitAll("Add evals")
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("Record the baseline")
@@ -38,8 +46,10 @@ import EvalGuardTestSupport
     @Test func aThresholdEditReadsOneStoredResult() throws {
         let repo = try project()
         let config = try #require(repo.read(".evals/evalguard.json"))
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(
-            of: "\"p95_latency_ms\": false", with: "\"p95_latency_ms\": false, \"accuracy\": {\"max_drop\": 0.05}"))
+        try repo.write(
+            ".evals/evalguard.json",
+            config.replacingOccurrences(
+                of: "\"p95_latency_ms\": false", with: "\"p95_latency_ms\": false, \"accuracy\": {\"max_drop\": 0.05}"))
         let check = try runBinary(["check"], in: repo.root, environment: Self.environment)
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stderr.contains("the model did not run") || check.stderr.contains("reused"), "\(check.stderr)")

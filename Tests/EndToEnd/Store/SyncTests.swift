@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 
 /// `evalguard sync`, `install-hook --sync` and the notes fetch of `ci`, between clones of a bare
@@ -22,7 +23,9 @@ import EvalGuardTestSupport
             try a.write("notes.txt", "change\n")
             try a.commitAll("Second")
             second = a.head
-            let base = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-sync-\(UUID().uuidString)").path
+            let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "evalguard-sync-\(UUID().uuidString)"
+            ).path
             remote = base + "/remote.git"
             b = base + "/b"
             try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
@@ -47,12 +50,15 @@ import EvalGuardTestSupport
         #expect(p.a.evalguard("run", "--commit", p.first).status == 0)
         #expect(p.a.evalguard("run", "--commit", p.second).status == 0)
         #expect(p.a.evalguard("run", "--commit", p.second, in: p.b).status == 0)
-        let fromA = try noteLines(p.a.root, p.second), fromB = try noteLines(p.b, p.second)
+        let fromA = try noteLines(p.a.root, p.second)
+        let fromB = try noteLines(p.b, p.second)
         #expect(fromA.count == 1 && fromB.count == 1)
 
         let pushA = p.a.evalguard("sync")
         #expect(pushA.status == 0, "\(pushA.stderr)")
-        #expect(pushA.stderr.contains("origin has no stored results yet") && pushA.stderr.contains("pushed refs/notes/evalguard to origin"), "\(pushA.stderr)")
+        #expect(
+            pushA.stderr.contains("origin has no stored results yet")
+                && pushA.stderr.contains("pushed refs/notes/evalguard to origin"), "\(pushA.stderr)")
         // b's push is not a fast-forward of a's: sync merges first, and never forces.
         let syncB = p.a.evalguard("sync", "origin", in: p.b)
         #expect(syncB.status == 0, "\(syncB.stderr)")
@@ -65,12 +71,16 @@ import EvalGuardTestSupport
         }
         // Both results of the merged note read back; log shows both commits in both clones.
         let merged = try Shell.run(["git", "notes", "--ref=evalguard", "show", p.second], in: p.b).stdout
-        #expect(ResultStore.decodeAll(RunResult.self, Data(merged.utf8), source: "a note").count == fromA.union(fromB).count)
+        #expect(
+            ResultStore.decodeAll(RunResult.self, Data(merged.utf8), source: "a note").count == fromA.union(fromB).count
+        )
         for clone in [p.a.root, p.b] {
             try? FileManager.default.removeItem(atPath: clone + "/.evals/results")
             let log = p.a.evalguard("log", in: clone)
             #expect(log.status == 0, "\(log.stderr)")
-            #expect(log.stdout.contains(String(p.first.prefix(7))) && log.stdout.contains(String(p.second.prefix(7))), "\(clone): \(log.stdout)")
+            #expect(
+                log.stdout.contains(String(p.first.prefix(7))) && log.stdout.contains(String(p.second.prefix(7))),
+                "\(clone): \(log.stdout)")
             #expect(log.stdout.contains("Second") && log.stdout.contains("Add evals"))
         }
     }
@@ -94,7 +104,8 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         let r = repo.evalguard("sync")
         #expect(r.status == 2)
-        #expect(r.stderr.contains("no remote to sync results with") && r.stderr.contains("git remote add"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("no remote to sync results with") && r.stderr.contains("git remote add"), "\(r.stderr)")
         let missing = repo.evalguard("sync", "nowhere")
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("git fetch nowhere failed"), "\(missing.stderr)")

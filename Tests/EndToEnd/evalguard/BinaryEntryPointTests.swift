@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// The built binary's entry point: what it flushes to stdout and the exit code it ends with.
 @Suite struct BinaryEntryPointTests {

@@ -1,18 +1,20 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 @Suite struct InterruptTests {
     @Test func ctrlCStopsTheModelRemovesTheCheckoutAndWritesNothing() throws {
         let repo = try ScratchRepository()
         let pidFile = repo.path("model.pid")
-        try repo.setUpEvals(model: """
-            import json, os, sys, time
-            open(\(JSONValue.string(pidFile).canonicalText), "w").write(str(os.getpid()))
-            for line in sys.stdin:
-                time.sleep(60)
-            """, cases: [caseLine("a", "x")])
+        try repo.setUpEvals(
+            model: """
+                import json, os, sys, time
+                open(\(JSONValue.string(pidFile).canonicalText), "w").write(str(os.getpid()))
+                for line in sys.stdin:
+                    time.sleep(60)
+                """, cases: [caseLine("a", "x")])
         try repo.commitAll("A model that never answers")
         let binary = try #require(evalguardBinary())
         let process = Process()
@@ -64,15 +66,18 @@ import EvalGuardTestSupport
         let deadline = Date().addingTimeInterval(30)
         var uploadPack: Int32?
         while uploadPack == nil && process.isRunning && Date() < deadline {
-            uploadPack = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            uploadPack = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             if uploadPack == nil { usleep(20_000) }
         }
         let pid = try #require(uploadPack, "git never started the remote's upload-pack")
         defer { _ = kill(pid, SIGKILL) }
         process.interrupt()
         process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT,
-                "\(process.terminationReason) \(process.terminationStatus)")
+        #expect(
+            process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT,
+            "\(process.terminationReason) \(process.terminationStatus)")
         #expect(!isRunning(pid), "git's upload-pack is still running")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
     }
@@ -82,7 +87,8 @@ import EvalGuardTestSupport
     @Test func ctrlCDuringMergeLeavesNoTemporaryFile() throws {
         let repo = try ScratchRepository()
         let text = String(repeating: "x", count: 400)
-        try repo.setUpEvals(model: Models.echo(), cases: (0..<20_000).map { caseLine("c\($0)", "\($0) \(text)", "\($0) \(text)") })
+        try repo.setUpEvals(
+            model: Models.echo(), cases: (0..<20_000).map { caseLine("c\($0)", "\($0) \(text)", "\($0) \(text)") })
         try repo.commitAll("Many cases with long answers")
         for i in 1...2 {
             let share = repo.evalguard("run", "--shard", "\(i)/2")
@@ -104,7 +110,9 @@ import EvalGuardTestSupport
         process.interrupt()
         process.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(process.terminationStatus): \(stderr)")
+        #expect(
+            process.terminationReason == .exit && process.terminationStatus == 130,
+            "\(process.terminationStatus): \(stderr)")
         #expect(temporaryFiles().isEmpty)
         #expect(!repo.resultFiles.contains("\(repo.head).json"))
     }
@@ -113,12 +121,13 @@ import EvalGuardTestSupport
     @Test func sigtermDuringARunExits130() throws {
         let repo = try ScratchRepository()
         let pidFile = repo.path("model.pid")
-        try repo.setUpEvals(model: """
-            import os, sys, time
-            open(\(JSONValue.string(pidFile).canonicalText), "w").write(str(os.getpid()))
-            for line in sys.stdin:
-                time.sleep(60)
-            """, cases: [caseLine("a", "x")])
+        try repo.setUpEvals(
+            model: """
+                import os, sys, time
+                open(\(JSONValue.string(pidFile).canonicalText), "w").write(str(os.getpid()))
+                for line in sys.stdin:
+                    time.sleep(60)
+                """, cases: [caseLine("a", "x")])
         try repo.commitAll("A model that never answers")
         let binary = try #require(evalguardBinary())
         let process = Process()
@@ -139,17 +148,25 @@ import EvalGuardTestSupport
     /// `cases add` under Ctrl-C: its redaction program is stopped and no case file is written.
     @Test func ctrlCStopsTheRedactionProgramAndWritesNothing() throws {
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", "router.py"]}, "suites": {"week": {"cases": "cases/week.jsonl", "scorer": "exact"}}}
             """)
         let pidFile = repo.path("redact.pid")
         try repo.write("log.jsonl", "{\"input\": \"a\", \"output\": \"b\"}\n")
-        try repo.write("slow.py", "import os, sys, time\nopen(\(JSONValue.string(pidFile).canonicalText), 'w').write(str(os.getpid()))\ntime.sleep(60)\n")
+        try repo.write(
+            "slow.py",
+            "import os, sys, time\nopen(\(JSONValue.string(pidFile).canonicalText), 'w').write(str(os.getpid()))\ntime.sleep(60)\n"
+        )
         let temporary = repo.path("tmp")
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = evalguardBinary()
-        process.arguments = ["cases", "add", "--from", "log.jsonl", "--suite", "week", "--expected-from", "output", "--redact", "python3 slow.py"]
+        process.arguments = [
+            "cases", "add", "--from", "log.jsonl", "--suite", "week", "--expected-from", "output", "--redact",
+            "python3 slow.py",
+        ]
         process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
         process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporary]) { $1 }
         process.standardOutput = FileHandle.nullDevice
@@ -157,7 +174,9 @@ import EvalGuardTestSupport
         process.standardError = errors
         try process.run()
         let deadline = Date().addingTimeInterval(20)
-        while ((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").isEmpty && Date() < deadline { usleep(20_000) }
+        while ((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").isEmpty && Date() < deadline {
+            usleep(20_000)
+        }
         let pid = try #require(Int32((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""))
         process.interrupt()
         process.waitUntilExit()
@@ -173,6 +192,7 @@ import EvalGuardTestSupport
 func isRunning(_ pid: Int32) -> Bool {
     guard kill(pid, 0) == 0 else { return false }
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return true }
+        let close = stat.lastIndex(of: ")")
+    else { return true }
     return !stat[close...].dropFirst(2).hasPrefix("Z")
 }

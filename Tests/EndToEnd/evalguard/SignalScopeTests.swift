@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// The entry point installs the Ctrl-C handler for the whole process, but only work with
 /// something to clean up defers a signal (InterruptTests covers that side): anywhere else
@@ -25,7 +25,10 @@ import EvalGuardTestSupport
         let wchan = "/proc/\(process.processIdentifier)/wchan"
         var waiting = false
         for _ in 0..<2_000 where process.isRunning {
-            if let text = try? String(contentsOfFile: wchan, encoding: .utf8), text.contains("pipe_read") { waiting = true; break }
+            if let text = try? String(contentsOfFile: wchan, encoding: .utf8), text.contains("pipe_read") {
+                waiting = true
+                break
+            }
             usleep(5_000)
         }
         try #require(waiting, "evalguard never waited for its input")
@@ -56,7 +59,10 @@ import EvalGuardTestSupport
         let wchan = "/proc/\(process.processIdentifier)/wchan"
         var waiting = false
         for _ in 0..<2_000 where process.isRunning {
-            if let text = try? String(contentsOfFile: wchan, encoding: .utf8), text.contains("pipe_read") { waiting = true; break }
+            if let text = try? String(contentsOfFile: wchan, encoding: .utf8), text.contains("pipe_read") {
+                waiting = true
+                break
+            }
             usleep(5_000)
         }
         try #require(waiting, "evalguard never waited for its input")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// A tool-call regression planted in a 20-commit history: the agent's prompt changes so that it
@@ -19,7 +20,8 @@ import EvalGuardTestSupport
             let line: JSONValue = .object([
                 "id": .string("refund-\(i)"),
                 "input": .object([
-                    "careful": .string("call:lookup_order:\(order) then call:refund:\(order) then final:Refunded A\(i)."),
+                    "careful": .string(
+                        "call:lookup_order:\(order) then call:refund:\(order) then final:Refunded A\(i)."),
                     "hasty": .string("call:refund:\(order) then final:Refunded A\(i)."),
                 ]),
                 "tool_results": .array([
@@ -27,7 +29,10 @@ import EvalGuardTestSupport
                     .object(["name": .string("refund"), "result": .string("ok")]),
                 ]),
                 "expected": .object([
-                    "tool_calls": .array(["lookup_order", "refund"].map { .object(["name": .string($0), "arguments": .object(["order_id": .string("A\(i)")])]) }),
+                    "tool_calls": .array(
+                        ["lookup_order", "refund"].map {
+                            .object(["name": .string($0), "arguments": .object(["order_id": .string("A\(i)")])])
+                        }),
                     "steps": .array([.string("lookup_order"), .string("refund")]),
                 ]),
             ])
@@ -39,7 +44,9 @@ import EvalGuardTestSupport
         let server = try OpenAITestServer()
         let repo = try ScratchRepository()
         try repo.write("prompts/agent.txt", "{{input.careful}}")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "agent-1", "max_steps": 4,
                         "tools": \(Self.tools), "messages": [{"role": "user", "content": {"file": "prompts/agent.txt"}}],

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// Where `evalguard blame` starts when no `--good` is given: a stored result that is within every
@@ -24,7 +25,8 @@ import EvalGuardTestSupport
         #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == shas[18])
         // shas[7] changes only docs: it shares shas[6]'s key and result, and is the newest of them.
         #expect(doc["good"]?.objectValue?["sha"]?.stringValue == shas[7])
-        let reason = "the most recent commit whose stored result has no gated metric beyond its threshold (significant or not) against the baseline committed at HEAD"
+        let reason =
+            "the most recent commit whose stored result has no gated metric beyond its threshold (significant or not) against the baseline committed at HEAD"
         #expect(doc["good_reason"]?.stringValue == reason)
         let text = repo.evalguard("blame")
         #expect(text.status == 0)
@@ -44,6 +46,9 @@ import EvalGuardTestSupport
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == shas[19])
         #expect(doc["good"]?.objectValue?["sha"]?.stringValue == shas[0])
-        #expect(doc["good_reason"]?.stringValue == "the commit that last changed .evals/baseline.json (no stored result since has every gated metric within its threshold)")
+        #expect(
+            doc["good_reason"]?.stringValue
+                == "the commit that last changed .evals/baseline.json (no stored result since has every gated metric within its threshold)"
+        )
     }
 }

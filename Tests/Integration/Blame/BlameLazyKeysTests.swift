@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardBlame
 @testable import EvalGuardGit
 @testable import EvalGuardHistory
@@ -18,20 +19,26 @@ import EvalGuardTestSupport
     func everythingStored() throws -> (ScratchRepository, [String], String) {
         let counter = NSTemporaryDirectory() + "evalguard-counter-\(UUID().uuidString)"
         let repo = try SyntheticHistory.make(BlameTests.changes(Self.commits, plantAt: Self.plantAt), counter: counter)
-        let shas = try repo.git("rev-list", "--reverse", "HEAD~\(Self.commits + 1)..HEAD").split(separator: "\n").map(String.init)
+        let shas = try repo.git("rev-list", "--reverse", "HEAD~\(Self.commits + 1)..HEAD").split(separator: "\n").map(
+            String.init)
         for end in [shas[0], shas[shas.count - 1]] {
             let run = repo.evalguard(arguments: ["run", "--commit", end])
             guard run.status == 0 || run.status == 1 else { throw TestFailure("run --commit failed: \(run.stderr)") }
         }
         let repository = try Repository.discover(from: repo.root)
         let store = ResultStore(root: repo.root, repository: repository)
-        let good = try #require(store.load(commit: shas[0])), bad = try #require(store.load(commit: shas[shas.count - 1]))
+        let good = try #require(store.load(commit: shas[0]))
+        let bad = try #require(store.load(commit: shas[shas.count - 1]))
         let index = HistoryIndex(repository: repository)
         for (i, sha) in shas.enumerated().dropFirst().dropLast() {
             var result = i > Self.plantAt ? bad : good
             result.commit = sha
             result.key = try #require(index.key(of: try index.entry(sha)))
-            result.suites = result.suites.map { var s = $0; s.key = nil; return s }
+            result.suites = result.suites.map {
+                var s = $0
+                s.key = nil
+                return s
+            }
             try store.save(result)
         }
         try? FileManager.default.removeItem(atPath: counter)
@@ -52,7 +59,9 @@ import EvalGuardTestSupport
         #expect(answer.culprit?.before == shas[Self.plantAt])
         #expect(answer.evaluations == 0 && SyntheticHistory.starts(counter) == 0)
         #expect(answer.commitsInRange == Self.commits)
-        #expect(!answer.probes.isEmpty && answer.probes.allSatisfy { $0.evaluations == 0 && ($0.state == .good || $0.state == .bad) })
+        #expect(
+            !answer.probes.isEmpty
+                && answer.probes.allSatisfy { $0.evaluations == 0 && ($0.state == .good || $0.state == .bad) })
         #expect(blame.index.commitsKeyed <= bound, "\(blame.index.commitsKeyed) keys read for \(Self.commits) commits")
         #expect(answer.keyedCommits == blame.index.commitsKeyed)
         #expect(answer.distinctKeys == nil, "not every key was read, so their number is not known")
@@ -63,7 +72,8 @@ import EvalGuardTestSupport
         #expect(moved.culprit?.commit.sha == culprit)
         #expect(moved.good.sha == shas[Self.plantAt])
         #expect(moved.evaluations == 0 && SyntheticHistory.starts(counter) == 0)
-        #expect(again.index.commitsKeyed <= 2 * bound, "\(again.index.commitsKeyed) keys read for \(Self.commits) commits")
+        #expect(
+            again.index.commitsKeyed <= 2 * bound, "\(again.index.commitsKeyed) keys read for \(Self.commits) commits")
     }
 
     @Test func withNothingStoredEveryKeyIsReadAndCounted() throws {

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCLI
 
 /// `blame` writes progress lines only to a terminal; diagnostics always.
@@ -21,7 +22,8 @@ import EvalGuardTestSupport
 
     func blame(_ repo: ScratchRepository, good: String, terminal: Bool) -> Invocation {
         let (console, captured) = Console.capturing(stderrIsTerminal: terminal)
-        let status = CLI.run(arguments: ["blame", "--good", good], console: console, environment: [:], workingDirectory: repo.root)
+        let status = CLI.run(
+            arguments: ["blame", "--good", good], console: console, environment: [:], workingDirectory: repo.root)
         return Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr)
     }
 

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardBlame
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -10,7 +11,9 @@ import EvalGuardTestSupport
 /// The pieces of the search on their own: bisection bookkeeping, case votes, evaluation keys.
 @Suite struct BlameSearchTests {
     /// Runs a bisection against a known first bad segment; returns the probes made and the candidates.
-    func search(segments: Int, firstBad: Int, free: Set<Int> = [], skip: Set<Int> = []) -> (probes: [Int], candidates: [Int]) {
+    func search(segments: Int, firstBad: Int, free: Set<Int> = [], skip: Set<Int> = []) -> (
+        probes: [Int], candidates: [Int]
+    ) {
         var b = Bisection(segments: segments)
         var probes: [Int] = []
         while let s = b.next(isFree: free.contains) {
@@ -60,9 +63,11 @@ import EvalGuardTestSupport
         let cases = passed.enumerated().map { i, p in
             CaseResult(id: "c\(i)", passed: p, score: p ? 1 : 0, latencyMs: 1, costUSD: costs?[i])
         }
-        let suite = SuiteResult(name: "s", casesFile: "", casesDigest: "", scorer: "exact", metrics: Metrics(cases), cases: cases)
-        return RunResult(format: 1, evalguardVersion: "", commit: "", dirty: false, key: "", createdAt: "", configDigest: "",
-                         model: [:], suites: [suite], overall: Metrics(cases))
+        let suite = SuiteResult(
+            name: "s", casesFile: "", casesDigest: "", scorer: "exact", metrics: Metrics(cases), cases: cases)
+        return RunResult(
+            format: 1, evalguardVersion: "", commit: "", dirty: false, key: "", createdAt: "", configDigest: "",
+            model: [:], suites: [suite], overall: Metrics(cases))
     }
 
     @Test func aProbeSidesCaseByCaseNotByItsAggregate() {
@@ -70,22 +75,35 @@ import EvalGuardTestSupport
         let bad = result([false, false, true, true, true, true])
         let siding = Siding(metric: .accuracy, suites: nil)
         // Same accuracy as the bad end, but different cases broke: it shares no flip with it.
-        #expect(siding.tally(probe: result([true, true, false, false, true, true]), good: good, bad: bad) == Tally(good: 2, bad: 0))
-        #expect(siding.tally(probe: result([false, false, true, true, true, false]), good: good, bad: bad) == Tally(good: 0, bad: 2))
+        #expect(
+            siding.tally(probe: result([true, true, false, false, true, true]), good: good, bad: bad)
+                == Tally(good: 2, bad: 0))
+        #expect(
+            siding.tally(probe: result([false, false, true, true, true, false]), good: good, bad: bad)
+                == Tally(good: 0, bad: 2))
         let cost = Siding(metric: .avgCostUSD, suites: ["s"])
-        let cheap = result([true, true], costs: [0.001, 0.001]), dear = result([true, true], costs: [0.001, 0.003])
-        #expect(cost.tally(probe: result([true, true], costs: [0.001, 0.0029]), good: cheap, bad: dear) == Tally(good: 0, bad: 1))
+        let cheap = result([true, true], costs: [0.001, 0.001])
+        let dear = result([true, true], costs: [0.001, 0.003])
+        #expect(
+            cost.tally(probe: result([true, true], costs: [0.001, 0.0029]), good: cheap, bad: dear)
+                == Tally(good: 0, bad: 1))
     }
 
     @Test func historyIndexKeysEqualTheEvaluatorsKeys() throws {
-        let repo = try SyntheticHistory.make([.tweak, .docs, .plant(["q1"]), .docs, .noise(["q3"])], counter: NSTemporaryDirectory() + "evalguard-unused-\(UUID().uuidString)")
+        let repo = try SyntheticHistory.make(
+            [.tweak, .docs, .plant(["q1"]), .docs, .noise(["q3"])],
+            counter: NSTemporaryDirectory() + "evalguard-unused-\(UUID().uuidString)")
         let repository = try Repository.discover(from: repo.root)
         let index = HistoryIndex(repository: repository)
         let evaluator = Evaluator(repository: repository)
         let chain = try index.firstParentChain(from: repo.head, limit: 6)
         #expect(chain.count == 6)
         for entry in chain {
-            #expect(index.key(of: entry) == (try evaluator.key(of: .commit(entry.sha), config: evaluator.config(of: .commit(entry.sha)), head: entry.sha).key))
+            #expect(
+                index.key(of: entry)
+                    == (try evaluator.key(
+                        of: .commit(entry.sha), config: evaluator.config(of: .commit(entry.sha)), head: entry.sha
+                    ).key))
         }
         #expect(index.key(of: chain[0]) != index.key(of: chain[1]))
         #expect(index.key(of: chain[1]) == index.key(of: chain[2]), "a docs commit keeps the key")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `evalguard blame --suite S` searches by S's inputs alone: commits that change only another
@@ -44,14 +45,19 @@ import EvalGuardTestSupport
     /// per change (a file and its text, nil to delete it). Nothing stays stored. Returns the
     /// repository, the changes' shas (oldest first) and the two models' request logs.
     static func make(_ changes: [(String, String?)]) throws -> (ScratchRepository, [String], a: String, b: String) {
-        let logs = (a: NSTemporaryDirectory() + "evalguard-a-\(UUID().uuidString)", b: NSTemporaryDirectory() + "evalguard-b-\(UUID().uuidString)")
+        let logs = (
+            a: NSTemporaryDirectory() + "evalguard-a-\(UUID().uuidString)",
+            b: NSTemporaryDirectory() + "evalguard-b-\(UUID().uuidString)"
+        )
         let repo = try ScratchRepository()
         try repo.write("model_a.py", model("a", log: logs.a))
         try repo.write("model_b.py", model("b", log: logs.b))
         try repo.write("a/params.txt", "0\n")
         try repo.write("b/params.txt", "0\n")
         for suite in ["a", "b"] {
-            try repo.write(".evals/cases/\(suite).jsonl", (1...20).map { caseLine("c\($0)", "\(suite)\($0)") }.joined(separator: "\n") + "\n")
+            try repo.write(
+                ".evals/cases/\(suite).jsonl",
+                (1...20).map { caseLine("c\($0)", "\(suite)\($0)") }.joined(separator: "\n") + "\n")
         }
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/evalguard.json", config())
@@ -61,7 +67,11 @@ import EvalGuardTestSupport
         try repo.commitAll("Record the baseline")
         var shas: [String] = []
         for (i, (file, text)) in changes.enumerated() {
-            if let text { try repo.write(file, text) } else { try FileManager.default.removeItem(atPath: repo.path(file)) }
+            if let text {
+                try repo.write(file, text)
+            } else {
+                try FileManager.default.removeItem(atPath: repo.path(file))
+            }
             try repo.commitAll("Change \(file) (\(i))")
             shas.append(try repo.git("rev-parse", "HEAD"))
         }
@@ -106,7 +116,8 @@ import EvalGuardTestSupport
         // the commits between that change a's inputs; those that change b's are not among them.
         let (repo, shas, a, b) = try Self.make([
             ("a/params.txt", "1\n"), ("b/params.txt", "1\n"), ("a/broken.txt", "x\n"), ("b/params.txt", "2\n"),
-            ("a/bug.txt", "a2 a4 a6 a8 a10 a12\n"), ("b/params.txt", "3\n"), ("a/broken.txt", nil), ("b/params.txt", "4\n"),
+            ("a/bug.txt", "a2 a4 a6 a8 a10 a12\n"), ("b/params.txt", "3\n"), ("a/broken.txt", nil),
+            ("b/params.txt", "4\n"),
         ])
         defer { for log in [a, b] { try? FileManager.default.removeItem(atPath: log) } }
         let (run, doc) = try repo.evalguardJSON(["blame", "--suite", "a"])
@@ -123,7 +134,9 @@ import EvalGuardTestSupport
         let (run, doc) = try repo.evalguardJSON(["blame", "--suite", "a"])
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(doc["status"]?.stringValue == "no_regression")
-        #expect(doc["note"]?.stringValue?.hasPrefix("nothing suite 'a' depends on changed between") == true, "\(doc["note"] ?? .null)")
+        #expect(
+            doc["note"]?.stringValue?.hasPrefix("nothing suite 'a' depends on changed between") == true,
+            "\(doc["note"] ?? .null)")
         #expect(Self.requests(a) == 0 && Self.requests(b) == 0)
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `evalguard blame` over synthetic histories with a regression planted at a known commit.
@@ -22,16 +23,21 @@ import EvalGuardTestSupport
         let counter = counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }
         let repo = try SyntheticHistory.make(Self.changes(300, plantAt: 190), counter: counter)
-        let culprit = try repo.git("rev-list", "--reverse", "HEAD~300..HEAD").split(separator: "\n").map(String.init)[190]
+        let culprit = try repo.git("rev-list", "--reverse", "HEAD~300..HEAD").split(separator: "\n").map(String.init)[
+            190]
         let (run, doc) = try blameJSON(repo)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(doc["status"]?.stringValue == "found")
         let found = try #require(doc["culprit"]?.objectValue)
         #expect(found["sha"]?.stringValue == culprit)
         #expect(found["subject"]?.stringValue == "Rework the parser")
-        #expect(found["changed_inputs"] == .array([.object(["path": .string("model/bug.txt"), "change": .string("added")])]))
+        #expect(
+            found["changed_inputs"]
+                == .array([.object(["path": .string("model/bug.txt"), "change": .string("added")])]))
         let broke = try #require(found["pass_to_fail"]?.arrayValue)
-        #expect(broke.compactMap { $0.objectValue?["input"]?.stringValue }.sorted() == Self.planted.map { "\"\($0)\"" }.sorted())
+        #expect(
+            broke.compactMap { $0.objectValue?["input"]?.stringValue }.sorted()
+                == Self.planted.map { "\"\($0)\"" }.sorted())
         #expect(found["before"]?.numberValue == 1 && found["after"]?.numberValue == 0.75)
         #expect(doc["commits_in_range"]?.numberValue == 300)
         let keys = try #require(doc["distinct_keys"]?.numberValue)
@@ -61,13 +67,16 @@ import EvalGuardTestSupport
     @Test func probesAnsweredFromStoredResultsAreNotCountedAsEvaluations() throws {
         let counter = counterPath()
         defer { try? FileManager.default.removeItem(atPath: counter) }
-        let changes: [SyntheticHistory.Change] = Array(repeating: .settings, count: 7) + [.plant(Self.planted)] + Array(repeating: .settings, count: 7)
+        let changes: [SyntheticHistory.Change] =
+            Array(repeating: .settings, count: 7) + [.plant(Self.planted)] + Array(repeating: .settings, count: 7)
         let repo = try SyntheticHistory.make(changes, counter: counter)
         let culprit = try repo.git("rev-list", "--reverse", "HEAD~15..HEAD").split(separator: "\n").map(String.init)[7]
         let (run, doc) = try blameJSON(repo, "--good", "HEAD~15")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == culprit)
-        #expect(doc["evaluations"]?.numberValue == Double(SyntheticHistory.starts(counter)), "the count reported is the count run")
+        #expect(
+            doc["evaluations"]?.numberValue == Double(SyntheticHistory.starts(counter)),
+            "the count reported is the count run")
         #expect(SyntheticHistory.starts(counter) == 2, "the two ends ran; every other probe reused their answers")
     }
 
@@ -113,7 +122,8 @@ import EvalGuardTestSupport
         #expect(SyntheticHistory.starts(counter) == 0)
         #expect(doc["culprit"]?.objectValue?["sha"]?.stringValue == (try repo.git("rev-parse", "HEAD~10")))
         #expect(doc["good"]?.objectValue?["sha"]?.stringValue == (try repo.git("rev-parse", "HEAD~11")))
-        #expect(doc["good_reason"]?.stringValue?.contains("stored result has no gated metric beyond its threshold") == true)
+        #expect(
+            doc["good_reason"]?.stringValue?.contains("stored result has no gated metric beyond its threshold") == true)
     }
 
     @Test func skippedCommitsLeaveEveryCandidateListed() throws {

@@ -1,8 +1,9 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
-@testable import EvalGuardGit
+
 @testable import EvalGuardGate
+@testable import EvalGuardGit
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -14,7 +15,9 @@ import EvalGuardTestSupport
     /// logs every request's id.
     static func history(log: String) throws -> (ScratchRepository, planted: String, base: String) {
         let repo = try ScratchRepository()
-        try repo.write("model.py", """
+        try repo.write(
+            "model.py",
+            """
             import json, os, sys
             bug = set(open('model/bug.txt').read().split()) if os.path.exists('model/bug.txt') else set()
             with open(\(JSONValue.string(log).canonicalText), 'a') as f:
@@ -25,9 +28,12 @@ import EvalGuardTestSupport
                     sys.stdout.flush()
             """)
         try repo.write("model/params.txt", "0\n")
-        try repo.write(".evals/cases/main.jsonl", (1...2000).map { caseLine("q\($0)", "q\($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl", (1...2000).map { caseLine("q\($0)", "q\($0)") }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", "model.py"], "jobs": 1, "inputs": ["model.py", "model/"]},
              "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"}},
              "thresholds": {"p95_latency_ms": false}}
@@ -41,7 +47,9 @@ import EvalGuardTestSupport
     }
 
     func requests(_ log: String) -> [String] {
-        (FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "").split(separator: "\n").map(String.init)
+        (FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "").split(
+            separator: "\n"
+        ).map(String.init)
     }
 
     @Test func probesAskOnlyTheFlippedCasesAndControlsAndFindTheSameCulprit() throws {
@@ -88,8 +96,13 @@ import EvalGuardTestSupport
 
         // log: the probed commit has no result line.
         let logRun = repo.evalguard("log", "-n", "30")
-        #expect(!logRun.stdout.contains(String(sha.prefix(7))) || !logRun.stdout.split(separator: "\n")
-            .first(where: { $0.contains(String(sha.prefix(7))) }).map { $0.contains("accuracy") || $0.contains("%") }!)
+        #expect(
+            !logRun.stdout.contains(String(sha.prefix(7)))
+                || !logRun.stdout.split(separator: "\n")
+                    .first(where: { $0.contains(String(sha.prefix(7))) }).map {
+                        $0.contains("accuracy") || $0.contains("%")
+                    }!
+        )
 
         // check of the probed commit: every case evaluated (2,000 answers in the result).
         try FileManager.default.removeItem(atPath: log)
@@ -106,7 +119,8 @@ import EvalGuardTestSupport
         let hook = PrePushHook(repository: try Repository.discover(from: repo.root), remote: "origin")
         let refs = try PushedRef.parse("refs/heads/main \(sha) refs/heads/main \(String(repeating: "0", count: 40))\n")
         guard case .checked(let pushed) = try hook.check(refs[0], progress: { _, _ in }, say: { _ in }) else {
-            Issue.record("the hook skipped the probed commit"); return
+            Issue.record("the hook skipped the probed commit")
+            return
         }
         #expect(pushed.run.result.partial == nil)
         #expect(pushed.run.result.suites.first?.cases.count == 2000)

@@ -1,27 +1,34 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
 /// Every kind of bad input gets a clear message, its exit code, and no partial result file.
 @Suite struct BadInputTests {
-    func repository(model: String = Models.echo(), cases: [String] = [caseLine("a", "x"), caseLine("b", "y")],
-                    modelConfig: String = "") throws -> ScratchRepository {
+    func repository(
+        model: String = Models.echo(), cases: [String] = [caseLine("a", "x"), caseLine("b", "y")],
+        modelConfig: String = ""
+    ) throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: model, cases: cases, modelConfig: modelConfig)
         try repo.commitAll("Add evals")
         return repo
     }
 
-    func expectFailure(_ repo: ScratchRepository, _ arguments: [String] = ["run"], status: Int32,
-                       _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectFailure(
+        _ repo: ScratchRepository, _ arguments: [String] = ["run"], status: Int32,
+        _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let (console, captured) = Console.capturing()
         let code = CLI.run(arguments: arguments, console: console, environment: [:], workingDirectory: repo.root)
         #expect(code == status, "stderr: \(captured.stderr)", sourceLocation: sourceLocation)
         for fragment in fragments {
-            #expect(captured.stderr.contains(fragment), "missing '\(fragment)' in: \(captured.stderr)", sourceLocation: sourceLocation)
+            #expect(
+                captured.stderr.contains(fragment), "missing '\(fragment)' in: \(captured.stderr)",
+                sourceLocation: sourceLocation)
         }
         #expect(repo.resultFiles.isEmpty, "a result file was left: \(repo.resultFiles)", sourceLocation: sourceLocation)
     }
@@ -49,13 +56,19 @@ import EvalGuardTestSupport
 
     @Test func malformedConfigNamesLineAndColumn() throws {
         let repo = try repository()
-        try repo.write(".evals/evalguard.json", "{\n  // comment\n  model: {'command': ['python3', 'model.py'],},\n  \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}\n  \"thresholds\": {}\n}\n")
+        try repo.write(
+            ".evals/evalguard.json",
+            "{\n  // comment\n  model: {'command': ['python3', 'model.py'],},\n  \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}\n  \"thresholds\": {}\n}\n"
+        )
         expectFailure(repo, status: 2, "error: .evals/evalguard.json:5:3: invalid JSON")
     }
 
     @Test func unknownScorer() throws {
         let repo = try repository()
-        try repo.write(".evals/evalguard.json", "{\"model\": {\"command\": [\"python3\", \"model.py\"]},\n \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\", \"scorer\": \"fuzzy\"}}}")
+        try repo.write(
+            ".evals/evalguard.json",
+            "{\"model\": {\"command\": [\"python3\", \"model.py\"]},\n \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\", \"scorer\": \"fuzzy\"}}}"
+        )
         expectFailure(repo, status: 2, ".evals/evalguard.json:2:", "unknown scorer 'fuzzy'")
     }
 
@@ -82,7 +95,10 @@ import EvalGuardTestSupport
 
     @Test func modelCommandNotFound() throws {
         let repo = try repository()
-        try repo.write(".evals/evalguard.json", "{\"model\": {\"command\": [\"no-such-model\"]}, \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}}}")
+        try repo.write(
+            ".evals/evalguard.json",
+            "{\"model\": {\"command\": [\"no-such-model\"]}, \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}}}"
+        )
         expectFailure(repo, status: 3, "model command not found: 'no-such-model'")
     }
 
@@ -104,7 +120,10 @@ import EvalGuardTestSupport
     @Test func modelHangingIsTimedOut() throws {
         let cases = (1...10).map { caseLine("c\($0)", "q\($0)") } + [caseLine("slow", "sleep")]
         let repo = try repository(model: Models.hangsOnSleep, cases: cases, modelConfig: ", \"timeout_s\": 0.5")
-        try repo.write(".evals/evalguard.json", "{\"model\": {\"command\": [\"python3\", \"model.py\"], \"timeout_s\": 0.5}, \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}}}")
+        try repo.write(
+            ".evals/evalguard.json",
+            "{\"model\": {\"command\": [\"python3\", \"model.py\"], \"timeout_s\": 0.5}, \"suites\": {\"main\": {\"cases\": \"cases/main.jsonl\"}}}"
+        )
         let run = repo.evalguard("run")
         #expect(run.status == 0)
         #expect(run.stdout.contains("timeouts"))

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -22,7 +23,9 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         let first = repo.evalguard("init")
         #expect(first.status == 0)
-        for file in [".evals/evalguard.json", ".evals/cases/example.jsonl", ".evals/example_model.py", ".evals/.gitignore"] {
+        for file in [
+            ".evals/evalguard.json", ".evals/cases/example.jsonl", ".evals/example_model.py", ".evals/.gitignore",
+        ] {
             #expect(repo.exists(file), "\(file) was not written")
         }
         #expect(repo.read(".evals/.gitignore")?.contains("results/") == true)
@@ -43,7 +46,10 @@ import EvalGuardTestSupport
         try repo.commitAll("Add evals")
         let run = repo.evalguard("run")
         #expect(run.status == 0)
-        for column in ["suite", "cases", "accuracy", "p50 ms", "p95 ms", "p99 ms", "avg cost $", "total cost $", "errors", "timeouts"] {
+        for column in [
+            "suite", "cases", "accuracy", "p50 ms", "p95 ms", "p99 ms", "avg cost $", "total cost $", "errors",
+            "timeouts",
+        ] {
             #expect(run.stdout.contains(column))
         }
         #expect(repo.resultFiles == ["\(repo.head).json", "keys"])
@@ -85,7 +91,8 @@ import EvalGuardTestSupport
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("Verdict: pass"))
         #expect(check.stderr.contains("reusing the stored result"))
-        #expect(((try? String(contentsOfFile: counter, encoding: .utf8))?.count ?? 0) == runsBefore, "the model ran again")
+        #expect(
+            ((try? String(contentsOfFile: counter, encoding: .utf8))?.count ?? 0) == runsBefore, "the model ran again")
     }
 
     @Test func checkFailsOnARegressionWithTheTableAndTheFlippedCases() throws {
@@ -95,10 +102,17 @@ import EvalGuardTestSupport
         let check = repo.evalguard("check")
         #expect(check.status == 1)
         let row = check.stdout.split(separator: "\n").first { $0.hasPrefix("main") && $0.contains("accuracy") }
-        #expect(row?.split(separator: " ").map(String.init) == ["main", "accuracy", "1.0000", "0.7000", "-0.3000", "max", "drop", "0.01", "p", "=", "0.0156", "REGRESSION"])
+        #expect(
+            row?.split(separator: " ").map(String.init) == [
+                "main", "accuracy", "1.0000", "0.7000", "-0.3000", "max", "drop", "0.01", "p", "=", "0.0156",
+                "REGRESSION",
+            ])
         #expect(check.stdout.contains("REGRESSION"))
         #expect(check.stdout.contains("6 case(s) regressed (pass → fail), 0 fixed"))
-        #expect(check.stdout.contains("main accuracy: 6 of 20 paired cases fell, 0 rose; one-sided paired test p = 0.0156 (alpha 0.05): significant"))
+        #expect(
+            check.stdout.contains(
+                "main accuracy: 6 of 20 paired cases fell, 0 rose; one-sided paired test p = 0.0156 (alpha 0.05): significant"
+            ))
         #expect(check.stdout.contains("c3  expected \"q3\"  got \"wrong\""))
         #expect(check.stdout.contains("Verdict: REGRESSION (main accuracy)"))
         let json = repo.evalguard("check", "--format", "json")
@@ -117,8 +131,9 @@ import EvalGuardTestSupport
 
     @Test func improvementsAndSwitchedOffMetricsNeverFail() throws {
         let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Models.echo(flipping: ["q1", "q2"]), cases: cases,
-                            extraConfig: "\"thresholds\": {\"avg_cost_usd\": false, \"p95_latency_ms\": false}")
+        try repo.setUpEvals(
+            model: Models.echo(flipping: ["q1", "q2"]), cases: cases,
+            extraConfig: "\"thresholds\": {\"avg_cost_usd\": false, \"p95_latency_ms\": false}")
         try repo.commitAll("Add evals")
         repo.evalguard("baseline")
         try repo.commitAll("Baseline")
@@ -132,7 +147,7 @@ import EvalGuardTestSupport
     @Test func checkReadsTheCommittedBaselineNotTheWorkingCopy() throws {
         let repo = try evaluatedRepository()
         try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3", "q4", "q5", "q6"]))
-        repo.evalguard("baseline")   // a lowered baseline, not committed
+        repo.evalguard("baseline") // a lowered baseline, not committed
         let check = repo.evalguard("check")
         #expect(check.status == 1)
         #expect(check.stderr.contains("differs from the one committed at HEAD"))

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
 @testable import EvalGuardSupport
@@ -25,7 +26,9 @@ import EvalGuardTestSupport
         for category in [ErrorCategory.usage, .input, .git, .model, .store] {
             #expect(ExitCode.of(EvalGuardError("x", category: category), bisect: true) == .bisectSkip)
         }
-        #expect(ExitCode.of(GitError(code: -3, function: "git_blob_lookup", message: "missing"), bisect: true) == .bisectSkip)
+        #expect(
+            ExitCode.of(GitError(code: -3, function: "git_blob_lookup", message: "missing"), bisect: true)
+                == .bisectSkip)
         #expect(ExitCode.of(UsageError("bad flag"), bisect: true) == .bisectSkip)
         // Ctrl-C must stop `git bisect run` (an exit code above 127 aborts it), not skip a commit.
         #expect(ExitCode.of(EvalGuardError("interrupted", category: .interrupted), bisect: true) == .interrupted)

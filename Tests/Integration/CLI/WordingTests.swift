@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardRunner
 
 /// Messages that say what actually happened and what to do about it.
@@ -21,7 +22,8 @@ import EvalGuardTestSupport
 
     @Test func aResponseBodyCutOffIsReportedAsCutOffNotAsCannotConnect() throws {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "max_retries": 0, "max_error_rate": 1, "timeout_s": 5}
             """)
@@ -37,7 +39,10 @@ import EvalGuardTestSupport
         func cut(_ text: String) -> HTTPResponseParser.Malformed? {
             var parser = HTTPResponseParser()
             Array(text.utf8).withUnsafeBytes { parser.append($0) }
-            do { _ = try parser.complete(atEOF: true); return nil } catch { return error }
+            do {
+                _ = try parser.complete(atEOF: true)
+                return nil
+            } catch { return error }
         }
         let length = try #require(cut("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n1234"))
         #expect(length.cutOff == "after 4 of 10 body bytes")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
@@ -10,7 +11,6 @@ import EvalGuardTestSupport
 /// The model counts its requests by mode in a file.
 @Suite(.serialized) struct CompareCommandTests {
     typealias Project = CompareProject
-
 
     @Test func comparesEveryVariantWithPairedStatisticsAndReusesAnswersTheSecondTime() throws {
         let p = try Project()
@@ -62,7 +62,8 @@ import EvalGuardTestSupport
         // margin 0.05: p = 0.00472208; margin 0.02: p = 0.156211.
         let holds = p.repo.evalguard("compare", "--variant", "mini", "--margin", "0.05")
         #expect(holds.status == 0, "\(holds.stderr)")
-        #expect(holds.stdout.contains("mini is not worse than current by more than 5 points (p = 0.00472) and 90% cheaper"))
+        #expect(
+            holds.stdout.contains("mini is not worse than current by more than 5 points (p = 0.00472) and 90% cheaper"))
         #expect(p.requests()["broken"] == nil, "only the named variant runs")
         let fails = p.repo.evalguard("compare", "--variant", "mini", "--margin", "0.02", "--format", "json")
         #expect(fails.status == 1)
@@ -75,12 +76,15 @@ import EvalGuardTestSupport
         #expect(markdown.status == 0)
         #expect(markdown.stdout.contains("### main (200 cases)"))
         #expect(markdown.stdout.contains("| mini | 0.9900 | -1.0 pts [-3.6 pts, +0.9 pts] | 0.5 | pass |"))
-        #expect(markdown.stdout.contains("- mini is not worse than current by more than 5 points (p = 0.00472) and 90% cheaper"))
+        #expect(
+            markdown.stdout.contains(
+                "- mini is not worse than current by more than 5 points (p = 0.00472) and 90% cheaper"))
     }
 
     @Test func setMakesAnAdHocVariantAndABadOneIsAUsageError() throws {
         let p = try Project()
-        let adHoc = p.repo.evalguard("compare", "--set", #"models.answerer.command=["python3", "model.py", "mini"]"#, "--format", "json")
+        let adHoc = p.repo.evalguard(
+            "compare", "--set", #"models.answerer.command=["python3", "model.py", "mini"]"#, "--format", "json")
         #expect(adHoc.status == 0, "\(adHoc.stderr)")
         #expect(p.requests()["mini"] == 200)
         #expect(p.requests()["broken"] == nil)
@@ -94,7 +98,8 @@ import EvalGuardTestSupport
         let p = try Project(variants: "{\n    \"typo\": {\"models\": {\"answerer\": {\"job\": 2}}}\n  }")
         let compare = p.repo.evalguard("compare")
         #expect(compare.status == 2)
-        #expect(compare.stderr.contains(".evals/evalguard.json:7: variants.typo.models.answerer.job: unknown key 'job'"))
+        #expect(
+            compare.stderr.contains(".evals/evalguard.json:7: variants.typo.models.answerer.job: unknown key 'job'"))
         #expect(p.repo.evalguard("run").status == 2, "a bad variant is a bad configuration")
         #expect(p.requests().isEmpty)
     }
@@ -105,18 +110,26 @@ import EvalGuardTestSupport
         let head = p.repo.head
         let adopted = p.repo.evalguard("compare", "--adopt", "mini")
         #expect(adopted.status == 0, "\(adopted.stderr)")
-        #expect(adopted.stdout.contains("adopted variant 'mini': wrote .evals/evalguard.json and .evals/baseline.json from its stored result"))
+        #expect(
+            adopted.stdout.contains(
+                "adopted variant 'mini': wrote .evals/evalguard.json and .evals/baseline.json from its stored result"))
         #expect(p.requests()["mini"] == 200, "the baseline comes from the stored answers")
         let config = try #require(p.repo.read(".evals/evalguard.json"))
         #expect(config.contains("// The model in production."), "comments are kept")
-        #expect(config.contains(#""models": {"answerer": {"command": ["python3","model.py","mini"], "jobs": 2, "timeout_s": 10}}"#))
+        #expect(
+            config.contains(
+                #""models": {"answerer": {"command": ["python3","model.py","mini"], "jobs": 2, "timeout_s": 10}}"#))
         #expect(config.contains(#""broken": {"models""#), "the other keys are unchanged")
         let baseline = try #require(p.repo.read(".evals/baseline.json"))
         #expect(baseline.contains("\"accuracy\": 0.99"))
-        #expect(baseline.contains("\"dirty\": true"), "the answers are not HEAD's: settling must not ask HEAD's model as the baseline's")
+        #expect(
+            baseline.contains("\"dirty\": true"),
+            "the answers are not HEAD's: settling must not ask HEAD's model as the baseline's")
         #expect(p.repo.head == head, "nothing is committed")
         #expect(try p.repo.git("diff", "--cached", "--name-only").isEmpty, "the index is untouched")
-        #expect(try p.repo.git("status", "--porcelain", "--untracked-files=all") == "M .evals/evalguard.json\n?? .evals/baseline.json")
+        #expect(
+            try p.repo.git("status", "--porcelain", "--untracked-files=all")
+                == "M .evals/evalguard.json\n?? .evals/baseline.json")
         // The adopted configuration is the variant's: its next run asks no model.
         let run = p.repo.evalguard("run")
         #expect(run.status == 0, "\(run.stderr)")
@@ -133,7 +146,9 @@ import EvalGuardTestSupport
         let suite = p.repo.evalguard("compare", "--suite", "nope")
         #expect(suite.status == 2 && suite.stderr.contains("no suite named 'nope' in .evals/evalguard.json"))
         let variant = p.repo.evalguard("compare", "--variant", "nope")
-        #expect(variant.status == 2 && variant.stderr.contains("no variant named 'nope'") && variant.stderr.contains("Variants: broken, mini."))
+        #expect(
+            variant.status == 2 && variant.stderr.contains("no variant named 'nope'")
+                && variant.stderr.contains("Variants: broken, mini."))
         let margin = p.repo.evalguard("compare", "--margin", "2")
         #expect(margin.status == 2 && margin.stderr.contains("expected a fraction from 0 to 1"))
         #expect(p.requests() == ["good": 200, "mini": 200], "bad usage asks no model")

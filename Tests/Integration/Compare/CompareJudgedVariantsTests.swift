@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// Judges work in variants: a variant of the feature's model is graded by the suite's judge, a
@@ -12,7 +13,9 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         let counter = NSTemporaryDirectory() + "evalguard-judged-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: counter) }
-        try repo.write("reply.py", """
+        try repo.write(
+            "reply.py",
+            """
             import json, sys
             mode = sys.argv[1] if len(sys.argv) > 1 else "full"
             for line in sys.stdin:
@@ -23,9 +26,13 @@ import EvalGuardTestSupport
                 sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
                 sys.stdout.flush()
             """)
-        try repo.write(".evals/cases/replies.jsonl", (0..<6).map { caseLine("r\($0)", "refund \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/replies.jsonl",
+            (0..<6).map { caseLine("r\($0)", "refund \($0)") }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "feature": {"command": ["python3", "reply.py"], "timeout_s": 10},
@@ -42,7 +49,9 @@ import EvalGuardTestSupport
             """)
         try repo.commitAll("a judged feature and two candidates")
         func feature() -> [String: Int] {
-            ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").reduce(into: [:]) { $0[String($1), default: 0] += 1 }
+            ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").reduce(into: [:]) {
+                $0[String($1), default: 0] += 1
+            }
         }
         let first = repo.evalguard("compare", "--format", "json")
         #expect(first.status == 0, "\(first.stderr)")

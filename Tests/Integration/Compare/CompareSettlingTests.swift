@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// A close call in compare is settled as check settles it: the current model fails cases 6 and
@@ -15,7 +16,9 @@ import EvalGuardTestSupport
     /// steady model and the flaky variant; `log` records each request as "<mode> <case id>".
     func project(log: String, other: Bool = false) throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.write("model.py", """
+        try repo.write(
+            "model.py",
+            """
             import json, os, sys
             mode = sys.argv[1] if len(sys.argv) > 1 else "steady"
             for line in sys.stdin:
@@ -28,9 +31,12 @@ import EvalGuardTestSupport
                 sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
                 sys.stdout.flush()
             """)
-        try repo.write(".evals/cases/main.jsonl", (0..<20).map { caseLine("c\($0)", "case \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl", (0..<20).map { caseLine("c\($0)", "case \($0)") }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {"m": {"command": ["python3", "model.py"], "jobs": 1, "timeout_s": 10}},
               "suites": {"main": {"cases": "cases/main.jsonl", "model": "m"}\(other ? #", "other": {"cases": "cases/main.jsonl", "model": "m"}"# : "")},
@@ -47,7 +53,9 @@ import EvalGuardTestSupport
         defer { try? FileManager.default.removeItem(atPath: log) }
         let repo = try project(log: log)
         func requests(_ mode: String) -> Int {
-            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count { $0.hasPrefix(mode + " ") }
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count {
+                $0.hasPrefix(mode + " ")
+            }
         }
         func flakyRequests() -> Int { requests("flaky") }
         let unsettled = repo.evalguard("compare", "--no-settle", "--format", "json")
@@ -64,15 +72,19 @@ import EvalGuardTestSupport
         let after = try #require(report["suites"]?.arrayValue?.first?["candidates"]?.arrayValue?.first)
         #expect(after["check_verdict"] == .string("regression"))
         #expect(after["settled"]?["persisted_worse"] == .number(6))
-        #expect(after["worse"] == .number(6) && after["better"] == .number(2), "the paired test reads the first answers")
+        #expect(
+            after["worse"] == .number(6) && after["better"] == .number(2), "the paired test reads the first answers")
         #expect(after["settled"]?["persisted_better"] == .number(0))
-        let asked = flakyRequests(), current = requests("steady")
+        let asked = flakyRequests()
+        let current = requests("steady")
         #expect(asked > 20)
         #expect(current > 20, "the current model was asked about the cases it failed")
 
         let again = repo.evalguard("compare", "--format", "json")
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(flakyRequests() == asked && requests("steady") == current, "the re-asks of both sides are stored with the variant's answers")
+        #expect(
+            flakyRequests() == asked && requests("steady") == current,
+            "the re-asks of both sides are stored with the variant's answers")
     }
 
     /// Settling under `--suite` keeps the variant's answers without making them its whole

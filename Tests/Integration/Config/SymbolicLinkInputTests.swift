@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 @testable import EvalGuardSupport
 
@@ -17,15 +18,21 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         try "{\"type\": \"string\"}".write(toFile: outside, atomically: true, encoding: .utf8)
         try repo.write("prompts/real.txt", "Answer briefly.\n")
-        for (path, target, text) in [("schemas/answer.json", schemaTarget, #"{"type": "string"}"#), ("prompts/system.txt", promptTarget, "Answer briefly.\n")] {
+        for (path, target, text) in [
+            ("schemas/answer.json", schemaTarget, #"{"type": "string"}"#),
+            ("prompts/system.txt", promptTarget, "Answer briefly.\n"),
+        ] {
             if let target {
-                try FileManager.default.createDirectory(atPath: repo.path(path.split(separator: "/")[0].description), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: repo.path(path.split(separator: "/")[0].description), withIntermediateDirectories: true)
                 try FileManager.default.createSymbolicLink(atPath: repo.path(path), withDestinationPath: target)
             } else {
                 try repo.write(path, text)
             }
         }
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "local": {"command": ["python3", "model.py"], "timeout_s": 10},
@@ -52,7 +59,10 @@ import EvalGuardTestSupport
         let repo = try project(server: server, schemaTarget: outside, promptTarget: nil)
         for run in [repo.evalguard("run", "--fresh"), repo.evalguard("run", "--commit", "HEAD")] {
             #expect(run.status == 2, "\(run.stderr)")
-            #expect(run.stderr.contains("error: schemas/answer.json is a symbolic link to \(outside), outside the repository"), "\(run.stderr)")
+            #expect(
+                run.stderr.contains(
+                    "error: schemas/answer.json is a symbolic link to \(outside), outside the repository"),
+                "\(run.stderr)")
         }
         #expect(try server.requests().isEmpty)
     }
@@ -62,7 +72,10 @@ import EvalGuardTestSupport
         let repo = try project(server: server, schemaTarget: nil, promptTarget: "real.txt")
         for run in [repo.evalguard("run", "--fresh"), repo.evalguard("run", "--commit", "HEAD")] {
             #expect(run.status == 2, "\(run.stderr)")
-            #expect(run.stderr.contains("error: prompts/system.txt is a symbolic link to prompts/real.txt: evalguard follows no links"), "\(run.stderr)")
+            #expect(
+                run.stderr.contains(
+                    "error: prompts/system.txt is a symbolic link to prompts/real.txt: evalguard follows no links"),
+                "\(run.stderr)")
         }
         #expect(try server.requests().isEmpty)
     }
@@ -73,12 +86,15 @@ import EvalGuardTestSupport
         try FileManager.default.createSymbolicLink(atPath: repo.path("rubrics"), withDestinationPath: "shared")
         try repo.commitAll("a linked directory")
         let git = try Repository.discover(from: repo.root)
-        for read in [{ try RepositoryFile.contents("rubrics/rubric.md", root: repo.root) },
-                     { try git.fileContents("rubrics/rubric.md", atCommit: repo.head) }] {
+        for read in [
+            { try RepositoryFile.contents("rubrics/rubric.md", root: repo.root) },
+            { try git.fileContents("rubrics/rubric.md", atCommit: repo.head) },
+        ] {
             #expect {
                 _ = try read()
             } throws: { error in
-                "\(error)".contains("rubrics/rubric.md lies under rubrics, a symbolic link to shared: evalguard follows no links")
+                "\(error)".contains(
+                    "rubrics/rubric.md lies under rubrics, a symbolic link to shared: evalguard follows no links")
                     && (error as? EvalGuardError)?.exitCode == .usage
             }
         }
@@ -92,16 +108,24 @@ import EvalGuardTestSupport
         let server = try OpenAITestServer()
         let repo = try project(server: server, schemaTarget: nil, promptTarget: nil)
         try repo.write(".evals/real-prices.json", #"{"m": {"input_per_million": 1, "output_per_million": 2}}"#)
-        try FileManager.default.createSymbolicLink(atPath: repo.path(".evals/prices.json"), withDestinationPath: "real-prices.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.path(".evals/prices.json"), withDestinationPath: "real-prices.json")
         let priced = repo.evalguard("run", "--fresh")
         #expect(priced.status == 2, "\(priced.stderr)")
-        #expect(priced.stderr.contains(".evals/prices.json is a symbolic link to .evals/real-prices.json: evalguard follows no links"), "\(priced.stderr)")
+        #expect(
+            priced.stderr.contains(
+                ".evals/prices.json is a symbolic link to .evals/real-prices.json: evalguard follows no links"),
+            "\(priced.stderr)")
         try FileManager.default.removeItem(atPath: repo.path(".evals/prices.json"))
-        try FileManager.default.moveItem(atPath: repo.path(".evals/evalguard.json"), toPath: repo.path(".evals/config.json"))
-        try FileManager.default.createSymbolicLink(atPath: repo.path(".evals/evalguard.json"), withDestinationPath: "config.json")
+        try FileManager.default.moveItem(
+            atPath: repo.path(".evals/evalguard.json"), toPath: repo.path(".evals/config.json"))
+        try FileManager.default.createSymbolicLink(
+            atPath: repo.path(".evals/evalguard.json"), withDestinationPath: "config.json")
         let configured = repo.evalguard("run", "--fresh")
         #expect(configured.status == 2, "\(configured.stderr)")
-        #expect(configured.stderr.contains(".evals/evalguard.json is a symbolic link to .evals/config.json"), "\(configured.stderr)")
+        #expect(
+            configured.stderr.contains(".evals/evalguard.json is a symbolic link to .evals/config.json"),
+            "\(configured.stderr)")
         #expect(try server.requests().isEmpty)
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -16,7 +17,8 @@ import EvalGuardTestSupport
     }
 
     @Test func invalidUTF8InACaseLineIsAnErrorNamingFileAndLine() throws {
-        let bytes = Array("{\"id\": \"a\", \"input\": \"x\", \"expected\": \"x\"}\n{\"id\": \"b\", \"input\": \"".utf8)
+        let bytes =
+            Array("{\"id\": \"a\", \"input\": \"x\", \"expected\": \"x\"}\n{\"id\": \"b\", \"input\": \"".utf8)
             + [0x78, 0xC3, 0x28] + Array("\", \"expected\": \"y\"}\n".utf8)
         do {
             _ = try CaseFile.parse(bytes, displayPath: ".evals/cases/main.jsonl", scorer: .exact(.init()))
@@ -53,8 +55,10 @@ import EvalGuardTestSupport
         let check = repo.evalguard("check")
         #expect(check.status == 0, "\(check.stderr)")
 
-        let prices = try PriceTable.parse(ConfigSource(displayPath: ".evals/prices.json",
-                                                       text: bomText + #"{"m": {"input_per_million": 1, "output_per_million": 2}}"#))
+        let prices = try PriceTable.parse(
+            ConfigSource(
+                displayPath: ".evals/prices.json",
+                text: bomText + #"{"m": {"input_per_million": 1, "output_per_million": 2}}"#))
         #expect(prices.models["m"] != nil)
     }
 

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -9,7 +10,8 @@ import EvalGuardTestSupport
 /// by the `json` scorer on the agent's output; `run`, `baseline` and `check` against the test
 /// server, which plays the agent from each case's script.
 @Suite(.serialized) struct AgentSuiteTests {
-    static let tools = #"[{"type": "function", "function": {"name": "lookup_order", "parameters": {"type": "object"}}}, {"type": "function", "function": {"name": "refund"}}]"#
+    static let tools =
+        #"[{"type": "function", "function": {"name": "lookup_order", "parameters": {"type": "object"}}}, {"type": "function", "function": {"name": "refund"}}]"#
 
     final class Fixture {
         let server: OpenAITestServer
@@ -21,7 +23,9 @@ import EvalGuardTestSupport
             repo = try ScratchRepository()
             try repo.write("prompts/agent.txt", "You are the support agent of a shop.\n")
             try repo.write("agent/tools.json", AgentSuiteTests.tools)
-            try repo.write(".evals/evalguard.json", """
+            try repo.write(
+                ".evals/evalguard.json",
+                """
                 {
                   "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "max_steps": 3,
                             "tools": {"file": "agent/tools.json"}, "tool_choice": "auto",
@@ -36,30 +40,42 @@ import EvalGuardTestSupport
             try repo.commitAll("a support agent")
         }
 
-        static func user(_ text: String) -> JSONValue { .object(["messages": .array([.object(["role": .string("user"), "content": .string(text)])])]) }
+        static func user(_ text: String) -> JSONValue {
+            .object(["messages": .array([.object(["role": .string("user"), "content": .string(text)])])])
+        }
 
         func writeCases(refundTotal: Int) throws {
             func json(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
             let order = JSONValue.object([
-                "id": .string("order"), "input": Self.user(#"call:lookup_order:{"order_id": "A1"} then final:Order A1 has shipped."#),
-                "tool_results": try json(#"[{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"status": "shipped"}}]"#),
-                "expected": try json(#"""
+                "id": .string("order"),
+                "input": Self.user(#"call:lookup_order:{"order_id": "A1"} then final:Order A1 has shipped."#),
+                "tool_results": try json(
+                    #"[{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"status": "shipped"}}]"#),
+                "expected": try json(
+                    #"""
                     {"content": "Order A1 has shipped.", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}],
                      "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"status": "shipped"}}]}
                     """#),
             ])
             let refund = JSONValue.object([
-                "id": .string("refund"), "input": Self.user(#"call:lookup_order:{"order_id": "A2"} then call:refund:{"order_id": "A2"}"#),
-                "tool_results": try json(#"[{"name": "lookup_order", "result": {"total": \#(refundTotal)}}, {"name": "refund", "result": "ok"}]"#),
-                "expected": try json(#"""
+                "id": .string("refund"),
+                "input": Self.user(#"call:lookup_order:{"order_id": "A2"} then call:refund:{"order_id": "A2"}"#),
+                "tool_results": try json(
+                    #"[{"name": "lookup_order", "result": {"total": \#(refundTotal)}}, {"name": "refund", "result": "ok"}]"#
+                ),
+                "expected": try json(
+                    #"""
                     {"content": "done: {\"total\":30} | ok",
                      "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A2"}}, {"name": "refund", "arguments": {"order_id": "A2"}}],
                      "steps": [{"name": "lookup_order", "arguments": {"order_id": "A2"}, "result": {"total": 30}},
                                {"name": "refund", "arguments": {"order_id": "A2"}, "result": "ok"}]}
                     """#),
             ])
-            let hello = JSONValue.object(["id": .string("hello"), "input": Self.user("Hello there"), "expected": .string("Hello there")])
-            try repo.write(".evals/cases/agent.jsonl", [order, refund, hello].map(\.canonicalText).joined(separator: "\n") + "\n")
+            let hello = JSONValue.object([
+                "id": .string("hello"), "input": Self.user("Hello there"), "expected": .string("Hello there"),
+            ])
+            try repo.write(
+                ".evals/cases/agent.jsonl", [order, refund, hello].map(\.canonicalText).joined(separator: "\n") + "\n")
         }
     }
 
@@ -89,7 +105,10 @@ import EvalGuardTestSupport
         #expect(f.requests == 6)
 
         // The tools file is an input of the model although `inputs` leaves it out: every case runs again.
-        try f.repo.write("agent/tools.json", Self.tools.replacingOccurrences(of: #""name": "refund""#, with: #""name": "refund", "description": "Refund an order.""#))
+        try f.repo.write(
+            "agent/tools.json",
+            Self.tools.replacingOccurrences(
+                of: #""name": "refund""#, with: #""name": "refund", "description": "Refund an order.""#))
         let tools = f.repo.evalguard("check")
         #expect(tools.status == 0, "\(tools.stdout)\(tools.stderr)")
         #expect(f.requests == 12)
@@ -108,17 +127,24 @@ import EvalGuardTestSupport
     @Test func aBadConversationInACaseStopsTheRunAtItsLine() throws {
         let f = try Fixture()
         var lines = try #require(f.repo.read(".evals/cases/agent.jsonl")).split(separator: "\n").map(String.init)
-        lines.append(#"{"id": "bad", "input": {"messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": "42"}]}, "expected": "x"}"#)
+        lines.append(
+            #"{"id": "bad", "input": {"messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": "42"}]}, "expected": "x"}"#
+        )
         try f.repo.write(".evals/cases/agent.jsonl", lines.joined(separator: "\n") + "\n")
         let run = f.repo.evalguard("run")
         #expect(run.status == 2)
-        #expect(run.stderr.contains(".evals/cases/agent.jsonl:4: case bad: {{input.messages}}[1]: a tool message needs \"tool_call_id\""), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                ".evals/cases/agent.jsonl:4: case bad: {{input.messages}}[1]: a tool message needs \"tool_call_id\""),
+            "\(run.stderr)")
         #expect(f.requests == 0)
     }
 
     @Test func theToolsProgramAnswersCallsAndItsScriptIsAnInput() throws {
         let f = try Fixture(extraModel: #", "tools_command": ["python3", "agent/tools.py"]"#)
-        try f.repo.write("agent/tools.py", """
+        try f.repo.write(
+            "agent/tools.py",
+            """
             import json, sys
             for line in sys.stdin:
                 call = json.loads(line)
@@ -133,7 +159,8 @@ import EvalGuardTestSupport
         let result = try #require(try ResultStore(root: f.repo.root).load(commit: f.repo.head))
         #expect(result.suites[0].cases.map(\.passed) == [true, true, true])
         #expect(f.requests == 6)
-        try f.repo.write("agent/tools.py", try #require(f.repo.read("agent/tools.py")).replacingOccurrences(of: "30", with: "31"))
+        try f.repo.write(
+            "agent/tools.py", try #require(f.repo.read("agent/tools.py")).replacingOccurrences(of: "30", with: "31"))
         let check = f.repo.evalguard("run")
         #expect(check.status == 0)
         #expect(f.requests == 12)

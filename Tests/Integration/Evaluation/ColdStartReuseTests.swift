@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -10,7 +11,9 @@ import EvalGuardTestSupport
     /// Two suites, each with its own command model; `slow` sleeps before it reads its first request.
     func twoSuites() throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.write("slow/model.py", """
+        try repo.write(
+            "slow/model.py",
+            """
             import json, sys, time
             time.sleep(1.5)
             for line in sys.stdin:
@@ -19,12 +22,16 @@ import EvalGuardTestSupport
                 sys.stdout.flush()
             """)
         try repo.write("fast/model.py", Models.echo())
-        try repo.write(".evals/cases/slow.jsonl", (0..<20).map { caseLine("s\($0)", "slow \($0)") }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/cases/fast.jsonl", (0..<4).map { caseLine("f\($0)", "fast \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/slow.jsonl", (0..<20).map { caseLine("s\($0)", "slow \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/fast.jsonl", (0..<4).map { caseLine("f\($0)", "fast \($0)") }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
         // Latency gated loosely, and an inconclusive verdict blocks: only the start-up (1.5 s on the
         // first case of each of four processes, of twenty) can cross the threshold.
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "slow": {"command": ["python3", "slow/model.py"], "jobs": 4, "timeout_s": 10, "inputs": ["slow/**"]},
@@ -42,7 +49,8 @@ import EvalGuardTestSupport
     }
 
     func slowLatencies(_ repo: ScratchRepository) throws -> [Double] {
-        let baseline = try Baseline.parse(Array(try #require(repo.read(Baseline.path)).utf8), displayPath: Baseline.path)
+        let baseline = try Baseline.parse(
+            Array(try #require(repo.read(Baseline.path)).utf8), displayPath: Baseline.path)
         return try #require(baseline.suites["slow"]).latenciesMs
     }
 
@@ -51,7 +59,8 @@ import EvalGuardTestSupport
         #expect(repo.evalguard("run").status == 0)
         #expect(repo.evalguard("baseline").status == 0)
         let recorded = try slowLatencies(repo)
-        #expect((1...19).contains(recorded.count), "each process's first answer is left out of the baseline's latencies")
+        #expect(
+            (1...19).contains(recorded.count), "each process's first answer is left out of the baseline's latencies")
         try repo.commitAll("evals and baseline")
 
         try repo.write("fast/model.py", Models.echo() + "\n# answers the same, reads differently\n")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 @testable import EvalGuardStore
 
@@ -25,10 +26,12 @@ import EvalGuardTestSupport
         try repo.write("model.py", "# half-edited\n")
         try repo.write("untracked.txt", "untracked\n")
         func snapshot() throws -> [String] {
-            [try repo.git("status", "--porcelain"), try repo.git("diff"), try repo.git("diff", "--cached"),
-             try repo.git("rev-parse", "HEAD"), try repo.git("symbolic-ref", "HEAD"),
-             GitHash.blobID(of: Array(FileManager.default.contents(atPath: repo.path(".git/index"))!)),
-             repo.read("model.py")!]
+            [
+                try repo.git("status", "--porcelain"), try repo.git("diff"), try repo.git("diff", "--cached"),
+                try repo.git("rev-parse", "HEAD"), try repo.git("symbolic-ref", "HEAD"),
+                GitHash.blobID(of: Array(FileManager.default.contents(atPath: repo.path(".git/index"))!)),
+                repo.read("model.py")!,
+            ]
         }
         let before = try snapshot()
         let run = repo.evalguard("run", "--commit", "HEAD~1")
@@ -92,8 +95,13 @@ import EvalGuardTestSupport
         try b.git("fetch", "-q", "origin", "refs/notes/evalguard:refs/notes/evalguard-origin")
         try b.git("notes", "--ref=evalguard", "merge", "-s", "union", "refs/notes/evalguard-origin")
         try b.git("push", "-q", "origin", "refs/notes/evalguard")
-        let noted = try b.git("notes", "--ref=evalguard", "list").split(separator: "\n").map { $0.split(separator: " ")[1] }
-        #expect(Set(noted).isSuperset(of: [Substring(try b.git("rev-parse", "HEAD")), Substring(try b.git("rev-parse", "HEAD~2"))]))
+        let noted = try b.git("notes", "--ref=evalguard", "list").split(separator: "\n").map {
+            $0.split(separator: " ")[1]
+        }
+        #expect(
+            Set(noted).isSuperset(of: [
+                Substring(try b.git("rev-parse", "HEAD")), Substring(try b.git("rev-parse", "HEAD~2")),
+            ]))
     }
 }
 

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -8,7 +9,9 @@ import EvalGuardTestSupport
 @Suite struct CostLimitCommandTests {
     func project(_ server: OpenAITestServer, extra: String = "") throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m",
                         "messages": [{"role": "user", "content": "{{input}}"}], "jobs": 2},
@@ -17,7 +20,9 @@ import EvalGuardTestSupport
             """)
         try repo.write(".evals/prices.json", #"{"m": {"input_per_million": 1000, "output_per_million": 1000}}"#)
         // "case number N": 3 prompt and 3 completion tokens, $0.006 an answer.
-        try repo.write(".evals/cases/main.jsonl", (0..<30).map { caseLine("c\($0)", "case number \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/main.jsonl",
+            (0..<30).map { caseLine("c\($0)", "case number \($0)") }.joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.commitAll("evals")
         return repo
@@ -28,7 +33,10 @@ import EvalGuardTestSupport
         let repo = try project(server)
         let run = repo.evalguard("run", "--max-cost", "0.02")
         #expect(run.status == 3, "\(run.stderr)")
-        #expect(run.stderr.contains("stopped before going over the cost limit of $0.0200: spent $0.0180 on 3 of 30 requests"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "stopped before going over the cost limit of $0.0200: spent $0.0180 on 3 of 30 requests"),
+            "\(run.stderr)")
         let sent = try server.requests().count
         #expect(sent == 3)
         let stored = repo.read(".evals/results/\(repo.head).json")
@@ -59,7 +67,9 @@ import EvalGuardTestSupport
 
     @Test func maxCostMustBeANumber() throws {
         let text = #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "max_cost_usd": "ten"}"#
-        #expect(throws: EvalGuardError.self) { try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)) }
+        #expect(throws: EvalGuardError.self) {
+            try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
+        }
         let ok = #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "max_cost_usd": 2.5}"#
         #expect(try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: ok)).maxCostUSD == 2.5)
     }

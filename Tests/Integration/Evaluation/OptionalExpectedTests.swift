@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -8,8 +9,10 @@ import EvalGuardTestSupport
 /// for the case's line, at load; the others see null.
 @Suite struct OptionalExpectedTests {
     func scorer(_ json: String) throws -> Scorer {
-        try Scorer(node: ConfigNode(value: try JSONParser.parse(json), path: ["suites", "s", "scorer"],
-                                    source: ConfigSource(displayPath: ".evals/evalguard.json", text: json)))
+        try Scorer(
+            node: ConfigNode(
+                value: try JSONParser.parse(json), path: ["suites", "s", "scorer"],
+                source: ConfigSource(displayPath: ".evals/evalguard.json", text: json)))
     }
 
     func load(_ scorer: Scorer, _ text: String) throws -> [EvalCase] {
@@ -33,13 +36,19 @@ import EvalGuardTestSupport
 
     @Test func scorersThatCompareWithItNameTheLine() throws {
         let named: [(Scorer, String, String)] = [
-            (.exact(.init()), "exact", #""hello""#), (.contains(.init()), "contains", #""hello""#), (.regex, "regex", #""h.*""#),
-            (.json, "json", #"{"a": 1}"#), (.numeric(absolute: 0, relative: 0), "numeric", "3"), (.oneOf(.init()), "one-of", #"["hello"]"#),
+            (.exact(.init()), "exact", #""hello""#), (.contains(.init()), "contains", #""hello""#),
+            (.regex, "regex", #""h.*""#),
+            (.json, "json", #"{"a": 1}"#), (.numeric(absolute: 0, relative: 0), "numeric", "3"),
+            (.oneOf(.init()), "one-of", #"["hello"]"#),
             (try scorer(#"{"type": "similarity", "model": "embedder", "threshold": 0.8}"#), "similarity", #""hello""#),
-            (.list([.contains(.init()), try scorer(#"{"type": "judge", "judge": "grader", "rubric": "r"}"#)]), "contains", #""hello""#),
+            (
+                .list([.contains(.init()), try scorer(#"{"type": "judge", "judge": "grader", "rubric": "r"}"#)]),
+                "contains", #""hello""#
+            ),
         ]
         for (s, name, expected) in named {
-            let lines = #"{"id": "a", "input": "hi", "expected": \#(expected)}"# + "\n" + #"{"id": "b", "input": "bye"}"# + "\n"
+            let lines =
+                #"{"id": "a", "input": "hi", "expected": \#(expected)}"# + "\n" + #"{"id": "b", "input": "bye"}"# + "\n"
             #expect {
                 _ = try load(s, lines)
             } throws: { error in
@@ -55,8 +64,11 @@ import EvalGuardTestSupport
         try repo.setUpEvals(model: Models.echo(), cases: [caseLine("a", "x"), #"{"id": "b", "input": "y"}"#])
         let run = repo.evalguard("run")
         #expect(run.status == 2)
-        #expect(run.stderr.contains(#"error: .evals/cases/main.jsonl:2: case b: missing "expected": the exact scorer compares the output with it"#),
-                "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                #"error: .evals/cases/main.jsonl:2: case b: missing "expected": the exact scorer compares the output with it"#
+            ),
+            "\(run.stderr)")
         #expect(!repo.exists(".evals/results"))
     }
 }

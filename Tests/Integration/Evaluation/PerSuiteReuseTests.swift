@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -14,7 +15,6 @@ import EvalGuardTestSupport
 @Suite(.serialized) struct PerSuiteReuseTests {
     typealias Fixture = PerSuiteReuseFixture
 
-
     @Test func firstRunAsksBothModelsAndReadsThePromptFile() throws {
         let f = try Fixture()
         let e = try f.evaluator.evaluate(.workingTree)
@@ -23,7 +23,10 @@ import EvalGuardTestSupport
         #expect(e.result.suites.allSatisfy { $0.metrics.accuracy == 1 })
         let first = try #require(try f.server.requests().first)
         let body = try JSONParser.parse(try #require(first["body"]?.stringValue))
-        guard case .array(let messages)? = body["messages"] else { Issue.record("no messages"); return }
+        guard case .array(let messages)? = body["messages"] else {
+            Issue.record("no messages")
+            return
+        }
         #expect(messages[0]["content"] == .string("Route the ticket to a team.\n"))
         #expect(e.result.suite("router")?.model == "models.router")
         #expect(e.result.suite("router")?.cases.first?.output == "\"ticket 0\"")
@@ -43,14 +46,19 @@ import EvalGuardTestSupport
         let f = try Fixture()
         let before = try f.evaluator.evaluate(.workingTree).result
         try f.writeConfig(comment: "Owned by the backend team.", accuracyDrop: 0.05)
-        try f.repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
+        try f.repo.write(
+            ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
         let r = try f.commitAndEvaluate("thresholds, a comment and new prices")
         #expect(r.http == 0 && r.command == 0)
-        let price = PriceTable.Price(inputPerMillion: Decimal(string: "0.3")!, outputPerMillion: Decimal(string: "1.25")!)
-        for (old, new) in zip(try #require(before.suite("router")).cases, try #require(r.result.suite("router")).cases) {
+        let price = PriceTable.Price(
+            inputPerMillion: Decimal(string: "0.3")!, outputPerMillion: Decimal(string: "1.25")!)
+        for (old, new) in zip(try #require(before.suite("router")).cases, try #require(r.result.suite("router")).cases)
+        {
             let usage = try #require(new.usage)
             #expect(usage == old.usage)
-            #expect(new.costUSD == price.cost(promptTokens: usage["prompt_tokens"]!, completionTokens: usage["completion_tokens"]!))
+            #expect(
+                new.costUSD
+                    == price.cost(promptTokens: usage["prompt_tokens"]!, completionTokens: usage["completion_tokens"]!))
             #expect(new.costUSD != old.costUSD)
         }
         #expect(r.result.suite("router")?.reuse?.repriced == 6)
@@ -71,7 +79,9 @@ import EvalGuardTestSupport
     @Test func addingFiveCasesMakesFiveRequestsAndRemovedCasesAreDropped() throws {
         let f = try Fixture()
         _ = try f.evaluator.evaluate(.workingTree)
-        let lines = (1..<6).map { caseLine("r\($0)", "ticket \($0)") } + (0..<5).map { caseLine("new\($0)", "new ticket \($0)") }
+        let lines =
+            (1..<6).map { caseLine("r\($0)", "ticket \($0)") }
+            + (0..<5).map { caseLine("new\($0)", "new ticket \($0)") }
         try f.repo.write(".evals/cases/router.jsonl", lines.joined(separator: "\n") + "\n")
         let r = try f.commitAndEvaluate("five new cases, one removed")
         #expect(r.http == 5 && r.command == 0)
@@ -79,7 +89,9 @@ import EvalGuardTestSupport
         #expect(router.cases.count == 10 && !router.cases.contains { $0.id == "r0" })
         #expect(Set(router.reuse?.ran ?? []) == Set((0..<5).map { "new\($0)" }))
         // A case whose input changed runs again.
-        try f.repo.write(".evals/cases/router.jsonl", ([caseLine("r1", "ticket one")] + lines.dropFirst()).joined(separator: "\n") + "\n")
+        try f.repo.write(
+            ".evals/cases/router.jsonl",
+            ([caseLine("r1", "ticket one")] + lines.dropFirst()).joined(separator: "\n") + "\n")
         let changed = try f.commitAndEvaluate("an input changed")
         #expect(changed.http == 1 && changed.result.suite("router")?.reuse?.ran == ["r1"])
     }
@@ -88,7 +100,9 @@ import EvalGuardTestSupport
         let f = try Fixture()
         _ = try f.evaluator.evaluate(.workingTree)
         try f.writeConfig(priorityScorer: "contains")
-        var lines = (0..<4).map { caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low") }
+        var lines = (0..<4).map {
+            caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low")
+        }
         lines[0] = caseLine("p0", "site down 0", "low")
         try f.repo.write(".evals/cases/priority.jsonl", lines.joined(separator: "\n") + "\n")
         let r = try f.commitAndEvaluate("new scorer and a new expected answer")
@@ -107,7 +121,9 @@ import EvalGuardTestSupport
         #expect(r.http == 0 && r.command == 4)
         #expect(r.result.commit == f.repo.head && !r.result.dirty)
         // Its note holds every suite, so another clone finds the answers.
-        #expect(ResultStore(root: f.repo.root, repository: try Repository.discover(from: f.repo.root)).note(commit: f.repo.head)?.suites.count == 2)
+        #expect(
+            ResultStore(root: f.repo.root, repository: try Repository.discover(from: f.repo.root)).note(
+                commit: f.repo.head)?.suites.count == 2)
     }
 
     @Test func freshAsksEveryCase() throws {
@@ -123,7 +139,9 @@ import EvalGuardTestSupport
         try f.repo.write(".evals/cases/router.jsonl", caseLine("big", long) + "\n")
         try f.repo.commitAll("a long answer")
         let first = try f.evaluator.evaluate(.workingTree).result.suite("router")!.cases[0]
-        #expect(first.outputTruncated == true && first.output!.count == CaseResult.outputLimit + 1 && first.outputDigest != nil)
+        #expect(
+            first.outputTruncated == true && first.output!.count == CaseResult.outputLimit + 1
+                && first.outputDigest != nil)
         try f.repo.write(".evals/cases/router.jsonl", caseLine("big", long, "other") + "\n")
         let r = try f.commitAndEvaluate("another expected answer")
         #expect(r.http == 1)
@@ -152,7 +170,9 @@ import EvalGuardTestSupport
         let router = f.repo.evalguard("check", "--suite", "router", "--format", "json")
         #expect(router.status == 0, "\(router.stderr)")
         #expect(f.commandRequests == 4, "the priority model was not asked again")
-        #expect(router.stdout.contains("\"router\"") && !router.stdout.contains("\"priority\""), "only the router is compared")
+        #expect(
+            router.stdout.contains("\"router\"") && !router.stdout.contains("\"priority\""),
+            "only the router is compared")
         let priority = f.repo.evalguard("check", "--suite", "priority")
         #expect(priority.stderr.contains("priority: 4 case(s) asked of the model"))
         #expect(priority.stdout.contains("priority") && !priority.stdout.contains("router"), "\(priority.stdout)")
@@ -165,10 +185,13 @@ import EvalGuardTestSupport
 @Suite struct DefaultModelInputsTests {
     @Test func aModelUnderEvalsIsAnInputWhenInputsIsUnset() throws {
         let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Models.echo(), cases: (1...4).map { caseLine("c\($0)", "q\($0)") },
-                            modelConfig: "")
+        try repo.setUpEvals(
+            model: Models.echo(), cases: (1...4).map { caseLine("c\($0)", "q\($0)") },
+            modelConfig: "")
         try repo.write(".evals/model.py", Models.echo())
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", ".evals/model.py"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},
              "thresholds": {"p95_latency_ms": false}}
             """)
@@ -192,34 +215,45 @@ import EvalGuardTestSupport
         #expect(f.httpRequests == 18 && f.commandRequests == 12)
         #expect(before.suite("priority")?.cases[0].runOutputs == [RunOutput(output: "\"high\"", runs: 3)])
         try f.writeConfig(priorityScorer: "contains")
-        var lines = (0..<4).map { caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low") }
+        var lines = (0..<4).map {
+            caseLine("p\($0)", $0 % 2 == 0 ? "site down \($0)" : "question \($0)", $0 % 2 == 0 ? "high" : "low")
+        }
         lines[0] = caseLine("p0", "site down 0", "low")
         try f.repo.write(".evals/cases/priority.jsonl", lines.joined(separator: "\n") + "\n")
-        try f.repo.write(".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
+        try f.repo.write(
+            ".evals/prices.json", #"{"gpt-4o-mini": {"input_per_million": 0.3, "output_per_million": 1.25}}"#)
         try f.repo.commitAll("a new scorer, an expected answer and prices")
         let after = try f.evaluator.evaluate(.workingTree, repeats: 3).result
         #expect(f.httpRequests == 18 && f.commandRequests == 12, "no model was asked again")
         let priority = try #require(after.suite("priority"))
         #expect(priority.reuse?.rescored == 4)
-        #expect(priority.cases.map(\.passCount) == [0, 3, 3, 3] && priority.cases[0].passed == false && priority.cases[0].score == 0)
+        #expect(
+            priority.cases.map(\.passCount) == [0, 3, 3, 3] && priority.cases[0].passed == false
+                && priority.cases[0].score == 0)
         #expect(priority.metrics.accuracy == 0.75)
         let router = try #require(after.suite("router"))
         #expect(router.reuse?.repriced == 6)
-        let price = PriceTable.Price(inputPerMillion: Decimal(string: "0.3")!, outputPerMillion: Decimal(string: "1.25")!)
+        let price = PriceTable.Price(
+            inputPerMillion: Decimal(string: "0.3")!, outputPerMillion: Decimal(string: "1.25")!)
         for c in router.cases {
             let usage = try #require(c.usage)
-            let cost = try #require(price.cost(promptTokens: usage["prompt_tokens"]! * 3, completionTokens: usage["completion_tokens"]! * 3))
+            let cost = try #require(
+                price.cost(promptTokens: usage["prompt_tokens"]! * 3, completionTokens: usage["completion_tokens"]! * 3)
+            )
             #expect(c.costUSD == cost / 3)
         }
     }
 
     @Test func runsWithDifferentOutputsAreCountedOutputByOutput() throws {
-        var answer = CaseResult(id: "c", passed: true, score: 2.0 / 3, latencyMs: 1, output: "\"a\"", runs: 3, passes: 2)
+        var answer = CaseResult(
+            id: "c", passed: true, score: 2.0 / 3, latencyMs: 1, output: "\"a\"", runs: 3, passes: 2)
         answer.runOutputs = [RunOutput(output: "\"a\"", runs: 2), RunOutput(output: "\"b\"", runs: 1)]
         #expect(Evaluation.rescore(&answer, .exact(.init()), expected: .string("b"), ScoringSession()))
         #expect(answer.passes == 1 && answer.passed == false && answer.output == "\"a\"")
         #expect(abs(answer.score - 1.0 / 3) < 1e-12)
         answer.runOutputs = nil
-        #expect(!Evaluation.rescore(&answer, .exact(.init()), expected: .string("a"), ScoringSession()), "without its runs' outputs a repeated case runs again")
+        #expect(
+            !Evaluation.rescore(&answer, .exact(.init()), expected: .string("a"), ScoringSession()),
+            "without its runs' outputs a repeated case runs again")
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
@@ -14,7 +15,9 @@ import EvalGuardTestSupport
     @Test func eachSuiteIsPricedAndComparedByItsOwnModel() throws {
         let server = try OpenAITestServer()
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "small": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "retry_backoff_s": 0.01, "messages": [{"role": "user", "content": "{{input}}"}]},
@@ -27,9 +30,15 @@ import EvalGuardTestSupport
               "thresholds": {"p95_latency_ms": false}
             }
             """)
-        try repo.write(".evals/cases/router.jsonl", (0..<4).map { caseLine("r\($0)", "ticket \($0)") }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/cases/writer.jsonl", (0..<4).map { caseLine("w\($0)", "draft \($0)") }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/prices.json", """
+        try repo.write(
+            ".evals/cases/router.jsonl",
+            (0..<4).map { caseLine("r\($0)", "ticket \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/writer.jsonl",
+            (0..<4).map { caseLine("w\($0)", "draft \($0)") }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/prices.json",
+            """
             {"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60},
              "gpt-4o": {"input_per_million": 2.5, "output_per_million": 10}}
             """)
@@ -44,12 +53,15 @@ import EvalGuardTestSupport
         #expect(Set(models.keys) == ["models.small", "models.large"])
         #expect(first.prices(ofSuite: "writer")?["input_per_million"] == .number(2.5))
         #expect(first.prices(ofSuite: "router")?["input_per_million"] == .number(0.15))
-        let recorded = try Baseline.parse(Array(try #require(repo.read(Baseline.path)).utf8), displayPath: Baseline.path)
+        let recorded = try Baseline.parse(
+            Array(try #require(repo.read(Baseline.path)).utf8), displayPath: Baseline.path)
         #expect(recorded.suites["writer"]?.prices?["input_per_million"] == .number(2.5))
 
         // Only the large model's prices change: the writer's cost moved because of prices, the
         // router's did not move at all.
-        try repo.write(".evals/prices.json", """
+        try repo.write(
+            ".evals/prices.json",
+            """
             {"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60},
              "gpt-4o": {"input_per_million": 5, "output_per_million": 20}}
             """)
@@ -57,8 +69,11 @@ import EvalGuardTestSupport
         let requests = try server.requests().count
         let after = try evaluator.evaluate(.workingTree).result
         #expect(try server.requests().count == requests)
-        let comparison = Gate.compare(baseline: recorded, current: after, config: try Workspace(directory: repo.root).config)
-        let cost = { (suite: String) in comparison.suites.first { $0.name == suite }?.metrics.first { $0.metric == .avgCostUSD } }
+        let comparison = Gate.compare(
+            baseline: recorded, current: after, config: try Workspace(directory: repo.root).config)
+        let cost = { (suite: String) in
+            comparison.suites.first { $0.name == suite }?.metrics.first { $0.metric == .avgCostUSD }
+        }
         #expect(cost("writer")?.pricesChanged == true && cost("writer")?.verdict == .inconclusive)
         #expect(cost("router")?.pricesChanged == false && cost("router")?.verdict == .pass)
     }

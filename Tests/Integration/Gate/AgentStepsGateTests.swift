@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardReport
@@ -33,10 +34,14 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         try repo.write("agent.py", Self.agent(extra: 0))
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/cases/refunds.jsonl", (1...6).map {
-            #"{"id": "r\#($0)", "input": "A\#($0)", "expected": {"steps": ["lookup_order", "refund"]}}"#
-        }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/cases/refunds.jsonl",
+            (1...6).map {
+                #"{"id": "r\#($0)", "input": "A\#($0)", "expected": {"steps": ["lookup_order", "refund"]}}"#
+            }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "agent.py"], "jobs": 1},
               "suites": {"refunds": {"cases": "cases/refunds.jsonl", "scorer": "trajectory"}},
@@ -59,7 +64,9 @@ import EvalGuardTestSupport
         let check = repo.evalguard("check")
         #expect(check.status == 1, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("Verdict: REGRESSION (refunds avg_steps)"), "\(check.stdout)")
-        let row = check.stdout.split(separator: "\n").first { $0.contains("avg_steps") }.map { $0.split(separator: " ") }
+        let row = check.stdout.split(separator: "\n").first { $0.contains("avg_steps") }.map {
+            $0.split(separator: " ")
+        }
         #expect(row == ["refunds", "avg_steps", "2", "4", "+100.0%", "+50%", "-", "REGRESSION"], "\(check.stdout)")
 
         let json = try JSONParser.parse(repo.evalguard("check", "--format", "json").stdout)
@@ -82,9 +89,14 @@ import EvalGuardTestSupport
         let counter = repo.path(".git/requests.log")
         try repo.write("agent.py", Self.agent(extra: 1, counter: counter))
         try repo.write(".evals/.gitignore", "results/\n")
-        let cases = { (steps: String) in (1...3).map { #"{"id": "r\#($0)", "input": "A\#($0)", "expected": {"steps": \#(steps)}}"# }.joined(separator: "\n") + "\n" }
+        let cases = { (steps: String) in
+            (1...3).map { #"{"id": "r\#($0)", "input": "A\#($0)", "expected": {"steps": \#(steps)}}"# }.joined(
+                separator: "\n") + "\n"
+        }
         try repo.write(".evals/cases/refunds.jsonl", cases(#"["lookup_order", "refund"]"#))
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", "agent.py"], "jobs": 1},
              "suites": {"refunds": {"cases": "cases/refunds.jsonl", "scorer": {"type": "trajectory", "match": "exact"}}},
              "thresholds": {"p95_latency_ms": false}}
@@ -99,7 +111,9 @@ import EvalGuardTestSupport
         #expect(first?["reason"] == .string("step 2: expected refund, found lookup_order"))
         #expect(first?["step_count"] == .number(3))
 
-        try repo.write(".evals/cases/refunds.jsonl", cases(#"["lookup_order", "lookup_order", {"name": "refund", "arguments": {"amount": 10}}]"#))
+        try repo.write(
+            ".evals/cases/refunds.jsonl",
+            cases(#"["lookup_order", "lookup_order", {"name": "refund", "arguments": {"amount": 10}}]"#))
         try repo.commitAll("two lookups are right")
         #expect(repo.evalguard("run").status == 0)
         #expect(requests() == 3, "re-scored from the stored answers")
@@ -111,10 +125,13 @@ import EvalGuardTestSupport
 
     @Test func thresholdKeysAreChecked() throws {
         let repo = try project(threshold: #"{"max_increase_pct": 50}"#)
-        try repo.write(".evals/evalguard.json", repo.read(".evals/evalguard.json")!.replacingOccurrences(of: "max_increase_pct", with: "max_increase"))
+        try repo.write(
+            ".evals/evalguard.json",
+            repo.read(".evals/evalguard.json")!.replacingOccurrences(of: "max_increase_pct", with: "max_increase"))
         let check = repo.evalguard("check")
         #expect(check.status == 2)
-        #expect(check.stderr.contains("thresholds.avg_steps.max_increase: unknown key 'max_increase'"), "\(check.stderr)")
+        #expect(
+            check.stderr.contains("thresholds.avg_steps.max_increase: unknown key 'max_increase'"), "\(check.stderr)")
     }
 }
 
@@ -128,16 +145,20 @@ import EvalGuardTestSupport
             c.toolCallCount = s
             return c
         }
-        return SuiteResult(name: "main", casesFile: ".evals/cases/main.jsonl", casesDigest: "", scorer: "trajectory", metrics: Metrics(cases), cases: cases)
+        return SuiteResult(
+            name: "main", casesFile: ".evals/cases/main.jsonl", casesDigest: "", scorer: "trajectory",
+            metrics: Metrics(cases), cases: cases)
     }
 
     func compare(_ before: [Int?], _ after: [Int?], _ threshold: String) throws -> Comparison {
-        let config = try GateInputs.config("""
+        let config = try GateInputs.config(
+            """
             {"model": {"command": ["true"]}, "suites": {"main": {"cases": "cases/main.jsonl"}},
              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false\(threshold.isEmpty ? "" : ", \"avg_steps\": " + threshold)}}
             """)
-        return Gate.compare(baseline: Baseline(result: GateInputs.run([Self.suite(steps: before)])),
-                            current: GateInputs.run([Self.suite(steps: after)]), config: config)
+        return Gate.compare(
+            baseline: Baseline(result: GateInputs.run([Self.suite(steps: before)])),
+            current: GateInputs.run([Self.suite(steps: after)]), config: config)
     }
 
     @Test func pointRuleWithFloor() throws {
@@ -145,13 +166,22 @@ import EvalGuardTestSupport
         let row = try #require(doubled.suites[0].metrics.first { $0.metric == .avgSteps })
         #expect(row.verdict == .regression && row.baseline == 2 && row.current == 4)
         let junit = JUnitReport.xml(doubled)
-        #expect(junit.contains(#"<testcase classname="evalguard.main" name="avg_steps""#) && junit.contains(#"<failure type="regression" message="avg_steps"#), "\(junit)")
+        #expect(
+            junit.contains(#"<testcase classname="evalguard.main" name="avg_steps""#)
+                && junit.contains(#"<failure type="regression" message="avg_steps"#), "\(junit)")
         // Within a floor of 3 steps: a rise of 2 passes.
-        #expect(try compare([2, 2], [4, 4], #"{"max_increase_pct": 50, "min_increase_steps": 3}"#).suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .pass)
+        #expect(
+            try compare([2, 2], [4, 4], #"{"max_increase_pct": 50, "min_increase_steps": 3}"#).suites[0].metrics.first {
+                $0.metric == .avgSteps
+            }?.verdict == .pass)
         // A case without steps counts 0: the mean is over every answered case.
-        #expect(try compare([2, nil], [2, 2], #"{"max_increase_pct": 50}"#).suites[0].metrics.first { $0.metric == .avgSteps }.map { $0.baseline == 1 && $0.verdict == .regression } == true)
+        #expect(
+            try compare([2, nil], [2, 2], #"{"max_increase_pct": 50}"#).suites[0].metrics.first {
+                $0.metric == .avgSteps
+            }.map { $0.baseline == 1 && $0.verdict == .regression } == true)
         // Not written: shown, not gated.
-        #expect(try compare([2, 2], [4, 4], "").suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .skipped)
+        #expect(
+            try compare([2, 2], [4, 4], "").suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .skipped)
     }
 
     /// A baseline agent that answered without calls took no steps: one that starts calling is gated.
@@ -159,10 +189,16 @@ import EvalGuardTestSupport
         let started = try compare([nil, nil], [3, 3], #"{"max_increase_pct": 50}"#)
         let row = try #require(started.suites[0].metrics.first { $0.metric == .avgSteps })
         #expect(row.verdict == .regression && row.baseline == 0 && row.current == 3)
-        #expect(try compare([2, 2], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.first { $0.metric == .avgSteps }?.verdict == .pass)
+        #expect(
+            try compare([2, 2], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.first {
+                $0.metric == .avgSteps
+            }?.verdict == .pass)
     }
 
     @Test func noRowForSuitesWithoutCalls() throws {
-        #expect(try compare([nil, nil], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.allSatisfy { $0.metric != .avgSteps })
+        #expect(
+            try compare([nil, nil], [nil, nil], #"{"max_increase_pct": 50}"#).suites[0].metrics.allSatisfy {
+                $0.metric != .avgSteps
+            })
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardReport
@@ -26,9 +27,15 @@ import EvalGuardTestSupport
         var strictTop = VerdictSettings.defaults
         strictTop.onInconclusive = .fail
         #expect(!Comparison(suites: [Self.inconclusive("replies", policy: .pass)], settings: strictTop).blocks)
-        #expect(Comparison(suites: [Self.inconclusive("replies", policy: .pass), Self.inconclusive("rules", policy: nil)], settings: strictTop).blocks)
+        #expect(
+            Comparison(
+                suites: [Self.inconclusive("replies", policy: .pass), Self.inconclusive("rules", policy: nil)],
+                settings: strictTop
+            ).blocks)
         // The JUnit report fails exactly the suite whose policy fails.
-        let xml = JUnitReport.xml(Comparison(suites: [Self.inconclusive("replies", policy: .pass), Self.inconclusive("rules", policy: .fail)]))
+        let xml = JUnitReport.xml(
+            Comparison(suites: [Self.inconclusive("replies", policy: .pass), Self.inconclusive("rules", policy: .fail)])
+        )
         #expect(xml.contains("<testsuite name=\"rules\" tests=\"1\" failures=\"1\""), "\(xml)")
         #expect(xml.contains("<testsuite name=\"replies\" tests=\"1\" failures=\"0\""), "\(xml)")
         #expect(xml.contains("(warning: passing because on_inconclusive is pass); to settle it: more cases"), "\(xml)")
@@ -38,18 +45,27 @@ import EvalGuardTestSupport
         var suite = Self.inconclusive("a,b:c", policy: nil)
         suite.metrics[0].advice = "100% more\ncases"
         let lines = CIAnnotations.github(Comparison(suites: [suite]))
-        #expect(lines == ["::warning file=.evals/baseline.json,title=evalguard%3A a%2Cb%3Ac accuracy inconclusive::"
-                          + "1.0000 → 0.9000 (-0.1000; threshold off), passing as inconclusive; to settle it: 100%25 more%0Acases"], "\(lines)")
+        #expect(
+            lines == [
+                "::warning file=.evals/baseline.json,title=evalguard%3A a%2Cb%3Ac accuracy inconclusive::"
+                    + "1.0000 → 0.9000 (-0.1000; threshold off), passing as inconclusive; to settle it: 100%25 more%0Acases"
+            ], "\(lines)")
     }
 
     @Test func aSuitesOnInconclusiveIsReadAndCheckedAtItsLine() throws {
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(), cases: [caseLine("c1", "q1")])
         let config = try #require(repo.read(".evals/evalguard.json"))
-        try repo.write(".evals/evalguard.json", config.replacingOccurrences(of: #""scorer": "exact"}"#, with: #""scorer": "exact", "on_inconclusive": "maybe"}"#))
+        try repo.write(
+            ".evals/evalguard.json",
+            config.replacingOccurrences(
+                of: #""scorer": "exact"}"#, with: #""scorer": "exact", "on_inconclusive": "maybe"}"#))
         let bad = repo.evalguard("run")
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains(".evals/evalguard.json:3: suites.main.on_inconclusive") && bad.stderr.contains("on_inconclusive must be \"pass\" or \"fail\", found \"maybe\""), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains(".evals/evalguard.json:3: suites.main.on_inconclusive")
+                && bad.stderr.contains("on_inconclusive must be \"pass\" or \"fail\", found \"maybe\""), "\(bad.stderr)"
+        )
     }
 
     /// Two suites with the same small drop: only the one that says "fail" blocks `check`.

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardStore
@@ -64,7 +65,8 @@ import EvalGuardTestSupport
         // Same model, same flakiness: a pass, with the flaky case listed.
         let check = repo.evalguard("check", "--repeat", "3", "--fresh")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stdout.contains("main: 1 flaky case(s) (outcomes differ across repeats), kept in the accuracy gate"))
+        #expect(
+            check.stdout.contains("main: 1 flaky case(s) (outcomes differ across repeats), kept in the accuracy gate"))
         #expect(check.stdout.contains("c2  pass rate 0.33 → "))
         let json = try JSONParser.parse(repo.evalguard("check", "--repeat", "3", "--format", "json").stdout)
         #expect(json["settings"]?["repeat"] == .number(3))
@@ -85,7 +87,10 @@ import EvalGuardTestSupport
         #expect(check.stdout.contains("Verdict: INCONCLUSIVE (main accuracy)"))
         #expect(check.stdout.contains("main accuracy: INCONCLUSIVE: to tell this drop from noise: about"))
         #expect(check.stdout.contains("note: 20 cases cannot show a drop below 0.25 as significant"))
-        #expect(check.stderr.contains("warning: INCONCLUSIVE: main accuracy beyond the threshold but not distinguishable from noise. PASSING anyway"))
+        #expect(
+            check.stderr.contains(
+                "warning: INCONCLUSIVE: main accuracy beyond the threshold but not distinguishable from noise. PASSING anyway"
+            ))
         let json = try JSONParser.parse(repo.evalguard("check", "--format", "json").stdout)
         #expect(json["verdict"] == .string("inconclusive"))
         #expect(json["blocks"] == .bool(false))
@@ -96,8 +101,9 @@ import EvalGuardTestSupport
         #expect(accuracy?["interval"]?["current"]?.arrayValue?.count == 2)
         #expect(accuracy?["advice"]?.stringValue?.contains("--repeat 3") == true)
 
-        try repo.setUpEvals(model: Models.echo(flipping: ["q3", "q4"]), cases: cases,
-                            extraConfig: Self.config(#""on_inconclusive": "fail""#))
+        try repo.setUpEvals(
+            model: Models.echo(flipping: ["q3", "q4"]), cases: cases,
+            extraConfig: Self.config(#""on_inconclusive": "fail""#))
         let strict = repo.evalguard("check")
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("Failing because on_inconclusive is \"fail\"."))
@@ -115,8 +121,12 @@ import EvalGuardTestSupport
         #expect(md.status == 1)
         #expect(md.stdout.hasPrefix("### evalguard: ❌ regression\n"))
         #expect(md.stdout.contains("| suite | metric | baseline | current | delta | threshold | evidence | verdict |"))
-        #expect(md.stdout.contains("| main | accuracy | 1.0000 | 0.7000 | -0.3000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
-        #expect(md.stdout.contains("<details><summary>main: 6 case(s) regressed (pass → fail), 0 fixed (fail → pass)</summary>"))
+        #expect(
+            md.stdout.contains(
+                "| main | accuracy | 1.0000 | 0.7000 | -0.3000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
+        #expect(
+            md.stdout.contains(
+                "<details><summary>main: 6 case(s) regressed (pass → fail), 0 fixed (fail → pass)</summary>"))
         #expect(md.stdout.contains("- ➖ `c1`: expected `\"q1\"` got `\"a|b\"`"), "\(md.stdout)")
         #expect(md.stdout.contains("**Verdict: REGRESSION (main accuracy)**"))
         let usage = repo.evalguard("run", "--format", "markdown")
@@ -126,15 +136,20 @@ import EvalGuardTestSupport
 
     @Test func configurationKeysAreValidated() throws {
         func parse(_ extra: String) throws -> EvalConfig {
-            try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json",
-                text: "{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"c\"}}\(extra)}"))
+            try EvalConfig.parse(
+                ConfigSource(
+                    displayPath: ".evals/evalguard.json",
+                    text: "{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"c\"}}\(extra)}"))
         }
         #expect(try parse("").verdict == .defaults)
         let custom = try parse(#", "repeat": 5, "alpha": 0.01, "on_inconclusive": "fail", "flaky": "exclude""#).verdict
-        #expect(custom.repeats == 5 && custom.alpha == 0.01 && custom.onInconclusive == .fail && custom.flaky == .exclude)
-        for (bad, message) in [(#", "repeat": 0"#, "at least 1"), (#", "alpha": 0.5"#, "out of range"),
-                               (#", "on_inconclusive": "warn""#, #"on_inconclusive must be "pass" or "fail""#),
-                               (#", "flaky": "drop""#, #"flaky must be "include" or "exclude""#)] {
+        #expect(
+            custom.repeats == 5 && custom.alpha == 0.01 && custom.onInconclusive == .fail && custom.flaky == .exclude)
+        for (bad, message) in [
+            (#", "repeat": 0"#, "at least 1"), (#", "alpha": 0.5"#, "out of range"),
+            (#", "on_inconclusive": "warn""#, #"on_inconclusive must be "pass" or "fail""#),
+            (#", "flaky": "drop""#, #"flaky must be "include" or "exclude""#),
+        ] {
             #expect(throws: EvalGuardError.self) { try parse(bad) }
             do { _ = try parse(bad) } catch let e as EvalGuardError {
                 #expect(e.message.contains(message), "\(bad): \(e.message)")
@@ -173,7 +188,8 @@ import EvalGuardTestSupport
         var current = Simulated.suite([3, 1], runs: 3)
         current.cases[0].id = "a"
         current.cases[1].id = "b"
-        let suite = Gate.compare(name: "main", baseline: baseline.suites["main"]!, current: current, thresholds: Simulated.accuracyOnly)
+        let suite = Gate.compare(
+            name: "main", baseline: baseline.suites["main"]!, current: current, thresholds: Simulated.accuracyOnly)
         #expect(suite.fixed.map(\.id) == ["b"] && suite.flaky.map(\.id) == ["b"])
     }
 }

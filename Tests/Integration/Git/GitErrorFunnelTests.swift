@@ -1,7 +1,8 @@
 import CLibgit2
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 @testable import EvalGuardSupport
 

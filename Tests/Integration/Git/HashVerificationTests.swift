@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 
 /// Read-only walks skip re-hashing objects; everything else still checks them.
@@ -10,7 +11,8 @@ import EvalGuardTestSupport
         try repo.write("a.txt", "one\n")
         try repo.write("b.txt", "two\n")
         try repo.commitAll("two files")
-        let a = try repo.git("rev-parse", "HEAD:a.txt"), b = try repo.git("rev-parse", "HEAD:b.txt")
+        let a = try repo.git("rev-parse", "HEAD:a.txt")
+        let b = try repo.git("rev-parse", "HEAD:b.txt")
         // Put b's object where a's belongs: its content no longer hashes to its name.
         let objects = repo.root + "/.git/objects/"
         let target = objects + a.prefix(2) + "/" + a.dropFirst(2)

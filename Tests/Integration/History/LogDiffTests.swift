@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `evalguard log` and `evalguard diff`.
@@ -16,7 +17,9 @@ import EvalGuardTestSupport
         #expect(log.status == 0)
         let lines = log.stdout.split(separator: "\n").map(String.init)
         var short: [String: String] = [:]
-        for rev in ["HEAD", "HEAD~1", "HEAD~2", "HEAD~3", "HEAD~4"] { short[rev] = String(try repo.git("rev-parse", rev).prefix(7)) }
+        for rev in ["HEAD", "HEAD~1", "HEAD~2", "HEAD~3", "HEAD~4"] {
+            short[rev] = String(try repo.git("rev-parse", rev).prefix(7))
+        }
         // HEAD has no result; HEAD~2 shares HEAD~3's key (docs only); the baseline commit is marked.
         #expect(!lines.contains { $0.hasPrefix(short["HEAD"]! + " ") })
         #expect(lines.contains { $0.hasPrefix(short["HEAD~1"]!) && $0.contains("0.9000") })
@@ -61,6 +64,9 @@ import EvalGuardTestSupport
         let diff = repo.evalguard("diff", "HEAD~1", "HEAD")
         #expect(diff.status == 0, "\(diff.stderr)")
         // Two pass → fail, none fixed: one-sided 1/4 (two-sided would be 1/2).
-        #expect(diff.stdout.contains("2 case(s) regressed (pass → fail), 0 fixed (fail → pass); McNemar p = 0.25, one-sided"), "\(diff.stdout)")
+        #expect(
+            diff.stdout.contains(
+                "2 case(s) regressed (pass → fail), 0 fixed (fail → pass); McNemar p = 0.25, one-sided"),
+            "\(diff.stdout)")
     }
 }

@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// `log` reads what it shows and stops: without `--suite`, a result is read up to its suites
 /// (keys are written sorted, `overall` before `suites`), so its cases are never walked; with
@@ -19,7 +19,9 @@ import EvalGuardTestSupport
         try repo.git("notes", "--ref", "refs/notes/evalguard", "remove", "HEAD")
         let overall = repo.evalguard("log", "-n", "5")
         #expect(overall.status == 0, "\(overall.stderr)")
-        #expect(overall.stdout.contains(String(repo.head.prefix(7))) && overall.stdout.contains("1.0000"), "\(overall.stdout)")
+        #expect(
+            overall.stdout.contains(String(repo.head.prefix(7))) && overall.stdout.contains("1.0000"),
+            "\(overall.stdout)")
         // Per suite, the whole result is read: this one is not a result.
         let suite = repo.evalguard("log", "-n", "5", "--suite", "main")
         #expect(suite.status == 0, "\(suite.stderr)")

@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// Depth-1 clones (GitHub's default checkout) made with `git clone --depth 1 file://…`: commands
 /// that walk history stop at the shallow boundary and say so, instead of failing in libgit2.
@@ -27,7 +27,9 @@ import EvalGuardTestSupport
 
     /// A depth-1 clone of `branch`, removed when the test ends (through `cleanup`).
     func shallowClone(_ repo: ScratchRepository, branch: String, allBranches: Bool = false) throws -> String {
-        let destination = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-clone-\(UUID().uuidString)").path
+        let destination = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "evalguard-clone-\(UUID().uuidString)"
+        ).path
         var arguments = ["git", "clone", "-q", "--depth", "1", "--branch", branch]
         if allBranches { arguments.append("--no-single-branch") }
         let r = try Shell.run(arguments + ["file://" + repo.root, destination])
@@ -52,7 +54,8 @@ import EvalGuardTestSupport
         let clone = try shallowClone(repo, branch: "main")
         defer { try? FileManager.default.removeItem(atPath: clone) }
         #expect(repo.evalguard("run", in: clone).status == 0)
-        let head = try Shell.run(["git", "rev-parse", "--short=7", "HEAD"], in: clone).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try Shell.run(["git", "rev-parse", "--short=7", "HEAD"], in: clone).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let r = repo.evalguard("log", in: clone)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains(head) && r.stdout.contains("Main 2"), "\(r.stdout)")
@@ -75,7 +78,8 @@ import EvalGuardTestSupport
         let repo = try history()
         let clone = try shallowClone(repo, branch: "main")
         defer { try? FileManager.default.removeItem(atPath: clone) }
-        let head = try Shell.run(["git", "rev-parse", "--short=7", "HEAD"], in: clone).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try Shell.run(["git", "rev-parse", "--short=7", "HEAD"], in: clone).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let r = repo.evalguard("blame", in: clone)
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("history is cut at \(head)"), "\(r.stderr)")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 @testable import EvalGuardHistory
 @testable import EvalGuardStore
@@ -41,7 +42,9 @@ import EvalGuardTestSupport
         let (repo, counter) = try Self.stored()
         defer { try? FileManager.default.removeItem(atPath: counter) }
         let repository = try Repository.discover(from: repo.root)
-        let files = try FileManager.default.contentsOfDirectory(atPath: repo.path(".evals/results")).filter { $0.hasSuffix(".json") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: repo.path(".evals/results")).filter {
+            $0.hasSuffix(".json")
+        }
         #expect(files.count == 3)
         for file in files {
             let data = try #require(FileManager.default.contents(atPath: repo.path(".evals/results/" + file)))
@@ -51,31 +54,60 @@ import EvalGuardTestSupport
             #expect(ResultSummary.decode(Data(note.utf8), source: "a note") == expected)
             // A note merged by sync: one result per line, the first that reads wins, for both readers.
             let merged = Data(("{\"format\": 1}\n" + note + "\n" + note + "\n").utf8)
-            #expect(ResultSummary.decode(merged, source: "a note") == ResultStore.decode(ResultSummary.self, merged, source: "a note"))
+            #expect(
+                ResultSummary.decode(merged, source: "a note")
+                    == ResultStore.decode(ResultSummary.self, merged, source: "a note"))
             #expect(ResultSummary.decode(merged, source: "a note") == expected)
         }
     }
 
     @Test func summariesRefuseWhatTheDecoderRefuses() throws {
-        let metrics = #"{"cases": 3, "passed": 2, "errors": 0, "timeouts": 0, "accuracy": 0.6667, "p50_latency_ms": 1, "p95_latency_ms": 2, "p99_latency_ms": 2, "mean_latency_ms": 1.5"#
-        func result(format: Int = RunResult.formatVersion, overall: String = metrics + "}", extra: String = "") -> Data {
-            Data((#"{"format": \#(format), "commit": "\#(String(repeating: "ab", count: 20))", "key": "\#(String(repeating: "c", count: 40))", "dirty": false, "overall": \#(overall), "#
-                  + #""suites": [{"name": "main", "cases": [{"id": "x", "output": "\"cases\": [ ] } ] {"}, {"id": "y\\", "n": [1, [2]]}], "metrics": \#(overall)}]\#(extra)}"#).utf8)
+        let metrics =
+            #"{"cases": 3, "passed": 2, "errors": 0, "timeouts": 0, "accuracy": 0.6667, "p50_latency_ms": 1, "p95_latency_ms": 2, "p99_latency_ms": 2, "mean_latency_ms": 1.5"#
+        func result(format: Int = RunResult.formatVersion, overall: String = metrics + "}", extra: String = "") -> Data
+        {
+            Data(
+                (#"{"format": \#(format), "commit": "\#(String(repeating: "ab", count: 20))", "key": "\#(String(repeating: "c", count: 40))", "dirty": false, "overall": \#(overall), "#
+                    + #""suites": [{"name": "main", "cases": [{"id": "x", "output": "\"cases\": [ ] } ] {"}, {"id": "y\\", "n": [1, [2]]}], "metrics": \#(overall)}]\#(extra)}"#)
+                    .utf8)
         }
         let cases: [(String, Data)] = [
             ("plain", result()),
-            ("optional figures", result(overall: metrics + #", "avg_cost_usd": 0.001, "total_cost_usd": 0.003, "retries": 2, "retry_ms": 10.5, "mean_score": 0.7}"#)),
+            (
+                "optional figures",
+                result(
+                    overall: metrics
+                        + #", "avg_cost_usd": 0.001, "total_cost_usd": 0.003, "retries": 2, "retry_ms": 10.5, "mean_score": 0.7}"#
+                )
+            ),
             ("null optional", result(overall: metrics + #", "avg_cost_usd": null}"#)),
-            ("fractional count", result(overall: metrics.replacingOccurrences(of: #""cases": 3"#, with: #""cases": 3.5"#) + "}")),
-            ("count as a string", result(overall: metrics.replacingOccurrences(of: #""passed": 2"#, with: #""passed": "2""#) + "}")),
-            ("missing latency", result(overall: metrics.replacingOccurrences(of: #", "mean_latency_ms": 1.5"#, with: "") + "}")),
+            (
+                "fractional count",
+                result(overall: metrics.replacingOccurrences(of: #""cases": 3"#, with: #""cases": 3.5"#) + "}")
+            ),
+            (
+                "count as a string",
+                result(overall: metrics.replacingOccurrences(of: #""passed": 2"#, with: #""passed": "2""#) + "}")
+            ),
+            (
+                "missing latency",
+                result(overall: metrics.replacingOccurrences(of: #", "mean_latency_ms": 1.5"#, with: "") + "}")
+            ),
             ("other format", result(format: RunResult.formatVersion + 1)),
             ("trailing garbage", result() + Data(" x".utf8)),
-            ("unbalanced cases", Data(String(decoding: result(), as: UTF8.self).replacingOccurrences(of: "[2]]", with: "[2}]").utf8)),
-            ("more passed than cases", result(overall: metrics.replacingOccurrences(of: #""passed": 2"#, with: #""passed": 4"#) + "}")),
+            (
+                "unbalanced cases",
+                Data(String(decoding: result(), as: UTF8.self).replacingOccurrences(of: "[2]]", with: "[2}]").utf8)
+            ),
+            (
+                "more passed than cases",
+                result(overall: metrics.replacingOccurrences(of: #""passed": 2"#, with: #""passed": 4"#) + "}")
+            ),
         ]
         for (name, data) in cases {
-            #expect(ResultSummary.decode(data, source: "a file") == ResultStore.decode(ResultSummary.self, data, source: "a file"), "\(name)")
+            #expect(
+                ResultSummary.decode(data, source: "a file")
+                    == ResultStore.decode(ResultSummary.self, data, source: "a file"), "\(name)")
         }
         #expect(ResultSummary.decode(cases[0].1, source: "a file")?.overall.cases == 3)
         #expect(ResultSummary.decode(cases[1].1, source: "a file")?.overall.meanScore == 0.7)
@@ -91,7 +123,9 @@ import EvalGuardTestSupport
         #expect(value == .object(["a": .object(["cases": .number(2)]), "keep": .array([.number(1)])]))
         for bad in [#"{"skip": [1, 2}"#, #"{"skip": "open}"#, #"{"skip": [[1]"#, #"{"skip": tru}"#] {
             var b = bad
-            #expect(throws: JSONParser.SyntaxError.self, "\(bad)") { try b.withUTF8 { try JSONParser.parse($0, keep: { name, _ in name != "skip" }) } }
+            #expect(throws: JSONParser.SyntaxError.self, "\(bad)") {
+                try b.withUTF8 { try JSONParser.parse($0, keep: { name, _ in name != "skip" }) }
+            }
         }
     }
 
@@ -103,7 +137,9 @@ import EvalGuardTestSupport
         let byName = HistoryIndex(repository: repository)
         let a = try Repository.withoutObjectCache { try once.firstParentChain(from: repo.head) }
         let b = try byName.firstParentChain(from: repo.head)
-        #expect(a.count == Int(try repo.git("rev-list", "--first-parent", "--count", "HEAD")) && a.map(\.sha) == b.map(\.sha))
+        #expect(
+            a.count == Int(try repo.git("rev-list", "--first-parent", "--count", "HEAD"))
+                && a.map(\.sha) == b.map(\.sha))
         for (x, y) in zip(a, b) {
             #expect(x.treeID == y.treeID && x.firstParentID == y.firstParentID && x.parentCount == y.parentCount)
             #expect(x.configBlob == y.configBlob && x.baselineBlob == y.baselineBlob)
@@ -142,7 +178,9 @@ import EvalGuardTestSupport
         #expect(index.commitsFromGraph == chain.count)
         #expect(chain.count == expected.count && chain.first?.parentCount == 2)
         for (x, y) in zip(chain, expected) {
-            #expect(x.sha == y.sha && x.treeID == y.treeID && x.firstParentID == y.firstParentID && x.parentCount == y.parentCount)
+            #expect(
+                x.sha == y.sha && x.treeID == y.treeID && x.firstParentID == y.firstParentID
+                    && x.parentCount == y.parentCount)
             #expect(x.configBlob == y.configBlob && x.baselineBlob == y.baselineBlob)
             #expect(index.key(of: x) == plain.key(of: y))
         }

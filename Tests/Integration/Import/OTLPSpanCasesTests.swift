@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardImport
 @testable import EvalGuardSupport
@@ -42,7 +43,9 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         try repo.write("agent.py", Self.agent)
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", "agent.py"], "jobs": 1, "timeout_s": 10},
              "suites": {"agent": {"cases": "cases/agent.jsonl", "scorer": "json"}}, "thresholds": {"p95_latency_ms": false}}
             """)
@@ -53,9 +56,12 @@ import EvalGuardTestSupport
     @Test func theCommittedExportReadsToCasesThatRun() throws {
         let spans = try String(contentsOfFile: Self.fixtures + "/otlp-genai-spans.json", encoding: .utf8)
         let repo = try project(spans: spans)
-        let add = repo.evalguard("cases", "add", "--from", "traces/spans.json", "--suite", "agent", "--expected-from", "output")
+        let add = repo.evalguard(
+            "cases", "add", "--from", "traces/spans.json", "--suite", "agent", "--expected-from", "output")
         #expect(add.status == 0, "\(add.stderr)")
-        #expect(add.stdout.hasPrefix("wrote 5 new case(s) to .evals/cases/agent.jsonl\nskipped 1:\n  traces/spans.json: span "))
+        #expect(
+            add.stdout.hasPrefix(
+                "wrote 5 new case(s) to .evals/cases/agent.jsonl\nskipped 1:\n  traces/spans.json: span "))
         #expect(add.stdout.contains(": no prompt messages recorded (is content capture on in the instrumentation?)\n"))
         #expect(repo.read(".evals/cases/agent.jsonl") == Self.expectedCases)
         let run = repo.evalguard("run", "--format", "json")
@@ -65,8 +71,9 @@ import EvalGuardTestSupport
         // Spans of one model only, by their attribute; the export again as one request a line.
         let oneLine = try JSONParser.parse(spans).canonicalText
         try repo.write("traces/collector.jsonl", oneLine + "\n" + oneLine + "\n")
-        let filtered = repo.evalguard("cases", "add", "--from", "traces/collector.jsonl", "--to", ".evals/cases/mini.jsonl",
-                                      "--where", "attributes.gen_ai.request.model=gpt-4o-mini", "--expected-from", "output")
+        let filtered = repo.evalguard(
+            "cases", "add", "--from", "traces/collector.jsonl", "--to", ".evals/cases/mini.jsonl",
+            "--where", "attributes.gen_ai.request.model=gpt-4o-mini", "--expected-from", "output")
         #expect(filtered.status == 0, "\(filtered.stderr)")
         #expect(filtered.stdout.contains("wrote 1 new case(s) to .evals/cases/mini.jsonl\n"), "\(filtered.stdout)")
         #expect(filtered.stdout.contains("skipped 1:\n  traces/collector.jsonl:2: span "), "\(filtered.stdout)")
@@ -77,7 +84,9 @@ import EvalGuardTestSupport
         // The imported tool calls are gated as written by the tool-call scorer.
         let calls = Self.expectedCases.split(separator: "\n").filter { $0.contains("tool_calls") }
         try repo.write(".evals/cases/calls.jsonl", calls.joined(separator: "\n") + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", "agent.py"], "jobs": 1, "timeout_s": 10},
              "suites": {"calls": {"cases": "cases/calls.jsonl", "scorer": {"type": "tool-call"}}}, "thresholds": {"p95_latency_ms": false}}
             """)
@@ -88,16 +97,24 @@ import EvalGuardTestSupport
     }
 
     static var sdkInstalled: Bool {
-        (try? Shell.run(["python3", "-c", "import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.common, google.protobuf"],
-                        in: NSTemporaryDirectory()).status) == 0
+        (try? Shell.run(
+            ["python3", "-c", "import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.common, google.protobuf"],
+            in: NSTemporaryDirectory()
+        ).status) == 0
     }
 
-    @Test(.enabled(if: sdkInstalled, "the OpenTelemetry SDK for Python is not installed (pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-common)"))
+    @Test(
+        .enabled(
+            if: sdkInstalled,
+            "the OpenTelemetry SDK for Python is not installed (pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-common)"
+        ))
     func anExportMadeNowByThePythonSDKReadsToTheSameCases() throws {
         let repo = try project(spans: "")
-        let made = try Shell.run(["python3", Self.fixtures + "/otel_genai_spans.py", repo.path("traces/spans.json")], in: repo.root)
+        let made = try Shell.run(
+            ["python3", Self.fixtures + "/otel_genai_spans.py", repo.path("traces/spans.json")], in: repo.root)
         #expect(made.status == 0, "\(made.stderr)")
-        let add = repo.evalguard("cases", "add", "--from", "traces/spans.json", "--suite", "agent", "--expected-from", "output")
+        let add = repo.evalguard(
+            "cases", "add", "--from", "traces/spans.json", "--suite", "agent", "--expected-from", "output")
         #expect(add.status == 0, "\(add.stderr)")
         #expect(repo.read(".evals/cases/agent.jsonl") == Self.expectedCases)
     }
@@ -105,16 +122,25 @@ import EvalGuardTestSupport
     /// Messages recorded in structured form (OTLP `arrayValue` of `kvlistValue`), not as a JSON string.
     /// A flattened key with nothing after its prefix is no message, never a trap.
     @Test func aFlattenedKeyWithoutItsIndexIsLeftOut() {
-        #expect(OTLPSpans.flattened(["gen_ai.prompt.": .string("x"), "gen_ai.prompt..": .string("y")], "gen_ai.prompt") == nil)
-        #expect(OTLPSpans.flattened(["gen_ai.prompt.0.content": .string("hi"), "gen_ai.prompt.": .string("x")], "gen_ai.prompt")?.count == 1)
+        #expect(
+            OTLPSpans.flattened(["gen_ai.prompt.": .string("x"), "gen_ai.prompt..": .string("y")], "gen_ai.prompt")
+                == nil)
+        #expect(
+            OTLPSpans.flattened(
+                ["gen_ai.prompt.0.content": .string("hi"), "gen_ai.prompt.": .string("x")], "gen_ai.prompt")?.count == 1
+        )
     }
 
     @Test func structuredMessageAttributesAreRead() throws {
-        func kv(_ key: String, _ value: String) -> String { #"{"key": "\#(key)", "value": {"stringValue": "\#(value)"}}"# }
+        func kv(_ key: String, _ value: String) -> String {
+            #"{"key": "\#(key)", "value": {"stringValue": "\#(value)"}}"#
+        }
         func message(_ role: String, _ part: String) -> String {
             #"{"kvlistValue": {"values": [\#(kv("role", role)), {"key": "parts", "value": {"arrayValue": {"values": [{"kvlistValue": {"values": [\#(part)]}}]}}}]}}"#
         }
-        let call = kv("type", "tool_call") + ", " + kv("name", "refund") + #", {"key": "arguments", "value": {"kvlistValue": {"values": [{"key": "amount", "value": {"intValue": "25"}}]}}}"#
+        let call =
+            kv("type", "tool_call") + ", " + kv("name", "refund")
+            + #", {"key": "arguments", "value": {"kvlistValue": {"values": [{"key": "amount", "value": {"intValue": "25"}}]}}}"#
         let document = """
             {"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
               "attributes": [\(kv("gen_ai.operation.name", "chat")),
@@ -125,9 +151,14 @@ import EvalGuardTestSupport
         let made = ProductionRecords.cases(records, inputField: "input", outputField: "output", expectedField: "output")
         #expect(made.skipped.isEmpty)
         #expect(made.cases.map(\.source) == ["spans.json: span eee19b7ec3c1b174"])
-        #expect(made.cases.first?.input == .array([.object(["role": .string("user"), "content": .string("Refund 25")])]))
-        #expect(made.cases.first?.expected == .object(["tool_calls": .array([
-            .object(["name": .string("refund"), "arguments": .object(["amount": .number(25)])]),
-        ])]))
+        #expect(
+            made.cases.first?.input == .array([.object(["role": .string("user"), "content": .string("Refund 25")])]))
+        #expect(
+            made.cases.first?.expected
+                == .object([
+                    "tool_calls": .array([
+                        .object(["name": .string("refund"), "arguments": .object(["amount": .number(25)])])
+                    ])
+                ]))
     }
 }

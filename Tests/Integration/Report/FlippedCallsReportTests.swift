@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardReport
 @testable import EvalGuardSupport
 
@@ -11,60 +12,77 @@ import EvalGuardTestSupport
     static let script = "<script>alert(1)</script>"
 
     @Test func rowsPairByPositionAndNameWhatDiffers() throws {
-        let expected = #"{"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}, {"name": "refund"}]}"#
-        let got = #"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "B2", "verbose": true}}, {"name": "cancel", "arguments": {}}, {"name": "notify", "arguments": {}}]}"#
+        let expected =
+            #"{"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}, {"name": "refund"}]}"#
+        let got =
+            #"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "B2", "verbose": true}}, {"name": "cancel", "arguments": {}}, {"name": "notify", "arguments": {}}]}"#
         let calls = try #require(CallComparison(left: expected, right: got))
-        #expect(calls.lines(leftLabel: "expected", rightLabel: "got", indent: "") == [
-            "tool calls (expected | got):",
-            #"  1. lookup_order({"order_id":"A1"})  |  lookup_order({"order_id":"B2","verbose":true})  ≠ order_id, verbose"#,
-            "  2. refund  |  cancel({})  ≠ name",
-            "  3. -  |  notify({})  + only got",
-        ])
-        let steps = #"{"content": "ok", "tool_calls": [], "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"total": 10}}]}"#
-        #expect(CallComparison(left: #"{"steps": ["lookup_order", "refund"]}"#, right: steps)?.lines(leftLabel: "expected", rightLabel: "got", indent: "") == [
-            "steps (expected | got):",
-            #"  1. lookup_order  |  lookup_order({"order_id":"A1"}) -> {"total":10}"#,
-            "  2. refund  |  -  - only expected",
-        ])
+        #expect(
+            calls.lines(leftLabel: "expected", rightLabel: "got", indent: "") == [
+                "tool calls (expected | got):",
+                #"  1. lookup_order({"order_id":"A1"})  |  lookup_order({"order_id":"B2","verbose":true})  ≠ order_id, verbose"#,
+                "  2. refund  |  cancel({})  ≠ name",
+                "  3. -  |  notify({})  + only got",
+            ])
+        let steps =
+            #"{"content": "ok", "tool_calls": [], "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"total": 10}}]}"#
+        #expect(
+            CallComparison(left: #"{"steps": ["lookup_order", "refund"]}"#, right: steps)?.lines(
+                leftLabel: "expected", rightLabel: "got", indent: "") == [
+                    "steps (expected | got):",
+                    #"  1. lookup_order  |  lookup_order({"order_id":"A1"}) -> {"total":10}"#,
+                    "  2. refund  |  -  - only expected",
+                ])
         #expect(CallComparison(left: #""hello""#, right: #"{"answer": 1}"#) == nil)
         // Expected calls face an agent loop's calls, not its steps, which the expected side lacks.
-        let loop = #"{"content": "ok", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}], "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": 1}]}"#
-        #expect(CallComparison(left: #"{"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}]}"#, right: loop)?
-            .lines(leftLabel: "expected", rightLabel: "got", indent: "") == [
-                "tool calls (expected | got):",
-                #"  1. lookup_order({"order_id":"A1"})  |  lookup_order({"order_id":"A1"})"#,
-            ])
+        let loop =
+            #"{"content": "ok", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}], "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": 1}]}"#
+        #expect(
+            CallComparison(
+                left: #"{"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}]}"#, right: loop)?
+                .lines(leftLabel: "expected", rightLabel: "got", indent: "") == [
+                    "tool calls (expected | got):",
+                    #"  1. lookup_order({"order_id":"A1"})  |  lookup_order({"order_id":"A1"})"#,
+                ])
     }
 
     @Test func theHTMLTableMarksDifferencesAndEscapesEverything() throws {
         let old = #"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}]}"#
-        let new = #"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "\#(Self.script)"}}, {"name": "<b>x</b>", "arguments": {}}]}"#
-        let html = try #require(CallComparison(left: old, right: new)).html(leftLabel: "baseline", rightLabel: "current")
+        let new =
+            #"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "\#(Self.script)"}}, {"name": "<b>x</b>", "arguments": {}}]}"#
+        let html = try #require(CallComparison(left: old, right: new)).html(
+            leftLabel: "baseline", rightLabel: "current")
         #expect(!html.contains("<script") && !html.contains("<b>"))
-        #expect(html.contains("<mark>&quot;order_id&quot;:&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;</mark>"), "\(html)")
+        #expect(
+            html.contains("<mark>&quot;order_id&quot;:&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;</mark>"),
+            "\(html)")
         #expect(html.contains("<mark>&lt;b&gt;x&lt;/b&gt;</mark>"), "\(html)")
     }
 
     static func agent(_ bad: String) -> String {
-            """
-            import json, sys
-            for line in sys.stdin:
-                r = json.loads(line)
-                order = \(JSONValue.string(bad).canonicalText) if r["input"] == "A3" else r["input"]
-                out = {"content": None, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": order}}]}
-                sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
-                sys.stdout.flush()
-            """
+        """
+        import json, sys
+        for line in sys.stdin:
+            r = json.loads(line)
+            order = \(JSONValue.string(bad).canonicalText) if r["input"] == "A3" else r["input"]
+            out = {"content": None, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": order}}]}
+            sys.stdout.write(json.dumps({"id": r["id"], "output": out}) + "\\n")
+            sys.stdout.flush()
+        """
     }
 
     static func project() throws -> ScratchRepository {
         let repo = try ScratchRepository()
         try repo.write("agent.py", agent("A3"))
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/cases/orders.jsonl", (1...4).map {
-            #"{"id": "o\#($0)", "input": "A\#($0)", "expected": {"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A\#($0)"}}]}}"#
-        }.joined(separator: "\n") + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/cases/orders.jsonl",
+            (1...4).map {
+                #"{"id": "o\#($0)", "input": "A\#($0)", "expected": {"tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A\#($0)"}}]}}"#
+            }.joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {"model": {"command": ["python3", "agent.py"], "jobs": 1},
              "suites": {"orders": {"cases": "cases/orders.jsonl", "scorer": "tool-call"}},
              "thresholds": {"p95_latency_ms": false, "accuracy": {"max_drop": 0.5}}}
@@ -82,10 +100,16 @@ import EvalGuardTestSupport
         let check = repo.evalguard("check")
         #expect(check.status == 0, "a drop within max_drop passes; the flipped case is shown all the same")
         #expect(check.stdout.contains("tool calls (expected | got):"), "\(check.stdout)")
-        #expect(check.stdout.contains(#"1. lookup_order({"order_id":"A3"})  |  lookup_order({"order_id":"<script>alert(1)</script>"})  ≠ order_id"#), "\(check.stdout)")
+        #expect(
+            check.stdout.contains(
+                #"1. lookup_order({"order_id":"A3"})  |  lookup_order({"order_id":"<script>alert(1)</script>"})  ≠ order_id"#
+            ), "\(check.stdout)")
 
         let markdown = repo.evalguard("check", "--format", "markdown").stdout
-        #expect(markdown.contains(#"  - 1. lookup_order({"order_id":"A3"})  \|  lookup_order({"order_id":"&lt;script>alert(1)&lt;/script>"})  ≠ order_id"#), "\(markdown)")
+        #expect(
+            markdown.contains(
+                #"  - 1. lookup_order({"order_id":"A3"})  \|  lookup_order({"order_id":"&lt;script>alert(1)&lt;/script>"})  ≠ order_id"#
+            ), "\(markdown)")
 
         let report = repo.evalguard("report", "-o", "page.html")
         #expect(report.status == 0, "\(report.stderr)")
@@ -97,7 +121,9 @@ import EvalGuardTestSupport
         try repo.commitAll("a broken agent")
         let diff = repo.evalguard("diff", "HEAD~1", "HEAD")
         #expect(diff.status == 0, "\(diff.stderr)")
-        #expect(diff.stdout.contains(#"|  lookup_order({"order_id":"<script>alert(1)</script>"})  ≠ order_id"#), "\(diff.stdout)")
+        #expect(
+            diff.stdout.contains(#"|  lookup_order({"order_id":"<script>alert(1)</script>"})  ≠ order_id"#),
+            "\(diff.stdout)")
     }
 
     /// blame's culprit lists the calls before and after it.
@@ -105,7 +131,8 @@ import EvalGuardTestSupport
         let repo = try Self.project()
         try repo.write("NOTES.md", "notes\n")
         // One case of four breaks: beyond this threshold (if within noise), which blame searches.
-        try repo.write(".evals/evalguard.json", repo.read(".evals/evalguard.json")!.replacingOccurrences(of: "0.5", with: "0.01"))
+        try repo.write(
+            ".evals/evalguard.json", repo.read(".evals/evalguard.json")!.replacingOccurrences(of: "0.5", with: "0.01"))
         try repo.commitAll("notes")
         try repo.write("agent.py", Self.agent("B9"))
         try repo.commitAll("a broken agent")
@@ -114,7 +141,10 @@ import EvalGuardTestSupport
         try repo.commitAll("more notes")
         let blame = repo.evalguard("blame", "--metric", "accuracy")
         #expect(blame.stdout.contains(String(culprit.prefix(7))), "\(blame.stdout)\(blame.stderr)")
-        #expect(blame.stdout.contains("  orders/o3\n    tool calls (before | after):\n"
-                                      + #"      1. lookup_order({"order_id":"A3"})  |  lookup_order({"order_id":"B9"})  ≠ order_id"#), "\(blame.stdout)")
+        #expect(
+            blame.stdout.contains(
+                "  orders/o3\n    tool calls (before | after):\n"
+                    + #"      1. lookup_order({"order_id":"A3"})  |  lookup_order({"order_id":"B9"})  ≠ order_id"#),
+            "\(blame.stdout)")
     }
 }

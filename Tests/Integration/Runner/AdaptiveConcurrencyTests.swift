@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -35,7 +36,10 @@ import EvalGuardTestSupport
         window.refused(sentAt: 10, at: 100)
         #expect(window.current == 16 && window.probeFrom == 25)
         var successes = 0
-        while window.current < 25 { window.succeeded(latency: 100); successes += 1 }
+        while window.current < 25 {
+            window.succeeded(latency: 100)
+            successes += 1
+        }
         // One round trip's worth of successes per step: 16 + 17 + … + 24.
         #expect(successes == (16...24).reduce(0, +))
         for _ in 0..<(25 * ConcurrencyWindow.probeRounds - 1) { window.succeeded(latency: 100) }
@@ -80,7 +84,8 @@ import EvalGuardTestSupport
     /// about 20 requests fit in flight, and the client may send 32 at once.
     @Test func tokenBucketLimitIsUsedWithFewRefusals() throws {
         let server = try OpenAITestServer(["--bucket-rate", "200", "--bucket-size", "40", "--delay-ms", "100"])
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "jobs": 32, "max_retries": 20, "retry_backoff_s": 0.01}
             """)
@@ -96,14 +101,16 @@ import EvalGuardTestSupport
         // Throughput: the tokens the bucket threw away while full are the capacity left unused.
         // accepted / (accepted + wasted) bounds the share of the limit used from below.
         let wasted = try #require(log.last?["wasted"]?.numberValue)
-        #expect(Double(accepted) >= 0.95 * (Double(accepted) + wasted), "\(wasted) tokens unused against \(accepted) used")
+        #expect(
+            Double(accepted) >= 0.95 * (Double(accepted) + wasted), "\(wasted) tokens unused against \(accepted) used")
         print("token bucket: \(accepted) accepted, \(refused) refused, \(wasted) tokens unused")
     }
 
     /// Sends `inputs` two at a time; returns the order in which the server saw them.
     func arrivals(_ inputs: [String]) throws -> [String] {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "jobs": 2}
             """)
@@ -135,7 +142,8 @@ import EvalGuardTestSupport
     @Test func costLimitStopsBeforeOverspending() throws {
         let server = try OpenAITestServer()
         // Each answer: 3 prompt and 3 completion tokens at $1,000 per million, $0.006.
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "jobs": 4}
             """, price: PriceTable.Price(inputPerMillion: 1000, outputPerMillion: 1000))
@@ -145,7 +153,9 @@ import EvalGuardTestSupport
         do { _ = try provider.answer(textRequests(inputs)) { _ in } } catch let e as EvalGuardError { thrown = e }
         let error = try #require(thrown)
         #expect(error.category == .model)
-        #expect(error.message.contains("stopped before going over the cost limit of $0.0500: spent $0.0"), "\(error.message)")
+        #expect(
+            error.message.contains("stopped before going over the cost limit of $0.0500: spent $0.0"),
+            "\(error.message)")
         let sent = try server.requests().count
         // Eight answers fit in $0.05, a ninth would not: it is never sent.
         #expect(sent == 8, "\(sent) requests sent")

@@ -1,7 +1,8 @@
+import EvalGuardTestSupport
 import Foundation
 import Synchronization
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardRunner
 @testable import EvalGuardScoring
 @testable import EvalGuardStore
@@ -19,7 +20,8 @@ import EvalGuardTestSupport
     /// answers 0 to 120 ms apart, so that they arrive during the block rather than with the first
     /// (the echo model echoes the directive back).
     func answersWhileTheFirstIsScored(_ provider: ModelProvider, count: Int, block: Double = 4) throws
-        -> (responses: [ModelResponse], blockedMs: Double) {
+        -> (responses: [ModelResponse], blockedMs: Double)
+    {
         var responses = [ModelResponse?](repeating: nil, count: count)
         var blockedMs = 0.0
         let slowScorer = DispatchSemaphore(value: 0)
@@ -43,21 +45,25 @@ import EvalGuardTestSupport
         #expect(blockedMs >= 4_000)
         #expect(responses.map(\.output) == inputs(count).map(JSONValue.string))
         #expect(responses.allSatisfy { !$0.timedOut && $0.error == nil }, "\(responses.compactMap(\.error))")
-        #expect(responses.allSatisfy { $0.latencyMs < blockedMs / 4 }, "\(responses.map(\.latencyMs)) against a block of \(blockedMs) ms")
+        #expect(
+            responses.allSatisfy { $0.latencyMs < blockedMs / 4 },
+            "\(responses.map(\.latencyMs)) against a block of \(blockedMs) ms")
     }
 
     @Test func aSlowReceiveLeavesNoAnswerOfTheCommandProviderUnread() throws {
         let repo = try ScratchRepository()
         try repo.write("model.py", Models.echo())
-        let provider = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 4,
-                                       timeoutSeconds: 1, startupSeconds: 60, maxErrorRate: 1)
+        let provider = CommandProvider(
+            command: ["python3", "model.py"], directory: repo.root, jobs: 4,
+            timeoutSeconds: 1, startupSeconds: 60, maxErrorRate: 1)
         let (responses, blockedMs) = try answersWhileTheFirstIsScored(provider, count: 16)
         expectUnaffected(responses, blockedMs: blockedMs, count: 16)
     }
 
     @Test func aSlowReceiveLeavesNoAnswerOfTheHTTPProviderUnread() throws {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "jobs": 4, "timeout_s": 1, "max_error_rate": 1}
             """)
@@ -68,19 +74,25 @@ import EvalGuardTestSupport
     /// The hand-off is bounded: a loop that could answer at once never has more than `capacity`
     /// answers started and not yet received, and `receive` frees room that wakes its poll.
     @Test func theHandOffHoldsAtMostItsCapacity() throws {
-        let capacity = 4, count = 100
+        let capacity = 4
+        let count = 100
         let started = Atomic<Int>(0)
         var received: [Int] = []
         var mostOutstanding = 0
-        try AnswerHandOff.serve(capacity: capacity, progress: { _ in }, receive: { index, _ in
-            mostOutstanding = max(mostOutstanding, started.load(ordering: .sequentiallyConsistent) - received.count)
-            received.append(index)
-        }) { handOff in
+        try AnswerHandOff.serve(
+            capacity: capacity, progress: { _ in },
+            receive: { index, _ in
+                mostOutstanding = max(mostOutstanding, started.load(ordering: .sequentiallyConsistent) - received.count)
+                received.append(index)
+            }
+        ) { handOff in
             var poller = PollLoop<Int>(wake: handOff.wakeFD)
             for i in 0..<count {
                 let deadline = monotonicNanoseconds() + 30_000_000_000
                 while !handOff.hasRoom(started: i) {
-                    guard monotonicNanoseconds() < deadline else { throw EvalGuardError("no room was made for request \(i)") }
+                    guard monotonicNanoseconds() < deadline else {
+                        throw EvalGuardError("no room was made for request \(i)")
+                    }
                     try poller.wait(until: deadline) { _, _ in }
                 }
                 started.add(1, ordering: .sequentiallyConsistent)
@@ -119,7 +131,9 @@ import EvalGuardTestSupport
         try #require(costMs > 300, "the pattern backtracks for \(costMs) ms only: make the answer longer")
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(), cases: (0..<6).map { caseLine("c\($0)", answer, pattern) })
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": \(costMs / 2000)},
               "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "regex"}},
@@ -136,6 +150,7 @@ import EvalGuardTestSupport
         // A process's first answer includes its start-up; every other is the echo's alone.
         let warm = cases.filter { $0.coldStart != true }
         #expect(warm.count >= 4)
-        #expect(warm.allSatisfy { $0.latencyMs < costMs / 2 }, "\(warm.map(\.latencyMs)) against a scorer's \(costMs) ms")
+        #expect(
+            warm.allSatisfy { $0.latencyMs < costMs / 2 }, "\(warm.map(\.latencyMs)) against a scorer's \(costMs) ms")
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -15,9 +16,13 @@ import EvalGuardTestSupport
          {"name": "refund", "input_schema": {"type": "object"}}]
         """#
 
-    func provider(_ server: AnthropicTestServer, _ extra: String = "", messages: String = #"[{"role": "user", "content": "{{input}}"}]"#,
-                  key: String? = nil, price: PriceTable.Price? = nil) throws -> OpenAIProvider {
-        try anthropicProvider("""
+    func provider(
+        _ server: AnthropicTestServer, _ extra: String = "",
+        messages: String = #"[{"role": "user", "content": "{{input}}"}]"#,
+        key: String? = nil, price: PriceTable.Price? = nil
+    ) throws -> OpenAIProvider {
+        try anthropicProvider(
+            """
             {"provider": "anthropic", "base_url": "\(server.baseURL)", "model": "claude-test", "max_tokens": 64,
              "messages": \(messages), "retry_backoff_s": 0.01, "max_error_rate": 1\(extra.isEmpty ? "" : ", " + extra)}
             """, key: key, price: price)
@@ -27,9 +32,12 @@ import EvalGuardTestSupport
 
     @Test func sendsTheKeyTheVersionTheSystemPromptAndTheSettings() throws {
         let server = try AnthropicTestServer(["--key", Self.key])
-        let p = try provider(server, #""api_key_env": "ANTHROPIC_TEST_KEY", "system": "Classify {{input.kind}}.", "temperature": 0.5"#,
-                             messages: #"[{"role": "user", "content": "Text: {{input.text}}"}]"#, key: Self.key)
-        let r = try p.answer([ModelRequest(id: "a", input: try json(#"{"text": "hello there", "kind": "tickets"}"#))]) { _ in }
+        let p = try provider(
+            server, #""api_key_env": "ANTHROPIC_TEST_KEY", "system": "Classify {{input.kind}}.", "temperature": 0.5"#,
+            messages: #"[{"role": "user", "content": "Text: {{input.text}}"}]"#, key: Self.key)
+        let r = try p.answer([ModelRequest(id: "a", input: try json(#"{"text": "hello there", "kind": "tickets"}"#))]) {
+            _ in
+        }
         #expect(r[0].error == nil)
         #expect(r[0].output == .string("Text: hello there"))
         let request = try #require(try server.requests().first)
@@ -37,10 +45,13 @@ import EvalGuardTestSupport
         #expect(request["headers"]?["x-api-key"] == .string(Self.key))
         #expect(request["headers"]?["anthropic-version"] == .string("2023-06-01"))
         #expect(request["headers"]?["authorization"] == nil)
-        #expect(try server.bodies().first == (try json(#"""
-            {"model": "claude-test", "max_tokens": 64, "temperature": 0.5, "system": "Classify tickets.",
-             "messages": [{"role": "user", "content": "Text: hello there"}]}
-            """#)))
+        #expect(
+            try server.bodies().first
+                == (try json(
+                    #"""
+                    {"model": "claude-test", "max_tokens": 64, "temperature": 0.5, "system": "Classify tickets.",
+                     "messages": [{"role": "user", "content": "Text: hello there"}]}
+                    """#)))
         // anthropic_version is sent as written.
         let dated = try provider(server, #""anthropic_version": "2099-01-01""#, key: Self.key)
         _ = try dated.answer(textRequests(["again"])) { _ in }
@@ -49,12 +60,16 @@ import EvalGuardTestSupport
 
     @Test func usageKeepsTheCachedFiguresAndCostsThemOnTopOfInputTokens() throws {
         let server = try AnthropicTestServer()
-        let price = PriceTable.Price(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: Decimal(string: "0.3")!,
-                                     cacheWritePerMillion: Decimal(string: "3.75")!)
+        let price = PriceTable.Price(
+            inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: Decimal(string: "0.3")!,
+            cacheWritePerMillion: Decimal(string: "3.75")!)
         let p = try provider(server, price: price)
         let r = try p.answer(textRequests(["input:1200 output:300 cached:5000 written:800"])) { _ in }
-        #expect(r[0].usage == ["input_tokens": 1200, "output_tokens": 300, "cache_read_input_tokens": 5000,
-                               "cache_creation_input_tokens": 800])
+        #expect(
+            r[0].usage == [
+                "input_tokens": 1200, "output_tokens": 300, "cache_read_input_tokens": 5000,
+                "cache_creation_input_tokens": 800,
+            ])
         // 1200 × 3 + 5000 × 0.3 + 800 × 3.75 + 300 × 15 = 3600 + 1500 + 3000 + 4500 = 12600 per million.
         #expect(r[0].costUSD == 0.0126)
     }
@@ -62,16 +77,24 @@ import EvalGuardTestSupport
     @Test func toolUseBlocksBecomeTheToolCallOutput() throws {
         let server = try AnthropicTestServer()
         let p = try provider(server, #""tools": \#(Self.tools), "tool_choice": {"type": "any"}, "output": "json""#)
-        let r = try p.answer(textRequests([
-            #"call:lookup_order:{"order_id": "A1"}"#,
-            #"say:Checking both. & call:lookup_order:{"order_id": "A1"} & call:refund:{"order_id": "A1", "amount": 5}"#,
-            #"{"answer": 42}"#,
-        ])) { _ in }
-        #expect(r[0].output == (try json(#"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}]}"#)))
-        #expect(r[1].output == (try json(#"""
-            {"content": "Checking both.", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}},
-                                                         {"name": "refund", "arguments": {"order_id": "A1", "amount": 5}}]}
-            """#)))
+        let r = try p.answer(
+            textRequests([
+                #"call:lookup_order:{"order_id": "A1"}"#,
+                #"say:Checking both. & call:lookup_order:{"order_id": "A1"} & call:refund:{"order_id": "A1", "amount": 5}"#,
+                #"{"answer": 42}"#,
+            ])
+        ) { _ in }
+        #expect(
+            r[0].output
+                == (try json(
+                    #"{"content": null, "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}]}"#)))
+        #expect(
+            r[1].output
+                == (try json(
+                    #"""
+                    {"content": "Checking both.", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}},
+                                                                 {"name": "refund", "arguments": {"order_id": "A1", "amount": 5}}]}
+                    """#)))
         #expect(r[2].output == (try json(#"{"answer": 42}"#)))
         let body = try #require(try server.bodies().first)
         #expect(body["tools"] == (try json(Self.tools)))
@@ -80,28 +103,37 @@ import EvalGuardTestSupport
 
     @Test func theAgentLoopSendsToolResultBlocksBack() throws {
         let server = try AnthropicTestServer()
-        let input = try json(#"""
+        let input = try json(
+            #"""
             {"text": "call:lookup_order:{\"order_id\": \"A1\"} & call:refund:{\"order_id\": \"A1\"} then final:Refunded.",
              "tool_results": [{"name": "lookup_order", "result": {"status": "shipped"}}, {"name": "refund", "result": "ok"}]}
             """#)
-        let p = try provider(server, #""tools": \#(Self.tools), "max_steps": 3"#, messages: #"[{"role": "user", "content": "{{input.text}}"}]"#)
+        let p = try provider(
+            server, #""tools": \#(Self.tools), "max_steps": 3"#,
+            messages: #"[{"role": "user", "content": "{{input.text}}"}]"#)
         let r = try p.answer([ModelRequest(id: "agent", input: input, toolResults: input["tool_results"])]) { _ in }
         #expect(r[0].error == nil)
-        #expect(r[0].output == (try json(#"""
-            {"content": "Refunded.", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}, {"name": "refund", "arguments": {"order_id": "A1"}}],
-             "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"status": "shipped"}},
-                       {"name": "refund", "arguments": {"order_id": "A1"}, "result": "ok"}]}
-            """#)))
+        #expect(
+            r[0].output
+                == (try json(
+                    #"""
+                    {"content": "Refunded.", "tool_calls": [{"name": "lookup_order", "arguments": {"order_id": "A1"}}, {"name": "refund", "arguments": {"order_id": "A1"}}],
+                     "steps": [{"name": "lookup_order", "arguments": {"order_id": "A1"}, "result": {"status": "shipped"}},
+                               {"name": "refund", "arguments": {"order_id": "A1"}, "result": "ok"}]}
+                    """#)))
         let bodies = try server.bodies()
         #expect(bodies.count == 2)
         // The second request: the user's turn, the assistant's tool_use blocks, one user turn of both results.
-        #expect(bodies[1]["messages"] == (try json(#"""
-            [{"role": "user", "content": "call:lookup_order:{\"order_id\": \"A1\"} & call:refund:{\"order_id\": \"A1\"} then final:Refunded."},
-             {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_0_0", "name": "lookup_order", "input": {"order_id": "A1"}},
-                                               {"type": "tool_use", "id": "toolu_0_1", "name": "refund", "input": {"order_id": "A1"}}]},
-             {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_0_0", "content": "{\"status\":\"shipped\"}"},
-                                          {"type": "tool_result", "tool_use_id": "toolu_0_1", "content": "ok"}]}]
-            """#)))
+        #expect(
+            bodies[1]["messages"]
+                == (try json(
+                    #"""
+                    [{"role": "user", "content": "call:lookup_order:{\"order_id\": \"A1\"} & call:refund:{\"order_id\": \"A1\"} then final:Refunded."},
+                     {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_0_0", "name": "lookup_order", "input": {"order_id": "A1"}},
+                                                       {"type": "tool_use", "id": "toolu_0_1", "name": "refund", "input": {"order_id": "A1"}}]},
+                     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_0_0", "content": "{\"status\":\"shipped\"}"},
+                                                  {"type": "tool_result", "tool_use_id": "toolu_0_1", "content": "ok"}]}]
+                    """#)))
     }
 
     @Test func aToolsProgramAnswersTheToolUseBlocksOfEverySlot() throws {
@@ -110,35 +142,46 @@ import EvalGuardTestSupport
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            import json, sys
-            for line in sys.stdin:
-                call = json.loads(line)
-                sys.stdout.write(json.dumps({"id": call["id"], "result": {"tool": call["name"], "echo": call["arguments"]}}) + "\\n")
-                sys.stdout.flush()
-            """.write(toFile: directory + "/tools.py", atomically: true, encoding: .utf8)
-        let p = try provider(server, #""tools": \#(Self.tools), "max_steps": 3, "jobs": 3, "tools_command": ["python3", "tools.py"]"#)
+        import json, sys
+        for line in sys.stdin:
+            call = json.loads(line)
+            sys.stdout.write(json.dumps({"id": call["id"], "result": {"tool": call["name"], "echo": call["arguments"]}}) + "\\n")
+            sys.stdout.flush()
+        """.write(toFile: directory + "/tools.py", atomically: true, encoding: .utf8)
+        let p = try provider(
+            server, #""tools": \#(Self.tools), "max_steps": 3, "jobs": 3, "tools_command": ["python3", "tools.py"]"#)
         p.directory = directory
-        let requests = (0..<4).map { ModelRequest(id: "t\($0)", input: .string(#"call:lookup_order:{"order_id": "\#($0)"}"#)) }
+        let requests = (0..<4).map {
+            ModelRequest(id: "t\($0)", input: .string(#"call:lookup_order:{"order_id": "\#($0)"}"#))
+        }
         let r = try p.answer(requests) { _ in }
         for (n, response) in r.enumerated() {
             #expect(response.error == nil)
-            #expect(response.output?["steps"] == (try json(#"""
-                [{"name": "lookup_order", "arguments": {"order_id": "\#(n)"}, "result": {"tool": "lookup_order", "echo": {"order_id": "\#(n)"}}}]
-                """#)))
-            #expect(response.output?["content"] == .string(#"done: {"echo":{"order_id":"\#(n)"},"tool":"lookup_order"}"#))
+            #expect(
+                response.output?["steps"]
+                    == (try json(
+                        #"""
+                        [{"name": "lookup_order", "arguments": {"order_id": "\#(n)"}, "result": {"tool": "lookup_order", "echo": {"order_id": "\#(n)"}}}]
+                        """#)))
+            #expect(
+                response.output?["content"] == .string(#"done: {"echo":{"order_id":"\#(n)"},"tool":"lookup_order"}"#))
         }
         // Each case: its call, then its result sent back as a tool_result block.
         let bodies = try server.bodies()
         #expect(bodies.count == 8)
-        let results = bodies.compactMap { $0["messages"]?.arrayValue?.last?["content"]?.arrayValue?.first }.filter { $0["type"] == .string("tool_result") }
+        let results = bodies.compactMap { $0["messages"]?.arrayValue?.last?["content"]?.arrayValue?.first }.filter {
+            $0["type"] == .string("tool_result")
+        }
         #expect(results.count == 4 && results.allSatisfy { $0["tool_use_id"] == .string("toolu_0_0") })
     }
 
     @Test func anOpenAIStyleConversationInTheCaseIsSentAsContentBlocks() throws {
         let server = try AnthropicTestServer()
-        let p = try provider(server, #""system": "You are a support agent.""#,
-                             messages: #"["{{input.messages}}", {"role": "user", "content": "Ticket {{input.ticket}}"}]"#)
-        let input = try json(#"""
+        let p = try provider(
+            server, #""system": "You are a support agent.""#,
+            messages: #"["{{input.messages}}", {"role": "user", "content": "Ticket {{input.ticket}}"}]"#)
+        let input = try json(
+            #"""
             {"ticket": "T9", "messages": [
               {"role": "system", "content": "Be brief."},
               {"role": "user", "content": "Where is order A1?"},
@@ -149,12 +192,15 @@ import EvalGuardTestSupport
         #expect(r[0].output == .string("Ticket T9"))
         let body = try #require(try server.bodies().first)
         #expect(body["system"] == .string("You are a support agent.\n\nBe brief."))
-        #expect(body["messages"] == (try json(#"""
-            [{"role": "user", "content": "Where is order A1?"},
-             {"role": "assistant", "content": [{"type": "tool_use", "id": "c1", "name": "lookup_order", "input": {"order_id": "A1"}}]},
-             {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "c1", "content": "{\"status\": \"shipped\"}"},
-                                          {"type": "text", "text": "Ticket T9"}]}]
-            """#)))
+        #expect(
+            body["messages"]
+                == (try json(
+                    #"""
+                    [{"role": "user", "content": "Where is order A1?"},
+                     {"role": "assistant", "content": [{"type": "tool_use", "id": "c1", "name": "lookup_order", "input": {"order_id": "A1"}}]},
+                     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "c1", "content": "{\"status\": \"shipped\"}"},
+                                                  {"type": "text", "text": "Ticket T9"}]}]
+                    """#)))
     }
 
     @Test func retriesOn429And529AndOverloadedHonouringRetryAfter() throws {
@@ -171,7 +217,10 @@ import EvalGuardTestSupport
         // Retries spent: the API's own error type and message.
         let spent = try provider(server, #""max_retries": 1"#)
         let failed = try spent.answer(textRequests(["status:529:5 e"])) { _ in }
-        #expect(failed[0].error == "HTTP 529 Overloaded from \(server.baseURL)/v1/messages: overloaded_error: Overloaded (gave up after 2 attempts)")
+        #expect(
+            failed[0].error
+                == "HTTP 529 Overloaded from \(server.baseURL)/v1/messages: overloaded_error: Overloaded (gave up after 2 attempts)"
+        )
     }
 
     @Test func refusalsForLoadAndGlobalLimitsReadAnthropicsHeaders() {
@@ -179,7 +228,10 @@ import EvalGuardTestSupport
         #expect(![500, 502, 408].contains(where: OpenAIRun.isRefusalForLoad))
         #expect(OpenAIRun.isGlobalLimit(["anthropic-ratelimit-requests-remaining": "0"]))
         #expect(OpenAIRun.isGlobalLimit(["anthropic-ratelimit-tokens-remaining": " 0"]))
-        #expect(!OpenAIRun.isGlobalLimit(["anthropic-ratelimit-requests-remaining": "12", "anthropic-ratelimit-tokens-remaining": "400"]))
+        #expect(
+            !OpenAIRun.isGlobalLimit([
+                "anthropic-ratelimit-requests-remaining": "12", "anthropic-ratelimit-tokens-remaining": "400",
+            ]))
     }
 
     @Test func aRejectedKeyNamesItsVariableAndAnUnknownModelItsName() throws {
@@ -201,10 +253,12 @@ import EvalGuardTestSupport
     @Test func anotherErrorSaysTheAPIsTypeAndMessage() throws {
         let server = try AnthropicTestServer()
         let r = try provider(server).answer(textRequests(["status:400:1 bad"])) { _ in }
-        #expect(r[0].error == "HTTP 400 Bad Request from \(server.baseURL)/v1/messages: invalid_request_error: try again")
+        #expect(
+            r[0].error == "HTTP 400 Bad Request from \(server.baseURL)/v1/messages: invalid_request_error: try again")
         // The message is the server's: its control characters never reach a terminal.
         let escaped = try provider(server).answer(textRequests(["status:400:1 escape"])) { _ in }
-        #expect(escaped[0].error == "HTTP 400 Bad Request from \(server.baseURL)/v1/messages: invalid_request_error: "
-            + "\u{FFFD}[2J\u{FFFD}[31mbad\u{FFFD}[0m request\u{FFFD}\u{FFFD}forged line")
+        #expect(
+            escaped[0].error == "HTTP 400 Bad Request from \(server.baseURL)/v1/messages: invalid_request_error: "
+                + "\u{FFFD}[2J\u{FFFD}[31mbad\u{FFFD}[0m request\u{FFFD}\u{FFFD}forged line")
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -26,10 +27,13 @@ import EvalGuardTestSupport
 
     @Test func aLineLongerThanTheCapFailsItsCaseQuotingTheFirstBytes() throws {
         let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Self.floods,
-                            cases: [caseLine("a", "a"), caseLine("f", "flood"), caseLine("l", "long", String(repeating: "y", count: 3000)),
-                                    caseLine("b", "b")],
-                            modelConfig: ", \"max_line_bytes\": 4096")
+        try repo.setUpEvals(
+            model: Self.floods,
+            cases: [
+                caseLine("a", "a"), caseLine("f", "flood"), caseLine("l", "long", String(repeating: "y", count: 3000)),
+                caseLine("b", "b"),
+            ],
+            modelConfig: ", \"max_line_bytes\": 4096")
         try repo.commitAll("Add evals")
         let r = repo.evalguard("run")
         #expect(r.status == 0, "\(r.stderr)")
@@ -40,7 +44,9 @@ import EvalGuardTestSupport
         #expect(flood.passed == false)
         #expect(flood.timedOut != true, "stopped at the cap, not by the time-out")
         let error = try #require(flood.error)
-        #expect(error.hasPrefix("the model wrote more than 4096 bytes without a newline (model.max_line_bytes): 'xxxxxxxx"), "\(error)")
+        #expect(
+            error.hasPrefix("the model wrote more than 4096 bytes without a newline (model.max_line_bytes): 'xxxxxxxx"),
+            "\(error)")
         #expect(error.hasSuffix("…'"))
         #expect(error.count < 400, "only the first bytes are quoted")
         #expect(cases["l"]?.passed == true, "a line under the cap is read whole")
@@ -50,9 +56,12 @@ import EvalGuardTestSupport
 
     @Test func theCapDefaultsToOneMebibyteAndMustBeAWholeNumberOfBytes() throws {
         func parse(_ extra: String) throws -> EvalConfig {
-            try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: """
-                {"model": {"command": ["m"]\(extra)}, "suites": {"s": {"cases": "s.jsonl"}}}
-                """))
+            try EvalConfig.parse(
+                ConfigSource(
+                    displayPath: ".evals/evalguard.json",
+                    text: """
+                        {"model": {"command": ["m"]\(extra)}, "suites": {"s": {"cases": "s.jsonl"}}}
+                        """))
         }
         #expect(try parse("").model.maxLineBytes == 1_048_576)
         #expect(try parse(", \"max_line_bytes\": 65536").model.maxLineBytes == 65536)

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -15,8 +16,9 @@ import EvalGuardTestSupport
             """
         let config = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
         let grader = try #require(config.models["grader"])
-        let provider = OpenAIProvider(config: grader.openAI!, jobs: grader.jobs, timeoutSeconds: grader.timeoutSeconds,
-                                      maxErrorRate: grader.maxErrorRate, apiKey: nil, price: nil)
+        let provider = OpenAIProvider(
+            config: grader.openAI!, jobs: grader.jobs, timeoutSeconds: grader.timeoutSeconds,
+            maxErrorRate: grader.maxErrorRate, apiKey: nil, price: nil)
         let error = try #require(throws: EvalGuardError.self) { try provider.answer(textRequests(["a"])) { _ in } }
         #expect(error.hint?.contains("models.grader.model ('gpt-4o-mni')") == true, "\(error.hint ?? "")")
         #expect(error.hint?.contains("models.grader.base_url") == true, "\(error.hint ?? "")")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -11,14 +12,18 @@ import EvalGuardTestSupport
 
     @Test func answersInOrderWithTemplatedPromptsHeadersUsageAndExactCost() throws {
         let server = try OpenAITestServer(["--key", "sk-test-secret-0001"])
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mini", "api_key_env": "TEST_KEY",
              "messages": [{"role": "system", "content": "Classify."}, {"role": "user", "content": "Text: {{input.text}} / {{input.meta}}"}],
              "temperature": 0, "max_tokens": 20, "seed": 7, "response_format": {"type": "json_object"}, "jobs": 3}
             """, key: "sk-test-secret-0001",
-            price: PriceTable.Price(inputPerMillion: Decimal(string: "0.15")!, outputPerMillion: Decimal(string: "0.6")!))
+            price: PriceTable.Price(
+                inputPerMillion: Decimal(string: "0.15")!, outputPerMillion: Decimal(string: "0.6")!))
         let requests = (0..<10).map { i in
-            ModelRequest(id: "c\(i)", input: .object(["text": .string("hello number \(i)"), "meta": .object(["n": .number(Double(i))])]))
+            ModelRequest(
+                id: "c\(i)",
+                input: .object(["text": .string("hello number \(i)"), "meta": .object(["n": .number(Double(i))])]))
         }
         var seen: [Int] = []
         let responses = try provider.answer(requests) { seen.append($0) }
@@ -43,12 +48,15 @@ import EvalGuardTestSupport
         #expect(body["max_tokens"] == .number(20))
         #expect(body["seed"] == .number(7))
         #expect(body["response_format"] == .object(["type": .string("json_object")]))
-        #expect(body["messages"]?.arrayValue?.first == .object(["role": .string("system"), "content": .string("Classify.")]))
+        #expect(
+            body["messages"]?.arrayValue?.first
+                == .object(["role": .string("system"), "content": .string("Classify.")]))
     }
 
     @Test func retriesOn429And5xxAndDroppedConnectionsCountingRetriesApart() throws {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "jobs": 4, \(Self.fast)}
             """)
@@ -67,7 +75,8 @@ import EvalGuardTestSupport
 
     @Test func givesUpAfterMaxRetriesAndTimesOutWithoutRetrying() throws {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "max_retries": 2, "retry_backoff_s": 0.01, "timeout_s": 0.3, "max_error_rate": 1}
             """)
@@ -85,13 +94,16 @@ import EvalGuardTestSupport
 
     @Test func aMalformedAnswerIsQuotedAndTruncated() throws {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "max_error_rate": 1, \(Self.fast)}
             """)
         let responses = try provider.answer(textRequests(["malformed", "nocontent", "ok"])) { _ in }
         let error = try #require(responses[0].error)
-        #expect(error.hasPrefix("malformed response: expected a JSON object, got '<html>Bad Gateway: upstream sent garbage"))
+        #expect(
+            error.hasPrefix("malformed response: expected a JSON object, got '<html>Bad Gateway: upstream sent garbage")
+        )
         #expect(error.hasSuffix("…' (347 bytes, truncated)"))
         #expect(responses[1].error?.contains("no choices[0].message.content") == true)
         #expect(responses[2].error == nil)
@@ -99,11 +111,14 @@ import EvalGuardTestSupport
 
     @Test func unauthorizedNamesTheVariableAndNeverShowsTheKey() throws {
         let server = try OpenAITestServer(["--key", "the-right-key"])
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "api_key_env": "MY_LLM_KEY",
              "messages": [{"role": "user", "content": "{{input}}"}], \(Self.fast)}
             """, key: "sk-wrong-secret-9876")
-        let error = try #require(throws: EvalGuardError.self) { try provider.answer(textRequests(["a", "b"])) { _ in } }
+        let error = try #require(throws: EvalGuardError.self) {
+            try provider.answer(textRequests(["a", "b"])) { _ in }
+        }
         #expect(error.exitCode == .couldNotEvaluate)
         #expect(error.message.contains("401"))
         #expect(error.message.contains("MY_LLM_KEY"))
@@ -114,7 +129,8 @@ import EvalGuardTestSupport
 
     @Test func notFoundPointsAtTheModelAndTheURL() throws {
         let server = try OpenAITestServer(["--model", "gpt-4o-mini"])
-        let unknownModel = try openAIProvider("""
+        let unknownModel = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "gpt-4o-mni", "messages": [{"role": "user", "content": "{{input}}"}]}
             """)
         let e1 = try #require(throws: EvalGuardError.self) { try unknownModel.answer(textRequests(["a"])) { _ in } }
@@ -122,7 +138,8 @@ import EvalGuardTestSupport
         #expect(e1.hint?.contains("model.model ('gpt-4o-mni')") == true)
         #expect(e1.hint?.contains("The model `gpt-4o-mni` does not exist") == true)
 
-        let wrongURL = try openAIProvider("""
+        let wrongURL = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "http://127.0.0.1:\(server.port)", "model": "gpt-4o-mini", "messages": [{"role": "user", "content": "{{input}}"}]}
             """)
         let e2 = try #require(throws: EvalGuardError.self) { try wrongURL.answer(textRequests(["a"])) { _ in } }
@@ -132,19 +149,26 @@ import EvalGuardTestSupport
 
     @Test func connectionRefusedNamesTheURL() throws {
         let port = OpenAITestServer.closedPort()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "http://127.0.0.1:\(port)/v1", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "max_retries": 1, \(Self.fast)}
             """)
-        let error = try #require(throws: EvalGuardError.self) { try provider.answer(textRequests(["a", "b", "c"])) { _ in } }
+        let error = try #require(throws: EvalGuardError.self) {
+            try provider.answer(textRequests(["a", "b", "c"])) { _ in }
+        }
         #expect(error.exitCode == .couldNotEvaluate)
-        #expect(error.hint?.contains("cannot connect to http://127.0.0.1:\(port)/v1/chat/completions: connection refused (is the server running? check model.base_url) (gave up after 2 attempts)") == true)
+        #expect(
+            error.hint?.contains(
+                "cannot connect to http://127.0.0.1:\(port)/v1/chat/completions: connection refused (is the server running? check model.base_url) (gave up after 2 attempts)"
+            ) == true)
     }
 
     @Test func jobsAndTheRateLimitBoundHowFastRequestsGo() throws {
         let server = try OpenAITestServer(["--delay-ms", "150"])
         func wall(_ extra: String) throws -> Double {
-            let provider = try openAIProvider("""
+            let provider = try openAIProvider(
+                """
                 {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}], \(extra)}
                 """)
             let start = monotonicNanoseconds()
@@ -163,11 +187,14 @@ import EvalGuardTestSupport
 
     @Test func outputCanBeAFieldOfTheContentParsedAsJSON() throws {
         let server = try OpenAITestServer()
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "output": "json.intent"}
             """)
-        let inputs = ["{\"intent\": \"refund\"}", "```json\n{\"intent\": \"cancel\"}\n```", "not json at all", "{\"other\": 1}"]
+        let inputs = [
+            "{\"intent\": \"refund\"}", "```json\n{\"intent\": \"cancel\"}\n```", "not json at all", "{\"other\": 1}",
+        ]
         let responses = try provider.answer(textRequests(inputs)) { _ in }
         #expect(responses.map(\.output) == [.string("refund"), .string("cancel"), .string("not json at all"), .null])
         #expect(responses.allSatisfy { $0.error == nil })
@@ -175,13 +202,16 @@ import EvalGuardTestSupport
     }
 
     @Test func aPromptFieldMissingFromACaseIsAnInputError() throws {
-        let provider = try openAIProvider("""
+        let provider = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m", "messages": [{"role": "user", "content": "{{input.text}}"}]}
             """)
         let error = try #require(throws: EvalGuardError.self) {
             try provider.answer([ModelRequest(id: "q7", input: .object(["txt": .string("x")]))]) { _ in }
         }
         #expect(error.exitCode == .usage)
-        #expect(error.message == "case 'q7': model.messages[0].content uses {{input.text}}, but the case's input has no such field")
+        #expect(
+            error.message
+                == "case 'q7': model.messages[0].content uses {{input.text}}, but the case's input has no such field")
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
 
@@ -27,7 +28,8 @@ import EvalGuardTestSupport
     }
 
     @Test func aReadyDescriptorIsHandedToItsOwnerAndAnIdleOneIsNot() throws {
-        let quiet = try makePipe(), ready = try makePipe()
+        let quiet = try makePipe()
+        let ready = try makePipe()
         defer { for f in [quiet.read, quiet.write, ready.read, ready.write] { closeDescriptor(f) } }
         var byte: UInt8 = 1
         try syscall("write") { write(ready.write, &byte, 1) }
@@ -53,8 +55,9 @@ import EvalGuardTestSupport
     @Test func anAnswerReadAtItsDeadlineIsATimeOutForTheCommandProvider() throws {
         let repo = try ScratchRepository()
         try repo.write("model.py", Models.echo())
-        let provider = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 1,
-                                       timeoutSeconds: 0, startupSeconds: 60, maxErrorRate: 1)
+        let provider = CommandProvider(
+            command: ["python3", "model.py"], directory: repo.root, jobs: 1,
+            timeoutSeconds: 0, startupSeconds: 60, maxErrorRate: 1)
         let responses = try provider.answer(textRequests(["a", "b", "c"])) { _ in }
         #expect(responses.map(\.timedOut) == [false, true, false])
         #expect(responses[0].output == .string("a"))
@@ -64,20 +67,27 @@ import EvalGuardTestSupport
 
     @Test func anAnswerReadAtItsDeadlineIsATimeOutForTheHTTPProvider() throws {
         let server = try OpenAITestServer()
-        let config = try openAIConfig("""
+        let config = try openAIConfig(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}]}
             """)
-        let provider = OpenAIProvider(config: config.openAI!, jobs: 1, timeoutSeconds: 0, maxErrorRate: 1,
-                                      apiKey: nil, price: nil)
+        let provider = OpenAIProvider(
+            config: config.openAI!, jobs: 1, timeoutSeconds: 0, maxErrorRate: 1,
+            apiKey: nil, price: nil)
         let responses = try provider.answer(textRequests(["a", "b"])) { _ in }
         #expect(responses.map(\.timedOut) == [true, true])
-        #expect(responses.allSatisfy { $0.output == nil && $0.error?.contains("timed out after 0.0 s (model.timeout_s)") == true })
+        #expect(
+            responses.allSatisfy {
+                $0.output == nil && $0.error?.contains("timed out after 0.0 s (model.timeout_s)") == true
+            })
     }
 
     /// A model process and a server that both answer 300 ms after a 300 ms time-out.
     @Test func aLateAnswerIsATimeOutForBothProviders() throws {
         let repo = try ScratchRepository()
-        try repo.write("model.py", """
+        try repo.write(
+            "model.py",
+            """
             import json, sys, time
             for line in sys.stdin:
                 r = json.loads(line)
@@ -86,10 +96,12 @@ import EvalGuardTestSupport
                 sys.stdout.write(json.dumps({"id": r["id"], "output": r["input"]}) + "\\n")
                 sys.stdout.flush()
             """)
-        let command = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 1,
-                                      timeoutSeconds: 0.3, startupSeconds: 60, maxErrorRate: 1)
+        let command = CommandProvider(
+            command: ["python3", "model.py"], directory: repo.root, jobs: 1,
+            timeoutSeconds: 0.3, startupSeconds: 60, maxErrorRate: 1)
         let server = try OpenAITestServer()
-        let http = try openAIProvider("""
+        let http = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "messages": [{"role": "user", "content": "{{input}}"}],
              "jobs": 1, "timeout_s": 0.3, "max_error_rate": 1}
             """)

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 
 /// The time lost to retries is wall time: concurrent waits count once.
@@ -8,7 +9,9 @@ import EvalGuardTestSupport
     @Test func concurrentRetryWaitsCountOnce() throws {
         let server = try OpenAITestServer()
         let repo = try ScratchRepository()
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m",
                         "messages": [{"role": "user", "content": "{{input}}"}], "jobs": 4},

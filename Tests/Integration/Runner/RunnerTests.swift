@@ -1,14 +1,18 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
 
 @Suite struct RunnerTests {
-    func provider(_ repo: ScratchRepository, _ model: String, jobs: Int = 2, timeout: Double = 5, maxErrorRate: Double = 0.5) throws -> CommandProvider {
+    func provider(
+        _ repo: ScratchRepository, _ model: String, jobs: Int = 2, timeout: Double = 5, maxErrorRate: Double = 0.5
+    ) throws -> CommandProvider {
         try repo.write("model.py", model)
-        return CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: jobs,
-                               timeoutSeconds: timeout, maxErrorRate: maxErrorRate)
+        return CommandProvider(
+            command: ["python3", "model.py"], directory: repo.root, jobs: jobs,
+            timeoutSeconds: timeout, maxErrorRate: maxErrorRate)
     }
 
     func requests(_ inputs: [String]) -> [ModelRequest] {
@@ -25,7 +29,9 @@ import EvalGuardTestSupport
 
     @Test func crashIsRecordedAndTheProcessRestarted() throws {
         let repo = try ScratchRepository()
-        let responses = try provider(repo, Models.crashesOnBoom, jobs: 1).answer(requests(["a", "boom", "b", "c"])) { _ in }
+        let responses = try provider(repo, Models.crashesOnBoom, jobs: 1).answer(requests(["a", "boom", "b", "c"])) {
+            _ in
+        }
         #expect(responses[1].error?.contains("ended (exit status 7)") == true)
         #expect(responses[0].output == .string("a"))
         #expect(responses[2].output == .string("b"))
@@ -35,7 +41,9 @@ import EvalGuardTestSupport
     @Test func hangIsTimedOutAndKilled() throws {
         let repo = try ScratchRepository()
         let start = Date()
-        let responses = try provider(repo, Models.hangsOnSleep, jobs: 1, timeout: 0.5).answer(requests(["a", "sleep", "b"])) { _ in }
+        let responses = try provider(repo, Models.hangsOnSleep, jobs: 1, timeout: 0.5).answer(
+            requests(["a", "sleep", "b"])
+        ) { _ in }
         #expect(responses[1].timedOut)
         #expect(responses[1].error?.contains("timed out") == true)
         #expect(responses[2].output == .string("b"))
@@ -45,13 +53,15 @@ import EvalGuardTestSupport
     @Test func aSlowStartIsAllowedForTheFirstRequestOnly() throws {
         let repo = try ScratchRepository()
         try repo.write("model.py", "import time\ntime.sleep(0.6)\n" + Models.echo())
-        let slowStart = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 1,
-                                        timeoutSeconds: 0.3, startupSeconds: 5, maxErrorRate: 0.5)
+        let slowStart = CommandProvider(
+            command: ["python3", "model.py"], directory: repo.root, jobs: 1,
+            timeoutSeconds: 0.3, startupSeconds: 5, maxErrorRate: 0.5)
         let responses = try slowStart.answer(requests(["a", "b"])) { _ in }
         #expect(responses.allSatisfy { $0.error == nil })
         #expect(responses[0].coldStart && !responses[1].coldStart)
-        let tooSlow = CommandProvider(command: ["python3", "model.py"], directory: repo.root, jobs: 1,
-                                      timeoutSeconds: 0.2, startupSeconds: 0.1, maxErrorRate: 1)
+        let tooSlow = CommandProvider(
+            command: ["python3", "model.py"], directory: repo.root, jobs: 1,
+            timeoutSeconds: 0.2, startupSeconds: 0.1, maxErrorRate: 1)
         let late = try tooSlow.answer(requests(["a"])) { _ in }
         #expect(late[0].timedOut)
         #expect(late[0].error?.contains("model.startup_timeout_s") == true)
@@ -59,14 +69,17 @@ import EvalGuardTestSupport
 
     @Test func garbageOutputQuotesTheLine() throws {
         let repo = try ScratchRepository()
-        let responses = try provider(repo, Models.printsGarbageOnJunk, jobs: 1).answer(requests(["a", "junk", "b"])) { _ in }
+        let responses = try provider(repo, Models.printsGarbageOnJunk, jobs: 1).answer(requests(["a", "junk", "b"])) {
+            _ in
+        }
         #expect(responses[1].error == "the model printed a line that is not JSON: 'this is not json'")
         #expect(responses[2].output == .string("b"))
     }
 
     @Test func missingCommandIsExit3() throws {
         let repo = try ScratchRepository()
-        let p = CommandProvider(command: ["no-such-model-binary"], directory: repo.root, jobs: 1, timeoutSeconds: 1, maxErrorRate: 0.5)
+        let p = CommandProvider(
+            command: ["no-such-model-binary"], directory: repo.root, jobs: 1, timeoutSeconds: 1, maxErrorRate: 0.5)
         let error = try #require(throws: EvalGuardError.self) { try p.answer(requests(["a"])) { _ in } }
         #expect(error.exitCode == .couldNotEvaluate)
         #expect(error.message == "model command not found: 'no-such-model-binary'")

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -19,7 +20,8 @@ import EvalGuardTestSupport
     }
 
     func provider(_ server: OpenAITestServer, _ scratch: Scratch, _ extra: String) throws -> OpenAIProvider {
-        let p = try openAIProvider("""
+        let p = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "max_steps": 3, "max_error_rate": 1,
              "tools": [{"type": "function", "function": {"name": "wait"}}], "tools_command": ["python3", "tools.py"], \(extra)}
             """)
@@ -31,7 +33,8 @@ import EvalGuardTestSupport
         let server = try OpenAITestServer()
         // The tool answers only once the server has seen the other cases' requests: were the
         // provider's loop blocked on the program, they would never be sent and the call would time out.
-        let scratch = try Scratch("""
+        let scratch = try Scratch(
+            """
             import json, sys, time
             log = sys.argv[1]
             for line in sys.stdin:
@@ -40,22 +43,28 @@ import EvalGuardTestSupport
                     time.sleep(0.01)
                 print(json.dumps({"id": call["id"], "result": "waited"}), flush=True)
             """)
-        let p = try openAIProvider("""
+        let p = try openAIProvider(
+            """
             {"provider": "openai", "base_url": "\(server.baseURL)", "model": "m", "max_steps": 3, "jobs": 2, "timeout_s": 20,
              "tools": [{"type": "function", "function": {"name": "wait"}}], "tools_command": ["python3", "tools.py", "\(server.logPath)"]}
             """)
         p.directory = scratch.directory
         let r = try p.answer(textRequests(["call:wait:{}", "a", "b", "c"])) { _ in }
         #expect(r.map(\.error) == [nil, nil, nil, nil])
-        #expect(r[0].output?["steps"] == (try JSONParser.parse(#"[{"name": "wait", "arguments": {}, "result": "waited"}]"#)))
+        #expect(
+            r[0].output?["steps"] == (try JSONParser.parse(#"[{"name": "wait", "arguments": {}, "result": "waited"}]"#))
+        )
         #expect(r[0].output?["content"] == .string("done: waited"))
-        let contents = try server.requests().map { try JSONParser.parse(try #require($0["body"]?.stringValue))["messages"]?.arrayValue?.last?["role"] }
+        let contents = try server.requests().map {
+            try JSONParser.parse(try #require($0["body"]?.stringValue))["messages"]?.arrayValue?.last?["role"]
+        }
         #expect(contents.count == 5 && contents.last == .string("tool"))
     }
 
     @Test func aProgramThatStopsAnsweringOrBreaksTheProtocolStopsTheRun() throws {
         let server = try OpenAITestServer()
-        let silent = try Scratch("""
+        let silent = try Scratch(
+            """
             import sys, time
             for line in sys.stdin:
                 sys.stderr.write("thinking forever\\n"); sys.stderr.flush()
@@ -65,10 +74,14 @@ import EvalGuardTestSupport
             try provider(server, silent, #""timeout_s": 0.5"#).answer(textRequests(["call:wait:{}"])) { _ in }
         }
         #expect(timedOut.exitCode == .couldNotEvaluate)
-        #expect(timedOut.message == "the tools program python3 tools.py (model.tools_command) did not answer a call within 0.5 s (timeout_s)")
+        #expect(
+            timedOut.message
+                == "the tools program python3 tools.py (model.tools_command) did not answer a call within 0.5 s (timeout_s)"
+        )
         #expect(timedOut.hint?.contains("thinking forever") == true)
 
-        let chatty = try Scratch("""
+        let chatty = try Scratch(
+            """
             import sys
             for line in sys.stdin:
                 print("sure, calling it", flush=True)
@@ -76,14 +89,21 @@ import EvalGuardTestSupport
         let garbled = try #require(throws: EvalGuardError.self) {
             try provider(server, chatty, #""timeout_s": 10"#).answer(textRequests(["call:wait:{}"])) { _ in }
         }
-        #expect(garbled.message == "the tools program python3 tools.py (model.tools_command) wrote a line that is not {\"id\", \"result\"}: 'sure, calling it'")
+        #expect(
+            garbled.message
+                == "the tools program python3 tools.py (model.tools_command) wrote a line that is not {\"id\", \"result\"}: 'sure, calling it'"
+        )
 
-        let failing = try Scratch("""
+        let failing = try Scratch(
+            """
             import json, sys
             for line in sys.stdin:
                 print(json.dumps({"id": json.loads(line)["id"], "error": "order service down"}), flush=True)
             """)
         let r = try provider(server, failing, #""timeout_s": 10"#).answer(textRequests(["call:wait:{}"])) { _ in }
-        #expect(r[0].output?["steps"] == (try JSONParser.parse(#"[{"name": "wait", "arguments": {}, "result": {"error": "order service down"}}]"#)))
+        #expect(
+            r[0].output?["steps"]
+                == (try JSONParser.parse(
+                    #"[{"name": "wait", "arguments": {}, "result": {"error": "order service down"}}]"#)))
     }
 }

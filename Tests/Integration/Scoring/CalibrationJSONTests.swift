@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// `judge calibrate --format json`: figures a reader can use as printed, and each disagreement
@@ -8,11 +9,12 @@ import EvalGuardTestSupport
 @Suite(.serialized) struct CalibrationJSONTests {
     @Test func figuresAreRoundedAndDisagreementsCarryTheJudgesGradeAndReason() throws {
         // Both pass 2, both fail 2, one each way: p_o = 4/6, p_e = 0.5, kappa = 1/3.
-        let f = try JudgedSuiteFixture(cases: [
-            ("h1", "Your refund is here.", "refund"), ("h2", "Refund done.", "refund"), ("h3", "No.", "refund"),
-            ("h4", "Sorry.", "refund"), ("h5", "A refund? No.", "refund"), ("h6", "Money back soon.", "refund"),
-        ], scorer: JudgedSuiteFixture.rubric,
-           humans: ["h1": "pass", "h2": "pass", "h3": "fail", "h4": "fail", "h5": "fail", "h6": "pass"])
+        let f = try JudgedSuiteFixture(
+            cases: [
+                ("h1", "Your refund is here.", "refund"), ("h2", "Refund done.", "refund"), ("h3", "No.", "refund"),
+                ("h4", "Sorry.", "refund"), ("h5", "A refund? No.", "refund"), ("h6", "Money back soon.", "refund"),
+            ], scorer: JudgedSuiteFixture.rubric,
+            humans: ["h1": "pass", "h2": "pass", "h3": "fail", "h4": "fail", "h5": "fail", "h6": "pass"])
         let run = f.repo.evalguard("judge", "calibrate", "--format", "json")
         #expect(run.status == 0, "\(run.stderr)")
         // No figure with more digits than a reader needs (0.33333333333333337, 0.37500000000000094).

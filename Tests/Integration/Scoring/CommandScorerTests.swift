@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -18,7 +19,9 @@ import EvalGuardTestSupport
 
         init(cases: [String], scorer: String? = nil, maxErrorRate: Double = 0.5) throws {
             repo = try ScratchRepository()
-            try repo.write("model/echo.py", """
+            try repo.write(
+                "model/echo.py",
+                """
                 import json, sys
                 for line in sys.stdin:
                     r = json.loads(line)
@@ -28,7 +31,9 @@ import EvalGuardTestSupport
                 """)
             try writeScorer(passScore: 0.75)
             try repo.write("scorers/words.txt", "please\n")
-            try repo.write(".evals/evalguard.json", """
+            try repo.write(
+                ".evals/evalguard.json",
+                """
                 {
                   "model": {"command": ["python3", "model/echo.py"], "jobs": 1, "timeout_s": 10},
                   "suites": {"tone": {"cases": "cases/tone.jsonl",
@@ -49,7 +54,9 @@ import EvalGuardTestSupport
         /// Passes when the expected word is in the output (score `passScore`, else 0.25); inputs
         /// with a marker break the protocol on purpose.
         func writeScorer(passScore: Double) throws {
-            try repo.write("scorers/tone.py", """
+            try repo.write(
+                "scorers/tone.py",
+                """
                 import json, sys
                 for line in sys.stdin:
                     r = json.loads(line)
@@ -80,8 +87,10 @@ import EvalGuardTestSupport
         }
     }
 
-    static let politeCases = [caseLine("c1", "please help me", "please"), caseLine("c2", "help now", "please"),
-                              caseLine("c3", "could you please", "please"), caseLine("c4", "fix it", "please")]
+    static let politeCases = [
+        caseLine("c1", "please help me", "please"), caseLine("c2", "help now", "please"),
+        caseLine("c3", "could you please", "please"), caseLine("c4", "fix it", "please"),
+    ]
 
     @Test func passesScoresAndReasonsComeFromTheProgram() throws {
         let f = try Fixture(cases: Self.politeCases)
@@ -127,11 +136,14 @@ import EvalGuardTestSupport
     }
 
     @Test func malformedRepliesAreErrorsNeverPasses() throws {
-        let f = try Fixture(cases: [caseLine("ok", "please", "please"), caseLine("a", "NOTJSON please", "please"),
-                                    caseLine("b", "NOPASS please", "please"), caseLine("c", "BIGSCORE please", "please"),
-                                    caseLine("d", "WRONGID please", "please"), caseLine("e", "please too", "please"),
-                                    caseLine("f", "please three", "please"), caseLine("g", "please four", "please")],
-                        maxErrorRate: 0.5)
+        let f = try Fixture(
+            cases: [
+                caseLine("ok", "please", "please"), caseLine("a", "NOTJSON please", "please"),
+                caseLine("b", "NOPASS please", "please"), caseLine("c", "BIGSCORE please", "please"),
+                caseLine("d", "WRONGID please", "please"), caseLine("e", "please too", "please"),
+                caseLine("f", "please three", "please"), caseLine("g", "please four", "please"),
+            ],
+            maxErrorRate: 0.5)
         let (_, _, result) = try f.evaluate()
         let cases = Dictionary(uniqueKeysWithValues: result.suites[0].cases.map { ($0.id, $0) })
         for id in ["a", "b", "c", "d"] {
@@ -147,7 +159,8 @@ import EvalGuardTestSupport
     }
 
     @Test func tooManyMalformedRepliesStopTheRun() throws {
-        let f = try Fixture(cases: [caseLine("a", "NOPASS please", "please"), caseLine("b", "please", "please")], maxErrorRate: 0)
+        let f = try Fixture(
+            cases: [caseLine("a", "NOPASS please", "please"), caseLine("b", "please", "please")], maxErrorRate: 0)
         #expect {
             _ = try f.evaluate()
         } throws: { error in
@@ -156,21 +169,25 @@ import EvalGuardTestSupport
     }
 
     @Test func aProgramThatCrashesStopsTheRunNamingItself() throws {
-        let f = try Fixture(cases: Self.politeCases, scorer: #"{"type": "command", "command": ["python3", "scorers/broken.py"], "max_error_rate": 0}"#)
+        let f = try Fixture(
+            cases: Self.politeCases,
+            scorer: #"{"type": "command", "command": ["python3", "scorers/broken.py"], "max_error_rate": 0}"#)
         try f.repo.write("scorers/broken.py", "import sys\nsys.stderr.write('no tone model here\\n')\nsys.exit(5)\n")
         try f.repo.commitAll("a scorer that cannot start")
         #expect {
             _ = try f.evaluate()
         } throws: { error in
             guard let e = error as? EvalGuardError else { return false }
-            return e.message.contains("the scoring program python3 scorers/broken.py failed") && e.message.contains("suites.tone.scorer.max_error_rate")
+            return e.message.contains("the scoring program python3 scorers/broken.py failed")
+                && e.message.contains("suites.tone.scorer.max_error_rate")
                 && e.hint?.contains("no tone model here") == true && e.exitCode == .couldNotEvaluate
         }
     }
 
     @Test func inAListItRunsOnlyAfterTheCheapScorersPass() throws {
-        let f = try Fixture(cases: Self.politeCases,
-                            scorer: #"["contains", {"type": "command", "command": ["python3", "scorers/tone.py"]}]"#)
+        let f = try Fixture(
+            cases: Self.politeCases,
+            scorer: #"["contains", {"type": "command", "command": ["python3", "scorers/tone.py"]}]"#)
         let (_, scorer, result) = try f.evaluate()
         #expect(scorer == 2) // c1 and c3 contain "please"
         #expect(result.suites[0].cases.filter(\.passed).map(\.id).sorted() == ["c1", "c3"])
@@ -178,7 +195,8 @@ import EvalGuardTestSupport
 
     @Test func badSettingsNameTheProblem() throws {
         func parse(_ scorer: String) throws -> Scorer {
-            let text = "{\"model\": {\"command\": [\"m\"]}, \"suites\": {\"s\": {\"cases\": \"c.jsonl\", \"scorer\": \(scorer)}}}"
+            let text =
+                "{\"model\": {\"command\": [\"m\"]}, \"suites\": {\"s\": {\"cases\": \"c.jsonl\", \"scorer\": \(scorer)}}}"
             return try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)).suites[0].scorer
         }
         #expect(throws: EvalGuardError.self) { try parse(#"{"type": "command"}"#) }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardScoring
 @testable import EvalGuardSupport
 
@@ -18,26 +19,37 @@ import EvalGuardTestSupport
     }
 
     @Test func loopsOfReferencesAreRefusedAtCompileTime() throws {
-        let pair = try #require(loopError(##"{"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}"##))
-        #expect(pair.message == ##"$ref "#/$defs/b" loops back to itself without descending into the value (#/$defs/a → #/$defs/b → #/$defs/a), so validating any value would never end"##)
+        let pair = try #require(
+            loopError(##"{"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}"##))
+        #expect(
+            pair.message
+                == ##"$ref "#/$defs/b" loops back to itself without descending into the value (#/$defs/a → #/$defs/b → #/$defs/a), so validating any value would never end"##
+        )
         #expect(pair.path == ["$defs", "a", "$ref"])
         let itself = try #require(loopError(##"{"type": "object", "$ref": "#"}"##))
         #expect(itself.message.contains("(# → #)"), "\(itself.message)")
         // In-place applicators keep the same value: a loop through them is a loop too.
-        let throughAllOf = try #require(loopError(##"{"$defs": {"a": {"allOf": [{"type": "string"}, {"$ref": "#/$defs/a"}]}}}"##))
+        let throughAllOf = try #require(
+            loopError(##"{"$defs": {"a": {"allOf": [{"type": "string"}, {"$ref": "#/$defs/a"}]}}}"##))
         #expect(throughAllOf.message.contains("(#/$defs/a → #/$defs/a/allOf/1 → #/$defs/a)"), "\(throughAllOf.message)")
         #expect(throughAllOf.path == ["$defs", "a", "allOf", "1", "$ref"])
     }
 
     @Test func recursionThatDescendsIntoTheValueStaysLegal() throws {
-        let tree = try compile(##"""
+        let tree = try compile(
+            ##"""
             {"type": "object", "required": ["name"],
              "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#"}}}}
             """##)
-        #expect(tree.validate(try JSONParser.parse(##"{"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]}"##)) == nil)
+        #expect(
+            tree.validate(
+                try JSONParser.parse(##"{"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}]}"##))
+                == nil)
         #expect(tree.validate(try JSONParser.parse(##"{"name": "a", "children": [{"children": []}]}"##)) != nil)
         // A loop of references that passes through a keyword that descends is recursion, not a loop.
-        let linked = try compile(##"{"$ref": "#/$defs/node", "$defs": {"node": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/pair"}]}, "pair": {"properties": {"next": {"$ref": "#/$defs/node"}}}}}"##)
+        let linked = try compile(
+            ##"{"$ref": "#/$defs/node", "$defs": {"node": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/pair"}]}, "pair": {"properties": {"next": {"$ref": "#/$defs/node"}}}}}"##
+        )
         #expect(linked.validate(try JSONParser.parse(##"{"next": {"next": null}}"##)) == nil)
     }
 
@@ -46,7 +58,9 @@ import EvalGuardTestSupport
         let counter = repo.path(".git/model-starts.log")
         try repo.write("model.py", Models.echo(counter: counter))
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/schemas/loop.json", """
+        try repo.write(
+            ".evals/schemas/loop.json",
+            """
             {
               "$defs": {
                 "a": {"$ref": "#/$defs/b"},
@@ -57,7 +71,9 @@ import EvalGuardTestSupport
 
             """)
         try repo.write(".evals/cases/s.jsonl", ##"{"id": "one", "input": {"x": 1}}"## + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "model.py"], "jobs": 1},
               "suites": {"s": {"cases": "cases/s.jsonl", "scorer": {"type": "json-schema", "schema_file": ".evals/schemas/loop.json"}}}

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// The least a judged suite needs: cases without `expected`, judged by an openai model without
@@ -10,10 +11,16 @@ import EvalGuardTestSupport
         let server = try OpenAITestServer(["--judge"])
         let repo = try ScratchRepository()
         try repo.write("reply.py", Models.echo())
-        try repo.write(".evals/cases/replies.jsonl", [#"{"id": "a", "input": "Your refund is on its way."}"#,
-                                                      #"{"id": "b", "input": "We cannot help."}"#].joined(separator: "\n") + "\n")
+        try repo.write(
+            ".evals/cases/replies.jsonl",
+            [
+                #"{"id": "a", "input": "Your refund is on its way."}"#,
+                #"{"id": "b", "input": "We cannot help."}"#,
+            ].joined(separator: "\n") + "\n")
         try repo.write(".evals/.gitignore", "results/\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "models": {
                 "feature": {"command": ["python3", "reply.py"], "timeout_s": 10},
@@ -31,7 +38,10 @@ import EvalGuardTestSupport
         #expect(requests.count == 2)
         for request in requests {
             let body = try JSONParser.parse(try #require(request["body"]?.stringValue))
-            guard case .array(let messages)? = body["messages"] else { Issue.record("no messages"); continue }
+            guard case .array(let messages)? = body["messages"] else {
+                Issue.record("no messages")
+                continue
+            }
             #expect(messages.count == 1 && messages[0]["role"] == .string("user"))
             let prompt = try #require(messages[0]["content"]?.stringValue)
             #expect(prompt.contains("A good reply says what happens next.") && prompt.contains("(none)"), "\(prompt)")

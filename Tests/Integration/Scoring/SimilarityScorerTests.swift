@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -19,7 +20,9 @@ import EvalGuardTestSupport
         init(cases: [String], threshold: Double = 0.85) throws {
             server = try OpenAITestServer()
             repo = try ScratchRepository()
-            try repo.write("model/echo.py", """
+            try repo.write(
+                "model/echo.py",
+                """
                 import json, sys
                 for line in sys.stdin:
                     r = json.loads(line)
@@ -36,7 +39,9 @@ import EvalGuardTestSupport
         deinit { try? FileManager.default.removeItem(atPath: modelCounter) }
 
         func writeConfig(threshold: Double) throws {
-            try repo.write(".evals/evalguard.json", """
+            try repo.write(
+                ".evals/evalguard.json",
+                """
                 {
                   "model": {"command": ["python3", "model/echo.py"], "jobs": 1, "timeout_s": 10},
                   "models": {"embedder": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "text-embedding-3-small",
@@ -48,8 +53,12 @@ import EvalGuardTestSupport
                 """)
         }
 
-        var embeddingsRequests: Int { ((try? server.requests()) ?? []).count { $0["path"] == .string("/v1/embeddings") } }
-        var modelRequests: Int { ((try? String(contentsOfFile: modelCounter, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        var embeddingsRequests: Int {
+            ((try? server.requests()) ?? []).count { $0["path"] == .string("/v1/embeddings") }
+        }
+        var modelRequests: Int {
+            ((try? String(contentsOfFile: modelCounter, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
 
         func evaluate() throws -> (model: Int, embeddings: Int, result: RunResult) {
             let (m, e) = (modelRequests, embeddingsRequests)
@@ -58,14 +67,17 @@ import EvalGuardTestSupport
         }
     }
 
-    static let cases = [caseLine("same", "aaa", "aaa"), caseLine("far", "bbbb", "aaaa"), caseLine("near", "aab", "aaab")]
+    static let cases = [
+        caseLine("same", "aaa", "aaa"), caseLine("far", "bbbb", "aaaa"), caseLine("near", "aab", "aaab"),
+    ]
 
     @Test func passesAtTheThresholdWithTheCosineAsScore() throws {
         let f = try Fixture(cases: Self.cases)
         let (model, embeddings, result) = try f.evaluate()
         #expect(model == 3)
         #expect(embeddings == 1) // five distinct texts ("aaa" twice) in one batch
-        let body = try #require(try f.server.requests().first { $0["path"] == .string("/v1/embeddings") }?["body"]?.stringValue)
+        let body = try #require(
+            try f.server.requests().first { $0["path"] == .string("/v1/embeddings") }?["body"]?.stringValue)
         let sent = try JSONParser.parse(body)
         #expect(sent["model"] == .string("text-embedding-3-small"))
         #expect(sent["input"]?.arrayValue?.count == 5)
@@ -75,7 +87,9 @@ import EvalGuardTestSupport
         // [1,5,1]·[5,1,1] = 11, both norms √27: 11/27 ≈ 0.407.
         #expect(cases["far"]?.passed == false && abs((cases["far"]?.score ?? 0) - 11.0 / 27.0) < 1e-12)
         // [3,2,1]·[4,2,1] = 17 over √14·√21: ≈ 0.9915.
-        #expect(cases["near"]?.passed == true && abs((cases["near"]?.score ?? 0) - 17 / (14.0.squareRoot() * 21.0.squareRoot())) < 1e-12)
+        #expect(
+            cases["near"]?.passed == true
+                && abs((cases["near"]?.score ?? 0) - 17 / (14.0.squareRoot() * 21.0.squareRoot())) < 1e-12)
         #expect(result.suites[0].embeddings?.count == 5)
     }
 
@@ -115,8 +129,12 @@ import EvalGuardTestSupport
             {"model": {"command": ["m"]}, "models": {"local": {"command": ["x"]}},
              "suites": {"s": {"cases": "c.jsonl", "scorer": {"type": "similarity", "model": "local", "threshold": 0.8}}}}
             """
-        #expect(throws: EvalGuardError.self) { try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)) }
+        #expect(throws: EvalGuardError.self) {
+            try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
+        }
         let missing = text.replacingOccurrences(of: ", \"threshold\": 0.8", with: "")
-        #expect(throws: EvalGuardError.self) { try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: missing)) }
+        #expect(throws: EvalGuardError.self) {
+            try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: missing))
+        }
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -48,7 +49,9 @@ import EvalGuardTestSupport
         try repo.write("agent/tools.json", Self.tools)
         try repo.write(".evals/.gitignore", "results/\n")
         try repo.write(".evals/cases/orders.jsonl", Self.cases.joined(separator: "\n") + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "agent/model.py"], "jobs": 1, "inputs": ["agent/model.py"],
                         "tools": {"file": "agent/tools.json"}},
@@ -62,7 +65,8 @@ import EvalGuardTestSupport
     }
 
     func stored(_ repo: ScratchRepository) throws -> [String: CaseResult] {
-        let result = try JSONDecoder().decode(RunResult.self, from: Data(repo.read(".evals/results/\(repo.head).json")!.utf8))
+        let result = try JSONDecoder().decode(
+            RunResult.self, from: Data(repo.read(".evals/results/\(repo.head).json")!.utf8))
         return Dictionary(uniqueKeysWithValues: result.suites[0].cases.map { ($0.id, $0) })
     }
 
@@ -74,11 +78,15 @@ import EvalGuardTestSupport
         #expect(cases["look"]?.passed == true && cases["refund"]?.passed == true)
         #expect(cases["nocall"]?.passed == false)
         #expect(cases["nocall"]?.reason == #"extra call 1: lookup_order({"order_id":"C3"})"#)
-        #expect(cases["refund"]?.toolCallCount == 2 && cases["look"]?.toolCallCount == 1 && cases["look"]?.stepCount == nil)
+        #expect(
+            cases["refund"]?.toolCallCount == 2 && cases["look"]?.toolCallCount == 1 && cases["look"]?.stepCount == nil)
         #expect(requests() == 3)
 
         // A new expected answer re-scores the stored answers; the model is not asked.
-        try repo.write(".evals/cases/orders.jsonl", Self.cases.joined(separator: "\n").replacingOccurrences(of: #""tool_calls": []"#, with: #""tool_calls": [{"name": "lookup_order"}]"#) + "\n")
+        try repo.write(
+            ".evals/cases/orders.jsonl",
+            Self.cases.joined(separator: "\n").replacingOccurrences(
+                of: #""tool_calls": []"#, with: #""tool_calls": [{"name": "lookup_order"}]"#) + "\n")
         try repo.commitAll("lookups are fine")
         let again = repo.evalguard("run")
         #expect(again.status == 0, "\(again.stderr)")
@@ -88,26 +96,40 @@ import EvalGuardTestSupport
         #expect(requests() == 3)
 
         // A tool's schema now refuses the amount: the call fails with the path that broke it.
-        try repo.write("agent/tools.json", Self.tools.replacingOccurrences(of: #""maximum": 100"#, with: #""maximum": 5"#))
+        try repo.write(
+            "agent/tools.json", Self.tools.replacingOccurrences(of: #""maximum": 100"#, with: #""maximum": 5"#))
         try repo.commitAll("small refunds only")
         #expect(repo.evalguard("run").status == 0)
         cases = try stored(repo)
         #expect(cases["refund"]?.passed == false)
-        #expect(cases["refund"]?.reason == "call 2 refund: its arguments do not fit the tool's parameters: /amount: maximum: 10 is greater than 5")
+        #expect(
+            cases["refund"]?.reason
+                == "call 2 refund: its arguments do not fit the tool's parameters: /amount: maximum: 10 is greater than 5"
+        )
     }
 
     @Test func aBadExpectedCallNamesTheCaseLine() throws {
         let (repo, requests) = try project()
-        try repo.write(".evals/cases/orders.jsonl", Self.cases[0] + "\n" + #"{"id": "bad", "input": {"order": "X"}, "expected": {"tool_calls": [{"tool": "lookup_order"}]}}"# + "\n")
+        try repo.write(
+            ".evals/cases/orders.jsonl",
+            Self.cases[0] + "\n"
+                + #"{"id": "bad", "input": {"order": "X"}, "expected": {"tool_calls": [{"tool": "lookup_order"}]}}"#
+                + "\n")
         let run = repo.evalguard("run")
         #expect(run.status == 2)
-        #expect(run.stderr.contains(#".evals/cases/orders.jsonl:2: case bad: expected.tool_calls[0] must be an object with "name""#), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                #".evals/cases/orders.jsonl:2: case bad: expected.tool_calls[0] must be an object with "name""#),
+            "\(run.stderr)")
         #expect(requests() == 0)
     }
 
     @Test func badToolsNameTheirFileAndLine() throws {
         let (repo, requests) = try project()
-        try repo.write("agent/tools.json", "[\n  {\"type\": \"function\", \"function\": {\"name\": \"lookup_order\",\n    \"parameters\": {\"type\": \"object\", \"required\": \"order_id\"}}}\n]\n")
+        try repo.write(
+            "agent/tools.json",
+            "[\n  {\"type\": \"function\", \"function\": {\"name\": \"lookup_order\",\n    \"parameters\": {\"type\": \"object\", \"required\": \"order_id\"}}}\n]\n"
+        )
         let run = repo.evalguard("run")
         #expect(run.status == 2)
         #expect(run.stderr.contains("agent/tools.json:3"), "\(run.stderr)")
@@ -115,11 +137,16 @@ import EvalGuardTestSupport
         try repo.write("agent/tools.json", "[\n  {\"type\": \"function\", \"name\": \"lookup_order\"}\n]\n")
         let flat = repo.evalguard("run")
         #expect(flat.status == 2)
-        #expect(flat.stderr.contains(#"agent/tools.json:2: [0]: a tool must be {"type": "function", "function""#), "\(flat.stderr)")
+        #expect(
+            flat.stderr.contains(#"agent/tools.json:2: [0]: a tool must be {"type": "function", "function""#),
+            "\(flat.stderr)")
         try FileManager.default.removeItem(atPath: repo.path("agent/tools.json"))
         let missing = repo.evalguard("run")
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains(".evals/evalguard.json:3: model.tools.file: the tools file agent/tools.json does not exist"), "\(missing.stderr)")
+        #expect(
+            missing.stderr.contains(
+                ".evals/evalguard.json:3: model.tools.file: the tools file agent/tools.json does not exist"),
+            "\(missing.stderr)")
         #expect(requests() == 0)
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 
 /// `.evals/baseline.json` is laid out so that `git diff` of a new baseline shows the flipped
@@ -18,8 +19,10 @@ import EvalGuardTestSupport
             sys.stdout.flush()
         """
 
-    static let metricKeys = ["cases", "passed", "errors", "timeouts", "accuracy", "p50_latency_ms", "p95_latency_ms",
-                             "p99_latency_ms", "mean_latency_ms", "avg_cost_usd", "total_cost_usd"]
+    static let metricKeys = [
+        "cases", "passed", "errors", "timeouts", "accuracy", "p50_latency_ms", "p95_latency_ms",
+        "p99_latency_ms", "mean_latency_ms", "avg_cost_usd", "total_cost_usd",
+    ]
 
     @Test func aNewBaselineDiffsInTheFlippedCasesAndTheMetrics() throws {
         let repo = try ScratchRepository()
@@ -48,7 +51,8 @@ import EvalGuardTestSupport
         #expect(added.count <= 2 + 2 * Self.metricKeys.count + 3)
 
         // The latency sample the gate bootstraps from is still there.
-        let baseline = try Baseline.parse(Array(try #require(repo.read(".evals/baseline.json")).utf8), displayPath: Baseline.path)
+        let baseline = try Baseline.parse(
+            Array(try #require(repo.read(".evals/baseline.json")).utf8), displayPath: Baseline.path)
         #expect((baseline.suites["main"]?.latenciesMs.count ?? 0) >= 30)
         #expect(baseline.suites["main"]?.cases["c3"]?.passed == false)
         try repo.commitAll("Accept the new prompt")

@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// The usual first baseline: `run` on a dirty tree, `baseline`, commit. The result made on the
 /// dirty tree has the key of the commit made right after, so it counts for that commit.

@@ -1,20 +1,23 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// Where results go is checked before the model starts: a run that cannot be stored is not run.
 @Suite struct ResultsDirectoryTests {
     /// A repository whose model records each of its starts in a file outside the repository.
     func repository() throws -> (ScratchRepository, counter: String) {
         let repo = try ScratchRepository()
-        let counter = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-starts-\(UUID().uuidString)").path
+        let counter = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "evalguard-starts-\(UUID().uuidString)"
+        ).path
         try repo.setUpEvals(model: Models.echo(counter: counter), cases: [caseLine("a", "a"), caseLine("b", "b")])
         try repo.commitAll("Add evals")
         return (repo, counter)
     }
 
     func starts(_ counter: String) -> Int {
-        (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").filter { $0 == "start" }.count ?? 0
+        (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").filter { $0 == "start" }.count
+            ?? 0
     }
 
     @Test func aRegularFileInPlaceOfTheResultsDirectoryStopsTheRunBeforeTheModelStarts() throws {
@@ -35,7 +38,8 @@ import EvalGuardTestSupport
         try repo.write(".evals/results/keys", "not a directory\n")
         let r = repo.evalguard("run")
         #expect(r.status == 3, "\(r.stderr)")
-        #expect(r.stderr.hasPrefix("error: cannot store results: .evals/results/keys is not a directory"), "\(r.stderr)")
+        #expect(
+            r.stderr.hasPrefix("error: cannot store results: .evals/results/keys is not a directory"), "\(r.stderr)")
         #expect(starts(counter) == 0, "the model was started")
     }
 

@@ -1,6 +1,6 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
 
 /// A result stored under another commit with the same evaluation key counts for a commit that has
 /// none of its own: `log` in a clone that fetched the notes, and the baseline's answers in `report`.
@@ -8,8 +8,9 @@ import EvalGuardTestSupport
     /// Evals whose model depends on model.py alone, so a commit that changes docs keeps the key.
     static func repository() throws -> ScratchRepository {
         let repo = try ScratchRepository()
-        try repo.setUpEvals(model: Models.echo(), cases: (1...4).map { caseLine("c\($0)", "q\($0)") },
-                            modelConfig: ", \"inputs\": [\"model.py\"]")
+        try repo.setUpEvals(
+            model: Models.echo(), cases: (1...4).map { caseLine("c\($0)", "q\($0)") },
+            modelConfig: ", \"inputs\": [\"model.py\"]")
         try repo.commitAll("Add evals")
         return repo
     }
@@ -34,7 +35,8 @@ import EvalGuardTestSupport
         #expect(log.status == 0, "\(log.stderr)")
         let lines = log.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix(evaluated.prefix(7)) }, "\(log.stdout)")
-        #expect(lines.contains { $0.hasPrefix(docs.prefix(7)) && $0.contains("= \(evaluated.prefix(7))") }, "\(log.stdout)")
+        #expect(
+            lines.contains { $0.hasPrefix(docs.prefix(7)) && $0.contains("= \(evaluated.prefix(7))") }, "\(log.stdout)")
     }
 
     @Test func reportFindsTheBaselinesAnswersByKey() throws {

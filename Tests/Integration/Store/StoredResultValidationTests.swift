@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -12,7 +13,8 @@ import EvalGuardTestSupport
     func project() throws -> (ScratchRepository, counter: String) {
         let repo = try ScratchRepository()
         let counter = NSTemporaryDirectory() + "evalguard-validation-\(UUID().uuidString).log"
-        try repo.setUpEvals(model: Models.echo(counter: counter), cases: ["a", "b", "c"].map { caseLine($0, "word \($0)") })
+        try repo.setUpEvals(
+            model: Models.echo(counter: counter), cases: ["a", "b", "c"].map { caseLine($0, "word \($0)") })
         #expect(repo.evalguard("run").status == 0)
         #expect(repo.evalguard("baseline").status == 0)
         try repo.commitAll("evals and baseline")
@@ -21,7 +23,9 @@ import EvalGuardTestSupport
     }
 
     func requests(_ counter: String) -> Int {
-        ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "request" }.count
+        ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").filter {
+            $0 == "request"
+        }.count
     }
 
     /// `text` (a result's JSON) with its first case claiming 5 passes out of 2 runs.
@@ -48,8 +52,10 @@ import EvalGuardTestSupport
         let before = requests(counter)
         let check = repo.evalguard("check")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stderr.contains("warning: ignoring the stored result in \(file): suite 'main': case 'a': passes 5 is not within 0…2"),
-                "\(check.stderr)")
+        #expect(
+            check.stderr.contains(
+                "warning: ignoring the stored result in \(file): suite 'main': case 'a': passes 5 is not within 0…2"),
+            "\(check.stderr)")
         #expect(requests(counter) - before == 3, "the model answered every case afresh")
     }
 
@@ -62,8 +68,11 @@ import EvalGuardTestSupport
         let before = requests(counter)
         let check = repo.evalguard("check")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        #expect(check.stderr.contains("warning: ignoring the stored result in the git note of commit \(repo.head.prefix(12)) (refs/notes/evalguard): suite 'main': case 'a': passes 5"),
-                "\(check.stderr)")
+        #expect(
+            check.stderr.contains(
+                "warning: ignoring the stored result in the git note of commit \(repo.head.prefix(12)) (refs/notes/evalguard): suite 'main': case 'a': passes 5"
+            ),
+            "\(check.stderr)")
         #expect(requests(counter) - before == 3, "the model answered every case afresh")
     }
 
@@ -79,7 +88,8 @@ import EvalGuardTestSupport
             let result = try #require(json["result"] as? [String: Any])
             let cases = try #require((result["suites"] as? [[String: Any]])?.first?["cases"] as? [[String: Any]])
             guard !cases.isEmpty, forgedOne == nil else { continue }
-            json["result"] = try JSONSerialization.jsonObject(with: try forged(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self)))
+            json["result"] = try JSONSerialization.jsonObject(
+                with: try forged(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self)))
             try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: repo.path(share)))
             forgedOne = share
         }
@@ -100,7 +110,9 @@ import EvalGuardTestSupport
         try repo.write(".evals/results/keys/\(key)", "../../outside\n")
         let said = Said()
         let sink = StoredInputWarnings { line in said.lock.withLock { said.lines.append(line) } }
-        let found = StoredInputWarnings.$current.withValue(sink) { ResultStore(root: repo.root).find(key: key, commit: repo.head) }
+        let found = StoredInputWarnings.$current.withValue(sink) {
+            ResultStore(root: repo.root).find(key: key, commit: repo.head)
+        }
         #expect(found == nil)
         #expect(said.lines == ["ignoring .evals/results/keys/\(key): it holds \"../../outside\", not a commit id"])
     }
@@ -112,13 +124,25 @@ import EvalGuardTestSupport
         #expect(ResultStore.decode(Data(text.utf8), source: "sound")?.storedProblem == nil)
         let mutations: [(String, (inout [String: Any]) -> Void)] = [
             ("its input_digest \"XYZ\" is not a blob id", { $0["input_digest"] = "XYZ" }),
-            ("its output_digest \"\(String(repeating: "A", count: 40))\" is not a blob id", { $0["output_digest"] = String(repeating: "A", count: 40) }),
+            (
+                "its output_digest \"\(String(repeating: "A", count: 40))\" is not a blob id",
+                { $0["output_digest"] = String(repeating: "A", count: 40) }
+            ),
             ("score 2.0 is not within 0…1", { $0["score"] = 2 }),
             ("latency_ms -1.0 is not a finite, non-negative number", { $0["latency_ms"] = -1 }),
-            ("passes 5 is not within 0…2 (its runs)", { $0["runs"] = 2; $0["passes"] = 5 }),
+            (
+                "passes 5 is not within 0…2 (its runs)",
+                {
+                    $0["runs"] = 2
+                    $0["passes"] = 5
+                }
+            ),
             ("tool_call_count -1 is negative", { $0["tool_call_count"] = -1 }),
             ("step_count -3 is negative", { $0["step_count"] = -3 }),
-            ("request_latencies_ms holds a number that is not finite and non-negative", { $0["request_latencies_ms"] = [3, -1] }),
+            (
+                "request_latencies_ms holds a number that is not finite and non-negative",
+                { $0["request_latencies_ms"] = [3, -1] }
+            ),
         ]
         for (problem, mutate) in mutations {
             var result = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -133,7 +157,9 @@ import EvalGuardTestSupport
                 ResultStore.decode(data, source: "the forged file")
             }
             #expect(decoded == nil, "\(problem)")
-            #expect(warnings.lines.contains { $0.contains("the forged file") && $0.contains(problem) }, "\(problem): \(warnings.lines)")
+            #expect(
+                warnings.lines.contains { $0.contains("the forged file") && $0.contains(problem) },
+                "\(problem): \(warnings.lines)")
         }
     }
 

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -21,7 +22,9 @@ import EvalGuardTestSupport
             result.suites[s].judge?.fingerprint = id(6)
             for i in result.suites[s].cases.indices {
                 var c = result.suites[s].cases[i]
-                (c.score, c.latencyMs, c.costUSD, c.latenciesMs, c.requestLatenciesMs) = (0.5, 10, 0.001, [1, 2, 3], [4, 6])
+                (c.score, c.latencyMs, c.costUSD, c.latenciesMs, c.requestLatenciesMs) = (
+                    0.5, 10, 0.001, [1, 2, 3], [4, 6]
+                )
                 (c.usage, c.retryMs, c.retryFromMs) = (["prompt_tokens": 3, "completion_tokens": 4], 5, 1)
                 (c.inputDigest, c.scoringDigest, c.reusedFrom) = (id(7), id(8), id(9))
                 result.suites[s].cases[i] = c
@@ -35,7 +38,8 @@ import EvalGuardTestSupport
     /// The notes ref's commit: its tree, its parents and its message.
     static func notesCommit(_ repo: ScratchRepository) throws -> (tree: String, parents: [String], message: String) {
         let tree = try repo.git("rev-parse", Repository.notesRef + "^{tree}")
-        let parents = try repo.git("rev-list", "--parents", "-n", "1", Repository.notesRef).split(separator: " ").dropFirst().map(String.init)
+        let parents = try repo.git("rev-list", "--parents", "-n", "1", Repository.notesRef).split(separator: " ")
+            .dropFirst().map(String.init)
         return (tree, parents, try repo.git("log", "-1", "--format=%B", Repository.notesRef))
     }
 
@@ -46,7 +50,8 @@ import EvalGuardTestSupport
         try store.save(result)
 
         let file = try #require(FileManager.default.contents(atPath: repo.path(store.displayPath(for: repo.head))))
-        #expect(ResultSamples.difference(Array(file), try ResultSamples.foundation(result, pretty: true) + [0x0A]) == nil)
+        #expect(
+            ResultSamples.difference(Array(file), try ResultSamples.foundation(result, pretty: true) + [0x0A]) == nil)
         let note = try #require(try store.repository?.note(on: repo.head))
         #expect(ResultSamples.difference(Array(note.utf8), try ResultSamples.foundation(result, pretty: false)) == nil)
         #expect(try repo.git("notes", "--ref=evalguard", "show", repo.head) == note, "git reads the same note")
@@ -82,24 +87,35 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         try repo.write("second.txt", "2\n")
         try repo.commitAll("Second")
-        let target = repo.head, other = try repo.git("rev-parse", "HEAD~1")
+        let target = repo.head
+        let other = try repo.git("rev-parse", "HEAD~1")
         if fannedOut {
             // A note on the other commit, and an older note on the target, both under fan-out directories.
             func fanned(_ sha: String, _ text: String) throws -> String {
-                let blob = try Shell.run(["git", "hash-object", "-w", "--stdin"], in: repo.root, stdin: text).stdout.trimmed
-                let inner = try Shell.run(["git", "mktree"], in: repo.root, stdin: "100644 blob \(blob)\t\(sha.dropFirst(2))\n").stdout.trimmed
+                let blob = try Shell.run(["git", "hash-object", "-w", "--stdin"], in: repo.root, stdin: text).stdout
+                    .trimmed
+                let inner = try Shell.run(
+                    ["git", "mktree"], in: repo.root, stdin: "100644 blob \(blob)\t\(sha.dropFirst(2))\n"
+                ).stdout.trimmed
                 return "040000 tree \(inner)\t\(sha.prefix(2))\n"
             }
-            let top = try Shell.run(["git", "mktree"], in: repo.root, stdin: try fanned(other, "other") + fanned(target, "old")).stdout.trimmed
+            let top = try Shell.run(
+                ["git", "mktree"], in: repo.root, stdin: try fanned(other, "other") + fanned(target, "old")
+            ).stdout.trimmed
             try repo.git("update-ref", Repository.notesRef, try repo.git("commit-tree", top, "-m", "notes"))
         }
         let start = try? repo.git("rev-parse", Repository.notesRef)
-        let text = String(decoding: try ResultSamples.foundation(Self.result(for: target, count: 3), pretty: false), as: UTF8.self)
+        let text = String(
+            decoding: try ResultSamples.foundation(Self.result(for: target, count: 3), pretty: false), as: UTF8.self)
 
         let repository = try Repository.discover(from: repo.root)
         try repository.setNote(text, on: target)
         let byLibgit2 = try Self.notesCommit(repo)
-        if let start { try repo.git("update-ref", Repository.notesRef, start) } else { try repo.git("update-ref", "-d", Repository.notesRef) }
+        if let start {
+            try repo.git("update-ref", Repository.notesRef, start)
+        } else {
+            try repo.git("update-ref", "-d", Repository.notesRef)
+        }
         try repository.setNote(on: target) { sink in try Array(text.utf8).withUnsafeBytes(sink) }
         let streamed = try Self.notesCommit(repo)
 
@@ -110,6 +126,6 @@ import EvalGuardTestSupport
     }
 }
 
-private extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+extension String {
+    fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

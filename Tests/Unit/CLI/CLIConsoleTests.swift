@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCLI
 
 @Suite struct CLIConsoleTests {
@@ -29,9 +30,10 @@ import EvalGuardTestSupport
 
     @Test func bufferedStdoutWaitsForFlushButNeverFallsBehindStderr() {
         let recorder = Recorder()
-        let console = Console(stdout: { recorder.events.append("out:" + $0) },
-                              stderr: { recorder.events.append("err:" + $0) },
-                              bufferStdout: true)
+        let console = Console(
+            stdout: { recorder.events.append("out:" + $0) },
+            stderr: { recorder.events.append("err:" + $0) },
+            bufferStdout: true)
         console.out("one")
         console.out("two")
         #expect(recorder.events.isEmpty)
@@ -44,8 +46,9 @@ import EvalGuardTestSupport
 
     @Test func aTerminalStdoutIsFlushedAtOnce() {
         let recorder = Recorder()
-        let console = Console(stdout: { recorder.events.append($0) }, stderr: { _ in },
-                              isStdoutTerminal: true, bufferStdout: true)
+        let console = Console(
+            stdout: { recorder.events.append($0) }, stderr: { _ in },
+            isStdoutTerminal: true, bufferStdout: true)
         console.out("line")
         #expect(recorder.events == ["line\n"])
     }

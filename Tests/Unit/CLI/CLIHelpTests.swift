@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCLI
 
 @Suite struct CLIHelpTests {
@@ -39,21 +40,23 @@ import EvalGuardTestSupport
         let text = Help.text(for: CLI.rootSpec, path: "evalguard", subcommands: subcommands)
         #expect(text.hasPrefix("OVERVIEW: A git-integrated regression guard for AI features.\n"))
         #expect(text.contains("\nUSAGE: evalguard [-C <dir> ...] [--version] <subcommand>\n"))
-        #expect(text.contains("""
+        #expect(
+            text.contains(
+                """
 
-            OPTIONS:
-              -C <dir>                Run as if evalguard was started in <dir>. Several -C
-                                      options each apply to the previous one.
-              --version               Show the version.
-              -h, --help              Show help information.
+                OPTIONS:
+                  -C <dir>                Run as if evalguard was started in <dir>. Several -C
+                                          options each apply to the previous one.
+                  --version               Show the version.
+                  -h, --help              Show help information.
 
-            SUBCOMMANDS:
-              check                   Compare the model against the baseline.
-              blame                   Find the commit that caused a regression.
+                SUBCOMMANDS:
+                  check                   Compare the model against the baseline.
+                  blame                   Find the commit that caused a regression.
 
-              See 'evalguard help <subcommand>' for detailed help.
+                  See 'evalguard help <subcommand>' for detailed help.
 
-            """))
+                """))
         #expect(text.hasSuffix("for detailed help.\n"))
     }
 
@@ -64,10 +67,11 @@ import EvalGuardTestSupport
     }
 
     @Test func longLabelsPutTheDescriptionOnTheNextLine() {
-        #expect(Help.entry("--max-latency-increase <ms>", "Largest accepted rise in p95.") == [
-            "  --max-latency-increase <ms>",
-            "                          Largest accepted rise in p95.",
-        ])
+        #expect(
+            Help.entry("--max-latency-increase <ms>", "Largest accepted rise in p95.") == [
+                "  --max-latency-increase <ms>",
+                "                          Largest accepted rise in p95.",
+            ])
         // 22 characters leave exactly the two-space gap.
         let label = String(repeating: "x", count: 22)
         #expect(Help.entry(label, "Fits.") == ["  " + label + "  Fits."])
@@ -84,33 +88,40 @@ import EvalGuardTestSupport
     }
 
     @Test func usageLinesShowOptionalityAndRepetition() {
-        let spec = CommandSpec(name: "run", abstract: "", options: [
-            .option("suite", short: "s", value: "name", help: "", repeating: true),
-        ], arguments: [
-            PositionalSpec(name: "model", help: ""),
-            PositionalSpec(name: "rev", help: "", optional: true),
-        ])
+        let spec = CommandSpec(
+            name: "run", abstract: "",
+            options: [
+                .option("suite", short: "s", value: "name", help: "", repeating: true)
+            ],
+            arguments: [
+                PositionalSpec(name: "model", help: ""),
+                PositionalSpec(name: "rev", help: "", optional: true),
+            ])
         #expect(Help.usage(for: spec, path: "evalguard run") == "evalguard run [--suite <name> ...] <model> [<rev>]")
     }
 
     @Test func aTooLongUsageLineCondensesTheOptions() {
         let options = (1...8).map { OptionSpec.option("option-\($0)", value: "value", help: "") }
-        let spec = CommandSpec(name: "check", abstract: "", options: options,
-                               arguments: [PositionalSpec(name: "rev", help: "", optional: true)])
+        let spec = CommandSpec(
+            name: "check", abstract: "", options: options,
+            arguments: [PositionalSpec(name: "rev", help: "", optional: true)])
         #expect(Help.usage(for: spec, path: "evalguard check") == "evalguard check [<options>] [<rev>]")
     }
 
     @Test func usageErrorsNameTheUsageAndWhereToReadMore() {
-        let spec = CommandSpec(name: "check", abstract: "", options: [
-            .option("against", value: "rev", help: ""),
-            .option("format", value: "format", help: ""),
-        ])
+        let spec = CommandSpec(
+            name: "check", abstract: "",
+            options: [
+                .option("against", value: "rev", help: ""),
+                .option("format", value: "format", help: ""),
+            ])
         let text = Help.usageError(UsageError("Unknown option '--treshold'"), spec: spec, path: "evalguard check")
-        #expect(text == """
-            Error: Unknown option '--treshold'
-            Usage: evalguard check [--against <rev>] [--format <format>]
-              See 'evalguard check --help' for more information.
+        #expect(
+            text == """
+                Error: Unknown option '--treshold'
+                Usage: evalguard check [--against <rev>] [--format <format>]
+                  See 'evalguard check --help' for more information.
 
-            """)
+                """)
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
@@ -70,7 +71,8 @@ func asksForHelp(_ arguments: [String], _ spec: CommandSpec = sampleSpec) -> Boo
 
     @Test func lastValueWinsAndRepeatingOptionsKeepAll() throws {
         #expect(try parse(["--format", "json", "--format=text"]).value("format") == "text")
-        #expect(try parse(["-s", "intents", "--suite=safety", "-sfaq"]).values("suite") == ["intents", "safety", "faq"])
+        #expect(
+            try parse(["-s", "intents", "--suite=safety", "-sfaq"]).values("suite") == ["intents", "safety", "faq"])
         #expect(try parse([]).values("suite") == [])
         #expect(try parse([]).values("format") == ["text"])
     }
@@ -128,10 +130,12 @@ func asksForHelp(_ arguments: [String], _ spec: CommandSpec = sampleSpec) -> Boo
 
     @Test func positionalsAreCountedAgainstTheTable() throws {
         #expect(parseError(["a", "b"]) == "Unexpected argument 'b'")
-        let spec = CommandSpec(name: "blame", abstract: "", arguments: [
-            PositionalSpec(name: "metric", help: ""),
-            PositionalSpec(name: "range", help: "", optional: true),
-        ])
+        let spec = CommandSpec(
+            name: "blame", abstract: "",
+            arguments: [
+                PositionalSpec(name: "metric", help: ""),
+                PositionalSpec(name: "range", help: "", optional: true),
+            ])
         #expect(parseError([], spec) == "Missing expected argument '<metric>'")
         let one = try parse(["accuracy"], spec)
         #expect(one.positional("metric") == "accuracy" && one.positional("range") == nil)
@@ -140,10 +144,12 @@ func asksForHelp(_ arguments: [String], _ spec: CommandSpec = sampleSpec) -> Boo
     }
 
     @Test func aRepeatingPositionalTakesTheRest() throws {
-        let spec = CommandSpec(name: "run", abstract: "", options: [.flag("fresh", help: "")], arguments: [
-            PositionalSpec(name: "suite", help: ""),
-            PositionalSpec(name: "case", help: "", repeating: true),
-        ])
+        let spec = CommandSpec(
+            name: "run", abstract: "", options: [.flag("fresh", help: "")],
+            arguments: [
+                PositionalSpec(name: "suite", help: ""),
+                PositionalSpec(name: "case", help: "", repeating: true),
+            ])
         let parsed = try parse(["intents", "a", "--fresh", "b", "c"], spec)
         #expect(parsed.positional("suite") == "intents")
         #expect(parsed.positionals("case") == ["a", "b", "c"])
@@ -166,8 +172,10 @@ func asksForHelp(_ arguments: [String], _ spec: CommandSpec = sampleSpec) -> Boo
 
     @Test func parsingStopsAtTheSubcommandWhenAsked() throws {
         let spec = CommandSpec(name: "evalguard", abstract: "", options: [.flag("version", help: "")])
-        guard case .parsed(let parsed) = try ArgumentParser.parse(
-            ["--version", "check", "--fresh", "x"], spec: spec, stopAtFirstPositional: true) else {
+        guard
+            case .parsed(let parsed) = try ArgumentParser.parse(
+                ["--version", "check", "--fresh", "x"], spec: spec, stopAtFirstPositional: true)
+        else {
             Issue.record("expected arguments")
             return
         }

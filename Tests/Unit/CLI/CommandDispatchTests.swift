@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardSupport
 
@@ -31,8 +32,9 @@ enum ProbeCommand: Command {
         case "regression": return .regression
         case "usage": throw UsageError("--outcome usage cannot be used here")
         case "config":
-            throw EvalGuardError(#"expected an object with "input", found a string"#,
-                                 file: ".evals/cases/intents.jsonl", line: 17, hint: "  fix the case")
+            throw EvalGuardError(
+                #"expected an object with "input", found a string"#,
+                file: ".evals/cases/intents.jsonl", line: 17, hint: "  fix the case")
         case "crash": throw EvalGuardError.evaluation("the model exited with status 9")
         case "other": throw Unexpected()
         default: return .pass
@@ -51,11 +53,14 @@ struct CLIResult {
     var stderr: String
 }
 
-func runCLI(_ arguments: [String], workingDirectory: String = "/",
-            environment: [String: String] = [:]) -> CLIResult {
+func runCLI(
+    _ arguments: [String], workingDirectory: String = "/",
+    environment: [String: String] = [:]
+) -> CLIResult {
     let (console, captured) = Console.capturing(environment: environment)
-    let status = CLI.run(arguments: arguments, console: console, environment: environment,
-                         workingDirectory: workingDirectory, commands: [ProbeCommand.self, BlameProbe.self])
+    let status = CLI.run(
+        arguments: arguments, console: console, environment: environment,
+        workingDirectory: workingDirectory, commands: [ProbeCommand.self, BlameProbe.self])
     return CLIResult(status: status, stdout: captured.stdout, stderr: captured.stderr)
 }
 
@@ -66,7 +71,8 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
         let results = forms.map { runCLI($0) }
         #expect(results.allSatisfy { $0.status == 0 && $0.stderr.isEmpty })
         #expect(Set(results.map(\.stdout)).count == 1)
-        #expect(results[0].stdout.hasPrefix("OVERVIEW: Compare the model against the baseline.\n\nUSAGE: evalguard check "))
+        #expect(
+            results[0].stdout.hasPrefix("OVERVIEW: Compare the model against the baseline.\n\nUSAGE: evalguard check "))
     }
 
     @Test func topLevelHelpGoesToStdoutWhenAskedAndStderrWhenNothingWasGiven() {
@@ -91,12 +97,13 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
         let result = runCLI(["chek"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == """
-            Error: Unknown subcommand 'chek'. Did you mean 'check'?
-            Usage: evalguard [-C <dir> ...] [--version] <subcommand>
-              See 'evalguard --help' for more information.
+        #expect(
+            result.stderr == """
+                Error: Unknown subcommand 'chek'. Did you mean 'check'?
+                Usage: evalguard [-C <dir> ...] [--version] <subcommand>
+                  See 'evalguard --help' for more information.
 
-            """)
+                """)
         #expect(runCLI(["frobnicate"]).stderr.hasPrefix("Error: Unknown subcommand 'frobnicate'\n"))
         #expect(runCLI(["help", "chek"]).stderr.hasPrefix("Error: Unknown subcommand 'chek'. Did you mean 'check'?\n"))
         #expect(runCLI(["help", "check", "blame"]).status == 2)
@@ -107,16 +114,19 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         // The full synopsis is wider than 80 columns, so the options are condensed.
-        #expect(result.stderr == """
-            Error: Unknown option '--treshold'
-            Usage: evalguard check [<options>] [<rev>]
-              See 'evalguard check --help' for more information.
+        #expect(
+            result.stderr == """
+                Error: Unknown option '--treshold'
+                Usage: evalguard check [<options>] [<rev>]
+                  See 'evalguard check --help' for more information.
 
-            """)
-        #expect(runCLI(["check", "--agianst", "main"]).stderr
-            .hasPrefix("Error: Unknown option '--agianst'. Did you mean '--against'?\n"))
-        #expect(runCLI(["check", "--jobs", "many"]).stderr
-            .hasPrefix("Error: The value 'many' is invalid for '--jobs <n>': expected an integer\n"))
+                """)
+        #expect(
+            runCLI(["check", "--agianst", "main"]).stderr
+                .hasPrefix("Error: Unknown option '--agianst'. Did you mean '--against'?\n"))
+        #expect(
+            runCLI(["check", "--jobs", "many"]).stderr
+                .hasPrefix("Error: The value 'many' is invalid for '--jobs <n>': expected an integer\n"))
         #expect(runCLI(["check", "a", "b"]).stderr.hasPrefix("Error: Unexpected argument 'b'\n"))
     }
 
@@ -140,11 +150,12 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
         let config = runCLI(["check", "--outcome", "config"])
         #expect(config.status == 2)
         #expect(config.stdout == "against HEAD\n")
-        #expect(config.stderr == """
-            error: .evals/cases/intents.jsonl:17: expected an object with "input", found a string
-              fix the case
+        #expect(
+            config.stderr == """
+                error: .evals/cases/intents.jsonl:17: expected an object with "input", found a string
+                  fix the case
 
-            """)
+                """)
 
         let crash = runCLI(["check", "--outcome", "crash"])
         #expect(crash.status == 3)
@@ -167,8 +178,9 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
         #expect(runCLI(["-C", directory, "check", "--show-directory"]).stdout == directory + "\n")
         #expect(runCLI(["-C", name, "check", "--show-directory"], workingDirectory: base).stdout == directory + "\n")
         // Each -C is relative to the one before, as in git.
-        #expect(runCLI(["-C", directory, "-C", "sub", "-C", "..", "-C", "sub", "check", "--show-directory"]).stdout
-            == directory + "/sub\n")
+        #expect(
+            runCLI(["-C", directory, "-C", "sub", "-C", "..", "-C", "sub", "check", "--show-directory"]).stdout
+                == directory + "/sub\n")
 
         let missing = runCLI(["-C", "nope", "check"], workingDirectory: directory)
         #expect(missing.status == 2)
@@ -182,8 +194,9 @@ func runCLI(_ arguments: [String], workingDirectory: String = "/",
     @Test func runFlushesABufferedStdoutBeforeReturning() {
         let recorder = CLIConsoleTests.Recorder()
         let console = Console(stdout: { recorder.events.append($0) }, stderr: { _ in }, bufferStdout: true)
-        let status = CLI.run(arguments: ["check"], console: console, environment: [:],
-                             workingDirectory: "/", commands: [ProbeCommand.self])
+        let status = CLI.run(
+            arguments: ["check"], console: console, environment: [:],
+            workingDirectory: "/", commands: [ProbeCommand.self])
         #expect(status == 0)
         #expect(recorder.events == ["against HEAD\n"])
     }

@@ -1,10 +1,11 @@
-import Foundation
-import Testing
-import EvalGuardTestSupport
-@testable import EvalGuardCLI
-@testable import EvalGuardConfig
 import EvalGuardScoring
 import EvalGuardSupport
+import EvalGuardTestSupport
+import Foundation
+import Testing
+
+@testable import EvalGuardCLI
+@testable import EvalGuardConfig
 
 /// Every example in README.md, docs/ and the examples' READMEs is held to the code, so the documents cannot drift:
 ///
@@ -34,7 +35,9 @@ import EvalGuardSupport
             if path.hasSuffix(".md") { paths.append("docs/" + path) }
         }
         let examples = (try? FileManager.default.contentsOfDirectory(atPath: root + "/Examples")) ?? []
-        paths += examples.map { "Examples/\($0)/README.md" }.filter { FileManager.default.fileExists(atPath: root + "/" + $0) }
+        paths += examples.map { "Examples/\($0)/README.md" }.filter {
+            FileManager.default.fileExists(atPath: root + "/" + $0)
+        }
         return try paths.sorted().map { path in
             MarkdownDocument(path: path, text: try String(contentsOfFile: root + "/" + path, encoding: .utf8))
         }
@@ -46,7 +49,9 @@ import EvalGuardSupport
             for block in document.blocks where ["json", "jsonc", "json5", "jsonl"].contains(block.language) {
                 let place = "\(document.path):\(block.line)"
                 guard let marker = block.marker else {
-                    Issue.record("\(place): a \(block.language) block without <!-- example: ... --> on the line before its fence")
+                    Issue.record(
+                        "\(place): a \(block.language) block without <!-- example: ... --> on the line before its fence"
+                    )
                     continue
                 }
                 do {
@@ -75,13 +80,17 @@ import EvalGuardSupport
         var checked = 0
         for document in try Self.documents() {
             for block in document.blocks where ["sh", "bash", "console", "yaml", "yml"].contains(block.language) {
-                let text = block.language == "console"
-                    ? block.text.components(separatedBy: "\n").map { $0.hasPrefix("$ ") ? String($0.dropFirst(2)) : "" }.joined(separator: "\n")
+                let text =
+                    block.language == "console"
+                    ? block.text.components(separatedBy: "\n").map { $0.hasPrefix("$ ") ? String($0.dropFirst(2)) : "" }
+                        .joined(separator: "\n")
                     : block.text
                 for (offset, words) in ShellWords.commands(in: text) {
                     guard let arguments = Self.evalguardArguments(words) else { continue }
                     if let problem = Self.parseProblem(arguments) {
-                        Issue.record("\(document.path):\(block.line + offset): evalguard \(arguments.joined(separator: " ")): \(problem)")
+                        Issue.record(
+                            "\(document.path):\(block.line + offset): evalguard \(arguments.joined(separator: " ")): \(problem)"
+                        )
                     }
                     checked += 1
                 }
@@ -96,7 +105,8 @@ import EvalGuardSupport
         for document in documents {
             let directory = (document.path as NSString).deletingLastPathComponent
             for link in document.links where !link.target.contains("://") && !link.target.hasPrefix("mailto:") {
-                let parts = link.target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let parts = link.target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(
+                    String.init)
                 let file = parts[0].isEmpty ? document.path : Self.normalized(directory + "/" + parts[0])
                 guard FileManager.default.fileExists(atPath: Self.root + "/" + file) else {
                     Issue.record("\(document.path):\(link.line): \(link.target): no file \(file)")
@@ -150,7 +160,8 @@ import EvalGuardSupport
             _ = try PriceTable.parse(ConfigSource(displayPath: place, text: text))
         case "cases":
             let scorerName = words.count > 1 ? words[1] : "exact"
-            let scorer = try Scorer(node: ConfigNode(value: .string(scorerName), source: ConfigSource(displayPath: place, text: "")))
+            let scorer = try Scorer(
+                node: ConfigNode(value: .string(scorerName), source: ConfigSource(displayPath: place, text: "")))
             _ = try CaseFile.parse(Array(text.utf8), displayPath: place, scorer: scorer)
         case "json":
             _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
@@ -162,14 +173,16 @@ import EvalGuardSupport
     }
 
     static func object(_ text: String, place: String) throws -> [String: JSONValue] {
-        guard case .object(let members) = try ConfigNode.parse(ConfigSource(displayPath: place, text: text)).value else {
+        guard case .object(let members) = try ConfigNode.parse(ConfigSource(displayPath: place, text: text)).value
+        else {
             throw EvalGuardError("not an object")
         }
         return members
     }
 
     static func parseConfig(_ value: JSONValue, place: String) throws {
-        let config = try EvalConfig.parse(root: ConfigNode(value: value, source: ConfigSource(displayPath: place, text: "")))
+        let config = try EvalConfig.parse(
+            root: ConfigNode(value: value, source: ConfigSource(displayPath: place, text: "")))
         for name in config.variantNames { _ = try config.variant(name) }
     }
 
@@ -183,7 +196,8 @@ import EvalGuardSupport
     /// build of it), else nil.
     static func evalguardArguments(_ words: [String]) -> [String]? {
         guard let index = words.firstIndex(where: { $0 == "evalguard" || $0.hasSuffix("/evalguard") }),
-              words[..<index].allSatisfy(leaders.contains) else { return nil }
+            words[..<index].allSatisfy(leaders.contains)
+        else { return nil }
         return Array(words[(index + 1)...])
     }
 
@@ -192,7 +206,10 @@ import EvalGuardSupport
     /// What is wrong with the command line, as evalguard's own parser would say, or nil.
     static func parseProblem(_ arguments: [String]) -> String? {
         do {
-            guard case .parsed(let global) = try ArgumentParser.parse(arguments, spec: CLI.rootSpec, stopAtFirstPositional: true) else {
+            guard
+                case .parsed(let global) = try ArgumentParser.parse(
+                    arguments, spec: CLI.rootSpec, stopAtFirstPositional: true)
+            else {
                 return nil
             }
             if global.flag("version") { return nil }
@@ -202,7 +219,9 @@ import EvalGuardSupport
                 guard let topic = rest.first else { return nil }
                 return CLI.commands.contains { $0.spec.name == topic } ? nil : "no command '\(topic)'"
             }
-            guard let command = CLI.commands.first(where: { $0.spec.name == name }) else { return "no command '\(name)'" }
+            guard let command = CLI.commands.first(where: { $0.spec.name == name }) else {
+                return "no command '\(name)'"
+            }
             rest = rest.map { $0.replacingOccurrences(of: "${{ ", with: "").replacingOccurrences(of: " }}", with: "") }
             guard case .parsed(let parsed) = try ArgumentParser.parse(rest, spec: command.spec) else { return nil }
             if let allowed = actions[name], let action = parsed.positionals.first, !allowed.contains(action) {

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCompare
 @testable import EvalGuardStatistics
 @testable import EvalGuardStore
@@ -28,17 +29,20 @@ import EvalGuardTestSupport
 
     @Test func atMarginZeroTheScoreIsMcNemarsZ() {
         // (c - b) / sqrt(b + c) = (3 - 9) / sqrt(12)
-        #expect(abs(PairedDifference.score(worse: 9, better: 3, cases: 80, difference: 0) - (-6 / 12.0.squareRoot())) < 1e-12)
+        #expect(
+            abs(PairedDifference.score(worse: 9, better: 3, cases: 80, difference: 0) - (-6 / 12.0.squareRoot()))
+                < 1e-12)
     }
 
     @Test func paretoMarksTheConfigurationsNoOtherBeatsOnAllThree() {
         let figures = [
-            CandidateFigures(cases: 100, accuracy: 0.94, p95LatencyMs: 4000, avgCostUSD: 0.01),   // most accurate
-            CandidateFigures(cases: 100, accuracy: 0.91, p95LatencyMs: 200, avgCostUSD: 0.002),  // fast and cheap
-            CandidateFigures(cases: 100, accuracy: 0.90, p95LatencyMs: 250, avgCostUSD: 0.002),  // beaten by the one above
-            CandidateFigures(cases: 100, accuracy: 0.91, p95LatencyMs: 200, avgCostUSD: 0.002),  // a tie is not beaten
-            CandidateFigures(cases: 100, accuracy: 0.80, p95LatencyMs: 150, avgCostUSD: nil),    // fastest; cost unknown
-            CandidateFigures(cases: 100, accuracy: 0.94, p95LatencyMs: 4000, avgCostUSD: 0.02),  // as good, dearer
+            CandidateFigures(cases: 100, accuracy: 0.94, p95LatencyMs: 4000, avgCostUSD: 0.01), // most accurate
+            CandidateFigures(cases: 100, accuracy: 0.91, p95LatencyMs: 200, avgCostUSD: 0.002), // fast and cheap
+            // Beaten by the one above.
+            CandidateFigures(cases: 100, accuracy: 0.90, p95LatencyMs: 250, avgCostUSD: 0.002),
+            CandidateFigures(cases: 100, accuracy: 0.91, p95LatencyMs: 200, avgCostUSD: 0.002), // a tie is not beaten
+            CandidateFigures(cases: 100, accuracy: 0.80, p95LatencyMs: 150, avgCostUSD: nil), // fastest; cost unknown
+            CandidateFigures(cases: 100, accuracy: 0.94, p95LatencyMs: 4000, avgCostUSD: 0.02), // as good, dearer
         ]
         #expect(Pareto.front(figures) == [true, true, false, true, true, false])
     }
@@ -49,11 +53,17 @@ import EvalGuardTestSupport
 @Suite struct CandidateMatrixTests {
     static func result(_ scores: [Double], output: (Int) -> String = { "\"answer \($0)\"" }) -> RunResult {
         let cases = scores.enumerated().map { i, s in
-            CaseResult(id: "c\(i)", passed: s >= 0.5, score: s, latencyMs: 10 + Double(i), costUSD: 0.001, output: output(i))
+            CaseResult(
+                id: "c\(i)", passed: s >= 0.5, score: s, latencyMs: 10 + Double(i), costUSD: 0.001, output: output(i))
         }
-        let suite = SuiteResult(name: "replies", casesFile: "cases/replies.jsonl", casesDigest: "", scorer: "judge", metrics: Metrics(cases), cases: cases)
-        return RunResult(format: RunResult.formatVersion, evalguardVersion: "test", commit: String(repeating: "a", count: 40), dirty: false,
-                         key: String(repeating: "b", count: 40), createdAt: "", configDigest: "", model: [:], suites: [suite], overall: Metrics(cases))
+        let suite = SuiteResult(
+            name: "replies", casesFile: "cases/replies.jsonl", casesDigest: "", scorer: "judge",
+            metrics: Metrics(cases), cases: cases)
+        return RunResult(
+            format: RunResult.formatVersion, evalguardVersion: "test", commit: String(repeating: "a", count: 40),
+            dirty: false,
+            key: String(repeating: "b", count: 40), createdAt: "", configDigest: "", model: [:], suites: [suite],
+            overall: Metrics(cases))
     }
 
     @Test func pairsByIdComparesGatedScoresAndAdjustsAcrossCandidates() {
@@ -61,8 +71,9 @@ import EvalGuardTestSupport
         // "a" loses c0 and c1; "b" fixes c4 and loses nothing; "a"'s c0 answer is a JSON object.
         let a = Self.result([0.2, 0.3, 1, 1, 0.2, 1, 1, 1], output: { $0 == 0 ? #"{"text": "<b>"}"# : "\"no \($0)\"" })
         let b = Self.result([1, 1, 1, 1, 0.9, 1, 1, 1])
-        let matrix = CandidateMatrix(current: current, currentLabel: "current", candidates: [("a", a), ("b", b)], suites: nil,
-                                     scoreGated: ["replies"], margin: nil, alpha: 0.05)
+        let matrix = CandidateMatrix(
+            current: current, currentLabel: "current", candidates: [("a", a), ("b", b)], suites: nil,
+            scoreGated: ["replies"], margin: nil, alpha: 0.05)
         let row = matrix.suites[0]
         #expect(row.candidates.map(\.accuracy.worse) == [2, 0])
         #expect(row.candidates.map(\.accuracy.better) == [0, 1])
@@ -75,7 +86,9 @@ import EvalGuardTestSupport
         #expect(row.candidates[0].flipped[0].candidate == #"{"text": "<b>"}"#, "a JSON answer is shown as JSON")
         #expect(row.candidates[0].flipped[1].current == "answer 1", "a string answer is shown as the string")
         #expect(row.candidates[1].flipped.map(\.fixed) == [true])
-        let ungated = CandidateMatrix(current: current, currentLabel: "current", candidates: [("a", a)], suites: nil, scoreGated: [], margin: nil, alpha: 0.05)
+        let ungated = CandidateMatrix(
+            current: current, currentLabel: "current", candidates: [("a", a)], suites: nil, scoreGated: [], margin: nil,
+            alpha: 0.05)
         #expect(ungated.suites[0].candidates[0].meanScore == nil)
     }
 }

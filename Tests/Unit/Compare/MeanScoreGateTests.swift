@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardReport
@@ -10,7 +11,9 @@ import EvalGuardTestSupport
 
 /// The mean_score gate and Holm's correction, driven in-process through the gate.
 @Suite struct MeanScoreGateTests {
-    static func graded(_ scores: [Double], name: String = "main") -> SuiteResult { GateInputs.graded(scores, name: name) }
+    static func graded(_ scores: [Double], name: String = "main") -> SuiteResult {
+        GateInputs.graded(scores, name: name)
+    }
     static func config(_ json: String) throws -> EvalConfig { try GateInputs.config(json) }
     static func run(_ suites: [SuiteResult]) -> RunResult { GateInputs.run(suites) }
 
@@ -21,7 +24,8 @@ import EvalGuardTestSupport
 
     func compare(_ before: [Double], _ after: [Double], config: String = meanScoreOnly) throws -> MetricComparison? {
         let baseline = Baseline(result: Self.run([Self.graded(before)]))
-        let comparison = Gate.compare(baseline: baseline, current: Self.run([Self.graded(after)]), config: try Self.config(config))
+        let comparison = Gate.compare(
+            baseline: baseline, current: Self.run([Self.graded(after)]), config: try Self.config(config))
         return comparison.suites.first?.metrics.first { $0.metric == .meanScore }
     }
 
@@ -54,9 +58,11 @@ import EvalGuardTestSupport
     }
 
     @Test func switchedOffUnlessConfigured() throws {
-        let off = try compare([1, 0.2], [0, 0.1], config: """
-            {"model": {"command": ["true"]}, "suites": {"main": {"cases": "cases/main.jsonl"}}}
-            """)
+        let off = try compare(
+            [1, 0.2], [0, 0.1],
+            config: """
+                {"model": {"command": ["true"]}, "suites": {"main": {"cases": "cases/main.jsonl"}}}
+                """)
         #expect(off == nil)
     }
 
@@ -66,10 +72,14 @@ import EvalGuardTestSupport
         suite.cases[5].reason = "/name: maxLength: 6 characters, more than 3 <b>|"
         let current = Self.run([suite])
         let comparison = Gate.compare(baseline: baseline, current: current, config: try Self.config(Self.meanScoreOnly))
-        let report = VerdictReport(comparison: comparison, current: current, subject: "working tree", baselineLabel: "HEAD")
+        let report = VerdictReport(
+            comparison: comparison, current: current, subject: "working tree", baselineLabel: "HEAD")
         let text = report.text()
         #expect(text.contains("mean_score"))
-        #expect(text.contains("mean_score: 8 of 12 paired cases scored lower, 1 higher; one-sided paired sign-flip test p = 0.00977 (exact)"), "\(text)")
+        #expect(
+            text.contains(
+                "mean_score: 8 of 12 paired cases scored lower, 1 higher; one-sided paired sign-flip test p = 0.00977 (exact)"
+            ), "\(text)")
         #expect(text.contains("Verdict: REGRESSION (main mean_score)"))
         // The scorer's reason beside the case that flipped, as text and as a markdown code span.
         #expect(text.contains("- c5  because /name: maxLength: 6 characters, more than 3 <b>|"))
@@ -85,7 +95,8 @@ import EvalGuardTestSupport
     /// is McNemar p = 1/32 = 0.03125 < 0.05, a regression. Gated together, Holm adjusts both to
     /// 2 × 0.03125 = 0.0625 >= 0.05: inconclusive, not a false alarm on two fronts.
     @Test func holmKeepsTwoBorderlineSuitesFromBlocking() throws {
-        let config = try Self.config("""
+        let config = try Self.config(
+            """
             {"model": {"command": ["true"]},
              "suites": {"a": {"cases": "cases/a.jsonl"}, "b": {"cases": "cases/b.jsonl"}},
              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false}}
@@ -96,8 +107,9 @@ import EvalGuardTestSupport
         let current = Self.run([Self.graded(after, name: "a"), Self.graded(after, name: "b")])
 
         // Each suite alone (as before the correction): a regression.
-        let alone = Gate.compare(name: "a", baseline: baseline.suites["a"]!, current: current.suites[0],
-                                 thresholds: config.thresholds, settings: config.verdict)
+        let alone = Gate.compare(
+            name: "a", baseline: baseline.suites["a"]!, current: current.suites[0],
+            thresholds: config.thresholds, settings: config.verdict)
         #expect(alone.metrics.first { $0.metric == .accuracy }?.verdict == .regression)
         #expect(alone.metrics.first { $0.metric == .accuracy }?.statistics?.pValue == 0.03125)
 
@@ -116,7 +128,8 @@ import EvalGuardTestSupport
 
     /// A clear regression survives the correction: p far below alpha / m.
     @Test func holmStillBlocksAClearRegression() throws {
-        let config = try Self.config("""
+        let config = try Self.config(
+            """
             {"model": {"command": ["true"]},
              "suites": {"a": {"cases": "cases/a.jsonl"}, "b": {"cases": "cases/b.jsonl"}},
              "thresholds": {"p95_latency_ms": false, "avg_cost_usd": false}}
@@ -126,7 +139,8 @@ import EvalGuardTestSupport
         let baseline = Baseline(result: Self.run([Self.graded(before, name: "a"), Self.graded(before, name: "b")]))
         let current = Self.run([Self.graded(worse, name: "a"), Self.graded(before, name: "b")])
         let together = Gate.compare(baseline: baseline, current: current, config: config)
-        #expect(together.suites.first { $0.name == "a" }?.metrics.first { $0.metric == .accuracy }?.verdict == .regression)
+        #expect(
+            together.suites.first { $0.name == "a" }?.metrics.first { $0.metric == .accuracy }?.verdict == .regression)
         #expect(together.blocks)
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardStatistics
@@ -14,15 +15,17 @@ import EvalGuardTestSupport
     /// a regression with the drop that persisted (0.05). A model declared deterministic, or a
     /// baseline whose model cannot be asked, keeps the pass and asks nothing.
     @Test func aDropHiddenByBaselineNoiseIsFound() {
-        var before = [Int](repeating: 1, count: 400), after = before
+        var before = [Int](repeating: 1, count: 400)
+        var after = before
         for i in 0..<20 { after[i] = 0 }
         for i in 100..<118 { before[i] = 0 }
         let base = Simulated.baseline(Simulated.suite(before))
         var suite = Simulated.suite(after)
         let settle = SettleSettings(maxRepeats: 5)
         func compare(_ model: String? = "b", noisy: Bool = true) -> SuiteComparison {
-            Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: settle,
-                         baselineModel: model, noisy: noisy)
+            Gate.compare(
+                name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: settle,
+                baselineModel: model, noisy: noisy)
         }
         #expect(compare().metrics[0].verdict == .pass)
         #expect(compare(noisy: false).settlePending.isEmpty && compare(noisy: false).settlePendingBaseline == nil)
@@ -58,20 +61,24 @@ import EvalGuardTestSupport
     /// (0.0075 of 400). Re-asked on both sides every change persists, and the persisting drop is
     /// the same 0.0075: a pass, not a regression of the 10 falls alone.
     @Test func persistingRisesOffsetPersistingFalls() {
-        var before = [Int](repeating: 1, count: 400), after = before
+        var before = [Int](repeating: 1, count: 400)
+        var after = before
         for i in 0..<10 { after[i] = 0 }
         for i in 100..<107 { before[i] = 0 }
         let base = Simulated.baseline(Simulated.suite(before))
         var suite = Simulated.suite(after)
         let settle = SettleSettings(maxRepeats: 5)
         func compare() -> SuiteComparison {
-            Gate.compare(name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: settle,
-                         baselineModel: "b", noisy: true)
+            Gate.compare(
+                name: "main", baseline: base, current: suite, thresholds: Simulated.accuracyOnly, settle: settle,
+                baselineModel: "b", noisy: true)
         }
         var cmp = compare()
         #expect(!cmp.settlePending.isEmpty, "a noisy model's measured drop with ten falls is looked at again")
         while !cmp.settlePending.isEmpty || cmp.settlePendingBaseline != nil {
-            for i in suite.cases.indices where cmp.settlePending.contains(suite.cases[i].id) { suite.cases[i].addSettled(runs: 1, passes: after[i]) }
+            for i in suite.cases.indices where cmp.settlePending.contains(suite.cases[i].id) {
+                suite.cases[i].addSettled(runs: 1, passes: after[i])
+            }
             for id in cmp.settlePendingBaseline?.ids ?? [] {
                 suite.addBaselineReask(id, commit: "b", passed: before[Int(id.dropFirst())!] == 1)
             }

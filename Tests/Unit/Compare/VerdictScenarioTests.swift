@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCompare
 @testable import EvalGuardConfig
 @testable import EvalGuardGate
@@ -17,14 +18,16 @@ import EvalGuardTestSupport
     /// Seeds 0..<100; observed with this code: unchanged 97 of 100 not blocked (94 pass, 3
     /// inconclusive, 3 regressions); planted 100 of 100 regressions.
     @Test func noisyModelPassesUnchangedAndFailsAPlantedFivePointDrop() {
-        let n = 400, flipRate = 0.01
+        let n = 400
+        let flipRate = 0.01
         var truthRNG = SeededGenerator(seed: 2024)
         let truth = (0..<n).map { _ in truthRNG.unitDouble() < 0.9 }
         var dropped = truth
         for i in truth.indices.filter({ truth[$0] }).prefix(20) { dropped[i] = false }
         #expect(dropped.count { $0 } == truth.count { $0 } - 20)
 
-        var unchanged: [Verdict: Int] = [:], planted: [Verdict: Int] = [:]
+        var unchanged: [Verdict: Int] = [:]
+        var planted: [Verdict: Int] = [:]
         for seed in 0..<UInt64(100) {
             var rng = SeededGenerator(seed: seed)
             let baseline = Simulated.noisyRun(truth, flipRate: flipRate, &rng)
@@ -35,7 +38,9 @@ import EvalGuardTestSupport
         }
         let blocked = unchanged[.regression, default: 0]
         #expect(100 - blocked >= 95, "unchanged model blocked in \(blocked) of 100 runs: \(unchanged)")
-        #expect(planted[.regression, default: 0] == 100, "planted drop caught in \(planted[.regression, default: 0]) of 100: \(planted)")
+        #expect(
+            planted[.regression, default: 0] == 100,
+            "planted drop caught in \(planted[.regression, default: 0]) of 100: \(planted)")
         // The figures behind the closing claim (≥ 95/100 and 100/100), printed for the record.
         print("scenario: unchanged \(unchanged), planted \(planted)")
     }
@@ -44,8 +49,9 @@ import EvalGuardTestSupport
     /// the change makes 10 steady cases fail (5 points). With `flaky: exclude`, the flaky cases
     /// are found, listed and left out, and what remains decides cleanly.
     @Test func repeatsFindFlakyCasesAndExcludingThemLeavesAClearVerdict() {
-        let n = 200, runs = 5
-        let planted = Array(40..<49) + [50]   // steady passing cases (every tenth case always fails)
+        let n = 200
+        let runs = 5
+        let planted = Array(40..<49) + [50] // steady passing cases (every tenth case always fails)
         func run(plantedDrop: Bool, _ rng: inout SeededGenerator) -> [Int] {
             (0..<n).map { i in
                 if i < 40 { return (0..<runs).count { _ in rng.unitDouble() < 0.5 } }
@@ -62,7 +68,8 @@ import EvalGuardTestSupport
             let worse = Simulated.verdict(baseline, run(plantedDrop: true, &rng), runs: runs, settings: exclude)
             #expect(same.verdict == .pass, "seed \(seed): \(same.metrics[0])")
             #expect(worse.verdict == .regression, "seed \(seed)")
-            #expect(same.flakyExcluded && same.flaky.count >= 35 && same.flaky.allSatisfy { Int($0.id.dropFirst())! < 40 })
+            #expect(
+                same.flakyExcluded && same.flaky.count >= 35 && same.flaky.allSatisfy { Int($0.id.dropFirst())! < 40 })
             // All planted cases, and at most a flaky case whose runs happened to agree on both sides.
             #expect(Set(planted.map { "c\($0)" }).isSubset(of: worse.regressed.map(\.id)))
             #expect(worse.regressed.count <= planted.count + 1)
@@ -85,7 +92,8 @@ import EvalGuardTestSupport
                 return Simulated.verdict(baseline, run(true), runs: runs).verdict == .regression
             }
         }
-        let single = detections(runs: 1), repeated = detections(runs: 5)
+        let single = detections(runs: 1)
+        let repeated = detections(runs: 5)
         #expect(repeated > single + 10, "detected \(single)/50 with one run, \(repeated)/50 with five")
         #expect(repeated >= 45)
     }
@@ -128,10 +136,12 @@ import EvalGuardTestSupport
     }
 
     static func compare(_ base: [Double], _ now: [Double], pct: Double = 20, floor: Double = 1) -> MetricComparison {
-        let thresholds = Thresholds(accuracy: nil, p95Latency: IncreaseThreshold(maxIncreasePct: pct, minIncrease: floor), avgCost: nil)
+        let thresholds = Thresholds(
+            accuracy: nil, p95Latency: IncreaseThreshold(maxIncreasePct: pct, minIncrease: floor), avgCost: nil)
         let b = Simulated.suite(Array(repeating: 1, count: base.count), latencies: base)
         let c = Simulated.suite(Array(repeating: 1, count: now.count), latencies: now)
-        return Gate.compare(name: "main", baseline: Simulated.baseline(b), current: c, thresholds: thresholds).metrics[1]
+        return Gate.compare(name: "main", baseline: Simulated.baseline(b), current: c, thresholds: thresholds).metrics[
+            1]
     }
 
     @Test func aLargeSlowDownIsARegressionWithItsInterval() throws {
@@ -154,7 +164,8 @@ import EvalGuardTestSupport
     }
 
     @Test func theBootstrapIsReproducible() {
-        let base = Self.latencies(200, median: 50, seed: 4), now = Self.latencies(200, median: 58, seed: 5)
+        let base = Self.latencies(200, median: 50, seed: 4)
+        let now = Self.latencies(200, median: 58, seed: 5)
         let a = Self.compare(base, now).statistics?.differenceInterval
         let b = Self.compare(base, now).statistics?.differenceInterval
         #expect(a != nil && a == b)
@@ -162,15 +173,18 @@ import EvalGuardTestSupport
 
     @Test func aCostRiseUnderAChangedPriceTableIsNotBlamedOnTheCode() {
         let t = IncreaseThreshold(maxIncreasePct: 10, minIncrease: 0)
-        let same = Gate.cost(baseline: 0.001, current: 0.002, threshold: t,
-                             prices: PriceTables(baseline: .string("blob-a"), current: .string("blob-a")))
+        let same = Gate.cost(
+            baseline: 0.001, current: 0.002, threshold: t,
+            prices: PriceTables(baseline: .string("blob-a"), current: .string("blob-a")))
         #expect(same.verdict == .regression && same.warnings.isEmpty)
-        let changed = Gate.cost(baseline: 0.001, current: 0.002, threshold: t,
-                                prices: PriceTables(baseline: .string("blob-a"), current: .string("blob-b")))
+        let changed = Gate.cost(
+            baseline: 0.001, current: 0.002, threshold: t,
+            prices: PriceTables(baseline: .string("blob-a"), current: .string("blob-b")))
         #expect(changed.verdict == .inconclusive)
         #expect(changed.warnings.first?.contains("price table differs") == true)
         // Only one side records prices: nothing can be said, the rule is the plain threshold.
-        let oneSided = Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: PriceTables(current: .string("blob-b")))
+        let oneSided = Gate.cost(
+            baseline: 0.001, current: 0.002, threshold: t, prices: PriceTables(current: .string("blob-b")))
         #expect(oneSided.verdict == .regression && oneSided.warnings.isEmpty)
     }
 
@@ -182,36 +196,60 @@ import EvalGuardTestSupport
         #expect(mixed.verdict == .inconclusive && mixed.priceChange == .batchMode)
         #expect(mixed.warnings.first?.contains("the baseline's answers were priced at the batch price") == true)
         #expect(mixed.advice?.contains("with --batch or without it") == true)
-        let lines = NoiseWarning.lines(Comparison(suites: [SuiteComparison(name: "router", metrics: [mixed], regressed: [],
-                                                                            fixed: [], added: [], removed: [])]))
-        #expect(lines.contains { $0.contains("one run was priced at the batch price and the other at the direct price; cost moved because prices changed") },
-                "\(lines)")
+        let lines = NoiseWarning.lines(
+            Comparison(suites: [
+                SuiteComparison(
+                    name: "router", metrics: [mixed], regressed: [],
+                    fixed: [], added: [], removed: [])
+            ]))
+        #expect(
+            lines.contains {
+                $0.contains(
+                    "one run was priced at the batch price and the other at the direct price; cost moved because prices changed"
+                )
+            },
+            "\(lines)")
         // Both sides batched: one price mode, the plain threshold rule.
-        #expect(Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (true, true)).verdict == .regression)
+        #expect(
+            Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (true, true)).verdict
+                == .regression)
         // Within the threshold whatever the modes: a pass, with the warning kept for the reader.
         let within = Gate.cost(baseline: 0.002, current: 0.001, threshold: t, prices: prices, batched: (false, true))
-        #expect(within.verdict == .pass && within.warnings.first?.contains("this run's answers were priced at the batch price") == true)
+        #expect(
+            within.verdict == .pass
+                && within.warnings.first?.contains("this run's answers were priced at the batch price") == true)
     }
 
     @Test func pricesTravelFromTheResultThroughTheBaselineToTheGate() throws {
         func costing(_ usd: Double) -> SuiteResult {
             var suite = Simulated.suite([1, 1], latencies: [1, 1])
-            suite.cases = suite.cases.map { var c = $0; c.costUSD = usd; return c }
+            suite.cases = suite.cases.map {
+                var c = $0
+                c.costUSD = usd
+                return c
+            }
             suite.metrics = Metrics(suite.cases)
             return suite
         }
         let baseline = Baseline(result: Simulated.result(costing(0.001), prices: .object(["digest": .string("a")])))
         let reread = try Baseline.parse(Array(try baseline.rendered().utf8), displayPath: "baseline.json")
         #expect(reread.prices == .object(["digest": .string("a")]))
-        var config = try EvalConfig.parse(ConfigSource(displayPath: "c", text: #"{"model": {"command": ["x"]}, "suites": {"main": {"cases": "m.jsonl"}}}"#))
-        config.thresholds = Thresholds(accuracy: nil, p95Latency: nil, avgCost: IncreaseThreshold(maxIncreasePct: 10, minIncrease: 0))
+        var config = try EvalConfig.parse(
+            ConfigSource(
+                displayPath: "c", text: #"{"model": {"command": ["x"]}, "suites": {"main": {"cases": "m.jsonl"}}}"#))
+        config.thresholds = Thresholds(
+            accuracy: nil, p95Latency: nil, avgCost: IncreaseThreshold(maxIncreasePct: 10, minIncrease: 0))
         // Ten times the cost, but under another price table: not blamed on the code.
-        let repriced = Gate.compare(baseline: reread, current: Simulated.result(costing(0.01), prices: .object(["digest": .string("b")])), config: config)
+        let repriced = Gate.compare(
+            baseline: reread, current: Simulated.result(costing(0.01), prices: .object(["digest": .string("b")])),
+            config: config)
         let cost = try #require(repriced.suites.first?.metrics.first { $0.metric == .avgCostUSD })
         #expect(cost.verdict == .inconclusive)
         #expect(cost.warnings.contains { $0.contains("price") })
         // The same rise under the same prices is a regression.
-        let samePrices = Gate.compare(baseline: reread, current: Simulated.result(costing(0.01), prices: .object(["digest": .string("a")])), config: config)
+        let samePrices = Gate.compare(
+            baseline: reread, current: Simulated.result(costing(0.01), prices: .object(["digest": .string("a")])),
+            config: config)
         #expect(samePrices.suites.first?.metrics.first { $0.metric == .avgCostUSD }?.verdict == .regression)
     }
 

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -10,7 +11,10 @@ import EvalGuardTestSupport
 /// file and line with the fix.
 @Suite struct AnthropicConfigTests {
     func configError(_ model: String) -> EvalGuardError? {
-        do { _ = try openAIConfig(model); return nil } catch let e as EvalGuardError { return e } catch { return nil }
+        do {
+            _ = try openAIConfig(model)
+            return nil
+        } catch let e as EvalGuardError { return e } catch { return nil }
     }
 
     @Test func readsEveryKeyWithItsDefaults() throws {
@@ -24,14 +28,18 @@ import EvalGuardTestSupport
         #expect(model.jobs == 8)
         #expect(!model.isDeterministic(repeats: 1))
 
-        let full = try #require(try openAIConfig("""
-            {"provider": "anthropic", "base_url": "http://127.0.0.1:8080/", "model": "claude-x", "max_tokens": 5,
-             "anthropic_version": "2024-01-01", "system": {"file": "prompts/sys.txt"}, "temperature": 1,
-             "tools": [{"name": "t", "input_schema": {"type": "object"}}], "tool_choice": {"type": "tool", "name": "t"},
-             "max_steps": 3, "messages": [{"role": "user", "content": "{{input}}"}, {"role": "assistant", "content": "Sure:"}]}
-            """).openAI)
+        let full = try #require(
+            try openAIConfig(
+                """
+                {"provider": "anthropic", "base_url": "http://127.0.0.1:8080/", "model": "claude-x", "max_tokens": 5,
+                 "anthropic_version": "2024-01-01", "system": {"file": "prompts/sys.txt"}, "temperature": 1,
+                 "tools": [{"name": "t", "input_schema": {"type": "object"}}], "tool_choice": {"type": "tool", "name": "t"},
+                 "max_steps": 3, "messages": [{"role": "user", "content": "{{input}}"}, {"role": "assistant", "content": "Sure:"}]}
+                """
+            ).openAI)
         #expect(full.requestURL == "http://127.0.0.1:8080/v1/messages")
-        #expect(full.anthropicVersion == "2024-01-01" && full.system?.file == "prompts/sys.txt" && full.temperature == 1)
+        #expect(
+            full.anthropicVersion == "2024-01-01" && full.system?.file == "prompts/sys.txt" && full.temperature == 1)
         #expect(full.toolChoice == .object(["type": .string("tool"), "name": .string("t")]) && full.maxSteps == 3)
     }
 
@@ -41,16 +49,43 @@ import EvalGuardTestSupport
             (#""model": "c", "max_tokens": 0"#, "model.max_tokens"),
             (#""model": "c", "max_tokens": 9, "temperature": 1.5"#, "model.temperature"),
             (#""model": "c", "max_tokens": 9, "seed": 1"#, "model.seed: unknown key 'seed'"),
-            (#""model": "c", "max_tokens": 9, "api_key_header": "x""#, "model.api_key_header: unknown key 'api_key_header'"),
-            (#""model": "c", "max_tokens": 9, "messages": [{"role": "system", "content": "x"}]"#, "model.messages[0].role: the role 'system' is not one this API takes"),
-            (#""model": "c", "max_tokens": 9, "tools": [{"type": "function", "function": {"name": "t"}}]"#, "model.tools[0]: this is an OpenAI function tool"),
+            (
+                #""model": "c", "max_tokens": 9, "api_key_header": "x""#,
+                "model.api_key_header: unknown key 'api_key_header'"
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "messages": [{"role": "system", "content": "x"}]"#,
+                "model.messages[0].role: the role 'system' is not one this API takes"
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "tools": [{"type": "function", "function": {"name": "t"}}]"#,
+                "model.tools[0]: this is an OpenAI function tool"
+            ),
             (#""model": "c", "max_tokens": 9, "tools": [{"name": "t"}]"#, "model.tools[0]: missing \"input_schema\""),
-            (#""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}, {"name": "t", "input_schema": {}}]"#, "model.tools[1].name: a second tool named 't'"),
-            (#""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}], "tool_choice": "auto""#, "model.tool_choice: expected {\"type\": \"auto\"}"),
-            (#""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}], "tool_choice": {"type": "required"}"#, "model.tool_choice.type: expected {\"type\": \"auto\"}"),
-            (#""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}], "tool_choice": {"type": "tool"}"#, "model.tool_choice: {\"type\": \"tool\"} needs \"name\""),
-            (#""model": "c", "max_tokens": 9, "tool_choice": {"type": "auto"}"#, "model.tool_choice: there are no tools to choose from"),
-            (#""model": "c", "max_tokens": 9, "anthropic_version": "2023 06""#, "model.anthropic_version: '2023 06' is not an API version"),
+            (
+                #""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}, {"name": "t", "input_schema": {}}]"#,
+                "model.tools[1].name: a second tool named 't'"
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}], "tool_choice": "auto""#,
+                "model.tool_choice: expected {\"type\": \"auto\"}"
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}], "tool_choice": {"type": "required"}"#,
+                "model.tool_choice.type: expected {\"type\": \"auto\"}"
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "tools": [{"name": "t", "input_schema": {}}], "tool_choice": {"type": "tool"}"#,
+                "model.tool_choice: {\"type\": \"tool\"} needs \"name\""
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "tool_choice": {"type": "auto"}"#,
+                "model.tool_choice: there are no tools to choose from"
+            ),
+            (
+                #""model": "c", "max_tokens": 9, "anthropic_version": "2023 06""#,
+                "model.anthropic_version: '2023 06' is not an API version"
+            ),
             (#""model": "c", "max_tokens": 9, "system": {"path": "x"}"#, "model.system.path: unknown key 'path'"),
         ]
         for (members, expected) in cases {
@@ -64,7 +99,8 @@ import EvalGuardTestSupport
 
     @Test func whatChangesAnswersIsInTheKeyAndTheKeysVariableIsNot() throws {
         func key(_ extra: String, maxTokens: Int = 9) throws -> String {
-            try openAIConfig(#"{"provider": "anthropic", "model": "c", "max_tokens": \#(maxTokens)\#(extra)}"#).keySettings
+            try openAIConfig(#"{"provider": "anthropic", "model": "c", "max_tokens": \#(maxTokens)\#(extra)}"#)
+                .keySettings
         }
         let base = try key("")
         #expect(try key(#", "anthropic_version": "2024-01-01""#) != base)
@@ -81,12 +117,16 @@ import EvalGuardTestSupport
         let judge = try openAIConfig(#"{"provider": "anthropic", "model": "c", "max_tokens": 9}"#).asJudge
         #expect(judge.openAI?.temperature == 0 && judge.openAI?.seed == nil)
         #expect(judge.node.value["temperature"] == .number(0) && judge.node.value["seed"] == nil)
-        let body = try JSONParser.parse(String(decoding: AnthropicRequestBody.encode(config: try #require(judge.openAI), messages: []), as: UTF8.self))
+        let body = try JSONParser.parse(
+            String(
+                decoding: AnthropicRequestBody.encode(config: try #require(judge.openAI), messages: []), as: UTF8.self))
         #expect(body["temperature"] == .number(0) && body["seed"] == nil)
     }
 
     @Test func theSystemPromptFileIsAnInputOfTheModel() throws {
-        let model = try openAIConfig(#"{"provider": "anthropic", "model": "c", "max_tokens": 9, "system": {"file": "prompts/sys.txt"}, "tools": {"file": "agent/tools.json"}}"#)
+        let model = try openAIConfig(
+            #"{"provider": "anthropic", "model": "c", "max_tokens": 9, "system": {"file": "prompts/sys.txt"}, "tools": {"file": "agent/tools.json"}}"#
+        )
         #expect(model.promptFiles.contains("prompts/sys.txt"))
         #expect(model.toolsFile == "agent/tools.json")
     }

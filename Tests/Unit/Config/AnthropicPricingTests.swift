@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -9,10 +10,12 @@ import EvalGuardTestSupport
 /// (OpenAI counts its cached tokens inside `prompt_tokens`), each shape against a
 /// hand-computed decimal; a missing rate prices at the input rate and is named.
 @Suite struct AnthropicPricingTests {
-    static let sonnet = PriceTable.Price(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: Decimal(string: "0.3")!,
-                                         cacheWritePerMillion: Decimal(string: "3.75")!)
-    static let haiku = PriceTable.Price(inputPerMillion: Decimal(string: "0.8")!, outputPerMillion: 4,
-                                        cachedInputPerMillion: Decimal(string: "0.08")!, cacheWritePerMillion: 1)
+    static let sonnet = PriceTable.Price(
+        inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: Decimal(string: "0.3")!,
+        cacheWritePerMillion: Decimal(string: "3.75")!)
+    static let haiku = PriceTable.Price(
+        inputPerMillion: Decimal(string: "0.8")!, outputPerMillion: 4,
+        cachedInputPerMillion: Decimal(string: "0.08")!, cacheWritePerMillion: 1)
     static let plain = PriceTable.Price(inputPerMillion: 3, outputPerMillion: 15)
 
     func tokens(_ input: Double, read: Double = 0, write: Double = 0, _ output: Double) -> PriceTable.BilledTokens {
@@ -47,15 +50,21 @@ import EvalGuardTestSupport
         // 100 × 3 + 2000 × 3 + 200 × 15 = 9300.
         #expect(Self.plain.cost(tokens(100, write: 2000, 200)) == 0.0093)
         #expect(Self.plain.missingRates(tokens(100, write: 2000, 200)) == ["cache_write_per_million"])
-        #expect(Self.plain.missingRates(tokens(100, read: 1, write: 1, 200)) == ["cached_input_per_million", "cache_write_per_million"])
+        #expect(
+            Self.plain.missingRates(tokens(100, read: 1, write: 1, 200)) == [
+                "cached_input_per_million", "cache_write_per_million",
+            ])
         #expect(Self.plain.lacksCachedRate(tokens(100, write: 1, 200)))
         #expect(!Self.plain.lacksCachedRate(tokens(100, 200)))
-        let readOnly = PriceTable.Price(inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: Decimal(string: "0.3")!)
+        let readOnly = PriceTable.Price(
+            inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: Decimal(string: "0.3")!)
         #expect(readOnly.missingRates(tokens(1, read: 1, write: 1, 1)) == ["cache_write_per_million"])
     }
 
     @Test func storedUsageIsReadByItsOwnNamesAndSummedOverRuns() {
-        let usage: [String: Double] = ["input_tokens": 10, "output_tokens": 4, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 7]
+        let usage: [String: Double] = [
+            "input_tokens": 10, "output_tokens": 4, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 7,
+        ]
         let read = PriceTable.BilledTokens(usage: usage)
         #expect(read == tokens(10, read: 100, write: 7, 4))
         #expect(read?.summed(over: 2) == tokens(20, read: 200, write: 14, 8))
@@ -63,10 +72,13 @@ import EvalGuardTestSupport
         #expect(PriceTable.BilledTokens(usage: ["input_tokens": 10]) == nil)
         // A report's token count takes in the cached figures Anthropic counts apart.
         #expect(PriceTable.BilledTokens.total(usage: usage) == 121)
-        #expect(PriceTable.BilledTokens.total(usage: ["prompt_tokens": 3, "completion_tokens": 2, "cached_tokens": 1]) == 5)
+        #expect(
+            PriceTable.BilledTokens.total(usage: ["prompt_tokens": 3, "completion_tokens": 2, "cached_tokens": 1]) == 5)
         #expect(PriceTable.BilledTokens.total(usage: ["total_tokens": 9, "prompt_tokens": 3]) == 9)
         #expect(PriceTable.BilledTokens.total(usage: ["output_tokens": 4]) == nil)
         // OpenAI's names keep OpenAI's semantics.
-        #expect(PriceTable.BilledTokens(usage: ["prompt_tokens": 3, "completion_tokens": 2]) == .openAICompatible(prompt: 3, cached: 0, completion: 2))
+        #expect(
+            PriceTable.BilledTokens(usage: ["prompt_tokens": 3, "completion_tokens": 2])
+                == .openAICompatible(prompt: 3, cached: 0, completion: 2))
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -15,10 +16,12 @@ import EvalGuardTestSupport
 
     @Test(arguments: ["1e19", "-1e19", "9223372036854775808", "1e300"])
     func aNumberIdTooLargeToWriteExactlyIsAnErrorOnItsLine(_ id: String) throws {
-        let error = try #require(caseFileError("""
-            {"id": 1, "input": "a", "expected": "a"}
-            {"id": \(id), "input": "b", "expected": "b"}
-            """))
+        let error = try #require(
+            caseFileError(
+                """
+                {"id": 1, "input": "a", "expected": "a"}
+                {"id": \(id), "input": "b", "expected": "b"}
+                """))
         #expect(error.file == ".evals/cases/main.jsonl")
         #expect(error.line == 2)
         #expect(error.message.contains("\"id\""))
@@ -27,10 +30,12 @@ import EvalGuardTestSupport
     }
 
     @Test func wholeNumberIdsUpToTwoToTheFiftyThreeAreAcceptedAsWritten() throws {
-        let cases = try CaseFile.parse(Array("""
-            {"id": 9007199254740992, "input": "a", "expected": "a"}
-            {"id": -42, "input": "b", "expected": "b"}
-            """.utf8), displayPath: "c.jsonl", scorer: .exact(.init()))
+        let cases = try CaseFile.parse(
+            Array(
+                """
+                {"id": 9007199254740992, "input": "a", "expected": "a"}
+                {"id": -42, "input": "b", "expected": "b"}
+                """.utf8), displayPath: "c.jsonl", scorer: .exact(.init()))
         #expect(cases.map(\.id) == ["9007199254740992", "-42"])
     }
 }

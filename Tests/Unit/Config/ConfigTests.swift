@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -9,11 +10,15 @@ import EvalGuardTestSupport
     }
 
     func error(_ text: String) -> EvalGuardError? {
-        do { _ = try parse(text); return nil } catch let e as EvalGuardError { return e } catch { return nil }
+        do {
+            _ = try parse(text)
+            return nil
+        } catch let e as EvalGuardError { return e } catch { return nil }
     }
 
     @Test func readsCommentedJSONWithDefaults() throws {
-        let config = try parse("""
+        let config = try parse(
+            """
             // a comment
             {
               "model": {"command": ["python3", "m.py"], "jobs": 3,},
@@ -43,15 +48,17 @@ import EvalGuardTestSupport
     }
 
     @Test func unknownScorerNamesItsLineAndSuggests() throws {
-        let e = try #require(error("""
-            {
-              "model": {"command": ["x"]},
-              "suites": {
-                "intents": {"cases": "c.jsonl",
-                            "scorer": "exakt"}
-              }
-            }
-            """))
+        let e = try #require(
+            error(
+                """
+                {
+                  "model": {"command": ["x"]},
+                  "suites": {
+                    "intents": {"cases": "c.jsonl",
+                                "scorer": "exakt"}
+                  }
+                }
+                """))
         #expect(e.line == 5)
         #expect(e.message.contains("suites.intents.scorer"))
         #expect(e.message.contains("unknown scorer 'exakt'"))
@@ -59,7 +66,8 @@ import EvalGuardTestSupport
     }
 
     @Test func unknownKeyIsAnErrorWithSuggestion() throws {
-        let e = try #require(error("{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"c\"}},\n \"tresholds\": {}}"))
+        let e = try #require(
+            error("{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"c\"}},\n \"tresholds\": {}}"))
         #expect(e.message == "tresholds: unknown key 'tresholds'")
         #expect(e.hint == "Did you mean 'thresholds'?")
         #expect(e.line == 2)
@@ -68,16 +76,29 @@ import EvalGuardTestSupport
     @Test func missingPiecesSayWhatToWrite() throws {
         #expect(error("{\"suites\": {\"s\": {\"cases\": \"c\"}}}")?.message.contains("missing \"model\"") == true)
         #expect(error("{\"model\": {\"command\": [\"x\"]}}")?.message.contains("missing \"suites\"") == true)
-        #expect(error("{\"model\": {\"command\": []}, \"suites\": {\"s\": {\"cases\": \"c\"}}}")?.message.contains("empty") == true)
-        #expect(error("{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"../c\"}}}")?.message.contains("inside .evals/") == true)
-        #expect(error("{\"model\": {\"command\": [\"x\"], \"jobs\": 0}, \"suites\": {\"s\": {\"cases\": \"c\"}}}")?.message.contains("model.jobs") == true)
+        #expect(
+            error("{\"model\": {\"command\": []}, \"suites\": {\"s\": {\"cases\": \"c\"}}}")?.message.contains("empty")
+                == true)
+        #expect(
+            error("{\"model\": {\"command\": [\"x\"]}, \"suites\": {\"s\": {\"cases\": \"../c\"}}}")?.message.contains(
+                "inside .evals/") == true)
+        #expect(
+            error("{\"model\": {\"command\": [\"x\"], \"jobs\": 0}, \"suites\": {\"s\": {\"cases\": \"c\"}}}")?.message
+                .contains("model.jobs") == true)
     }
 
     @Test func protectedBranchesMustBeStrings() throws {
-        let text = #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "protected_branches": "main"}"#
-        #expect(throws: (any Error).self) { try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text)) }
-        let ok = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json",
-                                                   text: #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "protected_branches": ["main", "release/*"]}"#))
+        let text =
+            #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "protected_branches": "main"}"#
+        #expect(throws: (any Error).self) {
+            try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: text))
+        }
+        let ok = try EvalConfig.parse(
+            ConfigSource(
+                displayPath: ".evals/evalguard.json",
+                text:
+                    #"{"model": {"command": ["m"]}, "suites": {"s": {"cases": "c.jsonl"}}, "protected_branches": ["main", "release/*"]}"#
+            ))
         #expect(ok.protectedBranches == ["main", "release/*"])
     }
 }
@@ -88,11 +109,16 @@ import EvalGuardTestSupport
     }
 
     func error(_ text: String, scorer: Scorer = .exact(.init())) -> EvalGuardError? {
-        do { _ = try parse(text, scorer: scorer); return nil } catch let e as EvalGuardError { return e } catch { return nil }
+        do {
+            _ = try parse(text, scorer: scorer)
+            return nil
+        } catch let e as EvalGuardError { return e } catch { return nil }
     }
 
     @Test func readsCasesSkippingBlankLines() throws {
-        let cases = try parse("{\"id\": \"a\", \"input\": {\"q\": 1}, \"expected\": \"x\"}\n\n{\"id\": 7, \"input\": \"i\", \"expected\": [1]}\r\n")
+        let cases = try parse(
+            "{\"id\": \"a\", \"input\": {\"q\": 1}, \"expected\": \"x\"}\n\n{\"id\": 7, \"input\": \"i\", \"expected\": [1]}\r\n"
+        )
         #expect(cases.map(\.id) == ["a", "7"])
         #expect(cases[1].line == 3)
         #expect(cases[0].input == .object(["q": .number(1)]))
@@ -113,7 +139,10 @@ import EvalGuardTestSupport
     }
 
     @Test func duplicateIdsNameBothLines() throws {
-        let e = try #require(error("{\"id\": \"a\", \"input\": 1, \"expected\": 1}\n{\"id\": \"b\", \"input\": 1, \"expected\": 1}\n{\"id\": \"a\", \"input\": 2, \"expected\": 2}\n"))
+        let e = try #require(
+            error(
+                "{\"id\": \"a\", \"input\": 1, \"expected\": 1}\n{\"id\": \"b\", \"input\": 1, \"expected\": 1}\n{\"id\": \"a\", \"input\": 2, \"expected\": 2}\n"
+            ))
         #expect(e.line == 3)
         #expect(e.message.contains("already used at line 1"))
     }
@@ -125,7 +154,11 @@ import EvalGuardTestSupport
     @Test func missingFieldsAndScorerMismatchesAreCaught() throws {
         #expect(error("{\"id\": \"a\", \"expected\": 1}")?.message == "case a: missing \"input\"")
         #expect(error("{\"input\": 1, \"expected\": 1}")?.message == "missing \"id\"")
-        #expect(error("{\"id\": \"a\", \"input\": 1, \"expected\": \"(\"}", scorer: .regex)?.message.contains("invalid regular expression") == true)
-        #expect(error("{\"id\": \"a\", \"input\": 1, \"expected\": \"x\"}", scorer: .oneOf(.init()))?.message.contains("one-of") == true)
+        #expect(
+            error("{\"id\": \"a\", \"input\": 1, \"expected\": \"(\"}", scorer: .regex)?.message.contains(
+                "invalid regular expression") == true)
+        #expect(
+            error("{\"id\": \"a\", \"input\": 1, \"expected\": \"x\"}", scorer: .oneOf(.init()))?.message.contains(
+                "one-of") == true)
     }
 }

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardConfig
 @testable import EvalGuardSupport
 
@@ -35,9 +36,14 @@ import EvalGuardTestSupport
     @Test func aValueIsReplacedAndAKeyAddedInPlace() throws {
         let (adoption, value) = try adopt("ft-mini")
         #expect(adoption.keptLayout)
-        #expect(adoption.text.contains(#"drafter: {"max_tokens": 200, "provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "ft:gpt-4o-mini:acme:v3", /* pinned */"#))
+        #expect(
+            adoption.text.contains(
+                #"drafter: {"max_tokens": 200, "provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "ft:gpt-4o-mini:acme:v3", /* pinned */"#
+            ))
         #expect(adoption.text.contains("// The drafter in production."))
-        #expect(value["models"]?["classifier"] == .object(["command": .array([.string("python3"), .string("classify.py")])]))
+        #expect(
+            value["models"]?["classifier"]
+                == .object(["command": .array([.string("python3"), .string("classify.py")])]))
     }
 
     @Test func anAdoptionThatLeavesAnotherVariantInvalidWritesNothing() throws {
@@ -46,7 +52,10 @@ import EvalGuardTestSupport
         let config = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: Self.text))
         #expect(throws: EvalGuardError.self) { try VariantAdoption(config: config, variant: "local") }
         do { _ = try VariantAdoption(config: config, variant: "local") } catch let e as EvalGuardError {
-            #expect(e.message.hasPrefix("adopting variant 'local' would leave .evals/evalguard.json invalid: variants.ft-mini.models.drafter.max_tokens: unknown key 'max_tokens'"))
+            #expect(
+                e.message.hasPrefix(
+                    "adopting variant 'local' would leave .evals/evalguard.json invalid: variants.ft-mini.models.drafter.max_tokens: unknown key 'max_tokens'"
+                ))
             #expect(e.exitCode == .usage)
         }
     }

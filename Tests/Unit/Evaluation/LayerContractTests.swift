@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardBlame
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
@@ -18,7 +19,9 @@ import EvalGuardTestSupport
     /// Answers every request but the last.
     final class DroppingProvider: ModelProvider {
         func answer(_ requests: ModelRequests, progress: (Int) -> Void, receive: (Int, ModelResponse) -> Void) throws {
-            for index in requests.indices.dropLast() { receive(index, ModelResponse(output: requests[index].input, latencyMs: 1)) }
+            for index in requests.indices.dropLast() {
+                receive(index, ModelResponse(output: requests[index].input, latencyMs: 1))
+            }
         }
     }
 
@@ -28,20 +31,25 @@ import EvalGuardTestSupport
 
     @Test func aRequestTheProviderLeftUnansweredIsAnEvaluationError() throws {
         let requests = ["first", "second"].map { ModelRequest(id: $0, input: .string($0)) }
-        let error = try #require(throws: EvalGuardError.self) { try DroppingProvider().answer(requests, progress: { _ in }) }
+        let error = try #require(throws: EvalGuardError.self) {
+            try DroppingProvider().answer(requests, progress: { _ in })
+        }
         #expect(error.exitCode == .couldNotEvaluate)
         #expect(error.message == "no answer came back for request second")
 
         // The same through the evaluation's asking, as the asked scorers call it.
         let config = try Self.parse(#"{"model": {"command": ["true"]}, "suites": {"s": {"cases": "cases/s.jsonl"}}}"#)
         let asking = Asking(config: config, directory: { "/" }, environment: [:], stored: [])
-        let viaAsking = try #require(throws: EvalGuardError.self) { try asking.providers.answer(DroppingProvider(), requests) }
+        let viaAsking = try #require(throws: EvalGuardError.self) {
+            try asking.providers.answer(DroppingProvider(), requests)
+        }
         #expect(viaAsking.exitCode == .couldNotEvaluate)
         #expect(viaAsking.message == "no answer came back for request second")
     }
 
     @Test func aJudgeWhoseModelIsMissingIsAConfigurationError() throws {
-        var config = try Self.parse("""
+        var config = try Self.parse(
+            """
             {"model": {"command": ["true"]},
              "models": {"grader": {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "m",
                                    "messages": [{"role": "user", "content": "{{input}}"}]}},
@@ -49,36 +57,49 @@ import EvalGuardTestSupport
             """)
         let settings = try #require(config.suites.first?.scorer.judge)
         config.models["grader"] = nil
-        let error = try #require(throws: EvalGuardError.self) { try ResolvedJudge(settings, config: config, read: { _ in nil }) }
+        let error = try #require(throws: EvalGuardError.self) {
+            try ResolvedJudge(settings, config: config, read: { _ in nil })
+        }
         #expect(error.exitCode == .usage)
         #expect(error.file == Self.configPath)
         #expect(error.message == "the judge 'grader' is not a model in \"models\"")
     }
 
     @Test func aSimilarityScorerWhoseModelIsMissingIsAConfigurationError() throws {
-        var config = try Self.parse("""
+        var config = try Self.parse(
+            """
             {"model": {"command": ["true"]},
              "models": {"embedder": {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "text-embedding-3-small",
                                      "messages": [{"role": "user", "content": "{{input}}"}]}},
              "suites": {"s": {"cases": "cases/s.jsonl", "scorer": {"type": "similarity", "model": "embedder", "threshold": 0.8}}}}
             """)
         config.models["embedder"] = nil
-        let suite = LoadedSuite(config: config.suites[0], cases: [EvalCase(id: "c1", input: .string("hi"), expected: .string("hi"), line: 1)],
-                                digest: String(repeating: "a", count: 40), judge: nil)
+        let suite = LoadedSuite(
+            config: config.suites[0],
+            cases: [EvalCase(id: "c1", input: .string("hi"), expected: .string("hi"), line: 1)],
+            digest: String(repeating: "a", count: 40), judge: nil)
         let asking = Asking(config: config, directory: { "/" }, environment: [:], stored: [])
         let echo = EchoProvider()
-        let error = try #require(throws: EvalGuardError.self) { try Evaluation.run([suite], provider: echo, asking: asking, repeats: 1) }
+        let error = try #require(throws: EvalGuardError.self) {
+            try Evaluation.run([suite], provider: echo, asking: asking, repeats: 1)
+        }
         #expect(error.exitCode == .usage)
         #expect(error.message == "suite 's': the similarity scorer's model 'embedder' is not a model in \"models\"")
         #expect(echo.asked == 1)
     }
 
     @Test func aFoundBlameAnswerWithoutItsCulpritIsShownAsAmbiguous() throws {
-        let commit = { (sha: String) in CommitInfo(sha: sha, subject: "subject " + sha.prefix(1), author: "A", email: "a@example.com", date: Date(timeIntervalSince1970: 0)) }
-        let answer = BlameAnswer(status: .found, good: commit(String(repeating: "1", count: 40)), bad: commit(String(repeating: "2", count: 40)),
-                                 goodReason: "given with --good", metric: .accuracy, suites: ["s"], goodValue: 1, badValue: 0.5,
-                                 commitsInRange: 1, distinctKeys: nil, evaluations: 0, culprit: nil,
-                                 candidates: [commit(String(repeating: "2", count: 40))])
+        let commit = { (sha: String) in
+            CommitInfo(
+                sha: sha, subject: "subject " + sha.prefix(1), author: "A", email: "a@example.com",
+                date: Date(timeIntervalSince1970: 0))
+        }
+        let answer = BlameAnswer(
+            status: .found, good: commit(String(repeating: "1", count: 40)),
+            bad: commit(String(repeating: "2", count: 40)),
+            goodReason: "given with --good", metric: .accuracy, suites: ["s"], goodValue: 1, badValue: 0.5,
+            commitsInRange: 1, distinctKeys: nil, evaluations: 0, culprit: nil,
+            candidates: [commit(String(repeating: "2", count: 40))])
         let text = BlameReport(answer: answer).text()
         #expect(text.contains("The first bad commit could be any of"))
         #expect(text.contains(String(repeating: "2", count: 40) + "  subject 2"))

@@ -1,7 +1,8 @@
 import CGitStart
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 
 /// libgit2 starts without parsing the CA bundle; https calls still load it (see the https tests

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardSupport
 
 /// The reader's fast form of an object id (`ObjectID(hex40:)`) takes exactly what `ObjectID(hex:)`

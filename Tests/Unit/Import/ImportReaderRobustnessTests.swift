@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardImport
 @testable import EvalGuardSupport
 
@@ -34,7 +35,8 @@ import EvalGuardTestSupport
 
     static func variants(_ text: String) -> [String] {
         let chars = Array(text)
-        return (0...chars.count).map { String(chars[..<$0]) } + chars.indices.map { i in String(chars[..<i] + chars[(i + 1)...]) }
+        return (0...chars.count).map { String(chars[..<$0]) }
+            + chars.indices.map { i in String(chars[..<i] + chars[(i + 1)...]) }
     }
 
     static func readsOrFailsCleanly(_ read: () throws -> Void) -> Bool {
@@ -50,16 +52,20 @@ import EvalGuardTestSupport
 
     @Test func theCSVReader() {
         for v in Self.variants(Self.csv) {
-            #expect(Self.readsOrFailsCleanly { _ = try CSVTable.parse(v, separator: ",", path: "t.csv") }, "\(v.debugDescription)")
+            #expect(
+                Self.readsOrFailsCleanly { _ = try CSVTable.parse(v, separator: ",", path: "t.csv") },
+                "\(v.debugDescription)")
         }
     }
 
     @Test func theRecordReader() {
         for v in Self.variants(Self.records) {
-            #expect(Self.readsOrFailsCleanly {
-                let records = try ProductionRecords.read(v, display: "log.jsonl")
-                _ = ProductionRecords.cases(records, inputField: "input", outputField: "output", expectedField: "output")
-            }, "\(v.debugDescription)")
+            #expect(
+                Self.readsOrFailsCleanly {
+                    let records = try ProductionRecords.read(v, display: "log.jsonl")
+                    _ = ProductionRecords.cases(
+                        records, inputField: "input", outputField: "output", expectedField: "output")
+                }, "\(v.debugDescription)")
         }
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardImport
 @testable import EvalGuardSupport
 
@@ -32,15 +33,23 @@ import EvalGuardTestSupport
                   value: greeting
             - vars: {ticket: "bye", tags: [a, 'b c', "d"]}
             """
-        #expect(try json(text) == .object([
-            "description": .string("Router"),
-            "prompts": .array([.string("Route: {{ticket}}"), .string("file://prompts/route.txt")]),
-            "tests": .array([
-                .object(["vars": .object(["ticket": .string("hi"), "n": .number(3)]),
-                         "assert": .array([.object(["type": .string("equals"), "value": .string("greeting")])])]),
-                .object(["vars": .object(["ticket": .string("bye"), "tags": .array([.string("a"), .string("b c"), .string("d")])])]),
-            ]),
-        ]))
+        #expect(
+            try json(text)
+                == .object([
+                    "description": .string("Router"),
+                    "prompts": .array([.string("Route: {{ticket}}"), .string("file://prompts/route.txt")]),
+                    "tests": .array([
+                        .object([
+                            "vars": .object(["ticket": .string("hi"), "n": .number(3)]),
+                            "assert": .array([.object(["type": .string("equals"), "value": .string("greeting")])]),
+                        ]),
+                        .object([
+                            "vars": .object([
+                                "ticket": .string("bye"), "tags": .array([.string("a"), .string("b c"), .string("d")]),
+                            ])
+                        ]),
+                    ]),
+                ]))
     }
 
     @Test func scalarsResolveAsYAMLCoreSchema() throws {
@@ -57,10 +66,13 @@ import EvalGuardTestSupport
             j: "42"
             k:
             """
-        #expect(try json(text) == .object([
-            "a": .number(42), "b": .number(-1.5), "c": .bool(true), "d": .null, "e": .null, "f": .string("it's"),
-            "g": .string("tab\tand é"), "h": .number(31), "i": .string("1.2.3"), "j": .string("42"), "k": .null,
-        ]))
+        #expect(
+            try json(text)
+                == .object([
+                    "a": .number(42), "b": .number(-1.5), "c": .bool(true), "d": .null, "e": .null,
+                    "f": .string("it's"),
+                    "g": .string("tab\tand é"), "h": .number(31), "i": .string("1.2.3"), "j": .string("42"), "k": .null,
+                ]))
     }
 
     @Test func literalAndFoldedBlockScalarsWithChomping() throws {
@@ -81,13 +93,15 @@ import EvalGuardTestSupport
 
             next: x
             """
-        #expect(try json(text) == .object([
-            "literal": .string("line one\n  indented\nline three\n"),
-            "folded": .string("one two\nthree\n"),
-            "stripped": .string("no newline"),
-            "kept": .string("two newlines\n\n"),
-            "next": .string("x"),
-        ]))
+        #expect(
+            try json(text)
+                == .object([
+                    "literal": .string("line one\n  indented\nline three\n"),
+                    "folded": .string("one two\nthree\n"),
+                    "stripped": .string("no newline"),
+                    "kept": .string("two newlines\n\n"),
+                    "next": .string("x"),
+                ]))
     }
 
     @Test func flowCollectionsAndQuotedScalarsSpanLines() throws {
@@ -99,16 +113,23 @@ import EvalGuardTestSupport
             note: "folded
               over lines"
             """
-        #expect(try json(text) == .object([
-            "assert": .array([.object(["type": .string("contains"), "value": .string("a, b")]),
-                              .object(["type": .string("regex"), "value": .string("^x$")])]),
-            "note": .string("folded over lines"),
-        ]))
+        #expect(
+            try json(text)
+                == .object([
+                    "assert": .array([
+                        .object(["type": .string("contains"), "value": .string("a, b")]),
+                        .object(["type": .string("regex"), "value": .string("^x$")]),
+                    ]),
+                    "note": .string("folded over lines"),
+                ]))
     }
 
     @Test func sequenceItemsKnowTheirLines() throws {
         let node = try YAMLReader.parse("tests:\n  # first\n  - vars: {a: 1}\n\n  - vars: {a: 2}\n", path: "t.yaml")
-        guard case .sequence(let items, _)? = node["tests"] else { Issue.record("no tests"); return }
+        guard case .sequence(let items, _)? = node["tests"] else {
+            Issue.record("no tests")
+            return
+        }
         #expect(items.map(\.line) == [3, 5])
     }
 
@@ -129,8 +150,9 @@ import EvalGuardTestSupport
         ]
         for (text, line, message) in refused {
             let error = failure(text)
-            #expect(error?.file == "t.yaml" && error?.line == line && error?.message.contains(message) == true,
-                    "\(text.debugDescription): \(String(describing: error))")
+            #expect(
+                error?.file == "t.yaml" && error?.line == line && error?.message.contains(message) == true,
+                "\(text.debugDescription): \(String(describing: error))")
         }
     }
 
@@ -140,11 +162,18 @@ import EvalGuardTestSupport
     }
 
     @Test func nestedSequencesQuotedKeysColonsAndCRLF() throws {
-        let text = "tests:\r\n- - a\r\n  - b\r\n- \"quoted key\": 1\r\n  url: http://x.com/a#frag\r\n  time: 12:30\r\n  list:\r\n      - deep\r\n  empty: \"\"\r\n"
-        #expect(try json(text) == .object(["tests": .array([
-            .array([.string("a"), .string("b")]),
-            .object(["quoted key": .number(1), "url": .string("http://x.com/a#frag"), "time": .string("12:30"),
-                     "list": .array([.string("deep")]), "empty": .string("")]),
-        ])]))
+        let text =
+            "tests:\r\n- - a\r\n  - b\r\n- \"quoted key\": 1\r\n  url: http://x.com/a#frag\r\n  time: 12:30\r\n  list:\r\n      - deep\r\n  empty: \"\"\r\n"
+        #expect(
+            try json(text)
+                == .object([
+                    "tests": .array([
+                        .array([.string("a"), .string("b")]),
+                        .object([
+                            "quoted key": .number(1), "url": .string("http://x.com/a#frag"), "time": .string("12:30"),
+                            "list": .array([.string("deep")]), "empty": .string(""),
+                        ]),
+                    ])
+                ]))
     }
 }

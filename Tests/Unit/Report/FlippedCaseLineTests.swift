@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardCompare
 @testable import EvalGuardReport
 @testable import EvalGuardStore
@@ -10,8 +11,9 @@ import EvalGuardTestSupport
 @Suite struct FlippedCaseLineTests {
     static func report(_ flip: CaseFlip, expected: JSONValue? = nil) -> VerdictReport {
         let suite = SuiteComparison(name: "main", metrics: [], regressed: [flip], fixed: [], added: [], removed: [])
-        var report = VerdictReport(comparison: Comparison(suites: [suite]), current: GateInputs.run([]),
-                                   subject: "working tree", baselineLabel: "HEAD")
+        var report = VerdictReport(
+            comparison: Comparison(suites: [suite]), current: GateInputs.run([]),
+            subject: "working tree", baselineLabel: "HEAD")
         if let expected { report.expected = ["main": [flip.id: expected]] }
         return report
     }
@@ -39,8 +41,10 @@ import EvalGuardTestSupport
         let opening = "We're sorry for the trouble. We have looked into your order and your account carefully. "
         let expected = opening + "Your refund of $40 was sent on Monday."
         let output = opening + "Your refund of $40 will be sent on Friday."
-        let text = Self.report(CaseFlip(id: "c1", output: JSONValue.string(output).canonicalText),
-                               expected: .string(expected)).text()
+        let text = Self.report(
+            CaseFlip(id: "c1", output: JSONValue.string(output).canonicalText),
+            expected: .string(expected)
+        ).text()
         #expect(text.contains("will be sent on Friday."), "\(text)")
         #expect(text.contains("was sent on Monday."), "\(text)")
         #expect(text.contains("got …"), "\(text)")
@@ -51,6 +55,8 @@ import EvalGuardTestSupport
         // A difference within the first half: cut at the end only, as without the other text.
         #expect(Format.clip("No. " + opening, 30, against: opening) == String(("No. " + opening).prefix(29)) + "…")
         let long = String(repeating: "a", count: 40) + "b" + String(repeating: "c", count: 40)
-        #expect(Format.clip(long, 30, against: String(repeating: "a", count: 80)) == "…aaaaaaab" + String(repeating: "c", count: 20) + "…")
+        #expect(
+            Format.clip(long, 30, against: String(repeating: "a", count: 80)) == "…aaaaaaab"
+                + String(repeating: "c", count: 20) + "…")
     }
 }

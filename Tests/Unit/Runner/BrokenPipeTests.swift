@@ -1,8 +1,9 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
-@testable import EvalGuardSupport
+
 @testable import EvalGuardRunner
+@testable import EvalGuardSupport
 
 /// Writing to a model that went away must come back as EPIPE, whoever set up the process's
 /// signals, and leave the thread's signal state as it found it.

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardRunner
 @testable import EvalGuardSupport
@@ -31,7 +32,9 @@ import EvalGuardTestSupport
     }
 
     @Test func aKeyWithACarriageReturnIsRefusedWithoutPrintingIt() throws {
-        let model = try openAIConfig(#"{"provider": "openai", "model": "m", "api_key_env": "K", "messages": [{"role": "user", "content": "{{input}}"}]}"#)
+        let model = try openAIConfig(
+            #"{"provider": "openai", "model": "m", "api_key_env": "K", "messages": [{"role": "user", "content": "{{input}}"}]}"#
+        )
         let error = try #require(throws: EvalGuardError.self) {
             try OpenAIProvider(model: model, openAI: model.openAI!, price: nil, environment: ["K": "sk-secret\r"])
         }

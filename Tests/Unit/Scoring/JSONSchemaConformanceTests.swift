@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardScoring
 @testable import EvalGuardSupport
 
@@ -12,8 +13,10 @@ import EvalGuardTestSupport
 /// PyPI) into /usr/local/share/json-schema-test-suite. `EVALGUARD_JSON_SCHEMA_TEST_SUITE` names
 /// another copy. `remotes/` is served in place of http://localhost:1234/, with no network.
 @Suite struct JSONSchemaConformanceTests {
-    static let candidates = [ProcessInfo.processInfo.environment["EVALGUARD_JSON_SCHEMA_TEST_SUITE"],
-                             "/usr/local/share/json-schema-test-suite", "/usr/share/json-schema-test-suite"].compactMap { $0 }
+    static let candidates = [
+        ProcessInfo.processInfo.environment["EVALGUARD_JSON_SCHEMA_TEST_SUITE"],
+        "/usr/local/share/json-schema-test-suite", "/usr/share/json-schema-test-suite",
+    ].compactMap { $0 }
     static var root: String? {
         candidates.first { FileManager.default.fileExists(atPath: $0 + "/tests/draft2020-12/type.json") }
     }
@@ -35,22 +38,29 @@ import EvalGuardTestSupport
 
     @Test func draft2020_12RequiredFiles() throws {
         guard let root = Self.root else {
-            print("SKIPPED: the JSON-Schema-Test-Suite's draft2020-12 files are not installed (looked in \(Self.candidates.joined(separator: ", "))); .ci/run installs them")
+            print(
+                "SKIPPED: the JSON-Schema-Test-Suite's draft2020-12 files are not installed (looked in \(Self.candidates.joined(separator: ", "))); .ci/run installs them"
+            )
             return
         }
         let directory = root + "/tests/draft2020-12"
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+            .sorted()
         #expect(files.count >= 40)
         let remotes = root + "/remotes/"
         let load: (String) -> JSONValue? = { uri in
             guard uri.hasPrefix("http://localhost:1234/"),
-                  let text = try? String(contentsOfFile: remotes + uri.dropFirst("http://localhost:1234/".count), encoding: .utf8) else { return nil }
+                let text = try? String(
+                    contentsOfFile: remotes + uri.dropFirst("http://localhost:1234/".count), encoding: .utf8)
+            else { return nil }
             return try? JSONParser.parse(text)
         }
-        var passed = 0, excluded = 0
+        var passed = 0
+        var excluded = 0
         var failures: [String] = []
         for file in files {
-            let groups = try JSONParser.parse(String(contentsOfFile: directory + "/" + file, encoding: .utf8)).arrayValue ?? []
+            let groups =
+                try JSONParser.parse(String(contentsOfFile: directory + "/" + file, encoding: .utf8)).arrayValue ?? []
             for group in groups {
                 let description = group["description"]?.stringValue ?? "?"
                 let tests = group["tests"]?.arrayValue ?? []
@@ -68,8 +78,12 @@ import EvalGuardTestSupport
                 for test in tests {
                     let expected = test["valid"]?.boolValue ?? false
                     let violation = schema.validate(test["data"] ?? .null)
-                    if (violation == nil) == expected { passed += 1 } else {
-                        failures.append("\(file): \(description): \(test["description"]?.stringValue ?? "?"): expected \(expected ? "valid" : "invalid")" + (violation.map { " (\($0.description))" } ?? ""))
+                    if (violation == nil) == expected {
+                        passed += 1
+                    } else {
+                        failures.append(
+                            "\(file): \(description): \(test["description"]?.stringValue ?? "?"): expected \(expected ? "valid" : "invalid")"
+                                + (violation.map { " (\($0.description))" } ?? ""))
                     }
                 }
             }

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardConfig
 @testable import EvalGuardScoring
 @testable import EvalGuardSupport

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsBootstrapTests {
@@ -35,7 +36,8 @@ import EvalGuardTestSupport
                 seen[i][j] += 1
             }
             func exact(_ s: Int, _ t: Int) -> Double {
-                let ps = Double(s + 1) / Double(n), pt = Double(t + 1) / Double(n)
+                let ps = Double(s + 1) / Double(n)
+                let pt = Double(t + 1) / Double(n)
                 if top == r { // n = r + 1: both ranks are the largest draw
                     return pow(Double(min(s, t) + 1) / Double(n), Double(n))
                 }
@@ -44,7 +46,8 @@ import EvalGuardTestSupport
                 var total = 0.0
                 for a in (r + 1)...n {
                     for b in max(0, r + 2 - a)...(n - a) {
-                        total += Self.binomialPMF(n, ps, a) * Self.binomialPMF(n - a, ps < 1 ? (pt - ps) / (1 - ps) : 0, b)
+                        total +=
+                            Self.binomialPMF(n, ps, a) * Self.binomialPMF(n - a, ps < 1 ? (pt - ps) / (1 - ps) : 0, b)
                     }
                 }
                 return total
@@ -100,8 +103,9 @@ import EvalGuardTestSupport
         for seed: UInt64 in 0..<100 {
             let base = Self.latencies(count: 200, median: 800, seed: 1000 + seed)
             let curr = Self.latencies(count: 200, median: 800, seed: 2000 + seed)
-            let shift = Bootstrap.quantileShift(baseline: base, current: curr, resamples: 500,
-                                                seed: seed)!
+            let shift = Bootstrap.quantileShift(
+                baseline: base, current: curr, resamples: 500,
+                seed: seed)!
             if shift.differenceInterval.contains(0) && shift.ratioInterval!.contains(1) {
                 covered += 1
             }
@@ -154,12 +158,15 @@ import EvalGuardTestSupport
     }
 
     @Test func zeroInBaselineDropsOnlyTheRatio() throws {
-        let shift = try #require(Bootstrap.quantileShift(baseline: [0, 5, 10, 12],
-                                                         current: [3, 6, 9, 30]))
+        let shift = try #require(
+            Bootstrap.quantileShift(
+                baseline: [0, 5, 10, 12],
+                current: [3, 6, 9, 30]))
         #expect(shift.ratioInterval == nil)
         #expect(shift.ratio == nil)
         // The point estimate is still the observed p95 change.
-        #expect(abs(shift.difference - (Quantile.of([3, 6, 9, 30], 0.95)! - Quantile.of([0, 5, 10, 12], 0.95)!)) < 1e-9)
+        #expect(
+            abs(shift.difference - (Quantile.of([3, 6, 9, 30], 0.95)! - Quantile.of([0, 5, 10, 12], 0.95)!)) < 1e-9)
     }
 
     @Test func singleValuesGiveAPointInterval() throws {

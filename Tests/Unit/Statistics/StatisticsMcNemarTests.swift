@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsMcNemarTests {
@@ -102,10 +103,13 @@ import EvalGuardTestSupport
     ]
 
     @Test(arguments: detectable)
-    func minimumDetectableDropMatchesReference(cases: Int, alpha: Double,
-                                               twoSided: Double?, oneSided: Double?) {
+    func minimumDetectableDropMatchesReference(
+        cases: Int, alpha: Double,
+        twoSided: Double?, oneSided: Double?
+    ) {
         #expect(McNemar.minimumDetectableDrop(cases: cases, alpha: alpha) == twoSided)
-        #expect(McNemar.minimumDetectableDrop(cases: cases, alpha: alpha, oneSided: true)
+        #expect(
+            McNemar.minimumDetectableDrop(cases: cases, alpha: alpha, oneSided: true)
                 == oneSided)
     }
 

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsPairedAccuracyTests {
@@ -31,12 +32,27 @@ import EvalGuardTestSupport
     //   print(binomtest(7, 9, 0.5, alternative='greater').pvalue)
     //   print(proportion_confint(count, n, alpha=0.05, method='wilson'))
     static let signFlipReferences: [(String, [(Int, Int, Int, Int)], Double)] = [
-        ("threeRunsMixed", [(3, 3, 0, 3), (3, 3, 2, 3), (2, 3, 1, 3), (1, 3, 2, 3), (3, 3, 3, 3), (0, 3, 0, 3), (3, 3, 1, 3),
-                            (2, 3, 0, 3), (1, 3, 0, 3), (3, 3, 2, 3), (0, 3, 1, 3), (2, 3, 2, 3)], 0.046875),
-        ("fiveRunsLeaningWorse", [(5, 5, 3, 5), (4, 5, 1, 5), (5, 5, 5, 5), (2, 5, 4, 5), (5, 5, 0, 5), (3, 5, 2, 5), (4, 5, 4, 5),
-                                  (1, 5, 0, 5), (5, 5, 4, 5), (0, 5, 1, 5), (3, 5, 3, 5), (5, 5, 2, 5), (4, 5, 2, 5)], 0.03125),
-        ("oldBaselineAgainstThreeRuns", [(1, 1, 2, 3), (1, 1, 0, 3), (0, 1, 1, 3), (1, 1, 1, 3), (1, 1, 3, 3), (0, 1, 0, 3),
-                                         (1, 1, 0, 3), (1, 1, 2, 3), (0, 1, 2, 3), (1, 1, 1, 3)], 0.0859375),
+        (
+            "threeRunsMixed",
+            [
+                (3, 3, 0, 3), (3, 3, 2, 3), (2, 3, 1, 3), (1, 3, 2, 3), (3, 3, 3, 3), (0, 3, 0, 3), (3, 3, 1, 3),
+                (2, 3, 0, 3), (1, 3, 0, 3), (3, 3, 2, 3), (0, 3, 1, 3), (2, 3, 2, 3),
+            ], 0.046875
+        ),
+        (
+            "fiveRunsLeaningWorse",
+            [
+                (5, 5, 3, 5), (4, 5, 1, 5), (5, 5, 5, 5), (2, 5, 4, 5), (5, 5, 0, 5), (3, 5, 2, 5), (4, 5, 4, 5),
+                (1, 5, 0, 5), (5, 5, 4, 5), (0, 5, 1, 5), (3, 5, 3, 5), (5, 5, 2, 5), (4, 5, 2, 5),
+            ], 0.03125
+        ),
+        (
+            "oldBaselineAgainstThreeRuns",
+            [
+                (1, 1, 2, 3), (1, 1, 0, 3), (0, 1, 1, 3), (1, 1, 1, 3), (1, 1, 3, 3), (0, 1, 0, 3),
+                (1, 1, 0, 3), (1, 1, 2, 3), (0, 1, 2, 3), (1, 1, 1, 3),
+            ], 0.0859375
+        ),
         ("improved", [(0, 3, 3, 3), (1, 3, 3, 3), (2, 3, 3, 3), (3, 3, 2, 3), (0, 3, 2, 3), (1, 3, 2, 3)], 0.984375),
         ("big", (0..<120).map { i in ((7 * i) % 5, 4, (3 * i + (i % 3 == 0 ? 1 : 0)) % 5, 4) }, 0.5198567051767321),
     ]
@@ -54,7 +70,8 @@ import EvalGuardTestSupport
 
     @Test func oneRunPerCaseIsExactlyMcNemar() {
         // 7 cases pass → fail, 2 fail → pass, 31 unchanged: binomtest(7, 9, alternative='greater').
-        let pairs = Array(repeating: (1, 1, 0, 1), count: 7) + Array(repeating: (0, 1, 1, 1), count: 2)
+        let pairs =
+            Array(repeating: (1, 1, 0, 1), count: 7) + Array(repeating: (0, 1, 1, 1), count: 2)
             + Array(repeating: (1, 1, 1, 1), count: 25) + Array(repeating: (0, 1, 0, 1), count: 6)
         let test = PairedAccuracy(Self.outcomes(pairs))
         #expect(test.worse == 7 && test.better == 2 && test.cases == 40)
@@ -72,7 +89,8 @@ import EvalGuardTestSupport
 
     /// The advice "about N cases" must be the size at which the same split becomes significant.
     @Test func casesNeededMakesTheSameSplitSignificant() throws {
-        let pairs = Array(repeating: (1, 1, 0, 1), count: 7) + Array(repeating: (0, 1, 1, 1), count: 2)
+        let pairs =
+            Array(repeating: (1, 1, 0, 1), count: 7) + Array(repeating: (0, 1, 1, 1), count: 2)
             + Array(repeating: (1, 1, 1, 1), count: 31)
         let test = PairedAccuracy(Self.outcomes(pairs))
         let needed = try #require(test.casesNeeded(alpha: 0.05))
@@ -80,7 +98,9 @@ import EvalGuardTestSupport
         #expect(needed > 40)
         #expect(McNemar.pValueWorse(regressed: Int((7 * factor).rounded()), fixed: Int((2 * factor).rounded())) < 0.05)
         // Not wildly more than needed: at 80% of it the split is not yet significant.
-        #expect(McNemar.pValueWorse(regressed: Int((7 * factor * 0.8).rounded()), fixed: Int((2 * factor * 0.8).rounded())) >= 0.05)
+        #expect(
+            McNemar.pValueWorse(regressed: Int((7 * factor * 0.8).rounded()), fixed: Int((2 * factor * 0.8).rounded()))
+                >= 0.05)
     }
 
     // (count, n, lower, upper) from proportion_confint(count, n, method='wilson')
@@ -116,7 +136,9 @@ import EvalGuardTestSupport
 
     @Test func runCountsWhoseCommonMultipleOverflowsAreApproximated() throws {
         let primes = [997, 991, 983, 977, 971, 967, 953, 947, 941, 937]
-        let outcomes = try primes.map { try #require(PairedOutcome(baselinePasses: $0, baselineRuns: $0, currentPasses: 1, currentRuns: $0)) }
+        let outcomes = try primes.map {
+            try #require(PairedOutcome(baselinePasses: $0, baselineRuns: $0, currentPasses: 1, currentRuns: $0))
+        }
         let test = PairedAccuracy(outcomes)
         #expect(!test.exact && test.worse == 10 && test.pValue < 0.01)
     }

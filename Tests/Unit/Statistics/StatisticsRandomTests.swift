@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsRandomTests {
@@ -27,16 +28,28 @@ import EvalGuardTestSupport
     //   for seed in [0, 42]: g = xoshiro(seed); print(seed, [next(g) for _ in range(5)])
     @Test func splitMixMatchesReferenceVector() {
         var g = SplitMix64(seed: 1_234_567)
-        let expected: [UInt64] = [6457827717110365317, 3203168211198807973, 9817491932198370423,
-                                  4593380528125082431, 16408922859458223821]
+        let expected: [UInt64] = [
+            6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423,
+            4_593_380_528_125_082_431, 16_408_922_859_458_223_821,
+        ]
         #expect((0..<5).map { _ in g.next() } == expected)
     }
 
     @Test(arguments: [
-        (UInt64(0), [11091344671253066420, 13793997310169335082, 1900383378846508768,
-                     7684712102626143532, 13521403990117723737] as [UInt64]),
-        (UInt64(42), [1546998764402558742, 6990951692964543102, 12544586762248559009,
-                      17057574109182124193, 18295552978065317476]),
+        (
+            UInt64(0),
+            [
+                11_091_344_671_253_066_420, 13_793_997_310_169_335_082, 1_900_383_378_846_508_768,
+                7_684_712_102_626_143_532, 13_521_403_990_117_723_737,
+            ] as [UInt64]
+        ),
+        (
+            UInt64(42),
+            [
+                1_546_998_764_402_558_742, 6_990_951_692_964_543_102, 12_544_586_762_248_559_009,
+                17_057_574_109_182_124_193, 18_295_552_978_065_317_476,
+            ]
+        ),
     ])
     func xoshiroMatchesReferenceTranscription(seed: UInt64, expected: [UInt64]) {
         var g = SeededGenerator(seed: seed)

@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardStatistics
 
 @Suite struct StatisticsWilsonTests {
@@ -52,15 +53,18 @@ import EvalGuardTestSupport
     }
 
     @Test(arguments: wilson)
-    func wilsonMatchesStatsmodels(successes: Int, n: Int, confidence: Double,
-                                  lower: Double, upper: Double) {
+    func wilsonMatchesStatsmodels(
+        successes: Int, n: Int, confidence: Double,
+        lower: Double, upper: Double
+    ) {
         let ci = Wilson.interval(successes: successes, n: n, confidence: confidence)
         #expect(abs(ci.lower - lower) < 1e-12, "\(successes)/\(n): lower \(ci.lower) vs \(lower)")
         #expect(abs(ci.upper - upper) < 1e-12, "\(successes)/\(n): upper \(ci.upper) vs \(upper)")
     }
 
     @Test func wilsonDefaultsTo95Percent() {
-        #expect(Wilson.interval(successes: 38, n: 40)
+        #expect(
+            Wilson.interval(successes: 38, n: 40)
                 == Wilson.interval(successes: 38, n: 40, confidence: 0.95))
     }
 

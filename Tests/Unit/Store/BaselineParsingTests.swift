@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardStore
 
 /// `.evals/baseline.json` as earlier versions wrote it still reads.

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
 @testable import EvalGuardGit
@@ -24,8 +25,9 @@ import EvalGuardTestSupport
     }
 
     @Test func aPlainCaseAllocatesNoExtras() {
-        var plain = CaseResult(id: "c1", passed: true, score: 1, latencyMs: 3.5, costUSD: 0.25, timedOut: false, coldStart: true,
-                               outputDigest: Self.hexA, output: "\"x\"")
+        var plain = CaseResult(
+            id: "c1", passed: true, score: 1, latencyMs: 3.5, costUSD: 0.25, timedOut: false, coldStart: true,
+            outputDigest: Self.hexA, output: "\"x\"")
         (plain.inputDigest, plain.scoringDigest, plain.outputTruncated) = (Self.hexB, Self.hexA, false)
         #expect(plain.extras == nil)
         #expect(plain.inputBlob == ObjectID(hex: Self.hexB))
@@ -75,10 +77,12 @@ import EvalGuardTestSupport
         var plain = CaseResult(id: "plain", passed: true, score: 1, latencyMs: 2, outputDigest: Self.hexB, output: "1")
         plain.inputDigest = Self.hexA
         cases.append(plain)
-        let suite = SuiteResult(name: "s", casesFile: ".evals/cases/s.jsonl", casesDigest: Self.hexA, scorer: "exact",
-                                metrics: ResultSamples.fullMetrics(0), cases: cases)
-        let result = RunResult(format: RunResult.formatVersion, evalguardVersion: "test", commit: Self.hexB, dirty: false, key: Self.hexA,
-                               createdAt: "", configDigest: "", model: [:], suites: [suite], overall: ResultSamples.fullMetrics(1))
+        let suite = SuiteResult(
+            name: "s", casesFile: ".evals/cases/s.jsonl", casesDigest: Self.hexA, scorer: "exact",
+            metrics: ResultSamples.fullMetrics(0), cases: cases)
+        let result = RunResult(
+            format: RunResult.formatVersion, evalguardVersion: "test", commit: Self.hexB, dirty: false, key: Self.hexA,
+            createdAt: "", configDigest: "", model: [:], suites: [suite], overall: ResultSamples.fullMetrics(1))
         for pretty in [true, false] {
             let expected = try ResultSamples.foundation(result, pretty: pretty)
             let streamed = try ResultSamples.streamed(result, pretty: pretty, capacity: 64)
@@ -97,9 +101,12 @@ import EvalGuardTestSupport
         // `git hash-object /dev/null` and `printf 'hello\n' | git hash-object --stdin`.
         #expect(GitHash.blobDigest(of: "").hex == Self.hexA)
         #expect(GitHash.blobID(of: "hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a")
-        #expect(GitHash.blobDigest(of: Array("hello\n".utf8)) == ObjectID(hex: "ce013625030ba8dba906f756967f9e9ca394464a"))
+        #expect(
+            GitHash.blobDigest(of: Array("hello\n".utf8)) == ObjectID(hex: "ce013625030ba8dba906f756967f9e9ca394464a"))
         #expect(ObjectID(hex: Self.hexB)?.hex == Self.hexB)
-        for bad in ["", String(Self.hexB.dropLast()), Self.hexB + "0", Self.hexB.uppercased(), "g" + Self.hexB.dropFirst()] {
+        for bad in [
+            "", String(Self.hexB.dropLast()), Self.hexB + "0", Self.hexB.uppercased(), "g" + Self.hexB.dropFirst(),
+        ] {
             #expect(ObjectID(hex: bad) == nil, "\(bad)")
         }
     }
@@ -121,17 +128,24 @@ import EvalGuardTestSupport
 
     /// Answers folded in as they arrive, in any order: each lands on its own case and run.
     @Test func answersArrivingOutOfOrderLandOnTheirCases() throws {
-        let config = try EvalConfig.parse(ConfigSource(displayPath: ".evals/evalguard.json", text: """
-            {"model": {"command": ["true"]}, "suites": {"a": {"cases": "cases/a.jsonl"}, "b": {"cases": "cases/b.jsonl"}}}
-            """))
+        let config = try EvalConfig.parse(
+            ConfigSource(
+                displayPath: ".evals/evalguard.json",
+                text: """
+                    {"model": {"command": ["true"]}, "suites": {"a": {"cases": "cases/a.jsonl"}, "b": {"cases": "cases/b.jsonl"}}}
+                    """))
         func suite(_ name: String, _ count: Int) -> LoadedSuite {
             let config = config.suites.first { $0.name == name }!
-            let cases = (0..<count).map { EvalCase(id: "\(name)\($0)", input: .string("\(name)\($0)"), expected: .string("\(name)\($0)"), line: $0 + 1) }
+            let cases = (0..<count).map {
+                EvalCase(
+                    id: "\(name)\($0)", input: .string("\(name)\($0)"), expected: .string("\(name)\($0)"), line: $0 + 1)
+            }
             return LoadedSuite(config: config, cases: cases, digest: Self.hexA, judge: nil)
         }
         let provider = ReversedProvider()
         let asking = Asking(config: config, directory: { "/" }, environment: [:], stored: [])
-        let results = try Evaluation.run([suite("a", 3), suite("b", 4)], provider: provider, asking: asking, repeats: 3)
+        let results = try Evaluation.run(
+            [suite("a", 3), suite("b", 4)], provider: provider, asking: asking, repeats: 3)
         #expect(provider.delivered == Array((0..<21).reversed()))
         #expect(results.map { $0.cases.map(\.id) } == [["a0", "a1", "a2"], ["b0", "b1", "b2", "b3"]])
         // Round r of b2 fails in round 1 only (see `ReversedProvider`): 2 of 3 runs pass.

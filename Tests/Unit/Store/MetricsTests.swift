@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardStore
 
 /// The overall figures of a run: cost per case over the cases that report one, and the wall time

@@ -1,7 +1,8 @@
 import CLibgit2
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGit
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
@@ -35,12 +36,18 @@ import EvalGuardTestSupport
     }
 
     @Test func theMessageSaysTheDiskIsFullAndTheResultFileWasStored() {
-        let full = GitError(code: -1, function: "git_blob_create_from_stream_commit", message: "unknown error", osError: ENOSPC)
+        let full = GitError(
+            code: -1, function: "git_blob_create_from_stream_commit", message: "unknown error", osError: ENOSPC)
         let error = ResultStore.noteNotWritten(full, resultFile: ".evals/results/abc.json", gitDirectory: "/repo/.git")
-        #expect(error.message == "the disk under /repo/.git is full (ENOSPC): the result was stored in .evals/results/abc.json, but not as a git note (git_blob_create_from_stream_commit failed)")
+        #expect(
+            error.message
+                == "the disk under /repo/.git is full (ENOSPC): the result was stored in .evals/results/abc.json, but not as a git note (git_blob_create_from_stream_commit failed)"
+        )
         #expect(error.hint?.contains("Free some space there") == true)
         #expect(ExitCode.of(error) == .couldNotEvaluate)
         let quota = GitError(code: -1, function: "git_filebuf_commit", message: "failed", osError: EDQUOT)
-        #expect(ResultStore.noteNotWritten(quota, resultFile: "f", gitDirectory: "/g").message.contains("over its quota (EDQUOT)"))
+        #expect(
+            ResultStore.noteNotWritten(quota, resultFile: "f", gitDirectory: "/g").message.contains(
+                "over its quota (EDQUOT)"))
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// evalguard links FoundationEssentials only (no ICU: a smaller archive, a faster start); the text,
@@ -15,9 +16,12 @@ import EvalGuardTestSupport
         var offenders: [String] = []
         for file in files {
             let text = try String(contentsOf: Self.sources.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") where line.hasPrefix("import ") || line.hasPrefix("@preconcurrency import ") {
+            for line in text.split(separator: "\n")
+            where line.hasPrefix("import ") || line.hasPrefix("@preconcurrency import ") {
                 let module = line.split(separator: " ").last.map(String.init) ?? ""
-                if ["Foundation", "FoundationInternationalization", "FoundationNetworking", "FoundationXML"].contains(module) {
+                if ["Foundation", "FoundationInternationalization", "FoundationNetworking", "FoundationXML"].contains(
+                    module)
+                {
                     offenders.append("\(file): \(line)")
                 }
             }
@@ -54,7 +58,8 @@ import EvalGuardTestSupport
     /// NSString's answers (its own code crashes on some of these inputs on Linux, so they are written out).
     @Test(arguments: [
         ("/a/b", "/a", "b", ""), ("/a", "/", "a", ""), ("a", "", "a", ""), ("a/b/", "a", "b", ""), ("/", "/", "/", ""),
-        ("", "", "", ""), ("a/b.json", "a", "b.json", "json"), (".hidden", "", ".hidden", ""), ("dir/x.tar.gz", "dir", "x.tar.gz", "gz"),
+        ("", "", "", ""), ("a/b.json", "a", "b.json", "json"), (".hidden", "", ".hidden", ""),
+        ("dir/x.tar.gz", "dir", "x.tar.gz", "gz"),
     ])
     func pathsSplitAsNSStringDid(_ path: String, _ parent: String, _ last: String, _ ext: String) {
         #expect(PathText.parent(path) == parent)
@@ -74,8 +79,8 @@ import EvalGuardTestSupport
     }
 
     @Test func httpDatesParseAsTheFormatterDid() {
-        #expect(parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784111777)
-        #expect(parseHTTPDate("Wed, 21 Oct 2015 07:28:00 GMT") == 1445412480)
+        #expect(parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(parseHTTPDate("Wed, 21 Oct 2015 07:28:00 GMT") == 1_445_412_480)
         #expect(parseHTTPDate("Wed, 21 Oct 2015 07:28:00") == nil)
         #expect(parseHTTPDate("120") == nil)
         #expect(parseHTTPDate("Wed, 32 Oct 2015 07:28:00 GMT") == nil)
@@ -85,13 +90,16 @@ import EvalGuardTestSupport
         let cases: [(String, String, Bool)] = [
             ("^[A-Z][0-9]+$", "A12", true), ("^[A-Z][0-9]+$", "a-1", false), ("\\d{3}", "ab123", true),
             ("refund", "we will Refund", false), ("(?i)refund", "we will Refund", true), ("^a.c$", "a\nc", false),
-            ("colou?r", "color", true), ("\\bcat\\b", "concat", false), ("é", "e\u{301}", false), ("\\p{L}+", "ünï", true),
+            ("colou?r", "color", true), ("\\bcat\\b", "concat", false), ("é", "e\u{301}", false),
+            ("\\p{L}+", "ünï", true),
         ]
         for (pattern, text, expected) in cases {
             let regex = try #require(BoundedRegex(pattern))
             let icu = try NSRegularExpression(pattern: pattern)
             #expect(regex.matches(text) == expected, "\(pattern) on \(text)")
-            #expect((icu.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil) == expected, "ICU: \(pattern) on \(text)")
+            #expect(
+                (icu.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil) == expected,
+                "ICU: \(pattern) on \(text)")
         }
         #expect(BoundedRegex("(unclosed") == nil)
     }

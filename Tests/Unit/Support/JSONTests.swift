@@ -1,5 +1,6 @@
-import Testing
 import EvalGuardTestSupport
+import Testing
+
 @testable import EvalGuardSupport
 
 @Suite struct JSONTests {

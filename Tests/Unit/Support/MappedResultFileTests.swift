@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -12,15 +13,20 @@ import EvalGuardTestSupport
     /// A result that passes the stored results' checks: plain answers, blob ids where they belong.
     static func plainResult(count: Int) -> RunResult {
         let cases = (0..<count).map { i in
-            var c = CaseResult(id: "case-\(i)", passed: i % 3 != 0, score: i % 3 != 0 ? 1 : 0, latencyMs: Double(i % 97) / 7,
-                               coldStart: i == 0, output: "\"answer \(i)\"")
+            var c = CaseResult(
+                id: "case-\(i)", passed: i % 3 != 0, score: i % 3 != 0 ? 1 : 0, latencyMs: Double(i % 97) / 7,
+                coldStart: i == 0, output: "\"answer \(i)\"")
             c.inputDigest = String(repeating: "a", count: 40)
             return c
         }
-        let suite = SuiteResult(name: "bench", casesFile: ".evals/cases/bench.jsonl", casesDigest: String(repeating: "d", count: 40),
-                                scorer: "exact", metrics: Metrics(cases), cases: cases)
-        return RunResult(format: RunResult.formatVersion, evalguardVersion: "v", commit: String(repeating: "c", count: 40), dirty: false,
-                         key: String(repeating: "e", count: 40), createdAt: "t", configDigest: "cd", model: [:], suites: [suite], overall: Metrics(cases))
+        let suite = SuiteResult(
+            name: "bench", casesFile: ".evals/cases/bench.jsonl", casesDigest: String(repeating: "d", count: 40),
+            scorer: "exact", metrics: Metrics(cases), cases: cases)
+        return RunResult(
+            format: RunResult.formatVersion, evalguardVersion: "v", commit: String(repeating: "c", count: 40),
+            dirty: false,
+            key: String(repeating: "e", count: 40), createdAt: "t", configDigest: "cd", model: [:], suites: [suite],
+            overall: Metrics(cases))
     }
 
     /// A pretty result of several release steps (1 MB each), written to a temporary file.

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 @Suite struct SystemCallTests {
@@ -16,18 +17,25 @@ import EvalGuardTestSupport
         var calls = 0
         func interruptedOnce() -> Int32 {
             calls += 1
-            if calls == 1 { errno = EINTR; return -1 }
+            if calls == 1 {
+                errno = EINTR
+                return -1
+            }
             return 7
         }
         #expect(try syscall("read", interruptedOnce) == 7)
         #expect(calls == 2)
         calls = 0
-        #expect(throws: SystemCallError("poll", errno: EINTR)) { try syscall("poll", retryOnInterrupt: false, interruptedOnce) }
+        #expect(throws: SystemCallError("poll", errno: EINTR)) {
+            try syscall("poll", retryOnInterrupt: false, interruptedOnce)
+        }
         #expect(calls == 1)
     }
 
     @Test func callsThatReturnTheirErrorAndCallsThatReturnNULL() throws {
-        #expect(throws: SystemCallError("posix_spawn", errno: ENOENT)) { try syscallReturningError("posix_spawn") { ENOENT } }
+        #expect(throws: SystemCallError("posix_spawn", errno: ENOENT)) {
+            try syscallReturningError("posix_spawn") { ENOENT }
+        }
         try syscallReturningError("pthread_sigmask") { 0 }
         #expect(throws: SystemCallError("realpath", errno: ENOENT)) {
             try syscallPointer("realpath") { realpath("/no/such/evalguard/path", nil) }
@@ -35,7 +43,8 @@ import EvalGuardTestSupport
     }
 
     @Test func pipesAreCloseOnExecAndNonBlockingWhenAsked() throws {
-        let plain = try makePipe(), nonBlocking = try makePipe(nonBlocking: true)
+        let plain = try makePipe()
+        let nonBlocking = try makePipe(nonBlocking: true)
         defer { for f in [plain.read, plain.write, nonBlocking.read, nonBlocking.write] { closeDescriptor(f) } }
         for f in [plain.read, plain.write, nonBlocking.read, nonBlocking.write] {
             #expect(fcntl(f, F_GETFD) & FD_CLOEXEC != 0)
@@ -43,6 +52,8 @@ import EvalGuardTestSupport
         #expect(fcntl(plain.read, F_GETFL) & O_NONBLOCK == 0)
         #expect(fcntl(nonBlocking.read, F_GETFL) & O_NONBLOCK != 0)
         var byte: UInt8 = 0
-        #expect(throws: SystemCallError("read", errno: EAGAIN)) { try syscall("read") { read(nonBlocking.read, &byte, 1) } }
+        #expect(throws: SystemCallError("read", errno: EAGAIN)) {
+            try syscall("read") { read(nonBlocking.read, &byte, 1) }
+        }
     }
 }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// action.yml, run step by step as the Actions runner would (Fixtures/run_action.py), with a fake
@@ -39,7 +40,8 @@ import EvalGuardTestSupport
             let event = temp + "/event.json"
             try #"{"action": "synchronize", "pull_request": {"number": 7, "base": {"ref": "main"}}}"#
                 .write(toFile: event, atomically: true, encoding: .utf8)
-            let sha = try Shell.run(["git", "rev-parse", "HEAD"], in: workspace).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let sha = try Shell.run(["git", "rev-parse", "HEAD"], in: workspace).stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             let environment = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                 "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root",
@@ -53,15 +55,20 @@ import EvalGuardTestSupport
             var given = ["release-url": server.url + "/download"]
             given.merge(inputs) { $1 }
             let inputsJSON = JSONValue.object(given.mapValues { .string($0) }).canonicalText
-            let result = try Shell.run(["python3", ScriptServer.fixtures + "/run_action.py", CIProject.packageRoot, inputsJSON],
-                                       in: workspace, environment: environment)
+            let result = try Shell.run(
+                ["python3", ScriptServer.fixtures + "/run_action.py", CIProject.packageRoot, inputsJSON],
+                in: workspace, environment: environment)
             let json = try JSONParser.parse(result.stdout.split(separator: "\n").last.map(String.init) ?? "")
             let outputs = (json["outputs"]?.objectValue ?? [:]).compactMapValues { $0.stringValue }
             let steps = (json["steps"]?.arrayValue ?? []).map {
-                (id: $0["id"]?.stringValue ?? "", ran: $0["ran"]?.boolValue ?? false, status: $0["status"]?.numberValue.map { Int($0) })
+                (
+                    id: $0["id"]?.stringValue ?? "", ran: $0["ran"]?.boolValue ?? false,
+                    status: $0["status"]?.numberValue.map { Int($0) }
+                )
             }
-            return Run(outputs: outputs, steps: steps, failed: json["failed"]?.boolValue ?? false,
-                       log: result.stderr + result.stdout, workspace: workspace)
+            return Run(
+                outputs: outputs, steps: steps, failed: json["failed"]?.boolValue ?? false,
+                log: result.stderr + result.stdout, workspace: workspace)
         }
     }
 
@@ -78,7 +85,9 @@ import EvalGuardTestSupport
         #expect(first.exitCode == 1)
         #expect(first.failed)
         let report = try #require(first.outputs["report"])
-        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
+        #expect(
+            try String(contentsOfFile: report, encoding: .utf8).contains(
+                "| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
         #expect(first.outputs["junit"] == first.workspace + "/reports/evalguard.xml")
         let junit = try String(contentsOfFile: first.workspace + "/reports/evalguard.xml", encoding: .utf8)
         #expect(junit.contains("<failure type=\"regression\""))
@@ -87,12 +96,18 @@ import EvalGuardTestSupport
         #expect(summary.contains("| main | accuracy | 1.0000 | 0.4000 |"))
         // The shallow checkout was deepened to the merge-base, and the shared results fetched.
         #expect(try Shell.run(["git", "merge-base", "HEAD", "origin/main"], in: first.workspace).status == 0)
-        #expect(try Shell.run(["git", "rev-parse", "--verify", "-q", "refs/notes/evalguard"], in: first.workspace).status == 0)
+        #expect(
+            try Shell.run(["git", "rev-parse", "--verify", "-q", "refs/notes/evalguard"], in: first.workspace).status
+                == 0)
         #expect(first.log.contains("fetched shared results (refs/notes/evalguard)"))
 
         let firstRequests = try job.server.requests()
         let downloads = firstRequests.filter { $0.path.hasPrefix("/download/") }.map(\.path)
-        #expect(downloads == ["/download/v\(EvalGuardVersion.current)/\(project.archiveName)", "/download/v\(EvalGuardVersion.current)/\(project.archiveName).sha256"])
+        #expect(
+            downloads == [
+                "/download/v\(EvalGuardVersion.current)/\(project.archiveName)",
+                "/download/v\(EvalGuardVersion.current)/\(project.archiveName).sha256",
+            ])
         let api = firstRequests.filter { !$0.path.hasPrefix("/download/") }
         #expect(api.map(\.method) == ["GET", "GET", "POST"])
         #expect(api.map(\.query).prefix(2) == ["per_page=100&page=1", "per_page=100&page=2"])
@@ -102,7 +117,9 @@ import EvalGuardTestSupport
         #expect(post.status == 201)
         let created = try #require(post.body)
         #expect(created.hasPrefix("<!-- evalguard-comment:default -->\n### evalguard: ❌ regression"))
-        #expect(created.contains("| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
+        #expect(
+            created.contains(
+                "| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
         #expect(created.contains("[workflow run](\(job.server.url)/acme/shop/actions/runs/4242)"))
         let commentID = try #require(post.id)
 
@@ -135,7 +152,9 @@ import EvalGuardTestSupport
         #expect(run.status(of: "install") != 0)
         #expect(run.steps.first { $0.id == "run" }?.ran == false)
         #expect(run.log.contains("does not match"), "\(run.log)")
-        #expect(!FileManager.default.fileExists(atPath: job.toolCache + "/evalguard/\(EvalGuardVersion.current)/x86_64/bin/evalguard"))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: job.toolCache + "/evalguard/\(EvalGuardVersion.current)/x86_64/bin/evalguard"))
         #expect(try job.server.requests().allSatisfy { $0.path.hasPrefix("/download/") })
     }
 
@@ -155,7 +174,9 @@ import EvalGuardTestSupport
         #expect(report.contains("An inconclusive verdict fails this check (fail-on-inconclusive)."))
         #expect(try job.server.requests().allSatisfy { $0.path.hasPrefix("/download/") }, "comment: off posts nothing")
         // Never quietly: the inconclusive metric is a warning annotation with what would settle it.
-        #expect(lenient.log.contains("::warning file=.evals/baseline.json,title=evalguard%3A main accuracy inconclusive::"), "\(lenient.log)")
+        #expect(
+            lenient.log.contains("::warning file=.evals/baseline.json,title=evalguard%3A main accuracy inconclusive::"),
+            "\(lenient.log)")
         #expect(lenient.log.contains("to settle it: "))
     }
 
@@ -164,8 +185,10 @@ import EvalGuardTestSupport
         try project.makeRelease()
         try project.pushModel(flipping: ["q2"], message: "Flip one case")
         let job = try Job(project: project)
-        let run = try job.run(["comment": "off", "html": "out/report.html", "trust-stored": "true", "no-settle": "true",
-                               "args": "--fresh  --suite main"])
+        let run = try job.run([
+            "comment": "off", "html": "out/report.html", "trust-stored": "true", "no-settle": "true",
+            "args": "--fresh  --suite main",
+        ])
         #expect(run.outputs["verdict"] == "inconclusive", "\(run.log)")
         #expect(run.log.contains("--trust-stored --no-settle --fresh --suite main"), "\(run.log)")
         #expect(FileManager.default.fileExists(atPath: run.workspace + "/out/report.html"), "\(run.log)")
@@ -194,12 +217,17 @@ import EvalGuardTestSupport
         func setup(_ version: String, os: String = "Linux", arch: String) throws -> (Int32, [String: String], String) {
             let output = temp + "/output-\(UUID().uuidString)"
             _ = FileManager.default.createFile(atPath: output, contents: nil)
-            let run = try Shell.run([CIProject.packageRoot + "/scripts/action/setup.sh"], environment: [
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "GITHUB_ACTION_PATH": CIProject.packageRoot,
-                "GITHUB_OUTPUT": output, "INPUT_VERSION": version, "RUNNER_OS": os, "RUNNER_ARCH": arch,
-                "RUNNER_TOOL_CACHE": temp + "/cache", "RUNNER_TEMP": temp + "/tmp",
-            ])
-            let pairs = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").reduce(into: [String: String]()) {
+            let run = try Shell.run(
+                [CIProject.packageRoot + "/scripts/action/setup.sh"],
+                environment: [
+                    "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                    "GITHUB_ACTION_PATH": CIProject.packageRoot,
+                    "GITHUB_OUTPUT": output, "INPUT_VERSION": version, "RUNNER_OS": os, "RUNNER_ARCH": arch,
+                    "RUNNER_TOOL_CACHE": temp + "/cache", "RUNNER_TEMP": temp + "/tmp",
+                ])
+            let pairs = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").reduce(
+                into: [String: String]()
+            ) {
                 let parts = $1.split(separator: "=", maxSplits: 1)
                 if parts.count == 2 { $0[String(parts[0])] = String(parts[1]) }
             }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardSupport
 
 /// ci/gitlab/evalguard.gitlab-ci.yml's `evalguard` job, run as a shell runner would
@@ -19,8 +20,10 @@ import EvalGuardTestSupport
             server = try ForgeTestServer()
             try project.makeRelease()
             prefix = project.root + "/prefix"
-            let install = try Shell.run([CIProject.packageRoot + "/scripts/install.sh", "--prefix", prefix,
-                                         project.release + "/" + project.archiveName])
+            let install = try Shell.run([
+                CIProject.packageRoot + "/scripts/install.sh", "--prefix", prefix,
+                project.release + "/" + project.archiveName,
+            ])
             #expect(install.status == 0, "\(install.stderr)")
         }
 
@@ -46,11 +49,13 @@ import EvalGuardTestSupport
             ]
             if let token { environment["EVALGUARD_GITLAB_TOKEN"] = token }
             environment.merge(variables) { $1 }
-            let result = try Shell.run(["python3", ScriptServer.fixtures + "/run_gitlab_job.py", GitLabCITests.template, "evalguard"],
-                                       in: directory, environment: environment)
+            let result = try Shell.run(
+                ["python3", ScriptServer.fixtures + "/run_gitlab_job.py", GitLabCITests.template, "evalguard"],
+                in: directory, environment: environment)
             let json = try JSONParser.parse(result.stdout.split(separator: "\n").last.map(String.init) ?? "")
-            return Job(status: Int(json["status"]?.numberValue ?? -1), artifacts: json["artifacts"], rules: json["rules"],
-                       log: result.stdout + result.stderr, directory: directory)
+            return Job(
+                status: Int(json["status"]?.numberValue ?? -1), artifacts: json["artifacts"], rules: json["rules"],
+                log: result.stdout + result.stderr, directory: directory)
         }
     }
 
@@ -74,7 +79,9 @@ import EvalGuardTestSupport
         #expect(created.allSatisfy { $0.auth == ForgeTestServer.token })
         let note = try #require(created.last?.body)
         #expect(note.hasPrefix("<!-- evalguard-comment:default -->\n### evalguard: ❌ regression"))
-        #expect(note.contains("| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
+        #expect(
+            note.contains(
+                "| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
         #expect(note.contains("[pipeline](https://gitlab.example/acme/shop/-/pipelines/99)"))
         let noteID = try #require(created.last?.id)
 

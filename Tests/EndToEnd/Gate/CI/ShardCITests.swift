@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardStore
 @testable import EvalGuardSupport
 
@@ -16,12 +17,15 @@ import EvalGuardTestSupport
     final class Project {
         let repo: ScratchRepository
         let counter = NSTemporaryDirectory() + "evalguard-shard-ci-\(UUID().uuidString)"
-        let clones = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-shard-ci-\(UUID().uuidString)").path
+        let clones = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "evalguard-shard-ci-\(UUID().uuidString)"
+        ).path
         let binDirectory: String
 
         init() throws {
             repo = try ScratchRepository()
-            try repo.setUpEvals(model: Models.echo(counter: counter), cases: (1...40).map { caseLine("c\($0)", "q\($0)") })
+            try repo.setUpEvals(
+                model: Models.echo(counter: counter), cases: (1...40).map { caseLine("c\($0)", "q\($0)") })
             try repo.commitAll("Add evals")
             #expect(repo.evalguard("baseline").status == 0)
             try repo.commitAll("Record the baseline")
@@ -38,7 +42,8 @@ import EvalGuardTestSupport
         }
 
         var requests: Int {
-            (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").filter { $0 == "request" }.count ?? 0
+            (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").filter { $0 == "request" }
+                .count ?? 0
         }
 
         /// A fresh clone, as a runner's checkout.
@@ -61,7 +66,9 @@ import EvalGuardTestSupport
 
         /// Copies `relative` (a directory) from one checkout into another, merging, as artifacts travel.
         static func carry(_ relative: String, from source: String, to target: String) throws {
-            let copy = try Shell.run(["bash", "-c", "mkdir -p \"$2/$3\" && cp -R \"$1/$3/.\" \"$2/$3/\"", "carry", source, target, relative])
+            let copy = try Shell.run([
+                "bash", "-c", "mkdir -p \"$2/$3\" && cp -R \"$1/$3/.\" \"$2/$3/\"", "carry", source, target, relative,
+            ])
             #expect(copy.status == 0, "\(copy.stderr)")
         }
     }
@@ -71,8 +78,9 @@ import EvalGuardTestSupport
         let workflow = Self.examples + "/github-actions.yml"
         let artifacts = try project.checkout("artifacts-store")
         func job(_ name: String, _ matrix: String, in directory: String) throws -> JSONValue {
-            let result = try Shell.run(["python3", ScriptServer.fixtures + "/run_workflow_job.py", workflow, name, matrix], in: directory,
-                                       environment: project.environment(["GITHUB_ACTIONS": "true", "GITHUB_BASE_REF": "main"]))
+            let result = try Shell.run(
+                ["python3", ScriptServer.fixtures + "/run_workflow_job.py", workflow, name, matrix], in: directory,
+                environment: project.environment(["GITHUB_ACTIONS": "true", "GITHUB_BASE_REF": "main"]))
             let json = try JSONParser.parse(result.stdout.split(separator: "\n").last.map(String.init) ?? "")
             #expect(json["failed"] == .bool(false), "\(name) \(matrix): \(result.stdout)\(result.stderr)")
             return json
@@ -80,16 +88,22 @@ import EvalGuardTestSupport
         for shard in 1...Self.runners {
             let runner = try project.checkout("runner-\(shard)")
             let steps = try job("evals-shard", "{\"shard\": \(shard)}", in: runner)["steps"]?.arrayValue ?? []
-            let upload = try #require(steps.first { $0["uses"]?.stringValue?.hasPrefix("actions/upload-artifact") == true })
+            let upload = try #require(
+                steps.first { $0["uses"]?.stringValue?.hasPrefix("actions/upload-artifact") == true })
             try Project.carry(try #require(upload["with"]?["path"]?.stringValue), from: runner, to: artifacts)
         }
         #expect(project.requests == 40, "every case asked by exactly one runner")
         let gate = try project.checkout("gate")
-        let download = try #require(Self.steps(workflow, "evals").first { $0["uses"]?.stringValue?.hasPrefix("actions/download-artifact") == true })
+        let download = try #require(
+            Self.steps(workflow, "evals").first {
+                $0["uses"]?.stringValue?.hasPrefix("actions/download-artifact") == true
+            })
         let path = try #require(download["with"]?["path"]?.stringValue)
         try Project.carry(path, from: artifacts, to: gate)
-        let head = try Shell.run(["git", "rev-parse", "HEAD"], in: gate).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let files = try FileManager.default.contentsOfDirectory(atPath: gate + "/.evals/results/shards/\(head)").sorted()
+        let head = try Shell.run(["git", "rev-parse", "HEAD"], in: gate).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let files = try FileManager.default.contentsOfDirectory(atPath: gate + "/.evals/results/shards/\(head)")
+            .sorted()
         #expect(files == ["1-of-3.json", "2-of-3.json", "3-of-3.json"])
         _ = try job("evals", "{}", in: gate)
         // The gate's `ci` reuses the merged result, so it audits it: 20 cases (the larger of 20 and
@@ -102,20 +116,25 @@ import EvalGuardTestSupport
         let project = try Project()
         let pipeline = Self.examples + "/gitlab-ci.yml"
         let gate = try project.checkout("gate")
-        let head = try Shell.run(["git", "rev-parse", "HEAD"], in: gate).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try Shell.run(["git", "rev-parse", "HEAD"], in: gate).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         func job(_ name: String, in directory: String, _ variables: [String: String]) throws -> JSONValue {
-            let result = try Shell.run(["python3", ScriptServer.fixtures + "/run_gitlab_job.py", pipeline, name], in: directory,
-                                       environment: project.environment(variables.merging([
-                                           "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
-                                           "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_COMMIT_SHA": head, "CI_PROJECT_DIR": directory,
-                                       ]) { $1 }))
+            let result = try Shell.run(
+                ["python3", ScriptServer.fixtures + "/run_gitlab_job.py", pipeline, name], in: directory,
+                environment: project.environment(
+                    variables.merging([
+                        "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": "merge_request_event",
+                        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_COMMIT_SHA": head,
+                        "CI_PROJECT_DIR": directory,
+                    ]) { $1 }))
             let json = try JSONParser.parse(result.stdout.split(separator: "\n").last.map(String.init) ?? "")
             #expect(json["status"] == .number(0), "\(name): \(result.stdout)\(result.stderr)")
             return json
         }
         for index in 1...Self.runners {
             let runner = try project.checkout("runner-\(index)")
-            let json = try job("evalguard-shard", in: runner, ["CI_NODE_INDEX": "\(index)", "CI_NODE_TOTAL": "\(Self.runners)"])
+            let json = try job(
+                "evalguard-shard", in: runner, ["CI_NODE_INDEX": "\(index)", "CI_NODE_TOTAL": "\(Self.runners)"])
             for path in json["artifacts"]?["paths"]?.arrayValue ?? [] {
                 try Project.carry(try #require(path.stringValue), from: runner, to: gate)
             }
@@ -130,7 +149,8 @@ import EvalGuardTestSupport
 
     /// A job's `uses:` steps with their `with:`, read from the workflow (without running it).
     static func steps(_ workflow: String, _ job: String) throws -> [JSONValue] {
-        let script = "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))['jobs'][sys.argv[2]]['steps']))"
+        let script =
+            "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))['jobs'][sys.argv[2]]['steps']))"
         let out = try Shell.run(["python3", "-c", script, workflow, job])
         return try JSONParser.parse(out.stdout).arrayValue ?? []
     }

@@ -1,9 +1,10 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
-@testable import EvalGuardGit
 @testable import EvalGuardGate
+@testable import EvalGuardGit
 
 /// evalguard under the pre-commit framework (https://pre-commit.com): the configuration a user
 /// pastes, pointing at a repository that holds this package's .pre-commit-hooks.yaml, installed
@@ -25,24 +26,31 @@ import EvalGuardTestSupport
             let hooksRepository = root + "/evalguard-hooks"
             try FileManager.default.createDirectory(atPath: hooksRepository, withIntermediateDirectories: true)
             // The hook repository: this package's .pre-commit-hooks.yaml, committed.
-            try FileManager.default.copyItem(atPath: CIProject.packageRoot + "/.pre-commit-hooks.yaml",
-                                             toPath: hooksRepository + "/.pre-commit-hooks.yaml")
-            for command in [["init", "-q", "-b", "main"], ["add", "-A"],
-                            ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "hooks"]] {
+            try FileManager.default.copyItem(
+                atPath: CIProject.packageRoot + "/.pre-commit-hooks.yaml",
+                toPath: hooksRepository + "/.pre-commit-hooks.yaml")
+            for command in [
+                ["init", "-q", "-b", "main"], ["add", "-A"],
+                ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "hooks"],
+            ] {
                 #expect(try Shell.run(["git"] + command, in: hooksRepository).status == 0)
             }
-            let rev = try Shell.run(["git", "rev-parse", "HEAD"], in: hooksRepository).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let rev = try Shell.run(["git", "rev-parse", "HEAD"], in: hooksRepository).stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             // pre-commit's cache in the test's directory; evalguard (the built one) on PATH.
             let binary = try #require(evalguardBinary())
             var environment = ProcessInfo.processInfo.environment
             environment["PRE_COMMIT_HOME"] = root + "/pre-commit-home"
-            environment["PATH"] = binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+            environment["PATH"] =
+                binary.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
             self.environment = environment
 
             repo = try ScratchRepository()
             _ = try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
             try repo.setUpEvals(model: Models.echo(), cases: cases, modelConfig: ", \"inputs\": [\"model.py\"]")
-            try repo.write(".pre-commit-config.yaml", """
+            try repo.write(
+                ".pre-commit-config.yaml",
+                """
                 repos:
                   - repo: \(hooksRepository)
                     rev: \(rev)
@@ -56,7 +64,8 @@ import EvalGuardTestSupport
             try repo.git("remote", "add", "origin", remote)
             try repo.git("push", "-q", "-u", "origin", "main")
             try repo.git("remote", "set-head", "origin", "main")
-            let install = try Shell.run(["pre-commit", "install", "--hook-type", "pre-push"], in: repo.root, environment: environment)
+            let install = try Shell.run(
+                ["pre-commit", "install", "--hook-type", "pre-push"], in: repo.root, environment: environment)
             #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
         }
 
@@ -67,7 +76,8 @@ import EvalGuardTestSupport
         }
 
         func remoteHead(_ branch: String = "main") throws -> String {
-            try Shell.run(["git", "--git-dir", remote, "rev-parse", branch]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try Shell.run(["git", "--git-dir", remote, "rev-parse", branch]).stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
     }
 
@@ -130,14 +140,17 @@ import EvalGuardTestSupport
         try repo.write("model.py", Models.echo(flipping: ["q1", "q2", "q3", "q4", "q5", "q6"]))
         try repo.commitAll("Regress")
         let (console, captured) = Console.capturing()
-        let status = CLI.run(arguments: ["hook", "pre-push"], console: console, environment: [
-            "PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": repo.head,
-            "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main", "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
-            "PRE_COMMIT_REMOTE_NAME": "upstream", "PRE_COMMIT_REMOTE_URL": remote,
-        ], workingDirectory: repo.root, standardInput: {
-            Issue.record("stdin was read although PRE_COMMIT_* describe the push")
-            return ""
-        })
+        let status = CLI.run(
+            arguments: ["hook", "pre-push"], console: console,
+            environment: [
+                "PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": repo.head,
+                "PRE_COMMIT_LOCAL_BRANCH": "refs/heads/main", "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main",
+                "PRE_COMMIT_REMOTE_NAME": "upstream", "PRE_COMMIT_REMOTE_URL": remote,
+            ], workingDirectory: repo.root,
+            standardInput: {
+                Issue.record("stdin was read although PRE_COMMIT_* describe the push")
+                return ""
+            })
         #expect(status == 1, "\(captured.stderr)")
         #expect(captured.stderr.contains("upstream/main at \(base.prefix(7))"))
         #expect(captured.stderr.contains("REGRESSION"))
@@ -145,10 +158,13 @@ import EvalGuardTestSupport
 
     @Test func withoutTheVariablesGitsInputIsRead() throws {
         let repo = try ScratchRepository()
-        #expect(try PreCommitPush(environment: ["PRE_COMMIT_REMOTE_URL": "x"], repository: Repository.discover(from: repo.root)) == nil)
+        #expect(
+            try PreCommitPush(
+                environment: ["PRE_COMMIT_REMOTE_URL": "x"], repository: Repository.discover(from: repo.root)) == nil)
         let (console, captured) = Console.capturing()
-        let status = CLI.run(arguments: ["hook", "pre-push", "origin", "url"], console: console, environment: [:],
-                             workingDirectory: repo.root, standardInput: { "not a pre-push line\n" })
+        let status = CLI.run(
+            arguments: ["hook", "pre-push", "origin", "url"], console: console, environment: [:],
+            workingDirectory: repo.root, standardInput: { "not a pre-push line\n" })
         #expect(status == 2)
         #expect(captured.stderr.contains("unexpected pre-push input line: 'not a pre-push line'"))
     }

@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardGate
 @testable import EvalGuardSupport
 
@@ -18,9 +19,11 @@ import EvalGuardTestSupport
             counter = NSTemporaryDirectory() + "evalguard-counter-\(UUID().uuidString)"
             repo = try ScratchRepository()
             try Shell.run(["git", "init", "-q", "--bare", "-b", "main", remote])
-            try repo.setUpEvals(model: Models.echo(counter: counter), cases: cases, extraConfig: """
-                "thresholds": {"p95_latency_ms": false}\(extraConfig)
-                """, modelConfig: ", \"inputs\": [\"model.py\"]")
+            try repo.setUpEvals(
+                model: Models.echo(counter: counter), cases: cases,
+                extraConfig: """
+                    "thresholds": {"p95_latency_ms": false}\(extraConfig)
+                    """, modelConfig: ", \"inputs\": [\"model.py\"]")
             try repo.commitAll("Add evals")
             #expect(repo.evalguard("baseline").status == 0)
             try repo.commitAll("Record the baseline")
@@ -41,7 +44,9 @@ import EvalGuardTestSupport
         }
 
         /// How many times the model has started or answered.
-        var modelActivity: Int { ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        var modelActivity: Int {
+            ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
 
         func push(_ arguments: String...) throws -> Shell.Result {
             try Shell.run(["git", "push"] + arguments, in: repo.root)
@@ -64,7 +69,9 @@ import EvalGuardTestSupport
         #expect(push.stderr.contains("6 case(s) regressed (pass → fail)"))
         #expect(push.stderr.contains("c1  expected \"q1\"  got \"wrong\""))
         #expect(push.stderr.contains("evalguard blocked this push: main accuracy regressed beyond its threshold."))
-        #expect(push.stderr.contains("details:     evalguard check --commit \(s.repo.head.prefix(7)) --against \(before.prefix(7))"))
+        #expect(
+            push.stderr.contains(
+                "details:     evalguard check --commit \(s.repo.head.prefix(7)) --against \(before.prefix(7))"))
         #expect(push.stderr.contains("push anyway: git push --no-verify"))
         #expect(try s.remoteHead() == before)
         #expect(try s.push("--no-verify", "origin", "main").status == 0)
@@ -130,7 +137,9 @@ import EvalGuardTestSupport
         try s.repo.commitAll("Accept two failing cases")
         let push = try s.push("origin", "main")
         #expect(push.status != 0)
-        #expect(push.stderr.contains("it changes the baseline, and .evals/evalguard.json says \"baseline_changes\": \"block\""))
+        #expect(
+            push.stderr.contains(
+                "it changes the baseline, and .evals/evalguard.json says \"baseline_changes\": \"block\""))
     }
 
     @Test func anExistingHookIsKeptAndStillRuns() throws {
@@ -156,7 +165,9 @@ import EvalGuardTestSupport
     @Test func installHookRespectsCoreHooksPathAndIsIdempotent() throws {
         let repo = try ScratchRepository()
         try repo.git("config", "core.hooksPath", "githooks")
-        #expect(try runBinary(["install-hook"], in: repo.root).stdout.contains("installed the pre-push hook: \(repo.root)/githooks/pre-push"))
+        #expect(
+            try runBinary(["install-hook"], in: repo.root).stdout.contains(
+                "installed the pre-push hook: \(repo.root)/githooks/pre-push"))
         #expect(try runBinary(["install-hook"], in: repo.root).stdout.contains("updated the pre-push hook"))
         #expect(repo.read("githooks/pre-push")?.contains(HookScript.marker) == true)
         // The hook finds this evalguard by its absolute path, even where PATH lacks it.
@@ -167,8 +178,9 @@ import EvalGuardTestSupport
     @Test func aMissingEvalguardBlocksWithWhatToDo() throws {
         let repo = try ScratchRepository()
         try repo.write("hook.sh", HookScript.text(evalguard: "/nonexistent/evalguard"))
-        let run = try Shell.run(["/bin/sh", repo.path("hook.sh"), "origin", "url"], in: repo.root, stdin: "",
-                                environment: ["PATH": "/usr/bin:/bin"])
+        let run = try Shell.run(
+            ["/bin/sh", repo.path("hook.sh"), "origin", "url"], in: repo.root, stdin: "",
+            environment: ["PATH": "/usr/bin:/bin"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("evalguard is not installed or not on PATH"))
         #expect(run.stderr.contains("git push --no-verify"))
@@ -181,7 +193,8 @@ import EvalGuardTestSupport
     }
 
     @Test func pushedRefsAreParsedIncludingDeletionsAndNewBranches() throws {
-        let zero = String(repeating: "0", count: 40), a = String(repeating: "a", count: 40)
+        let zero = String(repeating: "0", count: 40)
+        let a = String(repeating: "a", count: 40)
         let refs = try PushedRef.parse("refs/heads/x \(a) refs/heads/x \(zero)\n(delete) \(zero) refs/heads/y \(a)\n\n")
         #expect(refs.count == 2)
         #expect(refs[0].isNewRef && !refs[0].isDeletion)

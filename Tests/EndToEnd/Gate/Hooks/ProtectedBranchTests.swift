@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardConfig
 
 /// `"baseline_changes": "block"` blocks a baseline change pushed to a protected branch only, so
@@ -26,11 +27,15 @@ import EvalGuardTestSupport
         // The same commit pushed to the remote's default branch is blocked.
         let main = try s.push("origin", "feature/accept:main")
         #expect(main.status != 0)
-        #expect(main.stderr.contains("it changes the baseline, and .evals/evalguard.json says \"baseline_changes\": \"block\" (main is a protected branch)"), "\(main.stderr)")
+        #expect(
+            main.stderr.contains(
+                "it changes the baseline, and .evals/evalguard.json says \"baseline_changes\": \"block\" (main is a protected branch)"
+            ), "\(main.stderr)")
     }
 
     @Test func configuredProtectedBranchesAreMatchedAsPatterns() throws {
-        let s = try Setup(extraConfig: ",\n\"baseline_changes\": \"block\",\n\"protected_branches\": [\"main\", \"release/*\"]")
+        let s = try Setup(
+            extraConfig: ",\n\"baseline_changes\": \"block\",\n\"protected_branches\": [\"main\", \"release/*\"]")
         try lowerTheBaseline(s)
         #expect(try s.push("origin", "main:release/2.1").status != 0)
         #expect(try s.push("origin", "main:topic").status == 0)

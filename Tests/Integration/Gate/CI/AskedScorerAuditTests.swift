@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
 @testable import EvalGuardStore
@@ -28,7 +29,9 @@ import EvalGuardTestSupport
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(!run.stderr.contains("its judge was not loaded"))
         #expect(asked.count == 20)
-        #expect(run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(run.stdout)")
+        #expect(
+            run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(run.stdout)"
+        )
     }
 
     @Test func aProgramScoredSuitesReusedAnswersAreAuditedAndKept() throws {
@@ -39,13 +42,16 @@ import EvalGuardTestSupport
                 sys.stdout.write(json.dumps({"id": r["id"], "pass": r["output"] == r["expected"]}) + "\\n")
                 sys.stdout.flush()
             """
-        let p = try AuditProject(scorer: #"{"type": "command", "command": ["python3", "scorer.py"]}"#, files: ["scorer.py": program])
+        let p = try AuditProject(
+            scorer: #"{"type": "command", "command": ["python3", "scorer.py"]}"#, files: ["scorer.py": program])
         try p.commitModel(flipping: ["not an input"], message: "Same answers, another model file")
         try p.storeResult(forging: false)
         let (run, asked) = try p.ci()
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(asked.count == 20)
-        #expect(run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(run.stdout)")
+        #expect(
+            run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(run.stdout)"
+        )
     }
 
     @Test func aSimilarityScoredSuitesReusedAnswersAreAuditedAndKept() throws {
@@ -54,13 +60,16 @@ import EvalGuardTestSupport
             "models": {"embedder": {"provider": "openai", "base_url": "\(server.baseURL)", "model": "text-embedding-3-small",
                                     "messages": [{"role": "user", "content": "{{input}}"}], "retry_backoff_s": 0.01}},
             """
-        let p = try AuditProject(extra: embedder, scorer: #"{"type": "similarity", "model": "embedder", "threshold": 0.9}"#)
+        let p = try AuditProject(
+            extra: embedder, scorer: #"{"type": "similarity", "model": "embedder", "threshold": 0.9}"#)
         try p.commitModel(flipping: ["not an input"], message: "Same answers, another model file")
         try p.storeResult(forging: false)
         let (run, asked) = try p.ci()
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(asked.count == 20)
-        #expect(run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(run.stdout)")
+        #expect(
+            run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(run.stdout)"
+        )
     }
 
     /// The forger keeps the real (wrong) answers and marks them passed, with a judge cache that
@@ -79,7 +88,9 @@ import EvalGuardTestSupport
         #expect(judge.cache.values.contains("fail"))
         for key in judge.cache.keys { judge.cache[key] = "pass" }
         result.suites[0].judge = judge
-        for c in result.suites[0].cases.indices { (result.suites[0].cases[c].passed, result.suites[0].cases[c].score) = (true, 1) }
+        for c in result.suites[0].cases.indices {
+            (result.suites[0].cases[c].passed, result.suites[0].cases[c].score) = (true, 1)
+        }
         result.suites[0].metrics = Metrics(result.suites[0].cases)
         result.overall = Metrics(result.suites.flatMap(\.cases))
         try store.save(result)

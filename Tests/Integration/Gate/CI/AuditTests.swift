@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardConfig
 @testable import EvalGuardEvaluation
@@ -28,15 +29,24 @@ import EvalGuardTestSupport
         #expect(run.stdout.contains("Verdict: REGRESSION"))
         // At least 2 of the 12 forged cases are among any 20 of 30; only they can differ.
         let line = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("  main: 20 of 30 re-run") })
-        #expect(line.contains("(deterministic model: every answer must match): DISCARDED, ran in full; differed: c"), "\(line)")
+        #expect(
+            line.contains("(deterministic model: every answer must match): DISCARDED, ran in full; differed: c"),
+            "\(line)")
         let sampled = Set(asked.prefix(20))
         let forgedSampled = sampled.intersection((1...12).map { "c\($0)" }).count
         #expect(forgedSampled >= 2)
-        #expect(run.stdout.contains("audit: 20 of 30 reused cases re-run, \(20 - forgedSampled) matched: stored answers of main discarded, run in full"),
-                "\(run.stdout)")
-        let clone = try #require(try FileManager.default.contentsOfDirectory(atPath: p.root).first { $0.hasPrefix("ci-") })
+        #expect(
+            run.stdout.contains(
+                "audit: 20 of 30 reused cases re-run, \(20 - forgedSampled) matched: stored answers of main discarded, run in full"
+            ),
+            "\(run.stdout)")
+        let clone = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: p.root).first { $0.hasPrefix("ci-") })
         let junit = try String(contentsOfFile: p.root + "/" + clone + "/report.xml", encoding: .utf8)
-        #expect(junit.contains("<property name=\"evalguard.audit\" value=\"audit: main: 20 of 30 re-run, \(20 - forgedSampled) matched"))
+        #expect(
+            junit.contains(
+                "<property name=\"evalguard.audit\" value=\"audit: main: 20 of 30 re-run, \(20 - forgedSampled) matched"
+            ))
     }
 
     @Test func anHonestResultPassesWithExactlyTheSamplesRequestsAndTheSameSampleEachTime() throws {
@@ -47,17 +57,29 @@ import EvalGuardTestSupport
         let first = try p.ci(["--markdown", summary])
         #expect(first.run.status == 0, "\(first.run.stdout)\(first.run.stderr)")
         #expect(first.asked.count == 20)
-        #expect(first.run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"), "\(first.run.stdout)")
+        #expect(
+            first.run.stdout.contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"),
+            "\(first.run.stdout)")
         #expect(first.run.stdout.contains("  main: 20 of 30 re-run, 20 matched: kept"))
-        #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("- audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
+        #expect(
+            try String(contentsOfFile: summary, encoding: .utf8).contains(
+                "- audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
         // The same commit audits the same cases, and they are the ones its seed picks.
         let page = p.root + "/page.html"
         let second = try p.ci(["--format", "json", "--html", page])
         #expect(second.asked.count == 20 && Set(second.asked) == Set(first.asked))
         let json = try JSONParser.parse(second.run.stdout)
-        #expect(json["audit"]?["sampled"] == .number(20) && json["audit"]?["matched"] == .number(20), "\(second.run.stdout)")
-        #expect(json["audit"]?["suites"]?["main"]?["sampled"] == .array(first.asked.sorted { $0.dropFirst().count == $1.dropFirst().count ? $0 < $1 : $0.count < $1.count }.map(JSONValue.string)))
-        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
+        #expect(
+            json["audit"]?["sampled"] == .number(20) && json["audit"]?["matched"] == .number(20), "\(second.run.stdout)"
+        )
+        #expect(
+            json["audit"]?["suites"]?["main"]?["sampled"]
+                == .array(
+                    first.asked.sorted { $0.dropFirst().count == $1.dropFirst().count ? $0 < $1 : $0.count < $1.count }
+                        .map(JSONValue.string)))
+        #expect(
+            try String(contentsOfFile: page, encoding: .utf8).contains(
+                "audit: 20 of 30 reused cases re-run, 20 matched: stored answers kept"))
         let seed = Evaluation.auditSeed(commit: head, suite: "main", secret: nil)
         #expect(Set(first.asked) == Set(Evaluation.sample(Array(0..<30), count: 20, seed: seed).map { "c\($0 + 1)" }))
         // A secret kept by CI picks a sample nobody could compute from the commit alone.
@@ -72,18 +94,23 @@ import EvalGuardTestSupport
         let (run, asked) = try p.ci(["--trust-stored"])
         #expect(asked.isEmpty)
         #expect(run.status == 0, "the forged result is believed: that is what --trust-stored means")
-        #expect(run.stdout.contains("audit: skipped (--trust-stored): stored answers were reused without re-running any case"))
+        #expect(
+            run.stdout.contains(
+                "audit: skipped (--trust-stored): stored answers were reused without re-running any case"))
     }
 
     @Test func aNoisyModelKeepsStoredAnswersThatDifferByChanceWhereADeterministicOneDoesNot() throws {
         let noisy = try AuditProject(cases: 20, deterministic: false)
         try noisy.commitModel(flipping: ["not an input"], message: "Same answers")
         try noisy.storeResult(forging: false)
-        try noisy.setMood(["q3"])   // one answer differs today
+        try noisy.setMood(["q3"]) // one answer differs today
         let kept = try noisy.ci()
         #expect(kept.asked.count == 20)
-        #expect(kept.run.stdout.contains("  main: 20 of 20 re-run, 19 matched (noisy model: 1 passed only as stored, 0 only now; exact McNemar p = 1): kept; differed: c3"),
-                "\(kept.run.stdout)")
+        #expect(
+            kept.run.stdout.contains(
+                "  main: 20 of 20 re-run, 19 matched (noisy model: 1 passed only as stored, 0 only now; exact McNemar p = 1): kept; differed: c3"
+            ),
+            "\(kept.run.stdout)")
 
         let strict = try AuditProject(cases: 20)
         try strict.commitModel(flipping: ["not an input"], message: "Same answers")
@@ -91,8 +118,11 @@ import EvalGuardTestSupport
         try strict.setMood(["q3"])
         let discarded = try strict.ci()
         #expect(discarded.asked.count == 40)
-        #expect(discarded.run.stdout.contains("  main: 20 of 20 re-run, 19 matched (deterministic model: every answer must match): DISCARDED, ran in full; differed: c3"),
-                "\(discarded.run.stdout)")
+        #expect(
+            discarded.run.stdout.contains(
+                "  main: 20 of 20 re-run, 19 matched (deterministic model: every answer must match): DISCARDED, ran in full; differed: c3"
+            ),
+            "\(discarded.run.stdout)")
     }
 
     @Test func aNoisyModelsForgedNoteIsASignificantMismatch() throws {
@@ -101,8 +131,11 @@ import EvalGuardTestSupport
         try p.storeResult(forging: true)
         let (run, asked) = try p.ci()
         #expect(asked.count == 40, "all 20 audited, then all 20 run")
-        #expect(run.stdout.contains("  main: 20 of 20 re-run, 12 matched (noisy model: 8 passed only as stored, 0 only now; exact McNemar p = 0.00781): DISCARDED"),
-                "\(run.stdout)")
+        #expect(
+            run.stdout.contains(
+                "  main: 20 of 20 re-run, 12 matched (noisy model: 8 passed only as stored, 0 only now; exact McNemar p = 0.00781): DISCARDED"
+            ),
+            "\(run.stdout)")
         #expect(run.status == 1)
     }
 
@@ -130,7 +163,9 @@ import EvalGuardTestSupport
         let evaluator = f.evaluator
         evaluator.audit = AuditRequest()
         let e = try evaluator.evaluate(.workingTree)
-        #expect(f.httpRequests - h == 6 && f.commandRequests - c == 4, "the router's 6 reused answers audited, the priority suite run")
+        #expect(
+            f.httpRequests - h == 6 && f.commandRequests - c == 4,
+            "the router's 6 reused answers audited, the priority suite run")
         let audit = try #require(e.audit)
         #expect(audit.map(\.suite) == ["router"])
         #expect(audit[0].noisy && audit[0].trusted && audit[0].sampled.count == 6 && audit[0].matched == 6)
@@ -141,13 +176,16 @@ import EvalGuardTestSupport
 /// `audit_sample`, `deterministic` and the audit's own arithmetic.
 @Suite struct AuditSettingsTests {
     func config(_ extra: String, model: String = "") throws -> EvalConfig {
-        try EvalConfig.parse(ConfigSource(displayPath: EvalConfig.path, text: """
-            {
-              "model": {"command": ["python3", "model.py"]\(model)},
-              "suites": {"main": {"cases": "cases/main.jsonl"}},
-              \(extra)
-            }
-            """))
+        try EvalConfig.parse(
+            ConfigSource(
+                displayPath: EvalConfig.path,
+                text: """
+                    {
+                      "model": {"command": ["python3", "model.py"]\(model)},
+                      "suites": {"main": {"cases": "cases/main.jsonl"}},
+                      \(extra)
+                    }
+                    """))
     }
 
     @Test func sampleSizes() throws {
@@ -189,7 +227,9 @@ import EvalGuardTestSupport
         #expect(Evaluation.sample(items, count: 50, seed: 1) == items)
         // Every case is as likely to be picked: 3,000 draws of 5 of 10 pick each about 1,500 times.
         var picked = [Int](repeating: 0, count: 10)
-        for seed in 0..<3000 { for i in Evaluation.sample(Array(0..<10), count: 5, seed: UInt64(seed)) { picked[i] += 1 } }
+        for seed in 0..<3000 {
+            for i in Evaluation.sample(Array(0..<10), count: 5, seed: UInt64(seed)) { picked[i] += 1 }
+        }
         #expect(picked.allSatisfy { (1380...1620).contains($0) }, "\(picked)")
         let s = Evaluation.auditSeed(commit: String(repeating: "a", count: 40), suite: "main", secret: nil)
         #expect(s != Evaluation.auditSeed(commit: String(repeating: "a", count: 40), suite: "other", secret: nil))
@@ -198,15 +238,18 @@ import EvalGuardTestSupport
     }
 
     @Test func answersAgreeOnlyWhenEverythingTheMetricsUseMatches() {
-        let stored = CaseResult(id: "a", passed: true, score: 1, latencyMs: 3, usage: ["prompt_tokens": 5, "completion_tokens": 2],
-                                outputDigest: "d1", output: "\"x\"")
+        let stored = CaseResult(
+            id: "a", passed: true, score: 1, latencyMs: 3, usage: ["prompt_tokens": 5, "completion_tokens": 2],
+            outputDigest: "d1", output: "\"x\"")
         var same = stored
-        same.latencyMs = 90   // latency is never compared: it is measured, not answered
+        same.latencyMs = 90 // latency is never compared: it is measured, not answered
         #expect(Evaluation.agrees(stored, same, noisy: false))
         var otherOutput = stored
         otherOutput.outputDigest = "d2"
         #expect(!Evaluation.agrees(stored, otherOutput, noisy: false))
-        #expect(Evaluation.agrees(stored, otherOutput, noisy: true), "a noisy model's outputs may differ; the outcome is what counts")
+        #expect(
+            Evaluation.agrees(stored, otherOutput, noisy: true),
+            "a noisy model's outputs may differ; the outcome is what counts")
         var moreTokens = stored
         moreTokens.usage = ["prompt_tokens": 5, "completion_tokens": 9]
         #expect(!Evaluation.agrees(stored, moreTokens, noisy: false), "forged usage would forge the cost")
@@ -219,9 +262,17 @@ import EvalGuardTestSupport
     }
 
     @Test func theReportSaysWhatWasAudited() {
-        let audits = [SuiteAudit(suite: "intents", reused: 412, sampled: (1...21).map { "c\($0)" }, mismatched: [], noisy: false, trusted: true)]
+        let audits = [
+            SuiteAudit(
+                suite: "intents", reused: 412, sampled: (1...21).map { "c\($0)" }, mismatched: [], noisy: false,
+                trusted: true)
+        ]
         let status = AuditStatus.audited(audits)
-        #expect(status.lines == ["audit: 21 of 412 reused cases re-run, 21 matched: stored answers kept", "  intents: 21 of 412 re-run, 21 matched: kept"])
+        #expect(
+            status.lines == [
+                "audit: 21 of 412 reused cases re-run, 21 matched: stored answers kept",
+                "  intents: 21 of 412 re-run, 21 matched: kept",
+            ])
         #expect(status.json["sampled"] == .number(21) && status.json["suites"]?["intents"]?["kept"] == .bool(true))
         #expect(AuditStatus.audited([]).lines == ["audit: no stored answers were reused, nothing to audit"])
         #expect(AuditStatus.skipped.json == .object(["skipped": .bool(true)]))

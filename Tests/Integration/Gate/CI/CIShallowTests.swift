@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 
 /// `ci` in a depth-1 clone of a feature branch (GitHub's default checkout), made with
@@ -27,8 +28,13 @@ import EvalGuardTestSupport
     }
 
     func clone(_ repo: ScratchRepository, _ extra: [String] = []) throws -> String {
-        let destination = FileManager.default.temporaryDirectory.appendingPathComponent("evalguard-ci-shallow-\(UUID().uuidString)").path
-        let r = try Shell.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature"] + extra + ["file://" + repo.root, destination])
+        let destination = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "evalguard-ci-shallow-\(UUID().uuidString)"
+        ).path
+        let r = try Shell.run(
+            ["git", "clone", "-q", "--depth", "1", "--branch", "feature"] + extra + [
+                "file://" + repo.root, destination,
+            ])
         guard r.status == 0 else { throw TestFailure("git clone failed: \(r.stderr)") }
         return destination
     }
@@ -42,7 +48,9 @@ import EvalGuardTestSupport
         let r = repo.evalguard("ci", "--base", "main", in: destination)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("too shallow to hold the merge-base with main"), "\(r.stderr)")
-        #expect(r.stderr.contains("git fetch --no-tags --deepen=50 origin +refs/heads/main:refs/remotes/origin/main"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("git fetch --no-tags --deepen=50 origin +refs/heads/main:refs/remotes/origin/main"),
+            "\(r.stderr)")
         let mergeBase = try repo.git("merge-base", "main", "feature")
         #expect(r.stdout.contains(String(mergeBase.prefix(7))), "\(r.stdout)")
         // The first step was enough: the clone was not unshallowed.
@@ -54,7 +62,9 @@ import EvalGuardTestSupport
         let destination = try clone(repo)
         defer { try? FileManager.default.removeItem(atPath: destination) }
         let (console, captured) = Console.capturing()
-        let status = CLI.run(arguments: ["ci"], console: console, environment: ["GITHUB_BASE_REF": "main"], workingDirectory: destination)
+        let status = CLI.run(
+            arguments: ["ci"], console: console, environment: ["GITHUB_BASE_REF": "main"], workingDirectory: destination
+        )
         #expect(status == 0, "\(captured.stderr)")
         #expect(captured.stderr.contains("too shallow to hold the merge-base with main"), "\(captured.stderr)")
     }
@@ -64,11 +74,17 @@ import EvalGuardTestSupport
         let destination = try clone(repo)
         defer { try? FileManager.default.removeItem(atPath: destination) }
         // The remote is gone: nothing can be fetched.
-        #expect(try Shell.run(["git", "remote", "set-url", "origin", "file:///nonexistent/evalguard-remote"], in: destination).status == 0)
+        #expect(
+            try Shell.run(
+                ["git", "remote", "set-url", "origin", "file:///nonexistent/evalguard-remote"], in: destination
+            ).status == 0)
         let r = repo.evalguard("ci", "--base", "main", in: destination)
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("is not in this clone"), "\(r.stderr)")
-        #expect(r.stderr.contains("evalguard tried: git fetch --no-tags --deepen=50 origin +refs/heads/main:refs/remotes/origin/main"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "evalguard tried: git fetch --no-tags --deepen=50 origin +refs/heads/main:refs/remotes/origin/main"),
+            "\(r.stderr)")
         #expect(r.stderr.contains("git fetch --unshallow") || r.stderr.contains("fetch-depth: 0"), "\(r.stderr)")
         #expect(r.stderr.contains("could not fetch the stored results from origin"), "\(r.stderr)")
     }
@@ -79,7 +95,9 @@ import EvalGuardTestSupport
         defer { try? FileManager.default.removeItem(atPath: destination) }
         let r = repo.evalguard("ci", "--base", "main", "--no-fetch", in: destination)
         #expect(r.status == 2, "\(r.stderr)")
-        #expect(r.stderr.contains("share no history in this clone") && r.stderr.contains("git fetch --deepen=100"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("share no history in this clone") && r.stderr.contains("git fetch --deepen=100"),
+            "\(r.stderr)")
         #expect(try Shell.run(["git", "rev-list", "--count", "HEAD"], in: destination).stdout == "1\n")
     }
 }

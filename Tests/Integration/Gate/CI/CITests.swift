@@ -1,10 +1,12 @@
-import Foundation
-@testable import EvalGuardCLI
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import Testing
 import EvalGuardTestSupport
+import Foundation
+import Testing
+
+@testable import EvalGuardCLI
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `evalguard ci` under each CI system's conventions.
 @Suite struct CITests {
@@ -30,10 +32,13 @@ import EvalGuardTestSupport
 
         deinit { try? FileManager.default.removeItem(atPath: remote) }
 
-        func ci(_ arguments: [String] = [], environment: [String: String] = [:], in directory: String? = nil) -> Invocation {
+        func ci(_ arguments: [String] = [], environment: [String: String] = [:], in directory: String? = nil)
+            -> Invocation
+        {
             let (console, captured) = Console.capturing()
-            let status = CLI.run(arguments: ["ci"] + arguments, console: console, environment: environment,
-                                 workingDirectory: directory ?? repo.root)
+            let status = CLI.run(
+                arguments: ["ci"] + arguments, console: console, environment: environment,
+                workingDirectory: directory ?? repo.root)
             return Invocation(status: status, stdout: captured.stdout, stderr: captured.stderr)
         }
     }
@@ -42,14 +47,19 @@ import EvalGuardTestSupport
         let s = try Setup()
         let summary = s.repo.path("summary.md")
         try s.repo.write("summary.md", "# earlier step\n")
-        let run = s.ci(["--junit", "report.xml"],
-                       environment: ["GITHUB_BASE_REF": "main", "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary])
+        let run = s.ci(
+            ["--junit", "report.xml"],
+            environment: ["GITHUB_BASE_REF": "main", "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("from GITHUB_BASE_REF"))
-        #expect(run.stdout.contains("::error file=.evals/baseline.json,title=evalguard%3A main accuracy regressed::1.0000 → 0.4000"))
+        #expect(
+            run.stdout.contains(
+                "::error file=.evals/baseline.json,title=evalguard%3A main accuracy regressed::1.0000 → 0.4000"))
         let markdown = try #require(s.repo.read("summary.md"))
         #expect(markdown.hasPrefix("# earlier step\n"))
-        #expect(markdown.contains("| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
+        #expect(
+            markdown.contains(
+                "| main | accuracy | 1.0000 | 0.4000 | -0.6000 | max drop 0.01 | p = 0.0156 | **REGRESSION** |"))
         let junit = try JUnitContents(path: s.repo.path("report.xml"))
         #expect(junit.testcases == ["main/accuracy", "main/p95_latency_ms", "main/avg_cost_usd"])
         #expect(junit.failures.count == 1)
@@ -90,7 +100,9 @@ import EvalGuardTestSupport
         let s = try Setup()
         let clone = NSTemporaryDirectory() + "evalguard-shallow-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: clone) }
-        let done = try Shell.run(["git", "clone", "-q", "--depth", "1", "--single-branch", "--branch", "feature", "file://" + s.remote, clone])
+        let done = try Shell.run([
+            "git", "clone", "-q", "--depth", "1", "--single-branch", "--branch", "feature", "file://" + s.remote, clone,
+        ])
         #expect(done.status == 0, "\(done.stderr)")
         // --no-fetch: without it ci deepens the clone itself (CIShallowTests).
         let run = s.ci(["--no-fetch"], environment: ["GITHUB_BASE_REF": "main"], in: clone)
@@ -123,8 +135,10 @@ final class JUnitContents: NSObject, XMLParserDelegate {
         #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         switch name {
         case "testsuite": suite = attributes["name"] ?? ""
         case "testcase": testcases.append(suite + "/" + (attributes["name"] ?? ""))

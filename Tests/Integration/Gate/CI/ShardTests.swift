@@ -1,6 +1,7 @@
+import EvalGuardTestSupport
 import Foundation
 import Testing
-import EvalGuardTestSupport
+
 @testable import EvalGuardCLI
 @testable import EvalGuardGit
 @testable import EvalGuardStore
@@ -16,7 +17,9 @@ import EvalGuardTestSupport
         let repo = try ScratchRepository()
         try repo.setUpEvals(model: Models.echo(counter: counter), cases: Self.cases)
         try repo.write(".evals/cases/other.jsonl", Self.others.joined(separator: "\n") + "\n")
-        try repo.write(".evals/evalguard.json", """
+        try repo.write(
+            ".evals/evalguard.json",
+            """
             {
               "model": {"command": ["python3", "model.py"], "jobs": 2, "timeout_s": 5},
               "suites": {"main": {"cases": "cases/main.jsonl", "scorer": "exact"},
@@ -29,7 +32,8 @@ import EvalGuardTestSupport
     }
 
     static func requests(_ counter: String) -> Int {
-        (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").filter { $0 == "request" }.count ?? 0
+        (try? String(contentsOfFile: counter, encoding: .utf8))?.split(separator: "\n").filter { $0 == "request" }.count
+            ?? 0
     }
 
     static func counterPath() -> String { NSTemporaryDirectory() + "evalguard-shard-counter-\(UUID().uuidString)" }
@@ -40,11 +44,15 @@ import EvalGuardTestSupport
     static func timingZeroed(_ result: RunResult) -> RunResult {
         var r = result
         r.createdAt = ""
-        func zero(_ m: inout Metrics) { (m.p50LatencyMs, m.p95LatencyMs, m.p99LatencyMs, m.meanLatencyMs) = (0, 0, 0, 0) }
+        func zero(_ m: inout Metrics) {
+            (m.p50LatencyMs, m.p95LatencyMs, m.p99LatencyMs, m.meanLatencyMs) = (0, 0, 0, 0)
+        }
         for s in r.suites.indices {
             zero(&r.suites[s].metrics)
             for c in r.suites[s].cases.indices {
-                (r.suites[s].cases[c].latencyMs, r.suites[s].cases[c].latenciesMs, r.suites[s].cases[c].coldStart) = (0, nil, nil)
+                (r.suites[s].cases[c].latencyMs, r.suites[s].cases[c].latenciesMs, r.suites[s].cases[c].coldStart) = (
+                    0, nil, nil
+                )
             }
         }
         zero(&r.overall)
@@ -56,7 +64,10 @@ import EvalGuardTestSupport
         let before = ids.map { Shard.share(suite: "main", caseID: $0, count: 4) }
         let grown = (["new-1"] + ids + ["new-2"]).map { Shard.share(suite: "main", caseID: $0, count: 4) }
         #expect(Array(grown[1...300]) == before)
-        for i in 1...4 { #expect((50...100).contains(before.count { $0 == i }), "share \(i) holds \(before.count { $0 == i }) of 300") }
+        for i in 1...4 {
+            #expect(
+                (50...100).contains(before.count { $0 == i }), "share \(i) holds \(before.count { $0 == i }) of 300")
+        }
         #expect(Shard(parsing: "2/4") == Shard(index: 2, count: 4))
         for bad in ["0/4", "5/4", "2", "a/b", "1/0", "-1/2", "1/2/3"] { #expect(Shard(parsing: bad) == nil, "\(bad)") }
     }
@@ -92,7 +103,9 @@ import EvalGuardTestSupport
         #expect(a == b, "\(String(decoding: a, as: UTF8.self))\n---\n\(String(decoding: b, as: UTF8.self))")
         #expect(merged.suites.map(\.cases.count) == [30, 12])
         // Stored as run stores it: the git note too, so check needs no model.
-        #expect(ResultStore(root: repo.root, repository: try Repository.discover(from: repo.root)).note(commit: repo.head)?.key == unsharded.key)
+        #expect(
+            ResultStore(root: repo.root, repository: try Repository.discover(from: repo.root)).note(commit: repo.head)?
+                .key == unsharded.key)
         let baseline = repo.evalguard("baseline")
         #expect(baseline.status == 0, "\(baseline.stderr)")
         try repo.commitAll("Record the baseline")
@@ -137,8 +150,11 @@ import EvalGuardTestSupport
         #expect(repo.evalguard("run", "--shard", "1/100000").status == 0)
         let merged = repo.evalguard("merge", ".evals/results/shards/\(repo.head)")
         #expect(merged.status == 2)
-        #expect(merged.stderr.contains("error: cannot merge: missing 99999 shards: 2/100000, 3/100000, 4/100000, 5/100000, 6/100000 and 99994 more; "),
-                "\(merged.stderr.prefix(300))")
+        #expect(
+            merged.stderr.contains(
+                "error: cannot merge: missing 99999 shards: 2/100000, 3/100000, 4/100000, 5/100000, 6/100000 and 99994 more; "
+            ),
+            "\(merged.stderr.prefix(300))")
         #expect(merged.stderr.contains("42 case(s) are in no shard given: "), "\(merged.stderr.prefix(300))")
         #expect(merged.stderr.utf8.count < 1000, "\(merged.stderr.utf8.count) bytes on stderr")
     }
@@ -155,11 +171,16 @@ import EvalGuardTestSupport
         try here.write("notes.txt", "another history\n")
         try here.commitAll("Elsewhere")
         for i in 1...2 {
-            try FileManager.default.copyItem(atPath: there.path(".evals/results/shards/\(there.head)/\(i)-of-2.json"), toPath: here.path("share-\(i).json"))
+            try FileManager.default.copyItem(
+                atPath: there.path(".evals/results/shards/\(there.head)/\(i)-of-2.json"),
+                toPath: here.path("share-\(i).json"))
         }
         let merged = here.evalguard("merge", "share-1.json", "share-2.json")
         #expect(merged.status == 2)
-        #expect(merged.stderr.contains("error: cannot merge: the shares evaluated commit \(there.head.prefix(7)), which is not in this clone"), "\(merged.stderr)")
+        #expect(
+            merged.stderr.contains(
+                "error: cannot merge: the shares evaluated commit \(there.head.prefix(7)), which is not in this clone"),
+            "\(merged.stderr)")
         #expect(merged.stderr.contains("git fetch origin \(there.head)"), "\(merged.stderr)")
         #expect(!merged.stderr.contains("git_commit_lookup"), "\(merged.stderr)")
     }
@@ -175,7 +196,8 @@ import EvalGuardTestSupport
         let missing = repo.evalguard("merge", one, three)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("missing shard 2/3"), "\(missing.stderr)")
-        let inTwo = try ResultStore.loadShard(try #require(FileManager.default.contents(atPath: repo.path(two))), displayPath: two)
+        let inTwo = try ResultStore.loadShard(
+            try #require(FileManager.default.contents(atPath: repo.path(two))), displayPath: two)
         let aCase = try #require(inTwo.suites[0].caseIDs.first)
         #expect(missing.stderr.contains("main: \(aCase) (shard 2/3)"), "\(missing.stderr)")
 
@@ -185,29 +207,35 @@ import EvalGuardTestSupport
         #expect(twice.stderr.contains("duplicated shard 2/3: \(two) and copy-of-2.json"), "\(twice.stderr)")
 
         // A case smuggled into a second share.
-        var inOne = try ResultStore.loadShard(try #require(FileManager.default.contents(atPath: repo.path(one))), displayPath: one)
+        var inOne = try ResultStore.loadShard(
+            try #require(FileManager.default.contents(atPath: repo.path(one))), displayPath: one)
         let moved = try #require(inTwo.result.suites[0].cases.first)
         inOne.result.suites[0].cases.append(moved)
         inOne.suites[0].caseIDs.append(moved.id)
         try ResultStore(root: repo.root).saveShard(inOne, Shard(index: 1, count: 3))
         let duplicated = repo.evalguard("merge", dir)
         #expect(duplicated.status == 2)
-        #expect(duplicated.stderr.contains("duplicated: 1 case(s) are in more than one shard: main: \(moved.id)"), "\(duplicated.stderr)")
+        #expect(
+            duplicated.stderr.contains("duplicated: 1 case(s) are in more than one shard: main: \(moved.id)"),
+            "\(duplicated.stderr)")
         #expect(repo.evalguard("run", "--shard", "1/3").status == 0)
 
         let otherSplit = repo.evalguard("run", "--shard", "2/4")
         #expect(otherSplit.status == 0)
         let split = repo.evalguard("merge", one, dir + "/2-of-4.json", three)
         #expect(split.status == 2)
-        #expect(split.stderr.contains("mismatched shards: \(one) is shard 1/3 but \(dir)/2-of-4.json is shard 2/4"), "\(split.stderr)")
+        #expect(
+            split.stderr.contains("mismatched shards: \(one) is shard 1/3 but \(dir)/2-of-4.json is shard 2/4"),
+            "\(split.stderr)")
 
         // A share of another commit (the model changed) does not fit the others.
         let old = repo.head
         try repo.write("model.py", Models.echo(flipping: ["q1"]))
         try repo.commitAll("Change the model")
         #expect(repo.evalguard("run", "--shard", "2/3").status == 0)
-        let mixed = repo.evalguard("merge", ".evals/results/shards/\(old)/1-of-3.json", ".evals/results/shards/\(repo.head)/2-of-3.json",
-                                   ".evals/results/shards/\(old)/3-of-3.json")
+        let mixed = repo.evalguard(
+            "merge", ".evals/results/shards/\(old)/1-of-3.json", ".evals/results/shards/\(repo.head)/2-of-3.json",
+            ".evals/results/shards/\(old)/3-of-3.json")
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("mismatched shards"), "\(mixed.stderr)")
         #expect(mixed.stderr.contains("differ in their commit"), "\(mixed.stderr)")
