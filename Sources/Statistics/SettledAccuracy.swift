@@ -84,7 +84,7 @@ package struct SettledCase: Sendable, Equatable {
 /// settled test's critical value is the smallest one for which "first stage significant OR
 /// settled statistic at least that" has probability at most alpha under "nothing changed".
 /// An unchanged model is then called a regression by either stage in at most alpha of runs,
-/// whenever settling happens (SettleTests simulate thousands of
+/// whenever settling happens (SettleLevelTests simulate thousands of
 /// unchanged runs). When the joint distribution is too large to compute, the union bound is
 /// used instead: the settled test gets alpha less the first stage's exact size.
 package struct SettledAccuracy: Sendable {
