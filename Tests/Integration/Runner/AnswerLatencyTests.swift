@@ -45,9 +45,12 @@ import Testing
         #expect(blockedMs >= 4_000)
         #expect(responses.map(\.output) == inputs(count).map(JSONValue.string))
         #expect(responses.allSatisfy { !$0.timedOut && $0.error == nil }, "\(responses.compactMap(\.error))")
+        // A process's first answer includes its start-up (marked cold, and left out of the
+        // percentiles), which on a loaded machine can take a second: it is held to the weaker bound
+        // that the block is not in it; every other answer to a small part of the block.
         #expect(
-            responses.allSatisfy { $0.latencyMs < blockedMs / 4 },
-            "\(responses.map(\.latencyMs)) against a block of \(blockedMs) ms")
+            responses.allSatisfy { $0.latencyMs < blockedMs / ($0.coldStart ? 1.5 : 4) },
+            "\(responses.map { ($0.latencyMs, $0.coldStart) }) against a block of \(blockedMs) ms")
     }
 
     @Test func aSlowReceiveLeavesNoAnswerOfTheCommandProviderUnread() throws {
