@@ -23,6 +23,7 @@ import Testing
         let model = try openAIConfig(#"{"provider": "openai", "model": "m", "batch": true, "batch_poll_s": 5}"#)
         #expect(model.batch && model.batchPollSeconds == 5)
         #expect(try openAIConfig(#"{"provider": "openai", "model": "m"}"#).batchPollSeconds == 30)
+        #expect(try openAIConfig(#"{"provider": "anthropic", "model": "m", "max_tokens": 8, "batch": true}"#).batch)
         // Neither changes the requests: not part of the suites' key.
         #expect(model.keySettings == (try openAIConfig(#"{"provider": "openai", "model": "m"}"#)).keySettings)
     }
@@ -42,9 +43,11 @@ import Testing
     }
 
     @Test func onlyPlainIDsFromABatchAPIGoIntoARequestPath() {
-        for good in ["batch_abc123", "file-XYZ", "batch_1", "file-abc.jsonl"] { #expect(OpenAIBatchService.isID(good)) }
+        for good in ["batch_abc123", "file-XYZ", "batch_1", "file-abc.jsonl", "msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d"] {
+            #expect(BatchHTTP.isID(good))
+        }
         for bad in ["", "..", "a b", "a/b", "batch_1\r\nX-Evil: 1", "batch?x=1", String(repeating: "a", count: 201)] {
-            #expect(!OpenAIBatchService.isID(bad), "\(bad)")
+            #expect(!BatchHTTP.isID(bad), "\(bad)")
         }
     }
 
