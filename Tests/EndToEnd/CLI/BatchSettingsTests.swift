@@ -51,6 +51,23 @@ import Testing
         }
     }
 
+    @Test func onlyAURLOnTheBaseURLsSchemeHostAndPortIsReadWithTheKey() throws {
+        let provider = try anthropicProvider(
+            #"{"provider": "anthropic", "base_url": "http://127.0.0.1:9", "model": "m", "max_tokens": 8}"#, key: "k")
+        let http = try BatchHTTP(name: "Anthropic's Message Batches", provider: provider)
+        #expect(
+            try http.target(of: "http://127.0.0.1:9/v1/messages/batches/b/results", "results_url")
+                == "/v1/messages/batches/b/results")
+        let elsewhere = [
+            "https://127.0.0.1:9/r", "http://127.0.0.1:10/r", "http://127.0.0.2:9/r",
+            "http://127.0.0.1:9@evil.example/r",
+            "http://127.0.0.1:9/r\r\nX-Evil: 1", "http://127.0.0.1:9/a b", "/v1/relative", "ftp://127.0.0.1:9/r",
+        ]
+        for url in elsewhere {
+            #expect(throws: EvalGuardError.self, "\(url)") { try http.target(of: url, "results_url") }
+        }
+    }
+
     @Test func aBatchAPIThatRefusesTheKeyStopsTheRunNamingIt() throws {
         let server = try OpenAITestServer(["--key", "right"])
         let repo = try ScratchRepository()
