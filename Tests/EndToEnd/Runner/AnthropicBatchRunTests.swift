@@ -178,6 +178,33 @@ import Testing
 }
 
 extension AnthropicBatchRunTests {
+    @Test func eachShareOfAShardedRunSubmitsItsOwnCases() throws {
+        let server = try AnthropicTestServer()
+        let repo = try repository(server, cases: (1...6).map { caseLine("c\($0)", "word\($0)") })
+        for share in ["1/2", "2/2"] {
+            let r = try evalguard(repo, "run", "--shard", share, "--batch")
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let recorded = try Recorded(server)
+        #expect(try recorded.created.count == 2 && recorded.direct.isEmpty && recorded.batchedBodies.count == 6)
+        let merged = try evalguard(repo, "merge", ".evals/results/shards/" + repo.head)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try result(repo).suites[0].metrics.batched == 6)
+    }
+
+    @Test func aBatchWhoseBoundExceedsTheCostLimitIsNotSubmitted() throws {
+        let server = try AnthropicTestServer()
+        let repo = try repository(server, cases: [caseLine("a", "alpha"), caseLine("b", "beta")])
+        // 2 answers of up to 64 tokens at the batch's $7.50 per million are $0.00096 alone.
+        let r = try evalguard(repo, "run", "--batch", "--max-cost", "0.0009")
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("more than the cost limit of $0.0009; not submitted"), "\(r.stderr)")
+        #expect(try Recorded(server).created.isEmpty)
+        let ok = try evalguard(repo, "run", "--batch", "--max-cost", "0.01")
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try Recorded(server).created.count == 1)
+    }
+
     @Test func anAnthropicJudgeThatSaysBatchGradesThroughABatch() throws {
         let server = try AnthropicTestServer(["--judge"])
         let repo = try ScratchRepository()
