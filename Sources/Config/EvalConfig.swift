@@ -228,10 +228,10 @@ package struct ModelConfig: Sendable {
         deterministic = try members["deterministic"]?.bool()
         batch = try members["batch"]?.bool() ?? false
         batchPollSeconds = try members["batch_poll_s"]?.number(in: 0...3_600) ?? 30
-        if batch, api != .openAI {
+        if batch, api == nil {
             throw (members["batch"] ?? node).error(
                 "\"batch\" needs a provider with a batch API",
-                hint: "Set \"provider\": \"openai\", or remove \"batch\".")
+                hint: "Set \"provider\": \"openai\" or \"anthropic\", or remove \"batch\".")
         }
         switch provider {
         case "command":

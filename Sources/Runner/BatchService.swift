@@ -2,7 +2,8 @@ import EvalGuardSupport
 
 /// A provider's batch API: a set of requests submitted at once and answered within hours, at a
 /// lower price, with no latency worth measuring. `BatchedProvider` drives one through submit,
-/// poll and read; each API is one implementation (OpenAI's Batch API: `OpenAIBatchService`).
+/// poll and read; each API is one implementation (OpenAI's Batch API: `OpenAIBatchService`;
+/// Anthropic's Message Batches: `AnthropicBatchService`), over the shared `BatchHTTP`.
 ///
 /// Nothing here cancels a batch: an interrupted or timed-out run leaves it running at the
 /// provider, and the next run resumes it by its id.
@@ -43,7 +44,8 @@ struct BatchStatus {
     var total: Int
     var completed: Int
     var failed: Int
-    /// Where the answers and the errors are (OpenAI's output and error files).
+    /// Where the answers and the errors are (OpenAI's output and error files; Anthropic's
+    /// `results_url`, checked before it is read).
     var outputLocation: String?
     var errorLocation: String?
 }

@@ -6,29 +6,20 @@ import EvalGuardSupport
 /// polled at `<base_url>/batches/{id}`, and its output and error files read from
 /// `<base_url>/files/{id}/content`, their lines matched to the requests by `custom_id`.
 struct OpenAIBatchService: BatchService {
-    let exchange: HTTPExchange
-    /// `<base_url>` as a path on the host ("/v1"), and the chat completions path a line names.
-    let basePath: String
+    let http: BatchHTTP
+    /// The chat completions path a line names.
     let linePath: String
-    let redact: (String) -> String
 
-    var name: String { "OpenAI's Batch API" }
+    var name: String { http.name }
 
     init(provider: OpenAIProvider) throws {
-        let config = provider.config
-        guard let base = HTTPEndpoint(config.baseURL), let chat = HTTPEndpoint(config.chatCompletionsURL) else {
+        http = try BatchHTTP(name: "OpenAI's Batch API", provider: provider)
+        guard let chat = HTTPEndpoint(provider.config.chatCompletionsURL) else {
             throw EvalGuardError(
-                "\(config.setting("base_url")): not a URL evalguard can call: \(config.baseURL)", file: EvalConfig.path)
+                "\(provider.config.setting("base_url")): not a URL evalguard can call: \(provider.config.baseURL)",
+                file: EvalConfig.path)
         }
-        let transport = try SocketHTTPTransport(
-            endpoint: base, headers: provider.headers, slots: 1, setting: config.setting("base_url"))
-        exchange = HTTPExchange(
-            transport: transport, timeoutSeconds: max(provider.timeoutSeconds, 60), maxRetries: config.maxRetries,
-            backoffSeconds: config.retryBackoffSeconds,
-            origin: String(config.baseURL.dropLast(base.target == "/" ? 0 : base.target.count)))
-        basePath = base.target == "/" ? "" : base.target
         linePath = chat.target
-        redact = provider.redact
     }
 
     func submit(_ lines: [BatchLine]) throws -> String {
@@ -47,31 +38,35 @@ struct OpenAIBatchService: BatchService {
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evalguard-batch.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
                 .utf8)
         form += file + Array("\r\n--\(boundary)--\r\n".utf8)
-        let uploaded = try json(
-            exchange.perform(
-                "POST", basePath + "/files", contentType: "multipart/form-data; boundary=\(boundary)", body: form),
+        let uploaded = try http.json(
+            http.exchange.perform(
+                "POST", http.basePath + "/files", contentType: "multipart/form-data; boundary=\(boundary)", body: form),
             "uploading the batch's requests")
-        guard let fileID = uploaded["id"]?.stringValue, Self.isID(fileID) else {
-            throw malformed("the upload's answer has no usable \"id\"")
+        guard let fileID = uploaded["id"]?.stringValue, BatchHTTP.isID(fileID) else {
+            throw http.malformed("the upload's answer has no usable \"id\"")
         }
         var create = ""
         JSONWriter.write(
             .object([
                 "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
             ]), to: &create)
-        let batch = try json(
-            exchange.perform("POST", basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
+        let batch = try http.json(
+            http.exchange.perform(
+                "POST", http.basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
             "creating the batch")
-        guard let id = batch["id"]?.stringValue, Self.isID(id) else {
-            throw malformed("the new batch's answer has no usable \"id\"")
+        guard let id = batch["id"]?.stringValue, BatchHTTP.isID(id) else {
+            throw http.malformed("the new batch's answer has no usable \"id\"")
         }
         return id
     }
 
     func status(of id: String) throws -> BatchStatus {
-        guard Self.isID(id) else { throw malformed("'\(redact(id))' is not a batch id") }
-        let batch = try json(exchange.perform("GET", basePath + "/batches/" + id), "reading the batch \(id)")
-        guard let state = batch["status"]?.stringValue else { throw malformed("the batch \(id) has no \"status\"") }
+        guard BatchHTTP.isID(id) else { throw http.malformed("'\(http.redact(id))' is not a batch id") }
+        let batch = try http.json(
+            http.exchange.perform("GET", http.basePath + "/batches/" + id), "reading the batch \(id)")
+        guard let state = batch["status"]?.stringValue else {
+            throw http.malformed("the batch \(id) has no \"status\"")
+        }
         let counts = batch["request_counts"]
         func count(_ name: String) -> Int { counts?[name]?.numberValue.flatMap { Int(exactly: $0) } ?? 0 }
         let phase: BatchStatus.Phase
@@ -79,30 +74,24 @@ struct OpenAIBatchService: BatchService {
         case "completed", "expired", "cancelled": phase = .ended
         case "failed":
             let reasons = batch["errors"]?["data"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? []
-            phase = .failed(redact(reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")))
+            phase = .failed(http.redact(reasons.isEmpty ? "no reason given" : reasons.joined(separator: "; ")))
         default: phase = .running
         }
         return BatchStatus(
-            id: id, phase: phase, providerStatus: redact(state), total: count("total"), completed: count("completed"),
-            failed: count("failed"),
-            outputLocation: batch["output_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil },
-            errorLocation: batch["error_file_id"]?.stringValue.flatMap { Self.isID($0) ? $0 : nil })
+            id: id, phase: phase, providerStatus: http.redact(state), total: count("total"),
+            completed: count("completed"), failed: count("failed"),
+            outputLocation: batch["output_file_id"]?.stringValue.flatMap { BatchHTTP.isID($0) ? $0 : nil },
+            errorLocation: batch["error_file_id"]?.stringValue.flatMap { BatchHTTP.isID($0) ? $0 : nil })
     }
 
     func results(of status: BatchStatus) throws -> [String: BatchOutcome] {
         var outcomes: [String: BatchOutcome] = [:]
         for file in [status.errorLocation, status.outputLocation].compactMap({ $0 }) {
-            let response = try exchange.perform("GET", basePath + "/files/" + file + "/content")
+            let response = try http.exchange.perform("GET", http.basePath + "/files/" + file + "/content")
             guard (200..<300).contains(response.status) else {
-                throw refused(response, "reading the batch's file \(file)")
+                throw http.refused(response, "reading the batch's file \(file)")
             }
-            for line in response.body.split(separator: UInt8(ascii: "\n"))
-            where !line.allSatisfy({ $0 == 13 || $0 == 32 }) {
-                guard let entry = Array(line).withUnsafeBufferPointer({ try? JSONParser.parse($0) }),
-                    let id = entry["custom_id"]?.stringValue
-                else { continue }
-                outcomes[id] = outcome(entry)
-            }
+            for (id, entry) in BatchHTTP.entries(response.body) { outcomes[id] = outcome(entry) }
         }
         return outcomes
     }
@@ -110,7 +99,7 @@ struct OpenAIBatchService: BatchService {
     /// A line of the output or error file: an answer when its response is a 2xx with a body.
     private func outcome(_ entry: JSONValue) -> BatchOutcome {
         if let error = entry["error"], error != .null {
-            return .failed("in the batch: " + redact(error["message"]?.stringValue ?? error.canonicalText))
+            return .failed("in the batch: " + http.redact(error["message"]?.stringValue ?? error.canonicalText))
         }
         guard let response = entry["response"], let code = response["status_code"]?.numberValue,
             let body = response["body"]
@@ -119,41 +108,10 @@ struct OpenAIBatchService: BatchService {
         }
         guard (200..<300).contains(code) else {
             let said = body["error"]?["message"]?.stringValue ?? body.canonicalText
-            return .failed("in the batch: HTTP \(Int(code)): " + redact(said))
+            return .failed("in the batch: HTTP \(Int(code)): " + http.redact(said))
         }
         var text = ""
         JSONWriter.write(body, to: &text)
         return .answered(Array(text.utf8))
     }
-
-    /// An id as OpenAI makes them (`batch_abc123`, `file-XYZ`): it goes into a request's path, so
-    /// anything else (a space, a slash, a line break from a hostile server or state file) is refused.
-    static func isID(_ text: String) -> Bool {
-        text.utf8.count <= 200 && text.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true
-            && text.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-                    || "_-.".unicodeScalars.contains($0)
-            }
-    }
-
-    private func json(_ response: HTTPResponse, _ doing: String) throws -> JSONValue {
-        guard (200..<300).contains(response.status) else { throw refused(response, doing) }
-        guard let value = response.body.withUnsafeBufferPointer({ try? JSONParser.parse($0) }), case .object = value
-        else {
-            throw malformed("\(doing): the answer is not a JSON object: \(OpenAIAnswer.quote(response.body, redact))")
-        }
-        return value
-    }
-
-    private func refused(_ response: HTTPResponse, _ doing: String) -> EvalGuardError {
-        .evaluation(
-            "\(name) answered HTTP \(response.status) \(doing): \(OpenAIAnswer.serverMessage(response.body, redact))",
-            hint: response.status == 401 || response.status == 403
-                ? "Check the API key's variable and that the key may use the Batch API."
-                : response.status == 404
-                    ? "The server at the model's base_url may have no Batch API: run without --batch (or without \"batch\": true)."
-                    : nil)
-    }
-
-    private func malformed(_ text: String) -> EvalGuardError { .evaluation("\(name): \(text)") }
 }

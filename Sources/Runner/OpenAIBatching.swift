@@ -1,18 +1,19 @@
 import EvalGuardConfig
 import EvalGuardSupport
 
-/// The openai provider's requests through OpenAI's Batch API: the same bodies, the answers read
-/// by the same decoder at the batch price.
+/// The HTTP provider's requests through its API's batches (OpenAI's Batch API, Anthropic's
+/// Message Batches): the same bodies, the answers read by the same decoder at the batch price.
 extension OpenAIProvider: BatchableProvider {
     /// Whether this provider's requests can go through a batch: one request per case (an agent
-    /// loop's later turns depend on its tools' answers) to chat completions.
+    /// loop's later turns depend on its tools' answers) to chat completions or messages.
     package var canBatch: Bool { endpoint == .chatCompletions && config.maxSteps <= 1 }
 
-    func batchService() throws -> BatchService { try OpenAIBatchService(provider: self) }
+    func batchService() throws -> BatchService {
+        config.api == .anthropic ? try AnthropicBatchService(provider: self) : try OpenAIBatchService(provider: self)
+    }
 
     func decodeBatched(_ body: [UInt8]) -> ModelResponse {
-        var response = OpenAIAnswer.decodeChat(body, extraction: config.output, price: price?.batched, redact: redact)
-            .response
+        var response = decodeChat(body, price: price?.batched).response
         // Marked in the stored usage, so a re-pricing applies the batch price again.
         response.usage = (response.usage ?? [:]).merging([PriceTable.batchUsageKey: 1]) { _, mark in mark }
         return response

@@ -8,7 +8,10 @@ import EvalGuardSupport
 /// the agent loop) is one code path for both.
 extension OpenAIProvider {
     /// A chat answer read the way its API writes it.
-    func decodeChat(_ body: [UInt8]) -> OpenAIAnswer.Chat {
+    func decodeChat(_ body: [UInt8]) -> OpenAIAnswer.Chat { decodeChat(body, price: price) }
+
+    /// A chat answer read the way its API writes it, priced with `price` (a batch's answers: the batch price).
+    func decodeChat(_ body: [UInt8], price: PriceTable.Price?) -> OpenAIAnswer.Chat {
         config.api == .anthropic
             ? AnthropicAnswer.decode(body, extraction: config.output, price: price, redact: redact)
             : OpenAIAnswer.decodeChat(body, extraction: config.output, price: price, redact: redact)

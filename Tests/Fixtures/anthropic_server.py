@@ -29,6 +29,18 @@ calls). Past the last round the answer is "done: " and the contents of the tool_
 after that turn, joined by " | ".
 --key K requires "x-api-key: K" (else 401 authentication_error); --model NAME (repeatable) lists
 the models that exist (else 404 not_found_error); a request without anthropic-version gets 400.
+
+Message Batches: POST /v1/messages/batches takes {"requests": [{"custom_id", "params"}]} (ids
+msgbatch_<n>); GET /v1/messages/batches/{id} polls it: "in_progress" for its first
+--batch-polls polls, "canceling" for the next --batch-canceling, then "ended", its requests
+answered at that poll as direct ones would be (each line's text counts as asked once). A line
+whose answer is an error is "errored" with Anthropic's error body; a line whose text contains
+"batch-expired" is "expired", "batch-canceled" "canceled". GET <results_url> (the batch's
+path + "/results", on --results-origin if given, else this server) reads the JSON Lines.
+
+--judge: answer a judge's prompt (its <<<EXPECTED ... EXPECTED>>> and <<<ANSWER ... ANSWER>>>
+blocks) with "GRADE: pass" when the expected text occurs in the answer, ignoring case, else
+"GRADE: fail".
 """
 import argparse
 import asyncio
@@ -40,6 +52,10 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--key", default=None)
 parser.add_argument("--model", action="append", default=None)
 parser.add_argument("--log", default=None)
+parser.add_argument("--batch-polls", type=int, default=0, help="polls a batch answers as in_progress")
+parser.add_argument("--batch-canceling", type=int, default=0, help="polls after those it answers as canceling")
+parser.add_argument("--judge", action="store_true", help="grade judge prompts (see above)")
+parser.add_argument("--results-origin", default=None, help="the scheme and host results_url names")
 args = parser.parse_args()
 log = open(args.log, "a", buffering=1) if args.log else None
 seen = {}
@@ -56,14 +72,28 @@ def response(status, body, extra=None):
     return head.encode() + b"\r\n" + data
 
 
+def error_body(kind, message):
+    return {"type": "error", "error": {"type": kind, "message": message}}
+
+
 def error(status, kind, message, extra=None):
-    return response(status, {"type": "error", "error": {"type": kind, "message": message}}, extra)
+    return response(status, error_body(kind, message), extra)
 
 
 def text_of(content):
     if isinstance(content, str):
         return content
     return "".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+
+
+def block(text, name):
+    m = re.search(r"<<<%s\n(.*?)\n%s>>>" % (name, name), text, re.S)
+    return m.group(1) if m else ""
+
+
+def judged(prompt):
+    expected = block(prompt, "EXPECTED").strip().lower()
+    return "GRADE: %s" % ("pass" if expected in block(prompt, "ANSWER").lower() else "fail")
 
 
 def agent_round(request):
@@ -99,18 +129,26 @@ def answer(method, path, headers, body):
     if log:
         log.write(json.dumps({"method": method, "path": path, "headers": headers,
                               "body": body.decode("utf-8", "replace")}) + "\n")
-    if path != "/v1/messages" or method != "POST":
+    batched = path.startswith("/v1/messages/batches")
+    if not batched and (path != "/v1/messages" or method != "POST"):
         return 0, error(404, "not_found_error", "Not found: %s %s" % (method, path))
     if args.key is not None and headers.get("x-api-key") != args.key:
         return 0, error(401, "authentication_error", "invalid x-api-key")
     if "anthropic-version" not in headers:
         return 0, error(400, "invalid_request_error", "anthropic-version: header is required")
-    request = json.loads(body)
+    if batched:
+        return 0, batch_api(method, path, headers, body)
+    delay, status, payload, extra = reply(json.loads(body))
+    return delay, response(status, payload, extra)
+
+
+def reply(request):
+    """(delay, status, body, extra headers) of the Messages API's answer to `request`."""
     model = request.get("model")
     if args.model and model not in args.model:
-        return 0, error(404, "not_found_error", "model: %s" % model)
+        return 0, 404, error_body("not_found_error", "model: %s" % model), None
     if "max_tokens" not in request:
-        return 0, error(400, "invalid_request_error", "max_tokens: Field required")
+        return 0, 400, error_body("invalid_request_error", "max_tokens: Field required"), None
     last = request["messages"][-1]
     text = text_of(last["content"])
     scripted = agent_round(request) if request.get("tools") else None
@@ -136,12 +174,12 @@ def answer(method, path, headers, body):
         message = {429: "Number of requests has exceeded your rate limit", 529: "Overloaded"}.get(status, "try again")
         if "escape" in text:
             message = "\x1b[2J\x1b[31mbad\x1b[0m request\r\nforged line"
-        return 0, error(status, kind, message, extra)
+        return 0, status, error_body(kind, message), extra
     if "malformed" in text:
-        return delay, response(200, b"<html>Bad Gateway</html>")
-    blocks = scripted[1] if scripted else [{"type": "text", "text": text}]
-    reply = {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": blocks,
-             "stop_reason": "tool_use" if any(b["type"] == "tool_use" for b in blocks) else "end_turn"}
+        return delay, 200, b"<html>Bad Gateway</html>", None
+    blocks = scripted[1] if scripted else [{"type": "text", "text": judged(text) if args.judge else text}]
+    answer = {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": blocks,
+              "stop_reason": "tool_use" if any(b["type"] == "tool_use" for b in blocks) else "end_turn"}
     if "nousage" not in text:
         words = len(str(request.get("system", "")).split()) + sum(len(text_of(m["content"]).split()) for m in request["messages"])
         out = sum(len(b.get("text", "").split()) for b in blocks)
@@ -151,8 +189,65 @@ def answer(method, path, headers, body):
             c = re.search(r"\b%s:(\d+)" % key, text)
             if c:
                 usage[name] = int(c.group(1))
-        reply["usage"] = usage
-    return delay, response(200, reply, {"anthropic-ratelimit-requests-remaining": "99"})
+        answer["usage"] = usage
+    return delay, 200, answer, {"anthropic-ratelimit-requests-remaining": "99"}
+
+
+batches = {}
+
+
+def batch_api(method, path, headers, body):
+    if method == "POST" and path == "/v1/messages/batches":
+        requests = json.loads(body).get("requests")
+        if not isinstance(requests, list) or not requests:
+            return error(400, "invalid_request_error", "requests: expected a non-empty list")
+        batch_id = "msgbatch_%d" % (len(batches) + 1)
+        batches[batch_id] = {"requests": requests, "polls": 0, "status": "in_progress", "results": None}
+        return response(200, public(batch_id, headers))
+    m = re.fullmatch(r"/v1/messages/batches/([^/]+)(/results)?", path)
+    if method == "GET" and m and m.group(1) in batches:
+        batch = batches[m.group(1)]
+        if m.group(2):
+            if batch["results"] is None:
+                return error(400, "invalid_request_error", "the batch has not ended")
+            data = "".join(json.dumps(line) + "\n" for line in batch["results"]).encode()
+            return b"HTTP/1.1 200 OK\r\nContent-Type: application/binary\r\nContent-Length: %d\r\n\r\n" % len(data) + data
+        batch["polls"] += 1
+        if batch["polls"] <= args.batch_polls:
+            batch["status"] = "in_progress"
+        elif batch["polls"] <= args.batch_polls + args.batch_canceling:
+            batch["status"] = "canceling"
+        elif batch["status"] != "ended":
+            finish(batch)
+        return response(200, public(m.group(1), headers))
+    return error(404, "not_found_error", "Not found: %s %s" % (method, path))
+
+
+def public(batch_id, headers):
+    batch = batches[batch_id]
+    counts = {"processing": 0, "succeeded": 0, "errored": 0, "canceled": 0, "expired": 0}
+    for line in batch["results"] or []:
+        counts[line["result"]["type"]] += 1
+    counts["processing"] = len(batch["requests"]) - sum(counts.values())
+    ended = batch["status"] == "ended"
+    origin = args.results_origin or "http://" + headers.get("host", "127.0.0.1")
+    return {"id": batch_id, "type": "message_batch", "processing_status": batch["status"], "request_counts": counts,
+            "results_url": origin + "/v1/messages/batches/%s/results" % batch_id if ended else None}
+
+
+def finish(batch):
+    """Answers the batch's requests as direct requests would be, and ends it."""
+    batch["status"] = "ended"
+    batch["results"] = []
+    for entry in batch["requests"]:
+        text = text_of(entry["params"]["messages"][-1]["content"])
+        if "batch-expired" in text or "batch-canceled" in text:
+            result = {"type": "expired" if "batch-expired" in text else "canceled"}
+        else:
+            _, status, payload, _ = reply(entry["params"])
+            result = ({"type": "succeeded", "message": payload} if status == 200 and isinstance(payload, dict)
+                      else {"type": "errored", "error": payload if isinstance(payload, dict) else {"type": "error"}})
+        batch["results"].append({"custom_id": entry["custom_id"], "result": result})
 
 
 class Connection(asyncio.Protocol):

@@ -23,6 +23,7 @@ import Testing
         let model = try openAIConfig(#"{"provider": "openai", "model": "m", "batch": true, "batch_poll_s": 5}"#)
         #expect(model.batch && model.batchPollSeconds == 5)
         #expect(try openAIConfig(#"{"provider": "openai", "model": "m"}"#).batchPollSeconds == 30)
+        #expect(try openAIConfig(#"{"provider": "anthropic", "model": "m", "max_tokens": 8, "batch": true}"#).batch)
         // Neither changes the requests: not part of the suites' key.
         #expect(model.keySettings == (try openAIConfig(#"{"provider": "openai", "model": "m"}"#)).keySettings)
     }
@@ -42,9 +43,28 @@ import Testing
     }
 
     @Test func onlyPlainIDsFromABatchAPIGoIntoARequestPath() {
-        for good in ["batch_abc123", "file-XYZ", "batch_1", "file-abc.jsonl"] { #expect(OpenAIBatchService.isID(good)) }
+        for good in ["batch_abc123", "file-XYZ", "batch_1", "file-abc.jsonl", "msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d"] {
+            #expect(BatchHTTP.isID(good))
+        }
         for bad in ["", "..", "a b", "a/b", "batch_1\r\nX-Evil: 1", "batch?x=1", String(repeating: "a", count: 201)] {
-            #expect(!OpenAIBatchService.isID(bad), "\(bad)")
+            #expect(!BatchHTTP.isID(bad), "\(bad)")
+        }
+    }
+
+    @Test func onlyAURLOnTheBaseURLsSchemeHostAndPortIsReadWithTheKey() throws {
+        let provider = try anthropicProvider(
+            #"{"provider": "anthropic", "base_url": "http://127.0.0.1:9", "model": "m", "max_tokens": 8}"#, key: "k")
+        let http = try BatchHTTP(name: "Anthropic's Message Batches", provider: provider)
+        #expect(
+            try http.target(of: "http://127.0.0.1:9/v1/messages/batches/b/results", "results_url")
+                == "/v1/messages/batches/b/results")
+        let elsewhere = [
+            "https://127.0.0.1:9/r", "http://127.0.0.1:10/r", "http://127.0.0.2:9/r",
+            "http://127.0.0.1:9@evil.example/r",
+            "http://127.0.0.1:9/r\r\nX-Evil: 1", "http://127.0.0.1:9/a b", "/v1/relative", "ftp://127.0.0.1:9/r",
+        ]
+        for url in elsewhere {
+            #expect(throws: EvalGuardError.self, "\(url)") { try http.target(of: url, "results_url") }
         }
     }
 
