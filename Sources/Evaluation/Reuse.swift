@@ -11,30 +11,44 @@ import FoundationEssentials
 /// wins, so the caller lists the nearest first.
 struct StoredAnswers {
     private var suites: [String: (SuiteResult, String)] = [:]
-    /// By model fingerprint, then input digest: a suite looks its fingerprint up once and each
-    /// case by its 20 bytes, with no text made per case.
-    private var cases: [String: [ObjectID: (CaseResult, String)]] = [:]
+    private let results: [RunResult]
+    /// By model fingerprint, then input digest, made the first time a suite asks for its
+    /// fingerprint: a suite taken whole needs no index of single answers. A suite looks its
+    /// fingerprint up once and each case by its 20 bytes, with no text made per case.
+    private let cases = CaseIndex()
+
+    private final class CaseIndex {
+        var byFingerprint: [String: [ObjectID: (CaseResult, String)]] = [:]
+    }
 
     init(_ results: [RunResult], repeats: Int) {
-        for result in results where (result.repeats ?? 1) == repeats {
-            for suite in result.suites {
-                guard let fingerprint = suite.modelFingerprint else { continue }
+        self.results = results.filter { ($0.repeats ?? 1) == repeats }
+        for result in self.results {
+            for suite in result.suites where suite.modelFingerprint != nil {
                 if let key = suite.key, suites[key] == nil { suites[key] = (suite, result.commit) }
-                var answers = cases.removeValue(forKey: fingerprint) ?? [:]
+            }
+        }
+    }
+
+    func suite(_ key: String) -> (SuiteResult, String)? { suites[key] }
+
+    /// The stored answers of one model, by input digest.
+    func answers(fingerprint: String) -> [ObjectID: (CaseResult, String)] {
+        if let known = cases.byFingerprint[fingerprint] { return known }
+        var answers: [ObjectID: (CaseResult, String)] = [:]
+        for result in results {
+            for suite in result.suites where suite.modelFingerprint == fingerprint {
                 answers.reserveCapacity(answers.count + suite.cases.count)
                 // A digest held as text is not a blob id, so no current case's input can match it.
                 for c in suite.cases where c.error == nil {
                     guard let input = c.inputBlob, answers[input] == nil else { continue }
                     answers[input] = (c, result.commit)
                 }
-                cases[fingerprint] = answers
             }
         }
+        cases.byFingerprint[fingerprint] = answers
+        return answers
     }
-
-    func suite(_ key: String) -> (SuiteResult, String)? { suites[key] }
-    /// The stored answers of one model, by input digest.
-    func answers(fingerprint: String) -> [ObjectID: (CaseResult, String)] { cases[fingerprint] ?? [:] }
 }
 
 extension Evaluation {
