@@ -139,6 +139,7 @@ public enum CLI {
         let traces = (environment["EVALGUARD_TRACE"] ?? "").split(separator: ",")
         if traces.contains("decode") { console.err(DecodeTrace.summary) }
         if traces.contains("status") { console.err(DecodeTrace.statusSummary) }
+        if traces.contains("plan") { console.err(DecodeTrace.planSummary) }
         return status
     }
 

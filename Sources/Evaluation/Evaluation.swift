@@ -191,6 +191,11 @@ package enum Evaluation {
         pending = []
         var results: [SuiteResult] = []
         for p in plans.indices {
+            if let whole = plans[p].whole {
+                results.append(taken(whole.suite, plans[p]))
+                plans[p].whole = nil
+                continue
+            }
             var plan = plans[p]
             (plans[p].suite.cases, plans[p].key.inputDigests, plans[p].key.scoringDigests, plans[p].kept) = (
                 [], [], [], [:]
@@ -252,6 +257,22 @@ package enum Evaluation {
         if models.count > 1 { result.models = models }
         warnings += cachedRateWarnings(config, plans: plans, results: results, prices: prices)
         return Outcome(result: result, warnings: warnings)
+    }
+
+    /// A stored suite taken whole (`SuitePlan.whole`): its cases, metrics, judge grades and
+    /// embeddings as stored (the cases' array shared, not copied), under this evaluation's suite
+    /// configuration and key, saying where its answers came from as a result reused whole does.
+    static func taken(_ stored: SuiteResult, _ plan: SuitePlan) -> SuiteResult {
+        var suite = stored
+        (suite.name, suite.casesFile, suite.casesDigest, suite.scorer) = (
+            plan.suite.config.name, plan.suite.config.casesPath, plan.suite.digest, plan.suite.config.scorer.name
+        )
+        suite.model = plan.modelID == "model" ? nil : plan.modelID
+        (suite.key, suite.modelFingerprint, suite.reuse) = (plan.key.key, plan.key.modelFingerprint, plan.reuse)
+        suite.judge = stored.judge.map(\.reused)
+        // Re-asks made to settle another comparison belong to that one, as a planned case's do.
+        suite.baselineReasks = nil
+        return suite
     }
 
     /// A run's result and what else the command may want to say about it.

@@ -52,6 +52,10 @@ package final class Evaluator {
     package var audit: AuditRequest?
     /// Whether the evaluation's models go through their batch APIs (`--batch`, `"batch": true`).
     package var batch: BatchRequest?
+    /// Across this evaluator's evaluations: the cases whose stored answers were planned one by
+    /// one, and the stored suites taken whole instead (`Evaluation.plan`'s `takingWhole`).
+    package internal(set) var plannedCases = 0
+    package internal(set) var suitesTakenWhole = 0
     package var store: ResultStore { ResultStore(root: repository.root, repository: repository) }
     private var workingTreeConfig: EvalConfig?
 
@@ -165,7 +169,11 @@ package final class Evaluator {
         if !fresh { stored = StoredAnswers(candidates, repeats: runs) }
         let prices = try Evaluation.prices(config, read: read)
         var plans = Evaluation.plan(
-            config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard)
+            config, suites, files: files, stored: stored, repeats: runs, prices: prices, shard: shard,
+            takingWhole: audit == nil)
+        for plan in plans {
+            if plan.whole != nil { suitesTakenWhole += 1 } else { plannedCases += plan.suite.cases.count }
+        }
         if let only { plans.removeAll { !only.contains($0.suite.config.name) && !$0.pending.isEmpty } }
         let partial = plans.count < suites.count
         try store.ensureWritable()

@@ -11,30 +11,44 @@ import FoundationEssentials
 /// wins, so the caller lists the nearest first.
 struct StoredAnswers {
     private var suites: [String: (SuiteResult, String)] = [:]
-    /// By model fingerprint, then input digest: a suite looks its fingerprint up once and each
-    /// case by its 20 bytes, with no text made per case.
-    private var cases: [String: [ObjectID: (CaseResult, String)]] = [:]
+    private let results: [RunResult]
+    /// By model fingerprint, then input digest, made the first time a suite asks for its
+    /// fingerprint: a suite taken whole needs no index of single answers. A suite looks its
+    /// fingerprint up once and each case by its 20 bytes, with no text made per case.
+    private let cases = CaseIndex()
+
+    private final class CaseIndex {
+        var byFingerprint: [String: [ObjectID: (CaseResult, String)]] = [:]
+    }
 
     init(_ results: [RunResult], repeats: Int) {
-        for result in results where (result.repeats ?? 1) == repeats {
-            for suite in result.suites {
-                guard let fingerprint = suite.modelFingerprint else { continue }
+        self.results = results.filter { ($0.repeats ?? 1) == repeats }
+        for result in self.results {
+            for suite in result.suites where suite.modelFingerprint != nil {
                 if let key = suite.key, suites[key] == nil { suites[key] = (suite, result.commit) }
-                var answers = cases.removeValue(forKey: fingerprint) ?? [:]
+            }
+        }
+    }
+
+    func suite(_ key: String) -> (SuiteResult, String)? { suites[key] }
+
+    /// The stored answers of one model, by input digest.
+    func answers(fingerprint: String) -> [ObjectID: (CaseResult, String)] {
+        if let known = cases.byFingerprint[fingerprint] { return known }
+        var answers: [ObjectID: (CaseResult, String)] = [:]
+        for result in results {
+            for suite in result.suites where suite.modelFingerprint == fingerprint {
                 answers.reserveCapacity(answers.count + suite.cases.count)
                 // A digest held as text is not a blob id, so no current case's input can match it.
                 for c in suite.cases where c.error == nil {
                     guard let input = c.inputBlob, answers[input] == nil else { continue }
                     answers[input] = (c, result.commit)
                 }
-                cases[fingerprint] = answers
             }
         }
+        cases.byFingerprint[fingerprint] = answers
+        return answers
     }
-
-    func suite(_ key: String) -> (SuiteResult, String)? { suites[key] }
-    /// The stored answers of one model, by input digest.
-    func answers(fingerprint: String) -> [ObjectID: (CaseResult, String)] { cases[fingerprint] ?? [:] }
 }
 
 extension Evaluation {
@@ -48,9 +62,14 @@ extension Evaluation {
         /// their outputs, for it.
         var judging: [Int: JSONValue] = [:]
         var reuse = SuiteReuse()
+        /// The stored suite taken as it is (`takingWhole`), and the commit whose result holds it:
+        /// then nothing is kept case by case and nothing is pending.
+        var whole: (suite: SuiteResult, commit: String)?
         /// The cases left to ask: the suite's own array when none was kept, not a copy.
         var pending: [EvalCase] {
-            kept.isEmpty ? suite.cases : suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] }
+            if whole != nil { return [] }
+            return kept.isEmpty
+                ? suite.cases : suite.cases.indices.filter { kept[$0] == nil }.map { suite.cases[$0] }
         }
 
         /// Keeps the share's cases (and their digests); the suite key stays the whole suite's.
@@ -68,9 +87,14 @@ extension Evaluation {
     /// and re-priced with the current price table; a case whose stored output was cut at the cap
     /// (or that ran several times) is re-scored only by running it again. With `shard`, each
     /// plan holds that share of the suite's cases alone, under the whole suite's key.
+    ///
+    /// With `takingWhole`, a stored suite that nothing would change (`unchanged`: same key, every
+    /// case scored as it would be now and priced as it is) is taken as it is, its cases neither
+    /// planned nor copied: what a configuration edit that only re-gates (a threshold, a comment)
+    /// costs. Its callers that read the kept answers case by case (an audit, a share) plan them.
     static func plan(
         _ config: EvalConfig, _ suites: [LoadedSuite], files: [FileVersion], stored: StoredAnswers,
-        repeats: Int, prices: [String: PriceTable.Price], shard: Shard? = nil
+        repeats: Int, prices: [String: PriceTable.Price], shard: Shard? = nil, takingWhole: Bool = false
     ) -> [SuitePlan] {
         let scoring = ScoringSession()
         return suites.map { suite in
@@ -79,6 +103,12 @@ extension Evaluation {
                 suite: suite, key: SuiteKey(suite: suite, config: config, files: files, repeats: repeats), modelID: id)
             if let shard { plan.restrict(to: shard) }
             let whole = stored.suite(plan.key.key)
+            if takingWhole, shard == nil, let (s, commit) = whole, unchanged(s, plan, price: prices[id]) {
+                plan.whole = (s, commit)
+                (plan.reuse.reused, plan.reuse.from, plan.reuse.wholeSuite) = (s.cases.count, [commit], true)
+                DecodeTrace.tookWholeSuite()
+                return plan
+            }
             // Lookups by id and by input digest: planning stays linear in the cases.
             var byID: [String: CaseResult] = [:]
             if let (s, _) = whole {
@@ -86,6 +116,7 @@ extension Evaluation {
                 for c in s.cases where c.error == nil && byID[c.id] == nil { byID[c.id] = c }
             }
             let answers = stored.answers(fingerprint: plan.key.modelFingerprint)
+            DecodeTrace.plannedCases(plan.suite.cases.count)
             for (i, c) in plan.suite.cases.enumerated() {
                 let found: (CaseResult, String)?
                 if let (_, commit) = whole, let match = byID[c.id] {
@@ -128,6 +159,25 @@ extension Evaluation {
             plan.reuse.wholeSuite = whole != nil && plan.kept.count == plan.suite.cases.count
             return plan
         }
+    }
+
+    /// Whether planning `stored` case by case would leave every answer as it is: the same cases in
+    /// the same order, none failed or settled further, each with this plan's input and scoring
+    /// digests and the cost `price` gives it, and no judge comparing with a baseline's answers
+    /// (its record names the baseline's commit). A comparison of 20-byte digests per case, no copy.
+    static func unchanged(_ stored: SuiteResult, _ plan: SuitePlan, price: PriceTable.Price?) -> Bool {
+        let cases = plan.suite.cases
+        guard stored.cases.count == cases.count, plan.suite.judge?.settings.mode != .pairwise,
+            stored.judge?.fingerprint == plan.suite.judge?.fingerprint
+        else { return false }
+        for i in cases.indices {
+            let answer = stored.cases[i]
+            guard answer.error == nil, answer.settledRuns == nil, answer.id == cases[i].id,
+                answer.inputBlob == plan.key.inputDigests[i], answer.scoringBlob == plan.key.scoringDigests[i]
+            else { return false }
+            if let price, let cost = reprice(answer, price), cost != answer.costUSD { return false }
+        }
+        return true
     }
 
     /// Scores a stored answer anew: a case run once from its output, a repeated case from its
