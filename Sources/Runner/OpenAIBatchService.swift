@@ -10,6 +10,8 @@ struct OpenAIBatchService: BatchService {
     /// `<base_url>` as a path on the host ("/v1"), and the chat completions path a line names.
     let basePath: String
     let linePath: String
+    /// Server text made fit to show: the API key redacted, control characters replaced (a
+    /// server may send escape sequences).
     let redact: (String) -> String
 
     var name: String { "OpenAI's Batch API" }
@@ -28,7 +30,7 @@ struct OpenAIBatchService: BatchService {
             origin: String(config.baseURL.dropLast(base.target == "/" ? 0 : base.target.count)))
         basePath = base.target == "/" ? "" : base.target
         linePath = chat.target
-        redact = provider.redact
+        redact = { OpenAIProvider.terminalSafe(provider.redact($0)) }
     }
 
     func submit(_ lines: [BatchLine]) throws -> String {
@@ -59,9 +61,22 @@ struct OpenAIBatchService: BatchService {
             .object([
                 "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
             ]), to: &create)
-        let batch = try json(
-            exchange.perform("POST", basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
-            "creating the batch")
+        // Never retried: a create that failed on the way back (a 5xx, a timeout, a dropped
+        // connection) may have made the batch, and a second one would be paid for again.
+        let created: HTTPResponse
+        do {
+            created = try exchange.perform(
+                "POST", basePath + "/batches", contentType: "application/json", body: Array(create.utf8),
+                retrying: false)
+        } catch let error as EvalGuardError {
+            throw mayExist(error.message, fileID: fileID)
+        }
+        if [408, 409, 429].contains(created.status) || created.status >= 500 {
+            throw mayExist(
+                "\(name) answered HTTP \(created.status) creating the batch: \(OpenAIAnswer.serverMessage(created.body, redact))",
+                fileID: fileID)
+        }
+        let batch = try json(created, "creating the batch")
         guard let id = batch["id"]?.stringValue, Self.isID(id) else {
             throw malformed("the new batch's answer has no usable \"id\"")
         }
@@ -70,7 +85,9 @@ struct OpenAIBatchService: BatchService {
 
     func status(of id: String) throws -> BatchStatus {
         guard Self.isID(id) else { throw malformed("'\(redact(id))' is not a batch id") }
-        let batch = try json(exchange.perform("GET", basePath + "/batches/" + id), "reading the batch \(id)")
+        let polled = try exchange.perform("GET", basePath + "/batches/" + id)
+        if polled.status == 404 { throw UnknownBatch(said: OpenAIAnswer.serverMessage(polled.body, redact)) }
+        let batch = try json(polled, "reading the batch \(id)")
         guard let state = batch["status"]?.stringValue else { throw malformed("the batch \(id) has no \"status\"") }
         let counts = batch["request_counts"]
         func count(_ name: String) -> Int { counts?[name]?.numberValue.flatMap { Int(exactly: $0) } ?? 0 }
@@ -156,4 +173,13 @@ struct OpenAIBatchService: BatchService {
     }
 
     private func malformed(_ text: String) -> EvalGuardError { .evaluation("\(name): \(text)") }
+
+    /// A create whose outcome is unknown: the batch may exist, and submitting again may pay twice.
+    private func mayExist(_ problem: String, fileID: String) -> EvalGuardError {
+        .evaluation(
+            problem + "; the batch may have been created all the same",
+            hint:
+                "Before running again, look for a batch of input file \(fileID) at \(exchange.origin)\(basePath)/batches (GET, or the provider's dashboard): a run with --batch now submits a new batch."
+        )
+    }
 }

@@ -40,6 +40,9 @@ logged), into the output file, except: a line whose last message contains "batch
 the error file (an error, no response); "batch-status:<code>" gets a response with that status
 code and an error body; under an expired batch, "batch-unfinished" goes to the error file as
 batch_expired. The upload's lines are logged under "file" beside the upload's request.
+--batch-create-status <code> makes POST /v1/batches create the batch and answer with that status
+all the same (a create whose answer was lost). --not-found-text adds its text to every 404's
+message (a server's text that must not reach a terminal as it is).
 
 --judge: answer as a judge instead of echoing. The prompt's <<<EXPECTED ... EXPECTED>>> and
 <<<ANSWER ... ANSWER>>> blocks are read; the grade is "pass" (or the top of a numeric scale
@@ -82,6 +85,9 @@ parser.add_argument("--model-delay", action="append", default=[], help="NAME=MS:
 parser.add_argument("--model-error-rate", action="append", default=[], help="NAME=SHARE: share of NAME's prompts answered wrongly")
 parser.add_argument("--batch-polls", type=int, default=0, help="polls a batch answers as still running")
 parser.add_argument("--batch-final", choices=["completed", "expired", "failed"], default="completed")
+parser.add_argument("--batch-create-status", type=int, default=200,
+                    help="POST /v1/batches makes the batch, then answers with this status")
+parser.add_argument("--not-found-text", default="", help="added to the message of every 404")
 args = parser.parse_args()
 model_delay = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_delay)}
 model_error_rate = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_error_rate)}
@@ -173,7 +179,7 @@ def answer(method, path, headers, body, tls=None):
     if path == "/v1/embeddings":
         return 0, embeddings(json.loads(body))
     if path != "/v1/chat/completions":
-        return 0, error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
+        return 0, error(404, "Unknown request URL: %s %s%s" % (method, path, args.not_found_text), "invalid_request_error")
     if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
         return 0, error(401, "Incorrect API key provided: %s" % headers.get("authorization", "(none)"),
                         "invalid_request_error")
@@ -266,6 +272,8 @@ def batch_api(method, path, headers, body):
         batch_id = "batch_%d" % (len(batches) + 1)
         batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": request.get("endpoint"), "polls": 0,
                              "input_file_id": request["input_file_id"], "status": "validating"}
+        if args.batch_create_status != 200:
+            return error(args.batch_create_status, "the batch was made, the answer lost", "server_error")
         return response(200, public(batches[batch_id]))
     m = re.fullmatch(r"/v1/batches/([^/]+)", path)
     if method == "GET" and m and m.group(1) in batches:
@@ -279,7 +287,7 @@ def batch_api(method, path, headers, body):
     m = re.fullmatch(r"/v1/files/([^/]+)/content", path)
     if method == "GET" and m and m.group(1) in files:
         return response(200, files[m.group(1)])
-    return error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
+    return error(404, "Unknown request URL: %s %s%s" % (method, path, args.not_found_text), "invalid_request_error")
 
 
 def public(batch):
