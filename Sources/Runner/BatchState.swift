@@ -37,6 +37,15 @@ package struct BatchState {
             batchID: id, digest: digest, requests: value["requests"]?.numberValue.flatMap { Int(exactly: $0) } ?? 0)
     }
 
+    /// Whether the file says a batch of the requests with `digest` was being created and its
+    /// create never answered (no `batch_id`): the batch may exist at the provider.
+    func unanswered(digest: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+            let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) })
+        else { return false }
+        return value["batch_id"] == nil && value["digest"]?.stringValue == digest
+    }
+
     /// Whatever batch the file names (a run with other requests reports it as left behind).
     func kept() -> String? {
         guard let data = FileManager.default.contents(atPath: path),
@@ -45,14 +54,17 @@ package struct BatchState {
         return value["batch_id"]?.stringValue
     }
 
+    /// Keeps `entry`; with no batch id (`""`), before its create is sent, so that a create that
+    /// never answered is looked for by the next run rather than sent again.
     func save(_ entry: Entry, service: String, baseURL: String) throws {
         var text = ""
-        JSONWriter.write(
-            .object([
-                "batch_id": .string(entry.batchID), "digest": .string(entry.digest), "base_url": .string(baseURL),
-                "requests": .number(Double(entry.requests)), "service": .string(service),
-                "submitted_at": .string(utcTimestamp()),
-            ]), to: &text)
+        var fields: [String: JSONValue] = [
+            "digest": .string(entry.digest), "base_url": .string(baseURL),
+            "requests": .number(Double(entry.requests)), "service": .string(service),
+            "submitted_at": .string(utcTimestamp()),
+        ]
+        if !entry.batchID.isEmpty { fields["batch_id"] = .string(entry.batchID) }
+        JSONWriter.write(.object(fields), to: &text)
         try AtomicFile.write(text + "\n", to: path)
     }
 

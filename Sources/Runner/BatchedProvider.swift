@@ -94,6 +94,17 @@ package final class BatchedProvider: ModelProvider, CostLimited {
                 id = try submit(service, lines, bodies, digest: digest)
                 status = try waitForNew(service, id, total: requests.count)
             }
+        } else if settings.state.unanswered(digest: digest), let findable = service as? FindableBatchService,
+            let found = try findable.find(digest: digest)
+        {
+            id = found
+            try settings.state.save(
+                .init(batchID: id, digest: digest, requests: lines.count), service: service.name,
+                baseURL: direct.batchBaseURL)
+            settings.say(
+                "found \(service.name) batch \(id) of \(requests.count) requests, whose create did not answer (\(settings.state.displayPath)): resuming it"
+            )
+            status = try waitForNew(service, id, total: requests.count)
         } else {
             if let old = settings.state.kept(), !settings.answered.has(settings.state) {
                 settings.say(
@@ -149,7 +160,12 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         -> String
     {
         try checkCost(bodies)
-        let id = try service.submit(lines)
+        // Kept without an id before the create goes out: if it never answers, the next run looks
+        // for the batch by its digest rather than creating another.
+        try settings.state.save(
+            .init(batchID: "", digest: digest, requests: lines.count), service: service.name,
+            baseURL: direct.batchBaseURL)
+        let id = try (service as? FindableBatchService)?.submit(lines, digest: digest) ?? service.submit(lines)
         try settings.state.save(
             .init(batchID: id, digest: digest, requests: lines.count), service: service.name,
             baseURL: direct.batchBaseURL)
@@ -226,6 +242,16 @@ package final class BatchedProvider: ModelProvider, CostLimited {
     static func seconds(_ s: Double) -> String {
         s == s.rounded() ? "\(Int(s))s" : "\(s)s"
     }
+}
+
+/// A batch API whose batches carry the digest of their requests (OpenAI's `metadata`), so that a
+/// create that never answered is looked for rather than sent again.
+protocol FindableBatchService: BatchService {
+    /// `submit`, the batch marked with `digest`.
+    func submit(_ lines: [BatchLine], digest: String) throws -> String
+    /// The batch marked with `digest` that has not failed, expired or been cancelled, if the
+    /// provider lists one among its latest.
+    func find(digest: String) throws -> String?
 }
 
 /// A batch service's answer that it has no batch of this id (HTTP 404), with what it said, safe

@@ -5,7 +5,7 @@ import EvalGuardSupport
 /// (purpose `batch`), a batch made of it at `<base_url>/batches` (completion window 24h),
 /// polled at `<base_url>/batches/{id}`, and its output and error files read from
 /// `<base_url>/files/{id}/content`, their lines matched to the requests by `custom_id`.
-struct OpenAIBatchService: BatchService {
+struct OpenAIBatchService: FindableBatchService {
     let exchange: HTTPExchange
     /// `<base_url>` as a path on the host ("/v1"), and the chat completions path a line names.
     let basePath: String
@@ -33,7 +33,30 @@ struct OpenAIBatchService: BatchService {
         redact = { OpenAIProvider.terminalSafe(provider.redact($0)) }
     }
 
-    func submit(_ lines: [BatchLine]) throws -> String {
+    func submit(_ lines: [BatchLine]) throws -> String { try create(lines, digest: nil) }
+
+    func submit(_ lines: [BatchLine], digest: String) throws -> String { try create(lines, digest: digest) }
+
+    /// The latest batches (`GET <base_url>/batches?limit=100`): the one whose metadata carries
+    /// `digest` and that can still answer.
+    func find(digest: String) throws -> String? {
+        let listed = try exchange.perform("GET", basePath + "/batches?limit=100")
+        if listed.status == 404 { return nil }
+        let list = try json(listed, "listing the batches")
+        for batch in list["data"]?.arrayValue ?? [] {
+            guard batch["metadata"]?[Self.digestKey]?.stringValue == digest,
+                let id = batch["id"]?.stringValue, Self.isID(id),
+                !["failed", "expired", "cancelled", "cancelling"].contains(batch["status"]?.stringValue ?? "")
+            else { continue }
+            return id
+        }
+        return nil
+    }
+
+    /// The metadata key a batch's digest goes under.
+    static let digestKey = "evalguard_digest"
+
+    private func create(_ lines: [BatchLine], digest: String?) throws -> String {
         var file: [UInt8] = []
         for line in lines {
             // The body is spliced in as bytes: the line carries exactly what a direct request sends.
@@ -57,10 +80,11 @@ struct OpenAIBatchService: BatchService {
             throw malformed("the upload's answer has no usable \"id\"")
         }
         var create = ""
-        JSONWriter.write(
-            .object([
-                "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
-            ]), to: &create)
+        var fields: [String: JSONValue] = [
+            "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
+        ]
+        if let digest { fields["metadata"] = .object([Self.digestKey: .string(digest)]) }
+        JSONWriter.write(.object(fields), to: &create)
         // Never retried: a create that failed on the way back (a 5xx, a timeout, a dropped
         // connection) may have made the batch, and a second one would be paid for again.
         let created: HTTPResponse
@@ -179,7 +203,7 @@ struct OpenAIBatchService: BatchService {
         .evaluation(
             problem + "; the batch may have been created all the same",
             hint:
-                "Before running again, look for a batch of input file \(fileID) at \(exchange.origin)\(basePath)/batches (GET, or the provider's dashboard): a run with --batch now submits a new batch."
+                "Run the same command with --batch again: it first looks for the batch (input file \(fileID), metadata \(Self.digestKey)) at \(exchange.origin)\(basePath)/batches and resumes it if it exists."
         )
     }
 }

@@ -33,7 +33,8 @@ Every request is appended to --log as one JSON line: method, path, headers, body
 
 OpenAI's Batch API: POST /v1/files (multipart/form-data, a "purpose" and a "file" part) keeps
 the file; POST /v1/batches makes a batch of an uploaded JSON Lines file; GET /v1/batches/{id}
-polls it; GET /v1/files/{id}/content reads a file. A batch answers "validating", then
+polls it; GET /v1/batches?limit=<n> lists the newest (with the "metadata" they were made with);
+GET /v1/files/{id}/content reads a file. A batch answers "validating", then
 "in_progress", for its first --batch-polls polls, then ends as --batch-final says (completed,
 expired, failed). It ends by answering each line as /v1/chat/completions would (nothing of it
 logged), into the output file, except: a line whose last message contains "batch-error" goes to
@@ -271,10 +272,15 @@ def batch_api(method, path, headers, body):
             return error(400, "unknown input_file_id or completion_window", "invalid_request_error")
         batch_id = "batch_%d" % (len(batches) + 1)
         batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": request.get("endpoint"), "polls": 0,
-                             "input_file_id": request["input_file_id"], "status": "validating"}
+                             "input_file_id": request["input_file_id"], "status": "validating",
+                             "metadata": request.get("metadata")}
         if args.batch_create_status != 200:
             return error(args.batch_create_status, "the batch was made, the answer lost", "server_error")
         return response(200, public(batches[batch_id]))
+    m = re.fullmatch(r"/v1/batches\?limit=(\d+)", path)
+    if method == "GET" and m:
+        newest = [public(b) for b in reversed(list(batches.values()))][:int(m.group(1))]
+        return response(200, {"object": "list", "data": newest, "has_more": len(batches) > len(newest)})
     m = re.fullmatch(r"/v1/batches/([^/]+)", path)
     if method == "GET" and m and m.group(1) in batches:
         batch = batches[m.group(1)]

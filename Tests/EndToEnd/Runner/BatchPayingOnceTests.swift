@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// A batch is paid for once: its id is kept until its answers are stored, its create is never
-/// sent twice, and a kept id the server does not know is dropped rather than waited for. What
+/// sent twice (a create that did not answer is looked for by the next run), and a kept id the
+/// server does not know is dropped rather than waited for. What
 /// the batch server says reaches the terminal without its control characters.
 @Suite struct BatchPayingOnceTests {
     let runs = BatchRunTests()
@@ -47,15 +48,36 @@ import Testing
         #expect(repo.read(".evals/results/batches/models.grader.json") == nil)
     }
 
-    @Test func aCreateWhoseAnswerIsLostIsNotSentAgainAndSaysTheBatchMayExist() throws {
+    @Test func aCreateWhoseAnswerIsLostIsNotSentAgainAndTheNextRunFindsItsBatch() throws {
         let server = try OpenAITestServer(["--batch-create-status", "500"])
         let repo = try runs.repository(server, cases: [caseLine("a", "alpha")])
-        let r = try runs.evalguard(repo, "run", "--batch")
-        #expect(r.status == 3, "\(r.stderr)")
-        #expect(r.stderr.contains("answered HTTP 500 creating the batch"), "\(r.stderr)")
-        #expect(r.stderr.contains("the batch may have been created all the same"), "\(r.stderr)")
-        #expect(r.stderr.contains("look for a batch of input file file-1 at \(server.baseURL)/batches"), "\(r.stderr)")
+        let first = try runs.evalguard(repo, "run", "--batch")
+        #expect(first.status == 3, "\(first.stderr)")
+        #expect(first.stderr.contains("answered HTTP 500 creating the batch"), "\(first.stderr)")
+        #expect(first.stderr.contains("the batch may have been created all the same"), "\(first.stderr)")
+        #expect(
+            first.stderr.contains(
+                "it first looks for the batch (input file file-1, metadata evalguard_digest) at \(server.baseURL)/batches"
+            ),
+            "\(first.stderr)")
         #expect(try BatchRunTests.Recorded(server).batchesCreated == 1)
+        let kept = try #require(repo.read(".evals/results/batches/model.json"))
+        #expect(!kept.contains("batch_id") && kept.contains("\"digest\""), "\(kept)")
+        let created = try #require(
+            try server.requests().first {
+                $0["method"]?.stringValue == "POST" && $0["path"]?.stringValue == "/v1/batches"
+            })
+        #expect(created["body"]?.stringValue?.contains("\"metadata\":{\"evalguard_digest\":") == true)
+
+        let second = try runs.evalguard(repo, "run", "--batch")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "found OpenAI's Batch API batch batch_1 of 1 requests, whose create did not answer (.evals/results/batches/model.json): resuming it"
+            ), "\(second.stderr)")
+        #expect(try BatchRunTests.Recorded(server).batchesCreated == 1)
+        #expect(try runs.result(repo).suites[0].cases.map(\.passed) == [true])
+        #expect(repo.read(".evals/results/batches/model.json") == nil)
     }
 
     @Test func aKeptBatchTheServerDoesNotKnowIsDroppedWithASafeWarningAndSubmittedAgain() throws {
