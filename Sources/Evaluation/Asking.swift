@@ -92,7 +92,7 @@ final class Providers {
                     root: batch.root, resultsDirectory: ResultStore.directory,
                     name: wording.settings + batch.stateSuffix),
                 maxWaitSeconds: batch.maxWaitSeconds, pollSeconds: model.batchPollSeconds,
-                say: batch.say, progress: batch.progress)
+                say: batch.say, progress: batch.progress, answered: batch.answered)
             return (provider.batched(settings), openAI.description(price: price), warnings)
         }
         return (provider, openAI.description(price: price), warnings)

@@ -14,6 +14,8 @@ package struct BatchRequest {
     package var stateSuffix = ""
     package var say: (String) -> Void
     package var progress: (BatchProgress) -> Void
+    /// The batches this run read, forgotten once its result is stored.
+    package let answered = BatchLedger()
 
     package init(
         scope: Scope, maxWaitSeconds: Double?, root: String, say: @escaping (String) -> Void,

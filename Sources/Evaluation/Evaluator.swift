@@ -231,6 +231,8 @@ package final class Evaluator {
         } else {
             try store.save(outcome.result)
         }
+        // Only now are the batches' answers kept: their batches are forgotten, not before.
+        batch?.answered.clear()
         let ranNothing = outcome.result.suites.allSatisfy { $0.reuse?.ran.isEmpty ?? false }
         return Evaluated(
             result: outcome.result, reused: false, config: config, dirtyPaths: dirtyPaths, reusedAnswers: ranNothing,

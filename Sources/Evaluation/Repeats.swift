@@ -43,11 +43,13 @@ enum Repeats {
         }
         let costs = runs.compactMap(\.costUSD)
         folded.costUSD = costs.isEmpty ? nil : Money.sum(costs) / Double(costs.count)
-        if let usage = folded.usage {
+        // Every key of every run, over the runs with usage, a key a run lacks counting 0 for it:
+        // cached tokens or a batch mark of some runs only are priced as the runs were.
+        let usages = runs.compactMap(\.usage)
+        if folded.usage != nil {
             var mean: [String: Double] = [:]
-            for key in usage.keys {
-                let values = runs.compactMap { $0.usage?[key] }
-                mean[key] = values.reduce(0, +) / Double(values.count)
+            for key in Set(usages.flatMap(\.keys)) {
+                mean[key] = usages.reduce(0) { $0 + ($1[key] ?? 0) } / Double(usages.count)
             }
             folded.usage = mean
         }

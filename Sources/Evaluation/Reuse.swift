@@ -285,7 +285,10 @@ extension Evaluation {
                 continue
             }
             let missing = Set(
-                suite.cases.flatMap { c in c.usage.flatMap(PriceTable.BilledTokens.init).map(price.missingRates) ?? [] }
+                suite.cases.flatMap { c in
+                    // Checked against the rates the answer was billed at: a batched one's are the batch rates.
+                    c.usage.flatMap(PriceTable.BilledTokens.init).map(price.forUsage(c.usage).missingRates) ?? []
+                }
             )
             guard !missing.isEmpty else { continue }
             warned.insert(plan.modelID)

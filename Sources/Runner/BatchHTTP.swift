@@ -29,7 +29,9 @@ struct BatchHTTP {
         basePath = base.target == "/" ? "" : base.target
     }
 
-    func redact(_ text: String) -> String { provider.redact(text) }
+    /// Server text made fit to show: the API key redacted, control characters replaced (a
+    /// server may send escape sequences).
+    func redact(_ text: String) -> String { OpenAIProvider.terminalSafe(provider.redact(text)) }
 
     /// An id as the providers make them (`batch_abc123`, `file-XYZ`, `msgbatch_01Hk...`): it goes
     /// into a request's path, so anything else (a space, a slash, a line break from a hostile

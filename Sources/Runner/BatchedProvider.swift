@@ -9,6 +9,8 @@ protocol BatchableProvider: ModelProvider, CostLimited {
     func batchService() throws -> BatchService
     /// The body a direct request for `request` sends.
     func body(_ request: ModelRequest) throws -> [UInt8]
+    /// Where the batch API is (`base_url`): part of a kept batch's digest.
+    var batchBaseURL: String { get }
     /// A batched answer's body read as the direct answer would be, at the batch price.
     func decodeBatched(_ body: [UInt8]) -> ModelResponse
     /// The most the batch of `bodies` may cost at the batch price, for the cost limit; nil when
@@ -26,13 +28,15 @@ package struct BatchSettings {
     package var say: (String) -> Void
     /// Where the batch stands at each poll: on a terminal only.
     package var progress: (BatchProgress) -> Void
+    /// Takes the state once the batch's answers are read; it clears it once they are stored.
+    package var answered: BatchLedger
 
     package init(
         state: BatchState, maxWaitSeconds: Double?, pollSeconds: Double, say: @escaping (String) -> Void,
-        progress: @escaping (BatchProgress) -> Void
+        progress: @escaping (BatchProgress) -> Void, answered: BatchLedger
     ) {
-        (self.state, self.maxWaitSeconds, self.pollSeconds, self.say, self.progress) = (
-            state, maxWaitSeconds, pollSeconds, say, progress
+        (self.state, self.maxWaitSeconds, self.pollSeconds, self.say, self.progress, self.answered) = (
+            state, maxWaitSeconds, pollSeconds, say, progress, answered
         )
     }
 }
@@ -71,27 +75,45 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         let lines = bodies.enumerated().map { BatchLine(customID: Self.customID($0), body: $1) }
         var digested: [UInt8] = []
         for line in lines { digested += Array(line.customID.utf8) + [10] + line.body + [10] }
-        let digest = SHA256.digest(digested).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let digest = Self.hex(SHA256.digest(Array(direct.batchBaseURL.utf8) + [10] + digested))
         let service = try direct.batchService()
-        let id: String
-        if let entry = settings.state.pending(digest: digest) {
+        var id: String
+        var status: BatchStatus
+        if let entry = settings.state.pending(digest: digest, unplaced: Self.hex(SHA256.digest(digested))) {
             id = entry.batchID
             settings.say(
                 "resuming \(service.name) batch \(id) of \(requests.count) requests (\(settings.state.displayPath))")
+            do {
+                status = try waitForEnd(service, id, total: requests.count)
+            } catch let unknown as UnknownBatch {
+                // Kept for a server that no longer has it: waiting for it would block every run.
+                settings.say(
+                    "warning: \(service.name) knows no batch \(id) (kept in \(settings.state.displayPath)): \(unknown.said); it is forgotten and the requests are submitted again"
+                )
+                settings.state.clear()
+                id = try submit(service, lines, bodies, digest: digest)
+                status = try waitForNew(service, id, total: requests.count)
+            }
+        } else if settings.state.unanswered(digest: digest), let findable = service as? FindableBatchService,
+            let found = try findable.find(digest: digest)
+        {
+            id = found
+            try settings.state.save(
+                .init(batchID: id, digest: digest, requests: lines.count), service: service.name,
+                baseURL: direct.batchBaseURL)
+            settings.say(
+                "found \(service.name) batch \(id) of \(requests.count) requests, whose create did not answer (\(settings.state.displayPath)): resuming it"
+            )
+            status = try waitForNew(service, id, total: requests.count)
         } else {
-            if let old = settings.state.kept() {
+            if let old = settings.state.kept(), !settings.answered.has(settings.state) {
                 settings.say(
                     "warning: the batch \(old) in \(settings.state.displayPath) was for other requests; it is left as it is and a new batch is submitted"
                 )
             }
-            try checkCost(bodies)
-            id = try service.submit(lines)
-            try settings.state.save(.init(batchID: id, digest: digest, requests: lines.count), service: service.name)
-            settings.say(
-                "submitted \(requests.count) requests to \(service.name) as batch \(id) (kept in \(settings.state.displayPath): run again with --batch to resume it)"
-            )
+            id = try submit(service, lines, bodies, digest: digest)
+            status = try waitForNew(service, id, total: requests.count)
         }
-        let status = try waitForEnd(service, id, total: requests.count)
         var retry: [Int] = []
         var done = 0
         var spent = 0.0
@@ -130,7 +152,37 @@ package final class BatchedProvider: ModelProvider, CostLimited {
                 receive(retry[j], r)
             }
         }
-        settings.state.clear()
+        settings.answered.add(settings.state)
+    }
+
+    /// Submits `lines` as a new batch, its id kept in the state file.
+    private func submit(_ service: BatchService, _ lines: [BatchLine], _ bodies: [[UInt8]], digest: String) throws
+        -> String
+    {
+        try checkCost(bodies)
+        // Kept without an id before the create goes out: if it never answers, the next run looks
+        // for the batch by its digest rather than creating another.
+        try settings.state.save(
+            .init(batchID: "", digest: digest, requests: lines.count), service: service.name,
+            baseURL: direct.batchBaseURL)
+        let id = try (service as? FindableBatchService)?.submit(lines, digest: digest) ?? service.submit(lines)
+        try settings.state.save(
+            .init(batchID: id, digest: digest, requests: lines.count), service: service.name,
+            baseURL: direct.batchBaseURL)
+        settings.say(
+            "submitted \(lines.count) requests to \(service.name) as batch \(id) (kept in \(settings.state.displayPath): run again with --batch to resume it)"
+        )
+        return id
+    }
+
+    /// `waitForEnd` for a batch this run submitted: the server not knowing it is an error.
+    private func waitForNew(_ service: BatchService, _ id: String, total: Int) throws -> BatchStatus {
+        do {
+            return try waitForEnd(service, id, total: total)
+        } catch let unknown as UnknownBatch {
+            throw EvalGuardError.evaluation(
+                "\(service.name) knows no batch \(id), which it has just created: \(unknown.said)")
+        }
     }
 
     /// Polls the batch until it ends, or until `--max-wait` has passed (exit 3, the batch left running).
@@ -177,6 +229,10 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         }
     }
 
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
     static func dollars(_ usd: Double) -> String {
         var text = String(cFormat: "%.6f", usd)
         while text.hasSuffix("0"), !text.hasSuffix(".00") { text.removeLast() }
@@ -186,4 +242,24 @@ package final class BatchedProvider: ModelProvider, CostLimited {
     static func seconds(_ s: Double) -> String {
         s == s.rounded() ? "\(Int(s))s" : "\(s)s"
     }
+}
+
+/// A batch API whose batches carry the digest of their requests (OpenAI's `metadata`), so that a
+/// create that never answered is looked for rather than sent again.
+protocol FindableBatchService: BatchService {
+    /// `submit`, the batch marked with `digest`.
+    func submit(_ lines: [BatchLine], digest: String) throws -> String
+    /// The batch marked with `digest` that has not failed, expired or been cancelled, if the
+    /// provider lists one among its latest.
+    func find(digest: String) throws -> String?
+}
+
+/// A batch service's answer that it has no batch of this id (HTTP 404), with what it said, safe
+/// on a terminal.
+struct UnknownBatch: Error {
+    var said: String
+}
+
+extension OpenAIProvider {
+    var batchBaseURL: String { config.baseURL }
 }

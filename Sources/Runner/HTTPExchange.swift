@@ -4,7 +4,8 @@ import EvalGuardSupport
 /// One request at a time on one slot of a transport, waited for on its own: what a batch API
 /// needs (an upload, a status poll, a download) beside the provider's loop of many. Ctrl-C
 /// stops the wait at once (`Interrupts.checkpoint`); connection failures, 408, 409, 429 and 5xx
-/// are retried with back-off, as direct requests are.
+/// are retried with back-off, as direct requests are, except where a retry could pay twice
+/// (`retrying: false`, the creation of a batch).
 struct HTTPExchange {
     let transport: SocketHTTPTransport
     let timeoutSeconds: Double
@@ -14,15 +15,17 @@ struct HTTPExchange {
     let origin: String
 
     /// The response to `method target`, after any retries; an error once retries are spent.
-    func perform(_ method: String, _ target: String, contentType: String? = nil, body: [UInt8] = []) throws
-        -> HTTPResponse
-    {
+    /// Without `retrying`, the first response is returned whatever its status, and a failure to
+    /// get one is the error.
+    func perform(
+        _ method: String, _ target: String, contentType: String? = nil, body: [UInt8] = [], retrying: Bool = true
+    ) throws -> HTTPResponse {
         var attempt = 0
         while true {
             attempt += 1
             let problem: String
             switch try once(method, target, contentType: contentType, body: body) {
-            case .response(let r) where [408, 409, 429].contains(r.status) || r.status >= 500:
+            case .response(let r) where retrying && ([408, 409, 429].contains(r.status) || r.status >= 500):
                 problem = "HTTP \(r.status) from \(origin)\(target)"
             case .response(let r):
                 return r
@@ -33,6 +36,7 @@ struct HTTPExchange {
             case .fatal(let reason):
                 throw EvalGuardError.evaluation("cannot connect to \(origin)\(target): \(reason)")
             }
+            guard retrying else { throw EvalGuardError.evaluation(problem) }
             guard attempt <= maxRetries else {
                 throw EvalGuardError.evaluation(problem + " (gave up after \(attempt) attempts)")
             }

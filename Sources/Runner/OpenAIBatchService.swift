@@ -5,7 +5,7 @@ import EvalGuardSupport
 /// (purpose `batch`), a batch made of it at `<base_url>/batches` (completion window 24h),
 /// polled at `<base_url>/batches/{id}`, and its output and error files read from
 /// `<base_url>/files/{id}/content`, their lines matched to the requests by `custom_id`.
-struct OpenAIBatchService: BatchService {
+struct OpenAIBatchService: FindableBatchService {
     let http: BatchHTTP
     /// The chat completions path a line names.
     let linePath: String
@@ -22,7 +22,30 @@ struct OpenAIBatchService: BatchService {
         linePath = chat.target
     }
 
-    func submit(_ lines: [BatchLine]) throws -> String {
+    func submit(_ lines: [BatchLine]) throws -> String { try create(lines, digest: nil) }
+
+    func submit(_ lines: [BatchLine], digest: String) throws -> String { try create(lines, digest: digest) }
+
+    /// The latest batches (`GET <base_url>/batches?limit=100`): the one whose metadata carries
+    /// `digest` and that can still answer.
+    func find(digest: String) throws -> String? {
+        let listed = try http.exchange.perform("GET", http.basePath + "/batches?limit=100")
+        if listed.status == 404 { return nil }
+        let list = try http.json(listed, "listing the batches")
+        for batch in list["data"]?.arrayValue ?? [] {
+            guard batch["metadata"]?[Self.digestKey]?.stringValue == digest,
+                let id = batch["id"]?.stringValue, BatchHTTP.isID(id),
+                !["failed", "expired", "cancelled", "cancelling"].contains(batch["status"]?.stringValue ?? "")
+            else { continue }
+            return id
+        }
+        return nil
+    }
+
+    /// The metadata key a batch's digest goes under.
+    static let digestKey = "evalguard_digest"
+
+    private func create(_ lines: [BatchLine], digest: String?) throws -> String {
         var file: [UInt8] = []
         for line in lines {
             // The body is spliced in as bytes: the line carries exactly what a direct request sends.
@@ -46,24 +69,47 @@ struct OpenAIBatchService: BatchService {
             throw http.malformed("the upload's answer has no usable \"id\"")
         }
         var create = ""
-        JSONWriter.write(
-            .object([
-                "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
-            ]), to: &create)
-        let batch = try http.json(
-            http.exchange.perform(
-                "POST", http.basePath + "/batches", contentType: "application/json", body: Array(create.utf8)),
-            "creating the batch")
+        var fields: [String: JSONValue] = [
+            "input_file_id": .string(fileID), "endpoint": .string(linePath), "completion_window": .string("24h"),
+        ]
+        if let digest { fields["metadata"] = .object([Self.digestKey: .string(digest)]) }
+        JSONWriter.write(.object(fields), to: &create)
+        // Never retried: a create that failed on the way back (a 5xx, a timeout, a dropped
+        // connection) may have made the batch, and a second one would be paid for again.
+        let created: HTTPResponse
+        do {
+            created = try http.exchange.perform(
+                "POST", http.basePath + "/batches", contentType: "application/json", body: Array(create.utf8),
+                retrying: false)
+        } catch let error as EvalGuardError {
+            throw mayExist(error.message, fileID: fileID)
+        }
+        if [408, 409, 429].contains(created.status) || created.status >= 500 {
+            throw mayExist(
+                "\(name) answered HTTP \(created.status) creating the batch: \(http.provider.serverMessage(created.body))",
+                fileID: fileID)
+        }
+        let batch = try http.json(created, "creating the batch")
         guard let id = batch["id"]?.stringValue, BatchHTTP.isID(id) else {
             throw http.malformed("the new batch's answer has no usable \"id\"")
         }
         return id
     }
 
+    /// A create whose outcome is unknown: the batch may exist, and submitting again may pay twice.
+    private func mayExist(_ problem: String, fileID: String) -> EvalGuardError {
+        .evaluation(
+            problem + "; the batch may have been created all the same",
+            hint:
+                "Run the same command with --batch again: it first looks for the batch (input file \(fileID), metadata \(Self.digestKey)) at \(http.exchange.origin)\(http.basePath)/batches and resumes it if it exists."
+        )
+    }
+
     func status(of id: String) throws -> BatchStatus {
         guard BatchHTTP.isID(id) else { throw http.malformed("'\(http.redact(id))' is not a batch id") }
-        let batch = try http.json(
-            http.exchange.perform("GET", http.basePath + "/batches/" + id), "reading the batch \(id)")
+        let polled = try http.exchange.perform("GET", http.basePath + "/batches/" + id)
+        if polled.status == 404 { throw UnknownBatch(said: http.provider.serverMessage(polled.body)) }
+        let batch = try http.json(polled, "reading the batch \(id)")
         guard let state = batch["status"]?.stringValue else {
             throw http.malformed("the batch \(id) has no \"status\"")
         }

@@ -23,9 +23,15 @@ extension OpenAIProvider {
         let said =
             config.api == .anthropic
             ? AnthropicAnswer.serverMessage(body, redact) : OpenAIAnswer.serverMessage(body, redact)
-        return String(
+        return Self.terminalSafe(said)
+    }
+
+    /// `text` with its control characters (but tab) shown as U+FFFD: no escape sequence of a
+    /// server's reaches the terminal.
+    static func terminalSafe(_ text: String) -> String {
+        String(
             String.UnicodeScalarView(
-                said.unicodeScalars.map { c in
+                text.unicodeScalars.map { c in
                     (c.value < 0x20 && c != "\t") || (0x7F...0x9F).contains(c.value) ? "\u{FFFD}" : c
                 }))
     }

@@ -33,13 +33,17 @@ Every request is appended to --log as one JSON line: method, path, headers, body
 
 OpenAI's Batch API: POST /v1/files (multipart/form-data, a "purpose" and a "file" part) keeps
 the file; POST /v1/batches makes a batch of an uploaded JSON Lines file; GET /v1/batches/{id}
-polls it; GET /v1/files/{id}/content reads a file. A batch answers "validating", then
+polls it; GET /v1/batches?limit=<n> lists the newest (with the "metadata" they were made with);
+GET /v1/files/{id}/content reads a file. A batch answers "validating", then
 "in_progress", for its first --batch-polls polls, then ends as --batch-final says (completed,
 expired, failed). It ends by answering each line as /v1/chat/completions would (nothing of it
 logged), into the output file, except: a line whose last message contains "batch-error" goes to
 the error file (an error, no response); "batch-status:<code>" gets a response with that status
 code and an error body; under an expired batch, "batch-unfinished" goes to the error file as
 batch_expired. The upload's lines are logged under "file" beside the upload's request.
+--batch-create-status <code> makes POST /v1/batches create the batch and answer with that status
+all the same (a create whose answer was lost). --not-found-text adds its text to every 404's
+message (a server's text that must not reach a terminal as it is).
 
 --judge: answer as a judge instead of echoing. The prompt's <<<EXPECTED ... EXPECTED>>> and
 <<<ANSWER ... ANSWER>>> blocks are read; the grade is "pass" (or the top of a numeric scale
@@ -82,6 +86,9 @@ parser.add_argument("--model-delay", action="append", default=[], help="NAME=MS:
 parser.add_argument("--model-error-rate", action="append", default=[], help="NAME=SHARE: share of NAME's prompts answered wrongly")
 parser.add_argument("--batch-polls", type=int, default=0, help="polls a batch answers as still running")
 parser.add_argument("--batch-final", choices=["completed", "expired", "failed"], default="completed")
+parser.add_argument("--batch-create-status", type=int, default=200,
+                    help="POST /v1/batches makes the batch, then answers with this status")
+parser.add_argument("--not-found-text", default="", help="added to the message of every 404")
 args = parser.parse_args()
 model_delay = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_delay)}
 model_error_rate = {k: float(v) for k, v in (x.split("=", 1) for x in args.model_error_rate)}
@@ -173,7 +180,7 @@ def answer(method, path, headers, body, tls=None):
     if path == "/v1/embeddings":
         return 0, embeddings(json.loads(body))
     if path != "/v1/chat/completions":
-        return 0, error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
+        return 0, error(404, "Unknown request URL: %s %s%s" % (method, path, args.not_found_text), "invalid_request_error")
     if args.key is not None and headers.get("authorization") != "Bearer " + args.key:
         return 0, error(401, "Incorrect API key provided: %s" % headers.get("authorization", "(none)"),
                         "invalid_request_error")
@@ -265,8 +272,15 @@ def batch_api(method, path, headers, body):
             return error(400, "unknown input_file_id or completion_window", "invalid_request_error")
         batch_id = "batch_%d" % (len(batches) + 1)
         batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": request.get("endpoint"), "polls": 0,
-                             "input_file_id": request["input_file_id"], "status": "validating"}
+                             "input_file_id": request["input_file_id"], "status": "validating",
+                             "metadata": request.get("metadata")}
+        if args.batch_create_status != 200:
+            return error(args.batch_create_status, "the batch was made, the answer lost", "server_error")
         return response(200, public(batches[batch_id]))
+    m = re.fullmatch(r"/v1/batches\?limit=(\d+)", path)
+    if method == "GET" and m:
+        newest = [public(b) for b in reversed(list(batches.values()))][:int(m.group(1))]
+        return response(200, {"object": "list", "data": newest, "has_more": len(batches) > len(newest)})
     m = re.fullmatch(r"/v1/batches/([^/]+)", path)
     if method == "GET" and m and m.group(1) in batches:
         batch = batches[m.group(1)]
@@ -279,7 +293,7 @@ def batch_api(method, path, headers, body):
     m = re.fullmatch(r"/v1/files/([^/]+)/content", path)
     if method == "GET" and m and m.group(1) in files:
         return response(200, files[m.group(1)])
-    return error(404, "Unknown request URL: %s %s" % (method, path), "invalid_request_error")
+    return error(404, "Unknown request URL: %s %s%s" % (method, path, args.not_found_text), "invalid_request_error")
 
 
 def public(batch):

@@ -136,4 +136,18 @@ import Testing
         // 3 × 0.15 + 3 × 0.60 = 2.25 per million, the cached token at the full rate.
         #expect(cases[0].costUSD == 0.00000225 && cases[1].costUSD == 0.00000225)
     }
+
+    @Test func batchedCachedTokensAreCheckedAgainstTheBatchRates() throws {
+        let server = try OpenAITestServer()
+        let repo = try repository(
+            server,
+            prices:
+                #"{"gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60, "batch_cached_input_per_million": 0.03}}"#,
+            cases: [caseLine("a", "hello there cached:1")])
+        let r = try runBinary(["run", "--batch"], in: repo.root, environment: environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("reported cached prompt tokens"), "\(r.stderr)")
+        // 2 × 0.075 + 1 × 0.03 + 3 × 0.30 = 1.08 per million: the cached token at its batch rate.
+        #expect(try result(repo).suites[0].cases[0].costUSD == 0.00000108)
+    }
 }
