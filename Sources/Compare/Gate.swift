@@ -137,7 +137,7 @@ package enum Gate {
                 return cost(
                     baseline: baseline.metrics.avgCostUSD, current: current.metrics.avgCostUSD,
                     threshold: thresholds.avgCost, prices: prices,
-                    batched: (baseline.metrics.batched != nil, current.metrics.batched != nil))
+                    batched: (baseline.metrics.batchedShare, current.metrics.batchedShare))
             case .meanScore:
                 return meanScore(
                     baseline: baseline, current: current, threshold: thresholds.meanScore, settings: settings)

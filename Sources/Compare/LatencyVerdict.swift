@@ -100,7 +100,7 @@ extension Gate {
     /// prices', not the code's.
     static func cost(
         baseline: Double?, current: Double?, threshold: IncreaseThreshold?, prices: PriceTables,
-        batched: (baseline: Bool, current: Bool) = (false, false)
+        batched: (baseline: Double, current: Double) = (0, 0)
     ) -> MetricComparison {
         var m = MetricComparison(
             metric: .avgCostUSD, baseline: baseline, current: current, threshold: nil, verdict: .skipped)
@@ -120,12 +120,13 @@ extension Gate {
                 "the price table differs between the baseline and this run: a change in cost may come from the prices, not from the code"
             )
         }
-        let batchMode = batched.baseline != batched.current
+        // Answers reused from a batched run keep the batch price: any difference in the share of
+        // answers priced at it is a difference in prices.
+        let batchMode = abs(batched.baseline - batched.current) > 1e-9
         if batchMode {
+            let share = { (value: Double) in "\(Int((value * 100).rounded()))%" }
             m.warnings.append(
-                batched.baseline
-                    ? "the baseline's answers were priced at the batch price and this run's at the direct price: a change in cost may come from the prices, not from the code"
-                    : "this run's answers were priced at the batch price and the baseline's at the direct price: a change in cost may come from the prices, not from the code"
+                "\(share(batched.baseline)) of the baseline's answers were priced at the batch price and \(share(batched.current)) of this run's: a change in cost may come from the prices, not from the code"
             )
         }
         let change: PriceChange? = prices.changed ? .table : batchMode ? .batchMode : nil

@@ -27,6 +27,10 @@ package struct BatchState {
 
     /// The batch kept for requests with `digest`, if any; `unplaced` is their digest without the
     /// server, which a file written before the digest covered it (no `base_url`) holds.
+    /// How an error ends when a create's outcome is unknown: the state is then kept, so the next
+    /// run looks for the batch before creating another.
+    static let mayExist = "the batch may have been created all the same"
+
     func pending(digest: String, unplaced: String) -> Entry? {
         guard let data = FileManager.default.contents(atPath: path),
             let value = Array(data).withUnsafeBufferPointer({ try? JSONParser.parse($0) }),

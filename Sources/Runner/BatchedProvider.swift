@@ -165,7 +165,15 @@ package final class BatchedProvider: ModelProvider, CostLimited {
         try settings.state.save(
             .init(batchID: "", digest: digest, requests: lines.count), service: service.name,
             baseURL: direct.batchBaseURL)
-        let id = try (service as? FindableBatchService)?.submit(lines, digest: digest) ?? service.submit(lines)
+        let id: String
+        do {
+            id = try (service as? FindableBatchService)?.submit(lines, digest: digest) ?? service.submit(lines)
+        } catch let error as EvalGuardError where !error.message.hasSuffix(BatchState.mayExist) {
+            // Refused before a batch could exist (the upload, or a create the server turned
+            // down): nothing to look for next time.
+            settings.state.clear()
+            throw error
+        }
         try settings.state.save(
             .init(batchID: id, digest: digest, requests: lines.count), service: service.name,
             baseURL: direct.batchBaseURL)

@@ -99,7 +99,7 @@ struct OpenAIBatchService: FindableBatchService {
     /// A create whose outcome is unknown: the batch may exist, and submitting again may pay twice.
     private func mayExist(_ problem: String, fileID: String) -> EvalGuardError {
         .evaluation(
-            problem + "; the batch may have been created all the same",
+            problem + "; " + BatchState.mayExist,
             hint:
                 "Run the same command with --batch again: it first looks for the batch (input file \(fileID), metadata \(Self.digestKey)) at \(http.exchange.origin)\(http.basePath)/batches and resumes it if it exists."
         )

@@ -46,6 +46,9 @@ package struct Metrics: Codable, Sendable, Equatable {
     /// What reports say of a latency a batch left unmeasured.
     package static let notMeasuredInBatch = "not measured (batch)"
 
+    /// The share of cases answered through a batch API, 0 to 1: the share priced at the batch price.
+    package var batchedShare: Double { cases > 0 ? Double(batched ?? 0) / Double(cases) : 0 }
+
     /// Whether the percentiles and mean are measured (no answer came through a batch).
     package var latencyMeasured: Bool { batched == nil }
 

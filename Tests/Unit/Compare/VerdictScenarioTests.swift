@@ -192,9 +192,12 @@ import Testing
         let t = IncreaseThreshold(maxIncreasePct: 10, minIncrease: 0)
         let prices = PriceTables(baseline: .string("blob-a"), current: .string("blob-a"))
         // A baseline recorded with --batch at half price, a check asking directly: twice the cost.
-        let mixed = Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (true, false))
+        let mixed = Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (1, 0))
         #expect(mixed.verdict == .inconclusive && mixed.priceChange == .batchMode)
-        #expect(mixed.warnings.first?.contains("the baseline's answers were priced at the batch price") == true)
+        #expect(
+            mixed.warnings.first?.contains(
+                "100% of the baseline's answers were priced at the batch price and 0% of this run's")
+                == true)
         #expect(mixed.advice?.contains("with --batch or without it") == true)
         let lines = NoiseWarning.lines(
             Comparison(suites: [
@@ -211,13 +214,14 @@ import Testing
             "\(lines)")
         // Both sides batched: one price mode, the plain threshold rule.
         #expect(
-            Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (true, true)).verdict
+            Gate.cost(baseline: 0.001, current: 0.002, threshold: t, prices: prices, batched: (1, 1)).verdict
                 == .regression)
+        // Half the answers reused from a batched baseline, half asked directly: still two prices.
+        let half = Gate.cost(baseline: 0.001, current: 0.0015, threshold: t, prices: prices, batched: (1, 0.5))
+        #expect(half.verdict == .inconclusive && half.priceChange == .batchMode)
         // Within the threshold whatever the modes: a pass, with the warning kept for the reader.
-        let within = Gate.cost(baseline: 0.002, current: 0.001, threshold: t, prices: prices, batched: (false, true))
-        #expect(
-            within.verdict == .pass
-                && within.warnings.first?.contains("this run's answers were priced at the batch price") == true)
+        let within = Gate.cost(baseline: 0.002, current: 0.001, threshold: t, prices: prices, batched: (0, 1))
+        #expect(within.verdict == .pass && within.warnings.first?.contains("and 100% of this run's") == true)
     }
 
     @Test func pricesTravelFromTheResultThroughTheBaselineToTheGate() throws {
