@@ -105,6 +105,16 @@ package enum Scorer: Sendable, Equatable {
         }
     }
 
+    /// Whether the verdict depends on a regular expression (the `regex` scorer's pattern, a
+    /// schema's `pattern` and `patternProperties`), so on the engine that matches it.
+    package var usesRegularExpressions: Bool {
+        switch self {
+        case .regex, .jsonSchema, .toolCall: true
+        case .list(let steps): steps.contains { $0.usesRegularExpressions }
+        default: false
+        }
+    }
+
     /// The scorers that run before the judge or scoring program: the steps of a list before
     /// it, or the scorer itself when it has none.
     package var beforeJudge: [Scorer] {
@@ -271,9 +281,7 @@ package enum Scorer: Sendable, Equatable {
             guard let pattern = expected.stringValue else {
                 return "the regex scorer needs \"expected\" to be a pattern string"
             }
-            guard BoundedRegex(pattern) != nil else {
-                return "invalid regular expression \(JSONValue.string(pattern).canonicalText)"
-            }
+            do { _ = try BoundedRegex(validating: pattern) } catch { return error.message }
             return nil
         case .numeric:
             return expected.numberValue == nil ? "the numeric scorer needs \"expected\" to be a number" : nil

@@ -320,6 +320,7 @@ package enum Evaluation {
             output: text, retries: r.retries > 0 ? r.retries : nil,
             retryMs: r.retries > 0 ? (r.retryMs * 1000).rounded() / 1000 : nil)
         result.reason = outcome.reason
+        if let error = outcome.error { result.error = error }
         result.outputBlob = digest
         result.requestLatenciesMs = r.requestLatenciesMs?.map { ($0 * 1000).rounded() / 1000 }
         if let output = r.output, output.canonicalText.count > CaseResult.outputCap { result.outputTruncated = true }

@@ -136,6 +136,8 @@ extension Evaluation {
                             let output = try? JSONParser.parse(text)
                         else { continue }
                         let before = scoring.scoreBeforeJudge(suite.config.scorer, output: output, expected: c.expected)
+                        // Undecided here (a regular expression out of time): asked again.
+                        guard before.error == nil else { continue }
                         (answer.passed, answer.score, answer.reason) = (before.passed, before.score, before.reason)
                         if answer.passed { plan.judging[i] = output }
                     } else {
@@ -187,7 +189,9 @@ extension Evaluation {
         -> Bool
     {
         func outcome(_ text: String) -> ScoreOutcome? {
+            // Undecided (a regular expression out of time) is not kept: the case is asked again.
             (try? JSONParser.parse(text)).map { scoring.score(scorer, output: $0, expected: expected) }
+                .flatMap { $0.error == nil ? $0 : nil }
         }
         guard let runs = answer.runs else {
             guard answer.outputTruncated != true, let text = answer.output, let scored = outcome(text) else {

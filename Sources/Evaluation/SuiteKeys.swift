@@ -41,6 +41,9 @@ package struct SuiteKey: Sendable {
         if let tools = suite.config.scorer.toolCall?.tools {
             scorer += "\ntools " + JSONValue.object(tools).canonicalText
         }
+        // So is the engine that matches regular expressions: answers scored by another (ICU, in
+        // earlier versions) are scored again.
+        if suite.config.scorer.usesRegularExpressions { scorer += "\nregex " + BoundedRegex.engine }
         // Pairwise, the baseline's answer a case is compared with is part of how it is scored.
         let references = suite.judge?.references ?? [:]
         scoringDigests = suite.cases.map { c in

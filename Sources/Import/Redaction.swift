@@ -53,13 +53,16 @@ package enum Redaction {
         try Interrupts.checkpoint()
         let out: (read: Int32, write: Int32)
         let pid: pid_t
+        do { out = try makePipe() } catch {
+            closeDescriptor(errFD)
+            throw EvalGuardError("cannot start the redaction program '\(program)': \(error.reason)")
+        }
         do {
-            out = try makePipe()
             // stderr to a file, not a pipe: reading two pipes would need a second thread.
             pid = try spawnProcess(
                 ["/usr/bin/env"] + command, directory: directory, stdin: inFD, stdout: out.write, stderr: errFD)
         } catch {
-            closeDescriptor(errFD)
+            for fd in [out.read, out.write, errFD] { closeDescriptor(fd) }
             throw EvalGuardError("cannot start the redaction program '\(program)': \(error.reason)")
         }
         for fd in [out.write, errFD] { closeDescriptor(fd) }

@@ -10,6 +10,8 @@ package struct SchemaViolation: Sendable, Equatable {
     /// JSON Pointer into the schema, to the keyword that failed.
     package var schemaPath: String
     package var message: String
+    /// A `pattern` that ran out of time: whether the instance validates is not known.
+    package var undecided = false
 
     /// `/address/zip: pattern: "12a" does not match "^[0-9]{5}$"`; the root is shown as `(root)`.
     /// Control characters (from the output's own keys) are written as `\u{1B}`: the text is
@@ -110,9 +112,19 @@ struct SchemaEvaluator {
             let length = s.unicodeScalars.count
             if let m = node.minLength, length < m { return fail("minLength", "\(length) characters, fewer than \(m)") }
             if let m = node.maxLength, length > m { return fail("maxLength", "\(length) characters, more than \(m)") }
-            if let p = node.pattern, p.regex.matches(s) != true {
-                return fail(
-                    "pattern", "\(Self.clip(instance)) does not match \(JSONValue.string(p.source).canonicalText)")
+            if let p = node.pattern {
+                let pattern = JSONValue.string(p.source).canonicalText
+                switch p.regex.matches(s) {
+                case true?: break
+                case false?: return fail("pattern", "\(Self.clip(instance)) does not match \(pattern)")
+                case nil:
+                    var undecided = fail(
+                        "pattern",
+                        "could not decide whether \(Self.clip(instance)) matches \(pattern): "
+                            + "the regular expression ran out of time")
+                    undecided.violation?.undecided = true
+                    return undecided
+                }
             }
         case .array(let a):
             if let v = checkArray(a, node, path, &out) { return v }

@@ -188,12 +188,9 @@ final class SchemaCompiler {
             return n
         }
         func regex(_ key: String, _ source: String, at p: String?) throws(SchemaDefinitionError) -> BoundedRegex {
-            guard let r = BoundedRegex(source) else {
-                throw SchemaDefinitionError(
-                    path: path + [key] + (p.map { [$0] } ?? []),
-                    message: "invalid regular expression \(JSONValue.string(source).canonicalText)")
+            do { return try BoundedRegex(validating: source) } catch {
+                throw SchemaDefinitionError(path: path + [key] + (p.map { [$0] } ?? []), message: error.message)
             }
-            return r
         }
         func strings(_ v: JSONValue, _ key: String) throws(SchemaDefinitionError) -> [String] {
             guard case .array(let a) = v, case let s = a.compactMap(\.stringValue), s.count == a.count else {

@@ -167,12 +167,13 @@ package struct JudgePrompt: Sendable {
         return out
     }
 
-    /// The text with every `<<<` and `>>>` broken up, so it cannot open or close a block.
+    /// The text with every `<<<` and `>>>` broken up, so it cannot open or close a block. Searched
+    /// scalar by scalar: a mark combining with the last `>` ("ANSWER>>>\u{FE0F}") leaves the
+    /// delimiter a judge reads.
     package static func neutralised(_ text: String) -> String {
-        guard text.contains("<<<") || text.contains(">>>") else { return text }
         var out = text
-        while out.containsText("<<<") { out = out.replacingText("<<<", with: "< < <") }
-        while out.containsText(">>>") { out = out.replacingText(">>>", with: "> > >") }
+        while out.rangeOfText("<<<") != nil { out = out.replacingText("<<<", with: "< < <") }
+        while out.rangeOfText(">>>") != nil { out = out.replacingText(">>>", with: "> > >") }
         return out
     }
 }

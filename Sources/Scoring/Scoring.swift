@@ -27,8 +27,27 @@ package struct ScoreOutcome: Sendable, Equatable {
 package final class ScoringSession {
     private var regexCache: [String: BoundedRegex] = [:]
     private var schemaCache: [JSONValue: JSONSchema] = [:]
+    /// CPU seconds a `regex` scorer's match may take before the case is an error.
+    let regexTimeLimit: Double
 
-    package init() {}
+    package init(regexTimeLimit: Double = BoundedRegex.defaultTimeLimit) {
+        self.regexTimeLimit = regexTimeLimit
+    }
+
+    /// Why a match of `regex` was not decided.
+    static func outOfTime(_ regex: BoundedRegex) -> String {
+        "the regular expression \(JSONValue.string(regex.source).canonicalText) could not decide: it ran out of time "
+            + "(more than \(regex.timeLimit) s of CPU, or too many earlier matches still running); "
+            + "simplify nested repetitions such as (a+)+"
+    }
+
+    /// The compiled `pattern`, from the cache; nil when it is not a regular expression.
+    private func compiledRegex(_ pattern: String) -> BoundedRegex? {
+        if let cached = regexCache[pattern] { return cached }
+        guard let compiled = BoundedRegex(pattern, timeLimit: regexTimeLimit) else { return nil }
+        regexCache[pattern] = compiled
+        return compiled
+    }
 
     package func passes(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> Bool {
         score(scorer, output: output, expected: expected).passed
@@ -39,6 +58,13 @@ package final class ScoringSession {
         case .jsonSchema(let source): return validate(output, source)
         case .toolCall(let settings): return scoreToolCalls(settings, output: output, expected: expected)
         case .trajectory(let settings): return scoreTrajectory(settings, output: output, expected: expected)
+        case .regex:
+            guard let pattern = expected.stringValue, let regex = compiledRegex(pattern) else {
+                return ScoreOutcome(passed: false)
+            }
+            // Out of time is undecided, not "no match": the case is an error, never reused.
+            guard let found = regex.matches(text(of: output)) else { return .failed(Self.outOfTime(regex)) }
+            return ScoreOutcome(passed: found)
         case .list(let steps) where steps.contains(where: \.explainsFailures):
             // The first step that fails decides, with its reason and score.
             return steps.lazy.map { self.score($0, output: output, expected: expected) }.first { !$0.passed }
@@ -78,30 +104,19 @@ package final class ScoringSession {
         case .failure(let error): return ScoreOutcome(passed: false, reason: "invalid JSON Schema: " + error.message)
         }
         guard let violation = schema.validate(parsedIfString(output)) else { return ScoreOutcome(passed: true) }
+        if violation.undecided { return .failed(violation.description) }
         return ScoreOutcome(passed: false, reason: violation.description)
     }
 
     private func matches(_ scorer: Scorer, output: JSONValue, expected: JSONValue) -> Bool {
         switch scorer {
-        case .jsonSchema, .toolCall, .trajectory:
+        case .jsonSchema, .toolCall, .trajectory, .regex:
             return score(scorer, output: output, expected: expected).passed
         case .exact(let options):
             return exactMatch(output, expected, options)
         case .contains(let options):
             guard let needle = expected.stringValue else { return false }
             return normalize(text(of: output), options).containsText(normalize(needle, options))
-        case .regex:
-            guard let pattern = expected.stringValue else { return false }
-            let regex: BoundedRegex
-            if let cached = regexCache[pattern] {
-                regex = cached
-            } else {
-                guard let compiled = BoundedRegex(pattern) else { return false }
-                regexCache[pattern] = compiled
-                regex = compiled
-            }
-            // Out of time (BoundedRegex.timeLimit) counts as no match.
-            return regex.matches(text(of: output)) == true
         case .json:
             return parsedIfString(output) == expected
         case .numeric(let absolute, let relative):
@@ -159,7 +174,7 @@ extension Scorer {
     /// keeps the failing step's reason and score).
     var explainsFailures: Bool {
         switch self {
-        case .jsonSchema, .toolCall, .trajectory: true
+        case .jsonSchema, .toolCall, .trajectory, .regex: true
         default: false
         }
     }

@@ -3,16 +3,16 @@
 /// grapheme cluster: "\r\n" contains "\n"), and so that evalguard links no Foundation beyond
 /// FoundationEssentials (see docs/performance-startup.md).
 extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (Unicode category Zs and U+0009), as
+    /// Without leading and trailing spaces and tabs (Unicode category Zs, U+0009 and U+200B), as
     /// `trimmingCharacters(in: .whitespaces)` did.
     package func trimmingWhitespace() -> String {
-        trimmingScalars { $0.properties.isWhitespace && !isNewline($0) }
+        trimmingScalars { isSpace($0) && !isNewline($0) }
     }
 
-    /// Without leading and trailing white space and line breaks (the Unicode White_Space property),
-    /// as `trimmingCharacters(in: .whitespacesAndNewlines)` did.
+    /// Without leading and trailing white space and line breaks (the Unicode White_Space property
+    /// and U+200B), as `trimmingCharacters(in: .whitespacesAndNewlines)` did.
     package func trimmingWhitespaceAndNewlines() -> String {
-        trimmingScalars { $0.properties.isWhitespace }
+        trimmingScalars(isSpace)
     }
 
     private func trimmingScalars(_ trimmed: (Unicode.Scalar) -> Bool) -> String {
@@ -23,9 +23,14 @@ extension StringProtocol {
         return String(self[first..<scalars.index(after: last)])
     }
 
-    /// Whether `other` occurs in the text, compared scalar by scalar: "\r\n" contains "\n".
+    /// Whether `other` occurs in the text, compared by Character as `contains` in Foundation did
+    /// (canonically equivalent spellings match; "e" is not found in "e\u{301}"), except that a
+    /// line break is found inside "\r\n" as it was.
     package func containsText<T: StringProtocol>(_ other: T) -> Bool {
-        rangeOfText(other) != nil
+        guard !other.isEmpty else { return false }
+        if contains(other) { return true }
+        let breaksLine = other.unicodeScalars.contains { $0 == "\r" || $0 == "\n" }
+        return breaksLine && rangeOfText(other) != nil
     }
 
     /// The first occurrence of `other`, compared scalar by scalar; nil when absent or empty.
@@ -68,6 +73,11 @@ extension String {
     package func padded(to length: Int) -> String {
         count >= length ? String(prefix(length)) : self + String(repeating: " ", count: length - count)
     }
+}
+
+/// White space as Foundation's character sets had it on Linux: White_Space and U+200B.
+private func isSpace(_ s: Unicode.Scalar) -> Bool {
+    s.properties.isWhitespace || s == "\u{200B}"
 }
 
 private func isNewline(_ s: Unicode.Scalar) -> Bool {
