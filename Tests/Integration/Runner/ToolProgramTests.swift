@@ -73,12 +73,12 @@ import Testing
         // Long enough for Python to start and say what it is doing on a loaded machine: the
         // hint quotes that line.
         let timedOut = try #require(throws: EvalGuardError.self) {
-            try provider(server, silent, #""timeout_s": 2"#).answer(textRequests(["call:wait:{}"])) { _ in }
+            try provider(server, silent, #""timeout_s": 2.5"#).answer(textRequests(["call:wait:{}"])) { _ in }
         }
         #expect(timedOut.exitCode == .couldNotEvaluate)
         #expect(
             timedOut.message
-                == "the tools program python3 tools.py (model.tools_command) did not answer a call within 2 s (timeout_s)"
+                == "the tools program python3 tools.py (model.tools_command) did not answer a call within 2.5 s (timeout_s)"
         )
         #expect(timedOut.hint?.contains("thinking forever") == true)
 
