@@ -304,7 +304,7 @@ import Testing
             result.stdout == """
                 wrote 1 new case(s) to .evals/cases/patterns.jsonl
                 skipped 1:
-                  pf.yaml:4: invalid regular expression "(unclosed"
+                  pf.yaml:4: invalid regular expression "(unclosed": expected ')'
                 assertions mapped: regex → regex (2)
 
                 """)
