@@ -48,6 +48,8 @@ import json
 import re
 import socket
 
+from http_request import take_request
+
 parser = argparse.ArgumentParser()
 parser.add_argument("--key", default=None)
 parser.add_argument("--model", action="append", default=None)
@@ -258,20 +260,10 @@ class Connection(asyncio.Protocol):
     def data_received(self, data):
         self.buffer += data
         while True:
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
+            request = take_request(self.buffer)
+            if request is None:
                 return
-            lines = self.buffer[:end].decode("latin-1").split("\r\n")
-            headers = {}
-            for h in lines[1:]:
-                k, _, v = h.partition(":")
-                headers[k.strip().lower()] = v.strip()
-            length = int(headers.get("content-length", "0"))
-            if len(self.buffer) < end + 4 + length:
-                return
-            body = self.buffer[end + 4:end + 4 + length]
-            self.buffer = self.buffer[end + 4 + length:]
-            method, path = lines[0].split(" ")[:2]
+            method, path, headers, body, self.buffer = request
             delay, out = answer(method, path, headers, body)
             if delay > 0:
                 asyncio.get_running_loop().call_later(delay, self.send, out)

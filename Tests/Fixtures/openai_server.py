@@ -69,6 +69,8 @@ import selectors
 import socket
 import sys
 
+from http_request import take_request
+
 parser = argparse.ArgumentParser()
 parser.add_argument("--delay-ms", type=float, default=0)
 parser.add_argument("--key", default=None, help="require 'Authorization: Bearer <key>'")
@@ -397,20 +399,10 @@ class Connection(asyncio.Protocol):
         arrived = asyncio.get_running_loop().time()
         self.buffer += data
         while True:
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
+            request = take_request(self.buffer)
+            if request is None:
                 return
-            lines = self.buffer[:end].decode("latin-1").split("\r\n")
-            headers = {}
-            for h in lines[1:]:
-                k, _, v = h.partition(":")
-                headers[k.strip().lower()] = v.strip()
-            length = int(headers.get("content-length", "0"))
-            if len(self.buffer) < end + 4 + length:
-                return
-            body = self.buffer[end + 4:end + 4 + length]
-            self.buffer = self.buffer[end + 4 + length:]
-            method, path = lines[0].split(" ")[:2]
+            method, path, headers, body, self.buffer = request
             ssl_object = self.transport.get_extra_info("ssl_object")
             delay, out = answer(method, path, headers, body, ssl_object.version() if ssl_object else None)
             close = headers.get("connection", "").lower() == "close"
